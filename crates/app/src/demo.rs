@@ -1,0 +1,755 @@
+//! The seed scenario (DOMAIN.md §1): the Party Committee of the Lạng Sơn
+//! provincial Department of Health, generated deterministically.
+//!
+//! Only the facts of the article are fixed: the units, 328 current members,
+//! the term 2020-2025 with target 40 and 54 admissions (135 %), the
+//! Provincial Rehabilitation Hospital with target 11 and 12 admissions
+//! (109 %), the 2025 annual target of 15, the two emulation movements.
+//! Everything else (names, dates, cells, the pipeline) is drawn from a
+//! seeded generator, so every load gives the same database. The figures a
+//! report shows are not stored anywhere: they are counted from these member
+//! records by the same code that computes any report.
+//!
+//! Dates of finished history are fixed; the open pipeline and the most
+//! recent admissions are placed relative to the clock's today, so that the
+//! demo always shows work in progress.
+
+use crate::ops::{self, Ctx};
+use crate::{Actor, App, AppError};
+use chrono::{Datelike, Days, Months, Weekday};
+use ranks_domain::{Date, MemberStatus, Stage, Term, TermName, UnitCode, UnitKind};
+use ranks_store::records::members::NewPerson;
+use ranks_store::records::units::{self, UnitRow};
+
+pub const ROOT_CODE: &str = "DBSYT";
+pub const ROOT_NAME: &str = "Đảng bộ Sở Y tế tỉnh Lạng Sơn";
+
+struct UnitSpec {
+    code: &'static str,
+    name: &'static str,
+    members: usize,
+    cells: &'static [&'static str],
+    /// (target, admitted) for the terms 2015-2020, 2020-2025, 2025-2030 (so far).
+    terms: [(u32, usize); 3],
+    year_2025: u32,
+    /// What most members do, for the occupation field.
+    staff: &'static [&'static str],
+}
+
+const HOSPITAL: &[&str] = &[
+    "Bác sĩ",
+    "Bác sĩ",
+    "Điều dưỡng",
+    "Điều dưỡng",
+    "Điều dưỡng",
+    "Dược sĩ",
+    "Kỹ thuật viên",
+    "Cán bộ hành chính",
+];
+
+const UNITS: &[UnitSpec] = &[
+    UnitSpec {
+        code: "BVDK",
+        name: "Đảng bộ Bệnh viện Đa khoa tỉnh",
+        members: 86,
+        cells: &[
+            "Chi bộ Khoa Nội",
+            "Chi bộ Khoa Ngoại",
+            "Chi bộ Hồi sức cấp cứu",
+            "Chi bộ Cận lâm sàng",
+            "Chi bộ Hành chính – Tổng hợp",
+        ],
+        terms: [(9, 11), (9, 12), (10, 2)],
+        year_2025: 3,
+        staff: HOSPITAL,
+    },
+    UnitSpec {
+        code: "BVPHCN",
+        name: "Đảng bộ Bệnh viện Phục hồi chức năng tỉnh",
+        members: 34,
+        cells: &[
+            "Chi bộ Lâm sàng",
+            "Chi bộ Cận lâm sàng",
+            "Chi bộ Hành chính",
+        ],
+        terms: [(5, 6), (11, 12), (6, 1)],
+        year_2025: 3,
+        staff: &[
+            "Bác sĩ",
+            "Kỹ thuật viên phục hồi chức năng",
+            "Kỹ thuật viên phục hồi chức năng",
+            "Điều dưỡng",
+            "Cán bộ hành chính",
+        ],
+    },
+    UnitSpec {
+        code: "CDC",
+        name: "Đảng bộ Trung tâm Kiểm soát bệnh tật tỉnh",
+        members: 38,
+        cells: &[
+            "Chi bộ Phòng chống bệnh truyền nhiễm",
+            "Chi bộ Xét nghiệm",
+            "Chi bộ Hành chính – Tổ chức",
+        ],
+        terms: [(5, 6), (4, 6), (5, 1)],
+        year_2025: 2,
+        staff: &[
+            "Bác sĩ y học dự phòng",
+            "Cử nhân y tế công cộng",
+            "Kỹ thuật viên xét nghiệm",
+            "Cán bộ hành chính",
+        ],
+    },
+    UnitSpec {
+        code: "BTXH",
+        name: "Đảng bộ Cơ sở Bảo trợ xã hội tổng hợp tỉnh",
+        members: 18,
+        cells: &["Chi bộ Chăm sóc – Nuôi dưỡng", "Chi bộ Hành chính"],
+        terms: [(2, 2), (2, 3), (2, 0)],
+        year_2025: 1,
+        staff: &[
+            "Nhân viên công tác xã hội",
+            "Điều dưỡng",
+            "Cán bộ hành chính",
+        ],
+    },
+    UnitSpec {
+        code: "CQSYT",
+        name: "Đảng bộ Cơ quan Văn phòng Sở Y tế",
+        members: 22,
+        cells: &["Chi bộ Văn phòng", "Chi bộ Các phòng chuyên môn"],
+        terms: [(3, 3), (2, 2), (3, 1)],
+        year_2025: 1,
+        staff: &["Chuyên viên", "Chuyên viên", "Thanh tra viên", "Kế toán"],
+    },
+    UnitSpec {
+        code: "BVYHCT",
+        name: "Đảng bộ Bệnh viện Y dược cổ truyền tỉnh",
+        members: 30,
+        cells: &[
+            "Chi bộ Lâm sàng",
+            "Chi bộ Cận lâm sàng – Dược",
+            "Chi bộ Hành chính",
+        ],
+        terms: [(4, 5), (3, 5), (4, 1)],
+        year_2025: 1,
+        staff: &[
+            "Bác sĩ y học cổ truyền",
+            "Dược sĩ",
+            "Điều dưỡng",
+            "Kỹ thuật viên",
+            "Cán bộ hành chính",
+        ],
+    },
+    UnitSpec {
+        code: "BVP",
+        name: "Đảng bộ Bệnh viện Phổi tỉnh",
+        members: 24,
+        cells: &["Chi bộ Lâm sàng", "Chi bộ Hành chính – Cận lâm sàng"],
+        terms: [(3, 3), (2, 3), (3, 1)],
+        year_2025: 1,
+        staff: HOSPITAL,
+    },
+    UnitSpec {
+        code: "BVSN",
+        name: "Đảng bộ Bệnh viện Sản Nhi tỉnh",
+        members: 32,
+        cells: &[
+            "Chi bộ Khối Sản",
+            "Chi bộ Khối Nhi",
+            "Chi bộ Hành chính – Cận lâm sàng",
+        ],
+        terms: [(4, 5), (3, 5), (5, 1)],
+        year_2025: 1,
+        staff: &[
+            "Bác sĩ",
+            "Hộ sinh",
+            "Hộ sinh",
+            "Điều dưỡng",
+            "Kỹ thuật viên",
+            "Cán bộ hành chính",
+        ],
+    },
+    UnitSpec {
+        code: "CDYT",
+        name: "Đảng bộ Trường Cao đẳng Y tế Lạng Sơn",
+        members: 26,
+        cells: &[
+            "Chi bộ Khoa Y",
+            "Chi bộ Khoa Dược – Điều dưỡng",
+            "Chi bộ Hành chính",
+        ],
+        terms: [(3, 5), (2, 4), (4, 1)],
+        year_2025: 1,
+        staff: &["Giảng viên", "Giảng viên", "Cán bộ hành chính"],
+    },
+    UnitSpec {
+        code: "TTGDYK",
+        name: "Đảng bộ Trung tâm Giám định y khoa – Pháp y tỉnh",
+        members: 18,
+        cells: &["Chi bộ Giám định y khoa", "Chi bộ Pháp y"],
+        terms: [(2, 3), (2, 2), (3, 0)],
+        year_2025: 1,
+        staff: &["Giám định viên", "Bác sĩ pháp y", "Cán bộ hành chính"],
+    },
+];
+
+/// (name, first day, last day) of the three terms in the demo.
+const TERMS: [(&str, (i32, u32, u32), (i32, u32, u32)); 3] = [
+    ("2015-2020", (2015, 7, 1), (2020, 6, 30)),
+    ("2020-2025", (2020, 7, 1), (2025, 6, 30)),
+    ("2025-2030", (2025, 7, 1), (2030, 6, 30)),
+];
+/// The committee's own term targets: set by its congresses.
+const ROOT_TERM_TARGETS: [u32; 3] = [40, 40, 45];
+const ROOT_YEAR_2025: u32 = 15;
+
+const MOVEMENTS: [(&str, &str, (i32, u32, u32)); 2] = [
+    (
+        "HCM",
+        "Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh",
+        (2016, 5, 15),
+    ),
+    ("TTTRE", "Thầy thuốc trẻ làm theo lời Bác", (2013, 3, 26)),
+];
+
+const FAMILY: &[(&str, u32)] = &[
+    ("Nguyễn", 24),
+    ("Hoàng", 10),
+    ("Trần", 6),
+    ("Lê", 5),
+    ("Nông", 6),
+    ("Vi", 4),
+    ("Lương", 4),
+    ("Phạm", 4),
+    ("Lý", 3),
+    ("Vũ", 3),
+    ("Đặng", 3),
+    ("Triệu", 3),
+    ("Lộc", 3),
+    ("Hà", 3),
+    ("Chu", 2),
+    ("Bùi", 2),
+    ("Dương", 2),
+    ("Đỗ", 2),
+    ("Lăng", 2),
+    ("Đinh", 2),
+    ("Ngô", 2),
+    ("Phan", 2),
+    ("Mạc", 1),
+    ("Tô", 1),
+    ("Mông", 1),
+];
+const MIDDLE_M: &[&str] = &[
+    "Văn", "Văn", "Đức", "Minh", "Quang", "Thế", "Hữu", "Xuân", "Ngọc", "Mạnh", "Tiến", "Công",
+    "Thanh", "Trung",
+];
+const MIDDLE_F: &[&str] = &[
+    "Thị", "Thị", "Thị", "Thu", "Ngọc", "Thanh", "Minh", "Thúy", "Hồng", "Phương", "Bích", "Kim",
+];
+const GIVEN_M: &[&str] = &[
+    "Anh", "Bình", "Cường", "Dũng", "Đức", "Hải", "Hiếu", "Hoàng", "Hùng", "Huy", "Khánh", "Kiên",
+    "Long", "Nam", "Phong", "Quân", "Sơn", "Thắng", "Thành", "Trung", "Tuấn", "Việt", "Vinh",
+    "Tùng", "Hưng", "Lâm", "Quyết", "Tài", "Hào", "Định",
+];
+const GIVEN_F: &[&str] = &[
+    "Anh", "Chi", "Dung", "Giang", "Hà", "Hằng", "Hạnh", "Hiền", "Hoa", "Huyền", "Hương", "Lan",
+    "Liên", "Linh", "Loan", "Mai", "Ngân", "Ngọc", "Nhung", "Oanh", "Phương", "Quỳnh", "Thảo",
+    "Thủy", "Trang", "Tuyết", "Vân", "Yến", "Nga", "Thơ",
+];
+const ETHNICITY: &[(&str, u32)] = &[
+    ("Kinh", 45),
+    ("Tày", 30),
+    ("Nùng", 20),
+    ("Dao", 3),
+    ("Hoa", 2),
+];
+
+/// SplitMix64: small, fast, and the same sequence everywhere.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+    fn range(&mut self, lo: u64, hi: u64) -> u64 {
+        lo + self.below(hi - lo + 1)
+    }
+    fn pick<'a, T>(&mut self, xs: &'a [T]) -> &'a T {
+        &xs[self.below(xs.len() as u64) as usize]
+    }
+    fn weighted<'a>(&mut self, xs: &'a [(&'a str, u32)]) -> &'a str {
+        let total: u32 = xs.iter().map(|x| x.1).sum();
+        let mut r = self.below(u64::from(total)) as u32;
+        for (s, w) in xs {
+            if r < *w {
+                return s;
+            }
+            r -= w;
+        }
+        xs[0].0
+    }
+    /// A working day (Monday to Friday) between two dates, inclusive.
+    fn weekday_between(&mut self, from: Date, to: Date) -> Date {
+        let span = (to - from).num_days().max(0) as u64;
+        let mut d = from + Days::new(self.below(span + 1));
+        while matches!(d.weekday(), Weekday::Sat | Weekday::Sun) {
+            d = if d > from {
+                d - Days::new(1)
+            } else {
+                d + Days::new(1)
+            };
+        }
+        d
+    }
+}
+
+fn ymd((y, m, d): (i32, u32, u32)) -> Date {
+    Date::from_ymd_opt(y, m, d).expect("valid demo date")
+}
+
+fn years_before(d: Date, years: u32) -> Date {
+    d.checked_sub_months(Months::new(12 * years))
+        .expect("date in range")
+}
+
+struct Generator {
+    rng: Rng,
+    today: Date,
+}
+
+impl Generator {
+    fn person(&mut self, birth: Date, occupation: &str) -> NewPerson {
+        // Health workers are mostly women.
+        let female = self.rng.below(100) < 62;
+        let family = self.rng.weighted(FAMILY);
+        let (middle, given) = if female {
+            (*self.rng.pick(MIDDLE_F), *self.rng.pick(GIVEN_F))
+        } else {
+            (*self.rng.pick(MIDDLE_M), *self.rng.pick(GIVEN_M))
+        };
+        NewPerson {
+            full_name: format!("{family} {middle} {given}"),
+            gender: if female { "Nữ" } else { "Nam" }.into(),
+            birth_date: birth,
+            ethnicity: self.rng.weighted(ETHNICITY).into(),
+            education: "12/12".into(),
+            occupation: occupation.into(),
+        }
+    }
+
+    /// A birth date giving an age at `admitted` between 22 and 36 and an age
+    /// today of at most 59 (members are serving staff).
+    fn birth_for(&mut self, admitted: Date) -> Date {
+        let oldest = years_before(self.today, 59);
+        let youngest = years_before(admitted, 22);
+        let early = years_before(admitted, 36).max(oldest);
+        if early >= youngest {
+            return years_before(admitted, 19);
+        }
+        self.rng.weekday_between(early, youngest)
+    }
+}
+
+struct DemoMember {
+    id: i64,
+    official_on: Option<Date>,
+}
+
+/// What a demo load did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DemoSummary {
+    /// False when the scenario was already in the database (nothing written).
+    pub loaded: bool,
+    pub units: usize,
+    pub members: usize,
+    pub candidates: usize,
+}
+
+impl App {
+    /// Loads the seed scenario in one transaction; does nothing if the
+    /// committee already exists.
+    pub async fn load_demo(&self, actor: &Actor) -> Result<DemoSummary, AppError> {
+        let today = self.clock().today();
+        let mut tx = self.write().await?;
+        let root_code = UnitCode::parse(ROOT_CODE)?;
+        if units::by_code(tx.conn(), &root_code).await?.is_some() {
+            tx.rollback().await?;
+            return Ok(DemoSummary {
+                loaded: false,
+                units: 0,
+                members: 0,
+                candidates: 0,
+            });
+        }
+        let mut cx = Ctx {
+            tx: &mut tx,
+            actor,
+            at: self.clock().stamp(),
+        };
+        let summary = build(&mut cx, today).await?;
+        tx.commit().await?;
+        Ok(summary)
+    }
+}
+
+async fn build(cx: &mut Ctx<'_>, today: Date) -> Result<DemoSummary, AppError> {
+    let mut g = Generator {
+        rng: Rng(0x5EED_2025_0054_0040),
+        today,
+    };
+    let founded = ymd((1992, 1, 1));
+    let root = ops::create_unit(
+        cx,
+        &UnitCode::parse(ROOT_CODE)?,
+        ROOT_NAME,
+        UnitKind::Superior,
+        None,
+        founded,
+    )
+    .await?;
+    let mut terms = Vec::new();
+    for (i, (name, from, to)) in TERMS.iter().enumerate() {
+        let term = Term::new(TermName::parse(name)?, ymd(*from), ymd(*to))?;
+        ops::create_term(cx, &term).await?;
+        ops::set_term_target(cx, &root, &term.name, ROOT_TERM_TARGETS[i]).await?;
+        terms.push(term);
+    }
+    ops::set_year_target(cx, &root, 2025, ROOT_YEAR_2025).await?;
+    let mut movements = Vec::new();
+    for (code, name, started) in MOVEMENTS {
+        movements.push(ops::add_movement(cx, code, name, ymd(started)).await?);
+    }
+
+    let mut n_units = 1;
+    let mut n_members = 0;
+    let mut n_candidates = 0;
+    let mut stage_cycle = OPEN_STAGES.iter().cycle();
+    // Committee members, one per unit, who will supervise another unit.
+    let mut committee: Vec<(UnitRow, i64)> = Vec::new();
+    let mut unit_rows = Vec::new();
+
+    for spec in UNITS {
+        let unit = ops::create_unit(
+            cx,
+            &UnitCode::parse(spec.code)?,
+            spec.name,
+            UnitKind::GrassrootsCommittee,
+            Some(&root),
+            founded,
+        )
+        .await?;
+        n_units += 1;
+        for (i, term) in terms.iter().enumerate() {
+            ops::set_term_target(cx, &unit, &term.name, spec.terms[i].0).await?;
+        }
+        ops::set_year_target(cx, &unit, 2025, spec.year_2025).await?;
+        let mut cells = Vec::new();
+        for (i, name) in spec.cells.iter().enumerate() {
+            let code = UnitCode::parse(&format!("{}.CB{}", spec.code, i + 1))?;
+            cells.push(
+                ops::create_unit(cx, &code, name, UnitKind::Cell, Some(&unit), founded).await?,
+            );
+            n_units += 1;
+        }
+
+        // Admission dates: the three terms as specified, the rest before 2015.
+        let recent_end = (today - Days::new(10)).min(terms[2].ends_on);
+        let mut admissions: Vec<(Date, bool)> = Vec::new(); // (date, has a pipeline history)
+        for (i, term) in terms.iter().enumerate() {
+            let end = if i == 2 { recent_end } else { term.ends_on };
+            for _ in 0..spec.terms[i].1 {
+                admissions.push((g.rng.weekday_between(term.starts_on, end), i > 0));
+            }
+        }
+        let recent = spec.terms.iter().map(|t| t.1).sum::<usize>();
+        for _ in recent..spec.members {
+            admissions.push((
+                g.rng.weekday_between(ymd((1993, 1, 1)), ymd((2015, 6, 30))),
+                false,
+            ));
+        }
+        // The newest admission of the largest unit is days old: ceremony still ahead.
+        if spec.code == "BVDK" {
+            let last = admissions
+                .iter_mut()
+                .filter(|a| a.0 > terms[2].starts_on)
+                .last();
+            if let Some(a) = last {
+                a.0 = g
+                    .rng
+                    .weekday_between(today - Days::new(14), today - Days::new(10));
+            }
+        }
+
+        let mut cell_members: Vec<Vec<DemoMember>> = cells.iter().map(|_| Vec::new()).collect();
+        let mut histories = Vec::new();
+        for (k, (admitted, tracked)) in admissions.iter().enumerate() {
+            let ci = k % cells.len();
+            let birth = g.birth_for(*admitted);
+            let occupation = *g.rng.pick(spec.staff);
+            let mut person = g.person(birth, occupation);
+            if spec.code == "CQSYT" && k == spec.members - 1 {
+                person.full_name = "Nguyễn Thế Toàn".into();
+                person.gender = "Nam".into();
+                person.occupation = "Giám đốc Sở Y tế, Bí thư Đảng ủy".into();
+            }
+            if spec.code == "BVPHCN" && k == spec.members - 1 {
+                person.full_name = "Triệu Quang Phú".into();
+                person.gender = "Nam".into();
+                person.occupation = "Giám đốc Bệnh viện, Bí thư Đảng ủy".into();
+            }
+            let ceremony = *admitted + Days::new(g.rng.range(10, 28));
+            let official = ceremony
+                .checked_add_months(Months::new(12))
+                .expect("date in range");
+            let (status, official_on) = if official <= today {
+                (MemberStatus::Official, Some(official))
+            } else {
+                (MemberStatus::Probationary, None)
+            };
+            let person_id = ops::add_person(cx, &person).await?;
+            let member_id =
+                ops::add_member(cx, person_id, &cells[ci], status, *admitted, official_on).await?;
+            n_members += 1;
+            cell_members[ci].push(DemoMember {
+                id: member_id,
+                official_on,
+            });
+            if *tracked {
+                histories.push((ci, person_id, member_id, *admitted, ceremony, official_on));
+            }
+        }
+
+        // A few who left, admitted long ago: not counted today.
+        for (k, status) in [MemberStatus::TransferredOut, MemberStatus::Deceased]
+            .into_iter()
+            .enumerate()
+        {
+            if spec.members > 30 {
+                let admitted = g
+                    .rng
+                    .weekday_between(ymd((1995, 1, 1)), ymd((2010, 12, 31)));
+                let birth = g.birth_for(admitted);
+                let person = g.person(birth, spec.staff[0]);
+                let pid = ops::add_person(cx, &person).await?;
+                let official = admitted.checked_add_months(Months::new(13));
+                ops::add_member(cx, pid, &cells[k % cells.len()], status, admitted, official)
+                    .await?;
+            }
+        }
+
+        // Pipeline histories of the admissions since 2020.
+        for (ci, person_id, member_id, admitted, ceremony, official_on) in histories {
+            let movement = source(&mut g, &movements, spec.staff, &cells[ci]);
+            let mut steps = backwards_from(&mut g, admitted);
+            steps.push((Stage::Decision, admitted));
+            if ceremony <= today {
+                steps.push((Stage::Ceremony, ceremony));
+                steps.push((Stage::Probation, ceremony));
+            }
+            if let Some(o) = official_on {
+                steps.push((Stage::Recognised, o));
+            }
+            let cid = write_history(cx, person_id, &cells[ci], movement, &steps).await?;
+            ops::link_candidate_member(cx, cid, member_id).await?;
+            assign_mentors(cx, &mut g, cid, &cell_members[ci], steps[1].1).await?;
+            n_candidates += 1;
+        }
+
+        // The open pipeline: every unit has people on the way.
+        let open = 2 + spec.members / 12;
+        for k in 0..open {
+            let ci = k % cells.len();
+            let stage = *stage_cycle.next().expect("cycle");
+            let since = today - Days::new(g.rng.range(3, 45));
+            let birth = g
+                .rng
+                .weekday_between(years_before(today, 35), years_before(today, 22));
+            let occupation = *g.rng.pick(spec.staff);
+            let person = g.person(birth, occupation);
+            let person_id = ops::add_person(cx, &person).await?;
+            let mut steps = backwards_until(&mut g, stage, since);
+            steps.push((stage, since));
+            let movement = source(&mut g, &movements, spec.staff, &cells[ci]);
+            let cid = write_history(cx, person_id, &cells[ci], movement, &steps).await?;
+            if steps.len() > 1 {
+                assign_mentors(cx, &mut g, cid, &cell_members[ci], steps[1].1).await?;
+            }
+            n_candidates += 1;
+        }
+        // One who withdrew from the pool.
+        if spec.members > 30 {
+            let birth = g
+                .rng
+                .weekday_between(years_before(today, 30), years_before(today, 23));
+            let person = g.person(birth, spec.staff[0]);
+            let pid = ops::add_person(cx, &person).await?;
+            let start = today - Days::new(g.rng.range(200, 400));
+            let steps = [
+                (Stage::Pool, start),
+                (Stage::Sympathiser, start + Days::new(60)),
+                (Stage::Withdrawn, start + Days::new(150)),
+            ];
+            write_history(cx, pid, &cells[0], None, &steps).await?;
+            n_candidates += 1;
+        }
+
+        // Grassroots committee members in charge of each cell.
+        let senior: Vec<i64> = cell_members
+            .iter()
+            .filter_map(|ms| ms.iter().find(|m| m.official_on.is_some()).map(|m| m.id))
+            .collect();
+        for (i, cell) in cells.iter().enumerate() {
+            let who = senior[(i + 1) % senior.len()];
+            ops::add_supervisor(
+                cx,
+                cell,
+                who,
+                "Đảng ủy viên phụ trách chi bộ",
+                terms[1].starts_on,
+            )
+            .await?;
+        }
+        committee.push((unit.clone(), senior[0]));
+        unit_rows.push(unit);
+    }
+
+    // The department committee's members each supervise a unit other than their own.
+    for (i, unit) in unit_rows.iter().enumerate() {
+        let (_, who) = &committee[(i + 3) % committee.len()];
+        ops::add_supervisor(
+            cx,
+            unit,
+            *who,
+            "Đảng ủy viên Đảng bộ Sở phụ trách",
+            terms[1].starts_on,
+        )
+        .await?;
+    }
+
+    Ok(DemoSummary {
+        loaded: true,
+        units: n_units,
+        members: n_members,
+        candidates: n_candidates,
+    })
+}
+
+/// Stages a candidate can be waiting in before the admission decision.
+const OPEN_STAGES: [Stage; 10] = [
+    Stage::Pool,
+    Stage::Sympathiser,
+    Stage::Course,
+    Stage::Application,
+    Stage::PersonalHistory,
+    Stage::Verification,
+    Stage::Introduction,
+    Stage::Comments,
+    Stage::CellVote,
+    Stage::GrassrootsVote,
+];
+
+/// Typical days spent in each open stage before the next, (min, max).
+fn stage_days(stage: Stage) -> (u64, u64) {
+    match stage {
+        Stage::Pool => (30, 120),
+        Stage::Sympathiser => (30, 150),
+        Stage::Course => (10, 60),
+        Stage::Application => (5, 20),
+        Stage::PersonalHistory => (20, 60),
+        Stage::Verification => (5, 25),
+        Stage::Introduction => (5, 20),
+        Stage::Comments => (5, 15),
+        Stage::CellVote => (5, 20),
+        Stage::GrassrootsVote => (15, 60),
+        _ => (0, 0),
+    }
+}
+
+/// The open stages before `stage`, dated backwards from `until`.
+fn backwards_until(g: &mut Generator, stage: Stage, until: Date) -> Vec<(Stage, Date)> {
+    let before: Vec<Stage> = OPEN_STAGES
+        .iter()
+        .copied()
+        .take_while(|s| *s != stage)
+        .collect();
+    let mut steps = Vec::new();
+    let mut d = until;
+    for s in before.iter().rev() {
+        let (lo, hi) = stage_days(*s);
+        d = d - Days::new(g.rng.range(lo, hi));
+        steps.push((*s, d));
+    }
+    steps.reverse();
+    steps
+}
+
+/// All open stages, dated backwards from an admission decision.
+fn backwards_from(g: &mut Generator, decision: Date) -> Vec<(Stage, Date)> {
+    let vote = decision - Days::new(g.rng.range(15, 50));
+    let mut steps = backwards_until(g, Stage::GrassrootsVote, vote);
+    steps.push((Stage::GrassrootsVote, vote));
+    steps
+}
+
+/// Where a candidate came from: young doctors mostly from the young
+/// physicians' movement, others from the Ho Chi Minh movement or from work.
+fn source(g: &mut Generator, movements: &[i64], staff: &[&str], cell: &UnitRow) -> Option<i64> {
+    let doctors =
+        staff.iter().any(|s| s.starts_with("Bác sĩ")) && !cell.name.contains("Hành chính");
+    match g.rng.below(10) {
+        0..=3 if doctors => Some(movements[1]),
+        0..=5 => Some(movements[0]),
+        _ => None,
+    }
+}
+
+async fn write_history(
+    cx: &mut Ctx<'_>,
+    person_id: i64,
+    cell: &UnitRow,
+    movement: Option<i64>,
+    steps: &[(Stage, Date)],
+) -> Result<i64, AppError> {
+    let (first_stage, first_date) = steps[0];
+    debug_assert_eq!(first_stage, Stage::Pool);
+    let cid = ops::add_candidate(cx, person_id, cell, movement, first_date).await?;
+    for (stage, on) in &steps[1..] {
+        ops::record_stage(cx, cid, *stage, *on).await?;
+    }
+    Ok(cid)
+}
+
+/// Two official members of the cell mentor the candidate from the date the
+/// cell takes them on as a sympathiser.
+async fn assign_mentors(
+    cx: &mut Ctx<'_>,
+    g: &mut Generator,
+    candidate_id: i64,
+    cell_members: &[DemoMember],
+    on: Date,
+) -> Result<(), AppError> {
+    let eligible: Vec<i64> = cell_members
+        .iter()
+        .filter(|m| m.official_on.is_some_and(|o| o <= on))
+        .map(|m| m.id)
+        .collect();
+    if eligible.is_empty() {
+        return Ok(());
+    }
+    let first = g.rng.below(eligible.len() as u64) as usize;
+    ops::assign_mentor(cx, candidate_id, eligible[first], on).await?;
+    if eligible.len() > 1 {
+        let second = (first + 1 + g.rng.below(eligible.len() as u64 - 1) as usize) % eligible.len();
+        ops::assign_mentor(cx, candidate_id, eligible[second], on).await?;
+    }
+    Ok(())
+}

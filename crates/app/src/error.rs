@@ -1,0 +1,21 @@
+use ranks_domain::DomainError;
+use ranks_store::StoreError;
+use thiserror::Error;
+
+/// What can go wrong in a use case. Each variant carries what a user needs
+/// to fix their input; `Store` is an outage and is shown only as such.
+#[derive(Debug, Error)]
+pub enum AppError {
+    #[error("unknown {what}: {key}")]
+    NotFound { what: &'static str, key: String },
+    #[error(transparent)]
+    Invalid(#[from] DomainError),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("not allowed: {0}")]
+    Forbidden(String),
+    #[error("the database holds no units yet; run `ranks demo` or import a tree")]
+    Empty,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}

@@ -1,0 +1,136 @@
+//! The use cases of Ranks.
+//!
+//! One public async function per user action. Each write runs in one
+//! transaction and appends to the audit log in that same transaction, so a
+//! refused or failed action leaves nothing behind. Every function takes the
+//! [`Actor`] doing it and refuses anything outside the actor's subtree, so
+//! personal data never leaks upward or sideways. Time comes from a [`Clock`]
+//! given to [`App`], never read inside the logic.
+
+mod clock;
+pub mod demo;
+mod error;
+pub mod ops;
+pub mod reports;
+
+pub use clock::{Clock, FixedClock, SystemClock};
+pub use error::AppError;
+
+use ranks_domain::{OrgPath, UnitCode};
+use ranks_store::records::units::{self, UnitRow};
+use ranks_store::{Db, WriteTx};
+use std::sync::Arc;
+
+/// Who is acting, and which part of the tree they may see and change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub name: String,
+    pub scope: Scope,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    /// The whole tree (the system itself, the top-level administrator).
+    All,
+    /// One unit and everything below it.
+    Subtree(OrgPath),
+}
+
+impl Actor {
+    /// The system acting on its own (the demo loader, the CLI run by the
+    /// server's operator, who has the whole database file anyway).
+    pub fn system() -> Self {
+        Actor {
+            name: "system".into(),
+            scope: Scope::All,
+        }
+    }
+
+    pub fn can_see(&self, path: &OrgPath) -> bool {
+        match &self.scope {
+            Scope::All => true,
+            Scope::Subtree(root) => root.contains(path),
+        }
+    }
+}
+
+/// The application: a database and a clock.
+#[derive(Clone)]
+pub struct App {
+    db: Db,
+    clock: Arc<dyn Clock>,
+}
+
+impl App {
+    pub fn new(db: Db, clock: Arc<dyn Clock>) -> Self {
+        App { db, clock }
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    pub fn clock(&self) -> &dyn Clock {
+        self.clock.as_ref()
+    }
+
+    /// Looks a unit up by code, as the actor may see it. A unit outside the
+    /// actor's scope is reported as not found, so its existence does not leak.
+    pub async fn unit(&self, actor: &Actor, code: &str) -> Result<UnitRow, AppError> {
+        let mut conn = self.db.read().await?;
+        visible_unit(&mut conn, actor, code).await
+    }
+
+    /// The unit a report starts from: the given code, or else the actor's
+    /// own root (the single top unit for the system).
+    pub async fn report_root(
+        &self,
+        actor: &Actor,
+        code: Option<&str>,
+    ) -> Result<UnitRow, AppError> {
+        let mut conn = self.db.read().await?;
+        match code {
+            Some(c) => visible_unit(&mut conn, actor, c).await,
+            None => default_root(&mut conn, actor).await,
+        }
+    }
+
+    pub(crate) async fn write(&self) -> Result<WriteTx, AppError> {
+        Ok(self.db.begin_write().await?)
+    }
+}
+
+pub(crate) async fn visible_unit(
+    conn: &mut ranks_store::Conn,
+    actor: &Actor,
+    code: &str,
+) -> Result<UnitRow, AppError> {
+    let not_found = || AppError::NotFound {
+        what: "unit",
+        key: code.trim().to_string(),
+    };
+    let parsed = UnitCode::parse(code).map_err(|_| not_found())?;
+    match units::by_code(conn, &parsed).await? {
+        Some(u) if actor.can_see(&u.path) => Ok(u),
+        _ => Err(not_found()),
+    }
+}
+
+pub(crate) async fn default_root(
+    conn: &mut ranks_store::Conn,
+    actor: &Actor,
+) -> Result<UnitRow, AppError> {
+    match &actor.scope {
+        Scope::Subtree(path) => {
+            let id = *path.ids().last().expect("a path has at least one id");
+            units::by_id(conn, id).await?.ok_or(AppError::NotFound {
+                what: "unit",
+                key: path.to_string(),
+            })
+        }
+        Scope::All => {
+            let roots = units::roots(conn).await?;
+            roots.into_iter().next().ok_or(AppError::Empty)
+        }
+    }
+}

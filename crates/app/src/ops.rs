@@ -1,0 +1,474 @@
+//! Write operations. Each function here does one change inside a caller's
+//! transaction and appends its audit entry; the `App` methods at the bottom
+//! wrap one operation in one transaction. The demo loader runs many
+//! operations in a single transaction through the same functions.
+
+use crate::{visible_unit, Actor, App, AppError};
+use ranks_domain::text::nfc;
+use ranks_domain::{Date, DomainError, MemberStatus, Stage, Term, TermName, UnitCode, UnitKind};
+use ranks_store::records::members::{NewMember, NewPerson};
+use ranks_store::records::units::UnitRow;
+use ranks_store::records::{audit, candidates, members, movements, supervisors, terms, units};
+use ranks_store::WriteTx;
+use serde_json::{json, Value};
+
+/// Context of one write: the transaction, who is acting and when.
+pub struct Ctx<'a> {
+    pub tx: &'a mut WriteTx,
+    pub actor: &'a Actor,
+    pub at: String,
+}
+
+impl Ctx<'_> {
+    async fn audit(
+        &mut self,
+        action: &str,
+        entity: &str,
+        id: impl ToString,
+        before: Option<Value>,
+        after: Option<Value>,
+    ) -> Result<(), AppError> {
+        audit::append(
+            self.tx.conn(),
+            &audit::AuditEntry {
+                at: self.at.clone(),
+                actor: self.actor.name.clone(),
+                action: action.to_string(),
+                entity: entity.to_string(),
+                entity_id: id.to_string(),
+                before,
+                after,
+            },
+        )
+        .await?;
+        Ok(())
+    }
+
+    fn check_scope(&self, unit: &UnitRow) -> Result<(), AppError> {
+        if self.actor.can_see(&unit.path) {
+            Ok(())
+        } else {
+            Err(AppError::NotFound {
+                what: "unit",
+                key: unit.code.to_string(),
+            })
+        }
+    }
+}
+
+pub async fn create_unit(
+    cx: &mut Ctx<'_>,
+    code: &UnitCode,
+    name: &str,
+    kind: UnitKind,
+    parent: Option<&UnitRow>,
+    created_on: Date,
+) -> Result<UnitRow, AppError> {
+    let name = nfc(name);
+    if name.is_empty() {
+        return Err(DomainError::invalid("name", name, "a non-empty unit name").into());
+    }
+    match parent {
+        Some(p) => cx.check_scope(p)?,
+        None if cx.actor.scope != crate::Scope::All => {
+            return Err(AppError::Forbidden(
+                "only a top-level administrator may create a root unit".into(),
+            ))
+        }
+        None => {}
+    }
+    if units::by_code(cx.tx.conn(), code).await?.is_some() {
+        return Err(AppError::Conflict(format!(
+            "a unit with code {code} already exists"
+        )));
+    }
+    let row = units::insert(cx.tx.conn(), code, &name, kind, parent, created_on).await?;
+    cx.audit("create", "unit", row.id, None, Some(row.to_json()))
+        .await?;
+    Ok(row)
+}
+
+/// Moves a unit (and its subtree) under a new parent from `effective_on`.
+pub async fn move_unit(
+    cx: &mut Ctx<'_>,
+    unit: &UnitRow,
+    new_parent: &UnitRow,
+    effective_on: Date,
+) -> Result<UnitRow, AppError> {
+    cx.check_scope(unit)?;
+    cx.check_scope(new_parent)?;
+    if unit.path.contains(&new_parent.path) {
+        return Err(AppError::Conflict(format!(
+            "cannot move {} under {}: the new parent lies inside the unit",
+            unit.code, new_parent.code
+        )));
+    }
+    if unit.parent_id == Some(new_parent.id) {
+        return Err(AppError::Conflict(format!(
+            "{} is already under {}",
+            unit.code, new_parent.code
+        )));
+    }
+    let at = cx.at.clone();
+    let name = cx.actor.name.clone();
+    let moved = units::move_to(cx.tx.conn(), unit, new_parent, effective_on, &at, &name).await?;
+    let mut after = moved.to_json();
+    after["effective_on"] = json!(effective_on.to_string());
+    cx.audit("move", "unit", unit.id, Some(unit.to_json()), Some(after))
+        .await?;
+    Ok(moved)
+}
+
+pub async fn create_term(cx: &mut Ctx<'_>, term: &Term) -> Result<i64, AppError> {
+    if terms::by_name(cx.tx.conn(), &term.name).await?.is_some() {
+        return Err(AppError::Conflict(format!(
+            "term {} already exists",
+            term.name
+        )));
+    }
+    let row = terms::insert(cx.tx.conn(), term).await?;
+    cx.audit(
+        "create",
+        "term",
+        row.id,
+        None,
+        Some(json!({"name": term.name, "starts_on": term.starts_on, "ends_on": term.ends_on})),
+    )
+    .await?;
+    Ok(row.id)
+}
+
+pub async fn set_term_target(
+    cx: &mut Ctx<'_>,
+    unit: &UnitRow,
+    term: &TermName,
+    target: u32,
+) -> Result<(), AppError> {
+    cx.check_scope(unit)?;
+    let t = terms::by_name(cx.tx.conn(), term)
+        .await?
+        .ok_or(AppError::NotFound {
+            what: "term",
+            key: term.to_string(),
+        })?;
+    let before = terms::set_term_target(cx.tx.conn(), unit.id, t.id, target).await?;
+    cx.audit(
+        "set",
+        "term_target",
+        format!("{}:{}", unit.code, term),
+        before.map(|b| json!({"target": b})),
+        Some(json!({"unit": unit.code, "term": term, "target": target})),
+    )
+    .await
+}
+
+pub async fn set_year_target(
+    cx: &mut Ctx<'_>,
+    unit: &UnitRow,
+    year: i32,
+    target: u32,
+) -> Result<(), AppError> {
+    cx.check_scope(unit)?;
+    let before = terms::set_year_target(cx.tx.conn(), unit.id, year, target).await?;
+    cx.audit(
+        "set",
+        "year_target",
+        format!("{}:{}", unit.code, year),
+        before.map(|b| json!({"target": b})),
+        Some(json!({"unit": unit.code, "year": year, "target": target})),
+    )
+    .await
+}
+
+fn clean_person(p: &NewPerson) -> Result<NewPerson, AppError> {
+    let full_name = nfc(&p.full_name);
+    if full_name.split_whitespace().count() < 2 {
+        return Err(
+            DomainError::invalid("full_name", &p.full_name, "a family and a given name").into(),
+        );
+    }
+    Ok(NewPerson {
+        full_name,
+        gender: nfc(&p.gender),
+        ethnicity: nfc(&p.ethnicity),
+        education: nfc(&p.education),
+        occupation: nfc(&p.occupation),
+        birth_date: p.birth_date,
+    })
+}
+
+pub async fn add_person(cx: &mut Ctx<'_>, p: &NewPerson) -> Result<i64, AppError> {
+    let p = clean_person(p)?;
+    let id = members::insert_person(cx.tx.conn(), &p).await?;
+    cx.audit("create", "person", id, None, Some(p.to_json()))
+        .await?;
+    Ok(id)
+}
+
+/// Registers a person as a member of a cell.
+pub async fn add_member(
+    cx: &mut Ctx<'_>,
+    person_id: i64,
+    cell: &UnitRow,
+    status: MemberStatus,
+    admitted_on: Date,
+    official_on: Option<Date>,
+) -> Result<i64, AppError> {
+    cx.check_scope(cell)?;
+    if !cell.kind.holds_members() {
+        return Err(AppError::Conflict(format!(
+            "{} is a {}; members are registered in a cell",
+            cell.code,
+            cell.kind.as_str()
+        )));
+    }
+    if let Some(o) = official_on {
+        if o < admitted_on {
+            return Err(DomainError::invalid(
+                "official_on",
+                o.to_string(),
+                "a date after the admission",
+            )
+            .into());
+        }
+    }
+    let m = NewMember {
+        person_id,
+        unit_id: cell.id,
+        status,
+        admitted_on,
+        official_on,
+    };
+    let id = members::insert_member(cx.tx.conn(), &m).await?;
+    cx.audit("create", "member", id, None, Some(m.to_json()))
+        .await?;
+    Ok(id)
+}
+
+pub async fn add_movement(
+    cx: &mut Ctx<'_>,
+    code: &str,
+    name: &str,
+    started_on: Date,
+) -> Result<i64, AppError> {
+    let id = movements::insert(cx.tx.conn(), code, &nfc(name), started_on).await?;
+    cx.audit(
+        "create",
+        "movement",
+        id,
+        None,
+        Some(json!({"code": code, "name": nfc(name), "started_on": started_on})),
+    )
+    .await?;
+    Ok(id)
+}
+
+/// Puts a person into a cell's candidate pool.
+pub async fn add_candidate(
+    cx: &mut Ctx<'_>,
+    person_id: i64,
+    cell: &UnitRow,
+    movement_id: Option<i64>,
+    since: Date,
+) -> Result<i64, AppError> {
+    cx.check_scope(cell)?;
+    let c = candidates::NewCandidate {
+        person_id,
+        unit_id: cell.id,
+        movement_id,
+        stage: Stage::Pool,
+        since,
+    };
+    let id = candidates::insert(cx.tx.conn(), &c).await?;
+    let (at, by) = (cx.at.clone(), cx.actor.name.clone());
+    candidates::record_stage(cx.tx.conn(), id, Stage::Pool, since, &by, &at).await?;
+    cx.audit(
+        "create",
+        "candidate",
+        id,
+        None,
+        Some(json!({"person_id": person_id, "unit": cell.code, "movement_id": movement_id, "stage": Stage::Pool, "since": since})),
+    )
+    .await?;
+    Ok(id)
+}
+
+/// Records a candidate's move to a stage on a date.
+pub async fn record_stage(
+    cx: &mut Ctx<'_>,
+    candidate_id: i64,
+    stage: Stage,
+    on: Date,
+) -> Result<(), AppError> {
+    let (at, by) = (cx.at.clone(), cx.actor.name.clone());
+    candidates::record_stage(cx.tx.conn(), candidate_id, stage, on, &by, &at).await?;
+    cx.audit(
+        "stage",
+        "candidate",
+        candidate_id,
+        None,
+        Some(json!({"stage": stage, "on": on})),
+    )
+    .await
+}
+
+pub async fn link_candidate_member(
+    cx: &mut Ctx<'_>,
+    candidate_id: i64,
+    member_id: i64,
+) -> Result<(), AppError> {
+    candidates::link_member(cx.tx.conn(), candidate_id, member_id).await?;
+    cx.audit(
+        "link",
+        "candidate",
+        candidate_id,
+        None,
+        Some(json!({"member_id": member_id})),
+    )
+    .await
+}
+
+pub async fn assign_mentor(
+    cx: &mut Ctx<'_>,
+    candidate_id: i64,
+    member_id: i64,
+    on: Date,
+) -> Result<(), AppError> {
+    candidates::assign_mentor(cx.tx.conn(), candidate_id, member_id, on).await?;
+    cx.audit(
+        "create",
+        "mentor",
+        format!("{candidate_id}:{member_id}"),
+        None,
+        Some(json!({"candidate_id": candidate_id, "member_id": member_id, "assigned_on": on})),
+    )
+    .await
+}
+
+pub async fn add_supervisor(
+    cx: &mut Ctx<'_>,
+    unit: &UnitRow,
+    member_id: i64,
+    role: &str,
+    since: Date,
+) -> Result<i64, AppError> {
+    cx.check_scope(unit)?;
+    let id = supervisors::insert(cx.tx.conn(), unit.id, member_id, &nfc(role), since).await?;
+    cx.audit(
+        "create",
+        "supervisor",
+        id,
+        None,
+        Some(json!({"unit": unit.code, "member_id": member_id, "role": nfc(role), "since": since})),
+    )
+    .await?;
+    Ok(id)
+}
+
+// One action, one transaction: the entry points the CLI and the API call.
+impl App {
+    async fn run<T, F>(&self, actor: &Actor, f: F) -> Result<T, AppError>
+    where
+        F: for<'c> FnOnce(
+            &'c mut Ctx<'_>,
+        ) -> std::pin::Pin<
+            Box<dyn std::future::Future<Output = Result<T, AppError>> + Send + 'c>,
+        >,
+    {
+        let mut tx = self.write().await?;
+        let mut cx = Ctx {
+            tx: &mut tx,
+            actor,
+            at: self.clock().stamp(),
+        };
+        let out = f(&mut cx).await?;
+        tx.commit().await?;
+        Ok(out)
+    }
+
+    pub async fn create_unit(
+        &self,
+        actor: &Actor,
+        code: &str,
+        name: &str,
+        kind: UnitKind,
+        parent: Option<&str>,
+        created_on: Date,
+    ) -> Result<UnitRow, AppError> {
+        let code = UnitCode::parse(code)?;
+        let (name, parent) = (name.to_string(), parent.map(str::to_string));
+        self.run(actor, move |cx| {
+            Box::pin(async move {
+                let parent = match parent {
+                    Some(p) => Some(visible_unit(cx.tx.conn(), cx.actor, &p).await?),
+                    None => None,
+                };
+                create_unit(cx, &code, &name, kind, parent.as_ref(), created_on).await
+            })
+        })
+        .await
+    }
+
+    pub async fn move_unit(
+        &self,
+        actor: &Actor,
+        code: &str,
+        new_parent: &str,
+        effective_on: Date,
+    ) -> Result<UnitRow, AppError> {
+        let (code, new_parent) = (code.to_string(), new_parent.to_string());
+        self.run(actor, move |cx| {
+            Box::pin(async move {
+                let unit = visible_unit(cx.tx.conn(), cx.actor, &code).await?;
+                let parent = visible_unit(cx.tx.conn(), cx.actor, &new_parent).await?;
+                move_unit(cx, &unit, &parent, effective_on).await
+            })
+        })
+        .await
+    }
+
+    pub async fn create_term(&self, actor: &Actor, term: Term) -> Result<i64, AppError> {
+        self.run(actor, move |cx| {
+            Box::pin(async move { create_term(cx, &term).await })
+        })
+        .await
+    }
+
+    pub async fn set_term_target(
+        &self,
+        actor: &Actor,
+        code: &str,
+        term: &TermName,
+        target: u32,
+    ) -> Result<(), AppError> {
+        let (code, term) = (code.to_string(), term.clone());
+        self.run(actor, move |cx| {
+            Box::pin(async move {
+                let unit = visible_unit(cx.tx.conn(), cx.actor, &code).await?;
+                set_term_target(cx, &unit, &term, target).await
+            })
+        })
+        .await
+    }
+
+    /// Adds a person and registers them as a member of a cell.
+    pub async fn add_member(
+        &self,
+        actor: &Actor,
+        person: NewPerson,
+        cell: &str,
+        status: MemberStatus,
+        admitted_on: Date,
+        official_on: Option<Date>,
+    ) -> Result<i64, AppError> {
+        let cell = cell.to_string();
+        self.run(actor, move |cx| {
+            Box::pin(async move {
+                let cell = visible_unit(cx.tx.conn(), cx.actor, &cell).await?;
+                let person_id = add_person(cx, &person).await?;
+                add_member(cx, person_id, &cell, status, admitted_on, official_on).await
+            })
+        })
+        .await
+    }
+}

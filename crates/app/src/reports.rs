@@ -1,0 +1,260 @@
+//! Read-side use cases: the achievement report, the dashboard and the unit page.
+//!
+//! A report reads the subtree's units once (one range scan) and the
+//! per-unit admission counts once (one grouped query), then rolls up in
+//! memory: no query per unit, no recursive SQL.
+
+use crate::{visible_unit, Actor, App, AppError};
+use ranks_domain::achievement::{roll_up, UnitNode};
+use ranks_domain::text::name_sort_key;
+use ranks_domain::{AchievementRow, Date, Stage, Term, TermName, UnitCode, UnitKind};
+use ranks_store::records::candidates::CandidateView;
+use ranks_store::records::members::MemberView;
+use ranks_store::records::supervisors::SupervisorView;
+use ranks_store::records::terms::TermRow;
+use ranks_store::records::units::{UnitMove, UnitRow};
+use ranks_store::records::{candidates, members, movements, supervisors, terms, units};
+use ranks_store::Conn;
+use std::collections::HashMap;
+
+/// The achievement of a subtree over a term.
+#[derive(Debug, Clone)]
+pub struct AchievementReport {
+    pub term: Term,
+    pub root: UnitRow,
+    pub rows: Vec<AchievementRow>,
+}
+
+async fn term_by_name(conn: &mut Conn, name: &TermName) -> Result<TermRow, AppError> {
+    terms::by_name(conn, name).await?.ok_or(AppError::NotFound {
+        what: "term",
+        key: name.to_string(),
+    })
+}
+
+async fn achievement_rows(
+    conn: &mut Conn,
+    root: &UnitRow,
+    term: &TermRow,
+    depth: Option<usize>,
+) -> Result<Vec<AchievementRow>, AppError> {
+    let tree = units::subtree(conn, &root.path).await?;
+    let nodes: Vec<UnitNode> = tree
+        .iter()
+        .map(|u| UnitNode {
+            id: u.id,
+            code: u.code.clone(),
+            name: u.name.clone(),
+            path: u.path.clone(),
+        })
+        .collect();
+    let admitted =
+        members::admitted_per_unit(conn, &root.path, term.term.starts_on, term.term.ends_on)
+            .await?;
+    let targets = terms::term_targets(conn, term.id).await?;
+    Ok(roll_up(&root.path, &nodes, &admitted, &targets, depth))
+}
+
+impl App {
+    /// `ranks report achievement`: one row per unit of the subtree, root first.
+    pub async fn achievement(
+        &self,
+        actor: &Actor,
+        org: Option<&str>,
+        term: &str,
+        depth: Option<usize>,
+    ) -> Result<AchievementReport, AppError> {
+        let name = TermName::parse(term)?;
+        let mut conn = self.db().read().await?;
+        let root = match org {
+            Some(c) => visible_unit(&mut conn, actor, c).await?,
+            None => crate::default_root(&mut conn, actor).await?,
+        };
+        let term = term_by_name(&mut conn, &name).await?;
+        let rows = achievement_rows(&mut conn, &root, &term, depth).await?;
+        Ok(AchievementReport {
+            term: term.term,
+            root,
+            rows,
+        })
+    }
+
+    pub async fn terms(&self) -> Result<Vec<Term>, AppError> {
+        let mut conn = self.db().read().await?;
+        Ok(terms::all(&mut conn)
+            .await?
+            .into_iter()
+            .map(|t| t.term)
+            .collect())
+    }
+
+    /// The dashboard: the tree with each unit's achievement and membership.
+    pub async fn dashboard(
+        &self,
+        actor: &Actor,
+        term: Option<&str>,
+    ) -> Result<Dashboard, AppError> {
+        let mut conn = self.db().read().await?;
+        let root = crate::default_root(&mut conn, actor).await?;
+        let all_terms = terms::all(&mut conn).await?;
+        let today = self.clock().today();
+        let chosen = match term {
+            Some(t) => term_by_name(&mut conn, &TermName::parse(t)?).await?,
+            None => match terms::containing(&all_terms, today).or(all_terms.last()) {
+                Some(t) => t.clone(),
+                None => {
+                    return Ok(Dashboard {
+                        root,
+                        terms: vec![],
+                        term: None,
+                        rows: vec![],
+                        total_members: 0,
+                        members: HashMap::new(),
+                        today,
+                    })
+                }
+            },
+        };
+        let rows = achievement_rows(&mut conn, &root, &chosen, None).await?;
+        let per_unit = members::current_per_unit(&mut conn, &root.path).await?;
+        let tree = units::subtree(&mut conn, &root.path).await?;
+        let mut totals: HashMap<UnitCode, u64> = HashMap::new();
+        for u in &tree {
+            let n = per_unit.get(&u.id).copied().unwrap_or(0);
+            for anc in &tree {
+                if anc.path.contains(&u.path) {
+                    *totals.entry(anc.code.clone()).or_default() += n;
+                }
+            }
+        }
+        Ok(Dashboard {
+            total_members: totals.get(&root.code).copied().unwrap_or(0),
+            root,
+            terms: all_terms.into_iter().map(|t| t.term).collect(),
+            term: Some(chosen.term),
+            rows,
+            members: totals,
+            today,
+        })
+    }
+
+    /// Everything the unit page shows, scoped to the actor.
+    pub async fn unit_page(
+        &self,
+        actor: &Actor,
+        code: &str,
+        term: Option<&str>,
+    ) -> Result<UnitPage, AppError> {
+        let mut conn = self.db().read().await?;
+        let unit = visible_unit(&mut conn, actor, code).await?;
+        let mut ancestors = Vec::new();
+        for id in unit.path.ids() {
+            if id == unit.id {
+                break;
+            }
+            if let Some(a) = units::by_id(&mut conn, id).await? {
+                if actor.can_see(&a.path) {
+                    ancestors.push(a);
+                }
+            }
+        }
+        let all_terms = terms::all(&mut conn).await?;
+        let today = self.clock().today();
+        let chosen = match term {
+            Some(t) => Some(term_by_name(&mut conn, &TermName::parse(t)?).await?),
+            None => terms::containing(&all_terms, today)
+                .or(all_terms.last())
+                .cloned(),
+        };
+        let rows = match &chosen {
+            Some(t) => achievement_rows(&mut conn, &unit, t, Some(1)).await?,
+            None => vec![],
+        };
+        let mut members = members::current_in_subtree(&mut conn, &unit.path).await?;
+        members.sort_by_key(|m| (m.unit_code.clone(), name_sort_key(&m.full_name)));
+        let candidates = candidates::in_subtree(&mut conn, &unit.path).await?;
+        let mut by_stage: Vec<(Stage, Vec<CandidateView>)> = Vec::new();
+        for stage in Stage::ALL {
+            let list: Vec<CandidateView> = candidates
+                .iter()
+                .filter(|c| c.stage == stage)
+                .cloned()
+                .collect();
+            if !list.is_empty() {
+                by_stage.push((stage, list));
+            }
+        }
+        let supervisors = supervisors::for_subtree(&mut conn, &unit.path).await?;
+        let sources = movements::sources_in_subtree(&mut conn, &unit.path).await?;
+        let moves = units::moves_in_subtree(&mut conn, &unit.path).await?;
+        Ok(UnitPage {
+            unit,
+            ancestors,
+            term: chosen.map(|t| t.term),
+            terms: all_terms.into_iter().map(|t| t.term).collect(),
+            rows,
+            members,
+            candidates_by_stage: by_stage,
+            supervisors,
+            sources,
+            moves,
+        })
+    }
+
+    /// Current membership of a subtree.
+    pub async fn member_count(&self, actor: &Actor, org: Option<&str>) -> Result<u64, AppError> {
+        let mut conn = self.db().read().await?;
+        let root = match org {
+            Some(c) => visible_unit(&mut conn, actor, c).await?,
+            None => crate::default_root(&mut conn, actor).await?,
+        };
+        Ok(members::current_per_unit(&mut conn, &root.path)
+            .await?
+            .values()
+            .sum())
+    }
+
+    /// The units directly below a unit, of a given kind if asked.
+    pub async fn children(
+        &self,
+        actor: &Actor,
+        code: &str,
+        kind: Option<UnitKind>,
+    ) -> Result<Vec<UnitRow>, AppError> {
+        let mut conn = self.db().read().await?;
+        let unit = visible_unit(&mut conn, actor, code).await?;
+        let tree = units::subtree(&mut conn, &unit.path).await?;
+        Ok(tree
+            .into_iter()
+            .filter(|u| u.parent_id == Some(unit.id) && kind.is_none_or(|k| u.kind == k))
+            .collect())
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Dashboard {
+    pub root: UnitRow,
+    pub terms: Vec<Term>,
+    pub term: Option<Term>,
+    pub rows: Vec<AchievementRow>,
+    pub total_members: u64,
+    /// Current members per unit, rolled up.
+    pub members: HashMap<UnitCode, u64>,
+    pub today: Date,
+}
+
+#[derive(Debug, Clone)]
+pub struct UnitPage {
+    pub unit: UnitRow,
+    pub ancestors: Vec<UnitRow>,
+    pub term: Option<Term>,
+    pub terms: Vec<Term>,
+    /// The unit and its direct children for the chosen term.
+    pub rows: Vec<AchievementRow>,
+    pub members: Vec<MemberView>,
+    pub candidates_by_stage: Vec<(Stage, Vec<CandidateView>)>,
+    pub supervisors: Vec<SupervisorView>,
+    /// Emulation movements feeding this subtree: (name, candidates, admitted).
+    pub sources: Vec<(String, i64, i64)>,
+    pub moves: Vec<(UnitCode, UnitMove)>,
+}

@@ -1,0 +1,156 @@
+use crate::error::StoreError;
+use crate::migrate;
+use crate::url::DatabaseUrl;
+use sqlx::any::AnyPoolOptions;
+use sqlx::pool::PoolConnection;
+use sqlx::{Any, AnyConnection, AnyPool, Connection};
+use std::time::Duration;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
+/// A handle to the database: a read pool and a write pool (one connection
+/// on SQLite, so writes never race each other).
+#[derive(Clone, Debug)]
+pub struct Db {
+    read: AnyPool,
+    write: AnyPool,
+    backend: Backend,
+    url: String,
+}
+
+// WAL is a property of the file, set once. sqlx's SQLite driver already
+// turns foreign keys on and sets a busy timeout on every connection.
+const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL;";
+
+impl Db {
+    /// Opens (creating a SQLite file if needed) and migrates to the latest schema.
+    pub async fn open(url: &DatabaseUrl, now: &str) -> Result<Db, StoreError> {
+        sqlx::any::install_default_drivers();
+        let backend = match url {
+            DatabaseUrl::Sqlite { .. } => Backend::Sqlite,
+            DatabaseUrl::Postgres { .. } => Backend::Postgres,
+        };
+        let connect_url = url.connect_url();
+        let shown = url.to_string();
+        let connect_err = |source| StoreError::Connect {
+            url: url.to_string(),
+            source,
+        };
+        let pool = |max: u32| {
+            AnyPoolOptions::new()
+                .max_connections(max)
+                .acquire_timeout(Duration::from_secs(10))
+        };
+        // Connect the writer first: on SQLite it creates the file.
+        let write = pool(if backend == Backend::Sqlite { 1 } else { 8 })
+            .connect(&connect_url)
+            .await
+            .map_err(connect_err)?;
+        if backend == Backend::Sqlite {
+            sqlx::raw_sql(SQLITE_PRAGMAS)
+                .execute(&write)
+                .await
+                .map_err(connect_err)?;
+        }
+        let read = match backend {
+            Backend::Sqlite => pool(4).connect(&connect_url).await.map_err(connect_err)?,
+            Backend::Postgres => write.clone(),
+        };
+        let db = Db {
+            read,
+            write,
+            backend,
+            url: shown,
+        };
+        let mut conn = db.write.acquire().await.map_err(connect_err)?;
+        migrate::run(&mut conn, backend, now).await?;
+        Ok(db)
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// The URL, without any password.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// A connection for reading.
+    pub async fn read(&self) -> Result<PoolConnection<Any>, StoreError> {
+        Ok(self.read.acquire().await?)
+    }
+
+    /// Begins a write transaction (`BEGIN IMMEDIATE` on SQLite).
+    pub async fn begin_write(&self) -> Result<WriteTx, StoreError> {
+        let mut conn = self.write.acquire().await?;
+        let begin = match self.backend {
+            Backend::Sqlite => "BEGIN IMMEDIATE",
+            Backend::Postgres => "BEGIN",
+        };
+        sqlx::raw_sql(begin).execute(&mut *conn).await?;
+        Ok(WriteTx { conn: Some(conn) })
+    }
+
+    pub async fn schema_version(&self) -> Result<i64, StoreError> {
+        let mut conn = self.read().await?;
+        migrate::current_version(&mut conn).await
+    }
+
+    pub async fn close(&self) {
+        self.read.close().await;
+        self.write.close().await;
+    }
+}
+
+/// One write transaction. Commit it explicitly; if it is dropped instead
+/// (an error, a panic), its connection is closed, which rolls back on both
+/// engines, so nothing is half-written.
+pub struct WriteTx {
+    conn: Option<PoolConnection<Any>>,
+}
+
+impl WriteTx {
+    pub fn conn(&mut self) -> &mut AnyConnection {
+        self.conn.as_mut().expect("transaction is open")
+    }
+
+    pub async fn commit(mut self) -> Result<(), StoreError> {
+        let mut conn = self.conn.take().expect("transaction is open");
+        match sqlx::raw_sql("COMMIT").execute(&mut *conn).await {
+            Ok(_) => Ok(()),
+            Err(e) => {
+                let _ = conn.detach().close().await;
+                Err(e.into())
+            }
+        }
+    }
+
+    pub async fn rollback(mut self) -> Result<(), StoreError> {
+        let mut conn = self.conn.take().expect("transaction is open");
+        sqlx::raw_sql("ROLLBACK").execute(&mut *conn).await?;
+        Ok(())
+    }
+}
+
+impl Drop for WriteTx {
+    fn drop(&mut self) {
+        if let Some(conn) = self.conn.take() {
+            // Closing the connection aborts the open transaction.
+            drop(conn.detach());
+        }
+    }
+}

@@ -1,0 +1,103 @@
+//! A small migrator: numbered SQL files per dialect, applied in order, each
+//! in its own transaction, recorded in `ranks_migrations`.
+
+use crate::db::Backend;
+use crate::error::StoreError;
+use sqlx::{AnyConnection, Row};
+
+pub struct Migration {
+    pub version: i64,
+    pub name: &'static str,
+    pub sql: &'static str,
+}
+
+pub const MIGRATIONS_SQLITE: &[Migration] = &[Migration {
+    version: 1,
+    name: "init",
+    sql: include_str!("../migrations/sqlite/0001_init.sql"),
+}];
+
+pub const MIGRATIONS_POSTGRES: &[Migration] = &[Migration {
+    version: 1,
+    name: "init",
+    sql: include_str!("../migrations/postgres/0001_init.sql"),
+}];
+
+pub fn latest_version(backend: Backend) -> i64 {
+    migrations(backend)
+        .iter()
+        .map(|m| m.version)
+        .max()
+        .unwrap_or(0)
+}
+
+fn migrations(backend: Backend) -> &'static [Migration] {
+    match backend {
+        Backend::Sqlite => MIGRATIONS_SQLITE,
+        Backend::Postgres => MIGRATIONS_POSTGRES,
+    }
+}
+
+pub(crate) async fn current_version(conn: &mut AnyConnection) -> Result<i64, StoreError> {
+    sqlx::raw_sql(
+        "CREATE TABLE IF NOT EXISTS ranks_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
+    )
+    .execute(&mut *conn)
+    .await?;
+    let row = sqlx::query("SELECT COALESCE(MAX(version), 0) FROM ranks_migrations")
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok(row.try_get::<i64, _>(0)?)
+}
+
+pub(crate) async fn run(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    now: &str,
+) -> Result<i64, StoreError> {
+    let current = current_version(conn).await?;
+    let known = latest_version(backend);
+    if current > known {
+        return Err(StoreError::TooNew {
+            found: current,
+            known,
+        });
+    }
+    for m in migrations(backend).iter().filter(|m| m.version > current) {
+        let err = |source| StoreError::Migration {
+            version: m.version,
+            name: m.name,
+            source,
+        };
+        sqlx::raw_sql("BEGIN")
+            .execute(&mut *conn)
+            .await
+            .map_err(err)?;
+        let applied = async {
+            sqlx::raw_sql(m.sql).execute(&mut *conn).await?;
+            sqlx::query(
+                "INSERT INTO ranks_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
+            )
+            .bind(m.version)
+            .bind(m.name)
+            .bind(now)
+            .execute(&mut *conn)
+            .await
+        }
+        .await;
+        match applied {
+            Ok(_) => {
+                sqlx::raw_sql("COMMIT")
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(err)?;
+                tracing::info!(version = m.version, name = m.name, "migrated");
+            }
+            Err(e) => {
+                let _ = sqlx::raw_sql("ROLLBACK").execute(&mut *conn).await;
+                return Err(err(e));
+            }
+        }
+    }
+    Ok(known)
+}

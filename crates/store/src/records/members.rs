@@ -1,0 +1,185 @@
+//! People and the member registry.
+
+use super::{date, iso, opt_date};
+use crate::error::StoreError;
+use crate::Conn;
+use ranks_domain::{Date, MemberStatus, OrgPath, UnitCode};
+use serde_json::json;
+use sqlx::Row;
+use std::collections::HashMap;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewPerson {
+    pub full_name: String,
+    pub gender: String,
+    pub birth_date: Date,
+    pub ethnicity: String,
+    pub education: String,
+    pub occupation: String,
+}
+
+impl NewPerson {
+    pub fn to_json(&self) -> serde_json::Value {
+        json!({
+            "full_name": self.full_name, "gender": self.gender, "birth_date": iso(self.birth_date),
+            "ethnicity": self.ethnicity, "education": self.education, "occupation": self.occupation,
+        })
+    }
+}
+
+pub async fn insert_person(conn: &mut Conn, p: &NewPerson) -> Result<i64, StoreError> {
+    let r = sqlx::query("INSERT INTO people (full_name, gender, birth_date, ethnicity, education, occupation) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
+        .bind(&p.full_name)
+        .bind(&p.gender)
+        .bind(iso(p.birth_date))
+        .bind(&p.ethnicity)
+        .bind(&p.education)
+        .bind(&p.occupation)
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok(r.try_get(0)?)
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewMember {
+    pub person_id: i64,
+    pub unit_id: i64,
+    pub status: MemberStatus,
+    pub admitted_on: Date,
+    pub official_on: Option<Date>,
+}
+
+impl NewMember {
+    pub fn to_json(&self) -> serde_json::Value {
+        json!({
+            "person_id": self.person_id, "unit_id": self.unit_id, "status": self.status,
+            "admitted_on": iso(self.admitted_on), "official_on": self.official_on.map(iso),
+        })
+    }
+}
+
+pub async fn insert_member(conn: &mut Conn, m: &NewMember) -> Result<i64, StoreError> {
+    let r = sqlx::query("INSERT INTO members (person_id, unit_id, status, admitted_on, official_on) VALUES ($1, $2, $3, $4, $5) RETURNING id")
+        .bind(m.person_id)
+        .bind(m.unit_id)
+        .bind(m.status.as_str())
+        .bind(iso(m.admitted_on))
+        .bind(m.official_on.map(iso))
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok(r.try_get(0)?)
+}
+
+/// Admissions per unit (the unit a member is registered in) for units in the
+/// subtree, with the admission decision date in `[from, to]`. Members who
+/// have since left still count: they were admitted in the term.
+pub async fn admitted_per_unit(
+    conn: &mut Conn,
+    root: &OrgPath,
+    from: Date,
+    to: Date,
+) -> Result<HashMap<i64, u64>, StoreError> {
+    let (lo, hi) = root.subtree_range();
+    let rows = sqlx::query(
+        "SELECT m.unit_id, COUNT(*) FROM members m JOIN units u ON u.id = m.unit_id \
+         WHERE u.path >= $1 AND u.path < $2 AND m.admitted_on >= $3 AND m.admitted_on <= $4 \
+         GROUP BY m.unit_id",
+    )
+    .bind(lo)
+    .bind(hi)
+    .bind(iso(from))
+    .bind(iso(to))
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get::<i64, _>(0)?, r.try_get::<i64, _>(1)? as u64)))
+        .collect()
+}
+
+/// Current members (probationary and official) per unit in the subtree.
+pub async fn current_per_unit(
+    conn: &mut Conn,
+    root: &OrgPath,
+) -> Result<HashMap<i64, u64>, StoreError> {
+    let (lo, hi) = root.subtree_range();
+    let rows = sqlx::query(
+        "SELECT m.unit_id, COUNT(*) FROM members m JOIN units u ON u.id = m.unit_id \
+         WHERE u.path >= $1 AND u.path < $2 AND m.status IN ($3, $4) GROUP BY m.unit_id",
+    )
+    .bind(lo)
+    .bind(hi)
+    .bind(MemberStatus::Probationary.as_str())
+    .bind(MemberStatus::Official.as_str())
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get::<i64, _>(0)?, r.try_get::<i64, _>(1)? as u64)))
+        .collect()
+}
+
+/// A member as lists show it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MemberView {
+    pub id: i64,
+    pub person_id: i64,
+    pub full_name: String,
+    pub gender: String,
+    pub birth_date: Date,
+    pub unit_code: UnitCode,
+    pub unit_name: String,
+    pub status: MemberStatus,
+    pub admitted_on: Date,
+    pub official_on: Option<Date>,
+}
+
+const MEMBER_VIEW: &str = "SELECT m.id AS id, p.id AS person_id, p.full_name AS full_name, p.gender AS gender, p.birth_date AS birth_date, \
+     u.code AS unit_code, u.name AS unit_name, m.status AS status, m.admitted_on AS admitted_on, m.official_on AS official_on \
+     FROM members m JOIN people p ON p.id = m.person_id JOIN units u ON u.id = m.unit_id";
+
+fn member_view(r: &sqlx::any::AnyRow) -> Result<MemberView, StoreError> {
+    Ok(MemberView {
+        id: r.try_get("id")?,
+        person_id: r.try_get("person_id")?,
+        full_name: r.try_get("full_name")?,
+        gender: r.try_get("gender")?,
+        birth_date: date(r, "birth_date")?,
+        unit_code: UnitCode::parse(&r.try_get::<String, _>("unit_code")?)?,
+        unit_name: r.try_get("unit_name")?,
+        status: MemberStatus::parse(&r.try_get::<String, _>("status")?)?,
+        admitted_on: date(r, "admitted_on")?,
+        official_on: opt_date(r, "official_on")?,
+    })
+}
+
+/// Current members registered in the subtree.
+pub async fn current_in_subtree(
+    conn: &mut Conn,
+    root: &OrgPath,
+) -> Result<Vec<MemberView>, StoreError> {
+    let (lo, hi) = root.subtree_range();
+    let rows = sqlx::query(&format!(
+        "{MEMBER_VIEW} WHERE u.path >= $1 AND u.path < $2 AND m.status IN ($3, $4) ORDER BY u.path, m.id"
+    ))
+    .bind(lo)
+    .bind(hi)
+    .bind(MemberStatus::Probationary.as_str())
+    .bind(MemberStatus::Official.as_str())
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter().map(member_view).collect()
+}
+
+pub async fn by_id(conn: &mut Conn, id: i64) -> Result<Option<MemberView>, StoreError> {
+    let r = sqlx::query(&format!("{MEMBER_VIEW} WHERE m.id = $1"))
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    r.as_ref().map(member_view).transpose()
+}
+
+pub async fn count_people(conn: &mut Conn) -> Result<i64, StoreError> {
+    Ok(sqlx::query("SELECT COUNT(*) FROM people")
+        .fetch_one(&mut *conn)
+        .await?
+        .try_get(0)?)
+}

@@ -1,0 +1,35 @@
+//! Query functions, grouped by table family. Each takes the connection to
+//! use (a read connection or a write transaction's) and speaks domain types.
+
+pub mod audit;
+pub mod candidates;
+pub mod members;
+pub mod movements;
+pub mod settings;
+pub mod supervisors;
+pub mod terms;
+pub mod units;
+
+use crate::error::StoreError;
+use ranks_domain::Date;
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+pub(crate) fn date(row: &AnyRow, col: &str) -> Result<Date, StoreError> {
+    let s: String = row.try_get(col)?;
+    Date::parse_from_str(&s, "%Y-%m-%d")
+        .map_err(|_| StoreError::Corrupt(format!("column {col}: '{s}' is not a date")))
+}
+
+pub(crate) fn opt_date(row: &AnyRow, col: &str) -> Result<Option<Date>, StoreError> {
+    let s: Option<String> = row.try_get(col)?;
+    s.map(|s| {
+        Date::parse_from_str(&s, "%Y-%m-%d")
+            .map_err(|_| StoreError::Corrupt(format!("column {col}: '{s}' is not a date")))
+    })
+    .transpose()
+}
+
+pub(crate) fn iso(d: Date) -> String {
+    d.format("%Y-%m-%d").to_string()
+}

@@ -1,0 +1,75 @@
+//! Emulation movements (phong trào thi đua) that candidates come from.
+
+use super::{date, iso};
+use crate::error::StoreError;
+use crate::Conn;
+use ranks_domain::{Date, OrgPath};
+use sqlx::Row;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct MovementRow {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub started_on: Date,
+}
+
+pub async fn insert(
+    conn: &mut Conn,
+    code: &str,
+    name: &str,
+    started_on: Date,
+) -> Result<i64, StoreError> {
+    let r = sqlx::query(
+        "INSERT INTO movements (code, name, started_on) VALUES ($1, $2, $3) RETURNING id",
+    )
+    .bind(code)
+    .bind(name)
+    .bind(iso(started_on))
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(r.try_get(0)?)
+}
+
+pub async fn all(conn: &mut Conn) -> Result<Vec<MovementRow>, StoreError> {
+    let rows =
+        sqlx::query("SELECT id, code, name, started_on FROM movements ORDER BY started_on, id")
+            .fetch_all(&mut *conn)
+            .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(MovementRow {
+                id: r.try_get("id")?,
+                code: r.try_get("code")?,
+                name: r.try_get("name")?,
+                started_on: date(r, "started_on")?,
+            })
+        })
+        .collect()
+}
+
+/// Per movement: (movement name, candidates from it in the subtree, of whom admitted).
+pub async fn sources_in_subtree(
+    conn: &mut Conn,
+    root: &OrgPath,
+) -> Result<Vec<(String, i64, i64)>, StoreError> {
+    let (lo, hi) = root.subtree_range();
+    let rows = sqlx::query(
+        "SELECT mv.name AS name, COUNT(*) AS total, COUNT(c.member_id) AS admitted \
+         FROM candidates c JOIN units u ON u.id = c.unit_id JOIN movements mv ON mv.id = c.movement_id \
+         WHERE u.path >= $1 AND u.path < $2 GROUP BY mv.id, mv.name ORDER BY mv.name",
+    )
+    .bind(lo)
+    .bind(hi)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok((
+                r.try_get("name")?,
+                r.try_get("total")?,
+                r.try_get("admitted")?,
+            ))
+        })
+        .collect()
+}

@@ -1,0 +1,65 @@
+//! Committee members in charge of units (cấp ủy viên phụ trách).
+
+use super::{date, iso};
+use crate::error::StoreError;
+use crate::Conn;
+use ranks_domain::{Date, OrgPath, UnitCode};
+use sqlx::Row;
+
+pub async fn insert(
+    conn: &mut Conn,
+    unit_id: i64,
+    member_id: i64,
+    role: &str,
+    since: Date,
+) -> Result<i64, StoreError> {
+    let r = sqlx::query("INSERT INTO supervisors (unit_id, member_id, role, since) VALUES ($1, $2, $3, $4) RETURNING id")
+        .bind(unit_id)
+        .bind(member_id)
+        .bind(role)
+        .bind(iso(since))
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok(r.try_get(0)?)
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SupervisorView {
+    pub unit_code: UnitCode,
+    pub unit_name: String,
+    pub member_id: i64,
+    pub full_name: String,
+    pub role: String,
+    pub since: Date,
+}
+
+/// Supervisors currently in charge of units in the subtree, and of the
+/// subtree's root's ancestors' assignments to it (a unit's supervisor sits
+/// in the committee above it, so the supervisor's own cell may lie elsewhere).
+pub async fn for_subtree(
+    conn: &mut Conn,
+    root: &OrgPath,
+) -> Result<Vec<SupervisorView>, StoreError> {
+    let (lo, hi) = root.subtree_range();
+    let rows = sqlx::query(
+        "SELECT u.code AS unit_code, u.name AS unit_name, s.member_id AS member_id, p.full_name AS full_name, s.role AS role, s.since AS since \
+         FROM supervisors s JOIN units u ON u.id = s.unit_id JOIN members m ON m.id = s.member_id JOIN people p ON p.id = m.person_id \
+         WHERE u.path >= $1 AND u.path < $2 AND s.until IS NULL ORDER BY u.path, s.id",
+    )
+    .bind(lo)
+    .bind(hi)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(SupervisorView {
+                unit_code: UnitCode::parse(&r.try_get::<String, _>("unit_code")?)?,
+                unit_name: r.try_get("unit_name")?,
+                member_id: r.try_get("member_id")?,
+                full_name: r.try_get("full_name")?,
+                role: r.try_get("role")?,
+                since: date(r, "since")?,
+            })
+        })
+        .collect()
+}

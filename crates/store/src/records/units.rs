@@ -1,0 +1,218 @@
+//! The org tree.
+
+use super::{date, iso};
+use crate::error::StoreError;
+use crate::Conn;
+use ranks_domain::{Date, OrgPath, UnitCode, UnitKind};
+use serde_json::json;
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnitRow {
+    pub id: i64,
+    pub code: UnitCode,
+    pub name: String,
+    pub kind: UnitKind,
+    pub parent_id: Option<i64>,
+    pub path: OrgPath,
+    pub created_on: Date,
+}
+
+impl UnitRow {
+    pub fn to_json(&self) -> serde_json::Value {
+        json!({
+            "id": self.id, "code": self.code, "name": self.name, "kind": self.kind,
+            "parent_id": self.parent_id, "path": self.path.as_str(), "created_on": iso(self.created_on),
+        })
+    }
+}
+
+const COLS: &str = "id, code, name, kind, parent_id, path, created_on";
+
+fn from_row(r: &AnyRow) -> Result<UnitRow, StoreError> {
+    Ok(UnitRow {
+        id: r.try_get("id")?,
+        code: UnitCode::parse(&r.try_get::<String, _>("code")?)?,
+        name: r.try_get("name")?,
+        kind: UnitKind::parse(&r.try_get::<String, _>("kind")?)?,
+        parent_id: r.try_get("parent_id")?,
+        path: OrgPath::parse(&r.try_get::<String, _>("path")?)?,
+        created_on: date(r, "created_on")?,
+    })
+}
+
+pub async fn insert(
+    conn: &mut Conn,
+    code: &UnitCode,
+    name: &str,
+    kind: UnitKind,
+    parent: Option<&UnitRow>,
+    created_on: Date,
+) -> Result<UnitRow, StoreError> {
+    // The path needs the id, so insert with a unique placeholder first.
+    let row = sqlx::query("INSERT INTO units (code, name, kind, parent_id, path, created_on) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
+        .bind(code.as_str())
+        .bind(name)
+        .bind(kind.as_str())
+        .bind(parent.map(|p| p.id))
+        .bind(format!("#{}", code.as_str()))
+        .bind(iso(created_on))
+        .fetch_one(&mut *conn)
+        .await?;
+    let id: i64 = row.try_get(0)?;
+    let path = match parent {
+        Some(p) => p.path.child(id),
+        None => OrgPath::root(id),
+    };
+    sqlx::query("UPDATE units SET path = $1 WHERE id = $2")
+        .bind(path.as_str())
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(UnitRow {
+        id,
+        code: code.clone(),
+        name: name.to_string(),
+        kind,
+        parent_id: parent.map(|p| p.id),
+        path,
+        created_on,
+    })
+}
+
+pub async fn by_code(conn: &mut Conn, code: &UnitCode) -> Result<Option<UnitRow>, StoreError> {
+    let r = sqlx::query(&format!("SELECT {COLS} FROM units WHERE code = $1"))
+        .bind(code.as_str())
+        .fetch_optional(&mut *conn)
+        .await?;
+    r.as_ref().map(from_row).transpose()
+}
+
+pub async fn by_id(conn: &mut Conn, id: i64) -> Result<Option<UnitRow>, StoreError> {
+    let r = sqlx::query(&format!("SELECT {COLS} FROM units WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    r.as_ref().map(from_row).transpose()
+}
+
+/// The unit and everything below it: one range scan on the path index.
+pub async fn subtree(conn: &mut Conn, root: &OrgPath) -> Result<Vec<UnitRow>, StoreError> {
+    let (lo, hi) = root.subtree_range();
+    let rows = sqlx::query(&format!(
+        "SELECT {COLS} FROM units WHERE path >= $1 AND path < $2 ORDER BY path"
+    ))
+    .bind(lo)
+    .bind(hi)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter().map(from_row).collect()
+}
+
+/// Units without a parent.
+pub async fn roots(conn: &mut Conn) -> Result<Vec<UnitRow>, StoreError> {
+    let rows = sqlx::query(&format!(
+        "SELECT {COLS} FROM units WHERE parent_id IS NULL ORDER BY code"
+    ))
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter().map(from_row).collect()
+}
+
+pub async fn count(conn: &mut Conn) -> Result<i64, StoreError> {
+    Ok(sqlx::query("SELECT COUNT(*) FROM units")
+        .fetch_one(&mut *conn)
+        .await?
+        .try_get(0)?)
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnitMove {
+    pub unit_id: i64,
+    pub from_parent: Option<UnitCode>,
+    pub to_parent: UnitCode,
+    pub effective_on: Date,
+    pub recorded_by: String,
+}
+
+/// Moves `unit` (with its whole subtree) under `new_parent`, recording the
+/// move with its effective date. The caller has checked that the new parent
+/// is not inside the unit.
+pub async fn move_to(
+    conn: &mut Conn,
+    unit: &UnitRow,
+    new_parent: &UnitRow,
+    effective_on: Date,
+    recorded_at: &str,
+    recorded_by: &str,
+) -> Result<UnitRow, StoreError> {
+    let new_path = new_parent.path.child(unit.id);
+    let (lo, hi) = unit.path.subtree_range();
+    let old_len = unit.path.as_str().len() as i64;
+    sqlx::query(
+        "UPDATE units SET path = $1 || substr(path, CAST($2 AS INTEGER)) WHERE path >= $3 AND path < $4",
+    )
+    .bind(new_path.as_str())
+    .bind(old_len + 1)
+    .bind(lo)
+    .bind(hi)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("UPDATE units SET parent_id = $1 WHERE id = $2")
+        .bind(new_parent.id)
+        .bind(unit.id)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("INSERT INTO unit_moves (unit_id, from_parent_id, to_parent_id, old_path, new_path, effective_on, recorded_at, recorded_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+        .bind(unit.id)
+        .bind(unit.parent_id)
+        .bind(new_parent.id)
+        .bind(unit.path.as_str())
+        .bind(new_path.as_str())
+        .bind(iso(effective_on))
+        .bind(recorded_at)
+        .bind(recorded_by)
+        .execute(&mut *conn)
+        .await?;
+    Ok(UnitRow {
+        parent_id: Some(new_parent.id),
+        path: new_path,
+        ..unit.clone()
+    })
+}
+
+/// The moves of the units in a subtree, newest first.
+pub async fn moves_in_subtree(
+    conn: &mut Conn,
+    root: &OrgPath,
+) -> Result<Vec<(UnitCode, UnitMove)>, StoreError> {
+    let (lo, hi) = root.subtree_range();
+    let rows = sqlx::query(
+        "SELECT u.code AS code, m.unit_id AS unit_id, f.code AS from_code, t.code AS to_code, m.effective_on AS effective_on, m.recorded_by AS recorded_by \
+         FROM unit_moves m JOIN units u ON u.id = m.unit_id \
+         LEFT JOIN units f ON f.id = m.from_parent_id JOIN units t ON t.id = m.to_parent_id \
+         WHERE u.path >= $1 AND u.path < $2 ORDER BY m.effective_on DESC, m.id DESC",
+    )
+    .bind(lo)
+    .bind(hi)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok((
+                UnitCode::parse(&r.try_get::<String, _>("code")?)?,
+                UnitMove {
+                    unit_id: r.try_get("unit_id")?,
+                    from_parent: r
+                        .try_get::<Option<String>, _>("from_code")?
+                        .map(|c| UnitCode::parse(&c))
+                        .transpose()?,
+                    to_parent: UnitCode::parse(&r.try_get::<String, _>("to_code")?)?,
+                    effective_on: date(r, "effective_on")?,
+                    recorded_by: r.try_get("recorded_by")?,
+                },
+            ))
+        })
+        .collect()
+}
