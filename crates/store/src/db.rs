@@ -45,10 +45,18 @@ impl Db {
         };
         let connect_url = url.connect_url();
         let shown = url.to_string();
-        let connect_err = |source| StoreError::Connect {
+        let connect_err = |e: sqlx::Error| StoreError::Connect {
             url: url.to_string(),
-            source,
+            reason: e.to_string(),
         };
+        // One direct connection first: it fails fast with the real reason
+        // (refused, unknown host, bad password) where a pool would only time out.
+        AnyConnection::connect(&connect_url)
+            .await
+            .map_err(connect_err)?
+            .close()
+            .await
+            .map_err(connect_err)?;
         let pool = |max: u32| {
             AnyPoolOptions::new()
                 .max_connections(max)
@@ -101,7 +109,7 @@ impl Db {
             Backend::Sqlite => "BEGIN IMMEDIATE",
             Backend::Postgres => "BEGIN",
         };
-        sqlx::raw_sql(begin).execute(&mut *conn).await?;
+        sqlx::query(begin).execute(&mut *conn).await?;
         Ok(WriteTx { conn: Some(conn) })
     }
 
@@ -130,7 +138,7 @@ impl WriteTx {
 
     pub async fn commit(mut self) -> Result<(), StoreError> {
         let mut conn = self.conn.take().expect("transaction is open");
-        match sqlx::raw_sql("COMMIT").execute(&mut *conn).await {
+        match sqlx::query("COMMIT").execute(&mut *conn).await {
             Ok(_) => Ok(()),
             Err(e) => {
                 let _ = conn.detach().close().await;
@@ -141,7 +149,7 @@ impl WriteTx {
 
     pub async fn rollback(mut self) -> Result<(), StoreError> {
         let mut conn = self.conn.take().expect("transaction is open");
-        sqlx::raw_sql("ROLLBACK").execute(&mut *conn).await?;
+        sqlx::query("ROLLBACK").execute(&mut *conn).await?;
         Ok(())
     }
 }

@@ -4,18 +4,14 @@ use thiserror::Error;
 pub enum StoreError {
     #[error("database URL '{url}' is not understood: {why}")]
     BadUrl { url: String, why: String },
-    #[error("cannot open database {url}: {source}")]
-    Connect {
-        url: String,
-        #[source]
-        source: sqlx::Error,
-    },
-    #[error("database migration {version} ({name}) failed: {source}")]
+    /// The reason is kept as text so that a one-line report does not repeat it.
+    #[error("cannot open database {url}: {reason}")]
+    Connect { url: String, reason: String },
+    #[error("database migration {version} ({name}) failed: {reason}")]
     Migration {
         version: i64,
         name: &'static str,
-        #[source]
-        source: sqlx::Error,
+        reason: String,
     },
     #[error("the database's schema version {found} is newer than this program knows ({known}); upgrade Ranks")]
     TooNew { found: i64, known: i64 },

@@ -39,7 +39,7 @@ fn migrations(backend: Backend) -> &'static [Migration] {
 }
 
 pub(crate) async fn current_version(conn: &mut AnyConnection) -> Result<i64, StoreError> {
-    sqlx::raw_sql(
+    sqlx::query(
         "CREATE TABLE IF NOT EXISTS ranks_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
     )
     .execute(&mut *conn)
@@ -64,10 +64,10 @@ pub(crate) async fn run(
         });
     }
     for m in migrations(backend).iter().filter(|m| m.version > current) {
-        let err = |source| StoreError::Migration {
+        let err = |e: sqlx::Error| StoreError::Migration {
             version: m.version,
             name: m.name,
-            source,
+            reason: e.to_string(),
         };
         sqlx::raw_sql("BEGIN")
             .execute(&mut *conn)

@@ -1,1 +1,47 @@
+//! The web side of Ranks.
+//!
+//! - `/` the dashboard, `/units/{code}` a unit page: server-rendered HTML
+//!   (askama), Vietnamese by default; `?lang=en|de|vi` switches and is
+//!   remembered in a cookie.
+//! - `/api/v1/…` JSON, the same rows the CLI prints; `/api/v1/openapi.json`
+//!   describes it.
+//! - `/healthz` for monitors.
+//!
+//! Errors are mapped to a status and a user message in one place
+//! ([`error`]); internals go to the log, never to the page.
 
+pub mod api;
+mod error;
+pub mod i18n;
+mod pages;
+
+pub use error::WebError;
+
+use axum::routing::get;
+use axum::Router;
+use ranks_app::{Actor, App};
+use std::sync::Arc;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub app: App,
+    /// Who the web user is. Until sign-in exists the server acts for its
+    /// operator over the whole tree.
+    pub actor: Arc<Actor>,
+}
+
+pub fn router(app: App) -> Router {
+    let state = AppState {
+        app,
+        actor: Arc::new(Actor::system()),
+    };
+    Router::new()
+        .route("/", get(pages::dashboard))
+        .route("/units/{code}", get(pages::unit))
+        .route("/healthz", get(api::healthz))
+        .route("/api/v1/openapi.json", get(api::openapi))
+        .route("/api/v1/terms", get(api::terms))
+        .route("/api/v1/units/{code}/achievement", get(api::achievement))
+        .fallback(pages::not_found)
+        .with_state(state)
+}

@@ -1,0 +1,147 @@
+//! Report output: aligned tables for a terminal, JSON, and CSV (UTF-8 with
+//! a BOM so that spreadsheet programs read Vietnamese correctly).
+
+use ranks_domain::AchievementRow;
+use serde_json::json;
+use unicode_width::UnicodeWidthStr;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+    Csv,
+}
+
+pub fn achievement_json(rows: &[AchievementRow]) -> String {
+    let v: Vec<_> = rows
+        .iter()
+        .map(|r| {
+            json!({
+                "code": r.code.as_str(),
+                "name": r.name,
+                "target": r.target,
+                "admitted": r.admitted,
+                "percent": r.percent.map(|p| p.exact()),
+            })
+        })
+        .collect();
+    serde_json::to_string_pretty(&v).expect("json")
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+pub fn achievement_csv(rows: &[AchievementRow]) -> String {
+    let mut out = String::from("\u{feff}code,name,target,admitted,percent\n");
+    for r in rows {
+        out.push_str(&format!(
+            "{},{},{},{},{}\n",
+            csv_field(r.code.as_str()),
+            csv_field(&r.name),
+            r.target.map(|t| t.to_string()).unwrap_or_default(),
+            r.admitted,
+            r.percent.map(|p| p.exact().to_string()).unwrap_or_default()
+        ));
+    }
+    out
+}
+
+/// Columns padded by display width; numbers right-aligned; names indented by depth.
+pub fn table(headers: &[&str], rows: &[Vec<String>], right: &[bool]) -> String {
+    let mut widths: Vec<usize> = headers.iter().map(|h| h.width()).collect();
+    for r in rows {
+        for (i, c) in r.iter().enumerate() {
+            widths[i] = widths[i].max(c.width());
+        }
+    }
+    let line = |cells: &[String]| -> String {
+        let mut s = String::new();
+        for (i, c) in cells.iter().enumerate() {
+            let pad = widths[i] - c.width();
+            if i > 0 {
+                s.push_str("  ");
+            }
+            if right[i] {
+                s.push_str(&" ".repeat(pad));
+                s.push_str(c);
+            } else {
+                s.push_str(c);
+                if i + 1 < cells.len() {
+                    s.push_str(&" ".repeat(pad));
+                }
+            }
+        }
+        s.trim_end().to_string()
+    };
+    let mut out = line(&headers.iter().map(|h| h.to_string()).collect::<Vec<_>>());
+    out.push('\n');
+    out.push_str(
+        &widths
+            .iter()
+            .map(|w| "─".repeat(*w))
+            .collect::<Vec<_>>()
+            .join("  "),
+    );
+    out.push('\n');
+    for r in rows {
+        out.push_str(&line(r));
+        out.push('\n');
+    }
+    out
+}
+
+pub fn achievement_table(rows: &[AchievementRow]) -> String {
+    let body: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            vec![
+                r.code.to_string(),
+                format!("{}{}", "  ".repeat(r.depth), r.name),
+                r.target
+                    .map(|t| t.to_string())
+                    .unwrap_or_else(|| "—".into()),
+                r.admitted.to_string(),
+                r.percent
+                    .map(|p| p.to_string())
+                    .unwrap_or_else(|| "—".into()),
+            ]
+        })
+        .collect();
+    table(
+        &["code", "name", "target", "admitted", "percent"],
+        &body,
+        &[false, false, true, true, true],
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_aligns_vietnamese_by_display_width() {
+        let t = table(
+            &["a", "b"],
+            &[
+                vec!["Đảng bộ".into(), "1".into()],
+                vec!["X".into(), "100".into()],
+            ],
+            &[false, true],
+        );
+        let lines: Vec<&str> = t.lines().collect();
+        assert_eq!(lines[2], "Đảng bộ    1");
+        assert_eq!(lines[3], "X        100");
+    }
+
+    #[test]
+    fn csv_quotes_and_has_bom() {
+        assert_eq!(csv_field("a,b"), "\"a,b\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert!(achievement_csv(&[]).starts_with('\u{feff}'));
+    }
+}

@@ -1,0 +1,124 @@
+//! The JSON API under `/api/v1`.
+
+use crate::error::WebError;
+use crate::AppState;
+use axum::extract::{Path, Query, State};
+use axum::Json;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+#[derive(Deserialize)]
+pub struct AchievementQuery {
+    pub term: Option<String>,
+    pub depth: Option<String>,
+}
+
+/// One row of the achievement report, as JSON: exactly the CLI's keys.
+#[derive(Debug, Serialize, Deserialize, PartialEq)]
+pub struct AchievementJson {
+    pub code: String,
+    pub name: String,
+    pub target: Option<u64>,
+    pub admitted: u64,
+    /// The exact value (109.0909…), or null without a target.
+    pub percent: Option<f64>,
+}
+
+impl From<&ranks_domain::AchievementRow> for AchievementJson {
+    fn from(r: &ranks_domain::AchievementRow) -> Self {
+        AchievementJson {
+            code: r.code.to_string(),
+            name: r.name.clone(),
+            target: r.target,
+            admitted: r.admitted,
+            percent: r.percent.map(|p| p.exact()),
+        }
+    }
+}
+
+pub async fn achievement(
+    State(st): State<AppState>,
+    Path(code): Path<String>,
+    Query(q): Query<AchievementQuery>,
+) -> Result<Json<Vec<AchievementJson>>, WebError> {
+    let term = q.term.ok_or_else(|| {
+        WebError::bad_request("term: missing; expected a term like 2020-2025", None)
+    })?;
+    let depth = match q.depth.as_deref() {
+        None | Some("") => None,
+        Some(s) => Some(s.parse::<usize>().map_err(|_| {
+            WebError::bad_request(
+                format!("depth: '{s}' is not valid; expected a whole number"),
+                None,
+            )
+        })?),
+    };
+    let report = st
+        .app
+        .achievement(&st.actor, Some(&code), &term, depth)
+        .await
+        .map_err(|e| WebError::from_app(e, None))?;
+    Ok(Json(
+        report.rows.iter().map(AchievementJson::from).collect(),
+    ))
+}
+
+pub async fn terms(State(st): State<AppState>) -> Result<Json<Value>, WebError> {
+    let terms = st
+        .app
+        .terms()
+        .await
+        .map_err(|e| WebError::from_app(e, None))?;
+    Ok(Json(json!(terms
+        .iter()
+        .map(
+            |t| json!({"name": t.name.to_string(), "starts_on": t.starts_on, "ends_on": t.ends_on})
+        )
+        .collect::<Vec<_>>())))
+}
+
+pub async fn healthz(State(st): State<AppState>) -> Result<Json<Value>, WebError> {
+    let version = st
+        .app
+        .db()
+        .schema_version()
+        .await
+        .map_err(|e| WebError::from_app(e.into(), None))?;
+    Ok(Json(json!({
+        "status": "ok",
+        "database": st.app.db().backend().name(),
+        "schema_version": version,
+    })))
+}
+
+pub async fn openapi() -> Json<Value> {
+    Json(json!({
+        "openapi": "3.0.3",
+        "info": {"title": "Ranks API", "version": env!("CARGO_PKG_VERSION")},
+        "paths": {
+            "/api/v1/units/{code}/achievement": {"get": {
+                "summary": "Achievement of a unit's subtree over a term, the unit first",
+                "parameters": [
+                    {"name": "code", "in": "path", "required": true, "schema": {"type": "string"}},
+                    {"name": "term", "in": "query", "required": true, "schema": {"type": "string", "example": "2020-2025"}},
+                    {"name": "depth", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 0}}
+                ],
+                "responses": {
+                    "200": {"description": "rows", "content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/AchievementRow"}}}}},
+                    "400": {"description": "malformed term or depth", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+                    "404": {"description": "unknown unit or term", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+                }
+            }},
+            "/api/v1/terms": {"get": {"summary": "All terms, oldest first", "responses": {"200": {"description": "terms"}}}},
+            "/healthz": {"get": {"summary": "Liveness and database check", "responses": {"200": {"description": "ok"}}}}
+        },
+        "components": {"schemas": {
+            "AchievementRow": {"type": "object", "required": ["code", "name", "target", "admitted", "percent"], "properties": {
+                "code": {"type": "string"}, "name": {"type": "string"},
+                "target": {"type": "integer", "nullable": true}, "admitted": {"type": "integer"},
+                "percent": {"type": "number", "nullable": true, "description": "admitted / target × 100, exact"}
+            }},
+            "Error": {"type": "object", "properties": {"error": {"type": "string"}}}
+        }}
+    }))
+}

@@ -1,0 +1,185 @@
+//! Interface languages: Vietnamese first, English, German. One table of
+//! strings; a missing key shows the key itself, and a test checks that
+//! every key has all three languages.
+
+use ranks_domain::{Date, MemberStatus, Stage, UnitKind};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    Vi,
+    En,
+    De,
+}
+
+impl Lang {
+    pub fn parse(s: &str) -> Option<Lang> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "vi" => Some(Lang::Vi),
+            "en" => Some(Lang::En),
+            "de" => Some(Lang::De),
+            _ => None,
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Vi => "vi",
+            Lang::En => "en",
+            Lang::De => "de",
+        }
+    }
+
+    pub fn all() -> [Lang; 3] {
+        [Lang::Vi, Lang::En, Lang::De]
+    }
+}
+
+/// (key, vi, en, de)
+const STRINGS: &[(&str, &str, &str, &str)] = &[
+    ("app.tagline", "Phát triển đảng viên", "Member development", "Mitgliederentwicklung"),
+    ("nav.dashboard", "Tổng quan", "Dashboard", "Übersicht"),
+    ("term", "Nhiệm kỳ", "Term", "Amtszeit"),
+    ("unit", "Đơn vị", "Unit", "Einheit"),
+    ("code", "Mã", "Code", "Kürzel"),
+    ("members", "Đảng viên", "Members", "Mitglieder"),
+    ("target", "Chỉ tiêu", "Target", "Ziel"),
+    ("admitted", "Đã kết nạp", "Admitted", "Aufgenommen"),
+    ("percent", "Tỷ lệ", "Achievement", "Erfüllung"),
+    ("progress", "Tiến độ", "Progress", "Fortschritt"),
+    ("no_target", "chưa giao", "no target", "kein Ziel"),
+    ("units_below", "Đơn vị trực thuộc", "Subordinate units", "Unterstellte Einheiten"),
+    ("summary.members", "Tổng số đảng viên", "Members in total", "Mitglieder insgesamt"),
+    ("summary.admitted", "Kết nạp trong nhiệm kỳ", "Admitted in the term", "Aufnahmen in der Amtszeit"),
+    ("summary.achievement", "Đạt so với chỉ tiêu", "Of the target", "vom Ziel"),
+    ("summary.units", "Tổ chức trực thuộc", "Subordinate organisations", "Unterstellte Organisationen"),
+    ("dashboard.title", "Kết quả phát triển đảng viên", "Member development results", "Ergebnisse der Mitgliederentwicklung"),
+    ("dashboard.explain", "Số kết nạp được đếm theo ngày quyết định kết nạp trong nhiệm kỳ, cộng dồn theo cây tổ chức hiện tại.", "Admissions are counted by the date of the admission decision within the term, summed up the current tree.", "Aufnahmen zählen nach dem Datum des Aufnahmebeschlusses in der Amtszeit, summiert über den heutigen Baum."),
+    ("supervisors", "Cấp ủy viên phụ trách", "Committee members in charge", "Beauftragte des Parteivorstands"),
+    ("supervises", "phụ trách", "in charge of", "zuständig für"),
+    ("candidates", "Quần chúng trong quy trình kết nạp", "Candidates in the pipeline", "Kandidaten im Aufnahmeverfahren"),
+    ("candidates.none", "Chưa có quần chúng nào.", "No candidates yet.", "Noch keine Kandidaten."),
+    ("since", "Từ ngày", "Since", "Seit"),
+    ("mentors", "Đảng viên giúp đỡ", "Mentors", "Betreuende Mitglieder"),
+    ("movement", "Phong trào", "Movement", "Bewegung"),
+    ("movements", "Phong trào thi đua (nguồn kết nạp)", "Emulation movements (sources)", "Nachahmungsbewegungen (Quellen)"),
+    ("movements.none", "Chưa có quần chúng từ phong trào thi đua.", "No candidates from emulation movements yet.", "Noch keine Kandidaten aus Bewegungen."),
+    ("moves", "Lịch sử điều chỉnh tổ chức", "Changes to the tree", "Änderungen im Baum"),
+    ("moves.none", "Không có điều chỉnh.", "No changes.", "Keine Änderungen."),
+    ("moved_from", "chuyển từ", "moved from", "verschoben von"),
+    ("moved_to", "sang", "to", "nach"),
+    ("effective", "hiệu lực", "effective", "gültig ab"),
+    ("name", "Họ và tên", "Full name", "Name"),
+    ("birth_date", "Ngày sinh", "Born", "Geboren"),
+    ("gender", "Giới tính", "Gender", "Geschlecht"),
+    ("cell", "Chi bộ", "Cell", "Zelle"),
+    ("status", "Tình trạng", "Status", "Status"),
+    ("admitted_on", "Ngày vào Đảng", "Admitted on", "Aufgenommen am"),
+    ("official_on", "Ngày chính thức", "Official since", "Vollmitglied seit"),
+    ("role", "Nhiệm vụ", "Role", "Aufgabe"),
+    ("count", "Số lượng", "Count", "Anzahl"),
+    ("of_whom_admitted", "trong đó đã kết nạp", "of whom admitted", "davon aufgenommen"),
+    ("error.title", "Có lỗi", "Something is wrong", "Fehler"),
+    ("error.not_found", "Không tìm thấy", "Not found", "Nicht gefunden"),
+    ("error.back", "Về trang tổng quan", "Back to the dashboard", "Zurück zur Übersicht"),
+    ("empty", "Cơ sở dữ liệu chưa có đơn vị nào. Chạy `ranks demo` để nạp dữ liệu mẫu.", "The database holds no units yet. Run `ranks demo` to load the demo.", "Die Datenbank enthält noch keine Einheiten. `ranks demo` lädt die Demo."),
+    ("no_terms", "Chưa có nhiệm kỳ nào.", "No terms defined yet.", "Noch keine Amtszeiten."),
+    ("today", "Hôm nay", "Today", "Heute"),
+    ("kind.central", "Trung ương", "Central", "Zentrale"),
+    ("kind.provincial", "Đảng bộ tỉnh", "Provincial committee", "Provinzkomitee"),
+    ("kind.superior", "Đảng bộ cấp trên cơ sở", "Superior committee", "Übergeordnetes Komitee"),
+    ("kind.grassroots_committee", "Đảng bộ cơ sở", "Grassroots committee", "Basis-Parteiausschuss"),
+    ("kind.grassroots_cell", "Chi bộ cơ sở", "Grassroots cell", "Basiszelle"),
+    ("kind.cell", "Chi bộ", "Cell", "Parteizelle"),
+    ("status.probationary", "Dự bị", "Probationary", "Probemitglied"),
+    ("status.official", "Chính thức", "Official", "Vollmitglied"),
+    ("status.transferred_out", "Đã chuyển đi", "Transferred out", "Abgegeben"),
+    ("status.removed", "Đã xóa tên", "Removed", "Gestrichen"),
+    ("status.expelled", "Khai trừ", "Expelled", "Ausgeschlossen"),
+    ("status.deceased", "Từ trần", "Deceased", "Verstorben"),
+    ("stage.pool", "Nguồn (quần chúng ưu tú)", "Pool (outstanding people)", "Pool (herausragende Personen)"),
+    ("stage.sympathiser", "Cảm tình Đảng", "Sympathiser", "Sympathisant"),
+    ("stage.course", "Học lớp nhận thức về Đảng", "Party-awareness course", "Schulung zur Parteibildung"),
+    ("stage.application", "Đơn xin vào Đảng", "Application", "Aufnahmeantrag"),
+    ("stage.personal_history", "Lý lịch", "Personal history", "Lebenslauf"),
+    ("stage.verification", "Thẩm tra lý lịch", "Background verification", "Überprüfung"),
+    ("stage.introduction", "Giới thiệu", "Introduction", "Bürgschaft"),
+    ("stage.comments", "Lấy ý kiến nhận xét", "Comments", "Stellungnahmen"),
+    ("stage.cell_vote", "Chi bộ xét, đề nghị", "Cell vote", "Zellbeschluss"),
+    ("stage.grassroots_vote", "Đảng ủy cơ sở xét", "Grassroots committee vote", "Beschluss der Basisorganisation"),
+    ("stage.decision", "Quyết định kết nạp", "Admission decision", "Aufnahmebeschluss"),
+    ("stage.ceremony", "Lễ kết nạp", "Admission ceremony", "Aufnahmefeier"),
+    ("stage.probation", "Dự bị", "Probation", "Probezeit"),
+    ("stage.recognised", "Công nhận chính thức", "Recognised as official", "Als Vollmitglied anerkannt"),
+    ("stage.not_recognised", "Không công nhận", "Not recognised", "Nicht anerkannt"),
+    ("stage.withdrawn", "Rút khỏi nguồn", "Withdrawn", "Ausgeschieden"),
+];
+
+/// The strings of one language, handed to templates.
+#[derive(Debug, Clone, Copy)]
+pub struct Tr {
+    pub lang: Lang,
+}
+
+impl Tr {
+    pub fn get(&self, key: &str) -> &'static str {
+        match STRINGS.iter().find(|s| s.0 == key) {
+            Some((_, vi, en, de)) => match self.lang {
+                Lang::Vi => vi,
+                Lang::En => en,
+                Lang::De => de,
+            },
+            None => {
+                tracing::warn!(key, "missing translation");
+                "?"
+            }
+        }
+    }
+
+    pub fn kind(&self, k: &UnitKind) -> &'static str {
+        self.get(&format!("kind.{}", k.as_str()))
+    }
+
+    pub fn stage(&self, s: &Stage) -> &'static str {
+        self.get(&format!("stage.{}", s.as_str()))
+    }
+
+    pub fn status(&self, s: &MemberStatus) -> &'static str {
+        self.get(&format!("status.{}", s.as_str()))
+    }
+
+    /// Dates as each language writes them.
+    pub fn date(&self, d: &Date) -> String {
+        match self.lang {
+            Lang::Vi => d.format("%d/%m/%Y").to_string(),
+            Lang::En => d.format("%Y-%m-%d").to_string(),
+            Lang::De => d.format("%d.%m.%Y").to_string(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_key_is_translated_and_unique() {
+        let mut keys: Vec<&str> = STRINGS.iter().map(|s| s.0).collect();
+        keys.sort();
+        let n = keys.len();
+        keys.dedup();
+        assert_eq!(keys.len(), n, "duplicate keys");
+        for (k, vi, en, de) in STRINGS {
+            assert!(!vi.is_empty() && !en.is_empty() && !de.is_empty(), "{k}");
+        }
+        let tr = Tr { lang: Lang::De };
+        for s in Stage::ALL {
+            assert_ne!(tr.stage(&s), "?", "{s:?}");
+        }
+        for k in UnitKind::ALL {
+            assert_ne!(tr.kind(&k), "?", "{k:?}");
+        }
+        for s in MemberStatus::ALL {
+            assert_ne!(tr.status(&s), "?", "{s:?}");
+        }
+    }
+}

@@ -1,0 +1,343 @@
+//! Server-rendered pages.
+
+use crate::error::WebError;
+use crate::i18n::{Lang, Tr};
+use crate::AppState;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::header::{COOKIE, SET_COOKIE};
+use axum::http::{HeaderMap, HeaderValue};
+use axum::response::{Html, IntoResponse, Response};
+use ranks_app::reports::UnitPage;
+use ranks_domain::{AchievementRow, Term};
+use ranks_store::records::candidates::CandidateView;
+use serde::Deserialize;
+
+#[derive(Deserialize, Default)]
+pub struct PageQuery {
+    pub lang: Option<String>,
+    pub term: Option<String>,
+}
+
+/// The language of this request: `?lang=` (then remembered in a cookie),
+/// else the cookie, else Vietnamese.
+fn negotiate(q: &PageQuery, headers: &HeaderMap) -> (Lang, Option<HeaderValue>) {
+    if let Some(l) = q.lang.as_deref().and_then(Lang::parse) {
+        let cookie = format!("lang={}; Path=/; Max-Age=31536000; SameSite=Lax", l.code());
+        return (l, HeaderValue::from_str(&cookie).ok());
+    }
+    let from_cookie = headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().strip_prefix("lang="))
+        .find_map(Lang::parse);
+    (from_cookie.unwrap_or(Lang::Vi), None)
+}
+
+fn respond(
+    body: Result<String, askama::Error>,
+    cookie: Option<HeaderValue>,
+    lang: Lang,
+) -> Response {
+    match body {
+        Ok(html) => {
+            let mut resp = Html(html).into_response();
+            if let Some(c) = cookie {
+                resp.headers_mut().insert(SET_COOKIE, c);
+            }
+            resp
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "template failed");
+            WebError {
+                status: axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+                message: "internal error; the details are in the server log".into(),
+                html: Some(lang),
+            }
+            .into_response()
+        }
+    }
+}
+
+/// A row of a tree table, ready to print.
+pub struct RowView {
+    pub code: String,
+    pub name: String,
+    pub indent: usize,
+    pub members: String,
+    pub target: String,
+    pub admitted: u64,
+    pub percent: String,
+    pub exact: String,
+    pub bar: u64,
+    pub reached: bool,
+    pub has_target: bool,
+}
+
+fn row_view(r: &AchievementRow, members: Option<u64>, tr: &Tr) -> RowView {
+    RowView {
+        code: r.code.to_string(),
+        name: r.name.clone(),
+        indent: r.depth,
+        members: members.map(|m| m.to_string()).unwrap_or_default(),
+        target: r
+            .target
+            .map(|t| t.to_string())
+            .unwrap_or_else(|| "—".into()),
+        admitted: r.admitted,
+        percent: r
+            .percent
+            .map(|p| p.to_string())
+            .unwrap_or_else(|| tr.get("no_target").to_string()),
+        exact: r
+            .percent
+            .map(|p| format!("{:.4}", p.exact()))
+            .unwrap_or_default(),
+        bar: r.percent.map(|p| p.rounded().min(100)).unwrap_or(0),
+        reached: r.percent.is_some_and(|p| p.admitted() >= p.target()),
+        has_target: r.percent.is_some(),
+    }
+}
+
+pub struct TermTab {
+    pub name: String,
+    pub active: bool,
+    pub range: String,
+}
+
+fn term_tabs(terms: &[Term], chosen: Option<&Term>, tr: &Tr) -> Vec<TermTab> {
+    terms
+        .iter()
+        .map(|t| TermTab {
+            name: t.name.to_string(),
+            active: chosen.is_some_and(|c| c.name == t.name),
+            range: format!("{} – {}", tr.date(&t.starts_on), tr.date(&t.ends_on)),
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+struct DashboardPage {
+    tr: Tr,
+    path: String,
+    root_code: String,
+    root_name: String,
+    tabs: Vec<TermTab>,
+    term: String,
+    rows: Vec<RowView>,
+    total_members: u64,
+    top: Option<RowView>,
+    subordinate: usize,
+    today: String,
+}
+
+pub async fn dashboard(
+    State(st): State<AppState>,
+    Query(q): Query<PageQuery>,
+    headers: HeaderMap,
+) -> Response {
+    let (lang, cookie) = negotiate(&q, &headers);
+    let tr = Tr { lang };
+    let d = match st.app.dashboard(&st.actor, q.term.as_deref()).await {
+        Ok(d) => d,
+        Err(e) => return WebError::from_app(e, Some(lang)).into_response(),
+    };
+    let rows: Vec<RowView> = d
+        .rows
+        .iter()
+        .map(|r| row_view(r, d.members.get(&r.code).copied(), &tr))
+        .collect();
+    let page = DashboardPage {
+        tr,
+        path: "/".into(),
+        root_code: d.root.code.to_string(),
+        root_name: d.root.name.clone(),
+        tabs: term_tabs(&d.terms, d.term.as_ref(), &tr),
+        term: d
+            .term
+            .as_ref()
+            .map(|t| t.name.to_string())
+            .unwrap_or_default(),
+        subordinate: d.rows.iter().filter(|r| r.depth == 1).count(),
+        top: d
+            .rows
+            .first()
+            .map(|r| row_view(r, Some(d.total_members), &tr)),
+        rows,
+        total_members: d.total_members,
+        today: tr.date(&d.today),
+    };
+    respond(page.render(), cookie, lang)
+}
+
+pub struct CandidateRow {
+    pub name: String,
+    pub cell: String,
+    pub since: String,
+    pub movement: String,
+    pub mentors: String,
+}
+
+pub struct StageGroup {
+    pub label: &'static str,
+    pub key: &'static str,
+    pub people: Vec<CandidateRow>,
+}
+
+pub struct MemberRow {
+    pub name: String,
+    pub birth: String,
+    pub gender: String,
+    pub cell: String,
+    pub status: &'static str,
+    pub probationary: bool,
+    pub admitted: String,
+}
+
+#[derive(Template)]
+#[template(path = "unit.html")]
+struct UnitTemplate {
+    tr: Tr,
+    path: String,
+    code: String,
+    name: String,
+    kind: &'static str,
+    crumbs: Vec<(String, String)>,
+    tabs: Vec<TermTab>,
+    term: String,
+    top: Option<RowView>,
+    children: Vec<RowView>,
+    member_count: usize,
+    members: Vec<MemberRow>,
+    stages: Vec<StageGroup>,
+    supervisors: Vec<(String, String, String, String)>,
+    sources: Vec<(String, i64, i64)>,
+    moves: Vec<String>,
+}
+
+fn candidate_row(c: &CandidateView, tr: &Tr) -> CandidateRow {
+    CandidateRow {
+        name: c.full_name.clone(),
+        cell: c.unit_name.clone(),
+        since: tr.date(&c.stage_since),
+        movement: c.movement.clone().unwrap_or_else(|| "—".into()),
+        mentors: c.mentors.join(", "),
+    }
+}
+
+fn unit_template(p: &UnitPage, tr: Tr) -> UnitTemplate {
+    let mut rows = p.rows.iter();
+    let top = rows
+        .next()
+        .map(|r| row_view(r, Some(p.members.len() as u64), &tr));
+    UnitTemplate {
+        tr,
+        path: format!("/units/{}", p.unit.code),
+        code: p.unit.code.to_string(),
+        name: p.unit.name.clone(),
+        kind: tr.kind(&p.unit.kind),
+        crumbs: p
+            .ancestors
+            .iter()
+            .map(|a| (a.code.to_string(), a.name.clone()))
+            .collect(),
+        tabs: term_tabs(&p.terms, p.term.as_ref(), &tr),
+        term: p
+            .term
+            .as_ref()
+            .map(|t| t.name.to_string())
+            .unwrap_or_default(),
+        top,
+        children: rows
+            .map(|r| {
+                let n = p.members.iter().filter(|m| m.unit_code == r.code).count() as u64;
+                row_view(r, Some(n).filter(|n| *n > 0), &tr)
+            })
+            .collect(),
+        member_count: p.members.len(),
+        members: p
+            .members
+            .iter()
+            .map(|m| MemberRow {
+                name: m.full_name.clone(),
+                birth: tr.date(&m.birth_date),
+                gender: m.gender.clone(),
+                cell: m.unit_name.clone(),
+                status: tr.status(&m.status),
+                probationary: m.status == ranks_domain::MemberStatus::Probationary,
+                admitted: tr.date(&m.admitted_on),
+            })
+            .collect(),
+        stages: p
+            .candidates_by_stage
+            .iter()
+            .map(|(s, list)| StageGroup {
+                label: tr.stage(s),
+                key: s.as_str(),
+                people: list.iter().map(|c| candidate_row(c, &tr)).collect(),
+            })
+            .collect(),
+        supervisors: p
+            .supervisors
+            .iter()
+            .map(|s| {
+                (
+                    s.full_name.clone(),
+                    s.role.clone(),
+                    s.unit_name.clone(),
+                    tr.date(&s.since),
+                )
+            })
+            .collect(),
+        sources: p.sources.clone(),
+        moves: p
+            .moves
+            .iter()
+            .map(|(code, m)| {
+                format!(
+                    "{code}: {} {} {} {} ({} {})",
+                    tr.get("moved_from"),
+                    m.from_parent
+                        .as_ref()
+                        .map(|c| c.to_string())
+                        .unwrap_or_else(|| "—".into()),
+                    tr.get("moved_to"),
+                    m.to_parent,
+                    tr.get("effective"),
+                    tr.date(&m.effective_on)
+                )
+            })
+            .collect(),
+    }
+}
+
+pub async fn unit(
+    State(st): State<AppState>,
+    Path(code): Path<String>,
+    Query(q): Query<PageQuery>,
+    headers: HeaderMap,
+) -> Response {
+    let (lang, cookie) = negotiate(&q, &headers);
+    match st.app.unit_page(&st.actor, &code, q.term.as_deref()).await {
+        Ok(p) => respond(unit_template(&p, Tr { lang }).render(), cookie, lang),
+        Err(e) => WebError::from_app(e, Some(lang)).into_response(),
+    }
+}
+
+pub async fn not_found(
+    Query(q): Query<PageQuery>,
+    headers: HeaderMap,
+    uri: axum::http::Uri,
+) -> Response {
+    let (lang, _) = negotiate(&q, &headers);
+    let api = uri.path().starts_with("/api/");
+    WebError {
+        status: axum::http::StatusCode::NOT_FOUND,
+        message: format!("{}: {}", Tr { lang }.get("error.not_found"), uri.path()),
+        html: (!api).then_some(lang),
+    }
+    .into_response()
+}

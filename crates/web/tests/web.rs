@@ -1,0 +1,240 @@
+//! The router driven in-process, on SQLite and PostgreSQL.
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use http_body_util::BodyExt;
+use ranks_app::Actor;
+use ranks_testkit::{both_backends, TestDb};
+use ranks_web::api::AchievementJson;
+use tower::ServiceExt;
+
+struct Resp {
+    status: StatusCode,
+    cookie: Option<String>,
+    content_type: String,
+    body: String,
+}
+
+async fn get(router: &axum::Router, uri: &str, cookie: Option<&str>) -> Resp {
+    let mut req = Request::get(uri);
+    if let Some(c) = cookie {
+        req = req.header(header::COOKIE, c);
+    }
+    let resp = router
+        .clone()
+        .oneshot(req.body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let status = resp.status();
+    let cookie = resp
+        .headers()
+        .get(header::SET_COOKIE)
+        .map(|v| v.to_str().unwrap().to_string());
+    let content_type = resp
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default();
+    let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+    Resp {
+        status,
+        cookie,
+        content_type,
+        body: String::from_utf8(bytes.to_vec()).unwrap(),
+    }
+}
+
+async fn demo_router(db: &TestDb) -> axum::Router {
+    let app = db.app().await;
+    assert!(app.load_demo(&Actor::system()).await.unwrap().loaded);
+    ranks_web::router(app)
+}
+
+async fn dashboard_shows_the_seed_in_three_languages(db: TestDb) {
+    let r = demo_router(&db).await;
+    let page = get(&r, "/?term=2020-2025", None).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.content_type.starts_with("text/html"));
+    assert!(page.body.contains("Đảng bộ Sở Y tế tỉnh Lạng Sơn"));
+    assert!(page.body.contains("<html lang=\"vi\">"));
+    assert!(page.body.contains("Kết quả phát triển đảng viên"));
+    assert!(
+        page.body.contains(r#"id="total-members">328<"#),
+        "member total"
+    );
+    assert!(page.body.contains(r#"id="root-admitted">54<"#));
+    assert!(page.body.contains(r#"id="root-percent">135 %<"#));
+    // Every unit of the tree has a row, with its progress bar.
+    assert_eq!(page.body.matches("<tr class=\"d1\"").count(), 10);
+    assert_eq!(page.body.matches("<tr class=\"d2\"").count(), 28);
+    let rehab = page
+        .body
+        .split("data-code=\"BVPHCN\"")
+        .nth(1)
+        .unwrap()
+        .split("</tr>")
+        .next()
+        .unwrap();
+    assert!(rehab.contains(">109 %<"), "{rehab}");
+    assert!(
+        rehab.contains("role=\"progressbar\" aria-valuenow=\"100\""),
+        "{rehab}"
+    );
+    assert!(rehab.contains("title=\"109.0909 %\""), "{rehab}");
+
+    // ?lang=en switches and is remembered in a cookie.
+    let en = get(&r, "/?lang=en&term=2020-2025", None).await;
+    assert!(en.body.contains("Member development results"));
+    let cookie = en.cookie.expect("language cookie");
+    assert!(cookie.starts_with("lang=en"), "{cookie}");
+    let again = get(&r, "/?term=2020-2025", Some("lang=en")).await;
+    assert!(again.body.contains("<html lang=\"en\">"));
+    let de = get(&r, "/?lang=de&term=2020-2025", Some("lang=en")).await;
+    assert!(de.body.contains("Ergebnisse der Mitgliederentwicklung"));
+    assert!(de.cookie.unwrap().starts_with("lang=de"));
+
+    // Without a term the current one (2025-2030 on the test day) is shown, with a tab for each term.
+    let current = get(&r, "/", None).await;
+    assert!(current
+        .body
+        .contains("class=\"on\" aria-selected=\"true\" title=\"01/07/2025 – 30/06/2030\""));
+    for t in ["2015-2020", "2020-2025", "2025-2030"] {
+        assert!(current.body.contains(&format!("/?term={t}")), "{t}");
+    }
+}
+
+async fn unit_page_lists_members_candidates_supervisors(db: TestDb) {
+    let r = demo_router(&db).await;
+    let page = get(&r, "/units/BVPHCN?term=2020-2025", None).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page
+        .body
+        .contains("Đảng bộ Bệnh viện Phục hồi chức năng tỉnh"));
+    assert!(page.body.contains(">109 %<"));
+    assert!(
+        page.body.contains("Triệu Quang Phú"),
+        "the hospital's secretary is a member"
+    );
+    assert!(page.body.contains("Cấp ủy viên phụ trách"));
+    assert!(page.body.contains("Đảng ủy viên Đảng bộ Sở phụ trách"));
+    assert!(page.body.contains("data-stage=\"recognised\""));
+    assert!(
+        page.body.contains("Thầy thuốc trẻ làm theo lời Bác")
+            || page.body.contains("Học tập và làm theo")
+    );
+    assert!(page
+        .body
+        .contains("<a href=\"/\">Tổng quan</a> › <a href=\"/units/DBSYT\">"));
+    // Members of the subtree only: nobody registered in another unit's cells.
+    let members = page.body.split("id=\"members\"").nth(1).unwrap();
+    assert_eq!(members.matches("<tr><td>").count(), 34);
+    let cell = get(&r, "/units/bvphcn.cb1?lang=de", None).await;
+    assert_eq!(cell.status, StatusCode::OK, "codes are case-insensitive");
+    assert!(cell.body.contains("Parteizelle"));
+}
+
+async fn errors_are_pages_not_traces(db: TestDb) {
+    let r = demo_router(&db).await;
+    let missing = get(&r, "/units/NOPE", None).await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert!(missing.content_type.starts_with("text/html"));
+    assert!(missing.body.contains("unknown unit: NOPE"));
+    let bad_term = get(&r, "/?term=20-25", None).await;
+    assert_eq!(bad_term.status, StatusCode::BAD_REQUEST);
+    assert!(
+        bad_term.body.contains("term: &#39;20-25&#39; is not valid")
+            || bad_term.body.contains("term: '20-25' is not valid"),
+        "{}",
+        bad_term.body
+    );
+    let bad_unit_term = get(&r, "/units/BVP?term=abc", None).await;
+    assert_eq!(bad_unit_term.status, StatusCode::BAD_REQUEST);
+    let nowhere = get(&r, "/no/such/page", None).await;
+    assert_eq!(nowhere.status, StatusCode::NOT_FOUND);
+    for p in [&missing, &bad_term, &nowhere] {
+        assert!(!p.body.contains("panicked") && !p.body.contains("src/"));
+    }
+    // The API answers in JSON.
+    let api = get(&r, "/api/v1/units/NOPE/achievement?term=2020-2025", None).await;
+    assert_eq!(api.status, StatusCode::NOT_FOUND);
+    assert_eq!(api.body, r#"{"error":"unknown unit: NOPE"}"#);
+    let api = get(&r, "/api/v1/units/DBSYT/achievement?term=2020", None).await;
+    assert_eq!(api.status, StatusCode::BAD_REQUEST);
+    assert!(api.body.contains("term: '2020' is not valid"));
+    let api = get(&r, "/api/v1/units/DBSYT/achievement?term=2040-2045", None).await;
+    assert_eq!(api.status, StatusCode::NOT_FOUND);
+    assert_eq!(api.body, r#"{"error":"unknown term: 2040-2045"}"#);
+    let api = get(&r, "/api/v1/units/DBSYT/achievement", None).await;
+    assert_eq!(api.status, StatusCode::BAD_REQUEST);
+    let api = get(
+        &r,
+        "/api/v1/units/DBSYT/achievement?term=2020-2025&depth=x",
+        None,
+    )
+    .await;
+    assert_eq!(api.status, StatusCode::BAD_REQUEST);
+}
+
+async fn api_rows_have_the_report_shape(db: TestDb) {
+    let r = demo_router(&db).await;
+    let resp = get(
+        &r,
+        "/api/v1/units/DBSYT/achievement?term=2020-2025&depth=1",
+        None,
+    )
+    .await;
+    assert_eq!(resp.status, StatusCode::OK);
+    assert!(resp.content_type.starts_with("application/json"));
+    let raw: Vec<serde_json::Map<String, serde_json::Value>> =
+        serde_json::from_str(&resp.body).unwrap();
+    assert_eq!(raw.len(), 11);
+    for row in &raw {
+        let mut keys: Vec<&str> = row.keys().map(String::as_str).collect();
+        keys.sort();
+        assert_eq!(keys, ["admitted", "code", "name", "percent", "target"]);
+    }
+    let rows: Vec<AchievementJson> = serde_json::from_str(&resp.body).unwrap();
+    assert_eq!(rows[0].code, "DBSYT");
+    assert_eq!(
+        (rows[0].target, rows[0].admitted, rows[0].percent),
+        (Some(40), 54, Some(135.0))
+    );
+    let rehab = rows.iter().find(|r| r.code == "BVPHCN").unwrap();
+    assert!((rehab.percent.unwrap() - 109.0909).abs() < 1e-4);
+    let cells = get(&r, "/api/v1/units/BVPHCN/achievement?term=2020-2025", None).await;
+    let cells: Vec<AchievementJson> = serde_json::from_str(&cells.body).unwrap();
+    assert!(cells[1..]
+        .iter()
+        .all(|c| c.percent.is_none() && c.target.is_none()));
+    assert_eq!(cells[1..].iter().map(|c| c.admitted).sum::<u64>(), 12);
+
+    let health = get(&r, "/healthz", None).await;
+    assert_eq!(health.status, StatusCode::OK);
+    let h: serde_json::Value = serde_json::from_str(&health.body).unwrap();
+    assert_eq!(h["status"], "ok");
+    assert_eq!(
+        h["database"],
+        if db.is_postgres() {
+            "postgres"
+        } else {
+            "sqlite"
+        }
+    );
+    let spec = get(&r, "/api/v1/openapi.json", None).await;
+    assert!(spec.body.contains("/api/v1/units/{code}/achievement"));
+}
+
+async fn an_empty_database_says_what_to_do(db: TestDb) {
+    let r = ranks_web::router(db.app().await);
+    let page = get(&r, "/", None).await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+    assert!(page.body.contains("ranks demo"));
+}
+
+both_backends!(
+    dashboard_shows_the_seed_in_three_languages,
+    unit_page_lists_members_candidates_supervisors,
+    errors_are_pages_not_traces,
+    api_rows_have_the_report_shape,
+    an_empty_database_says_what_to_do,
+);
