@@ -195,7 +195,9 @@ const UNITS: &[UnitSpec] = &[
 ];
 
 /// (name, first day, last day) of the three terms in the demo.
-const TERMS: [(&str, (i32, u32, u32), (i32, u32, u32)); 3] = [
+type Ymd = (i32, u32, u32);
+
+const TERMS: [(&str, Ymd, Ymd); 3] = [
     ("2015-2020", (2015, 7, 1), (2020, 6, 30)),
     ("2020-2025", (2020, 7, 1), (2025, 6, 30)),
     ("2025-2030", (2025, 7, 1), (2030, 6, 30)),
@@ -204,7 +206,7 @@ const TERMS: [(&str, (i32, u32, u32), (i32, u32, u32)); 3] = [
 const ROOT_TERM_TARGETS: [u32; 3] = [40, 40, 45];
 const ROOT_YEAR_2025: u32 = 15;
 
-const MOVEMENTS: [(&str, &str, (i32, u32, u32)); 2] = [
+const MOVEMENTS: [(&str, &str, Ymd); 2] = [
     (
         "HCM",
         "Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh",
@@ -311,7 +313,7 @@ impl Rng {
     }
 }
 
-fn ymd((y, m, d): (i32, u32, u32)) -> Date {
+fn ymd((y, m, d): Ymd) -> Date {
     Date::from_ymd_opt(y, m, d).expect("valid demo date")
 }
 

@@ -228,11 +228,14 @@ async fn roll_up_follows_a_unit_moved_mid_term(db: TestDb) {
             ("B1".into(), 1, None)
         ]
     );
+    let old_path = app.unit(&sys, "A1").await.unwrap().path;
     let moved = app
         .move_unit(&sys, "A1", "B", d("2023-01-01"))
         .await
         .unwrap();
-    assert_eq!(moved.parent_id.is_some(), true);
+    let b_unit = app.unit(&sys, "B").await.unwrap();
+    assert_eq!(moved.parent_id, Some(b_unit.id));
+    assert_eq!(moved.path, b_unit.path.child(moved.id));
     let after = app
         .achievement(&sys, Some("R"), "2020-2025", None)
         .await
@@ -275,17 +278,14 @@ async fn roll_up_follows_a_unit_moved_mid_term(db: TestDb) {
         trail.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(),
         vec!["create", "move"]
     );
-    assert_eq!(
-        trail[1].before.as_ref().unwrap()["path"],
-        a1.path
-            .parent()
-            .map(|_| trail[1].before.as_ref().unwrap()["path"].clone())
-            .unwrap()
+    let (before, after) = (
+        trail[1].before.as_ref().unwrap(),
+        trail[1].after.as_ref().unwrap(),
     );
-    assert_ne!(
-        trail[1].before.as_ref().unwrap()["path"],
-        trail[1].after.as_ref().unwrap()["path"]
-    );
+    assert_eq!(before["path"], old_path.as_str());
+    assert_eq!(after["path"], a1.path.as_str());
+    assert_eq!(after["effective_on"], "2023-01-01");
+    assert_eq!(trail[1].actor, "system");
     // A unit cannot move under its own descendant.
     let err = app
         .move_unit(&sys, "B", "A1", d("2023-02-01"))
