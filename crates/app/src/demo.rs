@@ -17,7 +17,10 @@
 use crate::ops::{self, Ctx};
 use crate::{Actor, App, AppError};
 use chrono::{Datelike, Days, Months, Weekday};
-use ranks_domain::{Date, MemberStatus, Stage, Term, TermName, UnitCode, UnitKind};
+use ranks_domain::calendar::WorkCalendar;
+use ranks_domain::procedure::{Profile, Vote};
+use ranks_domain::{Date, MemberStatus, Term, TermName, UnitCode, UnitKind};
+use ranks_store::records::candidates;
 use ranks_store::records::members::NewPerson;
 use ranks_store::records::units::{self, UnitRow};
 
@@ -301,13 +304,13 @@ impl Rng {
     /// A working day (Monday to Friday) between two dates, inclusive.
     fn weekday_between(&mut self, from: Date, to: Date) -> Date {
         let span = (to - from).num_days().max(0) as u64;
+        let weekend = |d: Date| matches!(d.weekday(), Weekday::Sat | Weekday::Sun);
         let mut d = from + Days::new(self.below(span + 1));
-        while matches!(d.weekday(), Weekday::Sat | Weekday::Sun) {
-            d = if d > from {
-                d - Days::new(1)
-            } else {
-                d + Days::new(1)
-            };
+        while weekend(d) && d < to {
+            d = d + Days::new(1);
+        }
+        while weekend(d) && d > from {
+            d = d - Days::new(1);
         }
         d
     }
@@ -382,6 +385,7 @@ impl App {
         let today = self.clock().today();
         let mut tx = self.write().await?;
         let root_code = UnitCode::parse(ROOT_CODE)?;
+        check_profile(self.profile())?;
         if units::by_code(tx.conn(), &root_code).await?.is_some() {
             tx.rollback().await?;
             return Ok(DemoSummary {
@@ -396,13 +400,75 @@ impl App {
             actor,
             at: self.clock().stamp(),
         };
-        let summary = build(&mut cx, today).await?;
+        let cal = self.calendar().await?;
+        let (summary, stalled) = build(&mut cx, today, &cal).await?;
         tx.commit().await?;
+        // The stalled file's cell vote, tried today through the procedure:
+        // refused (the certificate lapsed), and the refusal is kept.
+        if let Some(id) = stalled {
+            let on = working_days_before(&cal, today, 3);
+            let vote = Vote {
+                eligible: 9,
+                present: 8,
+                in_favour: 8,
+                against: 0,
+            };
+            let input = crate::pipeline::StepInput {
+                stage: "cell_vote".into(),
+                on: Some(on),
+                vote: Some(vote),
+                skip_reason: None,
+            };
+            match self.record_step(actor, id, input).await {
+                Err(AppError::Refused(_)) => {}
+                Ok(_) => {
+                    return Err(AppError::Conflict(
+                        "demo: the stalled file's vote should have been refused".into(),
+                    ))
+                }
+                Err(e) => return Err(e),
+            }
+        }
         Ok(summary)
     }
 }
 
-async fn build(cx: &mut Ctx<'_>, today: Date) -> Result<DemoSummary, AppError> {
+/// The demo writes the CPV profile's stages; a custom profile must know them.
+fn check_profile(profile: &Profile) -> Result<(), AppError> {
+    let missing: Vec<&str> = DEMO_STAGES
+        .iter()
+        .copied()
+        .filter(|s| profile.stage(s).is_none())
+        .collect();
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::Conflict(format!(
+            "the demo needs the CPV profile's stages; profile '{}' lacks {}",
+            profile.id,
+            missing.join(", ")
+        )))
+    }
+}
+
+/// The day `n` working days before `day`.
+fn working_days_before(cal: &WorkCalendar, day: Date, n: u32) -> Date {
+    let mut d = day;
+    let mut left = n;
+    while left > 0 {
+        d = d - Days::new(1);
+        if cal.is_working_day(d) {
+            left -= 1;
+        }
+    }
+    d
+}
+
+async fn build(
+    cx: &mut Ctx<'_>,
+    today: Date,
+    cal: &WorkCalendar,
+) -> Result<(DemoSummary, Option<i64>), AppError> {
     let mut g = Generator {
         rng: Rng(0x5EED_2025_0054_0040),
         today,
@@ -434,6 +500,7 @@ async fn build(cx: &mut Ctx<'_>, today: Date) -> Result<DemoSummary, AppError> {
     let mut n_members = 0;
     let mut n_candidates = 0;
     let mut stage_cycle = OPEN_STAGES.iter().cycle();
+    let mut stalled = None;
     // Committee members, one per unit, who will supervise another unit.
     let mut committee: Vec<(UnitRow, i64)> = Vec::new();
     let mut unit_rows = Vec::new();
@@ -552,17 +619,35 @@ async fn build(cx: &mut Ctx<'_>, today: Date) -> Result<DemoSummary, AppError> {
         for (ci, person_id, member_id, admitted, ceremony, official_on) in histories {
             let movement = source(&mut g, &movements, spec.staff, &cells[ci]);
             let mut steps = backwards_from(&mut g, admitted);
-            steps.push((Stage::Decision, admitted));
+            steps.push(("decision", admitted));
             if ceremony <= today {
-                steps.push((Stage::Ceremony, ceremony));
-                steps.push((Stage::Probation, ceremony));
+                steps.push(("ceremony", ceremony));
             }
             if let Some(o) = official_on {
-                steps.push((Stage::Recognised, o));
+                let vote = o + Days::new(g.rng.range(3, 20));
+                if vote <= today {
+                    steps.push(("recognition_cell_vote", vote));
+                    let gv = vote + Days::new(g.rng.range(5, 15));
+                    if gv <= today {
+                        steps.push(("recognition_grassroots_vote", gv));
+                        let dec = gv + Days::new(g.rng.range(5, 20));
+                        if dec <= today {
+                            steps.push(("recognised", dec));
+                        }
+                    }
+                }
             }
-            let cid = write_history(cx, person_id, &cells[ci], movement, &steps).await?;
+            let cid = write_file(
+                cx,
+                &mut g,
+                person_id,
+                &cells[ci],
+                movement,
+                &steps,
+                &cell_members[ci],
+            )
+            .await?;
             ops::link_candidate_member(cx, cid, member_id).await?;
-            assign_mentors(cx, &mut g, cid, &cell_members[ci], steps[1].1).await?;
             n_candidates += 1;
         }
 
@@ -571,7 +656,9 @@ async fn build(cx: &mut Ctx<'_>, today: Date) -> Result<DemoSummary, AppError> {
         for k in 0..open {
             let ci = k % cells.len();
             let stage = *stage_cycle.next().expect("cycle");
-            let since = today - Days::new(g.rng.range(3, 45));
+            let since = g
+                .rng
+                .weekday_between(today - Days::new(45), today - Days::new(3));
             let birth = g
                 .rng
                 .weekday_between(years_before(today, 35), years_before(today, 22));
@@ -581,10 +668,93 @@ async fn build(cx: &mut Ctx<'_>, today: Date) -> Result<DemoSummary, AppError> {
             let mut steps = backwards_until(&mut g, stage, since);
             steps.push((stage, since));
             let movement = source(&mut g, &movements, spec.staff, &cells[ci]);
-            let cid = write_history(cx, person_id, &cells[ci], movement, &steps).await?;
-            if steps.len() > 1 {
-                assign_mentors(cx, &mut g, cid, &cell_members[ci], steps[1].1).await?;
-            }
+            write_file(
+                cx,
+                &mut g,
+                person_id,
+                &cells[ci],
+                movement,
+                &steps,
+                &cell_members[ci],
+            )
+            .await?;
+            n_candidates += 1;
+        }
+        // The cases a supervisor must see: a file that stalled for years
+        // (its certificate lapsed; the cell's vote will be refused), a
+        // decision overdue, and one due in a few days.
+        if spec.code == "CDC" {
+            let birth = g
+                .rng
+                .weekday_between(years_before(today, 34), years_before(today, 28));
+            let person = g.person(birth, "Bác sĩ y học dự phòng");
+            let pid = ops::add_person(cx, &person).await?;
+            let start = ymd((2020, 9, 15));
+            let steps: Steps = vec![
+                ("pool", start),
+                ("sympathiser", ymd((2020, 11, 10))),
+                ("course", ymd((2021, 3, 15))),
+                ("application", ymd((2021, 5, 4))),
+                ("personal_history", ymd((2021, 6, 8))),
+                ("verification", ymd((2021, 8, 17))),
+                ("introduction", ymd((2021, 9, 7))),
+                ("comments", ymd((2021, 10, 12))),
+            ];
+            let cid = write_file(
+                cx,
+                &mut g,
+                pid,
+                &cells[0],
+                Some(movements[0]),
+                &steps,
+                &cell_members[0],
+            )
+            .await?;
+            let (by, at) = (cx.actor.name.clone(), cx.at.clone());
+            candidates::add_document(
+                cx.tx.conn(),
+                cid,
+                "6-KNĐ",
+                working_days_before(cal, today, 4),
+                &by,
+                &at,
+            )
+            .await?;
+            stalled = Some(cid);
+            n_candidates += 1;
+
+            let birth = g
+                .rng
+                .weekday_between(years_before(today, 30), years_before(today, 24));
+            let person = g.person(birth, "Kỹ thuật viên xét nghiệm");
+            let pid = ops::add_person(cx, &person).await?;
+            let cell_vote = working_days_before(cal, today, 70);
+            let mut steps = backwards_until(&mut g, "cell_vote", cell_vote);
+            steps.push(("cell_vote", cell_vote));
+            steps.push(("grassroots_vote", cell_vote + Days::new(12)));
+            write_file(cx, &mut g, pid, &cells[1], None, &steps, &cell_members[1]).await?;
+            n_candidates += 1;
+        }
+        if spec.code == "BVSN" {
+            let birth = g
+                .rng
+                .weekday_between(years_before(today, 29), years_before(today, 23));
+            let person = g.person(birth, "Hộ sinh");
+            let pid = ops::add_person(cx, &person).await?;
+            let cell_vote = working_days_before(cal, today, 55);
+            let mut steps = backwards_until(&mut g, "cell_vote", cell_vote);
+            steps.push(("cell_vote", cell_vote));
+            steps.push(("grassroots_vote", cell_vote + Days::new(20)));
+            write_file(
+                cx,
+                &mut g,
+                pid,
+                &cells[0],
+                Some(movements[0]),
+                &steps,
+                &cell_members[0],
+            )
+            .await?;
             n_candidates += 1;
         }
         // One who withdrew from the pool.
@@ -596,11 +766,11 @@ async fn build(cx: &mut Ctx<'_>, today: Date) -> Result<DemoSummary, AppError> {
             let pid = ops::add_person(cx, &person).await?;
             let start = today - Days::new(g.rng.range(200, 400));
             let steps = [
-                (Stage::Pool, start),
-                (Stage::Sympathiser, start + Days::new(60)),
-                (Stage::Withdrawn, start + Days::new(150)),
+                ("pool", start),
+                ("sympathiser", start + Days::new(60)),
+                ("withdrawn", start + Days::new(150)),
             ];
-            write_history(cx, pid, &cells[0], None, &steps).await?;
+            write_file(cx, &mut g, pid, &cells[0], None, &steps, &cell_members[0]).await?;
             n_candidates += 1;
         }
 
@@ -637,48 +807,73 @@ async fn build(cx: &mut Ctx<'_>, today: Date) -> Result<DemoSummary, AppError> {
         .await?;
     }
 
-    Ok(DemoSummary {
-        loaded: true,
-        units: n_units,
-        members: n_members,
-        candidates: n_candidates,
-    })
+    Ok((
+        DemoSummary {
+            loaded: true,
+            units: n_units,
+            members: n_members,
+            candidates: n_candidates,
+        },
+        stalled,
+    ))
 }
 
-/// Stages a candidate can be waiting in before the admission decision.
-const OPEN_STAGES: [Stage; 10] = [
-    Stage::Pool,
-    Stage::Sympathiser,
-    Stage::Course,
-    Stage::Application,
-    Stage::PersonalHistory,
-    Stage::Verification,
-    Stage::Introduction,
-    Stage::Comments,
-    Stage::CellVote,
-    Stage::GrassrootsVote,
+/// Stages a candidate can be waiting in before the admission decision (CPV profile keys).
+const OPEN_STAGES: [&str; 10] = [
+    "pool",
+    "sympathiser",
+    "course",
+    "application",
+    "personal_history",
+    "verification",
+    "introduction",
+    "comments",
+    "cell_vote",
+    "grassroots_vote",
+];
+
+/// Every stage key the demo writes; the loaded profile must know them all.
+pub const DEMO_STAGES: [&str; 16] = [
+    "pool",
+    "sympathiser",
+    "course",
+    "application",
+    "personal_history",
+    "verification",
+    "introduction",
+    "comments",
+    "cell_vote",
+    "grassroots_vote",
+    "decision",
+    "ceremony",
+    "recognition_cell_vote",
+    "recognition_grassroots_vote",
+    "recognised",
+    "withdrawn",
 ];
 
 /// Typical days spent in each open stage before the next, (min, max).
-fn stage_days(stage: Stage) -> (u64, u64) {
+fn stage_days(stage: &str) -> (u64, u64) {
     match stage {
-        Stage::Pool => (30, 120),
-        Stage::Sympathiser => (30, 150),
-        Stage::Course => (10, 60),
-        Stage::Application => (5, 20),
-        Stage::PersonalHistory => (20, 60),
-        Stage::Verification => (5, 25),
-        Stage::Introduction => (5, 20),
-        Stage::Comments => (5, 15),
-        Stage::CellVote => (5, 20),
-        Stage::GrassrootsVote => (15, 60),
+        "pool" => (30, 120),
+        "sympathiser" => (30, 150),
+        "course" => (10, 60),
+        "application" => (5, 20),
+        "personal_history" => (20, 60),
+        "verification" => (5, 25),
+        "introduction" => (5, 20),
+        "comments" => (5, 15),
+        "cell_vote" => (5, 20),
+        "grassroots_vote" => (15, 60),
         _ => (0, 0),
     }
 }
 
+type Steps = Vec<(&'static str, Date)>;
+
 /// The open stages before `stage`, dated backwards from `until`.
-fn backwards_until(g: &mut Generator, stage: Stage, until: Date) -> Vec<(Stage, Date)> {
-    let before: Vec<Stage> = OPEN_STAGES
+fn backwards_until(g: &mut Generator, stage: &str, until: Date) -> Steps {
+    let before: Vec<&'static str> = OPEN_STAGES
         .iter()
         .copied()
         .take_while(|s| *s != stage)
@@ -686,7 +881,7 @@ fn backwards_until(g: &mut Generator, stage: Stage, until: Date) -> Vec<(Stage, 
     let mut steps = Vec::new();
     let mut d = until;
     for s in before.iter().rev() {
-        let (lo, hi) = stage_days(*s);
+        let (lo, hi) = stage_days(s);
         d = d - Days::new(g.rng.range(lo, hi));
         steps.push((*s, d));
     }
@@ -695,10 +890,10 @@ fn backwards_until(g: &mut Generator, stage: Stage, until: Date) -> Vec<(Stage, 
 }
 
 /// All open stages, dated backwards from an admission decision.
-fn backwards_from(g: &mut Generator, decision: Date) -> Vec<(Stage, Date)> {
+fn backwards_from(g: &mut Generator, decision: Date) -> Steps {
     let vote = decision - Days::new(g.rng.range(15, 50));
-    let mut steps = backwards_until(g, Stage::GrassrootsVote, vote);
-    steps.push((Stage::GrassrootsVote, vote));
+    let mut steps = backwards_until(g, "grassroots_vote", vote);
+    steps.push(("grassroots_vote", vote));
     steps
 }
 
@@ -714,20 +909,98 @@ fn source(g: &mut Generator, movements: &[i64], staff: &[&str], cell: &UnitRow) 
     }
 }
 
-async fn write_history(
+/// Writes a candidate's whole file as a cell would have kept it: each
+/// stage's documents, the mentors, the certificate, the introducers, the
+/// votes and the probation mentor, on the days of the steps.
+async fn write_file(
     cx: &mut Ctx<'_>,
+    g: &mut Generator,
     person_id: i64,
     cell: &UnitRow,
     movement: Option<i64>,
-    steps: &[(Stage, Date)],
+    steps: &[(&str, Date)],
+    cell_members: &[DemoMember],
 ) -> Result<i64, AppError> {
-    let (first_stage, first_date) = steps[0];
-    debug_assert_eq!(first_stage, Stage::Pool);
-    let cid = ops::add_candidate(cx, person_id, cell, movement, first_date).await?;
+    let (first, first_date) = steps[0];
+    let cid = ops::add_candidate(cx, person_id, cell, movement, first, first_date).await?;
+    let (by, at) = (cx.actor.name.clone(), cx.at.clone());
+    let mut mentors = Vec::new();
     for (stage, on) in &steps[1..] {
-        ops::record_stage(cx, cid, *stage, *on).await?;
+        for doc in documents_of(stage) {
+            candidates::add_document(cx.tx.conn(), cid, doc, *on, &by, &at).await?;
+        }
+        let mut detail = None;
+        match *stage {
+            "sympathiser" => mentors = assign_mentors(cx, g, cid, cell_members, *on).await?,
+            "course" => {
+                let number = format!("{}/CN-TTCT", 100 + g.rng.below(900));
+                candidates::add_certificate(cx.tx.conn(), cid, *on, &number).await?;
+            }
+            "introduction" => {
+                for m in &mentors {
+                    let since = *on - Days::new(g.rng.range(400, 2000));
+                    candidates::add_introducer(
+                        cx.tx.conn(),
+                        cid,
+                        Some(*m),
+                        "member",
+                        Some(since),
+                        *on,
+                    )
+                    .await?;
+                }
+            }
+            "cell_vote"
+            | "grassroots_vote"
+            | "recognition_cell_vote"
+            | "recognition_grassroots_vote" => {
+                let eligible = if stage.contains("grassroots") {
+                    7 + g.rng.below(3) as u32
+                } else {
+                    cell_members
+                        .iter()
+                        .filter(|m| m.official_on.is_some_and(|o| o <= *on))
+                        .count()
+                        .max(3) as u32
+                };
+                let present = eligible - g.rng.below(2) as u32;
+                candidates::add_vote(cx.tx.conn(), cid, stage, *on, eligible, present, present, 0)
+                    .await?;
+                detail = Some(
+                    serde_json::json!({"vote": {"eligible": eligible, "present": present, "in_favour": present, "against": 0}}),
+                );
+            }
+            "ceremony" => {
+                if let Some(m) = mentors.first() {
+                    candidates::assign_probation_mentor(cx.tx.conn(), cid, *m, *on).await?;
+                }
+            }
+            _ => {}
+        }
+        candidates::record_stage(cx.tx.conn(), cid, stage, *on, detail.as_ref(), &by, &at).await?;
     }
     Ok(cid)
+}
+
+/// The documents the CPV profile asks for at each stage.
+fn documents_of(stage: &str) -> &'static [&'static str] {
+    match stage {
+        "sympathiser" => &["NQ-GIUPDO"],
+        "course" => &["CN-NTVĐ"],
+        "application" => &["1-KNĐ"],
+        "personal_history" => &["2-KNĐ"],
+        "verification" => &["TTLL"],
+        "introduction" => &["3-KNĐ"],
+        "comments" => &["5-KNĐ"],
+        "cell_vote" => &["6-KNĐ"],
+        "grassroots_vote" => &["8-KNĐ"],
+        "decision" => &["9-KNĐ"],
+        "ceremony" => &["BB-KN"],
+        "recognition_cell_vote" => &["10-KNĐ", "11-KNĐ", "12-KNĐ", "13-KNĐ"],
+        "recognition_grassroots_vote" => &["15-KNĐ"],
+        "recognised" => &["16-KNĐ"],
+        _ => &[],
+    }
 }
 
 /// Two official members of the cell mentor the candidate from the date the
@@ -738,20 +1011,24 @@ async fn assign_mentors(
     candidate_id: i64,
     cell_members: &[DemoMember],
     on: Date,
-) -> Result<(), AppError> {
+) -> Result<Vec<i64>, AppError> {
     let eligible: Vec<i64> = cell_members
         .iter()
         .filter(|m| m.official_on.is_some_and(|o| o <= on))
         .map(|m| m.id)
         .collect();
+    let mut chosen = Vec::new();
     if eligible.is_empty() {
-        return Ok(());
+        return Ok(chosen);
     }
     let first = g.rng.below(eligible.len() as u64) as usize;
-    ops::assign_mentor(cx, candidate_id, eligible[first], on).await?;
+    chosen.push(eligible[first]);
     if eligible.len() > 1 {
         let second = (first + 1 + g.rng.below(eligible.len() as u64 - 1) as usize) % eligible.len();
-        ops::assign_mentor(cx, candidate_id, eligible[second], on).await?;
+        chosen.push(eligible[second]);
     }
-    Ok(())
+    for m in &chosen {
+        ops::assign_mentor(cx, candidate_id, *m, on).await?;
+    }
+    Ok(chosen)
 }

@@ -12,6 +12,9 @@ pub enum AppError {
     Invalid(#[from] DomainError),
     #[error("{0}")]
     Conflict(String),
+    /// A step the procedure does not allow, with its rule and source.
+    #[error("refused: {0}")]
+    Refused(ranks_domain::procedure::Refusal),
     #[error("not allowed: {0}")]
     Forbidden(String),
     #[error("the database holds no units yet; run `ranks demo` or import a tree")]

@@ -11,11 +11,13 @@ mod clock;
 pub mod demo;
 mod error;
 pub mod ops;
+pub mod pipeline;
 pub mod reports;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::AppError;
 
+use ranks_domain::procedure::Profile;
 use ranks_domain::{OrgPath, UnitCode};
 use ranks_store::records::units::{self, UnitRow};
 use ranks_store::{Db, WriteTx};
@@ -54,16 +56,21 @@ impl Actor {
     }
 }
 
-/// The application: a database and a clock.
+/// The application: a database, a clock and the procedure profile.
 #[derive(Clone)]
 pub struct App {
     db: Db,
     clock: Arc<dyn Clock>,
+    profile: Arc<Profile>,
 }
 
 impl App {
-    pub fn new(db: Db, clock: Arc<dyn Clock>) -> Self {
-        App { db, clock }
+    pub fn new(db: Db, clock: Arc<dyn Clock>, profile: Arc<Profile>) -> Self {
+        App { db, clock, profile }
+    }
+
+    pub fn profile(&self) -> &Arc<Profile> {
+        &self.profile
     }
 
     pub fn db(&self) -> &Db {

@@ -5,7 +5,7 @@
 
 use crate::{visible_unit, Actor, App, AppError};
 use ranks_domain::text::nfc;
-use ranks_domain::{Date, DomainError, MemberStatus, Stage, Term, TermName, UnitCode, UnitKind};
+use ranks_domain::{Date, DomainError, MemberStatus, Term, TermName, UnitCode, UnitKind};
 use ranks_store::records::members::{NewMember, NewPerson};
 use ranks_store::records::units::UnitRow;
 use ranks_store::records::{audit, candidates, members, movements, supervisors, terms, units};
@@ -20,7 +20,7 @@ pub struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    async fn audit(
+    pub(crate) async fn audit(
         &mut self,
         action: &str,
         entity: &str,
@@ -269,6 +269,7 @@ pub async fn add_candidate(
     person_id: i64,
     cell: &UnitRow,
     movement_id: Option<i64>,
+    first_stage: &str,
     since: Date,
 ) -> Result<i64, AppError> {
     cx.check_scope(cell)?;
@@ -276,18 +277,18 @@ pub async fn add_candidate(
         person_id,
         unit_id: cell.id,
         movement_id,
-        stage: Stage::Pool,
+        stage: first_stage.to_string(),
         since,
     };
     let id = candidates::insert(cx.tx.conn(), &c).await?;
     let (at, by) = (cx.at.clone(), cx.actor.name.clone());
-    candidates::record_stage(cx.tx.conn(), id, Stage::Pool, since, &by, &at).await?;
+    candidates::record_stage(cx.tx.conn(), id, first_stage, since, None, &by, &at).await?;
     cx.audit(
         "create",
         "candidate",
         id,
         None,
-        Some(json!({"person_id": person_id, "unit": cell.code, "movement_id": movement_id, "stage": Stage::Pool, "since": since})),
+        Some(json!({"person_id": person_id, "unit": cell.code, "movement_id": movement_id, "stage": first_stage, "since": since})),
     )
     .await?;
     Ok(id)
@@ -297,11 +298,11 @@ pub async fn add_candidate(
 pub async fn record_stage(
     cx: &mut Ctx<'_>,
     candidate_id: i64,
-    stage: Stage,
+    stage: &str,
     on: Date,
 ) -> Result<(), AppError> {
     let (at, by) = (cx.at.clone(), cx.actor.name.clone());
-    candidates::record_stage(cx.tx.conn(), candidate_id, stage, on, &by, &at).await?;
+    candidates::record_stage(cx.tx.conn(), candidate_id, stage, on, None, &by, &at).await?;
     cx.audit(
         "stage",
         "candidate",
@@ -367,7 +368,7 @@ pub async fn add_supervisor(
 
 // One action, one transaction: the entry points the CLI and the API call.
 impl App {
-    async fn run<T, F>(&self, actor: &Actor, f: F) -> Result<T, AppError>
+    pub(crate) async fn run<T, F>(&self, actor: &Actor, f: F) -> Result<T, AppError>
     where
         F: for<'c> FnOnce(
             &'c mut Ctx<'_>,

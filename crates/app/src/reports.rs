@@ -7,7 +7,7 @@
 use crate::{visible_unit, Actor, App, AppError};
 use ranks_domain::achievement::{roll_up, UnitNode};
 use ranks_domain::text::name_sort_key;
-use ranks_domain::{AchievementRow, Date, Stage, Term, TermName, UnitCode, UnitKind};
+use ranks_domain::{AchievementRow, Date, Term, TermName, UnitCode, UnitKind};
 use ranks_store::records::candidates::CandidateView;
 use ranks_store::records::members::MemberView;
 use ranks_store::records::supervisors::SupervisorView;
@@ -173,15 +173,15 @@ impl App {
         let mut members = members::current_in_subtree(&mut conn, &unit.path).await?;
         members.sort_by_key(|m| (m.unit_code.clone(), name_sort_key(&m.full_name)));
         let candidates = candidates::in_subtree(&mut conn, &unit.path).await?;
-        let mut by_stage: Vec<(Stage, Vec<CandidateView>)> = Vec::new();
-        for stage in Stage::ALL {
+        let mut by_stage: Vec<(String, Vec<CandidateView>)> = Vec::new();
+        for stage in self.profile().stages.iter().chain(&self.profile().exits) {
             let list: Vec<CandidateView> = candidates
                 .iter()
-                .filter(|c| c.stage == stage)
+                .filter(|c| c.stage == stage.key)
                 .cloned()
                 .collect();
             if !list.is_empty() {
-                by_stage.push((stage, list));
+                by_stage.push((stage.key.clone(), list));
             }
         }
         let supervisors = supervisors::for_subtree(&mut conn, &unit.path).await?;
@@ -252,7 +252,8 @@ pub struct UnitPage {
     /// The unit and its direct children for the chosen term.
     pub rows: Vec<AchievementRow>,
     pub members: Vec<MemberView>,
-    pub candidates_by_stage: Vec<(Stage, Vec<CandidateView>)>,
+    /// Candidates grouped by stage key, in the profile's order.
+    pub candidates_by_stage: Vec<(String, Vec<CandidateView>)>,
     pub supervisors: Vec<SupervisorView>,
     /// Emulation movements feeding this subtree: (name, candidates, admitted).
     pub sources: Vec<(String, i64, i64)>,

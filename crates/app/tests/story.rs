@@ -1,5 +1,8 @@
 //! Story tests of the use cases, each run on SQLite and on PostgreSQL.
 
+#[path = "story/pipeline.rs"]
+mod pipeline;
+
 use ranks_app::{Actor, AppError, Scope};
 use ranks_domain::{Date, MemberStatus, Term, TermName, UnitKind};
 use ranks_store::records::members::NewPerson;
@@ -84,8 +87,9 @@ async fn demo_reproduces_the_seed_figures(db: TestDb) {
         "cell_vote",
         "grassroots_vote",
         "decision",
-        "probation",
+        "ceremony",
         "recognised",
+        "withdrawn",
     ] {
         assert!(stages.contains(&s), "no candidate at stage {s}: {stages:?}");
     }

@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 pub struct FileConfig {
     pub database: Option<String>,
     pub listen: Option<String>,
+    pub profile: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -19,6 +20,9 @@ pub struct Config {
     pub database: String,
     /// Address the server listens on.
     pub listen: String,
+    /// The procedure profile file; the shipped CPV profile when unset.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub profile: Option<PathBuf>,
     /// The configuration file read, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub config_file: Option<PathBuf>,
@@ -48,8 +52,10 @@ pub fn resolve(
     path: Option<PathBuf>,
     database: Option<String>,
     listen: Option<String>,
+    profile: Option<PathBuf>,
 ) -> Config {
     Config {
+        profile: profile.or(file.profile),
         database: database
             .or(file.database)
             .unwrap_or_else(|| DEFAULT_DATABASE.to_string()),

@@ -1,5 +1,6 @@
 //! `ranks`: the one binary of Ranks (server, demo loader, reports).
 
+mod commands;
 mod config;
 mod output;
 
@@ -7,6 +8,7 @@ use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use output::Format;
 use ranks_app::{Actor, App, SystemClock};
+use ranks_domain::procedure::Profile;
 use ranks_store::{DatabaseUrl, Db};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -24,6 +26,9 @@ struct Cli {
     /// Configuration file (TOML); default ranks.toml in the current directory, if present.
     #[arg(long, global = true, env = "RANKS_CONFIG")]
     config: Option<PathBuf>,
+    /// Procedure profile (TOML); default the shipped CPV profile (profiles/cpv.toml).
+    #[arg(long, global = true, env = "RANKS_PROFILE")]
+    profile: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -48,6 +53,36 @@ enum Command {
     },
     /// Print the effective configuration.
     Config,
+    /// The candidate pipeline: add, record steps, documents, mentors, show.
+    Candidate {
+        #[command(subcommand)]
+        cmd: commands::CandidateCmd,
+    },
+    /// Member movements: transfer, exemption, removal, expulsion, death, party card.
+    Member {
+        #[command(subcommand)]
+        cmd: commands::MemberCmd,
+    },
+    /// Next deadlines of open candidates and probationary members, soonest first.
+    Due {
+        #[arg(long)]
+        org: Option<String>,
+        /// Only items due within so many working days (overdue ones always).
+        #[arg(long)]
+        within: Option<i64>,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// The working-day calendar: holidays per year and the government's overrides.
+    Calendar {
+        #[command(subcommand)]
+        cmd: commands::CalendarCmd,
+    },
+    /// The procedure profile: check a file, list the rules with their sources.
+    Profile {
+        #[command(subcommand)]
+        cmd: commands::ProfileCmd,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -94,12 +129,25 @@ fn main() {
     }
 }
 
-async fn open_app(database: &str) -> Result<App> {
+/// Loads and validates the procedure profile; a broken one stops the program.
+pub fn load_profile(path: Option<&std::path::Path>) -> Result<Profile> {
+    match path {
+        None => Ok(Profile::default_cpv()),
+        Some(p) => {
+            let text = std::fs::read_to_string(p)
+                .with_context(|| format!("cannot read profile {}", p.display()))?;
+            Profile::parse(&text)
+                .map_err(|e| anyhow::anyhow!("profile {} is invalid: {e}", p.display()))
+        }
+    }
+}
+
+async fn open_app(database: &str, profile: Profile) -> Result<App> {
     let url = DatabaseUrl::parse(database)?;
     let clock = Arc::new(SystemClock);
     let now = ranks_app::Clock::stamp(clock.as_ref());
     let db = Db::open(&url, &now).await?;
-    Ok(App::new(db, clock))
+    Ok(App::new(db, clock, Arc::new(profile)))
 }
 
 async fn run(cli: Cli) -> Result<()> {
@@ -108,9 +156,35 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Serve { listen, .. } => listen.clone(),
         _ => std::env::var("RANKS_LISTEN").ok(),
     };
-    let cfg = config::resolve(file, path, cli.database.clone(), listen_flag);
+    let cfg = config::resolve(
+        file,
+        path,
+        cli.database.clone(),
+        listen_flag,
+        cli.profile.clone(),
+    );
+    // The profile is checked before anything else runs: a broken one stops here.
+    let profile = load_profile(cfg.profile.as_deref())?;
     let actor = Actor::system();
     match cli.command {
+        Command::Candidate { cmd } => {
+            commands::candidate(&open_app(&cfg.database, profile).await?, &actor, cmd).await?
+        }
+        Command::Member { cmd } => {
+            commands::member(&open_app(&cfg.database, profile).await?, &actor, cmd).await?
+        }
+        Command::Due {
+            org,
+            within,
+            format,
+        } => {
+            let app = open_app(&cfg.database, profile).await?;
+            commands::due(&app, &actor, org.as_deref(), within, format).await?
+        }
+        Command::Calendar { cmd } => {
+            commands::calendar(&open_app(&cfg.database, profile).await?, &actor, cmd).await?
+        }
+        Command::Profile { cmd } => commands::profile(&profile, cmd)?,
         Command::Config => {
             println!(
                 "{}",
@@ -118,7 +192,7 @@ async fn run(cli: Cli) -> Result<()> {
             );
         }
         Command::Demo => {
-            let app = open_app(&cfg.database).await?;
+            let app = open_app(&cfg.database, profile).await?;
             let s = app.load_demo(&actor).await?;
             if s.loaded {
                 println!(
@@ -141,7 +215,7 @@ async fn run(cli: Cli) -> Result<()> {
                     format,
                 },
         } => {
-            let app = open_app(&cfg.database).await?;
+            let app = open_app(&cfg.database, profile).await?;
             let r = app
                 .achievement(&actor, org.as_deref(), &term, depth)
                 .await?;
@@ -153,7 +227,7 @@ async fn run(cli: Cli) -> Result<()> {
             print!("{text}");
         }
         Command::Serve { demo, .. } => {
-            let app = open_app(&cfg.database).await?;
+            let app = open_app(&cfg.database, profile).await?;
             if demo {
                 let s = app.load_demo(&actor).await?;
                 if s.loaded {

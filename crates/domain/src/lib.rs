@@ -8,15 +8,16 @@
 //! cannot be invalid.
 
 pub mod achievement;
-pub mod candidate;
+pub mod calendar;
 pub mod error;
+pub mod lunar;
 pub mod member;
 pub mod org;
+pub mod procedure;
 pub mod term;
 pub mod text;
 
 pub use achievement::{AchievementRow, Percent};
-pub use candidate::Stage;
 pub use error::DomainError;
 pub use member::MemberStatus;
 pub use org::{OrgPath, UnitCode, UnitKind};

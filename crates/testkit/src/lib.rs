@@ -94,7 +94,11 @@ impl TestDb {
 
     /// An application on this database whose clock stands on `today`.
     pub async fn app_on(&self, today: Date) -> App {
-        App::new(self.open().await, Arc::new(FixedClock::on(today)))
+        App::new(
+            self.open().await,
+            Arc::new(FixedClock::on(today)),
+            Arc::new(ranks_domain::procedure::Profile::default_cpv()),
+        )
     }
 
     pub async fn app(&self) -> App {

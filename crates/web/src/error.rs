@@ -13,6 +13,8 @@ pub struct WebError {
     pub status: StatusCode,
     pub message: String,
     pub html: Option<Lang>,
+    /// For a refused step: the rule and its legal source.
+    pub rule: Option<(String, String)>,
 }
 
 impl WebError {
@@ -22,7 +24,12 @@ impl WebError {
             AppError::Invalid(_) => StatusCode::BAD_REQUEST,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+            AppError::Refused(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        };
+        let rule = match &e {
+            AppError::Refused(r) => Some((r.rule.clone(), r.source.clone())),
+            _ => None,
         };
         let message = if status == StatusCode::INTERNAL_SERVER_ERROR {
             tracing::error!(error = %e, "internal error");
@@ -34,6 +41,7 @@ impl WebError {
             status,
             message,
             html,
+            rule,
         }
     }
 
@@ -42,6 +50,7 @@ impl WebError {
             status: StatusCode::BAD_REQUEST,
             message: message.into(),
             html,
+            rule: None,
         }
     }
 }

@@ -2,7 +2,8 @@
 //! strings; a missing key shows the key itself, and a test checks that
 //! every key has all three languages.
 
-use ranks_domain::{Date, MemberStatus, Stage, UnitKind};
+use ranks_domain::procedure::Profile;
+use ranks_domain::{Date, MemberStatus, UnitKind};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lang {
@@ -84,6 +85,17 @@ const STRINGS: &[(&str, &str, &str, &str)] = &[
     ("empty", "Cơ sở dữ liệu chưa có đơn vị nào. Chạy `ranks demo` để nạp dữ liệu mẫu.", "The database holds no units yet. Run `ranks demo` to load the demo.", "Die Datenbank enthält noch keine Einheiten. `ranks demo` lädt die Demo."),
     ("no_terms", "Chưa có nhiệm kỳ nào.", "No terms defined yet.", "Noch keine Amtszeiten."),
     ("today", "Hôm nay", "Today", "Heute"),
+    ("due", "Thời hạn sắp đến và quá hạn", "Deadlines due and overdue", "Fällige und überfällige Fristen"),
+    ("due.none", "Không có thời hạn nào đang chạy.", "No deadline is running.", "Keine Frist läuft."),
+    ("due.date", "Hạn", "Due", "Fällig"),
+    ("due.left", "Ngày làm việc còn lại", "Working days left", "Verbleibende Arbeitstage"),
+    ("due.next", "Bước tiếp theo", "Next step", "Nächster Schritt"),
+    ("due.rule", "Quy định", "Rule", "Regel"),
+    ("due.overdue", "Quá hạn", "Overdue", "Überfällig"),
+    ("due.escalated", "Báo cáo cấp ủy viên phụ trách", "Escalated to", "Eskaliert an"),
+    ("refusals", "Bước bị từ chối", "Refused steps", "Abgelehnte Schritte"),
+    ("refusals.reason", "Lý do", "Reason", "Grund"),
+    ("stage", "Bước", "Stage", "Schritt"),
     ("kind.central", "Trung ương", "Central", "Zentrale"),
     ("kind.provincial", "Đảng bộ tỉnh", "Provincial committee", "Provinzkomitee"),
     ("kind.superior", "Đảng bộ cấp trên cơ sở", "Superior committee", "Übergeordnetes Komitee"),
@@ -96,22 +108,6 @@ const STRINGS: &[(&str, &str, &str, &str)] = &[
     ("status.removed", "Đã xóa tên", "Removed", "Gestrichen"),
     ("status.expelled", "Khai trừ", "Expelled", "Ausgeschlossen"),
     ("status.deceased", "Từ trần", "Deceased", "Verstorben"),
-    ("stage.pool", "Nguồn (quần chúng ưu tú)", "Pool (outstanding people)", "Pool (herausragende Personen)"),
-    ("stage.sympathiser", "Cảm tình Đảng", "Sympathiser", "Sympathisant"),
-    ("stage.course", "Học lớp nhận thức về Đảng", "Party-awareness course", "Schulung zur Parteibildung"),
-    ("stage.application", "Đơn xin vào Đảng", "Application", "Aufnahmeantrag"),
-    ("stage.personal_history", "Lý lịch", "Personal history", "Lebenslauf"),
-    ("stage.verification", "Thẩm tra lý lịch", "Background verification", "Überprüfung"),
-    ("stage.introduction", "Giới thiệu", "Introduction", "Bürgschaft"),
-    ("stage.comments", "Lấy ý kiến nhận xét", "Comments", "Stellungnahmen"),
-    ("stage.cell_vote", "Chi bộ xét, đề nghị", "Cell vote", "Zellbeschluss"),
-    ("stage.grassroots_vote", "Đảng ủy cơ sở xét", "Grassroots committee vote", "Beschluss der Basisorganisation"),
-    ("stage.decision", "Quyết định kết nạp", "Admission decision", "Aufnahmebeschluss"),
-    ("stage.ceremony", "Lễ kết nạp", "Admission ceremony", "Aufnahmefeier"),
-    ("stage.probation", "Dự bị", "Probation", "Probezeit"),
-    ("stage.recognised", "Công nhận chính thức", "Recognised as official", "Als Vollmitglied anerkannt"),
-    ("stage.not_recognised", "Không công nhận", "Not recognised", "Nicht anerkannt"),
-    ("stage.withdrawn", "Rút khỏi nguồn", "Withdrawn", "Ausgeschieden"),
 ];
 
 /// The strings of one language, handed to templates.
@@ -139,8 +135,12 @@ impl Tr {
         self.get(&format!("kind.{}", k.as_str()))
     }
 
-    pub fn stage(&self, s: &Stage) -> &'static str {
-        self.get(&format!("stage.{}", s.as_str()))
+    /// A stage's name from the procedure profile, in this language.
+    pub fn stage(&self, profile: &Profile, key: &str) -> String {
+        profile
+            .stage(key)
+            .map(|s| s.name(self.lang.code()).to_string())
+            .unwrap_or_else(|| key.to_string())
     }
 
     pub fn status(&self, s: &MemberStatus) -> &'static str {
@@ -172,8 +172,9 @@ mod tests {
             assert!(!vi.is_empty() && !en.is_empty() && !de.is_empty(), "{k}");
         }
         let tr = Tr { lang: Lang::De };
-        for s in Stage::ALL {
-            assert_ne!(tr.stage(&s), "?", "{s:?}");
+        let profile = Profile::default_cpv();
+        for s in profile.stages.iter().chain(&profile.exits) {
+            assert_eq!(tr.stage(&profile, &s.key), s.de);
         }
         for k in UnitKind::ALL {
             assert_ne!(tr.kind(&k), "?", "{k:?}");

@@ -14,10 +14,11 @@ pub mod api;
 mod error;
 pub mod i18n;
 mod pages;
+pub mod pipeline_api;
 
 pub use error::WebError;
 
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 use ranks_app::{Actor, App};
 use std::sync::Arc;
@@ -42,6 +43,32 @@ pub fn router(app: App) -> Router {
         .route("/api/v1/openapi.json", get(api::openapi))
         .route("/api/v1/terms", get(api::terms))
         .route("/api/v1/units/{code}/achievement", get(api::achievement))
+        .route("/api/v1/candidates", post(pipeline_api::create_candidate))
+        .route("/api/v1/candidates/{id}", get(pipeline_api::candidate))
+        .route("/api/v1/candidates/{id}/steps", post(pipeline_api::step))
+        .route(
+            "/api/v1/candidates/{id}/documents",
+            post(pipeline_api::document),
+        )
+        .route(
+            "/api/v1/candidates/{id}/mentors",
+            post(pipeline_api::mentor),
+        )
+        .route(
+            "/api/v1/candidates/{id}/certificates",
+            post(pipeline_api::certificate),
+        )
+        .route(
+            "/api/v1/candidates/{id}/introducers",
+            post(pipeline_api::introducer),
+        )
+        .route(
+            "/api/v1/members/{id}/movements",
+            post(pipeline_api::member_movement),
+        )
+        .route("/api/v1/due", get(pipeline_api::due))
+        .route("/api/v1/calendar/{year}", get(pipeline_api::calendar))
+        .route("/api/v1/profile", get(pipeline_api::profile))
         .fallback(pages::not_found)
         .with_state(state)
 }

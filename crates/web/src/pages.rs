@@ -8,9 +8,11 @@ use axum::extract::{Path, Query, State};
 use axum::http::header::{COOKIE, SET_COOKIE};
 use axum::http::{HeaderMap, HeaderValue};
 use axum::response::{Html, IntoResponse, Response};
+use ranks_app::pipeline::DueRow;
 use ranks_app::reports::UnitPage;
+use ranks_domain::procedure::Profile;
 use ranks_domain::{AchievementRow, Term};
-use ranks_store::records::candidates::CandidateView;
+use ranks_store::records::candidates::{CandidateView, RefusalRow};
 use serde::Deserialize;
 
 #[derive(Deserialize, Default)]
@@ -55,6 +57,7 @@ fn respond(
                 status: axum::http::StatusCode::INTERNAL_SERVER_ERROR,
                 message: "internal error; the details are in the server log".into(),
                 html: Some(lang),
+                rule: None,
             }
             .into_response()
         }
@@ -182,8 +185,8 @@ pub struct CandidateRow {
 }
 
 pub struct StageGroup {
-    pub label: &'static str,
-    pub key: &'static str,
+    pub label: String,
+    pub key: String,
     pub people: Vec<CandidateRow>,
 }
 
@@ -216,6 +219,31 @@ struct UnitTemplate {
     supervisors: Vec<(String, String, String, String)>,
     sources: Vec<(String, i64, i64)>,
     moves: Vec<String>,
+    due: Vec<DueView>,
+    refusals: Vec<RefusalView>,
+}
+
+pub struct DueView {
+    pub id: i64,
+    pub name: String,
+    pub unit: String,
+    pub next: String,
+    pub due: String,
+    pub left: i64,
+    pub overdue: bool,
+    pub rule: String,
+    pub source: String,
+    pub escalated: String,
+}
+
+pub struct RefusalView {
+    pub name: String,
+    pub unit: String,
+    pub stage: String,
+    pub on: String,
+    pub message: String,
+    pub rule: String,
+    pub source: String,
 }
 
 fn candidate_row(c: &CandidateView, tr: &Tr) -> CandidateRow {
@@ -228,7 +256,13 @@ fn candidate_row(c: &CandidateView, tr: &Tr) -> CandidateRow {
     }
 }
 
-fn unit_template(p: &UnitPage, tr: Tr) -> UnitTemplate {
+fn unit_template(
+    p: &UnitPage,
+    tr: Tr,
+    profile: &Profile,
+    due: &[DueRow],
+    refusals: &[RefusalRow],
+) -> UnitTemplate {
     let mut rows = p.rows.iter();
     let top = rows
         .next()
@@ -275,8 +309,8 @@ fn unit_template(p: &UnitPage, tr: Tr) -> UnitTemplate {
             .candidates_by_stage
             .iter()
             .map(|(s, list)| StageGroup {
-                label: tr.stage(s),
-                key: s.as_str(),
+                label: tr.stage(profile, s),
+                key: s.clone(),
                 people: list.iter().map(|c| candidate_row(c, &tr)).collect(),
             })
             .collect(),
@@ -311,6 +345,33 @@ fn unit_template(p: &UnitPage, tr: Tr) -> UnitTemplate {
                 )
             })
             .collect(),
+        due: due
+            .iter()
+            .map(|d| DueView {
+                id: d.candidate_id,
+                name: d.name.clone(),
+                unit: d.unit.clone(),
+                next: tr.stage(profile, &d.next_stage),
+                due: tr.date(&d.due),
+                left: d.working_days_left,
+                overdue: d.overdue,
+                rule: d.rule.clone(),
+                source: d.source.clone(),
+                escalated: d.escalated_to.join(", "),
+            })
+            .collect(),
+        refusals: refusals
+            .iter()
+            .map(|r| RefusalView {
+                name: r.full_name.clone(),
+                unit: r.unit_code.to_string(),
+                stage: tr.stage(profile, &r.stage),
+                on: tr.date(&r.on),
+                message: r.message.clone(),
+                rule: r.rule.clone(),
+                source: r.source.clone(),
+            })
+            .collect(),
     }
 }
 
@@ -321,8 +382,21 @@ pub async fn unit(
     headers: HeaderMap,
 ) -> Response {
     let (lang, cookie) = negotiate(&q, &headers);
-    match st.app.unit_page(&st.actor, &code, q.term.as_deref()).await {
-        Ok(p) => respond(unit_template(&p, Tr { lang }).render(), cookie, lang),
+    let page = async {
+        let p = st
+            .app
+            .unit_page(&st.actor, &code, q.term.as_deref())
+            .await?;
+        let due = st.app.due(&st.actor, Some(&code), Some(20)).await?;
+        let refusals = st.app.refusals(&st.actor, Some(&code)).await?;
+        Ok::<_, ranks_app::AppError>((p, due, refusals))
+    };
+    match page.await {
+        Ok((p, due, refusals)) => respond(
+            unit_template(&p, Tr { lang }, st.app.profile(), &due, &refusals).render(),
+            cookie,
+            lang,
+        ),
         Err(e) => WebError::from_app(e, Some(lang)).into_response(),
     }
 }
@@ -338,6 +412,7 @@ pub async fn not_found(
         status: axum::http::StatusCode::NOT_FOUND,
         message: format!("{}: {}", Tr { lang }.get("error.not_found"), uri.path()),
         html: (!api).then_some(lang),
+        rule: None,
     }
     .into_response()
 }

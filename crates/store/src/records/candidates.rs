@@ -3,16 +3,16 @@
 use super::{date, iso};
 use crate::error::StoreError;
 use crate::Conn;
-use ranks_domain::{Date, OrgPath, Stage, UnitCode};
+use ranks_domain::{Date, OrgPath, UnitCode};
 use sqlx::Row;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewCandidate {
     pub person_id: i64,
     pub unit_id: i64,
     pub movement_id: Option<i64>,
-    pub stage: Stage,
+    pub stage: String,
     pub since: Date,
 }
 
@@ -21,7 +21,7 @@ pub async fn insert(conn: &mut Conn, c: &NewCandidate) -> Result<i64, StoreError
         .bind(c.person_id)
         .bind(c.unit_id)
         .bind(c.movement_id)
-        .bind(c.stage.as_str())
+        .bind(&c.stage)
         .bind(iso(c.since))
         .fetch_one(&mut *conn)
         .await?;
@@ -32,21 +32,23 @@ pub async fn insert(conn: &mut Conn, c: &NewCandidate) -> Result<i64, StoreError
 pub async fn record_stage(
     conn: &mut Conn,
     candidate_id: i64,
-    stage: Stage,
+    stage: &str,
     on: Date,
+    detail: Option<&serde_json::Value>,
     recorded_by: &str,
     recorded_at: &str,
 ) -> Result<(), StoreError> {
-    sqlx::query("INSERT INTO candidate_stages (candidate_id, stage, on_date, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5)")
+    sqlx::query("INSERT INTO candidate_stages (candidate_id, stage, on_date, recorded_by, recorded_at, detail) VALUES ($1, $2, $3, $4, $5, $6)")
         .bind(candidate_id)
-        .bind(stage.as_str())
+        .bind(stage)
         .bind(iso(on))
         .bind(recorded_by)
         .bind(recorded_at)
+        .bind(detail.map(|d| d.to_string()))
         .execute(&mut *conn)
         .await?;
     sqlx::query("UPDATE candidates SET stage = $1, stage_since = $2 WHERE id = $3")
-        .bind(stage.as_str())
+        .bind(stage)
         .bind(iso(on))
         .bind(candidate_id)
         .execute(&mut *conn)
@@ -89,7 +91,7 @@ pub struct CandidateView {
     pub birth_date: Date,
     pub unit_code: UnitCode,
     pub unit_name: String,
-    pub stage: Stage,
+    pub stage: String,
     pub stage_since: Date,
     pub movement: Option<String>,
     pub mentors: Vec<String>,
@@ -135,7 +137,7 @@ pub async fn in_subtree(conn: &mut Conn, root: &OrgPath) -> Result<Vec<Candidate
                 birth_date: date(r, "birth_date")?,
                 unit_code: UnitCode::parse(&r.try_get::<String, _>("unit_code")?)?,
                 unit_name: r.try_get("unit_name")?,
-                stage: Stage::parse(&r.try_get::<String, _>("stage")?)?,
+                stage: r.try_get("stage")?,
                 stage_since: date(r, "stage_since")?,
                 movement: r.try_get("movement")?,
                 mentors: mentors.remove(&id).unwrap_or_default(),
@@ -148,7 +150,7 @@ pub async fn in_subtree(conn: &mut Conn, root: &OrgPath) -> Result<Vec<Candidate
 pub async fn history(
     conn: &mut Conn,
     candidate_id: i64,
-) -> Result<Vec<(Stage, Date, String)>, StoreError> {
+) -> Result<Vec<(String, Date, String)>, StoreError> {
     let rows = sqlx::query(
         "SELECT stage, on_date, recorded_by FROM candidate_stages WHERE candidate_id = $1 ORDER BY on_date, id",
     )
@@ -158,10 +160,361 @@ pub async fn history(
     rows.iter()
         .map(|r| {
             Ok((
-                Stage::parse(&r.try_get::<String, _>("stage")?)?,
+                r.try_get("stage")?,
                 date(r, "on_date")?,
                 r.try_get("recorded_by")?,
             ))
         })
         .collect()
+}
+
+/// A candidate record as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CandidateRow {
+    pub id: i64,
+    pub person_id: i64,
+    pub unit_id: i64,
+    pub movement_id: Option<i64>,
+    pub member_id: Option<i64>,
+    pub stage: String,
+    pub stage_since: Date,
+}
+
+fn candidate_row(r: &sqlx::any::AnyRow) -> Result<CandidateRow, StoreError> {
+    Ok(CandidateRow {
+        id: r.try_get("id")?,
+        person_id: r.try_get("person_id")?,
+        unit_id: r.try_get("unit_id")?,
+        movement_id: r.try_get("movement_id")?,
+        member_id: r.try_get("member_id")?,
+        stage: r.try_get("stage")?,
+        stage_since: date(r, "stage_since")?,
+    })
+}
+
+const CANDIDATE_COLS: &str = "id, person_id, unit_id, movement_id, member_id, stage, stage_since";
+
+pub async fn by_id(conn: &mut Conn, id: i64) -> Result<Option<CandidateRow>, StoreError> {
+    let r = sqlx::query(&format!(
+        "SELECT {CANDIDATE_COLS} FROM candidates WHERE id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    r.as_ref().map(candidate_row).transpose()
+}
+
+/// Every candidate record of a person (a person may come back after leaving).
+pub async fn for_person(conn: &mut Conn, person_id: i64) -> Result<Vec<CandidateRow>, StoreError> {
+    let rows = sqlx::query(&format!(
+        "SELECT {CANDIDATE_COLS} FROM candidates WHERE person_id = $1 ORDER BY id"
+    ))
+    .bind(person_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter().map(candidate_row).collect()
+}
+
+pub async fn add_document(
+    conn: &mut Conn,
+    candidate_id: i64,
+    code: &str,
+    on: Date,
+    by: &str,
+    at: &str,
+) -> Result<(), StoreError> {
+    sqlx::query("INSERT INTO candidate_documents (candidate_id, code, on_date, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(candidate_id)
+        .bind(code)
+        .bind(iso(on))
+        .bind(by)
+        .bind(at)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn documents(
+    conn: &mut Conn,
+    candidate_id: i64,
+) -> Result<BTreeMap<String, Date>, StoreError> {
+    let rows = sqlx::query("SELECT code, on_date FROM candidate_documents WHERE candidate_id = $1")
+        .bind(candidate_id)
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get("code")?, date(r, "on_date")?)))
+        .collect()
+}
+
+/// A recorded vote: (stage, date, eligible, present, in favour, against).
+pub type VoteRow = (String, Date, i64, i64, i64, i64);
+
+#[allow(clippy::too_many_arguments)]
+pub async fn add_vote(
+    conn: &mut Conn,
+    candidate_id: i64,
+    stage: &str,
+    on: Date,
+    eligible: u32,
+    present: u32,
+    in_favour: u32,
+    against: u32,
+) -> Result<(), StoreError> {
+    sqlx::query("INSERT INTO candidate_votes (candidate_id, stage, on_date, eligible, present, in_favour, against) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+        .bind(candidate_id)
+        .bind(stage)
+        .bind(iso(on))
+        .bind(i64::from(eligible))
+        .bind(i64::from(present))
+        .bind(i64::from(in_favour))
+        .bind(i64::from(against))
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn votes(conn: &mut Conn, candidate_id: i64) -> Result<Vec<VoteRow>, StoreError> {
+    let rows = sqlx::query("SELECT stage, on_date, eligible, present, in_favour, against FROM candidate_votes WHERE candidate_id = $1 ORDER BY on_date, id")
+        .bind(candidate_id)
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok((
+                r.try_get("stage")?,
+                date(r, "on_date")?,
+                r.try_get("eligible")?,
+                r.try_get("present")?,
+                r.try_get("in_favour")?,
+                r.try_get("against")?,
+            ))
+        })
+        .collect()
+}
+
+pub async fn add_introducer(
+    conn: &mut Conn,
+    candidate_id: i64,
+    member_id: Option<i64>,
+    kind: &str,
+    together_since: Option<Date>,
+    on: Date,
+) -> Result<(), StoreError> {
+    sqlx::query("INSERT INTO candidate_introducers (candidate_id, member_id, kind, together_since, on_date) VALUES ($1, $2, $3, $4, $5)")
+        .bind(candidate_id)
+        .bind(member_id)
+        .bind(kind)
+        .bind(together_since.map(iso))
+        .bind(iso(on))
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// An introducer with what the gate needs to know about them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IntroducerRow {
+    pub kind: String,
+    pub member_id: Option<i64>,
+    pub name: Option<String>,
+    pub status: Option<String>,
+    pub official_on: Option<Date>,
+    pub together_since: Option<Date>,
+}
+
+pub async fn introducers(
+    conn: &mut Conn,
+    candidate_id: i64,
+) -> Result<Vec<IntroducerRow>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT i.kind AS kind, i.member_id AS member_id, p.full_name AS name, m.status AS status, m.official_on AS official_on, i.together_since AS together_since \
+         FROM candidate_introducers i LEFT JOIN members m ON m.id = i.member_id LEFT JOIN people p ON p.id = m.person_id \
+         WHERE i.candidate_id = $1 ORDER BY i.id",
+    )
+    .bind(candidate_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(IntroducerRow {
+                kind: r.try_get("kind")?,
+                member_id: r.try_get("member_id")?,
+                name: r.try_get("name")?,
+                status: r.try_get("status")?,
+                official_on: super::opt_date(r, "official_on")?,
+                together_since: super::opt_date(r, "together_since")?,
+            })
+        })
+        .collect()
+}
+
+pub async fn add_certificate(
+    conn: &mut Conn,
+    candidate_id: i64,
+    issued_on: Date,
+    number: &str,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO candidate_certificates (candidate_id, issued_on, number) VALUES ($1, $2, $3)",
+    )
+    .bind(candidate_id)
+    .bind(iso(issued_on))
+    .bind(number)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// The newest certificate: (issued on, number).
+pub async fn latest_certificate(
+    conn: &mut Conn,
+    candidate_id: i64,
+) -> Result<Option<(Date, String)>, StoreError> {
+    let r = sqlx::query("SELECT issued_on, number FROM candidate_certificates WHERE candidate_id = $1 ORDER BY issued_on DESC, id DESC LIMIT 1")
+        .bind(candidate_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    r.map(|r| Ok((date(&r, "issued_on")?, r.try_get("number")?)))
+        .transpose()
+}
+
+/// Mentors of a candidate: (member id, name, assigned on).
+pub async fn mentors(
+    conn: &mut Conn,
+    candidate_id: i64,
+    probation: bool,
+) -> Result<Vec<(i64, String, Date)>, StoreError> {
+    let table = if probation {
+        "probation_mentors"
+    } else {
+        "mentors"
+    };
+    let rows = sqlx::query(&format!(
+        "SELECT mt.member_id AS member_id, p.full_name AS name, mt.assigned_on AS assigned_on FROM {table} mt \
+         JOIN members m ON m.id = mt.member_id JOIN people p ON p.id = m.person_id WHERE mt.candidate_id = $1 ORDER BY mt.assigned_on, m.id"
+    ))
+    .bind(candidate_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok((
+                r.try_get("member_id")?,
+                r.try_get("name")?,
+                date(r, "assigned_on")?,
+            ))
+        })
+        .collect()
+}
+
+pub async fn assign_probation_mentor(
+    conn: &mut Conn,
+    candidate_id: i64,
+    member_id: i64,
+    on: Date,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO probation_mentors (candidate_id, member_id, assigned_on) VALUES ($1, $2, $3)",
+    )
+    .bind(candidate_id)
+    .bind(member_id)
+    .bind(iso(on))
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RefusalRow {
+    pub candidate_id: i64,
+    pub full_name: String,
+    pub unit_code: UnitCode,
+    pub stage: String,
+    pub on: Date,
+    pub rule: String,
+    pub source: String,
+    pub message: String,
+}
+
+#[allow(clippy::too_many_arguments)]
+pub async fn add_refusal(
+    conn: &mut Conn,
+    candidate_id: i64,
+    stage: &str,
+    on: Date,
+    rule: &str,
+    source: &str,
+    message: &str,
+    by: &str,
+    at: &str,
+) -> Result<(), StoreError> {
+    sqlx::query("INSERT INTO candidate_refusals (candidate_id, stage, on_date, rule, source, message, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+        .bind(candidate_id)
+        .bind(stage)
+        .bind(iso(on))
+        .bind(rule)
+        .bind(source)
+        .bind(message)
+        .bind(by)
+        .bind(at)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Refused attempts for open candidates of the subtree, newest first.
+pub async fn refusals_in_subtree(
+    conn: &mut Conn,
+    root: &OrgPath,
+) -> Result<Vec<RefusalRow>, StoreError> {
+    let (lo, hi) = root.subtree_range();
+    let rows = sqlx::query(
+        "SELECT r.candidate_id AS candidate_id, p.full_name AS full_name, u.code AS unit_code, r.stage AS stage, r.on_date AS on_date, \
+         r.rule AS rule, r.source AS source, r.message AS message \
+         FROM candidate_refusals r JOIN candidates c ON c.id = r.candidate_id JOIN people p ON p.id = c.person_id JOIN units u ON u.id = c.unit_id \
+         WHERE u.path >= $1 AND u.path < $2 ORDER BY r.on_date DESC, r.id DESC",
+    )
+    .bind(lo)
+    .bind(hi)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(RefusalRow {
+                candidate_id: r.try_get("candidate_id")?,
+                full_name: r.try_get("full_name")?,
+                unit_code: UnitCode::parse(&r.try_get::<String, _>("unit_code")?)?,
+                stage: r.try_get("stage")?,
+                on: date(r, "on_date")?,
+                rule: r.try_get("rule")?,
+                source: r.try_get("source")?,
+                message: r.try_get("message")?,
+            })
+        })
+        .collect()
+}
+
+/// Stage histories of every candidate in the subtree: candidate id → [(stage, date)], oldest first.
+pub async fn histories_in_subtree(
+    conn: &mut Conn,
+    root: &OrgPath,
+) -> Result<HashMap<i64, Vec<(String, Date)>>, StoreError> {
+    let (lo, hi) = root.subtree_range();
+    let rows = sqlx::query(
+        "SELECT s.candidate_id AS candidate_id, s.stage AS stage, s.on_date AS on_date FROM candidate_stages s \
+         JOIN candidates c ON c.id = s.candidate_id JOIN units u ON u.id = c.unit_id \
+         WHERE u.path >= $1 AND u.path < $2 ORDER BY s.candidate_id, s.on_date, s.id",
+    )
+    .bind(lo)
+    .bind(hi)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut out: HashMap<i64, Vec<(String, Date)>> = HashMap::new();
+    for r in &rows {
+        out.entry(r.try_get("candidate_id")?)
+            .or_default()
+            .push((r.try_get("stage")?, date(r, "on_date")?));
+    }
+    Ok(out)
 }

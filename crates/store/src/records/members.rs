@@ -183,3 +183,205 @@ pub async fn count_people(conn: &mut Conn) -> Result<i64, StoreError> {
         .await?
         .try_get(0)?)
 }
+
+/// A member's registry row with the fields movements change.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MemberRow {
+    pub id: i64,
+    pub person_id: i64,
+    pub unit_id: i64,
+    pub status: MemberStatus,
+    pub admitted_on: Date,
+    pub official_on: Option<Date>,
+    pub left_on: Option<Date>,
+    pub exempted: String,
+    pub card_number: Option<String>,
+    pub host_unit_id: Option<i64>,
+    pub host_until: Option<Date>,
+}
+
+pub async fn row(conn: &mut Conn, id: i64) -> Result<Option<MemberRow>, StoreError> {
+    let r = sqlx::query(
+        "SELECT id, person_id, unit_id, status, admitted_on, official_on, left_on, exempted, card_number, host_unit_id, host_until FROM members WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    r.map(|r| {
+        Ok(MemberRow {
+            id: r.try_get("id")?,
+            person_id: r.try_get("person_id")?,
+            unit_id: r.try_get("unit_id")?,
+            status: MemberStatus::parse(&r.try_get::<String, _>("status")?)?,
+            admitted_on: date(&r, "admitted_on")?,
+            official_on: opt_date(&r, "official_on")?,
+            left_on: opt_date(&r, "left_on")?,
+            exempted: r.try_get("exempted")?,
+            card_number: r.try_get("card_number")?,
+            host_unit_id: r.try_get("host_unit_id")?,
+            host_until: opt_date(&r, "host_until")?,
+        })
+    })
+    .transpose()
+}
+
+impl MemberRow {
+    pub fn to_json(&self) -> serde_json::Value {
+        json!({
+            "id": self.id, "person_id": self.person_id, "unit_id": self.unit_id, "status": self.status,
+            "admitted_on": iso(self.admitted_on), "official_on": self.official_on.map(iso),
+            "left_on": self.left_on.map(iso), "exempted": self.exempted, "card_number": self.card_number,
+            "host_unit_id": self.host_unit_id, "host_until": self.host_until.map(iso),
+        })
+    }
+}
+
+/// Writes back the movable fields of a member row.
+pub async fn update(conn: &mut Conn, m: &MemberRow) -> Result<(), StoreError> {
+    sqlx::query(
+        "UPDATE members SET unit_id = $1, status = $2, official_on = $3, left_on = $4, exempted = $5, card_number = $6, \
+         host_unit_id = $7, host_until = $8 WHERE id = $9",
+    )
+    .bind(m.unit_id)
+    .bind(m.status.as_str())
+    .bind(m.official_on.map(iso))
+    .bind(m.left_on.map(iso))
+    .bind(&m.exempted)
+    .bind(&m.card_number)
+    .bind(m.host_unit_id)
+    .bind(m.host_until.map(iso))
+    .bind(m.id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn add_event(
+    conn: &mut Conn,
+    member_id: i64,
+    kind: &str,
+    on: Date,
+    detail: &serde_json::Value,
+    by: &str,
+    at: &str,
+) -> Result<(), StoreError> {
+    sqlx::query("INSERT INTO member_events (member_id, kind, on_date, detail, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6)")
+        .bind(member_id)
+        .bind(kind)
+        .bind(iso(on))
+        .bind(detail.to_string())
+        .bind(by)
+        .bind(at)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Members of other units temporarily active in the subtree (not counted in its membership).
+pub async fn hosted_in_subtree(
+    conn: &mut Conn,
+    root: &OrgPath,
+) -> Result<Vec<MemberView>, StoreError> {
+    let (lo, hi) = root.subtree_range();
+    let rows = sqlx::query(&format!(
+        "{MEMBER_VIEW} JOIN units h ON h.id = m.host_unit_id WHERE h.path >= $1 AND h.path < $2 AND m.status IN ($3, $4) ORDER BY m.id"
+    ))
+    .bind(lo)
+    .bind(hi)
+    .bind(MemberStatus::Probationary.as_str())
+    .bind(MemberStatus::Official.as_str())
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter().map(member_view).collect()
+}
+
+/// The latest day a person left the Party (removed or expelled), if ever.
+pub async fn left_party_on(conn: &mut Conn, person_id: i64) -> Result<Option<Date>, StoreError> {
+    let rows = sqlx::query("SELECT left_on FROM members WHERE person_id = $1 AND status IN ($2, $3) AND left_on IS NOT NULL")
+        .bind(person_id)
+        .bind(MemberStatus::Removed.as_str())
+        .bind(MemberStatus::Expelled.as_str())
+        .fetch_all(&mut *conn)
+        .await?;
+    let mut latest = None;
+    for r in &rows {
+        let d = date(r, "left_on")?;
+        latest = latest.max(Some(d));
+    }
+    Ok(latest)
+}
+
+/// A person as the procedure's gates need them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PersonRow {
+    pub id: i64,
+    pub full_name: String,
+    pub birth_date: Date,
+    pub general_grade: u8,
+    pub area: String,
+}
+
+pub async fn person(conn: &mut Conn, id: i64) -> Result<Option<PersonRow>, StoreError> {
+    let r = sqlx::query(
+        "SELECT id, full_name, birth_date, general_grade, area FROM people WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    r.map(|r| {
+        Ok(PersonRow {
+            id: r.try_get("id")?,
+            full_name: r.try_get("full_name")?,
+            birth_date: date(&r, "birth_date")?,
+            general_grade: r.try_get::<i64, _>("general_grade")?.clamp(0, 12) as u8,
+            area: r.try_get("area")?,
+        })
+    })
+    .transpose()
+}
+
+pub async fn set_education(
+    conn: &mut Conn,
+    person_id: i64,
+    grade: u8,
+    area: &str,
+) -> Result<(), StoreError> {
+    sqlx::query("UPDATE people SET general_grade = $1, area = $2 WHERE id = $3")
+        .bind(i64::from(grade))
+        .bind(area)
+        .bind(person_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Official members registered in a unit on a day (for a cell's vote).
+pub async fn official_count(conn: &mut Conn, unit_id: i64, on: Date) -> Result<i64, StoreError> {
+    Ok(sqlx::query(
+        "SELECT COUNT(*) FROM members WHERE unit_id = $1 AND status = $2 AND official_on <= $3",
+    )
+    .bind(unit_id)
+    .bind(MemberStatus::Official.as_str())
+    .bind(iso(on))
+    .fetch_one(&mut *conn)
+    .await?
+    .try_get(0)?)
+}
+
+/// Every member record of a person (one per admission).
+pub async fn for_person(conn: &mut Conn, person_id: i64) -> Result<Vec<MemberRow>, StoreError> {
+    let ids: Vec<i64> = sqlx::query("SELECT id FROM members WHERE person_id = $1 ORDER BY id")
+        .bind(person_id)
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(|r| r.try_get::<i64, _>(0))
+        .collect::<Result<_, _>>()?;
+    let mut out = Vec::new();
+    for id in ids {
+        if let Some(m) = row(conn, id).await? {
+            out.push(m);
+        }
+    }
+    Ok(out)
+}

@@ -20,3 +20,26 @@ pub async fn set(conn: &mut Conn, key: &str, value: &str) -> Result<(), StoreErr
         .await?;
     Ok(())
 }
+
+/// Calendar overrides, one JSON body per year.
+pub async fn calendar_overrides(conn: &mut Conn) -> Result<Vec<(i64, String)>, StoreError> {
+    let rows = sqlx::query("SELECT year, body FROM calendar_overrides ORDER BY year")
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+        .collect()
+}
+
+pub async fn set_calendar_override(
+    conn: &mut Conn,
+    year: i64,
+    body: &str,
+) -> Result<(), StoreError> {
+    sqlx::query("INSERT INTO calendar_overrides (year, body) VALUES ($1, $2) ON CONFLICT (year) DO UPDATE SET body = excluded.body")
+        .bind(year)
+        .bind(body)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}

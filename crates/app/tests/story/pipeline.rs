@@ -1,0 +1,782 @@
+//! The procedure through the use cases, on SQLite and PostgreSQL.
+
+use ranks_app::pipeline::{Movement, PersonRef, StepInput};
+use ranks_app::{Actor, App, AppError};
+use ranks_domain::calendar::{OverrideDay, YearOverride};
+use ranks_domain::procedure::Vote;
+use ranks_domain::{Date, MemberStatus, Term, TermName, UnitKind};
+use ranks_store::records::members::NewPerson;
+use ranks_store::records::{audit, candidates};
+use ranks_testkit::{both_backends, TestDb};
+
+fn d(s: &str) -> Date {
+    ranks_domain::parse_date("date", s).unwrap()
+}
+
+fn person(name: &str, birth: &str) -> NewPerson {
+    NewPerson {
+        full_name: name.into(),
+        gender: "Nữ".into(),
+        birth_date: d(birth),
+        ethnicity: "Tày".into(),
+        education: "12/12".into(),
+        occupation: "Điều dưỡng".into(),
+    }
+}
+
+/// R > A > cells A1, A2 with official members; term 2025-2030.
+async fn setup(app: &App) -> Vec<i64> {
+    let sys = Actor::system();
+    app.create_unit(
+        &sys,
+        "R",
+        "Đảng bộ R",
+        UnitKind::Superior,
+        None,
+        d("2000-01-01"),
+    )
+    .await
+    .unwrap();
+    app.create_unit(
+        &sys,
+        "A",
+        "Đảng bộ A",
+        UnitKind::GrassrootsCommittee,
+        Some("R"),
+        d("2000-01-01"),
+    )
+    .await
+    .unwrap();
+    app.create_unit(
+        &sys,
+        "A1",
+        "Chi bộ A1",
+        UnitKind::Cell,
+        Some("A"),
+        d("2000-01-01"),
+    )
+    .await
+    .unwrap();
+    app.create_unit(
+        &sys,
+        "A2",
+        "Chi bộ A2",
+        UnitKind::Cell,
+        Some("A"),
+        d("2000-01-01"),
+    )
+    .await
+    .unwrap();
+    let term = Term::new(
+        TermName::parse("2025-2030").unwrap(),
+        d("2025-07-01"),
+        d("2030-06-30"),
+    )
+    .unwrap();
+    app.create_term(&sys, term).await.unwrap();
+    app.set_term_target(&sys, "A", &TermName::parse("2025-2030").unwrap(), 4)
+        .await
+        .unwrap();
+    let mut ids = Vec::new();
+    for (i, name) in ["Nông Văn Một", "Hoàng Thị Hai", "Lương Văn Ba"]
+        .iter()
+        .enumerate()
+    {
+        ids.push(
+            app.add_member(
+                &sys,
+                person(name, "1980-01-01"),
+                "A1",
+                MemberStatus::Official,
+                d("2005-03-01"),
+                Some(d(&format!("2006-03-0{}", i + 1))),
+            )
+            .await
+            .unwrap(),
+        );
+    }
+    // A probationary member of A1.
+    ids.push(
+        app.add_member(
+            &sys,
+            person("Vi Thị Dự", "1999-01-01"),
+            "A1",
+            MemberStatus::Probationary,
+            d("2026-05-04"),
+            None,
+        )
+        .await
+        .unwrap(),
+    );
+    ids
+}
+
+fn step(stage: &str, on: &str) -> StepInput {
+    StepInput {
+        stage: stage.into(),
+        on: Some(d(on)),
+        vote: None,
+        skip_reason: None,
+    }
+}
+
+fn voted(stage: &str, on: &str, v: (u32, u32, u32, u32)) -> StepInput {
+    StepInput {
+        vote: Some(Vote {
+            eligible: v.0,
+            present: v.1,
+            in_favour: v.2,
+            against: v.3,
+        }),
+        ..step(stage, on)
+    }
+}
+
+/// Takes a new candidate of A1 through to the stage before the cell vote.
+async fn to_comments(app: &App, members: &[i64]) -> i64 {
+    let sys = Actor::system();
+    let c = app
+        .add_candidate(
+            &sys,
+            PersonRef::New {
+                person: person("Lăng Thị Giang", "1998-04-10"),
+                general_grade: 12,
+                area: String::new(),
+            },
+            "A1",
+            None,
+            Some(d("2024-01-08")),
+        )
+        .await
+        .unwrap();
+    app.record_document(&sys, c, "NQ-GIUPDO", Some(d("2024-02-01")))
+        .await
+        .unwrap();
+    app.assign_mentor(&sys, c, members[0], false, Some(d("2024-02-01")))
+        .await
+        .unwrap();
+    app.record_step(&sys, c, step("sympathiser", "2024-02-05"))
+        .await
+        .unwrap();
+    app.record_certificate(&sys, c, d("2024-04-12"), "15/CN")
+        .await
+        .unwrap();
+    app.record_document(&sys, c, "CN-NTVĐ", Some(d("2024-04-12")))
+        .await
+        .unwrap();
+    app.record_step(&sys, c, step("course", "2024-04-15"))
+        .await
+        .unwrap();
+    for (code, stage, on) in [
+        ("1-KNĐ", "application", "2024-05-06"),
+        ("2-KNĐ", "personal_history", "2024-06-03"),
+    ] {
+        app.record_document(&sys, c, code, Some(d(on)))
+            .await
+            .unwrap();
+        app.record_step(&sys, c, step(stage, on)).await.unwrap();
+    }
+    // The verification is left out: a parent is a member (the legal skip).
+    app.record_step(
+        &sys,
+        c,
+        StepInput {
+            skip_reason: Some("relative_member".into()),
+            ..step("verification", "2024-07-01")
+        },
+    )
+    .await
+    .unwrap();
+    app.add_introducer(
+        &sys,
+        c,
+        Some((members[0], d("2020-01-01"))),
+        Some(d("2024-08-01")),
+    )
+    .await
+    .unwrap();
+    app.add_introducer(
+        &sys,
+        c,
+        Some((members[1], d("2021-06-01"))),
+        Some(d("2024-08-01")),
+    )
+    .await
+    .unwrap();
+    app.record_document(&sys, c, "3-KNĐ", Some(d("2024-08-01")))
+        .await
+        .unwrap();
+    app.record_step(&sys, c, step("introduction", "2024-08-05"))
+        .await
+        .unwrap();
+    app.record_document(&sys, c, "5-KNĐ", Some(d("2024-09-02")))
+        .await
+        .unwrap();
+    app.record_step(&sys, c, step("comments", "2024-09-02"))
+        .await
+        .unwrap();
+    c
+}
+
+async fn the_whole_lifecycle_is_recordable(db: TestDb) {
+    let app = db.app().await;
+    let sys = Actor::system();
+    let members = setup(&app).await;
+    let c = to_comments(&app, &members).await;
+    app.record_document(&sys, c, "6-KNĐ", Some(d("2025-06-20")))
+        .await
+        .unwrap();
+    app.record_step(&sys, c, voted("cell_vote", "2025-06-23", (3, 3, 3, 0)))
+        .await
+        .unwrap();
+    app.record_document(&sys, c, "8-KNĐ", Some(d("2025-07-01")))
+        .await
+        .unwrap();
+    app.record_step(
+        &sys,
+        c,
+        voted("grassroots_vote", "2025-07-07", (7, 6, 6, 0)),
+    )
+    .await
+    .unwrap();
+    app.record_document(&sys, c, "9-KNĐ", Some(d("2025-08-04")))
+        .await
+        .unwrap();
+    app.record_step(&sys, c, step("decision", "2025-08-04"))
+        .await
+        .unwrap();
+    // The decision made the person a probationary member, counted in the term.
+    let file = app.candidate_file(&sys, c).await.unwrap();
+    let member_id = file.member_id.expect("member created at the decision");
+    let report = app
+        .achievement(&sys, Some("A"), "2025-2030", None)
+        .await
+        .unwrap();
+    assert_eq!(
+        report.rows[0].admitted,
+        1 + 1,
+        "the new admission and the probationary member of 2026"
+    );
+    // Ceremony: needs a probation mentor first.
+    app.record_document(&sys, c, "BB-KN", Some(d("2025-08-18")))
+        .await
+        .unwrap();
+    let err = app
+        .record_step(&sys, c, step("ceremony", "2025-08-18"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, AppError::Refused(r) if r.rule == "probation_mentor"),
+        "{err}"
+    );
+    app.assign_mentor(&sys, c, members[2], true, Some(d("2025-08-18")))
+        .await
+        .unwrap();
+    app.record_step(&sys, c, step("ceremony", "2025-08-18"))
+        .await
+        .unwrap();
+    // Recognition: not before twelve months of probation.
+    for code in ["10-KNĐ", "11-KNĐ", "12-KNĐ", "13-KNĐ"] {
+        app.record_document(&sys, c, code, Some(d("2026-08-10")))
+            .await
+            .unwrap();
+    }
+    let err = app
+        .record_step(
+            &sys,
+            c,
+            voted("recognition_cell_vote", "2026-08-14", (3, 3, 3, 0)),
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, AppError::Refused(r) if r.rule == "probation_complete"),
+        "{err}"
+    );
+    app.record_step(
+        &sys,
+        c,
+        voted("recognition_cell_vote", "2026-08-24", (3, 3, 3, 0)),
+    )
+    .await
+    .unwrap();
+    app.record_document(&sys, c, "15-KNĐ", Some(d("2026-09-01")))
+        .await
+        .unwrap();
+    app.record_step(
+        &sys,
+        c,
+        voted("recognition_grassroots_vote", "2026-09-07", (7, 7, 7, 0)),
+    )
+    .await
+    .unwrap();
+    app.record_document(&sys, c, "16-KNĐ", Some(d("2026-11-02")))
+        .await
+        .unwrap();
+    // Recorded late (November), effective exactly twelve months after the ceremony.
+    app.record_step(&sys, c, step("recognised", "2026-11-02"))
+        .await
+        .unwrap();
+    let mut conn = app.db().read().await.unwrap();
+    let m = ranks_store::records::members::row(&mut conn, member_id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(m.status, MemberStatus::Official);
+    assert_eq!(m.official_on, Some(d("2026-08-18")));
+    assert_eq!(
+        m.admitted_on,
+        d("2025-08-04"),
+        "seniority counts from the decision"
+    );
+    let file = app.candidate_file(&sys, c).await.unwrap();
+    assert_eq!(file.stage, "recognised");
+    assert_eq!(file.history.len(), 15);
+    assert!(file.deadlines.is_empty(), "a closed file has no deadline");
+    assert_eq!(file.votes.len(), 4);
+    let trail = audit::for_entity(&mut conn, "candidate", &c.to_string())
+        .await
+        .unwrap();
+    assert!(trail.iter().filter(|e| e.action == "stage").count() >= 14);
+    // Closed: nothing more can be recorded.
+    let err = app
+        .record_step(&sys, c, step("not_recognised", "2026-11-20"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, AppError::Refused(r) if r.rule == "stage.closed"),
+        "{err}"
+    );
+}
+
+async fn impossible_steps_are_refused_and_write_nothing(db: TestDb) {
+    let app = db.app().await;
+    let sys = Actor::system();
+    let members = setup(&app).await;
+    let c = to_comments(&app, &members).await;
+    app.record_document(&sys, c, "6-KNĐ", Some(d("2025-06-20")))
+        .await
+        .unwrap();
+    let mut conn = app.db().read().await.unwrap();
+    let before = (
+        candidates::history(&mut conn, c).await.unwrap().len(),
+        candidates::votes(&mut conn, c).await.unwrap().len(),
+        audit::count(&mut conn).await.unwrap(),
+    );
+    drop(conn);
+
+    // More votes than members.
+    let err = app
+        .record_step(&sys, c, voted("cell_vote", "2025-06-23", (3, 4, 4, 0)))
+        .await
+        .unwrap_err();
+    let AppError::Refused(r) = &err else {
+        panic!("{err}")
+    };
+    assert_eq!(r.rule, "vote.counts");
+    assert!(r.source.contains("Điều 4"), "{r}");
+    // Short of two thirds.
+    let err = app
+        .record_step(&sys, c, voted("cell_vote", "2025-06-23", (3, 3, 1, 2)))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, AppError::Refused(r) if r.rule == "cell_vote_two_thirds"),
+        "{err}"
+    );
+    // A step the profile requires is skipped.
+    let err = app
+        .record_step(&sys, c, step("decision", "2025-06-23"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, AppError::Refused(r) if r.rule == "sequence" && r.message.contains("cell_vote")),
+        "{err}"
+    );
+    // A date after today.
+    let err = app
+        .record_step(&sys, c, voted("cell_vote", "2026-11-25", (3, 3, 3, 0)))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, AppError::Refused(r) if r.rule == "date.future"),
+        "{err}"
+    );
+    let err = app
+        .record_document(&sys, c, "8-KNĐ", Some(d("2027-01-01")))
+        .await
+        .unwrap_err();
+    assert!(err.to_string().starts_with("date:"), "{err}");
+    // Nothing of the refused steps was written; the refusals are listed for supervisors.
+    let mut conn = app.db().read().await.unwrap();
+    let after = (
+        candidates::history(&mut conn, c).await.unwrap().len(),
+        candidates::votes(&mut conn, c).await.unwrap().len(),
+        audit::count(&mut conn).await.unwrap(),
+    );
+    assert_eq!(before, after);
+    drop(conn);
+    let refusals = app.refusals(&sys, Some("A")).await.unwrap();
+    assert_eq!(refusals.len(), 4);
+    assert_eq!(
+        refusals.iter().filter(|r| r.rule == "vote.counts").count(),
+        1
+    );
+
+    // A probationary introducer is refused (at the introduction of another candidate).
+    let c2 = app
+        .add_candidate(
+            &sys,
+            PersonRef::New {
+                person: person("Chu Văn Năm", "1997-02-02"),
+                general_grade: 12,
+                area: String::new(),
+            },
+            "A2",
+            None,
+            Some(d("2025-01-06")),
+        )
+        .await
+        .unwrap();
+    app.add_introducer(
+        &sys,
+        c2,
+        Some((members[3], d("2020-01-01"))),
+        Some(d("2026-06-01")),
+    )
+    .await
+    .unwrap();
+    let dossier_refusal = app.candidate_file(&sys, c2).await.unwrap();
+    assert_eq!(
+        dossier_refusal.introducers[0].status.as_deref(),
+        Some("probationary")
+    );
+
+    // One cell at a time: the same person cannot be proposed by a second cell.
+    let file = app.candidate_file(&sys, c).await.unwrap();
+    let err = app
+        .add_candidate(
+            &sys,
+            PersonRef::Existing(file.person_id),
+            "A2",
+            None,
+            Some(d("2025-07-01")),
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("already a candidate of A1"),
+        "{err}"
+    );
+    // A mentor must be an official member.
+    let err = app
+        .assign_mentor(&sys, c2, members[3], false, Some(d("2025-02-01")))
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("probationary"), "{err}");
+    // Unknown stage, unknown document.
+    let err = app
+        .record_step(&sys, c, step("party", "2025-06-23"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, AppError::Refused(r) if r.rule == "stage.unknown"),
+        "{err}"
+    );
+    let err = app
+        .record_document(&sys, c, "99-KNĐ", None)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().starts_with("document: '99-KNĐ'"), "{err}");
+}
+
+async fn introducer_gate_refuses_a_probationary_member(db: TestDb) {
+    let app = db.app().await;
+    let sys = Actor::system();
+    let members = setup(&app).await;
+    let c = app
+        .add_candidate(
+            &sys,
+            PersonRef::New {
+                person: person("Mã Thị Sáu", "2000-02-02"),
+                general_grade: 12,
+                area: String::new(),
+            },
+            "A1",
+            None,
+            Some(d("2025-01-06")),
+        )
+        .await
+        .unwrap();
+    app.record_document(&sys, c, "NQ-GIUPDO", Some(d("2025-02-01")))
+        .await
+        .unwrap();
+    app.assign_mentor(&sys, c, members[0], false, Some(d("2025-02-01")))
+        .await
+        .unwrap();
+    for (doc, stage, on) in [
+        ("NQ-GIUPDO", "sympathiser", "2025-02-03"),
+        ("CN-NTVĐ", "course", "2025-03-03"),
+        ("1-KNĐ", "application", "2025-04-01"),
+        ("2-KNĐ", "personal_history", "2025-05-05"),
+        ("TTLL", "verification", "2025-06-02"),
+    ] {
+        if doc != "NQ-GIUPDO" {
+            app.record_document(&sys, c, doc, Some(d(on)))
+                .await
+                .unwrap();
+        }
+        app.record_step(&sys, c, step(stage, on)).await.unwrap();
+    }
+    app.add_introducer(
+        &sys,
+        c,
+        Some((members[0], d("2020-01-01"))),
+        Some(d("2026-06-01")),
+    )
+    .await
+    .unwrap();
+    app.add_introducer(
+        &sys,
+        c,
+        Some((members[3], d("2020-01-01"))),
+        Some(d("2026-06-01")),
+    )
+    .await
+    .unwrap();
+    app.record_document(&sys, c, "3-KNĐ", Some(d("2026-06-01")))
+        .await
+        .unwrap();
+    let err = app
+        .record_step(&sys, c, step("introduction", "2026-06-02"))
+        .await
+        .unwrap_err();
+    let AppError::Refused(r) = &err else {
+        panic!("{err}")
+    };
+    assert_eq!(r.rule, "introducers");
+    assert!(
+        r.message.contains("Vi Thị Dự is a probationary member"),
+        "{r}"
+    );
+    assert!(r.source.contains("Điều lệ"), "{r}");
+}
+
+async fn member_movements(db: TestDb) {
+    let app = db.app().await;
+    let sys = Actor::system();
+    let members = setup(&app).await;
+    assert_eq!(app.member_count(&sys, Some("A1")).await.unwrap(), 4);
+    // A temporary transfer keeps the member counted at home, not in the host.
+    app.member_movement(
+        &sys,
+        members[0],
+        Movement::Temporary {
+            cell: "A2".into(),
+            until: d("2027-05-01"),
+        },
+        Some(d("2026-11-02")),
+    )
+    .await
+    .unwrap();
+    assert_eq!(app.member_count(&sys, Some("A1")).await.unwrap(), 4);
+    assert_eq!(app.member_count(&sys, Some("A2")).await.unwrap(), 0);
+    let err = app
+        .member_movement(
+            &sys,
+            members[1],
+            Movement::Temporary {
+                cell: "A2".into(),
+                until: d("2026-12-01"),
+            },
+            Some(d("2026-11-02")),
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, AppError::Refused(r) if r.rule == "temporary_transfer"),
+        "{err}"
+    );
+    // An official transfer moves the count.
+    app.member_movement(
+        &sys,
+        members[1],
+        Movement::TransferTo { cell: "A2".into() },
+        None,
+    )
+    .await
+    .unwrap();
+    assert_eq!(app.member_count(&sys, Some("A2")).await.unwrap(), 1);
+    // The party card only for official members.
+    let err = app
+        .member_movement(
+            &sys,
+            members[3],
+            Movement::Card {
+                number: "123".into(),
+            },
+            None,
+        )
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("official members only"), "{err}");
+    app.member_movement(
+        &sys,
+        members[2],
+        Movement::Card {
+            number: "0912345".into(),
+        },
+        None,
+    )
+    .await
+    .unwrap();
+    app.member_movement(
+        &sys,
+        members[2],
+        Movement::Exempt {
+            level: "partial".into(),
+        },
+        None,
+    )
+    .await
+    .unwrap();
+    // Removal; re-admission no earlier than 36 months after leaving.
+    app.member_movement(
+        &sys,
+        members[2],
+        Movement::Remove {
+            reason: "bỏ sinh hoạt 3 tháng".into(),
+        },
+        Some(d("2024-01-10")),
+    )
+    .await
+    .unwrap();
+    assert_eq!(app.member_count(&sys, Some("A1")).await.unwrap(), 2);
+    let err = app
+        .member_movement(&sys, members[2], Movement::Death, None)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("removed"), "{err}");
+    let mut conn = app.db().read().await.unwrap();
+    let removed = ranks_store::records::members::row(&mut conn, members[2])
+        .await
+        .unwrap()
+        .unwrap();
+    drop(conn);
+    let err = app
+        .add_candidate(
+            &sys,
+            PersonRef::Existing(removed.person_id),
+            "A1",
+            None,
+            Some(d("2026-11-20")),
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, AppError::Refused(r) if r.rule == "readmission" && r.message.contains("2027-01-10")),
+        "{err}"
+    );
+    let later = db.app_on(d("2027-01-11")).await;
+    later
+        .add_candidate(
+            &sys,
+            PersonRef::Existing(removed.person_id),
+            "A1",
+            None,
+            Some(d("2027-01-11")),
+        )
+        .await
+        .unwrap();
+    // Death.
+    app.member_movement(&sys, members[3], Movement::Death, Some(d("2026-10-01")))
+        .await
+        .unwrap();
+    assert_eq!(app.member_count(&sys, Some("A1")).await.unwrap(), 1);
+}
+
+async fn due_lists_deadlines_and_escalates_the_overdue(db: TestDb) {
+    let app = db.app().await;
+    let sys = Actor::system();
+    assert!(app.load_demo(&sys).await.unwrap().loaded);
+    let due = app.due(&sys, None, None).await.unwrap();
+    assert!(!due.is_empty());
+    // Soonest first, overdue at the top, each with its rule and source.
+    assert!(due.windows(2).all(|w| w[0].due <= w[1].due));
+    let overdue: Vec<_> = due.iter().filter(|r| r.overdue).collect();
+    assert!(overdue.len() >= 2, "{overdue:?}");
+    for o in &overdue {
+        assert!(o.working_days_left < 0);
+        assert!(
+            !o.escalated_to.is_empty(),
+            "overdue items reach the supervisors: {o:?}"
+        );
+        assert!(!o.source.is_empty());
+    }
+    assert!(overdue.iter().any(|o| o.rule == "certificate_expiry"));
+    assert!(overdue.iter().any(|o| o.rule == "decision_after_cell_vote"));
+    let soon: Vec<_> = due
+        .iter()
+        .filter(|r| !r.overdue && r.working_days_left <= 10)
+        .collect();
+    assert!(!soon.is_empty(), "a few are due soon");
+    // --within keeps the overdue and those due within the window.
+    let within = app.due(&sys, None, Some(10)).await.unwrap();
+    assert!(within
+        .iter()
+        .all(|r| r.overdue || r.working_days_left <= 10));
+    assert_eq!(within.len(), overdue.len() + soon.len());
+    // The stalled file's cell vote was refused at the certificate gate, and the refusal is kept.
+    let refusals = app.refusals(&sys, Some("CDC")).await.unwrap();
+    assert_eq!(refusals.len(), 1);
+    assert_eq!(refusals[0].rule, "certificate");
+    // Scoped: another unit's overdue items do not show.
+    let bvsn = app.due(&sys, Some("BVSN"), None).await.unwrap();
+    assert!(bvsn.iter().all(|r| r.unit.starts_with("BVSN")));
+}
+
+async fn calendar_overrides_change_working_days(db: TestDb) {
+    let app = db.app().await;
+    let sys = Actor::system();
+    let cal = app.calendar().await.unwrap();
+    assert!(cal.is_working_day(d("2026-12-28")));
+    let ov = YearOverride {
+        year: 2026,
+        days_off: vec![OverrideDay {
+            date: d("2026-12-28"),
+            name: "Nghỉ bù".into(),
+        }],
+        not_off: vec![],
+        working_days: vec![d("2026-12-26")],
+    };
+    app.set_calendar_override(&sys, ov).await.unwrap();
+    let cal = app.calendar().await.unwrap();
+    assert!(!cal.is_working_day(d("2026-12-28")));
+    assert!(cal.is_working_day(d("2026-12-26")));
+    let bad = YearOverride {
+        year: 2026,
+        days_off: vec![OverrideDay {
+            date: d("2027-01-01"),
+            name: "x".into(),
+        }],
+        not_off: vec![],
+        working_days: vec![],
+    };
+    assert!(app.set_calendar_override(&sys, bad).await.is_err());
+    assert!(
+        app.calendar()
+            .await
+            .unwrap()
+            .is_working_day(d("2026-12-29")),
+        "the refused override wrote nothing"
+    );
+}
+
+both_backends!(
+    the_whole_lifecycle_is_recordable,
+    impossible_steps_are_refused_and_write_nothing,
+    introducer_gate_refuses_a_probationary_member,
+    member_movements,
+    due_lists_deadlines_and_escalates_the_overdue,
+    calendar_overrides_change_working_days,
+);

@@ -1,0 +1,431 @@
+//! Working days in Vietnam: weekends and public holidays off.
+//!
+//! The default holidays are those of the Labour Code 2019, article 112:
+//! 1 January; Tết, five days (by default the last day of the lunar year and
+//! the first four days of the new one); the Hùng Kings' day (10th day of the
+//! 3rd lunar month); 30 April; 1 May; 2 September and one adjacent day (by
+//! default 1 September). A holiday on a Saturday or Sunday gives the next
+//! working day off (article 112, clause 3). The government fixes the real
+//! days each year, with swapped working days; those decisions are recorded
+//! as a [`YearOverride`] and win over the computed default.
+
+use crate::error::DomainError;
+use crate::lunar::{lunar_to_solar, tet, LunarDate};
+use crate::Date;
+use chrono::{Datelike, Days, Weekday};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::{Arc, RwLock};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HolidaySource {
+    /// Computed from the Labour Code.
+    Law,
+    /// A holiday fell on a weekend; the next working day is off.
+    Compensatory,
+    /// Recorded by the user for that year (the government's decision).
+    Override,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Holiday {
+    pub date: Date,
+    pub name: String,
+    pub source: HolidaySource,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OverrideDay {
+    pub date: Date,
+    pub name: String,
+}
+
+/// The government's actual decisions for one year.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct YearOverride {
+    pub year: i32,
+    /// Days off added.
+    #[serde(default)]
+    pub days_off: Vec<OverrideDay>,
+    /// Computed days off that are not days off this year.
+    #[serde(default)]
+    pub not_off: Vec<Date>,
+    /// Saturdays or Sundays that are working days (swapped days).
+    #[serde(default)]
+    pub working_days: Vec<Date>,
+}
+
+impl YearOverride {
+    fn validate(&self) -> Result<(), DomainError> {
+        if !(1900..=2100).contains(&self.year) {
+            return Err(DomainError::invalid(
+                "year",
+                self.year.to_string(),
+                "a year from 1900 to 2100",
+            ));
+        }
+        let in_year = |field: &'static str, d: &Date| {
+            if d.year() == self.year {
+                Ok(())
+            } else {
+                Err(DomainError::invalid(
+                    field,
+                    d.to_string(),
+                    "a date in the override's year",
+                ))
+            }
+        };
+        for o in &self.days_off {
+            in_year("days_off", &o.date)?;
+        }
+        for d in &self.not_off {
+            in_year("not_off", d)?;
+        }
+        for d in &self.working_days {
+            in_year("working_days", d)?;
+            if !is_weekend(*d) {
+                return Err(DomainError::invalid(
+                    "working_days",
+                    d.to_string(),
+                    "a Saturday or Sunday",
+                ));
+            }
+            if self.days_off.iter().any(|o| o.date == *d) {
+                return Err(DomainError::invalid(
+                    "working_days",
+                    d.to_string(),
+                    "a date that is not also a day off",
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+fn is_weekend(d: Date) -> bool {
+    matches!(d.weekday(), Weekday::Sat | Weekday::Sun)
+}
+
+/// One year's days off and swapped working days.
+#[derive(Debug, Default)]
+struct YearDays {
+    off: BTreeMap<Date, Holiday>,
+    working: BTreeSet<Date>,
+}
+
+/// The working-day calendar. Cheap to clone; each year is computed once.
+#[derive(Debug, Clone, Default)]
+pub struct WorkCalendar {
+    overrides: BTreeMap<i32, YearOverride>,
+    cache: Arc<RwLock<HashMap<i32, Arc<YearDays>>>>,
+}
+
+fn law_days(year: i32) -> Vec<Holiday> {
+    let law = |date: Date, name: &str| Holiday {
+        date,
+        name: name.to_string(),
+        source: HolidaySource::Law,
+    };
+    let ymd = |m, d| Date::from_ymd_opt(year, m, d).expect("valid date");
+    let mut out = vec![law(ymd(1, 1), "Tết Dương lịch")];
+    let new_year = tet(year);
+    for offset in -1i64..=3 {
+        let d = if offset < 0 {
+            new_year - Days::new(1)
+        } else {
+            new_year + Days::new(offset as u64)
+        };
+        out.push(law(d, "Tết Nguyên đán"));
+    }
+    if let Some(d) = lunar_to_solar(LunarDate {
+        year,
+        month: 3,
+        day: 10,
+        leap: false,
+    }) {
+        out.push(law(d, "Giỗ Tổ Hùng Vương"));
+    }
+    out.push(law(ymd(4, 30), "Ngày Chiến thắng"));
+    out.push(law(ymd(5, 1), "Ngày Quốc tế Lao động"));
+    out.push(law(ymd(9, 1), "Quốc khánh (ngày liền kề)"));
+    out.push(law(ymd(9, 2), "Quốc khánh"));
+    out
+}
+
+impl WorkCalendar {
+    /// The law's defaults only.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn with_overrides(
+        ovs: impl IntoIterator<Item = YearOverride>,
+    ) -> Result<Self, DomainError> {
+        let mut cal = Self::new();
+        for ov in ovs {
+            cal.set_override(ov)?;
+        }
+        Ok(cal)
+    }
+
+    /// Records (replaces) a year's override.
+    pub fn set_override(&mut self, ov: YearOverride) -> Result<(), DomainError> {
+        ov.validate()?;
+        self.overrides.insert(ov.year, ov);
+        // A fresh cache: clones made before keep theirs.
+        self.cache = Arc::new(RwLock::new(HashMap::new()));
+        Ok(())
+    }
+
+    pub fn overrides(&self) -> Vec<YearOverride> {
+        self.overrides.values().cloned().collect()
+    }
+
+    fn year(&self, year: i32) -> Arc<YearDays> {
+        if let Some(y) = self.cache.read().ok().and_then(|c| c.get(&year).cloned()) {
+            return y;
+        }
+        let computed = Arc::new(self.compute(year));
+        if let Ok(mut c) = self.cache.write() {
+            c.insert(year, computed.clone());
+        }
+        computed
+    }
+
+    fn compute(&self, year: i32) -> YearDays {
+        let ov = self.overrides.get(&year);
+        let mut off: BTreeMap<Date, Holiday> = BTreeMap::new();
+        for h in law_days(year) {
+            if ov.is_some_and(|o| o.not_off.contains(&h.date)) {
+                continue;
+            }
+            off.entry(h.date).or_insert(h);
+        }
+        // A holiday on a weekend: the next weekday that is not itself a holiday.
+        let weekend_holidays: Vec<Date> = off.keys().copied().filter(|d| is_weekend(*d)).collect();
+        for d in weekend_holidays {
+            let mut next = d + Days::new(1);
+            while is_weekend(next) || off.contains_key(&next) {
+                next = next + Days::new(1);
+            }
+            if ov.is_some_and(|o| o.not_off.contains(&next)) {
+                continue;
+            }
+            off.insert(
+                next,
+                Holiday {
+                    date: next,
+                    name: "Nghỉ bù".into(),
+                    source: HolidaySource::Compensatory,
+                },
+            );
+        }
+        let mut working = BTreeSet::new();
+        if let Some(o) = ov {
+            for d in &o.days_off {
+                off.insert(
+                    d.date,
+                    Holiday {
+                        date: d.date,
+                        name: d.name.clone(),
+                        source: HolidaySource::Override,
+                    },
+                );
+            }
+            working.extend(o.working_days.iter().copied());
+        }
+        YearDays { off, working }
+    }
+
+    /// The year's days off, by date (holidays on weekends included).
+    pub fn holidays(&self, year: i32) -> Vec<Holiday> {
+        self.year(year).off.values().cloned().collect()
+    }
+
+    pub fn is_working_day(&self, d: Date) -> bool {
+        let y = self.year(d.year());
+        if y.working.contains(&d) {
+            return true;
+        }
+        !is_weekend(d) && !y.off.contains_key(&d)
+    }
+
+    /// The `n`-th working day strictly after `from` (`from` itself for 0).
+    pub fn add_working_days(&self, from: Date, n: u32) -> Date {
+        let mut d = from;
+        let mut left = n;
+        while left > 0 {
+            d = d + Days::new(1);
+            if self.is_working_day(d) {
+                left -= 1;
+            }
+        }
+        d
+    }
+
+    /// Working days in `(from, to]`; negative (those in `(to, from]`) when `to` is earlier.
+    pub fn working_days_between(&self, from: Date, to: Date) -> i64 {
+        if to < from {
+            return -self.working_days_between(to, from);
+        }
+        let mut n = 0;
+        let mut d = from;
+        while d < to {
+            d = d + Days::new(1);
+            if self.is_working_day(d) {
+                n += 1;
+            }
+        }
+        n
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Date {
+        Date::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn the_law_s_holidays_of_2025() {
+        let cal = WorkCalendar::new();
+        let days: Vec<Date> = cal.holidays(2025).iter().map(|h| h.date).collect();
+        for want in [
+            "2025-01-01",
+            "2025-01-28",
+            "2025-01-29",
+            "2025-01-30",
+            "2025-01-31",
+            "2025-02-01",
+            "2025-04-07",
+            "2025-04-30",
+            "2025-05-01",
+            "2025-09-01",
+            "2025-09-02",
+        ] {
+            assert!(days.contains(&d(want)), "{want} missing: {days:?}");
+        }
+        // Tết's fifth day (Saturday 2025-02-01) gives Monday 2025-02-03 off.
+        assert!(days.contains(&d("2025-02-03")));
+        assert!(!cal.is_working_day(d("2025-02-03")));
+        assert!(cal.is_working_day(d("2025-02-04")));
+        assert!(!cal.is_working_day(d("2025-04-07")));
+    }
+
+    #[test]
+    fn a_holiday_on_a_weekend_gives_the_next_working_day() {
+        // 30 April 2022 was a Saturday and 1 May a Sunday: Monday 2 and Tuesday 3 May off.
+        let cal = WorkCalendar::new();
+        let comp: Vec<Date> = cal
+            .holidays(2022)
+            .into_iter()
+            .filter(|h| h.source == HolidaySource::Compensatory)
+            .map(|h| h.date)
+            .collect();
+        assert!(
+            comp.contains(&d("2022-05-02")) && comp.contains(&d("2022-05-03")),
+            "{comp:?}"
+        );
+        assert!(!cal.is_working_day(d("2022-05-03")));
+    }
+
+    #[test]
+    fn overrides_win() {
+        let mut cal = WorkCalendar::new();
+        // 2025: the government gave 25 January to 2 February off.
+        let days_off = (25..=31)
+            .map(|x| format!("2025-01-{x}"))
+            .chain(["2025-02-01".into(), "2025-02-02".into()])
+            .map(|s| OverrideDay {
+                date: d(&s),
+                name: "Tết Nguyên đán".into(),
+            })
+            .collect();
+        cal.set_override(YearOverride {
+            year: 2025,
+            days_off,
+            not_off: vec![d("2025-02-03")],
+            working_days: vec![],
+        })
+        .unwrap();
+        assert!(!cal.is_working_day(d("2025-01-27")));
+        assert!(cal.is_working_day(d("2025-02-03")));
+        // A swapped Saturday becomes a working day.
+        cal.set_override(YearOverride {
+            year: 2024,
+            working_days: vec![d("2024-05-04")],
+            ..YearOverride::default()
+        })
+        .unwrap();
+        assert!(cal.is_working_day(d("2024-05-04")));
+        assert_eq!(cal.overrides().len(), 2);
+    }
+
+    #[test]
+    fn overrides_are_validated() {
+        let mut cal = WorkCalendar::new();
+        let e = cal
+            .set_override(YearOverride {
+                year: 2025,
+                working_days: vec![d("2025-05-05")],
+                ..YearOverride::default()
+            })
+            .unwrap_err();
+        assert!(
+            e.to_string().starts_with("working_days: '2025-05-05'"),
+            "{e}"
+        );
+        let e = cal
+            .set_override(YearOverride {
+                year: 2025,
+                not_off: vec![d("2024-12-31")],
+                ..YearOverride::default()
+            })
+            .unwrap_err();
+        assert!(e.to_string().starts_with("not_off:"), "{e}");
+        let e = cal
+            .set_override(YearOverride {
+                year: 2025,
+                days_off: vec![OverrideDay {
+                    date: d("2025-05-03"),
+                    name: "x".into(),
+                }],
+                working_days: vec![d("2025-05-03")],
+                ..YearOverride::default()
+            })
+            .unwrap_err();
+        assert!(e.to_string().contains("not also a day off"), "{e}");
+    }
+
+    #[test]
+    fn working_day_arithmetic() {
+        let cal = WorkCalendar::new();
+        // From the Friday before Tết 2026 (17 February): 16 to 20 February off, 21/22 weekend.
+        assert_eq!(cal.add_working_days(d("2026-02-13"), 1), d("2026-02-23"));
+        assert_eq!(
+            cal.working_days_between(d("2026-02-13"), d("2026-02-23")),
+            1
+        );
+        assert_eq!(
+            cal.working_days_between(d("2026-02-23"), d("2026-02-13")),
+            -1
+        );
+        assert_eq!(cal.add_working_days(d("2026-03-02"), 0), d("2026-03-02"));
+        let mut day = d("2000-01-03");
+        let mut n = 0u32;
+        while day < d("2030-12-31") {
+            let later = cal.add_working_days(day, n);
+            assert_eq!(
+                cal.working_days_between(day, later),
+                i64::from(n),
+                "{day} + {n}"
+            );
+            assert_eq!(cal.working_days_between(later, day), -i64::from(n));
+            day = day + Days::new(37);
+            n = (n * 7 + 3) % 90;
+        }
+    }
+}

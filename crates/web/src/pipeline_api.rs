@@ -1,0 +1,381 @@
+//! The pipeline in the JSON API: candidates, steps, documents, mentors,
+//! certificates, introducers, member movements, deadlines, the calendar and
+//! the procedure's rules.
+
+use crate::error::WebError;
+use crate::AppState;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::Json;
+use ranks_app::pipeline::{CandidateFile, DueRow, Movement, PersonRef, StepInput};
+use ranks_app::AppError;
+use ranks_domain::procedure::Vote;
+use ranks_domain::{parse_date, Date};
+use ranks_store::records::members::NewPerson;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+fn app_err(e: AppError) -> WebError {
+    WebError::from_app(e, None)
+}
+
+fn body<T>(b: Result<Json<T>, JsonRejection>) -> Result<T, WebError> {
+    b.map(|Json(t)| t)
+        .map_err(|e| WebError::bad_request(format!("body: {}", e.body_text()), None))
+}
+
+fn opt_date(field: &'static str, s: &Option<String>) -> Result<Option<Date>, WebError> {
+    s.as_deref()
+        .map(|s| parse_date(field, s))
+        .transpose()
+        .map_err(|e| app_err(e.into()))
+}
+
+fn req_date(field: &'static str, s: &str) -> Result<Date, WebError> {
+    parse_date(field, s).map_err(|e| app_err(e.into()))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewCandidateBody {
+    pub cell: String,
+    pub person_id: Option<i64>,
+    pub full_name: Option<String>,
+    pub birth_date: Option<String>,
+    #[serde(default = "default_gender")]
+    pub gender: String,
+    #[serde(default = "default_ethnicity")]
+    pub ethnicity: String,
+    #[serde(default = "default_grade")]
+    pub general_grade: u8,
+    #[serde(default)]
+    pub area: String,
+    #[serde(default)]
+    pub occupation: String,
+    pub movement: Option<String>,
+    pub date: Option<String>,
+}
+
+fn default_gender() -> String {
+    "Nữ".into()
+}
+fn default_ethnicity() -> String {
+    "Kinh".into()
+}
+fn default_grade() -> u8 {
+    12
+}
+
+pub async fn create_candidate(
+    State(st): State<AppState>,
+    b: Result<Json<NewCandidateBody>, JsonRejection>,
+) -> Result<(StatusCode, Json<Value>), WebError> {
+    let b = body(b)?;
+    let who = match (b.person_id, b.full_name, b.birth_date) {
+        (Some(id), _, _) => PersonRef::Existing(id),
+        (None, Some(name), Some(birth)) => PersonRef::New {
+            person: NewPerson {
+                full_name: name,
+                gender: b.gender,
+                birth_date: req_date("birth_date", &birth)?,
+                ethnicity: b.ethnicity,
+                education: format!("{}/12", b.general_grade),
+                occupation: b.occupation,
+            },
+            general_grade: b.general_grade,
+            area: b.area,
+        },
+        _ => {
+            return Err(WebError::bad_request(
+                "give person_id, or full_name and birth_date",
+                None,
+            ))
+        }
+    };
+    let date = opt_date("date", &b.date)?;
+    let id = st
+        .app
+        .add_candidate(&st.actor, who, &b.cell, b.movement.as_deref(), date)
+        .await
+        .map_err(app_err)?;
+    Ok((StatusCode::CREATED, Json(json!({ "id": id }))))
+}
+
+pub async fn candidate(
+    State(st): State<AppState>,
+    Path(id): Path<i64>,
+) -> Result<Json<CandidateFile>, WebError> {
+    Ok(Json(
+        st.app
+            .candidate_file(&st.actor, id)
+            .await
+            .map_err(app_err)?,
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VoteBody {
+    pub eligible: u32,
+    pub present: u32,
+    pub in_favour: u32,
+    pub against: u32,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StepBody {
+    pub stage: String,
+    pub date: Option<String>,
+    pub vote: Option<VoteBody>,
+    pub skip_reason: Option<String>,
+}
+
+pub async fn step(
+    State(st): State<AppState>,
+    Path(id): Path<i64>,
+    b: Result<Json<StepBody>, JsonRejection>,
+) -> Result<Json<Value>, WebError> {
+    let b = body(b)?;
+    let input = StepInput {
+        stage: b.stage,
+        on: opt_date("date", &b.date)?,
+        vote: b.vote.map(|v| Vote {
+            eligible: v.eligible,
+            present: v.present,
+            in_favour: v.in_favour,
+            against: v.against,
+        }),
+        skip_reason: b.skip_reason,
+    };
+    let stage = st
+        .app
+        .record_step(&st.actor, id, input)
+        .await
+        .map_err(app_err)?;
+    Ok(Json(json!({ "id": id, "stage": stage })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DocumentBody {
+    pub code: String,
+    pub date: Option<String>,
+}
+
+pub async fn document(
+    State(st): State<AppState>,
+    Path(id): Path<i64>,
+    b: Result<Json<DocumentBody>, JsonRejection>,
+) -> Result<StatusCode, WebError> {
+    let b = body(b)?;
+    let date = opt_date("date", &b.date)?;
+    st.app
+        .record_document(&st.actor, id, &b.code, date)
+        .await
+        .map_err(app_err)?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MentorBody {
+    pub member_id: i64,
+    #[serde(default)]
+    pub probation: bool,
+    pub date: Option<String>,
+}
+
+pub async fn mentor(
+    State(st): State<AppState>,
+    Path(id): Path<i64>,
+    b: Result<Json<MentorBody>, JsonRejection>,
+) -> Result<StatusCode, WebError> {
+    let b = body(b)?;
+    let date = opt_date("date", &b.date)?;
+    st.app
+        .assign_mentor(&st.actor, id, b.member_id, b.probation, date)
+        .await
+        .map_err(app_err)?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CertificateBody {
+    pub issued_on: String,
+    #[serde(default)]
+    pub number: String,
+}
+
+pub async fn certificate(
+    State(st): State<AppState>,
+    Path(id): Path<i64>,
+    b: Result<Json<CertificateBody>, JsonRejection>,
+) -> Result<StatusCode, WebError> {
+    let b = body(b)?;
+    let issued = req_date("issued_on", &b.issued_on)?;
+    st.app
+        .record_certificate(&st.actor, id, issued, &b.number)
+        .await
+        .map_err(app_err)?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IntroducerBody {
+    pub member_id: Option<i64>,
+    pub since: Option<String>,
+    #[serde(default)]
+    pub youth_union: bool,
+    pub date: Option<String>,
+}
+
+pub async fn introducer(
+    State(st): State<AppState>,
+    Path(id): Path<i64>,
+    b: Result<Json<IntroducerBody>, JsonRejection>,
+) -> Result<StatusCode, WebError> {
+    let b = body(b)?;
+    let who = match (b.member_id, &b.since, b.youth_union) {
+        (Some(m), Some(s), false) => Some((m, req_date("since", s)?)),
+        (None, None, true) => None,
+        _ => {
+            return Err(WebError::bad_request(
+                "give member_id with since, or youth_union: true",
+                None,
+            ))
+        }
+    };
+    let date = opt_date("date", &b.date)?;
+    st.app
+        .add_introducer(&st.actor, id, who, date)
+        .await
+        .map_err(app_err)?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MovementBody {
+    /// transfer, transfer_out, temporary, return, exempt, remove, expel, death, card
+    pub kind: String,
+    pub cell: Option<String>,
+    pub destination: Option<String>,
+    pub until: Option<String>,
+    pub level: Option<String>,
+    pub reason: Option<String>,
+    pub number: Option<String>,
+    pub date: Option<String>,
+}
+
+pub async fn member_movement(
+    State(st): State<AppState>,
+    Path(id): Path<i64>,
+    b: Result<Json<MovementBody>, JsonRejection>,
+) -> Result<StatusCode, WebError> {
+    let b = body(b)?;
+    let need = |field: &'static str, v: Option<String>| {
+        v.ok_or_else(|| {
+            WebError::bad_request(format!("{field}: missing for kind {}", b.kind), None)
+        })
+    };
+    let m = match b.kind.as_str() {
+        "transfer" => Movement::TransferTo {
+            cell: need("cell", b.cell.clone())?,
+        },
+        "transfer_out" => Movement::TransferOut {
+            destination: need("destination", b.destination.clone())?,
+        },
+        "temporary" => Movement::Temporary {
+            cell: need("cell", b.cell.clone())?,
+            until: req_date("until", &need("until", b.until.clone())?)?,
+        },
+        "return" => Movement::ReturnHome,
+        "exempt" => Movement::Exempt {
+            level: b.level.clone().unwrap_or_default(),
+        },
+        "remove" => Movement::Remove {
+            reason: b.reason.clone().unwrap_or_default(),
+        },
+        "expel" => Movement::Expel {
+            reason: b.reason.clone().unwrap_or_default(),
+        },
+        "death" => Movement::Death,
+        "card" => Movement::Card {
+            number: need("number", b.number.clone())?,
+        },
+        other => {
+            return Err(WebError::bad_request(
+                format!("kind: '{other}' is not one of transfer, transfer_out, temporary, return, exempt, remove, expel, death, card"),
+                None,
+            ))
+        }
+    };
+    let date = opt_date("date", &b.date)?;
+    st.app
+        .member_movement(&st.actor, id, m, date)
+        .await
+        .map_err(app_err)?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize)]
+pub struct DueQuery {
+    pub org: Option<String>,
+    pub within: Option<String>,
+}
+
+pub async fn due(
+    State(st): State<AppState>,
+    Query(q): Query<DueQuery>,
+) -> Result<Json<Vec<DueRow>>, WebError> {
+    let within = match q.within.as_deref() {
+        None | Some("") => None,
+        Some(s) => Some(s.parse::<i64>().map_err(|_| {
+            WebError::bad_request(
+                format!("within: '{s}' is not a whole number of working days"),
+                None,
+            )
+        })?),
+    };
+    Ok(Json(
+        st.app
+            .due(&st.actor, q.org.as_deref(), within)
+            .await
+            .map_err(app_err)?,
+    ))
+}
+
+pub async fn calendar(
+    State(st): State<AppState>,
+    Path(year): Path<String>,
+) -> Result<Json<Value>, WebError> {
+    let year: i32 = year
+        .parse()
+        .ok()
+        .filter(|y| (1900..=2100).contains(y))
+        .ok_or_else(|| {
+            WebError::bad_request(
+                format!("year: '{year}' is not a year from 1900 to 2100"),
+                None,
+            )
+        })?;
+    let cal = st.app.calendar().await.map_err(app_err)?;
+    Ok(Json(json!(cal.holidays(year))))
+}
+
+pub async fn profile(State(st): State<AppState>) -> Json<Value> {
+    let p = st.app.profile();
+    Json(json!({
+        "id": p.id,
+        "name": p.name,
+        "stages": p.stages.iter().chain(&p.exits).map(|s| json!({
+            "key": s.key, "vi": s.vi, "en": s.en, "de": s.de, "documents": s.documents,
+            "exit": s.is_exit, "source": s.source.cite(), "confirmed": s.source.confirmed,
+        })).collect::<Vec<_>>(),
+        "rules": p.rules().iter().map(|(r, s)| json!({"rule": r, "source": s.cite(), "confirmed": s.confirmed})).collect::<Vec<_>>(),
+    }))
+}
