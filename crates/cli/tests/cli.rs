@@ -193,7 +193,378 @@ async fn demo_and_reports(db: TestDb) {
     assert!(err.contains("term: 'sometime' is not valid"), "{err}");
 }
 
-both_backends!(demo_and_reports);
+async fn pipeline_commands(db: TestDb) {
+    let url = db.url_string();
+    stdout(&ranks(&["demo", "--database", &url], None, &[]));
+    // A new candidate in a cell's pool, from a movement.
+    let out = stdout(&ranks(
+        &[
+            "candidate",
+            "add",
+            "--cell",
+            "bvphcn.cb1",
+            "--name",
+            "Hoàng Thị Mai",
+            "--birth",
+            "2001-03-04",
+            "--movement",
+            "TTTRE",
+            "--date",
+            "2026-11-02",
+            "--database",
+            &url,
+        ],
+        None,
+        &[],
+    ));
+    let id: i64 = out.split_whitespace().nth(1).unwrap().parse().unwrap();
+    assert!(out.contains("BVPHCN.CB1"), "{out}");
+    // Skipping ahead is refused with the rule and its source; nothing written.
+    let err = one_line_error(&ranks(
+        &[
+            "candidate",
+            "step",
+            &id.to_string(),
+            "course",
+            "--date",
+            "2026-11-10",
+            "--database",
+            &url,
+        ],
+        None,
+        &[],
+    ));
+    assert!(
+        err.contains("'sympathiser' is required before 'course'") && err.contains("rule sequence"),
+        "{err}"
+    );
+    let err = one_line_error(&ranks(
+        &[
+            "candidate",
+            "step",
+            &id.to_string(),
+            "sympathiser",
+            "--date",
+            "2026-11-10",
+            "--database",
+            &url,
+        ],
+        None,
+        &[],
+    ));
+    assert!(
+        err.contains("NQ-GIUPDO") && err.contains("rule documents"),
+        "{err}"
+    );
+    stdout(&ranks(
+        &[
+            "candidate",
+            "doc",
+            &id.to_string(),
+            "NQ-GIUPDO",
+            "--date",
+            "2026-11-09",
+            "--database",
+            &url,
+        ],
+        None,
+        &[],
+    ));
+    let err = one_line_error(&ranks(
+        &[
+            "candidate",
+            "step",
+            &id.to_string(),
+            "sympathiser",
+            "--date",
+            "2026-11-10",
+            "--database",
+            &url,
+        ],
+        None,
+        &[],
+    ));
+    assert!(err.contains("rule mentors"), "{err}");
+    let file: serde_json::Value = serde_json::from_str(&stdout(&ranks(
+        &[
+            "candidate",
+            "show",
+            "1",
+            "--format",
+            "json",
+            "--database",
+            &url,
+        ],
+        None,
+        &[],
+    )))
+    .unwrap();
+    let mentor_candidates = file["history"].as_array().unwrap().len();
+    assert!(mentor_candidates > 3);
+    // An official member of the cell mentors her.
+    let members = app_members(&db, "BVPHCN.CB1").await;
+    stdout(&ranks(
+        &[
+            "candidate",
+            "mentor",
+            &id.to_string(),
+            "--member",
+            &members.to_string(),
+            "--date",
+            "2026-11-09",
+            "--database",
+            &url,
+        ],
+        None,
+        &[],
+    ));
+    stdout(&ranks(
+        &[
+            "candidate",
+            "step",
+            &id.to_string(),
+            "sympathiser",
+            "--date",
+            "2026-11-10",
+            "--database",
+            &url,
+        ],
+        None,
+        &[],
+    ));
+    let show = stdout(&ranks(
+        &["candidate", "show", &id.to_string(), "--database", &url],
+        None,
+        &[],
+    ));
+    assert!(
+        show.contains("Hoàng Thị Mai")
+            && show.contains("sympathiser")
+            && show.contains("NQ-GIUPDO"),
+        "{show}"
+    );
+    let json: serde_json::Value = serde_json::from_str(&stdout(&ranks(
+        &[
+            "candidate",
+            "show",
+            &id.to_string(),
+            "--format",
+            "json",
+            "--database",
+            &url,
+        ],
+        None,
+        &[],
+    )))
+    .unwrap();
+    assert_eq!(json["stage"], "sympathiser");
+    assert_eq!(json["history"].as_array().unwrap().len(), 2);
+    // A date after today is refused.
+    let err = one_line_error(&ranks(
+        &[
+            "candidate",
+            "doc",
+            &id.to_string(),
+            "CN-NTVĐ",
+            "--date",
+            "2099-01-01",
+            "--database",
+            &url,
+        ],
+        None,
+        &[],
+    ));
+    assert!(err.starts_with("error: date: '2099-01-01'"), "{err}");
+
+    // Deadlines: the demo's overdue items come first and name who they escalate to.
+    let due = stdout(&ranks(
+        &["due", "--within", "10", "--database", &url],
+        None,
+        &[],
+    ));
+    let lines: Vec<&str> = due.lines().collect();
+    assert!(
+        lines[2].contains("OVERDUE") && lines[2].contains("certificate_expiry"),
+        "{due}"
+    );
+    let json: Vec<serde_json::Value> = serde_json::from_str(&stdout(&ranks(
+        &[
+            "due",
+            "--org",
+            "CDC",
+            "--format",
+            "json",
+            "--database",
+            &url,
+        ],
+        None,
+        &[],
+    )))
+    .unwrap();
+    assert!(json
+        .iter()
+        .all(|r| r["unit"].as_str().unwrap().starts_with("CDC")));
+    assert!(json
+        .iter()
+        .any(|r| r["overdue"] == true && !r["escalated_to"].as_array().unwrap().is_empty()));
+
+    // Member movements.
+    let err = one_line_error(&ranks(
+        &[
+            "member",
+            "card",
+            &members.to_string(),
+            "--number",
+            "",
+            "--database",
+            &url,
+        ],
+        None,
+        &[],
+    ));
+    assert!(err.contains("number"), "{err}");
+    stdout(&ranks(
+        &[
+            "member",
+            "card",
+            &members.to_string(),
+            "--number",
+            "0123456",
+            "--database",
+            &url,
+        ],
+        None,
+        &[],
+    ));
+    stdout(&ranks(
+        &[
+            "member",
+            "exempt",
+            &members.to_string(),
+            "--level",
+            "partial",
+            "--database",
+            &url,
+        ],
+        None,
+        &[],
+    ));
+
+    // The calendar: one holiday per line starting with the ISO date; overrides recorded.
+    let cal = stdout(&ranks(
+        &["calendar", "show", "2026", "--database", &url],
+        None,
+        &[],
+    ));
+    assert!(
+        cal.lines()
+            .all(|l| ranks_domain::parse_date("d", &l[..10]).is_ok()),
+        "{cal}"
+    );
+    assert!(
+        cal.contains("2026-02-17  Tết Nguyên đán") && cal.contains("2026-04-26  Giỗ Tổ Hùng Vương"),
+        "{cal}"
+    );
+    stdout(&ranks(
+        &[
+            "calendar",
+            "set",
+            "2026",
+            "--off",
+            "2026-12-31=Nghỉ thử",
+            "--working",
+            "2026-12-26",
+            "--database",
+            &url,
+        ],
+        None,
+        &[],
+    ));
+    let cal = stdout(&ranks(
+        &["calendar", "show", "2026", "--database", &url],
+        None,
+        &[],
+    ));
+    assert!(cal.contains("2026-12-31  Nghỉ thử  (override)"), "{cal}");
+    let err = one_line_error(&ranks(
+        &[
+            "calendar",
+            "set",
+            "2026",
+            "--working",
+            "2026-12-28",
+            "--database",
+            &url,
+        ],
+        None,
+        &[],
+    ));
+    assert!(err.contains("working_days: '2026-12-28'"), "{err}");
+}
+
+async fn app_members(db: &TestDb, cell: &str) -> i64 {
+    let app = db.app().await;
+    let page = app
+        .unit_page(&ranks_app::Actor::system(), cell, None)
+        .await
+        .unwrap();
+    let m = page
+        .members
+        .iter()
+        .find(|m| m.status == ranks_domain::MemberStatus::Official)
+        .unwrap();
+    m.id
+}
+
+both_backends!(demo_and_reports, pipeline_commands);
+
+#[test]
+fn a_broken_profile_stops_the_program_with_line_numbers() {
+    let dir = tempfile_dir();
+    let good = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../profiles/cpv.toml"
+    ))
+    .unwrap();
+    let bad = good.replacen("kind = \"age\"", "kind = \"height\"", 1);
+    let line = bad.lines().position(|l| l.contains("\"height\"")).unwrap() + 1;
+    let path = dir.path().join("bad.toml");
+    std::fs::write(&path, bad).unwrap();
+    let p = path.to_str().unwrap();
+    for args in [
+        vec!["serve", "--profile", p],
+        vec!["demo", "--profile", p],
+        vec!["profile", "check", p],
+    ] {
+        let err = one_line_error(&ranks(&args, Some(dir.path()), &[]));
+        // The line of the gate's [[gates]] header, two above its `kind`.
+        assert!(
+            err.contains("is invalid") && err.contains(&format!("line {}:", line - 2)),
+            "{err}"
+        );
+        assert!(err.contains("height"), "{err}");
+    }
+    assert!(
+        !dir.path().join("ranks.db").exists(),
+        "nothing started on a broken profile"
+    );
+    let ok = stdout(&ranks(
+        &[
+            "profile",
+            "check",
+            concat!(env!("CARGO_MANIFEST_DIR"), "/../../profiles/cpv.toml"),
+        ],
+        Some(dir.path()),
+        &[],
+    ));
+    assert!(ok.contains("is valid"));
+    let rules = stdout(&ranks(&["profile", "rules"], Some(dir.path()), &[]));
+    assert!(
+        rules.contains("gate cell_vote_two_thirds: Điều lệ Đảng"),
+        "{rules}"
+    );
+    assert!(rules.contains("[unconfirmed]"));
+}
 
 #[test]
 fn default_database_is_ranks_db_in_the_current_directory() {

@@ -67,11 +67,15 @@ struct ErrorPage<'a> {
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
         match self.html {
-            None => (
-                self.status,
-                Json(serde_json::json!({ "error": self.message })),
-            )
-                .into_response(),
+            None => {
+                let body = match &self.rule {
+                    Some((rule, source)) => {
+                        serde_json::json!({ "error": self.message, "rule": rule, "source": source })
+                    }
+                    None => serde_json::json!({ "error": self.message }),
+                };
+                (self.status, Json(body)).into_response()
+            }
             Some(lang) => {
                 let tr = Tr { lang };
                 let page = ErrorPage {

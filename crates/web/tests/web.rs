@@ -15,6 +15,34 @@ struct Resp {
     body: String,
 }
 
+async fn post(router: &axum::Router, uri: &str, body: serde_json::Value) -> Resp {
+    let req = Request::post(uri)
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(body.to_string()))
+        .unwrap();
+    read(router.clone().oneshot(req).await.unwrap()).await
+}
+
+async fn read(resp: axum::response::Response) -> Resp {
+    let status = resp.status();
+    let cookie = resp
+        .headers()
+        .get(header::SET_COOKIE)
+        .map(|v| v.to_str().unwrap().to_string());
+    let content_type = resp
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default();
+    let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+    Resp {
+        status,
+        cookie,
+        content_type,
+        body: String::from_utf8(bytes.to_vec()).unwrap(),
+    }
+}
+
 async fn get(router: &axum::Router, uri: &str, cookie: Option<&str>) -> Resp {
     let mut req = Request::get(uri);
     if let Some(c) = cookie {
@@ -231,7 +259,171 @@ async fn an_empty_database_says_what_to_do(db: TestDb) {
     assert!(page.body.contains("ranks demo"));
 }
 
+async fn the_pipeline_over_the_api(db: TestDb) {
+    let r = demo_router(&db).await;
+    let created = post(&r, "/api/v1/candidates", serde_json::json!({"cell": "BVSN.CB2", "full_name": "Lộc Thị Hằng", "birth_date": "2000-07-07", "movement": "HCM", "date": "2026-11-02"})).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    let id = serde_json::from_str::<serde_json::Value>(&created.body).unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    // A refused step: 422 with the rule and its legal source.
+    let refused = post(
+        &r,
+        &format!("/api/v1/candidates/{id}/steps"),
+        serde_json::json!({"stage": "sympathiser", "date": "2026-11-03"}),
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let body: serde_json::Value = serde_json::from_str(&refused.body).unwrap();
+    assert_eq!(body["rule"], "documents", "{body}");
+    assert!(
+        body["source"].as_str().unwrap().contains("Điều lệ"),
+        "{body}"
+    );
+    assert!(body["error"].as_str().unwrap().contains("NQ-GIUPDO"));
+    let doc = post(
+        &r,
+        &format!("/api/v1/candidates/{id}/documents"),
+        serde_json::json!({"code": "NQ-GIUPDO", "date": "2026-11-03"}),
+    )
+    .await;
+    assert_eq!(doc.status, StatusCode::NO_CONTENT, "{}", doc.body);
+    let dup = post(
+        &r,
+        &format!("/api/v1/candidates/{id}/documents"),
+        serde_json::json!({"code": "NQ-GIUPDO"}),
+    )
+    .await;
+    assert_eq!(dup.status, StatusCode::CONFLICT);
+    let app = db.app().await;
+    let page = app
+        .unit_page(&ranks_app::Actor::system(), "BVSN.CB2", None)
+        .await
+        .unwrap();
+    let mentor = page
+        .members
+        .iter()
+        .find(|m| m.status == ranks_domain::MemberStatus::Official)
+        .unwrap()
+        .id;
+    let m = post(
+        &r,
+        &format!("/api/v1/candidates/{id}/mentors"),
+        serde_json::json!({"member_id": mentor, "date": "2026-11-03"}),
+    )
+    .await;
+    assert_eq!(m.status, StatusCode::NO_CONTENT, "{}", m.body);
+    let ok = post(
+        &r,
+        &format!("/api/v1/candidates/{id}/steps"),
+        serde_json::json!({"stage": "sympathiser", "date": "2026-11-04"}),
+    )
+    .await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
+    let file = get(&r, &format!("/api/v1/candidates/{id}"), None).await;
+    let file: serde_json::Value = serde_json::from_str(&file.body).unwrap();
+    assert_eq!(file["stage"], "sympathiser");
+    assert_eq!(file["mentors"].as_array().unwrap().len(), 1);
+    // Bad input names the field.
+    let bad = post(
+        &r,
+        "/api/v1/candidates",
+        serde_json::json!({"cell": "BVSN.CB2", "full_name": "X Y", "birth_date": "07/07/2000"}),
+    )
+    .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(bad.body.contains("birth_date"), "{}", bad.body);
+    let bad = post(
+        &r,
+        "/api/v1/candidates",
+        serde_json::json!({"cell": "BVSN.CB2", "nme": "X"}),
+    )
+    .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(bad.body.contains("nme"), "{}", bad.body);
+    let vote = post(
+        &r,
+        &format!("/api/v1/candidates/{id}/steps"),
+        serde_json::json!({"stage": "course", "date": "2030-01-01"}),
+    )
+    .await;
+    assert_eq!(vote.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(vote.body.contains("date.future"));
+    // Deadlines and the calendar.
+    let due = get(&r, "/api/v1/due?within=10", None).await;
+    let due: Vec<serde_json::Value> = serde_json::from_str(&due.body).unwrap();
+    assert!(due
+        .iter()
+        .any(|d| d["overdue"] == true && !d["escalated_to"].as_array().unwrap().is_empty()));
+    assert_eq!(
+        get(&r, "/api/v1/due?within=soon", None).await.status,
+        StatusCode::BAD_REQUEST
+    );
+    let cal = get(&r, "/api/v1/calendar/2026", None).await;
+    assert!(cal.body.contains("\"2026-02-17\"") && cal.body.contains("Tết Nguyên đán"));
+    assert_eq!(
+        get(&r, "/api/v1/calendar/1800", None).await.status,
+        StatusCode::BAD_REQUEST
+    );
+    let profile = get(&r, "/api/v1/profile", None).await;
+    assert!(profile.body.contains("cell_vote_two_thirds"));
+    // Member movements over the API.
+    let mv = post(
+        &r,
+        &format!("/api/v1/members/{mentor}/movements"),
+        serde_json::json!({"kind": "card", "number": "0099"}),
+    )
+    .await;
+    assert_eq!(mv.status, StatusCode::NO_CONTENT, "{}", mv.body);
+    let mv = post(
+        &r,
+        &format!("/api/v1/members/{mentor}/movements"),
+        serde_json::json!({"kind": "fly"}),
+    )
+    .await;
+    assert_eq!(mv.status, StatusCode::BAD_REQUEST);
+}
+
+async fn the_unit_page_shows_due_overdue_and_refused(db: TestDb) {
+    let r = demo_router(&db).await;
+    let page = get(&r, "/units/CDC", None).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let due = page
+        .body
+        .split("id=\"due\"")
+        .nth(1)
+        .unwrap()
+        .split("</table>")
+        .next()
+        .unwrap();
+    assert_eq!(due.matches("class=\"overdue\"").count(), 2, "{due}");
+    assert!(due.contains("Quá hạn"));
+    assert!(due.contains("certificate_expiry") && due.contains("decision_after_cell_vote"));
+    // Escalated: the committee member in charge of CDC is named on the overdue rows.
+    let app = db.app().await;
+    let sups = app
+        .unit_page(&ranks_app::Actor::system(), "CDC", None)
+        .await
+        .unwrap()
+        .supervisors;
+    let in_charge = sups.iter().find(|s| s.unit_code.as_str() == "CDC").unwrap();
+    assert!(due.contains(&in_charge.full_name), "{due}");
+    let refusals = page.body.split("id=\"refusals\"").nth(1).unwrap();
+    assert!(
+        refusals.contains("certificate") && refusals.contains("expired"),
+        "refused at the certificate gate"
+    );
+    let en = get(&r, "/units/CDC?lang=en", None).await;
+    assert!(en.body.contains("Deadlines due and overdue") && en.body.contains("Refused steps"));
+    assert!(
+        en.body.contains("Cell resolution"),
+        "stage names come from the profile in English"
+    );
+}
+
 both_backends!(
+    the_pipeline_over_the_api,
+    the_unit_page_shows_due_overdue_and_refused,
     dashboard_shows_the_seed_in_three_languages,
     unit_page_lists_members_candidates_supervisors,
     errors_are_pages_not_traces,
