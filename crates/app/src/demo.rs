@@ -972,7 +972,7 @@ async fn write_file(
             }
             "ceremony" => {
                 if let Some(m) = mentors.first() {
-                    candidates::assign_probation_mentor(cx.tx.conn(), cid, *m, *on).await?;
+                    candidates::assign_mentor(cx.tx.conn(), cid, *m, *on, true).await?;
                 }
             }
             _ => {}

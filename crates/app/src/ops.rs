@@ -335,7 +335,7 @@ pub async fn assign_mentor(
     member_id: i64,
     on: Date,
 ) -> Result<(), AppError> {
-    candidates::assign_mentor(cx.tx.conn(), candidate_id, member_id, on).await?;
+    candidates::assign_mentor(cx.tx.conn(), candidate_id, member_id, on, false).await?;
     cx.audit(
         "create",
         "mentor",

@@ -334,11 +334,7 @@ impl App {
                         c.id
                     )));
                 }
-                if probation {
-                    candidates::assign_probation_mentor(cx.tx.conn(), c.id, member_id, on).await?;
-                } else {
-                    candidates::assign_mentor(cx.tx.conn(), c.id, member_id, on).await?;
-                }
+                candidates::assign_mentor(cx.tx.conn(), c.id, member_id, on, probation).await?;
                 cx.audit(
                     "mentor",
                     "candidate",

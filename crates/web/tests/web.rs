@@ -48,28 +48,14 @@ async fn get(router: &axum::Router, uri: &str, cookie: Option<&str>) -> Resp {
     if let Some(c) = cookie {
         req = req.header(header::COOKIE, c);
     }
-    let resp = router
-        .clone()
-        .oneshot(req.body(Body::empty()).unwrap())
-        .await
-        .unwrap();
-    let status = resp.status();
-    let cookie = resp
-        .headers()
-        .get(header::SET_COOKIE)
-        .map(|v| v.to_str().unwrap().to_string());
-    let content_type = resp
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .map(|v| v.to_str().unwrap().to_string())
-        .unwrap_or_default();
-    let bytes = resp.into_body().collect().await.unwrap().to_bytes();
-    Resp {
-        status,
-        cookie,
-        content_type,
-        body: String::from_utf8(bytes.to_vec()).unwrap(),
-    }
+    read(
+        router
+            .clone()
+            .oneshot(req.body(Body::empty()).unwrap())
+            .await
+            .unwrap(),
+    )
+    .await
 }
 
 async fn demo_router(db: &TestDb) -> axum::Router {

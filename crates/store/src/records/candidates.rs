@@ -69,18 +69,27 @@ pub async fn link_member(
     Ok(())
 }
 
+/// Assigns a mentor: before admission, or (`probation`) for the probation.
 pub async fn assign_mentor(
     conn: &mut Conn,
     candidate_id: i64,
     member_id: i64,
     on: Date,
+    probation: bool,
 ) -> Result<(), StoreError> {
-    sqlx::query("INSERT INTO mentors (candidate_id, member_id, assigned_on) VALUES ($1, $2, $3)")
-        .bind(candidate_id)
-        .bind(member_id)
-        .bind(iso(on))
-        .execute(&mut *conn)
-        .await?;
+    let table = if probation {
+        "probation_mentors"
+    } else {
+        "mentors"
+    };
+    sqlx::query(&format!(
+        "INSERT INTO {table} (candidate_id, member_id, assigned_on) VALUES ($1, $2, $3)"
+    ))
+    .bind(candidate_id)
+    .bind(member_id)
+    .bind(iso(on))
+    .execute(&mut *conn)
+    .await?;
     Ok(())
 }
 
@@ -406,23 +415,6 @@ pub async fn mentors(
             ))
         })
         .collect()
-}
-
-pub async fn assign_probation_mentor(
-    conn: &mut Conn,
-    candidate_id: i64,
-    member_id: i64,
-    on: Date,
-) -> Result<(), StoreError> {
-    sqlx::query(
-        "INSERT INTO probation_mentors (candidate_id, member_id, assigned_on) VALUES ($1, $2, $3)",
-    )
-    .bind(candidate_id)
-    .bind(member_id)
-    .bind(iso(on))
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -277,24 +277,6 @@ pub async fn add_event(
     Ok(())
 }
 
-/// Members of other units temporarily active in the subtree (not counted in its membership).
-pub async fn hosted_in_subtree(
-    conn: &mut Conn,
-    root: &OrgPath,
-) -> Result<Vec<MemberView>, StoreError> {
-    let (lo, hi) = root.subtree_range();
-    let rows = sqlx::query(&format!(
-        "{MEMBER_VIEW} JOIN units h ON h.id = m.host_unit_id WHERE h.path >= $1 AND h.path < $2 AND m.status IN ($3, $4) ORDER BY m.id"
-    ))
-    .bind(lo)
-    .bind(hi)
-    .bind(MemberStatus::Probationary.as_str())
-    .bind(MemberStatus::Official.as_str())
-    .fetch_all(&mut *conn)
-    .await?;
-    rows.iter().map(member_view).collect()
-}
-
 /// The latest day a person left the Party (removed or expelled), if ever.
 pub async fn left_party_on(conn: &mut Conn, person_id: i64) -> Result<Option<Date>, StoreError> {
     let rows = sqlx::query("SELECT left_on FROM members WHERE person_id = $1 AND status IN ($2, $3) AND left_on IS NOT NULL")
