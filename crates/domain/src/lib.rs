@@ -10,6 +10,7 @@
 pub mod achievement;
 pub mod calendar;
 pub mod error;
+pub mod forecast;
 pub mod lunar;
 pub mod member;
 pub mod org;

@@ -1,0 +1,496 @@
+//! Forecast: how many admissions a unit will reach by a horizon (the end of
+//! its term or year), from its current pipeline and its usual inflow.
+//!
+//! Learned from the files' histories as they stood on the forecast day:
+//! - for each stage, the share of files that went on to the admission
+//!   decision (files decided either way, plus files stuck for over two
+//!   years, which count as lost) and the days they took, pooled over the
+//!   tree (a unit with little history borrows the tree's figures);
+//! - for each open file at stage `s`, entered `e` days ago, the chance of a
+//!   decision by the horizon, `p·(F(h) − F(e)) / (1 − p·F(e))`: the longer a
+//!   file has waited, the less likely it is to move;
+//! - new entrants to the pool arrive at the unit's rate over the last two
+//!   years, and each is admitted in time with the pool's chance.
+//!
+//! The total is the admissions so far, plus a sum of independent chances
+//! (a Poisson-binomial law, computed exactly), plus a Poisson count for
+//! newcomers; the 80 % interval runs from its 10th to its 90th percentile.
+
+use crate::procedure::{Effect, Profile};
+use crate::Date;
+use std::collections::HashMap;
+
+/// A candidate's file: the stages entered, oldest first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileHistory {
+    pub id: i64,
+    pub history: Vec<(String, Date)>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct StageStats {
+    won: f64,
+    lost: f64,
+    /// Days from entering the stage to the decision, sorted.
+    days: Vec<i64>,
+}
+
+/// What the forecast learned from history.
+#[derive(Debug, Clone)]
+pub struct Model {
+    as_of: Date,
+    decision: String,
+    stages: HashMap<String, StageStats>,
+    first_stage: String,
+}
+
+/// Files open longer than this at a stage count as lost when learning.
+const STALE_DAYS: i64 = 730;
+
+impl Model {
+    /// Learns from the files as they stood on `as_of` (later entries are ignored).
+    pub fn learn(profile: &Profile, files: &[FileHistory], as_of: Date) -> Model {
+        let decision = profile.admission_stage().key.clone();
+        let mut stages: HashMap<String, StageStats> = HashMap::new();
+        for f in files {
+            let seen: Vec<&(String, Date)> = f.history.iter().filter(|h| h.1 <= as_of).collect();
+            let decided = seen.iter().find(|h| h.0 == decision).map(|h| h.1);
+            let exited = seen.iter().any(|h| {
+                profile
+                    .stage(&h.0)
+                    .is_some_and(|s| s.is_exit && s.effect == Some(Effect::Withdraw))
+            });
+            for (stage, entered) in seen.iter().map(|h| (&h.0, h.1)) {
+                if profile.position(stage) >= profile.position(&decision) {
+                    continue;
+                }
+                let st = stages.entry(stage.clone()).or_default();
+                match decided {
+                    Some(d) => {
+                        st.won += 1.0;
+                        st.days.push((d - entered).num_days());
+                    }
+                    None if exited || (as_of - entered).num_days() > STALE_DAYS => st.lost += 1.0,
+                    None => {}
+                }
+            }
+        }
+        for st in stages.values_mut() {
+            st.days.sort_unstable();
+        }
+        Model {
+            as_of,
+            decision,
+            stages,
+            first_stage: profile.first_stage().key.clone(),
+        }
+    }
+
+    /// The share of files at `stage` that reached the decision (a weak prior of 1/2 when there is no history).
+    pub fn conversion(&self, stage: &str) -> f64 {
+        match self.stages.get(stage) {
+            Some(s) => (s.won + 1.0) / (s.won + s.lost + 2.0),
+            None => 0.5,
+        }
+    }
+
+    /// The share of decided files that took at most `days` from `stage`.
+    fn cdf(&self, stage: &str, days: i64) -> f64 {
+        let Some(s) = self.stages.get(stage).filter(|s| !s.days.is_empty()) else {
+            // No history: spread evenly over two years.
+            return (days as f64 / 730.0).clamp(0.0, 1.0);
+        };
+        let n = s.days.partition_point(|d| *d <= days);
+        n as f64 / s.days.len() as f64
+    }
+
+    /// Chance that a file entered at `stage` on `entered` is decided by `horizon`.
+    pub fn chance(&self, stage: &str, entered: Date, horizon: Date) -> f64 {
+        if stage == self.decision || horizon <= self.as_of {
+            return 0.0;
+        }
+        let p = self.conversion(stage);
+        let waited = (self.as_of - entered).num_days().max(0);
+        let total = (horizon - entered).num_days();
+        let (f_e, f_h) = (self.cdf(stage, waited), self.cdf(stage, total));
+        let denom = 1.0 - p * f_e;
+        if denom <= 1e-9 {
+            return 0.0;
+        }
+        (p * (f_h - f_e) / denom).clamp(0.0, 1.0)
+    }
+
+    /// Expected admissions by `horizon` from pool entries arriving at `per_day` from tomorrow.
+    pub fn inflow_mean(&self, per_day: f64, horizon: Date) -> f64 {
+        let days = (horizon - self.as_of).num_days();
+        if days <= 0 || per_day <= 0.0 {
+            return 0.0;
+        }
+        let p = self.conversion(&self.first_stage);
+        // Sum over weekly slices of arrivals.
+        let mut mean = 0.0;
+        let mut u = 0;
+        while u < days {
+            let width = 7.min(days - u);
+            let left = days - u - width / 2;
+            mean += per_day * width as f64 * p * self.cdf(&self.first_stage, left);
+            u += width;
+        }
+        mean
+    }
+}
+
+/// One candidate counted in a forecast.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Contribution {
+    pub id: i64,
+    pub stage: String,
+    pub chance: f64,
+}
+
+/// A unit's forecast.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Forecast {
+    pub admitted: u64,
+    pub target: Option<u64>,
+    pub expected: f64,
+    pub low: u64,
+    pub high: u64,
+    /// Chance of reaching the target (None without one).
+    pub chance_of_target: Option<f64>,
+    pub at_risk: bool,
+    pub from_inflow: f64,
+    pub candidates: Vec<Contribution>,
+}
+
+/// The law of the number of successes of independent trials.
+fn poisson_binomial(ps: &[f64]) -> Vec<f64> {
+    let mut dist = vec![1.0];
+    for &p in ps {
+        let mut next = vec![0.0; dist.len() + 1];
+        for (k, q) in dist.iter().enumerate() {
+            next[k] += q * (1.0 - p);
+            next[k + 1] += q * p;
+        }
+        dist = next;
+    }
+    dist
+}
+
+/// Newcomers' admissions when the inflow rate itself is only estimated from
+/// `seen` arrivals: a negative binomial with the given mean (a Poisson whose
+/// rate is uncertain), wider than a Poisson when little was seen.
+fn uncertain_poisson(mean: f64, seen: u64) -> Vec<f64> {
+    if mean <= 0.0 {
+        return vec![1.0];
+    }
+    let r = seen as f64 + 1.0;
+    let q = r / (r + mean);
+    let mut out = Vec::new();
+    let mut term = q.powf(r);
+    let mut cum = 0.0;
+    let mut k = 0.0;
+    while cum < 1.0 - 1e-9 && out.len() < 2000 {
+        out.push(term);
+        cum += term;
+        term *= (k + r) / (k + 1.0) * (1.0 - q);
+        k += 1.0;
+    }
+    out
+}
+
+fn convolve(a: &[f64], b: &[f64]) -> Vec<f64> {
+    let mut out = vec![0.0; a.len() + b.len() - 1];
+    for (i, x) in a.iter().enumerate() {
+        for (j, y) in b.iter().enumerate() {
+            out[i + j] += x * y;
+        }
+    }
+    out
+}
+
+fn quantile(dist: &[f64], q: f64) -> u64 {
+    let mut cum = 0.0;
+    for (k, p) in dist.iter().enumerate() {
+        cum += p;
+        if cum >= q - 1e-12 {
+            return k as u64;
+        }
+    }
+    dist.len().saturating_sub(1) as u64
+}
+
+/// The pool entries a unit saw over a past window, giving its inflow rate.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Inflow {
+    pub arrivals: u64,
+    pub days: i64,
+}
+
+impl Inflow {
+    pub fn per_day(self) -> f64 {
+        if self.days <= 0 {
+            0.0
+        } else {
+            self.arrivals as f64 / self.days as f64
+        }
+    }
+}
+
+/// Forecasts a unit: `admitted` so far in the period, its open files (id,
+/// current stage, day it was entered), its recent pool inflow, the target.
+pub fn forecast(
+    model: &Model,
+    admitted: u64,
+    open: &[(i64, String, Date)],
+    inflow: Inflow,
+    horizon: Date,
+    target: Option<u64>,
+) -> Forecast {
+    let candidates: Vec<Contribution> = open
+        .iter()
+        .map(|(id, stage, entered)| Contribution {
+            id: *id,
+            stage: stage.clone(),
+            chance: model.chance(stage, *entered, horizon),
+        })
+        .collect();
+    let ps: Vec<f64> = candidates.iter().map(|c| c.chance).collect();
+    let from_inflow = model.inflow_mean(inflow.per_day(), horizon);
+    let dist = convolve(
+        &poisson_binomial(&ps),
+        &uncertain_poisson(from_inflow, inflow.arrivals),
+    );
+    let expected = admitted as f64 + ps.iter().sum::<f64>() + from_inflow;
+    let chance_of_target = target.map(|t| {
+        let need = t.saturating_sub(admitted) as usize;
+        dist.iter().skip(need).sum::<f64>().clamp(0.0, 1.0)
+    });
+    Forecast {
+        admitted,
+        target,
+        expected,
+        low: admitted + quantile(&dist, 0.10),
+        high: admitted + quantile(&dist, 0.90),
+        at_risk: chance_of_target.is_some_and(|c| c < 0.5),
+        chance_of_target,
+        from_inflow,
+        candidates,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Days;
+
+    fn d(s: &str) -> Date {
+        Date::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn distributions_are_laws() {
+        let pb = poisson_binomial(&[0.5, 0.5]);
+        assert_eq!(pb, vec![0.25, 0.5, 0.25]);
+        let nb = uncertain_poisson(2.0, 3);
+        assert!((nb.iter().sum::<f64>() - 1.0).abs() < 1e-6);
+        let mean: f64 = nb.iter().enumerate().map(|(k, p)| k as f64 * p).sum();
+        assert!((mean - 2.0).abs() < 1e-3, "{mean}");
+        // Wider than a Poisson of the same mean (variance mean + mean²/r).
+        let var: f64 = nb
+            .iter()
+            .enumerate()
+            .map(|(k, p)| (k as f64 - 2.0).powi(2) * p)
+            .sum();
+        assert!((var - (2.0 + 4.0 / 4.0)).abs() < 1e-2, "{var}");
+        assert_eq!(quantile(&pb, 0.1), 0);
+        assert_eq!(quantile(&pb, 0.9), 2);
+    }
+
+    /// A tiny deterministic generator for the backtest.
+    struct Rng(u64);
+    impl Rng {
+        fn next(&mut self) -> f64 {
+            self.0 = self
+                .0
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((self.0 >> 11) as f64) / ((1u64 << 53) as f64)
+        }
+        fn exp(&mut self, mean: f64) -> i64 {
+            (-(1.0 - self.next()).ln() * mean).round() as i64
+        }
+    }
+
+    /// Generated history: units with their own inflow and conversion,
+    /// candidates moving stage by stage with random delays and losses.
+    fn generate(
+        profile: &Profile,
+        seed: u64,
+        units: usize,
+        from: Date,
+        to: Date,
+    ) -> Vec<(usize, FileHistory)> {
+        let mut rng = Rng(seed);
+        let open: Vec<String> = profile
+            .stages
+            .iter()
+            .take_while(|s| s.effect != Some(Effect::Admit))
+            .map(|s| s.key.clone())
+            .collect();
+        let mut files = Vec::new();
+        let mut id = 0;
+        for u in 0..units {
+            let rate = 0.004 + 0.012 * rng.next(); // 1.5 to 6 a year
+            let keep = 0.90 + 0.08 * rng.next(); // per-stage survival
+            let pace = 15.0 + 30.0 * rng.next(); // mean days per stage
+            let mut day = from;
+            loop {
+                day = day + Days::new(rng.exp(1.0 / rate).max(1) as u64);
+                if day > to {
+                    break;
+                }
+                id += 1;
+                let mut h = vec![(open[0].clone(), day)];
+                let mut at = day;
+                let mut admitted = true;
+                for s in &open[1..] {
+                    if rng.next() > keep {
+                        admitted = false;
+                        if rng.next() < 0.5 {
+                            at = at + Days::new(rng.exp(pace).max(1) as u64);
+                            h.push(("withdrawn".into(), at));
+                        }
+                        break;
+                    }
+                    at = at + Days::new(rng.exp(pace).max(1) as u64);
+                    h.push((s.clone(), at));
+                }
+                if admitted {
+                    at = at + Days::new(rng.exp(pace).max(1) as u64);
+                    h.push(("decision".into(), at));
+                }
+                files.push((u, FileHistory { id, history: h }));
+            }
+        }
+        files
+    }
+
+    /// Forecasts made at mid-term against what happened by the term's end:
+    /// the share of outcomes inside the 80 % interval.
+    pub fn backtest(seed: u64) -> (usize, usize, f64) {
+        let profile = Profile::default_cpv();
+        let units = 40;
+        let files = generate(&profile, seed, units, d("2008-01-01"), d("2026-06-30"));
+        let terms = [("2015-07-01", "2020-06-30"), ("2020-07-01", "2025-06-30")];
+        let (mut inside, mut total, mut abs_err) = (0, 0, 0.0);
+        for (start, end) in terms {
+            let (start, end) = (d(start), d(end));
+            let mid = start + Days::new(((end - start).num_days() / 2) as u64);
+            let all: Vec<FileHistory> = files.iter().map(|f| f.1.clone()).collect();
+            let model = Model::learn(&profile, &all, mid);
+            for u in 0..units {
+                let mine: Vec<&FileHistory> =
+                    files.iter().filter(|f| f.0 == u).map(|f| &f.1).collect();
+                let decided =
+                    |f: &FileHistory| f.history.iter().find(|h| h.0 == "decision").map(|h| h.1);
+                let admitted = mine
+                    .iter()
+                    .filter(|f| decided(f).is_some_and(|x| x >= start && x <= mid))
+                    .count() as u64;
+                let open: Vec<(i64, String, Date)> = mine
+                    .iter()
+                    .filter_map(|f| {
+                        let seen: Vec<_> = f.history.iter().filter(|h| h.1 <= mid).collect();
+                        let last = seen.last()?;
+                        (profile.is_open(&last.0) && last.0 != "decision")
+                            .then(|| (f.id, last.0.clone(), last.1))
+                    })
+                    .collect();
+                let two_years = mid - Days::new(730);
+                let arrivals = mine
+                    .iter()
+                    .filter(|f| f.history[0].1 > two_years && f.history[0].1 <= mid)
+                    .count();
+                let inflow = Inflow {
+                    arrivals: arrivals as u64,
+                    days: 730,
+                };
+                let fc = forecast(&model, admitted, &open, inflow, end, None);
+                let outcome = mine
+                    .iter()
+                    .filter(|f| decided(f).is_some_and(|x| x >= start && x <= end))
+                    .count() as u64;
+                total += 1;
+                abs_err += (fc.expected - outcome as f64).abs();
+                if fc.low <= outcome && outcome <= fc.high {
+                    inside += 1;
+                }
+            }
+        }
+        (inside, total, abs_err / total as f64)
+    }
+
+    #[test]
+    fn the_80_percent_interval_is_calibrated_on_generated_history() {
+        let mut inside = 0;
+        let mut total = 0;
+        for seed in [1, 2, 3] {
+            let (i, t, mae) = backtest(seed);
+            println!("backtest seed {seed}: {i} of {t} unit-terms inside the 80 % interval ({:.1} %), mean absolute error {mae:.2}", 100.0 * i as f64 / t as f64);
+            inside += i;
+            total += t;
+            assert!(mae < 4.0, "mean absolute error {mae}");
+        }
+        let share = inside as f64 / total as f64;
+        // An 80 % interval of integers covers at least 80 %; too wide is a failure too.
+        assert!(
+            (0.75..=0.92).contains(&share),
+            "coverage {share} over {total} unit-terms"
+        );
+    }
+
+    #[test]
+    fn a_file_that_waited_long_is_less_likely() {
+        let profile = Profile::default_cpv();
+        let files = generate(&profile, 7, 20, d("2015-01-01"), d("2024-12-31"));
+        let all: Vec<FileHistory> = files.into_iter().map(|f| f.1).collect();
+        let model = Model::learn(&profile, &all, d("2025-01-01"));
+        let fresh = model.chance("cell_vote", d("2024-12-20"), d("2025-12-31"));
+        let stale = model.chance("cell_vote", d("2023-01-01"), d("2025-12-31"));
+        assert!(fresh > 0.5 && stale < fresh, "fresh {fresh}, stale {stale}");
+        assert!(
+            model.chance("pool", d("2024-12-20"), d("2025-01-15"))
+                < model.chance("pool", d("2024-12-20"), d("2026-12-31"))
+        );
+        assert_eq!(
+            model.chance("cell_vote", d("2024-12-20"), d("2024-12-31")),
+            0.0,
+            "horizon already past"
+        );
+        // At risk: little in the pipeline and a high target.
+        let none = Inflow {
+            arrivals: 0,
+            days: 730,
+        };
+        let fc = forecast(
+            &model,
+            1,
+            &[(1, "pool".into(), d("2024-12-01"))],
+            none,
+            d("2025-06-30"),
+            Some(10),
+        );
+        assert!(fc.at_risk && fc.chance_of_target.unwrap() < 0.01);
+        assert!(fc.low >= 1 && fc.high <= 2);
+        let fc = forecast(
+            &model,
+            9,
+            &[(1, "grassroots_vote".into(), d("2024-12-20"))],
+            none,
+            d("2025-12-31"),
+            Some(10),
+        );
+        assert!(!fc.at_risk, "{fc:?}");
+    }
+}
