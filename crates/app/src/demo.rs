@@ -652,7 +652,7 @@ async fn build(
         }
 
         // The open pipeline: every unit has people on the way.
-        let open = 2 + spec.members / 12;
+        let open = 1 + spec.members / 30;
         for k in 0..open {
             let ci = k % cells.len();
             let stage = *stage_cycle.next().expect("cycle");
@@ -753,6 +753,42 @@ async fn build(
                 Some(movements[0]),
                 &steps,
                 &cell_members[0],
+            )
+            .await?;
+            n_candidates += 1;
+        }
+        // Not everyone in the pool becomes a member: files that ended in
+        // withdrawal over the years (the forecast learns conversion from them).
+        for _ in 0..(spec.terms[1].1 / 2 + 1) {
+            let start = g
+                .rng
+                .weekday_between(ymd((2019, 1, 1)), today - Days::new(200));
+            let birth = g
+                .rng
+                .weekday_between(years_before(start, 35), years_before(start, 22));
+            let occupation = *g.rng.pick(spec.staff);
+            let person = g.person(birth, occupation);
+            let pid = ops::add_person(cx, &person).await?;
+            let mut steps: Steps = vec![
+                ("pool", start),
+                ("sympathiser", start + Days::new(g.rng.range(30, 90))),
+            ];
+            if g.rng.below(2) == 0 {
+                let last = steps[1].1;
+                steps.push(("course", last + Days::new(g.rng.range(30, 120))));
+            }
+            let last = steps.last().expect("steps").1;
+            steps.push(("withdrawn", last + Days::new(g.rng.range(60, 200))));
+            let ci = g.rng.below(cells.len() as u64) as usize;
+            let movement = source(&mut g, &movements, spec.staff, &cells[ci]);
+            write_file(
+                cx,
+                &mut g,
+                pid,
+                &cells[ci],
+                movement,
+                &steps,
+                &cell_members[ci],
             )
             .await?;
             n_candidates += 1;

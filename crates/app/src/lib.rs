@@ -10,6 +10,7 @@
 mod clock;
 pub mod demo;
 mod error;
+pub mod forecast;
 pub mod ops;
 pub mod pipeline;
 pub mod reports;

@@ -11,7 +11,7 @@ use ranks_domain::{parse_date, Date};
 use ranks_store::records::members::NewPerson;
 use std::path::PathBuf;
 
-fn date_arg(s: &str) -> Result<Date, String> {
+pub fn date_arg(s: &str) -> Result<Date, String> {
     parse_date("date", s).map_err(|e| e.to_string())
 }
 
@@ -554,4 +554,94 @@ pub fn profile(loaded: &Profile, cmd: ProfileCmd) -> Result<()> {
         }
     }
     Ok(())
+}
+
+pub fn forecast_text(
+    r: &ranks_app::forecast::ForecastReport,
+    format: Format,
+    explain: bool,
+) -> Result<String> {
+    match format {
+        Format::Json => Ok(serde_json::to_string_pretty(&r.rows)? + "\n"),
+        Format::Csv => {
+            let mut out =
+                String::from("\u{feff}code,name,target,admitted,expected,low,high,at_risk\n");
+            for row in &r.rows {
+                out.push_str(&format!(
+                    "{},\"{}\",{},{},{:.2},{},{},{}\n",
+                    row.code,
+                    row.name.replace('"', "\"\""),
+                    row.target.map(|t| t.to_string()).unwrap_or_default(),
+                    row.admitted,
+                    row.expected,
+                    row.low,
+                    row.high,
+                    row.at_risk
+                ));
+            }
+            Ok(out)
+        }
+        Format::Table => {
+            let mut body = Vec::new();
+            for row in &r.rows {
+                body.push(vec![
+                    row.code.clone(),
+                    format!("{}{}", "  ".repeat(row.depth), row.name),
+                    row.target
+                        .map(|t| t.to_string())
+                        .unwrap_or_else(|| "—".into()),
+                    row.admitted.to_string(),
+                    format!("{:.1}", row.expected),
+                    format!("{}–{}", row.low, row.high),
+                    row.chance_of_target
+                        .map(|c| format!("{:.0} %", c * 100.0))
+                        .unwrap_or_default(),
+                    if row.at_risk {
+                        "AT RISK".into()
+                    } else {
+                        String::new()
+                    },
+                ]);
+                if explain {
+                    for c in &row.candidates {
+                        body.push(vec![
+                            String::new(),
+                            format!(
+                                "{}  · {} ({}, {})",
+                                "  ".repeat(row.depth),
+                                c.name,
+                                c.unit,
+                                c.stage
+                            ),
+                            String::new(),
+                            String::new(),
+                            format!("{:.2}", c.chance),
+                            String::new(),
+                            String::new(),
+                            String::new(),
+                        ]);
+                    }
+                }
+            }
+            let mut out = format!(
+                "term {} as of {} (horizon {})\n",
+                r.term, r.as_of, r.horizon
+            );
+            out.push_str(&table(
+                &[
+                    "code",
+                    "name",
+                    "target",
+                    "admitted",
+                    "expected",
+                    "80 % interval",
+                    "reach target",
+                    "",
+                ],
+                &body,
+                &[false, false, true, true, true, true, true, false],
+            ));
+            Ok(out)
+        }
+    }
 }

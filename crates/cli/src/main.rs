@@ -53,6 +53,21 @@ enum Command {
     },
     /// Print the effective configuration.
     Config,
+    /// Expected admissions by the end of the term (and year) per unit, with an 80 % interval.
+    Forecast {
+        #[arg(long)]
+        term: String,
+        /// Forecast as it would have been made on this day (default today).
+        #[arg(long, value_parser = commands::date_arg)]
+        as_of: Option<ranks_domain::Date>,
+        #[arg(long)]
+        org: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+        /// List the candidates each forecast counts, with their chances.
+        #[arg(long)]
+        explain: bool,
+    },
     /// The candidate pipeline: add, record steps, documents, mentors, show.
     Candidate {
         #[command(subcommand)]
@@ -185,6 +200,17 @@ async fn run(cli: Cli) -> Result<()> {
             commands::calendar(&open_app(&cfg.database, profile).await?, &actor, cmd).await?
         }
         Command::Profile { cmd } => commands::profile(&profile, cmd)?,
+        Command::Forecast {
+            term,
+            as_of,
+            org,
+            format,
+            explain,
+        } => {
+            let app = open_app(&cfg.database, profile).await?;
+            let r = app.forecast(&actor, &term, as_of, org.as_deref()).await?;
+            print!("{}", commands::forecast_text(&r, format, explain)?);
+        }
         Command::Config => {
             println!(
                 "{}",

@@ -408,6 +408,47 @@ async fn pipeline_commands(db: TestDb) {
         .iter()
         .any(|r| r["overdue"] == true && !r["escalated_to"].as_array().unwrap().is_empty()));
 
+    // The forecast: the columns, one row per unit, the committee first.
+    let rows: Vec<serde_json::Map<String, serde_json::Value>> =
+        serde_json::from_str(&stdout(&ranks(
+            &[
+                "forecast",
+                "--term",
+                "2025-2030",
+                "--format",
+                "json",
+                "--database",
+                &url,
+            ],
+            None,
+            &[],
+        )))
+        .unwrap();
+    assert_eq!(rows[0]["code"], "DBSYT");
+    for k in [
+        "code", "target", "admitted", "expected", "low", "high", "at_risk",
+    ] {
+        assert!(rows.iter().all(|r| r.contains_key(k)), "{k}");
+    }
+    let table = stdout(&ranks(
+        &[
+            "forecast",
+            "--term",
+            "2025-2030",
+            "--org",
+            "BVSN",
+            "--explain",
+            "--database",
+            &url,
+        ],
+        None,
+        &[],
+    ));
+    assert!(
+        table.contains("80 % interval") && table.contains("  · "),
+        "{table}"
+    );
+
     // Member movements.
     let err = one_line_error(&ranks(
         &[

@@ -69,6 +69,7 @@ pub fn router(app: App) -> Router {
         .route("/api/v1/due", get(pipeline_api::due))
         .route("/api/v1/calendar/{year}", get(pipeline_api::calendar))
         .route("/api/v1/profile", get(pipeline_api::profile))
+        .route("/api/v1/forecast", get(pipeline_api::forecast))
         .fallback(pages::not_found)
         .with_state(state)
 }

@@ -379,3 +379,26 @@ pub async fn profile(State(st): State<AppState>) -> Json<Value> {
         "rules": p.rules().iter().map(|(r, s)| json!({"rule": r, "source": s.cite(), "confirmed": s.confirmed})).collect::<Vec<_>>(),
     }))
 }
+
+#[derive(Deserialize)]
+pub struct ForecastQuery {
+    pub term: Option<String>,
+    pub as_of: Option<String>,
+    pub org: Option<String>,
+}
+
+pub async fn forecast(
+    State(st): State<AppState>,
+    Query(q): Query<ForecastQuery>,
+) -> Result<Json<ranks_app::forecast::ForecastReport>, WebError> {
+    let term = q.term.ok_or_else(|| {
+        WebError::bad_request("term: missing; expected a term like 2025-2030", None)
+    })?;
+    let as_of = opt_date("as_of", &q.as_of)?;
+    Ok(Json(
+        st.app
+            .forecast(&st.actor, &term, as_of, q.org.as_deref())
+            .await
+            .map_err(app_err)?,
+    ))
+}

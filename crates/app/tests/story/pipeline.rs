@@ -772,7 +772,80 @@ async fn calendar_overrides_change_working_days(db: TestDb) {
     );
 }
 
+async fn forecasts_from_the_pipeline(db: TestDb) {
+    let app = db.app().await;
+    let sys = Actor::system();
+    assert!(app.load_demo(&sys).await.unwrap().loaded);
+    let r = app.forecast(&sys, "2025-2030", None, None).await.unwrap();
+    assert_eq!(r.rows[0].code, "DBSYT");
+    assert_eq!(r.rows.len(), 39);
+    let achievement = app
+        .achievement(&sys, None, "2025-2030", None)
+        .await
+        .unwrap();
+    for (f, a) in r.rows.iter().zip(&achievement.rows) {
+        assert_eq!(f.code, a.code.as_str());
+        assert_eq!(
+            f.admitted, a.admitted,
+            "admissions so far are the achievement's"
+        );
+        assert!(f.expected >= f.admitted as f64 && f.low >= f.admitted);
+        assert!(
+            f.low as f64 <= f.expected + 1e-9 && f.expected <= f.high as f64 + 1.0,
+            "{f:?}"
+        );
+        assert_eq!(f.at_risk, f.chance_of_target.is_some_and(|c| c < 0.5));
+        assert!(f
+            .candidates
+            .iter()
+            .all(|c| c.chance > 0.0 && c.chance <= 1.0));
+    }
+    // The committee's pipeline is the sum of its units'.
+    let units: f64 = r
+        .rows
+        .iter()
+        .filter(|x| x.depth == 1)
+        .map(|x| x.expected - x.from_inflow)
+        .sum();
+    assert!((units - (r.rows[0].expected - r.rows[0].from_inflow)).abs() < 1e-6);
+    let counted: usize = r
+        .rows
+        .iter()
+        .filter(|x| x.depth == 1)
+        .map(|x| x.candidates.len())
+        .sum();
+    assert_eq!(counted, r.rows[0].candidates.len());
+    // As of mid-term, admissions so far are those decided by then.
+    let mid = app
+        .forecast(&sys, "2020-2025", Some(d("2023-01-02")), Some("BVPHCN"))
+        .await
+        .unwrap();
+    let by_then = app
+        .achievement(&sys, Some("BVPHCN"), "2020-2025", Some(0))
+        .await
+        .unwrap();
+    assert!(mid.rows[0].admitted < by_then.rows[0].admitted);
+    assert_eq!(mid.as_of, d("2023-01-02"));
+    // Bad input.
+    let err = app
+        .forecast(&sys, "2025-2030", Some(d("1980-01-01")), None)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().starts_with("as_of: '1980-01-01'"), "{err}");
+    let err = app
+        .forecast(&sys, "2025-2030", Some(d("2027-01-01")), None)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("not after today"), "{err}");
+    let err = app
+        .forecast(&sys, "2040-2045", None, None)
+        .await
+        .unwrap_err();
+    assert_eq!(err.to_string(), "unknown term: 2040-2045");
+}
+
 both_backends!(
+    forecasts_from_the_pipeline,
     the_whole_lifecycle_is_recordable,
     impossible_steps_are_refused_and_write_nothing,
     introducer_gate_refuses_a_probationary_member,

@@ -1,0 +1,260 @@
+//! The forecast use case: for each unit of a subtree, the admissions expected
+//! by the end of the term (and of the calendar year) from its pipeline and
+//! its inflow, learned from the whole visible tree's history.
+
+use crate::{visible_unit, Actor, App, AppError};
+use chrono::{Datelike, Days};
+use ranks_domain::forecast::{forecast, FileHistory, Inflow, Model};
+use ranks_domain::{Date, DomainError, TermName};
+use ranks_store::records::{candidates, members, terms, units};
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// A candidate counted in a unit's forecast, with its chance.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Counted {
+    pub id: i64,
+    pub name: String,
+    pub unit: String,
+    pub stage: String,
+    pub chance: f64,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ForecastRow {
+    pub code: String,
+    pub name: String,
+    pub depth: usize,
+    pub target: Option<u64>,
+    pub admitted: u64,
+    pub expected: f64,
+    pub low: u64,
+    pub high: u64,
+    pub chance_of_target: Option<f64>,
+    pub at_risk: bool,
+    /// Expected admissions from people not yet in the pool.
+    pub from_inflow: f64,
+    /// The same by the end of the as-of date's calendar year.
+    pub year: Option<YearForecast>,
+    pub candidates: Vec<Counted>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct YearForecast {
+    pub year: i32,
+    pub target: Option<u64>,
+    pub admitted: u64,
+    pub expected: f64,
+    pub low: u64,
+    pub high: u64,
+    pub at_risk: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ForecastReport {
+    pub term: String,
+    pub as_of: Date,
+    pub horizon: Date,
+    pub rows: Vec<ForecastRow>,
+}
+
+impl App {
+    pub async fn forecast(
+        &self,
+        actor: &Actor,
+        term: &str,
+        as_of: Option<Date>,
+        org: Option<&str>,
+    ) -> Result<ForecastReport, AppError> {
+        let today = self.clock().today();
+        let as_of = as_of.unwrap_or(today);
+        if as_of > today {
+            return Err(
+                DomainError::invalid("as_of", as_of.to_string(), "a date not after today").into(),
+            );
+        }
+        let name = TermName::parse(term)?;
+        let mut conn = self.db().read().await?;
+        let root = match org {
+            Some(c) => visible_unit(&mut conn, actor, c).await?,
+            None => crate::default_root(&mut conn, actor).await?,
+        };
+        if root.created_on > as_of {
+            return Err(DomainError::invalid(
+                "as_of",
+                as_of.to_string(),
+                "a date on or after the unit was created",
+            )
+            .into());
+        }
+        let t = terms::by_name(&mut conn, &name)
+            .await?
+            .ok_or(AppError::NotFound {
+                what: "term",
+                key: name.to_string(),
+            })?;
+        let horizon = t.term.ends_on;
+        // Learn from everything the actor may see, not only the report's subtree.
+        let top = crate::default_root(&mut conn, actor).await?;
+        let histories = candidates::histories_in_subtree(&mut conn, &top.path).await?;
+        let files: Vec<FileHistory> = histories
+            .iter()
+            .map(|(id, h)| FileHistory {
+                id: *id,
+                history: h.clone(),
+            })
+            .collect();
+        let model = Model::learn(self.profile(), &files, as_of);
+
+        let tree = units::subtree(&mut conn, &root.path).await?;
+        let list = candidates::in_subtree(&mut conn, &root.path).await?;
+        let path_of: HashMap<String, &ranks_domain::OrgPath> =
+            tree.iter().map(|u| (u.code.to_string(), &u.path)).collect();
+        // Each candidate as it stood on the as-of date.
+        struct Open<'a> {
+            id: i64,
+            name: &'a str,
+            unit: String,
+            stage: String,
+            entered: Date,
+        }
+        let mut open = Vec::new();
+        let mut arrivals: Vec<(String, Date)> = Vec::new();
+        for c in &list {
+            let Some(h) = histories.get(&c.id) else {
+                continue;
+            };
+            let seen: Vec<&(String, Date)> = h.iter().filter(|x| x.1 <= as_of).collect();
+            let Some(first) = seen.first() else { continue };
+            arrivals.push((c.unit_code.to_string(), first.1));
+            let last = seen.last().expect("non-empty");
+            if self.profile().is_open(&last.0) && !self.profile().is_admitted(&last.0) {
+                open.push(Open {
+                    id: c.id,
+                    name: &c.full_name,
+                    unit: c.unit_code.to_string(),
+                    stage: last.0.clone(),
+                    entered: last.1,
+                });
+            }
+        }
+        let term_admitted = members::admitted_per_unit(
+            &mut conn,
+            &root.path,
+            t.term.starts_on,
+            as_of.min(t.term.ends_on),
+        )
+        .await?;
+        let year = as_of.year();
+        let year_start = Date::from_ymd_opt(year, 1, 1).expect("valid");
+        let year_end = Date::from_ymd_opt(year, 12, 31).expect("valid");
+        let year_admitted =
+            members::admitted_per_unit(&mut conn, &root.path, year_start, as_of).await?;
+        let term_targets = terms::term_targets(&mut conn, t.id).await?;
+        let year_targets = terms::year_targets(&mut conn, year).await?;
+        let window = as_of - Days::new(730);
+
+        let mut rows = Vec::new();
+        for u in units_in_tree_order(&tree, &root) {
+            let inside = |code: &str| path_of.get(code).is_some_and(|p| u.path.contains(p));
+            let sum = |m: &HashMap<i64, u64>| -> u64 {
+                tree.iter()
+                    .filter(|x| u.path.contains(&x.path))
+                    .map(|x| m.get(&x.id).copied().unwrap_or(0))
+                    .sum()
+            };
+            let mine: Vec<&Open> = open.iter().filter(|o| inside(&o.unit)).collect();
+            let files: Vec<(i64, String, Date)> = mine
+                .iter()
+                .map(|o| (o.id, o.stage.clone(), o.entered))
+                .collect();
+            let inflow = Inflow {
+                arrivals: arrivals
+                    .iter()
+                    .filter(|a| inside(&a.0) && a.1 > window)
+                    .count() as u64,
+                days: 730,
+            };
+            let target = term_targets.get(&u.id).copied();
+            let fc = forecast(
+                &model,
+                sum(&term_admitted),
+                &files,
+                inflow,
+                horizon.max(as_of),
+                target,
+            );
+            let yfc = (year_end <= horizon || year_end > as_of).then(|| {
+                let y = forecast(
+                    &model,
+                    sum(&year_admitted),
+                    &files,
+                    inflow,
+                    year_end,
+                    year_targets.get(&u.id).copied(),
+                );
+                YearForecast {
+                    year,
+                    target: y.target,
+                    admitted: y.admitted,
+                    expected: y.expected,
+                    low: y.low,
+                    high: y.high,
+                    at_risk: y.at_risk,
+                }
+            });
+            let mut counted: Vec<Counted> = fc
+                .candidates
+                .iter()
+                .zip(&mine)
+                .filter(|(c, _)| c.chance > 0.0)
+                .map(|(c, o)| Counted {
+                    id: c.id,
+                    name: o.name.to_string(),
+                    unit: o.unit.clone(),
+                    stage: c.stage.clone(),
+                    chance: c.chance,
+                })
+                .collect();
+            counted.sort_by(|a, b| b.chance.total_cmp(&a.chance));
+            rows.push(ForecastRow {
+                code: u.code.to_string(),
+                name: u.name.clone(),
+                depth: u.path.depth() - root.path.depth(),
+                target,
+                admitted: fc.admitted,
+                expected: fc.expected,
+                low: fc.low,
+                high: fc.high,
+                chance_of_target: fc.chance_of_target,
+                at_risk: fc.at_risk,
+                from_inflow: fc.from_inflow,
+                year: yfc,
+                candidates: counted,
+            });
+        }
+        Ok(ForecastReport {
+            term: name.to_string(),
+            as_of,
+            horizon,
+            rows,
+        })
+    }
+}
+
+/// Units of the subtree, root first, then depth-first with siblings by code.
+fn units_in_tree_order<'a>(
+    tree: &'a [units::UnitRow],
+    root: &units::UnitRow,
+) -> Vec<&'a units::UnitRow> {
+    let mut out = Vec::new();
+    let mut stack: Vec<&units::UnitRow> = tree.iter().filter(|u| u.id == root.id).collect();
+    while let Some(u) = stack.pop() {
+        out.push(u);
+        let mut kids: Vec<&units::UnitRow> =
+            tree.iter().filter(|c| c.parent_id == Some(u.id)).collect();
+        kids.sort_by(|a, b| b.code.cmp(&a.code));
+        stack.extend(kids);
+    }
+    out
+}
