@@ -243,7 +243,7 @@ impl App {
 }
 
 /// Units of the subtree, root first, then depth-first with siblings by code.
-fn units_in_tree_order<'a>(
+pub(crate) fn units_in_tree_order<'a>(
     tree: &'a [units::UnitRow],
     root: &units::UnitRow,
 ) -> Vec<&'a units::UnitRow> {

@@ -14,6 +14,7 @@ pub mod forecast;
 pub mod ops;
 pub mod pipeline;
 pub mod reports;
+pub mod targets;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::AppError;

@@ -645,3 +645,76 @@ pub fn forecast_text(
         }
     }
 }
+
+#[derive(Subcommand, Debug)]
+pub enum TargetCmd {
+    /// Set a unit's target for a term (2020-2025) or a year (2025).
+    Set {
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        period: String,
+        /// New members to admit: a whole number, 0 or more.
+        #[arg(long, allow_hyphen_values = true)]
+        value: String,
+    },
+    /// The allocation check: each unit's target against the sum of its children's.
+    Check {
+        #[arg(long)]
+        period: String,
+        #[arg(long)]
+        org: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+}
+
+pub async fn target(app: &App, actor: &Actor, cmd: TargetCmd) -> Result<()> {
+    use ranks_app::targets::{parse_target, Period};
+    match cmd {
+        TargetCmd::Set { org, period, value } => {
+            let period = Period::parse(&period)?;
+            let value = parse_target(&value)?;
+            app.set_target(actor, &org, &period, value).await?;
+            println!("{}: target {value} set", org.to_uppercase());
+        }
+        TargetCmd::Check {
+            period,
+            org,
+            format,
+        } => {
+            let rows = app
+                .allocation(actor, org.as_deref(), &Period::parse(&period)?)
+                .await?;
+            match format {
+                Format::Json => println!("{}", serde_json::to_string_pretty(&rows)?),
+                _ => {
+                    let body: Vec<Vec<String>> = rows
+                        .iter()
+                        .map(|r| {
+                            let opt = |v: Option<u64>| {
+                                v.map(|x| x.to_string()).unwrap_or_else(|| "—".into())
+                            };
+                            vec![
+                                r.code.clone(),
+                                format!("{}{}", "  ".repeat(r.depth), r.name),
+                                opt(r.target),
+                                opt(r.children),
+                                r.difference.map(|d| format!("{d:+}")).unwrap_or_default(),
+                            ]
+                        })
+                        .collect();
+                    print!(
+                        "{}",
+                        table(
+                            &["code", "name", "target", "children", "difference"],
+                            &body,
+                            &[false, false, true, true, true]
+                        )
+                    );
+                }
+            }
+        }
+    }
+    Ok(())
+}

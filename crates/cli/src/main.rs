@@ -68,6 +68,11 @@ enum Command {
         #[arg(long)]
         explain: bool,
     },
+    /// Targets per unit and term or year: set them, check the allocation.
+    Target {
+        #[command(subcommand)]
+        cmd: commands::TargetCmd,
+    },
     /// The candidate pipeline: add, record steps, documents, mentors, show.
     Candidate {
         #[command(subcommand)]
@@ -200,6 +205,9 @@ async fn run(cli: Cli) -> Result<()> {
             commands::calendar(&open_app(&cfg.database, profile).await?, &actor, cmd).await?
         }
         Command::Profile { cmd } => commands::profile(&profile, cmd)?,
+        Command::Target { cmd } => {
+            commands::target(&open_app(&cfg.database, profile).await?, &actor, cmd).await?
+        }
         Command::Forecast {
             term,
             as_of,

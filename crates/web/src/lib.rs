@@ -70,6 +70,11 @@ pub fn router(app: App) -> Router {
         .route("/api/v1/calendar/{year}", get(pipeline_api::calendar))
         .route("/api/v1/profile", get(pipeline_api::profile))
         .route("/api/v1/forecast", get(pipeline_api::forecast))
+        .route(
+            "/api/v1/units/{code}/targets",
+            post(pipeline_api::set_target),
+        )
+        .route("/api/v1/allocation", get(pipeline_api::allocation))
         .fallback(pages::not_found)
         .with_state(state)
 }

@@ -402,3 +402,52 @@ pub async fn forecast(
             .map_err(app_err)?,
     ))
 }
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TargetBody {
+    pub period: String,
+    pub target: Value,
+}
+
+pub async fn set_target(
+    State(st): State<AppState>,
+    Path(code): Path<String>,
+    b: Result<Json<TargetBody>, JsonRejection>,
+) -> Result<StatusCode, WebError> {
+    use ranks_app::targets::{parse_target, Period};
+    let b = body(b)?;
+    let period = Period::parse(&b.period).map_err(|e| app_err(e.into()))?;
+    let text = match &b.target {
+        Value::Number(n) => n.to_string(),
+        other => other.to_string(),
+    };
+    let target = parse_target(&text).map_err(|e| app_err(e.into()))?;
+    st.app
+        .set_target(&st.actor, &code, &period, target)
+        .await
+        .map_err(app_err)?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize)]
+pub struct AllocationQuery {
+    pub period: Option<String>,
+    pub org: Option<String>,
+}
+
+pub async fn allocation(
+    State(st): State<AppState>,
+    Query(q): Query<AllocationQuery>,
+) -> Result<Json<Vec<ranks_app::targets::AllocationRow>>, WebError> {
+    let period = q.period.ok_or_else(|| {
+        WebError::bad_request("period: missing; expected 2025 or 2020-2025", None)
+    })?;
+    let period = ranks_app::targets::Period::parse(&period).map_err(|e| app_err(e.into()))?;
+    Ok(Json(
+        st.app
+            .allocation(&st.actor, q.org.as_deref(), &period)
+            .await
+            .map_err(app_err)?,
+    ))
+}

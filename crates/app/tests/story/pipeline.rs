@@ -844,7 +844,60 @@ async fn forecasts_from_the_pipeline(db: TestDb) {
     assert_eq!(err.to_string(), "unknown term: 2040-2045");
 }
 
+async fn targets_and_the_allocation_check(db: TestDb) {
+    use ranks_app::targets::{parse_target, Period};
+    let app = db.app().await;
+    let sys = Actor::system();
+    setup(&app).await;
+    let term = Period::parse("2025-2030").unwrap();
+    app.set_target(&sys, "R", &term, 5).await.unwrap();
+    app.set_target(&sys, "A1", &term, 3).await.unwrap();
+    app.set_target(&sys, "A2", &term, 2).await.unwrap();
+    let rows = app.allocation(&sys, None, &term).await.unwrap();
+    let by = |c: &str| rows.iter().find(|r| r.code == c).unwrap().clone();
+    // R's child A has target 4 (set up): 4 - 5 = -1, under-allocated; A's cells 3 + 2 = 5 against 4: +1.
+    assert_eq!(
+        (by("R").target, by("R").children, by("R").difference),
+        (Some(5), Some(4), Some(-1))
+    );
+    assert_eq!(
+        (by("A").target, by("A").children, by("A").difference),
+        (Some(4), Some(5), Some(1))
+    );
+    assert_eq!(by("A1").children, None);
+    let year = Period::parse("2026").unwrap();
+    app.set_target(&sys, "A", &year, 2).await.unwrap();
+    let rows = app.allocation(&sys, Some("A"), &year).await.unwrap();
+    assert_eq!(rows[0].target, Some(2));
+    assert_eq!(rows.len(), 3);
+    // Bad input: negative, fractional, unknown period.
+    for bad in ["-1", "2.5", "x"] {
+        assert!(
+            parse_target(bad)
+                .unwrap_err()
+                .to_string()
+                .starts_with("target:"),
+            "{bad}"
+        );
+    }
+    assert!(Period::parse("20-25")
+        .unwrap_err()
+        .to_string()
+        .starts_with("period:"));
+    let err = app
+        .allocation(&sys, None, &Period::parse("2040-2045").unwrap())
+        .await
+        .unwrap_err();
+    assert_eq!(err.to_string(), "unknown term: 2040-2045");
+    let mut conn = app.db().read().await.unwrap();
+    let trail = audit::for_entity(&mut conn, "year_target", "A:2026")
+        .await
+        .unwrap();
+    assert_eq!(trail.len(), 1);
+}
+
 both_backends!(
+    targets_and_the_allocation_check,
     forecasts_from_the_pipeline,
     the_whole_lifecycle_is_recordable,
     impossible_steps_are_refused_and_write_nothing,

@@ -1,0 +1,124 @@
+//! Targets: setting them per unit per term or year, and checking a
+//! top-down allocation (the children's targets against the parent's).
+
+use crate::{visible_unit, Actor, App, AppError};
+use ranks_domain::{DomainError, TermName};
+use ranks_store::records::{terms, units};
+use serde::Serialize;
+
+/// The period a target is for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Period {
+    Term(TermName),
+    Year(i32),
+}
+
+impl Period {
+    /// Parses `2020-2025` as a term and `2025` as a year.
+    pub fn parse(s: &str) -> Result<Period, DomainError> {
+        let t = s.trim();
+        if t.len() == 4 && t.bytes().all(|b| b.is_ascii_digit()) {
+            let y: i32 = t
+                .parse()
+                .map_err(|_| DomainError::invalid("period", s, "a year or a term"))?;
+            if (1900..=2100).contains(&y) {
+                return Ok(Period::Year(y));
+            }
+        }
+        TermName::parse(t).map(Period::Term).map_err(|_| {
+            DomainError::invalid("period", s, "a year like 2025 or a term like 2020-2025")
+        })
+    }
+}
+
+/// Parses a target as typed: a whole number, not negative.
+pub fn parse_target(s: &str) -> Result<u32, DomainError> {
+    s.trim()
+        .parse::<u32>()
+        .map_err(|_| DomainError::invalid("target", s, "a whole number of new members, 0 or more"))
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct AllocationRow {
+    pub code: String,
+    pub name: String,
+    pub depth: usize,
+    pub target: Option<u64>,
+    /// The sum of the direct children's targets (None when no child has one).
+    pub children: Option<u64>,
+    /// children − target, when both exist: positive means over-allocated.
+    pub difference: Option<i64>,
+}
+
+impl App {
+    pub async fn set_target(
+        &self,
+        actor: &Actor,
+        code: &str,
+        period: &Period,
+        target: u32,
+    ) -> Result<(), AppError> {
+        match period {
+            Period::Term(t) => self.set_term_target(actor, code, t, target).await,
+            Period::Year(y) => {
+                let (code, y) = (code.to_string(), *y);
+                self.run(actor, move |cx| {
+                    Box::pin(async move {
+                        let unit = visible_unit(cx.tx.conn(), cx.actor, &code).await?;
+                        crate::ops::set_year_target(cx, &unit, y, target).await
+                    })
+                })
+                .await
+            }
+        }
+    }
+
+    /// Each unit's target next to the sum of its children's: the allocation check.
+    pub async fn allocation(
+        &self,
+        actor: &Actor,
+        org: Option<&str>,
+        period: &Period,
+    ) -> Result<Vec<AllocationRow>, AppError> {
+        let mut conn = self.db().read().await?;
+        let root = match org {
+            Some(c) => visible_unit(&mut conn, actor, c).await?,
+            None => crate::default_root(&mut conn, actor).await?,
+        };
+        let targets = match period {
+            Period::Term(name) => {
+                let t = terms::by_name(&mut conn, name)
+                    .await?
+                    .ok_or(AppError::NotFound {
+                        what: "term",
+                        key: name.to_string(),
+                    })?;
+                terms::term_targets(&mut conn, t.id).await?
+            }
+            Period::Year(y) => terms::year_targets(&mut conn, *y).await?,
+        };
+        let tree = units::subtree(&mut conn, &root.path).await?;
+        let mut rows = Vec::new();
+        for u in crate::forecast::units_in_tree_order(&tree, &root) {
+            let kids: Vec<u64> = tree
+                .iter()
+                .filter(|c| c.parent_id == Some(u.id))
+                .filter_map(|c| targets.get(&c.id).copied())
+                .collect();
+            let target = targets.get(&u.id).copied();
+            let children = (!kids.is_empty()).then(|| kids.iter().sum::<u64>());
+            rows.push(AllocationRow {
+                code: u.code.to_string(),
+                name: u.name.clone(),
+                depth: u.path.depth() - root.path.depth(),
+                target,
+                children,
+                difference: match (target, children) {
+                    (Some(t), Some(c)) => Some(c as i64 - t as i64),
+                    _ => None,
+                },
+            });
+        }
+        Ok(rows)
+    }
+}
