@@ -55,7 +55,106 @@ async fn achievement_rows(
     Ok(roll_up(&root.path, &nodes, &admitted, &targets, depth))
 }
 
+/// The tree as it stood on `day`: moves effective later are undone and
+/// units created later left out; paths are rebuilt from the parents.
+async fn tree_as_of(conn: &mut Conn, top: &UnitRow, day: Date) -> Result<Vec<UnitNode>, AppError> {
+    let tree = units::subtree(conn, &top.path).await?;
+    let mut parent: HashMap<i64, Option<i64>> = tree.iter().map(|u| (u.id, u.parent_id)).collect();
+    for (unit, from, _to) in units::moves_after(conn, day).await? {
+        if parent.contains_key(&unit) {
+            parent.insert(unit, from);
+        }
+    }
+    let alive: HashMap<i64, &UnitRow> = tree
+        .iter()
+        .filter(|u| u.created_on <= day)
+        .map(|u| (u.id, u))
+        .collect();
+    let mut nodes = Vec::new();
+    for u in alive.values() {
+        // Walk up to the top to build the path as of the day.
+        let mut ids = vec![u.id];
+        let mut cur = u.id;
+        let mut ok = true;
+        while cur != top.id {
+            match parent.get(&cur).copied().flatten() {
+                Some(p) if alive.contains_key(&p) && ids.len() < 64 => {
+                    ids.push(p);
+                    cur = p;
+                }
+                _ => {
+                    ok = false;
+                    break;
+                }
+            }
+        }
+        if !ok {
+            continue;
+        }
+        ids.reverse();
+        let mut path = top.path.clone();
+        for id in &ids[1..] {
+            path = path.child(*id);
+        }
+        nodes.push(UnitNode {
+            id: u.id,
+            code: u.code.clone(),
+            name: u.name.clone(),
+            path,
+        });
+    }
+    Ok(nodes)
+}
+
 impl App {
+    /// The achievement report as it stood on `as_of`: the tree of that day
+    /// (a unit that moved since counts where it was) and the admissions
+    /// decided by then.
+    pub async fn achievement_as_of(
+        &self,
+        actor: &Actor,
+        org: Option<&str>,
+        term: &str,
+        depth: Option<usize>,
+        as_of: Date,
+    ) -> Result<AchievementReport, AppError> {
+        let name = TermName::parse(term)?;
+        let mut conn = self.db().read().await?;
+        let root = match org {
+            Some(c) => visible_unit(&mut conn, actor, c).await?,
+            None => crate::default_root(&mut conn, actor).await?,
+        };
+        if root.created_on > as_of {
+            return Err(ranks_domain::DomainError::invalid(
+                "as_of",
+                as_of.to_string(),
+                "a date on or after the unit was created",
+            )
+            .into());
+        }
+        let term = term_by_name(&mut conn, &name).await?;
+        let top = crate::default_root(&mut conn, actor).await?;
+        let nodes = tree_as_of(&mut conn, &top, as_of).await?;
+        let root_then = nodes
+            .iter()
+            .find(|n| n.id == root.id)
+            .map(|n| n.path.clone())
+            .ok_or_else(|| AppError::NotFound {
+                what: "unit",
+                key: root.code.to_string(),
+            })?;
+        let end = term.term.ends_on.min(as_of);
+        let admitted =
+            members::admitted_per_unit(&mut conn, &top.path, term.term.starts_on, end).await?;
+        let targets = terms::term_targets(&mut conn, term.id).await?;
+        let rows = roll_up(&root_then, &nodes, &admitted, &targets, depth);
+        Ok(AchievementReport {
+            term: term.term,
+            root,
+            rows,
+        })
+    }
+
     /// `ranks report achievement`: one row per unit of the subtree, root first.
     pub async fn achievement(
         &self,

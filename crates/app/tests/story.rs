@@ -290,6 +290,31 @@ async fn roll_up_follows_a_unit_moved_mid_term(db: TestDb) {
     assert_eq!(after["path"], a1.path.as_str());
     assert_eq!(after["effective_on"], "2023-01-01");
     assert_eq!(trail[1].actor, "system");
+    // As of a day before the move, A1 still counts under A; admissions after that day do not count.
+    let before_move = app
+        .achievement_as_of(&sys, Some("R"), "2020-2025", None, d("2022-12-31"))
+        .await
+        .unwrap();
+    assert_eq!(
+        figures(&before_move.rows),
+        vec![
+            ("R".into(), 2, Some(40)),
+            ("A".into(), 2, Some(50)),
+            ("A1".into(), 2, None),
+            ("B".into(), 0, Some(0)),
+            ("B1".into(), 0, None)
+        ]
+    );
+    let after_move = app
+        .achievement_as_of(&sys, Some("B"), "2020-2025", None, d("2024-06-30"))
+        .await
+        .unwrap();
+    assert_eq!(figures(&after_move.rows)[0], ("B".into(), 4, Some(200)));
+    let err = app
+        .achievement_as_of(&sys, Some("R"), "2020-2025", None, d("1999-12-31"))
+        .await
+        .unwrap_err();
+    assert!(err.to_string().starts_with("as_of: '1999-12-31'"), "{err}");
     // A unit cannot move under its own descendant.
     let err = app
         .move_unit(&sys, "B", "A1", d("2023-02-01"))

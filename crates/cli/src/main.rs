@@ -118,6 +118,9 @@ enum Report {
         /// How many levels below the unit to show (0: the unit alone).
         #[arg(long)]
         depth: Option<usize>,
+        /// The report as it stood on this day: that day's tree and the admissions decided by then.
+        #[arg(long, value_parser = commands::date_arg)]
+        as_of: Option<ranks_domain::Date>,
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
@@ -246,13 +249,21 @@ async fn run(cli: Cli) -> Result<()> {
                     term,
                     org,
                     depth,
+                    as_of,
                     format,
                 },
         } => {
             let app = open_app(&cfg.database, profile).await?;
-            let r = app
-                .achievement(&actor, org.as_deref(), &term, depth)
-                .await?;
+            let r = match as_of {
+                Some(day) => {
+                    app.achievement_as_of(&actor, org.as_deref(), &term, depth, day)
+                        .await?
+                }
+                None => {
+                    app.achievement(&actor, org.as_deref(), &term, depth)
+                        .await?
+                }
+            };
             let text = match format {
                 Format::Table => output::achievement_table(&r.rows),
                 Format::Json => output::achievement_json(&r.rows) + "\n",

@@ -11,6 +11,7 @@ use serde_json::{json, Value};
 pub struct AchievementQuery {
     pub term: Option<String>,
     pub depth: Option<String>,
+    pub as_of: Option<String>,
 }
 
 /// One row of the achievement report, as JSON: exactly the CLI's keys.
@@ -53,11 +54,21 @@ pub async fn achievement(
             )
         })?),
     };
-    let report = st
-        .app
-        .achievement(&st.actor, Some(&code), &term, depth)
-        .await
-        .map_err(|e| WebError::from_app(e, None))?;
+    let report = match q.as_of.as_deref().filter(|s| !s.is_empty()) {
+        Some(s) => {
+            let day = ranks_domain::parse_date("as_of", s)
+                .map_err(|e| WebError::from_app(e.into(), None))?;
+            st.app
+                .achievement_as_of(&st.actor, Some(&code), &term, depth, day)
+                .await
+        }
+        None => {
+            st.app
+                .achievement(&st.actor, Some(&code), &term, depth)
+                .await
+        }
+    }
+    .map_err(|e| WebError::from_app(e, None))?;
     Ok(Json(
         report.rows.iter().map(AchievementJson::from).collect(),
     ))

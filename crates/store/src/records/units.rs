@@ -216,3 +216,19 @@ pub async fn moves_in_subtree(
         })
         .collect()
 }
+
+/// Moves taking effect after `day`, newest first: (unit, from parent, to parent).
+pub async fn moves_after(
+    conn: &mut Conn,
+    day: Date,
+) -> Result<Vec<(i64, Option<i64>, i64)>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT unit_id, from_parent_id, to_parent_id FROM unit_moves WHERE effective_on > $1 ORDER BY effective_on DESC, id DESC",
+    )
+    .bind(iso(day))
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
+        .collect()
+}
