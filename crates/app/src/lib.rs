@@ -10,6 +10,7 @@
 mod clock;
 pub mod demo;
 mod error;
+pub mod evaluation;
 pub mod forecast;
 pub mod ops;
 pub mod pipeline;

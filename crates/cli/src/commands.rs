@@ -718,3 +718,60 @@ pub async fn target(app: &App, actor: &Actor, cmd: TargetCmd) -> Result<()> {
     }
     Ok(())
 }
+
+pub fn evaluation_text(
+    r: &ranks_app::evaluation::EvaluationReport,
+    format: Format,
+) -> Result<String> {
+    match format {
+        Format::Json => Ok(serde_json::to_string_pretty(&r.rows)? + "\n"),
+        Format::Csv => {
+            let mut out = String::from("\u{feff}code,name,score,grade\n");
+            for row in &r.rows {
+                out.push_str(&format!(
+                    "{},\"{}\",{},{}\n",
+                    row.code,
+                    row.name.replace('"', "\"\""),
+                    row.score.map(|s| s.to_string()).unwrap_or_default(),
+                    row.grade.clone().unwrap_or_default()
+                ));
+            }
+            Ok(out)
+        }
+        Format::Table => {
+            let body: Vec<Vec<String>> = r
+                .rows
+                .iter()
+                .map(|row| {
+                    vec![
+                        row.code.clone(),
+                        row.name.clone(),
+                        row.score
+                            .map(|s| format!("{s:.2}"))
+                            .unwrap_or_else(|| "—".into()),
+                        row.grade
+                            .clone()
+                            .unwrap_or_else(|| format!("missing: {}", row.missing.join(", "))),
+                    ]
+                })
+                .collect();
+            let mut out = table(
+                &["code", "name", "score", "grade"],
+                &body,
+                &[false, false, true, false],
+            );
+            out.push_str(&format!(
+                "excellent {} of good {}: cap {} % {}\n",
+                r.excellent,
+                r.good,
+                r.cap_percent,
+                if r.cap_exceeded {
+                    "EXCEEDED"
+                } else {
+                    "respected"
+                }
+            ));
+            Ok(out)
+        }
+    }
+}

@@ -68,6 +68,26 @@ enum Command {
         #[arg(long)]
         explain: bool,
     },
+    /// Year-end evaluation of the units under an organisation: score and grade.
+    Evaluate {
+        #[arg(long)]
+        year: i32,
+        #[arg(long)]
+        org: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Enter a unit's score on one evaluation criterion.
+    Score {
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        year: i32,
+        #[arg(long)]
+        criterion: String,
+        #[arg(long, allow_hyphen_values = true)]
+        score: String,
+    },
     /// Targets per unit and term or year: set them, check the allocation.
     Target {
         #[command(subcommand)]
@@ -208,6 +228,25 @@ async fn run(cli: Cli) -> Result<()> {
             commands::calendar(&open_app(&cfg.database, profile).await?, &actor, cmd).await?
         }
         Command::Profile { cmd } => commands::profile(&profile, cmd)?,
+        Command::Evaluate { year, org, format } => {
+            let app = open_app(&cfg.database, profile).await?;
+            let r = app.evaluate(&actor, org.as_deref(), year).await?;
+            print!("{}", commands::evaluation_text(&r, format)?);
+        }
+        Command::Score {
+            org,
+            year,
+            criterion,
+            score,
+        } => {
+            let value: f64 = score
+                .trim()
+                .parse()
+                .map_err(|_| anyhow::anyhow!("score: '{score}' is not a number"))?;
+            let app = open_app(&cfg.database, profile).await?;
+            app.set_score(&actor, &org, year, &criterion, value).await?;
+            println!("{}: {criterion} {year} = {value}", org.to_uppercase());
+        }
         Command::Target { cmd } => {
             commands::target(&open_app(&cfg.database, profile).await?, &actor, cmd).await?
         }

@@ -449,6 +449,88 @@ async fn pipeline_commands(db: TestDb) {
         "{table}"
     );
 
+    // Year-end evaluation: scores entered, graded by the profile's bands.
+    for (k, v) in [
+        ("political_tasks", "29"),
+        ("party_building", "24"),
+        ("organisation_cadres", "14"),
+        ("inspection", "10"),
+    ] {
+        stdout(&ranks(
+            &[
+                "score",
+                "--org",
+                "BVPHCN",
+                "--year",
+                "2025",
+                "--criterion",
+                k,
+                "--score",
+                v,
+                "--database",
+                &url,
+            ],
+            None,
+            &[],
+        ));
+    }
+    let err = one_line_error(&ranks(
+        &[
+            "score",
+            "--org",
+            "BVPHCN",
+            "--year",
+            "2025",
+            "--criterion",
+            "inspection",
+            "--score",
+            "-1",
+            "--database",
+            &url,
+        ],
+        None,
+        &[],
+    ));
+    assert!(err.contains("score: '-1'"), "{err}");
+    let rows: Vec<serde_json::Value> = serde_json::from_str(&stdout(&ranks(
+        &[
+            "evaluate",
+            "--year",
+            "2025",
+            "--format",
+            "json",
+            "--database",
+            &url,
+        ],
+        None,
+        &[],
+    )))
+    .unwrap();
+    let rehab = rows.iter().find(|r| r["code"] == "BVPHCN").unwrap();
+    for k in ["code", "name", "score", "grade"] {
+        assert!(rehab.get(k).is_some(), "{k}");
+    }
+    let auto = rehab["criteria"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["auto"] == true)
+        .unwrap()["score"]
+        .as_f64()
+        .unwrap();
+    assert!(
+        (rehab["score"].as_f64().unwrap() - (77.0 + auto)).abs() < 0.01,
+        "{rehab}"
+    );
+    assert_eq!(
+        rehab["grade"],
+        if 77.0 + auto >= 90.0 {
+            "excellent"
+        } else {
+            "good"
+        }
+    );
+
     // Member movements.
     let err = one_line_error(&ranks(
         &[

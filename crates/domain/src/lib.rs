@@ -10,6 +10,7 @@
 pub mod achievement;
 pub mod calendar;
 pub mod error;
+pub mod evaluation;
 pub mod forecast;
 pub mod lunar;
 pub mod member;

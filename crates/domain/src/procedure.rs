@@ -38,6 +38,18 @@ struct RawProfile {
     deadlines: Vec<Spanned<RawDeadline>>,
     #[serde(default)]
     members: Option<Spanned<RawMembers>>,
+    #[serde(default)]
+    evaluation: Option<Spanned<RawEvaluation>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEvaluation {
+    scale: f64,
+    excellent_cap_percent: f64,
+    source: RawSource,
+    criteria: Vec<crate::evaluation::RawCriterion>,
+    bands: Vec<crate::evaluation::RawBand>,
 }
 
 #[derive(Deserialize, Clone)]
@@ -276,6 +288,7 @@ pub struct Profile {
     pub gates: Vec<Gate>,
     pub deadlines: Vec<Deadline>,
     pub members: Option<MemberRules>,
+    pub evaluation: Option<crate::evaluation::Evaluation>,
 }
 
 /// One problem in a profile file, with its line.
@@ -659,6 +672,26 @@ impl Profile {
                 source: source(&r.source, &span, &mut err),
             }
         });
+        let evaluation = raw.evaluation.as_ref().and_then(|ev| {
+            let span = ev.span();
+            let r = ev.get_ref();
+            let src = source(&r.source, &span, &mut err);
+            match crate::evaluation::Evaluation::build(
+                r.scale,
+                r.excellent_cap_percent,
+                &r.criteria,
+                &r.bands,
+                src,
+            ) {
+                Ok(e) => Some(e),
+                Err(problems) => {
+                    for p in problems {
+                        err(span.clone(), p);
+                    }
+                    None
+                }
+            }
+        });
         if !errors.is_empty() {
             errors.sort_by_key(|e| e.line);
             return Err(ProfileErrors(errors));
@@ -673,6 +706,7 @@ impl Profile {
             gates,
             deadlines,
             members,
+            evaluation,
         })
     }
 
@@ -745,6 +779,9 @@ impl Profile {
         }
         if let Some(m) = &self.members {
             out.push(("member movements".into(), &m.source));
+        }
+        if let Some(e) = &self.evaluation {
+            out.push(("evaluation".into(), &e.source));
         }
         out
     }

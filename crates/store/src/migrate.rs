@@ -22,6 +22,11 @@ pub const MIGRATIONS_SQLITE: &[Migration] = &[
         name: "procedure",
         sql: include_str!("../migrations/sqlite/0002_procedure.sql"),
     },
+    Migration {
+        version: 3,
+        name: "evaluation",
+        sql: include_str!("../migrations/sqlite/0003_evaluation.sql"),
+    },
 ];
 
 pub const MIGRATIONS_POSTGRES: &[Migration] = &[
@@ -34,6 +39,11 @@ pub const MIGRATIONS_POSTGRES: &[Migration] = &[
         version: 2,
         name: "procedure",
         sql: include_str!("../migrations/postgres/0002_procedure.sql"),
+    },
+    Migration {
+        version: 3,
+        name: "evaluation",
+        sql: include_str!("../migrations/postgres/0003_evaluation.sql"),
     },
 ];
 

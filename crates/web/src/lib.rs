@@ -75,6 +75,8 @@ pub fn router(app: App) -> Router {
             post(pipeline_api::set_target),
         )
         .route("/api/v1/allocation", get(pipeline_api::allocation))
+        .route("/api/v1/evaluation", get(pipeline_api::evaluation))
+        .route("/api/v1/units/{code}/scores", post(pipeline_api::score))
         .fallback(pages::not_found)
         .with_state(state)
 }

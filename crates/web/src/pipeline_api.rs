@@ -451,3 +451,47 @@ pub async fn allocation(
             .map_err(app_err)?,
     ))
 }
+
+#[derive(Deserialize)]
+pub struct EvaluationQuery {
+    pub year: Option<String>,
+    pub org: Option<String>,
+}
+
+pub async fn evaluation(
+    State(st): State<AppState>,
+    Query(q): Query<EvaluationQuery>,
+) -> Result<Json<ranks_app::evaluation::EvaluationReport>, WebError> {
+    let year = q
+        .year
+        .as_deref()
+        .and_then(|y| y.parse::<i32>().ok())
+        .ok_or_else(|| WebError::bad_request("year: missing or not a year", None))?;
+    Ok(Json(
+        st.app
+            .evaluate(&st.actor, q.org.as_deref(), year)
+            .await
+            .map_err(app_err)?,
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScoreBody {
+    pub year: i32,
+    pub criterion: String,
+    pub score: f64,
+}
+
+pub async fn score(
+    State(st): State<AppState>,
+    Path(code): Path<String>,
+    b: Result<Json<ScoreBody>, JsonRejection>,
+) -> Result<StatusCode, WebError> {
+    let b = body(b)?;
+    st.app
+        .set_score(&st.actor, &code, b.year, &b.criterion, b.score)
+        .await
+        .map_err(app_err)?;
+    Ok(StatusCode::NO_CONTENT)
+}

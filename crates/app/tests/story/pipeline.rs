@@ -896,7 +896,92 @@ async fn targets_and_the_allocation_check(db: TestDb) {
     assert_eq!(trail.len(), 1);
 }
 
+async fn year_end_evaluation_with_the_cap(db: TestDb) {
+    let app = db.app().await;
+    let sys = Actor::system();
+    assert!(app.load_demo(&sys).await.unwrap().loaded);
+    let r = app.evaluate(&sys, None, 2025).await.unwrap();
+    assert_eq!(r.rows.len(), 10);
+    // Nothing entered yet: only the target achievement is filled in.
+    assert!(r
+        .rows
+        .iter()
+        .all(|x| x.score.is_none() && x.missing.len() == 4));
+    let auto = |row: &ranks_app::evaluation::EvaluationRow| {
+        row.criteria.iter().find(|c| c.auto).unwrap().score
+    };
+    assert!(r
+        .rows
+        .iter()
+        .all(|x| auto(x).is_some_and(|s| (0.0..=20.0).contains(&s))));
+    // Scores making six units good and two excellent: the cap (20 % of 6 = 1) is exceeded.
+    let codes: Vec<String> = r.rows.iter().map(|x| x.code.clone()).collect();
+    for (i, code) in codes.iter().enumerate() {
+        let share = match i {
+            0 | 1 => 1.0,
+            2..=7 => 0.7,
+            _ => 0.3,
+        };
+        for (key, weight) in [
+            ("political_tasks", 30.0),
+            ("party_building", 25.0),
+            ("organisation_cadres", 15.0),
+            ("inspection", 10.0),
+        ] {
+            app.set_score(&sys, code, 2025, key, weight * share)
+                .await
+                .unwrap();
+        }
+    }
+    let r = app.evaluate(&sys, None, 2025).await.unwrap();
+    for row in &r.rows {
+        let total = row.score.expect("all criteria scored");
+        let expect = if total >= 90.0 {
+            "excellent"
+        } else if total >= 70.0 {
+            "good"
+        } else if total >= 50.0 {
+            "fulfilled"
+        } else {
+            "not_fulfilled"
+        };
+        assert_eq!(row.grade.as_deref(), Some(expect), "{row:?}");
+        let sum: f64 = row.criteria.iter().filter_map(|c| c.score).sum();
+        assert!((sum - total).abs() < 0.01);
+    }
+    assert_eq!(
+        r.excellent + r.good,
+        r.rows
+            .iter()
+            .filter(|x| matches!(x.grade.as_deref(), Some("excellent" | "good")))
+            .count()
+    );
+    assert_eq!(
+        r.cap_exceeded,
+        r.excellent as f64 > (r.good as f64 * 0.2).floor()
+    );
+    assert!(r.excellent >= 1);
+    // Bad input.
+    let err = app
+        .set_score(&sys, "BVP", 2025, "political_tasks", 31.0)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().starts_with("score: '31'"), "{err}");
+    let err = app
+        .set_score(&sys, "BVP", 2025, "member_development", 10.0)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("target achievement"), "{err}");
+    let err = app
+        .set_score(&sys, "BVP", 2025, "charm", 1.0)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().starts_with("criterion: 'charm'"), "{err}");
+    assert!(app.evaluate(&sys, None, 2099).await.is_err());
+}
+
 both_backends!(
+    year_end_evaluation_with_the_cap,
     targets_and_the_allocation_check,
     forecasts_from_the_pipeline,
     the_whole_lifecycle_is_recordable,

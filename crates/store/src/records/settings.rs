@@ -43,3 +43,46 @@ pub async fn set_calendar_override(
         .await?;
     Ok(())
 }
+
+/// Sets an evaluation score; returns the previous one.
+pub async fn set_score(
+    conn: &mut Conn,
+    unit_id: i64,
+    year: i32,
+    criterion: &str,
+    score: f64,
+) -> Result<Option<f64>, StoreError> {
+    let before = sqlx::query(
+        "SELECT score FROM evaluation_scores WHERE unit_id = $1 AND year = $2 AND criterion = $3",
+    )
+    .bind(unit_id)
+    .bind(i64::from(year))
+    .bind(criterion)
+    .fetch_optional(&mut *conn)
+    .await?
+    .map(|r| r.try_get::<f64, _>(0))
+    .transpose()?;
+    sqlx::query("INSERT INTO evaluation_scores (unit_id, year, criterion, score) VALUES ($1, $2, $3, $4) ON CONFLICT (unit_id, year, criterion) DO UPDATE SET score = excluded.score")
+        .bind(unit_id)
+        .bind(i64::from(year))
+        .bind(criterion)
+        .bind(score)
+        .execute(&mut *conn)
+        .await?;
+    Ok(before)
+}
+
+/// Scores entered for a year: (unit id, criterion) → score.
+pub async fn scores(
+    conn: &mut Conn,
+    year: i32,
+) -> Result<std::collections::HashMap<(i64, String), f64>, StoreError> {
+    let rows =
+        sqlx::query("SELECT unit_id, criterion, score FROM evaluation_scores WHERE year = $1")
+            .bind(i64::from(year))
+            .fetch_all(&mut *conn)
+            .await?;
+    rows.iter()
+        .map(|r| Ok(((r.try_get(0)?, r.try_get(1)?), r.try_get(2)?)))
+        .collect()
+}
