@@ -7,6 +7,7 @@
 //! personal data never leaks upward or sideways. Time comes from a [`Clock`]
 //! given to [`App`], never read inside the logic.
 
+pub mod analytics;
 mod clock;
 pub mod demo;
 mod error;

@@ -775,3 +775,87 @@ pub fn evaluation_text(
         }
     }
 }
+
+pub fn analytics_text(a: &ranks_app::analytics::Analytics, format: Format) -> Result<String> {
+    if format != Format::Table {
+        return Ok(serde_json::to_string_pretty(a)? + "\n");
+    }
+    let opt = |v: Option<i64>| v.map(|x| x.to_string()).unwrap_or_else(|| "—".into());
+    let pct = |v: Option<f64>| {
+        v.map(|x| format!("{:.0} %", x * 100.0))
+            .unwrap_or_else(|| "—".into())
+    };
+    let body: Vec<Vec<String>> = a
+        .stages
+        .iter()
+        .map(|s| {
+            vec![
+                s.stage.clone(),
+                s.entered.to_string(),
+                pct(s.conversion),
+                opt(s.median_days),
+                opt(s.p90_days),
+                s.waiting.to_string(),
+                opt(s.longest_wait_days),
+            ]
+        })
+        .collect();
+    let mut out = String::from("stages (working days)\n");
+    out.push_str(&table(
+        &[
+            "stage",
+            "entered",
+            "conversion",
+            "median",
+            "p90",
+            "waiting",
+            "longest wait",
+        ],
+        &body,
+        &[false, true, true, true, true, true, true],
+    ));
+    out.push_str(&format!(
+        "\nbottlenecks, worst first: {}\n",
+        a.bottlenecks.join(", ")
+    ));
+    out.push_str("\nmentors\n");
+    let body: Vec<Vec<String>> = a
+        .mentors
+        .iter()
+        .take(15)
+        .map(|m| {
+            vec![
+                m.name.clone(),
+                m.current.to_string(),
+                m.total.to_string(),
+                m.admitted.to_string(),
+                pct(m.conversion),
+            ]
+        })
+        .collect();
+    out.push_str(&table(
+        &["mentor", "current", "total", "admitted", "conversion"],
+        &body,
+        &[false, true, true, true, true],
+    ));
+    out.push_str("\nmovements\n");
+    let body: Vec<Vec<String>> = a
+        .movements
+        .iter()
+        .map(|m| {
+            vec![
+                m.movement.clone(),
+                m.pool.to_string(),
+                m.course.to_string(),
+                m.admitted.to_string(),
+                m.official.to_string(),
+            ]
+        })
+        .collect();
+    out.push_str(&table(
+        &["movement", "pool", "course", "admitted", "official"],
+        &body,
+        &[false, true, true, true, true],
+    ));
+    Ok(out)
+}

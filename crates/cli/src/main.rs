@@ -68,6 +68,13 @@ enum Command {
         #[arg(long)]
         explain: bool,
     },
+    /// Where candidates stall: conversion and working days per stage, bottlenecks, mentors, movements.
+    Analytics {
+        #[arg(long)]
+        org: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
     /// Year-end evaluation of the units under an organisation: score and grade.
     Evaluate {
         #[arg(long)]
@@ -228,6 +235,11 @@ async fn run(cli: Cli) -> Result<()> {
             commands::calendar(&open_app(&cfg.database, profile).await?, &actor, cmd).await?
         }
         Command::Profile { cmd } => commands::profile(&profile, cmd)?,
+        Command::Analytics { org, format } => {
+            let app = open_app(&cfg.database, profile).await?;
+            let a = app.analytics(&actor, org.as_deref()).await?;
+            print!("{}", commands::analytics_text(&a, format)?);
+        }
         Command::Evaluate { year, org, format } => {
             let app = open_app(&cfg.database, profile).await?;
             let r = app.evaluate(&actor, org.as_deref(), year).await?;

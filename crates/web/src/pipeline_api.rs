@@ -495,3 +495,20 @@ pub async fn score(
         .map_err(app_err)?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+#[derive(Deserialize)]
+pub struct OrgQuery {
+    pub org: Option<String>,
+}
+
+pub async fn analytics(
+    State(st): State<AppState>,
+    Query(q): Query<OrgQuery>,
+) -> Result<Json<ranks_app::analytics::Analytics>, WebError> {
+    Ok(Json(
+        st.app
+            .analytics(&st.actor, q.org.as_deref())
+            .await
+            .map_err(app_err)?,
+    ))
+}

@@ -980,7 +980,59 @@ async fn year_end_evaluation_with_the_cap(db: TestDb) {
     assert!(app.evaluate(&sys, None, 2099).await.is_err());
 }
 
+async fn analytics_on_the_demo(db: TestDb) {
+    let app = db.app().await;
+    let sys = Actor::system();
+    assert!(app.load_demo(&sys).await.unwrap().loaded);
+    let a = app.analytics(&sys, None).await.unwrap();
+    assert_eq!(a.stages[0].stage, "pool");
+    // Every file enters the pool; each stage keeps or loses what the previous passed on.
+    for w in a.stages.windows(2) {
+        assert_eq!(
+            w[0].advanced, w[1].entered,
+            "{} -> {}",
+            w[0].stage, w[1].stage
+        );
+        assert!(w[0].advanced + w[0].lost + w[0].waiting <= w[0].entered);
+    }
+    assert!(
+        a.stages.iter().any(|s| s.lost > 0),
+        "the demo has withdrawn files"
+    );
+    assert!(a
+        .stages
+        .iter()
+        .all(|s| s.median_days.is_none_or(|m| s.p90_days.unwrap() >= m)));
+    assert!(!a.bottlenecks.is_empty());
+    let worst = a
+        .stages
+        .iter()
+        .find(|s| s.stage == a.bottlenecks[0])
+        .unwrap();
+    assert!(a
+        .stages
+        .iter()
+        .all(|s| s.bottleneck_score <= worst.bottleneck_score));
+    assert!(a.mentors.windows(2).all(|w| w[0].current >= w[1].current));
+    assert!(a
+        .mentors
+        .iter()
+        .all(|m| m.admitted + m.lost + m.current == m.total));
+    assert_eq!(a.movements.len(), 2);
+    for m in &a.movements {
+        assert!(
+            m.pool >= m.course && m.course >= m.admitted && m.admitted >= m.official,
+            "{m:?}"
+        );
+        assert_eq!(m.admitted_by_unit.values().sum::<u64>(), m.admitted);
+    }
+    // Scoped to one unit, the numbers are that unit's.
+    let one = app.analytics(&sys, Some("BVPHCN")).await.unwrap();
+    assert!(one.stages[0].entered < a.stages[0].entered);
+}
+
 both_backends!(
+    analytics_on_the_demo,
     year_end_evaluation_with_the_cap,
     targets_and_the_allocation_check,
     forecasts_from_the_pipeline,

@@ -510,3 +510,24 @@ pub async fn histories_in_subtree(
     }
     Ok(out)
 }
+
+/// Mentor assignments of the subtree's candidates: (candidate, member, member's name).
+pub async fn mentor_links_in_subtree(
+    conn: &mut Conn,
+    root: &OrgPath,
+) -> Result<Vec<(i64, i64, String)>, StoreError> {
+    let (lo, hi) = root.subtree_range();
+    let rows = sqlx::query(
+        "SELECT mt.candidate_id, mt.member_id, p.full_name FROM mentors mt \
+         JOIN candidates c ON c.id = mt.candidate_id JOIN units u ON u.id = c.unit_id \
+         JOIN members m ON m.id = mt.member_id JOIN people p ON p.id = m.person_id \
+         WHERE u.path >= $1 AND u.path < $2 ORDER BY mt.member_id",
+    )
+    .bind(lo)
+    .bind(hi)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
+        .collect()
+}
