@@ -16,6 +16,7 @@ pub mod forecast;
 pub mod ops;
 pub mod pipeline;
 pub mod reports;
+pub mod supervision;
 pub mod targets;
 
 pub use clock::{Clock, FixedClock, SystemClock};

@@ -68,6 +68,14 @@ enum Command {
         #[arg(long)]
         explain: bool,
     },
+    /// A committee member's view of the units they supervise: achievement, overdue and due soon.
+    Supervisor {
+        member: i64,
+        #[arg(long)]
+        term: String,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
     /// Where candidates stall: conversion and working days per stage, bottlenecks, mentors, movements.
     Analytics {
         #[arg(long)]
@@ -235,6 +243,44 @@ async fn run(cli: Cli) -> Result<()> {
             commands::calendar(&open_app(&cfg.database, profile).await?, &actor, cmd).await?
         }
         Command::Profile { cmd } => commands::profile(&profile, cmd)?,
+        Command::Supervisor {
+            member,
+            term,
+            format,
+        } => {
+            let app = open_app(&cfg.database, profile).await?;
+            let v = app.supervisor_view(&actor, member, &term).await?;
+            if format == Format::Table {
+                println!("{} (member {}), term {}", v.name, v.member_id, v.term);
+                for u in &v.units {
+                    println!(
+                        "{} {} [{}]: admitted {} of {} ({}), {} overdue, {} due soon",
+                        u.code,
+                        u.name,
+                        u.role,
+                        u.achievement.admitted,
+                        u.achievement
+                            .target
+                            .map(|t| t.to_string())
+                            .unwrap_or_else(|| "—".into()),
+                        u.achievement
+                            .percent
+                            .map(|p| p.to_string())
+                            .unwrap_or_else(|| "no target".into()),
+                        u.overdue.len(),
+                        u.due_soon.len()
+                    );
+                    for d in u.overdue.iter().chain(&u.due_soon) {
+                        println!(
+                            "    {} {} {} → {} ({} working days)",
+                            d.due, d.name, d.unit, d.next_stage, d.working_days_left
+                        );
+                    }
+                }
+            } else {
+                println!("{}", serde_json::to_string_pretty(&v)?);
+            }
+        }
         Command::Analytics { org, format } => {
             let app = open_app(&cfg.database, profile).await?;
             let a = app.analytics(&actor, org.as_deref()).await?;

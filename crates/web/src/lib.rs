@@ -77,6 +77,10 @@ pub fn router(app: App) -> Router {
         .route("/api/v1/allocation", get(pipeline_api::allocation))
         .route("/api/v1/evaluation", get(pipeline_api::evaluation))
         .route("/api/v1/analytics", get(pipeline_api::analytics))
+        .route(
+            "/api/v1/supervisors/{member}",
+            get(pipeline_api::supervisor),
+        )
         .route("/api/v1/units/{code}/scores", post(pipeline_api::score))
         .fallback(pages::not_found)
         .with_state(state)

@@ -512,3 +512,24 @@ pub async fn analytics(
             .map_err(app_err)?,
     ))
 }
+
+#[derive(Deserialize)]
+pub struct TermQuery {
+    pub term: Option<String>,
+}
+
+pub async fn supervisor(
+    State(st): State<AppState>,
+    Path(member): Path<i64>,
+    Query(q): Query<TermQuery>,
+) -> Result<Json<ranks_app::supervision::SupervisorView>, WebError> {
+    let term = q.term.ok_or_else(|| {
+        WebError::bad_request("term: missing; expected a term like 2025-2030", None)
+    })?;
+    Ok(Json(
+        st.app
+            .supervisor_view(&st.actor, member, &term)
+            .await
+            .map_err(app_err)?,
+    ))
+}

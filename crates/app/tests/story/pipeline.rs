@@ -1031,7 +1031,51 @@ async fn analytics_on_the_demo(db: TestDb) {
     assert!(one.stages[0].entered < a.stages[0].entered);
 }
 
+async fn a_supervisor_sees_their_units_overdue_items(db: TestDb) {
+    let app = db.app().await;
+    let sys = Actor::system();
+    assert!(app.load_demo(&sys).await.unwrap().loaded);
+    let page = app.unit_page(&sys, "CDC", None).await.unwrap();
+    let in_charge = page
+        .supervisors
+        .iter()
+        .find(|s| s.unit_code.as_str() == "CDC")
+        .unwrap();
+    let v = app
+        .supervisor_view(&sys, in_charge.member_id, "2025-2030")
+        .await
+        .unwrap();
+    assert_eq!(v.name, in_charge.full_name);
+    let cdc = v
+        .units
+        .iter()
+        .find(|u| u.code == "CDC")
+        .expect("CDC is supervised");
+    assert_eq!(cdc.overdue.len(), 2);
+    assert!(cdc.overdue.iter().all(|d| d.overdue
+        && d.escalated_to
+            .iter()
+            .any(|e| e.starts_with(&in_charge.full_name))));
+    let ach = app
+        .achievement(&sys, Some("CDC"), "2025-2030", Some(0))
+        .await
+        .unwrap();
+    assert_eq!(cdc.achievement.admitted, ach.rows[0].admitted);
+    // Someone in charge of nothing has no view.
+    let m = page
+        .members
+        .iter()
+        .find(|m| !page.supervisors.iter().any(|s| s.member_id == m.id))
+        .unwrap();
+    let err = app
+        .supervisor_view(&sys, m.id, "2025-2030")
+        .await
+        .unwrap_err();
+    assert!(err.to_string().starts_with("unknown supervisor"), "{err}");
+}
+
 both_backends!(
+    a_supervisor_sees_their_units_overdue_items,
     analytics_on_the_demo,
     year_end_evaluation_with_the_cap,
     targets_and_the_allocation_check,

@@ -367,3 +367,24 @@ pub async fn for_person(conn: &mut Conn, person_id: i64) -> Result<Vec<MemberRow
     }
     Ok(out)
 }
+
+/// Admission decision dates in the subtree within `[from, to]`, oldest first.
+pub async fn admission_dates(
+    conn: &mut Conn,
+    root: &OrgPath,
+    from: Date,
+    to: Date,
+) -> Result<Vec<Date>, StoreError> {
+    let (lo, hi) = root.subtree_range();
+    let rows = sqlx::query(
+        "SELECT m.admitted_on FROM members m JOIN units u ON u.id = m.unit_id \
+         WHERE u.path >= $1 AND u.path < $2 AND m.admitted_on >= $3 AND m.admitted_on <= $4 ORDER BY m.admitted_on",
+    )
+    .bind(lo)
+    .bind(hi)
+    .bind(iso(from))
+    .bind(iso(to))
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter().map(|r| date(r, "admitted_on")).collect()
+}

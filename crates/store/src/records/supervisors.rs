@@ -63,3 +63,17 @@ pub async fn for_subtree(
         })
         .collect()
 }
+
+/// The units a member is currently in charge of: (unit id, role, since).
+pub async fn units_of(
+    conn: &mut Conn,
+    member_id: i64,
+) -> Result<Vec<(i64, String, Date)>, StoreError> {
+    let rows = sqlx::query("SELECT unit_id, role, since FROM supervisors WHERE member_id = $1 AND until IS NULL ORDER BY unit_id")
+        .bind(member_id)
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, date(r, "since")?)))
+        .collect()
+}
