@@ -358,3 +358,34 @@ pub struct UnitPage {
     pub sources: Vec<(String, i64, i64)>,
     pub moves: Vec<(UnitCode, UnitMove)>,
 }
+
+/// What a burn-up chart needs: the term, the unit's target and its admission dates.
+#[derive(Debug, Clone)]
+pub struct BurnUp {
+    pub term: Term,
+    pub target: Option<u64>,
+    pub admissions: Vec<Date>,
+    pub today: Date,
+}
+
+impl App {
+    pub async fn burn_up(&self, actor: &Actor, code: &str, term: &str) -> Result<BurnUp, AppError> {
+        let name = TermName::parse(term)?;
+        let mut conn = self.db().read().await?;
+        let unit = visible_unit(&mut conn, actor, code).await?;
+        let t = term_by_name(&mut conn, &name).await?;
+        let admissions =
+            members::admission_dates(&mut conn, &unit.path, t.term.starts_on, t.term.ends_on)
+                .await?;
+        let target = terms::term_targets(&mut conn, t.id)
+            .await?
+            .get(&unit.id)
+            .copied();
+        Ok(BurnUp {
+            term: t.term,
+            target,
+            admissions,
+            today: self.clock().today(),
+        })
+    }
+}

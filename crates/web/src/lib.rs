@@ -11,6 +11,7 @@
 //! ([`error`]); internals go to the log, never to the page.
 
 pub mod api;
+pub mod charts;
 mod error;
 pub mod i18n;
 mod pages;
@@ -39,6 +40,7 @@ pub fn router(app: App) -> Router {
     Router::new()
         .route("/", get(pages::dashboard))
         .route("/units/{code}", get(pages::unit))
+        .route("/units/{code}/plan", get(pages::plan))
         .route("/healthz", get(api::healthz))
         .route("/api/v1/openapi.json", get(api::openapi))
         .route("/api/v1/terms", get(api::terms))

@@ -416,3 +416,269 @@ pub async fn not_found(
     }
     .into_response()
 }
+
+#[derive(Deserialize, Default)]
+pub struct PlanQuery {
+    pub lang: Option<String>,
+    pub term: Option<String>,
+    pub year: Option<String>,
+}
+
+pub struct ForecastView {
+    pub code: String,
+    pub name: String,
+    pub depth: usize,
+    pub target: String,
+    pub admitted: u64,
+    pub expected: String,
+    pub interval: String,
+    pub chance: String,
+    pub at_risk: bool,
+}
+
+#[derive(Template)]
+#[template(path = "plan.html")]
+struct PlanTemplate {
+    tr: Tr,
+    path: String,
+    code: String,
+    name: String,
+    term: String,
+    tabs: Vec<TermTab>,
+    burnup: String,
+    forecast: Vec<ForecastView>,
+    counted: Vec<(String, String, String, String)>,
+    allocation: Vec<(usize, String, String, String, String, String)>,
+    funnel: String,
+    stages: Vec<(String, u64, String, String, String, u64)>,
+    bottlenecks: String,
+    movements: Vec<String>,
+    mentors: Vec<(String, u64, u64, u64, String)>,
+    year: i32,
+    evaluation: Vec<(String, String, String, String)>,
+    cap: String,
+}
+
+/// The planning page of a unit: burn-up, forecast, allocation, analytics,
+/// movements, mentors and the year-end evaluation, with their charts.
+pub async fn plan(
+    State(st): State<AppState>,
+    Path(code): Path<String>,
+    Query(q): Query<PlanQuery>,
+    headers: HeaderMap,
+) -> Response {
+    use chrono::Datelike;
+    let pq = PageQuery {
+        lang: q.lang.clone(),
+        term: q.term.clone(),
+    };
+    let (lang, cookie) = negotiate(&pq, &headers);
+    let tr = Tr { lang };
+    let profile = st.app.profile().clone();
+    let built = async {
+        let page = st
+            .app
+            .unit_page(&st.actor, &code, q.term.as_deref())
+            .await?;
+        let term = page
+            .term
+            .clone()
+            .ok_or_else(|| ranks_app::AppError::NotFound {
+                what: "term",
+                key: "(none defined)".into(),
+            })?;
+        let term_name = term.name.to_string();
+        let year = match q.year.as_deref() {
+            Some(y) => y.parse::<i32>().map_err(|_| {
+                ranks_app::AppError::Invalid(ranks_domain::DomainError::invalid(
+                    "year",
+                    y,
+                    "a year like 2025",
+                ))
+            })?,
+            None => page
+                .terms
+                .last()
+                .map(|_| st.app.clock().today().year() - 1)
+                .unwrap_or(2025),
+        };
+        let code = page.unit.code.to_string();
+        let bu = st.app.burn_up(&st.actor, &code, &term_name).await?;
+        let fc = st
+            .app
+            .forecast(&st.actor, &term_name, None, Some(&code))
+            .await?;
+        let alloc = st
+            .app
+            .allocation(
+                &st.actor,
+                Some(&code),
+                &ranks_app::targets::Period::Term(term.name.clone()),
+            )
+            .await?;
+        let an = st.app.analytics(&st.actor, Some(&code)).await?;
+        let ev = st.app.evaluate(&st.actor, Some(&code), year).await?;
+        Ok::<_, ranks_app::AppError>((page, term_name, year, bu, fc, alloc, an, ev))
+    };
+    let (page, term_name, year, bu, fc, alloc, an, ev) = match built.await {
+        Ok(x) => x,
+        Err(e) => return WebError::from_app(e, Some(lang)).into_response(),
+    };
+    let pct = |v: Option<f64>| {
+        v.map(|x| format!("{:.0} %", x * 100.0))
+            .unwrap_or_else(|| "—".into())
+    };
+    let opt = |v: Option<i64>| v.map(|x| x.to_string()).unwrap_or_else(|| "—".into());
+    let stage_name = |k: &str| tr.stage(&profile, k);
+    let tmpl = PlanTemplate {
+        tr,
+        path: format!("/units/{}/plan", page.unit.code),
+        code: page.unit.code.to_string(),
+        name: page.unit.name.clone(),
+        term: term_name.clone(),
+        tabs: term_tabs(&page.terms, page.term.as_ref(), &tr),
+        burnup: crate::charts::burn_up(
+            &format!("{} · {}", page.unit.name, term_name),
+            bu.term.starts_on,
+            bu.term.ends_on,
+            &bu.admissions,
+            bu.target,
+            bu.today,
+        ),
+        forecast: fc
+            .rows
+            .iter()
+            .filter(|r| r.depth <= 1)
+            .map(|r| ForecastView {
+                code: r.code.clone(),
+                name: r.name.clone(),
+                depth: r.depth,
+                target: r
+                    .target
+                    .map(|t| t.to_string())
+                    .unwrap_or_else(|| "—".into()),
+                admitted: r.admitted,
+                expected: format!("{:.1}", r.expected),
+                interval: format!("{}–{}", r.low, r.high),
+                chance: pct(r.chance_of_target),
+                at_risk: r.at_risk,
+            })
+            .collect(),
+        counted: fc
+            .rows
+            .first()
+            .map(|r| {
+                r.candidates
+                    .iter()
+                    .map(|c| {
+                        (
+                            c.name.clone(),
+                            c.unit.clone(),
+                            stage_name(&c.stage),
+                            format!("{:.0} %", c.chance * 100.0),
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        allocation: alloc
+            .iter()
+            .filter(|a| a.depth <= 1)
+            .map(|a| {
+                let o = |v: Option<u64>| v.map(|x| x.to_string()).unwrap_or_else(|| "—".into());
+                (
+                    a.depth,
+                    a.code.clone(),
+                    a.name.clone(),
+                    o(a.target),
+                    o(a.children),
+                    a.difference.map(|d| format!("{d:+}")).unwrap_or_default(),
+                )
+            })
+            .collect(),
+        funnel: crate::charts::funnel(
+            tr.get("plan.funnel"),
+            &an.stages
+                .iter()
+                .map(|s| (stage_name(&s.stage), s.entered))
+                .collect::<Vec<_>>(),
+        ),
+        stages: an
+            .stages
+            .iter()
+            .map(|s| {
+                (
+                    stage_name(&s.stage),
+                    s.entered,
+                    pct(s.conversion),
+                    opt(s.median_days),
+                    opt(s.p90_days),
+                    s.waiting,
+                )
+            })
+            .collect(),
+        bottlenecks: an
+            .bottlenecks
+            .iter()
+            .take(3)
+            .map(|b| stage_name(b))
+            .collect::<Vec<_>>()
+            .join(", "),
+        movements: an
+            .movements
+            .iter()
+            .map(|m| {
+                crate::charts::funnel(
+                    &m.movement,
+                    &[
+                        (stage_name("pool"), m.pool),
+                        (stage_name("course"), m.course),
+                        (stage_name(&profile.admission_stage().key), m.admitted),
+                        (stage_name(&profile.recognition_stage().key), m.official),
+                    ],
+                )
+            })
+            .collect(),
+        mentors: an
+            .mentors
+            .iter()
+            .take(12)
+            .map(|m| {
+                (
+                    m.name.clone(),
+                    m.current,
+                    m.total,
+                    m.admitted,
+                    pct(m.conversion),
+                )
+            })
+            .collect(),
+        year,
+        evaluation: ev
+            .rows
+            .iter()
+            .map(|r| {
+                (
+                    r.code.clone(),
+                    r.name.clone(),
+                    r.score
+                        .map(|s| format!("{s:.2}"))
+                        .unwrap_or_else(|| "—".into()),
+                    r.grade.clone().unwrap_or_else(|| r.missing.join(", ")),
+                )
+            })
+            .collect(),
+        cap: format!(
+            "{} / {} · {} % · {}",
+            ev.excellent,
+            ev.good,
+            ev.cap_percent,
+            if ev.cap_exceeded {
+                tr.get("plan.cap_exceeded")
+            } else {
+                tr.get("plan.cap_ok")
+            }
+        ),
+    };
+    respond(tmpl.render(), cookie, lang)
+}

@@ -407,7 +407,61 @@ async fn the_unit_page_shows_due_overdue_and_refused(db: TestDb) {
     );
 }
 
+async fn the_plan_page_with_its_charts(db: TestDb) {
+    let r = demo_router(&db).await;
+    let page = get(&r, "/units/DBSYT/plan?term=2020-2025&year=2025", None).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.matches("<svg").count() >= 4,
+        "burn-up, stage funnel and one funnel per movement"
+    );
+    let burnup = page
+        .body
+        .split("class=\"chart burnup\"")
+        .nth(1)
+        .unwrap()
+        .split("</svg>")
+        .next()
+        .unwrap();
+    assert_eq!(
+        burnup.matches(" V").count(),
+        54,
+        "one step per admission of the term"
+    );
+    assert!(burnup.contains("class=\"target\""));
+    let forecast = page
+        .body
+        .split("id=\"forecast\"")
+        .nth(1)
+        .unwrap()
+        .split("</table>")
+        .next()
+        .unwrap();
+    assert!(
+        forecast.contains("data-code=\"DBSYT\"") && forecast.contains(">54.0<"),
+        "a finished term forecasts what happened"
+    );
+    assert!(page.body.contains("id=\"allocation\"") && page.body.contains(">+0<"));
+    assert!(page.body.contains("Kế hoạch, dự báo, phân tích"));
+    let now = get(&r, "/units/CDC/plan?lang=en", None).await;
+    assert_eq!(now.status, StatusCode::OK);
+    assert!(now.body.contains("Year-end evaluation 2025"));
+    assert_eq!(
+        get(&r, "/units/NOPE/plan", None).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        get(&r, "/units/CDC/plan?year=last", None).await.status,
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        get(&r, "/units/CDC/plan?term=2020", None).await.status,
+        StatusCode::BAD_REQUEST
+    );
+}
+
 both_backends!(
+    the_plan_page_with_its_charts,
     the_pipeline_over_the_api,
     the_unit_page_shows_due_overdue_and_refused,
     dashboard_shows_the_seed_in_three_languages,

@@ -1,0 +1,203 @@
+//! Charts as SVG, so they go into pages and printed reports alike.
+
+use ranks_domain::Date;
+use std::fmt::Write;
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// Admissions accumulated over the term against the target: a step line of
+/// admissions up to today, the target as a horizontal line, and the
+/// pro-rata path to it as a dotted diagonal.
+pub fn burn_up(
+    title: &str,
+    start: Date,
+    end: Date,
+    admissions: &[Date],
+    target: Option<u64>,
+    today: Date,
+) -> String {
+    let (w, h, l, r, t, b) = (640.0, 280.0, 44.0, 16.0, 28.0, 32.0);
+    let days = (end - start).num_days().max(1) as f64;
+    let x = |d: Date| l + (w - l - r) * ((d - start).num_days() as f64 / days).clamp(0.0, 1.0);
+    let count = admissions.len() as u64;
+    let top = count.max(target.unwrap_or(0)).max(1) as f64 * 1.15;
+    let y = |v: f64| h - b - (h - t - b) * (v / top);
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" aria-label="{title}" class="chart burnup"><title>{title}</title>"##,
+        title = esc(title)
+    );
+    let _ = write!(
+        s,
+        r##"<rect x="0" y="0" width="{w}" height="{h}" fill="#fff"/>"##
+    );
+    let _ = write!(
+        s,
+        r##"<text x="{l}" y="18" font-size="13" font-weight="600">{}</text>"##,
+        esc(title)
+    );
+    // Axes, year ticks, value ticks.
+    let _ = write!(
+        s,
+        r##"<line x1="{l}" y1="{}" x2="{}" y2="{}" stroke="#8c959f"/>"##,
+        h - b,
+        w - r,
+        h - b
+    );
+    let _ = write!(
+        s,
+        r##"<line x1="{l}" y1="{t}" x2="{l}" y2="{}" stroke="#8c959f"/>"##,
+        h - b
+    );
+    use chrono::Datelike;
+    for year in start.year()..=end.year() {
+        if let Some(d) = Date::from_ymd_opt(year, 1, 1).filter(|d| *d >= start && *d <= end) {
+            let _ = write!(
+                s,
+                r##"<line x1="{0}" y1="{1}" x2="{0}" y2="{2}" stroke="#d8dee4"/><text x="{0}" y="{3}" font-size="11" text-anchor="middle" fill="#636c76">{year}</text>"##,
+                x(d),
+                t,
+                h - b,
+                h - b + 16.0
+            );
+        }
+    }
+    let step = ((top / 5.0).ceil()).max(1.0);
+    let mut v = 0.0;
+    while v <= top {
+        let _ = write!(
+            s,
+            r##"<text x="{}" y="{}" font-size="11" text-anchor="end" fill="#636c76">{v}</text>"##,
+            l - 6.0,
+            y(v) + 4.0
+        );
+        v += step;
+    }
+    if let Some(tg) = target {
+        let tg = tg as f64;
+        let _ = write!(
+            s,
+            r##"<line class="target" x1="{l}" y1="{0}" x2="{1}" y2="{0}" stroke="#b3261e" stroke-dasharray="6 4"/>"##,
+            y(tg),
+            w - r
+        );
+        let _ = write!(
+            s,
+            r##"<line class="pace" x1="{l}" y1="{}" x2="{}" y2="{}" stroke="#b3261e" stroke-opacity=".45" stroke-dasharray="2 3"/>"##,
+            y(0.0),
+            w - r,
+            y(tg)
+        );
+        let _ = write!(
+            s,
+            r##"<text x="{}" y="{}" font-size="11" text-anchor="end" fill="#b3261e">{tg}</text>"##,
+            w - r,
+            y(tg) - 4.0
+        );
+    }
+    // The step line of admissions.
+    let mut path = format!("M{l},{}", y(0.0));
+    let mut n = 0.0;
+    for d in admissions.iter().filter(|d| **d <= end) {
+        let _ = write!(path, " H{:.1} V{:.1}", x(*d), y(n + 1.0));
+        n += 1.0;
+    }
+    let _ = write!(path, " H{:.1}", x(today.min(end)));
+    let _ = write!(
+        s,
+        r##"<path class="admitted" d="{path}" fill="none" stroke="#1a7f37" stroke-width="2.5"/>"##
+    );
+    let _ = write!(
+        s,
+        r##"<text x="{:.1}" y="{:.1}" font-size="12" font-weight="600" fill="#1a7f37">{count}</text>"##,
+        x(today.min(end)) + 4.0,
+        y(n) - 4.0
+    );
+    s.push_str("</svg>");
+    s
+}
+
+/// Horizontal bars, widest first stage on top: a funnel.
+pub fn funnel(title: &str, rows: &[(String, u64)]) -> String {
+    let (w, bar, gap, l, t) = (640.0, 20.0, 6.0, 220.0, 28.0);
+    let h = t + rows.len() as f64 * (bar + gap) + 8.0;
+    let max = rows.iter().map(|r| r.1).max().unwrap_or(1).max(1) as f64;
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" aria-label="{0}" class="chart funnel"><title>{0}</title><rect x="0" y="0" width="{w}" height="{h}" fill="#fff"/><text x="8" y="18" font-size="13" font-weight="600">{0}</text>"##,
+        esc(title)
+    );
+    for (i, (label, n)) in rows.iter().enumerate() {
+        let yy = t + i as f64 * (bar + gap);
+        // Long names are cut to fit the label column; the full name is in the page's table.
+        let label: String = if label.chars().count() > 32 {
+            label.chars().take(31).collect::<String>() + "…"
+        } else {
+            label.clone()
+        };
+        let bw = (w - l - 48.0) * (*n as f64 / max);
+        let _ = write!(
+            s,
+            r##"<text x="{}" y="{}" font-size="12" text-anchor="end">{}</text><rect class="bar" x="{l}" y="{yy}" width="{bw:.1}" height="{bar}" fill="#9a6700" rx="3"/><text x="{:.1}" y="{}" font-size="12">{n}</text>"##,
+            l - 8.0,
+            yy + 14.0,
+            esc(&label),
+            l + bw + 6.0,
+            yy + 14.0
+        );
+    }
+    s.push_str("</svg>");
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Date {
+        Date::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn burn_up_draws_every_admission_and_the_target() {
+        let adm = [d("2021-01-04"), d("2022-03-01"), d("2023-05-02")];
+        let svg = burn_up(
+            "A & B",
+            d("2020-07-01"),
+            d("2025-06-30"),
+            &adm,
+            Some(4),
+            d("2024-01-01"),
+        );
+        assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
+        assert!(svg.contains("A &amp; B"));
+        assert_eq!(svg.matches(" V").count(), 3, "one step per admission");
+        assert!(svg.contains(r#"class="target""#) && svg.contains(r#"class="pace""#));
+        let none = burn_up(
+            "X",
+            d("2020-07-01"),
+            d("2025-06-30"),
+            &[],
+            None,
+            d("2024-01-01"),
+        );
+        assert!(!none.contains(r#"class="target""#));
+    }
+
+    #[test]
+    fn funnel_bars_scale_to_the_widest() {
+        let svg = funnel("F", &[("pool".into(), 10), ("course".into(), 5)]);
+        assert_eq!(svg.matches(r#"class="bar""#).count(), 2);
+        assert!(
+            svg.contains(r#"width="372.0""#) && svg.contains(r#"width="186.0""#),
+            "{svg}"
+        );
+    }
+}
