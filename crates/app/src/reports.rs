@@ -389,3 +389,79 @@ impl App {
         })
     }
 }
+
+/// One row of the year-end statistics sent to the superior.
+#[derive(Debug, Clone, serde::Serialize, PartialEq)]
+pub struct StatisticsRow {
+    pub code: String,
+    pub name: String,
+    pub depth: usize,
+    /// Current members today (probationary and official).
+    pub members: u64,
+    pub admitted: u64,
+    pub target: Option<u64>,
+    pub percent: Option<f64>,
+    pub recognised: u64,
+    pub left: u64,
+}
+
+impl App {
+    /// Year-end statistics per unit of the subtree (cut-off 31 December).
+    pub async fn statistics(
+        &self,
+        actor: &Actor,
+        org: Option<&str>,
+        year: i32,
+    ) -> Result<Vec<StatisticsRow>, AppError> {
+        use ranks_store::records::members::MemberDate;
+        if !(1900..=2100).contains(&year) {
+            return Err(ranks_domain::DomainError::invalid(
+                "year",
+                year.to_string(),
+                "a year from 1900 to 2100",
+            )
+            .into());
+        }
+        let mut conn = self.db().read().await?;
+        let root = match org {
+            Some(c) => visible_unit(&mut conn, actor, c).await?,
+            None => crate::default_root(&mut conn, actor).await?,
+        };
+        let (from, to) = (
+            Date::from_ymd_opt(year, 1, 1).expect("valid"),
+            Date::from_ymd_opt(year, 12, 31).expect("valid"),
+        );
+        let tree = units::subtree(&mut conn, &root.path).await?;
+        let current = members::current_per_unit(&mut conn, &root.path).await?;
+        let admitted =
+            members::count_per_unit(&mut conn, &root.path, MemberDate::Admitted, from, to).await?;
+        let official =
+            members::count_per_unit(&mut conn, &root.path, MemberDate::Official, from, to).await?;
+        let left =
+            members::count_per_unit(&mut conn, &root.path, MemberDate::Left, from, to).await?;
+        let targets = terms::year_targets(&mut conn, year).await?;
+        let mut rows = Vec::new();
+        for u in crate::forecast::units_in_tree_order(&tree, &root) {
+            let sum = |m: &HashMap<i64, u64>| -> u64 {
+                tree.iter()
+                    .filter(|x| u.path.contains(&x.path))
+                    .map(|x| m.get(&x.id).copied().unwrap_or(0))
+                    .sum()
+            };
+            let a = sum(&admitted);
+            let target = targets.get(&u.id).copied();
+            rows.push(StatisticsRow {
+                code: u.code.to_string(),
+                name: u.name.clone(),
+                depth: u.path.depth() - root.path.depth(),
+                members: sum(&current),
+                admitted: a,
+                target,
+                percent: ranks_domain::Percent::of(a, target).map(|p| p.exact()),
+                recognised: sum(&official),
+                left: sum(&left),
+            });
+        }
+        Ok(rows)
+    }
+}

@@ -441,7 +441,9 @@ pub async fn due(
     let rows = app.due(actor, org, within).await?;
     match format {
         Format::Json => println!("{}", serde_json::to_string_pretty(&rows)?),
-        Format::Csv => bail!("format: csv is not available for due; use table or json"),
+        Format::Csv | Format::Xlsx => {
+            bail!("format: csv and xlsx are not available for due; use table or json")
+        }
         Format::Table => {
             let body: Vec<Vec<String>> = rows
                 .iter()
@@ -562,6 +564,9 @@ pub fn forecast_text(
     explain: bool,
 ) -> Result<String> {
     match format {
+        Format::Xlsx => {
+            bail!("format: xlsx is available for the reports; use table, json or csv here")
+        }
         Format::Json => Ok(serde_json::to_string_pretty(&r.rows)? + "\n"),
         Format::Csv => {
             let mut out =
@@ -724,6 +729,9 @@ pub fn evaluation_text(
     format: Format,
 ) -> Result<String> {
     match format {
+        Format::Xlsx => {
+            bail!("format: xlsx is available for the reports; use table, json or csv here")
+        }
         Format::Json => Ok(serde_json::to_string_pretty(&r.rows)? + "\n"),
         Format::Csv => {
             let mut out = String::from("\u{feff}code,name,score,grade\n");

@@ -3,6 +3,7 @@
 mod commands;
 mod config;
 mod output;
+mod xlsx;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
@@ -158,6 +159,30 @@ enum Report {
         as_of: Option<ranks_domain::Date>,
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
+        /// Write to this file instead of the terminal (required for xlsx).
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
+    /// Year-end statistics per unit (cut-off 31 December): members, admitted against the
+    /// annual target, recognised, left.
+    Statistics {
+        #[arg(long)]
+        year: i32,
+        #[arg(long)]
+        org: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
+    /// The burn-up chart of a unit's admissions against its term target, as SVG.
+    Burnup {
+        #[arg(long)]
+        term: String,
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        output: PathBuf,
     },
 }
 
@@ -348,6 +373,7 @@ async fn run(cli: Cli) -> Result<()> {
                     depth,
                     as_of,
                     format,
+                    output,
                 },
         } => {
             let app = open_app(&cfg.database, profile).await?;
@@ -361,12 +387,48 @@ async fn run(cli: Cli) -> Result<()> {
                         .await?
                 }
             };
-            let text = match format {
-                Format::Table => output::achievement_table(&r.rows),
-                Format::Json => output::achievement_json(&r.rows) + "\n",
-                Format::Csv => output::achievement_csv(&r.rows),
+            let bytes = match format {
+                Format::Table => output::achievement_table(&r.rows).into_bytes(),
+                Format::Json => (output::achievement_json(&r.rows) + "\n").into_bytes(),
+                Format::Csv => output::achievement_csv(&r.rows).into_bytes(),
+                Format::Xlsx => output::achievement_xlsx(&r.rows),
             };
-            print!("{text}");
+            output::emit(&bytes, output.as_deref(), format)?;
+        }
+        Command::Report {
+            report:
+                Report::Statistics {
+                    year,
+                    org,
+                    format,
+                    output,
+                },
+        } => {
+            let app = open_app(&cfg.database, profile).await?;
+            let rows = app.statistics(&actor, org.as_deref(), year).await?;
+            output::emit(
+                &output::statistics(&rows, format)?,
+                output.as_deref(),
+                format,
+            )?;
+        }
+        Command::Report {
+            report: Report::Burnup { term, org, output },
+        } => {
+            let app = open_app(&cfg.database, profile).await?;
+            let unit = app.unit(&actor, &org).await?;
+            let b = app.burn_up(&actor, &org, &term).await?;
+            let svg = ranks_web::charts::burn_up(
+                &format!("{} · {}", unit.name, b.term.name),
+                b.term.starts_on,
+                b.term.ends_on,
+                &b.admissions,
+                b.target,
+                b.today,
+            );
+            std::fs::write(&output, svg)
+                .with_context(|| format!("cannot write {}", output.display()))?;
+            println!("{}: burn-up written to {}", unit.code, output.display());
         }
         Command::Serve { demo, .. } => {
             let app = open_app(&cfg.database, profile).await?;

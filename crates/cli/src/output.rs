@@ -10,6 +10,8 @@ pub enum Format {
     Table,
     Json,
     Csv,
+    /// A spreadsheet; needs --output FILE.
+    Xlsx,
 }
 
 pub fn achievement_json(rows: &[AchievementRow]) -> String {
@@ -144,4 +146,121 @@ mod tests {
         assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
         assert!(achievement_csv(&[]).starts_with('\u{feff}'));
     }
+}
+
+/// Writes a report to a file, or to the terminal (never a spreadsheet).
+pub fn emit(bytes: &[u8], output: Option<&std::path::Path>, format: Format) -> anyhow::Result<()> {
+    use std::io::Write;
+    match output {
+        Some(p) => std::fs::write(p, bytes)
+            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", p.display())),
+        None if format == Format::Xlsx => anyhow::bail!("output: xlsx needs --output FILE"),
+        None => {
+            std::io::stdout().write_all(bytes)?;
+            Ok(())
+        }
+    }
+}
+
+pub fn achievement_xlsx(rows: &[AchievementRow]) -> Vec<u8> {
+    use crate::xlsx::Cell;
+    let mut out = vec![["code", "name", "target", "admitted", "percent"]
+        .map(|h| Cell::Text(h.into()))
+        .to_vec()];
+    for r in rows {
+        out.push(vec![
+            Cell::Text(r.code.to_string()),
+            Cell::Text(format!("{}{}", "  ".repeat(r.depth), r.name)),
+            r.target
+                .map(|t| Cell::Number(t as f64))
+                .unwrap_or(Cell::Empty),
+            Cell::Number(r.admitted as f64),
+            r.percent
+                .map(|p| Cell::Number(p.exact()))
+                .unwrap_or(Cell::Empty),
+        ]);
+    }
+    crate::xlsx::workbook("achievement", &out)
+}
+
+pub fn statistics(
+    rows: &[ranks_app::reports::StatisticsRow],
+    format: Format,
+) -> anyhow::Result<Vec<u8>> {
+    use crate::xlsx::Cell;
+    let headers = [
+        "code",
+        "name",
+        "members",
+        "admitted",
+        "target",
+        "percent",
+        "recognised",
+        "left",
+    ];
+    Ok(match format {
+        Format::Json => (serde_json::to_string_pretty(rows)? + "\n").into_bytes(),
+        Format::Csv => {
+            let mut out = format!("\u{feff}{}\n", headers.join(","));
+            for r in rows {
+                out.push_str(&format!(
+                    "{},{},{},{},{},{},{},{}\n",
+                    csv_field(&r.code),
+                    csv_field(&r.name),
+                    r.members,
+                    r.admitted,
+                    r.target.map(|t| t.to_string()).unwrap_or_default(),
+                    r.percent.map(|p| p.to_string()).unwrap_or_default(),
+                    r.recognised,
+                    r.left
+                ));
+            }
+            out.into_bytes()
+        }
+        Format::Xlsx => {
+            let mut out = vec![headers.map(|h| Cell::Text(h.into())).to_vec()];
+            for r in rows {
+                out.push(vec![
+                    Cell::Text(r.code.clone()),
+                    Cell::Text(format!("{}{}", "  ".repeat(r.depth), r.name)),
+                    Cell::Number(r.members as f64),
+                    Cell::Number(r.admitted as f64),
+                    r.target
+                        .map(|t| Cell::Number(t as f64))
+                        .unwrap_or(Cell::Empty),
+                    r.percent.map(Cell::Number).unwrap_or(Cell::Empty),
+                    Cell::Number(r.recognised as f64),
+                    Cell::Number(r.left as f64),
+                ]);
+            }
+            crate::xlsx::workbook("statistics", &out)
+        }
+        Format::Table => {
+            let body: Vec<Vec<String>> = rows
+                .iter()
+                .map(|r| {
+                    vec![
+                        r.code.clone(),
+                        format!("{}{}", "  ".repeat(r.depth), r.name),
+                        r.members.to_string(),
+                        r.admitted.to_string(),
+                        r.target
+                            .map(|t| t.to_string())
+                            .unwrap_or_else(|| "—".into()),
+                        r.percent
+                            .map(|p| format!("{} %", ((p * 2.0 + 1.0) / 2.0).floor()))
+                            .unwrap_or_else(|| "—".into()),
+                        r.recognised.to_string(),
+                        r.left.to_string(),
+                    ]
+                })
+                .collect();
+            table(
+                &headers,
+                &body,
+                &[false, false, true, true, true, true, true, true],
+            )
+            .into_bytes()
+        }
+    })
 }

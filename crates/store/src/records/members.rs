@@ -388,3 +388,40 @@ pub async fn admission_dates(
     .await?;
     rows.iter().map(|r| date(r, "admitted_on")).collect()
 }
+
+/// Which member date to count by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MemberDate {
+    Admitted,
+    Official,
+    Left,
+}
+
+/// Members per unit of the subtree whose chosen date falls in `[from, to]`.
+pub async fn count_per_unit(
+    conn: &mut Conn,
+    root: &OrgPath,
+    which: MemberDate,
+    from: Date,
+    to: Date,
+) -> Result<HashMap<i64, u64>, StoreError> {
+    let column = match which {
+        MemberDate::Admitted => "admitted_on",
+        MemberDate::Official => "official_on",
+        MemberDate::Left => "left_on",
+    };
+    let (lo, hi) = root.subtree_range();
+    let rows = sqlx::query(&format!(
+        "SELECT m.unit_id, COUNT(*) FROM members m JOIN units u ON u.id = m.unit_id \
+         WHERE u.path >= $1 AND u.path < $2 AND m.{column} >= $3 AND m.{column} <= $4 GROUP BY m.unit_id"
+    ))
+    .bind(lo)
+    .bind(hi)
+    .bind(iso(from))
+    .bind(iso(to))
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get::<i64, _>(0)?, r.try_get::<i64, _>(1)? as u64)))
+        .collect()
+}
