@@ -121,33 +121,6 @@ pub fn achievement_table(rows: &[AchievementRow]) -> String {
     )
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn table_aligns_vietnamese_by_display_width() {
-        let t = table(
-            &["a", "b"],
-            &[
-                vec!["Đảng bộ".into(), "1".into()],
-                vec!["X".into(), "100".into()],
-            ],
-            &[false, true],
-        );
-        let lines: Vec<&str> = t.lines().collect();
-        assert_eq!(lines[2], "Đảng bộ    1");
-        assert_eq!(lines[3], "X        100");
-    }
-
-    #[test]
-    fn csv_quotes_and_has_bom() {
-        assert_eq!(csv_field("a,b"), "\"a,b\"");
-        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert!(achievement_csv(&[]).starts_with('\u{feff}'));
-    }
-}
-
 /// Writes a report to a file, or to the terminal (never a spreadsheet).
 pub fn emit(bytes: &[u8], output: Option<&std::path::Path>, format: Format) -> anyhow::Result<()> {
     use std::io::Write;
@@ -263,4 +236,31 @@ pub fn statistics(
             .into_bytes()
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_aligns_vietnamese_by_display_width() {
+        let t = table(
+            &["a", "b"],
+            &[
+                vec!["Đảng bộ".into(), "1".into()],
+                vec!["X".into(), "100".into()],
+            ],
+            &[false, true],
+        );
+        let lines: Vec<&str> = t.lines().collect();
+        assert_eq!(lines[2], "Đảng bộ    1");
+        assert_eq!(lines[3], "X        100");
+    }
+
+    #[test]
+    fn csv_quotes_and_has_bom() {
+        assert_eq!(csv_field("a,b"), "\"a,b\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert!(achievement_csv(&[]).starts_with('\u{feff}'));
+    }
 }
