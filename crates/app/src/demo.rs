@@ -501,6 +501,7 @@ async fn build(
     let mut n_candidates = 0;
     let mut stage_cycle = OPEN_STAGES.iter().cycle();
     let mut stalled = None;
+    let mut root_secretary = None;
     // Committee members, one per unit, who will supervise another unit.
     let mut committee: Vec<(UnitRow, i64)> = Vec::new();
     let mut unit_rows = Vec::new();
@@ -560,6 +561,7 @@ async fn build(
 
         let mut cell_members: Vec<Vec<DemoMember>> = cells.iter().map(|_| Vec::new()).collect();
         let mut histories = Vec::new();
+        let mut secretary_id = None;
         for (k, (admitted, tracked)) in admissions.iter().enumerate() {
             let ci = k % cells.len();
             let birth = g.birth_for(*admitted);
@@ -588,6 +590,12 @@ async fn build(
             let member_id =
                 ops::add_member(cx, person_id, &cells[ci], status, *admitted, official_on).await?;
             n_members += 1;
+            if k == spec.members - 1 && spec.code == "BVPHCN" {
+                secretary_id = Some(member_id);
+            }
+            if k == spec.members - 1 && spec.code == "CQSYT" {
+                root_secretary = Some(member_id);
+            }
             cell_members[ci].push(DemoMember {
                 id: member_id,
                 official_on,
@@ -826,10 +834,20 @@ async fn build(
             )
             .await?;
         }
+        // The unit's secretary: the article names the Rehabilitation Hospital's.
+        let secretary = match spec.code {
+            "BVPHCN" => secretary_id.unwrap_or(senior[0]),
+            _ => senior[senior.len() - 1],
+        };
+        ops::add_leader(cx, &unit, secretary, "Bí thư Đảng ủy", terms[1].starts_on).await?;
         committee.push((unit.clone(), senior[0]));
         unit_rows.push(unit);
     }
 
+    // Nguyễn Thế Toàn, director of the department, is the committee's secretary.
+    if let Some(id) = root_secretary {
+        ops::add_leader(cx, &root, id, "Bí thư Đảng ủy Sở Y tế", terms[1].starts_on).await?;
+    }
     // The department committee's members each supervise a unit other than their own.
     for (i, unit) in unit_rows.iter().enumerate() {
         let (_, who) = &committee[(i + 3) % committee.len()];

@@ -6,7 +6,7 @@ use crate::{visible_unit, Actor, App, AppError};
 use chrono::Datelike;
 use ranks_domain::evaluation::Evaluation;
 use ranks_domain::DomainError;
-use ranks_store::records::{members, settings, terms, units};
+use ranks_store::records::{members, settings, supervisors, terms, units};
 use serde::Serialize;
 use serde_json::json;
 
@@ -29,10 +29,26 @@ pub struct EvaluationRow {
     pub missing: Vec<String>,
 }
 
+/// A leader's scorecard: their unit's share plus their personal score.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct LeaderRow {
+    pub unit: String,
+    pub member_id: i64,
+    pub name: String,
+    pub title: String,
+    pub unit_score: Option<f64>,
+    pub personal: Option<f64>,
+    pub score: Option<f64>,
+    pub grade: Option<String>,
+}
+
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct EvaluationReport {
     pub year: i32,
     pub rows: Vec<EvaluationRow>,
+    pub leaders: Vec<LeaderRow>,
+    /// The cap applied to the leaders graded.
+    pub leaders_cap_exceeded: bool,
     pub excellent: usize,
     pub good: usize,
     /// More units graded excellent than the cap allows.
@@ -186,7 +202,42 @@ impl App {
                 .count()
         };
         let (excellent, good) = (count("excellent"), count("good"));
+        // Leaders of the units evaluated.
+        let personal = supervisors::leader_scores(&mut conn, year).await?;
+        let mut leaders = Vec::new();
+        for (unit_id, member_id, name, title) in
+            supervisors::leaders_in_subtree(&mut conn, &root.path).await?
+        {
+            let unit_row = tree
+                .iter()
+                .find(|u| u.id == unit_id && u.parent_id == Some(root.id))
+                .and_then(|u| rows.iter().find(|r| r.code == u.code.as_str()));
+            let Some(row) = unit_row else { continue };
+            let mine = personal.get(&(unit_id, member_id)).copied();
+            let score = match (row.score, mine) {
+                (Some(u), Some(p)) => Some((ev.leader_score(u, p) * 100.0).round() / 100.0),
+                _ => None,
+            };
+            leaders.push(LeaderRow {
+                unit: row.code.clone(),
+                member_id,
+                name,
+                title,
+                unit_score: row.score,
+                personal: mine,
+                grade: score.and_then(|s| ev.grade(s)).map(|b| b.grade.clone()),
+                score,
+            });
+        }
+        let lcount = |g: &str| {
+            leaders
+                .iter()
+                .filter(|r| r.grade.as_deref() == Some(g))
+                .count()
+        };
         Ok(EvaluationReport {
+            leaders_cap_exceeded: ev.cap_exceeded(lcount("excellent"), lcount("good")),
+            leaders,
             year,
             cap_exceeded: ev.cap_exceeded(excellent, good),
             cap_percent: ev.excellent_cap_percent,
@@ -194,5 +245,51 @@ impl App {
             good,
             rows,
         })
+    }
+}
+
+impl App {
+    /// Enters a leader's personal score (out of the profile's personal share).
+    pub async fn set_leader_score(
+        &self,
+        actor: &Actor,
+        code: &str,
+        member_id: i64,
+        year: i32,
+        score: f64,
+    ) -> Result<(), AppError> {
+        let ev = self.evaluation_profile()?;
+        let max = ev.leader_personal_max();
+        if !score.is_finite() || !(0.0..=max).contains(&score) {
+            return Err(DomainError::invalid(
+                "score",
+                score.to_string(),
+                "a number from 0 to the personal share of the scale",
+            )
+            .into());
+        }
+        let code = code.to_string();
+        self.run(actor, move |cx| {
+            Box::pin(async move {
+                let unit = visible_unit(cx.tx.conn(), cx.actor, &code).await?;
+                let leads = supervisors::leaders_in_subtree(cx.tx.conn(), &unit.path)
+                    .await?
+                    .iter()
+                    .any(|l| l.0 == unit.id && l.1 == member_id);
+                if !leads {
+                    return Err(AppError::NotFound { what: "leader", key: format!("{member_id} of {}", unit.code) });
+                }
+                let before = supervisors::set_leader_score(cx.tx.conn(), unit.id, member_id, year, score).await?;
+                cx.audit(
+                    "set",
+                    "leader_score",
+                    format!("{}:{member_id}:{year}", unit.code),
+                    before.map(|b| json!({"score": b})),
+                    Some(json!({"unit": unit.code, "member_id": member_id, "year": year, "score": score})),
+                )
+                .await
+            })
+        })
+        .await
     }
 }

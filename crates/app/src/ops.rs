@@ -366,6 +366,28 @@ pub async fn add_supervisor(
     Ok(id)
 }
 
+pub async fn add_leader(
+    cx: &mut Ctx<'_>,
+    unit: &UnitRow,
+    member_id: i64,
+    title: &str,
+    since: Date,
+) -> Result<i64, AppError> {
+    cx.check_scope(unit)?;
+    let id = supervisors::add_leader(cx.tx.conn(), unit.id, member_id, &nfc(title), since).await?;
+    cx.audit(
+        "create",
+        "leader",
+        id,
+        None,
+        Some(
+            json!({"unit": unit.code, "member_id": member_id, "title": nfc(title), "since": since}),
+        ),
+    )
+    .await?;
+    Ok(id)
+}
+
 // One action, one transaction: the entry points the CLI and the API call.
 impl App {
     pub(crate) async fn run<T, F>(&self, actor: &Actor, f: F) -> Result<T, AppError>

@@ -867,3 +867,47 @@ pub fn analytics_text(a: &ranks_app::analytics::Analytics, format: Format) -> Re
     ));
     Ok(out)
 }
+
+pub fn leaders_text(r: &ranks_app::evaluation::EvaluationReport, format: Format) -> Result<String> {
+    if format != Format::Table {
+        return Ok(serde_json::to_string_pretty(&r.leaders)? + "\n");
+    }
+    let o = |v: Option<f64>| v.map(|x| format!("{x:.2}")).unwrap_or_else(|| "—".into());
+    let body: Vec<Vec<String>> = r
+        .leaders
+        .iter()
+        .map(|l| {
+            vec![
+                l.unit.clone(),
+                l.name.clone(),
+                l.title.clone(),
+                o(l.unit_score),
+                o(l.personal),
+                o(l.score),
+                l.grade.clone().unwrap_or_default(),
+            ]
+        })
+        .collect();
+    let mut out = table(
+        &[
+            "unit",
+            "leader",
+            "title",
+            "unit score",
+            "personal",
+            "score",
+            "grade",
+        ],
+        &body,
+        &[false, false, false, true, true, true, false],
+    );
+    out.push_str(&format!(
+        "cap on excellent: {}\n",
+        if r.leaders_cap_exceeded {
+            "EXCEEDED"
+        } else {
+            "respected"
+        }
+    ));
+    Ok(out)
+}

@@ -90,8 +90,22 @@ enum Command {
         year: i32,
         #[arg(long)]
         org: Option<String>,
+        /// The leaders' scorecards instead of the units'.
+        #[arg(long)]
+        leaders: bool,
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
+    },
+    /// Enter a leader's personal score (the rest of their score is their unit's).
+    LeaderScore {
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        member: i64,
+        #[arg(long)]
+        year: i32,
+        #[arg(long, allow_hyphen_values = true)]
+        score: String,
     },
     /// Enter a unit's score on one evaluation criterion.
     Score {
@@ -311,10 +325,34 @@ async fn run(cli: Cli) -> Result<()> {
             let a = app.analytics(&actor, org.as_deref()).await?;
             print!("{}", commands::analytics_text(&a, format)?);
         }
-        Command::Evaluate { year, org, format } => {
+        Command::Evaluate {
+            year,
+            org,
+            leaders,
+            format,
+        } => {
             let app = open_app(&cfg.database, profile).await?;
             let r = app.evaluate(&actor, org.as_deref(), year).await?;
-            print!("{}", commands::evaluation_text(&r, format)?);
+            if leaders {
+                print!("{}", commands::leaders_text(&r, format)?);
+            } else {
+                print!("{}", commands::evaluation_text(&r, format)?);
+            }
+        }
+        Command::LeaderScore {
+            org,
+            member,
+            year,
+            score,
+        } => {
+            let value: f64 = score
+                .trim()
+                .parse()
+                .map_err(|_| anyhow::anyhow!("score: '{score}' is not a number"))?;
+            let app = open_app(&cfg.database, profile).await?;
+            app.set_leader_score(&actor, &org, member, year, value)
+                .await?;
+            println!("{}: leader {member} {year} = {value}", org.to_uppercase());
         }
         Command::Score {
             org,

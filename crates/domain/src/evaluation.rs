@@ -49,6 +49,8 @@ pub struct Evaluation {
     /// Highest band first.
     pub bands: Vec<Band>,
     pub excellent_cap_percent: f64,
+    /// The share (in %) of a leader's score that is their unit's score.
+    pub leader_unit_percent: f64,
     pub source: crate::procedure::Source,
 }
 
@@ -146,6 +148,7 @@ impl Evaluation {
                 criteria: out_criteria,
                 bands: out_bands,
                 excellent_cap_percent: cap,
+                leader_unit_percent: 50.0,
                 source,
             })
         } else {
@@ -169,6 +172,16 @@ impl Evaluation {
             Some(_) => Some(weight),
             None => None,
         }
+    }
+
+    /// The most a leader's personal score may be.
+    pub fn leader_personal_max(&self) -> f64 {
+        self.scale * (1.0 - self.leader_unit_percent / 100.0)
+    }
+
+    /// A leader's score: the unit's share plus the personal part.
+    pub fn leader_score(&self, unit_score: f64, personal: f64) -> f64 {
+        unit_score * self.leader_unit_percent / 100.0 + personal
     }
 
     /// Whether the number graded excellent exceeds the cap (a share of those graded good).
@@ -203,6 +216,9 @@ mod tests {
         assert!(!e.cap_exceeded(2, 10));
         assert!(e.cap_exceeded(3, 10));
         assert!(e.cap_exceeded(1, 4));
+        // A leader: half the unit's score plus up to 50 personal points.
+        assert_eq!(e.leader_personal_max(), 50.0);
+        assert_eq!(e.leader_score(80.0, 45.0), 85.0);
     }
 
     #[test]

@@ -47,6 +47,8 @@ struct RawProfile {
 struct RawEvaluation {
     scale: f64,
     excellent_cap_percent: f64,
+    #[serde(default)]
+    leader_unit_percent: Option<f64>,
     source: RawSource,
     criteria: Vec<crate::evaluation::RawCriterion>,
     bands: Vec<crate::evaluation::RawBand>,
@@ -683,7 +685,19 @@ impl Profile {
                 &r.bands,
                 src,
             ) {
-                Ok(e) => Some(e),
+                Ok(mut e) => {
+                    let share = r.leader_unit_percent.unwrap_or(50.0);
+                    if !(0.0..=100.0).contains(&share) {
+                        err(
+                            span.clone(),
+                            format!(
+                                "evaluation: leader_unit_percent {share} is not between 0 and 100"
+                            ),
+                        );
+                    }
+                    e.leader_unit_percent = share;
+                    Some(e)
+                }
                 Err(problems) => {
                     for p in problems {
                         err(span.clone(), p);

@@ -27,6 +27,11 @@ pub const MIGRATIONS_SQLITE: &[Migration] = &[
         name: "evaluation",
         sql: include_str!("../migrations/sqlite/0003_evaluation.sql"),
     },
+    Migration {
+        version: 4,
+        name: "leaders",
+        sql: include_str!("../migrations/sqlite/0004_leaders.sql"),
+    },
 ];
 
 pub const MIGRATIONS_POSTGRES: &[Migration] = &[
@@ -44,6 +49,11 @@ pub const MIGRATIONS_POSTGRES: &[Migration] = &[
         version: 3,
         name: "evaluation",
         sql: include_str!("../migrations/postgres/0003_evaluation.sql"),
+    },
+    Migration {
+        version: 4,
+        name: "leaders",
+        sql: include_str!("../migrations/postgres/0004_leaders.sql"),
     },
 ];
 

@@ -84,6 +84,10 @@ pub fn router(app: App) -> Router {
             get(pipeline_api::supervisor),
         )
         .route("/api/v1/units/{code}/scores", post(pipeline_api::score))
+        .route(
+            "/api/v1/units/{code}/leader-scores",
+            post(pipeline_api::leader_score),
+        )
         .fallback(pages::not_found)
         .with_state(state)
 }

@@ -533,3 +533,24 @@ pub async fn supervisor(
             .map_err(app_err)?,
     ))
 }
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LeaderScoreBody {
+    pub member_id: i64,
+    pub year: i32,
+    pub score: f64,
+}
+
+pub async fn leader_score(
+    State(st): State<AppState>,
+    Path(code): Path<String>,
+    b: Result<Json<LeaderScoreBody>, JsonRejection>,
+) -> Result<StatusCode, WebError> {
+    let b = body(b)?;
+    st.app
+        .set_leader_score(&st.actor, &code, b.member_id, b.year, b.score)
+        .await
+        .map_err(app_err)?;
+    Ok(StatusCode::NO_CONTENT)
+}

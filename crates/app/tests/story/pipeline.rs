@@ -978,6 +978,38 @@ async fn year_end_evaluation_with_the_cap(db: TestDb) {
         .unwrap_err();
     assert!(err.to_string().starts_with("criterion: 'charm'"), "{err}");
     assert!(app.evaluate(&sys, None, 2099).await.is_err());
+    // Leaders: half their unit's score plus their personal score (at most 50).
+    assert_eq!(r.leaders.len(), 10);
+    let phu = r.leaders.iter().find(|l| l.unit == "BVPHCN").unwrap();
+    assert_eq!(phu.name, "Triệu Quang Phú");
+    assert!(phu.score.is_none(), "no personal score yet");
+    app.set_leader_score(&sys, "BVPHCN", phu.member_id, 2025, 45.0)
+        .await
+        .unwrap();
+    let again = app.evaluate(&sys, None, 2025).await.unwrap();
+    let phu = again.leaders.iter().find(|l| l.unit == "BVPHCN").unwrap();
+    let unit = again
+        .rows
+        .iter()
+        .find(|r| r.code == "BVPHCN")
+        .unwrap()
+        .score
+        .unwrap();
+    assert!(
+        (phu.score.unwrap() - (unit / 2.0 + 45.0)).abs() < 0.01,
+        "{phu:?}"
+    );
+    assert!(phu.grade.is_some());
+    let err = app
+        .set_leader_score(&sys, "BVPHCN", phu.member_id, 2025, 51.0)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().starts_with("score: '51'"), "{err}");
+    let err = app
+        .set_leader_score(&sys, "BVP", phu.member_id, 2025, 40.0)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().starts_with("unknown leader"), "{err}");
 }
 
 async fn analytics_on_the_demo(db: TestDb) {

@@ -77,3 +77,83 @@ pub async fn units_of(
         .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, date(r, "since")?)))
         .collect()
 }
+
+/// Records a unit's leader (its secretary).
+pub async fn add_leader(
+    conn: &mut Conn,
+    unit_id: i64,
+    member_id: i64,
+    title: &str,
+    since: Date,
+) -> Result<i64, StoreError> {
+    let r = sqlx::query("INSERT INTO leaders (unit_id, member_id, title, since) VALUES ($1, $2, $3, $4) RETURNING id")
+        .bind(unit_id)
+        .bind(member_id)
+        .bind(title)
+        .bind(iso(since))
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok(r.try_get(0)?)
+}
+
+/// Current leaders of the subtree's units: (unit id, member id, name, title).
+pub async fn leaders_in_subtree(
+    conn: &mut Conn,
+    root: &OrgPath,
+) -> Result<Vec<(i64, i64, String, String)>, StoreError> {
+    let (lo, hi) = root.subtree_range();
+    let rows = sqlx::query(
+        "SELECT l.unit_id, l.member_id, p.full_name, l.title FROM leaders l JOIN units u ON u.id = l.unit_id \
+         JOIN members m ON m.id = l.member_id JOIN people p ON p.id = m.person_id \
+         WHERE u.path >= $1 AND u.path < $2 AND l.until IS NULL ORDER BY u.path, l.id",
+    )
+    .bind(lo)
+    .bind(hi)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?)))
+        .collect()
+}
+
+/// Sets a leader's personal score for a year; returns the previous one.
+pub async fn set_leader_score(
+    conn: &mut Conn,
+    unit_id: i64,
+    member_id: i64,
+    year: i32,
+    score: f64,
+) -> Result<Option<f64>, StoreError> {
+    let before = sqlx::query(
+        "SELECT score FROM leader_scores WHERE unit_id = $1 AND member_id = $2 AND year = $3",
+    )
+    .bind(unit_id)
+    .bind(member_id)
+    .bind(i64::from(year))
+    .fetch_optional(&mut *conn)
+    .await?
+    .map(|r| r.try_get::<f64, _>(0))
+    .transpose()?;
+    sqlx::query("INSERT INTO leader_scores (unit_id, member_id, year, score) VALUES ($1, $2, $3, $4) ON CONFLICT (unit_id, member_id, year) DO UPDATE SET score = excluded.score")
+        .bind(unit_id)
+        .bind(member_id)
+        .bind(i64::from(year))
+        .bind(score)
+        .execute(&mut *conn)
+        .await?;
+    Ok(before)
+}
+
+/// Leaders' personal scores for a year: (unit, member) → score.
+pub async fn leader_scores(
+    conn: &mut Conn,
+    year: i32,
+) -> Result<std::collections::HashMap<(i64, i64), f64>, StoreError> {
+    let rows = sqlx::query("SELECT unit_id, member_id, score FROM leader_scores WHERE year = $1")
+        .bind(i64::from(year))
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter()
+        .map(|r| Ok(((r.try_get(0)?, r.try_get(1)?), r.try_get(2)?)))
+        .collect()
+}
