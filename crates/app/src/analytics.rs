@@ -126,16 +126,42 @@ pub fn stage_stats(
 
 impl App {
     pub async fn analytics(&self, actor: &Actor, org: Option<&str>) -> Result<Analytics, AppError> {
+        self.analytics_as_of(actor, org, None).await
+    }
+
+    /// The analytics as they stood on `as_of`: steps recorded later are ignored.
+    pub async fn analytics_as_of(
+        &self,
+        actor: &Actor,
+        org: Option<&str>,
+        as_of: Option<Date>,
+    ) -> Result<Analytics, AppError> {
         let cal = self.calendar().await?;
-        let today = self.clock().today();
+        let today = as_of.unwrap_or(self.clock().today());
+        if today > self.clock().today() {
+            return Err(ranks_domain::DomainError::invalid(
+                "as_of",
+                today.to_string(),
+                "a date not after today",
+            )
+            .into());
+        }
         let profile = self.profile().clone();
         let mut conn = self.db().read().await?;
         let root = match org {
             Some(c) => visible_unit(&mut conn, actor, c).await?,
             None => crate::default_root(&mut conn, actor).await?,
         };
-        let histories = candidates::histories_in_subtree(&mut conn, &root.path).await?;
-        let list = candidates::in_subtree(&mut conn, &root.path).await?;
+        let mut histories = candidates::histories_in_subtree(&mut conn, &root.path).await?;
+        for h in histories.values_mut() {
+            h.retain(|x| x.1 <= today);
+        }
+        histories.retain(|_, h| !h.is_empty());
+        let list: Vec<_> = candidates::in_subtree(&mut conn, &root.path)
+            .await?
+            .into_iter()
+            .filter(|c| histories.contains_key(&c.id))
+            .collect();
         let files: Vec<&Vec<(String, Date)>> = histories.values().collect();
         let stages = stage_stats(&profile, &files, &cal, today);
         let mut ranked: Vec<&StageStats> = stages.iter().filter(|s| s.waiting > 0).collect();

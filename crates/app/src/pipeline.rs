@@ -546,8 +546,19 @@ impl App {
         org: Option<&str>,
         within: Option<i64>,
     ) -> Result<Vec<DueRow>, AppError> {
+        self.due_as_of(actor, org, within, None).await
+    }
+
+    /// The deadlines as they stood on `as_of` (default today): each file as it was then.
+    pub async fn due_as_of(
+        &self,
+        actor: &Actor,
+        org: Option<&str>,
+        within: Option<i64>,
+        as_of: Option<Date>,
+    ) -> Result<Vec<DueRow>, AppError> {
         let cal = self.calendar().await?;
-        let today = self.clock().today();
+        let today = self.check_date("as_of", as_of.unwrap_or(self.clock().today()))?;
         let mut conn = self.db().read().await?;
         let root = match org {
             Some(c) => visible_unit(&mut conn, actor, c).await?,
@@ -560,9 +571,19 @@ impl App {
         let histories = candidates::histories_in_subtree(&mut conn, &root.path).await?;
         let list = candidates::in_subtree(&mut conn, &root.path).await?;
         let mut rows = Vec::new();
-        for c in list.iter().filter(|c| self.profile().is_open(&c.stage)) {
+        for c in &list {
+            let history: Vec<(String, Date)> = histories
+                .get(&c.id)
+                .map(|h| h.iter().filter(|x| x.1 <= today).cloned().collect())
+                .unwrap_or_default();
+            let Some((stage_then, _)) = history.last().cloned() else {
+                continue;
+            };
+            if !self.profile().is_open(&stage_then) {
+                continue;
+            }
             let dossier = Dossier {
-                history: histories.get(&c.id).cloned().unwrap_or_default(),
+                history,
                 ..Dossier::default()
             };
             let Some(next) = self
@@ -593,7 +614,7 @@ impl App {
                 candidate_id: c.id,
                 name: c.full_name.clone(),
                 unit: c.unit_code.to_string(),
-                stage: c.stage.clone(),
+                stage: stage_then.clone(),
                 next_stage: next.until.clone(),
                 overdue: next.overdue(),
                 rule: next.rule,

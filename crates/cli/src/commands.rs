@@ -436,9 +436,10 @@ pub async fn due(
     actor: &Actor,
     org: Option<&str>,
     within: Option<i64>,
+    as_of: Option<Date>,
     format: Format,
 ) -> Result<()> {
-    let rows = app.due(actor, org, within).await?;
+    let rows = app.due_as_of(actor, org, within, as_of).await?;
     match format {
         Format::Json => println!("{}", serde_json::to_string_pretty(&rows)?),
         Format::Csv | Format::Xlsx => {

@@ -81,6 +81,9 @@ enum Command {
     Analytics {
         #[arg(long)]
         org: Option<String>,
+        /// The analytics as they stood on this day.
+        #[arg(long, value_parser = commands::date_arg)]
+        as_of: Option<ranks_domain::Date>,
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
@@ -137,6 +140,9 @@ enum Command {
     Due {
         #[arg(long)]
         org: Option<String>,
+        /// The deadlines as they stood on this day.
+        #[arg(long, value_parser = commands::date_arg)]
+        as_of: Option<ranks_domain::Date>,
         /// Only items due within so many working days (overdue ones always).
         #[arg(long)]
         within: Option<i64>,
@@ -272,11 +278,12 @@ async fn run(cli: Cli) -> Result<()> {
         }
         Command::Due {
             org,
+            as_of,
             within,
             format,
         } => {
             let app = open_app(&cfg.database, profile).await?;
-            commands::due(&app, &actor, org.as_deref(), within, format).await?
+            commands::due(&app, &actor, org.as_deref(), within, as_of, format).await?
         }
         Command::Calendar { cmd } => {
             commands::calendar(&open_app(&cfg.database, profile).await?, &actor, cmd).await?
@@ -320,9 +327,9 @@ async fn run(cli: Cli) -> Result<()> {
                 println!("{}", serde_json::to_string_pretty(&v)?);
             }
         }
-        Command::Analytics { org, format } => {
+        Command::Analytics { org, as_of, format } => {
             let app = open_app(&cfg.database, profile).await?;
-            let a = app.analytics(&actor, org.as_deref()).await?;
+            let a = app.analytics_as_of(&actor, org.as_deref(), as_of).await?;
             print!("{}", commands::analytics_text(&a, format)?);
         }
         Command::Evaluate {

@@ -730,6 +730,31 @@ async fn due_lists_deadlines_and_escalates_the_overdue(db: TestDb) {
     let refusals = app.refusals(&sys, Some("CDC")).await.unwrap();
     assert_eq!(refusals.len(), 1);
     assert_eq!(refusals[0].rule, "certificate");
+    // As of an earlier day, the file whose decision is overdue today was not yet late.
+    let decision_late = overdue
+        .iter()
+        .find(|o| o.rule == "decision_after_cell_vote")
+        .unwrap();
+    let back = app
+        .due_as_of(&sys, None, None, Some(decision_late.due))
+        .await
+        .unwrap();
+    let then = back
+        .iter()
+        .find(|r| r.candidate_id == decision_late.candidate_id)
+        .unwrap();
+    assert_eq!(then.working_days_left, 0);
+    assert!(!then.overdue);
+    let a_then = app
+        .analytics_as_of(
+            &sys,
+            None,
+            Some(ranks_domain::parse_date("d", "2022-01-03").unwrap()),
+        )
+        .await
+        .unwrap();
+    let a_now = app.analytics(&sys, None).await.unwrap();
+    assert!(a_then.stages[0].entered < a_now.stages[0].entered);
     // Scoped: another unit's overdue items do not show.
     let bvsn = app.due(&sys, Some("BVSN"), None).await.unwrap();
     assert!(bvsn.iter().all(|r| r.unit.starts_with("BVSN")));
