@@ -41,6 +41,7 @@ pub fn router(app: App) -> Router {
         .route("/", get(pages::dashboard))
         .route("/units/{code}", get(pages::unit))
         .route("/units/{code}/plan", get(pages::plan))
+        .route("/supervisors/{member}", get(pages::supervisor))
         .route("/healthz", get(api::healthz))
         .route("/api/v1/openapi.json", get(api::openapi))
         .route("/api/v1/terms", get(api::terms))

@@ -399,6 +399,27 @@ async fn the_unit_page_shows_due_overdue_and_refused(db: TestDb) {
         refusals.contains("certificate") && refusals.contains("expired"),
         "refused at the certificate gate"
     );
+    // The supervisor's own page lists the unit with its overdue items.
+    let link = format!("/supervisors/{}", in_charge.member_id);
+    assert!(
+        page.body.contains(&format!("href=\"{link}")),
+        "supervisors link to their page"
+    );
+    let sup = get(&r, &link, None).await;
+    assert_eq!(sup.status, StatusCode::OK);
+    let section = sup
+        .body
+        .split("data-code=\"CDC\"")
+        .nth(1)
+        .unwrap()
+        .split("</section>")
+        .next()
+        .unwrap();
+    assert_eq!(section.matches("class=\"overdue\"").count(), 2, "{section}");
+    assert_eq!(
+        get(&r, "/supervisors/999999", None).await.status,
+        StatusCode::NOT_FOUND
+    );
     let en = get(&r, "/units/CDC?lang=en", None).await;
     assert!(en.body.contains("Deadlines due and overdue") && en.body.contains("Refused steps"));
     assert!(
