@@ -79,21 +79,7 @@ pub async fn admitted_per_unit(
     from: Date,
     to: Date,
 ) -> Result<HashMap<i64, u64>, StoreError> {
-    let (lo, hi) = root.subtree_range();
-    let rows = sqlx::query(
-        "SELECT m.unit_id, COUNT(*) FROM members m JOIN units u ON u.id = m.unit_id \
-         WHERE u.path >= $1 AND u.path < $2 AND m.admitted_on >= $3 AND m.admitted_on <= $4 \
-         GROUP BY m.unit_id",
-    )
-    .bind(lo)
-    .bind(hi)
-    .bind(iso(from))
-    .bind(iso(to))
-    .fetch_all(&mut *conn)
-    .await?;
-    rows.iter()
-        .map(|r| Ok((r.try_get::<i64, _>(0)?, r.try_get::<i64, _>(1)? as u64)))
-        .collect()
+    count_per_unit(conn, root, MemberDate::Admitted, from, to).await
 }
 
 /// Current members (probationary and official) per unit in the subtree.
