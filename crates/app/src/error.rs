@@ -17,6 +17,8 @@ pub enum AppError {
     Refused(ranks_domain::procedure::Refusal),
     #[error("not allowed: {0}")]
     Forbidden(String),
+    #[error("too many failed sign-ins; try again in 15 minutes")]
+    RateLimited,
     #[error("the database holds no units yet; run `ranks demo` or import a tree")]
     Empty,
     #[error(transparent)]

@@ -107,7 +107,7 @@ impl App {
             );
         }
         let (code, key) = (code.to_string(), c.key.clone());
-        self.run(actor, move |cx| {
+        self.run_evaluation(actor, move |cx| {
             Box::pin(async move {
                 let unit = visible_unit(cx.tx.conn(), cx.actor, &code).await?;
                 let before = settings::set_score(cx.tx.conn(), unit.id, year, &key, score).await?;
@@ -269,7 +269,7 @@ impl App {
             .into());
         }
         let code = code.to_string();
-        self.run(actor, move |cx| {
+        self.run_evaluation(actor, move |cx| {
             Box::pin(async move {
                 let unit = visible_unit(cx.tx.conn(), cx.actor, &code).await?;
                 let leads = supervisors::leaders_in_subtree(cx.tx.conn(), &unit.path)

@@ -8,6 +8,7 @@
 //! given to [`App`], never read inside the logic.
 
 pub mod analytics;
+pub mod auth;
 mod clock;
 pub mod demo;
 mod error;
@@ -33,6 +34,7 @@ use std::sync::Arc;
 pub struct Actor {
     pub name: String,
     pub scope: Scope,
+    pub role: auth::Role,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,6 +43,8 @@ pub enum Scope {
     All,
     /// One unit and everything below it.
     Subtree(OrgPath),
+    /// Several units with their subtrees (a supervisor's charge).
+    Units(Vec<OrgPath>),
 }
 
 impl Actor {
@@ -50,6 +54,7 @@ impl Actor {
         Actor {
             name: "system".into(),
             scope: Scope::All,
+            role: auth::Role::Admin,
         }
     }
 
@@ -57,6 +62,7 @@ impl Actor {
         match &self.scope {
             Scope::All => true,
             Scope::Subtree(root) => root.contains(path),
+            Scope::Units(roots) => roots.iter().any(|r| r.contains(path)),
         }
     }
 }
@@ -133,6 +139,14 @@ pub(crate) async fn default_root(
     actor: &Actor,
 ) -> Result<UnitRow, AppError> {
     match &actor.scope {
+        Scope::Units(paths) => {
+            let first = paths.first().ok_or(AppError::Empty)?;
+            let id = *first.ids().last().expect("a path has at least one id");
+            units::by_id(conn, id).await?.ok_or(AppError::NotFound {
+                what: "unit",
+                key: first.to_string(),
+            })
+        }
         Scope::Subtree(path) => {
             let id = *path.ids().last().expect("a path has at least one id");
             units::by_id(conn, id).await?.ok_or(AppError::NotFound {

@@ -390,7 +390,43 @@ pub async fn add_leader(
 
 // One action, one transaction: the entry points the CLI and the API call.
 impl App {
+    /// One write by someone whose role records data.
     pub(crate) async fn run<T, F>(&self, actor: &Actor, f: F) -> Result<T, AppError>
+    where
+        F: for<'c> FnOnce(
+            &'c mut Ctx<'_>,
+        ) -> std::pin::Pin<
+            Box<dyn std::future::Future<Output = Result<T, AppError>> + Send + 'c>,
+        >,
+    {
+        if !actor.role.writes() {
+            return Err(AppError::Forbidden(format!(
+                "a {} does not record data",
+                actor.role.as_str()
+            )));
+        }
+        self.run_unchecked(actor, f).await
+    }
+
+    /// One write of evaluation input (supervisors may).
+    pub(crate) async fn run_evaluation<T, F>(&self, actor: &Actor, f: F) -> Result<T, AppError>
+    where
+        F: for<'c> FnOnce(
+            &'c mut Ctx<'_>,
+        ) -> std::pin::Pin<
+            Box<dyn std::future::Future<Output = Result<T, AppError>> + Send + 'c>,
+        >,
+    {
+        if !actor.role.evaluates() {
+            return Err(AppError::Forbidden(format!(
+                "a {} does not enter evaluations",
+                actor.role.as_str()
+            )));
+        }
+        self.run_unchecked(actor, f).await
+    }
+
+    async fn run_unchecked<T, F>(&self, actor: &Actor, f: F) -> Result<T, AppError>
     where
         F: for<'c> FnOnce(
             &'c mut Ctx<'_>,

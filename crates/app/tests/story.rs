@@ -413,6 +413,7 @@ async fn an_actor_sees_only_its_subtree(db: TestDb) {
     let actor = Actor {
         name: "organiser of A".into(),
         scope: Scope::Subtree(a.path.clone()),
+        role: ranks_app::auth::Role::Staff,
     };
     let mine = app
         .achievement(&actor, None, "2020-2025", None)

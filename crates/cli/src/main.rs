@@ -54,6 +54,11 @@ enum Command {
     },
     /// Print the effective configuration.
     Config,
+    /// Users who sign in to the web application.
+    User {
+        #[command(subcommand)]
+        cmd: commands::UserCmd,
+    },
     /// Expected admissions by the end of the term (and year) per unit, with an 80 % interval.
     Forecast {
         #[arg(long)]
@@ -375,6 +380,9 @@ async fn run(cli: Cli) -> Result<()> {
             app.set_score(&actor, &org, year, &criterion, value).await?;
             println!("{}: {criterion} {year} = {value}", org.to_uppercase());
         }
+        Command::User { cmd } => {
+            commands::user(&open_app(&cfg.database, profile).await?, &actor, cmd).await?
+        }
         Command::Target { cmd } => {
             commands::target(&open_app(&cfg.database, profile).await?, &actor, cmd).await?
         }
@@ -487,6 +495,7 @@ async fn run(cli: Cli) -> Result<()> {
                         "demo loaded"
                     );
                 }
+                commands::demo_users(&app, &actor).await?;
             }
             let addr: std::net::SocketAddr = cfg.listen.parse().with_context(|| {
                 format!(

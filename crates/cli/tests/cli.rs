@@ -746,6 +746,63 @@ fn default_database_is_ranks_db_in_the_current_directory() {
 }
 
 #[test]
+fn users_are_added_with_a_password_from_stdin() {
+    use std::io::Write;
+    let dir = tempfile_dir();
+    stdout(&ranks(&["demo"], Some(dir.path()), &[]));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ranks"))
+        .args([
+            "user",
+            "add",
+            "--username",
+            "CanBo.CDC",
+            "--role",
+            "staff",
+            "--org",
+            "CDC",
+            "--password-stdin",
+        ])
+        .current_dir(dir.path())
+        .env_remove("RANKS_DATABASE_URL")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all("mật khẩu mới 2026\n".as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let list = stdout(&ranks(&["user", "list"], Some(dir.path()), &[]));
+    assert!(
+        list.contains("canbo.cdc") && list.contains("staff"),
+        "{list}"
+    );
+    let err = one_line_error(&ranks(
+        &[
+            "user",
+            "add",
+            "--username",
+            "x",
+            "--role",
+            "chief",
+            "--password-stdin",
+        ],
+        Some(dir.path()),
+        &[],
+    ));
+    assert!(err.contains("role: 'chief'"), "{err}");
+}
+
+#[test]
 fn bad_database_urls_get_a_clear_message() {
     let err = one_line_error(&ranks(
         &[

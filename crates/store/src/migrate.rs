@@ -32,6 +32,11 @@ pub const MIGRATIONS_SQLITE: &[Migration] = &[
         name: "leaders",
         sql: include_str!("../migrations/sqlite/0004_leaders.sql"),
     },
+    Migration {
+        version: 5,
+        name: "users",
+        sql: include_str!("../migrations/sqlite/0005_users.sql"),
+    },
 ];
 
 pub const MIGRATIONS_POSTGRES: &[Migration] = &[
@@ -54,6 +59,11 @@ pub const MIGRATIONS_POSTGRES: &[Migration] = &[
         version: 4,
         name: "leaders",
         sql: include_str!("../migrations/postgres/0004_leaders.sql"),
+    },
+    Migration {
+        version: 5,
+        name: "users",
+        sql: include_str!("../migrations/postgres/0005_users.sql"),
     },
 ];
 

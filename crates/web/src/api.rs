@@ -39,6 +39,7 @@ impl From<&ranks_domain::AchievementRow> for AchievementJson {
 
 pub async fn achievement(
     State(st): State<AppState>,
+    auth: crate::auth::Auth,
     Path(code): Path<String>,
     Query(q): Query<AchievementQuery>,
 ) -> Result<Json<Vec<AchievementJson>>, WebError> {
@@ -59,12 +60,12 @@ pub async fn achievement(
             let day = ranks_domain::parse_date("as_of", s)
                 .map_err(|e| WebError::from_app(e.into(), None))?;
             st.app
-                .achievement_as_of(&st.actor, Some(&code), &term, depth, day)
+                .achievement_as_of(&auth.actor, Some(&code), &term, depth, day)
                 .await
         }
         None => {
             st.app
-                .achievement(&st.actor, Some(&code), &term, depth)
+                .achievement(&auth.actor, Some(&code), &term, depth)
                 .await
         }
     }

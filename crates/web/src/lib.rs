@@ -11,6 +11,7 @@
 //! ([`error`]); internals go to the log, never to the page.
 
 pub mod api;
+pub mod auth;
 pub mod charts;
 mod error;
 pub mod i18n;
@@ -21,21 +22,23 @@ pub use error::WebError;
 
 use axum::routing::{get, post};
 use axum::Router;
-use ranks_app::{Actor, App};
-use std::sync::Arc;
+use ranks_app::App;
 
 #[derive(Clone)]
 pub struct AppState {
     pub app: App,
-    /// Who the web user is. Until sign-in exists the server acts for its
-    /// operator over the whole tree.
-    pub actor: Arc<Actor>,
+    /// Mark the session cookie Secure (when served over TLS).
+    pub secure_cookies: bool,
 }
 
 pub fn router(app: App) -> Router {
+    router_with(app, false)
+}
+
+pub fn router_with(app: App, secure_cookies: bool) -> Router {
     let state = AppState {
         app,
-        actor: Arc::new(Actor::system()),
+        secure_cookies,
     };
     Router::new()
         .route("/", get(pages::dashboard))
@@ -43,6 +46,8 @@ pub fn router(app: App) -> Router {
         .route("/units/{code}/plan", get(pages::plan))
         .route("/supervisors/{member}", get(pages::supervisor))
         .route("/healthz", get(api::healthz))
+        .route("/login", get(auth::login_form).post(auth::login))
+        .route("/logout", get(pages::logout_page).post(auth::logout))
         .route("/api/v1/openapi.json", get(api::openapi))
         .route("/api/v1/terms", get(api::terms))
         .route("/api/v1/units/{code}/achievement", get(api::achievement))
@@ -72,6 +77,7 @@ pub fn router(app: App) -> Router {
         .route("/api/v1/due", get(pipeline_api::due))
         .route("/api/v1/calendar/{year}", get(pipeline_api::calendar))
         .route("/api/v1/profile", get(pipeline_api::profile))
+        .route("/api/v1/session", get(pipeline_api::session))
         .route("/api/v1/forecast", get(pipeline_api::forecast))
         .route(
             "/api/v1/units/{code}/targets",

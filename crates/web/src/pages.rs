@@ -21,6 +21,38 @@ pub struct PageQuery {
     pub term: Option<String>,
 }
 
+/// The language from an explicit choice, else the cookie, else Vietnamese.
+pub fn lang_of(explicit: Option<&str>, headers: &HeaderMap) -> Lang {
+    let q = PageQuery {
+        lang: explicit.map(str::to_string),
+        term: None,
+    };
+    negotiate(&q, headers).0
+}
+
+#[derive(Template)]
+#[template(path = "logout.html")]
+struct LogoutPage {
+    tr: Tr,
+    csrf: String,
+    user: String,
+}
+
+/// A page with the sign-out button (a form post carrying the CSRF token).
+pub async fn logout_page(auth: crate::auth::Auth, headers: HeaderMap) -> Response {
+    let lang = lang_of(None, &headers);
+    respond(
+        LogoutPage {
+            tr: Tr { lang },
+            csrf: auth.csrf,
+            user: auth.actor.name,
+        }
+        .render(),
+        None,
+        lang,
+    )
+}
+
 /// The language of this request: `?lang=` (then remembered in a cookie),
 /// else the cookie, else Vietnamese.
 fn negotiate(q: &PageQuery, headers: &HeaderMap) -> (Lang, Option<HeaderValue>) {
@@ -139,12 +171,13 @@ struct DashboardPage {
 
 pub async fn dashboard(
     State(st): State<AppState>,
+    auth: crate::auth::Auth,
     Query(q): Query<PageQuery>,
     headers: HeaderMap,
 ) -> Response {
     let (lang, cookie) = negotiate(&q, &headers);
     let tr = Tr { lang };
-    let d = match st.app.dashboard(&st.actor, q.term.as_deref()).await {
+    let d = match st.app.dashboard(&auth.actor, q.term.as_deref()).await {
         Ok(d) => d,
         Err(e) => return WebError::from_app(e, Some(lang)).into_response(),
     };
@@ -378,6 +411,7 @@ fn unit_template(
 
 pub async fn unit(
     State(st): State<AppState>,
+    auth: crate::auth::Auth,
     Path(code): Path<String>,
     Query(q): Query<PageQuery>,
     headers: HeaderMap,
@@ -386,18 +420,24 @@ pub async fn unit(
     let page = async {
         let p = st
             .app
-            .unit_page(&st.actor, &code, q.term.as_deref())
+            .unit_page(&auth.actor, &code, q.term.as_deref())
             .await?;
-        let due = st.app.due(&st.actor, Some(&code), Some(20)).await?;
-        let refusals = st.app.refusals(&st.actor, Some(&code)).await?;
+        let due = st.app.due(&auth.actor, Some(&code), Some(20)).await?;
+        let refusals = st.app.refusals(&auth.actor, Some(&code)).await?;
         Ok::<_, ranks_app::AppError>((p, due, refusals))
     };
     match page.await {
-        Ok((p, due, refusals)) => respond(
-            unit_template(&p, Tr { lang }, st.app.profile(), &due, &refusals).render(),
-            cookie,
-            lang,
-        ),
+        Ok((p, due, refusals)) => {
+            let mut t = unit_template(&p, Tr { lang }, st.app.profile(), &due, &refusals);
+            if !auth.actor.role.personal_details() {
+                // A viewer sees names, not personal details.
+                for m in &mut t.members {
+                    m.birth = "—".into();
+                    m.gender = String::new();
+                }
+            }
+            respond(t.render(), cookie, lang)
+        }
         Err(e) => WebError::from_app(e, Some(lang)).into_response(),
     }
 }
@@ -464,6 +504,7 @@ struct PlanTemplate {
 /// movements, mentors and the year-end evaluation, with their charts.
 pub async fn plan(
     State(st): State<AppState>,
+    auth: crate::auth::Auth,
     Path(code): Path<String>,
     Query(q): Query<PlanQuery>,
     headers: HeaderMap,
@@ -479,7 +520,7 @@ pub async fn plan(
     let built = async {
         let page = st
             .app
-            .unit_page(&st.actor, &code, q.term.as_deref())
+            .unit_page(&auth.actor, &code, q.term.as_deref())
             .await?;
         let term = page
             .term
@@ -504,21 +545,21 @@ pub async fn plan(
                 .unwrap_or(2025),
         };
         let code = page.unit.code.to_string();
-        let bu = st.app.burn_up(&st.actor, &code, &term_name).await?;
+        let bu = st.app.burn_up(&auth.actor, &code, &term_name).await?;
         let fc = st
             .app
-            .forecast(&st.actor, &term_name, None, Some(&code))
+            .forecast(&auth.actor, &term_name, None, Some(&code))
             .await?;
         let alloc = st
             .app
             .allocation(
-                &st.actor,
+                &auth.actor,
                 Some(&code),
                 &ranks_app::targets::Period::Term(term.name.clone()),
             )
             .await?;
-        let an = st.app.analytics(&st.actor, Some(&code)).await?;
-        let ev = st.app.evaluate(&st.actor, Some(&code), year).await?;
+        let an = st.app.analytics(&auth.actor, Some(&code)).await?;
+        let ev = st.app.evaluate(&auth.actor, Some(&code), year).await?;
         Ok::<_, ranks_app::AppError>((page, term_name, year, bu, fc, alloc, an, ev))
     };
     let (page, term_name, year, bu, fc, alloc, an, ev) = match built.await {
@@ -708,6 +749,7 @@ struct SupervisorTemplate {
 /// A committee member's page: the units they are in charge of, with what is late.
 pub async fn supervisor(
     State(st): State<AppState>,
+    auth: crate::auth::Auth,
     Path(member): Path<i64>,
     Query(q): Query<PageQuery>,
     headers: HeaderMap,
@@ -733,7 +775,7 @@ pub async fn supervisor(
                     })?
             }
         };
-        st.app.supervisor_view(&st.actor, member, &term).await
+        st.app.supervisor_view(&auth.actor, member, &term).await
     };
     let v = match view.await {
         Ok(v) => v,

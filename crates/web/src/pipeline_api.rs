@@ -69,6 +69,7 @@ fn default_grade() -> u8 {
 
 pub async fn create_candidate(
     State(st): State<AppState>,
+    auth: crate::auth::Auth,
     b: Result<Json<NewCandidateBody>, JsonRejection>,
 ) -> Result<(StatusCode, Json<Value>), WebError> {
     let b = body(b)?;
@@ -96,7 +97,7 @@ pub async fn create_candidate(
     let date = opt_date("date", &b.date)?;
     let id = st
         .app
-        .add_candidate(&st.actor, who, &b.cell, b.movement.as_deref(), date)
+        .add_candidate(&auth.actor, who, &b.cell, b.movement.as_deref(), date)
         .await
         .map_err(app_err)?;
     Ok((StatusCode::CREATED, Json(json!({ "id": id }))))
@@ -104,11 +105,12 @@ pub async fn create_candidate(
 
 pub async fn candidate(
     State(st): State<AppState>,
+    auth: crate::auth::Auth,
     Path(id): Path<i64>,
 ) -> Result<Json<CandidateFile>, WebError> {
     Ok(Json(
         st.app
-            .candidate_file(&st.actor, id)
+            .candidate_file(&auth.actor, id)
             .await
             .map_err(app_err)?,
     ))
@@ -134,6 +136,7 @@ pub struct StepBody {
 
 pub async fn step(
     State(st): State<AppState>,
+    auth: crate::auth::Auth,
     Path(id): Path<i64>,
     b: Result<Json<StepBody>, JsonRejection>,
 ) -> Result<Json<Value>, WebError> {
@@ -151,7 +154,7 @@ pub async fn step(
     };
     let stage = st
         .app
-        .record_step(&st.actor, id, input)
+        .record_step(&auth.actor, id, input)
         .await
         .map_err(app_err)?;
     Ok(Json(json!({ "id": id, "stage": stage })))
@@ -166,13 +169,14 @@ pub struct DocumentBody {
 
 pub async fn document(
     State(st): State<AppState>,
+    auth: crate::auth::Auth,
     Path(id): Path<i64>,
     b: Result<Json<DocumentBody>, JsonRejection>,
 ) -> Result<StatusCode, WebError> {
     let b = body(b)?;
     let date = opt_date("date", &b.date)?;
     st.app
-        .record_document(&st.actor, id, &b.code, date)
+        .record_document(&auth.actor, id, &b.code, date)
         .await
         .map_err(app_err)?;
     Ok(StatusCode::NO_CONTENT)
@@ -189,13 +193,14 @@ pub struct MentorBody {
 
 pub async fn mentor(
     State(st): State<AppState>,
+    auth: crate::auth::Auth,
     Path(id): Path<i64>,
     b: Result<Json<MentorBody>, JsonRejection>,
 ) -> Result<StatusCode, WebError> {
     let b = body(b)?;
     let date = opt_date("date", &b.date)?;
     st.app
-        .assign_mentor(&st.actor, id, b.member_id, b.probation, date)
+        .assign_mentor(&auth.actor, id, b.member_id, b.probation, date)
         .await
         .map_err(app_err)?;
     Ok(StatusCode::NO_CONTENT)
@@ -211,13 +216,14 @@ pub struct CertificateBody {
 
 pub async fn certificate(
     State(st): State<AppState>,
+    auth: crate::auth::Auth,
     Path(id): Path<i64>,
     b: Result<Json<CertificateBody>, JsonRejection>,
 ) -> Result<StatusCode, WebError> {
     let b = body(b)?;
     let issued = req_date("issued_on", &b.issued_on)?;
     st.app
-        .record_certificate(&st.actor, id, issued, &b.number)
+        .record_certificate(&auth.actor, id, issued, &b.number)
         .await
         .map_err(app_err)?;
     Ok(StatusCode::NO_CONTENT)
@@ -235,6 +241,7 @@ pub struct IntroducerBody {
 
 pub async fn introducer(
     State(st): State<AppState>,
+    auth: crate::auth::Auth,
     Path(id): Path<i64>,
     b: Result<Json<IntroducerBody>, JsonRejection>,
 ) -> Result<StatusCode, WebError> {
@@ -251,7 +258,7 @@ pub async fn introducer(
     };
     let date = opt_date("date", &b.date)?;
     st.app
-        .add_introducer(&st.actor, id, who, date)
+        .add_introducer(&auth.actor, id, who, date)
         .await
         .map_err(app_err)?;
     Ok(StatusCode::NO_CONTENT)
@@ -273,6 +280,7 @@ pub struct MovementBody {
 
 pub async fn member_movement(
     State(st): State<AppState>,
+    auth: crate::auth::Auth,
     Path(id): Path<i64>,
     b: Result<Json<MovementBody>, JsonRejection>,
 ) -> Result<StatusCode, WebError> {
@@ -316,7 +324,7 @@ pub async fn member_movement(
     };
     let date = opt_date("date", &b.date)?;
     st.app
-        .member_movement(&st.actor, id, m, date)
+        .member_movement(&auth.actor, id, m, date)
         .await
         .map_err(app_err)?;
     Ok(StatusCode::NO_CONTENT)
@@ -330,6 +338,7 @@ pub struct DueQuery {
 
 pub async fn due(
     State(st): State<AppState>,
+    auth: crate::auth::Auth,
     Query(q): Query<DueQuery>,
 ) -> Result<Json<Vec<DueRow>>, WebError> {
     let within = match q.within.as_deref() {
@@ -343,7 +352,7 @@ pub async fn due(
     };
     Ok(Json(
         st.app
-            .due(&st.actor, q.org.as_deref(), within)
+            .due(&auth.actor, q.org.as_deref(), within)
             .await
             .map_err(app_err)?,
     ))
@@ -351,6 +360,7 @@ pub async fn due(
 
 pub async fn calendar(
     State(st): State<AppState>,
+    _auth: crate::auth::Auth,
     Path(year): Path<String>,
 ) -> Result<Json<Value>, WebError> {
     let year: i32 = year
@@ -389,6 +399,7 @@ pub struct ForecastQuery {
 
 pub async fn forecast(
     State(st): State<AppState>,
+    auth: crate::auth::Auth,
     Query(q): Query<ForecastQuery>,
 ) -> Result<Json<ranks_app::forecast::ForecastReport>, WebError> {
     let term = q.term.ok_or_else(|| {
@@ -397,7 +408,7 @@ pub async fn forecast(
     let as_of = opt_date("as_of", &q.as_of)?;
     Ok(Json(
         st.app
-            .forecast(&st.actor, &term, as_of, q.org.as_deref())
+            .forecast(&auth.actor, &term, as_of, q.org.as_deref())
             .await
             .map_err(app_err)?,
     ))
@@ -412,6 +423,7 @@ pub struct TargetBody {
 
 pub async fn set_target(
     State(st): State<AppState>,
+    auth: crate::auth::Auth,
     Path(code): Path<String>,
     b: Result<Json<TargetBody>, JsonRejection>,
 ) -> Result<StatusCode, WebError> {
@@ -424,7 +436,7 @@ pub async fn set_target(
     };
     let target = parse_target(&text).map_err(|e| app_err(e.into()))?;
     st.app
-        .set_target(&st.actor, &code, &period, target)
+        .set_target(&auth.actor, &code, &period, target)
         .await
         .map_err(app_err)?;
     Ok(StatusCode::NO_CONTENT)
@@ -438,6 +450,7 @@ pub struct AllocationQuery {
 
 pub async fn allocation(
     State(st): State<AppState>,
+    auth: crate::auth::Auth,
     Query(q): Query<AllocationQuery>,
 ) -> Result<Json<Vec<ranks_app::targets::AllocationRow>>, WebError> {
     let period = q.period.ok_or_else(|| {
@@ -446,7 +459,7 @@ pub async fn allocation(
     let period = ranks_app::targets::Period::parse(&period).map_err(|e| app_err(e.into()))?;
     Ok(Json(
         st.app
-            .allocation(&st.actor, q.org.as_deref(), &period)
+            .allocation(&auth.actor, q.org.as_deref(), &period)
             .await
             .map_err(app_err)?,
     ))
@@ -460,6 +473,7 @@ pub struct EvaluationQuery {
 
 pub async fn evaluation(
     State(st): State<AppState>,
+    auth: crate::auth::Auth,
     Query(q): Query<EvaluationQuery>,
 ) -> Result<Json<ranks_app::evaluation::EvaluationReport>, WebError> {
     let year = q
@@ -469,7 +483,7 @@ pub async fn evaluation(
         .ok_or_else(|| WebError::bad_request("year: missing or not a year", None))?;
     Ok(Json(
         st.app
-            .evaluate(&st.actor, q.org.as_deref(), year)
+            .evaluate(&auth.actor, q.org.as_deref(), year)
             .await
             .map_err(app_err)?,
     ))
@@ -485,12 +499,13 @@ pub struct ScoreBody {
 
 pub async fn score(
     State(st): State<AppState>,
+    auth: crate::auth::Auth,
     Path(code): Path<String>,
     b: Result<Json<ScoreBody>, JsonRejection>,
 ) -> Result<StatusCode, WebError> {
     let b = body(b)?;
     st.app
-        .set_score(&st.actor, &code, b.year, &b.criterion, b.score)
+        .set_score(&auth.actor, &code, b.year, &b.criterion, b.score)
         .await
         .map_err(app_err)?;
     Ok(StatusCode::NO_CONTENT)
@@ -503,11 +518,12 @@ pub struct OrgQuery {
 
 pub async fn analytics(
     State(st): State<AppState>,
+    auth: crate::auth::Auth,
     Query(q): Query<OrgQuery>,
 ) -> Result<Json<ranks_app::analytics::Analytics>, WebError> {
     Ok(Json(
         st.app
-            .analytics(&st.actor, q.org.as_deref())
+            .analytics(&auth.actor, q.org.as_deref())
             .await
             .map_err(app_err)?,
     ))
@@ -520,6 +536,7 @@ pub struct TermQuery {
 
 pub async fn supervisor(
     State(st): State<AppState>,
+    auth: crate::auth::Auth,
     Path(member): Path<i64>,
     Query(q): Query<TermQuery>,
 ) -> Result<Json<ranks_app::supervision::SupervisorView>, WebError> {
@@ -528,7 +545,7 @@ pub async fn supervisor(
     })?;
     Ok(Json(
         st.app
-            .supervisor_view(&st.actor, member, &term)
+            .supervisor_view(&auth.actor, member, &term)
             .await
             .map_err(app_err)?,
     ))
@@ -544,13 +561,19 @@ pub struct LeaderScoreBody {
 
 pub async fn leader_score(
     State(st): State<AppState>,
+    auth: crate::auth::Auth,
     Path(code): Path<String>,
     b: Result<Json<LeaderScoreBody>, JsonRejection>,
 ) -> Result<StatusCode, WebError> {
     let b = body(b)?;
     st.app
-        .set_leader_score(&st.actor, &code, b.member_id, b.year, b.score)
+        .set_leader_score(&auth.actor, &code, b.member_id, b.year, b.score)
         .await
         .map_err(app_err)?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Who is signed in, and the CSRF token scripts send back with each change.
+pub async fn session(auth: crate::auth::Auth) -> Json<Value> {
+    Json(json!({"user": auth.actor.name, "role": auth.actor.role.as_str(), "csrf": auth.csrf}))
 }

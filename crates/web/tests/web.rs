@@ -8,19 +8,31 @@ use ranks_testkit::{both_backends, TestDb};
 use ranks_web::api::AchievementJson;
 use tower::ServiceExt;
 
+#[derive(Debug)]
 struct Resp {
     status: StatusCode,
     cookie: Option<String>,
     content_type: String,
+    location: String,
     body: String,
 }
 
-async fn post(router: &axum::Router, uri: &str, body: serde_json::Value) -> Resp {
+/// A signed-in browser: the router, the session cookie and the CSRF token.
+#[derive(Clone)]
+struct Client {
+    router: axum::Router,
+    cookie: String,
+    csrf: String,
+}
+
+async fn post(c: &Client, uri: &str, body: serde_json::Value) -> Resp {
     let req = Request::post(uri)
         .header(header::CONTENT_TYPE, "application/json")
+        .header(header::COOKIE, &c.cookie)
+        .header("x-csrf-token", &c.csrf)
         .body(Body::from(body.to_string()))
         .unwrap();
-    read(router.clone().oneshot(req).await.unwrap()).await
+    read(c.router.clone().oneshot(req).await.unwrap()).await
 }
 
 async fn read(resp: axum::response::Response) -> Resp {
@@ -34,22 +46,29 @@ async fn read(resp: axum::response::Response) -> Resp {
         .get(header::CONTENT_TYPE)
         .map(|v| v.to_str().unwrap().to_string())
         .unwrap_or_default();
+    let location = resp
+        .headers()
+        .get(header::LOCATION)
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default();
     let bytes = resp.into_body().collect().await.unwrap().to_bytes();
     Resp {
         status,
         cookie,
         content_type,
+        location,
         body: String::from_utf8(bytes.to_vec()).unwrap(),
     }
 }
 
-async fn get(router: &axum::Router, uri: &str, cookie: Option<&str>) -> Resp {
-    let mut req = Request::get(uri);
-    if let Some(c) = cookie {
-        req = req.header(header::COOKIE, c);
-    }
+async fn get(c: &Client, uri: &str, cookie: Option<&str>) -> Resp {
+    let all = match cookie {
+        Some(extra) => format!("{}; {extra}", c.cookie),
+        None => c.cookie.clone(),
+    };
+    let req = Request::get(uri).header(header::COOKIE, all);
     read(
-        router
+        c.router
             .clone()
             .oneshot(req.body(Body::empty()).unwrap())
             .await
@@ -58,10 +77,61 @@ async fn get(router: &axum::Router, uri: &str, cookie: Option<&str>) -> Resp {
     .await
 }
 
-async fn demo_router(db: &TestDb) -> axum::Router {
+/// Signs in through the form, as a browser does.
+async fn sign_in(router: &axum::Router, username: &str, password: &str) -> Result<Client, Resp> {
+    let form = format!("username={username}&password={password}&next=/");
+    let req = Request::post("/login")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(form))
+        .unwrap();
+    let resp = read(router.clone().oneshot(req).await.unwrap()).await;
+    let Some(set) = resp
+        .cookie
+        .clone()
+        .filter(|_| resp.status == StatusCode::SEE_OTHER)
+    else {
+        return Err(resp);
+    };
+    assert!(
+        set.contains("HttpOnly") && set.contains("SameSite=Lax"),
+        "{set}"
+    );
+    let cookie = set.split(';').next().unwrap().to_string();
+    let mut c = Client {
+        router: router.clone(),
+        cookie,
+        csrf: String::new(),
+    };
+    let session: serde_json::Value =
+        serde_json::from_str(&get(&c, "/api/v1/session", None).await.body).unwrap();
+    c.csrf = session["csrf"].as_str().unwrap().to_string();
+    Ok(c)
+}
+
+async fn admin(app: &ranks_app::App) -> Client {
+    app.add_user(
+        &Actor::system(),
+        "admin",
+        "mật khẩu quản trị",
+        ranks_app::auth::Role::Admin,
+        None,
+        None,
+    )
+    .await
+    .unwrap();
+    sign_in(
+        &ranks_web::router(app.clone()),
+        "admin",
+        "m%E1%BA%ADt%20kh%E1%BA%A9u%20qu%E1%BA%A3n%20tr%E1%BB%8B",
+    )
+    .await
+    .unwrap_or_else(|r| panic!("admin sign-in failed: {} {}", r.status, r.body))
+}
+
+async fn demo_router(db: &TestDb) -> Client {
     let app = db.app().await;
     assert!(app.load_demo(&Actor::system()).await.unwrap().loaded);
-    ranks_web::router(app)
+    admin(&app).await
 }
 
 async fn dashboard_shows_the_seed_in_three_languages(db: TestDb) {
@@ -239,7 +309,7 @@ async fn api_rows_have_the_report_shape(db: TestDb) {
 }
 
 async fn an_empty_database_says_what_to_do(db: TestDb) {
-    let r = ranks_web::router(db.app().await);
+    let r = admin(&db.app().await).await;
     let page = get(&r, "/", None).await;
     assert_eq!(page.status, StatusCode::NOT_FOUND);
     assert!(page.body.contains("ranks demo"));
@@ -481,7 +551,139 @@ async fn the_plan_page_with_its_charts(db: TestDb) {
     );
 }
 
+async fn sign_in_roles_and_access_by_subtree(db: TestDb) {
+    use ranks_app::auth::Role;
+    let app = db.app().await;
+    let sys = Actor::system();
+    assert!(app.load_demo(&sys).await.unwrap().loaded);
+    let router = ranks_web::router(app.clone());
+    let anon = Client {
+        router: router.clone(),
+        cookie: String::new(),
+        csrf: String::new(),
+    };
+    // Without a session: pages redirect to the sign-in form, the API answers 401, health stays open.
+    let page = get(&anon, "/units/CDC", None).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert_eq!(page.location, "/login?next=/units/CDC");
+    assert_eq!(
+        get(&anon, "/api/v1/units/CDC/achievement?term=2020-2025", None)
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(get(&anon, "/healthz", None).await.status, StatusCode::OK);
+    assert!(get(&anon, "/login", None)
+        .await
+        .body
+        .contains("name=\"password\""));
+
+    let pw = "demo-ranks-2025";
+    app.add_user(&sys, "canbo", pw, Role::Staff, Some("BVPHCN"), None)
+        .await
+        .unwrap();
+    app.add_user(&sys, "xem", pw, Role::Viewer, Some("BVPHCN"), None)
+        .await
+        .unwrap();
+    app.add_user(&sys, "bithu", pw, Role::Secretary, Some("BVPHCN.CB1"), None)
+        .await
+        .unwrap();
+    let err = app
+        .add_user(&sys, "bithu2", pw, Role::Secretary, Some("BVPHCN"), None)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("cell"), "{err}");
+    assert!(app
+        .add_user(&sys, "ngan", "1234", Role::Viewer, Some("BVP"), None)
+        .await
+        .unwrap_err()
+        .to_string()
+        .starts_with("password:"));
+
+    // Wrong passwords: refused alike for unknown users; blocked after five failures.
+    assert_eq!(
+        sign_in(&router, "canbo", "sai-mat-khau")
+            .await
+            .err()
+            .unwrap()
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        sign_in(&router, "khongco", "sai-mat-khau")
+            .await
+            .err()
+            .unwrap()
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
+    for _ in 0..4 {
+        let _ = sign_in(&router, "canbo", "sai-mat-khau").await;
+    }
+    let blocked = sign_in(&router, "canbo", pw).await.err().expect("blocked");
+    assert_eq!(blocked.status, StatusCode::TOO_MANY_REQUESTS);
+
+    // A viewer of BVPHCN: its subtree, names without birth dates, no writes.
+    let viewer = sign_in(&router, "xem", pw).await.unwrap();
+    let mine = get(&viewer, "/units/BVPHCN", None).await;
+    assert_eq!(mine.status, StatusCode::OK);
+    assert!(mine.body.contains("Triệu Quang Phú"));
+    let members = mine.body.split("id=\"members\"").nth(1).unwrap();
+    assert_eq!(
+        members.matches("<td>—</td><td></td>").count(),
+        34,
+        "no birth date or gender for a viewer"
+    );
+    for outside in [
+        "/units/CDC",
+        "/units/DBSYT",
+        "/units/CDC/plan",
+        "/api/v1/units/CDC/achievement?term=2020-2025",
+        "/api/v1/due?org=CDC",
+    ] {
+        assert_eq!(
+            get(&viewer, outside, None).await.status,
+            StatusCode::NOT_FOUND,
+            "{outside}"
+        );
+    }
+    let due: Vec<serde_json::Value> =
+        serde_json::from_str(&get(&viewer, "/api/v1/due", None).await.body).unwrap();
+    assert!(due
+        .iter()
+        .all(|d| d["unit"].as_str().unwrap().starts_with("BVPHCN")));
+    let write = post(&viewer, "/api/v1/candidates", serde_json::json!({"cell": "BVPHCN.CB1", "full_name": "Hà Thị Một", "birth_date": "2000-01-01"})).await;
+    assert_eq!(write.status, StatusCode::FORBIDDEN);
+
+    // A secretary of cell BVPHCN.CB1 writes in the cell, not beside it; CSRF is required.
+    let sec = sign_in(&router, "bithu", pw).await.unwrap();
+    let ok = post(&sec, "/api/v1/candidates", serde_json::json!({"cell": "BVPHCN.CB1", "full_name": "Hà Thị Một", "birth_date": "2000-01-01"})).await;
+    assert_eq!(ok.status, StatusCode::CREATED, "{}", ok.body);
+    let beside = post(&sec, "/api/v1/candidates", serde_json::json!({"cell": "BVPHCN.CB2", "full_name": "Hà Thị Hai", "birth_date": "2000-01-01"})).await;
+    assert_eq!(beside.status, StatusCode::NOT_FOUND);
+    let forged = Client {
+        csrf: "forged".into(),
+        ..sec.clone()
+    };
+    let no_csrf = post(&forged, "/api/v1/candidates", serde_json::json!({"cell": "BVPHCN.CB1", "full_name": "Hà Thị Ba", "birth_date": "2000-01-01"})).await;
+    assert_eq!(no_csrf.status, StatusCode::FORBIDDEN);
+
+    // Signing out ends the session.
+    let req = Request::post("/logout")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::COOKIE, &sec.cookie)
+        .body(Body::from(format!("csrf={}", sec.csrf)))
+        .unwrap();
+    let out = read(router.clone().oneshot(req).await.unwrap()).await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        get(&sec, "/units/BVPHCN.CB1", None).await.status,
+        StatusCode::SEE_OTHER
+    );
+}
+
 both_backends!(
+    sign_in_roles_and_access_by_subtree,
     the_plan_page_with_its_charts,
     the_pipeline_over_the_api,
     the_unit_page_shows_due_overdue_and_refused,

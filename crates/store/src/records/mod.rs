@@ -9,6 +9,7 @@ pub mod settings;
 pub mod supervisors;
 pub mod terms;
 pub mod units;
+pub mod users;
 
 use crate::error::StoreError;
 use ranks_domain::Date;

@@ -1,0 +1,161 @@
+//! Users, sessions and sign-in attempts.
+
+use crate::error::StoreError;
+use crate::Conn;
+use sqlx::Row;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct UserRow {
+    pub id: i64,
+    pub username: String,
+    pub password_hash: String,
+    pub role: String,
+    pub unit_id: Option<i64>,
+    pub member_id: Option<i64>,
+    pub disabled: bool,
+}
+
+const COLS: &str = "id, username, password_hash, role, unit_id, member_id, disabled";
+
+fn from_row(r: &sqlx::any::AnyRow) -> Result<UserRow, StoreError> {
+    Ok(UserRow {
+        id: r.try_get("id")?,
+        username: r.try_get("username")?,
+        password_hash: r.try_get("password_hash")?,
+        role: r.try_get("role")?,
+        unit_id: r.try_get("unit_id")?,
+        member_id: r.try_get("member_id")?,
+        disabled: r.try_get::<i64, _>("disabled")? != 0,
+    })
+}
+
+pub async fn insert(
+    conn: &mut Conn,
+    username: &str,
+    password_hash: &str,
+    role: &str,
+    unit_id: Option<i64>,
+    member_id: Option<i64>,
+    at: &str,
+) -> Result<i64, StoreError> {
+    let r = sqlx::query("INSERT INTO users (username, password_hash, role, unit_id, member_id, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
+        .bind(username)
+        .bind(password_hash)
+        .bind(role)
+        .bind(unit_id)
+        .bind(member_id)
+        .bind(at)
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok(r.try_get(0)?)
+}
+
+pub async fn by_username(conn: &mut Conn, username: &str) -> Result<Option<UserRow>, StoreError> {
+    let r = sqlx::query(&format!("SELECT {COLS} FROM users WHERE username = $1"))
+        .bind(username)
+        .fetch_optional(&mut *conn)
+        .await?;
+    r.as_ref().map(from_row).transpose()
+}
+
+pub async fn by_id(conn: &mut Conn, id: i64) -> Result<Option<UserRow>, StoreError> {
+    let r = sqlx::query(&format!("SELECT {COLS} FROM users WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    r.as_ref().map(from_row).transpose()
+}
+
+pub async fn all(conn: &mut Conn) -> Result<Vec<UserRow>, StoreError> {
+    let rows = sqlx::query(&format!("SELECT {COLS} FROM users ORDER BY username"))
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter().map(from_row).collect()
+}
+
+pub async fn set_password(conn: &mut Conn, id: i64, password_hash: &str) -> Result<(), StoreError> {
+    sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+        .bind(password_hash)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    // A new password ends every session of the user.
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn create_session(
+    conn: &mut Conn,
+    token_hash: &str,
+    user_id: i64,
+    csrf: &str,
+    at: &str,
+    expires_at: &str,
+) -> Result<(), StoreError> {
+    sqlx::query("INSERT INTO sessions (token_hash, user_id, csrf, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(token_hash)
+        .bind(user_id)
+        .bind(csrf)
+        .bind(at)
+        .bind(expires_at)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// The session's user and CSRF token, if the session exists and has not expired at `now`.
+pub async fn session(
+    conn: &mut Conn,
+    token_hash: &str,
+    now: &str,
+) -> Result<Option<(i64, String)>, StoreError> {
+    let r =
+        sqlx::query("SELECT user_id, csrf FROM sessions WHERE token_hash = $1 AND expires_at > $2")
+            .bind(token_hash)
+            .bind(now)
+            .fetch_optional(&mut *conn)
+            .await?;
+    r.map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).transpose()
+}
+
+pub async fn end_session(conn: &mut Conn, token_hash: &str) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+        .bind(token_hash)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn record_attempt(
+    conn: &mut Conn,
+    username: &str,
+    at: &str,
+    ok: bool,
+) -> Result<(), StoreError> {
+    sqlx::query("INSERT INTO login_attempts (username, at, ok) VALUES ($1, $2, $3)")
+        .bind(username)
+        .bind(at)
+        .bind(i64::from(ok))
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Failed attempts for a username since `since`.
+pub async fn failures_since(
+    conn: &mut Conn,
+    username: &str,
+    since: &str,
+) -> Result<i64, StoreError> {
+    Ok(sqlx::query(
+        "SELECT COUNT(*) FROM login_attempts WHERE username = $1 AND at > $2 AND ok = 0",
+    )
+    .bind(username)
+    .bind(since)
+    .fetch_one(&mut *conn)
+    .await?
+    .try_get(0)?)
+}
