@@ -11,61 +11,43 @@ pub struct Migration {
     pub sql: &'static str,
 }
 
-pub const MIGRATIONS_SQLITE: &[Migration] = &[
-    Migration {
-        version: 1,
-        name: "init",
-        sql: include_str!("../migrations/sqlite/0001_init.sql"),
-    },
-    Migration {
-        version: 2,
-        name: "procedure",
-        sql: include_str!("../migrations/sqlite/0002_procedure.sql"),
-    },
-    Migration {
-        version: 3,
-        name: "evaluation",
-        sql: include_str!("../migrations/sqlite/0003_evaluation.sql"),
-    },
-    Migration {
-        version: 4,
-        name: "leaders",
-        sql: include_str!("../migrations/sqlite/0004_leaders.sql"),
-    },
-    Migration {
-        version: 5,
-        name: "users",
-        sql: include_str!("../migrations/sqlite/0005_users.sql"),
-    },
-];
+/// The same numbered migrations for each dialect, read from
+/// `migrations/<dialect>/<file>`: adding one means adding it to this list.
+macro_rules! migrations {
+    ($dialect:literal) => {
+        &[
+            Migration {
+                version: 1,
+                name: "init",
+                sql: include_str!(concat!("../migrations/", $dialect, "/0001_init.sql")),
+            },
+            Migration {
+                version: 2,
+                name: "procedure",
+                sql: include_str!(concat!("../migrations/", $dialect, "/0002_procedure.sql")),
+            },
+            Migration {
+                version: 3,
+                name: "evaluation",
+                sql: include_str!(concat!("../migrations/", $dialect, "/0003_evaluation.sql")),
+            },
+            Migration {
+                version: 4,
+                name: "leaders",
+                sql: include_str!(concat!("../migrations/", $dialect, "/0004_leaders.sql")),
+            },
+            Migration {
+                version: 5,
+                name: "users",
+                sql: include_str!(concat!("../migrations/", $dialect, "/0005_users.sql")),
+            },
+        ]
+    };
+}
 
-pub const MIGRATIONS_POSTGRES: &[Migration] = &[
-    Migration {
-        version: 1,
-        name: "init",
-        sql: include_str!("../migrations/postgres/0001_init.sql"),
-    },
-    Migration {
-        version: 2,
-        name: "procedure",
-        sql: include_str!("../migrations/postgres/0002_procedure.sql"),
-    },
-    Migration {
-        version: 3,
-        name: "evaluation",
-        sql: include_str!("../migrations/postgres/0003_evaluation.sql"),
-    },
-    Migration {
-        version: 4,
-        name: "leaders",
-        sql: include_str!("../migrations/postgres/0004_leaders.sql"),
-    },
-    Migration {
-        version: 5,
-        name: "users",
-        sql: include_str!("../migrations/postgres/0005_users.sql"),
-    },
-];
+pub const MIGRATIONS_SQLITE: &[Migration] = migrations!("sqlite");
+
+pub const MIGRATIONS_POSTGRES: &[Migration] = migrations!("postgres");
 
 pub fn latest_version(backend: Backend) -> i64 {
     migrations(backend)
