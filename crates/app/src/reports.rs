@@ -465,3 +465,39 @@ impl App {
         Ok(rows)
     }
 }
+
+impl App {
+    /// Current members of the subtree whose name matches `query`, ignoring
+    /// tone marks, đ and case; every word of the query must appear.
+    pub async fn search_members(
+        &self,
+        actor: &Actor,
+        org: Option<&str>,
+        query: &str,
+    ) -> Result<Vec<MemberView>, AppError> {
+        use ranks_domain::text::fold;
+        let mut conn = self.db().read().await?;
+        let root = match org {
+            Some(c) => visible_unit(&mut conn, actor, c).await?,
+            None => crate::default_root(&mut conn, actor).await?,
+        };
+        let words: Vec<String> = fold(query)
+            .split(' ')
+            .filter(|w| !w.is_empty())
+            .map(str::to_string)
+            .collect();
+        let mut found: Vec<MemberView> = members::current_in_subtree(&mut conn, &root.path)
+            .await?
+            .into_iter()
+            .filter(|m| {
+                let name = fold(&m.full_name);
+                let tokens: Vec<&str> = name.split(' ').collect();
+                words
+                    .iter()
+                    .all(|w| tokens.iter().any(|t| t.starts_with(w.as_str())))
+            })
+            .collect();
+        found.sort_by_key(|m| name_sort_key(&m.full_name));
+        Ok(found)
+    }
+}

@@ -9,6 +9,22 @@ pub fn nfc(s: &str) -> String {
     s.trim().nfc().collect()
 }
 
+/// A search key: no tone or vowel marks, đ as d, lower case, single spaces,
+/// so that "nguyen van an" finds "Nguyễn Văn An".
+pub fn fold(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.nfd() {
+        if ('\u{300}'..='\u{36f}').contains(&c) {
+            continue;
+        }
+        match c {
+            'đ' | 'Đ' => out.push('d'),
+            c => out.extend(c.to_lowercase()),
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// The rank of a base letter in the Vietnamese alphabet
 /// (a ă â b c d đ e ê g h i k l m n o ô ơ p q r s t u ư v x y).
 fn letter_rank(c: char) -> Option<u32> {
@@ -79,6 +95,13 @@ mod tests {
         let decomposed = "Nguye\u{302}\u{303}n";
         assert_eq!(nfc(decomposed), "Nguyễn");
         assert_eq!(nfc("  Trần  "), "Trần");
+    }
+
+    #[test]
+    fn fold_ignores_marks_and_case() {
+        assert_eq!(fold("Nguyễn  Văn An"), "nguyen van an");
+        assert_eq!(fold("ĐẶNG Thị Hường"), "dang thi huong");
+        assert_eq!(fold("Nguye\u{302}\u{303}n"), "nguyen");
     }
 
     #[test]

@@ -103,6 +103,7 @@ const STRINGS: &[(&str, &str, &str, &str)] = &[
     ("login.wrong", "Sai tên đăng nhập hoặc mật khẩu.", "Wrong username or password.", "Benutzername oder Passwort falsch."),
     ("login.rate_limited", "Đăng nhập sai quá nhiều lần; thử lại sau 15 phút.", "Too many failed sign-ins; try again in 15 minutes.", "Zu viele Fehlversuche; in 15 Minuten erneut versuchen."),
     ("logout", "Đăng xuất", "Sign out", "Abmelden"),
+    ("search", "Tìm", "Search", "Suchen"),
     ("plan", "Kế hoạch, dự báo, phân tích", "Plan, forecast, analysis", "Planung, Prognose, Analyse"),
     ("plan.burnup", "Tiến độ kết nạp so với chỉ tiêu nhiệm kỳ", "Admissions against the term target", "Aufnahmen gegen das Ziel der Amtszeit"),
     ("plan.forecast", "Dự báo đến cuối nhiệm kỳ", "Forecast to the end of the term", "Prognose bis Ende der Amtszeit"),

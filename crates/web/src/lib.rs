@@ -45,6 +45,8 @@ pub fn router_with(app: App, secure_cookies: bool) -> Router {
         .route("/units/{code}", get(pages::unit))
         .route("/units/{code}/plan", get(pages::plan))
         .route("/supervisors/{member}", get(pages::supervisor))
+        .route("/members", get(pages::members))
+        .route("/api/v1/members", get(pipeline_api::members))
         .route("/healthz", get(api::healthz))
         .route("/login", get(auth::login_form).post(auth::login))
         .route("/logout", get(pages::logout_page).post(auth::logout))

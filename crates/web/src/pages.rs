@@ -825,3 +825,72 @@ pub async fn supervisor(
     };
     respond(tmpl.render(), cookie, lang)
 }
+
+#[derive(Deserialize, Default)]
+pub struct MemberQuery {
+    pub q: Option<String>,
+    pub org: Option<String>,
+    pub lang: Option<String>,
+}
+
+pub struct MemberLine {
+    pub name: String,
+    pub birth: String,
+    pub code: String,
+    pub cell: String,
+    pub status: &'static str,
+    pub admitted: String,
+}
+
+#[derive(Template)]
+#[template(path = "members.html")]
+struct MembersTemplate {
+    tr: Tr,
+    path: String,
+    term: String,
+    q: String,
+    rows: Vec<MemberLine>,
+}
+
+/// The member registry with a search that ignores tone marks and case.
+pub async fn members(
+    State(st): State<AppState>,
+    auth: crate::auth::Auth,
+    Query(q): Query<MemberQuery>,
+    headers: HeaderMap,
+) -> Response {
+    let lang = lang_of(q.lang.as_deref(), &headers);
+    let tr = Tr { lang };
+    let query = q.q.clone().unwrap_or_default();
+    let found = match st
+        .app
+        .search_members(&auth.actor, q.org.as_deref(), &query)
+        .await
+    {
+        Ok(f) => f,
+        Err(e) => return WebError::from_app(e, Some(lang)).into_response(),
+    };
+    let personal = auth.actor.role.personal_details();
+    let t = MembersTemplate {
+        tr,
+        path: "/members".into(),
+        term: String::new(),
+        q: query,
+        rows: found
+            .iter()
+            .map(|m| MemberLine {
+                name: m.full_name.clone(),
+                birth: if personal {
+                    tr.date(&m.birth_date)
+                } else {
+                    "—".into()
+                },
+                code: m.unit_code.to_string(),
+                cell: m.unit_name.clone(),
+                status: tr.status(&m.status),
+                admitted: tr.date(&m.admitted_on),
+            })
+            .collect(),
+    };
+    respond(t.render(), None, lang)
+}

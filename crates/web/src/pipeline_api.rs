@@ -577,3 +577,36 @@ pub async fn leader_score(
 pub async fn session(auth: crate::auth::Auth) -> Json<Value> {
     Json(json!({"user": auth.actor.name, "role": auth.actor.role.as_str(), "csrf": auth.csrf}))
 }
+
+#[derive(Deserialize)]
+pub struct MemberSearch {
+    pub q: Option<String>,
+    pub org: Option<String>,
+}
+
+/// Members matching a name typed with or without diacritics.
+pub async fn members(
+    State(st): State<AppState>,
+    auth: crate::auth::Auth,
+    Query(q): Query<MemberSearch>,
+) -> Result<Json<Vec<Value>>, WebError> {
+    let found = st
+        .app
+        .search_members(&auth.actor, q.org.as_deref(), q.q.as_deref().unwrap_or(""))
+        .await
+        .map_err(app_err)?;
+    let personal = auth.actor.role.personal_details();
+    Ok(Json(
+        found
+            .iter()
+            .map(|m| {
+                let mut v = json!({"id": m.id, "full_name": m.full_name, "unit": m.unit_code, "status": m.status, "admitted_on": m.admitted_on});
+                if personal {
+                    v["birth_date"] = json!(m.birth_date);
+                    v["gender"] = json!(m.gender);
+                }
+                v
+            })
+            .collect(),
+    ))
+}

@@ -668,6 +668,41 @@ async fn sign_in_roles_and_access_by_subtree(db: TestDb) {
     let no_csrf = post(&forged, "/api/v1/candidates", serde_json::json!({"cell": "BVPHCN.CB1", "full_name": "Hà Thị Ba", "birth_date": "2000-01-01"})).await;
     assert_eq!(no_csrf.status, StatusCode::FORBIDDEN);
 
+    // Search ignores tone marks and case, within the user's subtree only.
+    let some = app
+        .unit_page(&sys, "BVPHCN.CB1", None)
+        .await
+        .unwrap()
+        .members[0]
+        .full_name
+        .clone();
+    let typed = ranks_domain::text::fold(&some).to_uppercase();
+    let hits: Vec<serde_json::Value> = serde_json::from_str(
+        &get(
+            &sec,
+            &format!("/api/v1/members?q={}", typed.replace(' ', "%20")),
+            None,
+        )
+        .await
+        .body,
+    )
+    .unwrap();
+    assert!(
+        hits.iter().any(|h| h["full_name"] == some.as_str()),
+        "{typed} should find {some}: {hits:?}"
+    );
+    assert!(hits.iter().all(|h| h["unit"] == "BVPHCN.CB1"));
+    let everyone: Vec<serde_json::Value> =
+        serde_json::from_str(&get(&viewer, "/api/v1/members?q=", None).await.body).unwrap();
+    assert_eq!(everyone.len(), 34);
+    assert!(
+        everyone.iter().all(|h| h.get("birth_date").is_none()),
+        "a viewer gets names, not birth dates"
+    );
+    let page = get(&sec, "/members?q=nguyen", None).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("name=\"q\" value=\"nguyen\""));
+
     // Signing out ends the session.
     let req = Request::post("/logout")
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
