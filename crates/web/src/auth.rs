@@ -213,3 +213,43 @@ pub async fn logout(
     }
     resp
 }
+
+/// The signed-in user of an HTML form post, whose CSRF token travels in the
+/// form body: the handler must call [`FormAuth::check`] before acting.
+pub struct FormAuth {
+    pub actor: Actor,
+    csrf: String,
+}
+
+impl FormAuth {
+    /// Refuses a form whose `csrf` field is not the session's.
+    pub fn check(self, sent: &str) -> Result<Auth, Response> {
+        if sent == self.csrf {
+            Ok(Auth {
+                actor: self.actor,
+                csrf: self.csrf,
+            })
+        } else {
+            Err(WebError::from_app(
+                AppError::Forbidden("missing or wrong CSRF token".into()),
+                None,
+            )
+            .into_response())
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for FormAuth {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self, Self::Rejection> {
+        // Read the session as for a GET; the token is checked from the body.
+        let method = std::mem::replace(&mut parts.method, Method::GET);
+        let got = Auth::from_request_parts(parts, st).await;
+        parts.method = method;
+        got.map(|a| FormAuth {
+            actor: a.actor,
+            csrf: a.csrf,
+        })
+    }
+}

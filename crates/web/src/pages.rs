@@ -210,6 +210,7 @@ pub async fn dashboard(
 }
 
 pub struct CandidateRow {
+    pub id: i64,
     pub name: String,
     pub cell: String,
     pub since: String,
@@ -281,6 +282,7 @@ pub struct RefusalView {
 
 fn candidate_row(c: &CandidateView, tr: &Tr) -> CandidateRow {
     CandidateRow {
+        id: c.id,
         name: c.full_name.clone(),
         cell: c.unit_name.clone(),
         since: tr.date(&c.stage_since),
@@ -893,4 +895,200 @@ pub async fn members(
             .collect(),
     };
     respond(t.render(), None, lang)
+}
+
+#[derive(Template)]
+#[template(path = "candidate.html")]
+struct CandidateTemplate {
+    tr: Tr,
+    path: String,
+    term: String,
+    f: ranks_app::pipeline::CandidateFile,
+    csrf: String,
+    stage_name: String,
+    since: String,
+    history: Vec<(String, String, String)>,
+    next: String,
+    next_name: String,
+    vote: bool,
+    checklist: Vec<(String, String, bool)>,
+    today: String,
+    refusal: String,
+    deadlines: Vec<(String, String, i64, bool)>,
+    mentors: String,
+}
+
+async fn candidate_page(
+    st: &AppState,
+    auth: &crate::auth::Auth,
+    id: i64,
+    lang: Lang,
+    refusal: String,
+) -> Response {
+    let tr = Tr { lang };
+    let f = match st.app.candidate_file(&auth.actor, id).await {
+        Ok(f) => f,
+        Err(e) => return WebError::from_app(e, Some(lang)).into_response(),
+    };
+    let profile = st.app.profile();
+    let next = if profile.is_open(&f.stage) {
+        profile
+            .position(&f.stage)
+            .and_then(|p| profile.stages.get(p + 1))
+            .cloned()
+    } else {
+        None
+    };
+    let t = CandidateTemplate {
+        tr,
+        path: format!("/candidates/{id}"),
+        term: String::new(),
+        csrf: auth.csrf.clone(),
+        stage_name: tr.stage(profile, &f.stage),
+        since: tr.date(&f.stage_since),
+        history: f
+            .history
+            .iter()
+            .map(|h| {
+                (
+                    tr.stage(profile, &h.stage),
+                    tr.date(&h.on),
+                    h.recorded_by.clone(),
+                )
+            })
+            .collect(),
+        next: next.as_ref().map(|n| n.key.clone()).unwrap_or_default(),
+        next_name: next
+            .as_ref()
+            .map(|n| n.name(lang.code()).to_string())
+            .unwrap_or_default(),
+        vote: next.as_ref().is_some_and(|n| n.vote),
+        checklist: next
+            .as_ref()
+            .map(|n| {
+                n.documents
+                    .iter()
+                    .map(|d| {
+                        (
+                            d.clone(),
+                            profile.documents.get(d).cloned().unwrap_or_default(),
+                            f.documents.iter().any(|(c, _)| c == d),
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        today: st.app.clock().today().to_string(),
+        refusal,
+        deadlines: f
+            .deadlines
+            .iter()
+            .map(|d| {
+                (
+                    tr.date(&d.due),
+                    tr.stage(profile, &d.until),
+                    d.working_days_left,
+                    d.overdue,
+                )
+            })
+            .collect(),
+        mentors: f.mentors.join(", "),
+        f,
+    };
+    respond(t.render(), None, lang)
+}
+
+/// A candidate's dossier: timeline, the next step's checklist and form, deadlines, mentors.
+pub async fn candidate(
+    State(st): State<AppState>,
+    auth: crate::auth::Auth,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+) -> Response {
+    let lang = lang_of(None, &headers);
+    candidate_page(&st, &auth, id, lang, String::new()).await
+}
+
+#[derive(Deserialize)]
+pub struct StepForm {
+    pub csrf: String,
+    pub stage: String,
+    pub date: Option<String>,
+    pub eligible: Option<u32>,
+    pub present: Option<u32>,
+    pub in_favour: Option<u32>,
+    pub against: Option<u32>,
+}
+
+/// Records a step from the form; a refusal is shown next to the form.
+pub async fn candidate_step(
+    State(st): State<AppState>,
+    auth: crate::auth::FormAuth,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    axum::Form(f): axum::Form<StepForm>,
+) -> Response {
+    let auth = match auth.check(&f.csrf) {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    let lang = lang_of(None, &headers);
+    let on = match f
+        .date
+        .as_deref()
+        .filter(|d| !d.is_empty())
+        .map(|d| ranks_domain::parse_date("date", d))
+        .transpose()
+    {
+        Ok(d) => d,
+        Err(e) => return WebError::from_app(e.into(), Some(lang)).into_response(),
+    };
+    let vote = match (f.eligible, f.present, f.in_favour, f.against) {
+        (Some(e), Some(p), Some(i), Some(a)) => Some(ranks_domain::procedure::Vote {
+            eligible: e,
+            present: p,
+            in_favour: i,
+            against: a,
+        }),
+        _ => None,
+    };
+    let input = ranks_app::pipeline::StepInput {
+        stage: f.stage,
+        on,
+        vote,
+        skip_reason: None,
+    };
+    match st.app.record_step(&auth.actor, id, input).await {
+        Ok(_) => axum::response::Redirect::to(&format!("/candidates/{id}")).into_response(),
+        Err(ranks_app::AppError::Refused(r)) => {
+            let mut resp = candidate_page(&st, &auth, id, lang, r.to_string()).await;
+            *resp.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+            resp
+        }
+        Err(e) => WebError::from_app(e, Some(lang)).into_response(),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct DocumentForm {
+    pub csrf: String,
+    pub code: String,
+}
+
+pub async fn candidate_document(
+    State(st): State<AppState>,
+    auth: crate::auth::FormAuth,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    axum::Form(f): axum::Form<DocumentForm>,
+) -> Response {
+    let auth = match auth.check(&f.csrf) {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    let lang = lang_of(None, &headers);
+    match st.app.record_document(&auth.actor, id, &f.code, None).await {
+        Ok(()) => axum::response::Redirect::to(&format!("/candidates/{id}")).into_response(),
+        Err(e) => WebError::from_app(e, Some(lang)).into_response(),
+    }
 }

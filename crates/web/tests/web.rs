@@ -703,6 +703,109 @@ async fn sign_in_roles_and_access_by_subtree(db: TestDb) {
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("name=\"q\" value=\"nguyen\""));
 
+    // The dossier in the browser: checklist, a refused step shown by the form, then the step.
+    let created = post(&sec, "/api/v1/candidates", serde_json::json!({"cell": "BVPHCN.CB1", "full_name": "Lò Thị Bốn", "birth_date": "2001-02-03", "date": "2026-11-02"})).await;
+    let cid = serde_json::from_str::<serde_json::Value>(&created.body).unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let form = |c: &Client, path: String, body: String| {
+        let req = Request::post(path)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::COOKIE, &c.cookie)
+            .body(Body::from(body))
+            .unwrap();
+        let router = c.router.clone();
+        async move { read(router.oneshot(req).await.unwrap()).await }
+    };
+    let dossier = get(&sec, &format!("/candidates/{cid}"), None).await;
+    assert_eq!(dossier.status, StatusCode::OK);
+    assert!(
+        dossier.body.contains("NQ-GIUPDO")
+            && dossier
+                .body
+                .contains("name=\"stage\" value=\"sympathiser\"")
+    );
+    let doc = form(
+        &sec,
+        format!("/candidates/{cid}/document"),
+        format!("csrf={}&code=NQ-GIUPDO", sec.csrf),
+    )
+    .await;
+    assert_eq!(doc.status, StatusCode::SEE_OTHER);
+    let refused = form(
+        &sec,
+        format!("/candidates/{cid}/step"),
+        format!("csrf={}&stage=sympathiser&date=", sec.csrf),
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let msg = refused
+        .body
+        .split("id=\"refusal\">")
+        .nth(1)
+        .unwrap()
+        .split("</p>")
+        .next()
+        .unwrap();
+    assert!(msg.contains("mentor"), "{msg}");
+    let forged = form(
+        &sec,
+        format!("/candidates/{cid}/step"),
+        "csrf=nope&stage=sympathiser".into(),
+    )
+    .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    let official = app
+        .unit_page(&sys, "BVPHCN.CB1", None)
+        .await
+        .unwrap()
+        .members
+        .iter()
+        .find(|m| m.status == ranks_domain::MemberStatus::Official)
+        .unwrap()
+        .id;
+    assert_eq!(
+        post(
+            &sec,
+            &format!("/api/v1/candidates/{cid}/mentors"),
+            serde_json::json!({"member_id": official, "date": "2026-11-03"})
+        )
+        .await
+        .status,
+        StatusCode::NO_CONTENT
+    );
+    let ok = form(
+        &sec,
+        format!("/candidates/{cid}/step"),
+        format!("csrf={}&stage=sympathiser", sec.csrf),
+    )
+    .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    let after = get(&sec, &format!("/candidates/{cid}"), None).await;
+    assert!(
+        after.body.contains("name=\"stage\" value=\"course\""),
+        "the next step is now the course"
+    );
+    assert_eq!(
+        get(&viewer, &format!("/candidates/{cid}"), None)
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let other = app
+        .unit_page(&sys, "CDC", None)
+        .await
+        .unwrap()
+        .candidates_by_stage[0]
+        .1[0]
+        .id;
+    assert_eq!(
+        get(&sec, &format!("/candidates/{other}"), None)
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+
     // Signing out ends the session.
     let req = Request::post("/logout")
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
