@@ -222,21 +222,22 @@ pub struct FormAuth {
 }
 
 impl FormAuth {
-    /// Refuses a form whose `csrf` field is not the session's.
-    pub fn check(self, sent: &str) -> Result<Auth, Response> {
-        if sent == self.csrf {
-            Ok(Auth {
-                actor: self.actor,
-                csrf: self.csrf,
-            })
-        } else {
-            Err(WebError::from_app(
-                AppError::Forbidden("missing or wrong CSRF token".into()),
-                None,
-            )
-            .into_response())
-        }
+    /// The signed-in user, if the form's `csrf` field is the session's.
+    pub fn check(self, sent: &str) -> Option<Auth> {
+        (sent == self.csrf).then_some(Auth {
+            actor: self.actor,
+            csrf: self.csrf,
+        })
     }
+}
+
+/// The answer to a form without the session's CSRF token.
+pub fn csrf_refused() -> Response {
+    WebError::from_app(
+        AppError::Forbidden("missing or wrong CSRF token".into()),
+        None,
+    )
+    .into_response()
 }
 
 impl FromRequestParts<AppState> for FormAuth {

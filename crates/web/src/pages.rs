@@ -1028,9 +1028,8 @@ pub async fn candidate_step(
     headers: HeaderMap,
     axum::Form(f): axum::Form<StepForm>,
 ) -> Response {
-    let auth = match auth.check(&f.csrf) {
-        Ok(a) => a,
-        Err(r) => return r,
+    let Some(auth) = auth.check(&f.csrf) else {
+        return crate::auth::csrf_refused();
     };
     let lang = lang_of(None, &headers);
     let on = match f
@@ -1082,9 +1081,8 @@ pub async fn candidate_document(
     headers: HeaderMap,
     axum::Form(f): axum::Form<DocumentForm>,
 ) -> Response {
-    let auth = match auth.check(&f.csrf) {
-        Ok(a) => a,
-        Err(r) => return r,
+    let Some(auth) = auth.check(&f.csrf) else {
+        return crate::auth::csrf_refused();
     };
     let lang = lang_of(None, &headers);
     match st.app.record_document(&auth.actor, id, &f.code, None).await {
