@@ -104,33 +104,44 @@ pub async fn healthz(State(st): State<AppState>) -> Result<Json<Value>, WebError
 }
 
 pub async fn openapi() -> Json<Value> {
+    let mut paths = serde_json::Map::new();
+    for (method, path, summary, _) in crate::api_routes() {
+        let params: Vec<Value> = path
+            .split('/')
+            .filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+            .map(|name| json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}}))
+            .collect();
+        let entry = paths.entry(path.to_string()).or_insert_with(|| json!({}));
+        entry[method] = json!({
+            "summary": summary,
+            "parameters": params,
+            "security": [{"session": []}],
+            "responses": {
+                "200": {"description": "ok"},
+                "400": {"description": "malformed input, naming the field", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+                "401": {"description": "not signed in"},
+                "403": {"description": "not allowed for this role, or a missing CSRF token"},
+                "404": {"description": "unknown, or outside the user's subtree", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+                "422": {"description": "a step the procedure refuses", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Refusal"}}}}
+            }
+        });
+    }
+    paths.insert("/healthz".into(), json!({"get": {"summary": "Liveness and database check", "responses": {"200": {"description": "ok"}}}}));
     Json(json!({
         "openapi": "3.0.3",
         "info": {"title": "Ranks API", "version": env!("CARGO_PKG_VERSION")},
-        "paths": {
-            "/api/v1/units/{code}/achievement": {"get": {
-                "summary": "Achievement of a unit's subtree over a term, the unit first",
-                "parameters": [
-                    {"name": "code", "in": "path", "required": true, "schema": {"type": "string"}},
-                    {"name": "term", "in": "query", "required": true, "schema": {"type": "string", "example": "2020-2025"}},
-                    {"name": "depth", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 0}}
-                ],
-                "responses": {
-                    "200": {"description": "rows", "content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/AchievementRow"}}}}},
-                    "400": {"description": "malformed term or depth", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
-                    "404": {"description": "unknown unit or term", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
-                }
-            }},
-            "/api/v1/terms": {"get": {"summary": "All terms, oldest first", "responses": {"200": {"description": "terms"}}}},
-            "/healthz": {"get": {"summary": "Liveness and database check", "responses": {"200": {"description": "ok"}}}}
-        },
-        "components": {"schemas": {
-            "AchievementRow": {"type": "object", "required": ["code", "name", "target", "admitted", "percent"], "properties": {
-                "code": {"type": "string"}, "name": {"type": "string"},
-                "target": {"type": "integer", "nullable": true}, "admitted": {"type": "integer"},
-                "percent": {"type": "number", "nullable": true, "description": "admitted / target × 100, exact"}
-            }},
-            "Error": {"type": "object", "properties": {"error": {"type": "string"}}}
-        }}
+        "paths": paths,
+        "components": {
+            "securitySchemes": {"session": {"type": "apiKey", "in": "cookie", "name": crate::auth::SESSION_COOKIE}},
+            "schemas": {
+                "AchievementRow": {"type": "object", "required": ["code", "name", "target", "admitted", "percent"], "properties": {
+                    "code": {"type": "string"}, "name": {"type": "string"},
+                    "target": {"type": "integer", "nullable": true}, "admitted": {"type": "integer"},
+                    "percent": {"type": "number", "nullable": true, "description": "admitted / target × 100, exact"}
+                }},
+                "Error": {"type": "object", "properties": {"error": {"type": "string"}}},
+                "Refusal": {"type": "object", "properties": {"error": {"type": "string"}, "rule": {"type": "string"}, "source": {"type": "string"}}}
+            }
+        }
     }))
 }

@@ -40,7 +40,11 @@ pub fn router_with(app: App, secure_cookies: bool) -> Router {
         app,
         secure_cookies,
     };
-    Router::new()
+    let mut router = Router::new();
+    for (_, path, _, handler) in api_routes() {
+        router = router.route(path, handler);
+    }
+    router
         .route("/", get(pages::dashboard))
         .route("/units/{code}", get(pages::unit))
         .route("/units/{code}/plan", get(pages::plan))
@@ -49,57 +53,162 @@ pub fn router_with(app: App, secure_cookies: bool) -> Router {
         .route("/candidates/{id}", get(pages::candidate))
         .route("/candidates/{id}/step", post(pages::candidate_step))
         .route("/candidates/{id}/document", post(pages::candidate_document))
-        .route("/api/v1/members", get(pipeline_api::members))
         .route("/healthz", get(api::healthz))
         .route("/login", get(auth::login_form).post(auth::login))
         .route("/logout", get(pages::logout_page).post(auth::logout))
+        .route("/api/openapi.json", get(api::openapi))
         .route("/api/v1/openapi.json", get(api::openapi))
-        .route("/api/v1/terms", get(api::terms))
-        .route("/api/v1/units/{code}/achievement", get(api::achievement))
-        .route("/api/v1/candidates", post(pipeline_api::create_candidate))
-        .route("/api/v1/candidates/{id}", get(pipeline_api::candidate))
-        .route("/api/v1/candidates/{id}/steps", post(pipeline_api::step))
-        .route(
-            "/api/v1/candidates/{id}/documents",
-            post(pipeline_api::document),
-        )
-        .route(
-            "/api/v1/candidates/{id}/mentors",
-            post(pipeline_api::mentor),
-        )
-        .route(
-            "/api/v1/candidates/{id}/certificates",
-            post(pipeline_api::certificate),
-        )
-        .route(
-            "/api/v1/candidates/{id}/introducers",
-            post(pipeline_api::introducer),
-        )
-        .route(
-            "/api/v1/members/{id}/movements",
-            post(pipeline_api::member_movement),
-        )
-        .route("/api/v1/due", get(pipeline_api::due))
-        .route("/api/v1/calendar/{year}", get(pipeline_api::calendar))
-        .route("/api/v1/profile", get(pipeline_api::profile))
-        .route("/api/v1/session", get(pipeline_api::session))
-        .route("/api/v1/forecast", get(pipeline_api::forecast))
-        .route(
-            "/api/v1/units/{code}/targets",
-            post(pipeline_api::set_target),
-        )
-        .route("/api/v1/allocation", get(pipeline_api::allocation))
-        .route("/api/v1/evaluation", get(pipeline_api::evaluation))
-        .route("/api/v1/analytics", get(pipeline_api::analytics))
-        .route(
-            "/api/v1/supervisors/{member}",
-            get(pipeline_api::supervisor),
-        )
-        .route("/api/v1/units/{code}/scores", post(pipeline_api::score))
-        .route(
-            "/api/v1/units/{code}/leader-scores",
-            post(pipeline_api::leader_score),
-        )
         .fallback(pages::not_found)
         .with_state(state)
+}
+
+/// The JSON API, one row per route: method, path, what it does, handler.
+/// The router and the OpenAPI document are both built from this list, so
+/// the document cannot drift from the routes.
+pub fn api_routes() -> Vec<(
+    &'static str,
+    &'static str,
+    &'static str,
+    axum::routing::MethodRouter<AppState>,
+)> {
+    vec![
+        (
+            "get",
+            "/api/v1/session",
+            "Who is signed in, and the CSRF token to send back",
+            get(pipeline_api::session),
+        ),
+        (
+            "get",
+            "/api/v1/terms",
+            "All terms, oldest first",
+            get(api::terms),
+        ),
+        (
+            "get",
+            "/api/v1/units/{code}/achievement",
+            "Achievement of a unit's subtree over a term (term, depth, as_of)",
+            get(api::achievement),
+        ),
+        (
+            "post",
+            "/api/v1/units/{code}/targets",
+            "Set a unit's target for a term or a year",
+            post(pipeline_api::set_target),
+        ),
+        (
+            "get",
+            "/api/v1/allocation",
+            "Targets against the sum of the children's (period, org)",
+            get(pipeline_api::allocation),
+        ),
+        (
+            "get",
+            "/api/v1/members",
+            "Members whose name matches q, without regard to tone marks",
+            get(pipeline_api::members),
+        ),
+        (
+            "post",
+            "/api/v1/members/{id}/movements",
+            "Record a member movement",
+            post(pipeline_api::member_movement),
+        ),
+        (
+            "post",
+            "/api/v1/candidates",
+            "Add a person to a cell's pool",
+            post(pipeline_api::create_candidate),
+        ),
+        (
+            "get",
+            "/api/v1/candidates/{id}",
+            "A candidate's whole file",
+            get(pipeline_api::candidate),
+        ),
+        (
+            "post",
+            "/api/v1/candidates/{id}/steps",
+            "Record a step (refused with rule and source: 422)",
+            post(pipeline_api::step),
+        ),
+        (
+            "post",
+            "/api/v1/candidates/{id}/documents",
+            "Record a document as present",
+            post(pipeline_api::document),
+        ),
+        (
+            "post",
+            "/api/v1/candidates/{id}/mentors",
+            "Assign a mentor or probation mentor",
+            post(pipeline_api::mentor),
+        ),
+        (
+            "post",
+            "/api/v1/candidates/{id}/certificates",
+            "Record the course certificate",
+            post(pipeline_api::certificate),
+        ),
+        (
+            "post",
+            "/api/v1/candidates/{id}/introducers",
+            "Record an introducer",
+            post(pipeline_api::introducer),
+        ),
+        (
+            "get",
+            "/api/v1/due",
+            "Next deadlines, overdue first (org, within)",
+            get(pipeline_api::due),
+        ),
+        (
+            "get",
+            "/api/v1/calendar/{year}",
+            "The year's days off",
+            get(pipeline_api::calendar),
+        ),
+        (
+            "get",
+            "/api/v1/profile",
+            "The procedure's stages and rules with their sources",
+            get(pipeline_api::profile),
+        ),
+        (
+            "get",
+            "/api/v1/forecast",
+            "Expected admissions per unit with an 80 % interval (term, as_of, org)",
+            get(pipeline_api::forecast),
+        ),
+        (
+            "get",
+            "/api/v1/analytics",
+            "Stages, bottlenecks, mentors, movements (org)",
+            get(pipeline_api::analytics),
+        ),
+        (
+            "get",
+            "/api/v1/evaluation",
+            "Year-end scores and grades of the units under org, and their leaders",
+            get(pipeline_api::evaluation),
+        ),
+        (
+            "post",
+            "/api/v1/units/{code}/scores",
+            "Enter a unit's score on a criterion",
+            post(pipeline_api::score),
+        ),
+        (
+            "post",
+            "/api/v1/units/{code}/leader-scores",
+            "Enter a leader's personal score",
+            post(pipeline_api::leader_score),
+        ),
+        (
+            "get",
+            "/api/v1/supervisors/{member}",
+            "A supervisor's units with achievement and what is late (term)",
+            get(pipeline_api::supervisor),
+        ),
+    ]
 }

@@ -820,7 +820,58 @@ async fn sign_in_roles_and_access_by_subtree(db: TestDb) {
     );
 }
 
+async fn the_openapi_document_matches_the_routes(db: TestDb) {
+    let c = demo_router(&db).await;
+    let doc: serde_json::Value =
+        serde_json::from_str(&get(&c, "/api/openapi.json", None).await.body).unwrap();
+    let paths = doc["paths"].as_object().unwrap();
+    let listed = ranks_web::api_routes();
+    assert_eq!(
+        paths.len(),
+        listed
+            .iter()
+            .map(|r| r.1)
+            .collect::<std::collections::BTreeSet<_>>()
+            .len()
+            + 1
+    );
+    for (method, path, _, _) in &listed {
+        assert!(
+            paths[*path].get(*method).is_some(),
+            "{method} {path} documented"
+        );
+        // Each documented route answers as a route (not the fallback, not 405).
+        let uri = path
+            .replace("{code}", "DBSYT")
+            .replace("{id}", "1")
+            .replace("{year}", "2025")
+            .replace("{member}", "1");
+        let r = if *method == "get" {
+            get(&c, &uri, None).await
+        } else {
+            post(&c, &uri, serde_json::json!({})).await
+        };
+        assert_ne!(r.status, StatusCode::METHOD_NOT_ALLOWED, "{method} {path}");
+        assert!(
+            !r.body.contains("Không tìm thấy: /api"),
+            "{method} {path} is not routed: {}",
+            r.body
+        );
+    }
+    // And the fallback does answer for a path nobody documented.
+    let missing = get(&c, "/api/v1/nothing-here", None).await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert!(
+        missing
+            .body
+            .contains("Không tìm thấy: /api/v1/nothing-here"),
+        "{}",
+        missing.body
+    );
+}
+
 both_backends!(
+    the_openapi_document_matches_the_routes,
     sign_in_roles_and_access_by_subtree,
     the_plan_page_with_its_charts,
     the_pipeline_over_the_api,
