@@ -870,7 +870,115 @@ async fn the_openapi_document_matches_the_routes(db: TestDb) {
     );
 }
 
+/// Every route that names a unit or a candidate, for every role, inside and
+/// outside what the role may see: 200 inside, 404 outside.
+async fn the_access_matrix(db: TestDb) {
+    use ranks_app::auth::Role;
+    let app = db.app().await;
+    let sys = Actor::system();
+    assert!(app.load_demo(&sys).await.unwrap().loaded);
+    let router = ranks_web::router(app.clone());
+    let pw = "demo-ranks-2025";
+    let cdc = app.unit_page(&sys, "CDC", None).await.unwrap();
+    let cdc_supervisor = cdc
+        .supervisors
+        .iter()
+        .find(|s| s.unit_code.as_str() == "CDC")
+        .unwrap()
+        .member_id;
+    app.add_user(&sys, "admin", pw, Role::Admin, None, None)
+        .await
+        .unwrap();
+    app.add_user(&sys, "staff", pw, Role::Staff, Some("BVPHCN"), None)
+        .await
+        .unwrap();
+    app.add_user(&sys, "viewer", pw, Role::Viewer, Some("BVPHCN"), None)
+        .await
+        .unwrap();
+    app.add_user(
+        &sys,
+        "secretary",
+        pw,
+        Role::Secretary,
+        Some("BVPHCN.CB1"),
+        None,
+    )
+    .await
+    .unwrap();
+    app.add_user(
+        &sys,
+        "supervisor",
+        pw,
+        Role::Supervisor,
+        None,
+        Some(cdc_supervisor),
+    )
+    .await
+    .unwrap();
+    let candidate_in = |code: &str| {
+        let app = app.clone();
+        let code = code.to_string();
+        async move {
+            let page = app.unit_page(&Actor::system(), &code, None).await.unwrap();
+            page.candidates_by_stage
+                .iter()
+                .flat_map(|(_, c)| c)
+                .find(|c| c.unit_code.as_str() == code || !code.contains('.'))
+                .unwrap()
+                .id
+        }
+    };
+    // (user, a unit inside, a unit outside)
+    let cases = [
+        ("admin", "CDC", None),
+        ("staff", "BVPHCN", Some("CDC")),
+        ("viewer", "BVPHCN", Some("CDC")),
+        ("secretary", "BVPHCN.CB1", Some("BVPHCN.CB2")),
+        ("supervisor", "CDC", Some("BVPHCN")),
+    ];
+    let routes = [
+        "/units/{u}",
+        "/units/{u}/plan",
+        "/members?org={u}",
+        "/candidates/{c}",
+        "/api/v1/units/{u}/achievement?term=2020-2025",
+        "/api/v1/due?org={u}",
+        "/api/v1/analytics?org={u}",
+        "/api/v1/forecast?term=2025-2030&org={u}",
+        "/api/v1/allocation?period=2025&org={u}",
+        "/api/v1/members?org={u}",
+        "/api/v1/evaluation?year=2025&org={u}",
+        "/api/v1/candidates/{c}",
+    ];
+    let mut checked = 0;
+    for (user, inside, outside) in cases {
+        let client = sign_in(&router, user, pw)
+            .await
+            .unwrap_or_else(|r| panic!("{user}: {}", r.status));
+        for (unit, expect) in [
+            (Some(inside), StatusCode::OK),
+            (outside, StatusCode::NOT_FOUND),
+        ] {
+            let Some(unit) = unit else { continue };
+            let cand = candidate_in(unit).await;
+            for route in routes {
+                let uri = route.replace("{u}", unit).replace("{c}", &cand.to_string());
+                let r = get(&client, &uri, None).await;
+                assert_eq!(
+                    r.status,
+                    expect,
+                    "{user} {uri}: {}",
+                    &r.body[..r.body.len().min(200)]
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert_eq!(checked, routes.len() * 9);
+}
+
 both_backends!(
+    the_access_matrix,
     the_openapi_document_matches_the_routes,
     sign_in_roles_and_access_by_subtree,
     the_plan_page_with_its_charts,
