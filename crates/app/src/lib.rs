@@ -13,12 +13,15 @@ mod clock;
 pub mod demo;
 mod error;
 pub mod evaluation;
+pub mod export;
 pub mod forecast;
+pub mod history;
 pub mod ops;
 pub mod pipeline;
 pub mod reports;
 pub mod supervision;
 pub mod targets;
+pub mod xlsx;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::AppError;

@@ -679,7 +679,7 @@ pub(crate) async fn load_calendar(conn: &mut Conn) -> Result<WorkCalendar, AppEr
     Ok(WorkCalendar::with_overrides(ovs)?)
 }
 
-async fn visible_candidate(
+pub(crate) async fn visible_candidate(
     conn: &mut Conn,
     actor: &Actor,
     id: i64,
@@ -696,7 +696,11 @@ async fn visible_candidate(
     Ok(c)
 }
 
-async fn visible_member(conn: &mut Conn, actor: &Actor, id: i64) -> Result<MemberRow, AppError> {
+pub(crate) async fn visible_member(
+    conn: &mut Conn,
+    actor: &Actor,
+    id: i64,
+) -> Result<MemberRow, AppError> {
     let not_found = || AppError::NotFound {
         what: "member",
         key: id.to_string(),

@@ -475,29 +475,58 @@ impl App {
         org: Option<&str>,
         query: &str,
     ) -> Result<Vec<MemberView>, AppError> {
-        use ranks_domain::text::fold;
         let mut conn = self.db().read().await?;
         let root = match org {
             Some(c) => visible_unit(&mut conn, actor, c).await?,
             None => crate::default_root(&mut conn, actor).await?,
         };
-        let words: Vec<String> = fold(query)
-            .split(' ')
-            .filter(|w| !w.is_empty())
-            .map(str::to_string)
-            .collect();
+        let words = query_words(query);
         let mut found: Vec<MemberView> = members::current_in_subtree(&mut conn, &root.path)
             .await?
             .into_iter()
-            .filter(|m| {
-                let name = fold(&m.full_name);
-                let tokens: Vec<&str> = name.split(' ').collect();
-                words
-                    .iter()
-                    .all(|w| tokens.iter().any(|t| t.starts_with(w.as_str())))
-            })
+            .filter(|m| name_matches(&words, &m.full_name))
             .collect();
         found.sort_by_key(|m| name_sort_key(&m.full_name));
         Ok(found)
     }
+
+    /// Candidates of the subtree whose name matches `query` the same way
+    /// as [`App::search_members`].
+    pub async fn search_candidates(
+        &self,
+        actor: &Actor,
+        org: Option<&str>,
+        query: &str,
+    ) -> Result<Vec<ranks_store::records::candidates::CandidateView>, AppError> {
+        let mut conn = self.db().read().await?;
+        let root = match org {
+            Some(c) => visible_unit(&mut conn, actor, c).await?,
+            None => crate::default_root(&mut conn, actor).await?,
+        };
+        let words = query_words(query);
+        let mut found: Vec<_> = ranks_store::records::candidates::in_subtree(&mut conn, &root.path)
+            .await?
+            .into_iter()
+            .filter(|c| name_matches(&words, &c.full_name))
+            .collect();
+        found.sort_by_key(|c| name_sort_key(&c.full_name));
+        Ok(found)
+    }
+}
+
+fn query_words(query: &str) -> Vec<String> {
+    ranks_domain::text::fold(query)
+        .split(' ')
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// Every word of the query starts a word of the name (both folded).
+fn name_matches(words: &[String], name: &str) -> bool {
+    let name = ranks_domain::text::fold(name);
+    let tokens: Vec<&str> = name.split(' ').collect();
+    words
+        .iter()
+        .all(|w| tokens.iter().any(|t| t.starts_with(w.as_str())))
 }

@@ -3,7 +3,6 @@
 mod commands;
 mod config;
 mod output;
-mod xlsx;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};

@@ -136,7 +136,7 @@ pub fn emit(bytes: &[u8], output: Option<&std::path::Path>, format: Format) -> a
 }
 
 pub fn achievement_xlsx(rows: &[AchievementRow]) -> Vec<u8> {
-    use crate::xlsx::Cell;
+    use ranks_app::xlsx::Cell;
     let mut out = vec![["code", "name", "target", "admitted", "percent"]
         .map(|h| Cell::Text(h.into()))
         .to_vec()];
@@ -153,14 +153,14 @@ pub fn achievement_xlsx(rows: &[AchievementRow]) -> Vec<u8> {
                 .unwrap_or(Cell::Empty),
         ]);
     }
-    crate::xlsx::workbook("achievement", &out)
+    ranks_app::xlsx::workbook("achievement", &out)
 }
 
 pub fn statistics(
     rows: &[ranks_app::reports::StatisticsRow],
     format: Format,
 ) -> anyhow::Result<Vec<u8>> {
-    use crate::xlsx::Cell;
+    use ranks_app::xlsx::Cell;
     let headers = [
         "code",
         "name",
@@ -206,7 +206,7 @@ pub fn statistics(
                     Cell::Number(r.left as f64),
                 ]);
             }
-            crate::xlsx::workbook("statistics", &out)
+            ranks_app::xlsx::workbook("statistics", &out)
         }
         Format::Table => {
             let body: Vec<Vec<String>> = rows

@@ -14,6 +14,7 @@ pub mod api;
 pub mod auth;
 pub mod charts;
 mod error;
+pub mod export;
 pub mod i18n;
 mod pages;
 pub mod pipeline_api;
@@ -53,6 +54,18 @@ pub fn router_with(app: App, secure_cookies: bool) -> Router {
         .route("/candidates/{id}", get(pages::candidate))
         .route("/candidates/{id}/step", post(pages::candidate_step))
         .route("/candidates/{id}/document", post(pages::candidate_document))
+        .route("/units/{code}/candidates", post(pages::add_candidate))
+        .route("/history/{entity}/{id}", get(pages::history))
+        .route("/export/{list}", get(export::export))
+        .route("/candidates/{id}/mentor", post(pages::candidate_mentor))
+        .route(
+            "/candidates/{id}/introducer",
+            post(pages::candidate_introducer),
+        )
+        .route(
+            "/candidates/{id}/certificate",
+            post(pages::candidate_certificate),
+        )
         .route("/healthz", get(api::healthz))
         .route("/login", get(auth::login_form).post(auth::login))
         .route("/logout", get(pages::logout_page).post(auth::logout))

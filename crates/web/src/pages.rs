@@ -239,6 +239,10 @@ pub struct MemberRow {
 struct UnitTemplate {
     tr: Tr,
     path: String,
+    unit_id: i64,
+    csrf: String,
+    can_add: bool,
+    add_error: String,
     code: String,
     name: String,
     kind: &'static str,
@@ -305,6 +309,10 @@ fn unit_template(
     UnitTemplate {
         tr,
         path: format!("/units/{}", p.unit.code),
+        unit_id: p.unit.id,
+        csrf: String::new(),
+        can_add: false,
+        add_error: String::new(),
         code: p.unit.code.to_string(),
         name: p.unit.name.clone(),
         kind: tr.kind(&p.unit.kind),
@@ -419,6 +427,19 @@ pub async fn unit(
     headers: HeaderMap,
 ) -> Response {
     let (lang, cookie) = negotiate(&q, &headers);
+    unit_response(&st, &auth, &code, &q, lang, cookie, String::new()).await
+}
+
+async fn unit_response(
+    st: &AppState,
+    auth: &crate::auth::Auth,
+    code: &str,
+    q: &PageQuery,
+    lang: Lang,
+    cookie: Option<HeaderValue>,
+    add_error: String,
+) -> Response {
+    let code = code.to_string();
     let page = async {
         let p = st
             .app
@@ -431,6 +452,13 @@ pub async fn unit(
     match page.await {
         Ok((p, due, refusals)) => {
             let mut t = unit_template(&p, Tr { lang }, st.app.profile(), &due, &refusals);
+            t.csrf = auth.csrf.clone();
+            t.can_add = auth.actor.role.writes()
+                && matches!(
+                    p.unit.kind,
+                    ranks_domain::UnitKind::Cell | ranks_domain::UnitKind::GrassrootsCell
+                );
+            t.add_error = add_error;
             if !auth.actor.role.personal_details() {
                 // A viewer sees names, not personal details.
                 for m in &mut t.members {
@@ -851,7 +879,9 @@ struct MembersTemplate {
     path: String,
     term: String,
     q: String,
+    q_url: String,
     rows: Vec<MemberLine>,
+    candidates: Vec<(i64, String, String, String)>,
 }
 
 /// The member registry with a search that ignores tone marks and case.
@@ -872,12 +902,33 @@ pub async fn members(
         Ok(f) => f,
         Err(e) => return WebError::from_app(e, Some(lang)).into_response(),
     };
+    let candidates = match st
+        .app
+        .search_candidates(&auth.actor, q.org.as_deref(), &query)
+        .await
+    {
+        Ok(f) => f,
+        Err(e) => return WebError::from_app(e, Some(lang)).into_response(),
+    };
+    let profile = st.app.profile();
     let personal = auth.actor.role.personal_details();
     let t = MembersTemplate {
         tr,
         path: "/members".into(),
         term: String::new(),
+        q_url: crate::auth::urlencode(&query),
         q: query,
+        candidates: candidates
+            .iter()
+            .map(|c| {
+                (
+                    c.id,
+                    c.full_name.clone(),
+                    c.unit_name.clone(),
+                    tr.stage(profile, &c.stage),
+                )
+            })
+            .collect(),
         rows: found
             .iter()
             .map(|m| MemberLine {
@@ -913,9 +964,14 @@ struct CandidateTemplate {
     vote: bool,
     checklist: Vec<(String, String, bool)>,
     today: String,
-    refusal: String,
+    error_for: String,
+    error: String,
     deadlines: Vec<(String, String, i64, bool)>,
     mentors: String,
+    writable: bool,
+    choices: Vec<(i64, String, String)>,
+    introducers: Vec<String>,
+    certificate: String,
 }
 
 async fn candidate_page(
@@ -923,13 +979,23 @@ async fn candidate_page(
     auth: &crate::auth::Auth,
     id: i64,
     lang: Lang,
-    refusal: String,
+    error: Option<(&str, String)>,
 ) -> Response {
     let tr = Tr { lang };
     let f = match st.app.candidate_file(&auth.actor, id).await {
         Ok(f) => f,
         Err(e) => return WebError::from_app(e, Some(lang)).into_response(),
     };
+    let writable = auth.actor.role.writes();
+    let choices = if writable {
+        match st.app.member_choices(&auth.actor, id).await {
+            Ok(c) => c.into_iter().map(|m| (m.id, m.full_name, m.unit)).collect(),
+            Err(e) => return WebError::from_app(e, Some(lang)).into_response(),
+        }
+    } else {
+        Vec::new()
+    };
+    let (error_for, error) = error.map(|(k, m)| (k.to_string(), m)).unwrap_or_default();
     let profile = st.app.profile();
     let next = if profile.is_open(&f.stage) {
         profile
@@ -979,7 +1045,30 @@ async fn candidate_page(
             })
             .unwrap_or_default(),
         today: st.app.clock().today().to_string(),
-        refusal,
+        error_for,
+        error,
+        writable,
+        choices,
+        introducers: f
+            .introducers
+            .iter()
+            .map(|i| match (&i.name, i.together_since) {
+                (Some(n), Some(since)) => {
+                    format!(
+                        "{n} ({} {})",
+                        tr.get("cand.together_since").to_lowercase(),
+                        tr.date(&since)
+                    )
+                }
+                (Some(n), None) => n.clone(),
+                (None, _) => tr.get("cand.youth_union").to_string(),
+            })
+            .collect(),
+        certificate: f
+            .certificate
+            .as_ref()
+            .map(|(on, number)| format!("{number} — {}", tr.date(on)))
+            .unwrap_or_default(),
         deadlines: f
             .deadlines
             .iter()
@@ -1006,7 +1095,7 @@ pub async fn candidate(
     headers: HeaderMap,
 ) -> Response {
     let lang = lang_of(None, &headers);
-    candidate_page(&st, &auth, id, lang, String::new()).await
+    candidate_page(&st, &auth, id, lang, None).await
 }
 
 #[derive(Deserialize)]
@@ -1060,7 +1149,8 @@ pub async fn candidate_step(
     match st.app.record_step(&auth.actor, id, input).await {
         Ok(_) => axum::response::Redirect::to(&format!("/candidates/{id}")).into_response(),
         Err(ranks_app::AppError::Refused(r)) => {
-            let mut resp = candidate_page(&st, &auth, id, lang, r.to_string()).await;
+            let mut resp =
+                candidate_page(&st, &auth, id, lang, Some(("step", r.to_string()))).await;
             *resp.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
             resp
         }
@@ -1072,6 +1162,7 @@ pub async fn candidate_step(
 pub struct DocumentForm {
     pub csrf: String,
     pub code: String,
+    pub date: Option<String>,
 }
 
 pub async fn candidate_document(
@@ -1085,8 +1176,322 @@ pub async fn candidate_document(
         return crate::auth::csrf_refused();
     };
     let lang = lang_of(None, &headers);
-    match st.app.record_document(&auth.actor, id, &f.code, None).await {
-        Ok(()) => axum::response::Redirect::to(&format!("/candidates/{id}")).into_response(),
+    let result = match form_date("date", f.date.as_deref()) {
+        Ok(on) => st.app.record_document(&auth.actor, id, &f.code, on).await,
+        Err(e) => Err(e),
+    };
+    form_outcome(&st, &auth, id, lang, "document", result).await
+}
+
+/// After a candidate form: back to the dossier on success (post/redirect/get);
+/// on bad input or a refusal the dossier again, with the message next to
+/// the form that caused it (422). Anything else (not found, not allowed)
+/// is the usual error page.
+async fn form_outcome(
+    st: &AppState,
+    auth: &crate::auth::Auth,
+    id: i64,
+    lang: Lang,
+    form: &str,
+    result: Result<(), ranks_app::AppError>,
+) -> Response {
+    use ranks_app::AppError as E;
+    match result {
+        Ok(()) => axum::response::Redirect::to(&format!("/candidates/{id}#{form}")).into_response(),
+        Err(e @ (E::Refused(_) | E::Invalid(_) | E::Conflict(_))) => {
+            let msg = WebError::from_app(e, Some(lang)).message;
+            let mut resp = candidate_page(st, auth, id, lang, Some((form, msg))).await;
+            *resp.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+            resp
+        }
         Err(e) => WebError::from_app(e, Some(lang)).into_response(),
     }
+}
+
+fn form_date(
+    field: &'static str,
+    value: Option<&str>,
+) -> Result<Option<ranks_domain::Date>, ranks_app::AppError> {
+    value
+        .filter(|d| !d.trim().is_empty())
+        .map(|d| ranks_domain::parse_date(field, d.trim()))
+        .transpose()
+        .map_err(Into::into)
+}
+
+#[derive(Deserialize)]
+pub struct MentorForm {
+    pub csrf: String,
+    pub member: String,
+    pub probation: Option<String>,
+    pub date: Option<String>,
+}
+
+pub async fn candidate_mentor(
+    State(st): State<AppState>,
+    auth: crate::auth::FormAuth,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    axum::Form(f): axum::Form<MentorForm>,
+) -> Response {
+    let Some(auth) = auth.check(&f.csrf) else {
+        return crate::auth::csrf_refused();
+    };
+    let lang = lang_of(None, &headers);
+    let result = match (
+        f.member.trim().parse::<i64>(),
+        form_date("date", f.date.as_deref()),
+    ) {
+        (_, Err(e)) => Err(e),
+        (Ok(member), Ok(on)) => {
+            st.app
+                .assign_mentor(&auth.actor, id, member, f.probation.is_some(), on)
+                .await
+        }
+        (Err(_), _) => {
+            Err(
+                ranks_domain::DomainError::invalid("member", &f.member, "a member of the list")
+                    .into(),
+            )
+        }
+    };
+    form_outcome(&st, &auth, id, lang, "mentor", result).await
+}
+
+#[derive(Deserialize)]
+pub struct IntroducerForm {
+    pub csrf: String,
+    pub member: Option<String>,
+    pub since: Option<String>,
+    pub date: Option<String>,
+}
+
+pub async fn candidate_introducer(
+    State(st): State<AppState>,
+    auth: crate::auth::FormAuth,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    axum::Form(f): axum::Form<IntroducerForm>,
+) -> Response {
+    let Some(auth) = auth.check(&f.csrf) else {
+        return crate::auth::csrf_refused();
+    };
+    let lang = lang_of(None, &headers);
+    let run = async {
+        let member = match f.member.as_deref().map(str::trim).filter(|m| !m.is_empty()) {
+            None => None,
+            Some(m) => {
+                let id: i64 = m.parse().map_err(|_| {
+                    ranks_domain::DomainError::invalid("member", m, "a member of the list")
+                })?;
+                let since = form_date("since", f.since.as_deref())?.ok_or_else(|| {
+                    ranks_domain::DomainError::invalid(
+                        "since",
+                        "",
+                        "the date the two began to work together",
+                    )
+                })?;
+                Some((id, since))
+            }
+        };
+        let on = form_date("date", f.date.as_deref())?;
+        st.app.add_introducer(&auth.actor, id, member, on).await
+    };
+    let result = run.await;
+    form_outcome(&st, &auth, id, lang, "introducer", result).await
+}
+
+#[derive(Deserialize)]
+pub struct CertificateForm {
+    pub csrf: String,
+    pub issued: Option<String>,
+    pub number: String,
+}
+
+pub async fn candidate_certificate(
+    State(st): State<AppState>,
+    auth: crate::auth::FormAuth,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    axum::Form(f): axum::Form<CertificateForm>,
+) -> Response {
+    let Some(auth) = auth.check(&f.csrf) else {
+        return crate::auth::csrf_refused();
+    };
+    let lang = lang_of(None, &headers);
+    let run = async {
+        let issued = form_date("issued", f.issued.as_deref())?.ok_or_else(|| {
+            ranks_domain::DomainError::invalid("issued", "", "the date on the certificate")
+        })?;
+        if f.number.trim().is_empty() {
+            return Err(ranks_domain::DomainError::invalid(
+                "number",
+                "",
+                "the certificate's number",
+            )
+            .into());
+        }
+        st.app
+            .record_certificate(&auth.actor, id, issued, &f.number)
+            .await
+    };
+    let result = run.await;
+    form_outcome(&st, &auth, id, lang, "certificate", result).await
+}
+
+#[derive(Deserialize)]
+pub struct AddCandidateForm {
+    pub csrf: String,
+    pub full_name: String,
+    pub birth_date: String,
+    pub gender: Option<String>,
+    pub general_grade: Option<String>,
+    pub occupation: Option<String>,
+    pub movement: Option<String>,
+    pub date: Option<String>,
+}
+
+/// Adds a person to a cell's pool from the unit page's form, then opens
+/// the new dossier; bad input is shown by the form (422), nothing written.
+pub async fn add_candidate(
+    State(st): State<AppState>,
+    auth: crate::auth::FormAuth,
+    Path(code): Path<String>,
+    headers: HeaderMap,
+    axum::Form(f): axum::Form<AddCandidateForm>,
+) -> Response {
+    use ranks_domain::DomainError;
+    let Some(auth) = auth.check(&f.csrf) else {
+        return crate::auth::csrf_refused();
+    };
+    let lang = lang_of(None, &headers);
+    let run = async {
+        let name = ranks_domain::text::nfc(f.full_name.trim());
+        if name.is_empty() {
+            return Err(DomainError::invalid("full_name", "", "the person's full name").into());
+        }
+        let birth = form_date("birth_date", Some(&f.birth_date))?
+            .ok_or_else(|| DomainError::invalid("birth_date", "", "a date of birth"))?;
+        let grade_text = f.general_grade.clone().unwrap_or_else(|| "12".into());
+        let grade: u8 = grade_text
+            .trim()
+            .parse()
+            .ok()
+            .filter(|g| (1..=12).contains(g))
+            .ok_or_else(|| {
+                DomainError::invalid("general_grade", &grade_text, "a grade from 1 to 12")
+            })?;
+        let gender = match f.gender.as_deref().map(str::trim) {
+            Some("Nam") => "Nam",
+            _ => "Nữ",
+        };
+        let who = ranks_app::pipeline::PersonRef::New {
+            person: ranks_store::records::members::NewPerson {
+                full_name: name,
+                gender: gender.into(),
+                birth_date: birth,
+                ethnicity: "Kinh".into(),
+                education: format!("{grade}/12"),
+                occupation: f.occupation.clone().unwrap_or_default().trim().to_string(),
+            },
+            general_grade: grade,
+            area: String::new(),
+        };
+        let movement = f
+            .movement
+            .as_deref()
+            .map(str::trim)
+            .filter(|m| !m.is_empty());
+        let on = form_date("date", f.date.as_deref())?;
+        st.app
+            .add_candidate(&auth.actor, who, &code, movement, on)
+            .await
+    };
+    use ranks_app::AppError as E;
+    match run.await {
+        Ok(id) => axum::response::Redirect::to(&format!("/candidates/{id}")).into_response(),
+        Err(e @ (E::Refused(_) | E::Invalid(_) | E::Conflict(_))) => {
+            let msg = WebError::from_app(e, Some(lang)).message;
+            let mut resp =
+                unit_response(&st, &auth, &code, &PageQuery::default(), lang, None, msg).await;
+            *resp.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+            resp
+        }
+        Err(e) => WebError::from_app(e, Some(lang)).into_response(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "history.html")]
+struct HistoryTemplate {
+    tr: Tr,
+    path: String,
+    term: String,
+    title: String,
+    back: String,
+    rows: Vec<(String, String, String, String, String)>,
+}
+
+fn json_lines(v: &Option<serde_json::Value>) -> String {
+    match v {
+        None => String::new(),
+        Some(serde_json::Value::Object(m)) => m
+            .iter()
+            .map(|(k, v)| match v {
+                serde_json::Value::String(s) => format!("{k}: {s}"),
+                other => format!("{k}: {other}"),
+            })
+            .collect::<Vec<_>>()
+            .join("\n"),
+        Some(other) => other.to_string(),
+    }
+}
+
+/// The audit history of one record: who changed what, when, before and after.
+pub async fn history(
+    State(st): State<AppState>,
+    auth: crate::auth::Auth,
+    Path((entity, id)): Path<(String, i64)>,
+    headers: HeaderMap,
+) -> Response {
+    let lang = lang_of(None, &headers);
+    let tr = Tr { lang };
+    let Some(kind) = ranks_app::history::Entity::parse(&entity) else {
+        return WebError::from_app(
+            ranks_app::AppError::NotFound {
+                what: "record kind",
+                key: entity,
+            },
+            Some(lang),
+        )
+        .into_response();
+    };
+    let entries = match st.app.history(&auth.actor, kind, id).await {
+        Ok(e) => e,
+        Err(e) => return WebError::from_app(e, Some(lang)).into_response(),
+    };
+    let back = match kind {
+        ranks_app::history::Entity::Candidate => format!("/candidates/{id}"),
+        _ => "/".to_string(),
+    };
+    let t = HistoryTemplate {
+        tr,
+        path: format!("/history/{entity}/{id}"),
+        term: String::new(),
+        title: format!("{} — {entity} {id}", tr.get("history")),
+        back,
+        rows: entries
+            .iter()
+            .map(|e| {
+                (
+                    e.at.clone(),
+                    e.actor.clone(),
+                    e.action.clone(),
+                    json_lines(&e.before),
+                    json_lines(&e.after),
+                )
+            })
+            .collect(),
+    };
+    respond(t.render(), None, lang)
 }

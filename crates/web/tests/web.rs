@@ -57,7 +57,7 @@ async fn read(resp: axum::response::Response) -> Resp {
         cookie,
         content_type,
         location,
-        body: String::from_utf8(bytes.to_vec()).unwrap(),
+        body: String::from_utf8_lossy(&bytes).into_owned(),
     }
 }
 
@@ -977,7 +977,349 @@ async fn the_access_matrix(db: TestDb) {
     assert_eq!(checked, routes.len() * 9);
 }
 
+/// Posts an HTML form (urlencoded), as a browser without JavaScript does.
+async fn form(c: &Client, path: &str, fields: &[(&str, &str)]) -> Resp {
+    let body = fields
+        .iter()
+        .map(|(k, v)| format!("{k}={}", enc(v)))
+        .collect::<Vec<_>>()
+        .join("&");
+    let req = Request::post(path)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::COOKIE, &c.cookie)
+        .body(Body::from(body))
+        .unwrap();
+    read(c.router.clone().oneshot(req).await.unwrap()).await
+}
+
+fn enc(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// Every `value` of the elements named `name` on the page, in order.
+fn values_of(page: &str, name: &str) -> Vec<String> {
+    page.split(&format!("name=\"{name}\" value=\""))
+        .skip(1)
+        .map(|rest| rest.split('"').next().unwrap().to_string())
+        .collect()
+}
+
+/// The options of a select, as (value, label).
+fn options_of(page: &str, select_id: &str) -> Vec<(String, String)> {
+    let Some(sel) = page.split(&format!("id=\"{select_id}\"")).nth(1) else {
+        return vec![];
+    };
+    let sel = sel.split("</select>").next().unwrap();
+    sel.split("<option value=\"")
+        .skip(1)
+        .map(|o| {
+            let (v, rest) = o.split_once('"').unwrap();
+            let label = rest
+                .trim_start_matches('>')
+                .split("</option>")
+                .next()
+                .unwrap();
+            (v.to_string(), label.to_string())
+        })
+        .collect()
+}
+
+/// A newcomer's journey with nothing but the HTML forms: add a person to a
+/// cell's pool, then every step of the profile to recognition, with the
+/// documents, mentors, certificate and introducers each step needs; a
+/// failing vote is refused and shown; the history and the exports show it.
+async fn a_candidate_through_the_whole_procedure_in_forms(db: TestDb) {
+    let app = db.app().await;
+    let sys = Actor::system();
+    assert!(app.load_demo(&sys).await.unwrap().loaded);
+    let router = ranks_web::router(app.clone());
+    app.add_user(
+        &sys,
+        "staff",
+        "demo-ranks-2025",
+        ranks_app::auth::Role::Staff,
+        Some("BVPHCN"),
+        None,
+    )
+    .await
+    .unwrap();
+    let staff = sign_in(&router, "staff", "demo-ranks-2025").await.unwrap();
+    let before = app.unit_page(&sys, "BVPHCN", None).await.unwrap();
+    let admitted_before = before.rows[0].admitted;
+    let count = |p: &ranks_app::reports::UnitPage| {
+        p.candidates_by_stage
+            .iter()
+            .map(|(_, c)| c.len())
+            .sum::<usize>()
+    };
+
+    // The unit page offers the form; bad input names the field and writes nothing.
+    let unit = get(&staff, "/units/BVPHCN.CB1", None).await;
+    assert!(unit
+        .body
+        .contains("action=\"/units/BVPHCN.CB1/candidates\""));
+    let csrf = staff.csrf.clone();
+    let bad = form(
+        &staff,
+        "/units/BVPHCN.CB1/candidates",
+        &[
+            ("csrf", &csrf),
+            ("full_name", "Đinh Thị Thu"),
+            ("birth_date", "2000-13-06"),
+            ("general_grade", "12"),
+        ],
+    )
+    .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        bad.body.contains("role=\"alert\">") && bad.body.contains("birth_date"),
+        "{}",
+        bad.body
+    );
+    assert_eq!(
+        count(&app.unit_page(&sys, "BVPHCN", None).await.unwrap()),
+        count(&before)
+    );
+    let added = form(
+        &staff,
+        "/units/BVPHCN.CB1/candidates",
+        &[
+            ("csrf", &csrf),
+            ("full_name", "Đinh Thị Thu"),
+            ("birth_date", "2000-05-06"),
+            ("gender", "Nữ"),
+            ("general_grade", "12"),
+            ("date", "2025-01-06"),
+        ],
+    )
+    .await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
+    let path = added.location.clone();
+    let id: i64 = path.trim_start_matches("/candidates/").parse().unwrap();
+
+    let page = get(&staff, &path, None).await.body;
+    let choices = options_of(&page, "mentor-member");
+    assert!(choices.len() >= 3, "official members offered: {choices:?}");
+    assert!(!choices.iter().any(|(_, l)| l.contains("Đinh Thị Thu")));
+    let ok =
+        |r: &Resp, what: &str| assert_eq!(r.status, StatusCode::SEE_OTHER, "{what}: {}", r.body);
+    ok(
+        &form(
+            &staff,
+            &format!("{path}/mentor"),
+            &[
+                ("csrf", &csrf),
+                ("member", &choices[0].0),
+                ("date", "2025-01-06"),
+            ],
+        )
+        .await,
+        "mentor",
+    );
+    ok(
+        &form(
+            &staff,
+            &format!("{path}/mentor"),
+            &[
+                ("csrf", &csrf),
+                ("member", &choices[1].0),
+                ("date", "2025-01-06"),
+            ],
+        )
+        .await,
+        "mentor 2",
+    );
+    let bad_cert = form(
+        &staff,
+        &format!("{path}/certificate"),
+        &[("csrf", &csrf), ("issued", ""), ("number", "12/CN")],
+    )
+    .await;
+    assert_eq!(bad_cert.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad_cert.body.contains("issued"));
+
+    let mut day = chrono::NaiveDate::from_ymd_opt(2025, 1, 20).unwrap();
+    let mut ceremony = None;
+    let mut walked = vec![];
+    loop {
+        let page = get(&staff, &path, None).await.body;
+        let Some(stage) = values_of(&page, "stage").into_iter().next() else {
+            break;
+        };
+        if stage == "recognition_cell_vote" {
+            day = ceremony.unwrap() + chrono::Months::new(12) + chrono::Days::new(7);
+        }
+        let date = day.to_string();
+        match stage.as_str() {
+            "course" => ok(
+                &form(
+                    &staff,
+                    &format!("{path}/certificate"),
+                    &[
+                        ("csrf", &csrf),
+                        ("issued", &date),
+                        ("number", "125/GCN-TTCT"),
+                    ],
+                )
+                .await,
+                "certificate",
+            ),
+            "introduction" => {
+                for m in &choices[..2] {
+                    ok(
+                        &form(
+                            &staff,
+                            &format!("{path}/introducer"),
+                            &[
+                                ("csrf", &csrf),
+                                ("member", &m.0),
+                                ("since", "2023-01-02"),
+                                ("date", &date),
+                            ],
+                        )
+                        .await,
+                        "introducer",
+                    );
+                }
+            }
+            "ceremony" => ok(
+                &form(
+                    &staff,
+                    &format!("{path}/mentor"),
+                    &[
+                        ("csrf", &csrf),
+                        ("member", &choices[2].0),
+                        ("probation", "1"),
+                        ("date", &date),
+                    ],
+                )
+                .await,
+                "probation mentor",
+            ),
+            _ => {}
+        }
+        for code in values_of(&page, "code") {
+            ok(
+                &form(
+                    &staff,
+                    &format!("{path}/document"),
+                    &[("csrf", &csrf), ("code", &code), ("date", &date)],
+                )
+                .await,
+                &code,
+            );
+        }
+        let mut fields = vec![
+            ("csrf", csrf.clone()),
+            ("stage", stage.clone()),
+            ("date", date.clone()),
+        ];
+        if page.contains("name=\"eligible\"") {
+            if stage == "cell_vote" {
+                // 5 of 9: under two thirds; refused, shown, nothing written.
+                let refused = form(
+                    &staff,
+                    &format!("{path}/step"),
+                    &[
+                        ("csrf", &csrf),
+                        ("stage", &stage),
+                        ("date", &date),
+                        ("eligible", "9"),
+                        ("present", "8"),
+                        ("in_favour", "5"),
+                        ("against", "3"),
+                    ],
+                )
+                .await;
+                assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+                let msg = refused
+                    .body
+                    .split("id=\"refusal\">")
+                    .nth(1)
+                    .unwrap()
+                    .split("</p>")
+                    .next()
+                    .unwrap()
+                    .to_string();
+                assert!(
+                    msg.contains("2/3") || msg.contains("two thirds") || msg.contains("vote"),
+                    "{msg}"
+                );
+            }
+            for (k, v) in [
+                ("eligible", "9"),
+                ("present", "9"),
+                ("in_favour", "8"),
+                ("against", "1"),
+            ] {
+                fields.push((k, v.to_string()));
+            }
+        }
+        let refs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        ok(&form(&staff, &format!("{path}/step"), &refs).await, &stage);
+        if stage == "ceremony" {
+            ceremony = Some(day);
+        }
+        walked.push(stage);
+        day = day + chrono::Days::new(14);
+        assert!(walked.len() < 30, "the walk does not end: {walked:?}");
+    }
+    assert_eq!(walked.first().map(String::as_str), Some("sympathiser"));
+    assert_eq!(
+        walked.last().map(String::as_str),
+        Some("recognised"),
+        "{walked:?}"
+    );
+    let f = app.candidate_file(&sys, id).await.unwrap();
+    assert_eq!(f.stage, "recognised");
+    let member = f.member_id.expect("the decision made a member");
+    let after = app.unit_page(&sys, "BVPHCN", None).await.unwrap();
+    let m = after
+        .members
+        .iter()
+        .find(|m| m.id == member)
+        .expect("listed as a member");
+    assert_eq!(m.status, ranks_domain::MemberStatus::Official);
+    assert!(
+        after.rows[0].admitted >= admitted_before,
+        "admissions never drop"
+    );
+
+    // The history shows every write with who made it.
+    let hist = get(&staff, &format!("/history/candidate/{id}"), None).await;
+    assert_eq!(hist.status, StatusCode::OK);
+    assert!(
+        hist.body.matches("<tr>").count() > walked.len(),
+        "{}",
+        hist.body
+    );
+    assert!(hist.body.contains("staff"));
+    // Exports carry the person, in CSV with a BOM and in XLSX.
+    let csv = get(&staff, "/export/members?format=csv&org=BVPHCN", None).await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert!(csv.content_type.starts_with("text/csv"));
+    assert!(
+        csv.body.starts_with('\u{feff}') && csv.body.contains("Đinh Thị Thu,2000-05-06"),
+        "{}",
+        &csv.body[..200]
+    );
+    let xlsx = get(&staff, "/export/candidates?format=xlsx&q=dinh%20thi", None).await;
+    assert_eq!(xlsx.status, StatusCode::OK);
+    assert!(xlsx.content_type.contains("spreadsheetml"));
+    assert!(xlsx.body.contains("Đinh Thị Thu"));
+    assert_eq!(
+        get(&staff, "/export/members?format=pdf", None).await.status,
+        StatusCode::BAD_REQUEST
+    );
+}
+
 both_backends!(
+    a_candidate_through_the_whole_procedure_in_forms,
     the_access_matrix,
     the_openapi_document_matches_the_routes,
     sign_in_roles_and_access_by_subtree,

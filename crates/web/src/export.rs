@@ -1,0 +1,326 @@
+//! Downloads: every list the pages show, as CSV (UTF-8 with BOM) or XLSX,
+//! scoped exactly like the page (the same use cases answer).
+//!
+//! `GET /export/{list}?format=csv|xlsx&org=CODE&term=…&year=…&q=…` where
+//! list is one of achievement, members, candidates, due, forecast,
+//! evaluation, statistics.
+
+use crate::auth::Auth;
+use crate::error::WebError;
+use crate::AppState;
+use axum::extract::{Path, Query, State};
+use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::response::{IntoResponse, Response};
+use chrono::Datelike;
+use ranks_app::export::{n, t, Table};
+use ranks_app::xlsx::Cell;
+use ranks_app::{Actor, App, AppError};
+use serde::Deserialize;
+
+#[derive(Deserialize, Default)]
+pub struct ExportQuery {
+    pub format: Option<String>,
+    pub org: Option<String>,
+    pub term: Option<String>,
+    pub year: Option<i32>,
+    pub q: Option<String>,
+}
+
+/// The lists that can be exported, for links and the route matrix.
+pub const LISTS: &[&str] = &[
+    "achievement",
+    "members",
+    "candidates",
+    "due",
+    "forecast",
+    "evaluation",
+    "statistics",
+];
+
+fn opt_n(v: Option<impl Into<f64>>) -> Cell {
+    v.map(|v| Cell::Number(v.into())).unwrap_or(Cell::Empty)
+}
+
+async fn current_term(app: &App, term: Option<&str>) -> Result<String, AppError> {
+    if let Some(t) = term {
+        return Ok(t.to_string());
+    }
+    let terms = app.terms().await?;
+    let today = app.clock().today();
+    terms
+        .iter()
+        .find(|t| t.starts_on <= today && today <= t.ends_on)
+        .or(terms.last())
+        .map(|t| t.name.to_string())
+        .ok_or(AppError::Empty)
+}
+
+pub async fn table(
+    app: &App,
+    actor: &Actor,
+    list: &str,
+    q: &ExportQuery,
+) -> Result<Table, AppError> {
+    let org = q.org.as_deref();
+    let personal = actor.role.personal_details();
+    let year = q.year.unwrap_or(app.clock().today().year());
+    let mut tb;
+    match list {
+        "achievement" => {
+            let term = current_term(app, q.term.as_deref()).await?;
+            let r = app.achievement(actor, org, &term, None).await?;
+            tb = Table::new(
+                "achievement",
+                &["code", "name", "depth", "target", "admitted", "percent"],
+            );
+            for row in &r.rows {
+                tb.push(vec![
+                    t(row.code.to_string()),
+                    t(row.name.clone()),
+                    n(row.depth as f64),
+                    opt_n(row.target.map(|v| v as f64)),
+                    n(row.admitted as f64),
+                    opt_n(row.percent.map(|p| p.exact())),
+                ]);
+            }
+        }
+        "members" => {
+            let found = app
+                .search_members(actor, org, q.q.as_deref().unwrap_or(""))
+                .await?;
+            tb = Table::new(
+                "members",
+                &[
+                    "name",
+                    "birth_date",
+                    "gender",
+                    "unit",
+                    "unit_name",
+                    "status",
+                    "admitted_on",
+                    "official_on",
+                ],
+            );
+            for m in found {
+                tb.push(vec![
+                    t(m.full_name),
+                    if personal {
+                        t(m.birth_date.to_string())
+                    } else {
+                        Cell::Empty
+                    },
+                    if personal { t(m.gender) } else { Cell::Empty },
+                    t(m.unit_code.to_string()),
+                    t(m.unit_name),
+                    t(m.status.as_str()),
+                    t(m.admitted_on.to_string()),
+                    m.official_on
+                        .map(|d| t(d.to_string()))
+                        .unwrap_or(Cell::Empty),
+                ]);
+            }
+        }
+        "candidates" => {
+            let found = app
+                .search_candidates(actor, org, q.q.as_deref().unwrap_or(""))
+                .await?;
+            tb = Table::new(
+                "candidates",
+                &[
+                    "id",
+                    "name",
+                    "birth_date",
+                    "unit",
+                    "unit_name",
+                    "stage",
+                    "since",
+                    "movement",
+                    "mentors",
+                ],
+            );
+            for c in found {
+                tb.push(vec![
+                    n(c.id as f64),
+                    t(c.full_name),
+                    if personal {
+                        t(c.birth_date.to_string())
+                    } else {
+                        Cell::Empty
+                    },
+                    t(c.unit_code.to_string()),
+                    t(c.unit_name),
+                    t(c.stage),
+                    t(c.stage_since.to_string()),
+                    c.movement.map(t).unwrap_or(Cell::Empty),
+                    t(c.mentors.join("; ")),
+                ]);
+            }
+        }
+        "due" => {
+            let rows = app.due(actor, org, None).await?;
+            tb = Table::new(
+                "due",
+                &[
+                    "candidate",
+                    "name",
+                    "unit",
+                    "stage",
+                    "next_stage",
+                    "due",
+                    "working_days_left",
+                    "overdue",
+                    "rule",
+                    "source",
+                    "escalated_to",
+                ],
+            );
+            for d in rows {
+                tb.push(vec![
+                    n(d.candidate_id as f64),
+                    t(d.name),
+                    t(d.unit),
+                    t(d.stage),
+                    t(d.next_stage),
+                    t(d.due.to_string()),
+                    n(d.working_days_left as f64),
+                    t(if d.overdue { "yes" } else { "no" }),
+                    t(d.rule),
+                    t(d.source),
+                    t(d.escalated_to.join("; ")),
+                ]);
+            }
+        }
+        "forecast" => {
+            let term = current_term(app, q.term.as_deref()).await?;
+            let r = app.forecast(actor, &term, None, org).await?;
+            tb = Table::new(
+                "forecast",
+                &[
+                    "code",
+                    "name",
+                    "target",
+                    "admitted",
+                    "expected",
+                    "low",
+                    "high",
+                    "chance_of_target",
+                    "at_risk",
+                ],
+            );
+            for f in r.rows {
+                tb.push(vec![
+                    t(f.code),
+                    t(f.name),
+                    opt_n(f.target.map(|v| v as f64)),
+                    n(f.admitted as f64),
+                    n(f.expected),
+                    n(f.low as f64),
+                    n(f.high as f64),
+                    opt_n(f.chance_of_target),
+                    t(if f.at_risk { "yes" } else { "no" }),
+                ]);
+            }
+        }
+        "evaluation" => {
+            let r = app.evaluate(actor, org, year).await?;
+            tb = Table::new("evaluation", &["code", "name", "score", "grade", "missing"]);
+            for e in r.rows {
+                tb.push(vec![
+                    t(e.code),
+                    t(e.name),
+                    opt_n(e.score),
+                    e.grade.map(t).unwrap_or(Cell::Empty),
+                    t(e.missing.join("; ")),
+                ]);
+            }
+        }
+        "statistics" => {
+            let rows = app.statistics(actor, org, year).await?;
+            tb = Table::new(
+                "statistics",
+                &[
+                    "code",
+                    "name",
+                    "members",
+                    "admitted",
+                    "target",
+                    "percent",
+                    "recognised",
+                    "left",
+                ],
+            );
+            for s in rows {
+                tb.push(vec![
+                    t(s.code),
+                    t(s.name),
+                    n(s.members as f64),
+                    n(s.admitted as f64),
+                    opt_n(s.target.map(|v| v as f64)),
+                    opt_n(s.percent),
+                    n(s.recognised as f64),
+                    n(s.left as f64),
+                ]);
+            }
+        }
+        other => {
+            return Err(AppError::NotFound {
+                what: "list",
+                key: other.to_string(),
+            })
+        }
+    }
+    Ok(tb)
+}
+
+/// The table as a download in the asked format.
+pub fn download(tb: &Table, format: &str) -> Result<Response, WebError> {
+    let stamp = tb.name.clone();
+    match format {
+        "csv" => Ok((
+            [
+                (CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+                (
+                    CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{stamp}.csv\""),
+                ),
+            ],
+            tb.csv(),
+        )
+            .into_response()),
+        "xlsx" => Ok((
+            [
+                (
+                    CONTENT_TYPE,
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
+                ),
+                (
+                    CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{stamp}.xlsx\""),
+                ),
+            ],
+            tb.xlsx(),
+        )
+            .into_response()),
+        other => Err(WebError::bad_request(
+            format!("format: {other:?} is not csv or xlsx"),
+            None,
+        )),
+    }
+}
+
+pub async fn export(
+    State(st): State<AppState>,
+    auth: Auth,
+    Path(list): Path<String>,
+    Query(q): Query<ExportQuery>,
+) -> Response {
+    let format = q.format.clone().unwrap_or_else(|| "csv".into());
+    if !matches!(format.as_str(), "csv" | "xlsx") {
+        return WebError::bad_request(format!("format: {format:?} is not csv or xlsx"), None)
+            .into_response();
+    }
+    match table(&st.app, &auth.actor, &list, &q).await {
+        Ok(tb) => download(&tb, &format).unwrap_or_else(IntoResponse::into_response),
+        Err(e) => WebError::from_app(e, None).into_response(),
+    }
+}
