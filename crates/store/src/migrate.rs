@@ -41,6 +41,11 @@ macro_rules! migrations {
                 name: "users",
                 sql: include_str!(concat!("../migrations/", $dialect, "/0005_users.sql")),
             },
+            Migration {
+                version: 6,
+                name: "contact",
+                sql: include_str!(concat!("../migrations/", $dialect, "/0006_contact.sql")),
+            },
         ]
     };
 }

@@ -411,3 +411,45 @@ pub async fn count_per_unit(
         .map(|r| Ok((r.try_get::<i64, _>(0)?, r.try_get::<i64, _>(1)? as u64)))
         .collect()
 }
+
+/// Sets a person's ID number (CMND/CCCD) and phone, kept as text so their
+/// leading zeros survive. `None` clears a field.
+pub async fn set_contact(
+    conn: &mut Conn,
+    person_id: i64,
+    id_number: Option<&str>,
+    phone: Option<&str>,
+) -> Result<(), StoreError> {
+    sqlx::query("UPDATE people SET id_number = $1, phone = $2 WHERE id = $3")
+        .bind(id_number)
+        .bind(phone)
+        .bind(person_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// A person's ID number and phone, as stored.
+pub async fn contact(
+    conn: &mut Conn,
+    person_id: i64,
+) -> Result<Option<(Option<String>, Option<String>)>, StoreError> {
+    let r = sqlx::query("SELECT id_number, phone FROM people WHERE id = $1")
+        .bind(person_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    r.map(|r| Ok((r.try_get("id_number")?, r.try_get("phone")?)))
+        .transpose()
+}
+
+/// The person holding an ID number, if any.
+pub async fn person_by_id_number(
+    conn: &mut Conn,
+    id_number: &str,
+) -> Result<Option<i64>, StoreError> {
+    let r = sqlx::query("SELECT id FROM people WHERE id_number = $1")
+        .bind(id_number)
+        .fetch_optional(&mut *conn)
+        .await?;
+    r.map(|r| Ok(r.try_get(0)?)).transpose()
+}
