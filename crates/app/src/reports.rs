@@ -210,6 +210,7 @@ impl App {
                         total_members: 0,
                         members: HashMap::new(),
                         today,
+                        pipeline: vec![],
                     })
                 }
             },
@@ -226,7 +227,17 @@ impl App {
                 }
             }
         }
+        let per_stage =
+            ranks_store::records::candidates::count_by_stage(&mut conn, &root.path).await?;
+        let profile = self.profile();
+        let pipeline = profile
+            .stages
+            .iter()
+            .filter(|s| profile.is_open(&s.key))
+            .map(|s| (s.key.clone(), per_stage.get(&s.key).copied().unwrap_or(0)))
+            .collect();
         Ok(Dashboard {
+            pipeline,
             total_members: totals.get(&root.code).copied().unwrap_or(0),
             root,
             terms: all_terms.into_iter().map(|t| t.term).collect(),
@@ -340,6 +351,8 @@ pub struct Dashboard {
     /// Current members per unit, rolled up.
     pub members: HashMap<UnitCode, u64>,
     pub today: Date,
+    /// Open files per stage of the profile, in the profile's order.
+    pub pipeline: Vec<(String, u64)>,
 }
 
 #[derive(Debug, Clone)]

@@ -137,6 +137,8 @@ const STRINGS: &[(&str, &str, &str, &str)] = &[
     ("cand.occupation", "Nghề nghiệp", "Occupation", "Beruf"),
     ("history", "Lịch sử thay đổi", "Change history", "Änderungsverlauf"),
     ("back", "Quay lại", "Back", "Zurück"),
+    ("dashboard.pipeline", "Hồ sơ đang trong quy trình, theo bước", "Open files by stage", "Offene Akten nach Schritt"),
+    ("dashboard.files", "Số hồ sơ", "Files", "Akten"),
     ("statistics", "Thống kê cuối năm", "Year-end statistics", "Jahresstatistik"),
     ("candidates.found", "Quần chúng, đối tượng", "Candidates", "Kandidaten"),
     ("history.at", "Thời điểm", "When", "Zeitpunkt"),

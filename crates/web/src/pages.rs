@@ -167,6 +167,9 @@ struct DashboardPage {
     top: Option<RowView>,
     subordinate: usize,
     today: String,
+    /// (stage key, label, open files, largest count for the bars)
+    pipeline: Vec<(String, String, u64)>,
+    pipeline_max: u64,
 }
 
 pub async fn dashboard(
@@ -205,6 +208,12 @@ pub async fn dashboard(
         rows,
         total_members: d.total_members,
         today: tr.date(&d.today),
+        pipeline_max: d.pipeline.iter().map(|p| p.1).max().unwrap_or(0).max(1),
+        pipeline: d
+            .pipeline
+            .iter()
+            .map(|(k, n)| (k.clone(), tr.stage(st.app.profile(), k), *n))
+            .collect(),
     };
     respond(page.render(), cookie, lang)
 }

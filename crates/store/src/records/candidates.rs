@@ -531,3 +531,27 @@ pub async fn mentor_links_in_subtree(
         .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
         .collect()
 }
+
+/// Files per stage in the subtree (every stage that has any).
+pub async fn count_by_stage(
+    conn: &mut Conn,
+    root: &OrgPath,
+) -> Result<HashMap<String, u64>, StoreError> {
+    let (lo, hi) = root.subtree_range();
+    let rows = sqlx::query(
+        "SELECT c.stage AS stage, COUNT(*) AS n FROM candidates c JOIN units u ON u.id = c.unit_id \
+         WHERE u.path >= $1 AND u.path < $2 GROUP BY c.stage",
+    )
+    .bind(&lo)
+    .bind(&hi)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok((
+                r.try_get::<String, _>("stage")?,
+                r.try_get::<i64, _>("n")? as u64,
+            ))
+        })
+        .collect()
+}

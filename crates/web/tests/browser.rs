@@ -1,0 +1,506 @@
+//! Real-browser journeys: headless Chromium driven through ChromeDriver
+//! (W3C WebDriver over HTTP), against the real server on a local port.
+//!
+//! Needs Debian's `chromium` and `chromium-driver` (`.ci/install-browser`
+//! installs them; `.ci/run` calls it and sets `RANKS_REQUIRE_BROWSER=1`, so
+//! a missing browser fails CI instead of skipping). `RANKS_CHROMIUM` and
+//! `RANKS_CHROMEDRIVER` point elsewhere. The run saves a screenshot of the
+//! dashboard to `target/browser-artifacts/dashboard.png` (and one at 375
+//! pixels wide).
+
+use ranks_app::{Actor, App};
+use ranks_testkit::TestDb;
+use serde_json::{json, Value};
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+// ---------------------------------------------------------------------------
+// A minimal WebDriver client: JSON over HTTP/1.1 to chromedriver on loopback.
+
+fn http(port: u16, method: &str, path: &str, body: Option<&Value>) -> Result<Value, String> {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).map_err(|e| e.to_string())?;
+    s.set_read_timeout(Some(Duration::from_secs(60))).ok();
+    let payload = body.map(|b| b.to_string()).unwrap_or_default();
+    let req = format!(
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{payload}",
+        payload.len()
+    );
+    s.write_all(req.as_bytes()).map_err(|e| e.to_string())?;
+    // ChromeDriver keeps the connection open: read the header, then exactly
+    // Content-Length bytes (or chunks up to the last one).
+    let mut raw = Vec::new();
+    let mut buf = [0u8; 65536];
+    let body = loop {
+        let n = s.read(&mut buf).map_err(|e| e.to_string())?;
+        if n == 0 {
+            return Err("connection closed early".into());
+        }
+        raw.extend_from_slice(&buf[..n]);
+        let Some(end) = raw.windows(4).position(|w| w == b"\r\n\r\n") else {
+            continue;
+        };
+        let head = String::from_utf8_lossy(&raw[..end]).to_ascii_lowercase();
+        let rest = &raw[end + 4..];
+        if head.contains("transfer-encoding: chunked") {
+            if rest.ends_with(b"0\r\n\r\n") {
+                break dechunk(&String::from_utf8_lossy(rest));
+            }
+            continue;
+        }
+        let len: usize = head
+            .lines()
+            .find_map(|l| l.strip_prefix("content-length:"))
+            .map(|v| v.trim().parse().unwrap_or(0))
+            .unwrap_or(0);
+        if rest.len() >= len {
+            break String::from_utf8_lossy(&rest[..len]).into_owned();
+        }
+    };
+    let v: Value = serde_json::from_str(&body).map_err(|e| format!("{e}: {body}"))?;
+    match v["value"].get("error") {
+        Some(err) => Err(format!("{err}: {}", v["value"]["message"])),
+        None => Ok(v["value"].clone()),
+    }
+}
+
+fn dechunk(mut s: &str) -> String {
+    let mut out = String::new();
+    while let Some((size, rest)) = s.split_once("\r\n") {
+        let n = usize::from_str_radix(size.trim(), 16).unwrap_or(0);
+        if n == 0 {
+            break;
+        }
+        out.push_str(&rest[..n]);
+        s = rest[n..].trim_start_matches("\r\n");
+    }
+    out
+}
+
+struct Driver {
+    child: Child,
+    port: u16,
+}
+
+impl Driver {
+    fn start(path: &Path) -> Driver {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = Command::new(path)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {}: {e}", path.display()));
+        let d = Driver { child, port };
+        let until = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < until {
+            if http(port, "GET", "/status", None).is_ok_and(|v| v["ready"] == true) {
+                return d;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!("chromedriver did not become ready on port {port}");
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+struct Browser<'a> {
+    d: &'a Driver,
+    session: String,
+    base: String,
+}
+
+const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
+
+impl<'a> Browser<'a> {
+    fn open(d: &'a Driver, chromium: &Path, base: String) -> Browser<'a> {
+        let profile = tempfile::tempdir().unwrap();
+        let caps = json!({"capabilities": {"alwaysMatch": {
+            "browserName": "chrome",
+            "goog:chromeOptions": {
+                "binary": chromium.to_string_lossy(),
+                "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                         "--disable-quic", "--no-first-run", "--disable-background-networking",
+                         "--disable-component-update", "--disable-sync", "--lang=vi",
+                         "--window-size=1280,900",
+                         format!("--user-data-dir={}", profile.path().display())]
+            }
+        }}});
+        let v = http(d.port, "POST", "/session", Some(&caps)).expect("new session");
+        std::mem::forget(profile); // Chromium still uses it; the OS temp dir is cleaned later.
+        Browser {
+            d,
+            session: v["sessionId"].as_str().unwrap().to_string(),
+            base,
+        }
+    }
+
+    fn cmd(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+        let p = format!("/session/{}{path}", self.session);
+        http(self.d.port, method, &p, body.as_ref())
+            .unwrap_or_else(|e| panic!("{method} {path}: {e}"))
+    }
+
+    fn go(&self, path: &str) {
+        self.cmd(
+            "POST",
+            "/url",
+            Some(json!({"url": format!("{}{path}", self.base)})),
+        );
+    }
+
+    fn find(&self, css: &str) -> String {
+        let v = self.cmd(
+            "POST",
+            "/element",
+            Some(json!({"using": "css selector", "value": css})),
+        );
+        v[ELEMENT].as_str().unwrap().to_string()
+    }
+
+    fn count(&self, css: &str) -> usize {
+        self.cmd(
+            "POST",
+            "/elements",
+            Some(json!({"using": "css selector", "value": css})),
+        )
+        .as_array()
+        .map(Vec::len)
+        .unwrap_or(0)
+    }
+
+    fn type_into(&self, css: &str, text: &str) {
+        let e = self.find(css);
+        self.cmd("POST", &format!("/element/{e}/clear"), Some(json!({})));
+        self.cmd(
+            "POST",
+            &format!("/element/{e}/value"),
+            Some(json!({"text": text})),
+        );
+    }
+
+    fn click(&self, css: &str) {
+        let e = self.find(css);
+        self.cmd("POST", &format!("/element/{e}/click"), Some(json!({})));
+    }
+
+    /// Focuses an element with the keyboard's Enter on it (a submit button).
+    fn press_enter(&self, css: &str) {
+        let e = self.find(css);
+        self.cmd(
+            "POST",
+            &format!("/element/{e}/value"),
+            Some(json!({"text": "\u{E007}"})),
+        );
+    }
+
+    fn text(&self, css: &str) -> String {
+        let e = self.find(css);
+        self.cmd("GET", &format!("/element/{e}/text"), None)
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    }
+
+    fn js(&self, script: &str) -> Value {
+        self.cmd(
+            "POST",
+            "/execute/sync",
+            Some(json!({"script": script, "args": []})),
+        )
+    }
+
+    fn path(&self) -> String {
+        let url = self.cmd("GET", "/url", None);
+        url.as_str()
+            .unwrap()
+            .trim_start_matches(&self.base)
+            .to_string()
+    }
+
+    fn resize(&self, width: u32, height: u32) {
+        self.cmd(
+            "POST",
+            "/window/rect",
+            Some(json!({"width": width, "height": height})),
+        );
+    }
+
+    fn screenshot(&self, file: &Path) {
+        let b64 = self.cmd("GET", "/screenshot", None);
+        let png = base64_decode(b64.as_str().unwrap());
+        assert_eq!(&png[1..4], b"PNG");
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        std::fs::write(file, png).unwrap();
+    }
+}
+
+impl Drop for Browser<'_> {
+    fn drop(&mut self) {
+        let _ = http(
+            self.d.port,
+            "DELETE",
+            &format!("/session/{}", self.session),
+            None,
+        );
+    }
+}
+
+fn base64_decode(s: &str) -> Vec<u8> {
+    let val = |c: u8| -> Option<u32> {
+        Some(match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => return None,
+        } as u32)
+    };
+    let mut out = Vec::with_capacity(s.len() * 3 / 4);
+    let (mut acc, mut bits) = (0u32, 0);
+    for c in s.bytes().filter_map(val) {
+        acc = (acc << 6) | c;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+        }
+    }
+    out
+}
+
+fn tool(env: &str, default: &str) -> Option<PathBuf> {
+    let p = std::env::var(env)
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| PathBuf::from(default));
+    p.exists().then_some(p)
+}
+
+fn artifacts() -> PathBuf {
+    // crates/web → the workspace's target directory.
+    let target = std::env::var("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target"));
+    target.join("browser-artifacts")
+}
+
+// ---------------------------------------------------------------------------
+// The scenario.
+
+/// Takes the secretary's candidate Nông Hồng Thủy (BVPHCN.CB1, at the
+/// application) to the comments stage, so that the next step is the cell's vote.
+async fn prepare(app: &App) -> i64 {
+    let sys = Actor::system();
+    let found = app
+        .search_candidates(&sys, Some("BVPHCN.CB1"), "nong hong thuy")
+        .await
+        .unwrap();
+    let id = found[0].id;
+    let choices = app.member_choices(&sys, id).await.unwrap();
+    for (stage, doc) in [
+        ("personal_history", "2-KNĐ"),
+        ("verification", "TTLL"),
+        ("introduction", "3-KNĐ"),
+        ("comments", "5-KNĐ"),
+    ] {
+        if stage == "introduction" {
+            for m in &choices[..2] {
+                let since = chrono::NaiveDate::from_ymd_opt(2020, 1, 6).unwrap();
+                app.add_introducer(&sys, id, Some((m.id, since)), None)
+                    .await
+                    .unwrap();
+            }
+        }
+        app.record_document(&sys, id, doc, None).await.unwrap();
+        app.record_step(
+            &sys,
+            id,
+            ranks_app::pipeline::StepInput {
+                stage: stage.into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{stage}: {e}"));
+    }
+    id
+}
+
+#[test]
+fn browser_journeys() {
+    let required = std::env::var("RANKS_REQUIRE_BROWSER").is_ok_and(|v| v == "1");
+    let (Some(chromium), Some(chromedriver)) = (
+        tool("RANKS_CHROMIUM", "/usr/bin/chromium"),
+        tool("RANKS_CHROMEDRIVER", "/usr/bin/chromedriver"),
+    ) else {
+        assert!(
+            !required,
+            "RANKS_REQUIRE_BROWSER=1 but chromium/chromedriver are missing (run .ci/install-browser)"
+        );
+        eprintln!("chromium or chromedriver not installed: browser journeys skipped");
+        return;
+    };
+    let started = Instant::now();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let db = TestDb::sqlite();
+    let (app, base, candidate) = rt.block_on(async {
+        let app = db.app().await;
+        let sys = Actor::system();
+        assert!(app.load_demo(&sys).await.unwrap().loaded);
+        app.add_user(
+            &sys,
+            "bithu.bvphcn.cb1",
+            "demo-ranks-2025",
+            ranks_app::auth::Role::Secretary,
+            Some("BVPHCN.CB1"),
+            None,
+        )
+        .await
+        .unwrap();
+        let candidate = prepare(&app).await;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let router = ranks_web::router(app.clone());
+        tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+        (app, base, candidate)
+    });
+    let driver = Driver::start(&chromedriver);
+    let b = Browser::open(&driver, &chromium, base);
+
+    // Sign in as the cell secretary (a page asks for sign-in first).
+    b.go("/");
+    assert!(b.path().starts_with("/login"), "{}", b.path());
+    b.type_into("#username", "bithu.bvphcn.cb1");
+    b.type_into("#password", "demo-ranks-2025");
+    b.press_enter("button[type=submit]");
+    assert_eq!(b.path(), "/");
+    let before: u64 = b.text("#stage-cell_vote").parse().unwrap();
+    let comments_before: u64 = b.text("#stage-comments").parse().unwrap();
+
+    // Find the candidate by a name typed without tone marks.
+    b.go("/members");
+    b.type_into("#q", "nong hong thuy");
+    b.press_enter("#q");
+    assert!(b.path().starts_with("/members?q=nong"), "{}", b.path());
+    let link = format!("a[href='/candidates/{candidate}']");
+    assert_eq!(b.text(&link), "Nông Hồng Thủy");
+    b.click(&link);
+    assert_eq!(b.path(), format!("/candidates/{candidate}"));
+
+    // The cell's vote: its form 6-KNĐ first, then a vote under two thirds.
+    assert!(
+        b.text("#next").contains("Chi bộ xét"),
+        "{}",
+        b.text("#next")
+    );
+    b.click("form[action$='/document'] button");
+    assert_eq!(b.count("form[action$='/document']"), 0, "6-KNĐ recorded");
+    let vote = |e: &str, p: &str, f: &str, a: &str| {
+        for (field, v) in [
+            ("eligible", e),
+            ("present", p),
+            ("in_favour", f),
+            ("against", a),
+        ] {
+            b.type_into(&format!("form.step input[name={field}]"), v);
+        }
+        b.click("form.step button[type=submit]");
+    };
+    vote("9", "8", "5", "3");
+    let refusal = b.text("#refusal");
+    assert!(refusal.contains("2/3"), "{refusal}");
+    assert_eq!(
+        rt.block_on(app.candidate_file(&Actor::system(), candidate))
+            .unwrap()
+            .stage,
+        "comments",
+        "a refused vote writes nothing"
+    );
+    // …then one that passes.
+    vote("9", "9", "8", "1");
+    assert_eq!(b.path(), format!("/candidates/{candidate}"));
+    assert_eq!(b.count("#refusal"), 0);
+    assert!(
+        b.text("#next").contains("Đảng ủy cơ sở"),
+        "{}",
+        b.text("#next")
+    );
+
+    // The dashboard's figure moved with it.
+    b.go("/");
+    assert_eq!(
+        b.text("#stage-cell_vote").parse::<u64>().unwrap(),
+        before + 1
+    );
+    assert_eq!(
+        b.text("#stage-comments").parse::<u64>().unwrap(),
+        comments_before - 1
+    );
+    let dir = artifacts();
+    b.screenshot(&dir.join("dashboard.png"));
+
+    // Every form field has a label; nothing is wider than a 375-pixel phone.
+    for page in [
+        "/",
+        &format!("/candidates/{candidate}"),
+        "/members?q=nguyen",
+    ] {
+        b.go(page);
+        let unlabelled = b.js(
+            "return [...document.querySelectorAll('input:not([type=hidden]),select,textarea')]\
+             .filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label'))\
+             .map(e => e.name)",
+        );
+        assert_eq!(unlabelled, json!([]), "{page}: inputs without a label");
+    }
+    b.resize(375, 812);
+    for page in [
+        "/",
+        &format!("/candidates/{candidate}"),
+        "/units/BVPHCN.CB1",
+    ] {
+        b.go(page);
+        let (doc, view) = (
+            b.js("return document.documentElement.scrollWidth"),
+            b.js("return window.innerWidth"),
+        );
+        assert!(
+            doc.as_u64().unwrap() <= view.as_u64().unwrap(),
+            "{page}: {doc} px wide in a {view} px window"
+        );
+    }
+    b.go("/");
+    b.screenshot(&dir.join("dashboard-375.png"));
+
+    // A unit outside the subtree is refused without saying it exists.
+    b.go("/units/CDC");
+    assert!(b.text("h1").contains("404") || b.text("main").contains("404"));
+    b.go("/units/KHONGCO");
+    let unknown = b.text("main");
+    b.go("/units/CDC");
+    let outside = b.text("main").replace("CDC", "KHONGCO");
+    assert_eq!(outside, unknown, "outside looks exactly like nonexistent");
+
+    eprintln!(
+        "browser journeys: {:.1} s (screenshots in {})",
+        started.elapsed().as_secs_f64(),
+        dir.display()
+    );
+}
