@@ -265,43 +265,112 @@ impl App {
         else {
             return Ok(None);
         };
-        let Some(u) = users::by_id(&mut conn, user_id)
+        Ok(user_actor(&mut conn, user_id).await?.map(|a| (a, csrf)))
+    }
+
+    /// A token for scripts, acting as `username` with that user's role and
+    /// subtree, valid for `days`. The token is returned once; only its hash
+    /// is kept.
+    pub async fn create_token(
+        &self,
+        username: &str,
+        name: &str,
+        days: i64,
+    ) -> Result<String, AppError> {
+        if !(1..=3660).contains(&days) {
+            return Err(DomainError::invalid("days", days.to_string(), "1 to 3660").into());
+        }
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(
+                DomainError::invalid("name", "", "a name saying what the token is for").into(),
+            );
+        }
+        let now = self.clock().now();
+        let stamp = |t: chrono::DateTime<chrono::Utc>| t.to_rfc3339_opts(SecondsFormat::Secs, true);
+        let mut tx = self.db().begin_write().await?;
+        let user = users::by_username(tx.conn(), &username.trim().to_lowercase())
             .await?
             .filter(|u| !u.disabled)
-        else {
+            .ok_or(AppError::NotFound {
+                what: "user",
+                key: username.to_string(),
+            })?;
+        let token = format!("rk_{}", random_token());
+        users::create_token(
+            tx.conn(),
+            &token_hash(&token),
+            user.id,
+            name,
+            &stamp(now),
+            &stamp(now + Duration::days(days)),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(token)
+    }
+
+    pub async fn tokens(&self) -> Result<Vec<users::TokenRow>, AppError> {
+        let mut conn = self.db().read().await?;
+        Ok(users::tokens(&mut conn).await?)
+    }
+
+    pub async fn revoke_token(&self, id: i64) -> Result<(), AppError> {
+        let mut tx = self.db().begin_write().await?;
+        if !users::revoke_token(tx.conn(), id).await? {
+            return Err(AppError::NotFound {
+                what: "token",
+                key: id.to_string(),
+            });
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The actor behind a script token (`Authorization: Bearer rk_…`).
+    pub async fn token_actor(&self, token: &str) -> Result<Option<Actor>, AppError> {
+        let now = self
+            .clock()
+            .now()
+            .to_rfc3339_opts(SecondsFormat::Secs, true);
+        let mut conn = self.db().read().await?;
+        let Some(user_id) = users::token_user(&mut conn, &token_hash(token), &now).await? else {
             return Ok(None);
         };
-        let role = Role::parse(&u.role)?;
-        let scope = match role {
-            Role::Admin => Scope::All,
-            Role::Supervisor => {
-                let mut paths: Vec<OrgPath> = Vec::new();
-                for (unit_id, _, _) in
-                    supervisors::units_of(&mut conn, u.member_id.unwrap_or(-1)).await?
-                {
-                    if let Some(unit) = units::by_id(&mut conn, unit_id).await? {
-                        paths.push(unit.path);
-                    }
+        user_actor(&mut conn, user_id).await
+    }
+}
+
+/// The actor a user acts as: role and subtree (a supervisor's units).
+async fn user_actor(conn: &mut ranks_store::Conn, user_id: i64) -> Result<Option<Actor>, AppError> {
+    let Some(u) = users::by_id(conn, user_id).await?.filter(|u| !u.disabled) else {
+        return Ok(None);
+    };
+    let role = Role::parse(&u.role)?;
+    let scope = match role {
+        Role::Admin => Scope::All,
+        Role::Supervisor => {
+            let mut paths: Vec<OrgPath> = Vec::new();
+            for (unit_id, _, _) in supervisors::units_of(conn, u.member_id.unwrap_or(-1)).await? {
+                if let Some(unit) = units::by_id(conn, unit_id).await? {
+                    paths.push(unit.path);
                 }
-                Scope::Units(paths)
             }
-            _ => match u.unit_id {
-                Some(id) => match units::by_id(&mut conn, id).await? {
-                    Some(unit) => Scope::Subtree(unit.path),
-                    None => return Ok(None),
-                },
+            Scope::Units(paths)
+        }
+        _ => match u.unit_id {
+            Some(id) => match units::by_id(conn, id).await? {
+                Some(unit) => Scope::Subtree(unit.path),
                 None => return Ok(None),
             },
-        };
-        Ok(Some((
-            Actor {
-                name: u.username,
-                scope,
-                role,
-            },
-            csrf,
-        )))
-    }
+            None => return Ok(None),
+        },
+    };
+    Ok(Some(Actor {
+        name: u.username,
+        scope,
+        role,
+    }))
 }
 
 #[cfg(test)]

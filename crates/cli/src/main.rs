@@ -3,6 +3,7 @@
 mod commands;
 mod config;
 mod output;
+mod token_cmd;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
@@ -57,6 +58,11 @@ enum Command {
     User {
         #[command(subcommand)]
         cmd: commands::UserCmd,
+    },
+    /// Tokens for scripts calling the JSON API.
+    Token {
+        #[command(subcommand)]
+        cmd: token_cmd::TokenCmd,
     },
     /// Expected admissions by the end of the term (and year) per unit, with an 80 % interval.
     Forecast {
@@ -378,6 +384,9 @@ async fn run(cli: Cli) -> Result<()> {
             let app = open_app(&cfg.database, profile).await?;
             app.set_score(&actor, &org, year, &criterion, value).await?;
             println!("{}: {criterion} {year} = {value}", org.to_uppercase());
+        }
+        Command::Token { cmd } => {
+            token_cmd::run(&open_app(&cfg.database, profile).await?, cmd).await?
         }
         Command::User { cmd } => {
             commands::user(&open_app(&cfg.database, profile).await?, &actor, cmd).await?

@@ -46,6 +46,11 @@ macro_rules! migrations {
                 name: "contact",
                 sql: include_str!(concat!("../migrations/", $dialect, "/0006_contact.sql")),
             },
+            Migration {
+                version: 7,
+                name: "tokens",
+                sql: include_str!(concat!("../migrations/", $dialect, "/0007_tokens.sql")),
+            },
         ]
     };
 }

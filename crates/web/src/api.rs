@@ -75,7 +75,10 @@ pub async fn achievement(
     ))
 }
 
-pub async fn terms(State(st): State<AppState>) -> Result<Json<Value>, WebError> {
+pub async fn terms(
+    State(st): State<AppState>,
+    _auth: crate::auth::Auth,
+) -> Result<Json<Value>, WebError> {
     let terms = st
         .app
         .terms()

@@ -10,7 +10,7 @@ use crate::i18n::Tr;
 use crate::AppState;
 use askama::Template;
 use axum::extract::{FromRequestParts, State};
-use axum::http::header::{COOKIE, SET_COOKIE};
+use axum::http::header::{AUTHORIZATION, COOKIE, SET_COOKIE};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -62,6 +62,29 @@ impl FromRequestParts<AppState> for Auth {
                 Redirect::to(&format!("/login?next={}", urlencode(next))).into_response()
             }
         };
+        // A script's token: no cookie, so no CSRF to fear; scoped like its user.
+        if let Some(bearer) = parts
+            .headers
+            .get(AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+        {
+            let api_unauthorized = || {
+                (
+                    StatusCode::UNAUTHORIZED,
+                    axum::Json(serde_json::json!({"error": "unknown, expired or revoked token"})),
+                )
+                    .into_response()
+            };
+            return match st.app.token_actor(bearer.trim()).await {
+                Ok(Some(actor)) => Ok(Auth {
+                    actor,
+                    csrf: String::new(),
+                }),
+                Ok(None) => Err(api_unauthorized()),
+                Err(e) => Err(WebError::from_app(e, None).into_response()),
+            };
+        }
         let Some(token) = cookie(&parts.headers, SESSION_COOKIE) else {
             return Err(unauthenticated());
         };

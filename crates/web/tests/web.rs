@@ -941,6 +941,14 @@ async fn the_access_matrix(db: TestDb) {
         "/units/{u}/plan",
         "/members?org={u}",
         "/candidates/{c}",
+        "/history/candidate/{c}",
+        "/export/achievement?org={u}&term=2020-2025",
+        "/export/members?org={u}",
+        "/export/candidates?org={u}&format=xlsx",
+        "/export/due?org={u}",
+        "/export/forecast?org={u}&term=2025-2030",
+        "/export/evaluation?org={u}&year=2025",
+        "/export/statistics?org={u}&year=2025",
         "/api/v1/units/{u}/achievement?term=2020-2025",
         "/api/v1/due?org={u}",
         "/api/v1/analytics?org={u}",
@@ -950,19 +958,54 @@ async fn the_access_matrix(db: TestDb) {
         "/api/v1/evaluation?year=2025&org={u}",
         "/api/v1/candidates/{c}",
     ];
+    // Writes: bodies that would be refused anyway, so nothing is written;
+    // what matters is 404 outside (nothing confirmed), 403 for a role that
+    // does not write, and inside a validation answer (4xx, not 404).
+    let writes: [(&str, serde_json::Value); 6] = [
+        (
+            "/api/v1/candidates/{c}/documents",
+            serde_json::json!({"code": "NO-SUCH-FORM"}),
+        ),
+        (
+            "/api/v1/candidates/{c}/steps",
+            serde_json::json!({"stage": "no_such_stage"}),
+        ),
+        (
+            "/api/v1/candidates/{c}/mentors",
+            serde_json::json!({"member_id": -1}),
+        ),
+        (
+            "/api/v1/candidates/{c}/certificates",
+            serde_json::json!({"issued_on": "2099-01-01", "number": "x"}),
+        ),
+        (
+            "/api/v1/units/{u}/targets",
+            serde_json::json!({"period": "2025", "value": -1}),
+        ),
+        (
+            "/api/v1/candidates",
+            serde_json::json!({"cell": "{u}", "full_name": "", "birth_date": "not a date"}),
+        ),
+    ];
     let mut checked = 0;
+    let mut with_token = 0;
     for (user, inside, outside) in cases {
         let client = sign_in(&router, user, pw)
             .await
             .unwrap_or_else(|r| panic!("{user}: {}", r.status));
-        for (unit, expect) in [
-            (Some(inside), StatusCode::OK),
-            (outside, StatusCode::NOT_FOUND),
-        ] {
+        let token = app.create_token(user, "matrix", 1).await.unwrap();
+        let role = Role::parse(user).unwrap();
+        for (unit, is_inside) in [(Some(inside), true), (outside, false)] {
             let Some(unit) = unit else { continue };
             let cand = candidate_in(unit).await;
             for route in routes {
                 let uri = route.replace("{u}", unit).replace("{c}", &cand.to_string());
+                let expect = match (is_inside, role) {
+                    (false, _) => StatusCode::NOT_FOUND,
+                    // A viewer sees no personal details: the history is closed to it.
+                    (true, Role::Viewer) if uri.starts_with("/history/") => StatusCode::FORBIDDEN,
+                    (true, _) => StatusCode::OK,
+                };
                 let r = get(&client, &uri, None).await;
                 assert_eq!(
                     r.status,
@@ -971,10 +1014,199 @@ async fn the_access_matrix(db: TestDb) {
                     &r.body[..r.body.len().min(200)]
                 );
                 checked += 1;
+                if uri.starts_with("/api/") || uri.starts_with("/export/") {
+                    let r = bearer(&router, "GET", &uri, &token, None).await;
+                    assert_eq!(r.status, expect, "{user} token {uri}");
+                    with_token += 1;
+                }
+            }
+            for (route, body) in &writes {
+                let fill = |u: &str, c: &str| {
+                    let uri = route.replace("{u}", u).replace("{c}", c);
+                    let body: serde_json::Value =
+                        serde_json::from_str(&body.to_string().replace("{u}", u)).unwrap();
+                    (uri, body)
+                };
+                let (uri, body) = fill(unit, &cand.to_string());
+                // The same request about a record that does not exist at all.
+                let (ghost_uri, ghost_body) = fill("KHONGCO.CB9", "999999");
+                let ghost = post(&client, &ghost_uri, ghost_body).await;
+                for r in [
+                    post(&client, &uri, body.clone()).await,
+                    bearer(&router, "POST", &uri, &token, Some(body.clone())).await,
+                ] {
+                    let s = r.status;
+                    if !role.writes() {
+                        // Refused for the role (or for a malformed body, alike for any record).
+                        assert!(
+                            s == StatusCode::FORBIDDEN
+                                || (s == StatusCode::BAD_REQUEST && ghost.status == s),
+                            "{user} POST {uri}: {s} {}",
+                            r.body
+                        );
+                    } else if is_inside {
+                        // Reached the record: refused for its body, not "unknown".
+                        assert!(
+                            s.is_client_error()
+                                && !r.body.contains("unknown candidate")
+                                && !r.body.contains("unknown unit"),
+                            "{user} POST {uri}: {s} {}",
+                            r.body
+                        );
+                    } else {
+                        // Outside answers exactly as if the record did not exist.
+                        assert_eq!(
+                            (
+                                s,
+                                r.body
+                                    .replace(unit, "KHONGCO.CB9")
+                                    .replace(&cand.to_string(), "999999")
+                            ),
+                            (ghost.status, ghost.body.clone()),
+                            "{user} POST {uri} outside"
+                        );
+                    }
+                    checked += 1;
+                }
             }
         }
     }
-    assert_eq!(checked, routes.len() * 9);
+    assert_eq!(checked, (routes.len() + writes.len() * 2) * 9);
+    eprintln!(
+        "access matrix: {checked} requests ({} GET routes and {} write routes × 5 roles × inside/outside, \
+         {with_token} more with script tokens)",
+        routes.len(),
+        writes.len()
+    );
+    // Nothing was written by the refused writes.
+    let garbage = bearer(&router, "GET", "/api/v1/terms", "rk_not_a_token", None).await;
+    assert_eq!(garbage.status, StatusCode::UNAUTHORIZED);
+}
+
+/// A script's request with `Authorization: Bearer`, no cookie, no CSRF token.
+async fn bearer(
+    router: &axum::Router,
+    method: &str,
+    uri: &str,
+    token: &str,
+    body: Option<serde_json::Value>,
+) -> Resp {
+    let req = Request::builder()
+        .method(method)
+        .uri(uri)
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(body.map(|b| b.to_string()).unwrap_or_default()))
+        .unwrap();
+    read(router.clone().oneshot(req).await.unwrap()).await
+}
+
+/// Script tokens act as their user, need no CSRF token, and stop working
+/// when revoked or expired.
+async fn script_tokens(db: TestDb) {
+    let app = db.app().await;
+    let sys = Actor::system();
+    assert!(app.load_demo(&sys).await.unwrap().loaded);
+    let router = ranks_web::router(app.clone());
+    app.add_user(
+        &sys,
+        "canbo",
+        "demo-ranks-2025",
+        ranks_app::auth::Role::Staff,
+        Some("BVPHCN"),
+        None,
+    )
+    .await
+    .unwrap();
+    assert!(
+        app.create_token("canbo", "", 30).await.is_err(),
+        "a token needs a name"
+    );
+    assert!(app.create_token("canbo", "x", 0).await.is_err());
+    assert!(app.create_token("nobody", "x", 1).await.is_err());
+    let token = app
+        .create_token("canbo", "nightly export", 30)
+        .await
+        .unwrap();
+    assert!(token.starts_with("rk_") && token.len() > 40);
+    let ok = bearer(
+        &router,
+        "GET",
+        "/api/v1/units/BVPHCN/achievement?term=2020-2025",
+        &token,
+        None,
+    )
+    .await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
+    assert_eq!(
+        bearer(
+            &router,
+            "GET",
+            "/api/v1/units/CDC/achievement?term=2020-2025",
+            &token,
+            None
+        )
+        .await
+        .status,
+        StatusCode::NOT_FOUND
+    );
+    let created = bearer(
+        &router,
+        "POST",
+        "/api/v1/candidates",
+        &token,
+        Some(serde_json::json!({"cell": "BVPHCN.CB2", "full_name": "Hà Văn Tư", "birth_date": "1999-09-09"})),
+    )
+    .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    let csv = bearer(
+        &router,
+        "GET",
+        "/export/candidates?q=ha%20van%20tu",
+        &token,
+        None,
+    )
+    .await;
+    assert!(csv.body.contains("Hà Văn Tư"), "{}", csv.body);
+    // The audit log names the token's user.
+    let id = serde_json::from_str::<serde_json::Value>(&created.body).unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let hist = app
+        .history(&sys, ranks_app::history::Entity::Candidate, id)
+        .await
+        .unwrap();
+    assert_eq!(hist[0].actor, "canbo");
+    let listed = app.tokens().await.unwrap();
+    assert_eq!(listed.len(), 1);
+    assert!(
+        !format!("{listed:?}").contains(&token[3..]),
+        "the list never shows the token"
+    );
+    app.revoke_token(listed[0].id).await.unwrap();
+    assert_eq!(
+        bearer(&router, "GET", "/api/v1/terms", &token, None)
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
+    // Expired: the same token a year later.
+    let token = app.create_token("canbo", "short", 1).await.unwrap();
+    let later = db
+        .app_on(chrono::NaiveDate::from_ymd_opt(2027, 11, 24).unwrap())
+        .await;
+    assert_eq!(
+        bearer(
+            &ranks_web::router(later),
+            "GET",
+            "/api/v1/terms",
+            &token,
+            None
+        )
+        .await
+        .status,
+        StatusCode::UNAUTHORIZED
+    );
 }
 
 /// Posts an HTML form (urlencoded), as a browser without JavaScript does.
@@ -1319,6 +1551,7 @@ async fn a_candidate_through_the_whole_procedure_in_forms(db: TestDb) {
 }
 
 both_backends!(
+    script_tokens,
     a_candidate_through_the_whole_procedure_in_forms,
     the_access_matrix,
     the_openapi_document_matches_the_routes,

@@ -159,3 +159,80 @@ pub async fn failures_since(
     .await?
     .try_get(0)?)
 }
+
+/// A script token as listed (never the token itself).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TokenRow {
+    pub id: i64,
+    pub username: String,
+    pub name: String,
+    pub created_at: String,
+    pub expires_at: String,
+    pub revoked: bool,
+}
+
+pub async fn create_token(
+    conn: &mut Conn,
+    token_hash: &str,
+    user_id: i64,
+    name: &str,
+    created_at: &str,
+    expires_at: &str,
+) -> Result<i64, StoreError> {
+    let r = sqlx::query(
+        "INSERT INTO api_tokens (token_hash, user_id, name, created_at, expires_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(token_hash)
+    .bind(user_id)
+    .bind(name)
+    .bind(created_at)
+    .bind(expires_at)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(r.try_get(0)?)
+}
+
+/// The user behind a live token.
+pub async fn token_user(
+    conn: &mut Conn,
+    token_hash: &str,
+    now: &str,
+) -> Result<Option<i64>, StoreError> {
+    let r = sqlx::query(
+        "SELECT user_id FROM api_tokens WHERE token_hash = $1 AND expires_at > $2 AND revoked = 0",
+    )
+    .bind(token_hash)
+    .bind(now)
+    .fetch_optional(&mut *conn)
+    .await?;
+    r.map(|r| Ok(r.try_get(0)?)).transpose()
+}
+
+pub async fn tokens(conn: &mut Conn) -> Result<Vec<TokenRow>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT t.id, u.username, t.name, t.created_at, t.expires_at, t.revoked FROM api_tokens t \
+         JOIN users u ON u.id = t.user_id ORDER BY t.id",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(TokenRow {
+                id: r.try_get(0)?,
+                username: r.try_get(1)?,
+                name: r.try_get(2)?,
+                created_at: r.try_get(3)?,
+                expires_at: r.try_get(4)?,
+                revoked: r.try_get::<i64, _>(5)? != 0,
+            })
+        })
+        .collect()
+}
+
+pub async fn revoke_token(conn: &mut Conn, id: i64) -> Result<bool, StoreError> {
+    let r = sqlx::query("UPDATE api_tokens SET revoked = 1 WHERE id = $1")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(r.rows_affected() > 0)
+}
