@@ -16,6 +16,7 @@ pub mod evaluation;
 pub mod export;
 pub mod forecast;
 pub mod history;
+pub mod import;
 pub mod ops;
 pub mod pipeline;
 pub mod reports;
