@@ -2,6 +2,7 @@
 
 mod commands;
 mod config;
+mod import_cmd;
 mod output;
 mod token_cmd;
 
@@ -59,6 +60,8 @@ enum Command {
         #[command(subcommand)]
         cmd: commands::UserCmd,
     },
+    /// Import units, members or candidates from a CSV or XLSX file (all rows or none).
+    Import(import_cmd::ImportArgs),
     /// Tokens for scripts calling the JSON API.
     Token {
         #[command(subcommand)]
@@ -384,6 +387,9 @@ async fn run(cli: Cli) -> Result<()> {
             let app = open_app(&cfg.database, profile).await?;
             app.set_score(&actor, &org, year, &criterion, value).await?;
             println!("{}: {criterion} {year} = {value}", org.to_uppercase());
+        }
+        Command::Import(args) => {
+            import_cmd::run(&open_app(&cfg.database, profile).await?, &actor, args).await?
         }
         Command::Token { cmd } => {
             token_cmd::run(&open_app(&cfg.database, profile).await?, cmd).await?
