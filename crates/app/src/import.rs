@@ -594,6 +594,13 @@ fn shape(sheet: Sheet, kind: Option<ImportKind>) -> (Option<Shaped>, Vec<RowErro
         }
         out.push(Fields { row, cells: map });
     }
+    if out.is_empty() {
+        errors.push(RowError::at(
+            header_row,
+            None,
+            "the header has no rows under it",
+        ));
+    }
     (Some(Shaped { kind, rows: out }), errors)
 }
 
@@ -1574,18 +1581,19 @@ impl App {
                 errors,
             }
         };
-        let shaped = match shaped {
-            Some(s) if errors.is_empty() => s,
-            s => return Ok(refused(s.map(|s| s.kind).or(kind), errors)),
+        let Some(shaped) = shaped else {
+            return Ok(refused(kind, errors));
         };
+        let header_errors = errors;
         let kind = shaped.kind;
         let profile = self.profile().clone();
         let today = self.clock().today();
         let outcome = self
             .run(actor, move |cx| {
                 Box::pin(async move {
-                    let (planned, errors) =
+                    let (planned, mut errors) =
                         check(cx.tx.conn(), cx.actor, &profile, today, &shaped).await?;
+                    errors.extend(header_errors);
                     if !errors.is_empty() {
                         return Ok(Err(errors));
                     }

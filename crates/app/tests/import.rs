@@ -295,6 +295,26 @@ async fn bad_rows_are_each_reported_and_nothing_is_written(db: TestDb) {
     assert_eq!(done.written, 0);
     assert_eq!(counts(&app).await, before, "nothing written");
 
+    // A header alone; an unknown column reported with the rows' problems, by the commit too.
+    let p = app
+        .import_preview(&sys, None, b"code,name,kind\n", "x.csv")
+        .await
+        .unwrap();
+    assert_eq!(
+        errors(&p.errors),
+        vec!["row 1: the header has no rows under it"]
+    );
+    let file = "code,name,kind,parent,colour\nNEW9,Chi b\u{1ed9},cell,NOWHERE,red\n";
+    let done = app
+        .import_commit(&sys, None, file.as_bytes(), "x.csv")
+        .await
+        .unwrap();
+    let list = errors(&done.errors);
+    assert_eq!(list.len(), 2, "{list:#?}");
+    assert!(list[0]
+        .starts_with("row 1, colour: unknown column for units; the columns are code, name, kind"));
+    assert_eq!(list[1], "row 2, parent: unknown unit \"NOWHERE\"");
+
     // A header that names no kind, and a file that is not text.
     let p = app
         .import_preview(&sys, None, b"name,gender\nA,B\n", "x.csv")
