@@ -24,6 +24,14 @@ fn kind_arg(s: &str) -> Result<ImportKind, String> {
     ImportKind::parse(s).map_err(|e| e.to_string())
 }
 
+fn problems(n: usize) -> String {
+    if n == 1 {
+        "1 problem".into()
+    } else {
+        format!("{n} problems")
+    }
+}
+
 fn print_errors(errors: &[RowError]) {
     for e in errors {
         println!("{e}");
@@ -46,7 +54,7 @@ pub async fn run(app: &App, actor: &Actor, args: ImportArgs) -> Result<()> {
         );
         print_errors(&p.errors);
         if !p.is_ok() {
-            bail!("{} problems; nothing would be written", p.errors.len());
+            bail!("{}; nothing would be written", problems(p.errors.len()));
         }
         println!("dry run: every row is good; nothing written");
         return Ok(());
@@ -54,7 +62,7 @@ pub async fn run(app: &App, actor: &Actor, args: ImportArgs) -> Result<()> {
     let s = app.import_commit(actor, args.kind, &bytes, &name).await?;
     if !s.errors.is_empty() || s.kind.is_none() {
         print_errors(&s.errors);
-        bail!("{} problems; nothing written", s.errors.len());
+        bail!("{}; nothing written", problems(s.errors.len()));
     }
     println!(
         "{}: {} {} written",
