@@ -41,7 +41,7 @@ fn opt_n(v: Option<impl Into<f64>>) -> Cell {
     v.map(|v| Cell::Number(v.into())).unwrap_or(Cell::Empty)
 }
 
-async fn current_term(app: &App, term: Option<&str>) -> Result<String, AppError> {
+pub async fn current_term(app: &App, term: Option<&str>) -> Result<String, AppError> {
     if let Some(t) = term {
         return Ok(t.to_string());
     }

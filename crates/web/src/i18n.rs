@@ -137,6 +137,10 @@ const STRINGS: &[(&str, &str, &str, &str)] = &[
     ("cand.occupation", "Nghề nghiệp", "Occupation", "Beruf"),
     ("history", "Lịch sử thay đổi", "Change history", "Änderungsverlauf"),
     ("back", "Quay lại", "Back", "Zurück"),
+    ("pdf.achievement", "Báo cáo kết quả phát triển đảng viên", "Member development report", "Bericht zur Mitgliedergewinnung"),
+    ("pdf.checklist", "Danh mục hồ sơ kết nạp", "Admission dossier checklist", "Checkliste der Aufnahmeakte"),
+    ("pdf.made_on", "Lập ngày", "Made on", "Erstellt am"),
+    ("pdf.print", "Bản in (PDF)", "Printable (PDF)", "Druckfassung (PDF)"),
     ("dashboard.pipeline", "Hồ sơ đang trong quy trình, theo bước", "Open files by stage", "Offene Akten nach Schritt"),
     ("dashboard.files", "Số hồ sơ", "Files", "Akten"),
     ("statistics", "Thống kê cuối năm", "Year-end statistics", "Jahresstatistik"),
@@ -227,6 +231,34 @@ impl Tr {
         self.get(&format!("status.{}", s.as_str()))
     }
 
+    /// A number as each language writes it: `1.234,5` in Vietnamese and
+    /// German, `1,234.5` in English.
+    pub fn num(&self, v: f64, decimals: usize) -> String {
+        let (thousands, point) = match self.lang {
+            Lang::En => (',', '.'),
+            Lang::Vi | Lang::De => ('.', ','),
+        };
+        let s = format!("{:.*}", decimals, v.abs());
+        let (int, frac) = s.split_once('.').unwrap_or((&s, ""));
+        let mut grouped = String::new();
+        for (i, c) in int.chars().enumerate() {
+            if i > 0 && (int.len() - i) % 3 == 0 {
+                grouped.push(thousands);
+            }
+            grouped.push(c);
+        }
+        let sign = if v < 0.0 && s.chars().any(|c| c != '0' && c != '.') {
+            "-"
+        } else {
+            ""
+        };
+        if frac.is_empty() {
+            format!("{sign}{grouped}")
+        } else {
+            format!("{sign}{grouped}{point}{frac}")
+        }
+    }
+
     /// Dates as each language writes them.
     pub fn date(&self, d: &Date) -> String {
         match self.lang {
@@ -240,6 +272,43 @@ impl Tr {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every key a template or handler asks for exists (else the page shows "?").
+    #[test]
+    fn every_key_used_exists() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut missing = Vec::new();
+        let mut used = 0;
+        for dir in ["templates", "src"] {
+            for entry in std::fs::read_dir(root.join(dir)).unwrap() {
+                let path = entry.unwrap().path();
+                let text = std::fs::read_to_string(&path).unwrap();
+                for part in text.split("tr.get(\"").skip(1) {
+                    let key = part.split('"').next().unwrap();
+                    used += 1;
+                    if !STRINGS.iter().any(|s| s.0 == key) {
+                        missing.push(format!("{}: {key}", path.display()));
+                    }
+                }
+            }
+        }
+        assert!(used > 100, "found only {used} uses");
+        assert!(missing.is_empty(), "keys without translations: {missing:?}");
+    }
+
+    #[test]
+    fn numbers_in_each_locale() {
+        let vi = Tr { lang: Lang::Vi };
+        let en = Tr { lang: Lang::En };
+        let de = Tr { lang: Lang::De };
+        assert_eq!(vi.num(5_600_000.0, 0), "5.600.000");
+        assert_eq!(en.num(5_600_000.0, 0), "5,600,000");
+        assert_eq!(de.num(56.66, 1), "56,7");
+        assert_eq!(en.num(56.66, 1), "56.7");
+        assert_eq!(vi.num(-1234.5, 1), "-1.234,5");
+        assert_eq!(vi.num(-0.01, 1), "0,0");
+        assert_eq!(en.num(999.0, 0), "999");
+    }
 
     #[test]
     fn every_key_is_translated_and_unique() {

@@ -17,7 +17,9 @@ mod error;
 pub mod export;
 pub mod i18n;
 mod pages;
+pub mod pdf;
 pub mod pipeline_api;
+mod printable;
 
 pub use error::WebError;
 
@@ -57,6 +59,14 @@ pub fn router_with(app: App, secure_cookies: bool) -> Router {
         .route("/units/{code}/candidates", post(pages::add_candidate))
         .route("/history/{entity}/{id}", get(pages::history))
         .route("/export/{list}", get(export::export))
+        .route(
+            "/units/{code}/achievement.pdf",
+            get(printable::achievement_pdf),
+        )
+        .route(
+            "/candidates/{id}/checklist.pdf",
+            get(printable::checklist_pdf),
+        )
         .route("/candidates/{id}/mentor", post(pages::candidate_mentor))
         .route(
             "/candidates/{id}/introducer",

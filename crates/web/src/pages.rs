@@ -639,7 +639,7 @@ pub async fn plan(
                     .map(|t| t.to_string())
                     .unwrap_or_else(|| "—".into()),
                 admitted: r.admitted,
-                expected: format!("{:.1}", r.expected),
+                expected: tr.num(r.expected, 1),
                 interval: format!("{}–{}", r.low, r.high),
                 chance: pct(r.chance_of_target),
                 at_risk: r.at_risk,

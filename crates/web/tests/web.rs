@@ -949,6 +949,8 @@ async fn the_access_matrix(db: TestDb) {
         "/export/forecast?org={u}&term=2025-2030",
         "/export/evaluation?org={u}&year=2025",
         "/export/statistics?org={u}&year=2025",
+        "/units/{u}/achievement.pdf?term=2020-2025",
+        "/candidates/{c}/checklist.pdf",
         "/api/v1/units/{u}/achievement?term=2020-2025",
         "/api/v1/due?org={u}",
         "/api/v1/analytics?org={u}",
@@ -1548,6 +1550,19 @@ async fn a_candidate_through_the_whole_procedure_in_forms(db: TestDb) {
         get(&staff, "/export/members?format=pdf", None).await.status,
         StatusCode::BAD_REQUEST
     );
+    // The printable dossier and report.
+    for uri in [
+        format!("/candidates/{id}/checklist.pdf"),
+        "/units/BVPHCN/achievement.pdf?term=2025-2030".to_string(),
+    ] {
+        let pdf = get(&staff, &uri, None).await;
+        assert_eq!(pdf.status, StatusCode::OK, "{uri}");
+        assert_eq!(pdf.content_type, "application/pdf");
+        assert!(
+            pdf.body.starts_with("%PDF-") && pdf.body.contains("/FontFile2"),
+            "{uri}"
+        );
+    }
 }
 
 both_backends!(
