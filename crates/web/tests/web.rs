@@ -529,8 +529,8 @@ async fn the_plan_page_with_its_charts(db: TestDb) {
         .next()
         .unwrap();
     assert!(
-        forecast.contains("data-code=\"DBSYT\"") && forecast.contains(">54.0<"),
-        "a finished term forecasts what happened"
+        forecast.contains("data-code=\"DBSYT\"") && forecast.contains(">54,0<"),
+        "a finished term forecasts what happened, in the Vietnamese number format"
     );
     assert!(page.body.contains("id=\"allocation\"") && page.body.contains(">+0<"));
     assert!(page.body.contains("Kế hoạch, dự báo, phân tích"));
