@@ -16,6 +16,7 @@ pub mod charts;
 mod error;
 pub mod export;
 pub mod i18n;
+pub mod import;
 mod pages;
 pub mod pdf;
 pub mod pipeline_api;
@@ -30,6 +31,8 @@ use ranks_app::App;
 #[derive(Clone)]
 pub struct AppState {
     pub app: App,
+    /// Imported files waiting for their confirmation.
+    pub uploads: import::Uploads,
     /// Mark the session cookie Secure (when served over TLS).
     pub secure_cookies: bool,
 }
@@ -41,6 +44,7 @@ pub fn router(app: App) -> Router {
 pub fn router_with(app: App, secure_cookies: bool) -> Router {
     let state = AppState {
         app,
+        uploads: import::Uploads::default(),
         secure_cookies,
     };
     let mut router = Router::new();
@@ -59,6 +63,12 @@ pub fn router_with(app: App, secure_cookies: bool) -> Router {
         .route("/units/{code}/candidates", post(pages::add_candidate))
         .route("/history/{entity}/{id}", get(pages::history))
         .route("/export/{list}", get(export::export))
+        .route("/import", get(import::form))
+        .route(
+            "/import/preview",
+            post(import::preview).layer(axum::extract::DefaultBodyLimit::max(IMPORT_LIMIT)),
+        )
+        .route("/import/commit", post(import::commit))
         .route(
             "/units/{code}/achievement.pdf",
             get(printable::achievement_pdf),
@@ -84,6 +94,9 @@ pub fn router_with(app: App, secure_cookies: bool) -> Router {
         .fallback(pages::not_found)
         .with_state(state)
 }
+
+/// The largest spreadsheet accepted for import (bytes).
+pub const IMPORT_LIMIT: usize = 32 * 1024 * 1024;
 
 /// The JSON API, one row per route: method, path, what it does, handler.
 /// The router and the OpenAPI document are both built from this list, so
@@ -178,6 +191,12 @@ pub fn api_routes() -> Vec<(
             "/api/v1/candidates/{id}/introducers",
             "Record an introducer",
             post(pipeline_api::introducer),
+        ),
+        (
+            "post",
+            "/api/v1/import",
+            "Import a CSV or XLSX file sent as the body (kind, filename, dry_run): all rows or none; 422 lists every row error",
+            post(import::api_import).layer(axum::extract::DefaultBodyLimit::max(IMPORT_LIMIT)),
         ),
         (
             "get",

@@ -1565,7 +1565,186 @@ async fn a_candidate_through_the_whole_procedure_in_forms(db: TestDb) {
     }
 }
 
+fn multipart(c: &Client, fields: &[(&str, &str)], file: (&str, &[u8])) -> Request<Body> {
+    let b = "----ranksboundary7MA4YWxkTrZu0gW";
+    let mut body: Vec<u8> = Vec::new();
+    for (k, v) in fields {
+        body.extend_from_slice(
+            format!("--{b}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
+                .as_bytes(),
+        );
+    }
+    body.extend_from_slice(
+        format!(
+            "--{b}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{}\"\r\nContent-Type: text/csv\r\n\r\n",
+            file.0
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(file.1);
+    body.extend_from_slice(format!("\r\n--{b}--\r\n").as_bytes());
+    Request::post("/import/preview")
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={b}"),
+        )
+        .header(header::COOKIE, &c.cookie)
+        .body(Body::from(body))
+        .unwrap()
+}
+
+/// Import in the browser: a file with bad rows is previewed with each
+/// problem and writes nothing; a good one is previewed, confirmed, written;
+/// the confirmation works once and only for its uploader. The API does the same.
+async fn import_with_preview(db: TestDb) {
+    let app = db.app().await;
+    let sys = Actor::system();
+    assert!(app.load_demo(&sys).await.unwrap().loaded);
+    let router = ranks_web::router(app.clone());
+    for (u, unit) in [("canbo", "BVPHCN"), ("canbo2", "CDC")] {
+        app.add_user(
+            &sys,
+            u,
+            "demo-ranks-2025",
+            ranks_app::auth::Role::Staff,
+            Some(unit),
+            None,
+        )
+        .await
+        .unwrap();
+    }
+    let staff = sign_in(&router, "canbo", "demo-ranks-2025").await.unwrap();
+    let other = sign_in(&router, "canbo2", "demo-ranks-2025").await.unwrap();
+    let members = || async { app.member_count(&sys, None).await.unwrap() };
+    let before = members().await;
+    assert_eq!(get(&staff, "/import", None).await.status, StatusCode::OK);
+
+    let bad = "\u{feff}unit,full_name,gender,birth_date,id_number,phone,admitted_on,status\n\
+               BVPHCN.CB1,Vi Văn Mười,Nam,31/02/1990,001090001234,0912345678,15/03/2024,dự bị\n\
+               CDC.CB1,Hà Thị Mười Một,Nữ,01/01/1991,,,15/03/2024,dự bị\n\
+               BVPHCN.CB2,Lục Thị Mười Hai,Nữ,02/02/1992,,,15/03/2024,dự bị\n";
+    let r = read(
+        router
+            .clone()
+            .oneshot(multipart(
+                &staff,
+                &[("csrf", &staff.csrf), ("kind", "auto")],
+                ("dang-vien.csv", bad.as_bytes()),
+            ))
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("row 2, birth_date"), "{}", r.body);
+    assert!(
+        r.body.contains("row 3, unit") && r.body.contains("unknown unit"),
+        "outside the subtree: {}",
+        r.body
+    );
+    assert!(
+        !r.body.contains("import-confirm"),
+        "no confirmation for a file with errors"
+    );
+    assert_eq!(members().await, before, "nothing written");
+
+    let good = bad
+        .replace("31/02/1990", "28/02/1990")
+        .replace("CDC.CB1", "BVPHCN.CB3");
+    let r = read(
+        router
+            .clone()
+            .oneshot(multipart(
+                &staff,
+                &[("csrf", &staff.csrf), ("kind", "members")],
+                ("dang-vien.csv", good.as_bytes()),
+            ))
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(
+        r.body.contains("001090001234") && r.body.contains("0912345678"),
+        "leading zeros kept"
+    );
+    assert_eq!(members().await, before, "a preview writes nothing");
+    let upload = r
+        .body
+        .split("name=\"upload\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    // Another user cannot confirm someone else's upload.
+    let stolen = form(
+        &other,
+        "/import/commit",
+        &[("csrf", &other.csrf), ("upload", &upload)],
+    )
+    .await;
+    assert_eq!(stolen.status, StatusCode::GONE);
+    let done = form(
+        &staff,
+        "/import/commit",
+        &[("csrf", &staff.csrf), ("upload", &upload)],
+    )
+    .await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    assert!(done.body.contains("id=\"import-done\""));
+    assert_eq!(members().await, before + 3);
+    let again = form(
+        &staff,
+        "/import/commit",
+        &[("csrf", &staff.csrf), ("upload", &upload)],
+    )
+    .await;
+    assert_eq!(again.status, StatusCode::GONE, "an upload is written once");
+    assert_eq!(members().await, before + 3);
+    let forged = form(
+        &staff,
+        "/import/commit",
+        &[("csrf", "x"), ("upload", &upload)],
+    )
+    .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+
+    // The API: dry run, then the import; a token works as the user.
+    let token = app.create_token("canbo", "import", 1).await.unwrap();
+    let csv = "cell,full_name,gender,birth_date\nBVPHCN.CB2,Nông Văn Ba,Nam,03/03/2003\n";
+    let req = |dry: bool| {
+        Request::post(format!("/api/v1/import?filename=nguon.csv&dry_run={dry}"))
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .header(header::CONTENT_TYPE, "text/csv")
+            .body(Body::from(csv))
+            .unwrap()
+    };
+    let dry = read(router.clone().oneshot(req(true)).await.unwrap()).await;
+    assert_eq!(dry.status, StatusCode::OK, "{}", dry.body);
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&dry.body).unwrap()["kind"],
+        "candidates"
+    );
+    assert!(app
+        .search_candidates(&sys, None, "nong van ba")
+        .await
+        .unwrap()
+        .is_empty());
+    let wet = read(router.clone().oneshot(req(false)).await.unwrap()).await;
+    assert_eq!(wet.status, StatusCode::OK, "{}", wet.body);
+    assert_eq!(
+        app.search_candidates(&sys, None, "nong van ba")
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+}
+
 both_backends!(
+    import_with_preview,
     script_tokens,
     a_candidate_through_the_whole_procedure_in_forms,
     the_access_matrix,

@@ -1,0 +1,369 @@
+//! Spreadsheet import in the browser and over the API: upload, preview
+//! with every row-level error, then confirm — all rows or none.
+//!
+//! - `GET /import` the upload form;
+//! - `POST /import/preview` (multipart: `csrf`, `kind`, `file`) shows the
+//!   rows as they will be written and each problem by row and column; when
+//!   there is none, a confirmation form carries an upload id (the file is
+//!   kept in memory for 30 minutes, for the user who sent it only);
+//! - `POST /import/commit` (`csrf`, `upload`) writes every row in one
+//!   transaction, or nothing;
+//! - `POST /api/v1/import?kind=&filename=&dry_run=` takes the file as the
+//!   request body and answers the preview or the summary as JSON.
+
+use crate::auth::Auth;
+use crate::error::WebError;
+use crate::i18n::Tr;
+use crate::pages::lang_of;
+use crate::AppState;
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Multipart, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use axum::Json;
+use ranks_app::import::{ImportKind, Preview};
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// Files waiting for their confirmation, by upload id.
+#[derive(Clone, Default)]
+pub struct Uploads(Arc<Mutex<HashMap<String, Upload>>>);
+
+struct Upload {
+    user: String,
+    kind: Option<ImportKind>,
+    filename: String,
+    bytes: Vec<u8>,
+    at: Instant,
+}
+
+const KEEP: Duration = Duration::from_secs(30 * 60);
+
+impl Uploads {
+    fn put(&self, u: Upload) -> String {
+        let id = ranks_app::auth::random_token();
+        let mut m = self.0.lock().expect("uploads lock");
+        m.retain(|_, v| v.at.elapsed() < KEEP);
+        // At most 8 waiting files per user: the oldest goes.
+        let mine: Vec<(String, Instant)> = m
+            .iter()
+            .filter(|(_, v)| v.user == u.user)
+            .map(|(k, v)| (k.clone(), v.at))
+            .collect();
+        if mine.len() >= 8 {
+            if let Some((old, _)) = mine.iter().min_by_key(|(_, at)| *at) {
+                m.remove(old);
+            }
+        }
+        m.insert(id.clone(), u);
+        id
+    }
+
+    fn take(&self, id: &str, user: &str) -> Option<Upload> {
+        let mut m = self.0.lock().expect("uploads lock");
+        match m.get(id) {
+            Some(u) if u.user == user && u.at.elapsed() < KEEP => m.remove(id),
+            _ => None,
+        }
+    }
+}
+
+/// A documented column: name, required, example.
+type ColumnDoc = (String, bool, String);
+
+#[derive(Template)]
+#[template(path = "import.html")]
+struct ImportPage {
+    tr: Tr,
+    path: String,
+    term: String,
+    csrf: String,
+    kinds: Vec<(String, Vec<ColumnDoc>)>,
+    filename: String,
+    preview: Option<PreviewView>,
+    done: String,
+    error: String,
+}
+
+struct PreviewView {
+    kind: String,
+    rows: usize,
+    columns: Vec<String>,
+    records: Vec<(usize, Vec<String>, bool)>,
+    errors: Vec<String>,
+    upload: String,
+}
+
+fn page(tr: Tr, csrf: &str) -> ImportPage {
+    ImportPage {
+        tr,
+        path: "/import".into(),
+        term: String::new(),
+        csrf: csrf.to_string(),
+        kinds: ImportKind::ALL
+            .iter()
+            .map(|k| {
+                (
+                    k.as_str().to_string(),
+                    k.columns()
+                        .iter()
+                        .map(|c| (c.name.to_string(), c.required, c.example.to_string()))
+                        .collect(),
+                )
+            })
+            .collect(),
+        filename: String::new(),
+        preview: None,
+        done: String::new(),
+        error: String::new(),
+    }
+}
+
+fn render(p: ImportPage, status: StatusCode) -> Response {
+    match p.render() {
+        Ok(b) => (status, Html(b)).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
+fn refuse_non_writer(auth: &Auth, tr: Tr) -> Option<Response> {
+    (!auth.actor.role.writes()).then(|| {
+        WebError::from_app(
+            ranks_app::AppError::Forbidden("importing needs a role that writes".into()),
+            Some(tr.lang),
+        )
+        .into_response()
+    })
+}
+
+pub async fn form(auth: Auth, headers: HeaderMap) -> Response {
+    let tr = Tr {
+        lang: lang_of(None, &headers),
+    };
+    if let Some(r) = refuse_non_writer(&auth, tr) {
+        return r;
+    }
+    render(page(tr, &auth.csrf), StatusCode::OK)
+}
+
+fn parse_kind(s: &str) -> Result<Option<ImportKind>, String> {
+    match s.trim() {
+        "" | "auto" => Ok(None),
+        k => ImportKind::parse(k).map(Some).map_err(|e| e.to_string()),
+    }
+}
+
+pub async fn preview(
+    State(st): State<AppState>,
+    form_auth: crate::auth::FormAuth,
+    headers: HeaderMap,
+    mut multipart: Multipart,
+) -> Response {
+    let tr = Tr {
+        lang: lang_of(None, &headers),
+    };
+    let (mut csrf, mut kind, mut filename, mut bytes) =
+        (String::new(), String::new(), String::new(), Vec::new());
+    loop {
+        match multipart.next_field().await {
+            Ok(Some(field)) => {
+                let name = field.name().unwrap_or_default().to_string();
+                if name == "file" {
+                    filename = field.file_name().unwrap_or_default().to_string();
+                }
+                match field.bytes().await {
+                    Ok(b) => match name.as_str() {
+                        "csrf" => csrf = String::from_utf8_lossy(&b).into_owned(),
+                        "kind" => kind = String::from_utf8_lossy(&b).into_owned(),
+                        "file" => bytes = b.to_vec(),
+                        _ => {}
+                    },
+                    Err(e) => {
+                        return WebError::bad_request(format!("file: {e}"), Some(tr.lang))
+                            .into_response()
+                    }
+                }
+            }
+            Ok(None) => break,
+            Err(e) => {
+                return WebError::bad_request(format!("file: {e}"), Some(tr.lang)).into_response()
+            }
+        }
+    }
+    let Some(auth) = form_auth.check(&csrf) else {
+        return crate::auth::csrf_refused();
+    };
+    if let Some(r) = refuse_non_writer(&auth, tr) {
+        return r;
+    }
+    let mut p = page(tr, &auth.csrf);
+    p.filename = filename.clone();
+    let kind = match parse_kind(&kind) {
+        Ok(k) => k,
+        Err(e) => {
+            p.error = e;
+            return render(p, StatusCode::UNPROCESSABLE_ENTITY);
+        }
+    };
+    if bytes.is_empty() {
+        p.error = tr.get("import.no_file").to_string();
+        return render(p, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    let pv = match st
+        .app
+        .import_preview(&auth.actor, kind, &bytes, &filename)
+        .await
+    {
+        Ok(pv) => pv,
+        Err(e) => return WebError::from_app(e, Some(tr.lang)).into_response(),
+    };
+    let ok = pv.is_ok();
+    let upload = if ok {
+        st.uploads.put(Upload {
+            user: auth.actor.name.clone(),
+            kind: pv.kind,
+            filename,
+            bytes,
+            at: Instant::now(),
+        })
+    } else {
+        String::new()
+    };
+    p.preview = Some(view(&pv, upload));
+    render(
+        p,
+        if ok {
+            StatusCode::OK
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        },
+    )
+}
+
+fn view(pv: &Preview, upload: String) -> PreviewView {
+    let bad: std::collections::HashSet<usize> = pv.errors.iter().filter_map(|e| e.row).collect();
+    PreviewView {
+        kind: pv.kind.map(|k| k.as_str().to_string()).unwrap_or_default(),
+        rows: pv.rows,
+        columns: pv.columns.clone(),
+        records: pv
+            .records
+            .iter()
+            .map(|r| (r.row, r.values.clone(), bad.contains(&r.row)))
+            .collect(),
+        errors: pv.errors.iter().map(|e| e.to_string()).collect(),
+        upload,
+    }
+}
+
+#[derive(Deserialize)]
+pub struct CommitForm {
+    pub csrf: String,
+    pub upload: String,
+}
+
+pub async fn commit(
+    State(st): State<AppState>,
+    auth: crate::auth::FormAuth,
+    headers: HeaderMap,
+    axum::Form(f): axum::Form<CommitForm>,
+) -> Response {
+    let Some(auth) = auth.check(&f.csrf) else {
+        return crate::auth::csrf_refused();
+    };
+    let tr = Tr {
+        lang: lang_of(None, &headers),
+    };
+    let mut p = page(tr, &auth.csrf);
+    let Some(up) = st.uploads.take(&f.upload, &auth.actor.name) else {
+        p.error = tr.get("import.expired").to_string();
+        return render(p, StatusCode::GONE);
+    };
+    p.filename = up.filename.clone();
+    match st
+        .app
+        .import_commit(&auth.actor, up.kind, &up.bytes, &up.filename)
+        .await
+    {
+        Ok(s) if s.errors.is_empty() => {
+            p.done = format!(
+                "{}: {} {}",
+                up.filename,
+                s.written,
+                tr.get("import.written")
+            );
+            render(p, StatusCode::OK)
+        }
+        Ok(s) => {
+            // Something changed since the preview: nothing was written.
+            p.error = tr.get("import.nothing_written").to_string();
+            p.preview = Some(PreviewView {
+                kind: s.kind.map(|k| k.as_str().to_string()).unwrap_or_default(),
+                rows: s.rows,
+                columns: vec![],
+                records: vec![],
+                errors: s.errors.iter().map(|e| e.to_string()).collect(),
+                upload: String::new(),
+            });
+            render(p, StatusCode::UNPROCESSABLE_ENTITY)
+        }
+        Err(e) => WebError::from_app(e, Some(tr.lang)).into_response(),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ApiImportQuery {
+    pub kind: Option<String>,
+    pub filename: Option<String>,
+    pub dry_run: Option<bool>,
+}
+
+/// The file as the body: a preview (`dry_run=true`) or the import itself.
+/// 200 with the summary when written; 422 with every row error otherwise.
+pub async fn api_import(
+    State(st): State<AppState>,
+    auth: Auth,
+    Query(q): Query<ApiImportQuery>,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    let kind =
+        parse_kind(q.kind.as_deref().unwrap_or("")).map_err(|e| WebError::bad_request(e, None))?;
+    if body.is_empty() {
+        return Err(WebError::bad_request(
+            "body: send the CSV or XLSX file as the request body",
+            None,
+        ));
+    }
+    let filename = q.filename.unwrap_or_else(|| "upload.csv".into());
+    let app_err = |e| WebError::from_app(e, None);
+    if q.dry_run.unwrap_or(false) {
+        let pv = st
+            .app
+            .import_preview(&auth.actor, kind, &body, &filename)
+            .await
+            .map_err(app_err)?;
+        let status = if pv.is_ok() {
+            StatusCode::OK
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        };
+        return Ok((status, Json(pv)).into_response());
+    }
+    let s = st
+        .app
+        .import_commit(&auth.actor, kind, &body, &filename)
+        .await
+        .map_err(app_err)?;
+    let status = if s.errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok((status, Json(s)).into_response())
+}
