@@ -119,3 +119,125 @@ impl App {
         Ok(found)
     }
 }
+
+/// A member's full record, as the member page shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct MemberRecord {
+    pub id: i64,
+    pub person_id: i64,
+    pub full_name: String,
+    pub gender: String,
+    /// `None` for a role without personal details.
+    pub birth_date: Option<ranks_domain::Date>,
+    pub id_number: Option<String>,
+    pub phone: Option<String>,
+    pub unit: String,
+    pub unit_name: String,
+    pub status: String,
+    pub admitted_on: ranks_domain::Date,
+    pub official_on: Option<ranks_domain::Date>,
+    pub left_on: Option<ranks_domain::Date>,
+    pub exempted: String,
+    pub card_number: Option<String>,
+    /// Where a temporary transfer has them active, and until when.
+    pub host: Option<(String, ranks_domain::Date)>,
+}
+
+/// Whether the actor is the organising staff of the record's own unit: a
+/// cell's secretary or the staff of its grassroots organisation. Anyone
+/// else reading a person's full record leaves a trace (Decree 13/2023).
+pub(crate) fn own_unit_staff(actor: &Actor, cell: &ranks_domain::OrgPath) -> bool {
+    use crate::auth::Role;
+    let crate::Scope::Subtree(root) = &actor.scope else {
+        return false;
+    };
+    matches!(actor.role, Role::Staff | Role::Secretary)
+        && (root == cell || cell.parent().as_ref() == Some(root))
+}
+
+impl App {
+    /// Logs that the actor read a person's full record, unless the actor is
+    /// the staff of the record's own unit.
+    pub(crate) async fn log_read(
+        &self,
+        actor: &Actor,
+        entity: &str,
+        id: i64,
+        cell: &ranks_domain::OrgPath,
+    ) -> Result<(), AppError> {
+        if own_unit_staff(actor, cell) || actor.name == "system" {
+            return Ok(());
+        }
+        let mut tx = self.db().begin_write().await?;
+        audit::append(
+            tx.conn(),
+            &AuditEntry {
+                at: self.clock().stamp(),
+                actor: actor.name.clone(),
+                action: "read".into(),
+                entity: entity.into(),
+                entity_id: id.to_string(),
+                before: None,
+                after: None,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// A member's full record, scoped to the actor; reading it is logged
+    /// for anyone but the member's own unit staff.
+    pub async fn member_record(&self, actor: &Actor, id: i64) -> Result<MemberRecord, AppError> {
+        let mut conn = self.db().read().await?;
+        let row = visible_member(&mut conn, actor, id).await?;
+        let view = members::by_id(&mut conn, id)
+            .await?
+            .ok_or(AppError::NotFound {
+                what: "member",
+                key: id.to_string(),
+            })?;
+        let unit = units::by_id(&mut conn, row.unit_id)
+            .await?
+            .ok_or(AppError::NotFound {
+                what: "member",
+                key: id.to_string(),
+            })?;
+        let personal = actor.role.personal_details();
+        let (id_number, phone) = if personal {
+            members::contact(&mut conn, row.person_id)
+                .await?
+                .unwrap_or_default()
+        } else {
+            (None, None)
+        };
+        let host = match (row.host_unit_id, row.host_until) {
+            (Some(h), Some(until)) => units::by_id(&mut conn, h)
+                .await?
+                .map(|u| (u.code.to_string(), until)),
+            _ => None,
+        };
+        drop(conn);
+        if personal {
+            self.log_read(actor, "member", id, &unit.path).await?;
+        }
+        Ok(MemberRecord {
+            id,
+            person_id: row.person_id,
+            full_name: view.full_name,
+            gender: view.gender,
+            birth_date: personal.then_some(view.birth_date),
+            id_number,
+            phone,
+            unit: unit.code.to_string(),
+            unit_name: unit.name,
+            status: row.status.as_str().to_string(),
+            admitted_on: row.admitted_on,
+            official_on: row.official_on,
+            left_on: row.left_on,
+            exempted: row.exempted,
+            card_number: row.card_number,
+            host,
+        })
+    }
+}

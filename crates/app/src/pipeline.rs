@@ -474,6 +474,9 @@ impl App {
             .into_iter()
             .map(DueEntry::from)
             .collect();
+        if actor.role.personal_details() {
+            self.log_read(actor, "candidate", c.id, &unit.path).await?;
+        }
         Ok(CandidateFile {
             id: c.id,
             person_id: c.person_id,

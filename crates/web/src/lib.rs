@@ -57,6 +57,8 @@ pub fn router_with(app: App, secure_cookies: bool) -> Router {
         .route("/units/{code}/plan", get(pages::plan))
         .route("/supervisors/{member}", get(pages::supervisor))
         .route("/members", get(pages::members))
+        .route("/members/{id}", get(pages::member))
+        .route("/members/{id}/movement", post(pages::member_movement))
         .route("/candidates/{id}", get(pages::candidate))
         .route("/candidates/{id}/step", post(pages::candidate_step))
         .route("/candidates/{id}/document", post(pages::candidate_document))

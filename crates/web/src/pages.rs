@@ -234,6 +234,7 @@ pub struct StageGroup {
 }
 
 pub struct MemberRow {
+    pub id: i64,
     pub name: String,
     pub birth: String,
     pub gender: String,
@@ -348,6 +349,7 @@ fn unit_template(
             .members
             .iter()
             .map(|m| MemberRow {
+                id: m.id,
                 name: m.full_name.clone(),
                 birth: tr.date(&m.birth_date),
                 gender: m.gender.clone(),
@@ -873,6 +875,7 @@ pub struct MemberQuery {
 }
 
 pub struct MemberLine {
+    pub id: i64,
     pub name: String,
     pub birth: String,
     pub code: String,
@@ -941,6 +944,7 @@ pub async fn members(
         rows: found
             .iter()
             .map(|m| MemberLine {
+                id: m.id,
                 name: m.full_name.clone(),
                 birth: if personal {
                     tr.date(&m.birth_date)
@@ -1441,11 +1445,18 @@ struct HistoryTemplate {
     rows: Vec<(String, String, String, String, String)>,
 }
 
-fn json_lines(v: &Option<serde_json::Value>) -> String {
+/// The fields of an audit entry's JSON, one per line; with `other`, only
+/// the fields whose value differs from it (what an update changed).
+fn json_lines(v: &Option<serde_json::Value>, other: &Option<serde_json::Value>) -> String {
+    let other = match other {
+        Some(serde_json::Value::Object(o)) => Some(o),
+        _ => None,
+    };
     match v {
         None => String::new(),
         Some(serde_json::Value::Object(m)) => m
             .iter()
+            .filter(|(k, v)| other.is_none_or(|o| o.get(*k) != Some(*v)))
             .map(|(k, v)| match v {
                 serde_json::Value::String(s) => format!("{k}: {s}"),
                 other => format!("{k}: {other}"),
@@ -1496,11 +1507,168 @@ pub async fn history(
                     e.at.clone(),
                     e.actor.clone(),
                     e.action.clone(),
-                    json_lines(&e.before),
-                    json_lines(&e.after),
+                    json_lines(&e.before, &e.after),
+                    json_lines(&e.after, &e.before),
                 )
             })
             .collect(),
     };
     respond(t.render(), None, lang)
+}
+
+#[derive(Template)]
+#[template(path = "member.html")]
+struct MemberTemplate {
+    tr: Tr,
+    path: String,
+    term: String,
+    m: ranks_app::history::MemberRecord,
+    status: String,
+    personal: bool,
+    birth: String,
+    id_number: String,
+    phone: String,
+    admitted: String,
+    official: String,
+    card: String,
+    host: String,
+    writable: bool,
+    csrf: String,
+    kinds: Vec<(&'static str, &'static str)>,
+    error: String,
+}
+
+const MOVEMENTS: [&str; 9] = [
+    "transfer",
+    "temporary",
+    "return",
+    "transfer_out",
+    "exempt",
+    "card",
+    "remove",
+    "expel",
+    "death",
+];
+
+async fn member_page(
+    st: &AppState,
+    auth: &crate::auth::Auth,
+    id: i64,
+    lang: Lang,
+    error: String,
+) -> Response {
+    let tr = Tr { lang };
+    let m = match st.app.member_record(&auth.actor, id).await {
+        Ok(m) => m,
+        Err(e) => return WebError::from_app(e, Some(lang)).into_response(),
+    };
+    let status = ranks_domain::MemberStatus::parse(&m.status)
+        .map(|s| tr.status(&s).to_string())
+        .unwrap_or_else(|_| m.status.clone());
+    let dash = || "—".to_string();
+    let t = MemberTemplate {
+        tr,
+        path: format!("/members/{id}"),
+        term: String::new(),
+        status,
+        personal: auth.actor.role.personal_details(),
+        birth: m.birth_date.map(|d| tr.date(&d)).unwrap_or_else(dash),
+        id_number: m.id_number.clone().unwrap_or_else(dash),
+        phone: m.phone.clone().unwrap_or_else(dash),
+        admitted: tr.date(&m.admitted_on),
+        official: m.official_on.map(|d| tr.date(&d)).unwrap_or_else(dash),
+        card: m.card_number.clone().unwrap_or_else(dash),
+        host: m
+            .host
+            .as_ref()
+            .map(|(u, until)| {
+                format!(
+                    "{u} ({} {})",
+                    tr.get("member.until").to_lowercase(),
+                    tr.date(until)
+                )
+            })
+            .unwrap_or_default(),
+        writable: auth.actor.role.writes(),
+        csrf: auth.csrf.clone(),
+        kinds: MOVEMENTS
+            .iter()
+            .map(|k| (*k, tr.get(&format!("mv.{k}"))))
+            .collect(),
+        error,
+        m,
+    };
+    respond(t.render(), None, lang)
+}
+
+/// A member's record: details (personal ones for roles that may see them),
+/// the movement form, the change history.
+pub async fn member(
+    State(st): State<AppState>,
+    auth: crate::auth::Auth,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+) -> Response {
+    let lang = lang_of(None, &headers);
+    member_page(&st, &auth, id, lang, String::new()).await
+}
+
+#[derive(Deserialize)]
+pub struct MovementForm {
+    pub csrf: String,
+    pub kind: String,
+    pub cell: Option<String>,
+    pub destination: Option<String>,
+    pub until: Option<String>,
+    pub level: Option<String>,
+    pub reason: Option<String>,
+    pub number: Option<String>,
+    pub date: Option<String>,
+}
+
+pub async fn member_movement(
+    State(st): State<AppState>,
+    auth: crate::auth::FormAuth,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    axum::Form(f): axum::Form<MovementForm>,
+) -> Response {
+    let Some(auth) = auth.check(&f.csrf) else {
+        return crate::auth::csrf_refused();
+    };
+    let lang = lang_of(None, &headers);
+    let body = crate::pipeline_api::MovementBody {
+        kind: f.kind,
+        cell: f.cell,
+        destination: f.destination,
+        until: f.until,
+        level: f.level,
+        reason: f.reason,
+        number: f.number,
+        date: f.date,
+    };
+    let result = match crate::pipeline_api::movement_of(&body) {
+        Ok((m, date)) => st
+            .app
+            .member_movement(&auth.actor, id, m, date)
+            .await
+            .map_err(|e| WebError::from_app(e, Some(lang))),
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(()) => axum::response::Redirect::to(&format!("/members/{id}")).into_response(),
+        Err(e) if e.status.is_client_error() && e.status != axum::http::StatusCode::FORBIDDEN => {
+            // Shown by the form (an unknown target cell too); a member the
+            // user cannot see is the page's own 404.
+            let mut resp = member_page(&st, &auth, id, lang, e.message).await;
+            if resp.status() == axum::http::StatusCode::OK {
+                *resp.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+            }
+            resp
+        }
+        Err(mut e) => {
+            e.html = Some(lang);
+            e.into_response()
+        }
+    }
 }

@@ -264,7 +264,7 @@ pub async fn introducer(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct MovementBody {
     /// transfer, transfer_out, temporary, return, exempt, remove, expel, death, card
@@ -285,6 +285,17 @@ pub async fn member_movement(
     b: Result<Json<MovementBody>, JsonRejection>,
 ) -> Result<StatusCode, WebError> {
     let b = body(b)?;
+    let (m, date) = movement_of(&b)?;
+    st.app
+        .member_movement(&auth.actor, id, m, date)
+        .await
+        .map_err(app_err)?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The movement a request describes, and its date.
+pub fn movement_of(b: &MovementBody) -> Result<(Movement, Option<ranks_domain::Date>), WebError> {
+    let nonempty = |v: &Option<String>| v.clone().filter(|s| !s.trim().is_empty());
     let need = |field: &'static str, v: Option<String>| {
         v.ok_or_else(|| {
             WebError::bad_request(format!("{field}: missing for kind {}", b.kind), None)
@@ -292,14 +303,14 @@ pub async fn member_movement(
     };
     let m = match b.kind.as_str() {
         "transfer" => Movement::TransferTo {
-            cell: need("cell", b.cell.clone())?,
+            cell: need("cell", nonempty(&b.cell))?,
         },
         "transfer_out" => Movement::TransferOut {
-            destination: need("destination", b.destination.clone())?,
+            destination: need("destination", nonempty(&b.destination))?,
         },
         "temporary" => Movement::Temporary {
-            cell: need("cell", b.cell.clone())?,
-            until: req_date("until", &need("until", b.until.clone())?)?,
+            cell: need("cell", nonempty(&b.cell))?,
+            until: req_date("until", &need("until", nonempty(&b.until))?)?,
         },
         "return" => Movement::ReturnHome,
         "exempt" => Movement::Exempt {
@@ -313,7 +324,7 @@ pub async fn member_movement(
         },
         "death" => Movement::Death,
         "card" => Movement::Card {
-            number: need("number", b.number.clone())?,
+            number: need("number", nonempty(&b.number))?,
         },
         other => {
             return Err(WebError::bad_request(
@@ -322,12 +333,8 @@ pub async fn member_movement(
             ))
         }
     };
-    let date = opt_date("date", &b.date)?;
-    st.app
-        .member_movement(&auth.actor, id, m, date)
-        .await
-        .map_err(app_err)?;
-    Ok(StatusCode::NO_CONTENT)
+    let date = opt_date("date", &nonempty(&b.date))?;
+    Ok((m, date))
 }
 
 #[derive(Deserialize)]

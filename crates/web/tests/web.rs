@@ -1743,7 +1743,148 @@ async fn import_with_preview(db: TestDb) {
     );
 }
 
+/// The member page: details for those who may see them, a movement form,
+/// and a trace of every read of the full record by anyone but the member's
+/// own unit staff.
+async fn member_page_movements_and_read_log(db: TestDb) {
+    use ranks_app::auth::Role;
+    let app = db.app().await;
+    let sys = Actor::system();
+    assert!(app.load_demo(&sys).await.unwrap().loaded);
+    let router = ranks_web::router(app.clone());
+    for (u, role, unit) in [
+        ("canbo", Role::Staff, Some("BVPHCN")),
+        ("xem", Role::Viewer, Some("BVPHCN")),
+        ("tinh", Role::Staff, Some("DBSYT")),
+    ] {
+        app.add_user(&sys, u, "demo-ranks-2025", role, unit, None)
+            .await
+            .unwrap();
+    }
+    let page = app.unit_page(&sys, "BVPHCN.CB1", None).await.unwrap();
+    let m = page
+        .members
+        .iter()
+        .find(|m| m.status == ranks_domain::MemberStatus::Official)
+        .unwrap();
+    let reads = |who: &'static str| {
+        let app = app.clone();
+        let id = m.id;
+        async move {
+            app.history(&Actor::system(), ranks_app::history::Entity::Member, id)
+                .await
+                .unwrap()
+                .iter()
+                .filter(|e| e.action == "read" && e.actor == who)
+                .count()
+        }
+    };
+    let own = sign_in(&router, "canbo", "demo-ranks-2025").await.unwrap();
+    let viewer = sign_in(&router, "xem", "demo-ranks-2025").await.unwrap();
+    let above = sign_in(&router, "tinh", "demo-ranks-2025").await.unwrap();
+    let uri = format!("/members/{}", m.id);
+    let p = get(&own, &uri, None).await;
+    assert_eq!(p.status, StatusCode::OK);
+    assert!(
+        p.body.contains(&m.full_name)
+            && p.body
+                .contains(&m.birth_date.format("%d/%m/%Y").to_string())
+    );
+    assert_eq!(
+        reads("canbo").await,
+        0,
+        "the member's own unit staff leave no read trace"
+    );
+    let p = get(&above, &uri, None).await;
+    assert_eq!(p.status, StatusCode::OK);
+    assert_eq!(
+        reads("tinh").await,
+        1,
+        "the province's staff reading it is logged"
+    );
+    get(
+        &above,
+        &format!("/api/v1/candidates/{}", page.candidates_by_stage[0].1[0].id),
+        None,
+    )
+    .await;
+    let v = get(&viewer, &uri, None).await;
+    assert_eq!(v.status, StatusCode::OK);
+    assert!(
+        !v.body
+            .contains(&m.birth_date.format("%d/%m/%Y").to_string()),
+        "no birth date for a viewer"
+    );
+    assert!(!v.body.contains("mv-kind"), "no movement form for a viewer");
+    assert_eq!(
+        reads("xem").await,
+        0,
+        "a viewer does not get the full record"
+    );
+
+    // A movement with a missing field is shown by the form; nothing changes.
+    let bad = form(
+        &own,
+        &format!("{uri}/movement"),
+        &[("csrf", &own.csrf), ("kind", "transfer"), ("cell", "")],
+    )
+    .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        bad.body.contains("id=\"movement-error\"") && bad.body.contains("cell"),
+        "{}",
+        bad.body
+    );
+    let outside = form(
+        &own,
+        &format!("{uri}/movement"),
+        &[
+            ("csrf", &own.csrf),
+            ("kind", "transfer"),
+            ("cell", "CDC.CB1"),
+        ],
+    )
+    .await;
+    assert_eq!(outside.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(outside.body.contains("unknown unit"), "{}", outside.body);
+    let ok = form(
+        &own,
+        &format!("{uri}/movement"),
+        &[
+            ("csrf", &own.csrf),
+            ("kind", "transfer"),
+            ("cell", "BVPHCN.CB2"),
+            ("date", "2026-11-20"),
+        ],
+    )
+    .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    let after = app.member_record(&sys, m.id).await.unwrap();
+    assert_eq!(after.unit, "BVPHCN.CB2");
+    let hist = get(&own, &format!("/history/member/{}", m.id), None).await;
+    assert_eq!(hist.status, StatusCode::OK);
+    assert!(
+        hist.body.contains("<td>canbo</td><td>transfer</td>"),
+        "{}",
+        hist.body
+    );
+    // Only what changed is shown for an update: the unit, not the admission date.
+    let row = hist
+        .body
+        .split("<td>transfer</td>")
+        .nth(1)
+        .unwrap()
+        .split("</tr>")
+        .next()
+        .unwrap();
+    assert!(
+        row.contains("unit_id") && !row.contains("admitted_on"),
+        "{row}"
+    );
+}
+
 both_backends!(
+    member_page_movements_and_read_log,
     import_with_preview,
     script_tokens,
     a_candidate_through_the_whole_procedure_in_forms,
