@@ -11,6 +11,7 @@
 //! ([`error`]); internals go to the log, never to the page.
 
 pub mod api;
+mod assets;
 pub mod auth;
 pub mod charts;
 mod error;
@@ -93,7 +94,10 @@ pub fn router_with(app: App, secure_cookies: bool) -> Router {
         .route("/logout", get(pages::logout_page).post(auth::logout))
         .route("/api/openapi.json", get(api::openapi))
         .route("/api/v1/openapi.json", get(api::openapi))
+        .route("/static/ranks.css", get(assets::stylesheet))
+        .route("/static/htmx-2.0.11.min.js", get(assets::htmx))
         .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn(assets::security_headers))
         .with_state(state)
 }
 

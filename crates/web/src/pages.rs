@@ -884,6 +884,16 @@ pub struct MemberLine {
     pub admitted: String,
 }
 
+/// The search results alone: what htmx swaps in while the user types.
+#[derive(Template)]
+#[template(path = "members_results.html")]
+struct MembersResults<'a> {
+    tr: Tr,
+    q_url: &'a str,
+    rows: &'a [MemberLine],
+    candidates: &'a [(i64, String, String, String)],
+}
+
 #[derive(Template)]
 #[template(path = "members.html")]
 struct MembersTemplate {
@@ -958,6 +968,18 @@ pub async fn members(
             })
             .collect(),
     };
+    if headers.get("hx-request").is_some_and(|v| v == "true")
+        && !headers.contains_key("hx-history-restore-request")
+    {
+        // The same handler, the fragment only.
+        let part = MembersResults {
+            tr,
+            q_url: &t.q_url,
+            rows: &t.rows,
+            candidates: &t.candidates,
+        };
+        return respond(part.render(), None, lang);
+    }
     respond(t.render(), None, lang)
 }
 

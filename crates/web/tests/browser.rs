@@ -191,19 +191,46 @@ impl<'a> Browser<'a> {
         );
     }
 
+    /// Clicks, and waits for the page it leads to.
     fn click(&self, css: &str) {
         let e = self.find(css);
-        self.cmd("POST", &format!("/element/{e}/click"), Some(json!({})));
+        self.navigating(|| {
+            self.cmd("POST", &format!("/element/{e}/click"), Some(json!({})));
+        });
     }
 
-    /// Focuses an element with the keyboard's Enter on it (a submit button).
+    /// Presses Enter on an element (submits its form), and waits for the new page.
     fn press_enter(&self, css: &str) {
         let e = self.find(css);
-        self.cmd(
-            "POST",
-            &format!("/element/{e}/value"),
-            Some(json!({"text": "\u{E007}"})),
-        );
+        self.navigating(|| {
+            self.cmd(
+                "POST",
+                &format!("/element/{e}/value"),
+                Some(json!({"text": "\u{E007}"})),
+            );
+        });
+    }
+
+    /// Runs an action that loads a new document, and waits until it has.
+    fn navigating(&self, action: impl FnOnce()) {
+        self.js("window.__ranksOld = true; return 0");
+        action();
+        let until = Instant::now() + Duration::from_secs(10);
+        loop {
+            let done = http(
+                self.d.port,
+                "POST",
+                &format!("/session/{}/execute/sync", self.session),
+                Some(
+                    &json!({"script": "return window.__ranksOld === undefined && document.readyState === 'complete'", "args": []}),
+                ),
+            );
+            if done.is_ok_and(|v| v == json!(true)) {
+                return;
+            }
+            assert!(Instant::now() < until, "the page did not load");
+            std::thread::sleep(Duration::from_millis(50));
+        }
     }
 
     fn text(&self, css: &str) -> String {
@@ -394,12 +421,26 @@ fn browser_journeys() {
     let before: u64 = b.text("#stage-cell_vote").parse().unwrap();
     let comments_before: u64 = b.text("#stage-comments").parse().unwrap();
 
-    // Find the candidate by a name typed without tone marks.
+    // The style sheet and htmx load under the CSP (nothing inline).
+    assert_eq!(
+        b.js("return document.styleSheets.length > 0 && document.styleSheets[0].cssRules.length > 50 && typeof htmx === 'object'"),
+        json!(true)
+    );
+    // Find the candidate by a name typed without tone marks: the results
+    // come while typing (htmx), and again with Enter (no JavaScript needed).
     b.go("/members");
     b.type_into("#q", "nong hong thuy");
+    let link = format!("a[href='/candidates/{candidate}']");
+    let until = Instant::now() + Duration::from_secs(5);
+    while b.count(&link) == 0 || b.count("#results tbody tr") > 2 {
+        assert!(
+            Instant::now() < until,
+            "live search did not narrow the list"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
     b.press_enter("#q");
     assert!(b.path().starts_with("/members?q=nong"), "{}", b.path());
-    let link = format!("a[href='/candidates/{candidate}']");
     assert_eq!(b.text(&link), "Nông Hồng Thủy");
     b.click(&link);
     assert_eq!(b.path(), format!("/candidates/{candidate}"));
@@ -435,7 +476,12 @@ fn browser_journeys() {
     );
     // …then one that passes.
     vote("9", "9", "8", "1");
-    assert_eq!(b.path(), format!("/candidates/{candidate}"));
+    assert_eq!(
+        b.path(),
+        format!("/candidates/{candidate}"),
+        "{}",
+        b.text("main")
+    );
     assert_eq!(b.count("#refusal"), 0);
     assert!(
         b.text("#next").contains("Đảng ủy cơ sở"),

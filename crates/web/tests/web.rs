@@ -1883,7 +1883,67 @@ async fn member_page_movements_and_read_log(db: TestDb) {
     );
 }
 
+/// The search answers htmx with the results fragment, and a browser with
+/// the whole page, from the same handler; every response carries the
+/// security headers, and no page holds an inline script or style.
+async fn fragments_and_security_headers(db: TestDb) {
+    let c = demo_router(&db).await;
+    let req = Request::get("/members?q=nong%20hong")
+        .header(header::COOKIE, &c.cookie)
+        .header("hx-request", "true")
+        .body(Body::empty())
+        .unwrap();
+    let resp = c.router.clone().oneshot(req).await.unwrap();
+    let h = resp.headers().clone();
+    let frag = read(resp).await;
+    assert_eq!(frag.status, StatusCode::OK);
+    assert!(
+        frag.body.trim_start().starts_with("<div id=\"results\""),
+        "{}",
+        &frag.body[..100]
+    );
+    assert!(!frag.body.contains("<html") && frag.body.contains("Nông Hồng Thủy"));
+    let full = get(&c, "/members?q=nong%20hong", None).await;
+    assert!(full.body.contains("<html") && full.body.contains("<div id=\"results\""));
+    assert!(h["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .contains("frame-ancestors 'none'"));
+    assert_eq!(h["x-content-type-options"], "nosniff");
+    assert_eq!(h["referrer-policy"], "same-origin");
+    assert_eq!(h["cache-control"], "no-store");
+    // No inline script or style anywhere the CSP would block.
+    for uri in [
+        "/",
+        "/units/BVPHCN",
+        "/units/BVPHCN/plan",
+        "/members",
+        "/import",
+        "/login",
+    ] {
+        let p = get(&c, uri, None).await;
+        assert_eq!(p.status, StatusCode::OK, "{uri}");
+        assert!(
+            !p.body.contains(" style=\"") && !p.body.contains("<style"),
+            "{uri} has an inline style"
+        );
+        for script in p.body.split("<script").skip(1) {
+            assert!(
+                script.trim_start().starts_with("src="),
+                "{uri} has an inline script"
+            );
+        }
+    }
+    let css = get(&c, "/static/ranks.css", None).await;
+    assert!(
+        css.content_type.starts_with("text/css") && css.body.contains(".bar span.w37{width:37%}")
+    );
+    let js = get(&c, "/static/htmx-2.0.11.min.js", None).await;
+    assert!(js.content_type.starts_with("text/javascript") && js.body.len() > 40_000);
+}
+
 both_backends!(
+    fragments_and_security_headers,
     member_page_movements_and_read_log,
     import_with_preview,
     script_tokens,
