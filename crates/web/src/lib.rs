@@ -56,6 +56,8 @@ pub fn router_with(app: App, secure_cookies: bool) -> Router {
         .route("/", get(pages::dashboard))
         .route("/units/{code}", get(pages::unit))
         .route("/units/{code}/plan", get(pages::plan))
+        .route("/units/{code}/plan/target", post(pages::plan_target))
+        .route("/units/{code}/plan/score", post(pages::plan_score))
         .route("/supervisors/{member}", get(pages::supervisor))
         .route("/members", get(pages::members))
         .route("/members/{id}", get(pages::member))

@@ -539,6 +539,16 @@ struct PlanTemplate {
     year: i32,
     evaluation: Vec<(String, String, String, String)>,
     cap: String,
+    csrf: String,
+    can_write: bool,
+    can_score: bool,
+    /// Criteria entered by hand: key, name, weight.
+    criteria: Vec<(String, String, String)>,
+    error_for: String,
+    error: String,
+    /// The burn-up in words, and per year: admitted, cumulative.
+    burnup_text: String,
+    burnup_years: Vec<(i32, usize, usize)>,
 }
 
 /// The planning page of a unit: burn-up, forecast, allocation, analytics,
@@ -549,6 +559,17 @@ pub async fn plan(
     Path(code): Path<String>,
     Query(q): Query<PlanQuery>,
     headers: HeaderMap,
+) -> Response {
+    plan_page(&st, &auth, code, q, &headers, None).await
+}
+
+async fn plan_page(
+    st: &AppState,
+    auth: &crate::auth::Auth,
+    code: String,
+    q: PlanQuery,
+    headers: &HeaderMap,
+    form_error: Option<(&'static str, String)>,
 ) -> Response {
     use chrono::Datelike;
     let pq = PageQuery {
@@ -762,8 +783,188 @@ pub async fn plan(
                 tr.get("plan.cap_ok")
             }
         ),
+        csrf: auth.csrf.clone(),
+        can_write: auth.actor.role.writes(),
+        can_score: auth.actor.role.evaluates(),
+        criteria: profile
+            .evaluation
+            .as_ref()
+            .map(|e| {
+                e.criteria
+                    .iter()
+                    .filter(|c| !c.auto)
+                    .map(|c| (c.key.clone(), c.vi.clone(), tr.num(c.weight, 0)))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        error_for: form_error
+            .as_ref()
+            .map(|e| e.0.to_string())
+            .unwrap_or_default(),
+        error: form_error.map(|e| e.1).unwrap_or_default(),
+        burnup_text: format!(
+            "{} {}: {} {} ({} {}); {}: {}.",
+            tr.get("plan.by"),
+            tr.date(&bu.today.min(bu.term.ends_on)),
+            bu.admissions.iter().filter(|d| **d <= bu.today).count(),
+            tr.get("plan.admissions"),
+            tr.get("target"),
+            bu.target
+                .map(|t| t.to_string())
+                .unwrap_or_else(|| "—".into()),
+            tr.get("plan.pro_rata"),
+            bu.target
+                .map(|t| {
+                    let total = (bu.term.ends_on - bu.term.starts_on).num_days().max(1) as f64;
+                    let gone = (bu.today.min(bu.term.ends_on) - bu.term.starts_on)
+                        .num_days()
+                        .max(0) as f64;
+                    tr.num(t as f64 * gone / total, 1)
+                })
+                .unwrap_or_else(|| "—".into()),
+        ),
+        burnup_years: {
+            let mut years: Vec<(i32, usize, usize)> = Vec::new();
+            let mut total = 0;
+            for y in bu.term.starts_on.year()..=bu.term.ends_on.year().min(bu.today.year()) {
+                let n = bu.admissions.iter().filter(|d| d.year() == y).count();
+                total += n;
+                years.push((y, n, total));
+            }
+            years
+        },
     };
     respond(tmpl.render(), cookie, lang)
+}
+
+#[derive(Deserialize)]
+pub struct TargetForm {
+    pub csrf: String,
+    pub org: String,
+    pub period: String,
+    pub value: String,
+    pub term: Option<String>,
+}
+
+/// Sets a target from the plan page; a bad value is shown by the form (422).
+pub async fn plan_target(
+    State(st): State<AppState>,
+    auth: crate::auth::FormAuth,
+    Path(code): Path<String>,
+    headers: HeaderMap,
+    axum::Form(f): axum::Form<TargetForm>,
+) -> Response {
+    use ranks_app::targets::{parse_target, Period};
+    let Some(auth) = auth.check(&f.csrf) else {
+        return crate::auth::csrf_refused();
+    };
+    let run = async {
+        let period = Period::parse(&f.period)?;
+        let value = parse_target(&f.value)?;
+        st.app.set_target(&auth.actor, &f.org, &period, value).await
+    };
+    let result = run.await;
+    plan_outcome(
+        &st,
+        &auth,
+        code,
+        f.term,
+        &headers,
+        "target",
+        "allocation",
+        result,
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct ScoreForm {
+    pub csrf: String,
+    pub org: String,
+    pub criterion: String,
+    pub year: String,
+    pub value: String,
+    pub term: Option<String>,
+}
+
+/// Enters a unit's score on a criterion from the plan page.
+pub async fn plan_score(
+    State(st): State<AppState>,
+    auth: crate::auth::FormAuth,
+    Path(code): Path<String>,
+    headers: HeaderMap,
+    axum::Form(f): axum::Form<ScoreForm>,
+) -> Response {
+    use ranks_domain::DomainError;
+    let Some(auth) = auth.check(&f.csrf) else {
+        return crate::auth::csrf_refused();
+    };
+    let run = async {
+        let year: i32 = f
+            .year
+            .trim()
+            .parse()
+            .map_err(|_| DomainError::invalid("year", &f.year, "a year such as 2025"))?;
+        let value: f64 = f
+            .value
+            .trim()
+            .replace(',', ".")
+            .parse()
+            .map_err(|_| DomainError::invalid("score", &f.value, "a number"))?;
+        st.app
+            .set_score(&auth.actor, &f.org, year, &f.criterion, value)
+            .await
+    };
+    let result = run.await;
+    plan_outcome(
+        &st,
+        &auth,
+        code,
+        f.term,
+        &headers,
+        "score",
+        "evaluation",
+        result,
+    )
+    .await
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn plan_outcome(
+    st: &AppState,
+    auth: &crate::auth::Auth,
+    code: String,
+    term: Option<String>,
+    headers: &HeaderMap,
+    form: &'static str,
+    anchor: &str,
+    result: Result<(), ranks_app::AppError>,
+) -> Response {
+    use ranks_app::AppError as E;
+    let lang = lang_of(None, headers);
+    match result {
+        Ok(()) => {
+            let term = term
+                .filter(|t| !t.is_empty())
+                .map(|t| format!("?term={t}"))
+                .unwrap_or_default();
+            axum::response::Redirect::to(&format!("/units/{code}/plan{term}#{anchor}"))
+                .into_response()
+        }
+        Err(e @ (E::Invalid(_) | E::Conflict(_) | E::NotFound { .. } | E::Refused(_))) => {
+            let msg = WebError::from_app(e, Some(lang)).message;
+            let q = PlanQuery {
+                term,
+                ..Default::default()
+            };
+            let mut resp = plan_page(st, auth, code, q, headers, Some((form, msg))).await;
+            if resp.status() == axum::http::StatusCode::OK {
+                *resp.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+            }
+            resp
+        }
+        Err(e) => WebError::from_app(e, Some(lang)).into_response(),
+    }
 }
 
 pub struct SupervisedView {

@@ -507,6 +507,8 @@ fn browser_journeys() {
         "/",
         &format!("/candidates/{candidate}"),
         "/members?q=nguyen",
+        "/units/BVPHCN.CB1/plan",
+        "/import",
     ] {
         b.go(page);
         let unlabelled = b.js(

@@ -1942,7 +1942,155 @@ async fn fragments_and_security_headers(db: TestDb) {
     assert!(js.content_type.starts_with("text/javascript") && js.body.len() > 40_000);
 }
 
+/// Targets and evaluation scores from the plan page's forms; the burn-up
+/// chart has its words and its table.
+async fn plan_forms_targets_and_scores(db: TestDb) {
+    use ranks_app::auth::Role;
+    let app = db.app().await;
+    let sys = Actor::system();
+    assert!(app.load_demo(&sys).await.unwrap().loaded);
+    let router = ranks_web::router(app.clone());
+    let cdc = app.unit_page(&sys, "CDC", None).await.unwrap();
+    let sup = cdc
+        .supervisors
+        .iter()
+        .find(|s| s.unit_code.as_str() == "CDC")
+        .unwrap()
+        .member_id;
+    app.add_user(
+        &sys,
+        "canbo",
+        "demo-ranks-2025",
+        Role::Staff,
+        Some("BVPHCN"),
+        None,
+    )
+    .await
+    .unwrap();
+    app.add_user(
+        &sys,
+        "phutrach",
+        "demo-ranks-2025",
+        Role::Supervisor,
+        None,
+        Some(sup),
+    )
+    .await
+    .unwrap();
+    let staff = sign_in(&router, "canbo", "demo-ranks-2025").await.unwrap();
+    let supervisor = sign_in(&router, "phutrach", "demo-ranks-2025")
+        .await
+        .unwrap();
+
+    let plan = get(&staff, "/units/BVPHCN/plan?term=2025-2030", None).await;
+    assert!(
+        plan.body.contains("id=\"burnup-text\"") && plan.body.contains("<td>2026</td>"),
+        "the chart in words and as a table"
+    );
+    assert!(plan.body.contains("action=\"/units/BVPHCN/plan/target\""));
+    assert!(!plan.body.contains("/plan/score\"") || plan.body.contains("s-criterion"));
+    let bad = form(
+        &staff,
+        "/units/BVPHCN/plan/target",
+        &[
+            ("csrf", &staff.csrf),
+            ("org", "BVPHCN.CB1"),
+            ("period", "2026"),
+            ("value", "ba"),
+        ],
+    )
+    .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("id=\"target-error\""), "{}", bad.body);
+    let ok = form(
+        &staff,
+        "/units/BVPHCN/plan/target",
+        &[
+            ("csrf", &staff.csrf),
+            ("org", "BVPHCN.CB1"),
+            ("period", "2026"),
+            ("value", "3"),
+            ("term", "2025-2030"),
+        ],
+    )
+    .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    assert_eq!(ok.location, "/units/BVPHCN/plan?term=2025-2030#allocation");
+    let alloc = app
+        .allocation(
+            &sys,
+            Some("BVPHCN"),
+            &ranks_app::targets::Period::parse("2026").unwrap(),
+        )
+        .await
+        .unwrap();
+    assert!(format!("{alloc:?}").contains("BVPHCN.CB1"), "{alloc:?}");
+    let outside = form(
+        &staff,
+        "/units/BVPHCN/plan/target",
+        &[
+            ("csrf", &staff.csrf),
+            ("org", "CDC"),
+            ("period", "2026"),
+            ("value", "3"),
+        ],
+    )
+    .await;
+    assert_eq!(outside.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(outside.body.contains("unknown unit"));
+
+    // A supervisor scores the unit in their charge; over the weight is refused by the field.
+    let over = form(
+        &supervisor,
+        "/units/CDC/plan/score",
+        &[
+            ("csrf", &supervisor.csrf),
+            ("org", "CDC"),
+            ("criterion", "inspection"),
+            ("year", "2025"),
+            ("value", "12"),
+        ],
+    )
+    .await;
+    assert_eq!(over.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(over.body.contains("id=\"score-error\""), "{}", over.body);
+    let ok = form(
+        &supervisor,
+        "/units/CDC/plan/score",
+        &[
+            ("csrf", &supervisor.csrf),
+            ("org", "CDC"),
+            ("criterion", "inspection"),
+            ("year", "2025"),
+            ("value", "8,5"),
+        ],
+    )
+    .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    let ev = app.evaluate(&sys, Some("DBSYT"), 2025).await.unwrap();
+    let row = ev.rows.iter().find(|r| r.code == "CDC").unwrap();
+    assert!(
+        format!("{:?}", row.criteria).contains("8.5"),
+        "{:?}",
+        row.criteria
+    );
+    // A supervisor does not set targets.
+    let no = form(
+        &supervisor,
+        "/units/CDC/plan/target",
+        &[
+            ("csrf", &supervisor.csrf),
+            ("org", "CDC"),
+            ("period", "2026"),
+            ("value", "3"),
+        ],
+    )
+    .await;
+    assert_eq!(no.status, StatusCode::FORBIDDEN);
+}
+
 both_backends!(
+    plan_forms_targets_and_scores,
     fragments_and_security_headers,
     member_page_movements_and_read_log,
     import_with_preview,
