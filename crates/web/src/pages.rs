@@ -576,7 +576,7 @@ async fn plan_page(
         lang: q.lang.clone(),
         term: q.term.clone(),
     };
-    let (lang, cookie) = negotiate(&pq, &headers);
+    let (lang, cookie) = negotiate(&pq, headers);
     let tr = Tr { lang };
     let profile = st.app.profile().clone();
     let built = async {
