@@ -131,8 +131,16 @@ pub fn funnel(title: &str, rows: &[(String, u64)]) -> String {
     let mut s = String::new();
     let _ = write!(
         s,
-        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" aria-label="{0}" class="chart funnel"><title>{0}</title><rect x="0" y="0" width="{w}" height="{h}" fill="#fff"/><text x="8" y="18" font-size="13" font-weight="600">{0}</text>"##,
-        esc(title)
+        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" aria-label="{1}" class="chart funnel"><title>{1}</title><rect x="0" y="0" width="{w}" height="{h}" fill="#fff"/><text x="8" y="18" font-size="13" font-weight="600">{0}</text>"##,
+        esc(title),
+        // The chart in words, for screen readers: every bar's label and figure.
+        esc(&format!(
+            "{title}: {}",
+            rows.iter()
+                .map(|(l, n)| format!("{l} {n}"))
+                .collect::<Vec<_>>()
+                .join("; ")
+        ))
     );
     for (i, (label, n)) in rows.iter().enumerate() {
         let yy = t + i as f64 * (bar + gap);
@@ -198,6 +206,10 @@ mod tests {
         assert!(
             svg.contains(r#"width="372.0""#) && svg.contains(r#"width="186.0""#),
             "{svg}"
+        );
+        assert!(
+            svg.contains(r#"aria-label="F: pool 10; course 5""#),
+            "the figures in words: {svg}"
         );
     }
 }

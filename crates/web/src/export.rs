@@ -24,6 +24,8 @@ pub struct ExportQuery {
     pub term: Option<String>,
     pub year: Option<i32>,
     pub q: Option<String>,
+    /// For members: probationary or official.
+    pub status: Option<String>,
 }
 
 /// The lists that can be exported, for links and the route matrix.
@@ -61,7 +63,7 @@ pub async fn table(
     list: &str,
     q: &ExportQuery,
 ) -> Result<Table, AppError> {
-    let org = q.org.as_deref();
+    let org = q.org.as_deref().map(str::trim).filter(|o| !o.is_empty());
     let personal = actor.role.personal_details();
     let year = q.year.unwrap_or(app.clock().today().year());
     let mut tb;
@@ -85,9 +87,13 @@ pub async fn table(
             }
         }
         "members" => {
-            let found = app
+            let status = q.status.as_deref().map(str::trim).filter(|s| !s.is_empty());
+            let found: Vec<_> = app
                 .search_members(actor, org, q.q.as_deref().unwrap_or(""))
-                .await?;
+                .await?
+                .into_iter()
+                .filter(|m| status.is_none_or(|s| m.status.as_str() == s))
+                .collect();
             tb = Table::new(
                 "members",
                 &[

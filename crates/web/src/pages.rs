@@ -1073,6 +1073,8 @@ pub struct MemberQuery {
     pub q: Option<String>,
     pub org: Option<String>,
     pub lang: Option<String>,
+    /// probationary or official; empty for both.
+    pub status: Option<String>,
 }
 
 pub struct MemberLine {
@@ -1103,6 +1105,8 @@ struct MembersTemplate {
     term: String,
     q: String,
     q_url: String,
+    org: String,
+    status: String,
     rows: Vec<MemberLine>,
     candidates: Vec<(i64, String, String, String)>,
 }
@@ -1117,19 +1121,16 @@ pub async fn members(
     let lang = lang_of(q.lang.as_deref(), &headers);
     let tr = Tr { lang };
     let query = q.q.clone().unwrap_or_default();
-    let found = match st
-        .app
-        .search_members(&auth.actor, q.org.as_deref(), &query)
-        .await
-    {
-        Ok(f) => f,
+    let org = q.org.as_deref().map(str::trim).filter(|o| !o.is_empty());
+    let status = q.status.as_deref().map(str::trim).filter(|s| !s.is_empty());
+    let found = match st.app.search_members(&auth.actor, org, &query).await {
+        Ok(f) => f
+            .into_iter()
+            .filter(|m| status.is_none_or(|s| m.status.as_str() == s))
+            .collect::<Vec<_>>(),
         Err(e) => return WebError::from_app(e, Some(lang)).into_response(),
     };
-    let candidates = match st
-        .app
-        .search_candidates(&auth.actor, q.org.as_deref(), &query)
-        .await
-    {
+    let candidates = match st.app.search_candidates(&auth.actor, org, &query).await {
         Ok(f) => f,
         Err(e) => return WebError::from_app(e, Some(lang)).into_response(),
     };
@@ -1139,7 +1140,14 @@ pub async fn members(
         tr,
         path: "/members".into(),
         term: String::new(),
-        q_url: crate::auth::urlencode(&query),
+        q_url: format!(
+            "{}&amp;org={}&amp;status={}",
+            crate::auth::urlencode(&query),
+            crate::auth::urlencode(org.unwrap_or_default()),
+            crate::auth::urlencode(status.unwrap_or_default())
+        ),
+        org: org.unwrap_or_default().to_string(),
+        status: status.unwrap_or_default().to_string(),
         q: query,
         candidates: candidates
             .iter()

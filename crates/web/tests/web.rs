@@ -1903,6 +1903,30 @@ async fn fragments_and_security_headers(db: TestDb) {
         &frag.body[..100]
     );
     assert!(!frag.body.contains("<html") && frag.body.contains("Nông Hồng Thủy"));
+    // Filters: status and unit, and the export follows them.
+    let prob = get(&c, "/members?q=&org=BVPHCN&status=probationary", None).await;
+    let official = get(&c, "/members?q=&org=BVPHCN&status=official", None).await;
+    let count = |b: &str| {
+        b.split("id=\"members\"")
+            .nth(1)
+            .unwrap()
+            .matches("<tr><td><a href=\"/members/")
+            .count()
+    };
+    let all = get(&c, "/members?q=&org=BVPHCN", None).await;
+    assert!(count(&prob.body) > 0 && count(&official.body) > 0);
+    assert_eq!(count(&prob.body) + count(&official.body), count(&all.body));
+    assert!(prob
+        .body
+        .contains("/export/members?format=csv&amp;q=&amp;org=BVPHCN&amp;status=probationary"));
+    let csv = get(
+        &c,
+        "/export/members?format=csv&q=&org=BVPHCN&status=probationary",
+        None,
+    )
+    .await;
+    assert_eq!(csv.body.lines().count() - 1, count(&prob.body));
+    assert!(!csv.body.contains(",official,"));
     let full = get(&c, "/members?q=nong%20hong", None).await;
     assert!(full.body.contains("<html") && full.body.contains("<div id=\"results\""));
     assert!(h["content-security-policy"]
