@@ -9,6 +9,7 @@
 
 pub mod analytics;
 pub mod auth;
+pub mod bulk;
 mod clock;
 pub mod demo;
 mod error;
@@ -17,6 +18,7 @@ pub mod export;
 pub mod forecast;
 pub mod history;
 pub mod import;
+pub mod index;
 pub mod ops;
 pub mod pipeline;
 pub mod reports;
@@ -77,11 +79,26 @@ pub struct App {
     db: Db,
     clock: Arc<dyn Clock>,
     profile: Arc<Profile>,
+    index: Arc<index::IndexCell>,
 }
 
 impl App {
     pub fn new(db: Db, clock: Arc<dyn Clock>, profile: Arc<Profile>) -> Self {
-        App { db, clock, profile }
+        App {
+            db,
+            clock,
+            profile,
+            index: Arc::new(index::IndexCell::default()),
+        }
+    }
+
+    pub(crate) fn index_cell(&self) -> &index::IndexCell {
+        &self.index
+    }
+
+    /// The database as configured, for the bulk loader's own connection.
+    pub(crate) fn db_url(&self) -> Result<ranks_store::DatabaseUrl, AppError> {
+        Ok(self.db.database_url().clone())
     }
 
     pub fn profile(&self) -> &Arc<Profile> {

@@ -10,8 +10,13 @@ use std::path::PathBuf;
 
 #[derive(Args, Debug)]
 pub struct ImportArgs {
-    /// A .csv (UTF-8, `,` or `;`) or .xlsx file (its first sheet); see docs/import.md.
+    /// A .csv (UTF-8, `,` or `;`) or .xlsx file (its first sheet); see
+    /// docs/import.md. A folder: every CSV file in it, loaded in bulk.
     pub file: PathBuf,
+    /// Load the CSV file in bulk (as for a folder): one transaction, no
+    /// preview, one audit entry for the file.
+    #[arg(long)]
+    pub bulk: bool,
     /// Check every row and print the problems; write nothing.
     #[arg(long)]
     pub dry_run: bool,
@@ -38,7 +43,69 @@ fn print_errors(errors: &[RowError]) {
     }
 }
 
+/// A progress bar on a terminal; otherwise a line every tenth.
+pub fn progress_printer(what: &'static str) -> impl Fn(u64, u64) + Sync {
+    use std::io::{IsTerminal, Write};
+    let tty = std::io::stderr().is_terminal();
+    let last = std::sync::atomic::AtomicU64::new(u64::MAX);
+    let started = std::time::Instant::now();
+    move |done: u64, total: u64| {
+        let pct = (done * 100).checked_div(total).unwrap_or(100);
+        let step = if tty { pct } else { pct / 10 * 10 };
+        if last.swap(step, std::sync::atomic::Ordering::Relaxed) == step {
+            return;
+        }
+        let width = 30;
+        let filled = (pct as usize * width / 100).min(width);
+        let line = format!(
+            "{what} [{}{}] {pct:>3} %  {:.0} MB of {:.0} MB  {:.1} s",
+            "#".repeat(filled),
+            ".".repeat(width - filled),
+            done as f64 / 1e6,
+            total as f64 / 1e6,
+            started.elapsed().as_secs_f64()
+        );
+        let mut err = std::io::stderr();
+        if tty {
+            let _ = write!(err, "\r{line}");
+            if pct >= 100 {
+                let _ = writeln!(err);
+            }
+        } else {
+            let _ = writeln!(err, "{line}");
+        }
+    }
+}
+
+async fn run_bulk(app: &App, actor: &Actor, args: &ImportArgs) -> Result<()> {
+    if args.dry_run {
+        bail!("--dry-run is for one file; a bulk load checks every row and writes nothing when one is wrong");
+    }
+    let progress = progress_printer("import");
+    let s = app.bulk_import(actor, &args.file, &progress).await?;
+    for f in &s.files {
+        println!(
+            "{}: {} {} in {:.1} s ({:.0} rows/s)",
+            f.file,
+            f.rows,
+            f.kind.as_str(),
+            f.seconds,
+            f.rows as f64 / f.seconds.max(1e-9)
+        );
+    }
+    println!(
+        "imported {} rows in {:.1} s: {:.0} rows/s",
+        s.rows,
+        s.seconds,
+        s.rows_per_second()
+    );
+    Ok(())
+}
+
 pub async fn run(app: &App, actor: &Actor, args: ImportArgs) -> Result<()> {
+    if args.bulk || args.file.is_dir() {
+        return run_bulk(app, actor, &args).await;
+    }
     let bytes = std::fs::read(&args.file)
         .with_context(|| format!("cannot read {}", args.file.display()))?;
     let name = args.file.to_string_lossy();

@@ -29,6 +29,7 @@ pub struct Db {
     write: AnyPool,
     backend: Backend,
     url: String,
+    source: DatabaseUrl,
 }
 
 // WAL is a property of the file, set once. sqlx's SQLite driver already
@@ -82,6 +83,7 @@ impl Db {
             write,
             backend,
             url: shown,
+            source: url.clone(),
         };
         let mut conn = db.write.acquire().await.map_err(connect_err)?;
         migrate::run(&mut conn, backend, now).await?;
@@ -95,6 +97,12 @@ impl Db {
     /// The URL, without any password.
     pub fn url(&self) -> &str {
         &self.url
+    }
+
+    /// The database as configured (with its password: for the bulk loader's
+    /// own connection; never print it, print [`Db::url`]).
+    pub fn database_url(&self) -> &DatabaseUrl {
+        &self.source
     }
 
     /// A connection for reading.

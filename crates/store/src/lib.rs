@@ -12,6 +12,7 @@
 //! connection that begins `IMMEDIATE`, so writers queue instead of failing
 //! halfway.
 
+pub mod bulk;
 mod db;
 mod error;
 mod migrate;

@@ -1,0 +1,453 @@
+//! The roll-up index: the whole tree in preorder with every member's
+//! admission day, held in memory, so that "admissions of every unit between
+//! two dates, rolled up the tree" is answered without touching the database
+//! — milliseconds for 5.6 million members and 300 thousand units.
+//!
+//! - Units are laid out in preorder (the order of their materialized paths):
+//!   a subtree is the contiguous range `pos .. end[pos]`.
+//! - Each unit's admission days are one sorted slice of a single array
+//!   (compressed sparse rows): a unit's count for a date range is two binary
+//!   searches; the roll-up adds children into parents walking the range
+//!   backwards.
+//! - Exact after writes: every write appends to the audit log in its own
+//!   transaction, so before answering the index reads the audit entries
+//!   newer than the last it saw (one indexed query) and re-reads the members
+//!   they name into an overlay of changed members; a change to units, a bulk
+//!   load or a large overlay rebuilds the index. Several servers on one
+//!   database each follow the log, so none needs a shared counter.
+
+use crate::{App, AppError};
+use chrono::NaiveDate;
+use ranks_domain::{Date, OrgPath};
+use sqlx::Row;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+const NONE: u32 = u32::MAX;
+
+/// Days since 1970-01-01.
+fn day(d: &str) -> Option<i32> {
+    let date = NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()?;
+    Some((date - NaiveDate::from_ymd_opt(1970, 1, 1)?).num_days() as i32)
+}
+
+fn day_of(d: Date) -> i32 {
+    (d - NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch")).num_days() as i32
+}
+
+/// The part rebuilt only with the whole index: tree and base admissions.
+pub struct Base {
+    pub ids: Vec<i64>,
+    pub codes: Vec<Arc<str>>,
+    pub names: Vec<Arc<str>>,
+    pub depth: Vec<u8>,
+    pub parent: Vec<u32>,
+    pub end: Vec<u32>,
+    pos_of_id: HashMap<i64, u32>,
+    pos_of_code: HashMap<Arc<str>, u32>,
+    adm_off: Vec<u32>,
+    adm_days: Vec<i32>,
+    /// Each base member's (position, admission day), by member id.
+    members: HashMap<i64, (u32, i32)>,
+}
+
+/// The tree and the admissions, as of audit entry `seen`.
+#[derive(Clone)]
+pub struct TreeIndex {
+    pub b: Arc<Base>,
+    /// Members changed since the build: their current (position, day).
+    overlay: HashMap<i64, (u32, i32)>,
+    /// Term targets: term id → position → target.
+    targets: Arc<HashMap<i64, HashMap<u32, u32>>>,
+    /// The last audit entry reflected.
+    pub seen: i64,
+}
+
+/// A roll-up: admissions per unit of a subtree over a date range.
+pub struct Rollup {
+    pub index: Arc<TreeIndex>,
+    /// Position of the root; `counts[i]` is the unit at `start + i`.
+    pub start: usize,
+    pub counts: Vec<u64>,
+}
+
+impl Rollup {
+    pub fn len(&self) -> usize {
+        self.counts.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.counts.is_empty()
+    }
+
+    /// (code, name, depth below the root, admitted) of the i-th unit.
+    pub fn row(&self, i: usize) -> (&str, &str, usize, u64) {
+        let p = self.start + i;
+        let ix = &self.index.b;
+        (
+            &ix.codes[p],
+            &ix.names[p],
+            (ix.depth[p] - ix.depth[self.start]) as usize,
+            self.counts[i],
+        )
+    }
+
+    /// The term target of the i-th unit.
+    pub fn target(&self, term_id: i64, i: usize) -> Option<u32> {
+        self.index
+            .targets
+            .get(&term_id)
+            .and_then(|t| t.get(&((self.start + i) as u32)))
+            .copied()
+    }
+}
+
+impl TreeIndex {
+    async fn build(conn: &mut ranks_store::Conn) -> Result<TreeIndex, AppError> {
+        let seen: i64 = sqlx::query("SELECT COALESCE(MAX(id), 0) FROM audit_log")
+            .fetch_one(&mut *conn)
+            .await
+            .map_err(ranks_store::StoreError::from)?
+            .try_get(0)
+            .map_err(ranks_store::StoreError::from)?;
+        let units = sqlx::query("SELECT id, code, name, parent_id, path FROM units ORDER BY path")
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(ranks_store::StoreError::from)?;
+        let n = units.len();
+        let mut ix = Base {
+            ids: Vec::with_capacity(n),
+            codes: Vec::with_capacity(n),
+            names: Vec::with_capacity(n),
+            depth: Vec::with_capacity(n),
+            parent: Vec::with_capacity(n),
+            end: vec![0; n],
+            pos_of_id: HashMap::with_capacity(n),
+            pos_of_code: HashMap::with_capacity(n),
+            adm_off: Vec::new(),
+            adm_days: Vec::new(),
+            members: HashMap::new(),
+        };
+        let store = ranks_store::StoreError::from;
+        for (i, r) in units.iter().enumerate() {
+            let id: i64 = r.try_get(0).map_err(store)?;
+            let code: String = r.try_get(1).map_err(store)?;
+            let name: String = r.try_get(2).map_err(store)?;
+            let parent: Option<i64> = r.try_get(3).map_err(store)?;
+            let path: String = r.try_get(4).map_err(store)?;
+            let code: Arc<str> = Arc::from(code.as_str());
+            ix.ids.push(id);
+            ix.pos_of_id.insert(id, i as u32);
+            ix.pos_of_code.insert(code.clone(), i as u32);
+            ix.codes.push(code);
+            ix.names.push(Arc::from(name.as_str()));
+            ix.depth
+                .push(path.matches('/').count().saturating_sub(2) as u8);
+            ix.parent.push(
+                parent
+                    .and_then(|p| ix.pos_of_id.get(&p).copied())
+                    .unwrap_or(NONE),
+            );
+        }
+        // Subtree ends: walk backwards, a unit ends where its last descendant does.
+        for i in (0..n).rev() {
+            if ix.end[i] == 0 {
+                ix.end[i] = i as u32 + 1;
+            }
+            let p = ix.parent[i];
+            if p != NONE && ix.end[p as usize] < ix.end[i] {
+                ix.end[p as usize] = ix.end[i];
+            }
+        }
+        // Admissions, bucketed by unit position, sorted by day.
+        let rows = sqlx::query("SELECT id, unit_id, admitted_on FROM members")
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(store)?;
+        let mut per: Vec<u32> = vec![0; n + 1];
+        let mut list: Vec<(u32, i32, i64)> = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let id: i64 = r.try_get(0).map_err(store)?;
+            let unit: i64 = r.try_get(1).map_err(store)?;
+            let on: String = r.try_get(2).map_err(store)?;
+            if let (Some(p), Some(d)) = (ix.pos_of_id.get(&unit), day(&on)) {
+                per[*p as usize + 1] += 1;
+                list.push((*p, d, id));
+            }
+        }
+        drop(rows);
+        for i in 0..n {
+            per[i + 1] += per[i];
+        }
+        let mut fill = per.clone();
+        let mut days = vec![0i32; list.len()];
+        ix.members.reserve(list.len());
+        for (p, d, id) in list {
+            days[fill[p as usize] as usize] = d;
+            fill[p as usize] += 1;
+            ix.members.insert(id, (p, d));
+        }
+        for i in 0..n {
+            days[per[i] as usize..per[i + 1] as usize].sort_unstable();
+        }
+        ix.adm_off = per;
+        ix.adm_days = days;
+        let mut index = TreeIndex {
+            b: Arc::new(ix),
+            overlay: HashMap::new(),
+            targets: Arc::new(HashMap::new()),
+            seen,
+        };
+        index.load_targets(conn).await?;
+        Ok(index)
+    }
+
+    async fn load_targets(&mut self, conn: &mut ranks_store::Conn) -> Result<(), AppError> {
+        let store = ranks_store::StoreError::from;
+        let rows = sqlx::query("SELECT unit_id, term_id, target FROM term_targets")
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(store)?;
+        let mut targets: HashMap<i64, HashMap<u32, u32>> = HashMap::new();
+        for r in rows {
+            let unit: i64 = r.try_get(0).map_err(store)?;
+            let term: i64 = r.try_get(1).map_err(store)?;
+            let target: i64 = r.try_get(2).map_err(store)?;
+            if let Some(p) = self.b.pos_of_id.get(&unit) {
+                targets.entry(term).or_default().insert(*p, target as u32);
+            }
+        }
+        self.targets = Arc::new(targets);
+        Ok(())
+    }
+
+    pub fn position(&self, code: &str) -> Option<usize> {
+        self.b.pos_of_code.get(code).map(|p| *p as usize)
+    }
+
+    pub fn units(&self) -> usize {
+        self.b.ids.len()
+    }
+
+    pub fn admissions(&self) -> usize {
+        self.b.adm_days.len()
+    }
+
+    /// Admissions between `from` and `to` (inclusive) of every unit of the
+    /// subtree at `root`, rolled up: each unit counts its whole subtree.
+    pub fn rollup_counts(&self, root: usize, from: Date, to: Date) -> Vec<u64> {
+        let (lo, hi) = (day_of(from), day_of(to));
+        let b = &self.b;
+        let end = b.end[root] as usize;
+        let mut counts: Vec<u64> = (root..end)
+            .map(|i| {
+                let s = &b.adm_days[b.adm_off[i] as usize..b.adm_off[i + 1] as usize];
+                if s.is_empty() {
+                    return 0;
+                }
+                (s.partition_point(|d| *d <= hi) - s.partition_point(|d| *d < lo)) as u64
+            })
+            .collect();
+        // Members changed since the build: take out what the base counted,
+        // put in where they are now.
+        let inside = |p: u32| (p as usize) >= root && (p as usize) < end;
+        for (id, (p, d)) in &self.overlay {
+            if let Some((bp, bd)) = b.members.get(id) {
+                if inside(*bp) && *bd >= lo && *bd <= hi {
+                    counts[*bp as usize - root] -= 1;
+                }
+            }
+            if inside(*p) && *d >= lo && *d <= hi {
+                counts[*p as usize - root] += 1;
+            }
+        }
+        for i in (root + 1..end).rev() {
+            let p = b.parent[i] as usize;
+            counts[p - root] += counts[i - root];
+        }
+        counts
+    }
+}
+
+/// The index of an [`App`], built on first use, kept exact by following the
+/// audit log.
+#[derive(Default)]
+pub struct IndexCell {
+    current: tokio::sync::Mutex<Option<Arc<TreeIndex>>>,
+}
+
+/// The overlay size at which the index is rebuilt instead.
+const REBUILD_AFTER: usize = 50_000;
+
+impl App {
+    /// Drops the index; the next report rebuilds it (after a bulk load).
+    pub fn invalidate_index(&self) {
+        if let Ok(mut g) = self.index_cell().current.try_lock() {
+            *g = None;
+        } else {
+            // Someone is refreshing it: they will see the bulk load's audit entry.
+        }
+    }
+
+    /// The index, brought up to date with every committed write.
+    pub async fn tree_index(&self) -> Result<Arc<TreeIndex>, AppError> {
+        let store = ranks_store::StoreError::from;
+        let mut guard = self.index_cell().current.lock().await;
+        let mut conn = self.db().read().await?;
+        let Some(ix) = guard.take() else {
+            let built = Arc::new(TreeIndex::build(&mut conn).await?);
+            *guard = Some(built.clone());
+            return Ok(built);
+        };
+        let changes = sqlx::query(
+            "SELECT id, action, entity, entity_id FROM audit_log WHERE id > $1 AND action <> 'read' ORDER BY id",
+        )
+        .bind(ix.seen)
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(store)?;
+        if changes.is_empty() {
+            *guard = Some(ix.clone());
+            return Ok(ix);
+        }
+        let mut members: Vec<i64> = Vec::new();
+        let mut rebuild = false;
+        let mut targets = false;
+        let mut last = ix.seen;
+        for r in &changes {
+            last = r.try_get::<i64, _>(0).map_err(store)?;
+            let action: String = r.try_get(1).map_err(store)?;
+            let entity: String = r.try_get(2).map_err(store)?;
+            let id: String = r.try_get(3).map_err(store)?;
+            match entity.as_str() {
+                "member" => members.extend(id.parse::<i64>().ok()),
+                "unit" => rebuild = true,
+                "term_target" => targets = true,
+                _ if action == "bulk import" => rebuild = true,
+                _ => {}
+            }
+        }
+        if rebuild || ix.overlay.len() + members.len() > REBUILD_AFTER {
+            let built = Arc::new(TreeIndex::build(&mut conn).await?);
+            *guard = Some(built.clone());
+            return Ok(built);
+        }
+        // A new version: the same arrays, a larger overlay. The arrays are
+        // cloned only when someone still holds the old version.
+        let mut next = Arc::try_unwrap(ix).unwrap_or_else(|shared| (*shared).clone());
+        members.sort_unstable();
+        members.dedup();
+        for chunk in members.chunks(500) {
+            let list = chunk
+                .iter()
+                .map(|m| m.to_string())
+                .collect::<Vec<_>>()
+                .join(",");
+            let rows = sqlx::query(&format!(
+                "SELECT id, unit_id, admitted_on FROM members WHERE id IN ({list})"
+            ))
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(store)?;
+            for r in rows {
+                let id: i64 = r.try_get(0).map_err(store)?;
+                let unit: i64 = r.try_get(1).map_err(store)?;
+                let on: String = r.try_get(2).map_err(store)?;
+                if let (Some(p), Some(d)) = (next.b.pos_of_id.get(&unit).copied(), day(&on)) {
+                    next.overlay.insert(id, (p, d));
+                } else {
+                    // A unit the index does not know: rebuild.
+                    let built = Arc::new(TreeIndex::build(&mut conn).await?);
+                    *guard = Some(built.clone());
+                    return Ok(built);
+                }
+            }
+        }
+        if targets {
+            next.load_targets(&mut conn).await?;
+        }
+        next.seen = last;
+        let next = Arc::new(next);
+        *guard = Some(next.clone());
+        Ok(next)
+    }
+
+    /// Admissions between two dates of every unit under `org` (the actor's
+    /// root by default), rolled up, from the index.
+    pub async fn rollup(
+        &self,
+        actor: &crate::Actor,
+        org: Option<&str>,
+        from: Date,
+        to: Date,
+    ) -> Result<Rollup, AppError> {
+        if to < from {
+            return Err(ranks_domain::DomainError::invalid(
+                "to",
+                to.to_string(),
+                "a date on or after from",
+            )
+            .into());
+        }
+        let root = {
+            let mut conn = self.db().read().await?;
+            match org {
+                Some(c) => crate::visible_unit(&mut conn, actor, c).await?,
+                None => crate::default_root(&mut conn, actor).await?,
+            }
+        };
+        let index = self.tree_index().await?;
+        let start = index
+            .position(root.code.as_str())
+            .ok_or(AppError::NotFound {
+                what: "unit",
+                key: root.code.to_string(),
+            })?;
+        let counts = index.rollup_counts(start, from, to);
+        Ok(Rollup {
+            index,
+            start,
+            counts,
+        })
+    }
+}
+
+/// Whether `path` is inside the actor's view (re-exported for the bench).
+pub fn visible(actor: &crate::Actor, path: &OrgPath) -> bool {
+    actor.can_see(path)
+}
+
+impl App {
+    /// The same roll-up as [`App::rollup`] for the whole tree, written as the
+    /// plain SQL a competent engineer would write: a recursive CTE pairing
+    /// every unit with each of its descendants, joined to the members
+    /// admitted in the range, grouped. The benchmark's baseline, and the
+    /// check that the index answers the same.
+    pub async fn rollup_sql(&self, from: Date, to: Date) -> Result<HashMap<String, u64>, AppError> {
+        let store = ranks_store::StoreError::from;
+        let mut conn = self.db().read().await?;
+        let rows = sqlx::query(
+            "WITH RECURSIVE sub(root, id) AS ( \
+                 SELECT id, id FROM units \
+                 UNION ALL \
+                 SELECT sub.root, u.id FROM sub JOIN units u ON u.parent_id = sub.id) \
+             SELECT r.code, COUNT(m.id) FROM sub \
+             JOIN units r ON r.id = sub.root \
+             LEFT JOIN members m ON m.unit_id = sub.id AND m.admitted_on >= $1 AND m.admitted_on <= $2 \
+             GROUP BY r.code",
+        )
+        .bind(from.to_string())
+        .bind(to.to_string())
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(store)?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    r.try_get::<String, _>(0).map_err(store)?,
+                    r.try_get::<i64, _>(1).map_err(store)? as u64,
+                ))
+            })
+            .collect()
+    }
+}

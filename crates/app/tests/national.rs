@@ -1,0 +1,240 @@
+//! The national-scale path on a small tree: bulk import of a folder (all
+//! files or none), the in-memory roll-up checked against the plain
+//! recursive-CTE SQL, and exactness after ordinary writes.
+
+use ranks_app::Actor;
+use ranks_domain::Date;
+use ranks_testkit::{both_backends, TestDb};
+use std::collections::HashMap;
+use std::path::Path;
+
+fn d(s: &str) -> Date {
+    Date::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+/// A small national tree: 2 provinces, 5 grassroots committees, 13 cells, 40
+/// members with admissions 1990–2026, 6 candidates, targets.
+fn write_folder(dir: &Path) {
+    let mut units = String::from("\u{feff}code,name,kind,parent,created_on\n");
+    units.push_str("TW,Trung ương,central,,03/02/1930\n");
+    let mut cells = Vec::new();
+    for p in 1..=2 {
+        units.push_str(&format!(
+            "P{p:02},Đảng bộ tỉnh {p},provincial,TW,1990-01-01\n"
+        ));
+        for g in 1..=(p + 1) {
+            let gc = format!("P{p:02}.G{g}");
+            units.push_str(&format!(
+                "{gc},\"Đảng bộ cơ sở {g}, tỉnh {p}\",grassroots_committee,P{p:02},01/01/1995\n"
+            ));
+            for c in 1..=(g + 1).min(3) {
+                let cc = format!("{gc}.CB{c}");
+                units.push_str(&format!("{cc},Chi bộ {c},cell,{gc},01/01/1995\n"));
+                cells.push(cc);
+            }
+        }
+    }
+    std::fs::write(dir.join("units.csv"), units).unwrap();
+    let mut members = String::from(
+        "unit;full_name;gender;birth_date;id_number;phone;status;admitted_on;official_on\n",
+    );
+    for i in 0..40 {
+        let cell = &cells[i % cells.len()];
+        let year = 1990 + (i * 7) % 36;
+        members.push_str(&format!(
+            "{cell};Nguyễn Văn {i};Nam;01/02/{};{:012};0912{:06};official;{:02}/03/{year};\n",
+            year - 25,
+            i + 1,
+            i,
+            1 + i % 28
+        ));
+    }
+    std::fs::write(dir.join("members.csv"), members).unwrap();
+    let mut cands = String::from("cell,full_name,gender,birth_date,stage,history\n");
+    for (i, cell) in cells.iter().enumerate().take(6) {
+        cands.push_str(&format!(
+            "{},Trần Thị {i},Nữ,2000-01-0{},course,pool:2025-01-0{};sympathiser:2025-03-0{};course:2025-06-0{}\n",
+            cell,
+            i + 1,
+            i + 1,
+            i + 1,
+            i + 1
+        ));
+    }
+    std::fs::write(dir.join("candidates.csv"), cands).unwrap();
+    std::fs::write(
+        dir.join("targets.csv"),
+        "unit,period,target\nP01,2020-2025,4\nP02,2020-2025,6\nP01.G1,2020-2025,1\nP02,2026,2\n",
+    )
+    .unwrap();
+}
+
+async fn bulk_import_and_the_rollup(db: TestDb) {
+    let app = db.app().await;
+    let sys = Actor::system();
+    let dir = tempfile::tempdir().unwrap();
+    write_folder(dir.path());
+    let s = app.bulk_import(&sys, dir.path(), &|_, _| {}).await.unwrap();
+    let by: HashMap<&str, u64> = s.files.iter().map(|f| (f.kind.as_str(), f.rows)).collect();
+    assert_eq!(by["units"], 1 + 2 + 5 + 13);
+    assert_eq!(by["members"], 40);
+    assert_eq!(by["candidates"], 6);
+    assert_eq!(by["targets"], 4);
+
+    // The index's roll-up equals the recursive CTE's, for several ranges.
+    for (from, to) in [
+        ("1900-01-01", "2100-01-01"),
+        ("2020-07-01", "2025-06-30"),
+        ("2001-03-05", "2003-03-04"),
+    ] {
+        let r = app.rollup(&sys, None, d(from), d(to)).await.unwrap();
+        let sql = app.rollup_sql(d(from), d(to)).await.unwrap();
+        assert_eq!(r.len(), sql.len());
+        for i in 0..r.len() {
+            let (code, _, _, n) = r.row(i);
+            assert_eq!(n, sql[code], "{code} {from}..{to}");
+        }
+        if from == "1900-01-01" {
+            assert_eq!(r.row(0).3, 40, "every admission under the root");
+        }
+    }
+    // One province's subtree, with the term's targets.
+    let r = app
+        .rollup(&sys, Some("P02"), d("2020-07-01"), d("2025-06-30"))
+        .await
+        .unwrap();
+    assert_eq!(r.row(0).0, "P02");
+    assert_eq!(r.row(0).2, 0);
+    let rep = app
+        .achievement(&sys, Some("P02"), "2020-2025", None)
+        .await
+        .unwrap();
+    assert_eq!(
+        r.row(0).3,
+        rep.rows[0].admitted,
+        "the index agrees with the report"
+    );
+    let term_id = {
+        let mut conn = app.db().read().await.unwrap();
+        ranks_store::records::terms::by_name(
+            &mut conn,
+            &ranks_domain::TermName::parse("2020-2025").unwrap(),
+        )
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+    };
+    assert_eq!(r.target(term_id, 0), Some(6));
+
+    // Candidates came with their stage history.
+    let found = app
+        .search_candidates(&sys, Some("P01"), "tran thi 0")
+        .await
+        .unwrap();
+    let f = app.candidate_file(&sys, found[0].id).await.unwrap();
+    assert_eq!(
+        f.history
+            .iter()
+            .map(|h| h.stage.as_str())
+            .collect::<Vec<_>>(),
+        ["pool", "sympathiser", "course"]
+    );
+
+    // Exact after writes: a member admitted now, and one transferred, show
+    // in the next roll-up.
+    let before = app
+        .rollup(&sys, None, d("2026-01-01"), d("2026-12-31"))
+        .await
+        .unwrap();
+    let p01_before = before.row(before.index.position("P01").unwrap()).3;
+    let cell = "P01.G1.CB1";
+    let id = app
+        .add_member(
+            &sys,
+            ranks_store::records::members::NewPerson {
+                full_name: "Lò Văn Mới".into(),
+                gender: "Nam".into(),
+                birth_date: d("1998-05-05"),
+                ethnicity: "Thái".into(),
+                education: "12/12".into(),
+                occupation: String::new(),
+            },
+            cell,
+            ranks_domain::MemberStatus::Probationary,
+            d("2026-11-20"),
+            None,
+        )
+        .await
+        .unwrap();
+    let after = app
+        .rollup(&sys, None, d("2026-01-01"), d("2026-12-31"))
+        .await
+        .unwrap();
+    assert_eq!(after.row(0).3, before.row(0).3 + 1);
+    assert_eq!(
+        after.row(after.index.position("P01").unwrap()).3,
+        p01_before + 1
+    );
+    app.member_movement(
+        &sys,
+        id,
+        ranks_app::pipeline::Movement::TransferTo {
+            cell: "P02.G1.CB1".into(),
+        },
+        None,
+    )
+    .await
+    .unwrap();
+    let moved = app
+        .rollup(&sys, None, d("2026-01-01"), d("2026-12-31"))
+        .await
+        .unwrap();
+    let sql = app
+        .rollup_sql(d("2026-01-01"), d("2026-12-31"))
+        .await
+        .unwrap();
+    for i in 0..moved.len() {
+        let (code, _, _, n) = moved.row(i);
+        assert_eq!(n, sql[code], "{code} after the transfer");
+    }
+    assert_eq!(
+        moved.row(moved.index.position("P01").unwrap()).3,
+        p01_before
+    );
+
+    // All or nothing: a folder with one bad row writes nothing at all.
+    let bad = tempfile::tempdir().unwrap();
+    std::fs::write(
+        bad.path().join("units.csv"),
+        "code,name,kind,parent,created_on\nP03,Tỉnh 3,provincial,TW,2000-01-01\n",
+    )
+    .unwrap();
+    std::fs::write(
+        bad.path().join("members.csv"),
+        "unit,full_name,gender,birth_date,admitted_on\nP03,Hà Văn A,Nam,01/01/1990,01/01/2010\nP03,Hà Văn B,Nam,31/02/1990,01/01/2010\n",
+    )
+    .unwrap();
+    let err = app
+        .bulk_import(&sys, bad.path(), &|_, _| {})
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("members.csv: row 3, birth_date"), "{err}");
+    assert!(
+        app.unit(&sys, "P03").await.is_err(),
+        "the units file was rolled back too"
+    );
+    // Only an administrator of the whole tree loads in bulk.
+    let staff = Actor {
+        name: "canbo".into(),
+        scope: ranks_app::Scope::Subtree(app.unit(&sys, "P01").await.unwrap().path),
+        role: ranks_app::auth::Role::Staff,
+    };
+    assert!(app
+        .bulk_import(&staff, dir.path(), &|_, _| {})
+        .await
+        .is_err());
+}
+
+both_backends!(bulk_import_and_the_rollup);
