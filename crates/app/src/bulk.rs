@@ -732,7 +732,10 @@ impl App {
                     Some(kind.as_str().into()),
                     Some(name.clone()),
                     None,
-                    Some(serde_json::json!({"file": name, "rows": rows}).to_string()),
+                    Some(
+                        serde_json::json!({"file": name, "rows": rows, "seconds": t0.elapsed().as_secs_f64()})
+                            .to_string(),
+                    ),
                 ]],
             )
             .await?;
@@ -865,4 +868,37 @@ async fn flush(
     b.clear();
     c.clear();
     Ok(())
+}
+
+impl App {
+    /// Rows and seconds of the most recent bulk load (all its files), from
+    /// the audit log.
+    pub async fn bulk_import_rates(&self) -> Result<Option<(u64, f64)>, AppError> {
+        use sqlx::Row;
+        let store = ranks_store::StoreError::from;
+        let mut conn = self.db().read().await?;
+        let rows = sqlx::query(
+            "SELECT at, after_json FROM audit_log WHERE action = 'bulk import' ORDER BY id DESC LIMIT 20",
+        )
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(store)?;
+        let Some(first) = rows.first() else {
+            return Ok(None);
+        };
+        let at: String = first.try_get(0).map_err(store)?;
+        let (mut n, mut secs) = (0u64, 0f64);
+        for r in &rows {
+            if r.try_get::<String, _>(0).map_err(store)? != at {
+                break;
+            }
+            let json: Option<String> = r.try_get(1).map_err(store)?;
+            let v: serde_json::Value = json
+                .and_then(|j| serde_json::from_str(&j).ok())
+                .unwrap_or_default();
+            n += v["rows"].as_u64().unwrap_or(0);
+            secs += v["seconds"].as_f64().unwrap_or(0.0);
+        }
+        Ok(Some((n, secs)))
+    }
 }

@@ -451,3 +451,17 @@ impl App {
             .collect()
     }
 }
+
+impl App {
+    /// The id of a term, by name.
+    pub async fn term_id(&self, name: &ranks_domain::TermName) -> Result<i64, AppError> {
+        let mut conn = self.db().read().await?;
+        ranks_store::records::terms::by_name(&mut conn, name)
+            .await?
+            .map(|t| t.id)
+            .ok_or(AppError::NotFound {
+                what: "term",
+                key: name.to_string(),
+            })
+    }
+}

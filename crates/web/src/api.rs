@@ -148,3 +148,86 @@ pub async fn openapi() -> Json<Value> {
         }
     }))
 }
+
+#[derive(serde::Deserialize)]
+pub struct RollupQuery {
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub term: Option<String>,
+    pub org: Option<String>,
+    /// Levels below the root to list (default 1; the root is depth 0).
+    pub depth: Option<usize>,
+}
+
+/// Admissions of every unit of a subtree between two dates (or over a
+/// term, with its targets), rolled up, from the in-memory index: exact
+/// after every write, milliseconds for the whole country.
+pub async fn rollup(
+    State(st): State<AppState>,
+    auth: crate::auth::Auth,
+    axum::extract::Query(q): axum::extract::Query<RollupQuery>,
+) -> Result<Json<Value>, WebError> {
+    let bad = |e: ranks_domain::DomainError| WebError::from_app(e.into(), None);
+    let date =
+        |field: &'static str, v: &Option<String>| -> Result<Option<ranks_domain::Date>, WebError> {
+            v.as_deref()
+                .map(|s| ranks_domain::parse_date(field, s))
+                .transpose()
+                .map_err(bad)
+        };
+    let (from, to, term_id) = match &q.term {
+        Some(t) => {
+            let terms = st
+                .app
+                .terms()
+                .await
+                .map_err(|e| WebError::from_app(e, None))?;
+            let name = ranks_domain::TermName::parse(t).map_err(bad)?;
+            let term = terms.iter().find(|x| x.name == name).ok_or_else(|| {
+                WebError::from_app(
+                    ranks_app::AppError::NotFound {
+                        what: "term",
+                        key: t.clone(),
+                    },
+                    None,
+                )
+            })?;
+            let id = st
+                .app
+                .term_id(&name)
+                .await
+                .map_err(|e| WebError::from_app(e, None))?;
+            (term.starts_on, term.ends_on, Some(id))
+        }
+        None => match (date("from", &q.from)?, date("to", &q.to)?) {
+            (Some(f), Some(t)) => (f, t, None),
+            _ => {
+                return Err(WebError::bad_request(
+                    "from and to (yyyy-mm-dd), or term, are needed",
+                    None,
+                ))
+            }
+        },
+    };
+    let r = st
+        .app
+        .rollup(&auth.actor, q.org.as_deref(), from, to)
+        .await
+        .map_err(|e| WebError::from_app(e, None))?;
+    let depth = q.depth.unwrap_or(1);
+    let rows: Vec<Value> = (0..r.len())
+        .filter(|i| r.row(*i).2 <= depth)
+        .map(|i| {
+            let (code, name, d, admitted) = r.row(i);
+            let target = term_id.and_then(|t| r.target(t, i));
+            json!({
+                "code": code, "name": name, "depth": d, "admitted": admitted,
+                "target": target,
+                "percent": target.filter(|t| *t > 0).map(|t| admitted as f64 * 100.0 / t as f64),
+            })
+        })
+        .collect();
+    Ok(Json(
+        json!({ "from": from, "to": to, "units": r.len(), "rows": rows }),
+    ))
+}

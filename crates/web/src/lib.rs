@@ -142,6 +142,12 @@ pub fn api_routes() -> Vec<(
         ),
         (
             "get",
+            "/api/v1/rollup",
+            "Admissions of every unit between two dates (from, to) or over a term (with targets), rolled up the tree, from the in-memory index (org, depth)",
+            get(api::rollup),
+        ),
+        (
+            "get",
             "/api/v1/allocation",
             "Targets against the sum of the children's (period, org)",
             get(pipeline_api::allocation),

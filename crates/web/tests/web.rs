@@ -2113,7 +2113,59 @@ async fn plan_forms_targets_and_scores(db: TestDb) {
     assert_eq!(no.status, StatusCode::FORBIDDEN);
 }
 
+/// The roll-up API answers from the index what the report counts.
+async fn rollup_api_matches_the_report(db: TestDb) {
+    let c = demo_router(&db).await;
+    let r = get(&c, "/api/v1/rollup?term=2020-2025&depth=1", None).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    let rows = v["rows"].as_array().unwrap();
+    assert_eq!(rows[0]["code"], "DBSYT");
+    assert_eq!(rows[0]["admitted"], 54);
+    assert_eq!(rows[0]["target"], 40);
+    assert_eq!(rows.len(), 11, "the committee and its 10 units");
+    let rep: serde_json::Value = serde_json::from_str(
+        &get(
+            &c,
+            "/api/v1/units/DBSYT/achievement?term=2020-2025&depth=1",
+            None,
+        )
+        .await
+        .body,
+    )
+    .unwrap();
+    for row in rows {
+        let same = rep
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["code"] == row["code"])
+            .unwrap();
+        assert_eq!(same["admitted"], row["admitted"], "{}", row["code"]);
+    }
+    let bvphcn = get(
+        &c,
+        "/api/v1/rollup?from=2020-07-01&to=2025-06-30&org=BVPHCN&depth=0",
+        None,
+    )
+    .await;
+    let v: serde_json::Value = serde_json::from_str(&bvphcn.body).unwrap();
+    assert_eq!(v["rows"][0]["admitted"], 12);
+    assert_eq!(v["rows"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        get(&c, "/api/v1/rollup?from=2020-07-01", None).await.status,
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        get(&c, "/api/v1/rollup?term=2020-2025&org=NOPE", None)
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+}
+
 both_backends!(
+    rollup_api_matches_the_report,
     plan_forms_targets_and_scores,
     fragments_and_security_headers,
     member_page_movements_and_read_log,
