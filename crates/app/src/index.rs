@@ -61,7 +61,12 @@ pub struct TreeIndex {
     targets: Arc<HashMap<i64, HashMap<u32, u32>>>,
     /// The last audit entry reflected.
     pub seen: i64,
+    /// Audit ids applied within the look-back window (PostgreSQL).
+    applied: std::collections::BTreeSet<i64>,
 }
+
+/// How far back (in audit ids) the index looks for late commits.
+const WINDOW: i64 = 512;
 
 /// A roll-up: admissions per unit of a subtree over a date range.
 pub struct Rollup {
@@ -110,6 +115,16 @@ impl TreeIndex {
             .map_err(ranks_store::StoreError::from)?
             .try_get(0)
             .map_err(ranks_store::StoreError::from)?;
+        // The entries this snapshot already holds, near its end (see WINDOW).
+        let recent: std::collections::BTreeSet<i64> =
+            sqlx::query("SELECT id FROM audit_log WHERE id > $1")
+                .bind(seen - WINDOW)
+                .fetch_all(&mut *conn)
+                .await
+                .map_err(ranks_store::StoreError::from)?
+                .iter()
+                .filter_map(|r| r.try_get::<i64, _>(0).ok())
+                .collect();
         let units = sqlx::query("SELECT id, code, name, parent_id, path FROM units ORDER BY path")
             .fetch_all(&mut *conn)
             .await
@@ -197,6 +212,7 @@ impl TreeIndex {
             overlay: HashMap::new(),
             targets: Arc::new(HashMap::new()),
             seen,
+            applied: recent,
         };
         index.load_targets(conn).await?;
         Ok(index)
@@ -299,14 +315,29 @@ impl App {
             *guard = Some(built.clone());
             return Ok(built);
         };
+        // On PostgreSQL several writers take audit ids concurrently, so an
+        // id below the highest seen may commit later: look back a window and
+        // skip the ids already applied. SQLite's single writer commits in id
+        // order.
+        let window = match self.db().backend() {
+            ranks_store::Backend::Sqlite => 0,
+            ranks_store::Backend::Postgres => WINDOW,
+        };
         let changes = sqlx::query(
             "SELECT id, action, entity, entity_id FROM audit_log WHERE id > $1 AND action <> 'read' ORDER BY id",
         )
-        .bind(ix.seen)
+        .bind(ix.seen - window)
         .fetch_all(&mut *conn)
         .await
         .map_err(store)?;
-        if changes.is_empty() {
+        let mut fresh = Vec::new();
+        for r in &changes {
+            let id: i64 = r.try_get(0).map_err(store)?;
+            if id > ix.seen || !ix.applied.contains(&id) {
+                fresh.push(r);
+            }
+        }
+        if fresh.is_empty() {
             *guard = Some(ix.clone());
             return Ok(ix);
         }
@@ -314,8 +345,11 @@ impl App {
         let mut rebuild = false;
         let mut targets = false;
         let mut last = ix.seen;
-        for r in &changes {
-            last = r.try_get::<i64, _>(0).map_err(store)?;
+        let mut applied: Vec<i64> = Vec::new();
+        for r in fresh {
+            let aid = r.try_get::<i64, _>(0).map_err(store)?;
+            last = last.max(aid);
+            applied.push(aid);
             let action: String = r.try_get(1).map_err(store)?;
             let entity: String = r.try_get(2).map_err(store)?;
             let id: String = r.try_get(3).map_err(store)?;
@@ -367,6 +401,9 @@ impl App {
             next.load_targets(&mut conn).await?;
         }
         next.seen = last;
+        next.applied.extend(applied);
+        let floor = last - WINDOW;
+        next.applied.retain(|a| *a > floor);
         let next = Arc::new(next);
         *guard = Some(next.clone());
         Ok(next)
