@@ -47,8 +47,8 @@ pub struct Base {
     pos_of_code: HashMap<Arc<str>, u32>,
     adm_off: Vec<u32>,
     adm_days: Vec<i32>,
-    /// Each base member's (position, admission day), by member id.
-    members: HashMap<i64, (u32, i32)>,
+    /// Each base member's (id, position, admission day), sorted by id.
+    members: Vec<(i64, u32, i32)>,
 }
 
 /// The tree and the admissions, as of audit entry `seen`.
@@ -141,7 +141,7 @@ impl TreeIndex {
             pos_of_code: HashMap::with_capacity(n),
             adm_off: Vec::new(),
             adm_days: Vec::new(),
-            members: HashMap::new(),
+            members: Vec::new(),
         };
         let store = ranks_store::StoreError::from;
         for (i, r) in units.iter().enumerate() {
@@ -175,33 +175,35 @@ impl TreeIndex {
             }
         }
         // Admissions, bucketed by unit position, sorted by day.
-        let rows = sqlx::query("SELECT id, unit_id, admitted_on FROM members")
-            .fetch_all(&mut *conn)
-            .await
-            .map_err(store)?;
+        // Streamed: 5.6 million rows never sit in memory as rows.
         let mut per: Vec<u32> = vec![0; n + 1];
-        let mut list: Vec<(u32, i32, i64)> = Vec::with_capacity(rows.len());
-        for r in &rows {
-            let id: i64 = r.try_get(0).map_err(store)?;
-            let unit: i64 = r.try_get(1).map_err(store)?;
-            let on: String = r.try_get(2).map_err(store)?;
-            if let (Some(p), Some(d)) = (ix.pos_of_id.get(&unit), day(&on)) {
-                per[*p as usize + 1] += 1;
-                list.push((*p, d, id));
+        let mut list: Vec<(i64, u32, i32)> = Vec::new();
+        {
+            use futures_util::TryStreamExt;
+            let mut rows =
+                sqlx::query("SELECT id, unit_id, admitted_on FROM members").fetch(&mut *conn);
+            while let Some(r) = rows.try_next().await.map_err(store)? {
+                let id: i64 = r.try_get(0).map_err(store)?;
+                let unit: i64 = r.try_get(1).map_err(store)?;
+                let on: String = r.try_get(2).map_err(store)?;
+                if let (Some(p), Some(d)) = (ix.pos_of_id.get(&unit), day(&on)) {
+                    per[*p as usize + 1] += 1;
+                    list.push((id, *p, d));
+                }
             }
         }
-        drop(rows);
         for i in 0..n {
             per[i + 1] += per[i];
         }
         let mut fill = per.clone();
         let mut days = vec![0i32; list.len()];
-        ix.members.reserve(list.len());
-        for (p, d, id) in list {
-            days[fill[p as usize] as usize] = d;
-            fill[p as usize] += 1;
-            ix.members.insert(id, (p, d));
+        for (_, p, d) in &list {
+            days[fill[*p as usize] as usize] = *d;
+            fill[*p as usize] += 1;
         }
+        list.sort_unstable_by_key(|m| m.0);
+        list.shrink_to_fit();
+        ix.members = list;
         for i in 0..n {
             days[per[i] as usize..per[i + 1] as usize].sort_unstable();
         }
@@ -268,7 +270,12 @@ impl TreeIndex {
         // put in where they are now.
         let inside = |p: u32| (p as usize) >= root && (p as usize) < end;
         for (id, (p, d)) in &self.overlay {
-            if let Some((bp, bd)) = b.members.get(id) {
+            if let Some((_, bp, bd)) = b
+                .members
+                .binary_search_by_key(id, |m| m.0)
+                .ok()
+                .map(|i| &b.members[i])
+            {
                 if inside(*bp) && *bd >= lo && *bd <= hi {
                     counts[*bp as usize - root] -= 1;
                 }
