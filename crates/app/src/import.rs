@@ -1,5 +1,5 @@
-//! Import of units, members and candidates from the committees' spreadsheets
-//! (CSV or XLSX), all or nothing.
+//! Import of units, members, candidates and targets from the committees'
+//! spreadsheets (CSV or XLSX), all or nothing.
 //!
 //! A file holds one kind of record, recognised from its header row (see
 //! `docs/import.md`). [`App::import_preview`] reads and checks every row
@@ -15,13 +15,14 @@
 //! leading zeros the spreadsheet dropped.
 
 use crate::ops::{self, Ctx};
+use crate::targets::{parse_target, Period};
 use crate::{visible_unit, Actor, App, AppError, Scope};
 use ranks_domain::procedure::{Dossier, GateKind, Profile, Step};
 use ranks_domain::text::{fold, nfc};
-use ranks_domain::{Date, MemberStatus, UnitCode, UnitKind};
+use ranks_domain::{Date, MemberStatus, Term, TermName, UnitCode, UnitKind};
 use ranks_store::records::members::{self, NewPerson};
-use ranks_store::records::movements;
 use ranks_store::records::units::{self, UnitRow};
+use ranks_store::records::{movements, terms};
 use ranks_store::Conn;
 use serde::Serialize;
 use serde_json::json;
@@ -35,13 +36,15 @@ pub enum ImportKind {
     Units,
     Members,
     Candidates,
+    Targets,
 }
 
 impl ImportKind {
-    pub const ALL: [ImportKind; 3] = [
+    pub const ALL: [ImportKind; 4] = [
         ImportKind::Units,
         ImportKind::Members,
         ImportKind::Candidates,
+        ImportKind::Targets,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -49,6 +52,7 @@ impl ImportKind {
             ImportKind::Units => "units",
             ImportKind::Members => "members",
             ImportKind::Candidates => "candidates",
+            ImportKind::Targets => "targets",
         }
     }
 
@@ -58,7 +62,11 @@ impl ImportKind {
             .into_iter()
             .find(|k| k.as_str() == t || k.as_str().trim_end_matches('s') == t)
             .ok_or_else(|| {
-                ranks_domain::DomainError::invalid("kind", s, "one of units, members, candidates")
+                ranks_domain::DomainError::invalid(
+                    "kind",
+                    s,
+                    "one of units, members, candidates, targets",
+                )
             })
     }
 
@@ -68,6 +76,7 @@ impl ImportKind {
             ImportKind::Units => UNIT_COLUMNS,
             ImportKind::Members => MEMBER_COLUMNS,
             ImportKind::Candidates => CANDIDATE_COLUMNS,
+            ImportKind::Targets => TARGET_COLUMNS,
         }
     }
 
@@ -77,6 +86,7 @@ impl ImportKind {
             ImportKind::Units => "code",
             ImportKind::Members => "unit",
             ImportKind::Candidates => "cell",
+            ImportKind::Targets => "period",
         }
     }
 }
@@ -142,6 +152,17 @@ const CANDIDATE_COLUMNS: &[Column] = &[
     col("movement", false, "TNTN"),
     col("stage", false, "pool"),
     col("since", false, "02/01/2026"),
+    col(
+        "history",
+        false,
+        "pool:2025-06-02;sympathiser:2025-09-15;course:2026-01-02",
+    ),
+];
+
+const TARGET_COLUMNS: &[Column] = &[
+    col("unit", true, "BVDK"),
+    col("period", true, "2025-2030"),
+    col("target", true, "12"),
 ];
 
 /// A CSV template for a kind: the header and one example row.
@@ -512,10 +533,14 @@ fn shape(sheet: Sheet, kind: Option<ImportKind>) -> (Option<Shaped>, Vec<RowErro
     let kind = match kind {
         Some(k) => k,
         None => {
-            let found: Vec<ImportKind> = ImportKind::ALL
+            let mut found: Vec<ImportKind> = ImportKind::ALL
                 .into_iter()
                 .filter(|k| names.iter().any(|n| n == k.key_column()))
                 .collect();
+            // A targets file names its units in a column `unit` too.
+            if found.contains(&ImportKind::Targets) {
+                found.retain(|k| *k != ImportKind::Members);
+            }
             match found.as_slice() {
                 [k] => *k,
                 _ => {
@@ -524,7 +549,7 @@ fn shape(sheet: Sheet, kind: Option<ImportKind>) -> (Option<Shaped>, Vec<RowErro
                         vec![RowError::at(
                             header_row,
                             None,
-                            "the header names no single kind: units have a column code, members a column unit, candidates a column cell (see docs/import.md)",
+                            "the header names no single kind: units have a column code, members a column unit, candidates a column cell, targets a column period (see docs/import.md)",
                         )],
                     )
                 }
@@ -830,8 +855,15 @@ enum Planned {
         general_grade: u8,
         area: String,
         movement_id: Option<i64>,
-        stage: String,
-        since: Date,
+        /// The stages entered, in order, with their days: the last is the
+        /// current stage.
+        history: Vec<(String, Date)>,
+    },
+    Target {
+        row: usize,
+        unit: UnitCode,
+        period: Period,
+        target: u32,
     },
 }
 
@@ -996,6 +1028,9 @@ async fn check(
         }
         ImportKind::Candidates => {
             check_candidates(&mut cx, &shaped.rows, &mut errors, &mut planned).await?
+        }
+        ImportKind::Targets => {
+            check_targets(&mut cx, &shaped.rows, &mut errors, &mut planned).await?
         }
     }
     Ok((planned, errors))
@@ -1258,55 +1293,90 @@ async fn check_candidates(
                 }
             },
         };
+        let stage_given = !r.raw("stage").is_empty();
+        let since_given = !r.raw("since").is_empty();
         let stage = match r.text("stage") {
             None => Some(first.clone()),
-            Some(s) => {
-                let want = s.to_lowercase();
-                let found = cx.profile.stages.iter().find(|st| {
-                    st.key == want
-                        || [&st.vi, &st.en, &st.de]
-                            .iter()
-                            .any(|n| n.to_lowercase() == want)
-                });
-                match found {
-                    Some(st) if cx.profile.position(&st.key).is_some_and(|p| p < admission) => {
-                        Some(st.key.clone())
-                    }
-                    Some(st) => {
+            Some(s) => match open_stage(cx.profile, &s, admission) {
+                Ok(key) => Some(key),
+                Err(e) => {
+                    r.err("stage", e);
+                    None
+                }
+            },
+        };
+        let since = if since_given {
+            r.date("since", false, cx.today)
+        } else {
+            Some(cx.today)
+        };
+        // The history, whose last item is the stage and since (which it
+        // gives when their columns are empty).
+        let history = match r.text("history") {
+            None => None,
+            Some(h) => match parse_history(cx.profile, &h, admission, cx.today) {
+                Ok(items) if items.is_empty() => None,
+                Ok(items) => Some(items),
+                Err(e) => {
+                    r.err("history", e);
+                    None
+                }
+            },
+        };
+        let (stage, since) = match &history {
+            None => (stage, since),
+            Some(items) => {
+                let (last_stage, last_on) = items.last().expect("not empty").clone();
+                let stage = match stage {
+                    Some(st) if stage_given && st != last_stage => {
                         r.err(
-                            "stage",
+                            "history",
+                            format!("the last item is {last_stage}, not the stage {st}"),
+                        );
+                        None
+                    }
+                    Some(_) => Some(last_stage),
+                    None => None,
+                };
+                let since = match since {
+                    Some(on) if since_given && on != last_on => {
+                        r.err(
+                            "history",
                             format!(
-                                "{} comes at or after the admission decision; import admitted people as members",
-                                st.key
+                                "the last item is dated {}, not the day in since ({})",
+                                last_on.format("%d/%m/%Y"),
+                                on.format("%d/%m/%Y")
                             ),
                         );
                         None
                     }
-                    None => {
-                        r.err(
-                            "stage",
-                            format!("\"{s}\" is not a stage of the procedure before the admission decision"),
-                        );
-                        None
-                    }
-                }
+                    Some(_) => Some(last_on),
+                    None => None,
+                };
+                (stage, since)
             }
         };
-        let since = if r.raw("since").is_empty() {
-            Some(cx.today)
-        } else {
-            r.date("since", false, cx.today)
+        let history = match (&history, &stage, since) {
+            (Some(items), _, _) => Some(items.clone()),
+            (None, Some(st), Some(on)) => Some(vec![(st.clone(), on)]),
+            _ => None,
         };
-        if let (Some(p), Some(s)) = (&person, since) {
+        let started = history.as_ref().and_then(|h| h.first()).map(|i| i.1);
+        if let (Some(p), Some(s)) = (&person, started) {
             if s <= p.person.birth_date {
-                r.err("since", "the date comes before the birth date");
+                let column = if r.raw("history").is_empty() {
+                    "since"
+                } else {
+                    "history"
+                };
+                r.err(column, "the date comes before the birth date");
             }
         }
-        if let (Some(st), Some(on)) = (&stage, since) {
+        if let Some((st, on)) = history.as_ref().and_then(|h| h.first()) {
             if *st == first {
                 let step = Step {
                     stage: first.clone(),
-                    on,
+                    on: *on,
                     vote: None,
                     skip_reason: None,
                 };
@@ -1322,8 +1392,7 @@ async fn check_candidates(
             Some(general_grade),
             Some(area),
             Some(movement_id),
-            Some(stage),
-            Some(since),
+            Some(history),
             false,
         ) = (
             cell,
@@ -1331,8 +1400,7 @@ async fn check_candidates(
             general_grade,
             area,
             movement_id,
-            stage,
-            since,
+            history,
             failed,
         ) {
             planned.push(Planned::Candidate {
@@ -1342,8 +1410,192 @@ async fn check_candidates(
                 general_grade,
                 area,
                 movement_id,
-                stage,
-                since,
+                history,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// A stage before the admission decision, by key or by name: its key.
+fn open_stage(profile: &Profile, s: &str, admission: usize) -> Result<String, String> {
+    let want = s.trim().to_lowercase();
+    let found = profile.stages.iter().find(|st| {
+        st.key == want
+            || [&st.vi, &st.en, &st.de]
+                .iter()
+                .any(|n| n.to_lowercase() == want)
+    });
+    match found {
+        Some(st) if profile.position(&st.key).is_some_and(|p| p < admission) => Ok(st.key.clone()),
+        Some(st) => Err(format!(
+            "{} comes at or after the admission decision; import admitted people as members",
+            st.key
+        )),
+        None => Err(format!(
+            "\"{s}\" is not a stage of the procedure before the admission decision"
+        )),
+    }
+}
+
+/// A stage history as `stage:date` items separated by `;`: stages before
+/// the admission decision, in the procedure's order (a stage may be left
+/// out, none repeated), days not decreasing and not after today.
+fn parse_history(
+    profile: &Profile,
+    text: &str,
+    admission: usize,
+    today: Date,
+) -> Result<Vec<(String, Date)>, String> {
+    let mut items: Vec<(String, Date)> = Vec::new();
+    let mut last_pos = None;
+    for (i, item) in text
+        .split(';')
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .enumerate()
+    {
+        let n = i + 1;
+        let Some((stage, day)) = item.split_once(':') else {
+            return Err(format!("item {n} \"{item}\" is not stage:date"));
+        };
+        let key = open_stage(profile, stage, admission).map_err(|e| format!("item {n}: {e}"))?;
+        let Some(on) = parse_day(day) else {
+            return Err(format!("item {n}: \"{}\" is not a date", day.trim()));
+        };
+        if on > today {
+            return Err(format!(
+                "item {n}: {} is after today",
+                on.format("%d/%m/%Y")
+            ));
+        }
+        let pos = profile.position(&key).expect("a stage of the profile");
+        if let (Some(prev), Some((prev_key, prev_on))) = (last_pos, items.last()) {
+            if pos <= prev {
+                return Err(format!(
+                    "item {n}: {key} does not come after {prev_key} in the procedure; list the stages in their order"
+                ));
+            }
+            if on < *prev_on {
+                return Err(format!(
+                    "item {n}: {key} on {} is before {prev_key} on {}",
+                    on.format("%d/%m/%Y"),
+                    prev_on.format("%d/%m/%Y")
+                ));
+            }
+        }
+        last_pos = Some(pos);
+        items.push((key, on));
+    }
+    Ok(items)
+}
+
+/// A term as the committees' congresses hold them: from 1 July of its
+/// first year to 30 June of its last.
+fn standard_term(name: &TermName) -> Result<Term, AppError> {
+    let day = |y, m, d| {
+        Date::from_ymd_opt(y, m, d).ok_or_else(|| {
+            AppError::from(ranks_domain::DomainError::invalid(
+                "period",
+                name.to_string(),
+                "a term between real years",
+            ))
+        })
+    };
+    Ok(Term::new(
+        name.clone(),
+        day(name.first_year, 7, 1)?,
+        day(name.last_year, 6, 30)?,
+    )?)
+}
+
+async fn check_targets(
+    cx: &mut Checker<'_>,
+    rows: &[Fields],
+    errors: &mut Vec<RowError>,
+    planned: &mut Vec<Planned>,
+) -> Result<(), AppError> {
+    let mut seen: HashMap<(UnitCode, String), usize> = HashMap::new();
+    let mut known_terms: HashMap<TermName, bool> = HashMap::new();
+    for f in rows {
+        let mut r = RowIn { fields: f, errors };
+        let unit = match r.required("unit") {
+            None => None,
+            Some(text) => match UnitCode::parse(&text) {
+                Ok(code) => match cx.unit(&code).await? {
+                    Some(u) => Some(u.code),
+                    None => {
+                        r.err("unit", format!("unknown unit \"{text}\""));
+                        None
+                    }
+                },
+                Err(_) => {
+                    r.err("unit", format!("unknown unit \"{text}\""));
+                    None
+                }
+            },
+        };
+        let period = match r.required("period") {
+            None => None,
+            Some(text) => match Period::parse(&text) {
+                Ok(p) => Some(p),
+                Err(_) => {
+                    r.err(
+                        "period",
+                        format!("\"{text}\" is not a period (a term like 2025-2030 or a year like 2026)"),
+                    );
+                    None
+                }
+            },
+        };
+        if let Some(Period::Term(name)) = &period {
+            let known = match known_terms.get(name) {
+                Some(k) => *k,
+                None => {
+                    let k = terms::by_name(cx.conn, name).await?.is_some();
+                    known_terms.insert(name.clone(), k);
+                    k
+                }
+            };
+            if !known && cx.actor.scope != Scope::All {
+                r.err(
+                    "period",
+                    format!("unknown term {name} (a top-level administrator creates it)"),
+                );
+            }
+        }
+        let target = match r.required("target") {
+            None => None,
+            Some(text) => match parse_target(&text) {
+                Ok(t) => Some(t),
+                Err(_) => {
+                    r.err(
+                        "target",
+                        format!("\"{text}\" is not a whole number of new members, 0 or more"),
+                    );
+                    None
+                }
+            },
+        };
+        if let (Some(u), Some(p)) = (&unit, &period) {
+            let key = match p {
+                Period::Term(t) => t.to_string(),
+                Period::Year(y) => y.to_string(),
+            };
+            if let Some(first) = seen.insert((u.clone(), key.clone()), f.row) {
+                r.err(
+                    "period",
+                    format!("{u} {key} is already in row {first} of this file"),
+                );
+            }
+        }
+        let failed = r.errors.iter().any(|e| e.row == Some(f.row));
+        if let (Some(unit), Some(period), Some(target), false) = (unit, period, target, failed) {
+            planned.push(Planned::Target {
+                row: f.row,
+                unit,
+                period,
+                target,
             });
         }
     }
@@ -1426,13 +1678,35 @@ async fn write_row(
             general_grade,
             area,
             movement_id,
-            stage,
-            since,
+            history,
             ..
         } => {
             let cell = visible_unit(cx.tx.conn(), cx.actor, cell.as_str()).await?;
             let person_id = write_person(cx, person, Some((*general_grade, area))).await?;
-            ops::add_candidate(cx, person_id, &cell, *movement_id, stage, *since).await
+            let ((stage, since), later) = history.split_first().expect("a history has an item");
+            let id = ops::add_candidate(cx, person_id, &cell, *movement_id, stage, *since).await?;
+            for (stage, on) in later {
+                ops::record_stage(cx, id, stage, *on).await?;
+            }
+            Ok(id)
+        }
+        Planned::Target {
+            unit,
+            period,
+            target,
+            ..
+        } => {
+            let unit = visible_unit(cx.tx.conn(), cx.actor, unit.as_str()).await?;
+            match period {
+                Period::Term(name) => {
+                    if terms::by_name(cx.tx.conn(), name).await?.is_none() {
+                        ops::create_term(cx, &standard_term(name)?).await?;
+                    }
+                    ops::set_term_target(cx, &unit, name, *target).await?;
+                }
+                Period::Year(y) => ops::set_year_target(cx, &unit, *y, *target).await?,
+            }
+            Ok(unit.id)
         }
     }
 }
@@ -1441,7 +1715,8 @@ fn planned_row(p: &Planned) -> usize {
     match p {
         Planned::Unit { row, .. }
         | Planned::Member { row, .. }
-        | Planned::Candidate { row, .. } => *row,
+        | Planned::Candidate { row, .. }
+        | Planned::Target { row, .. } => *row,
     }
 }
 
@@ -1750,6 +2025,7 @@ mod tests {
             kind("cell,full name,gender,birth-date"),
             Some(ImportKind::Candidates)
         );
+        assert_eq!(kind("Unit,Period,Target"), Some(ImportKind::Targets));
         assert_eq!(kind("name,gender"), None);
         let (_, errors) = shape(sheet("code,name,colour"), None);
         let text: Vec<String> = errors.iter().map(ToString::to_string).collect();

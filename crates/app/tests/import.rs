@@ -3,10 +3,11 @@
 
 use ranks_app::auth::Role;
 use ranks_app::import::{FileFormat, ImportKind};
+use ranks_app::targets::Period;
 use ranks_app::xlsx::{workbook, Cell};
 use ranks_app::{Actor, App, AppError, Scope};
-use ranks_domain::{Date, MemberStatus, UnitKind};
-use ranks_store::records::{audit, candidates, members, units};
+use ranks_domain::{Date, MemberStatus, TermName, UnitKind};
+use ranks_store::records::{audit, candidates, members, terms, units};
 use ranks_testkit::{both_backends, TestDb};
 
 fn d(y: i32, m: u32, day: u32) -> Date {
@@ -517,10 +518,201 @@ async fn rows_outside_the_actors_subtree_are_unknown(db: TestDb) {
     assert!(matches!(err, AppError::Forbidden(_)), "{err}");
 }
 
+async fn candidate_histories_are_checked_and_written(db: TestDb) {
+    let app = db.app().await;
+    let sys = Actor::system();
+    app.load_demo(&sys).await.unwrap();
+    let before = counts(&app).await;
+
+    // Each row has one problem with its history; nothing is written.
+    let bad = "cell,full_name,gender,birth_date,stage,since,history\n\
+        BVDK.CB1,Lò Văn Một,Nam,01/02/2000,,,\"pool:2026-01-05;dancing:2026-02-01\"\n\
+        BVDK.CB1,Lò Văn Hai,Nam,01/02/2000,,,\"pool:2026-01-05;course:2026-02-01;sympathiser:2026-03-01\"\n\
+        BVDK.CB1,Lò Văn Ba,Nam,01/02/2000,course,,\"pool:2026-01-05;sympathiser:2026-03-01\"\n\
+        BVDK.CB1,Lò Văn Bốn,Nam,01/02/2000,,,\"pool:2026-03-05;sympathiser:2026-02-01\"\n\
+        BVDK.CB1,Lò Văn Năm,Nam,01/02/2000,sympathiser,2026-03-02,\"pool:2026-01-05;sympathiser:2026-03-01\"\n\
+        BVDK.CB1,Lò Văn Sáu,Nam,01/02/2000,,,\"pool:2026-01-05;decision:2026-03-01\"\n\
+        BVDK.CB1,Lò Văn Bảy,Nam,01/02/2000,,,pool 2026-01-05\n\
+        BVDK.CB1,Lò Văn Tám,Nam,01/02/2000,,,\"pool:2026-01-05;sympathiser:2027-01-01\"\n\
+        BVDK.CB1,Lò Văn Chín,Nam,01/02/2000,,,pool:1999-01-05\n";
+    let p = app
+        .import_preview(&sys, None, bad.as_bytes(), "c.csv")
+        .await
+        .unwrap();
+    assert_eq!(p.kind, Some(ImportKind::Candidates));
+    let list = errors(&p.errors);
+    assert_eq!(
+        list,
+        vec![
+            "row 2, history: item 2: \"dancing\" is not a stage of the procedure before the admission decision",
+            "row 3, history: item 3: sympathiser does not come after course in the procedure; list the stages in their order",
+            "row 4, history: the last item is sympathiser, not the stage course",
+            "row 5, history: item 2: sympathiser on 01/02/2026 is before pool on 05/03/2026",
+            "row 6, history: the last item is dated 01/03/2026, not the day in since (02/03/2026)",
+            "row 7, history: item 2: decision comes at or after the admission decision; import admitted people as members",
+            "row 8, history: item 1 \"pool 2026-01-05\" is not stage:date",
+            "row 9, history: item 2: 01/01/2027 is after today",
+            "row 10, history: the date comes before the birth date",
+        ]
+    );
+    let done = app
+        .import_commit(&sys, None, bad.as_bytes(), "c.csv")
+        .await
+        .unwrap();
+    assert_eq!(done.written, 0);
+    assert_eq!(errors(&done.errors), list);
+    assert_eq!(counts(&app).await, before, "nothing written");
+
+    // Good rows: the stage and since given and agreeing, or taken from the history.
+    let good = "cell,full_name,gender,birth_date,stage,since,history\n\
+        BVDK.CB1,Lò Văn Sáng,Nam,01/02/2000,course,10/06/2026,\"pool:2026-01-05;sympathiser:2026-03-02;course:2026-06-10\"\n\
+        BVDK.CB1,Lò Thị Hoa,Nữ,01/02/2001,,,\"pool:05/02/2026; sympathiser:02/04/2026\"\n\
+        BVDK.CB1,Lò Thị Mai,Nữ,01/02/2001,pool,2026-05-01,\n";
+    let done = app
+        .import_commit(&sys, None, good.as_bytes(), "c.csv")
+        .await
+        .unwrap();
+    assert_eq!(done.written, 3, "{:?}", errors(&done.errors));
+    let mut conn = app.db().read().await.unwrap();
+    let expected: [&[(&str, Date)]; 3] = [
+        &[
+            ("pool", d(2026, 1, 5)),
+            ("sympathiser", d(2026, 3, 2)),
+            ("course", d(2026, 6, 10)),
+        ],
+        &[("pool", d(2026, 2, 5)), ("sympathiser", d(2026, 4, 2))],
+        &[("pool", d(2026, 5, 1))],
+    ];
+    for (id, want) in done.ids.iter().zip(expected) {
+        let c = candidates::by_id(&mut conn, *id).await.unwrap().unwrap();
+        let last = want.last().unwrap();
+        assert_eq!((c.stage.as_str(), c.stage_since), (last.0, last.1));
+        let history: Vec<(String, Date)> = candidates::history(&mut conn, *id)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|(s, on, _)| (s, on))
+            .collect();
+        let want: Vec<(String, Date)> = want.iter().map(|(s, on)| (s.to_string(), *on)).collect();
+        assert_eq!(history, want);
+        let entries = audit::for_entity(&mut conn, "candidate", &id.to_string())
+            .await
+            .unwrap();
+        assert_eq!(
+            entries.len(),
+            want.len(),
+            "a create and a stage entry for each later stage"
+        );
+    }
+}
+
+async fn targets_are_imported_within_the_actors_subtree(db: TestDb) {
+    let app = db.app().await;
+    let sys = Actor::system();
+    app.load_demo(&sys).await.unwrap();
+    let bvdk = app.unit(&sys, "BVDK").await.unwrap();
+    let staff = Actor {
+        name: "organiser of BVDK".into(),
+        scope: Scope::Subtree(bvdk.path.clone()),
+        role: Role::Staff,
+    };
+    let before = counts(&app).await;
+    let bad = "Unit,Period,Target\n\
+        BVDK,2025-2030,-3\n\
+        BVPHCN,2025-2030,4\n\
+        BVDK.CB1,2025/2030,2\n\
+        BVDK.CB1,2026,2\n\
+        bvdk.cb1,2026,3\n\
+        BVDK,2035-2040,9\n\
+        NOPE,2026,1\n";
+    let p = app
+        .import_preview(&staff, None, bad.as_bytes(), "t.csv")
+        .await
+        .unwrap();
+    assert_eq!(
+        p.kind,
+        Some(ImportKind::Targets),
+        "recognised by its period column"
+    );
+    let list = errors(&p.errors);
+    assert_eq!(
+        list,
+        vec![
+            "row 2, target: \"-3\" is not a whole number of new members, 0 or more",
+            "row 3, unit: unknown unit \"BVPHCN\"",
+            "row 4, period: \"2025/2030\" is not a period (a term like 2025-2030 or a year like 2026)",
+            "row 6, period: BVDK.CB1 2026 is already in row 5 of this file",
+            "row 7, period: unknown term 2035-2040 (a top-level administrator creates it)",
+            "row 8, unit: unknown unit \"NOPE\"",
+        ]
+    );
+    let done = app
+        .import_commit(&staff, None, bad.as_bytes(), "t.csv")
+        .await
+        .unwrap();
+    assert_eq!(done.written, 0);
+    assert_eq!(errors(&done.errors), list);
+    assert_eq!(counts(&app).await, before, "nothing written");
+
+    // The staff member sets their units' targets for a term and a year.
+    let good = "unit,period,target\nBVDK,2025-2030,12\nBVDK.CB1,2026,3\nBVDK.CB1,2025-2030,0\n";
+    let done = app
+        .import_commit(&staff, None, good.as_bytes(), "t.csv")
+        .await
+        .unwrap();
+    assert_eq!(done.written, 3, "{:?}", errors(&done.errors));
+    let term = app
+        .allocation(&sys, Some("BVDK"), &Period::parse("2025-2030").unwrap())
+        .await
+        .unwrap();
+    let target = |rows: &[ranks_app::targets::AllocationRow], code: &str| {
+        rows.iter().find(|r| r.code == code).and_then(|r| r.target)
+    };
+    assert_eq!(target(&term, "BVDK"), Some(12));
+    assert_eq!(target(&term, "BVDK.CB1"), Some(0));
+    let year = app
+        .allocation(&sys, Some("BVDK"), &Period::Year(2026))
+        .await
+        .unwrap();
+    assert_eq!(target(&year, "BVDK.CB1"), Some(3));
+    let mut conn = app.db().read().await.unwrap();
+    let entries = audit::for_entity(&mut conn, "term_target", "BVDK:2025-2030")
+        .await
+        .unwrap();
+    assert_eq!(entries.last().unwrap().actor, "organiser of BVDK");
+    drop(conn);
+
+    // A top-level administrator's file may name a term not yet recorded: it
+    // is created from 1 July of its first year to 30 June of its last.
+    let next = "unit,period,target\nBVDK,2030-2035,15\nBVPHCN,2030-2035,6\n";
+    let done = app
+        .import_commit(&sys, None, next.as_bytes(), "t.csv")
+        .await
+        .unwrap();
+    assert_eq!(done.written, 2, "{:?}", errors(&done.errors));
+    let mut conn = app.db().read().await.unwrap();
+    let t = terms::by_name(&mut conn, &TermName::parse("2030-2035").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (t.term.starts_on, t.term.ends_on),
+        (d(2030, 7, 1), d(2035, 6, 30))
+    );
+    drop(conn);
+    let rows = app
+        .allocation(&sys, Some("BVPHCN"), &Period::parse("2030-2035").unwrap())
+        .await
+        .unwrap();
+    assert_eq!(target(&rows, "BVPHCN"), Some(6));
+}
+
 both_backends!(
     a_tree_with_members_and_candidates_on_an_empty_database,
     a_good_import_on_top_of_the_demo,
     bad_rows_are_each_reported_and_nothing_is_written,
     leading_zeros_and_nfc_survive_csv_and_xlsx,
     rows_outside_the_actors_subtree_are_unknown,
+    candidate_histories_are_checked_and_written,
+    targets_are_imported_within_the_actors_subtree,
 );

@@ -2,6 +2,7 @@
 
 mod commands;
 mod config;
+mod gen;
 mod import_cmd;
 mod output;
 mod token_cmd;
@@ -62,6 +63,8 @@ enum Command {
     },
     /// Import units, members or candidates from a CSV or XLSX file (all rows or none).
     Import(import_cmd::ImportArgs),
+    /// Write a synthetic national organisation as import files (units, members, candidates, targets).
+    Gen(gen::GenArgs),
     /// Tokens for scripts calling the JSON API.
     Token {
         #[command(subcommand)]
@@ -221,6 +224,14 @@ enum Report {
 
 fn main() {
     let cli = Cli::parse();
+    if let Command::Gen(args) = &cli.command {
+        // Needs no database, configuration or runtime.
+        if let Err(e) = gen::run(args) {
+            eprintln!("error: {e:#}");
+            std::process::exit(1);
+        }
+        return;
+    }
     let serving = matches!(cli.command, Command::Serve { .. });
     let filter =
         std::env::var("RANKS_LOG").unwrap_or_else(|_| if serving { "info" } else { "warn" }.into());
@@ -388,6 +399,7 @@ async fn run(cli: Cli) -> Result<()> {
             app.set_score(&actor, &org, year, &criterion, value).await?;
             println!("{}: {criterion} {year} = {value}", org.to_uppercase());
         }
+        Command::Gen(args) => gen::run(&args)?,
         Command::Import(args) => {
             import_cmd::run(&open_app(&cfg.database, profile).await?, &actor, args).await?
         }
