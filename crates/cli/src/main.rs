@@ -5,6 +5,7 @@ mod config;
 mod gen;
 mod import_cmd;
 mod output;
+mod bench;
 mod token_cmd;
 
 use anyhow::{Context, Result};
@@ -65,6 +66,18 @@ enum Command {
     Import(import_cmd::ImportArgs),
     /// Write a synthetic national organisation as import files (units, members, candidates, targets).
     Gen(gen::GenArgs),
+    /// National-scale figures on the configured database (after gen and import).
+    Bench {
+        /// Seconds of load on the grassroots page.
+        #[arg(long, default_value_t = 10.0)]
+        seconds: f64,
+        /// Concurrent connections for the page load.
+        #[arg(long, default_value_t = 64)]
+        connections: usize,
+        /// Fewer repetitions (a smoke test).
+        #[arg(long)]
+        quick: bool,
+    },
     /// Tokens for scripts calling the JSON API.
     Token {
         #[command(subcommand)]
@@ -402,6 +415,22 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Gen(args) => gen::run(&args)?,
         Command::Import(args) => {
             import_cmd::run(&open_app(&cfg.database, profile).await?, &actor, args).await?
+        }
+        Command::Bench {
+            seconds,
+            connections,
+            quick,
+        } => {
+            let app = open_app(&cfg.database, profile).await?;
+            bench::run(
+                &app,
+                bench::BenchArgs {
+                    seconds,
+                    connections,
+                    quick,
+                },
+            )
+            .await?
         }
         Command::Token { cmd } => {
             token_cmd::run(&open_app(&cfg.database, profile).await?, cmd).await?

@@ -135,8 +135,9 @@ impl Bulk {
         }
         match &mut self.inner {
             Inner::Sqlite(c) => {
-                // SQLite binds at most 32766 parameters a statement.
-                let per = (30_000 / columns.len()).clamp(1, 2_000);
+                // Positional `?` parameters: sqlx looks `$N` names up one by
+                // one, which is quadratic in a statement's parameters.
+                let per = (6_000 / columns.len()).clamp(1, 500);
                 let cols = columns.join(", ");
                 let mut cached: Option<(usize, String)> = None;
                 for chunk in rows.chunks(per) {
@@ -144,7 +145,6 @@ impl Bulk {
                         Some((n, sql)) if *n == chunk.len() => sql.clone(),
                         _ => {
                             let mut sql = format!("INSERT INTO {table} ({cols}) VALUES ");
-                            let mut p = 1;
                             for i in 0..chunk.len() {
                                 if i > 0 {
                                     sql.push(',');
@@ -154,8 +154,7 @@ impl Bulk {
                                     if j > 0 {
                                         sql.push(',');
                                     }
-                                    sql.push_str(&format!("${p}"));
-                                    p += 1;
+                                    sql.push('?');
                                 }
                                 sql.push(')');
                             }
