@@ -115,7 +115,7 @@ impl App {
                 unit: m.unit_code.to_string(),
             })
             .collect();
-        found.sort_by_key(|m| ranks_domain::text::name_sort_key(&m.full_name));
+        found.sort_by_cached_key(|m| ranks_domain::text::name_sort_key(&m.full_name));
         Ok(found)
     }
 }

@@ -670,9 +670,31 @@ impl App {
     }
 }
 
+/// The last calendar built and the overrides it was built from: building
+/// one computes the lunar holidays afresh, so pages reuse it while the
+/// overrides in the database stay the same.
+static CALENDAR: std::sync::Mutex<Option<(Vec<(i64, String)>, WorkCalendar)>> =
+    std::sync::Mutex::new(None);
+
 pub(crate) async fn load_calendar(conn: &mut Conn) -> Result<WorkCalendar, AppError> {
+    let rows = settings::calendar_overrides(conn).await?;
+    if let Ok(g) = CALENDAR.lock() {
+        if let Some((seen, cal)) = g.as_ref() {
+            if *seen == rows {
+                return Ok(cal.clone());
+            }
+        }
+    }
+    let cal = build_calendar(rows.clone())?;
+    if let Ok(mut g) = CALENDAR.lock() {
+        *g = Some((rows, cal.clone()));
+    }
+    Ok(cal)
+}
+
+fn build_calendar(rows: Vec<(i64, String)>) -> Result<WorkCalendar, AppError> {
     let mut ovs = Vec::new();
-    for (year, body) in settings::calendar_overrides(conn).await? {
+    for (year, body) in rows {
         let ov: ranks_domain::calendar::YearOverride =
             serde_json::from_str(&body).map_err(|e| {
                 ranks_store::StoreError::Corrupt(format!("calendar override {year}: {e}"))

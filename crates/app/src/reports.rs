@@ -281,7 +281,7 @@ impl App {
             None => vec![],
         };
         let mut members = members::current_in_subtree(&mut conn, &unit.path).await?;
-        members.sort_by_key(|m| (m.unit_code.clone(), name_sort_key(&m.full_name)));
+        members.sort_by_cached_key(|m| (m.unit_code.clone(), name_sort_key(&m.full_name)));
         let candidates = candidates::in_subtree(&mut conn, &unit.path).await?;
         let mut by_stage: Vec<(String, Vec<CandidateView>)> = Vec::new();
         for stage in self.profile().stages.iter().chain(&self.profile().exits) {
@@ -499,7 +499,7 @@ impl App {
             .into_iter()
             .filter(|m| name_matches(&words, &m.full_name))
             .collect();
-        found.sort_by_key(|m| name_sort_key(&m.full_name));
+        found.sort_by_cached_key(|m| name_sort_key(&m.full_name));
         Ok(found)
     }
 
@@ -522,7 +522,7 @@ impl App {
             .into_iter()
             .filter(|c| name_matches(&words, &c.full_name))
             .collect();
-        found.sort_by_key(|c| name_sort_key(&c.full_name));
+        found.sort_by_cached_key(|c| name_sort_key(&c.full_name));
         Ok(found)
     }
 }
