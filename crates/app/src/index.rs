@@ -509,3 +509,24 @@ impl App {
             })
     }
 }
+
+impl App {
+    /// A value that changes whenever a write commits: the newest audit id
+    /// and how many entries sit in the look-back window below it (on
+    /// PostgreSQL an entry with a lower id can commit later). Caches keyed
+    /// on it are never stale.
+    pub async fn audit_generation(&self) -> Result<(i64, i64), AppError> {
+        let store = ranks_store::StoreError::from;
+        let mut conn = self.db().read().await?;
+        let r = sqlx::query(
+            "SELECT COALESCE(MAX(id), 0), \
+             (SELECT COUNT(*) FROM audit_log WHERE id > (SELECT COALESCE(MAX(id), 0) FROM audit_log) - $1) \
+             FROM audit_log",
+        )
+        .bind(WINDOW)
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(store)?;
+        Ok((r.try_get(0).map_err(store)?, r.try_get(1).map_err(store)?))
+    }
+}

@@ -673,8 +673,10 @@ impl App {
 /// The last calendar built and the overrides it was built from: building
 /// one computes the lunar holidays afresh, so pages reuse it while the
 /// overrides in the database stay the same.
-static CALENDAR: std::sync::Mutex<Option<(Vec<(i64, String)>, WorkCalendar)>> =
-    std::sync::Mutex::new(None);
+static CALENDAR: std::sync::Mutex<Option<CachedCalendar>> = std::sync::Mutex::new(None);
+
+/// The overrides' rows and the calendar built from them.
+type CachedCalendar = (Vec<(i64, String)>, WorkCalendar);
 
 pub(crate) async fn load_calendar(conn: &mut Conn) -> Result<WorkCalendar, AppError> {
     let rows = settings::calendar_overrides(conn).await?;

@@ -51,7 +51,7 @@ async fn achievement_rows(
     let admitted =
         members::admitted_per_unit(conn, &root.path, term.term.starts_on, term.term.ends_on)
             .await?;
-    let targets = terms::term_targets(conn, term.id).await?;
+    let targets = terms::term_targets_in(conn, term.id, &root.path).await?;
     Ok(roll_up(&root.path, &nodes, &admitted, &targets, depth))
 }
 
@@ -390,7 +390,7 @@ impl App {
         let admissions =
             members::admission_dates(&mut conn, &unit.path, t.term.starts_on, t.term.ends_on)
                 .await?;
-        let target = terms::term_targets(&mut conn, t.id)
+        let target = terms::term_targets_in(&mut conn, t.id, &unit.path)
             .await?
             .get(&unit.id)
             .copied();

@@ -184,77 +184,29 @@ pub async fn run(app: &App, args: BenchArgs) -> Result<()> {
     let router = ranks_web::router(app.clone());
     let server = tokio::spawn(async move { axum::serve(listener, router).await });
     let codes = Arc::new(grassroots);
-    let stop = Arc::new(AtomicBool::new(false));
-    let done = Arc::new(AtomicU64::new(0));
-    let failed = Arc::new(AtomicU64::new(0));
-    let mut tasks = Vec::new();
-    let started = Instant::now();
-    for c in 0..args.connections {
-        let (codes, stop, done, failed, token) = (
-            codes.clone(),
-            stop.clone(),
-            done.clone(),
-            failed.clone(),
-            token.clone(),
-        );
-        tasks.push(tokio::spawn(async move {
-            let mut lat = Vec::new();
-            let mut p = Pick(c as u64 + 1);
-            let Ok(mut s) = tokio::net::TcpStream::connect(addr).await else {
-                failed.fetch_add(1, Ordering::Relaxed);
-                return lat;
-            };
-            let _ = s.set_nodelay(true);
-            let mut buf = vec![0u8; 1 << 16];
-            while !stop.load(Ordering::Relaxed) {
-                let code = &codes[p.below(codes.len())];
-                let req = format!(
-                    "GET /units/{code} HTTP/1.1\r\nHost: bench\r\nAuthorization: Bearer {token}\r\n\r\n"
-                );
-                let t = Instant::now();
-                if s.write_all(req.as_bytes()).await.is_err() {
-                    failed.fetch_add(1, Ordering::Relaxed);
-                    break;
-                }
-                match read_response(&mut s, &mut buf).await {
-                    Some(200) => {
-                        lat.push(t.elapsed());
-                        done.fetch_add(1, Ordering::Relaxed);
-                    }
-                    _ => {
-                        failed.fetch_add(1, Ordering::Relaxed);
-                        break;
-                    }
-                }
-            }
-            lat
-        }));
-    }
-    tokio::time::sleep(Duration::from_secs_f64(args.seconds)).await;
-    stop.store(true, Ordering::Relaxed);
-    let mut lat = Vec::new();
-    for t in tasks {
-        lat.extend(t.await.unwrap_or_default());
-    }
-    let elapsed = started.elapsed().as_secs_f64();
+    // Hot: one grassroots organisation's page, as its staff keep opening it
+    // (served from the page-data cache while nothing is written). Cold: a
+    // different organisation at random on every request.
+    let hot = load(
+        addr,
+        &token,
+        Arc::new(vec![codes[codes.len() / 2].clone()]),
+        &args,
+    )
+    .await?;
+    let cold = load(addr, &token, codes.clone(), &args).await?;
     server.abort();
-    let n = done.load(Ordering::Relaxed);
-    if lat.is_empty() {
-        bail!(
-            "no grassroots page was served ({} failures)",
-            failed.load(Ordering::Relaxed)
+    for (what, (rps, med, p99, failed)) in [
+        ("one organisation's page, repeated", hot),
+        ("a random organisation's page each time", cold),
+    ] {
+        println!(
+            "grassroots page (HTML), {what}, {} connections for {:.0} s: {rps:.0} requests/s, median {med:.1} ms, p99 {p99:.1} ms, {failed} failed",
+            args.connections, args.seconds
         );
     }
-    let page = stats(lat);
-    let rps = n as f64 / elapsed;
-    println!(
-        "grassroots organisation's page (HTML), {} connections for {:.0} s: {rps:.0} requests/s, median {:.1} ms, p99 {:.1} ms, {} failed",
-        args.connections,
-        elapsed,
-        page.0,
-        page.1,
-        failed.load(Ordering::Relaxed)
-    );
+    let rps = hot.0;
+    let cold_rps = cold.0;
     match &import {
         Some((rows, secs)) => println!(
             "last bulk import: {rows} rows in {secs:.1} s = {:.0} rows/s",
@@ -265,7 +217,7 @@ pub async fn run(app: &App, args: BenchArgs) -> Result<()> {
     let mem = peak_memory_mib();
     println!("peak memory of this process (server, index, pools): {mem:.0} MiB");
     println!(
-        "SUMMARY {}: {units} units, {members} members; whole-tree roll-up median {:.2} ms (plain SQL {:.0} ms, {:.0}×); province {:.3} ms; grassroots page {rps:.0} req/s at {} connections; import {}; peak memory {mem:.0} MiB",
+        "SUMMARY {}: {units} units, {members} members; whole-tree roll-up median {:.2} ms (plain SQL {:.0} ms, {:.0}×); province {:.3} ms; grassroots page {rps:.0} req/s (random organisations {cold_rps:.0}) at {} connections; import {}; peak memory {mem:.0} MiB",
         app.db().backend().name(),
         whole.0,
         ms(sql_time),
@@ -332,4 +284,80 @@ async fn bench_token(app: &App) -> Result<String> {
             .context("creating the bench user")?;
     }
     Ok(app.create_token("bench", "ranks bench", 1).await?)
+}
+
+/// Loads the page of one of `codes` (at random) over `args.connections`
+/// keep-alive connections: (requests/s, median ms, p99 ms, failures).
+async fn load(
+    addr: std::net::SocketAddr,
+    token: &str,
+    codes: Arc<Vec<String>>,
+    args: &BenchArgs,
+) -> Result<(f64, f64, f64, u64)> {
+    let stop = Arc::new(AtomicBool::new(false));
+    let done = Arc::new(AtomicU64::new(0));
+    let failed = Arc::new(AtomicU64::new(0));
+    let mut tasks = Vec::new();
+    let started = Instant::now();
+    for c in 0..args.connections {
+        let (codes, stop, done, failed, token) = (
+            codes.clone(),
+            stop.clone(),
+            done.clone(),
+            failed.clone(),
+            token.to_string(),
+        );
+        tasks.push(tokio::spawn(async move {
+            let mut lat = Vec::new();
+            let mut p = Pick(c as u64 + 1);
+            let Ok(mut s) = tokio::net::TcpStream::connect(addr).await else {
+                failed.fetch_add(1, Ordering::Relaxed);
+                return lat;
+            };
+            let _ = s.set_nodelay(true);
+            let mut buf = vec![0u8; 1 << 16];
+            while !stop.load(Ordering::Relaxed) {
+                let code = &codes[p.below(codes.len())];
+                let req = format!(
+                    "GET /units/{code} HTTP/1.1\r\nHost: bench\r\nAuthorization: Bearer {token}\r\n\r\n"
+                );
+                let t = Instant::now();
+                if s.write_all(req.as_bytes()).await.is_err() {
+                    failed.fetch_add(1, Ordering::Relaxed);
+                    break;
+                }
+                match read_response(&mut s, &mut buf).await {
+                    Some(200) => {
+                        lat.push(t.elapsed());
+                        done.fetch_add(1, Ordering::Relaxed);
+                    }
+                    _ => {
+                        failed.fetch_add(1, Ordering::Relaxed);
+                        break;
+                    }
+                }
+            }
+            lat
+        }));
+    }
+    tokio::time::sleep(Duration::from_secs_f64(args.seconds)).await;
+    stop.store(true, Ordering::Relaxed);
+    let mut lat = Vec::new();
+    for t in tasks {
+        lat.extend(t.await.unwrap_or_default());
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    if lat.is_empty() {
+        bail!(
+            "no grassroots page was served ({} failures)",
+            failed.load(Ordering::Relaxed)
+        );
+    }
+    let (med, p99) = stats(lat);
+    Ok((
+        done.load(Ordering::Relaxed) as f64 / elapsed,
+        med,
+        p99,
+        failed.load(Ordering::Relaxed),
+    ))
 }

@@ -1,11 +1,11 @@
 //! `ranks`: the one binary of Ranks (server, demo loader, reports).
 
+mod bench;
 mod commands;
 mod config;
 mod gen;
 mod import_cmd;
 mod output;
-mod bench;
 mod token_cmd;
 
 use anyhow::{Context, Result};

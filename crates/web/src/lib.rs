@@ -18,7 +18,7 @@ mod error;
 pub mod export;
 pub mod i18n;
 pub mod import;
-mod pages;
+pub mod pages;
 pub mod pdf;
 pub mod pipeline_api;
 mod printable;
@@ -34,6 +34,8 @@ pub struct AppState {
     pub app: App,
     /// Imported files waiting for their confirmation.
     pub uploads: import::Uploads,
+    /// Unit pages' data, valid while no write has committed since.
+    pub unit_cache: pages::UnitCache,
     /// Mark the session cookie Secure (when served over TLS).
     pub secure_cookies: bool,
 }
@@ -46,6 +48,7 @@ pub fn router_with(app: App, secure_cookies: bool) -> Router {
     let state = AppState {
         app,
         uploads: import::Uploads::default(),
+        unit_cache: pages::UnitCache::default(),
         secure_cookies,
     };
     let mut router = Router::new();

@@ -452,17 +452,34 @@ async fn unit_response(
 ) -> Response {
     let code = code.to_string();
     let page = async {
+        // The data of a unit page changes only when a write commits: keep it
+        // per unit, term, viewer's scope and day, checked against the
+        // audit generation on every request.
+        let generation = st.app.audit_generation().await?;
+        let key = format!(
+            "{}|{:?}|{:?}|{}",
+            code.trim().to_uppercase(),
+            q.term,
+            auth.actor.scope,
+            st.app.clock().today()
+        );
+        if let Some(data) = st.unit_cache.get(&key, generation) {
+            return Ok::<_, ranks_app::AppError>(data);
+        }
         let p = st
             .app
             .unit_page(&auth.actor, &code, q.term.as_deref())
             .await?;
         let due = st.app.due(&auth.actor, Some(&code), Some(20)).await?;
         let refusals = st.app.refusals(&auth.actor, Some(&code)).await?;
-        Ok::<_, ranks_app::AppError>((p, due, refusals))
+        let data = std::sync::Arc::new((p, due, refusals));
+        st.unit_cache.put(key, generation, data.clone());
+        Ok(data)
     };
     match page.await {
-        Ok((p, due, refusals)) => {
-            let mut t = unit_template(&p, Tr { lang }, st.app.profile(), &due, &refusals);
+        Ok(data) => {
+            let (p, due, refusals) = &*data;
+            let mut t = unit_template(p, Tr { lang }, st.app.profile(), due, refusals);
             t.csrf = auth.csrf.clone();
             t.can_add = auth.actor.role.writes()
                 && matches!(
@@ -1900,6 +1917,39 @@ pub async fn member_movement(
         Err(mut e) => {
             e.html = Some(lang);
             e.into_response()
+        }
+    }
+}
+
+type UnitData = (ranks_app::reports::UnitPage, Vec<DueRow>, Vec<RefusalRow>);
+
+/// Unit pages' data by (unit, term, scope, day), each with the audit
+/// generation it was read at.
+#[derive(Clone, Default)]
+pub struct UnitCache(std::sync::Arc<std::sync::Mutex<UnitEntries>>);
+
+/// Key → (audit generation, data).
+type UnitEntries = std::collections::HashMap<String, ((i64, i64), std::sync::Arc<UnitData>)>;
+
+impl UnitCache {
+    const MAX: usize = 20_000;
+
+    fn get(&self, key: &str, generation: (i64, i64)) -> Option<std::sync::Arc<UnitData>> {
+        let m = self.0.lock().ok()?;
+        m.get(key)
+            .filter(|(g, _)| *g == generation)
+            .map(|(_, d)| d.clone())
+    }
+
+    fn put(&self, key: String, generation: (i64, i64), data: std::sync::Arc<UnitData>) {
+        if let Ok(mut m) = self.0.lock() {
+            if m.len() >= Self::MAX {
+                m.retain(|_, (g, _)| *g == generation);
+                if m.len() >= Self::MAX {
+                    m.clear();
+                }
+            }
+            m.insert(key, (generation, data));
         }
     }
 }

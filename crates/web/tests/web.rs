@@ -2162,6 +2162,28 @@ async fn rollup_api_matches_the_report(db: TestDb) {
             .status,
         StatusCode::NOT_FOUND
     );
+
+    // The unit page's data is cached, and never stale: a write shows at once.
+    let before = get(&c, "/units/BVPHCN.CB2", None).await;
+    assert!(!before.body.contains("Hà Văn Mới"));
+    let again = get(&c, "/units/BVPHCN.CB2", None).await;
+    assert_eq!(
+        again.body.len(),
+        before.body.len(),
+        "the same page from the cache"
+    );
+    let created = post(&c, "/api/v1/candidates", serde_json::json!({"cell": "BVPHCN.CB2", "full_name": "Hà Văn Mới", "birth_date": "2001-01-01"})).await;
+    assert_eq!(created.status, StatusCode::CREATED);
+    let after = get(&c, "/units/BVPHCN.CB2", None).await;
+    assert!(
+        after.body.contains("Hà Văn Mới"),
+        "the new candidate is on the next page"
+    );
+    let parent = get(&c, "/units/BVPHCN", None).await;
+    assert!(
+        parent.body.contains("Hà Văn Mới"),
+        "and on the page of the unit above"
+    );
 }
 
 both_backends!(

@@ -89,6 +89,28 @@ pub async fn term_targets(conn: &mut Conn, term_id: i64) -> Result<HashMap<i64, 
         .collect()
 }
 
+/// The term's targets of the units in a subtree (a range scan on the path,
+/// not the whole country's targets).
+pub async fn term_targets_in(
+    conn: &mut Conn,
+    term_id: i64,
+    root: &ranks_domain::OrgPath,
+) -> Result<HashMap<i64, u64>, StoreError> {
+    let (lo, hi) = root.subtree_range();
+    let rows = sqlx::query(
+        "SELECT t.unit_id, t.target FROM term_targets t JOIN units u ON u.id = t.unit_id \
+         WHERE t.term_id = $1 AND u.path >= $2 AND u.path < $3",
+    )
+    .bind(term_id)
+    .bind(lo)
+    .bind(hi)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get::<i64, _>(0)?, r.try_get::<i64, _>(1)? as u64)))
+        .collect()
+}
+
 /// Sets (or replaces) a unit's annual target; returns the previous value.
 pub async fn set_year_target(
     conn: &mut Conn,
