@@ -263,6 +263,8 @@ impl App {
         let total: u64 = files.iter().map(|f| f.2).sum();
         let mut done = 0u64;
         let mut bulk = Bulk::begin(&self.db_url()?).await?;
+        // A first load into empty tables builds their indexes once, at the end.
+        bulk.defer_indexes_if_empty().await?;
         let mut errors = Errors { list: Vec::new() };
         let mut loads = Vec::new();
 

@@ -74,6 +74,36 @@ async fn bulk_import_and_the_rollup(db: TestDb) {
     let sys = Actor::system();
     let dir = tempfile::tempdir().unwrap();
     write_folder(dir.path());
+    // A first load that fails leaves the empty tables as they were,
+    // secondary indexes included (they are dropped for a first load).
+    let broken = tempfile::tempdir().unwrap();
+    write_folder(broken.path());
+    let members = std::fs::read_to_string(broken.path().join("members.csv")).unwrap();
+    std::fs::write(
+        broken.path().join("members.csv"),
+        members.replacen(";01/02/", ";31/02/", 1),
+    )
+    .unwrap();
+    assert!(app
+        .bulk_import(&sys, broken.path(), &|_, _| {})
+        .await
+        .is_err());
+    let indexes = {
+        let mut conn = app.db().read().await.unwrap();
+        let sql = if db.is_postgres() {
+            "SELECT COUNT(*) FROM pg_indexes WHERE indexname IN ('people_id_number', 'members_unit_admitted')"
+        } else {
+            "SELECT COUNT(*) FROM sqlite_master WHERE name IN ('people_id_number', 'members_unit_admitted')"
+        };
+        use sqlx::Row;
+        sqlx::query(sql)
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap()
+            .try_get::<i64, _>(0)
+            .unwrap()
+    };
+    assert_eq!(indexes, 2, "the indexes are back after the rollback");
     let s = app.bulk_import(&sys, dir.path(), &|_, _| {}).await.unwrap();
     let by: HashMap<&str, u64> = s.files.iter().map(|f| (f.kind.as_str(), f.rows)).collect();
     assert_eq!(by["units"], 1 + 2 + 5 + 13);

@@ -14,8 +14,40 @@ enum Inner {
     Postgres(PgConnection),
 }
 
+/// The secondary indexes of the people tables: dropped for a load into empty
+/// tables and built once at the end, which is cheaper than maintaining them
+/// row by row (the same definitions as the migrations, on both engines).
+const PEOPLE_INDEXES: [(&str, &str); 6] = [
+    (
+        "members_unit_admitted",
+        "CREATE INDEX members_unit_admitted ON members(unit_id, admitted_on)",
+    ),
+    (
+        "members_unit_status",
+        "CREATE INDEX members_unit_status ON members(unit_id, status)",
+    ),
+    (
+        "people_id_number",
+        "CREATE UNIQUE INDEX people_id_number ON people(id_number)",
+    ),
+    (
+        "candidates_unit_stage",
+        "CREATE INDEX candidates_unit_stage ON candidates(unit_id, stage)",
+    ),
+    (
+        "candidates_person",
+        "CREATE INDEX candidates_person ON candidates(person_id)",
+    ),
+    (
+        "candidate_stages_candidate",
+        "CREATE INDEX candidate_stages_candidate ON candidate_stages(candidate_id, on_date)",
+    ),
+];
+
 /// An open bulk-load transaction.
 pub struct Bulk {
+    /// Indexes dropped for the load, rebuilt before the commit.
+    deferred: bool,
     inner: Inner,
     /// The tables whose ids the load assigned, to move their sequences on
     /// at commit (PostgreSQL identity columns).
@@ -76,9 +108,33 @@ impl Bulk {
             }
         };
         Ok(Bulk {
+            deferred: false,
             inner,
             touched: Vec::new(),
         })
+    }
+
+    /// When people, members and candidates are all empty, drops their
+    /// secondary indexes for the load; [`Bulk::commit`] builds them again
+    /// (inside the same transaction: a failure rolls everything back).
+    pub async fn defer_indexes_if_empty(&mut self) -> Result<bool, StoreError> {
+        let empty = self
+            .select_text(
+                "SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM people LIMIT 1) a) + \
+                 (SELECT COUNT(*) FROM (SELECT 1 FROM members LIMIT 1) b) + \
+                 (SELECT COUNT(*) FROM (SELECT 1 FROM candidates LIMIT 1) c)",
+            )
+            .await?
+            .first()
+            .and_then(|r| r.first())
+            .is_some_and(|v| v == "0");
+        if empty {
+            for (name, _) in PEOPLE_INDEXES {
+                self.execute(&format!("DROP INDEX {name}")).await?;
+            }
+            self.deferred = true;
+        }
+        Ok(empty)
     }
 
     /// The first id free in `table`.
@@ -217,6 +273,11 @@ impl Bulk {
     /// Commits the load; PostgreSQL's identity sequences move past the ids
     /// the load assigned, and both engines refresh their planner statistics.
     pub async fn commit(mut self) -> Result<(), StoreError> {
+        if self.deferred {
+            for (_, create) in PEOPLE_INDEXES {
+                self.execute(create).await?;
+            }
+        }
         match &mut self.inner {
             Inner::Sqlite(c) => {
                 sqlx::raw_sql("COMMIT").execute(&mut *c).await?;
