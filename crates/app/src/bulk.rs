@@ -765,6 +765,10 @@ impl App {
             )));
         }
         bulk.commit().await?;
+        // Chain the load's audit entries.
+        let mut tx = self.db().begin_write().await?;
+        ranks_store::records::audit::seal(tx.conn()).await?;
+        tx.commit().await?;
         self.invalidate_index();
         let rows = loads.iter().map(|l| l.rows).sum();
         Ok(BulkSummary {
@@ -902,5 +906,13 @@ impl App {
             secs += v["seconds"].as_f64().unwrap_or(0.0);
         }
         Ok(Some((n, secs)))
+    }
+}
+
+impl App {
+    /// Checks the audit log's hash chain from the first entry to the last.
+    pub async fn verify_audit(&self) -> Result<ranks_store::records::audit::ChainReport, AppError> {
+        let mut conn = self.db().read().await?;
+        Ok(ranks_store::records::audit::verify(&mut conn).await?)
     }
 }

@@ -38,6 +38,13 @@ struct Cli {
 }
 
 #[derive(Subcommand, Debug)]
+enum AuditCmd {
+    /// Check the hash chain of the whole log; names the first entry changed,
+    /// removed or reordered, and exits non-zero.
+    Verify,
+}
+
+#[derive(Subcommand, Debug)]
 enum Command {
     /// Start the web server (dashboard, unit pages, JSON API).
     Serve {
@@ -77,6 +84,11 @@ enum Command {
         /// Fewer repetitions (a smoke test).
         #[arg(long)]
         quick: bool,
+    },
+    /// The audit log: `ranks audit verify` checks its hash chain.
+    Audit {
+        #[command(subcommand)]
+        cmd: AuditCmd,
     },
     /// Tokens for scripts calling the JSON API.
     Token {
@@ -431,6 +443,24 @@ async fn run(cli: Cli) -> Result<()> {
                 },
             )
             .await?
+        }
+        Command::Audit {
+            cmd: AuditCmd::Verify,
+        } => {
+            let app = open_app(&cfg.database, profile).await?;
+            let r = app.verify_audit().await?;
+            match r.broken {
+                None => println!(
+                    "audit chain verified: {} entries; head {}",
+                    r.entries, r.head
+                ),
+                Some((id, why)) => {
+                    anyhow::bail!(
+                        "audit chain broken at entry {id}: {why} ({} entries read)",
+                        r.entries
+                    )
+                }
+            }
         }
         Command::Token { cmd } => {
             token_cmd::run(&open_app(&cfg.database, profile).await?, cmd).await?

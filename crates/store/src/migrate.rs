@@ -51,6 +51,11 @@ macro_rules! migrations {
                 name: "tokens",
                 sql: include_str!(concat!("../migrations/", $dialect, "/0007_tokens.sql")),
             },
+            Migration {
+                version: 8,
+                name: "audit chain",
+                sql: include_str!(concat!("../migrations/", $dialect, "/0008_audit_chain.sql")),
+            },
         ]
     };
 }
