@@ -916,3 +916,87 @@ impl App {
         Ok(ranks_store::records::audit::verify(&mut conn).await?)
     }
 }
+
+impl App {
+    /// A consistent copy of the database into `file`, taken while the server
+    /// runs (SQLite's `VACUUM INTO`: one read transaction, so a snapshot).
+    /// PostgreSQL is backed up with its own tools (pg_dump; see the README).
+    pub async fn backup(&self, file: &Path) -> Result<u64, AppError> {
+        if self.db().backend() != ranks_store::Backend::Sqlite {
+            return Err(AppError::Conflict(
+                "on PostgreSQL use pg_dump -Fc (README, Backup and restore)".into(),
+            ));
+        }
+        if file.exists() {
+            return Err(DomainError::invalid(
+                "file",
+                file.display().to_string(),
+                "a file that does not exist yet",
+            )
+            .into());
+        }
+        let target = file.to_string_lossy().replace('\'', "''");
+        let mut conn = self.db().read().await?;
+        sqlx::raw_sql(&format!("VACUUM INTO '{target}'"))
+            .execute(&mut *conn)
+            .await
+            .map_err(ranks_store::StoreError::from)?;
+        Ok(std::fs::metadata(file).map(|m| m.len()).unwrap_or(0))
+    }
+}
+
+/// Restores a SQLite backup into `target` (a database that does not exist
+/// yet, or `force` to replace one that is not in use): the copy is checked
+/// first (SQLite's integrity check, the schema version, the audit chain).
+pub async fn restore_sqlite(backup: &Path, target: &Path, force: bool) -> Result<(), AppError> {
+    if !backup.exists() {
+        return Err(
+            DomainError::invalid("file", backup.display().to_string(), "a backup file").into(),
+        );
+    }
+    if target.exists() && !force {
+        return Err(DomainError::invalid(
+            "database",
+            target.display().to_string(),
+            "a database that does not exist yet (or --force)",
+        )
+        .into());
+    }
+    // Check the backup where it is: opening it migrates nothing it does not know.
+    let url = ranks_store::DatabaseUrl::Sqlite {
+        path: backup.to_string_lossy().into_owned(),
+    };
+    let db = ranks_store::Db::open(&url, "1970-01-01T00:00:00Z").await?;
+    {
+        use sqlx::Row;
+        let mut conn = db.read().await?;
+        let ok: String = sqlx::query("PRAGMA integrity_check")
+            .fetch_one(&mut *conn)
+            .await
+            .map_err(ranks_store::StoreError::from)?
+            .try_get(0)
+            .map_err(ranks_store::StoreError::from)?;
+        if ok != "ok" {
+            return Err(AppError::Conflict(format!("the backup is damaged: {ok}")));
+        }
+        let chain = ranks_store::records::audit::verify(&mut conn).await?;
+        if let Some((id, why)) = chain.broken {
+            return Err(AppError::Conflict(format!(
+                "the backup's audit chain is broken at entry {id}: {why}"
+            )));
+        }
+    }
+    db.close().await;
+    let tmp = target.with_extension("restoring");
+    std::fs::copy(backup, &tmp)
+        .map_err(|e| AppError::Conflict(format!("{}: {e}", tmp.display())))?;
+    // The old database's write-ahead log must not be replayed over the copy.
+    for side in ["-wal", "-shm"] {
+        let mut p = target.as_os_str().to_owned();
+        p.push(side);
+        let _ = std::fs::remove_file(std::path::PathBuf::from(p));
+    }
+    std::fs::rename(&tmp, target)
+        .map_err(|e| AppError::Conflict(format!("{}: {e}", target.display())))?;
+    Ok(())
+}

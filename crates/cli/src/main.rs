@@ -85,6 +85,15 @@ enum Command {
         #[arg(long)]
         quick: bool,
     },
+    /// A consistent copy of the (SQLite) database, taken while the server runs.
+    Backup { file: std::path::PathBuf },
+    /// Restores a backup into the configured SQLite database (which must not
+    /// exist yet, or --force with the server stopped); the copy is checked first.
+    Restore {
+        file: std::path::PathBuf,
+        #[arg(long)]
+        force: bool,
+    },
     /// The audit log: `ranks audit verify` checks its hash chain.
     Audit {
         #[command(subcommand)]
@@ -443,6 +452,19 @@ async fn run(cli: Cli) -> Result<()> {
                 },
             )
             .await?
+        }
+        Command::Backup { file } => {
+            let app = open_app(&cfg.database, profile).await?;
+            let bytes = app.backup(&file).await?;
+            println!("backup written to {} ({} bytes)", file.display(), bytes);
+        }
+        Command::Restore { file, force } => {
+            let url = DatabaseUrl::parse(&cfg.database)?;
+            let DatabaseUrl::Sqlite { path } = url else {
+                anyhow::bail!("restore: the database is PostgreSQL; use pg_restore (README, Backup and restore)");
+            };
+            ranks_app::bulk::restore_sqlite(&file, std::path::Path::new(&path), force).await?;
+            println!("restored {} into {path}", file.display());
         }
         Command::Audit {
             cmd: AuditCmd::Verify,
