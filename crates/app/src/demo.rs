@@ -418,6 +418,7 @@ impl App {
                 on: Some(on),
                 vote: Some(vote),
                 skip_reason: None,
+                version: None,
             };
             match self.record_step(actor, id, input).await {
                 Err(AppError::Refused(_)) => {}

@@ -141,6 +141,8 @@ pub struct MemberRecord {
     pub card_number: Option<String>,
     /// Where a temporary transfer has them active, and until when.
     pub host: Option<(String, ranks_domain::Date)>,
+    /// The newest change's audit id (send it back with a movement).
+    pub version: i64,
 }
 
 /// Whether the actor is the organising staff of the record's own unit: a
@@ -217,6 +219,7 @@ impl App {
                 .map(|u| (u.code.to_string(), until)),
             _ => None,
         };
+        let version = crate::pipeline::version_of(&mut conn, "member", id).await?;
         drop(conn);
         if personal {
             self.log_read(actor, "member", id, &unit.path).await?;
@@ -238,6 +241,7 @@ impl App {
             exempted: row.exempted,
             card_number: row.card_number,
             host,
+            version,
         })
     }
 }

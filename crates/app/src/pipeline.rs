@@ -36,6 +36,40 @@ pub struct StepInput {
     pub on: Option<Date>,
     pub vote: Option<Vote>,
     pub skip_reason: Option<String>,
+    /// The file's version as the user saw it (see [`CandidateFile::version`]):
+    /// if someone changed the file since, the step is refused as a conflict.
+    pub version: Option<i64>,
+}
+
+/// Refuses a write made on a stale view of a record: `expected` is the
+/// record's version (its newest audit entry) when the user opened it.
+pub(crate) async fn check_version(
+    conn: &mut Conn,
+    entity: &str,
+    id: i64,
+    expected: Option<i64>,
+) -> Result<(), AppError> {
+    let Some(expected) = expected else {
+        return Ok(());
+    };
+    ranks_store::records::audit::lock(conn).await?;
+    let latest = ranks_store::records::audit::latest_for(conn, entity, &id.to_string()).await?;
+    match latest {
+        Some((v, at, who, action)) if v != expected => Err(AppError::Conflict(format!(
+            "this record changed since you opened it: {action} by {who} at {at}; nothing was saved, reload it and try again"
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// A record's version: the id of its newest audit entry (0 if none).
+pub(crate) async fn version_of(conn: &mut Conn, entity: &str, id: i64) -> Result<i64, AppError> {
+    Ok(
+        ranks_store::records::audit::latest_for(conn, entity, &id.to_string())
+            .await?
+            .map(|l| l.0)
+            .unwrap_or(0),
+    )
 }
 
 /// Everything known about one candidate.
@@ -60,6 +94,9 @@ pub struct CandidateFile {
     pub probation_mentors: Vec<String>,
     pub certificate: Option<(Date, String)>,
     pub deadlines: Vec<DueEntry>,
+    /// The newest change's audit id: send it back with a step to be told
+    /// if someone else changed the file meanwhile.
+    pub version: i64,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -405,10 +442,12 @@ impl App {
             skip_reason: input.skip_reason.clone(),
         };
         let step2 = step.clone();
+        let version = input.version;
         let result = self
             .run(actor, move |cx| {
                 Box::pin(async move {
                     let c = visible_candidate(cx.tx.conn(), cx.actor, candidate_id).await?;
+                    check_version(cx.tx.conn(), "candidate", c.id, version).await?;
                     let dossier = load_dossier(cx.tx.conn(), &c).await?;
                     profile.check(&dossier, &step2, today).map_err(step_error)?;
                     let stage = profile.stage(&step2.stage).expect("checked").clone();
@@ -477,7 +516,9 @@ impl App {
         if actor.role.personal_details() {
             self.log_read(actor, "candidate", c.id, &unit.path).await?;
         }
+        let version = version_of(&mut conn, "candidate", c.id).await?;
         Ok(CandidateFile {
+            version,
             id: c.id,
             person_id: c.person_id,
             full_name: person.full_name,
@@ -931,11 +972,26 @@ impl App {
         movement: Movement,
         on: Option<Date>,
     ) -> Result<(), AppError> {
+        self.member_movement_at(actor, member_id, movement, on, None)
+            .await
+    }
+
+    /// A movement recorded on the member as the user saw it (`version`, see
+    /// [`crate::history::MemberRecord::version`]); a stale view is a conflict.
+    pub async fn member_movement_at(
+        &self,
+        actor: &Actor,
+        member_id: i64,
+        movement: Movement,
+        on: Option<Date>,
+        version: Option<i64>,
+    ) -> Result<(), AppError> {
         let on = self.check_date("date", on.unwrap_or(self.clock().today()))?;
         let rules = self.profile().members.clone();
         self.run(actor, move |cx| {
             Box::pin(async move {
                 let before = visible_member(cx.tx.conn(), cx.actor, member_id).await?;
+                check_version(cx.tx.conn(), "member", member_id, version).await?;
                 if !before.status.is_current() {
                     return Err(AppError::Conflict(format!(
                         "member {member_id} is {}; only current members move",

@@ -270,6 +270,7 @@ pub async fn candidate(app: &App, actor: &Actor, cmd: CandidateCmd) -> Result<()
                 on: date,
                 vote: vote_of(eligible, present, in_favour, against)?,
                 skip_reason,
+                version: None,
             };
             let stage = app.record_step(actor, id, input).await?;
             println!("candidate {id}: {stage} recorded");

@@ -1362,6 +1362,7 @@ pub async fn candidate(
 #[derive(Deserialize)]
 pub struct StepForm {
     pub csrf: String,
+    pub version: Option<i64>,
     pub stage: String,
     pub date: Option<String>,
     pub eligible: Option<u32>,
@@ -1406,6 +1407,7 @@ pub async fn candidate_step(
         on,
         vote,
         skip_reason: None,
+        version: f.version,
     };
     match st.app.record_step(&auth.actor, id, input).await {
         Ok(_) => axum::response::Redirect::to(&format!("/candidates/{id}")).into_response(),
@@ -1413,6 +1415,13 @@ pub async fn candidate_step(
             let mut resp =
                 candidate_page(&st, &auth, id, lang, Some(("step", r.to_string()))).await;
             *resp.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+            resp
+        }
+        Err(ranks_app::AppError::Conflict(msg)) => {
+            // Someone changed the file meanwhile: the page as it is now,
+            // with what changed next to the form.
+            let mut resp = candidate_page(&st, &auth, id, lang, Some(("step", msg))).await;
+            *resp.status_mut() = axum::http::StatusCode::CONFLICT;
             resp
         }
         Err(e) => WebError::from_app(e, Some(lang)).into_response(),
@@ -1872,6 +1881,7 @@ pub struct MovementForm {
     pub reason: Option<String>,
     pub number: Option<String>,
     pub date: Option<String>,
+    pub version: Option<i64>,
 }
 
 pub async fn member_movement(
@@ -1894,11 +1904,12 @@ pub async fn member_movement(
         reason: f.reason,
         number: f.number,
         date: f.date,
+        version: f.version,
     };
     let result = match crate::pipeline_api::movement_of(&body) {
         Ok((m, date)) => st
             .app
-            .member_movement(&auth.actor, id, m, date)
+            .member_movement_at(&auth.actor, id, m, date, body.version)
             .await
             .map_err(|e| WebError::from_app(e, Some(lang))),
         Err(e) => Err(e),
@@ -1908,9 +1919,14 @@ pub async fn member_movement(
         Err(e) if e.status.is_client_error() && e.status != axum::http::StatusCode::FORBIDDEN => {
             // Shown by the form (an unknown target cell too); a member the
             // user cannot see is the page's own 404.
+            let status = if e.status == axum::http::StatusCode::CONFLICT {
+                axum::http::StatusCode::CONFLICT
+            } else {
+                axum::http::StatusCode::UNPROCESSABLE_ENTITY
+            };
             let mut resp = member_page(&st, &auth, id, lang, e.message).await;
             if resp.status() == axum::http::StatusCode::OK {
-                *resp.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+                *resp.status_mut() = status;
             }
             resp
         }

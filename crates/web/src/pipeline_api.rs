@@ -132,6 +132,8 @@ pub struct StepBody {
     pub date: Option<String>,
     pub vote: Option<VoteBody>,
     pub skip_reason: Option<String>,
+    /// The file's `version` as read: a step on a file changed since is a 409.
+    pub version: Option<i64>,
 }
 
 pub async fn step(
@@ -151,6 +153,7 @@ pub async fn step(
             against: v.against,
         }),
         skip_reason: b.skip_reason,
+        version: b.version,
     };
     let stage = st
         .app
@@ -276,6 +279,8 @@ pub struct MovementBody {
     pub reason: Option<String>,
     pub number: Option<String>,
     pub date: Option<String>,
+    /// The member's `version` as read: a movement on a record changed since is a 409.
+    pub version: Option<i64>,
 }
 
 pub async fn member_movement(
@@ -287,7 +292,7 @@ pub async fn member_movement(
     let b = body(b)?;
     let (m, date) = movement_of(&b)?;
     st.app
-        .member_movement(&auth.actor, id, m, date)
+        .member_movement_at(&auth.actor, id, m, date, b.version)
         .await
         .map_err(app_err)?;
     Ok(StatusCode::NO_CONTENT)

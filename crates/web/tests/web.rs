@@ -2186,7 +2186,153 @@ async fn rollup_api_matches_the_report(db: TestDb) {
     );
 }
 
+/// Two organisers on the same file: the second, working from a stale page,
+/// gets a conflict saying what changed, and nothing of theirs is written.
+async fn no_silent_overwrite(db: TestDb) {
+    let app = db.app().await;
+    let sys = Actor::system();
+    assert!(app.load_demo(&sys).await.unwrap().loaded);
+    let router = ranks_web::router(app.clone());
+    for u in ["an", "binh"] {
+        app.add_user(
+            &sys,
+            u,
+            "demo-ranks-2025",
+            ranks_app::auth::Role::Staff,
+            Some("BVPHCN"),
+            None,
+        )
+        .await
+        .unwrap();
+    }
+    let an = sign_in(&router, "an", "demo-ranks-2025").await.unwrap();
+    let binh = sign_in(&router, "binh", "demo-ranks-2025").await.unwrap();
+    let created = post(&an, "/api/v1/candidates", serde_json::json!({"cell": "BVPHCN.CB1", "full_name": "Tô Thị Xuân", "birth_date": "2000-02-02", "date": "2026-11-02"})).await;
+    let id = serde_json::from_str::<serde_json::Value>(&created.body).unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    // Both open the dossier.
+    let page = get(&an, &format!("/candidates/{id}"), None).await.body;
+    let version = values_of(&page, "version")[0].clone();
+    let file: serde_json::Value = serde_json::from_str(
+        &get(&binh, &format!("/api/v1/candidates/{id}"), None)
+            .await
+            .body,
+    )
+    .unwrap();
+    assert_eq!(file["version"].to_string(), version);
+    // Bình records the document and a mentor first.
+    let official = app
+        .unit_page(&sys, "BVPHCN.CB1", None)
+        .await
+        .unwrap()
+        .members
+        .iter()
+        .find(|m| m.status == ranks_domain::MemberStatus::Official)
+        .unwrap()
+        .id;
+    assert_eq!(
+        post(
+            &binh,
+            &format!("/api/v1/candidates/{id}/documents"),
+            serde_json::json!({"code": "NQ-GIUPDO"})
+        )
+        .await
+        .status,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        post(
+            &binh,
+            &format!("/api/v1/candidates/{id}/mentors"),
+            serde_json::json!({"member_id": official, "date": "2026-11-03"})
+        )
+        .await
+        .status,
+        StatusCode::NO_CONTENT
+    );
+    // An, from the page opened before, records the step: a conflict, shown by the form.
+    let stale = form(
+        &an,
+        &format!("/candidates/{id}/step"),
+        &[
+            ("csrf", &an.csrf),
+            ("version", &version),
+            ("stage", "sympathiser"),
+        ],
+    )
+    .await;
+    assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.body);
+    let msg = stale
+        .body
+        .split("id=\"refusal\">")
+        .nth(1)
+        .unwrap()
+        .split("</p>")
+        .next()
+        .unwrap();
+    assert!(
+        msg.contains("changed since you opened it") && msg.contains("binh"),
+        "{msg}"
+    );
+    assert_eq!(
+        app.candidate_file(&sys, id).await.unwrap().stage,
+        "pool",
+        "nothing written"
+    );
+    // The API says 409 the same way; with the fresh version it goes through.
+    let api = post(
+        &an,
+        &format!("/api/v1/candidates/{id}/steps"),
+        serde_json::json!({"stage": "sympathiser", "version": version.parse::<i64>().unwrap()}),
+    )
+    .await;
+    assert_eq!(api.status, StatusCode::CONFLICT, "{}", api.body);
+    assert!(api.body.contains("binh"));
+    let fresh = app.candidate_file(&sys, id).await.unwrap().version;
+    let ok = post(
+        &an,
+        &format!("/api/v1/candidates/{id}/steps"),
+        serde_json::json!({"stage": "sympathiser", "version": fresh}),
+    )
+    .await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
+
+    // A member's movement on a stale page: 409 with what changed.
+    let member = app.member_record(&sys, official).await.unwrap();
+    let v = member.version.to_string();
+    assert_eq!(
+        post(
+            &binh,
+            &format!("/api/v1/members/{official}/movements"),
+            serde_json::json!({"kind": "card", "number": "0123456"})
+        )
+        .await
+        .status,
+        StatusCode::NO_CONTENT
+    );
+    let stale = form(
+        &an,
+        &format!("/members/{official}/movement"),
+        &[
+            ("csrf", &an.csrf),
+            ("version", &v),
+            ("kind", "transfer"),
+            ("cell", "BVPHCN.CB2"),
+        ],
+    )
+    .await;
+    assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.body);
+    assert!(stale.body.contains("changed since you opened it"));
+    assert_eq!(
+        app.member_record(&sys, official).await.unwrap().unit,
+        member.unit,
+        "not moved"
+    );
+}
+
 both_backends!(
+    no_silent_overwrite,
     rollup_api_matches_the_report,
     plan_forms_targets_and_scores,
     fragments_and_security_headers,

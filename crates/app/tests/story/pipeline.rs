@@ -117,6 +117,7 @@ fn step(stage: &str, on: &str) -> StepInput {
         on: Some(d(on)),
         vote: None,
         skip_reason: None,
+        version: None,
     }
 }
 

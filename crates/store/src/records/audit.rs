@@ -43,11 +43,7 @@ pub const GENESIS: &str = "ranks-audit-genesis";
 pub async fn append(conn: &mut Conn, e: &AuditEntry) -> Result<(), StoreError> {
     let before = e.before.as_ref().map(|v| v.to_string());
     let after = e.after.as_ref().map(|v| v.to_string());
-    if conn.backend_name() == "PostgreSQL" {
-        sqlx::query("LOCK TABLE audit_log IN EXCLUSIVE MODE")
-            .execute(&mut *conn)
-            .await?;
-    }
+    lock(conn).await?;
     seal(conn).await?;
     let prev: String = sqlx::query("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1")
         .fetch_optional(&mut *conn)
@@ -239,4 +235,31 @@ pub async fn count(conn: &mut Conn) -> Result<i64, StoreError> {
         .fetch_one(&mut *conn)
         .await?
         .try_get(0)?)
+}
+
+/// The newest entry about a record: (id, at, actor, action).
+pub async fn latest_for(
+    conn: &mut Conn,
+    entity: &str,
+    entity_id: &str,
+) -> Result<Option<(i64, String, String, String)>, StoreError> {
+    let r = sqlx::query(
+        "SELECT id, at, actor, action FROM audit_log WHERE entity = $1 AND entity_id = $2 AND action <> 'read' ORDER BY id DESC LIMIT 1",
+    )
+    .bind(entity)
+    .bind(entity_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    r.map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?)))
+        .transpose()
+}
+
+/// Serializes writers of the log (PostgreSQL; SQLite has one writer).
+pub async fn lock(conn: &mut Conn) -> Result<(), StoreError> {
+    if conn.backend_name() == "PostgreSQL" {
+        sqlx::query("LOCK TABLE audit_log IN EXCLUSIVE MODE")
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
 }
