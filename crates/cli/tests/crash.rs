@@ -193,3 +193,107 @@ fn killed_twenty_times_nothing_acknowledged_is_lost() {
     eprintln!("crash test: {cycles} SIGKILL cycles, {checked} acknowledged writes all present, integrity ok, audit chain verified");
     assert!(checked > cycles, "writes were made: {checked}");
 }
+
+/// Passwords and tokens never reach the log, even at the most verbose level.
+#[test]
+fn passwords_and_tokens_are_never_logged() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("ranks.db").display());
+    assert!(ranks(&["--database", &db, "demo"]).status.success());
+    let password = "mật-khẩu-bí-mật-9271";
+    let mut add = Command::new(env!("CARGO_BIN_EXE_ranks"))
+        .args([
+            "--database",
+            &db,
+            "user",
+            "add",
+            "--username",
+            "logcheck",
+            "--role",
+            "admin",
+            "--password-stdin",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    add.stdin
+        .take()
+        .unwrap()
+        .write_all(password.as_bytes())
+        .unwrap();
+    assert!(add.wait().unwrap().success());
+    let token = String::from_utf8(
+        ranks(&[
+            "--database",
+            &db,
+            "token",
+            "create",
+            "--username",
+            "logcheck",
+            "--name",
+            "log check",
+        ])
+        .stdout,
+    )
+    .unwrap()
+    .trim()
+    .to_string();
+    let log = dir.path().join("server.log");
+    let port = free_port();
+    let mut server = Command::new(env!("CARGO_BIN_EXE_ranks"))
+        .args([
+            "--database",
+            &db,
+            "serve",
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+        ])
+        .env("RANKS_LOG", "trace")
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    let until = Instant::now() + Duration::from_secs(30);
+    while request(port, "GET", "/healthz", "", "") != Some(200) {
+        assert!(Instant::now() < until);
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // A sign-in with the right password and one with a wrong one, API calls
+    // with the token and with a wrong token.
+    let form = format!(
+        "username=logcheck&password={}",
+        "m%E1%BA%ADt-kh%E1%BA%A9u-b%C3%AD-m%E1%BA%ADt-9271"
+    );
+    for body in [form.clone(), form.replace("9271", "0000")] {
+        let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        let req = format!("POST /login HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len());
+        s.write_all(req.as_bytes()).unwrap();
+        let mut out = Vec::new();
+        let _ = s.read_to_end(&mut out);
+    }
+    assert_eq!(request(port, "GET", "/api/v1/terms", &token, ""), Some(200));
+    assert_eq!(
+        request(port, "GET", "/api/v1/terms", "rk_wrong", ""),
+        Some(401)
+    );
+    let _ = request(
+        port,
+        "POST",
+        "/api/v1/candidates",
+        &token,
+        r#"{"cell": "BVPHCN.CB1", "full_name": "Nhật Ký", "birth_date": "2000-01-01"}"#,
+    );
+    server.kill().unwrap();
+    server.wait().unwrap();
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        text.len() > 1000,
+        "the trace log was written: {} bytes",
+        text.len()
+    );
+    let encoded = "m%E1%BA%ADt-kh%E1%BA%A9u-b%C3%AD-m%E1%BA%ADt";
+    for secret in [password, encoded, &token[3..], &token[3..20]] {
+        assert!(!text.contains(secret), "{secret:?} is in the log");
+    }
+}
