@@ -57,6 +57,50 @@ fn start(db: &str, port: u16) -> Child {
     child
 }
 
+/// Adds an administrator with a password and returns a script token for it.
+fn admin_token(db: &str, user: &str, password: &str) -> String {
+    let mut add = Command::new(env!("CARGO_BIN_EXE_ranks"))
+        .args([
+            "--database",
+            db,
+            "user",
+            "add",
+            "--username",
+            user,
+            "--role",
+            "admin",
+            "--password-stdin",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    add.stdin
+        .take()
+        .unwrap()
+        .write_all(password.as_bytes())
+        .unwrap();
+    assert!(add.wait().unwrap().success());
+    let token = String::from_utf8(
+        ranks(&[
+            "--database",
+            db,
+            "token",
+            "create",
+            "--username",
+            user,
+            "--name",
+            "test",
+        ])
+        .stdout,
+    )
+    .unwrap()
+    .trim()
+    .to_string();
+    assert!(token.starts_with("rk_"), "{token}");
+    token
+}
+
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -74,44 +118,7 @@ fn killed_twenty_times_nothing_acknowledged_is_lost() {
     let dir = tempfile::tempdir().unwrap();
     let db = format!("sqlite://{}", dir.path().join("ranks.db").display());
     assert!(ranks(&["--database", &db, "demo"]).status.success());
-    let mut add = Command::new(env!("CARGO_BIN_EXE_ranks"))
-        .args([
-            "--database",
-            &db,
-            "user",
-            "add",
-            "--username",
-            "crash",
-            "--role",
-            "admin",
-            "--password-stdin",
-        ])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
-    add.stdin
-        .take()
-        .unwrap()
-        .write_all(b"crash-test-password\n")
-        .unwrap();
-    assert!(add.wait().unwrap().success());
-    let token = String::from_utf8(
-        ranks(&[
-            "--database",
-            &db,
-            "token",
-            "create",
-            "--username",
-            "crash",
-            "--name",
-            "crash test",
-        ])
-        .stdout,
-    )
-    .unwrap()
-    .trim()
-    .to_string();
+    let token = admin_token(&db, "crash", "crash-test-password");
     assert!(token.starts_with("rk_"), "{token}");
 
     let acknowledged: Arc<Mutex<Vec<String>>> = Arc::default();
@@ -201,44 +208,7 @@ fn passwords_and_tokens_are_never_logged() {
     let db = format!("sqlite://{}", dir.path().join("ranks.db").display());
     assert!(ranks(&["--database", &db, "demo"]).status.success());
     let password = "mật-khẩu-bí-mật-9271";
-    let mut add = Command::new(env!("CARGO_BIN_EXE_ranks"))
-        .args([
-            "--database",
-            &db,
-            "user",
-            "add",
-            "--username",
-            "logcheck",
-            "--role",
-            "admin",
-            "--password-stdin",
-        ])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
-    add.stdin
-        .take()
-        .unwrap()
-        .write_all(password.as_bytes())
-        .unwrap();
-    assert!(add.wait().unwrap().success());
-    let token = String::from_utf8(
-        ranks(&[
-            "--database",
-            &db,
-            "token",
-            "create",
-            "--username",
-            "logcheck",
-            "--name",
-            "log check",
-        ])
-        .stdout,
-    )
-    .unwrap()
-    .trim()
-    .to_string();
+    let token = admin_token(&db, "logcheck", password);
     let log = dir.path().join("server.log");
     let port = free_port();
     let mut server = Command::new(env!("CARGO_BIN_EXE_ranks"))
