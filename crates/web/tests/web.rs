@@ -2331,7 +2331,59 @@ async fn no_silent_overwrite(db: TestDb) {
     );
 }
 
+/// Session fixation: a session id the browser brings to the sign-in is
+/// never adopted; every sign-in gets a new one; signing out ends it.
+async fn session_fixation_is_impossible(db: TestDb) {
+    let app = db.app().await;
+    let sys = Actor::system();
+    assert!(app.load_demo(&sys).await.unwrap().loaded);
+    app.add_user(
+        &sys,
+        "canbo",
+        "demo-ranks-2025",
+        ranks_app::auth::Role::Staff,
+        Some("BVPHCN"),
+        None,
+    )
+    .await
+    .unwrap();
+    let router = ranks_web::router(app.clone());
+    let planted = "ranks_session=attacker-chosen-value";
+    let req = Request::post("/login")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::COOKIE, planted)
+        .body(Body::from("username=canbo&password=demo-ranks-2025&next=/"))
+        .unwrap();
+    let resp = read(router.clone().oneshot(req).await.unwrap()).await;
+    assert_eq!(resp.status, StatusCode::SEE_OTHER);
+    let set = resp.cookie.unwrap();
+    let issued = set.split(';').next().unwrap().to_string();
+    assert_ne!(issued, planted, "a new session id at sign-in");
+    assert!(issued.len() > 60);
+    let attacker = Client {
+        router: router.clone(),
+        cookie: planted.into(),
+        csrf: String::new(),
+    };
+    assert_eq!(
+        get(&attacker, "/api/v1/session", None).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let again = sign_in(&router, "canbo", "demo-ranks-2025").await.unwrap();
+    assert_ne!(again.cookie, issued, "each sign-in its own session");
+    let first = Client {
+        router: router.clone(),
+        cookie: issued.clone(),
+        csrf: String::new(),
+    };
+    assert_eq!(
+        get(&first, "/api/v1/session", None).await.status,
+        StatusCode::OK
+    );
+}
+
 both_backends!(
+    session_fixation_is_impossible,
     no_silent_overwrite,
     rollup_api_matches_the_report,
     plan_forms_targets_and_scores,
