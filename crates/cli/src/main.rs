@@ -617,6 +617,21 @@ async fn run(cli: Cli) -> Result<()> {
                 "Ranks is serving http://{addr}/ (database {})",
                 app.db().url()
             );
+            // Build the roll-up index now, not at the first report (seconds
+            // at national size); requests wait for it only if they need it.
+            let warm = app.clone();
+            tokio::spawn(async move {
+                let t = std::time::Instant::now();
+                match warm.tree_index().await {
+                    Ok(ix) => tracing::info!(
+                        units = ix.units(),
+                        admissions = ix.admissions(),
+                        seconds = t.elapsed().as_secs_f64(),
+                        "roll-up index built"
+                    ),
+                    Err(e) => tracing::warn!(error = %e, "roll-up index not built"),
+                }
+            });
             axum::serve(listener, ranks_web::router(app))
                 .with_graceful_shutdown(async {
                     let _ = tokio::signal::ctrl_c().await;
