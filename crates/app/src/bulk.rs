@@ -1000,3 +1000,18 @@ pub async fn restore_sqlite(backup: &Path, target: &Path, force: bool) -> Result
         .map_err(|e| AppError::Conflict(format!("{}: {e}", target.display())))?;
     Ok(())
 }
+
+/// For the fuzzers: the bulk loader's CSV reader over any bytes; the
+/// number of records read. Must never panic.
+pub fn fuzz_csv(bytes: &[u8]) -> usize {
+    let mut r = CsvReader::new(bytes);
+    let mut rec = Vec::new();
+    let mut n = 0;
+    while let Ok(true) = r.next(&mut rec) {
+        for f in &rec {
+            let _ = iso(f);
+        }
+        n += 1;
+    }
+    n
+}

@@ -2053,3 +2053,23 @@ mod tests {
         }
     }
 }
+
+/// For the fuzzers (`fuzz/`): reads any bytes as a sheet the way an upload
+/// is read (CSV or XLSX by content and name), and parses every cell that
+/// can be parsed without the database. Returns the rows read; must never
+/// panic, whatever the input.
+pub fn fuzz_read(bytes: &[u8], filename: &str) -> usize {
+    match read_sheet(bytes, filename) {
+        Ok(sheet) => {
+            for (_, row) in &sheet.rows {
+                for cell in row {
+                    if let Raw::Text(t) = cell {
+                        let _ = parse_day(t);
+                    }
+                }
+            }
+            sheet.rows.len()
+        }
+        Err(_) => 0,
+    }
+}
