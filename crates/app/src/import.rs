@@ -1903,6 +1903,26 @@ fn sort_errors(errors: &mut [RowError]) {
     errors.sort_by_key(|e| e.row.unwrap_or(0));
 }
 
+/// For the fuzzers (`fuzz/`): reads any bytes as a sheet the way an upload
+/// is read (CSV or XLSX by content and name), and parses every cell that
+/// can be parsed without the database. Returns the rows read; must never
+/// panic, whatever the input.
+pub fn fuzz_read(bytes: &[u8], filename: &str) -> usize {
+    match read_sheet(bytes, filename) {
+        Ok(sheet) => {
+            for (_, row) in &sheet.rows {
+                for cell in row {
+                    if let Raw::Text(t) = cell {
+                        let _ = parse_day(t);
+                    }
+                }
+            }
+            sheet.rows.len()
+        }
+        Err(_) => 0,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -2051,25 +2071,5 @@ mod tests {
             assert_eq!(rows[1].1.len(), kind.columns().len());
             assert_eq!(ImportKind::parse(kind.as_str()).unwrap(), kind);
         }
-    }
-}
-
-/// For the fuzzers (`fuzz/`): reads any bytes as a sheet the way an upload
-/// is read (CSV or XLSX by content and name), and parses every cell that
-/// can be parsed without the database. Returns the rows read; must never
-/// panic, whatever the input.
-pub fn fuzz_read(bytes: &[u8], filename: &str) -> usize {
-    match read_sheet(bytes, filename) {
-        Ok(sheet) => {
-            for (_, row) in &sheet.rows {
-                for cell in row {
-                    if let Raw::Text(t) = cell {
-                        let _ = parse_day(t);
-                    }
-                }
-            }
-            sheet.rows.len()
-        }
-        Err(_) => 0,
     }
 }
