@@ -18,7 +18,7 @@
 
 use crate::{App, AppError};
 use chrono::NaiveDate;
-use ranks_domain::{Date, OrgPath};
+use ranks_domain::Date;
 use sqlx::Row;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -454,11 +454,6 @@ impl App {
             counts,
         })
     }
-}
-
-/// Whether `path` is inside the actor's view (re-exported for the bench).
-pub fn visible(actor: &crate::Actor, path: &OrgPath) -> bool {
-    actor.can_see(path)
 }
 
 impl App {

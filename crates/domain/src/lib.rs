@@ -16,6 +16,7 @@ pub mod lunar;
 pub mod member;
 pub mod org;
 pub mod procedure;
+pub mod rng;
 pub mod term;
 pub mod text;
 
