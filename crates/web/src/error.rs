@@ -97,3 +97,48 @@ impl IntoResponse for WebError {
         }
     }
 }
+
+/// Every refusal of the JSON API carries a message: responses of `/api/`
+/// paths with a 4xx or 5xx status that are not already JSON (axum's own
+/// rejections of a query string, a path parameter or a content type, a
+/// method the route does not have) become `{"error": "…"}` with the same
+/// status, their text kept as the message or, when empty, the status's
+/// reason ("Method Not Allowed: DELETE is not a method of this route").
+pub async fn api_error_bodies(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let path = req.uri().path();
+    let api = path.starts_with("/api/") || path == "/healthz";
+    let method = req.method().clone();
+    let resp = next.run(req).await;
+    let status = resp.status();
+    if !api || !(status.is_client_error() || status.is_server_error()) {
+        return resp;
+    }
+    let is_json = resp
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if is_json {
+        return resp;
+    }
+    let (mut parts, body) = resp.into_parts();
+    let text = match axum::body::to_bytes(body, 64 * 1024).await {
+        Ok(b) => String::from_utf8_lossy(&b).trim().to_string(),
+        Err(_) => String::new(),
+    };
+    let mut message = if text.is_empty() {
+        status.canonical_reason().unwrap_or("error").to_string()
+    } else {
+        text
+    };
+    if status == StatusCode::METHOD_NOT_ALLOWED {
+        message = format!("{message}: {method} is not a method of this route");
+    }
+    parts.headers.remove(axum::http::header::CONTENT_LENGTH);
+    parts.headers.remove(axum::http::header::CONTENT_TYPE);
+    let body = Json(serde_json::json!({ "error": message }));
+    (parts, body).into_response()
+}

@@ -317,7 +317,7 @@ pub async fn commit(
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 pub struct ApiImportQuery {
     pub kind: Option<String>,
     pub filename: Option<String>,
@@ -348,22 +348,29 @@ pub async fn api_import(
             .import_preview(&auth.actor, kind, &body, &filename)
             .await
             .map_err(app_err)?;
-        let status = if pv.is_ok() {
-            StatusCode::OK
-        } else {
-            StatusCode::UNPROCESSABLE_ENTITY
-        };
-        return Ok((status, Json(pv)).into_response());
+        return Ok(import_answer(pv.is_ok(), pv.errors.len(), pv));
     }
     let s = st
         .app
         .import_commit(&auth.actor, kind, &body, &filename)
         .await
         .map_err(app_err)?;
-    let status = if s.errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    Ok((status, Json(s)).into_response())
+    Ok(import_answer(s.errors.is_empty(), s.errors.len(), s))
+}
+
+/// 200 with the preview or summary; 422 when a row is refused, with an
+/// `error` sentence on top of the same object (like every API refusal)
+/// and every row's problem in `errors`.
+fn import_answer<T: serde::Serialize>(ok: bool, errors: usize, v: T) -> Response {
+    let mut body = serde_json::to_value(v).unwrap_or_default();
+    if ok {
+        return (StatusCode::OK, Json(body)).into_response();
+    }
+    body["error"] = serde_json::Value::String(match body["errors"][0]["message"].as_str() {
+        Some(first) => {
+            format!("{errors} problem(s) in the file, nothing was written; the first: {first}")
+        }
+        None => "kind: the file's kind could not be told from its columns; give kind".into(),
+    });
+    (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response()
 }

@@ -52,8 +52,8 @@ pub fn router_with(app: App, secure_cookies: bool) -> Router {
         secure_cookies,
     };
     let mut router = Router::new();
-    for (_, path, _, handler) in api_routes() {
-        router = router.route(path, handler);
+    for r in api_routes() {
+        router = router.route(r.path, r.handler);
     }
     router
         .route("/", get(pages::dashboard))
@@ -102,6 +102,7 @@ pub fn router_with(app: App, secure_cookies: bool) -> Router {
         .route("/static/ranks.css", get(assets::stylesheet))
         .route("/static/htmx-2.0.11.min.js", get(assets::htmx))
         .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn(error::api_error_bodies))
         .layer(axum::middleware::from_fn(assets::security_headers))
         .with_state(state)
 }
@@ -109,165 +110,255 @@ pub fn router_with(app: App, secure_cookies: bool) -> Router {
 /// The largest spreadsheet accepted for import (bytes).
 pub const IMPORT_LIMIT: usize = 32 * 1024 * 1024;
 
+/// How a request part is described in the OpenAPI document: the JSON
+/// Schema of the very type the handler deserialises (so the document
+/// cannot drift from what the server accepts).
+pub type SchemaOf = fn(&mut schemars::SchemaGenerator) -> schemars::Schema;
+
+fn schema_of<T: schemars::JsonSchema>(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    g.subschema_for::<T>()
+}
+
+fn root_schema_of<T: schemars::JsonSchema>(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    g.root_schema_for::<T>()
+}
+
+/// One route of the JSON API.
+pub struct ApiRoute {
+    pub method: &'static str,
+    pub path: &'static str,
+    pub summary: &'static str,
+    pub handler: axum::routing::MethodRouter<AppState>,
+    /// The JSON request body's type.
+    pub body: Option<SchemaOf>,
+    /// The query string's type (an object whose properties are the parameters).
+    pub query: Option<SchemaOf>,
+    /// A body that is not JSON: its media types (the import's file).
+    pub raw_body: &'static [&'static str],
+    /// Success status (200, 201 or 204).
+    pub success: u16,
+}
+
+impl ApiRoute {
+    fn new(
+        method: &'static str,
+        path: &'static str,
+        summary: &'static str,
+        handler: axum::routing::MethodRouter<AppState>,
+    ) -> Self {
+        ApiRoute {
+            method,
+            path,
+            summary,
+            handler,
+            body: None,
+            query: None,
+            raw_body: &[],
+            success: 200,
+        }
+    }
+    fn body<T: schemars::JsonSchema>(mut self) -> Self {
+        self.body = Some(schema_of::<T>);
+        self
+    }
+    fn query<T: schemars::JsonSchema>(mut self) -> Self {
+        self.query = Some(root_schema_of::<T>);
+        self
+    }
+    fn raw(mut self, media: &'static [&'static str]) -> Self {
+        self.raw_body = media;
+        self
+    }
+    fn answers(mut self, status: u16) -> Self {
+        self.success = status;
+        self
+    }
+}
+
 /// The JSON API, one row per route: method, path, what it does, handler.
 /// The router and the OpenAPI document are both built from this list, so
 /// the document cannot drift from the routes.
-pub fn api_routes() -> Vec<(
-    &'static str,
-    &'static str,
-    &'static str,
-    axum::routing::MethodRouter<AppState>,
-)> {
+pub fn api_routes() -> Vec<ApiRoute> {
     vec![
-        (
+        ApiRoute::new(
             "get",
             "/api/v1/session",
             "Who is signed in, and the CSRF token to send back",
             get(pipeline_api::session),
         ),
-        (
+        ApiRoute::new(
             "get",
             "/api/v1/terms",
             "All terms, oldest first",
             get(api::terms),
         ),
-        (
+        ApiRoute::new(
             "get",
             "/api/v1/units/{code}/achievement",
             "Achievement of a unit's subtree over a term (term, depth, as_of)",
             get(api::achievement),
-        ),
-        (
+        )
+        .query::<api::AchievementQuery>(),
+        ApiRoute::new(
             "post",
             "/api/v1/units/{code}/targets",
             "Set a unit's target for a term or a year",
             post(pipeline_api::set_target),
-        ),
-        (
+        )
+        .body::<pipeline_api::TargetBody>()
+        .answers(204),
+        ApiRoute::new(
             "get",
             "/api/v1/rollup",
-            "Admissions of every unit between two dates (from, to) or over a term (with targets), rolled up the tree, from the in-memory index (org, depth)",
+            "Admissions per unit rolled up the tree, between two dates or over a term",
             get(api::rollup),
-        ),
-        (
+        )
+        .query::<api::RollupQuery>(),
+        ApiRoute::new(
             "get",
             "/api/v1/allocation",
             "Targets against the sum of the children's (period, org)",
             get(pipeline_api::allocation),
-        ),
-        (
+        )
+        .query::<pipeline_api::AllocationQuery>(),
+        ApiRoute::new(
             "get",
             "/api/v1/members",
             "Members whose name matches q, without regard to tone marks",
             get(pipeline_api::members),
-        ),
-        (
+        )
+        .query::<pipeline_api::MemberSearch>(),
+        ApiRoute::new(
             "post",
             "/api/v1/members/{id}/movements",
             "Record a member movement",
             post(pipeline_api::member_movement),
-        ),
-        (
+        )
+        .body::<pipeline_api::MovementBody>()
+        .answers(204),
+        ApiRoute::new(
             "post",
             "/api/v1/candidates",
             "Add a person to a cell's pool",
             post(pipeline_api::create_candidate),
-        ),
-        (
+        )
+        .body::<pipeline_api::NewCandidateBody>()
+        .answers(201),
+        ApiRoute::new(
             "get",
             "/api/v1/candidates/{id}",
             "A candidate's whole file",
             get(pipeline_api::candidate),
         ),
-        (
+        ApiRoute::new(
             "post",
             "/api/v1/candidates/{id}/steps",
             "Record a step (refused with rule and source: 422)",
             post(pipeline_api::step),
-        ),
-        (
+        )
+        .body::<pipeline_api::StepBody>(),
+        ApiRoute::new(
             "post",
             "/api/v1/candidates/{id}/documents",
             "Record a document as present",
             post(pipeline_api::document),
-        ),
-        (
+        )
+        .body::<pipeline_api::DocumentBody>()
+        .answers(204),
+        ApiRoute::new(
             "post",
             "/api/v1/candidates/{id}/mentors",
             "Assign a mentor or probation mentor",
             post(pipeline_api::mentor),
-        ),
-        (
+        )
+        .body::<pipeline_api::MentorBody>()
+        .answers(204),
+        ApiRoute::new(
             "post",
             "/api/v1/candidates/{id}/certificates",
             "Record the course certificate",
             post(pipeline_api::certificate),
-        ),
-        (
+        )
+        .body::<pipeline_api::CertificateBody>()
+        .answers(204),
+        ApiRoute::new(
             "post",
             "/api/v1/candidates/{id}/introducers",
             "Record an introducer",
             post(pipeline_api::introducer),
-        ),
-        (
+        )
+        .body::<pipeline_api::IntroducerBody>()
+        .answers(204),
+        ApiRoute::new(
             "post",
             "/api/v1/import",
-            "Import a CSV or XLSX file sent as the body (kind, filename, dry_run): all rows or none; 422 lists every row error",
+            "Import a CSV or XLSX file (the body): all rows or none; 422 lists row errors",
             post(import::api_import).layer(axum::extract::DefaultBodyLimit::max(IMPORT_LIMIT)),
-        ),
-        (
+        )
+        .query::<import::ApiImportQuery>()
+        .raw(&["text/csv", "application/octet-stream"]),
+        ApiRoute::new(
             "get",
             "/api/v1/due",
             "Next deadlines, overdue first (org, within)",
             get(pipeline_api::due),
-        ),
-        (
+        )
+        .query::<pipeline_api::DueQuery>(),
+        ApiRoute::new(
             "get",
             "/api/v1/calendar/{year}",
             "The year's days off",
             get(pipeline_api::calendar),
         ),
-        (
+        ApiRoute::new(
             "get",
             "/api/v1/profile",
             "The procedure's stages and rules with their sources",
             get(pipeline_api::profile),
         ),
-        (
+        ApiRoute::new(
             "get",
             "/api/v1/forecast",
             "Expected admissions per unit with an 80 % interval (term, as_of, org)",
             get(pipeline_api::forecast),
-        ),
-        (
+        )
+        .query::<pipeline_api::ForecastQuery>(),
+        ApiRoute::new(
             "get",
             "/api/v1/analytics",
             "Stages, bottlenecks, mentors, movements (org)",
             get(pipeline_api::analytics),
-        ),
-        (
+        )
+        .query::<pipeline_api::OrgQuery>(),
+        ApiRoute::new(
             "get",
             "/api/v1/evaluation",
             "Year-end scores and grades of the units under org, and their leaders",
             get(pipeline_api::evaluation),
-        ),
-        (
+        )
+        .query::<pipeline_api::EvaluationQuery>(),
+        ApiRoute::new(
             "post",
             "/api/v1/units/{code}/scores",
             "Enter a unit's score on a criterion",
             post(pipeline_api::score),
-        ),
-        (
+        )
+        .body::<pipeline_api::ScoreBody>()
+        .answers(204),
+        ApiRoute::new(
             "post",
             "/api/v1/units/{code}/leader-scores",
             "Enter a leader's personal score",
             post(pipeline_api::leader_score),
-        ),
-        (
+        )
+        .body::<pipeline_api::LeaderScoreBody>()
+        .answers(204),
+        ApiRoute::new(
             "get",
             "/api/v1/supervisors/{member}",
             "A supervisor's units with achievement and what is late (term)",
             get(pipeline_api::supervisor),
-        ),
+        )
+        .query::<pipeline_api::TermQuery>(),
     ]
 }

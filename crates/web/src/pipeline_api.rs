@@ -36,12 +36,13 @@ fn req_date(field: &'static str, s: &str) -> Result<Date, WebError> {
     parse_date(field, s).map_err(|e| app_err(e.into()))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewCandidateBody {
     pub cell: String,
     pub person_id: Option<i64>,
     pub full_name: Option<String>,
+    #[schemars(extend("format" = "date"))]
     pub birth_date: Option<String>,
     #[serde(default = "default_gender")]
     pub gender: String,
@@ -54,6 +55,7 @@ pub struct NewCandidateBody {
     #[serde(default)]
     pub occupation: String,
     pub movement: Option<String>,
+    #[schemars(extend("format" = "date"))]
     pub date: Option<String>,
 }
 
@@ -116,7 +118,7 @@ pub async fn candidate(
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VoteBody {
     pub eligible: u32,
@@ -125,10 +127,11 @@ pub struct VoteBody {
     pub against: u32,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StepBody {
     pub stage: String,
+    #[schemars(extend("format" = "date"))]
     pub date: Option<String>,
     pub vote: Option<VoteBody>,
     pub skip_reason: Option<String>,
@@ -163,10 +166,11 @@ pub async fn step(
     Ok(Json(json!({ "id": id, "stage": stage })))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DocumentBody {
     pub code: String,
+    #[schemars(extend("format" = "date"))]
     pub date: Option<String>,
 }
 
@@ -185,12 +189,13 @@ pub async fn document(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MentorBody {
     pub member_id: i64,
     #[serde(default)]
     pub probation: bool,
+    #[schemars(extend("format" = "date"))]
     pub date: Option<String>,
 }
 
@@ -209,9 +214,10 @@ pub async fn mentor(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CertificateBody {
+    #[schemars(extend("format" = "date"))]
     pub issued_on: String,
     #[serde(default)]
     pub number: String,
@@ -232,13 +238,15 @@ pub async fn certificate(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct IntroducerBody {
     pub member_id: Option<i64>,
+    #[schemars(extend("format" = "date"))]
     pub since: Option<String>,
     #[serde(default)]
     pub youth_union: bool,
+    #[schemars(extend("format" = "date"))]
     pub date: Option<String>,
 }
 
@@ -267,17 +275,19 @@ pub async fn introducer(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MovementBody {
     /// transfer, transfer_out, temporary, return, exempt, remove, expel, death, card
     pub kind: String,
     pub cell: Option<String>,
     pub destination: Option<String>,
+    #[schemars(extend("format" = "date"))]
     pub until: Option<String>,
     pub level: Option<String>,
     pub reason: Option<String>,
     pub number: Option<String>,
+    #[schemars(extend("format" = "date"))]
     pub date: Option<String>,
     /// The member's `version` as read: a movement on a record changed since is a 409.
     pub version: Option<i64>,
@@ -342,7 +352,7 @@ pub fn movement_of(b: &MovementBody) -> Result<(Movement, Option<ranks_domain::D
     Ok((m, date))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 pub struct DueQuery {
     pub org: Option<String>,
     pub within: Option<String>,
@@ -402,9 +412,10 @@ pub async fn profile(State(st): State<AppState>) -> Json<Value> {
     }))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 pub struct ForecastQuery {
     pub term: Option<String>,
+    #[schemars(extend("format" = "date"))]
     pub as_of: Option<String>,
     pub org: Option<String>,
 }
@@ -426,7 +437,7 @@ pub async fn forecast(
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TargetBody {
     pub period: String,
@@ -454,7 +465,7 @@ pub async fn set_target(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 pub struct AllocationQuery {
     pub period: Option<String>,
     pub org: Option<String>,
@@ -477,7 +488,7 @@ pub async fn allocation(
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 pub struct EvaluationQuery {
     pub year: Option<String>,
     pub org: Option<String>,
@@ -501,7 +512,7 @@ pub async fn evaluation(
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ScoreBody {
     pub year: i32,
@@ -523,7 +534,7 @@ pub async fn score(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 pub struct OrgQuery {
     pub org: Option<String>,
 }
@@ -541,7 +552,7 @@ pub async fn analytics(
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 pub struct TermQuery {
     pub term: Option<String>,
 }
@@ -563,7 +574,7 @@ pub async fn supervisor(
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LeaderScoreBody {
     pub member_id: i64,
@@ -590,7 +601,7 @@ pub async fn session(auth: crate::auth::Auth) -> Json<Value> {
     Json(json!({"user": auth.actor.name, "role": auth.actor.role.as_str(), "csrf": auth.csrf}))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 pub struct MemberSearch {
     pub q: Option<String>,
     pub org: Option<String>,

@@ -830,12 +830,13 @@ async fn the_openapi_document_matches_the_routes(db: TestDb) {
         paths.len(),
         listed
             .iter()
-            .map(|r| r.1)
+            .map(|r| r.path)
             .collect::<std::collections::BTreeSet<_>>()
             .len()
             + 1
     );
-    for (method, path, _, _) in &listed {
+    for route in &listed {
+        let (method, path) = (&route.method, &route.path);
         assert!(
             paths[*path].get(*method).is_some(),
             "{method} {path} documented"
@@ -868,6 +869,134 @@ async fn the_openapi_document_matches_the_routes(db: TestDb) {
         "{}",
         missing.body
     );
+}
+
+/// The document describes what each route reads (the JSON Schema of the
+/// handler's own types), and every API refusal is JSON with a message,
+/// including axum's own (a bad query string, path or content type, a
+/// method the route does not have).
+async fn api_bodies_are_documented_and_refusals_explained(db: TestDb) {
+    let c = demo_router(&db).await;
+    let doc: serde_json::Value =
+        serde_json::from_str(&get(&c, "/api/openapi.json", None).await.body).unwrap();
+    for route in ranks_web::api_routes() {
+        let op = &doc["paths"][route.path][route.method];
+        if route.method == "post" {
+            assert!(
+                op["requestBody"]["content"]
+                    .as_object()
+                    .is_some_and(|c| !c.is_empty()),
+                "{} {} documents its body",
+                route.method,
+                route.path
+            );
+            assert!(op["responses"]["409"].is_object(), "{}", route.path);
+        }
+        assert!(
+            op["responses"][route.success.to_string()].is_object(),
+            "{} {}",
+            route.method,
+            route.path
+        );
+    }
+    let schemas = &doc["components"]["schemas"];
+    let step = &schemas["StepBody"];
+    assert_eq!(step["required"], serde_json::json!(["stage"]), "{step}");
+    assert_eq!(
+        step["additionalProperties"], false,
+        "unknown fields are refused"
+    );
+    assert_eq!(step["properties"]["date"]["format"], "date");
+    assert_eq!(
+        step["properties"]["vote"]["anyOf"][0]["$ref"], "#/components/schemas/VoteBody",
+        "{step}"
+    );
+    assert!(schemas["VoteBody"]["required"].as_array().unwrap().len() == 4);
+    let rollup = doc["paths"]["/api/v1/rollup"]["get"]["parameters"]
+        .as_array()
+        .unwrap();
+    let names: Vec<&str> = rollup.iter().map(|p| p["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["depth", "from", "org", "term", "to"]);
+    assert_eq!(rollup[0]["schema"]["type"], "integer");
+    // What the schema calls invalid is refused, each with a message naming
+    // what was wrong.
+    let cases: Vec<(Resp, StatusCode, &str)> = vec![
+        (
+            get(&c, "/api/v1/rollup?depth=-1", None).await,
+            StatusCode::BAD_REQUEST,
+            "depth",
+        ),
+        (
+            get(&c, "/api/v1/rollup?term=2020-2025&from=x", None).await,
+            StatusCode::BAD_REQUEST,
+            "from",
+        ),
+        (
+            get(&c, "/api/v1/rollup?term=2020-2025&from=2021-01-01", None).await,
+            StatusCode::BAD_REQUEST,
+            "not both",
+        ),
+        (
+            get(&c, "/api/v1/candidates/abc", None).await,
+            StatusCode::BAD_REQUEST,
+            "abc",
+        ),
+        (
+            get(&c, "/api/v1/nothing", None).await,
+            StatusCode::NOT_FOUND,
+            "/api/v1/nothing",
+        ),
+        (
+            post(&c, "/api/v1/terms", serde_json::json!({})).await,
+            StatusCode::METHOD_NOT_ALLOWED,
+            "POST",
+        ),
+        (
+            post(
+                &c,
+                "/api/v1/candidates/1/steps",
+                serde_json::json!({"stage": "pool", "colour": 1}),
+            )
+            .await,
+            StatusCode::BAD_REQUEST,
+            "colour",
+        ),
+        (
+            post(&c, "/api/v1/candidates/1/documents", serde_json::json!({})).await,
+            StatusCode::BAD_REQUEST,
+            "code",
+        ),
+    ];
+    for (r, status, needle) in cases {
+        assert_eq!(r.status, status, "{}", r.body);
+        assert!(r.content_type.starts_with("application/json"), "{r:?}");
+        let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+        let msg = v["error"].as_str().unwrap_or_default();
+        assert!(msg.contains(needle), "{msg:?} names {needle}");
+    }
+    // Without a JSON content type: 400 with the reason, not an empty 415.
+    let req = Request::post("/api/v1/candidates/1/documents")
+        .header(header::COOKIE, &c.cookie)
+        .header("x-csrf-token", &c.csrf)
+        .body(Body::from("code=6-KND"))
+        .unwrap();
+    let r = read(c.router.clone().oneshot(req).await.unwrap()).await;
+    assert!(r.status.is_client_error(), "{r:?}");
+    assert!(r.body.contains("Content-Type"), "{}", r.body);
+    // The import's refusal carries the sentence and every row's problem.
+    let req = Request::post("/api/v1/import?kind=members&dry_run=true")
+        .header(header::COOKIE, &c.cookie)
+        .header("x-csrf-token", &c.csrf)
+        .body(Body::from(vec![0x89u8, b'P', b'N', b'G', 0xff, 0xfe]))
+        .unwrap();
+    let r = read(c.router.clone().oneshot(req).await.unwrap()).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert!(
+        v["error"].as_str().unwrap().contains("nothing was written"),
+        "{v}"
+    );
+    assert!(v["errors"].as_array().is_some_and(|e| !e.is_empty()), "{v}");
 }
 
 /// Every route that names a unit or a candidate, for every role, inside and
@@ -2394,6 +2523,7 @@ both_backends!(
     a_candidate_through_the_whole_procedure_in_forms,
     the_access_matrix,
     the_openapi_document_matches_the_routes,
+    api_bodies_are_documented_and_refusals_explained,
     sign_in_roles_and_access_by_subtree,
     the_plan_page_with_its_charts,
     the_pipeline_over_the_api,
