@@ -75,6 +75,21 @@ impl App {
         criterion: &str,
         score: f64,
     ) -> Result<(), AppError> {
+        self.set_score_seen(actor, code, year, criterion, score, None)
+            .await
+    }
+
+    /// [`App::set_score`], refused as a conflict when the score changed
+    /// after `seen` (see [`App::set_target_seen`]).
+    pub async fn set_score_seen(
+        &self,
+        actor: &Actor,
+        code: &str,
+        year: i32,
+        criterion: &str,
+        score: f64,
+        seen: Option<i64>,
+    ) -> Result<(), AppError> {
         let ev = self.evaluation_profile()?;
         let c = ev
             .criteria
@@ -110,6 +125,9 @@ impl App {
         self.run_evaluation(actor, move |cx| {
             Box::pin(async move {
                 let unit = visible_unit(cx.tx.conn(), cx.actor, &code).await?;
+                let k = format!("{}:{year}:{key}", unit.code);
+                crate::pipeline::check_unchanged_since(cx.tx.conn(), "evaluation_score", &k, seen)
+                    .await?;
                 let before = settings::set_score(cx.tx.conn(), unit.id, year, &key, score).await?;
                 cx.audit(
                     "set",

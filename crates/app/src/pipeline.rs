@@ -62,6 +62,27 @@ pub(crate) async fn check_version(
     }
 }
 
+/// For records edited in place from a page that shows many of them (a
+/// target, a score): refused when the record's newest audit entry is newer
+/// than `seen`, the audit position at which the writer read the page.
+pub(crate) async fn check_unchanged_since(
+    conn: &mut Conn,
+    entity: &str,
+    key: &str,
+    seen: Option<i64>,
+) -> Result<(), AppError> {
+    let Some(seen) = seen else {
+        return Ok(());
+    };
+    ranks_store::records::audit::lock(conn).await?;
+    match ranks_store::records::audit::latest_for(conn, entity, key).await? {
+        Some((v, at, who, action)) if v > seen => Err(AppError::Conflict(format!(
+            "this value changed since you opened the page: {action} by {who} at {at}; nothing was saved, reload it and try again"
+        ))),
+        _ => Ok(()),
+    }
+}
+
 /// A record's version: the id of its newest audit entry (0 if none).
 pub(crate) async fn version_of(conn: &mut Conn, entity: &str, id: i64) -> Result<i64, AppError> {
     Ok(

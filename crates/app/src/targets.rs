@@ -58,19 +58,59 @@ impl App {
         period: &Period,
         target: u32,
     ) -> Result<(), AppError> {
-        match period {
-            Period::Term(t) => self.set_term_target(actor, code, t, target).await,
-            Period::Year(y) => {
-                let (code, y) = (code.to_string(), *y);
-                self.run(actor, move |cx| {
-                    Box::pin(async move {
-                        let unit = visible_unit(cx.tx.conn(), cx.actor, &code).await?;
-                        crate::ops::set_year_target(cx, &unit, y, target).await
-                    })
-                })
-                .await
-            }
-        }
+        self.set_target_seen(actor, code, period, target, None)
+            .await
+    }
+
+    /// Sets a target unless it changed after `seen` (the audit position at
+    /// which the writer read it): then a conflict naming who changed it, and
+    /// nothing written. `None` skips the check.
+    pub async fn set_target_seen(
+        &self,
+        actor: &Actor,
+        code: &str,
+        period: &Period,
+        target: u32,
+        seen: Option<i64>,
+    ) -> Result<(), AppError> {
+        let (code, period) = (code.to_string(), period.clone());
+        self.run(actor, move |cx| {
+            Box::pin(async move {
+                let unit = visible_unit(cx.tx.conn(), cx.actor, &code).await?;
+                match &period {
+                    Period::Term(t) => {
+                        let key = format!("{}:{t}", unit.code);
+                        crate::pipeline::check_unchanged_since(
+                            cx.tx.conn(),
+                            "term_target",
+                            &key,
+                            seen,
+                        )
+                        .await?;
+                        crate::ops::set_term_target(cx, &unit, t, target).await
+                    }
+                    Period::Year(y) => {
+                        let key = format!("{}:{y}", unit.code);
+                        crate::pipeline::check_unchanged_since(
+                            cx.tx.conn(),
+                            "year_target",
+                            &key,
+                            seen,
+                        )
+                        .await?;
+                        crate::ops::set_year_target(cx, &unit, *y, target).await
+                    }
+                }
+            })
+        })
+        .await
+    }
+
+    /// The audit position now: what a page or a script has seen when it
+    /// reads, to send back with an in-place edit (`seen`).
+    pub async fn audit_position(&self) -> Result<i64, AppError> {
+        let mut conn = self.db().read().await?;
+        Ok(ranks_store::records::audit::newest_id(&mut conn).await?)
     }
 
     /// Each unit's target next to the sum of its children's: the allocation check.

@@ -557,6 +557,8 @@ struct PlanTemplate {
     evaluation: Vec<(String, String, String, String)>,
     cap: String,
     csrf: String,
+    /// The audit position when the page was read (sent back by the forms).
+    seen: i64,
     can_write: bool,
     can_score: bool,
     /// Criteria entered by hand: key, name, weight.
@@ -597,6 +599,9 @@ async fn plan_page(
     let tr = Tr { lang };
     let profile = st.app.profile().clone();
     let built = async {
+        // Read before the data: the forms send it back, and a target or
+        // score changed after it is a conflict rather than overwritten.
+        let seen = st.app.audit_position().await?;
         let page = st
             .app
             .unit_page(&auth.actor, &code, q.term.as_deref())
@@ -639,9 +644,9 @@ async fn plan_page(
             .await?;
         let an = st.app.analytics(&auth.actor, Some(&code)).await?;
         let ev = st.app.evaluate(&auth.actor, Some(&code), year).await?;
-        Ok::<_, ranks_app::AppError>((page, term_name, year, bu, fc, alloc, an, ev))
+        Ok::<_, ranks_app::AppError>((page, term_name, year, bu, fc, alloc, an, ev, seen))
     };
-    let (page, term_name, year, bu, fc, alloc, an, ev) = match built.await {
+    let (page, term_name, year, bu, fc, alloc, an, ev, seen) = match built.await {
         Ok(x) => x,
         Err(e) => return WebError::from_app(e, Some(lang)).into_response(),
     };
@@ -801,6 +806,7 @@ async fn plan_page(
             }
         ),
         csrf: auth.csrf.clone(),
+        seen,
         can_write: auth.actor.role.writes(),
         can_score: auth.actor.role.evaluates(),
         criteria: profile
@@ -861,6 +867,8 @@ pub struct TargetForm {
     pub period: String,
     pub value: String,
     pub term: Option<String>,
+    /// The page's audit position (hidden field).
+    pub seen: Option<String>,
 }
 
 /// Sets a target from the plan page; a bad value is shown by the form (422).
@@ -878,7 +886,10 @@ pub async fn plan_target(
     let run = async {
         let period = Period::parse(&f.period)?;
         let value = parse_target(&f.value)?;
-        st.app.set_target(&auth.actor, &f.org, &period, value).await
+        let seen = parse_seen(&f.seen)?;
+        st.app
+            .set_target_seen(&auth.actor, &f.org, &period, value, seen)
+            .await
     };
     let result = run.await;
     plan_outcome(
@@ -902,6 +913,8 @@ pub struct ScoreForm {
     pub year: String,
     pub value: String,
     pub term: Option<String>,
+    /// The page's audit position (hidden field).
+    pub seen: Option<String>,
 }
 
 /// Enters a unit's score on a criterion from the plan page.
@@ -928,8 +941,9 @@ pub async fn plan_score(
             .replace(',', ".")
             .parse()
             .map_err(|_| DomainError::invalid("score", &f.value, "a number"))?;
+        let seen = parse_seen(&f.seen)?;
         st.app
-            .set_score(&auth.actor, &f.org, year, &f.criterion, value)
+            .set_score_seen(&auth.actor, &f.org, year, &f.criterion, value, seen)
             .await
     };
     let result = run.await;
@@ -944,6 +958,16 @@ pub async fn plan_score(
         result,
     )
     .await
+}
+
+/// The hidden `seen` field of a form: absent or empty means no check.
+fn parse_seen(v: &Option<String>) -> Result<Option<i64>, ranks_app::AppError> {
+    match v.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(s) => s.parse().map(Some).map_err(|_| {
+            ranks_domain::DomainError::invalid("seen", s, "the page's audit position").into()
+        }),
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -969,6 +993,12 @@ async fn plan_outcome(
                 .into_response()
         }
         Err(e @ (E::Invalid(_) | E::Conflict(_) | E::NotFound { .. } | E::Refused(_))) => {
+            // A conflict (changed meanwhile, already done) is a 409 as in
+            // the API; a value the rules refuse, 422.
+            let status = match e {
+                E::Conflict(_) => axum::http::StatusCode::CONFLICT,
+                _ => axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            };
             let msg = WebError::from_app(e, Some(lang)).message;
             let q = PlanQuery {
                 term,
@@ -976,7 +1006,7 @@ async fn plan_outcome(
             };
             let mut resp = plan_page(st, auth, code, q, headers, Some((form, msg))).await;
             if resp.status() == axum::http::StatusCode::OK {
-                *resp.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+                *resp.status_mut() = status;
             }
             resp
         }

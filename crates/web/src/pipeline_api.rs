@@ -442,6 +442,10 @@ pub async fn forecast(
 pub struct TargetBody {
     pub period: String,
     pub target: Value,
+    /// The audit position at which the target was read (`audit_position`
+    /// of /api/v1/session, read before the data): a target changed after
+    /// it is a 409, nothing written.
+    pub seen: Option<i64>,
 }
 
 pub async fn set_target(
@@ -459,7 +463,7 @@ pub async fn set_target(
     };
     let target = parse_target(&text).map_err(|e| app_err(e.into()))?;
     st.app
-        .set_target(&auth.actor, &code, &period, target)
+        .set_target_seen(&auth.actor, &code, &period, target, b.seen)
         .await
         .map_err(app_err)?;
     Ok(StatusCode::NO_CONTENT)
@@ -518,6 +522,8 @@ pub struct ScoreBody {
     pub year: i32,
     pub criterion: String,
     pub score: f64,
+    /// As for targets: a score changed after this audit position is a 409.
+    pub seen: Option<i64>,
 }
 
 pub async fn score(
@@ -528,7 +534,7 @@ pub async fn score(
 ) -> Result<StatusCode, WebError> {
     let b = body(b)?;
     st.app
-        .set_score(&auth.actor, &code, b.year, &b.criterion, b.score)
+        .set_score_seen(&auth.actor, &code, b.year, &b.criterion, b.score, b.seen)
         .await
         .map_err(app_err)?;
     Ok(StatusCode::NO_CONTENT)
@@ -597,8 +603,15 @@ pub async fn leader_score(
 }
 
 /// Who is signed in, and the CSRF token scripts send back with each change.
-pub async fn session(auth: crate::auth::Auth) -> Json<Value> {
-    Json(json!({"user": auth.actor.name, "role": auth.actor.role.as_str(), "csrf": auth.csrf}))
+pub async fn session(
+    State(st): State<AppState>,
+    auth: crate::auth::Auth,
+) -> Result<Json<Value>, WebError> {
+    let position = st.app.audit_position().await.map_err(app_err)?;
+    Ok(Json(json!({
+        "user": auth.actor.name, "role": auth.actor.role.as_str(), "csrf": auth.csrf,
+        "audit_position": position,
+    })))
 }
 
 #[derive(Deserialize, schemars::JsonSchema)]

@@ -2458,6 +2458,107 @@ async fn no_silent_overwrite(db: TestDb) {
         member.unit,
         "not moved"
     );
+
+    // Targets on the plan page, which shows many: both open it, Bình sets
+    // cell 1's target, An's form from the page opened before is refused for
+    // cell 1 (naming Bình) but not for cell 2, which nobody changed.
+    let plan_an = get(&an, "/units/BVPHCN/plan", None).await.body;
+    let seen_an = values_of(&plan_an, "seen")[0].clone();
+    let term = values_of(&plan_an, "term")[0].clone();
+    let plan_binh = get(&binh, "/units/BVPHCN/plan", None).await.body;
+    let seen_binh = values_of(&plan_binh, "seen")[0].clone();
+    let target_form = |c: Client, seen: String, org: &'static str, value: &'static str| {
+        let term = term.clone();
+        async move {
+            form(
+                &c,
+                "/units/BVPHCN/plan/target",
+                &[
+                    ("csrf", &c.csrf),
+                    ("seen", &seen),
+                    ("term", &term),
+                    ("org", org),
+                    ("period", &term),
+                    ("value", value),
+                ],
+            )
+            .await
+        }
+    };
+    let target_of = |code: &'static str| {
+        let (an, term) = (an.clone(), term.clone());
+        async move {
+            let rows: serde_json::Value = serde_json::from_str(
+                &get(
+                    &an,
+                    &format!("/api/v1/allocation?org=BVPHCN&period={term}"),
+                    None,
+                )
+                .await
+                .body,
+            )
+            .unwrap();
+            rows.as_array()
+                .unwrap()
+                .iter()
+                .find(|r| r["code"] == code)
+                .unwrap()["target"]
+                .clone()
+        }
+    };
+    let r = target_form(binh.clone(), seen_binh, "BVPHCN.CB1", "3").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let stale = target_form(an.clone(), seen_an.clone(), "BVPHCN.CB1", "5").await;
+    assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.body);
+    let msg = stale.body.split("id=\"target-error\">").nth(1).unwrap();
+    assert!(
+        msg.contains("changed since you opened the page") && msg.contains("binh"),
+        "{msg}"
+    );
+    assert_eq!(target_of("BVPHCN.CB1").await, 3, "Bình's target kept");
+    let other = target_form(an.clone(), seen_an, "BVPHCN.CB2", "2").await;
+    assert_eq!(other.status, StatusCode::SEE_OTHER, "{}", other.body);
+    let fresh = values_of(&get(&an, "/units/BVPHCN/plan", None).await.body, "seen")[0].clone();
+    let r = target_form(an.clone(), fresh, "BVPHCN.CB1", "5").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(target_of("BVPHCN.CB1").await, 5);
+    // The API: the audit position from the session, read before the data.
+    let position = |c: Client| async move {
+        serde_json::from_str::<serde_json::Value>(&get(&c, "/api/v1/session", None).await.body)
+            .unwrap()["audit_position"]
+            .as_i64()
+            .unwrap()
+    };
+    let seen = position(binh.clone()).await;
+    let r = post(
+        &an,
+        "/api/v1/units/BVPHCN.CB1/targets",
+        serde_json::json!({"period": term, "target": 6}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+    let r = post(
+        &binh,
+        "/api/v1/units/BVPHCN.CB1/targets",
+        serde_json::json!({"period": term, "target": 7, "seen": seen}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    assert!(
+        r.body.contains("\"error\"") && r.body.contains("an"),
+        "{}",
+        r.body
+    );
+    assert_eq!(target_of("BVPHCN.CB1").await, 6);
+    let seen = position(binh.clone()).await;
+    let r = post(
+        &binh,
+        "/api/v1/units/BVPHCN.CB1/targets",
+        serde_json::json!({"period": term, "target": 7, "seen": seen}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+    assert_eq!(target_of("BVPHCN.CB1").await, 7);
 }
 
 /// Session fixation: a session id the browser brings to the sign-in is

@@ -237,6 +237,15 @@ pub async fn count(conn: &mut Conn) -> Result<i64, StoreError> {
         .try_get(0)?)
 }
 
+/// The newest entry's id (0 for an empty log): the position up to which
+/// a reader has seen the data.
+pub async fn newest_id(conn: &mut Conn) -> Result<i64, StoreError> {
+    Ok(sqlx::query("SELECT COALESCE(MAX(id), 0) FROM audit_log")
+        .fetch_one(&mut *conn)
+        .await?
+        .try_get(0)?)
+}
+
 /// The newest entry about a record: (id, at, actor, action).
 pub async fn latest_for(
     conn: &mut Conn,
