@@ -1,8 +1,10 @@
 //! Nothing acknowledged is lost: the real server, under concurrent writes,
 //! killed with SIGKILL again and again; after each kill every write it had
-//! answered 201 to is in the database, SQLite's integrity check passes and
-//! the audit chain verifies.
+//! answered 201 to is in the database, the engine's integrity check passes
+//! and the audit chain verifies; on SQLite and on PostgreSQL.
 
+use ranks_testkit::{both_backends, TestDb};
+use std::collections::HashSet;
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
@@ -109,23 +111,82 @@ fn free_port() -> u16 {
         .port()
 }
 
-#[test]
-fn killed_twenty_times_nothing_acknowledged_is_lost() {
+/// What the database holds after a kill: the candidates' names, and the
+/// engine's own integrity check ("ok" when sound): SQLite's
+/// `PRAGMA integrity_check`; on PostgreSQL amcheck's `bt_index_check` with
+/// `heapallindexed` on every B-tree index of the schema (each index against
+/// its table), plus the table rows counted by a sequential scan.
+async fn after_the_kill(db: &TestDb) -> (HashSet<String>, String) {
+    use sqlx::Row;
+    let store = db.open().await;
+    let mut c = store.read().await.unwrap();
+    let names: HashSet<String> =
+        sqlx::query("SELECT p.full_name FROM candidates c JOIN people p ON p.id = c.person_id")
+            .fetch_all(&mut *c)
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.get::<String, _>(0))
+            .collect();
+    let integrity = if db.is_postgres() {
+        sqlx::raw_sql("CREATE EXTENSION IF NOT EXISTS amcheck")
+            .execute(&mut *c)
+            .await
+            .unwrap();
+        let indexes: Vec<String> = sqlx::query(
+            "SELECT c.relname::text FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid \
+             JOIN pg_am a ON a.oid = c.relam JOIN pg_namespace n ON n.oid = c.relnamespace \
+             WHERE a.amname = 'btree' AND n.nspname = current_schema()",
+        )
+        .fetch_all(&mut *c)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get::<String, _>(0))
+        .collect();
+        assert!(indexes.len() > 10, "indexes found: {indexes:?}");
+        let mut problems = Vec::new();
+        for index in &indexes {
+            if let Err(e) =
+                sqlx::raw_sql(&format!("SELECT bt_index_check('{index}'::regclass, true)"))
+                    .execute(&mut *c)
+                    .await
+            {
+                problems.push(format!("{index}: {e}"));
+            }
+        }
+        if problems.is_empty() {
+            "ok".to_string()
+        } else {
+            problems.join("; ")
+        }
+    } else {
+        sqlx::query("PRAGMA integrity_check")
+            .fetch_one(&mut *c)
+            .await
+            .unwrap()
+            .get(0)
+    };
+    (names, integrity)
+}
+
+async fn killed_twenty_times_nothing_acknowledged_is_lost(db: TestDb) {
     let cycles: usize = std::env::var("RANKS_CRASH_CYCLES")
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(20);
-    let dir = tempfile::tempdir().unwrap();
-    let db = format!("sqlite://{}", dir.path().join("ranks.db").display());
-    assert!(ranks(&["--database", &db, "demo"]).status.success());
-    let token = admin_token(&db, "crash", "crash-test-password");
+    let url = db.url_string();
+    let url = url.as_str();
+    assert!(ranks(&["--database", url, "demo"]).status.success());
+    let token = admin_token(url, "crash", "crash-test-password");
     assert!(token.starts_with("rk_"), "{token}");
 
     let acknowledged: Arc<Mutex<Vec<String>>> = Arc::default();
     let mut checked = 0;
+    let started = Instant::now();
     for cycle in 0..cycles {
         let port = free_port();
-        let mut server = start(&db, port);
+        let mut server = start(url, port);
         let stop = Arc::new(AtomicBool::new(false));
         let writers: Vec<_> = (0..4)
             .map(|w| {
@@ -156,31 +217,8 @@ fn killed_twenty_times_nothing_acknowledged_is_lost() {
         for w in writers {
             w.join().unwrap();
         }
-        // Every acknowledged write is there; the file and the chain are sound.
-        let path = dir.path().join("ranks.db");
-        let rt = tokio::runtime::Runtime::new().unwrap();
-        let (names, integrity) = rt.block_on(async {
-            use sqlx::{Connection, Row};
-            let mut c = sqlx::SqliteConnection::connect(&format!("sqlite://{}", path.display()))
-                .await
-                .unwrap();
-            let names: std::collections::HashSet<String> = sqlx::query(
-                "SELECT p.full_name FROM candidates c JOIN people p ON p.id = c.person_id",
-            )
-            .fetch_all(&mut c)
-            .await
-            .unwrap()
-            .iter()
-            .map(|r| r.get::<String, _>(0))
-            .collect();
-            let integrity: String = sqlx::query("PRAGMA integrity_check")
-                .fetch_one(&mut c)
-                .await
-                .unwrap()
-                .get(0);
-            c.close().await.unwrap();
-            (names, integrity)
-        });
+        // Every acknowledged write is there; the data and the chain are sound.
+        let (names, integrity) = after_the_kill(&db).await;
         assert_eq!(integrity, "ok", "cycle {cycle}");
         let acked = acknowledged.lock().unwrap().clone();
         let missing: Vec<&String> = acked.iter().filter(|n| !names.contains(*n)).collect();
@@ -189,7 +227,7 @@ fn killed_twenty_times_nothing_acknowledged_is_lost() {
             "cycle {cycle}: acknowledged but lost: {missing:?}"
         );
         checked = acked.len();
-        let verify = ranks(&["--database", &db, "audit", "verify"]);
+        let verify = ranks(&["--database", url, "audit", "verify"]);
         assert!(
             verify.status.success(),
             "cycle {cycle}: {}{}",
@@ -197,9 +235,19 @@ fn killed_twenty_times_nothing_acknowledged_is_lost() {
             String::from_utf8_lossy(&verify.stderr)
         );
     }
-    eprintln!("crash test: {cycles} SIGKILL cycles, {checked} acknowledged writes all present, integrity ok, audit chain verified");
+    let engine = if db.is_postgres() {
+        "PostgreSQL"
+    } else {
+        "SQLite"
+    };
+    eprintln!(
+        "crash test ({engine}): {cycles} SIGKILL cycles, {checked} acknowledged writes all present, integrity ok, audit chain verified, {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
     assert!(checked > cycles, "writes were made: {checked}");
 }
+
+both_backends!(killed_twenty_times_nothing_acknowledged_is_lost);
 
 /// Passwords and tokens never reach the log, even at the most verbose level.
 #[test]
