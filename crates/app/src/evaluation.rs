@@ -276,6 +276,21 @@ impl App {
         year: i32,
         score: f64,
     ) -> Result<(), AppError> {
+        self.set_leader_score_seen(actor, code, member_id, year, score, None)
+            .await
+    }
+
+    /// [`App::set_leader_score`], refused as a conflict when the score
+    /// changed after `seen` (see [`App::set_target_seen`]).
+    pub async fn set_leader_score_seen(
+        &self,
+        actor: &Actor,
+        code: &str,
+        member_id: i64,
+        year: i32,
+        score: f64,
+        seen: Option<i64>,
+    ) -> Result<(), AppError> {
         let ev = self.evaluation_profile()?;
         let max = ev.leader_personal_max();
         if !score.is_finite() || !(0.0..=max).contains(&score) {
@@ -297,6 +312,8 @@ impl App {
                 if !leads {
                     return Err(AppError::NotFound { what: "leader", key: format!("{member_id} of {}", unit.code) });
                 }
+                let key = format!("{}:{member_id}:{year}", unit.code);
+                crate::pipeline::check_unchanged_since(cx.tx.conn(), "leader_score", &key, seen).await?;
                 let before = supervisors::set_leader_score(cx.tx.conn(), unit.id, member_id, year, score).await?;
                 cx.audit(
                     "set",

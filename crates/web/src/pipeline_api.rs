@@ -586,6 +586,8 @@ pub struct LeaderScoreBody {
     pub member_id: i64,
     pub year: i32,
     pub score: f64,
+    /// As for targets: a score changed after this audit position is a 409.
+    pub seen: Option<i64>,
 }
 
 pub async fn leader_score(
@@ -596,7 +598,7 @@ pub async fn leader_score(
 ) -> Result<StatusCode, WebError> {
     let b = body(b)?;
     st.app
-        .set_leader_score(&auth.actor, &code, b.member_id, b.year, b.score)
+        .set_leader_score_seen(&auth.actor, &code, b.member_id, b.year, b.score, b.seen)
         .await
         .map_err(app_err)?;
     Ok(StatusCode::NO_CONTENT)

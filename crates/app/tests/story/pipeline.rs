@@ -1026,6 +1026,37 @@ async fn year_end_evaluation_with_the_cap(db: TestDb) {
         "{phu:?}"
     );
     assert!(phu.grade.is_some());
+    // Scores are edited in place: a write from a view older than someone
+    // else's change is a conflict, and nothing is written.
+    let seen = app.audit_position().await.unwrap();
+    app.set_leader_score(&sys, "BVPHCN", phu.member_id, 2025, 40.0)
+        .await
+        .unwrap();
+    let err = app
+        .set_leader_score_seen(&sys, "BVPHCN", phu.member_id, 2025, 30.0, Some(seen))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, AppError::Conflict(_)) && err.to_string().contains("changed since"),
+        "{err}"
+    );
+    let seen = app.audit_position().await.unwrap();
+    app.set_score(&sys, "BVP", 2025, "political_tasks", 30.0)
+        .await
+        .unwrap();
+    let err = app
+        .set_score_seen(&sys, "BVP", 2025, "political_tasks", 20.0, Some(seen))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, AppError::Conflict(_)), "{err}");
+    // Another unit's score from the same view is not a conflict.
+    app.set_score_seen(&sys, "BVPHCN", 2025, "political_tasks", 25.0, Some(seen))
+        .await
+        .unwrap();
+    let now = app.audit_position().await.unwrap();
+    app.set_score_seen(&sys, "BVP", 2025, "political_tasks", 29.0, Some(now))
+        .await
+        .unwrap();
     let err = app
         .set_leader_score(&sys, "BVPHCN", phu.member_id, 2025, 51.0)
         .await
