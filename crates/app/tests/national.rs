@@ -157,6 +157,48 @@ async fn bulk_import_and_the_rollup(db: TestDb) {
     };
     assert_eq!(r.target(term_id, 0), Some(6));
 
+    // A second load whose rows the database refuses (an ID number already
+    // registered, which only the unique index can tell): an error naming
+    // it, and nothing of the load is kept.
+    let again = tempfile::tempdir().unwrap();
+    std::fs::write(
+        again.path().join("members.csv"),
+        "unit;full_name;gender;birth_date;id_number;status;admitted_on\n\
+         P01.G1.CB1;Hà Văn Mới;Nam;01/02/1990;000000000077;official;01/03/2020\n\
+         P01.G1.CB1;Hà Văn Trùng;Nam;01/02/1990;000000000001;official;01/03/2020\n",
+    )
+    .unwrap();
+    let count = |sql: &'static str| {
+        let app = app.clone();
+        async move {
+            use sqlx::Row;
+            let mut conn = app.db().read().await.unwrap();
+            sqlx::query(sql)
+                .fetch_one(&mut *conn)
+                .await
+                .unwrap()
+                .try_get::<i64, _>(0)
+                .unwrap()
+        }
+    };
+    let people = count("SELECT COUNT(*) FROM people").await;
+    let audit = count("SELECT COUNT(*) FROM audit_log").await;
+    let err = app
+        .bulk_import(&sys, again.path(), &|_, _| {})
+        .await
+        .unwrap_err();
+    eprintln!("second load refused: {err}");
+    assert!(
+        err.to_string().to_lowercase().contains("unique") || err.to_string().contains("id_number"),
+        "{err}"
+    );
+    assert_eq!(
+        count("SELECT COUNT(*) FROM people").await,
+        people,
+        "rolled back"
+    );
+    assert_eq!(count("SELECT COUNT(*) FROM audit_log").await, audit);
+
     // Candidates came with their stage history.
     let found = app
         .search_candidates(&sys, Some("P01"), "tran thi 0")

@@ -1,17 +1,227 @@
 //! Bulk loading for national-size imports: one transaction, ids assigned by
-//! the loader, rows sent in large batches — multi-row `INSERT` statements on
-//! SQLite, `COPY … FROM STDIN` on PostgreSQL. Nothing here is audited row by
-//! row: the caller writes one audit entry for the whole load.
+//! the loader, rows sent in large batches — on SQLite to a writer thread of
+//! its own that steps one prepared `INSERT` per table through rusqlite (so
+//! the caller parses the next batch while the last one is written, and no
+//! value is copied into an argument list first), on PostgreSQL by
+//! `COPY … FROM STDIN`. Nothing here is audited row by row: the caller
+//! writes one audit entry for the whole load.
 
 use crate::error::StoreError;
 use crate::url::DatabaseUrl;
 use sqlx::postgres::PgConnection;
-use sqlx::sqlite::SqliteConnection;
 use sqlx::{Connection, Row};
 
 enum Inner {
-    Sqlite(SqliteConnection),
+    Sqlite(SqliteWriter),
     Postgres(PgConnection),
+}
+
+/// Work for the SQLite writer thread, done in the order sent.
+enum Job {
+    /// Step a one-row `INSERT` (prepared once per load) for every row.
+    Insert {
+        table: String,
+        sql: String,
+        rows: Vec<Values>,
+    },
+    Execute {
+        sql: String,
+        reply: tokio::sync::oneshot::Sender<Result<(), String>>,
+    },
+    Select {
+        sql: String,
+        reply: tokio::sync::oneshot::Sender<Result<Vec<Vec<String>>, String>>,
+    },
+    Commit {
+        reply: tokio::sync::oneshot::Sender<Result<(), String>>,
+    },
+}
+
+/// The SQLite side of a load: a thread with its own connection holding the
+/// load's transaction. An insert is queued (two batches at most) and its
+/// failure reported at the next call that waits for an answer; a load
+/// dropped without [`Bulk::commit`] is rolled back by the thread.
+struct SqliteWriter {
+    jobs: tokio::sync::mpsc::Sender<Job>,
+    /// Batches written, sent back to be freed by the thread that allocated
+    /// them (freeing them on the writer made the two threads contend for
+    /// malloc's arena lock).
+    spent: std::sync::mpsc::Receiver<Vec<Values>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+fn writer_gone() -> StoreError {
+    StoreError::Bulk("the SQLite writer stopped; the load was rolled back".into())
+}
+
+impl SqliteWriter {
+    async fn start(path: &str) -> Result<SqliteWriter, String> {
+        let (jobs, rx) = tokio::sync::mpsc::channel(2);
+        let (ready, started) = tokio::sync::oneshot::channel();
+        let (spent_tx, spent) = std::sync::mpsc::channel();
+        let path = path.to_string();
+        let thread = std::thread::Builder::new()
+            .name("ranks-bulk-sqlite".into())
+            .spawn(move || sqlite_writer(&path, rx, ready, spent_tx))
+            .map_err(|e| e.to_string())?;
+        started
+            .await
+            .map_err(|_| "the writer did not start".to_string())??;
+        Ok(SqliteWriter {
+            jobs,
+            spent,
+            thread: Some(thread),
+        })
+    }
+
+    async fn send(&self, job: Job) -> Result<(), StoreError> {
+        while let Ok(done) = self.spent.try_recv() {
+            drop(done);
+        }
+        self.jobs.send(job).await.map_err(|_| writer_gone())
+    }
+
+    async fn ask<T>(
+        &self,
+        job: impl FnOnce(tokio::sync::oneshot::Sender<Result<T, String>>) -> Job,
+    ) -> Result<T, StoreError> {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        self.send(job(tx)).await?;
+        rx.await
+            .map_err(|_| writer_gone())?
+            .map_err(StoreError::Bulk)
+    }
+}
+
+impl Drop for SqliteWriter {
+    fn drop(&mut self) {
+        // Closing the queue ends the thread (rolling back unless committed).
+        let (closed, _) = tokio::sync::mpsc::channel(1);
+        drop(std::mem::replace(&mut self.jobs, closed));
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+fn sqlite_writer(
+    path: &str,
+    mut jobs: tokio::sync::mpsc::Receiver<Job>,
+    ready: tokio::sync::oneshot::Sender<Result<(), String>>,
+    spent: std::sync::mpsc::Sender<Vec<Values>>,
+) {
+    let open = || -> rusqlite::Result<rusqlite::Connection> {
+        let c = rusqlite::Connection::open(path)?;
+        c.busy_timeout(std::time::Duration::from_secs(30))?;
+        // As every other connection: foreign keys enforced. A large page
+        // cache for the index builds; WAL with synchronous NORMAL (a crash
+        // loses at most the load, never corrupts the file).
+        c.execute_batch(
+            "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; \
+             PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY; BEGIN IMMEDIATE",
+        )?;
+        Ok(c)
+    };
+    let conn = match open() {
+        Ok(c) => {
+            let _ = ready.send(Ok(()));
+            c
+        }
+        Err(e) => {
+            let _ = ready.send(Err(format!("cannot open {path} for the load: {e}")));
+            return;
+        }
+    };
+    let mut failed: Option<String> = None;
+    let mut committed = false;
+    // The error names the table and the row's first column (its id).
+    let insert = |table: &str, sql: &str, rows: &[Values]| -> Result<(), String> {
+        let mut st = conn
+            .prepare_cached(sql)
+            .map_err(|e| format!("{table}: {e}"))?;
+        for r in rows {
+            let step = |st: &mut rusqlite::CachedStatement<'_>| -> rusqlite::Result<()> {
+                for (i, v) in r.iter().enumerate() {
+                    st.raw_bind_parameter(i + 1, v.as_deref())?;
+                }
+                st.raw_execute().map(|_| ())
+            };
+            step(&mut st).map_err(|e| {
+                let first = r.first().cloned().flatten().unwrap_or_default();
+                format!("{e} (table {table}, the row with id {first})")
+            })?;
+        }
+        Ok(())
+    };
+    let select = |sql: &str| -> rusqlite::Result<Vec<Vec<String>>> {
+        use rusqlite::types::ValueRef;
+        let mut st = conn.prepare(sql)?;
+        let n = st.column_count();
+        let mut rows = st.query([])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            let mut row = Vec::with_capacity(n);
+            for i in 0..n {
+                row.push(match r.get_ref(i)? {
+                    ValueRef::Null => String::new(),
+                    ValueRef::Integer(v) => v.to_string(),
+                    ValueRef::Real(v) => v.to_string(),
+                    ValueRef::Text(t) | ValueRef::Blob(t) => {
+                        String::from_utf8_lossy(t).into_owned()
+                    }
+                });
+            }
+            out.push(row);
+        }
+        Ok(out)
+    };
+    while let Some(job) = jobs.blocking_recv() {
+        match job {
+            Job::Insert { table, sql, rows } => {
+                if failed.is_none() {
+                    if let Err(e) = insert(&table, &sql, &rows) {
+                        failed = Some(e);
+                    }
+                }
+                let _ = spent.send(rows);
+            }
+            Job::Execute { sql, reply } => {
+                let r = match &failed {
+                    Some(e) => Err(e.clone()),
+                    None => conn.execute_batch(&sql).map_err(|e| e.to_string()),
+                };
+                if let Err(e) = &r {
+                    failed.get_or_insert_with(|| e.clone());
+                }
+                let _ = reply.send(r);
+            }
+            Job::Select { sql, reply } => {
+                let r = match &failed {
+                    Some(e) => Err(e.clone()),
+                    None => select(&sql).map_err(|e| e.to_string()),
+                };
+                if let Err(e) = &r {
+                    failed.get_or_insert_with(|| e.clone());
+                }
+                let _ = reply.send(r);
+            }
+            Job::Commit { reply } => {
+                let r = match &failed {
+                    Some(e) => Err(e.clone()),
+                    None => conn
+                        .execute_batch("COMMIT")
+                        .and_then(|_| conn.execute_batch("ANALYZE"))
+                        .map_err(|e| e.to_string()),
+                };
+                committed = r.is_ok();
+                let _ = reply.send(r);
+                break;
+            }
+        }
+    }
+    if !committed {
+        let _ = conn.execute_batch("ROLLBACK");
+    }
 }
 
 /// The secondary indexes of the people tables: dropped for a load into empty
@@ -83,19 +293,13 @@ impl Bulk {
             reason: e.to_string(),
         };
         let inner = match url {
-            DatabaseUrl::Sqlite { .. } => {
-                let mut c = SqliteConnection::connect(&url.connect_url())
-                    .await
-                    .map_err(connect_err)?;
-                // A large page cache for the index builds; durability as usual
-                // (WAL, synchronous NORMAL: a crash loses at most the load,
-                // never corrupts the file).
-                sqlx::raw_sql(
-                    "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY; BEGIN IMMEDIATE",
-                )
-                .execute(&mut c)
-                .await?;
-                Inner::Sqlite(c)
+            DatabaseUrl::Sqlite { path } => {
+                Inner::Sqlite(SqliteWriter::start(path).await.map_err(|reason| {
+                    StoreError::Connect {
+                        url: url.to_string(),
+                        reason,
+                    }
+                })?)
             }
             DatabaseUrl::Postgres { .. } => {
                 let mut c = PgConnection::connect(&url.connect_url())
@@ -141,7 +345,16 @@ impl Bulk {
     pub async fn next_id(&mut self, table: &'static str) -> Result<i64, StoreError> {
         let sql = format!("SELECT COALESCE(MAX(id), 0) + 1 FROM {table}");
         let id: i64 = match &mut self.inner {
-            Inner::Sqlite(c) => sqlx::query(&sql).fetch_one(&mut *c).await?.try_get(0)?,
+            Inner::Sqlite(_) => {
+                let v = self.select_text(&sql).await?;
+                let text = v
+                    .first()
+                    .and_then(|r| r.first())
+                    .cloned()
+                    .unwrap_or_default();
+                text.parse()
+                    .map_err(|_| StoreError::Corrupt(format!("{sql}: {text}")))?
+            }
             Inner::Postgres(c) => sqlx::query(&sql).fetch_one(&mut *c).await?.try_get(0)?,
         };
         if !self.touched.contains(&table) {
@@ -163,12 +376,10 @@ impl Bulk {
                 .unwrap_or_default()
         }
         Ok(match &mut self.inner {
-            Inner::Sqlite(c) => sqlx::query(sql)
-                .fetch_all(&mut *c)
-                .await?
-                .iter()
-                .map(|r| (0..r.len()).map(|i| cell(r, i)).collect())
-                .collect(),
+            Inner::Sqlite(w) => {
+                let sql = sql.to_string();
+                w.ask(|reply| Job::Select { sql, reply }).await?
+            }
             Inner::Postgres(c) => sqlx::query(sql)
                 .fetch_all(&mut *c)
                 .await?
@@ -180,52 +391,31 @@ impl Bulk {
 
     /// Appends rows to `table`. Values are text; integer columns take the
     /// digits (SQLite's column affinity and PostgreSQL's COPY convert them).
+    /// On SQLite the rows are queued for the writer thread and this returns
+    /// at once (unless two batches are already waiting); a failure comes
+    /// back from the next call that waits (at the latest, the commit).
     pub async fn insert(
         &mut self,
         table: &str,
         columns: &[&str],
-        rows: &[Values],
+        rows: Vec<Values>,
     ) -> Result<(), StoreError> {
         if rows.is_empty() {
             return Ok(());
         }
         match &mut self.inner {
-            Inner::Sqlite(c) => {
-                // Positional `?` parameters: sqlx looks `$N` names up one by
-                // one, which is quadratic in a statement's parameters.
-                let per = (6_000 / columns.len()).clamp(1, 500);
-                let cols = columns.join(", ");
-                let mut cached: Option<(usize, String)> = None;
-                for chunk in rows.chunks(per) {
-                    let sql = match &cached {
-                        Some((n, sql)) if *n == chunk.len() => sql.clone(),
-                        _ => {
-                            let mut sql = format!("INSERT INTO {table} ({cols}) VALUES ");
-                            for i in 0..chunk.len() {
-                                if i > 0 {
-                                    sql.push(',');
-                                }
-                                sql.push('(');
-                                for j in 0..columns.len() {
-                                    if j > 0 {
-                                        sql.push(',');
-                                    }
-                                    sql.push('?');
-                                }
-                                sql.push(')');
-                            }
-                            cached = Some((chunk.len(), sql.clone()));
-                            sql
-                        }
-                    };
-                    let mut q = sqlx::query(&sql);
-                    for r in chunk {
-                        for v in r {
-                            q = q.bind(v.as_deref());
-                        }
-                    }
-                    q.execute(&mut *c).await?;
-                }
+            Inner::Sqlite(w) => {
+                let marks = vec!["?"; columns.len()].join(",");
+                let sql = format!(
+                    "INSERT INTO {table} ({}) VALUES ({marks})",
+                    columns.join(", ")
+                );
+                w.send(Job::Insert {
+                    table: table.to_string(),
+                    sql,
+                    rows,
+                })
+                .await?;
             }
             Inner::Postgres(c) => {
                 let mut copy = c
@@ -235,7 +425,7 @@ impl Bulk {
                     ))
                     .await?;
                 let mut buf = String::with_capacity(1 << 20);
-                for r in rows {
+                for r in &rows {
                     for (j, v) in r.iter().enumerate() {
                         if j > 0 {
                             buf.push(',');
@@ -260,8 +450,9 @@ impl Bulk {
     /// Runs a statement inside the load's transaction.
     pub async fn execute(&mut self, sql: &str) -> Result<(), StoreError> {
         match &mut self.inner {
-            Inner::Sqlite(c) => {
-                sqlx::raw_sql(sql).execute(&mut *c).await?;
+            Inner::Sqlite(w) => {
+                let sql = sql.to_string();
+                w.ask(|reply| Job::Execute { sql, reply }).await?;
             }
             Inner::Postgres(c) => {
                 sqlx::raw_sql(sql).execute(&mut *c).await?;
@@ -279,9 +470,8 @@ impl Bulk {
             }
         }
         match &mut self.inner {
-            Inner::Sqlite(c) => {
-                sqlx::raw_sql("COMMIT").execute(&mut *c).await?;
-                sqlx::raw_sql("ANALYZE").execute(&mut *c).await?;
+            Inner::Sqlite(w) => {
+                w.ask(|reply| Job::Commit { reply }).await?;
             }
             Inner::Postgres(c) => {
                 for t in &self.touched {

@@ -19,6 +19,9 @@ pub enum StoreError {
     Corrupt(String),
     #[error(transparent)]
     Sql(#[from] sqlx::Error),
+    /// A bulk load's SQLite writer failed (the load is rolled back).
+    #[error("{0}")]
+    Bulk(String),
 }
 
 impl StoreError {
