@@ -104,7 +104,33 @@ async fn bulk_import_and_the_rollup(db: TestDb) {
             .unwrap()
     };
     assert_eq!(indexes, 2, "the indexes are back after the rollback");
+    // So are the foreign keys (dropped for a first load on PostgreSQL).
+    let foreign_keys = || {
+        let app = app.clone();
+        let sql = if db.is_postgres() {
+            "SELECT COUNT(*) FROM pg_constraint WHERE contype = 'f' AND conrelid::regclass::text IN ('members', 'candidates', 'candidate_stages')"
+        } else {
+            "SELECT (SELECT COUNT(*) FROM pragma_foreign_key_list('members')) + (SELECT COUNT(*) FROM pragma_foreign_key_list('candidates')) + (SELECT COUNT(*) FROM pragma_foreign_key_list('candidate_stages'))"
+        };
+        async move {
+            use sqlx::Row;
+            let mut conn = app.db().read().await.unwrap();
+            sqlx::query(sql)
+                .fetch_one(&mut *conn)
+                .await
+                .unwrap()
+                .try_get::<i64, _>(0)
+                .unwrap()
+        }
+    };
+    let fks = foreign_keys().await;
+    assert!(fks >= 7, "{fks} foreign keys on the people tables");
     let s = app.bulk_import(&sys, dir.path(), &|_, _| {}).await.unwrap();
+    assert_eq!(
+        foreign_keys().await,
+        fks,
+        "the foreign keys are back after the load"
+    );
     let by: HashMap<&str, u64> = s.files.iter().map(|f| (f.kind.as_str(), f.rows)).collect();
     assert_eq!(by["units"], 1 + 2 + 5 + 13);
     assert_eq!(by["members"], 40);

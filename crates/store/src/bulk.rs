@@ -1,24 +1,61 @@
 //! Bulk loading for national-size imports: one transaction, ids assigned by
-//! the loader, rows sent in large batches — on SQLite to a writer thread of
-//! its own that steps one prepared `INSERT` per table through rusqlite (so
-//! the caller parses the next batch while the last one is written, and no
-//! value is copied into an argument list first), on PostgreSQL by
-//! `COPY … FROM STDIN`. Nothing here is audited row by row: the caller
-//! writes one audit entry for the whole load.
+//! the loader, rows sent in large batches to a writer of their own, so that
+//! the caller parses the next batch while the last one is written:
+//! - SQLite: a thread with a rusqlite connection (the same libsqlite3-sys as
+//!   sqlx) stepping one prepared `INSERT` per table for every row;
+//! - PostgreSQL: a task with its own connection, `COPY … FROM STDIN` per
+//!   batch, the CSV encoded on the task.
+//!
+//! A batch is queued (two at most) and its failure reported at the next call
+//! that waits for an answer, at the latest the commit; a load dropped
+//! without [`Bulk::commit`] is rolled back. Nothing here is audited row by
+//! row: the caller writes one audit entry for the whole load.
 
 use crate::error::StoreError;
 use crate::url::DatabaseUrl;
 use sqlx::postgres::PgConnection;
 use sqlx::{Connection, Row};
+use tokio::sync::{mpsc, oneshot};
 
-enum Inner {
-    Sqlite(SqliteWriter),
-    Postgres(PgConnection),
-}
+/// The secondary indexes of the people tables: dropped for a load into empty
+/// tables and built once at the end, which is cheaper than maintaining them
+/// row by row (the same definitions as the migrations, on both engines).
+const PEOPLE_INDEXES: [(&str, &str); 6] = [
+    (
+        "members_unit_admitted",
+        "CREATE INDEX members_unit_admitted ON members(unit_id, admitted_on)",
+    ),
+    (
+        "members_unit_status",
+        "CREATE INDEX members_unit_status ON members(unit_id, status)",
+    ),
+    (
+        "people_id_number",
+        "CREATE UNIQUE INDEX people_id_number ON people(id_number)",
+    ),
+    (
+        "candidates_unit_stage",
+        "CREATE INDEX candidates_unit_stage ON candidates(unit_id, stage)",
+    ),
+    (
+        "candidates_person",
+        "CREATE INDEX candidates_person ON candidates(person_id)",
+    ),
+    (
+        "candidate_stages_candidate",
+        "CREATE INDEX candidate_stages_candidate ON candidate_stages(candidate_id, on_date)",
+    ),
+];
 
-/// Work for the SQLite writer thread, done in the order sent.
+/// A row of text values (NULL as `None`), in the column order given.
+pub type Values = Vec<Option<String>>;
+
+type Reply<T> = oneshot::Sender<Result<T, String>>;
+
+/// Work for the writer, done in the order sent.
 enum Job {
-    /// Step a one-row `INSERT` (prepared once per load) for every row.
+    /// Rows for `table`: `sql` is the one-row `INSERT` (SQLite) or the
+    /// `COPY` statement (PostgreSQL).
     Insert {
         table: String,
         sql: String,
@@ -26,88 +63,83 @@ enum Job {
     },
     Execute {
         sql: String,
-        reply: tokio::sync::oneshot::Sender<Result<(), String>>,
+        reply: Reply<()>,
     },
     Select {
         sql: String,
-        reply: tokio::sync::oneshot::Sender<Result<Vec<Vec<String>>, String>>,
+        reply: Reply<Vec<Vec<String>>>,
     },
+    /// Commit; on PostgreSQL first move the identity sequences of these
+    /// tables past the ids the load assigned. Then refresh statistics.
     Commit {
-        reply: tokio::sync::oneshot::Sender<Result<(), String>>,
+        touched: Vec<&'static str>,
+        reply: Reply<()>,
     },
 }
 
-/// The SQLite side of a load: a thread with its own connection holding the
-/// load's transaction. An insert is queued (two batches at most) and its
-/// failure reported at the next call that waits for an answer; a load
-/// dropped without [`Bulk::commit`] is rolled back by the thread.
-struct SqliteWriter {
-    jobs: tokio::sync::mpsc::Sender<Job>,
+/// An open bulk-load transaction.
+pub struct Bulk {
+    /// Indexes dropped for the load, rebuilt before the commit.
+    deferred: bool,
+    postgres: bool,
+    jobs: mpsc::Sender<Job>,
     /// Batches written, sent back to be freed by the thread that allocated
     /// them (freeing them on the writer made the two threads contend for
     /// malloc's arena lock).
     spent: std::sync::mpsc::Receiver<Vec<Values>>,
+    /// The SQLite writer thread, joined on drop.
     thread: Option<std::thread::JoinHandle<()>>,
+    /// The tables whose ids the load assigned.
+    touched: Vec<&'static str>,
+    /// PostgreSQL: the people tables' foreign keys, dropped for a first
+    /// load and added back (validated in one pass each) before the commit:
+    /// (table, name, definition).
+    foreign_keys: Vec<(String, String, String)>,
 }
 
 fn writer_gone() -> StoreError {
-    StoreError::Bulk("the SQLite writer stopped; the load was rolled back".into())
+    StoreError::Bulk("the bulk writer stopped; the load was rolled back".into())
 }
 
-impl SqliteWriter {
-    async fn start(path: &str) -> Result<SqliteWriter, String> {
-        let (jobs, rx) = tokio::sync::mpsc::channel(2);
-        let (ready, started) = tokio::sync::oneshot::channel();
-        let (spent_tx, spent) = std::sync::mpsc::channel();
-        let path = path.to_string();
-        let thread = std::thread::Builder::new()
-            .name("ranks-bulk-sqlite".into())
-            .spawn(move || sqlite_writer(&path, rx, ready, spent_tx))
-            .map_err(|e| e.to_string())?;
-        started
-            .await
-            .map_err(|_| "the writer did not start".to_string())??;
-        Ok(SqliteWriter {
-            jobs,
-            spent,
-            thread: Some(thread),
-        })
-    }
-
-    async fn send(&self, job: Job) -> Result<(), StoreError> {
-        while let Ok(done) = self.spent.try_recv() {
-            drop(done);
+fn csv_field(out: &mut String, v: &Option<String>) {
+    match v {
+        // COPY's CSV format: an unquoted empty field is NULL, a quoted one is ''.
+        None => {}
+        Some(s) => {
+            out.push('"');
+            for c in s.chars() {
+                if c == '"' {
+                    out.push('"');
+                }
+                out.push(c);
+            }
+            out.push('"');
         }
-        self.jobs.send(job).await.map_err(|_| writer_gone())
-    }
-
-    async fn ask<T>(
-        &self,
-        job: impl FnOnce(tokio::sync::oneshot::Sender<Result<T, String>>) -> Job,
-    ) -> Result<T, StoreError> {
-        let (tx, rx) = tokio::sync::oneshot::channel();
-        self.send(job(tx)).await?;
-        rx.await
-            .map_err(|_| writer_gone())?
-            .map_err(StoreError::Bulk)
     }
 }
 
-impl Drop for SqliteWriter {
-    fn drop(&mut self) {
-        // Closing the queue ends the thread (rolling back unless committed).
-        let (closed, _) = tokio::sync::mpsc::channel(1);
-        drop(std::mem::replace(&mut self.jobs, closed));
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
+/// What a writer keeps between jobs: the first failure, after which every
+/// job answers with it and nothing more is written.
+#[derive(Default)]
+struct Failure(Option<String>);
+
+impl Failure {
+    fn check<T>(&mut self, r: Result<T, String>) -> Result<T, String> {
+        match (&self.0, r) {
+            (Some(e), _) => Err(e.clone()),
+            (None, Err(e)) => {
+                self.0 = Some(e.clone());
+                Err(e)
+            }
+            (None, Ok(v)) => Ok(v),
         }
     }
 }
 
 fn sqlite_writer(
     path: &str,
-    mut jobs: tokio::sync::mpsc::Receiver<Job>,
-    ready: tokio::sync::oneshot::Sender<Result<(), String>>,
+    mut jobs: mpsc::Receiver<Job>,
+    ready: Reply<()>,
     spent: std::sync::mpsc::Sender<Vec<Values>>,
 ) {
     let open = || -> rusqlite::Result<rusqlite::Connection> {
@@ -132,8 +164,6 @@ fn sqlite_writer(
             return;
         }
     };
-    let mut failed: Option<String> = None;
-    let mut committed = false;
     // The error names the table and the row's first column (its id).
     let insert = |table: &str, sql: &str, rows: &[Values]| -> Result<(), String> {
         let mut st = conn
@@ -175,44 +205,42 @@ fn sqlite_writer(
         }
         Ok(out)
     };
+    let mut failed = Failure::default();
+    let mut committed = false;
     while let Some(job) = jobs.blocking_recv() {
         match job {
             Job::Insert { table, sql, rows } => {
-                if failed.is_none() {
-                    if let Err(e) = insert(&table, &sql, &rows) {
-                        failed = Some(e);
-                    }
+                if failed.0.is_none() {
+                    let _ = failed.check(insert(&table, &sql, &rows));
                 }
                 let _ = spent.send(rows);
             }
             Job::Execute { sql, reply } => {
-                let r = match &failed {
-                    Some(e) => Err(e.clone()),
-                    None => conn.execute_batch(&sql).map_err(|e| e.to_string()),
+                let r = if failed.0.is_some() {
+                    Err(String::new())
+                } else {
+                    conn.execute_batch(&sql).map_err(|e| e.to_string())
                 };
-                if let Err(e) = &r {
-                    failed.get_or_insert_with(|| e.clone());
-                }
-                let _ = reply.send(r);
+                let _ = reply.send(failed.check(r));
             }
             Job::Select { sql, reply } => {
-                let r = match &failed {
-                    Some(e) => Err(e.clone()),
-                    None => select(&sql).map_err(|e| e.to_string()),
+                let r = if failed.0.is_some() {
+                    Err(String::new())
+                } else {
+                    select(&sql).map_err(|e| e.to_string())
                 };
-                if let Err(e) = &r {
-                    failed.get_or_insert_with(|| e.clone());
-                }
-                let _ = reply.send(r);
+                let _ = reply.send(failed.check(r));
             }
-            Job::Commit { reply } => {
-                let r = match &failed {
-                    Some(e) => Err(e.clone()),
-                    None => conn
-                        .execute_batch("COMMIT")
-                        .and_then(|_| conn.execute_batch("ANALYZE"))
-                        .map_err(|e| e.to_string()),
+            Job::Commit { reply, .. } => {
+                // Approximate statistics: a full ANALYZE reads every index.
+                let r = if failed.0.is_some() {
+                    Err(String::new())
+                } else {
+                    conn.execute_batch("COMMIT")
+                        .and_then(|_| conn.execute_batch("PRAGMA analysis_limit = 1000; ANALYZE"))
+                        .map_err(|e| e.to_string())
                 };
+                let r = failed.check(r);
                 committed = r.is_ok();
                 let _ = reply.send(r);
                 break;
@@ -224,98 +252,215 @@ fn sqlite_writer(
     }
 }
 
-/// The secondary indexes of the people tables: dropped for a load into empty
-/// tables and built once at the end, which is cheaper than maintaining them
-/// row by row (the same definitions as the migrations, on both engines).
-const PEOPLE_INDEXES: [(&str, &str); 6] = [
-    (
-        "members_unit_admitted",
-        "CREATE INDEX members_unit_admitted ON members(unit_id, admitted_on)",
-    ),
-    (
-        "members_unit_status",
-        "CREATE INDEX members_unit_status ON members(unit_id, status)",
-    ),
-    (
-        "people_id_number",
-        "CREATE UNIQUE INDEX people_id_number ON people(id_number)",
-    ),
-    (
-        "candidates_unit_stage",
-        "CREATE INDEX candidates_unit_stage ON candidates(unit_id, stage)",
-    ),
-    (
-        "candidates_person",
-        "CREATE INDEX candidates_person ON candidates(person_id)",
-    ),
-    (
-        "candidate_stages_candidate",
-        "CREATE INDEX candidate_stages_candidate ON candidate_stages(candidate_id, on_date)",
-    ),
-];
-
-/// An open bulk-load transaction.
-pub struct Bulk {
-    /// Indexes dropped for the load, rebuilt before the commit.
-    deferred: bool,
-    inner: Inner,
-    /// The tables whose ids the load assigned, to move their sequences on
-    /// at commit (PostgreSQL identity columns).
-    touched: Vec<&'static str>,
+async fn pg_select(c: &mut PgConnection, sql: &str) -> Result<Vec<Vec<String>>, sqlx::Error> {
+    let rows = sqlx::query(sql).fetch_all(&mut *c).await?;
+    Ok(rows
+        .iter()
+        .map(|r| {
+            (0..r.len())
+                .map(|i| {
+                    r.try_get::<String, _>(i)
+                        .or_else(|_| r.try_get::<i64, _>(i).map(|v| v.to_string()))
+                        .unwrap_or_default()
+                })
+                .collect()
+        })
+        .collect())
 }
 
-/// A row of text values (NULL as `None`), in the column order given.
-pub type Values = Vec<Option<String>>;
-
-fn csv_field(out: &mut String, v: &Option<String>) {
-    match v {
-        // COPY's CSV format: an unquoted empty field is NULL, a quoted one is ''.
-        None => {}
-        Some(s) => {
-            out.push('"');
-            for c in s.chars() {
-                if c == '"' {
-                    out.push('"');
-                }
-                out.push(c);
+async fn pg_copy(c: &mut PgConnection, sql: &str, rows: &[Values]) -> Result<(), sqlx::Error> {
+    let mut copy = c.copy_in_raw(sql).await?;
+    let mut buf = String::with_capacity(1 << 20);
+    for r in rows {
+        for (j, v) in r.iter().enumerate() {
+            if j > 0 {
+                buf.push(',');
             }
-            out.push('"');
+            csv_field(&mut buf, v);
+        }
+        buf.push('\n');
+        if buf.len() > (1 << 20) {
+            copy.send(buf.as_bytes()).await?;
+            buf.clear();
         }
     }
+    if !buf.is_empty() {
+        copy.send(buf.as_bytes()).await?;
+    }
+    copy.finish().await?;
+    Ok(())
+}
+
+async fn pg_commit(c: &mut PgConnection, touched: &[&'static str]) -> Result<(), sqlx::Error> {
+    for t in touched {
+        sqlx::raw_sql(&format!(
+            "SELECT setval(pg_get_serial_sequence('{t}', 'id'), (SELECT COALESCE(MAX(id), 0) + 1 FROM {t}), false)"
+        ))
+        .execute(&mut *c)
+        .await?;
+    }
+    sqlx::raw_sql("COMMIT").execute(&mut *c).await?;
+    for t in touched {
+        sqlx::raw_sql(&format!("ANALYZE {t}"))
+            .execute(&mut *c)
+            .await?;
+    }
+    Ok(())
+}
+
+/// The PostgreSQL writer: a thread of its own with a one-thread runtime
+/// (the load's connection lives and dies there).
+async fn pg_writer(
+    url: &str,
+    mut jobs: mpsc::Receiver<Job>,
+    ready: Reply<()>,
+    spent: std::sync::mpsc::Sender<Vec<Values>>,
+) {
+    let open = async {
+        let mut c = PgConnection::connect(url).await?;
+        // Memory for the index builds at the end of a first load.
+        sqlx::raw_sql(
+            "BEGIN; SET LOCAL synchronous_commit = on; SET LOCAL maintenance_work_mem = '1GB'",
+        )
+        .execute(&mut c)
+        .await?;
+        Ok::<_, sqlx::Error>(c)
+    };
+    let mut c = match open.await {
+        Ok(c) => {
+            let _ = ready.send(Ok(()));
+            c
+        }
+        Err(e) => {
+            let _ = ready.send(Err(e.to_string()));
+            return;
+        }
+    };
+    let mut failed = Failure::default();
+    let mut committed = false;
+    let text = |e: sqlx::Error| e.to_string();
+    while let Some(job) = jobs.recv().await {
+        match job {
+            Job::Insert { table, sql, rows } => {
+                if failed.0.is_none() {
+                    let r = pg_copy(&mut c, &sql, &rows)
+                        .await
+                        .map_err(|e| format!("{e} (table {table})"));
+                    let _ = failed.check(r);
+                }
+                let _ = spent.send(rows);
+            }
+            Job::Execute { sql, reply } => {
+                let r = if failed.0.is_some() {
+                    Err(String::new())
+                } else {
+                    sqlx::raw_sql(&sql)
+                        .execute(&mut c)
+                        .await
+                        .map(|_| ())
+                        .map_err(text)
+                };
+                let _ = reply.send(failed.check(r));
+            }
+            Job::Select { sql, reply } => {
+                let r = if failed.0.is_some() {
+                    Err(String::new())
+                } else {
+                    pg_select(&mut c, &sql).await.map_err(text)
+                };
+                let _ = reply.send(failed.check(r));
+            }
+            Job::Commit { touched, reply } => {
+                let r = if failed.0.is_some() {
+                    Err(String::new())
+                } else {
+                    pg_commit(&mut c, &touched).await.map_err(text)
+                };
+                let r = failed.check(r);
+                committed = r.is_ok();
+                let _ = reply.send(r);
+                break;
+            }
+        }
+    }
+    if !committed {
+        let _ = sqlx::raw_sql("ROLLBACK").execute(&mut c).await;
+    }
+    let _ = c.close().await;
 }
 
 impl Bulk {
     /// Connects and begins the load's transaction. The migrations must have
     /// run already (open the [`crate::Db`] first).
     pub async fn begin(url: &DatabaseUrl) -> Result<Bulk, StoreError> {
-        let connect_err = |e: sqlx::Error| StoreError::Connect {
+        let connect_err = |reason: String| StoreError::Connect {
             url: url.to_string(),
-            reason: e.to_string(),
+            reason,
         };
-        let inner = match url {
+        let (jobs, rx) = mpsc::channel(2);
+        let (spent_tx, spent) = std::sync::mpsc::channel();
+        let (thread, postgres) = match url {
             DatabaseUrl::Sqlite { path } => {
-                Inner::Sqlite(SqliteWriter::start(path).await.map_err(|reason| {
-                    StoreError::Connect {
-                        url: url.to_string(),
-                        reason,
-                    }
-                })?)
+                let (ready, started) = oneshot::channel();
+                let path = path.clone();
+                let thread = std::thread::Builder::new()
+                    .name("ranks-bulk-sqlite".into())
+                    .spawn(move || sqlite_writer(&path, rx, ready, spent_tx))
+                    .map_err(|e| connect_err(e.to_string()))?;
+                started
+                    .await
+                    .map_err(|_| connect_err("the writer did not start".into()))?
+                    .map_err(connect_err)?;
+                (Some(thread), false)
             }
             DatabaseUrl::Postgres { .. } => {
-                let mut c = PgConnection::connect(&url.connect_url())
+                let (ready, started) = oneshot::channel();
+                let url = url.connect_url();
+                let thread = std::thread::Builder::new()
+                    .name("ranks-bulk-postgres".into())
+                    .spawn(move || {
+                        match tokio::runtime::Builder::new_current_thread()
+                            .enable_all()
+                            .build()
+                        {
+                            Ok(rt) => rt.block_on(pg_writer(&url, rx, ready, spent_tx)),
+                            Err(e) => {
+                                let _ = ready.send(Err(e.to_string()));
+                            }
+                        }
+                    })
+                    .map_err(|e| connect_err(e.to_string()))?;
+                started
                     .await
+                    .map_err(|_| connect_err("the writer did not start".into()))?
                     .map_err(connect_err)?;
-                sqlx::raw_sql("BEGIN; SET LOCAL synchronous_commit = on")
-                    .execute(&mut c)
-                    .await?;
-                Inner::Postgres(c)
+                (Some(thread), true)
             }
         };
         Ok(Bulk {
             deferred: false,
-            inner,
+            postgres,
+            jobs,
+            spent,
+            thread,
             touched: Vec::new(),
+            foreign_keys: Vec::new(),
         })
+    }
+
+    async fn send(&self, job: Job) -> Result<(), StoreError> {
+        while let Ok(done) = self.spent.try_recv() {
+            drop(done);
+        }
+        self.jobs.send(job).await.map_err(|_| writer_gone())
+    }
+
+    async fn ask<T>(&self, job: impl FnOnce(Reply<T>) -> Job) -> Result<T, StoreError> {
+        let (tx, rx) = oneshot::channel();
+        self.send(job(tx)).await?;
+        rx.await
+            .map_err(|_| writer_gone())?
+            .map_err(StoreError::Bulk)
     }
 
     /// When people, members and candidates are all empty, drops their
@@ -336,6 +481,29 @@ impl Bulk {
             for (name, _) in PEOPLE_INDEXES {
                 self.execute(&format!("DROP INDEX {name}")).await?;
             }
+            if self.postgres {
+                // Row-by-row foreign-key triggers were most of the server's
+                // work in a COPY; one validation per constraint at the end
+                // checks the same.
+                self.foreign_keys = self
+                    .select_text(
+                        "SELECT conrelid::regclass::text, conname::text, pg_get_constraintdef(oid) \
+                         FROM pg_constraint WHERE contype = 'f' \
+                         AND conrelid::regclass::text IN ('members', 'candidates', 'candidate_stages') \
+                         ORDER BY 1, 2",
+                    )
+                    .await?
+                    .into_iter()
+                    .filter_map(|r| match r.as_slice() {
+                        [t, n, d] => Some((t.clone(), n.clone(), d.clone())),
+                        _ => None,
+                    })
+                    .collect();
+                for (t, n, _) in self.foreign_keys.clone() {
+                    self.execute(&format!("ALTER TABLE {t} DROP CONSTRAINT {n}"))
+                        .await?;
+                }
+            }
             self.deferred = true;
         }
         Ok(empty)
@@ -344,19 +512,15 @@ impl Bulk {
     /// The first id free in `table`.
     pub async fn next_id(&mut self, table: &'static str) -> Result<i64, StoreError> {
         let sql = format!("SELECT COALESCE(MAX(id), 0) + 1 FROM {table}");
-        let id: i64 = match &mut self.inner {
-            Inner::Sqlite(_) => {
-                let v = self.select_text(&sql).await?;
-                let text = v
-                    .first()
-                    .and_then(|r| r.first())
-                    .cloned()
-                    .unwrap_or_default();
-                text.parse()
-                    .map_err(|_| StoreError::Corrupt(format!("{sql}: {text}")))?
-            }
-            Inner::Postgres(c) => sqlx::query(&sql).fetch_one(&mut *c).await?.try_get(0)?,
-        };
+        let v = self.select_text(&sql).await?;
+        let text = v
+            .first()
+            .and_then(|r| r.first())
+            .cloned()
+            .unwrap_or_default();
+        let id = text
+            .parse()
+            .map_err(|_| StoreError::Corrupt(format!("{sql}: {text}")))?;
         if !self.touched.contains(&table) {
             self.touched.push(table);
         }
@@ -365,35 +529,15 @@ impl Bulk {
 
     /// Rows of a query whose columns are all text or integers, as text.
     pub async fn select_text(&mut self, sql: &str) -> Result<Vec<Vec<String>>, StoreError> {
-        fn cell<R: Row>(r: &R, i: usize) -> String
-        where
-            for<'a> i64: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
-            for<'a> String: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
-            usize: sqlx::ColumnIndex<R>,
-        {
-            r.try_get::<String, _>(i)
-                .or_else(|_| r.try_get::<i64, _>(i).map(|v| v.to_string()))
-                .unwrap_or_default()
-        }
-        Ok(match &mut self.inner {
-            Inner::Sqlite(w) => {
-                let sql = sql.to_string();
-                w.ask(|reply| Job::Select { sql, reply }).await?
-            }
-            Inner::Postgres(c) => sqlx::query(sql)
-                .fetch_all(&mut *c)
-                .await?
-                .iter()
-                .map(|r| (0..r.len()).map(|i| cell(r, i)).collect())
-                .collect(),
-        })
+        let sql = sql.to_string();
+        self.ask(|reply| Job::Select { sql, reply }).await
     }
 
     /// Appends rows to `table`. Values are text; integer columns take the
     /// digits (SQLite's column affinity and PostgreSQL's COPY convert them).
-    /// On SQLite the rows are queued for the writer thread and this returns
-    /// at once (unless two batches are already waiting); a failure comes
-    /// back from the next call that waits (at the latest, the commit).
+    /// The rows are queued for the writer and this returns at once (unless
+    /// two batches are already waiting); a failure comes back from the next
+    /// call that waits (at the latest, the commit).
     pub async fn insert(
         &mut self,
         table: &str,
@@ -403,92 +547,53 @@ impl Bulk {
         if rows.is_empty() {
             return Ok(());
         }
-        match &mut self.inner {
-            Inner::Sqlite(w) => {
-                let marks = vec!["?"; columns.len()].join(",");
-                let sql = format!(
-                    "INSERT INTO {table} ({}) VALUES ({marks})",
-                    columns.join(", ")
-                );
-                w.send(Job::Insert {
-                    table: table.to_string(),
-                    sql,
-                    rows,
-                })
-                .await?;
-            }
-            Inner::Postgres(c) => {
-                let mut copy = c
-                    .copy_in_raw(&format!(
-                        "COPY {table} ({}) FROM STDIN WITH (FORMAT csv)",
-                        columns.join(", ")
-                    ))
-                    .await?;
-                let mut buf = String::with_capacity(1 << 20);
-                for r in &rows {
-                    for (j, v) in r.iter().enumerate() {
-                        if j > 0 {
-                            buf.push(',');
-                        }
-                        csv_field(&mut buf, v);
-                    }
-                    buf.push('\n');
-                    if buf.len() > (1 << 20) {
-                        copy.send(buf.as_bytes()).await?;
-                        buf.clear();
-                    }
-                }
-                if !buf.is_empty() {
-                    copy.send(buf.as_bytes()).await?;
-                }
-                copy.finish().await?;
-            }
-        }
-        Ok(())
+        let cols = columns.join(", ");
+        let sql = if self.postgres {
+            format!("COPY {table} ({cols}) FROM STDIN WITH (FORMAT csv)")
+        } else {
+            let marks = vec!["?"; columns.len()].join(",");
+            format!("INSERT INTO {table} ({cols}) VALUES ({marks})")
+        };
+        self.send(Job::Insert {
+            table: table.to_string(),
+            sql,
+            rows,
+        })
+        .await
     }
 
     /// Runs a statement inside the load's transaction.
     pub async fn execute(&mut self, sql: &str) -> Result<(), StoreError> {
-        match &mut self.inner {
-            Inner::Sqlite(w) => {
-                let sql = sql.to_string();
-                w.ask(|reply| Job::Execute { sql, reply }).await?;
-            }
-            Inner::Postgres(c) => {
-                sqlx::raw_sql(sql).execute(&mut *c).await?;
-            }
-        }
-        Ok(())
+        let sql = sql.to_string();
+        self.ask(|reply| Job::Execute { sql, reply }).await
     }
 
-    /// Commits the load; PostgreSQL's identity sequences move past the ids
-    /// the load assigned, and both engines refresh their planner statistics.
+    /// Commits the load (after building the deferred indexes); PostgreSQL's
+    /// identity sequences move past the ids the load assigned, and both
+    /// engines refresh their planner statistics.
     pub async fn commit(mut self) -> Result<(), StoreError> {
         if self.deferred {
             for (_, create) in PEOPLE_INDEXES {
                 self.execute(create).await?;
             }
-        }
-        match &mut self.inner {
-            Inner::Sqlite(w) => {
-                w.ask(|reply| Job::Commit { reply }).await?;
-            }
-            Inner::Postgres(c) => {
-                for t in &self.touched {
-                    sqlx::raw_sql(&format!(
-                        "SELECT setval(pg_get_serial_sequence('{t}', 'id'), (SELECT COALESCE(MAX(id), 0) + 1 FROM {t}), false)"
-                    ))
-                    .execute(&mut *c)
+            for (t, n, d) in std::mem::take(&mut self.foreign_keys) {
+                self.execute(&format!("ALTER TABLE {t} ADD CONSTRAINT {n} {d}"))
                     .await?;
-                }
-                sqlx::raw_sql("COMMIT").execute(&mut *c).await?;
-                for t in &self.touched {
-                    sqlx::raw_sql(&format!("ANALYZE {t}"))
-                        .execute(&mut *c)
-                        .await?;
-                }
             }
         }
-        Ok(())
+        let touched = std::mem::take(&mut self.touched);
+        self.ask(|reply| Job::Commit { touched, reply }).await
+    }
+}
+
+impl Drop for Bulk {
+    fn drop(&mut self) {
+        // Closing the queue ends the writer (rolling back unless committed);
+        // the SQLite thread is waited for, so the file is free afterwards.
+        let (closed, _) = mpsc::channel(1);
+        drop(std::mem::replace(&mut self.jobs, closed));
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
     }
 }
