@@ -77,6 +77,7 @@ struct CsvReader<R: Read> {
     inner: BufReader<R>,
     sep: u8,
     line: Vec<u8>,
+    field: Vec<u8>,
     pub bytes: u64,
     pub row: u64,
 }
@@ -87,20 +88,34 @@ impl<R: Read> CsvReader<R> {
             inner: BufReader::with_capacity(1 << 20, r),
             sep: b',',
             line: Vec::new(),
+            field: Vec::new(),
             bytes: 0,
             row: 0,
         }
     }
 
-    /// The next record's fields, or `None` at the end.
+    /// The next record's fields, or `None` at the end. The strings of `out`
+    /// are reused from record to record (no allocation per field).
     fn next(&mut self, out: &mut Vec<String>) -> std::io::Result<bool> {
-        out.clear();
+        let mut n = 0;
+        let mut put = |out: &mut Vec<String>, bytes: &[u8]| {
+            let text = String::from_utf8_lossy(bytes);
+            match out.get_mut(n) {
+                Some(s) => {
+                    s.clear();
+                    s.push_str(&text);
+                }
+                None => out.push(text.into_owned()),
+            }
+            n += 1;
+        };
         self.line.clear();
         loop {
             let n = self.inner.read_until(b'\n', &mut self.line)?;
             self.bytes += n as u64;
             if n == 0 {
                 if self.line.is_empty() {
+                    out.clear();
                     return Ok(false);
                 }
                 break;
@@ -123,7 +138,8 @@ impl<R: Read> CsvReader<R> {
         while line.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
             line = &line[..line.len() - 1];
         }
-        let mut field = Vec::new();
+        let field = &mut self.field;
+        field.clear();
         let mut quoted = false;
         let mut i = 0;
         while i < line.len() {
@@ -142,14 +158,15 @@ impl<R: Read> CsvReader<R> {
             } else if b == b'"' {
                 quoted = true;
             } else if b == self.sep {
-                out.push(String::from_utf8_lossy(&field).into_owned());
+                put(out, field);
                 field.clear();
             } else {
                 field.push(b);
             }
             i += 1;
         }
-        out.push(String::from_utf8_lossy(&field).into_owned());
+        put(out, field);
+        out.truncate(n);
         Ok(true)
     }
 }
@@ -1047,6 +1064,26 @@ pub fn fuzz_csv(bytes: &[u8]) -> usize {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn csv_records_reuse_their_strings_without_mixing_them() {
+        let text = "a;b;c\n\"x;1\";\"say \"\"hi\"\"\";\n\nlong field;2;3;4\nq\n";
+        let mut r = super::CsvReader::new(text.as_bytes());
+        let mut rec = Vec::new();
+        let mut seen = Vec::new();
+        while r.next(&mut rec).unwrap() {
+            seen.push(rec.clone());
+        }
+        let want: Vec<Vec<&str>> = vec![
+            vec!["a", "b", "c"],
+            vec!["x;1", "say \"hi\"", ""],
+            vec![""],
+            vec!["long field", "2", "3", "4"],
+            vec!["q"],
+        ];
+        assert_eq!(seen, want);
+        assert!(rec.is_empty(), "nothing left at the end");
+    }
+
     #[test]
     fn iso_dates_by_hand_match_chrono() {
         for s in [
