@@ -52,14 +52,14 @@ pub(crate) async fn check_version(
     let Some(expected) = expected else {
         return Ok(());
     };
-    ranks_store::records::audit::lock(conn).await?;
-    let latest = ranks_store::records::audit::latest_for(conn, entity, &id.to_string()).await?;
-    match latest {
-        Some((v, at, who, action)) if v != expected => Err(AppError::Conflict(format!(
-            "this record changed since you opened it: {action} by {who} at {at}; nothing was saved, reload it and try again"
-        ))),
-        _ => Ok(()),
-    }
+    refuse_if_changed(
+        conn,
+        entity,
+        &id.to_string(),
+        |v| v != expected,
+        "this record changed since you opened it",
+    )
+    .await
 }
 
 /// For records edited in place from a page that shows many of them (a
@@ -74,10 +74,29 @@ pub(crate) async fn check_unchanged_since(
     let Some(seen) = seen else {
         return Ok(());
     };
+    refuse_if_changed(
+        conn,
+        entity,
+        key,
+        |v| v > seen,
+        "this value changed since you opened the page",
+    )
+    .await
+}
+
+/// The one check behind both: under the audit lock (writers queue), the
+/// record's newest audit entry; a conflict naming it when `stale` says so.
+async fn refuse_if_changed(
+    conn: &mut Conn,
+    entity: &str,
+    key: &str,
+    stale: impl FnOnce(i64) -> bool,
+    what: &str,
+) -> Result<(), AppError> {
     ranks_store::records::audit::lock(conn).await?;
     match ranks_store::records::audit::latest_for(conn, entity, key).await? {
-        Some((v, at, who, action)) if v > seen => Err(AppError::Conflict(format!(
-            "this value changed since you opened the page: {action} by {who} at {at}; nothing was saved, reload it and try again"
+        Some((v, at, who, action)) if stale(v) => Err(AppError::Conflict(format!(
+            "{what}: {action} by {who} at {at}; nothing was saved, reload it and try again"
         ))),
         _ => Ok(()),
     }
