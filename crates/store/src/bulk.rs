@@ -124,15 +124,16 @@ fn csv_field(out: &mut String, v: &Option<String>) {
 struct Failure(Option<String>);
 
 impl Failure {
+    /// The failure so far, as the answer to any later job.
+    fn so_far(&self) -> Result<(), String> {
+        self.0.clone().map_or(Ok(()), Err)
+    }
+    /// Keeps the first failure and passes the result on.
     fn check<T>(&mut self, r: Result<T, String>) -> Result<T, String> {
-        match (&self.0, r) {
-            (Some(e), _) => Err(e.clone()),
-            (None, Err(e)) => {
-                self.0 = Some(e.clone());
-                Err(e)
-            }
-            (None, Ok(v)) => Ok(v),
+        if let Err(e) = &r {
+            self.0.get_or_insert_with(|| e.clone());
         }
+        r
     }
 }
 
@@ -216,30 +217,24 @@ fn sqlite_writer(
                 let _ = spent.send(rows);
             }
             Job::Execute { sql, reply } => {
-                let r = if failed.0.is_some() {
-                    Err(String::new())
-                } else {
-                    conn.execute_batch(&sql).map_err(|e| e.to_string())
-                };
+                let r = failed
+                    .so_far()
+                    .and_then(|_| conn.execute_batch(&sql).map_err(|e| e.to_string()));
                 let _ = reply.send(failed.check(r));
             }
             Job::Select { sql, reply } => {
-                let r = if failed.0.is_some() {
-                    Err(String::new())
-                } else {
-                    select(&sql).map_err(|e| e.to_string())
-                };
+                let r = failed
+                    .so_far()
+                    .and_then(|_| select(&sql).map_err(|e| e.to_string()));
                 let _ = reply.send(failed.check(r));
             }
             Job::Commit { reply, .. } => {
                 // Approximate statistics: a full ANALYZE reads every index.
-                let r = if failed.0.is_some() {
-                    Err(String::new())
-                } else {
+                let r = failed.so_far().and_then(|_| {
                     conn.execute_batch("COMMIT")
                         .and_then(|_| conn.execute_batch("PRAGMA analysis_limit = 1000; ANALYZE"))
                         .map_err(|e| e.to_string())
-                };
+                });
                 let r = failed.check(r);
                 committed = r.is_ok();
                 let _ = reply.send(r);
@@ -351,30 +346,27 @@ async fn pg_writer(
                 let _ = spent.send(rows);
             }
             Job::Execute { sql, reply } => {
-                let r = if failed.0.is_some() {
-                    Err(String::new())
-                } else {
-                    sqlx::raw_sql(&sql)
+                let r = match failed.so_far() {
+                    Ok(()) => sqlx::raw_sql(&sql)
                         .execute(&mut c)
                         .await
                         .map(|_| ())
-                        .map_err(text)
+                        .map_err(text),
+                    Err(e) => Err(e),
                 };
                 let _ = reply.send(failed.check(r));
             }
             Job::Select { sql, reply } => {
-                let r = if failed.0.is_some() {
-                    Err(String::new())
-                } else {
-                    pg_select(&mut c, &sql).await.map_err(text)
+                let r = match failed.so_far() {
+                    Ok(()) => pg_select(&mut c, &sql).await.map_err(text),
+                    Err(e) => Err(e),
                 };
                 let _ = reply.send(failed.check(r));
             }
             Job::Commit { touched, reply } => {
-                let r = if failed.0.is_some() {
-                    Err(String::new())
-                } else {
-                    pg_commit(&mut c, &touched).await.map_err(text)
+                let r = match failed.so_far() {
+                    Ok(()) => pg_commit(&mut c, &touched).await.map_err(text),
+                    Err(e) => Err(e),
                 };
                 let r = failed.check(r);
                 committed = r.is_ok();
