@@ -166,7 +166,7 @@ impl App {
                     return Err(DomainError::invalid("member", "", "the member id of the committee member").into());
                 }
                 let id = users::insert(cx.tx.conn(), &username, &hash, role.as_str(), unit.as_ref().map(|u| u.id), member_id, &at).await?;
-                cx.audit("create", "user", id, None, Some(serde_json::json!({"username": username, "role": role.as_str(), "unit": unit.map(|u| u.code)})))
+                cx.audit("create", "user", id, None, Some(serde_json::json!({"username": username, "role": role.as_str(), "unit": unit.map(|u| u.code.clone())})))
                     .await?;
                 Ok(id)
             })

@@ -15,13 +15,14 @@
 //! demo always shows work in progress.
 
 use crate::ops::{self, Ctx};
+use crate::scope::Visible;
 use crate::{Actor, App, AppError};
 use chrono::{Datelike, Days, Months, Weekday};
 use ranks_domain::calendar::WorkCalendar;
 use ranks_domain::procedure::{Profile, Vote};
 use ranks_domain::{Date, MemberStatus, Term, TermName, UnitCode, UnitKind};
-use ranks_store::records::candidates;
-use ranks_store::records::members::NewPerson;
+use ranks_store::records::candidates::{self, CandidateRow};
+use ranks_store::records::members::{MemberRow, NewPerson, PersonRow};
 use ranks_store::records::units::{self, UnitRow};
 
 pub const ROOT_CODE: &str = "DBSYT";
@@ -360,7 +361,7 @@ impl Generator {
 }
 
 struct DemoMember {
-    id: i64,
+    member: Visible<MemberRow>,
     official_on: Option<Date>,
 }
 
@@ -500,7 +501,7 @@ async fn build(
     let mut stalled = None;
     let mut root_secretary = None;
     // Committee members, one per unit, who will supervise another unit.
-    let mut committee: Vec<(UnitRow, i64)> = Vec::new();
+    let mut committee: Vec<(Visible<UnitRow>, Visible<MemberRow>)> = Vec::new();
     let mut unit_rows = Vec::new();
 
     for spec in UNITS {
@@ -585,16 +586,16 @@ async fn build(
             };
             let person_id = ops::add_person(cx, &person).await?;
             let member_id =
-                ops::add_member(cx, person_id, &cells[ci], status, *admitted, official_on).await?;
+                ops::add_member(cx, &person_id, &cells[ci], status, *admitted, official_on).await?;
             n_members += 1;
             if k == spec.members - 1 && spec.code == "BVPHCN" {
-                secretary_id = Some(member_id);
+                secretary_id = Some(member_id.clone());
             }
             if k == spec.members - 1 && spec.code == "CQSYT" {
-                root_secretary = Some(member_id);
+                root_secretary = Some(member_id.clone());
             }
             cell_members[ci].push(DemoMember {
-                id: member_id,
+                member: member_id.clone(),
                 official_on,
             });
             if *tracked {
@@ -615,8 +616,15 @@ async fn build(
                 let person = g.person(birth, spec.staff[0]);
                 let pid = ops::add_person(cx, &person).await?;
                 let official = admitted.checked_add_months(Months::new(13));
-                ops::add_member(cx, pid, &cells[k % cells.len()], status, admitted, official)
-                    .await?;
+                ops::add_member(
+                    cx,
+                    &pid,
+                    &cells[k % cells.len()],
+                    status,
+                    admitted,
+                    official,
+                )
+                .await?;
             }
         }
 
@@ -645,14 +653,14 @@ async fn build(
             let cid = write_file(
                 cx,
                 &mut g,
-                person_id,
+                &person_id,
                 &cells[ci],
                 movement,
                 &steps,
                 &cell_members[ci],
             )
             .await?;
-            ops::link_candidate_member(cx, cid, member_id).await?;
+            ops::link_candidate_member(cx, &cid, &member_id).await?;
             n_candidates += 1;
         }
 
@@ -676,7 +684,7 @@ async fn build(
             write_file(
                 cx,
                 &mut g,
-                person_id,
+                &person_id,
                 &cells[ci],
                 movement,
                 &steps,
@@ -708,13 +716,14 @@ async fn build(
             let cid = write_file(
                 cx,
                 &mut g,
-                pid,
+                &pid,
                 &cells[0],
                 Some(movements[0]),
                 &steps,
                 &cell_members[0],
             )
-            .await?;
+            .await?
+            .id;
             let (by, at) = (cx.actor.name.clone(), cx.at.clone());
             candidates::add_document(
                 cx.tx.conn(),
@@ -737,7 +746,7 @@ async fn build(
             let mut steps = backwards_until(&mut g, "cell_vote", cell_vote);
             steps.push(("cell_vote", cell_vote));
             steps.push(("grassroots_vote", cell_vote + Days::new(12)));
-            write_file(cx, &mut g, pid, &cells[1], None, &steps, &cell_members[1]).await?;
+            write_file(cx, &mut g, &pid, &cells[1], None, &steps, &cell_members[1]).await?;
             n_candidates += 1;
         }
         if spec.code == "BVSN" {
@@ -753,7 +762,7 @@ async fn build(
             write_file(
                 cx,
                 &mut g,
-                pid,
+                &pid,
                 &cells[0],
                 Some(movements[0]),
                 &steps,
@@ -789,7 +798,7 @@ async fn build(
             write_file(
                 cx,
                 &mut g,
-                pid,
+                &pid,
                 &cells[ci],
                 movement,
                 &steps,
@@ -811,17 +820,21 @@ async fn build(
                 ("sympathiser", start + Days::new(60)),
                 ("withdrawn", start + Days::new(150)),
             ];
-            write_file(cx, &mut g, pid, &cells[0], None, &steps, &cell_members[0]).await?;
+            write_file(cx, &mut g, &pid, &cells[0], None, &steps, &cell_members[0]).await?;
             n_candidates += 1;
         }
 
         // Grassroots committee members in charge of each cell.
-        let senior: Vec<i64> = cell_members
+        let senior: Vec<Visible<MemberRow>> = cell_members
             .iter()
-            .filter_map(|ms| ms.iter().find(|m| m.official_on.is_some()).map(|m| m.id))
+            .filter_map(|ms| {
+                ms.iter()
+                    .find(|m| m.official_on.is_some())
+                    .map(|m| m.member.clone())
+            })
             .collect();
         for (i, cell) in cells.iter().enumerate() {
-            let who = senior[(i + 1) % senior.len()];
+            let who = &senior[(i + 1) % senior.len()];
             ops::add_supervisor(
                 cx,
                 cell,
@@ -833,17 +846,17 @@ async fn build(
         }
         // The unit's secretary: the article names the Rehabilitation Hospital's.
         let secretary = match spec.code {
-            "BVPHCN" => secretary_id.unwrap_or(senior[0]),
-            _ => senior[senior.len() - 1],
+            "BVPHCN" => secretary_id.unwrap_or_else(|| senior[0].clone()),
+            _ => senior[senior.len() - 1].clone(),
         };
-        ops::add_leader(cx, &unit, secretary, "Bí thư Đảng ủy", terms[1].starts_on).await?;
-        committee.push((unit.clone(), senior[0]));
+        ops::add_leader(cx, &unit, &secretary, "Bí thư Đảng ủy", terms[1].starts_on).await?;
+        committee.push((unit.clone(), senior[0].clone()));
         unit_rows.push(unit);
     }
 
     // Nguyễn Thế Toàn, director of the department, is the committee's secretary.
     if let Some(id) = root_secretary {
-        ops::add_leader(cx, &root, id, "Bí thư Đảng ủy Sở Y tế", terms[1].starts_on).await?;
+        ops::add_leader(cx, &root, &id, "Bí thư Đảng ủy Sở Y tế", terms[1].starts_on).await?;
     }
     // The department committee's members each supervise a unit other than their own.
     for (i, unit) in unit_rows.iter().enumerate() {
@@ -851,7 +864,7 @@ async fn build(
         ops::add_supervisor(
             cx,
             unit,
-            *who,
+            who,
             "Đảng ủy viên Đảng bộ Sở phụ trách",
             terms[1].starts_on,
         )
@@ -966,14 +979,15 @@ fn source(g: &mut Generator, movements: &[i64], staff: &[&str], cell: &UnitRow) 
 async fn write_file(
     cx: &mut Ctx<'_>,
     g: &mut Generator,
-    person_id: i64,
-    cell: &UnitRow,
+    person: &Visible<PersonRow>,
+    cell: &Visible<UnitRow>,
     movement: Option<i64>,
     steps: &[(&str, Date)],
     cell_members: &[DemoMember],
-) -> Result<i64, AppError> {
+) -> Result<Visible<CandidateRow>, AppError> {
     let (first, first_date) = steps[0];
-    let cid = ops::add_candidate(cx, person_id, cell, movement, first, first_date).await?;
+    let candidate = ops::add_candidate(cx, person, cell, movement, first, first_date).await?;
+    let cid = candidate.id;
     let (by, at) = (cx.actor.name.clone(), cx.at.clone());
     let mut mentors = Vec::new();
     for (stage, on) in &steps[1..] {
@@ -982,7 +996,7 @@ async fn write_file(
         }
         let mut detail = None;
         match *stage {
-            "sympathiser" => mentors = assign_mentors(cx, g, cid, cell_members, *on).await?,
+            "sympathiser" => mentors = assign_mentors(cx, g, &candidate, cell_members, *on).await?,
             "course" => {
                 let number = format!("{}/CN-TTCT", 100 + g.rng.below(900));
                 candidates::add_certificate(cx.tx.conn(), cid, *on, &number).await?;
@@ -993,7 +1007,7 @@ async fn write_file(
                     candidates::add_introducer(
                         cx.tx.conn(),
                         cid,
-                        Some(*m),
+                        Some(m.id),
                         "member",
                         Some(since),
                         *on,
@@ -1023,14 +1037,14 @@ async fn write_file(
             }
             "ceremony" => {
                 if let Some(m) = mentors.first() {
-                    candidates::assign_mentor(cx.tx.conn(), cid, *m, *on, true).await?;
+                    candidates::assign_mentor(cx.tx.conn(), cid, m.id, *on, true).await?;
                 }
             }
             _ => {}
         }
         candidates::record_stage(cx.tx.conn(), cid, stage, *on, detail.as_ref(), &by, &at).await?;
     }
-    Ok(cid)
+    Ok(candidate)
 }
 
 /// The documents the CPV profile asks for at each stage.
@@ -1059,27 +1073,27 @@ fn documents_of(stage: &str) -> &'static [&'static str] {
 async fn assign_mentors(
     cx: &mut Ctx<'_>,
     g: &mut Generator,
-    candidate_id: i64,
+    candidate: &Visible<CandidateRow>,
     cell_members: &[DemoMember],
     on: Date,
-) -> Result<Vec<i64>, AppError> {
-    let eligible: Vec<i64> = cell_members
+) -> Result<Vec<Visible<MemberRow>>, AppError> {
+    let eligible: Vec<&Visible<MemberRow>> = cell_members
         .iter()
         .filter(|m| m.official_on.is_some_and(|o| o <= on))
-        .map(|m| m.id)
+        .map(|m| &m.member)
         .collect();
     let mut chosen = Vec::new();
     if eligible.is_empty() {
         return Ok(chosen);
     }
     let first = g.rng.below(eligible.len() as u64) as usize;
-    chosen.push(eligible[first]);
+    chosen.push(eligible[first].clone());
     if eligible.len() > 1 {
         let second = (first + 1 + g.rng.below(eligible.len() as u64 - 1) as usize) % eligible.len();
-        chosen.push(eligible[second]);
+        chosen.push(eligible[second].clone());
     }
     for m in &chosen {
-        ops::assign_mentor(cx, candidate_id, *m, on).await?;
+        ops::assign_mentor(cx, candidate, m, on).await?;
     }
     Ok(chosen)
 }

@@ -22,5 +22,23 @@ pub enum AppError {
     #[error("the database holds no units yet; run `ranks demo` or import a tree")]
     Empty,
     #[error(transparent)]
-    Store(#[from] StoreError),
+    Store(StoreError),
+}
+
+/// A uniqueness or foreign-key violation is two writers meeting on the same
+/// record (the checks before the write saw it free): a conflict the user can
+/// resolve by reloading, never an outage. Which constraint it was stays in
+/// the server's log; the message names nothing of the other record.
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        if e.is_constraint() {
+            tracing::info!(error = %e, "write refused by a database constraint");
+            AppError::Conflict(
+                "someone else recorded the same thing at the same time; nothing was saved, reload and try again"
+                    .into(),
+            )
+        } else {
+            AppError::Store(e)
+        }
+    }
 }

@@ -62,14 +62,7 @@ impl App {
                 visible_member(&mut conn, actor, id).await?;
             }
             Entity::Unit => {
-                let not_found = || AppError::NotFound {
-                    what: "unit",
-                    key: id.to_string(),
-                };
-                let u = units::by_id(&mut conn, id).await?.ok_or_else(not_found)?;
-                if !actor.can_see(&u.path) {
-                    return Err(not_found());
-                }
+                crate::scope::unit_by_id(&mut conn, actor, id).await?;
             }
         }
         if !actor.role.personal_details() {
@@ -238,8 +231,8 @@ impl App {
             admitted_on: row.admitted_on,
             official_on: row.official_on,
             left_on: row.left_on,
-            exempted: row.exempted,
-            card_number: row.card_number,
+            exempted: row.exempted.clone(),
+            card_number: row.card_number.clone(),
             host,
             version,
         })

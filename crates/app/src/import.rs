@@ -15,12 +15,13 @@
 //! leading zeros the spreadsheet dropped.
 
 use crate::ops::{self, Ctx};
+use crate::scope::Visible;
 use crate::targets::{parse_target, Period};
 use crate::{visible_unit, Actor, App, AppError, Scope};
 use ranks_domain::procedure::{Dossier, GateKind, Profile, Step};
 use ranks_domain::text::{fold, nfc};
 use ranks_domain::{Date, MemberStatus, Term, TermName, UnitCode, UnitKind};
-use ranks_store::records::members::{self, NewPerson};
+use ranks_store::records::members::{self, NewPerson, PersonRow};
 use ranks_store::records::units::{self, UnitRow};
 use ranks_store::records::{movements, terms};
 use ranks_store::Conn;
@@ -883,7 +884,7 @@ impl Checker<'_> {
             return Ok(u.clone());
         }
         let u = match visible_unit(self.conn, self.actor, code.as_str()).await {
-            Ok(u) => Some(u),
+            Ok(u) => Some(u.into_inner()),
             Err(AppError::NotFound { .. }) => None,
             Err(e) => return Err(e),
         };
@@ -971,8 +972,18 @@ impl Checker<'_> {
                     "id_number",
                     format!("{id} is already in row {first} of this file"),
                 );
-            } else if members::person_by_id_number(self.conn, id).await?.is_some() {
-                r.err("id_number", format!("{id} is already registered"));
+            } else if let Some(pid) = members::person_by_id_number(self.conn, id).await? {
+                // Within the actor's part of the tree the person is named;
+                // outside it nothing is said of them but that the number
+                // is taken (a national ID number is registered once).
+                let msg = match crate::scope::person(self.conn, self.actor, pid).await {
+                    Ok(p) => format!("{id} is already registered: {} (person {})", p.full_name, p.id),
+                    Err(AppError::NotFound { .. }) => format!(
+                        "{id} cannot be registered from here: the number is held by a record outside your part of the tree; the committee above both can move the record"
+                    ),
+                    Err(e) => return Err(e),
+                };
+                r.err("id_number", msg);
             }
         } else if let (Some(n), Some(b)) = (&full_name, birth_date) {
             let key = format!("name:{}|{b}", fold(n));
@@ -1609,8 +1620,9 @@ async fn write_person(
     cx: &mut Ctx<'_>,
     p: &PersonIn,
     education: Option<(u8, &str)>,
-) -> Result<i64, AppError> {
-    let id = ops::add_person(cx, &p.person).await?;
+) -> Result<Visible<PersonRow>, AppError> {
+    let person = ops::add_person(cx, &p.person).await?;
+    let id = person.id;
     let mut detail = serde_json::Map::new();
     if let Some((grade, area)) = education {
         members::set_education(cx.tx.conn(), id, grade, area).await?;
@@ -1632,13 +1644,13 @@ async fn write_person(
         )
         .await?;
     }
-    Ok(id)
+    Ok(person)
 }
 
 async fn write_row(
     cx: &mut Ctx<'_>,
     p: &Planned,
-    created: &mut HashMap<UnitCode, UnitRow>,
+    created: &mut HashMap<UnitCode, Visible<UnitRow>>,
 ) -> Result<i64, AppError> {
     match p {
         Planned::Unit {
@@ -1669,8 +1681,12 @@ async fn write_row(
             ..
         } => {
             let cell = visible_unit(cx.tx.conn(), cx.actor, unit.as_str()).await?;
-            let person_id = write_person(cx, person, None).await?;
-            ops::add_member(cx, person_id, &cell, *status, *admitted_on, *official_on).await
+            let person = write_person(cx, person, None).await?;
+            Ok(
+                ops::add_member(cx, &person, &cell, *status, *admitted_on, *official_on)
+                    .await?
+                    .id,
+            )
         }
         Planned::Candidate {
             cell,
@@ -1682,13 +1698,13 @@ async fn write_row(
             ..
         } => {
             let cell = visible_unit(cx.tx.conn(), cx.actor, cell.as_str()).await?;
-            let person_id = write_person(cx, person, Some((*general_grade, area))).await?;
+            let person = write_person(cx, person, Some((*general_grade, area))).await?;
             let ((stage, since), later) = history.split_first().expect("a history has an item");
-            let id = ops::add_candidate(cx, person_id, &cell, *movement_id, stage, *since).await?;
+            let c = ops::add_candidate(cx, &person, &cell, *movement_id, stage, *since).await?;
             for (stage, on) in later {
-                ops::record_stage(cx, id, stage, *on).await?;
+                ops::record_stage(cx, &c, stage, *on).await?;
             }
-            Ok(id)
+            Ok(c.id)
         }
         Planned::Target {
             unit,

@@ -22,6 +22,7 @@ pub mod index;
 pub mod ops;
 pub mod pipeline;
 pub mod reports;
+pub mod scope;
 pub mod supervision;
 pub mod targets;
 pub mod xlsx;
@@ -30,7 +31,7 @@ pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::AppError;
 
 use ranks_domain::procedure::Profile;
-use ranks_domain::{OrgPath, UnitCode};
+use ranks_domain::OrgPath;
 use ranks_store::records::units::{self, UnitRow};
 use ranks_store::{Db, WriteTx};
 use std::sync::Arc;
@@ -117,7 +118,7 @@ impl App {
     /// actor's scope is reported as not found, so its existence does not leak.
     pub async fn unit(&self, actor: &Actor, code: &str) -> Result<UnitRow, AppError> {
         let mut conn = self.db.read().await?;
-        visible_unit(&mut conn, actor, code).await
+        Ok(visible_unit(&mut conn, actor, code).await?.into_inner())
     }
 
     /// The unit a report starts from: the given code, or else the actor's
@@ -129,8 +130,8 @@ impl App {
     ) -> Result<UnitRow, AppError> {
         let mut conn = self.db.read().await?;
         match code {
-            Some(c) => visible_unit(&mut conn, actor, c).await,
-            None => default_root(&mut conn, actor).await,
+            Some(c) => Ok(visible_unit(&mut conn, actor, c).await?.into_inner()),
+            None => Ok(default_root(&mut conn, actor).await?.into_inner()),
         }
     }
 
@@ -139,45 +140,23 @@ impl App {
     }
 }
 
-pub(crate) async fn visible_unit(
-    conn: &mut ranks_store::Conn,
-    actor: &Actor,
-    code: &str,
-) -> Result<UnitRow, AppError> {
-    let not_found = || AppError::NotFound {
-        what: "unit",
-        key: code.trim().to_string(),
-    };
-    let parsed = UnitCode::parse(code).map_err(|_| not_found())?;
-    match units::by_code(conn, &parsed).await? {
-        Some(u) if actor.can_see(&u.path) => Ok(u),
-        _ => Err(not_found()),
-    }
-}
+pub(crate) use scope::unit as visible_unit;
 
+/// The actor's own root: the first unit of their charge, or the single top
+/// unit for an actor over the whole tree.
 pub(crate) async fn default_root(
     conn: &mut ranks_store::Conn,
     actor: &Actor,
-) -> Result<UnitRow, AppError> {
-    match &actor.scope {
-        Scope::Units(paths) => {
-            let first = paths.first().ok_or(AppError::Empty)?;
-            let id = *first.ids().last().expect("a path has at least one id");
-            units::by_id(conn, id).await?.ok_or(AppError::NotFound {
-                what: "unit",
-                key: first.to_string(),
-            })
-        }
-        Scope::Subtree(path) => {
-            let id = *path.ids().last().expect("a path has at least one id");
-            units::by_id(conn, id).await?.ok_or(AppError::NotFound {
-                what: "unit",
-                key: path.to_string(),
-            })
-        }
+) -> Result<scope::Visible<UnitRow>, AppError> {
+    let top = match &actor.scope {
+        Scope::Units(paths) => paths.first().ok_or(AppError::Empty)?,
+        Scope::Subtree(path) => path,
         Scope::All => {
             let roots = units::roots(conn).await?;
-            roots.into_iter().next().ok_or(AppError::Empty)
+            let root = roots.into_iter().next().ok_or(AppError::Empty)?;
+            return scope::created_unit(actor, root);
         }
-    }
+    };
+    let id = *top.ids().last().expect("a path has at least one id");
+    scope::unit_by_id(conn, actor, id).await
 }

@@ -3,10 +3,12 @@
 //! wrap one operation in one transaction. The demo loader runs many
 //! operations in a single transaction through the same functions.
 
+use crate::scope::{self, Visible};
 use crate::{visible_unit, Actor, App, AppError};
 use ranks_domain::text::nfc;
 use ranks_domain::{Date, DomainError, MemberStatus, Term, TermName, UnitCode, UnitKind};
-use ranks_store::records::members::{NewMember, NewPerson};
+use ranks_store::records::candidates::CandidateRow;
+use ranks_store::records::members::{MemberRow, NewMember, NewPerson, PersonRow};
 use ranks_store::records::units::UnitRow;
 use ranks_store::records::{audit, candidates, members, movements, supervisors, terms, units};
 use ranks_store::WriteTx;
@@ -43,17 +45,6 @@ impl Ctx<'_> {
         .await?;
         Ok(())
     }
-
-    fn check_scope(&self, unit: &UnitRow) -> Result<(), AppError> {
-        if self.actor.can_see(&unit.path) {
-            Ok(())
-        } else {
-            Err(AppError::NotFound {
-                what: "unit",
-                key: unit.code.to_string(),
-            })
-        }
-    }
 }
 
 pub async fn create_unit(
@@ -61,15 +52,15 @@ pub async fn create_unit(
     code: &UnitCode,
     name: &str,
     kind: UnitKind,
-    parent: Option<&UnitRow>,
+    parent: Option<&Visible<UnitRow>>,
     created_on: Date,
-) -> Result<UnitRow, AppError> {
+) -> Result<Visible<UnitRow>, AppError> {
     let name = nfc(name);
     if name.is_empty() {
         return Err(DomainError::invalid("name", name, "a non-empty unit name").into());
     }
     match parent {
-        Some(p) => cx.check_scope(p)?,
+        Some(_) => {}
         None if cx.actor.scope != crate::Scope::All => {
             return Err(AppError::Forbidden(
                 "only a top-level administrator may create a root unit".into(),
@@ -82,21 +73,27 @@ pub async fn create_unit(
             "a unit with code {code} already exists"
         )));
     }
-    let row = units::insert(cx.tx.conn(), code, &name, kind, parent, created_on).await?;
+    let row = units::insert(
+        cx.tx.conn(),
+        code,
+        &name,
+        kind,
+        parent.map(|p| &**p),
+        created_on,
+    )
+    .await?;
     cx.audit("create", "unit", row.id, None, Some(row.to_json()))
         .await?;
-    Ok(row)
+    scope::created_unit(cx.actor, row)
 }
 
 /// Moves a unit (and its subtree) under a new parent from `effective_on`.
 pub async fn move_unit(
     cx: &mut Ctx<'_>,
-    unit: &UnitRow,
-    new_parent: &UnitRow,
+    unit: &Visible<UnitRow>,
+    new_parent: &Visible<UnitRow>,
     effective_on: Date,
 ) -> Result<UnitRow, AppError> {
-    cx.check_scope(unit)?;
-    cx.check_scope(new_parent)?;
     if unit.path.contains(&new_parent.path) {
         return Err(AppError::Conflict(format!(
             "cannot move {} under {}: the new parent lies inside the unit",
@@ -140,11 +137,10 @@ pub async fn create_term(cx: &mut Ctx<'_>, term: &Term) -> Result<i64, AppError>
 
 pub async fn set_term_target(
     cx: &mut Ctx<'_>,
-    unit: &UnitRow,
+    unit: &Visible<UnitRow>,
     term: &TermName,
     target: u32,
 ) -> Result<(), AppError> {
-    cx.check_scope(unit)?;
     let t = terms::by_name(cx.tx.conn(), term)
         .await?
         .ok_or(AppError::NotFound {
@@ -164,11 +160,10 @@ pub async fn set_term_target(
 
 pub async fn set_year_target(
     cx: &mut Ctx<'_>,
-    unit: &UnitRow,
+    unit: &Visible<UnitRow>,
     year: i32,
     target: u32,
 ) -> Result<(), AppError> {
-    cx.check_scope(unit)?;
     let before = terms::set_year_target(cx.tx.conn(), unit.id, year, target).await?;
     cx.audit(
         "set",
@@ -197,24 +192,23 @@ fn clean_person(p: &NewPerson) -> Result<NewPerson, AppError> {
     })
 }
 
-pub async fn add_person(cx: &mut Ctx<'_>, p: &NewPerson) -> Result<i64, AppError> {
+pub async fn add_person(cx: &mut Ctx<'_>, p: &NewPerson) -> Result<Visible<PersonRow>, AppError> {
     let p = clean_person(p)?;
     let id = members::insert_person(cx.tx.conn(), &p).await?;
     cx.audit("create", "person", id, None, Some(p.to_json()))
         .await?;
-    Ok(id)
+    scope::created_person(cx.tx.conn(), id).await
 }
 
 /// Registers a person as a member of a cell.
 pub async fn add_member(
     cx: &mut Ctx<'_>,
-    person_id: i64,
-    cell: &UnitRow,
+    person: &Visible<PersonRow>,
+    cell: &Visible<UnitRow>,
     status: MemberStatus,
     admitted_on: Date,
     official_on: Option<Date>,
-) -> Result<i64, AppError> {
-    cx.check_scope(cell)?;
+) -> Result<Visible<MemberRow>, AppError> {
     if !cell.kind.holds_members() {
         return Err(AppError::Conflict(format!(
             "{} is a {}; members are registered in a cell",
@@ -233,7 +227,7 @@ pub async fn add_member(
         }
     }
     let m = NewMember {
-        person_id,
+        person_id: person.id,
         unit_id: cell.id,
         status,
         admitted_on,
@@ -242,7 +236,7 @@ pub async fn add_member(
     let id = members::insert_member(cx.tx.conn(), &m).await?;
     cx.audit("create", "member", id, None, Some(m.to_json()))
         .await?;
-    Ok(id)
+    scope::member(cx.tx.conn(), cx.actor, id).await
 }
 
 pub async fn add_movement(
@@ -266,13 +260,13 @@ pub async fn add_movement(
 /// Puts a person into a cell's candidate pool.
 pub async fn add_candidate(
     cx: &mut Ctx<'_>,
-    person_id: i64,
-    cell: &UnitRow,
+    person: &Visible<PersonRow>,
+    cell: &Visible<UnitRow>,
     movement_id: Option<i64>,
     first_stage: &str,
     since: Date,
-) -> Result<i64, AppError> {
-    cx.check_scope(cell)?;
+) -> Result<Visible<CandidateRow>, AppError> {
+    let person_id = person.id;
     let c = candidates::NewCandidate {
         person_id,
         unit_id: cell.id,
@@ -291,16 +285,17 @@ pub async fn add_candidate(
         Some(json!({"person_id": person_id, "unit": cell.code, "movement_id": movement_id, "stage": first_stage, "since": since})),
     )
     .await?;
-    Ok(id)
+    scope::candidate(cx.tx.conn(), cx.actor, id).await
 }
 
 /// Records a candidate's move to a stage on a date.
 pub async fn record_stage(
     cx: &mut Ctx<'_>,
-    candidate_id: i64,
+    candidate: &Visible<CandidateRow>,
     stage: &str,
     on: Date,
 ) -> Result<(), AppError> {
+    let candidate_id = candidate.id;
     let (at, by) = (cx.at.clone(), cx.actor.name.clone());
     candidates::record_stage(cx.tx.conn(), candidate_id, stage, on, None, &by, &at).await?;
     cx.audit(
@@ -315,9 +310,10 @@ pub async fn record_stage(
 
 pub async fn link_candidate_member(
     cx: &mut Ctx<'_>,
-    candidate_id: i64,
-    member_id: i64,
+    candidate: &Visible<CandidateRow>,
+    member: &Visible<MemberRow>,
 ) -> Result<(), AppError> {
+    let (candidate_id, member_id) = (candidate.id, member.id);
     candidates::link_member(cx.tx.conn(), candidate_id, member_id).await?;
     cx.audit(
         "link",
@@ -331,10 +327,11 @@ pub async fn link_candidate_member(
 
 pub async fn assign_mentor(
     cx: &mut Ctx<'_>,
-    candidate_id: i64,
-    member_id: i64,
+    candidate: &Visible<CandidateRow>,
+    member: &Visible<MemberRow>,
     on: Date,
 ) -> Result<(), AppError> {
+    let (candidate_id, member_id) = (candidate.id, member.id);
     candidates::assign_mentor(cx.tx.conn(), candidate_id, member_id, on, false).await?;
     cx.audit(
         "create",
@@ -348,12 +345,12 @@ pub async fn assign_mentor(
 
 pub async fn add_supervisor(
     cx: &mut Ctx<'_>,
-    unit: &UnitRow,
-    member_id: i64,
+    unit: &Visible<UnitRow>,
+    member: &Visible<MemberRow>,
     role: &str,
     since: Date,
 ) -> Result<i64, AppError> {
-    cx.check_scope(unit)?;
+    let member_id = member.id;
     let id = supervisors::insert(cx.tx.conn(), unit.id, member_id, &nfc(role), since).await?;
     cx.audit(
         "create",
@@ -368,12 +365,12 @@ pub async fn add_supervisor(
 
 pub async fn add_leader(
     cx: &mut Ctx<'_>,
-    unit: &UnitRow,
-    member_id: i64,
+    unit: &Visible<UnitRow>,
+    member: &Visible<MemberRow>,
     title: &str,
     since: Date,
 ) -> Result<i64, AppError> {
-    cx.check_scope(unit)?;
+    let member_id = member.id;
     let id = supervisors::add_leader(cx.tx.conn(), unit.id, member_id, &nfc(title), since).await?;
     cx.audit(
         "create",
@@ -462,7 +459,11 @@ impl App {
                     Some(p) => Some(visible_unit(cx.tx.conn(), cx.actor, &p).await?),
                     None => None,
                 };
-                create_unit(cx, &code, &name, kind, parent.as_ref(), created_on).await
+                Ok(
+                    create_unit(cx, &code, &name, kind, parent.as_ref(), created_on)
+                        .await?
+                        .into_inner(),
+                )
             })
         })
         .await
@@ -524,8 +525,12 @@ impl App {
         self.run(actor, move |cx| {
             Box::pin(async move {
                 let cell = visible_unit(cx.tx.conn(), cx.actor, &cell).await?;
-                let person_id = add_person(cx, &person).await?;
-                add_member(cx, person_id, &cell, status, admitted_on, official_on).await
+                let person = add_person(cx, &person).await?;
+                Ok(
+                    add_member(cx, &person, &cell, status, admitted_on, official_on)
+                        .await?
+                        .id,
+                )
             })
         })
         .await

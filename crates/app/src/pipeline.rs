@@ -213,6 +213,14 @@ fn step_error(r: Refusal) -> AppError {
     AppError::Refused(r)
 }
 
+/// A person's open file or membership in a part of the tree the actor may
+/// not see: refused without saying where, what or since when.
+fn elsewhere(person_id: i64) -> AppError {
+    AppError::Conflict(format!(
+        "person {person_id} cannot be proposed here: they already have an open admission file or a current membership outside your part of the tree; the committee above both can settle it"
+    ))
+}
+
 impl App {
     /// The working-day calendar with the overrides recorded in the database.
     pub async fn calendar(&self) -> Result<WorkCalendar, AppError> {
@@ -260,37 +268,42 @@ impl App {
                     ),
                     None => None,
                 };
-                let person_id = match who {
-                    PersonRef::Existing(id) => {
-                        members::person(cx.tx.conn(), id).await?.ok_or(AppError::NotFound {
-                            what: "person",
-                            key: id.to_string(),
-                        })?;
-                        id
-                    }
+                let person = match who {
+                    PersonRef::Existing(id) => crate::scope::person(cx.tx.conn(), cx.actor, id).await?,
                     PersonRef::New { person, general_grade, area } => {
                         if general_grade > 12 {
                             return Err(DomainError::invalid("grade", general_grade.to_string(), "a school grade from 0 to 12").into());
                         }
-                        let id = crate::ops::add_person(cx, &person).await?;
-                        members::set_education(cx.tx.conn(), id, general_grade, &nfc(&area)).await?;
-                        id
+                        let p = crate::ops::add_person(cx, &person).await?;
+                        members::set_education(cx.tx.conn(), p.id, general_grade, &nfc(&area)).await?;
+                        p
                     }
                 };
-                // One cell at a time: a person with an open file cannot be proposed again.
+                let person_id = person.id;
+                // One cell at a time: a person with an open file cannot be
+                // proposed again. A file or membership the actor may not see
+                // is named by nothing but its existence.
                 for c in candidates::for_person(cx.tx.conn(), person_id).await? {
                     if profile.is_open(&c.stage) {
-                        let other = units::by_id(cx.tx.conn(), c.unit_id).await?;
-                        return Err(AppError::Conflict(format!(
-                            "person {person_id} is already a candidate of {} (candidate {}, stage {})",
-                            other.map(|u| u.code.to_string()).unwrap_or_default(),
-                            c.id,
-                            c.stage
-                        )));
+                        return Err(match crate::scope::candidate(cx.tx.conn(), cx.actor, c.id).await {
+                            Ok(c) => {
+                                let other = units::by_id(cx.tx.conn(), c.unit_id).await?;
+                                AppError::Conflict(format!(
+                                    "person {person_id} is already a candidate of {} (candidate {}, stage {})",
+                                    other.map(|u| u.code.to_string()).unwrap_or_default(),
+                                    c.id,
+                                    c.stage
+                                ))
+                            }
+                            Err(_) => elsewhere(person_id),
+                        });
                     }
                 }
                 if let Some(m) = members::for_person(cx.tx.conn(), person_id).await?.into_iter().find(|m| m.status.is_current()) {
-                    return Err(AppError::Conflict(format!("person {person_id} is already a member (member {})", m.id)));
+                    return Err(match crate::scope::member(cx.tx.conn(), cx.actor, m.id).await {
+                        Ok(m) => AppError::Conflict(format!("person {person_id} is already a member (member {})", m.id)),
+                        Err(_) => elsewhere(person_id),
+                    });
                 }
                 let dossier = Dossier {
                     left_party_on: members::left_party_on(cx.tx.conn(), person_id).await?,
@@ -300,7 +313,7 @@ impl App {
                 profile
                     .check(&dossier, &Step { stage: first.clone(), on, vote: None, skip_reason: None }, today)
                     .map_err(step_error)?;
-                crate::ops::add_candidate(cx, person_id, &cell, movement_id, &first, on).await
+                Ok(crate::ops::add_candidate(cx, &person, &cell, movement_id, &first, on).await?.id)
             })
         })
         .await
@@ -370,6 +383,12 @@ impl App {
         self.run(actor, move |cx| {
             Box::pin(async move {
                 let c = visible_candidate(cx.tx.conn(), cx.actor, candidate_id).await?;
+                if candidates::latest_certificate(cx.tx.conn(), c.id).await?.is_some_and(|(d, n)| d == issued_on && n == number) {
+                    return Err(AppError::Conflict(format!(
+                        "certificate {number} of {issued_on} is already recorded for candidate {}; nothing was saved",
+                        c.id
+                    )));
+                }
                 candidates::add_certificate(cx.tx.conn(), c.id, issued_on, &number).await?;
                 cx.audit(
                     "certificate",
@@ -438,6 +457,17 @@ impl App {
         self.run(actor, move |cx| {
             Box::pin(async move {
                 let c = visible_candidate(cx.tx.conn(), cx.actor, candidate_id).await?;
+                let already = candidates::introducers(cx.tx.conn(), c.id).await?;
+                let twice = match member {
+                    Some((member_id, _)) => already.iter().any(|i| i.member_id == Some(member_id)),
+                    None => already.iter().any(|i| i.member_id.is_none() && i.kind == "youth_union"),
+                };
+                if twice {
+                    return Err(AppError::Conflict(format!(
+                        "this introducer is already recorded for candidate {}; nothing was saved",
+                        c.id
+                    )));
+                }
                 match member {
                     Some((member_id, since)) => {
                         let m = visible_member(cx.tx.conn(), cx.actor, member_id).await?;
@@ -488,6 +518,17 @@ impl App {
                 Box::pin(async move {
                     let c = visible_candidate(cx.tx.conn(), cx.actor, candidate_id).await?;
                     check_version(cx.tx.conn(), "candidate", c.id, version).await?;
+                    if c.stage == step2.stage {
+                        // The same step sent twice (a double click, two
+                        // clerks at once): the second is told, not refused
+                        // by the procedure, and leaves no refusal behind.
+                        let last = ranks_store::records::audit::latest_for(cx.tx.conn(), "candidate", &c.id.to_string()).await?;
+                        let by = last.map(|(_, at, who, _)| format!(" by {who} at {at}")).unwrap_or_default();
+                        return Err(AppError::Conflict(format!(
+                            "candidate {} is already at stage {}{by}; nothing was saved",
+                            c.id, c.stage
+                        )));
+                    }
                     let dossier = load_dossier(cx.tx.conn(), &c).await?;
                     profile.check(&dossier, &step2, today).map_err(step_error)?;
                     let stage = profile.stage(&step2.stage).expect("checked").clone();
@@ -787,39 +828,7 @@ fn build_calendar(rows: Vec<(i64, String)>) -> Result<WorkCalendar, AppError> {
     Ok(WorkCalendar::with_overrides(ovs)?)
 }
 
-pub(crate) async fn visible_candidate(
-    conn: &mut Conn,
-    actor: &Actor,
-    id: i64,
-) -> Result<CandidateRow, AppError> {
-    let not_found = || AppError::NotFound {
-        what: "candidate",
-        key: id.to_string(),
-    };
-    let c = candidates::by_id(conn, id).await?.ok_or_else(not_found)?;
-    let unit = units::by_id(conn, c.unit_id).await?.ok_or_else(not_found)?;
-    if !actor.can_see(&unit.path) {
-        return Err(not_found());
-    }
-    Ok(c)
-}
-
-pub(crate) async fn visible_member(
-    conn: &mut Conn,
-    actor: &Actor,
-    id: i64,
-) -> Result<MemberRow, AppError> {
-    let not_found = || AppError::NotFound {
-        what: "member",
-        key: id.to_string(),
-    };
-    let m = members::row(conn, id).await?.ok_or_else(not_found)?;
-    let unit = units::by_id(conn, m.unit_id).await?.ok_or_else(not_found)?;
-    if !actor.can_see(&unit.path) {
-        return Err(not_found());
-    }
-    Ok(m)
-}
+pub(crate) use crate::scope::{candidate as visible_candidate, member as visible_member};
 
 /// Everything the engine needs about a candidate, from the database.
 pub(crate) async fn load_dossier(conn: &mut Conn, c: &CandidateRow) -> Result<Dossier, AppError> {
@@ -872,26 +881,19 @@ pub(crate) async fn load_dossier(conn: &mut Conn, c: &CandidateRow) -> Result<Do
 async fn apply_effect(
     cx: &mut Ctx<'_>,
     profile: &ranks_domain::procedure::Profile,
-    c: &CandidateRow,
+    c: &crate::scope::Visible<CandidateRow>,
     dossier: &Dossier,
     effect: Option<Effect>,
     on: Date,
 ) -> Result<(), AppError> {
     match effect {
         Some(Effect::Admit) => {
-            let cell = units::by_id(cx.tx.conn(), c.unit_id)
-                .await?
-                .expect("unit exists");
-            let member_id = crate::ops::add_member(
-                cx,
-                c.person_id,
-                &cell,
-                MemberStatus::Probationary,
-                on,
-                None,
-            )
-            .await?;
-            crate::ops::link_candidate_member(cx, c.id, member_id).await?;
+            let cell = crate::scope::unit_by_id(cx.tx.conn(), cx.actor, c.unit_id).await?;
+            let person = crate::scope::person(cx.tx.conn(), cx.actor, c.person_id).await?;
+            let member =
+                crate::ops::add_member(cx, &person, &cell, MemberStatus::Probationary, on, None)
+                    .await?;
+            crate::ops::link_candidate_member(cx, c, &member).await?;
         }
         Some(Effect::Recognise) => {
             // Effective exactly twelve months after the ceremony, however late recorded.
@@ -1038,7 +1040,7 @@ impl App {
                         before.status.as_str()
                     )));
                 }
-                let mut m = before.clone();
+                let mut m = (*before).clone();
                 let mut detail = json!({});
                 let kind = match &movement {
                     Movement::TransferTo { cell } => {

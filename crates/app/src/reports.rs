@@ -150,7 +150,7 @@ impl App {
         let rows = roll_up(&root_then, &nodes, &admitted, &targets, depth);
         Ok(AchievementReport {
             term: term.term,
-            root,
+            root: root.into_inner(),
             rows,
         })
     }
@@ -173,7 +173,7 @@ impl App {
         let rows = achievement_rows(&mut conn, &root, &term, depth).await?;
         Ok(AchievementReport {
             term: term.term,
-            root,
+            root: root.into_inner(),
             rows,
         })
     }
@@ -203,7 +203,7 @@ impl App {
                 Some(t) => t.clone(),
                 None => {
                     return Ok(Dashboard {
-                        root,
+                        root: root.into_inner(),
                         terms: vec![],
                         term: None,
                         rows: vec![],
@@ -239,7 +239,7 @@ impl App {
         Ok(Dashboard {
             pipeline,
             total_members: totals.get(&root.code).copied().unwrap_or(0),
-            root,
+            root: root.into_inner(),
             terms: all_terms.into_iter().map(|t| t.term).collect(),
             term: Some(chosen.term),
             rows,
@@ -298,7 +298,7 @@ impl App {
         let sources = movements::sources_in_subtree(&mut conn, &unit.path).await?;
         let moves = units::moves_in_subtree(&mut conn, &unit.path).await?;
         Ok(UnitPage {
-            unit,
+            unit: unit.into_inner(),
             ancestors,
             term: chosen.map(|t| t.term),
             terms: all_terms.into_iter().map(|t| t.term).collect(),

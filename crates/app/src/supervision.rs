@@ -35,8 +35,10 @@ impl App {
         member_id: i64,
         term: &str,
     ) -> Result<SupervisorView, AppError> {
+        // Whether the member does not exist or supervises nothing the actor
+        // sees, the answer is the same.
         let not_found = || AppError::NotFound {
-            what: "member",
+            what: "supervisor",
             key: member_id.to_string(),
         };
         let (name, assignments) = {
@@ -55,10 +57,7 @@ impl App {
             (m.full_name, visible)
         };
         if assignments.is_empty() {
-            return Err(AppError::NotFound {
-                what: "supervisor",
-                key: member_id.to_string(),
-            });
+            return Err(not_found());
         }
         let mut out = Vec::new();
         for (u, role) in assignments {

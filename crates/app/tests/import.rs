@@ -429,10 +429,34 @@ async fn leading_zeros_and_nfc_survive_csv_and_xlsx(db: TestDb) {
         .import_preview(&sys, None, &again, "x.xlsx")
         .await
         .unwrap();
-    assert_eq!(
-        errors(&p.errors),
-        vec!["row 2, id_number: 001203004567 is already registered"]
+    let found = errors(&p.errors);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0].starts_with("row 2, id_number: 001203004567 is already registered: "),
+        "inside the actor's tree the holder is named: {found:?}"
     );
+    // From another organisation: refused, and nothing said of the holder.
+    let cdc = app.unit(&sys, "CDC").await.unwrap();
+    let other = Actor {
+        name: "organiser of CDC".into(),
+        scope: Scope::Subtree(cdc.path),
+        role: Role::Staff,
+    };
+    let csv = "unit,full_name,gender,birth_date,id_number,admitted_on\n\
+        CDC.CB1,Lê Thị Hoa,Nữ,04/03/1990,001203004567,19/05/2026\n";
+    let p = app
+        .import_preview(&other, None, csv.as_bytes(), "m.csv")
+        .await
+        .unwrap();
+    let found = errors(&p.errors);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0].contains("outside your part of the tree"),
+        "{found:?}"
+    );
+    for leak in ["BVDK", "person", "Nguyễn"] {
+        assert!(!found[0].contains(leak), "{leak} disclosed: {found:?}");
+    }
 }
 
 async fn rows_outside_the_actors_subtree_are_unknown(db: TestDb) {

@@ -2,6 +2,8 @@
 
 #[path = "story/pipeline.rs"]
 mod pipeline;
+#[path = "story/races.rs"]
+mod races;
 
 use ranks_app::{Actor, AppError, Scope};
 use ranks_domain::{Date, MemberStatus, Term, TermName, UnitKind};

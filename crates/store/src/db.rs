@@ -113,11 +113,26 @@ impl Db {
     /// Begins a write transaction (`BEGIN IMMEDIATE` on SQLite).
     pub async fn begin_write(&self) -> Result<WriteTx, StoreError> {
         let mut conn = self.write.acquire().await?;
-        let begin = match self.backend {
-            Backend::Sqlite => "BEGIN IMMEDIATE",
-            Backend::Postgres => "BEGIN",
-        };
-        sqlx::query(begin).execute(&mut *conn).await?;
+        match self.backend {
+            Backend::Sqlite => {
+                sqlx::query("BEGIN IMMEDIATE").execute(&mut *conn).await?;
+            }
+            Backend::Postgres => {
+                // Writers queue on one table lock taken first thing, so the
+                // checks and the writes of one transaction never interleave
+                // with another's: the order SQLite's single writer gives.
+                // Readers (ACCESS SHARE) are not blocked. Without it, four
+                // clients recording the same step all passed the checks.
+                sqlx::query("BEGIN").execute(&mut *conn).await?;
+                // From here a failure drops the WriteTx, which closes the
+                // connection and so rolls the transaction back.
+                let mut tx = WriteTx { conn: Some(conn) };
+                sqlx::query("LOCK TABLE audit_log IN EXCLUSIVE MODE")
+                    .execute(tx.conn())
+                    .await?;
+                return Ok(tx);
+            }
+        }
         Ok(WriteTx { conn: Some(conn) })
     }
 

@@ -8,6 +8,9 @@ use ranks_testkit::{both_backends, TestDb};
 use ranks_web::api::AchievementJson;
 use tower::ServiceExt;
 
+#[path = "web/hardening.rs"]
+mod hardening;
+
 #[derive(Debug)]
 struct Resp {
     status: StatusCode,

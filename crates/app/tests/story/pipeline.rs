@@ -9,11 +9,11 @@ use ranks_store::records::members::NewPerson;
 use ranks_store::records::{audit, candidates};
 use ranks_testkit::{both_backends, TestDb};
 
-fn d(s: &str) -> Date {
+pub(crate) fn d(s: &str) -> Date {
     ranks_domain::parse_date("date", s).unwrap()
 }
 
-fn person(name: &str, birth: &str) -> NewPerson {
+pub(crate) fn person(name: &str, birth: &str) -> NewPerson {
     NewPerson {
         full_name: name.into(),
         gender: "Nữ".into(),
@@ -25,7 +25,7 @@ fn person(name: &str, birth: &str) -> NewPerson {
 }
 
 /// R > A > cells A1, A2 with official members; term 2025-2030.
-async fn setup(app: &App) -> Vec<i64> {
+pub(crate) async fn setup(app: &App) -> Vec<i64> {
     let sys = Actor::system();
     app.create_unit(
         &sys,
@@ -111,7 +111,7 @@ async fn setup(app: &App) -> Vec<i64> {
     ids
 }
 
-fn step(stage: &str, on: &str) -> StepInput {
+pub(crate) fn step(stage: &str, on: &str) -> StepInput {
     StepInput {
         stage: stage.into(),
         on: Some(d(on)),
@@ -121,7 +121,7 @@ fn step(stage: &str, on: &str) -> StepInput {
     }
 }
 
-fn voted(stage: &str, on: &str, v: (u32, u32, u32, u32)) -> StepInput {
+pub(crate) fn voted(stage: &str, on: &str, v: (u32, u32, u32, u32)) -> StepInput {
     StepInput {
         vote: Some(Vote {
             eligible: v.0,
@@ -134,7 +134,7 @@ fn voted(stage: &str, on: &str, v: (u32, u32, u32, u32)) -> StepInput {
 }
 
 /// Takes a new candidate of A1 through to the stage before the cell vote.
-async fn to_comments(app: &App, members: &[i64]) -> i64 {
+pub(crate) async fn to_comments(app: &App, members: &[i64]) -> i64 {
     let sys = Actor::system();
     let c = app
         .add_candidate(

@@ -453,3 +453,23 @@ pub async fn person_by_id_number(
         .await?;
     r.map(|r| Ok(r.try_get(0)?)).transpose()
 }
+
+/// The paths of the units that hold a person: the cells of their member
+/// rows and of their candidate files, current or past. A person is someone
+/// an actor may see when one of these lies in the actor's scope.
+pub async fn person_unit_paths(
+    conn: &mut Conn,
+    person_id: i64,
+) -> Result<Vec<OrgPath>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT u.path FROM members m JOIN units u ON u.id = m.unit_id WHERE m.person_id = $1 \
+         UNION SELECT u.path FROM candidates c JOIN units u ON u.id = c.unit_id WHERE c.person_id = $2",
+    )
+    .bind(person_id)
+    .bind(person_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|r| Ok(OrgPath::parse(&r.try_get::<String, _>(0)?)?))
+        .collect()
+}

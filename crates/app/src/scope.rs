@@ -1,0 +1,156 @@
+//! Records as an actor may see them.
+//!
+//! Every id or code a request names (in its path or its body: a unit, a
+//! candidate, a member, a person, a mentor, an introducer, a leader) is
+//! resolved here, through the actor's scope, into a [`Visible`] handle. The
+//! write operations of [`crate::ops`] and the use cases take such handles,
+//! never bare ids, and a `Visible` can only be made by the resolvers of this
+//! module: a new route cannot reach a record without passing the check.
+//!
+//! A record outside the scope is answered exactly like one that does not
+//! exist (the same [`AppError::NotFound`], same words), so a request cannot
+//! tell the two apart.
+
+use crate::{Actor, AppError};
+use ranks_domain::{OrgPath, UnitCode};
+use ranks_store::records::candidates::{self, CandidateRow};
+use ranks_store::records::members::{self, MemberRow, PersonRow};
+use ranks_store::records::units::{self, UnitRow};
+use ranks_store::Conn;
+use std::ops::Deref;
+
+/// A record that the actor resolving it may see. Made only by this module's
+/// resolvers; read it through `Deref`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Visible<T> {
+    row: T,
+}
+
+impl<T> Visible<T> {
+    /// A record this module has just checked.
+    fn checked(row: T) -> Self {
+        Visible { row }
+    }
+
+    pub fn into_inner(self) -> T {
+        self.row
+    }
+}
+
+impl<T> Deref for Visible<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.row
+    }
+}
+
+fn unknown(what: &'static str, key: impl ToString) -> AppError {
+    AppError::NotFound {
+        what,
+        key: key.to_string(),
+    }
+}
+
+/// A unit by its code (the form a user types), trimmed.
+pub(crate) async fn unit(
+    conn: &mut Conn,
+    actor: &Actor,
+    code: &str,
+) -> Result<Visible<UnitRow>, AppError> {
+    let not_found = || unknown("unit", code.trim());
+    let parsed = UnitCode::parse(code).map_err(|_| not_found())?;
+    match units::by_code(conn, &parsed).await? {
+        Some(u) if actor.can_see(&u.path) => Ok(Visible::checked(u)),
+        _ => Err(not_found()),
+    }
+}
+
+/// A unit by its id (a row's reference to it).
+pub(crate) async fn unit_by_id(
+    conn: &mut Conn,
+    actor: &Actor,
+    id: i64,
+) -> Result<Visible<UnitRow>, AppError> {
+    match units::by_id(conn, id).await? {
+        Some(u) if actor.can_see(&u.path) => Ok(Visible::checked(u)),
+        _ => Err(unknown("unit", id)),
+    }
+}
+
+/// A unit the actor created or reached inside a checked write (its parent
+/// was visible, so it is too).
+pub(crate) fn created_unit(actor: &Actor, u: UnitRow) -> Result<Visible<UnitRow>, AppError> {
+    if actor.can_see(&u.path) {
+        Ok(Visible::checked(u))
+    } else {
+        Err(unknown("unit", u.code))
+    }
+}
+
+/// A candidate's file, with the unit that holds it.
+pub(crate) async fn candidate(
+    conn: &mut Conn,
+    actor: &Actor,
+    id: i64,
+) -> Result<Visible<CandidateRow>, AppError> {
+    let not_found = || unknown("candidate", id);
+    let c = candidates::by_id(conn, id).await?.ok_or_else(not_found)?;
+    let unit = units::by_id(conn, c.unit_id).await?.ok_or_else(not_found)?;
+    if !actor.can_see(&unit.path) {
+        return Err(not_found());
+    }
+    Ok(Visible::checked(c))
+}
+
+/// A member of the registry (a mentor, an introducer, a leader, a supervisor
+/// are members too, and are resolved here).
+pub(crate) async fn member(
+    conn: &mut Conn,
+    actor: &Actor,
+    id: i64,
+) -> Result<Visible<MemberRow>, AppError> {
+    let not_found = || unknown("member", id);
+    let m = members::row(conn, id).await?.ok_or_else(not_found)?;
+    let unit = units::by_id(conn, m.unit_id).await?.ok_or_else(not_found)?;
+    if !actor.can_see(&unit.path) {
+        return Err(not_found());
+    }
+    Ok(Visible::checked(m))
+}
+
+/// Whether any of the paths lies in the actor's scope.
+fn sees_any(actor: &Actor, paths: &[OrgPath]) -> bool {
+    paths.iter().any(|p| actor.can_see(p))
+}
+
+/// A person: someone with a member row or a candidate file (current or
+/// past) in a unit the actor may see. A person held nowhere is seen only by
+/// an actor over the whole tree.
+pub(crate) async fn person(
+    conn: &mut Conn,
+    actor: &Actor,
+    id: i64,
+) -> Result<Visible<PersonRow>, AppError> {
+    let not_found = || unknown("person", id);
+    let p = members::person(conn, id).await?.ok_or_else(not_found)?;
+    let paths = members::person_unit_paths(conn, id).await?;
+    let seen = match &actor.scope {
+        crate::Scope::All => true,
+        _ => sees_any(actor, &paths),
+    };
+    if !seen {
+        return Err(not_found());
+    }
+    Ok(Visible::checked(p))
+}
+
+/// A person the actor has just created in this write.
+pub(crate) async fn created_person(
+    conn: &mut Conn,
+    id: i64,
+) -> Result<Visible<PersonRow>, AppError> {
+    let p = members::person(conn, id)
+        .await?
+        .ok_or_else(|| unknown("person", id))?;
+    Ok(Visible::checked(p))
+}

@@ -1,0 +1,250 @@
+//! Issue 12: what a hostile user of each role tried, tried again.
+
+use super::*;
+use ranks_app::auth::Role;
+
+const PW: &str = "mật khẩu kiểm thử phạm vi";
+
+struct Demo {
+    app: ranks_app::App,
+    router: axum::Router,
+}
+
+async fn demo_with_users(db: &TestDb) -> Demo {
+    let app = db.app().await;
+    let sys = Actor::system();
+    assert!(app.load_demo(&sys).await.unwrap().loaded);
+    for (user, role, unit) in [
+        ("staff", Role::Staff, "BVPHCN"),
+        ("secretary", Role::Secretary, "BVPHCN.CB1"),
+        ("viewer", Role::Viewer, "BVPHCN"),
+    ] {
+        app.add_user(&sys, user, PW, role, Some(unit), None)
+            .await
+            .unwrap();
+    }
+    let router = ranks_web::router(app.clone());
+    Demo { app, router }
+}
+
+/// An official member of a unit's subtree, and its person.
+async fn official_of(app: &ranks_app::App, code: &str) -> (i64, i64) {
+    let page = app.unit_page(&Actor::system(), code, None).await.unwrap();
+    let m = page
+        .members
+        .iter()
+        .find(|m| m.status == ranks_domain::MemberStatus::Official)
+        .unwrap();
+    (m.id, m.person_id)
+}
+
+/// A form's path, its fields ({x} for the record), the outside record, the ghost.
+type FormCase<'a> = (String, Vec<(&'a str, &'a str)>, &'a str, &'a str);
+
+/// The audit entries after a position, but for sign-ins, tokens and reads.
+async fn writes_since(app: &ranks_app::App, pos: i64) -> Vec<(String, String)> {
+    use sqlx::Row;
+    let mut conn = app.db().read().await.unwrap();
+    sqlx::query("SELECT entity, action FROM audit_log WHERE id > $1 ORDER BY id")
+        .bind(pos)
+        .fetch_all(&mut *conn)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| (r.get::<String, _>(0), r.get::<String, _>(1)))
+        .filter(|(e, a)| a != "read" && !matches!(e.as_str(), "user" | "token" | "session"))
+        .collect()
+}
+
+/// Replaces the outside record's id by the ghost's, so that two answers
+/// can be compared word for word.
+fn same_as_ghost(outside: &Resp, ghost: &Resp, id: &str, ghost_id: &str, what: &str) {
+    assert_eq!(
+        outside.status,
+        StatusCode::NOT_FOUND,
+        "{what}: outside must be 404: {}",
+        outside.body
+    );
+    assert_eq!(
+        (outside.status, outside.body.replace(id, ghost_id)),
+        (ghost.status, ghost.body.clone()),
+        "{what}: outside answers exactly as nonexistent"
+    );
+}
+
+/// Every id a write names in its body goes through the actor's scope: a
+/// person, mentor, introducer, leader or cell of another subtree is "not
+/// found", word for word as one that does not exist, over the API (cookie
+/// and token) and the forms; nothing is written.
+async fn referenced_ids_go_through_scope(db: TestDb) {
+    let d = demo_with_users(&db).await;
+    let sys = Actor::system();
+    let (m_out, p_out) = official_of(&d.app, "CDC").await;
+    let (m_in, _) = official_of(&d.app, "BVPHCN.CB1").await;
+    let cdc = d.app.unit_page(&sys, "CDC", None).await.unwrap();
+    let c_in = d
+        .app
+        .unit_page(&sys, "BVPHCN.CB1", None)
+        .await
+        .unwrap()
+        .candidates_by_stage
+        .iter()
+        .flat_map(|(_, c)| c)
+        .next()
+        .unwrap()
+        .id;
+    let audit_before = d.app.audit_position().await.unwrap();
+    const GHOST: &str = "999999";
+    // (route, body with {x} for the referenced record, the outside record, the ghost)
+    let m_out_s = m_out.to_string();
+    let p_out_s = p_out.to_string();
+    let cases: Vec<(String, String, String, String)> = vec![
+        (
+            "/api/v1/candidates".into(),
+            r#"{"cell": "BVPHCN.CB1", "person_id": {x}}"#.into(),
+            p_out_s.clone(),
+            GHOST.into(),
+        ),
+        (
+            format!("/api/v1/candidates/{c_in}/mentors"),
+            r#"{"member_id": {x}}"#.into(),
+            m_out_s.clone(),
+            GHOST.into(),
+        ),
+        (
+            format!("/api/v1/candidates/{c_in}/introducers"),
+            r#"{"member_id": {x}, "since": "2020-01-06"}"#.into(),
+            m_out_s.clone(),
+            GHOST.into(),
+        ),
+        (
+            format!("/api/v1/members/{m_in}/movements"),
+            r#"{"kind": "transfer", "cell": "{x}"}"#.into(),
+            "CDC.CB1".into(),
+            "KHONGCO.CB9".into(),
+        ),
+        (
+            format!("/api/v1/members/{m_in}/movements"),
+            r#"{"kind": "temporary", "cell": "{x}", "until": "2027-06-01"}"#.into(),
+            "CDC.CB1".into(),
+            "KHONGCO.CB9".into(),
+        ),
+        (
+            "/api/v1/candidates".into(),
+            r#"{"cell": "{x}", "full_name": "Lý Thị Thử", "birth_date": "1999-02-03"}"#.into(),
+            "CDC.CB1".into(),
+            "KHONGCO.CB9".into(),
+        ),
+    ];
+    let mut tried = 0;
+    for user in ["staff", "secretary"] {
+        let client = sign_in(&d.router, user, PW).await.unwrap();
+        let token = d.app.create_token(user, "scope", 1).await.unwrap();
+        for (route, body, outside, ghost) in &cases {
+            let body_of = |x: &str| -> serde_json::Value {
+                serde_json::from_str(&body.replace("{x}", x)).unwrap()
+            };
+            let g = post(&client, route, body_of(ghost)).await;
+            for r in [
+                post(&client, route, body_of(outside)).await,
+                bearer(&d.router, "POST", route, &token, Some(body_of(outside))).await,
+            ] {
+                same_as_ghost(&r, &g, outside, ghost, &format!("{user} POST {route}"));
+                tried += 1;
+            }
+        }
+        // The same through the forms of the candidate and member pages.
+        let forms: [FormCase; 3] = [
+            (
+                format!("/candidates/{c_in}/mentor"),
+                vec![("member", "{x}")],
+                &m_out_s,
+                GHOST,
+            ),
+            (
+                format!("/candidates/{c_in}/introducer"),
+                vec![("member", "{x}"), ("since", "06/01/2020")],
+                &m_out_s,
+                GHOST,
+            ),
+            (
+                format!("/members/{m_in}/movement"),
+                vec![("kind", "transfer"), ("cell", "{x}")],
+                "CDC.CB1",
+                "KHONGCO.CB9",
+            ),
+        ];
+        for (path, fields, outside, ghost) in &forms {
+            let fill = |x: &str| -> Vec<(String, String)> {
+                let mut f: Vec<(String, String)> = fields
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.replace("{x}", x)))
+                    .collect();
+                f.push(("csrf".into(), client.csrf.clone()));
+                f
+            };
+            let send = |x: &str| {
+                let f = fill(x);
+                let client = client.clone();
+                let path = path.clone();
+                async move {
+                    let refs: Vec<(&str, &str)> =
+                        f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+                    form(&client, &path, &refs).await
+                }
+            };
+            let (o, g) = (send(outside).await, send(ghost).await);
+            assert!(
+                o.status.is_client_error(),
+                "{user} {path}: {} {}",
+                o.status,
+                o.body
+            );
+            assert_eq!(
+                (o.status, o.body.replace(outside, ghost)),
+                (g.status, g.body.clone()),
+                "{user} form {path}: outside answers as nonexistent"
+            );
+            tried += 1;
+        }
+    }
+    // A supervisor's page: one who supervises only outside, and one who
+    // does not exist, answer alike.
+    let sup_out = cdc
+        .supervisors
+        .iter()
+        .find(|s| s.unit_code.as_str() == "CDC")
+        .unwrap()
+        .member_id;
+    let token = d.app.create_token("staff", "sup", 1).await.unwrap();
+    let o = bearer(
+        &d.router,
+        "GET",
+        &format!("/api/v1/supervisors/{sup_out}?term=2025-2030"),
+        &token,
+        None,
+    )
+    .await;
+    let g = bearer(
+        &d.router,
+        "GET",
+        &format!("/api/v1/supervisors/{GHOST}?term=2025-2030"),
+        &token,
+        None,
+    )
+    .await;
+    same_as_ghost(&o, &g, &sup_out.to_string(), GHOST, "supervisor page");
+    tried += 1;
+    // Nothing was written by any of them (the sign-ins and tokens aside).
+    let c = d.app.candidate_file(&sys, c_in).await.unwrap();
+    assert!(c.mentors.len() <= 2 && c.introducers.len() <= 2);
+    let file = d.app.search_members(&sys, Some("CDC"), "").await.unwrap();
+    assert!(file.iter().any(|m| m.id == m_out));
+    let written = writes_since(&d.app, audit_before).await;
+    assert!(written.is_empty(), "nothing written: {written:?}");
+    eprintln!(
+        "referenced ids: {tried} hostile requests, each answered as for a nonexistent record"
+    );
+}
+
+both_backends!(referenced_ids_go_through_scope);
