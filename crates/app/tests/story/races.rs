@@ -297,3 +297,126 @@ async fn every_write_kind_is_won_by_exactly_one(db: TestDb) {
 }
 
 both_backends!(every_write_kind_is_won_by_exactly_one);
+
+/// A person the actor may see (a closed file of theirs lies in the actor's
+/// organisation) with an open file in another organisation: refused, and
+/// the refusal names nothing of that file. A person held only elsewhere is
+/// unknown, word for word like one that does not exist.
+async fn conflicts_name_nothing_outside_the_scope(db: TestDb) {
+    let app = db.app().await;
+    let sys = Actor::system();
+    setup(&app).await;
+    app.create_unit(
+        &sys,
+        "B",
+        "Đảng bộ B",
+        UnitKind::GrassrootsCommittee,
+        Some("R"),
+        d("2000-01-01"),
+    )
+    .await
+    .unwrap();
+    app.create_unit(
+        &sys,
+        "B1",
+        "Chi bộ B1",
+        UnitKind::Cell,
+        Some("B"),
+        d("2000-01-01"),
+    )
+    .await
+    .unwrap();
+    let first = app
+        .add_candidate(
+            &sys,
+            PersonRef::New {
+                person: person("Mạc Thị Xa", "1998-02-02"),
+                general_grade: 12,
+                area: String::new(),
+            },
+            "A1",
+            None,
+            Some(d("2024-01-08")),
+        )
+        .await
+        .unwrap();
+    app.record_step(&sys, first, step("withdrawn", "2024-06-03"))
+        .await
+        .unwrap();
+    let p = app.candidate_file(&sys, first).await.unwrap().person_id;
+    let open_elsewhere = app
+        .add_candidate(
+            &sys,
+            PersonRef::Existing(p),
+            "B1",
+            None,
+            Some(d("2025-03-03")),
+        )
+        .await
+        .unwrap();
+    let staff_a = Actor {
+        name: "cán bộ A".into(),
+        scope: Scope::Subtree(app.unit(&sys, "A").await.unwrap().path),
+        role: ranks_app::auth::Role::Staff,
+    };
+    let err = app
+        .add_candidate(
+            &staff_a,
+            PersonRef::Existing(p),
+            "A2",
+            None,
+            Some(d("2025-09-01")),
+        )
+        .await
+        .unwrap_err();
+    let text = err.to_string();
+    assert!(matches!(err, AppError::Conflict(_)), "{err:?}");
+    for leak in [
+        "B1",
+        "Chi bộ B1",
+        &open_elsewhere.to_string(),
+        "pool",
+        "candidate ",
+    ] {
+        assert!(!text.contains(leak), "{leak:?} disclosed: {text}");
+    }
+    // The system, which sees both, is told where.
+    let err = app
+        .add_candidate(
+            &sys,
+            PersonRef::Existing(p),
+            "A2",
+            None,
+            Some(d("2025-09-01")),
+        )
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("B1"), "{err}");
+
+    // Someone held only in B: unknown to A's staff, as a ghost is.
+    let q = app
+        .add_member(
+            &sys,
+            person("Ma Văn Bê", "1980-03-03"),
+            "B1",
+            ranks_domain::MemberStatus::Official,
+            d("2005-01-01"),
+            Some(d("2006-01-01")),
+        )
+        .await
+        .unwrap();
+    let q_person = app.member_record(&sys, q).await.unwrap().person_id;
+    let outside = app
+        .add_candidate(&staff_a, PersonRef::Existing(q_person), "A2", None, None)
+        .await
+        .unwrap_err()
+        .to_string();
+    let ghost = app
+        .add_candidate(&staff_a, PersonRef::Existing(987654), "A2", None, None)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert_eq!(outside.replace(&q_person.to_string(), "987654"), ghost);
+}
+
+both_backends!(conflicts_name_nothing_outside_the_scope);
