@@ -65,7 +65,7 @@ impl App {
                 crate::scope::unit_by_id(&mut conn, actor, id).await?;
             }
         }
-        if !actor.role.personal_details() {
+        if !crate::privacy::sees_personal(actor) {
             return Err(AppError::Forbidden(
                 "the history holds personal details".into(),
             ));
@@ -119,8 +119,9 @@ pub struct MemberRecord {
     pub id: i64,
     pub person_id: i64,
     pub full_name: String,
-    pub gender: String,
-    /// `None` for a role without personal details.
+    /// This and the other personal details are `None` for a role without
+    /// them (see [`crate::privacy`]).
+    pub gender: Option<String>,
     pub birth_date: Option<ranks_domain::Date>,
     pub id_number: Option<String>,
     pub phone: Option<String>,
@@ -181,6 +182,48 @@ impl App {
         Ok(())
     }
 
+    /// Logs a bulk read of personal details (an export of members or
+    /// candidates with their dates of birth): like a single read, for
+    /// anyone but the staff of the exported unit itself. Nothing is logged
+    /// for an actor who was shown no personal details.
+    pub async fn log_bulk_read(
+        &self,
+        actor: &Actor,
+        list: &str,
+        org: Option<&str>,
+        rows: usize,
+    ) -> Result<(), AppError> {
+        if !crate::privacy::sees_personal(actor) || actor.name == "system" {
+            return Ok(());
+        }
+        let root = {
+            let mut conn = self.db().read().await?;
+            match org {
+                Some(c) => crate::visible_unit(&mut conn, actor, c).await?,
+                None => crate::default_root(&mut conn, actor).await?,
+            }
+        };
+        if own_unit_staff(actor, &root.path) {
+            return Ok(());
+        }
+        let mut tx = self.db().begin_write().await?;
+        audit::append(
+            tx.conn(),
+            &AuditEntry {
+                at: self.clock().stamp(),
+                actor: actor.name.clone(),
+                action: "read".into(),
+                entity: "export".into(),
+                entity_id: format!("{list}:{}", root.code),
+                before: None,
+                after: Some(serde_json::json!({"list": list, "unit": root.code, "rows": rows})),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// A member's full record, scoped to the actor; reading it is logged
     /// for anyone but the member's own unit staff.
     pub async fn member_record(&self, actor: &Actor, id: i64) -> Result<MemberRecord, AppError> {
@@ -198,7 +241,7 @@ impl App {
                 what: "member",
                 key: id.to_string(),
             })?;
-        let personal = actor.role.personal_details();
+        let personal = crate::privacy::sees_personal(actor);
         let (id_number, phone) = if personal {
             members::contact(&mut conn, row.person_id)
                 .await?
@@ -221,8 +264,8 @@ impl App {
             id,
             person_id: row.person_id,
             full_name: view.full_name,
-            gender: view.gender,
-            birth_date: personal.then_some(view.birth_date),
+            gender: crate::privacy::personal(actor, view.gender),
+            birth_date: crate::privacy::personal(actor, view.birth_date),
             id_number,
             phone,
             unit: unit.code.to_string(),
@@ -232,7 +275,7 @@ impl App {
             official_on: row.official_on,
             left_on: row.left_on,
             exempted: row.exempted.clone(),
-            card_number: row.card_number.clone(),
+            card_number: row.card_number.clone().filter(|_| personal),
             host,
             version,
         })

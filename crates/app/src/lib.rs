@@ -21,6 +21,7 @@ pub mod import;
 pub mod index;
 pub mod ops;
 pub mod pipeline;
+pub mod privacy;
 pub mod reports;
 pub mod scope;
 pub mod supervision;

@@ -118,9 +118,10 @@ pub struct CandidateFile {
     pub id: i64,
     pub person_id: i64,
     pub full_name: String,
-    pub birth_date: Date,
-    pub general_grade: u8,
-    pub area: String,
+    /// `None` for an actor without personal details (see [`crate::privacy`]).
+    pub birth_date: Option<Date>,
+    pub general_grade: Option<u8>,
+    pub area: Option<String>,
     pub unit: String,
     pub unit_name: String,
     pub stage: String,
@@ -594,7 +595,7 @@ impl App {
             .into_iter()
             .map(DueEntry::from)
             .collect();
-        if actor.role.personal_details() {
+        if crate::privacy::sees_personal(actor) {
             self.log_read(actor, "candidate", c.id, &unit.path).await?;
         }
         let version = version_of(&mut conn, "candidate", c.id).await?;
@@ -603,9 +604,9 @@ impl App {
             id: c.id,
             person_id: c.person_id,
             full_name: person.full_name,
-            birth_date: person.birth_date,
-            general_grade: person.general_grade,
-            area: person.area,
+            birth_date: crate::privacy::personal(actor, person.birth_date),
+            general_grade: crate::privacy::personal(actor, person.general_grade),
+            area: crate::privacy::personal(actor, person.area),
             unit: unit.code.to_string(),
             unit_name: unit.name,
             stage: c.stage.clone(),

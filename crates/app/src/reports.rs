@@ -4,12 +4,11 @@
 //! per-unit admission counts once (one grouped query), then rolls up in
 //! memory: no query per unit, no recursive SQL.
 
+use crate::privacy::{CandidateEntry, MemberEntry};
 use crate::{visible_unit, Actor, App, AppError};
 use ranks_domain::achievement::{roll_up, UnitNode};
 use ranks_domain::text::name_sort_key;
 use ranks_domain::{AchievementRow, Date, Term, TermName, UnitCode, UnitKind};
-use ranks_store::records::candidates::CandidateView;
-use ranks_store::records::members::MemberView;
 use ranks_store::records::supervisors::SupervisorView;
 use ranks_store::records::terms::TermRow;
 use ranks_store::records::units::{UnitMove, UnitRow};
@@ -282,10 +281,18 @@ impl App {
         };
         let mut members = members::current_in_subtree(&mut conn, &unit.path).await?;
         members.sort_by_cached_key(|m| (m.unit_code.clone(), name_sort_key(&m.full_name)));
-        let candidates = candidates::in_subtree(&mut conn, &unit.path).await?;
-        let mut by_stage: Vec<(String, Vec<CandidateView>)> = Vec::new();
+        let members: Vec<MemberEntry> = members
+            .into_iter()
+            .map(|m| MemberEntry::shown_to(actor, m))
+            .collect();
+        let candidates: Vec<CandidateEntry> = candidates::in_subtree(&mut conn, &unit.path)
+            .await?
+            .into_iter()
+            .map(|c| CandidateEntry::shown_to(actor, c))
+            .collect();
+        let mut by_stage: Vec<(String, Vec<CandidateEntry>)> = Vec::new();
         for stage in self.profile().stages.iter().chain(&self.profile().exits) {
-            let list: Vec<CandidateView> = candidates
+            let list: Vec<CandidateEntry> = candidates
                 .iter()
                 .filter(|c| c.stage == stage.key)
                 .cloned()
@@ -363,9 +370,9 @@ pub struct UnitPage {
     pub terms: Vec<Term>,
     /// The unit and its direct children for the chosen term.
     pub rows: Vec<AchievementRow>,
-    pub members: Vec<MemberView>,
+    pub members: Vec<MemberEntry>,
     /// Candidates grouped by stage key, in the profile's order.
-    pub candidates_by_stage: Vec<(String, Vec<CandidateView>)>,
+    pub candidates_by_stage: Vec<(String, Vec<CandidateEntry>)>,
     pub supervisors: Vec<SupervisorView>,
     /// Emulation movements feeding this subtree: (name, candidates, admitted).
     pub sources: Vec<(String, i64, i64)>,
@@ -487,17 +494,18 @@ impl App {
         actor: &Actor,
         org: Option<&str>,
         query: &str,
-    ) -> Result<Vec<MemberView>, AppError> {
+    ) -> Result<Vec<MemberEntry>, AppError> {
         let mut conn = self.db().read().await?;
         let root = match org {
             Some(c) => visible_unit(&mut conn, actor, c).await?,
             None => crate::default_root(&mut conn, actor).await?,
         };
         let words = query_words(query);
-        let mut found: Vec<MemberView> = members::current_in_subtree(&mut conn, &root.path)
+        let mut found: Vec<MemberEntry> = members::current_in_subtree(&mut conn, &root.path)
             .await?
             .into_iter()
             .filter(|m| name_matches(&words, &m.full_name))
+            .map(|m| MemberEntry::shown_to(actor, m))
             .collect();
         found.sort_by_cached_key(|m| name_sort_key(&m.full_name));
         Ok(found)
@@ -510,7 +518,7 @@ impl App {
         actor: &Actor,
         org: Option<&str>,
         query: &str,
-    ) -> Result<Vec<ranks_store::records::candidates::CandidateView>, AppError> {
+    ) -> Result<Vec<CandidateEntry>, AppError> {
         let mut conn = self.db().read().await?;
         let root = match org {
             Some(c) => visible_unit(&mut conn, actor, c).await?,
@@ -521,6 +529,7 @@ impl App {
             .await?
             .into_iter()
             .filter(|c| name_matches(&words, &c.full_name))
+            .map(|c| CandidateEntry::shown_to(actor, c))
             .collect();
         found.sort_by_cached_key(|c| name_sort_key(&c.full_name));
         Ok(found)

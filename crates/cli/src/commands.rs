@@ -333,7 +333,8 @@ fn show_file(profile: &Profile, f: &ranks_app::pipeline::CandidateFile) -> Strin
         "candidate {}: {} (born {}), {} {}\nstage: {} since {}\n",
         f.id,
         f.full_name,
-        f.birth_date,
+        f.birth_date
+            .map_or_else(|| "—".to_string(), |d| d.to_string()),
         f.unit,
         f.unit_name,
         name(&f.stage),

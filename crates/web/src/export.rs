@@ -39,6 +39,11 @@ pub const LISTS: &[&str] = &[
     "statistics",
 ];
 
+/// A value that may be withheld (a personal detail): empty when absent.
+fn opt_t(v: Option<impl ToString>) -> Cell {
+    v.map(|v| t(v.to_string())).unwrap_or(Cell::Empty)
+}
+
 fn opt_n(v: Option<impl Into<f64>>) -> Cell {
     v.map(|v| Cell::Number(v.into())).unwrap_or(Cell::Empty)
 }
@@ -64,7 +69,6 @@ pub async fn table(
     q: &ExportQuery,
 ) -> Result<Table, AppError> {
     let org = q.org.as_deref().map(str::trim).filter(|o| !o.is_empty());
-    let personal = actor.role.personal_details();
     let year = q.year.unwrap_or(app.clock().today().year());
     let mut tb;
     match list {
@@ -110,12 +114,8 @@ pub async fn table(
             for m in found {
                 tb.push(vec![
                     t(m.full_name),
-                    if personal {
-                        t(m.birth_date.to_string())
-                    } else {
-                        Cell::Empty
-                    },
-                    if personal { t(m.gender) } else { Cell::Empty },
+                    opt_t(m.birth_date),
+                    opt_t(m.gender),
                     t(m.unit_code.to_string()),
                     t(m.unit_name),
                     t(m.status.as_str()),
@@ -148,11 +148,7 @@ pub async fn table(
                 tb.push(vec![
                     n(c.id as f64),
                     t(c.full_name),
-                    if personal {
-                        t(c.birth_date.to_string())
-                    } else {
-                        Cell::Empty
-                    },
+                    opt_t(c.birth_date),
                     t(c.unit_code.to_string()),
                     t(c.unit_name),
                     t(c.stage),
@@ -274,6 +270,10 @@ pub async fn table(
                 key: other.to_string(),
             })
         }
+    }
+    if matches!(list, "members" | "candidates") {
+        // A bulk read of personal details, logged as a single read is.
+        app.log_bulk_read(actor, list, org, tb.rows.len()).await?;
     }
     Ok(tb)
 }

@@ -311,6 +311,13 @@ impl Tr {
         }
     }
 
+    /// A date that may be withheld (a personal detail): a dash when absent.
+    pub fn opt_date(&self, d: &Option<Date>) -> String {
+        d.as_ref()
+            .map(|d| self.date(d))
+            .unwrap_or_else(|| "—".into())
+    }
+
     /// Dates as each language writes them.
     pub fn date(&self, d: &Date) -> String {
         match self.lang {

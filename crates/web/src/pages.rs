@@ -9,10 +9,11 @@ use axum::http::header::{COOKIE, SET_COOKIE};
 use axum::http::{HeaderMap, HeaderValue};
 use axum::response::{Html, IntoResponse, Response};
 use ranks_app::pipeline::DueRow;
+use ranks_app::privacy::CandidateEntry;
 use ranks_app::reports::UnitPage;
 use ranks_domain::procedure::Profile;
 use ranks_domain::{AchievementRow, Term};
-use ranks_store::records::candidates::{CandidateView, RefusalRow};
+use ranks_store::records::candidates::RefusalRow;
 use serde::Deserialize;
 
 #[derive(Deserialize, Default)]
@@ -294,7 +295,7 @@ pub struct RefusalView {
     pub source: String,
 }
 
-fn candidate_row(c: &CandidateView, tr: &Tr) -> CandidateRow {
+fn candidate_row(c: &CandidateEntry, tr: &Tr) -> CandidateRow {
     CandidateRow {
         id: c.id,
         name: c.full_name.clone(),
@@ -351,8 +352,8 @@ fn unit_template(
             .map(|m| MemberRow {
                 id: m.id,
                 name: m.full_name.clone(),
-                birth: tr.date(&m.birth_date),
-                gender: m.gender.clone(),
+                birth: tr.opt_date(&m.birth_date),
+                gender: m.gender.clone().unwrap_or_default(),
                 cell: m.unit_name.clone(),
                 status: tr.status(&m.status),
                 probationary: m.status == ranks_domain::MemberStatus::Probationary,
@@ -487,13 +488,6 @@ async fn unit_response(
                     ranks_domain::UnitKind::Cell | ranks_domain::UnitKind::GrassrootsCell
                 );
             t.add_error = add_error;
-            if !auth.actor.role.personal_details() {
-                // A viewer sees names, not personal details.
-                for m in &mut t.members {
-                    m.birth = "—".into();
-                    m.gender = String::new();
-                }
-            }
             respond(t.render(), cookie, lang)
         }
         Err(e) => WebError::from_app(e, Some(lang)).into_response(),
@@ -1182,7 +1176,6 @@ pub async fn members(
         Err(e) => return WebError::from_app(e, Some(lang)).into_response(),
     };
     let profile = st.app.profile();
-    let personal = auth.actor.role.personal_details();
     let t = MembersTemplate {
         tr,
         path: "/members".into(),
@@ -1212,11 +1205,7 @@ pub async fn members(
             .map(|m| MemberLine {
                 id: m.id,
                 name: m.full_name.clone(),
-                birth: if personal {
-                    tr.date(&m.birth_date)
-                } else {
-                    "—".into()
-                },
+                birth: tr.opt_date(&m.birth_date),
                 code: m.unit_code.to_string(),
                 cell: m.unit_name.clone(),
                 status: tr.status(&m.status),
@@ -1813,6 +1802,7 @@ struct MemberTemplate {
     status: String,
     personal: bool,
     birth: String,
+    gender: String,
     id_number: String,
     phone: String,
     admitted: String,
@@ -1858,8 +1848,9 @@ async fn member_page(
         path: format!("/members/{id}"),
         term: String::new(),
         status,
-        personal: auth.actor.role.personal_details(),
+        personal: ranks_app::privacy::sees_personal(&auth.actor),
         birth: m.birth_date.map(|d| tr.date(&d)).unwrap_or_else(dash),
+        gender: m.gender.clone().unwrap_or_else(dash),
         id_number: m.id_number.clone().unwrap_or_else(dash),
         phone: m.phone.clone().unwrap_or_else(dash),
         admitted: tr.date(&m.admitted_on),

@@ -633,18 +633,11 @@ pub async fn members(
         .search_members(&auth.actor, q.org.as_deref(), q.q.as_deref().unwrap_or(""))
         .await
         .map_err(app_err)?;
-    let personal = auth.actor.role.personal_details();
+    // Personal details are already withheld for a role without them.
     Ok(Json(
         found
             .iter()
-            .map(|m| {
-                let mut v = json!({"id": m.id, "full_name": m.full_name, "unit": m.unit_code, "status": m.status, "admitted_on": m.admitted_on});
-                if personal {
-                    v["birth_date"] = json!(m.birth_date);
-                    v["gender"] = json!(m.gender);
-                }
-                v
-            })
+            .map(|m| serde_json::to_value(m).unwrap_or(Value::Null))
             .collect(),
     ))
 }

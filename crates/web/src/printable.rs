@@ -136,10 +136,9 @@ pub async fn checklist_pdf(
     let profile = st.app.profile();
     let mut doc = Doc::new(&format!("Ranks · {} · {}", f.full_name, f.unit_name));
     doc.title(&format!("{}: {}", tr.get("pdf.checklist"), f.full_name));
-    let born = if auth.actor.role.personal_details() {
-        format!("{} {}. ", tr.get("cand.birth_date"), tr.date(&f.birth_date))
-    } else {
-        String::new()
+    let born = match &f.birth_date {
+        Some(d) => format!("{} {}. ", tr.get("cand.birth_date"), tr.date(d)),
+        None => String::new(),
     };
     doc.para(&format!(
         "{born}{} ({}). {}: {}, {} {}. {} {}.",

@@ -1920,7 +1920,7 @@ async fn member_page_movements_and_read_log(db: TestDb) {
     assert!(
         p.body.contains(&m.full_name)
             && p.body
-                .contains(&m.birth_date.format("%d/%m/%Y").to_string())
+                .contains(&m.birth_date.unwrap().format("%d/%m/%Y").to_string())
     );
     assert_eq!(
         reads("canbo").await,
@@ -1944,7 +1944,7 @@ async fn member_page_movements_and_read_log(db: TestDb) {
     assert_eq!(v.status, StatusCode::OK);
     assert!(
         !v.body
-            .contains(&m.birth_date.format("%d/%m/%Y").to_string()),
+            .contains(&m.birth_date.unwrap().format("%d/%m/%Y").to_string()),
         "no birth date for a viewer"
     );
     assert!(!v.body.contains("mv-kind"), "no movement form for a viewer");

@@ -35,7 +35,12 @@ async fn official_of(app: &ranks_app::App, code: &str) -> (i64, i64) {
         .iter()
         .find(|m| m.status == ranks_domain::MemberStatus::Official)
         .unwrap();
-    (m.id, m.person_id)
+    let person = app
+        .member_record(&Actor::system(), m.id)
+        .await
+        .unwrap()
+        .person_id;
+    (m.id, person)
 }
 
 /// A form's path, its fields ({x} for the record), the outside record, the ghost.
@@ -247,4 +252,199 @@ async fn referenced_ids_go_through_scope(db: TestDb) {
     );
 }
 
-both_backends!(referenced_ids_go_through_scope);
+/// Every key of a JSON value, with its value, at any depth.
+fn walk<'a>(v: &'a serde_json::Value, path: &str, out: &mut Vec<(String, &'a serde_json::Value)>) {
+    match v {
+        serde_json::Value::Object(m) => {
+            for (k, x) in m {
+                out.push((k.clone(), x));
+                walk(x, &format!("{path}.{k}"), out);
+            }
+        }
+        serde_json::Value::Array(a) => a.iter().for_each(|x| walk(x, path, out)),
+        _ => {}
+    }
+}
+
+/// A viewer sees no personal details in any representation: every JSON
+/// field of every GET route of the API, the pages, the CSV and XLSX
+/// exports. The same requests by the staff of the unit show them (so the
+/// check is not vacuous). Exports with personal details are logged as reads.
+async fn a_viewer_gets_no_personal_details_anywhere(db: TestDb) {
+    use ranks_app::privacy::PERSONAL_FIELDS;
+    let d = demo_with_users(&db).await;
+    let sys = Actor::system();
+    let c = d
+        .app
+        .unit_page(&sys, "BVPHCN", None)
+        .await
+        .unwrap()
+        .candidates_by_stage
+        .iter()
+        .flat_map(|(_, c)| c)
+        .next()
+        .unwrap()
+        .id;
+    let (m, _) = official_of(&d.app, "BVPHCN").await;
+    let sup = d
+        .app
+        .unit_page(&sys, "BVPHCN", None)
+        .await
+        .unwrap()
+        .supervisors
+        .iter()
+        .find(|s| s.unit_code.as_str() == "BVPHCN")
+        .unwrap()
+        .member_id;
+    // Every GET route of the API, filled in.
+    let fill = |p: &str| {
+        p.replace("{code}", "BVPHCN")
+            .replace("{id}", &c.to_string())
+            .replace("{member}", &sup.to_string())
+            .replace("{year}", "2025")
+    };
+    let query = |p: &str| -> &'static str {
+        match p {
+            "/api/v1/units/{code}/achievement" => "?term=2020-2025",
+            "/api/v1/rollup" => "?term=2020-2025",
+            "/api/v1/allocation" => "?period=2025&org=BVPHCN",
+            "/api/v1/members" => "?org=BVPHCN",
+            "/api/v1/due" => "?org=BVPHCN",
+            "/api/v1/forecast" => "?term=2025-2030&org=BVPHCN",
+            "/api/v1/analytics" => "?org=BVPHCN",
+            "/api/v1/evaluation" => "?year=2025&org=BVPHCN",
+            "/api/v1/supervisors/{member}" => "?term=2025-2030",
+            _ => "",
+        }
+    };
+    let api: Vec<String> = ranks_web::api_routes()
+        .iter()
+        .filter(|r| r.method == "get")
+        .map(|r| format!("{}{}", fill(r.path), query(r.path)))
+        .collect();
+    assert!(api.len() >= 14, "{api:?}");
+    let mut fields_checked = 0;
+    let mut shown_to_staff = 0;
+    for user in ["viewer", "staff"] {
+        let token = d.app.create_token(user, "privacy", 1).await.unwrap();
+        for uri in &api {
+            let r = bearer(&d.router, "GET", uri, &token, None).await;
+            assert_eq!(r.status, StatusCode::OK, "{user} {uri}: {}", r.body);
+            let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+            let mut all = Vec::new();
+            walk(&v, "", &mut all);
+            for (k, x) in all {
+                if PERSONAL_FIELDS.contains(&k.as_str()) {
+                    if user == "viewer" {
+                        assert!(x.is_null(), "viewer {uri}: {k} = {x}");
+                        fields_checked += 1;
+                    } else if !x.is_null() {
+                        shown_to_staff += 1;
+                    }
+                }
+            }
+        }
+    }
+    assert!(shown_to_staff > 0, "staff see personal details somewhere");
+
+    // Pages and exports: no date of birth of anyone in the unit. Only the
+    // births before the unit's founding (1992) are looked for, so that no
+    // admission or stage date can be mistaken for one.
+    let mut births = Vec::new();
+    for m in d
+        .app
+        .search_members(&sys, Some("BVPHCN"), "")
+        .await
+        .unwrap()
+    {
+        births.push(m.birth_date.unwrap());
+    }
+    for c in d
+        .app
+        .search_candidates(&sys, Some("BVPHCN"), "")
+        .await
+        .unwrap()
+    {
+        births.push(c.birth_date.unwrap());
+    }
+    let founded = ranks_domain::parse_date("d", "1992-01-01").unwrap();
+    let births: Vec<String> = births
+        .into_iter()
+        .filter(|b| *b < founded)
+        .flat_map(|b| {
+            [
+                b.format("%d/%m/%Y").to_string(),
+                b.to_string(),
+                b.format("%d.%m.%Y").to_string(),
+            ]
+        })
+        .collect();
+    assert!(births.len() > 30);
+    let pages = [
+        "/units/BVPHCN".to_string(),
+        "/units/BVPHCN?lang=en".into(),
+        "/members?org=BVPHCN".into(),
+        "/members?q=nguyen&lang=de".into(),
+        format!("/members/{m}"),
+        format!("/candidates/{c}"),
+        "/export/members?org=BVPHCN".into(),
+        "/export/members?org=BVPHCN&format=xlsx".into(),
+        "/export/candidates?org=BVPHCN".into(),
+        "/export/candidates?org=BVPHCN&format=xlsx".into(),
+    ];
+    for user in ["viewer", "staff"] {
+        let client = sign_in(&d.router, user, PW).await.unwrap();
+        let mut found = 0;
+        for uri in &pages {
+            let r = get(&client, uri, None).await;
+            assert_eq!(r.status, StatusCode::OK, "{user} {uri}");
+            let hits: Vec<&String> = births
+                .iter()
+                .filter(|b| r.body.contains(b.as_str()))
+                .collect();
+            if user == "viewer" {
+                assert!(
+                    hits.is_empty(),
+                    "viewer {uri} shows dates of birth {hits:?}"
+                );
+            }
+            found += hits.len();
+        }
+        if user == "staff" {
+            assert!(found > 0, "staff see dates of birth on the pages");
+        }
+    }
+    // The staff's exports of their own unit leave no trace; the province's do.
+    let above = Actor {
+        name: "tỉnh".into(),
+        scope: ranks_app::Scope::All,
+        role: Role::Staff,
+    };
+    let before = d.app.audit_position().await.unwrap();
+    d.app
+        .log_bulk_read(&above, "members", Some("BVPHCN"), 300)
+        .await
+        .unwrap();
+    let mut conn = d.app.db().read().await.unwrap();
+    let logged = ranks_store::records::audit::for_entity(&mut conn, "export", "members:BVPHCN")
+        .await
+        .unwrap();
+    assert!(
+        logged
+            .iter()
+            .any(|e| e.actor == "tỉnh" && e.action == "read"),
+        "{logged:?}"
+    );
+    assert!(
+        logged.iter().all(|e| e.actor != "staff"),
+        "own unit's staff: no trace"
+    );
+    drop(conn);
+    assert!(d.app.audit_position().await.unwrap() > before);
+    eprintln!("viewer: {fields_checked} personal fields checked null over {} API routes, {} pages and exports", api.len(), pages.len());
+}
+
+both_backends!(
+    referenced_ids_go_through_scope,
+    a_viewer_gets_no_personal_details_anywhere
+);
