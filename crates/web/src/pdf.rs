@@ -8,9 +8,43 @@
 
 use pdf_writer::types::{CidFontType, FontFlags, SystemInfo, UnicodeCmap};
 use pdf_writer::{Content, Filter, Finish, Name, Pdf, Rect, Ref, Str};
+use skrifa::charmap::Charmap;
+use skrifa::instance::{LocationRef, Size};
+use skrifa::metrics::{GlyphMetrics, Metrics};
+use skrifa::{FontRef, GlyphId, MetadataProvider};
 use std::collections::{BTreeMap, BTreeSet};
 
 static FONT: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans.ttf");
+
+/// What the layout and the PDF's font objects need from the bundled font,
+/// read with skrifa, in font units (unscaled, default instance).
+struct Face {
+    charmap: Charmap<'static>,
+    advances: GlyphMetrics<'static>,
+    metrics: Metrics,
+}
+
+impl Face {
+    fn parse(data: &'static [u8]) -> Option<Face> {
+        let font = FontRef::new(data).ok()?;
+        Some(Face {
+            charmap: font.charmap(),
+            advances: font.glyph_metrics(Size::unscaled(), LocationRef::default()),
+            metrics: font.metrics(Size::unscaled(), LocationRef::default()),
+        })
+    }
+
+    /// The glyph for a character, or None where the font has none.
+    fn glyph_index(&self, c: char) -> Option<u16> {
+        let g = self.charmap.map(c)?;
+        u16::try_from(g.to_u32()).ok()
+    }
+
+    /// A glyph's advance width, in font units.
+    fn glyph_hor_advance(&self, g: u16) -> Option<f32> {
+        self.advances.advance_width(GlyphId::new(g.into()))
+    }
+}
 
 const A4: (f32, f32) = (595.0, 842.0);
 const MARGIN: f32 = 42.0;
@@ -48,7 +82,7 @@ enum Op {
 
 /// A document being laid out, top to bottom, page after page.
 pub struct Doc {
-    face: ttf_parser::Face<'static>,
+    face: Face,
     pages: Vec<Vec<Op>>,
     y: f32,
     footer: String,
@@ -64,7 +98,7 @@ impl Doc {
     /// A new document; `footer` is printed at the bottom of every page with the page number.
     pub fn new(footer: &str) -> Doc {
         Doc {
-            face: ttf_parser::Face::parse(FONT, 0).expect("the bundled font parses"),
+            face: Face::parse(FONT).expect("the bundled font parses"),
             pages: vec![Vec::new()],
             y: A4.1 - MARGIN,
             footer: footer.to_string(),
@@ -72,13 +106,13 @@ impl Doc {
     }
 
     fn width_of(&self, text: &str, size: f32) -> f32 {
-        let upem = self.face.units_per_em() as f32;
+        let upem = self.face.metrics.units_per_em as f32;
         text.chars()
             .map(|c| {
                 self.face
                     .glyph_index(c)
                     .and_then(|g| self.face.glyph_hor_advance(g))
-                    .unwrap_or(0) as f32
+                    .unwrap_or(0.0)
             })
             .sum::<f32>()
             * size
@@ -296,13 +330,13 @@ impl Doc {
                 if let Op::Text { text, .. } = op {
                     for c in text.chars() {
                         if let Some(g) = self.face.glyph_index(c) {
-                            used.entry(g.0).or_insert(c);
+                            used.entry(g).or_insert(c);
                         }
                     }
                 }
             }
         }
-        let upem = self.face.units_per_em() as f32;
+        let upem = self.face.metrics.units_per_em as f32;
         let scale = 1000.0 / upem;
 
         let mut pdf = Pdf::new();
@@ -364,7 +398,7 @@ impl Doc {
                         let glyphs: Vec<u8> = text
                             .chars()
                             .filter_map(|ch| self.face.glyph_index(ch))
-                            .flat_map(|g| g.0.to_be_bytes())
+                            .flat_map(|g| g.to_be_bytes())
                             .collect();
                         if *bold {
                             // Fill and stroke: a bold face without a second font.
@@ -410,28 +444,26 @@ impl Doc {
         {
             let mut w = cf.widths();
             for g in used.keys() {
-                let adv = self
-                    .face
-                    .glyph_hor_advance(ttf_parser::GlyphId(*g))
-                    .unwrap_or(0) as f32;
+                let adv = self.face.glyph_hor_advance(*g).unwrap_or(0.0);
                 w.consecutive(*g, [adv * scale]);
             }
         }
         cf.finish();
-        let bb = self.face.global_bounding_box();
+        let m = &self.face.metrics;
+        let bb = m.bounds.unwrap_or_default();
         pdf.font_descriptor(descriptor)
             .name(name)
             .flags(FontFlags::NON_SYMBOLIC)
             .bbox(Rect::new(
-                bb.x_min as f32 * scale,
-                bb.y_min as f32 * scale,
-                bb.x_max as f32 * scale,
-                bb.y_max as f32 * scale,
+                bb.x_min * scale,
+                bb.y_min * scale,
+                bb.x_max * scale,
+                bb.y_max * scale,
             ))
             .italic_angle(0.0)
-            .ascent(self.face.ascender() as f32 * scale)
-            .descent(self.face.descender() as f32 * scale)
-            .cap_height(self.face.capital_height().unwrap_or(700) as f32 * scale)
+            .ascent(m.ascent * scale)
+            .descent(m.descent * scale)
+            .cap_height(m.cap_height.unwrap_or(700.0) * scale)
             .stem_v(80.0)
             .font_file2(file);
         let keep: BTreeSet<u16> = used.keys().copied().chain([0]).collect();
@@ -581,6 +613,7 @@ fn strip_glyphs(font: &[u8], keep: &BTreeSet<u16>) -> Option<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use skrifa::outline::{DrawSettings, OutlinePen};
 
     fn inflate(d: &[u8]) -> Vec<u8> {
         miniz_oxide::inflate::decompress_to_vec_zlib(d).unwrap()
@@ -627,6 +660,10 @@ mod tests {
         let text = String::from_utf8_lossy(&pdf);
         assert!(text.contains("/FontFile2") && text.contains("/Identity-H"));
         assert!(text.contains("/Count 3"), "120 rows run over three pages");
+        // Widths in thousandths of an em: the space's and the digits' advances
+        // in DejaVu Sans are 651 and 1303 of its 2048 units.
+        assert!(text.contains("/W [3 [317.8711] "), "space width");
+        assert!(text.contains(" 19 [636.23047] "), "digit zero width");
         let all = streams(&pdf);
         // The ToUnicode map holds the tone-marked letters (ệ U+1EC7, ư U+01B0, ạ U+1EA1).
         let cmap = all
@@ -643,11 +680,10 @@ mod tests {
             .find(|s| s.starts_with(&[0, 1, 0, 0]))
             .expect("the embedded font");
         assert!(font.len() < FONT.len() / 4, "subset: {} bytes", font.len());
-        let face = ttf_parser::Face::parse(font, 0).expect("the subset parses");
-        let full = ttf_parser::Face::parse(FONT, 0).unwrap();
-        let g = full.glyph_index('ệ').unwrap();
+        let subset = FontRef::new(font).expect("the subset parses");
+        let full = FontRef::new(FONT).unwrap();
         struct Count(usize);
-        impl ttf_parser::OutlineBuilder for Count {
+        impl OutlinePen for Count {
             fn move_to(&mut self, _: f32, _: f32) {
                 self.0 += 1
             }
@@ -656,11 +692,22 @@ mod tests {
             fn curve_to(&mut self, _: f32, _: f32, _: f32, _: f32, _: f32, _: f32) {}
             fn close(&mut self) {}
         }
-        let mut c = Count(0);
-        assert!(face.outline_glyph(g, &mut c).is_some() && c.0 > 0);
+        // The number of contours of a glyph's outline (none for an empty glyph).
+        let contours = |font: &FontRef, c: char| {
+            let g = full.charmap().map(c).expect("the font has the letter");
+            let mut count = Count(0);
+            if let Some(outline) = font.outline_glyphs().get(g) {
+                let unhinted = DrawSettings::unhinted(Size::unscaled(), LocationRef::default());
+                outline
+                    .draw(unhinted, &mut count)
+                    .expect("the outline draws");
+            }
+            count.0
+        };
+        assert!(contours(&subset, 'ệ') > 0);
         // A glyph never used (the Greek Ω) was emptied.
-        let omega = full.glyph_index('Ω').unwrap();
-        assert!(face.outline_glyph(omega, &mut Count(0)).is_none());
+        assert!(contours(&full, 'Ω') > 0);
+        assert_eq!(contours(&subset, 'Ω'), 0);
         assert!(pdf.len() < 120_000, "{} bytes", pdf.len());
         let _ = inflate;
     }
