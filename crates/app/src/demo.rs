@@ -396,6 +396,7 @@ impl App {
             tx: &mut tx,
             actor,
             at: self.clock().stamp(),
+            today: self.clock().today(),
         };
         let cal = self.calendar().await?;
         let (summary, stalled) = build(&mut cx, today, &cal).await?;

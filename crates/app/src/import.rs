@@ -966,6 +966,45 @@ impl Checker<'_> {
         let ethnicity = r.text("ethnicity").unwrap_or_default();
         let education = r.text("education").unwrap_or_default();
         let occupation = r.text("occupation").unwrap_or_default();
+        // The same limits as a form or the API (ranks_domain::text::limits).
+        {
+            use ranks_domain::text::{bounded, limits};
+            let checks = [
+                (
+                    "full_name",
+                    full_name.clone().unwrap_or_default(),
+                    limits::NAME,
+                ),
+                (
+                    "gender",
+                    gender_text.clone().unwrap_or_default(),
+                    limits::SHORT,
+                ),
+                ("ethnicity", ethnicity.clone(), limits::SHORT),
+                ("education", education.clone(), limits::SHORT),
+                ("occupation", occupation.clone(), limits::LINE),
+            ];
+            for (column, value, max) in checks {
+                if let Err(e) = bounded(column, &value, max) {
+                    r.err(column, e.to_string());
+                }
+            }
+        }
+        let birth_date = birth_date.and_then(|b| {
+            match ranks_domain::text::birth_date("birth_date", b, self.today) {
+                Ok(b) => Some(b),
+                Err(_) => {
+                    r.err(
+                        "birth_date",
+                        format!(
+                            "{} is not a date of birth from 1900 to today",
+                            b.format("%d/%m/%Y")
+                        ),
+                    );
+                    None
+                }
+            }
+        });
         if let Some(id) = &id_number {
             if let Some(first) = seen.insert(format!("id:{id}"), r.row()) {
                 r.err(

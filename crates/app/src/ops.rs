@@ -5,7 +5,7 @@
 
 use crate::scope::{self, Visible};
 use crate::{visible_unit, Actor, App, AppError};
-use ranks_domain::text::nfc;
+use ranks_domain::text::{bounded, limits};
 use ranks_domain::{Date, DomainError, MemberStatus, Term, TermName, UnitCode, UnitKind};
 use ranks_store::records::candidates::CandidateRow;
 use ranks_store::records::members::{MemberRow, NewMember, NewPerson, PersonRow};
@@ -19,6 +19,8 @@ pub struct Ctx<'a> {
     pub tx: &'a mut WriteTx,
     pub actor: &'a Actor,
     pub at: String,
+    /// The day of the write (the clock's), for the checks that need it.
+    pub today: Date,
 }
 
 impl Ctx<'_> {
@@ -55,7 +57,7 @@ pub async fn create_unit(
     parent: Option<&Visible<UnitRow>>,
     created_on: Date,
 ) -> Result<Visible<UnitRow>, AppError> {
-    let name = nfc(name);
+    let name = bounded("name", name, limits::LINE)?;
     if name.is_empty() {
         return Err(DomainError::invalid("name", name, "a non-empty unit name").into());
     }
@@ -175,8 +177,10 @@ pub async fn set_year_target(
     .await
 }
 
-fn clean_person(p: &NewPerson) -> Result<NewPerson, AppError> {
-    let full_name = nfc(&p.full_name);
+/// A person as entered, held to the limits: names and words of plausible
+/// length, a date of birth from 1900 to today.
+fn clean_person(p: &NewPerson, today: Date) -> Result<NewPerson, AppError> {
+    let full_name = bounded("full_name", &p.full_name, limits::NAME)?;
     if full_name.split_whitespace().count() < 2 {
         return Err(
             DomainError::invalid("full_name", &p.full_name, "a family and a given name").into(),
@@ -184,16 +188,16 @@ fn clean_person(p: &NewPerson) -> Result<NewPerson, AppError> {
     }
     Ok(NewPerson {
         full_name,
-        gender: nfc(&p.gender),
-        ethnicity: nfc(&p.ethnicity),
-        education: nfc(&p.education),
-        occupation: nfc(&p.occupation),
-        birth_date: p.birth_date,
+        gender: bounded("gender", &p.gender, limits::SHORT)?,
+        ethnicity: bounded("ethnicity", &p.ethnicity, limits::SHORT)?,
+        education: bounded("education", &p.education, limits::SHORT)?,
+        occupation: bounded("occupation", &p.occupation, limits::LINE)?,
+        birth_date: ranks_domain::text::birth_date("birth_date", p.birth_date, today)?,
     })
 }
 
 pub async fn add_person(cx: &mut Ctx<'_>, p: &NewPerson) -> Result<Visible<PersonRow>, AppError> {
-    let p = clean_person(p)?;
+    let p = clean_person(p, cx.today)?;
     let id = members::insert_person(cx.tx.conn(), &p).await?;
     cx.audit("create", "person", id, None, Some(p.to_json()))
         .await?;
@@ -245,13 +249,14 @@ pub async fn add_movement(
     name: &str,
     started_on: Date,
 ) -> Result<i64, AppError> {
-    let id = movements::insert(cx.tx.conn(), code, &nfc(name), started_on).await?;
+    let name = bounded("name", name, limits::LINE)?;
+    let id = movements::insert(cx.tx.conn(), code, &name, started_on).await?;
     cx.audit(
         "create",
         "movement",
         id,
         None,
-        Some(json!({"code": code, "name": nfc(name), "started_on": started_on})),
+        Some(json!({"code": code, "name": name, "started_on": started_on})),
     )
     .await?;
     Ok(id)
@@ -351,13 +356,14 @@ pub async fn add_supervisor(
     since: Date,
 ) -> Result<i64, AppError> {
     let member_id = member.id;
-    let id = supervisors::insert(cx.tx.conn(), unit.id, member_id, &nfc(role), since).await?;
+    let role = bounded("role", role, limits::LINE)?;
+    let id = supervisors::insert(cx.tx.conn(), unit.id, member_id, &role, since).await?;
     cx.audit(
         "create",
         "supervisor",
         id,
         None,
-        Some(json!({"unit": unit.code, "member_id": member_id, "role": nfc(role), "since": since})),
+        Some(json!({"unit": unit.code, "member_id": member_id, "role": role, "since": since})),
     )
     .await?;
     Ok(id)
@@ -371,15 +377,14 @@ pub async fn add_leader(
     since: Date,
 ) -> Result<i64, AppError> {
     let member_id = member.id;
-    let id = supervisors::add_leader(cx.tx.conn(), unit.id, member_id, &nfc(title), since).await?;
+    let title = bounded("title", title, limits::LINE)?;
+    let id = supervisors::add_leader(cx.tx.conn(), unit.id, member_id, &title, since).await?;
     cx.audit(
         "create",
         "leader",
         id,
         None,
-        Some(
-            json!({"unit": unit.code, "member_id": member_id, "title": nfc(title), "since": since}),
-        ),
+        Some(json!({"unit": unit.code, "member_id": member_id, "title": title, "since": since})),
     )
     .await?;
     Ok(id)
@@ -436,6 +441,7 @@ impl App {
             tx: &mut tx,
             actor,
             at: self.clock().stamp(),
+            today: self.clock().today(),
         };
         let out = f(&mut cx).await?;
         tx.commit().await?;

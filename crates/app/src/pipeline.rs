@@ -6,7 +6,7 @@ use crate::ops::Ctx;
 use crate::{visible_unit, Actor, App, AppError};
 use ranks_domain::calendar::WorkCalendar;
 use ranks_domain::procedure::{Dossier, Due, Effect, Introducer, Refusal, Step, Vote};
-use ranks_domain::text::nfc;
+use ranks_domain::text::{bounded, limits};
 use ranks_domain::{Date, DomainError, MemberStatus, UnitCode};
 use ranks_store::records::candidates::{self, CandidateRow};
 use ranks_store::records::members::{self, MemberRow, NewPerson};
@@ -276,7 +276,8 @@ impl App {
                             return Err(DomainError::invalid("grade", general_grade.to_string(), "a school grade from 0 to 12").into());
                         }
                         let p = crate::ops::add_person(cx, &person).await?;
-                        members::set_education(cx.tx.conn(), p.id, general_grade, &nfc(&area)).await?;
+                        let area = bounded("area", &area, limits::LINE)?;
+                        members::set_education(cx.tx.conn(), p.id, general_grade, &area).await?;
                         p
                     }
                 };
@@ -330,7 +331,7 @@ impl App {
     ) -> Result<(), AppError> {
         let on = self.check_date("date", on.unwrap_or(self.clock().today()))?;
         let profile = self.profile().clone();
-        let code = code.trim().to_string();
+        let code = bounded("document", code, limits::SHORT)?;
         self.run(actor, move |cx| {
             Box::pin(async move {
                 let c = visible_candidate(cx.tx.conn(), cx.actor, candidate_id).await?;
@@ -380,7 +381,7 @@ impl App {
         number: &str,
     ) -> Result<(), AppError> {
         let issued_on = self.check_date("issued", issued_on)?;
-        let number = nfc(number);
+        let number = bounded("number", number, limits::SHORT)?;
         self.run(actor, move |cx| {
             Box::pin(async move {
                 let c = visible_candidate(cx.tx.conn(), cx.actor, candidate_id).await?;
@@ -506,11 +507,16 @@ impl App {
         let on = input.on.unwrap_or(self.clock().today());
         let today = self.clock().today();
         let profile = self.profile().clone();
+        let skip_reason = input
+            .skip_reason
+            .as_deref()
+            .map(|r| bounded("skip_reason", r, limits::NOTE))
+            .transpose()?;
         let step = Step {
-            stage: input.stage.trim().to_string(),
+            stage: bounded("stage", &input.stage, limits::SHORT)?,
             on,
             vote: input.vote,
-            skip_reason: input.skip_reason.clone(),
+            skip_reason,
         };
         let step2 = step.clone();
         let version = input.version;
@@ -1056,7 +1062,7 @@ impl App {
                         "transfer"
                     }
                     Movement::TransferOut { destination } => {
-                        detail = json!({"destination": nfc(destination)});
+                        detail = json!({"destination": bounded("destination", destination, limits::LINE)?});
                         m.status = MemberStatus::TransferredOut;
                         m.left_on = Some(on);
                         "transfer_out"
@@ -1101,13 +1107,13 @@ impl App {
                     Movement::Remove { reason } => {
                         m.status = MemberStatus::Removed;
                         m.left_on = Some(on);
-                        detail = json!({"reason": nfc(reason)});
+                        detail = json!({"reason": bounded("reason", reason, limits::NOTE)?});
                         "remove"
                     }
                     Movement::Expel { reason } => {
                         m.status = MemberStatus::Expelled;
                         m.left_on = Some(on);
-                        detail = json!({"reason": nfc(reason)});
+                        detail = json!({"reason": bounded("reason", reason, limits::NOTE)?});
                         "expel"
                     }
                     Movement::Death => {
@@ -1122,7 +1128,7 @@ impl App {
                                 m.status.as_str()
                             )));
                         }
-                        let number = nfc(number);
+                        let number = bounded("number", number, limits::SHORT)?;
                         if number.is_empty() {
                             return Err(DomainError::invalid("number", number, "the card's number").into());
                         }

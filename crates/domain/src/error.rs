@@ -12,10 +12,17 @@ pub enum DomainError {
 }
 
 impl DomainError {
+    /// The value is echoed in the message, cut to its first 80 characters
+    /// (a refused 1.5 MB name is not sent back whole).
     pub fn invalid(field: &'static str, value: impl Into<String>, expected: &'static str) -> Self {
+        let value: String = value.into();
+        let value = match value.char_indices().nth(80) {
+            Some((cut, _)) => format!("{}…", &value[..cut]),
+            None => value,
+        };
         DomainError::Invalid {
             field,
-            value: value.into(),
+            value,
             expected,
         }
     }

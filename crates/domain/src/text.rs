@@ -9,6 +9,60 @@ pub fn nfc(s: &str) -> String {
     s.trim().nfc().collect()
 }
 
+/// The longest text, in characters, of each kind of field. Every text a
+/// user sends is held to one of these (the web layer also refuses any
+/// field over [`limits::ANY`] before a handler sees it).
+pub mod limits {
+    /// A person's full name.
+    pub const NAME: usize = 120;
+    /// Short words and numbers: gender, ethnicity, schooling, a card or
+    /// certificate number, a document code.
+    pub const SHORT: usize = 60;
+    /// One line: a unit's or a movement's name, an occupation, an area,
+    /// a destination, a title.
+    pub const LINE: usize = 300;
+    /// A note: the reason for a removal or an expulsion, a skip reason.
+    pub const NOTE: usize = 2000;
+    /// Any field of any form or JSON body.
+    pub const ANY: usize = NOTE;
+}
+
+/// NFC, trimmed, and at most `max` characters; else an error naming the
+/// field and its limit.
+pub fn bounded(field: &'static str, s: &str, max: usize) -> Result<String, crate::DomainError> {
+    let t = nfc(s);
+    if t.chars().count() > max {
+        return Err(crate::DomainError::invalid(
+            field,
+            t,
+            match max {
+                limits::NAME => "at most 120 characters",
+                limits::SHORT => "at most 60 characters",
+                limits::LINE => "at most 300 characters",
+                _ => "at most 2000 characters",
+            },
+        ));
+    }
+    Ok(t)
+}
+
+/// A date of birth that can be true: not after today, not before 1900.
+pub fn birth_date(
+    field: &'static str,
+    d: crate::Date,
+    today: crate::Date,
+) -> Result<crate::Date, crate::DomainError> {
+    let first = crate::Date::from_ymd_opt(1900, 1, 1).expect("a valid date");
+    if d > today || d < first {
+        return Err(crate::DomainError::invalid(
+            field,
+            d.to_string(),
+            "a date of birth from 1900 to today",
+        ));
+    }
+    Ok(d)
+}
+
 /// A search key: no tone or vowel marks, đ as d, lower case, single spaces,
 /// so that "nguyen van an" finds "Nguyễn Văn An".
 pub fn fold(s: &str) -> String {

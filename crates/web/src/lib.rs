@@ -18,6 +18,7 @@ mod error;
 pub mod export;
 pub mod i18n;
 pub mod import;
+pub mod limits;
 pub mod pages;
 pub mod pdf;
 pub mod pipeline_api;
@@ -102,6 +103,7 @@ pub fn router_with(app: App, secure_cookies: bool) -> Router {
         .route("/static/ranks.css", get(assets::stylesheet))
         .route("/static/htmx-2.0.11.min.js", get(assets::htmx))
         .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn(limits::input_limits))
         .layer(axum::middleware::from_fn(error::api_error_bodies))
         .layer(axum::middleware::from_fn(assets::security_headers))
         .with_state(state)

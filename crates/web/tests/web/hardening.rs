@@ -444,7 +444,121 @@ async fn a_viewer_gets_no_personal_details_anywhere(db: TestDb) {
     eprintln!("viewer: {fields_checked} personal fields checked null over {} API routes, {} pages and exports", api.len(), pages.len());
 }
 
+/// Implausible input is refused with its field named, and nothing is
+/// written: dates of birth in the future or before 1900, over-long text in
+/// any field (its own limit, and 2,000 characters for any field at all),
+/// bodies over 64 KB (413, not 400), over the API and through the forms.
+async fn implausible_input_is_refused_with_its_field(db: TestDb) {
+    let d = demo_with_users(&db).await;
+    let client = sign_in(&d.router, "staff", PW).await.unwrap();
+    let before = d.app.audit_position().await.unwrap();
+    let (m_in, _) = official_of(&d.app, "BVPHCN.CB1").await;
+    let new = |name: &str, born: &str| serde_json::json!({"cell": "BVPHCN.CB1", "full_name": name, "birth_date": born});
+    let cases: Vec<(String, serde_json::Value, StatusCode, &str)> = vec![
+        (
+            "/api/v1/candidates".into(),
+            new("Lò Văn Sớm", "2099-01-01"),
+            StatusCode::BAD_REQUEST,
+            "birth_date",
+        ),
+        (
+            "/api/v1/candidates".into(),
+            new("Lò Văn Già", "1899-12-31"),
+            StatusCode::BAD_REQUEST,
+            "birth_date",
+        ),
+        (
+            "/api/v1/candidates".into(),
+            new(&"Lò Văn Dài ".repeat(20), "1990-01-01"),
+            StatusCode::BAD_REQUEST,
+            "full_name",
+        ),
+        (
+            "/api/v1/candidates".into(),
+            new(&"x".repeat(3000), "1990-01-01"),
+            StatusCode::BAD_REQUEST,
+            "full_name: at most 2000",
+        ),
+        (
+            "/api/v1/candidates".into(),
+            serde_json::json!({"cell": "BVPHCN.CB1", "full_name": "Lò Thị Ở", "birth_date": "1990-01-01", "area": "a".repeat(301)}),
+            StatusCode::BAD_REQUEST,
+            "area",
+        ),
+        (
+            format!("/api/v1/members/{m_in}/movements"),
+            serde_json::json!({"kind": "expel", "reason": "r".repeat(2001)}),
+            StatusCode::BAD_REQUEST,
+            "reason",
+        ),
+        (
+            "/api/v1/candidates".into(),
+            new(&"x".repeat(1_500_000), "1990-01-01"),
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "64 KB",
+        ),
+        (
+            "/api/v1/candidates".into(),
+            new(&"x".repeat(3_000_000), "1990-01-01"),
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "64 KB",
+        ),
+    ];
+    for (uri, body, status, names) in &cases {
+        let r = post(&client, uri, body.clone()).await;
+        assert_eq!(
+            r.status,
+            *status,
+            "{uri}: {}",
+            &r.body[..r.body.len().min(300)]
+        );
+        assert!(
+            r.body.contains(names),
+            "{uri}: names {names}: {}",
+            &r.body[..r.body.len().min(300)]
+        );
+        assert!(
+            r.body.len() < 2_000,
+            "the refusal does not echo the input back"
+        );
+    }
+    // The same through the unit page's form.
+    let long = "y".repeat(2_500);
+    for (name, born, status) in [
+        (long.as_str(), "1990-01-01", StatusCode::BAD_REQUEST),
+        ("Lò Văn Sớm", "2099-01-01", StatusCode::UNPROCESSABLE_ENTITY),
+    ] {
+        let r = form(
+            &client,
+            "/units/BVPHCN.CB1/candidates",
+            &[
+                ("csrf", &client.csrf),
+                ("full_name", name),
+                ("birth_date", born),
+                ("gender", "Nam"),
+            ],
+        )
+        .await;
+        assert_eq!(r.status, status, "{}", &r.body[..r.body.len().min(300)]);
+    }
+    let huge = "z".repeat(100_000);
+    let r = form(
+        &client,
+        "/units/BVPHCN.CB1/candidates",
+        &[
+            ("csrf", &client.csrf),
+            ("full_name", &huge),
+            ("birth_date", "1990-01-01"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
+    let written = writes_since(&d.app, before).await;
+    assert!(written.is_empty(), "nothing written: {written:?}");
+}
+
 both_backends!(
+    implausible_input_is_refused_with_its_field,
     referenced_ids_go_through_scope,
     a_viewer_gets_no_personal_details_anywhere
 );
