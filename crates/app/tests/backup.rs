@@ -104,3 +104,70 @@ async fn backup_then_restore_gives_back_every_report_and_the_chain() {
         .is_err());
     assert!(!target.exists());
 }
+
+fn stamp(p: &std::path::Path) -> (Vec<u8>, std::time::SystemTime) {
+    (
+        std::fs::read(p).unwrap(),
+        std::fs::metadata(p).unwrap().modified().unwrap(),
+    )
+}
+
+#[tokio::test]
+async fn a_non_ranks_sqlite_file_is_refused_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    // An empty file is an empty SQLite database; another holds someone else's table.
+    let empty = dir.path().join("empty.db");
+    std::fs::write(&empty, b"").unwrap();
+    let other = dir.path().join("other.db");
+    {
+        use sqlx::Connection;
+        sqlx::any::install_default_drivers();
+        let mut c = sqlx::AnyConnection::connect(&format!("sqlite://{}?mode=rwc", other.display()))
+            .await
+            .unwrap();
+        sqlx::raw_sql("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT); INSERT INTO notes (body) VALUES ('x')")
+            .execute(&mut c)
+            .await
+            .unwrap();
+        c.close().await.unwrap();
+    }
+    for file in [&empty, &other] {
+        let before = stamp(file);
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        let target = dir.path().join("target.db");
+        let err = ranks_app::bulk::restore_sqlite(file, &target, false)
+            .await
+            .expect_err("not a Ranks database");
+        assert!(err.to_string().contains("not a Ranks database"), "{err}");
+        assert!(!target.exists());
+        assert_eq!(stamp(file), before, "{} unchanged", file.display());
+    }
+}
+
+#[tokio::test]
+async fn restore_is_refused_while_an_app_holds_the_database() {
+    let db = TestDb::sqlite();
+    let app = db.app().await;
+    let sys = Actor::system();
+    assert!(app.load_demo(&sys).await.unwrap().loaded);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("bk.db");
+    app.backup(&file).await.unwrap();
+    let ranks_store::DatabaseUrl::Sqlite { path } = &db.url else {
+        unreachable!()
+    };
+    let target = std::path::Path::new(path);
+    let err = ranks_app::bulk::restore_sqlite(&file, target, true)
+        .await
+        .expect_err("the database is in use");
+    assert!(err.to_string().contains("in use"), "{err}");
+    // The running application still writes into the database it opened.
+    app.set_target(
+        &sys,
+        "BVPHCN",
+        &ranks_app::targets::Period::parse("2026").unwrap(),
+        7,
+    )
+    .await
+    .unwrap();
+}
