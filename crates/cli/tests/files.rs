@@ -56,7 +56,10 @@ fn a_failing_command_leaves_no_database_behind() {
     assert!(err.contains("/nonexistent.csv"), "{err}");
     assert_eq!(listing(dir.path()), Vec::<String>::new(), "nothing created");
     let err = failed(&ranks(&["audit", "verify"], dir.path(), &[]));
-    assert!(err.contains("ranks.db") && err.contains("does not exist"), "{err}");
+    assert!(
+        err.contains("ranks.db") && err.contains("does not exist"),
+        "{err}"
+    );
     let err = failed(&ranks(
         &["report", "achievement", "--term", "2020-2025"],
         dir.path(),
@@ -72,10 +75,16 @@ fn config_masks_passwords() {
     let out = ok(&ranks(
         &["config"],
         dir.path(),
-        &[("RANKS_DATABASE_URL", "postgres://ranks:s3cret-pw@db.example:5432/ranks")],
+        &[(
+            "RANKS_DATABASE_URL",
+            "postgres://ranks:s3cret-pw@db.example:5432/ranks",
+        )],
     ));
     assert!(!out.contains("s3cret-pw"), "{out}");
-    assert!(out.contains("postgres://ranks:***@db.example:5432/ranks"), "{out}");
+    assert!(
+        out.contains("postgres://ranks:***@db.example:5432/ranks"),
+        "{out}"
+    );
 }
 
 #[cfg(unix)]
