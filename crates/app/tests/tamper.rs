@@ -378,11 +378,57 @@ async fn an_unkeyed_log_is_sealed_once(db: TestDb) {
     eprintln!("tamper: MACs replaced by the unkeyed chain: {e}");
 }
 
+/// The application's own writes never show as differences: member
+/// movements, a unit moved with its subtree, targets; the log and the rows
+/// agree.
+async fn the_applications_own_writes_replay_clean(db: TestDb) {
+    use ranks_app::pipeline::Movement;
+    let app = demo(&db).await;
+    let sys = Actor::system();
+    let officials: Vec<i64> = {
+        let mut conn = app.db().read().await.unwrap();
+        sqlx::query("SELECT m.id FROM members m JOIN units u ON u.id = m.unit_id WHERE m.status = 'official' AND u.code LIKE 'BVPHCN.%' ORDER BY m.id LIMIT 4")
+            .fetch_all(&mut *conn)
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.try_get(0).unwrap())
+            .collect()
+    };
+    let moves = [
+        Movement::Card {
+            number: "012345".into(),
+        },
+        Movement::Exempt {
+            level: "partial".into(),
+        },
+        Movement::TransferTo {
+            cell: "BVDK.CB1".into(),
+        },
+        Movement::Remove {
+            reason: "chuyển công tác".into(),
+        },
+    ];
+    for (m, mv) in officials.iter().zip(moves) {
+        app.member_movement(&sys, *m, mv, None).await.unwrap();
+    }
+    app.move_unit(&sys, "BVPHCN.CB1", "BVDK", ranks_testkit::test_today())
+        .await
+        .unwrap();
+    app.set_target(&sys, "BVPHCN", &target_2026(), 5)
+        .await
+        .unwrap();
+    let r = app.verify_audit().await.unwrap();
+    assert!(r.is_clean(), "{:?} {:?}", r.problems, r.differences);
+    assert!(r.records > 900, "{}", r.records);
+}
+
 both_backends!(
     a_cut_tail_is_detected,
     a_rewritten_row_with_recomputed_hashes_is_detected,
     unsealed_rows_are_reported_not_resealed,
     data_table_edits_are_detected,
     a_missing_or_wrong_key_is_reported,
-    an_unkeyed_log_is_sealed_once
+    an_unkeyed_log_is_sealed_once,
+    the_applications_own_writes_replay_clean
 );
