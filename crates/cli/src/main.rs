@@ -453,10 +453,11 @@ async fn run(cli: Cli) -> Result<()> {
                 eprintln!("note: {n}");
             }
             if writes {
-                app.checkpoint()
-                    .await
-                    .map(|_| ())
-                    .map_err(anyhow::Error::from)
+                app.checkpoint().await.map(|_| ()).map_err(|e| {
+                    anyhow::anyhow!(
+                        "the command's changes are saved, but the audit checkpoint was not written: {e}"
+                    )
+                })
             } else {
                 Ok(())
             }
