@@ -446,25 +446,7 @@ async fn run(cli: Cli) -> Result<()> {
             anyhow::bail!("import: {}: no such file or folder", args.file.display());
         }
     }
-    let result = dispatch(cli.command, &cfg, profile).await;
-    let result = match (result, OPENED.get()) {
-        (Ok(()), Some((app, notice))) => {
-            if let Some(n) = notice {
-                eprintln!("note: {n}");
-            }
-            if writes {
-                app.checkpoint().await.map(|_| ()).map_err(|e| {
-                    anyhow::anyhow!(
-                        "the command's changes are saved, but the audit checkpoint was not written: {e}"
-                    )
-                })
-            } else {
-                Ok(())
-            }
-        }
-        (r, _) => r,
-    };
-    if result.is_err() {
+    if let Err(e) = dispatch(cli.command, &cfg, profile).await {
         // A failing command leaves no database (key, checkpoint) it created.
         if let Some((app, _)) = OPENED.get() {
             app.db().close().await;
@@ -472,8 +454,22 @@ async fn run(cli: Cli) -> Result<()> {
         for p in &created {
             let _ = std::fs::remove_file(p);
         }
+        return Err(e);
     }
-    result
+    let Some((app, notice)) = OPENED.get() else {
+        return Ok(());
+    };
+    if let Some(n) = notice {
+        eprintln!("note: {n}");
+    }
+    if writes {
+        app.checkpoint().await.map_err(|e| {
+            anyhow::anyhow!(
+                "the command's changes are saved, but the audit checkpoint was not written: {e}"
+            )
+        })?;
+    }
+    Ok(())
 }
 
 async fn dispatch(command: Command, cfg: &config::Config, profile: Profile) -> Result<()> {
