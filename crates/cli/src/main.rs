@@ -819,10 +819,13 @@ async fn dispatch(command: Command, cfg: &config::Config, profile: Profile) -> R
             }
             // The audit log's head, written down outside the database at
             // least every interval (when it moved) and at shutdown.
+            if let Err(e) = app.checkpoint().await {
+                tracing::warn!(error = %e, "audit checkpoint not written at start");
+            }
             let every = std::time::Duration::from_secs(cfg.checkpoint_interval);
             let marker = app.clone();
             let checkpoints = tokio::spawn(async move {
-                let mut tick = tokio::time::interval(every);
+                let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
                 tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
                 loop {
                     tick.tick().await;
