@@ -3,7 +3,8 @@
 //! loaded in one transaction — all files or none — by the store's bulk
 //! loader (multi-row INSERT on SQLite, COPY on PostgreSQL). Rows are checked
 //! as they stream by; the first errors (with file, row and column) abort the
-//! load and nothing is written. One audit entry per file records the load.
+//! load and nothing is written. One audit entry per file records the load,
+//! sealed with the audit key inside the load's own transaction.
 
 use crate::{Actor, App, AppError, Scope};
 use ranks_domain::{DomainError, UnitCode, UnitKind};
@@ -300,7 +301,24 @@ impl App {
         files.sort_by_key(|f| f.0);
         let total: u64 = files.iter().map(|f| f.2).sum();
         let mut done = 0u64;
+        let key = self.audit_seal()?.key.clone();
         let mut bulk = Bulk::begin(&self.db_url()?).await?;
+        // The load's audit entries are chained and sealed here, in its own
+        // transaction: no other writer may append meanwhile (SQLite's load
+        // holds the write lock already).
+        if self.db().backend() == ranks_store::Backend::Postgres {
+            bulk.execute("LOCK TABLE audit_log IN EXCLUSIVE MODE")
+                .await?;
+        }
+        let newest = bulk
+            .select_text("SELECT id, COALESCE(hash, '') FROM audit_log ORDER BY id DESC LIMIT 1")
+            .await?;
+        let mut link = ranks_store::records::audit::chain_link(newest.first().map(|r| {
+            (
+                r[0].parse().unwrap_or(0),
+                Some(r[1].clone()).filter(|h| !h.is_empty()),
+            )
+        }));
         // A first load into empty tables builds their indexes once, at the end.
         bulk.defer_indexes_if_empty().await?;
         let mut errors = Errors { list: Vec::new() };
@@ -752,6 +770,21 @@ impl App {
                 break;
             }
             flush(&mut bulk, *kind, &mut a, &mut b, &mut c).await?;
+            let after = serde_json::json!({"file": name, "rows": rows, "seconds": t0.elapsed().as_secs_f64()})
+                .to_string();
+            let mac = key.mac(
+                &link,
+                next_audit,
+                [
+                    Some(now.as_str()),
+                    Some(actor.name.as_str()),
+                    Some("bulk import"),
+                    Some(kind.as_str()),
+                    Some(name.as_str()),
+                    None,
+                    Some(after.as_str()),
+                ],
+            );
             bulk.insert(
                 "audit_log",
                 &[
@@ -763,6 +796,8 @@ impl App {
                     "entity_id",
                     "before_json",
                     "after_json",
+                    "prev_hash",
+                    "hash",
                 ],
                 vec![vec![
                     Some(next_audit.to_string()),
@@ -772,10 +807,9 @@ impl App {
                     Some(kind.as_str().into()),
                     Some(name.clone()),
                     None,
-                    Some(
-                        serde_json::json!({"file": name, "rows": rows, "seconds": t0.elapsed().as_secs_f64()})
-                            .to_string(),
-                    ),
+                    Some(after),
+                    Some(std::mem::replace(&mut link, mac.clone())),
+                    Some(mac),
                 ]],
             )
             .await?;
@@ -803,10 +837,6 @@ impl App {
             )));
         }
         bulk.commit().await?;
-        // Chain the load's audit entries.
-        let mut tx = self.db().begin_write().await?;
-        ranks_store::records::audit::seal(tx.conn()).await?;
-        tx.commit().await?;
         self.invalidate_index();
         let rows = loads.iter().map(|l| l.rows).sum();
         Ok(BulkSummary {
@@ -953,98 +983,6 @@ impl App {
         }
         Ok(Some((n, secs)))
     }
-}
-
-impl App {
-    /// Checks the audit log's hash chain from the first entry to the last.
-    pub async fn verify_audit(&self) -> Result<ranks_store::records::audit::ChainReport, AppError> {
-        let mut conn = self.db().read().await?;
-        Ok(ranks_store::records::audit::verify(&mut conn).await?)
-    }
-}
-
-impl App {
-    /// A consistent copy of the database into `file`, taken while the server
-    /// runs (SQLite's `VACUUM INTO`: one read transaction, so a snapshot).
-    /// PostgreSQL is backed up with its own tools (pg_dump; see the README).
-    pub async fn backup(&self, file: &Path) -> Result<u64, AppError> {
-        if self.db().backend() != ranks_store::Backend::Sqlite {
-            return Err(AppError::Conflict(
-                "on PostgreSQL use pg_dump -Fc (README, Backup and restore)".into(),
-            ));
-        }
-        if file.exists() {
-            return Err(DomainError::invalid(
-                "file",
-                file.display().to_string(),
-                "a file that does not exist yet",
-            )
-            .into());
-        }
-        let target = file.to_string_lossy().replace('\'', "''");
-        let mut conn = self.db().read().await?;
-        sqlx::raw_sql(&format!("VACUUM INTO '{target}'"))
-            .execute(&mut *conn)
-            .await
-            .map_err(ranks_store::StoreError::from)?;
-        Ok(std::fs::metadata(file).map(|m| m.len()).unwrap_or(0))
-    }
-}
-
-/// Restores a SQLite backup into `target` (a database that does not exist
-/// yet, or `force` to replace one that is not in use): the copy is checked
-/// first (SQLite's integrity check, the schema version, the audit chain).
-pub async fn restore_sqlite(backup: &Path, target: &Path, force: bool) -> Result<(), AppError> {
-    if !backup.exists() {
-        return Err(
-            DomainError::invalid("file", backup.display().to_string(), "a backup file").into(),
-        );
-    }
-    if target.exists() && !force {
-        return Err(DomainError::invalid(
-            "database",
-            target.display().to_string(),
-            "a database that does not exist yet (or --force)",
-        )
-        .into());
-    }
-    // Check the backup where it is: opening it migrates nothing it does not know.
-    let url = ranks_store::DatabaseUrl::Sqlite {
-        path: backup.to_string_lossy().into_owned(),
-    };
-    let db = ranks_store::Db::open(&url, "1970-01-01T00:00:00Z").await?;
-    {
-        use sqlx::Row;
-        let mut conn = db.read().await?;
-        let ok: String = sqlx::query("PRAGMA integrity_check")
-            .fetch_one(&mut *conn)
-            .await
-            .map_err(ranks_store::StoreError::from)?
-            .try_get(0)
-            .map_err(ranks_store::StoreError::from)?;
-        if ok != "ok" {
-            return Err(AppError::Conflict(format!("the backup is damaged: {ok}")));
-        }
-        let chain = ranks_store::records::audit::verify(&mut conn).await?;
-        if let Some((id, why)) = chain.broken {
-            return Err(AppError::Conflict(format!(
-                "the backup's audit chain is broken at entry {id}: {why}"
-            )));
-        }
-    }
-    db.close().await;
-    let tmp = target.with_extension("restoring");
-    std::fs::copy(backup, &tmp)
-        .map_err(|e| AppError::Conflict(format!("{}: {e}", tmp.display())))?;
-    // The old database's write-ahead log must not be replayed over the copy.
-    for side in ["-wal", "-shm"] {
-        let mut p = target.as_os_str().to_owned();
-        p.push(side);
-        let _ = std::fs::remove_file(std::path::PathBuf::from(p));
-    }
-    std::fs::rename(&tmp, target)
-        .map_err(|e| AppError::Conflict(format!("{}: {e}", target.display())))?;
-    Ok(())
 }
 
 /// For the fuzzers: the bulk loader's CSV reader over any bytes; the

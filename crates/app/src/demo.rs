@@ -1044,6 +1044,16 @@ async fn write_file(
             _ => {}
         }
         candidates::record_stage(cx.tx.conn(), cid, stage, *on, detail.as_ref(), &by, &at).await?;
+        // Logged as the pipeline logs a step, so `ranks audit verify` finds
+        // every candidate's stage in the log.
+        cx.audit(
+            "stage",
+            "candidate",
+            cid,
+            None,
+            Some(serde_json::json!({"stage": stage, "on": on, "detail": detail})),
+        )
+        .await?;
     }
     Ok(candidate)
 }

@@ -166,7 +166,7 @@ impl App {
         }
         let mut tx = self.db().begin_write().await?;
         audit::append(
-            tx.conn(),
+            &mut tx,
             &AuditEntry {
                 at: self.clock().stamp(),
                 actor: actor.name.clone(),
@@ -208,7 +208,7 @@ impl App {
         }
         let mut tx = self.db().begin_write().await?;
         audit::append(
-            tx.conn(),
+            &mut tx,
             &AuditEntry {
                 at: self.clock().stamp(),
                 actor: actor.name.clone(),

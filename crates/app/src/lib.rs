@@ -19,6 +19,7 @@ pub mod forecast;
 pub mod history;
 pub mod import;
 pub mod index;
+pub mod integrity;
 pub mod ops;
 pub mod pipeline;
 pub mod privacy;

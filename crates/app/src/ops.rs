@@ -33,7 +33,7 @@ impl Ctx<'_> {
         after: Option<Value>,
     ) -> Result<(), AppError> {
         audit::append(
-            self.tx.conn(),
+            self.tx,
             &audit::AuditEntry {
                 at: self.at.clone(),
                 actor: self.actor.name.clone(),

@@ -1,7 +1,8 @@
-//! The audit log's hash chain: every write chained in order; an entry
+//! The audit log's keyed chain: every write sealed in order; an entry
 //! changed, removed or reordered afterwards is named by `verify`.
 
 use ranks_app::{Actor, App};
+use ranks_store::records::audit::Fault;
 use ranks_testkit::{both_backends, TestDb};
 use sqlx::Row;
 
@@ -27,8 +28,11 @@ async fn a_tampered_log_is_named(db: TestDb) {
     assert!(app.load_demo(&Actor::system()).await.unwrap().loaded);
     let r = app.verify_audit().await.unwrap();
     assert!(r.entries > 1000, "{r:?}");
-    assert_eq!(r.broken, None);
-    assert_eq!(r.head.len(), 64);
+    assert!(r.is_clean(), "{:?} {:?}", r.problems, r.differences);
+    assert_eq!(r.verified, r.entries);
+    assert!(r.records > 500, "records replayed: {}", r.records);
+    let (_, head) = r.head.unwrap();
+    assert!(head.starts_with("hmac:") && head.len() == 5 + 64, "{head}");
 
     // Changed: an entry's actor rewritten.
     let changed = nth_id(&app, 500).await;
@@ -38,9 +42,8 @@ async fn a_tampered_log_is_named(db: TestDb) {
     )
     .await;
     let r = app.verify_audit().await.unwrap();
-    let (id, why) = r.broken.expect("the change is found");
-    assert_eq!(id, changed);
-    assert!(why.contains("changed"), "{why}");
+    assert_eq!(r.problems.len(), 1, "{:?}", r.problems);
+    assert!(r.names(changed, Fault::Changed), "{:?}", r.problems);
 }
 
 async fn a_removed_or_reordered_entry_is_named(db: TestDb) {
@@ -50,14 +53,8 @@ async fn a_removed_or_reordered_entry_is_named(db: TestDb) {
     let gone = nth_id(&app, 300).await;
     let next = nth_id(&app, 301).await;
     exec(&app, &format!("DELETE FROM audit_log WHERE id = {gone}")).await;
-    let (id, why) = app
-        .verify_audit()
-        .await
-        .unwrap()
-        .broken
-        .expect("removal found");
-    assert_eq!(id, next);
-    assert!(why.contains("removed"), "{why}");
+    let r = app.verify_audit().await.unwrap();
+    assert!(r.names(next, Fault::Gap), "{:?}", r.problems);
 
     // Reordered: two entries swap places.
     let db2 = TestDb::sqlite();
@@ -79,13 +76,12 @@ async fn a_removed_or_reordered_entry_is_named(db: TestDb) {
         &format!("UPDATE audit_log SET id = {b} WHERE id = -1"),
     )
     .await;
-    let (id, _) = app
-        .verify_audit()
-        .await
-        .unwrap()
-        .broken
-        .expect("reordering found");
-    assert_eq!(id, a);
+    let r = app.verify_audit().await.unwrap();
+    assert!(
+        r.names(a, Fault::Changed) && r.names(b, Fault::Changed),
+        "{:?}",
+        r.problems
+    );
 }
 
 async fn writes_keep_the_chain(db: TestDb) {
@@ -102,7 +98,12 @@ async fn writes_keep_the_chain(db: TestDb) {
     .await
     .unwrap();
     let after = app.verify_audit().await.unwrap();
-    assert_eq!(after.broken, None);
+    assert!(
+        after.is_clean(),
+        "{:?} {:?}",
+        after.problems,
+        after.differences
+    );
     assert!(after.entries > before.entries);
     assert_ne!(after.head, before.head);
 }

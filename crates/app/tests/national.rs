@@ -131,6 +131,10 @@ async fn bulk_import_and_the_rollup(db: TestDb) {
         fks,
         "the foreign keys are back after the load"
     );
+    // The load sealed its audit entries with the key in its own transaction.
+    let chain = app.verify_audit().await.unwrap();
+    assert!(chain.is_clean(), "{chain:?}");
+    assert_eq!(chain.verified, chain.entries);
     let by: HashMap<&str, u64> = s.files.iter().map(|f| (f.kind.as_str(), f.rows)).collect();
     assert_eq!(by["units"], 1 + 2 + 5 + 13);
     assert_eq!(by["members"], 40);

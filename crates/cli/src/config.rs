@@ -12,6 +12,9 @@ pub struct FileConfig {
     pub database: Option<String>,
     pub listen: Option<String>,
     pub profile: Option<PathBuf>,
+    pub audit_key: Option<PathBuf>,
+    pub audit_checkpoint: Option<PathBuf>,
+    pub checkpoint_interval: Option<u64>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -23,6 +26,15 @@ pub struct Config {
     /// The procedure profile file; the shipped CPV profile when unset.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub profile: Option<PathBuf>,
+    /// The audit key file (docs/audit.md); default next to a SQLite
+    /// database, or in the user's state directory for PostgreSQL.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub audit_key: Option<PathBuf>,
+    /// The audit checkpoint file; defaults as for the key.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub audit_checkpoint: Option<PathBuf>,
+    /// Seconds between the server's checkpoints of the audit log's head.
+    pub checkpoint_interval: u64,
     /// The configuration file read, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub config_file: Option<PathBuf>,
@@ -30,6 +42,18 @@ pub struct Config {
 
 pub const DEFAULT_DATABASE: &str = "ranks.db";
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
+pub const DEFAULT_CHECKPOINT_INTERVAL: u64 = 60;
+
+/// What the command line and the environment give (clap reads both).
+#[derive(Debug, Clone, Default)]
+pub struct Given {
+    pub database: Option<String>,
+    pub listen: Option<String>,
+    pub profile: Option<PathBuf>,
+    pub audit_key: Option<PathBuf>,
+    pub audit_checkpoint: Option<PathBuf>,
+    pub checkpoint_interval: Option<String>,
+}
 
 /// Reads the file if given, or `ranks.toml` in the current directory if present.
 pub fn load(explicit: Option<&Path>) -> Result<(FileConfig, Option<PathBuf>)> {
@@ -47,21 +71,111 @@ pub fn load(explicit: Option<&Path>) -> Result<(FileConfig, Option<PathBuf>)> {
     Ok((file, Some(path)))
 }
 
-pub fn resolve(
-    file: FileConfig,
-    path: Option<PathBuf>,
-    database: Option<String>,
-    listen: Option<String>,
-    profile: Option<PathBuf>,
-) -> Config {
-    Config {
-        profile: profile.or(file.profile),
-        database: database
-            .or(file.database)
-            .unwrap_or_else(|| DEFAULT_DATABASE.to_string()),
-        listen: listen
+pub fn resolve(file: FileConfig, path: Option<PathBuf>, given: Given) -> Result<Config> {
+    let checkpoint_interval = match given.checkpoint_interval {
+        Some(v) => v
+            .trim()
+            .parse::<u64>()
+            .ok()
+            .filter(|n| *n > 0)
+            .ok_or_else(|| {
+                anyhow::anyhow!(
+                    "RANKS_CHECKPOINT_INTERVAL: '{v}' is not a whole number of seconds from 1"
+                )
+            })?,
+        None => match file.checkpoint_interval {
+            Some(0) => anyhow::bail!("checkpoint_interval: 0 is not a number of seconds from 1"),
+            Some(n) => n,
+            None => DEFAULT_CHECKPOINT_INTERVAL,
+        },
+    };
+    let database = given
+        .database
+        .or(file.database)
+        .unwrap_or_else(|| DEFAULT_DATABASE.to_string());
+    // The audit files' defaults follow the database (when its URL is understood).
+    let defaults = ranks_store::DatabaseUrl::parse(&database)
+        .ok()
+        .and_then(|u| ranks_store::anchor::AuditFiles::default_for(&u).ok());
+    Ok(Config {
+        profile: given.profile.or(file.profile),
+        listen: given
+            .listen
             .or(file.listen)
             .unwrap_or_else(|| DEFAULT_LISTEN.to_string()),
+        audit_key: given
+            .audit_key
+            .or(file.audit_key)
+            .or_else(|| defaults.as_ref().map(|d| d.key.clone())),
+        audit_checkpoint: given
+            .audit_checkpoint
+            .or(file.audit_checkpoint)
+            .or_else(|| defaults.as_ref().map(|d| d.checkpoint.clone())),
+        checkpoint_interval,
+        database,
         config_file: path,
+    })
+}
+
+impl Config {
+    /// The audit key and checkpoint file of the configured database.
+    pub fn audit_files(&self) -> Result<ranks_store::anchor::AuditFiles> {
+        let url = ranks_store::DatabaseUrl::parse(&self.database)?;
+        let d = ranks_store::anchor::AuditFiles::default_for(&url);
+        let key = match &self.audit_key {
+            Some(k) => k.clone(),
+            None => d.as_ref().map_err(|e| anyhow::anyhow!("{e}"))?.key.clone(),
+        };
+        let checkpoint = match &self.audit_checkpoint {
+            Some(c) => c.clone(),
+            None => d.map_err(|e| anyhow::anyhow!("{e}"))?.checkpoint,
+        };
+        Ok(ranks_store::anchor::AuditFiles { key, checkpoint })
+    }
+
+    /// The configuration as `ranks config` prints it: passwords masked.
+    pub fn printable(&self) -> Config {
+        Config {
+            database: ranks_store::redact_url(&self.database),
+            ..self.clone()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_masked_and_audit_files_follow_the_database() {
+        let c = resolve(
+            FileConfig::default(),
+            None,
+            Given {
+                database: Some("postgres://u:pw@h:5432/db".into()),
+                ..Given::default()
+            },
+        )
+        .unwrap();
+        let shown = toml::to_string(&c.printable()).unwrap();
+        assert!(!shown.contains("pw@"), "{shown}");
+        assert!(shown.contains("u:***@h:5432/db"), "{shown}");
+        let c = resolve(FileConfig::default(), None, Given::default()).unwrap();
+        assert_eq!(c.audit_key, Some(PathBuf::from("ranks.db.audit-key")));
+        assert_eq!(
+            c.audit_checkpoint,
+            Some(PathBuf::from("ranks.db.checkpoint"))
+        );
+        assert_eq!(c.checkpoint_interval, 60);
+        let e = resolve(
+            FileConfig::default(),
+            None,
+            Given {
+                checkpoint_interval: Some("0".into()),
+                ..Given::default()
+            },
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("RANKS_CHECKPOINT_INTERVAL"), "{e}");
     }
 }

@@ -33,14 +33,21 @@ struct Cli {
     /// Procedure profile (TOML); default the shipped CPV profile (profiles/cpv.toml).
     #[arg(long, global = true, env = "RANKS_PROFILE")]
     profile: Option<PathBuf>,
+    /// The audit key file (docs/audit.md); default FILE.audit-key next to a SQLite database.
+    #[arg(long, global = true, env = "RANKS_AUDIT_KEY")]
+    audit_key: Option<PathBuf>,
+    /// The audit checkpoint file; default FILE.checkpoint next to a SQLite database.
+    #[arg(long, global = true, env = "RANKS_AUDIT_CHECKPOINT")]
+    audit_checkpoint: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
 
 #[derive(Subcommand, Debug)]
 enum AuditCmd {
-    /// Check the hash chain of the whole log; names the first entry changed,
-    /// removed or reordered, and exits non-zero.
+    /// Check the whole log with the audit key and the checkpoint file, and
+    /// the current rows against the log; names every entry and row that
+    /// does not verify, and exits non-zero (docs/audit.md).
     Verify,
 }
 
@@ -88,13 +95,14 @@ enum Command {
     /// A consistent copy of the (SQLite) database, taken while the server runs.
     Backup { file: std::path::PathBuf },
     /// Restores a backup into the configured SQLite database (which must not
-    /// exist yet, or --force with the server stopped); the copy is checked first.
+    /// exist yet, or --force with the server stopped); the backup is checked
+    /// read-only first, the replaced database is kept aside.
     Restore {
         file: std::path::PathBuf,
         #[arg(long)]
         force: bool,
     },
-    /// The audit log: `ranks audit verify` checks its hash chain.
+    /// The audit log: `ranks audit verify` checks it (docs/audit.md).
     Audit {
         #[command(subcommand)]
         cmd: AuditCmd,
@@ -211,6 +219,35 @@ enum Command {
     },
 }
 
+impl Command {
+    /// True for the commands that write (and may create the database);
+    /// the others need an existing database.
+    fn writes(&self) -> bool {
+        match self {
+            Command::Serve { .. }
+            | Command::Demo
+            | Command::Import(_)
+            | Command::LeaderScore { .. }
+            | Command::Score { .. }
+            | Command::Member { .. } => true,
+            Command::User { cmd } => !matches!(cmd, commands::UserCmd::List),
+            Command::Token { cmd } => !matches!(cmd, token_cmd::TokenCmd::List),
+            Command::Target { cmd } => matches!(cmd, commands::TargetCmd::Set { .. }),
+            Command::Candidate { cmd } => !matches!(cmd, commands::CandidateCmd::Show { .. }),
+            Command::Calendar { cmd } => matches!(cmd, commands::CalendarCmd::Set { .. }),
+            _ => false,
+        }
+    }
+
+    /// False for the commands that do not open the configured database.
+    fn opens_database(&self) -> bool {
+        !matches!(
+            self,
+            Command::Config | Command::Profile { .. } | Command::Gen(_) | Command::Restore { .. }
+        )
+    }
+}
+
 #[derive(Subcommand, Debug)]
 enum Report {
     /// Admissions against the term target, per unit, rolled up the tree.
@@ -303,12 +340,70 @@ pub fn load_profile(path: Option<&std::path::Path>) -> Result<Profile> {
     }
 }
 
-async fn open_app(database: &str, profile: Profile) -> Result<App> {
-    let url = DatabaseUrl::parse(database)?;
+/// The application this process opened, for the checkpoint after a
+/// command that wrote; and what attaching the audit key did.
+static OPENED: std::sync::OnceLock<(App, Option<String>)> = std::sync::OnceLock::new();
+
+/// Opens the configured database with its audit key (created at the first
+/// start; see docs/audit.md).
+async fn open_app(cfg: &config::Config, profile: Profile) -> Result<App> {
+    open_with(cfg, profile, true).await
+}
+
+async fn open_with(cfg: &config::Config, profile: Profile, create_key: bool) -> Result<App> {
+    let url = DatabaseUrl::parse(&cfg.database)?;
+    let files = cfg.audit_files()?;
     let clock = Arc::new(SystemClock);
     let now = ranks_app::Clock::stamp(clock.as_ref());
     let db = Db::open(&url, &now).await?;
-    Ok(App::new(db, clock, Arc::new(profile)))
+    let (db, notice) = db.attach_audit(&files, create_key).await?;
+    let app = App::new(db, clock, Arc::new(profile));
+    let _ = OPENED.set((app.clone(), notice));
+    Ok(app)
+}
+
+/// The files a command creates when the SQLite database does not exist
+/// yet: removed again when the command fails.
+fn new_files(cfg: &config::Config) -> Vec<PathBuf> {
+    let Ok(DatabaseUrl::Sqlite { path }) = DatabaseUrl::parse(&cfg.database) else {
+        return Vec::new();
+    };
+    if std::path::Path::new(&path).exists() {
+        return Vec::new();
+    }
+    let mut v: Vec<PathBuf> = ["", "-wal", "-shm", "-journal", ".lock"]
+        .iter()
+        .map(|s| PathBuf::from(format!("{path}{s}")))
+        .collect();
+    if let Ok(f) = cfg.audit_files() {
+        v.push(f.key);
+        v.push(f.checkpoint);
+    }
+    v.retain(|p| !p.exists());
+    v
+}
+
+/// Resolves when the server is asked to stop (Ctrl-C, or SIGTERM on Unix).
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }
 
 async fn run(cli: Cli) -> Result<()> {
@@ -320,19 +415,71 @@ async fn run(cli: Cli) -> Result<()> {
     let cfg = config::resolve(
         file,
         path,
-        cli.database.clone(),
-        listen_flag,
-        cli.profile.clone(),
-    );
+        config::Given {
+            database: cli.database.clone(),
+            listen: listen_flag,
+            profile: cli.profile.clone(),
+            audit_key: cli.audit_key.clone(),
+            audit_checkpoint: cli.audit_checkpoint.clone(),
+            checkpoint_interval: std::env::var("RANKS_CHECKPOINT_INTERVAL").ok(),
+        },
+    )?;
     // The profile is checked before anything else runs: a broken one stops here.
     let profile = load_profile(cfg.profile.as_deref())?;
+    let writes = cli.command.writes();
+    let created = if cli.command.opens_database() {
+        new_files(&cfg)
+    } else {
+        Vec::new()
+    };
+    if cli.command.opens_database() && !writes {
+        if let Ok(DatabaseUrl::Sqlite { path }) = DatabaseUrl::parse(&cfg.database) {
+            if !std::path::Path::new(&path).exists() {
+                anyhow::bail!(
+                    "the database {path} does not exist (`ranks demo`, `ranks import` or `ranks serve` create one)"
+                );
+            }
+        }
+    }
+    if let Command::Import(args) = &cli.command {
+        if !args.file.exists() {
+            anyhow::bail!("import: {}: no such file or folder", args.file.display());
+        }
+    }
+    if let Err(e) = dispatch(cli.command, &cfg, profile).await {
+        // A failing command leaves no database (key, checkpoint) it created.
+        if let Some((app, _)) = OPENED.get() {
+            app.db().close().await;
+        }
+        for p in &created {
+            let _ = std::fs::remove_file(p);
+        }
+        return Err(e);
+    }
+    let Some((app, notice)) = OPENED.get() else {
+        return Ok(());
+    };
+    if let Some(n) = notice {
+        eprintln!("note: {n}");
+    }
+    if writes {
+        app.checkpoint().await.map_err(|e| {
+            anyhow::anyhow!(
+                "the command's changes are saved, but the audit checkpoint was not written: {e}"
+            )
+        })?;
+    }
+    Ok(())
+}
+
+async fn dispatch(command: Command, cfg: &config::Config, profile: Profile) -> Result<()> {
     let actor = Actor::system();
-    match cli.command {
+    match command {
         Command::Candidate { cmd } => {
-            commands::candidate(&open_app(&cfg.database, profile).await?, &actor, cmd).await?
+            commands::candidate(&open_app(cfg, profile).await?, &actor, cmd).await?
         }
         Command::Member { cmd } => {
-            commands::member(&open_app(&cfg.database, profile).await?, &actor, cmd).await?
+            commands::member(&open_app(cfg, profile).await?, &actor, cmd).await?
         }
         Command::Due {
             org,
@@ -340,11 +487,11 @@ async fn run(cli: Cli) -> Result<()> {
             within,
             format,
         } => {
-            let app = open_app(&cfg.database, profile).await?;
+            let app = open_app(cfg, profile).await?;
             commands::due(&app, &actor, org.as_deref(), within, as_of, format).await?
         }
         Command::Calendar { cmd } => {
-            commands::calendar(&open_app(&cfg.database, profile).await?, &actor, cmd).await?
+            commands::calendar(&open_app(cfg, profile).await?, &actor, cmd).await?
         }
         Command::Profile { cmd } => commands::profile(&profile, cmd)?,
         Command::Supervisor {
@@ -352,7 +499,7 @@ async fn run(cli: Cli) -> Result<()> {
             term,
             format,
         } => {
-            let app = open_app(&cfg.database, profile).await?;
+            let app = open_app(cfg, profile).await?;
             let v = app.supervisor_view(&actor, member, &term).await?;
             if format == Format::Table {
                 println!("{} (member {}), term {}", v.name, v.member_id, v.term);
@@ -386,7 +533,7 @@ async fn run(cli: Cli) -> Result<()> {
             }
         }
         Command::Analytics { org, as_of, format } => {
-            let app = open_app(&cfg.database, profile).await?;
+            let app = open_app(cfg, profile).await?;
             let a = app.analytics_as_of(&actor, org.as_deref(), as_of).await?;
             print!("{}", commands::analytics_text(&a, format)?);
         }
@@ -396,7 +543,7 @@ async fn run(cli: Cli) -> Result<()> {
             leaders,
             format,
         } => {
-            let app = open_app(&cfg.database, profile).await?;
+            let app = open_app(cfg, profile).await?;
             let r = app.evaluate(&actor, org.as_deref(), year).await?;
             if leaders {
                 print!("{}", commands::leaders_text(&r, format)?);
@@ -414,7 +561,7 @@ async fn run(cli: Cli) -> Result<()> {
                 .trim()
                 .parse()
                 .map_err(|_| anyhow::anyhow!("score: '{score}' is not a number"))?;
-            let app = open_app(&cfg.database, profile).await?;
+            let app = open_app(cfg, profile).await?;
             app.set_leader_score(&actor, &org, member, year, value)
                 .await?;
             println!("{}: leader {member} {year} = {value}", org.to_uppercase());
@@ -429,20 +576,20 @@ async fn run(cli: Cli) -> Result<()> {
                 .trim()
                 .parse()
                 .map_err(|_| anyhow::anyhow!("score: '{score}' is not a number"))?;
-            let app = open_app(&cfg.database, profile).await?;
+            let app = open_app(cfg, profile).await?;
             app.set_score(&actor, &org, year, &criterion, value).await?;
             println!("{}: {criterion} {year} = {value}", org.to_uppercase());
         }
         Command::Gen(args) => gen::run(&args)?,
         Command::Import(args) => {
-            import_cmd::run(&open_app(&cfg.database, profile).await?, &actor, args).await?
+            import_cmd::run(&open_app(cfg, profile).await?, &actor, args).await?
         }
         Command::Bench {
             seconds,
             connections,
             quick,
         } => {
-            let app = open_app(&cfg.database, profile).await?;
+            let app = open_app(cfg, profile).await?;
             bench::run(
                 &app,
                 bench::BenchArgs {
@@ -454,7 +601,7 @@ async fn run(cli: Cli) -> Result<()> {
             .await?
         }
         Command::Backup { file } => {
-            let app = open_app(&cfg.database, profile).await?;
+            let app = open_app(cfg, profile).await?;
             let bytes = app.backup(&file).await?;
             println!("backup written to {} ({} bytes)", file.display(), bytes);
         }
@@ -463,35 +610,76 @@ async fn run(cli: Cli) -> Result<()> {
             let DatabaseUrl::Sqlite { path } = url else {
                 anyhow::bail!("restore: the database is PostgreSQL; use pg_restore (README, Backup and restore)");
             };
-            ranks_app::bulk::restore_sqlite(&file, std::path::Path::new(&path), force).await?;
-            println!("restored {} into {path}", file.display());
+            let files = cfg.audit_files()?;
+            let r = ranks_app::integrity::restore_sqlite(
+                &file,
+                std::path::Path::new(&path),
+                force,
+                &files,
+            )
+            .await?;
+            println!(
+                "restored {} into {path}: {} audit entries verified",
+                file.display(),
+                r.entries
+            );
+            if let Some(k) = &r.kept {
+                println!("the database it replaced is kept as {}", k.display());
+            }
+            if let Some(c) = &r.checkpoint_kept {
+                println!(
+                    "its checkpoint file is kept as {}; a new one starts at the restored head",
+                    c.display()
+                );
+            }
         }
         Command::Audit {
             cmd: AuditCmd::Verify,
         } => {
-            let app = open_app(&cfg.database, profile).await?;
+            let app = open_with(cfg, profile, false).await?;
             let r = app.verify_audit().await?;
-            match r.broken {
-                None => println!(
-                    "audit chain verified: {} entries; head {}",
-                    r.entries, r.head
-                ),
-                Some((id, why)) => {
-                    anyhow::bail!(
-                        "audit chain broken at entry {id}: {why} ({} entries read)",
-                        r.entries
-                    )
-                }
+            for p in &r.problems {
+                println!("{p}");
             }
+            for d in &r.differences {
+                println!("{d}");
+            }
+            let key = app.db().audit().map(|a| &a.key);
+            if !r.is_clean() {
+                let hint = match key {
+                    Some(k) if r.entries > 0 && r.verified == 0 => format!(
+                        " (no entry verifies with the key {}, fingerprint {}: is it the right key?)",
+                        k.path().display(),
+                        k.fingerprint()
+                    ),
+                    _ => String::new(),
+                };
+                anyhow::bail!(
+                    "the audit log does not verify: {} problem(s) in {} entries, {} row(s) differ from the log{hint}",
+                    r.problems.len(),
+                    r.entries,
+                    r.differences.len()
+                );
+            }
+            let head = r
+                .head
+                .as_ref()
+                .map(|(id, mac)| format!("; head {id} {mac}"))
+                .unwrap_or_default();
+            println!(
+                "audit log verified: {} entries sealed with the key (fingerprint {}), {} checkpoint lines, {} records replayed against their rows{head}",
+                r.entries,
+                key.map(|k| k.fingerprint()).unwrap_or_default(),
+                r.checkpoints,
+                r.records
+            );
         }
-        Command::Token { cmd } => {
-            token_cmd::run(&open_app(&cfg.database, profile).await?, cmd).await?
-        }
+        Command::Token { cmd } => token_cmd::run(&open_app(cfg, profile).await?, cmd).await?,
         Command::User { cmd } => {
-            commands::user(&open_app(&cfg.database, profile).await?, &actor, cmd).await?
+            commands::user(&open_app(cfg, profile).await?, &actor, cmd).await?
         }
         Command::Target { cmd } => {
-            commands::target(&open_app(&cfg.database, profile).await?, &actor, cmd).await?
+            commands::target(&open_app(cfg, profile).await?, &actor, cmd).await?
         }
         Command::Forecast {
             term,
@@ -500,18 +688,18 @@ async fn run(cli: Cli) -> Result<()> {
             format,
             explain,
         } => {
-            let app = open_app(&cfg.database, profile).await?;
+            let app = open_app(cfg, profile).await?;
             let r = app.forecast(&actor, &term, as_of, org.as_deref()).await?;
             print!("{}", commands::forecast_text(&r, format, explain)?);
         }
         Command::Config => {
             println!(
                 "{}",
-                toml::to_string(&cfg).context("printing configuration")?
+                toml::to_string(&cfg.printable()).context("printing configuration")?
             );
         }
         Command::Demo => {
-            let app = open_app(&cfg.database, profile).await?;
+            let app = open_app(cfg, profile).await?;
             let s = app.load_demo(&actor).await?;
             if s.loaded {
                 println!(
@@ -536,7 +724,7 @@ async fn run(cli: Cli) -> Result<()> {
                     output,
                 },
         } => {
-            let app = open_app(&cfg.database, profile).await?;
+            let app = open_app(cfg, profile).await?;
             let r = match as_of {
                 Some(day) => {
                     app.achievement_as_of(&actor, org.as_deref(), &term, depth, day)
@@ -564,7 +752,7 @@ async fn run(cli: Cli) -> Result<()> {
                     output,
                 },
         } => {
-            let app = open_app(&cfg.database, profile).await?;
+            let app = open_app(cfg, profile).await?;
             let rows = app.statistics(&actor, org.as_deref(), year).await?;
             output::emit(
                 &output::statistics(&rows, format)?,
@@ -575,7 +763,7 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Report {
             report: Report::Burnup { term, org, output },
         } => {
-            let app = open_app(&cfg.database, profile).await?;
+            let app = open_app(cfg, profile).await?;
             let unit = app.unit(&actor, &org).await?;
             let b = app.burn_up(&actor, &org, &term).await?;
             let svg = ranks_web::charts::burn_up(
@@ -591,7 +779,7 @@ async fn run(cli: Cli) -> Result<()> {
             println!("{}: burn-up written to {}", unit.code, output.display());
         }
         Command::Serve { demo, .. } => {
-            let app = open_app(&cfg.database, profile).await?;
+            let app = open_app(cfg, profile).await?;
             if demo {
                 let s = app.load_demo(&actor).await?;
                 if s.loaded {
@@ -617,6 +805,35 @@ async fn run(cli: Cli) -> Result<()> {
                 "Ranks is serving http://{addr}/ (database {})",
                 app.db().url()
             );
+            if let Some(seal) = app.db().audit() {
+                tracing::info!(
+                    key = %seal.key.path().display(),
+                    fingerprint = %seal.key.fingerprint(),
+                    checkpoint = %seal.checkpoint.display(),
+                    every_seconds = cfg.checkpoint_interval,
+                    "audit log sealed with the key; its head written to the checkpoint file"
+                );
+            }
+            if let Some((_, Some(n))) = OPENED.get() {
+                tracing::info!("{n}");
+            }
+            // The audit log's head, written down outside the database at
+            // least every interval (when it moved) and at shutdown.
+            if let Err(e) = app.checkpoint().await {
+                tracing::warn!(error = %e, "audit checkpoint not written at start");
+            }
+            let every = std::time::Duration::from_secs(cfg.checkpoint_interval);
+            let marker = app.clone();
+            let checkpoints = tokio::spawn(async move {
+                let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
+                tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+                loop {
+                    tick.tick().await;
+                    if let Err(e) = marker.checkpoint().await {
+                        tracing::warn!(error = %e, "audit checkpoint not written");
+                    }
+                }
+            });
             // Build the roll-up index now, not at the first report (seconds
             // at national size); requests wait for it only if they need it.
             let warm = app.clone();
@@ -632,12 +849,18 @@ async fn run(cli: Cli) -> Result<()> {
                     Err(e) => tracing::warn!(error = %e, "roll-up index not built"),
                 }
             });
-            axum::serve(listener, ranks_web::router(app))
-                .with_graceful_shutdown(async {
-                    let _ = tokio::signal::ctrl_c().await;
-                })
+            let served = axum::serve(listener, ranks_web::router(app.clone()))
+                .with_graceful_shutdown(stop_signal())
                 .await
-                .context("server stopped")?;
+                .context("server stopped");
+            checkpoints.abort();
+            match app.checkpoint().await {
+                Ok(head) => {
+                    tracing::info!(head = ?head.map(|h| h.0), "audit checkpoint written at shutdown")
+                }
+                Err(e) => tracing::warn!(error = %e, "audit checkpoint not written at shutdown"),
+            }
+            served?;
         }
     }
     Ok(())

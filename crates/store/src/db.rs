@@ -1,9 +1,12 @@
+use crate::anchor::{AuditFiles, AuditKey, DbLock};
 use crate::error::StoreError;
 use crate::migrate;
 use crate::url::DatabaseUrl;
 use sqlx::any::AnyPoolOptions;
 use sqlx::pool::PoolConnection;
 use sqlx::{Any, AnyConnection, AnyPool, Connection};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,6 +33,17 @@ pub struct Db {
     backend: Backend,
     url: String,
     source: DatabaseUrl,
+    audit: Option<Arc<AuditSeal>>,
+    /// SQLite: the shared lock on `FILE.lock` while this handle lives.
+    _lock: Option<Arc<DbLock>>,
+}
+
+/// The key the audit log is sealed with and the checkpoint file its heads
+/// are written to, attached to a [`Db`] by [`Db::attach_audit`].
+#[derive(Debug)]
+pub struct AuditSeal {
+    pub key: AuditKey,
+    pub checkpoint: PathBuf,
 }
 
 // WAL is a property of the file, set once. sqlx's SQLite driver already
@@ -49,6 +63,27 @@ impl Db {
         let connect_err = |e: sqlx::Error| StoreError::Connect {
             url: url.to_string(),
             reason: e.to_string(),
+        };
+        // SQLite: hold the lock that restore respects, and create a new file
+        // readable by its owner only (its -wal and -shm files get the same mode).
+        let lock = match url {
+            DatabaseUrl::Sqlite { path } => {
+                let lock = DbLock::shared(path)?;
+                if !Path::new(path).exists() {
+                    match crate::anchor::create_private(Path::new(path)) {
+                        Ok(_) => {}
+                        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+                        Err(e) => {
+                            return Err(StoreError::Connect {
+                                url: url.to_string(),
+                                reason: e.to_string(),
+                            })
+                        }
+                    }
+                }
+                Some(Arc::new(lock))
+            }
+            DatabaseUrl::Postgres { .. } => None,
         };
         // One direct connection first: it fails fast with the real reason
         // (refused, unknown host, bad password) where a pool would only time out.
@@ -84,6 +119,8 @@ impl Db {
             backend,
             url: shown,
             source: url.clone(),
+            audit: None,
+            _lock: lock,
         };
         let mut conn = db.write.acquire().await.map_err(connect_err)?;
         migrate::run(&mut conn, backend, now).await?;
@@ -105,6 +142,41 @@ impl Db {
         &self.source
     }
 
+    /// Attaches the audit key and checkpoint file (see
+    /// [`crate::records::audit::attach`]): loads the key, or creates it
+    /// (`create`) when the log was never sealed with one, sealing an
+    /// unkeyed log of an earlier version once. The text says what was done.
+    pub async fn attach_audit(
+        self,
+        files: &AuditFiles,
+        create: bool,
+    ) -> Result<(Db, Option<String>), StoreError> {
+        crate::records::audit::attach(self, files, create).await
+    }
+
+    pub(crate) fn with_seal(mut self, seal: AuditSeal) -> Db {
+        self.audit = Some(Arc::new(seal));
+        self
+    }
+
+    /// The audit key and checkpoint file, once attached.
+    pub fn audit(&self) -> Option<&AuditSeal> {
+        self.audit.as_deref()
+    }
+
+    /// Opens a SQLite file to look at it without changing a byte of it
+    /// (read-only and immutable: no lock, no journal, no migration).
+    pub async fn inspect_sqlite(path: &Path) -> Result<AnyConnection, StoreError> {
+        sqlx::any::install_default_drivers();
+        let url = format!("sqlite://{}?mode=ro&immutable=true", path.display());
+        AnyConnection::connect(&url)
+            .await
+            .map_err(|e| StoreError::Connect {
+                url: format!("sqlite://{}", path.display()),
+                reason: e.to_string(),
+            })
+    }
+
     /// A connection for reading.
     pub async fn read(&self) -> Result<PoolConnection<Any>, StoreError> {
         Ok(self.read.acquire().await?)
@@ -113,27 +185,29 @@ impl Db {
     /// Begins a write transaction (`BEGIN IMMEDIATE` on SQLite).
     pub async fn begin_write(&self) -> Result<WriteTx, StoreError> {
         let mut conn = self.write.acquire().await?;
-        match self.backend {
-            Backend::Sqlite => {
-                sqlx::query("BEGIN IMMEDIATE").execute(&mut *conn).await?;
-            }
-            Backend::Postgres => {
-                // Writers queue on one table lock taken first thing, so the
-                // checks and the writes of one transaction never interleave
-                // with another's: the order SQLite's single writer gives.
-                // Readers (ACCESS SHARE) are not blocked. Without it, four
-                // clients recording the same step all passed the checks.
-                sqlx::query("BEGIN").execute(&mut *conn).await?;
-                // From here a failure drops the WriteTx, which closes the
-                // connection and so rolls the transaction back.
-                let mut tx = WriteTx { conn: Some(conn) };
-                sqlx::query("LOCK TABLE audit_log IN EXCLUSIVE MODE")
-                    .execute(tx.conn())
-                    .await?;
-                return Ok(tx);
-            }
+        sqlx::query(match self.backend {
+            Backend::Sqlite => "BEGIN IMMEDIATE",
+            Backend::Postgres => "BEGIN",
+        })
+        .execute(&mut *conn)
+        .await?;
+        // From here a failure drops the WriteTx, which closes the
+        // connection and so rolls the transaction back.
+        let mut tx = WriteTx {
+            conn: Some(conn),
+            audit: self.audit.clone(),
+        };
+        if self.backend == Backend::Postgres {
+            // Writers queue on one table lock taken first thing, so the
+            // checks and the writes of one transaction never interleave
+            // with another's: the order SQLite's single writer gives.
+            // Readers (ACCESS SHARE) are not blocked. Without it, four
+            // clients recording the same step all passed the checks.
+            sqlx::query("LOCK TABLE audit_log IN EXCLUSIVE MODE")
+                .execute(tx.conn())
+                .await?;
         }
-        Ok(WriteTx { conn: Some(conn) })
+        Ok(tx)
     }
 
     pub async fn schema_version(&self) -> Result<i64, StoreError> {
@@ -152,9 +226,15 @@ impl Db {
 /// engines, so nothing is half-written.
 pub struct WriteTx {
     conn: Option<PoolConnection<Any>>,
+    audit: Option<Arc<AuditSeal>>,
 }
 
 impl WriteTx {
+    /// The key the audit entries of this transaction are sealed with.
+    pub fn audit_key(&self) -> Option<&AuditKey> {
+        self.audit.as_ref().map(|a| &a.key)
+    }
+
     pub fn conn(&mut self) -> &mut AnyConnection {
         self.conn.as_mut().expect("transaction is open")
     }

@@ -22,6 +22,12 @@ pub enum StoreError {
     /// A bulk load's SQLite writer failed (the load is rolled back).
     #[error("{0}")]
     Bulk(String),
+    /// The audit key or checkpoint: missing, unreadable, the wrong one.
+    #[error("{0}")]
+    Audit(String),
+    /// The database is held by someone else (a server, a restore).
+    #[error("{0}")]
+    InUse(String),
 }
 
 impl StoreError {

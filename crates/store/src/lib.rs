@@ -12,6 +12,7 @@
 //! connection that begins `IMMEDIATE`, so writers queue instead of failing
 //! halfway.
 
+pub mod anchor;
 pub mod bulk;
 mod db;
 mod error;
@@ -19,10 +20,12 @@ mod migrate;
 pub mod records;
 mod url;
 
-pub use db::{Backend, Db, WriteTx};
+pub use db::{AuditSeal, Backend, Db, WriteTx};
 pub use error::StoreError;
-pub use migrate::{latest_version, Migration, MIGRATIONS_POSTGRES, MIGRATIONS_SQLITE};
-pub use url::DatabaseUrl;
+pub use migrate::{
+    inspect_version, latest_version, Migration, MIGRATIONS_POSTGRES, MIGRATIONS_SQLITE,
+};
+pub use url::{redact_url, DatabaseUrl};
 
 /// The connection type every query function takes: a pooled read connection
 /// or the write transaction's connection.

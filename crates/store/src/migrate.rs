@@ -91,6 +91,24 @@ pub(crate) async fn current_version(conn: &mut AnyConnection) -> Result<i64, Sto
     Ok(row.try_get::<i64, _>(0)?)
 }
 
+/// The schema version of a database looked at read-only: `None` when it
+/// is not a Ranks database (no `ranks_migrations` table); nothing created.
+pub async fn inspect_version(conn: &mut AnyConnection) -> Result<Option<i64>, StoreError> {
+    let has: i64 = sqlx::query(
+        "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'ranks_migrations'",
+    )
+    .fetch_one(&mut *conn)
+    .await?
+    .try_get(0)?;
+    if has == 0 {
+        return Ok(None);
+    }
+    let row = sqlx::query("SELECT COALESCE(MAX(version), 0) FROM ranks_migrations")
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok(Some(row.try_get::<i64, _>(0)?))
+}
+
 pub(crate) async fn run(
     conn: &mut AnyConnection,
     backend: Backend,

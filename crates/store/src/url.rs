@@ -67,6 +67,10 @@ impl DatabaseUrl {
 }
 
 /// The URL with any password replaced, for messages and logs.
+pub fn redact_url(url: &str) -> String {
+    redact(url)
+}
+
 fn redact(url: &str) -> String {
     if let Some((scheme, rest)) = url.split_once("://") {
         if let Some((cred, host)) = rest.rsplit_once('@') {

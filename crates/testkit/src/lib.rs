@@ -8,6 +8,7 @@
 
 use ranks_app::{App, FixedClock};
 use ranks_domain::Date;
+use ranks_store::anchor::AuditFiles;
 use ranks_store::{DatabaseUrl, Db};
 use sqlx::Connection;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -86,10 +87,23 @@ impl TestDb {
         }
     }
 
+    /// The audit key and checkpoint file of this database: the defaults
+    /// (`ranks` finds the same ones), next to the SQLite file in its temporary
+    /// directory, or in the state directory for PostgreSQL (removed on drop).
+    pub fn audit_files(&self) -> AuditFiles {
+        AuditFiles::default_for(&self.url).expect("audit files")
+    }
+
+    /// The database, migrated, with its audit key attached (created at the
+    /// first open).
     pub async fn open(&self) -> Db {
-        Db::open(&self.url, "2026-11-24T00:00:00Z")
+        let db = Db::open(&self.url, "2026-11-24T00:00:00Z")
             .await
-            .expect("open test database")
+            .expect("open test database");
+        db.attach_audit(&self.audit_files(), true)
+            .await
+            .expect("attach the audit key")
+            .0
     }
 
     /// An application on this database whose clock stands on `today`.
@@ -127,6 +141,12 @@ pub fn with_database(url: &str, name: &str) -> String {
 
 impl Drop for TestDb {
     fn drop(&mut self) {
+        if self.pg.is_some() {
+            if let Ok(files) = AuditFiles::default_for(&self.url) {
+                let _ = std::fs::remove_file(files.key);
+                let _ = std::fs::remove_file(files.checkpoint);
+            }
+        }
         if let Some((admin, name)) = self.pg.take() {
             // Drop needs async work; do it on a thread with its own runtime.
             let _ = std::thread::spawn(move || {

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod candidates;
 pub mod members;
 pub mod movements;
+pub mod replay;
 pub mod settings;
 pub mod supervisors;
 pub mod terms;
