@@ -495,7 +495,8 @@ impl App {
                 .last_purge
                 .lock()
                 .unwrap_or_else(|e| e.into_inner());
-            let due = last.is_none_or(|l| now < l || now - l >= Duration::seconds(PURGE_EVERY_SECONDS));
+            let due =
+                last.is_none_or(|l| now < l || now - l >= Duration::seconds(PURGE_EVERY_SECONDS));
             if due {
                 *last = Some(now);
             }
@@ -689,14 +690,24 @@ mod tests {
         assert!(rule("ngắn-quá-11").contains("at least 12 characters"));
         // Twelve characters counted as characters, not bytes.
         assert!(check_password("mật-khẩu-dài").is_ok());
-        for common in ["qwerty123456", "QWERTY123456", "1qaz2wsx3edc", "MatKhau123456", "dangvien123456", " anhyeuem123456 "] {
+        for common in [
+            "qwerty123456",
+            "QWERTY123456",
+            "1qaz2wsx3edc",
+            "MatKhau123456",
+            "dangvien123456",
+            " anhyeuem123456 ",
+        ] {
             assert!(
                 rule(common).contains("commonly used passwords"),
                 "{common}: {}",
                 rule(common)
             );
         }
-        assert!(!rule("qwerty123456").contains("qwerty"), "the password is never echoed");
+        assert!(
+            !rule("qwerty123456").contains("qwerty"),
+            "the password is never echoed"
+        );
         // The demo's password passes.
         assert!(check_password("demo-ranks-2025").is_ok());
         assert!(common_passwords().len() > 10_000);
@@ -714,10 +725,7 @@ mod tests {
         assert_eq!(real.algorithm, dummy.algorithm);
         assert_eq!(real.version, dummy.version);
         assert_eq!(real.params, dummy.params, "same memory, iterations, lanes");
-        assert_eq!(
-            real.hash.map(|h| h.len()),
-            dummy.hash.map(|h| h.len())
-        );
+        assert_eq!(real.hash.map(|h| h.len()), dummy.hash.map(|h| h.len()));
         assert!(!verify_password("", DUMMY_HASH));
     }
 }

@@ -81,7 +81,9 @@ async fn forty_parallel_wrong_passwords_check_exactly_five(db: TestDb) {
         Err(AppError::RateLimited)
     ));
     hands.advance(Duration::minutes(2));
-    app.sign_in("canbo", PW).await.expect("the window has passed");
+    app.sign_in("canbo", PW)
+        .await
+        .expect("the window has passed");
     // Five failures and one sign-in in the audit log, chained.
     let entries = trail(&app, "sign_in", "canbo").await;
     let actions: Vec<&str> = entries.iter().map(|e| e.action.as_str()).collect();
@@ -141,7 +143,11 @@ async fn unknown_and_known_names_cost_the_same_check(db: TestDb) {
         app.sign_in("khongco", "mật khẩu bất kỳ").await,
         Err(AppError::RateLimited)
     ));
-    assert_eq!(app.password_checks(), before, "a blocked name is not checked");
+    assert_eq!(
+        app.password_checks(),
+        before,
+        "a blocked name is not checked"
+    );
 }
 
 /// While passwords are being checked, other requests can write: a sign-in
@@ -168,8 +174,7 @@ async fn checking_a_password_holds_no_write_lock(db: TestDb) {
         // On the checking thread, in the middle of the sign-in: a write of
         // our own must get a write transaction and commit.
         let ok = handle.block_on(async {
-            match tokio::time::timeout(std::time::Duration::from_secs(5), db2.begin_write()).await
-            {
+            match tokio::time::timeout(std::time::Duration::from_secs(5), db2.begin_write()).await {
                 Ok(Ok(tx)) => tx.commit().await.is_ok(),
                 _ => false,
             }
@@ -214,7 +219,11 @@ async fn expired_sessions_and_old_attempts_are_purged(db: TestDb) {
     // Past the session's 12 hours: the next sign-in clears the old rows.
     hands.advance(Duration::hours(12));
     let session = app.sign_in("canbo", PW).await.unwrap();
-    assert_eq!(counts(app.clone()).await, (1, 1), "only the new session and attempt");
+    assert_eq!(
+        counts(app.clone()).await,
+        (1, 1),
+        "only the new session and attempt"
+    );
     assert!(app.session_actor(&session.token).await.unwrap().is_some());
     hands.advance(Duration::hours(13));
     assert_eq!(app.purge_expired().await.unwrap(), (1, 1));
@@ -244,7 +253,10 @@ async fn new_password_or_disabling_revokes_sessions_and_tokens(db: TestDb) {
     let t = app.create_token("canbo", "lần hai", 30).await.unwrap();
     assert_eq!(live(app.clone(), s.clone(), t.clone()).await, (true, true));
     app.set_user_disabled(&sys, "canbo", true).await.unwrap();
-    assert_eq!(live(app.clone(), s.clone(), t.clone()).await, (false, false));
+    assert_eq!(
+        live(app.clone(), s.clone(), t.clone()).await,
+        (false, false)
+    );
     assert!(app.create_token("canbo", "bị khoá", 1).await.is_err());
     app.set_user_disabled(&sys, "canbo", false).await.unwrap();
     assert_eq!(
@@ -282,7 +294,11 @@ async fn new_password_or_disabling_revokes_sessions_and_tokens(db: TestDb) {
     ));
     let entries = trail(&app, "api_token", &newest.id.to_string()).await;
     let actions: Vec<&str> = entries.iter().map(|e| e.action.as_str()).collect();
-    assert_eq!(actions, ["create", "revoke"], "a second revoke changes nothing");
+    assert_eq!(
+        actions,
+        ["create", "revoke"],
+        "a second revoke changes nothing"
+    );
     assert_eq!(entries[0].after.as_ref().unwrap()["name"], "đêm");
     assert!(!format!("{entries:?}").contains(&t[3..]));
     assert!(app.token_actor(&t).await.unwrap().is_none());
@@ -313,7 +329,9 @@ async fn weak_passwords_are_refused_with_their_rule(db: TestDb) {
         assert!(change.contains(rule), "{change}");
     }
     assert!(app.users().await.unwrap().len() == 1, "nothing written");
-    app.sign_in("canbo", PW).await.expect("the old password stands");
+    app.sign_in("canbo", PW)
+        .await
+        .expect("the old password stands");
 }
 
 both_backends!(

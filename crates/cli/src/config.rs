@@ -12,6 +12,8 @@ pub struct FileConfig {
     pub database: Option<String>,
     pub listen: Option<String>,
     pub profile: Option<PathBuf>,
+    pub cookie_secure: Option<String>,
+    pub trust_proxy: Option<bool>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -23,9 +25,21 @@ pub struct Config {
     /// The procedure profile file; the shipped CPV profile when unset.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub profile: Option<PathBuf>,
+    /// When the session cookie is marked Secure: auto (over HTTPS, or a
+    /// trusted proxy says so), always or never.
+    pub cookie_secure: String,
+    /// Believe the proxy's X-Forwarded-Proto / Forwarded headers.
+    pub trust_proxy: bool,
     /// The configuration file read, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub config_file: Option<PathBuf>,
+}
+
+/// The settings of the web server, from the command line, environment or
+/// file (already layered by [`resolve`]).
+pub struct ServerFlags {
+    pub cookie_secure: Option<String>,
+    pub trust_proxy: Option<bool>,
 }
 
 pub const DEFAULT_DATABASE: &str = "ranks.db";
@@ -53,8 +67,14 @@ pub fn resolve(
     database: Option<String>,
     listen: Option<String>,
     profile: Option<PathBuf>,
+    server: ServerFlags,
 ) -> Config {
     Config {
+        cookie_secure: server
+            .cookie_secure
+            .or(file.cookie_secure)
+            .unwrap_or_else(|| "auto".to_string()),
+        trust_proxy: server.trust_proxy.or(file.trust_proxy).unwrap_or(false),
         profile: profile.or(file.profile),
         database: database
             .or(file.database)
@@ -63,5 +83,16 @@ pub fn resolve(
             .or(file.listen)
             .unwrap_or_else(|| DEFAULT_LISTEN.to_string()),
         config_file: path,
+    }
+}
+
+impl Config {
+    /// The web server's settings, checked: an unknown `cookie_secure` is an error naming it.
+    pub fn server(&self) -> Result<ranks_web::ServerConfig> {
+        Ok(ranks_web::ServerConfig {
+            cookie_secure: ranks_web::CookieSecure::parse(&self.cookie_secure)
+                .map_err(anyhow::Error::msg)?,
+            trust_proxy: self.trust_proxy,
+        })
     }
 }

@@ -54,6 +54,13 @@ enum Command {
         /// Load the demo scenario first (does nothing if it is already loaded).
         #[arg(long)]
         demo: bool,
+        /// Mark the session cookie Secure: auto (over HTTPS or when a trusted
+        /// proxy says so), always or never (default auto).
+        #[arg(long, env = "RANKS_COOKIE_SECURE")]
+        cookie_secure: Option<String>,
+        /// Believe the proxy's X-Forwarded-Proto / Forwarded headers (default false).
+        #[arg(long, env = "RANKS_TRUST_PROXY", num_args = 0..=1, default_missing_value = "true")]
+        trust_proxy: Option<bool>,
     },
     /// Load the seed scenario: the Department of Health party committee.
     Demo,
@@ -317,13 +324,35 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Serve { listen, .. } => listen.clone(),
         _ => std::env::var("RANKS_LISTEN").ok(),
     };
+    let server_flags = match &cli.command {
+        Command::Serve {
+            cookie_secure,
+            trust_proxy,
+            ..
+        } => config::ServerFlags {
+            cookie_secure: cookie_secure.clone(),
+            trust_proxy: *trust_proxy,
+        },
+        _ => config::ServerFlags {
+            cookie_secure: std::env::var("RANKS_COOKIE_SECURE").ok(),
+            trust_proxy: match std::env::var("RANKS_TRUST_PROXY") {
+                Ok(v) => Some(v.trim().parse::<bool>().map_err(|_| {
+                    anyhow::anyhow!("RANKS_TRUST_PROXY: '{v}' is not valid; expected true or false")
+                })?),
+                Err(_) => None,
+            },
+        },
+    };
     let cfg = config::resolve(
         file,
         path,
         cli.database.clone(),
         listen_flag,
         cli.profile.clone(),
+        server_flags,
     );
+    // As the profile: a bad server setting stops here, naming it.
+    let server = cfg.server()?;
     // The profile is checked before anything else runs: a broken one stops here.
     let profile = load_profile(cfg.profile.as_deref())?;
     let actor = Actor::system();
@@ -632,7 +661,7 @@ async fn run(cli: Cli) -> Result<()> {
                     Err(e) => tracing::warn!(error = %e, "roll-up index not built"),
                 }
             });
-            axum::serve(listener, ranks_web::router(app))
+            axum::serve(listener, ranks_web::router_with(app, server))
                 .with_graceful_shutdown(async {
                     let _ = tokio::signal::ctrl_c().await;
                 })

@@ -114,11 +114,12 @@ async fn revoke_all(conn: &mut Conn, user_id: i64) -> Result<(u64, u64), StoreEr
         .execute(&mut *conn)
         .await?
         .rows_affected();
-    let tokens = sqlx::query("UPDATE api_tokens SET revoked = 1 WHERE user_id = $1 AND revoked = 0")
-        .bind(user_id)
-        .execute(&mut *conn)
-        .await?
-        .rows_affected();
+    let tokens =
+        sqlx::query("UPDATE api_tokens SET revoked = 1 WHERE user_id = $1 AND revoked = 0")
+            .bind(user_id)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected();
     Ok((sessions, tokens))
 }
 
