@@ -157,15 +157,30 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
 /// against it runs the whole Argon2 computation all the same.
 const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$KrOyvtLvwDx4Ll8ZeWzD1A$6gNYjtrdnU0i4ORF3+vIjyFAuPqiVe5mp4+m5jybWwI";
 
-/// Sign-in state of one [`App`]: how many passwords were checked, when
-/// expired rows were last purged, and a hook the tests use to act while a
-/// password is being checked.
-#[derive(Default)]
+/// Sign-in state of one [`App`]: how many passwords were checked, how
+/// many may be checked at once, when expired rows were last purged, and a
+/// hook the tests use to act while a password is being checked.
 pub struct AuthState {
     password_checks: AtomicU64,
+    /// Half the cores check passwords at most: a flood of sign-ins waits
+    /// here (holding nothing) instead of taking every core from the other
+    /// requests.
+    checking: tokio::sync::Semaphore,
     last_purge: Mutex<Option<chrono::DateTime<chrono::Utc>>>,
     #[allow(clippy::type_complexity)]
     check_hook: Mutex<Option<Arc<dyn Fn() + Send + Sync>>>,
+}
+
+impl Default for AuthState {
+    fn default() -> Self {
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
+        AuthState {
+            password_checks: AtomicU64::new(0),
+            checking: tokio::sync::Semaphore::new((cores / 2).max(1)),
+            last_purge: Mutex::new(None),
+            check_hook: Mutex::new(None),
+        }
+    }
 }
 
 /// 32 random bytes from the OS, as hex.
@@ -430,9 +445,15 @@ impl App {
     }
 
     /// Checks a password against a hash on a blocking thread (Argon2 takes
-    /// tens of milliseconds of CPU), counted in [`App::password_checks`].
+    /// tens of milliseconds of CPU), at most half the cores at once, counted
+    /// in [`App::password_checks`].
     async fn check_password_hash(&self, password: &str, hash: String) -> Result<bool, AppError> {
         let state = self.auth_state();
+        let _turn = state
+            .checking
+            .acquire()
+            .await
+            .map_err(|e| AppError::Conflict(format!("the password check failed: {e}")))?;
         state.password_checks.fetch_add(1, Ordering::SeqCst);
         let hook = state
             .check_hook
