@@ -209,6 +209,8 @@ pub const MAX_FAILURES: i64 = 5;
 /// The window failed sign-ins are counted in.
 pub const LOCKOUT_MINUTES: i64 = 15;
 const SESSION_HOURS: i64 = 12;
+/// The longest username.
+const MAX_USERNAME_CHARS: usize = 64;
 /// Expired sessions and old attempts are purged at most this often.
 const PURGE_EVERY_SECONDS: i64 = 60;
 
@@ -235,6 +237,7 @@ impl App {
         }
         let username = username.trim().to_lowercase();
         if username.is_empty()
+            || username.len() > MAX_USERNAME_CHARS
             || !username
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
@@ -242,7 +245,7 @@ impl App {
             return Err(DomainError::invalid(
                 "username",
                 username,
-                "letters, digits, '.', '_' or '-'",
+                "at most 64 letters, digits, '.', '_' or '-'",
             )
             .into());
         }
@@ -352,7 +355,13 @@ impl App {
     /// Signs in: a new session on success. Refused alike for an unknown user
     /// and a wrong password, and blocked after repeated failures.
     pub async fn sign_in(&self, username: &str, password: &str) -> Result<Session, AppError> {
-        let username = username.trim().to_lowercase();
+        // No user has a longer name; what is recorded of a longer one is cut.
+        let username: String = username
+            .trim()
+            .to_lowercase()
+            .chars()
+            .take(MAX_USERNAME_CHARS + 1)
+            .collect();
         let now = self.clock().now();
         // 1. Take the attempt out of the allowance (or refuse), in a short
         //    transaction of its own.

@@ -133,6 +133,20 @@ async fn unknown_and_known_names_cost_the_same_check(db: TestDb) {
         assert_eq!(last.action, "sign_in_failed");
         assert_eq!(last.after.unwrap()["reason"], reason);
     }
+    // A name of 10,000 characters: refused alike; only its start is recorded.
+    let long = "x".repeat(10_000);
+    let before = app.password_checks();
+    assert!(matches!(
+        app.sign_in(&long, PW).await,
+        Err(AppError::Forbidden(_))
+    ));
+    assert_eq!(app.password_checks() - before, 1);
+    assert_eq!(trail(&app, "sign_in", &long[..65]).await.len(), 1);
+    let err = app
+        .add_user(&sys, &long[..65], PW, Role::Admin, None, None)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("at most 64"), "{err}");
     let before = app.password_checks();
     app.sign_in("canbo", PW).await.unwrap();
     assert_eq!(app.password_checks() - before, 1);
