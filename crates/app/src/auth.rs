@@ -4,7 +4,17 @@
 //! token given to the browser, of which only a SHA-256 hash is stored, with
 //! its own CSRF token. Five failed sign-ins for a username within 15
 //! minutes block further attempts until the window has passed.
+//!
+//! A sign-in takes its attempt out of the allowance in a short write
+//! transaction first (counted and recorded as one step, so parallel
+//! attempts cannot check more passwords than the allowance), then checks the
+//! password on a blocking thread outside any transaction (Argon2 takes tens
+//! of milliseconds and must not hold the single SQLite writer), then records
+//! the outcome, the session and the audit entry in a second short
+//! transaction. An unknown name is checked against a dummy hash with the
+//! same parameters, so it takes as long as a known one.
 
+use crate::ops::Ctx;
 use crate::{visible_unit, Actor, App, AppError, Scope};
 use argon2::password_hash::rand_core::{OsRng, RngCore};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -13,6 +23,9 @@ use chrono::{Duration, SecondsFormat};
 use ranks_domain::{DomainError, OrgPath};
 use ranks_store::records::{supervisors, units, users};
 use sha2::{Digest, Sha256};
+use std::collections::HashSet;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// What a user may do, by role (the CLI's names).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -72,10 +85,54 @@ impl Role {
     }
 }
 
-pub fn hash_password(password: &str) -> Result<String, AppError> {
-    if password.chars().count() < 8 {
-        return Err(DomainError::invalid("password", "(hidden)", "at least 8 characters").into());
+/// The fewest characters a password may have.
+pub const MIN_PASSWORD_CHARS: usize = 12;
+
+/// Passwords too common to use: see the file's header for its source.
+const COMMON_PASSWORDS: &str = include_str!("../data/common-passwords.txt");
+
+fn common_passwords() -> &'static HashSet<&'static str> {
+    static SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    SET.get_or_init(|| {
+        COMMON_PASSWORDS
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .collect()
+    })
+}
+
+/// The password policy: not only whitespace, at least
+/// [`MIN_PASSWORD_CHARS`] characters, and not one of the common passwords
+/// (compared without regard to case). The error names the rule broken.
+pub fn check_password(password: &str) -> Result<(), DomainError> {
+    if password.chars().all(char::is_whitespace) {
+        return Err(DomainError::invalid(
+            "password",
+            "(hidden)",
+            "not only spaces or other whitespace",
+        ));
     }
+    if password.chars().count() < MIN_PASSWORD_CHARS {
+        return Err(DomainError::invalid(
+            "password",
+            "(hidden)",
+            "at least 12 characters",
+        ));
+    }
+    if common_passwords().contains(password.trim().to_lowercase().as_str()) {
+        return Err(DomainError::invalid(
+            "password",
+            "(hidden)",
+            "a password not in the list of commonly used passwords",
+        ));
+    }
+    Ok(())
+}
+
+/// Hashes a new password (Argon2id) after checking it against the policy.
+pub fn hash_password(password: &str) -> Result<String, AppError> {
+    check_password(password)?;
     let salt = SaltString::generate(&mut OsRng);
     Argon2::default()
         .hash_password(password.as_bytes(), &salt)
@@ -91,6 +148,39 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
                 .is_ok()
         })
         .unwrap_or(false)
+}
+
+/// What an unknown name's password is checked against, so that it takes as
+/// long as a known name's: an Argon2id hash with the default parameters (a
+/// test checks they are those of [`hash_password`]) whose salt and output
+/// are random bytes, so no password is known to match it; checking one
+/// against it runs the whole Argon2 computation all the same.
+const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$KrOyvtLvwDx4Ll8ZeWzD1A$6gNYjtrdnU0i4ORF3+vIjyFAuPqiVe5mp4+m5jybWwI";
+
+/// Sign-in state of one [`App`]: how many passwords were checked, how
+/// many may be checked at once, when expired rows were last purged, and a
+/// hook the tests use to act while a password is being checked.
+pub struct AuthState {
+    password_checks: AtomicU64,
+    /// Half the cores check passwords at most: a flood of sign-ins waits
+    /// here (holding nothing) instead of taking every core from the other
+    /// requests.
+    checking: tokio::sync::Semaphore,
+    last_purge: Mutex<Option<chrono::DateTime<chrono::Utc>>>,
+    #[allow(clippy::type_complexity)]
+    check_hook: Mutex<Option<Arc<dyn Fn() + Send + Sync>>>,
+}
+
+impl Default for AuthState {
+    fn default() -> Self {
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
+        AuthState {
+            password_checks: AtomicU64::new(0),
+            checking: tokio::sync::Semaphore::new((cores / 2).max(1)),
+            last_purge: Mutex::new(None),
+            check_hook: Mutex::new(None),
+        }
+    }
 }
 
 /// 32 random bytes from the OS, as hex.
@@ -114,8 +204,19 @@ pub struct Session {
     pub csrf: String,
 }
 
-const MAX_FAILURES: i64 = 5;
+/// Failed sign-ins allowed for a name within [`LOCKOUT_MINUTES`].
+pub const MAX_FAILURES: i64 = 5;
+/// The window failed sign-ins are counted in.
+pub const LOCKOUT_MINUTES: i64 = 15;
 const SESSION_HOURS: i64 = 12;
+/// The longest username.
+const MAX_USERNAME_CHARS: usize = 64;
+/// Expired sessions and old attempts are purged at most this often.
+const PURGE_EVERY_SECONDS: i64 = 60;
+
+fn stamp(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
 
 impl App {
     /// Adds a user. Staff, secretaries and viewers belong to a unit (a
@@ -136,6 +237,7 @@ impl App {
         }
         let username = username.trim().to_lowercase();
         if username.is_empty()
+            || username.len() > MAX_USERNAME_CHARS
             || !username
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
@@ -143,7 +245,7 @@ impl App {
             return Err(DomainError::invalid(
                 "username",
                 username,
-                "letters, digits, '.', '_' or '-'",
+                "at most 64 letters, digits, '.', '_' or '-'",
             )
             .into());
         }
@@ -195,8 +297,51 @@ impl App {
                         key: username.clone(),
                     },
                 )?;
-                users::set_password(cx.tx.conn(), u.id, &hash).await?;
-                cx.audit("passwd", "user", u.id, None, None).await
+                let (sessions, tokens) = users::set_password(cx.tx.conn(), u.id, &hash).await?;
+                cx.audit(
+                    "passwd",
+                    "user",
+                    u.id,
+                    None,
+                    Some(serde_json::json!({"sessions_ended": sessions, "tokens_revoked": tokens})),
+                )
+                .await
+            })
+        })
+        .await
+    }
+
+    /// Disables a user (ending their sessions and revoking their tokens) or
+    /// enables them again (old sessions and tokens stay ended).
+    pub async fn set_user_disabled(
+        &self,
+        actor: &Actor,
+        username: &str,
+        disabled: bool,
+    ) -> Result<(), AppError> {
+        if actor.scope != Scope::All {
+            return Err(AppError::Forbidden(
+                "only an administrator disables or enables users".into(),
+            ));
+        }
+        let username = username.trim().to_lowercase();
+        self.run(actor, move |cx| {
+            Box::pin(async move {
+                let u = users::by_username(cx.tx.conn(), &username).await?.ok_or(
+                    AppError::NotFound {
+                        what: "user",
+                        key: username.clone(),
+                    },
+                )?;
+                let (sessions, tokens) = users::set_disabled(cx.tx.conn(), u.id, disabled).await?;
+                cx.audit(
+                    if disabled { "disable" } else { "enable" },
+                    "user",
+                    u.id,
+                    Some(serde_json::json!({"disabled": u.disabled})),
+                    Some(serde_json::json!({"disabled": disabled, "sessions_ended": sessions, "tokens_revoked": tokens})),
+                )
+                .await
             })
         })
         .await
@@ -210,23 +355,75 @@ impl App {
     /// Signs in: a new session on success. Refused alike for an unknown user
     /// and a wrong password, and blocked after repeated failures.
     pub async fn sign_in(&self, username: &str, password: &str) -> Result<Session, AppError> {
-        let username = username.trim().to_lowercase();
+        // No user has a longer name; what is recorded of a longer one is cut.
+        let username: String = username
+            .trim()
+            .to_lowercase()
+            .chars()
+            .take(MAX_USERNAME_CHARS + 1)
+            .collect();
         let now = self.clock().now();
-        let stamp = |t: chrono::DateTime<chrono::Utc>| t.to_rfc3339_opts(SecondsFormat::Secs, true);
-        let mut tx = self.db().begin_write().await?;
-        let failures =
-            users::failures_since(tx.conn(), &username, &stamp(now - Duration::minutes(15)))
-                .await?;
-        if failures >= MAX_FAILURES {
-            tx.commit().await?;
-            return Err(AppError::RateLimited);
-        }
+        // 1. Take the attempt out of the allowance (or refuse), in a short
+        //    transaction of its own.
+        let mut tx = self.write().await?;
+        self.purge_if_due(&mut tx, now).await?;
+        let attempt = users::reserve_attempt(
+            tx.conn(),
+            &username,
+            &stamp(now),
+            &stamp(now - Duration::minutes(LOCKOUT_MINUTES)),
+            MAX_FAILURES,
+        )
+        .await?;
         let user = users::by_username(tx.conn(), &username).await?;
-        let ok = user
+        tx.commit().await?;
+        let Some(attempt) = attempt else {
+            return Err(AppError::RateLimited);
+        };
+        // 2. Check the password outside any transaction; an unknown name
+        //    against the dummy hash, so it takes as long.
+        let hash = user
             .as_ref()
-            .is_some_and(|u| !u.disabled && verify_password(password, &u.password_hash));
-        users::record_attempt(tx.conn(), &username, &stamp(now), ok).await?;
-        if !ok {
+            .map_or(DUMMY_HASH, |u| u.password_hash.as_str())
+            .to_string();
+        let matches = self.check_password_hash(password, hash).await?;
+        // 3. Record the outcome.
+        let mut tx = self.write().await?;
+        let failure = match &user {
+            None => Some("unknown user"),
+            Some(_) if !matches => Some("wrong password"),
+            Some(u) => match users::by_id(tx.conn(), u.id).await? {
+                Some(now_u) if now_u.disabled => Some("disabled user"),
+                // Changed while it was being checked: the old one no longer counts.
+                Some(now_u) if now_u.password_hash != u.password_hash => Some("wrong password"),
+                Some(_) => None,
+                None => Some("unknown user"),
+            },
+        };
+        let actor = Actor {
+            name: if failure.is_none() {
+                username.clone()
+            } else {
+                "anonymous".into()
+            },
+            scope: Scope::Units(Vec::new()),
+            role: Role::Viewer,
+        };
+        let mut cx = Ctx {
+            tx: &mut tx,
+            actor: &actor,
+            at: stamp(now),
+            today: self.clock().today(),
+        };
+        if let Some(reason) = failure {
+            cx.audit(
+                "sign_in_failed",
+                "sign_in",
+                &username,
+                None,
+                Some(serde_json::json!({"reason": reason})),
+            )
+            .await?;
             tx.commit().await?;
             return Err(AppError::Forbidden("wrong username or password".into()));
         }
@@ -235,8 +432,9 @@ impl App {
             token: random_token(),
             csrf: random_token(),
         };
+        users::attempt_succeeded(cx.tx.conn(), attempt).await?;
         users::create_session(
-            tx.conn(),
+            cx.tx.conn(),
             &token_hash(&session.token),
             user.id,
             &session.csrf,
@@ -244,8 +442,106 @@ impl App {
             &stamp(now + Duration::hours(SESSION_HOURS)),
         )
         .await?;
+        cx.audit(
+            "sign_in",
+            "sign_in",
+            &username,
+            None,
+            Some(serde_json::json!({"user_id": user.id})),
+        )
+        .await?;
         tx.commit().await?;
         Ok(session)
+    }
+
+    /// Checks a password against a hash on a blocking thread (Argon2 takes
+    /// tens of milliseconds of CPU), at most half the cores at once, counted
+    /// in [`App::password_checks`].
+    async fn check_password_hash(&self, password: &str, hash: String) -> Result<bool, AppError> {
+        let state = self.auth_state();
+        let _turn = state
+            .checking
+            .acquire()
+            .await
+            .map_err(|e| AppError::Conflict(format!("the password check failed: {e}")))?;
+        state.password_checks.fetch_add(1, Ordering::SeqCst);
+        let hook = state
+            .check_hook
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        let password = password.to_string();
+        tokio::task::spawn_blocking(move || {
+            if let Some(hook) = hook {
+                hook();
+            }
+            verify_password(&password, &hash)
+        })
+        .await
+        .map_err(|e| AppError::Conflict(format!("the password check failed: {e}")))
+    }
+
+    /// How many passwords this application has checked with Argon2 (for
+    /// the tests: an unknown name costs one check like a known one, and a
+    /// blocked name none).
+    pub fn password_checks(&self) -> u64 {
+        self.auth_state().password_checks.load(Ordering::SeqCst)
+    }
+
+    /// Runs `hook` on the checking thread before each password check, while
+    /// no transaction is open (the tests write the database from it).
+    #[doc(hidden)]
+    pub fn set_password_check_hook(&self, hook: Option<Arc<dyn Fn() + Send + Sync>>) {
+        *self
+            .auth_state()
+            .check_hook
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()) = hook;
+    }
+
+    /// Deletes expired sessions and sign-in attempts older than the lockout
+    /// window; returns how many of each. Sign-ins call it at most once a
+    /// minute.
+    pub async fn purge_expired(&self) -> Result<(u64, u64), AppError> {
+        let now = self.clock().now();
+        let mut tx = self.write().await?;
+        let purged = users::purge(
+            tx.conn(),
+            &stamp(now),
+            &stamp(now - Duration::minutes(LOCKOUT_MINUTES)),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(purged)
+    }
+
+    async fn purge_if_due(
+        &self,
+        tx: &mut ranks_store::WriteTx,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<(), AppError> {
+        let due = {
+            let mut last = self
+                .auth_state()
+                .last_purge
+                .lock()
+                .unwrap_or_else(|e| e.into_inner());
+            let due =
+                last.is_none_or(|l| now < l || now - l >= Duration::seconds(PURGE_EVERY_SECONDS));
+            if due {
+                *last = Some(now);
+            }
+            due
+        };
+        if due {
+            users::purge(
+                tx.conn(),
+                &stamp(now),
+                &stamp(now - Duration::minutes(LOCKOUT_MINUTES)),
+            )
+            .await?;
+        }
+        Ok(())
     }
 
     pub async fn sign_out(&self, token: &str) -> Result<(), AppError> {
@@ -288,27 +584,39 @@ impl App {
             );
         }
         let now = self.clock().now();
-        let stamp = |t: chrono::DateTime<chrono::Utc>| t.to_rfc3339_opts(SecondsFormat::Secs, true);
-        let mut tx = self.db().begin_write().await?;
-        let user = users::by_username(tx.conn(), &username.trim().to_lowercase())
-            .await?
-            .filter(|u| !u.disabled)
-            .ok_or(AppError::NotFound {
-                what: "user",
-                key: username.to_string(),
-            })?;
-        let token = format!("rk_{}", random_token());
-        users::create_token(
-            tx.conn(),
-            &token_hash(&token),
-            user.id,
-            name,
-            &stamp(now),
-            &stamp(now + Duration::days(days)),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(token)
+        let (username, name) = (username.trim().to_lowercase(), name.to_string());
+        self.run(&Actor::system(), move |cx| {
+            Box::pin(async move {
+                let user = users::by_username(cx.tx.conn(), &username)
+                    .await?
+                    .filter(|u| !u.disabled)
+                    .ok_or(AppError::NotFound {
+                        what: "user",
+                        key: username.clone(),
+                    })?;
+                let token = format!("rk_{}", random_token());
+                let expires_at = stamp(now + Duration::days(days));
+                let id = users::create_token(
+                    cx.tx.conn(),
+                    &token_hash(&token),
+                    user.id,
+                    &name,
+                    &stamp(now),
+                    &expires_at,
+                )
+                .await?;
+                cx.audit(
+                    "create",
+                    "api_token",
+                    id,
+                    None,
+                    Some(serde_json::json!({"user": username, "name": name, "expires_at": expires_at})),
+                )
+                .await?;
+                Ok(token)
+            })
+        })
+        .await
     }
 
     pub async fn tokens(&self) -> Result<Vec<users::TokenRow>, AppError> {
@@ -316,16 +624,31 @@ impl App {
         Ok(users::tokens(&mut conn).await?)
     }
 
+    /// Revokes a token (revoking one already revoked changes nothing).
     pub async fn revoke_token(&self, id: i64) -> Result<(), AppError> {
-        let mut tx = self.db().begin_write().await?;
-        if !users::revoke_token(tx.conn(), id).await? {
-            return Err(AppError::NotFound {
-                what: "token",
-                key: id.to_string(),
-            });
-        }
-        tx.commit().await?;
-        Ok(())
+        self.run(&Actor::system(), move |cx| {
+            Box::pin(async move {
+                let t = users::token(cx.tx.conn(), id)
+                    .await?
+                    .ok_or(AppError::NotFound {
+                        what: "token",
+                        key: id.to_string(),
+                    })?;
+                if t.revoked {
+                    return Ok(());
+                }
+                users::revoke_token(cx.tx.conn(), id).await?;
+                cx.audit(
+                    "revoke",
+                    "api_token",
+                    id,
+                    Some(serde_json::json!({"user": t.username, "name": t.name, "revoked": false})),
+                    Some(serde_json::json!({"revoked": true})),
+                )
+                .await
+            })
+        })
+        .await
     }
 
     /// The actor behind a script token (`Authorization: Bearer rk_…`).
@@ -380,12 +703,60 @@ mod tests {
 
     #[test]
     fn passwords_hash_and_verify() {
-        let h = hash_password("mật khẩu dài").unwrap();
+        let h = hash_password("mật khẩu dài lắm").unwrap();
         assert!(h.starts_with("$argon2id$"));
-        assert!(verify_password("mật khẩu dài", &h));
-        assert!(!verify_password("mat khau dai", &h));
+        assert!(verify_password("mật khẩu dài lắm", &h));
+        assert!(!verify_password("mat khau dai lam", &h));
         assert!(hash_password("short").is_err());
         assert_ne!(random_token(), random_token());
         assert_eq!(token_hash("x").len(), 64);
+    }
+
+    #[test]
+    fn the_password_policy_names_its_rule() {
+        let rule = |pw: &str| check_password(pw).unwrap_err().to_string();
+        assert!(rule("").contains("not only spaces"), "{}", rule(""));
+        assert!(rule("            ").contains("not only spaces"));
+        assert!(rule(" \t\n \u{3000}            ").contains("not only spaces"));
+        assert!(rule("ngắn-quá-11").contains("at least 12 characters"));
+        // Twelve characters counted as characters, not bytes.
+        assert!(check_password("mật-khẩu-dài").is_ok());
+        for common in [
+            "qwerty123456",
+            "QWERTY123456",
+            "1qaz2wsx3edc",
+            "MatKhau123456",
+            "dangvien123456",
+            " anhyeuem123456 ",
+        ] {
+            assert!(
+                rule(common).contains("commonly used passwords"),
+                "{common}: {}",
+                rule(common)
+            );
+        }
+        assert!(
+            !rule("qwerty123456").contains("qwerty"),
+            "the password is never echoed"
+        );
+        // The demo's password passes.
+        assert!(check_password("demo-ranks-2025").is_ok());
+        assert!(common_passwords().len() > 10_000);
+        assert!(common_passwords().contains("matkhau123"));
+        assert!(common_passwords().contains("password"));
+    }
+
+    #[test]
+    fn the_dummy_hash_costs_what_a_real_one_does() {
+        let real = hash_password("một mật khẩu thật").unwrap();
+        let (real, dummy) = (
+            PasswordHash::new(&real).unwrap(),
+            PasswordHash::new(DUMMY_HASH).unwrap(),
+        );
+        assert_eq!(real.algorithm, dummy.algorithm);
+        assert_eq!(real.version, dummy.version);
+        assert_eq!(real.params, dummy.params, "same memory, iterations, lanes");
+        assert_eq!(real.hash.map(|h| h.len()), dummy.hash.map(|h| h.len()));
+        assert!(!verify_password("", DUMMY_HASH));
     }
 }

@@ -83,6 +83,7 @@ pub struct App {
     clock: Arc<dyn Clock>,
     profile: Arc<Profile>,
     index: Arc<index::IndexCell>,
+    auth: Arc<auth::AuthState>,
 }
 
 impl App {
@@ -92,7 +93,12 @@ impl App {
             clock,
             profile,
             index: Arc::new(index::IndexCell::default()),
+            auth: Arc::new(auth::AuthState::default()),
         }
+    }
+
+    pub(crate) fn auth_state(&self) -> &auth::AuthState {
+        &self.auth
     }
 
     pub(crate) fn index_cell(&self) -> &index::IndexCell {

@@ -933,12 +933,16 @@ pub enum UserCmd {
         #[arg(long)]
         password_stdin: bool,
     },
-    /// Set a user's password (ends their sessions).
+    /// Set a user's password (ends their sessions and revokes their tokens).
     Passwd {
         username: String,
         #[arg(long)]
         password_stdin: bool,
     },
+    /// Disable a user: they cannot sign in, their sessions end and their tokens are revoked.
+    Disable { username: String },
+    /// Enable a disabled user again (their old sessions and tokens stay ended).
+    Enable { username: String },
     /// List the users.
     List,
 }
@@ -976,7 +980,15 @@ pub async fn user(app: &App, actor: &Actor, cmd: UserCmd) -> Result<()> {
         } => {
             let password = read_password(password_stdin)?;
             app.set_password(actor, &username, &password).await?;
-            println!("password of {username} changed; their sessions ended");
+            println!("password of {username} changed; their sessions ended and tokens revoked");
+        }
+        UserCmd::Disable { username } => {
+            app.set_user_disabled(actor, &username, true).await?;
+            println!("{username} disabled; their sessions ended and tokens revoked");
+        }
+        UserCmd::Enable { username } => {
+            app.set_user_disabled(actor, &username, false).await?;
+            println!("{username} enabled");
         }
         UserCmd::List => {
             let body: Vec<Vec<String>> = app

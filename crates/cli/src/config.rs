@@ -15,6 +15,8 @@ pub struct FileConfig {
     pub audit_key: Option<PathBuf>,
     pub audit_checkpoint: Option<PathBuf>,
     pub checkpoint_interval: Option<u64>,
+    pub cookie_secure: Option<String>,
+    pub trust_proxy: Option<bool>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -35,9 +37,22 @@ pub struct Config {
     pub audit_checkpoint: Option<PathBuf>,
     /// Seconds between the server's checkpoints of the audit log's head.
     pub checkpoint_interval: u64,
+    /// When the session cookie is marked Secure: auto (over HTTPS, or a
+    /// trusted proxy says so), always or never.
+    pub cookie_secure: String,
+    /// Believe the proxy's X-Forwarded-Proto / Forwarded headers.
+    pub trust_proxy: bool,
     /// The configuration file read, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub config_file: Option<PathBuf>,
+}
+
+/// The settings of the web server, from the command line, environment or
+/// file (already layered by [`resolve`]).
+#[derive(Debug, Clone, Default)]
+pub struct ServerFlags {
+    pub cookie_secure: Option<String>,
+    pub trust_proxy: Option<bool>,
 }
 
 pub const DEFAULT_DATABASE: &str = "ranks.db";
@@ -53,6 +68,7 @@ pub struct Given {
     pub audit_key: Option<PathBuf>,
     pub audit_checkpoint: Option<PathBuf>,
     pub checkpoint_interval: Option<String>,
+    pub server: ServerFlags,
 }
 
 /// Reads the file if given, or `ranks.toml` in the current directory if present.
@@ -98,6 +114,16 @@ pub fn resolve(file: FileConfig, path: Option<PathBuf>, given: Given) -> Result<
         .ok()
         .and_then(|u| ranks_store::anchor::AuditFiles::default_for(&u).ok());
     Ok(Config {
+        cookie_secure: given
+            .server
+            .cookie_secure
+            .or(file.cookie_secure)
+            .unwrap_or_else(|| "auto".to_string()),
+        trust_proxy: given
+            .server
+            .trust_proxy
+            .or(file.trust_proxy)
+            .unwrap_or(false),
         profile: given.profile.or(file.profile),
         listen: given
             .listen
@@ -139,6 +165,17 @@ impl Config {
             database: ranks_store::redact_url(&self.database),
             ..self.clone()
         }
+    }
+}
+
+impl Config {
+    /// The web server's settings, checked: an unknown `cookie_secure` is an error naming it.
+    pub fn server(&self) -> Result<ranks_web::ServerConfig> {
+        Ok(ranks_web::ServerConfig {
+            cookie_secure: ranks_web::CookieSecure::parse(&self.cookie_secure)
+                .map_err(anyhow::Error::msg)?,
+            trust_proxy: self.trust_proxy,
+        })
     }
 }
 

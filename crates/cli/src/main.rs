@@ -61,6 +61,13 @@ enum Command {
         /// Load the demo scenario first (does nothing if it is already loaded).
         #[arg(long)]
         demo: bool,
+        /// Mark the session cookie Secure: auto (over HTTPS or when a trusted
+        /// proxy says so), always or never (default auto).
+        #[arg(long, env = "RANKS_COOKIE_SECURE")]
+        cookie_secure: Option<String>,
+        /// Believe the proxy's X-Forwarded-Proto / Forwarded headers (default false).
+        #[arg(long, env = "RANKS_TRUST_PROXY", num_args = 0..=1, default_missing_value = "true")]
+        trust_proxy: Option<bool>,
     },
     /// Load the seed scenario: the Department of Health party committee.
     Demo,
@@ -412,6 +419,25 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Serve { listen, .. } => listen.clone(),
         _ => std::env::var("RANKS_LISTEN").ok(),
     };
+    let server_flags = match &cli.command {
+        Command::Serve {
+            cookie_secure,
+            trust_proxy,
+            ..
+        } => config::ServerFlags {
+            cookie_secure: cookie_secure.clone(),
+            trust_proxy: *trust_proxy,
+        },
+        _ => config::ServerFlags {
+            cookie_secure: std::env::var("RANKS_COOKIE_SECURE").ok(),
+            trust_proxy: match std::env::var("RANKS_TRUST_PROXY") {
+                Ok(v) => Some(v.trim().parse::<bool>().map_err(|_| {
+                    anyhow::anyhow!("RANKS_TRUST_PROXY: '{v}' is not valid; expected true or false")
+                })?),
+                Err(_) => None,
+            },
+        },
+    };
     let cfg = config::resolve(
         file,
         path,
@@ -422,8 +448,11 @@ async fn run(cli: Cli) -> Result<()> {
             audit_key: cli.audit_key.clone(),
             audit_checkpoint: cli.audit_checkpoint.clone(),
             checkpoint_interval: std::env::var("RANKS_CHECKPOINT_INTERVAL").ok(),
+            server: server_flags,
         },
     )?;
+    // As the profile: a bad server setting stops here, naming it.
+    cfg.server()?;
     // The profile is checked before anything else runs: a broken one stops here.
     let profile = load_profile(cfg.profile.as_deref())?;
     let writes = cli.command.writes();
@@ -779,6 +808,7 @@ async fn dispatch(command: Command, cfg: &config::Config, profile: Profile) -> R
             println!("{}: burn-up written to {}", unit.code, output.display());
         }
         Command::Serve { demo, .. } => {
+            let server = cfg.server()?;
             let app = open_app(cfg, profile).await?;
             if demo {
                 let s = app.load_demo(&actor).await?;
@@ -849,7 +879,7 @@ async fn dispatch(command: Command, cfg: &config::Config, profile: Profile) -> R
                     Err(e) => tracing::warn!(error = %e, "roll-up index not built"),
                 }
             });
-            let served = axum::serve(listener, ranks_web::router(app.clone()))
+            let served = axum::serve(listener, ranks_web::router_with(app.clone(), server))
                 .with_graceful_shutdown(stop_signal())
                 .await
                 .context("server stopped");

@@ -802,6 +802,92 @@ fn users_are_added_with_a_password_from_stdin() {
     assert!(err.contains("role: 'chief'"), "{err}");
 }
 
+/// The cookie settings go through defaults, file, environment and flags like
+/// the others; a bad value stops with its name. `user disable` and `enable`.
+#[test]
+fn cookie_settings_and_disabling_users() {
+    use std::io::Write;
+    let dir = tempfile_dir();
+    let cfg = stdout(&ranks(&["config"], Some(dir.path()), &[]));
+    assert!(
+        cfg.contains("cookie_secure = \"auto\"") && cfg.contains("trust_proxy = false"),
+        "{cfg}"
+    );
+    std::fs::write(
+        dir.path().join("ranks.toml"),
+        "cookie_secure = \"always\"\ntrust_proxy = true\n",
+    )
+    .unwrap();
+    let cfg = stdout(&ranks(&["config"], Some(dir.path()), &[]));
+    assert!(
+        cfg.contains("cookie_secure = \"always\"") && cfg.contains("trust_proxy = true"),
+        "{cfg}"
+    );
+    let cfg = stdout(&ranks(
+        &["config"],
+        Some(dir.path()),
+        &[
+            ("RANKS_COOKIE_SECURE", "never"),
+            ("RANKS_TRUST_PROXY", "false"),
+        ],
+    ));
+    assert!(
+        cfg.contains("cookie_secure = \"never\"") && cfg.contains("trust_proxy = false"),
+        "{cfg}"
+    );
+    let err = one_line_error(&ranks(
+        &["config"],
+        Some(dir.path()),
+        &[("RANKS_COOKIE_SECURE", "sometimes")],
+    ));
+    assert!(err.contains("cookie_secure: 'sometimes'"), "{err}");
+    std::fs::remove_file(dir.path().join("ranks.toml")).unwrap();
+
+    stdout(&ranks(&["demo"], Some(dir.path()), &[]));
+    let add = |password: &str| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_ranks"))
+            .args([
+                "user",
+                "add",
+                "--username",
+                "xem",
+                "--role",
+                "viewer",
+                "--org",
+                "CDC",
+                "--password-stdin",
+            ])
+            .current_dir(dir.path())
+            .env_remove("RANKS_DATABASE_URL")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(format!("{password}\n").as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let err = one_line_error(&add("matkhau123456"));
+    assert!(err.contains("commonly used passwords"), "{err}");
+    stdout(&add("một mật khẩu đủ dài"));
+    let out = stdout(&ranks(&["user", "disable", "xem"], Some(dir.path()), &[]));
+    assert!(out.contains("disabled"), "{out}");
+    let list = stdout(&ranks(&["user", "list"], Some(dir.path()), &[]));
+    assert!(
+        list.lines()
+            .any(|l| l.starts_with("xem") && l.contains("disabled")),
+        "{list}"
+    );
+    stdout(&ranks(&["user", "enable", "xem"], Some(dir.path()), &[]));
+    let list = stdout(&ranks(&["user", "list"], Some(dir.path()), &[]));
+    assert!(!list.contains("disabled"), "{list}");
+}
+
 #[test]
 fn bad_database_urls_get_a_clear_message() {
     let err = one_line_error(&ranks(

@@ -279,16 +279,23 @@ fn passwords_and_tokens_are_never_logged() {
     }
     // A sign-in with the right password and one with a wrong one, API calls
     // with the token and with a wrong token.
+    // (The sign-in form's CSRF token: the same value in cookie and field.)
+    let csrf = "5a".repeat(32);
     let form = format!(
-        "username=logcheck&password={}",
+        "username=logcheck&password={}&csrf={csrf}",
         "m%E1%BA%ADt-kh%E1%BA%A9u-b%C3%AD-m%E1%BA%ADt-9271"
     );
     for body in [form.clone(), form.replace("9271", "0000")] {
         let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
-        let req = format!("POST /login HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len());
+        let req = format!("POST /login HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nCookie: ranks_login_csrf={csrf}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len());
         s.write_all(req.as_bytes()).unwrap();
         let mut out = Vec::new();
         let _ = s.read_to_end(&mut out);
+        let status = String::from_utf8_lossy(&out);
+        assert!(
+            status.starts_with("HTTP/1.1 303") || status.starts_with("HTTP/1.1 401"),
+            "the sign-in was answered, not refused for its form: {status}"
+        );
     }
     assert_eq!(request(port, "GET", "/api/v1/terms", &token, ""), Some(200));
     assert_eq!(

@@ -4,6 +4,12 @@
 //! A page without one redirects to the sign-in form; the API answers 401.
 //! Every state-changing request must carry the session's CSRF token in the
 //! `X-CSRF-Token` header (or a `csrf` form field), or it is refused.
+//!
+//! The sign-in form has its own CSRF token (no session yet): a random value
+//! in a `SameSite=Strict` cookie for `/login` that the form must send back
+//! in its `csrf` field, so another site cannot sign a browser in to an
+//! account of its choosing. After signing in, the browser goes only to a
+//! path on this site (`next`), never elsewhere.
 
 use crate::error::WebError;
 use crate::i18n::Tr;
@@ -12,13 +18,15 @@ use askama::Template;
 use axum::extract::{FromRequestParts, State};
 use axum::http::header::{AUTHORIZATION, COOKIE, SET_COOKIE};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, Method, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::Form;
 use ranks_app::{Actor, AppError};
 use serde::Deserialize;
 
 pub const SESSION_COOKIE: &str = "ranks_session";
+/// The sign-in form's CSRF token (before there is a session).
+pub const LOGIN_CSRF_COOKIE: &str = "ranks_login_csrf";
 
 /// The signed-in user of a request.
 #[derive(Clone, Debug)]
@@ -130,6 +138,7 @@ struct LoginPage<'a> {
     tr: Tr,
     next: &'a str,
     error: &'a str,
+    csrf: &'a str,
 }
 
 #[derive(Deserialize, Default)]
@@ -143,25 +152,105 @@ pub struct LoginForm {
     pub username: String,
     pub password: String,
     pub next: Option<String>,
+    /// The sign-in form's CSRF token (see [`LOGIN_CSRF_COOKIE`]).
+    #[serde(default)]
+    pub csrf: String,
 }
 
+/// Where to go after signing in: a path on this site, else `/`. Refused:
+/// anything not starting with one `/` (`//host`, `https://…`), any
+/// backslash (browsers read `/\host` as `//host`), and anything but
+/// printable ASCII (browsers drop tabs and newlines, and a header cannot
+/// carry them); a path with other characters arrives percent-encoded.
 fn safe_next(next: Option<&str>) -> &str {
-    // Only local paths: no open redirect.
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") => n,
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && n.bytes().all(|b| b.is_ascii_graphic() && b != b'\\') =>
+        {
+            n
+        }
         _ => "/",
     }
 }
 
-fn login_page(tr: Tr, next: &str, error: &str, status: StatusCode) -> Response {
-    match (LoginPage { tr, next, error }).render() {
-        Ok(b) => (status, Html(b)).into_response(),
-        Err(_) => (StatusCode::INTERNAL_SERVER_ERROR, "template").into_response(),
+/// Whether cookies set in answer to this request are marked `Secure`.
+pub fn secure_cookies(st: &AppState, uri: &Uri, headers: &HeaderMap) -> bool {
+    use crate::CookieSecure;
+    match st.server.cookie_secure {
+        CookieSecure::Always => true,
+        CookieSecure::Never => false,
+        CookieSecure::Auto => {
+            uri.scheme_str() == Some("https") || (st.server.trust_proxy && forwarded_https(headers))
+        }
     }
 }
 
+/// The proxy's word that the client came over HTTPS: the first (client-side)
+/// entry of `X-Forwarded-Proto` or of `Forwarded`'s `proto=`.
+fn forwarded_https(headers: &HeaderMap) -> bool {
+    let first = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+            .map(|v| v.trim().to_ascii_lowercase())
+    };
+    if let Some(proto) = first("x-forwarded-proto") {
+        return proto == "https";
+    }
+    first("forwarded").is_some_and(|f| {
+        f.split(';')
+            .filter_map(|kv| kv.trim().split_once('='))
+            .any(|(k, v)| k.trim() == "proto" && v.trim().trim_matches('"') == "https")
+    })
+}
+
+/// The sign-in form's token: the browser's, if it has a well-formed one, or a new one.
+fn login_csrf_of(headers: &HeaderMap) -> String {
+    cookie(headers, LOGIN_CSRF_COOKIE)
+        .filter(|t| t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit()))
+        .unwrap_or_else(ranks_app::auth::random_token)
+}
+
+/// Equal, in a time that does not depend on where they differ.
+fn same_secret(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |d, (x, y)| d | (x ^ y)) == 0
+}
+
+fn login_page(
+    tr: Tr,
+    next: &str,
+    error: &str,
+    csrf: &str,
+    secure: bool,
+    status: StatusCode,
+) -> Response {
+    let mut resp = match (LoginPage {
+        tr,
+        next,
+        error,
+        csrf,
+    })
+    .render()
+    {
+        Ok(b) => (status, Html(b)).into_response(),
+        Err(_) => return (StatusCode::INTERNAL_SERVER_ERROR, "template").into_response(),
+    };
+    let secure = if secure { "; Secure" } else { "" };
+    if let Ok(v) = HeaderValue::from_str(&format!(
+        "{LOGIN_CSRF_COOKIE}={csrf}; Path=/login; HttpOnly; SameSite=Strict; Max-Age=86400{secure}"
+    )) {
+        resp.headers_mut().append(SET_COOKIE, v);
+    }
+    resp
+}
+
 pub async fn login_form(
+    State(st): State<AppState>,
     axum::extract::Query(q): axum::extract::Query<LoginQuery>,
+    uri: Uri,
     headers: HeaderMap,
 ) -> Response {
     let lang = crate::pages::lang_of(q.lang.as_deref(), &headers);
@@ -169,22 +258,38 @@ pub async fn login_form(
         Tr { lang },
         safe_next(q.next.as_deref()),
         "",
+        &login_csrf_of(&headers),
+        secure_cookies(&st, &uri, &headers),
         StatusCode::OK,
     )
 }
 
 pub async fn login(
     State(st): State<AppState>,
+    uri: Uri,
     headers: HeaderMap,
     Form(f): Form<LoginForm>,
 ) -> Response {
     let lang = crate::pages::lang_of(None, &headers);
     let tr = Tr { lang };
     let next = safe_next(f.next.as_deref()).to_string();
+    let secure = secure_cookies(&st, &uri, &headers);
+    let csrf = login_csrf_of(&headers);
+    if !same_secret(&csrf, &f.csrf) {
+        // No password is checked for a form this site did not serve.
+        return login_page(
+            tr,
+            &next,
+            tr.get("login.csrf"),
+            &csrf,
+            secure,
+            StatusCode::FORBIDDEN,
+        );
+    }
     match st.app.sign_in(&f.username, &f.password).await {
         Ok(session) => {
             let mut resp = Redirect::to(&next).into_response();
-            let secure = if st.secure_cookies { "; Secure" } else { "" };
+            let secure = if secure { "; Secure" } else { "" };
             let c = format!(
                 "{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age=43200{secure}",
                 session.token
@@ -192,17 +297,30 @@ pub async fn login(
             if let Ok(v) = c.parse() {
                 resp.headers_mut().insert(SET_COOKIE, v);
             }
+            let done = format!(
+                "{LOGIN_CSRF_COOKIE}=; Path=/login; HttpOnly; SameSite=Strict; Max-Age=0{secure}"
+            );
+            if let Ok(v) = done.parse() {
+                resp.headers_mut().append(SET_COOKIE, v);
+            }
             resp
         }
         Err(AppError::RateLimited) => login_page(
             tr,
             &next,
             tr.get("login.rate_limited"),
+            &csrf,
+            secure,
             StatusCode::TOO_MANY_REQUESTS,
         ),
-        Err(AppError::Forbidden(_)) => {
-            login_page(tr, &next, tr.get("login.wrong"), StatusCode::UNAUTHORIZED)
-        }
+        Err(AppError::Forbidden(_)) => login_page(
+            tr,
+            &next,
+            tr.get("login.wrong"),
+            &csrf,
+            secure,
+            StatusCode::UNAUTHORIZED,
+        ),
         Err(e) => WebError::from_app(e, Some(lang)).into_response(),
     }
 }

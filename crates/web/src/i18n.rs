@@ -102,6 +102,8 @@ const STRINGS: &[(&str, &str, &str, &str)] = &[
     ("login.submit", "Đăng nhập", "Sign in", "Anmelden"),
     ("login.wrong", "Sai tên đăng nhập hoặc mật khẩu.", "Wrong username or password.", "Benutzername oder Passwort falsch."),
     ("login.rate_limited", "Đăng nhập sai quá nhiều lần; thử lại sau 15 phút.", "Too many failed sign-ins; try again in 15 minutes.", "Zu viele Fehlversuche; in 15 Minuten erneut versuchen."),
+    // Sign-in hardening (issue 12): the sign-in form's own CSRF token.
+    ("login.csrf", "Biểu mẫu đăng nhập đã hết hạn hoặc không đến từ trang này; vui lòng đăng nhập lại.", "The sign-in form has expired or did not come from this site; please sign in again.", "Das Anmeldeformular ist abgelaufen oder stammt nicht von dieser Seite; bitte erneut anmelden."),
     ("logout", "Đăng xuất", "Sign out", "Abmelden"),
     ("search", "Tìm", "Search", "Suchen"),
     ("cand.timeline", "Quá trình", "Timeline", "Verlauf"),

@@ -37,20 +37,64 @@ pub struct AppState {
     pub uploads: import::Uploads,
     /// Unit pages' data, valid while no write has committed since.
     pub unit_cache: pages::UnitCache,
-    /// Mark the session cookie Secure (when served over TLS).
-    pub secure_cookies: bool,
+    /// The server's settings (cookies, proxy).
+    pub server: ServerConfig,
+}
+
+/// When the session and sign-in cookies are marked `Secure` (sent back by
+/// the browser only over HTTPS).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum CookieSecure {
+    /// When the request came over HTTPS: its URI says so, or a trusted
+    /// proxy's `X-Forwarded-Proto: https` (or `Forwarded: proto=https`).
+    #[default]
+    Auto,
+    /// Always (the server is only ever reached over HTTPS).
+    Always,
+    /// Never (plain HTTP on a trusted network, or tests).
+    Never,
+}
+
+impl CookieSecure {
+    pub fn parse(s: &str) -> Result<CookieSecure, String> {
+        match s.trim() {
+            "auto" => Ok(CookieSecure::Auto),
+            "always" => Ok(CookieSecure::Always),
+            "never" => Ok(CookieSecure::Never),
+            other => Err(format!(
+                "cookie_secure: '{other}' is not valid; expected auto, always or never"
+            )),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CookieSecure::Auto => "auto",
+            CookieSecure::Always => "always",
+            CookieSecure::Never => "never",
+        }
+    }
+}
+
+/// Settings of the web server.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ServerConfig {
+    pub cookie_secure: CookieSecure,
+    /// Believe the proxy's `X-Forwarded-Proto`/`Forwarded` headers (only
+    /// when every request comes through a proxy that sets them).
+    pub trust_proxy: bool,
 }
 
 pub fn router(app: App) -> Router {
-    router_with(app, false)
+    router_with(app, ServerConfig::default())
 }
 
-pub fn router_with(app: App, secure_cookies: bool) -> Router {
+pub fn router_with(app: App, server: ServerConfig) -> Router {
     let state = AppState {
         app,
         uploads: import::Uploads::default(),
         unit_cache: pages::UnitCache::default(),
-        secure_cookies,
+        server,
     };
     let mut router = Router::new();
     for r in api_routes() {

@@ -80,14 +80,48 @@ async fn get(c: &Client, uri: &str, cookie: Option<&str>) -> Resp {
     .await
 }
 
-/// Signs in through the form, as a browser does.
-async fn sign_in(router: &axum::Router, username: &str, password: &str) -> Result<Client, Resp> {
-    let form = format!("username={username}&password={password}&next=/");
+/// The sign-in form as a browser gets it: its CSRF cookie and field.
+async fn login_form(router: &axum::Router) -> (String, String) {
+    let resp = read(
+        router
+            .clone()
+            .oneshot(Request::get("/login").body(Body::empty()).unwrap())
+            .await
+            .unwrap(),
+    )
+    .await;
+    let cookie = resp.cookie.expect("the form sets its CSRF cookie");
+    assert!(
+        cookie.starts_with("ranks_login_csrf=")
+            && cookie.contains("HttpOnly")
+            && cookie.contains("SameSite=Strict"),
+        "{cookie}"
+    );
+    let field = resp
+        .body
+        .split("name=\"csrf\" value=\"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .expect("the form carries the token")
+        .to_string();
+    (cookie.split(';').next().unwrap().to_string(), field)
+}
+
+/// Posts the sign-in form with the given cookies and body.
+async fn post_login(router: &axum::Router, cookie: &str, form: &str) -> Resp {
     let req = Request::post("/login")
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .body(Body::from(form))
+        .header(header::COOKIE, cookie)
+        .body(Body::from(form.to_string()))
         .unwrap();
-    let resp = read(router.clone().oneshot(req).await.unwrap()).await;
+    read(router.clone().oneshot(req).await.unwrap()).await
+}
+
+/// Signs in through the form, as a browser does.
+async fn sign_in(router: &axum::Router, username: &str, password: &str) -> Result<Client, Resp> {
+    let (csrf_cookie, csrf) = login_form(router).await;
+    let form = format!("username={username}&password={password}&next=/&csrf={csrf}");
+    let resp = post_login(router, &csrf_cookie, &form).await;
     let Some(set) = resp
         .cookie
         .clone()
@@ -2582,12 +2616,13 @@ async fn session_fixation_is_impossible(db: TestDb) {
     .unwrap();
     let router = ranks_web::router(app.clone());
     let planted = "ranks_session=attacker-chosen-value";
-    let req = Request::post("/login")
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .header(header::COOKIE, planted)
-        .body(Body::from("username=canbo&password=demo-ranks-2025&next=/"))
-        .unwrap();
-    let resp = read(router.clone().oneshot(req).await.unwrap()).await;
+    let (csrf_cookie, csrf) = login_form(&router).await;
+    let resp = post_login(
+        &router,
+        &format!("{planted}; {csrf_cookie}"),
+        &format!("username=canbo&password=demo-ranks-2025&next=/&csrf={csrf}"),
+    )
+    .await;
     assert_eq!(resp.status, StatusCode::SEE_OTHER);
     let set = resp.cookie.unwrap();
     let issued = set.split(';').next().unwrap().to_string();
@@ -2614,6 +2649,270 @@ async fn session_fixation_is_impossible(db: TestDb) {
         StatusCode::OK
     );
 }
+
+// ---- Sign-in hardening (issue 12): next, the form's CSRF token, the
+// lockout over HTTP, Secure cookies.
+
+async fn staff_app(db: &TestDb) -> ranks_app::App {
+    let app = db.app().await;
+    assert!(app.load_demo(&Actor::system()).await.unwrap().loaded);
+    app.add_user(
+        &Actor::system(),
+        "canbo",
+        "demo-ranks-2025",
+        ranks_app::auth::Role::Staff,
+        Some("BVPHCN"),
+        None,
+    )
+    .await
+    .unwrap();
+    app
+}
+
+/// After signing in the browser goes only to a path on this site.
+async fn sign_in_goes_nowhere_off_site(db: TestDb) {
+    let app = staff_app(&db).await;
+    let router = ranks_web::router(app.clone());
+    for (next, expected) in [
+        ("%2F%5C127.0.0.1%3A18084%2Fhealthz", "/"),
+        ("%2F%5Cevil.example", "/"),
+        ("%2F%2Fevil.example%2F", "/"),
+        ("https%3A%2F%2Fevil.example%2F", "/"),
+        ("%2F%09%2Fevil.example", "/"),
+        ("%2F%0D%0ASet-Cookie%3A+x%3D1", "/"),
+        ("javascript%3Aalert(1)", "/"),
+        ("evil.example", "/"),
+        (
+            "%2Funits%2FCDC%3Fterm%3D2020-2025",
+            "/units/CDC?term=2020-2025",
+        ),
+        (
+            "%2Fmembers%3Fq%3Dnguy%25E1%25BB%2585n",
+            "/members?q=nguy%E1%BB%85n",
+        ),
+    ] {
+        let (cookie, csrf) = login_form(&router).await;
+        let resp = post_login(
+            &router,
+            &cookie,
+            &format!("username=canbo&password=demo-ranks-2025&next={next}&csrf={csrf}"),
+        )
+        .await;
+        assert_eq!(resp.status, StatusCode::SEE_OTHER, "{next}: {}", resp.body);
+        assert_eq!(resp.location, expected, "{next}");
+    }
+    // The form does not carry an off-site target either.
+    let anon = Client {
+        router: router.clone(),
+        cookie: String::new(),
+        csrf: String::new(),
+    };
+    let form = get(&anon, "/login?next=%2F%5C127.0.0.1%3A18084%2Fhealthz", None).await;
+    assert!(
+        form.body.contains("name=\"next\" value=\"/\""),
+        "{}",
+        form.body
+    );
+}
+
+/// The sign-in form carries its own CSRF token: a post without it, or with
+/// another browser's, is refused before any password is checked.
+async fn the_sign_in_form_has_its_csrf_token(db: TestDb) {
+    let app = staff_app(&db).await;
+    let router = ranks_web::router(app.clone());
+    let body = |csrf: &str| format!("username=canbo&password=demo-ranks-2025&next=/&csrf={csrf}");
+    let (cookie, csrf) = login_form(&router).await;
+    let (other_cookie, other_csrf) = login_form(&router).await;
+    assert_ne!(csrf, other_csrf, "a token per browser");
+    let checks = app.password_checks();
+    for (cookie, form) in [
+        // A cross-site form: no cookie (SameSite=Strict), a token it guessed.
+        ("", body(&csrf)),
+        (
+            "",
+            "username=canbo&password=demo-ranks-2025&next=/".to_string(),
+        ),
+        // The cookie but not the field, or another browser's field.
+        (
+            cookie.as_str(),
+            "username=canbo&password=demo-ranks-2025&next=/".to_string(),
+        ),
+        (cookie.as_str(), body(&other_csrf)),
+        (other_cookie.as_str(), body(&csrf)),
+    ] {
+        let resp = post_login(&router, cookie, &form).await;
+        assert_eq!(resp.status, StatusCode::FORBIDDEN, "{cookie} {form}");
+        assert!(
+            resp.body.contains("Biểu mẫu đăng nhập đã hết hạn"),
+            "{}",
+            resp.body
+        );
+        assert!(
+            resp.cookie
+                .as_deref()
+                .is_some_and(|c| c.starts_with("ranks_login_csrf=")),
+            "a fresh form to try again"
+        );
+    }
+    assert_eq!(app.password_checks(), checks, "no password checked");
+    let resp = post_login(&router, &cookie, &body(&csrf)).await;
+    assert_eq!(resp.status, StatusCode::SEE_OTHER);
+    assert!(resp.cookie.unwrap().starts_with("ranks_session="));
+}
+
+/// Forty wrong passwords at once over HTTP: five are checked and answered
+/// 401, 35 are answered 429; then even the right password gets 429.
+async fn forty_parallel_wrong_passwords_over_http(db: TestDb) {
+    let app = staff_app(&db).await;
+    let router = ranks_web::router(app.clone());
+    let checks = app.password_checks();
+    let mut forms = Vec::new();
+    for _ in 0..40 {
+        forms.push(login_form(&router).await);
+    }
+    let posts: Vec<_> = forms
+        .into_iter()
+        .enumerate()
+        .map(|(i, (cookie, csrf))| {
+            let router = router.clone();
+            tokio::spawn(async move {
+                let form = format!("username=canbo&password=sai-mat-khau-{i}&next=/&csrf={csrf}");
+                post_login(&router, &cookie, &form).await.status
+            })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for p in posts {
+        statuses.push(p.await.unwrap());
+    }
+    let count = |s: StatusCode| statuses.iter().filter(|x| **x == s).count();
+    assert_eq!(
+        (
+            count(StatusCode::UNAUTHORIZED),
+            count(StatusCode::TOO_MANY_REQUESTS)
+        ),
+        (5, 35),
+        "{statuses:?}"
+    );
+    assert_eq!(app.password_checks() - checks, 5);
+    let blocked = sign_in(&router, "canbo", "demo-ranks-2025")
+        .await
+        .err()
+        .unwrap();
+    assert_eq!(blocked.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(app.password_checks() - checks, 5);
+}
+
+/// `Secure` cookies: always, never, or (auto) when the request came over
+/// HTTPS as a trusted proxy says.
+async fn secure_cookies_follow_the_settings(db: TestDb) {
+    use ranks_web::{CookieSecure, ServerConfig};
+    let app = staff_app(&db).await;
+    for (cookie_secure, trust_proxy, header, secure) in [
+        (CookieSecure::Auto, false, None, false),
+        (
+            CookieSecure::Auto,
+            false,
+            Some(("x-forwarded-proto", "https")),
+            false,
+        ),
+        (CookieSecure::Auto, true, None, false),
+        (
+            CookieSecure::Auto,
+            true,
+            Some(("x-forwarded-proto", "http")),
+            false,
+        ),
+        (
+            CookieSecure::Auto,
+            true,
+            Some(("x-forwarded-proto", "https")),
+            true,
+        ),
+        (
+            CookieSecure::Auto,
+            true,
+            Some(("x-forwarded-proto", "HTTPS, http")),
+            true,
+        ),
+        (
+            CookieSecure::Auto,
+            true,
+            Some(("forwarded", "for=192.0.2.1;proto=https")),
+            true,
+        ),
+        (CookieSecure::Always, false, None, true),
+        (
+            CookieSecure::Never,
+            true,
+            Some(("x-forwarded-proto", "https")),
+            false,
+        ),
+    ] {
+        let router = ranks_web::router_with(
+            app.clone(),
+            ServerConfig {
+                cookie_secure,
+                trust_proxy,
+            },
+        );
+        let with = |req: axum::http::request::Builder| match header {
+            Some((k, v)) => req.header(k, v),
+            None => req,
+        };
+        let form = read(
+            router
+                .clone()
+                .oneshot(with(Request::get("/login")).body(Body::empty()).unwrap())
+                .await
+                .unwrap(),
+        )
+        .await;
+        let csrf_cookie = form.cookie.unwrap();
+        let csrf = form
+            .body
+            .split("name=\"csrf\" value=\"")
+            .nth(1)
+            .and_then(|r| r.split('"').next())
+            .unwrap();
+        let resp = read(
+            router
+                .clone()
+                .oneshot(
+                    with(Request::post("/login"))
+                        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                        .header(header::COOKIE, csrf_cookie.split(';').next().unwrap())
+                        .body(Body::from(format!(
+                            "username=canbo&password=demo-ranks-2025&next=/&csrf={csrf}"
+                        )))
+                        .unwrap(),
+                )
+                .await
+                .unwrap(),
+        )
+        .await;
+        let session = resp.cookie.unwrap();
+        let case = format!("{cookie_secure:?} trust_proxy={trust_proxy} {header:?}");
+        assert!(session.starts_with("ranks_session="), "{case}: {session}");
+        assert_eq!(session.contains("; Secure"), secure, "{case}: {session}");
+        assert_eq!(
+            csrf_cookie.contains("; Secure"),
+            secure,
+            "{case}: {csrf_cookie}"
+        );
+    }
+    assert_eq!(CookieSecure::parse("always"), Ok(CookieSecure::Always));
+    assert!(CookieSecure::parse("yes")
+        .unwrap_err()
+        .contains("cookie_secure: 'yes'"));
+}
+
+both_backends!(
+    sign_in_goes_nowhere_off_site,
+    the_sign_in_form_has_its_csrf_token,
+    forty_parallel_wrong_passwords_over_http,
+    secure_cookies_follow_the_settings,
+);
 
 both_backends!(
     session_fixation_is_impossible,

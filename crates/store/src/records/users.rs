@@ -73,18 +73,54 @@ pub async fn all(conn: &mut Conn) -> Result<Vec<UserRow>, StoreError> {
     rows.iter().map(from_row).collect()
 }
 
-pub async fn set_password(conn: &mut Conn, id: i64, password_hash: &str) -> Result<(), StoreError> {
+/// Sets a new password hash. A new password ends every session of the user
+/// and revokes their script tokens; returns (sessions ended, tokens revoked).
+pub async fn set_password(
+    conn: &mut Conn,
+    id: i64,
+    password_hash: &str,
+) -> Result<(u64, u64), StoreError> {
     sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
         .bind(password_hash)
         .bind(id)
         .execute(&mut *conn)
         .await?;
-    // A new password ends every session of the user.
-    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+    revoke_all(conn, id).await
+}
+
+/// Disables or enables a user. Disabling ends every session of the user and
+/// revokes their script tokens; returns (sessions ended, tokens revoked).
+pub async fn set_disabled(
+    conn: &mut Conn,
+    id: i64,
+    disabled: bool,
+) -> Result<(u64, u64), StoreError> {
+    sqlx::query("UPDATE users SET disabled = $1 WHERE id = $2")
+        .bind(i64::from(disabled))
         .bind(id)
         .execute(&mut *conn)
         .await?;
-    Ok(())
+    if disabled {
+        revoke_all(conn, id).await
+    } else {
+        Ok((0, 0))
+    }
+}
+
+/// Ends every session of a user and revokes their live tokens.
+async fn revoke_all(conn: &mut Conn, user_id: i64) -> Result<(u64, u64), StoreError> {
+    let sessions = sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(user_id)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
+    let tokens =
+        sqlx::query("UPDATE api_tokens SET revoked = 1 WHERE user_id = $1 AND revoked = 0")
+            .bind(user_id)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected();
+    Ok((sessions, tokens))
 }
 
 pub async fn create_session(
@@ -129,22 +165,45 @@ pub async fn end_session(conn: &mut Conn, token_hash: &str) -> Result<(), StoreE
     Ok(())
 }
 
-pub async fn record_attempt(
+/// Takes one sign-in attempt for `username` out of the allowance: records it
+/// as failed (until [`attempt_succeeded`] says otherwise) and returns its id,
+/// unless `max` failed or still-running attempts were made since `since`, in
+/// which case nothing is written and `None` comes back. Call it in a write
+/// transaction of its own, before checking the password: the count and the
+/// insert are one step for all sign-ins (write transactions are serialised:
+/// SQLite's single writer, PostgreSQL's table lock taken by
+/// `Db::begin_write`), so parallel attempts can never check more passwords
+/// than `max`.
+pub async fn reserve_attempt(
     conn: &mut Conn,
     username: &str,
     at: &str,
-    ok: bool,
-) -> Result<(), StoreError> {
-    sqlx::query("INSERT INTO login_attempts (username, at, ok) VALUES ($1, $2, $3)")
-        .bind(username)
-        .bind(at)
-        .bind(i64::from(ok))
+    since: &str,
+    max: i64,
+) -> Result<Option<i64>, StoreError> {
+    if failures_since(conn, username, since).await? >= max {
+        return Ok(None);
+    }
+    let r = sqlx::query(
+        "INSERT INTO login_attempts (username, at, ok) VALUES ($1, $2, 0) RETURNING id",
+    )
+    .bind(username)
+    .bind(at)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(Some(r.try_get(0)?))
+}
+
+/// Marks a reserved attempt as successful (no longer a failure).
+pub async fn attempt_succeeded(conn: &mut Conn, id: i64) -> Result<(), StoreError> {
+    sqlx::query("UPDATE login_attempts SET ok = 1 WHERE id = $1")
+        .bind(id)
         .execute(&mut *conn)
         .await?;
     Ok(())
 }
 
-/// Failed attempts for a username since `since`.
+/// Failed (or not yet decided) attempts for a username since `since`.
 pub async fn failures_since(
     conn: &mut Conn,
     username: &str,
@@ -158,6 +217,39 @@ pub async fn failures_since(
     .fetch_one(&mut *conn)
     .await?
     .try_get(0)?)
+}
+
+/// Deletes the sessions expired at `now` and the sign-in attempts made
+/// before `attempts_before`; returns how many of each.
+pub async fn purge(
+    conn: &mut Conn,
+    now: &str,
+    attempts_before: &str,
+) -> Result<(u64, u64), StoreError> {
+    let sessions = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+        .bind(now)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
+    let attempts = sqlx::query("DELETE FROM login_attempts WHERE at < $1")
+        .bind(attempts_before)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
+    Ok((sessions, attempts))
+}
+
+/// How many sessions and sign-in attempts are stored (expired or not).
+pub async fn stored_counts(conn: &mut Conn) -> Result<(i64, i64), StoreError> {
+    let s: i64 = sqlx::query("SELECT COUNT(*) FROM sessions")
+        .fetch_one(&mut *conn)
+        .await?
+        .try_get(0)?;
+    let a: i64 = sqlx::query("SELECT COUNT(*) FROM login_attempts")
+        .fetch_one(&mut *conn)
+        .await?
+        .try_get(0)?;
+    Ok((s, a))
 }
 
 /// A script token as listed (never the token itself).
@@ -208,25 +300,34 @@ pub async fn token_user(
     r.map(|r| Ok(r.try_get(0)?)).transpose()
 }
 
+const TOKEN_SELECT: &str =
+    "SELECT t.id, u.username, t.name, t.created_at, t.expires_at, t.revoked FROM api_tokens t \
+     JOIN users u ON u.id = t.user_id";
+
+fn token_row(r: &sqlx::any::AnyRow) -> Result<TokenRow, StoreError> {
+    Ok(TokenRow {
+        id: r.try_get(0)?,
+        username: r.try_get(1)?,
+        name: r.try_get(2)?,
+        created_at: r.try_get(3)?,
+        expires_at: r.try_get(4)?,
+        revoked: r.try_get::<i64, _>(5)? != 0,
+    })
+}
+
 pub async fn tokens(conn: &mut Conn) -> Result<Vec<TokenRow>, StoreError> {
-    let rows = sqlx::query(
-        "SELECT t.id, u.username, t.name, t.created_at, t.expires_at, t.revoked FROM api_tokens t \
-         JOIN users u ON u.id = t.user_id ORDER BY t.id",
-    )
-    .fetch_all(&mut *conn)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(TokenRow {
-                id: r.try_get(0)?,
-                username: r.try_get(1)?,
-                name: r.try_get(2)?,
-                created_at: r.try_get(3)?,
-                expires_at: r.try_get(4)?,
-                revoked: r.try_get::<i64, _>(5)? != 0,
-            })
-        })
-        .collect()
+    let rows = sqlx::query(&format!("{TOKEN_SELECT} ORDER BY t.id"))
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter().map(token_row).collect()
+}
+
+pub async fn token(conn: &mut Conn, id: i64) -> Result<Option<TokenRow>, StoreError> {
+    let r = sqlx::query(&format!("{TOKEN_SELECT} WHERE t.id = $1"))
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    r.as_ref().map(token_row).transpose()
 }
 
 pub async fn revoke_token(conn: &mut Conn, id: i64) -> Result<bool, StoreError> {
