@@ -57,7 +57,7 @@ async fn writes_since(app: &ranks_app::App, pos: i64) -> Vec<(String, String)> {
         .unwrap()
         .iter()
         .map(|r| (r.get::<String, _>(0), r.get::<String, _>(1)))
-        .filter(|(e, a)| a != "read" && !matches!(e.as_str(), "user" | "token" | "session"))
+        .filter(|(e, a)| a != "read" && !matches!(e.as_str(), "user" | "api_token" | "sign_in"))
         .collect()
 }
 
