@@ -213,6 +213,71 @@ async fn referenced_ids_go_through_scope(db: TestDb) {
             tried += 1;
         }
     }
+    // The staff's evaluation writes: a leader of another organisation, and
+    // the plan page's forms naming another organisation in their body.
+    let cdc_path = d.app.unit(&sys, "CDC").await.unwrap().path;
+    let leader_out = {
+        let mut conn = d.app.db().read().await.unwrap();
+        ranks_store::records::supervisors::leaders_in_subtree(&mut conn, &cdc_path)
+            .await
+            .unwrap()[0]
+            .1
+    };
+    let staff = sign_in(&d.router, "staff", PW).await.unwrap();
+    let body = |x: &str| -> serde_json::Value {
+        serde_json::from_str(&format!(
+            r#"{{"member_id": {x}, "year": 2025, "score": 1}}"#
+        ))
+        .unwrap()
+    };
+    let route = "/api/v1/units/BVPHCN/leader-scores";
+    let g = post(&staff, route, body(GHOST)).await;
+    let o = post(&staff, route, body(&leader_out.to_string())).await;
+    same_as_ghost(&o, &g, &leader_out.to_string(), GHOST, "leader score");
+    tried += 1;
+    for (path, fields) in [
+        (
+            "/units/BVPHCN/plan/target",
+            vec![("period", "2025"), ("value", "3")],
+        ),
+        (
+            "/units/BVPHCN/plan/score",
+            vec![
+                ("criterion", "political_tasks"),
+                ("year", "2025"),
+                ("value", "1"),
+            ],
+        ),
+    ] {
+        let send = |org: &'static str| {
+            let mut f: Vec<(&str, &str)> = fields.clone();
+            f.push(("org", org));
+            f.push(("csrf", &staff.csrf));
+            let staff = staff.clone();
+            let f: Vec<(String, String)> = f
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect();
+            async move {
+                let refs: Vec<(&str, &str)> =
+                    f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+                form(&staff, path, &refs).await
+            }
+        };
+        let (o, g) = (send("CDC").await, send("KHONGCO.CB9").await);
+        assert!(
+            o.status.is_client_error(),
+            "{path}: {} {}",
+            o.status,
+            o.body
+        );
+        assert_eq!(
+            (o.status, o.body.replace("CDC", "KHONGCO.CB9")),
+            (g.status, g.body.clone()),
+            "form {path}: another organisation answers as a nonexistent one"
+        );
+        tried += 1;
+    }
     // A supervisor's page: one who supervises only outside, and one who
     // does not exist, answer alike.
     let sup_out = cdc
