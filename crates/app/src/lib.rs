@@ -80,6 +80,8 @@ pub struct App {
     clock: Arc<dyn Clock>,
     profile: Arc<Profile>,
     index: Arc<index::IndexCell>,
+    /// The imports' limits and turnstile.
+    imports: Arc<import::limits::Gate>,
 }
 
 impl App {
@@ -89,6 +91,7 @@ impl App {
             clock,
             profile,
             index: Arc::new(index::IndexCell::default()),
+            imports: Arc::new(import::limits::Gate::new(import::ImportLimits::default())),
         }
     }
 
