@@ -31,7 +31,7 @@ use std::fmt;
 
 pub(crate) mod limits;
 use limits::Work;
-pub use limits::{ImportLimits, Limit, TooLarge};
+pub use limits::{megabytes, thousands, ImportLimits, Limit, TooLarge};
 
 /// What a file holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
