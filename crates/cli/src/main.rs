@@ -33,6 +33,9 @@ struct Cli {
     /// Procedure profile (TOML); default the shipped CPV profile (profiles/cpv.toml).
     #[arg(long, global = true, env = "RANKS_PROFILE")]
     profile: Option<PathBuf>,
+    /// Limits of spreadsheet imports (docs/import.md).
+    #[command(flatten, next_help_heading = "Import limits")]
+    import: config::ImportConfig,
     #[command(subcommand)]
     command: Command,
 }
@@ -323,7 +326,10 @@ async fn run(cli: Cli) -> Result<()> {
         cli.database.clone(),
         listen_flag,
         cli.profile.clone(),
+        cli.import,
     );
+    // Import limits out of range stop here too, naming the setting.
+    let import_limits = cfg.import.limits()?;
     // The profile is checked before anything else runs: a broken one stops here.
     let profile = load_profile(cfg.profile.as_deref())?;
     let actor = Actor::system();
@@ -435,7 +441,10 @@ async fn run(cli: Cli) -> Result<()> {
         }
         Command::Gen(args) => gen::run(&args)?,
         Command::Import(args) => {
-            import_cmd::run(&open_app(&cfg.database, profile).await?, &actor, args).await?
+            let app = open_app(&cfg.database, profile)
+                .await?
+                .with_import_limits(import_limits);
+            import_cmd::run(&app, &actor, args).await?
         }
         Command::Bench {
             seconds,
@@ -591,7 +600,9 @@ async fn run(cli: Cli) -> Result<()> {
             println!("{}: burn-up written to {}", unit.code, output.display());
         }
         Command::Serve { demo, .. } => {
-            let app = open_app(&cfg.database, profile).await?;
+            let app = open_app(&cfg.database, profile)
+                .await?
+                .with_import_limits(import_limits);
             if demo {
                 let s = app.load_demo(&actor).await?;
                 if s.loaded {
