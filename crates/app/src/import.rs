@@ -329,8 +329,14 @@ fn number_text(n: f64) -> String {
 /// column 256 is one cell, not 256).
 struct Sheet {
     format: FileFormat,
-    rows: Vec<(usize, Vec<(usize, Raw)>)>,
+    rows: Vec<SheetRow>,
 }
+
+/// A row's number and its cells holding a value, with their columns.
+type SheetRow = (usize, Vec<(usize, Raw)>);
+
+/// A CSV record's number and its non-blank fields, with their columns.
+type CsvRecord = (usize, Vec<(usize, String)>);
 
 /// Why a file was not read.
 #[derive(Debug)]
@@ -386,11 +392,7 @@ fn read_sheet(
 /// first ([`limits::scan_xlsx`]), the sheet's declared used range and each
 /// cell's row and column are checked against the limits as they come, and
 /// only cells holding a value are kept.
-fn read_xlsx(
-    bytes: &[u8],
-    limits: &ImportLimits,
-    work: &Work,
-) -> Result<Vec<(usize, Vec<(usize, Raw)>)>, ReadError> {
+fn read_xlsx(bytes: &[u8], limits: &ImportLimits, work: &Work) -> Result<Vec<SheetRow>, ReadError> {
     use calamine::Reader;
     limits::scan_xlsx(bytes, limits, work)?;
     let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes))
@@ -421,7 +423,7 @@ fn read_xlsx(
     let (mut seen, mut kept) = (0u64, 0u64);
     while let Some(cell) = cells.next_cell().map_err(unreadable)? {
         seen += 1;
-        if seen % 4096 == 0 {
+        if seen.is_multiple_of(4096) {
             work.check()?;
         }
         let (r, c) = cell.get_position();
@@ -496,11 +498,7 @@ fn xlsx_cell(d: &calamine::Data) -> Raw {
     }
 }
 
-fn read_csv(
-    bytes: &[u8],
-    limits: &ImportLimits,
-    work: &Work,
-) -> Result<Vec<(usize, Vec<(usize, Raw)>)>, ReadError> {
+fn read_csv(bytes: &[u8], limits: &ImportLimits, work: &Work) -> Result<Vec<SheetRow>, ReadError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let text = std::str::from_utf8(bytes).map_err(|e| {
         let line = bytes[..e.valid_up_to()]
@@ -567,7 +565,7 @@ fn parse_csv(
     sep: char,
     limits: &ImportLimits,
     work: &Work,
-) -> Result<Vec<(usize, Vec<(usize, String)>)>, ReadError> {
+) -> Result<Vec<CsvRecord>, ReadError> {
     let mut rows = Vec::new();
     let mut record: Vec<(usize, String)> = Vec::new();
     let mut column = 0usize;
@@ -628,7 +626,7 @@ fn parse_csv(
                 work.done(1);
                 column = 0;
                 row += 1;
-                if row % 1024 == 0 {
+                if row.is_multiple_of(1024) {
                     work.check()?;
                 }
             }
@@ -1045,7 +1043,7 @@ impl Checker<'_> {
     /// that may never wait, and must not hold a thread other requests need.
     async fn tick(&mut self) {
         self.checked += 1;
-        if self.checked % 256 == 0 {
+        if self.checked.is_multiple_of(256) {
             self.work.done(256);
             tokio::task::yield_now().await;
         }
@@ -1963,9 +1961,15 @@ fn read(
         }
         Err(ReadError::TooLarge(t)) => Err(AppError::TooLarge(t)),
         // Nobody waits for this answer any more.
-        Err(ReadError::Cancelled) => Err(AppError::Conflict(
-            "the import was stopped: its caller went away".into(),
-        )),
+        Err(ReadError::Cancelled) => {
+            tracing::info!(
+                filename,
+                "import stopped while reading: its caller went away"
+            );
+            Err(AppError::Conflict(
+                "the import was stopped: its caller went away".into(),
+            ))
+        }
         Ok(sheet) => {
             let format = sheet.format;
             let (shaped, errors) = shape(sheet, kind);

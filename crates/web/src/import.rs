@@ -166,7 +166,7 @@ fn refused_page(mut p: ImportPage, e: &AppError) -> Option<Response> {
     let mut r = render(p, status);
     if status == StatusCode::SERVICE_UNAVAILABLE {
         r.headers_mut()
-            .insert(axum::http::header::RETRY_AFTER, RETRY_AFTER.into());
+            .insert(axum::http::header::RETRY_AFTER, RETRY_AFTER);
     }
     Some(r)
 }

@@ -121,7 +121,7 @@ pub fn thousands(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -132,7 +132,7 @@ pub fn thousands(n: u64) -> String {
 /// Bytes as MB (MiB), as the limits are configured.
 pub fn megabytes(n: u64) -> String {
     let (unit, name) = if n < MB { (1024, "KB") } else { (MB, "MB") };
-    if n % unit == 0 {
+    if n.is_multiple_of(unit) {
         format!("{} {name}", n / unit)
     } else {
         format!("{:.1} {name}", n as f64 / unit as f64)
