@@ -245,6 +245,38 @@ pub fn deflate_bomb(unpacked: u64, declared_size: u32) -> Vec<u8> {
     }))
 }
 
+/// A valid sheet of `unpacked` bytes, mostly spaces, deflated (its CRC
+/// computed as the bytes would come out, without making them).
+pub fn spaces_sheet(unpacked: u64) -> Vec<u8> {
+    let prefix = format!("{SHEET_OPEN}<sheetData>");
+    let suffix = "</sheetData></worksheet>";
+    let spaces = unpacked.saturating_sub((prefix.len() + suffix.len()) as u64);
+    let mut table = [0u32; 256];
+    for (i, t) in table.iter_mut().enumerate() {
+        let mut c = i as u32;
+        for _ in 0..8 {
+            c = if c & 1 == 1 {
+                0xEDB8_8320 ^ (c >> 1)
+            } else {
+                c >> 1
+            };
+        }
+        *t = c;
+    }
+    let mut crc = 0xFFFF_FFFFu32;
+    let mut feed = |b: u8| crc = table[((crc ^ u32::from(b)) & 0xFF) as usize] ^ (crc >> 8);
+    prefix.bytes().for_each(&mut feed);
+    (0..spaces).for_each(|_| feed(b' '));
+    suffix.bytes().for_each(&mut feed);
+    zip(&workbook_parts(Entry {
+        name: "xl/worksheets/sheet1.xml".into(),
+        data: deflate_spaces(prefix.as_bytes(), spaces, suffix.as_bytes()),
+        deflated: true,
+        declared_size: unpacked as u32,
+        crc: !crc,
+    }))
+}
+
 /// A sheet whose `<c>` start tag carries `n` attributes.
 pub fn many_attributes(n: usize) -> Vec<u8> {
     let mut attrs = String::with_capacity(n * 10);
@@ -278,4 +310,18 @@ pub fn members_csv(unit: &str, rows: usize, first_id: u64) -> String {
         ));
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_streamed_crc_is_the_crc() {
+        for n in [100_000, 300_000, 16 << 20] {
+            assert_eq!(
+                super::spaces_sheet(n),
+                super::deflate_bomb(n, n as u32),
+                "{n}"
+            );
+        }
+    }
 }

@@ -30,7 +30,7 @@ async fn post(
     let took = t.elapsed();
     let v: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
     let what = match v["error"].as_str() {
-        Some(e) => e.chars().take(110).collect(),
+        Some(e) => e.chars().take(250).collect(),
         None => format!(
             "{} rows, {} problems",
             v["rows"],
@@ -40,14 +40,74 @@ async fn post(
     (status, what, took)
 }
 
+/// The process's peak resident memory so far, in MB.
+fn peak_mb() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
+        })
+        .map_or(0, |kb| kb / 1024)
+}
+
 fn row(what: &str, size: usize, r: (StatusCode, String, Duration)) {
     println!(
-        "{what:<44} {:>9} KB  {:>4}  {:>9.3} s  {}",
+        "{what:<44} {:>9} KB  {:>4}  {:>9.3} s  {:>5} MB  {}",
         size / 1024,
         r.0.as_u16(),
         r.2.as_secs_f64(),
+        peak_mb(),
         r.1
     );
+}
+
+/// A members sheet of `n` rows as Excel saves it (deflated), one
+/// ID number each.
+fn members_xlsx(n: usize) -> Vec<u8> {
+    let mut x = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><dimension ref="A1:F"#,
+    );
+    x.push_str(&format!(r#"{}"/><sheetData>"#, n + 1));
+    let cell = |x: &mut String, c: char, r: usize, v: &str| {
+        x.push_str(&format!(
+            r#"<c r="{c}{r}" t="inlineStr"><is><t>{v}</t></is></c>"#
+        ));
+    };
+    let header = [
+        "unit",
+        "full_name",
+        "gender",
+        "birth_date",
+        "id_number",
+        "admitted_on",
+    ];
+    x.push_str(r#"<row r="1">"#);
+    for (i, h) in header.iter().enumerate() {
+        cell(&mut x, (b'A' + i as u8) as char, 1, h);
+    }
+    x.push_str("</row>");
+    for i in 0..n {
+        let r = i + 2;
+        x.push_str(&format!(r#"<row r="{r}">"#));
+        cell(&mut x, 'A', r, "BVPHCN.CB1");
+        cell(&mut x, 'B', r, &format!("Nguyễn Văn Số {i}"));
+        cell(&mut x, 'C', r, "Nam");
+        cell(&mut x, 'D', r, "01/01/1990");
+        cell(&mut x, 'E', r, &format!("{:012}", 1_090_000_000 + i));
+        cell(&mut x, 'F', r, "19/05/2015");
+        x.push_str("</row>");
+    }
+    x.push_str("</sheetData></worksheet>");
+    let entry = hostile::Entry {
+        name: "xl/worksheets/sheet1.xml".into(),
+        data: miniz_oxide::deflate::compress_to_vec(x.as_bytes(), 6),
+        deflated: true,
+        declared_size: x.len() as u32,
+        crc: hostile::crc32(x.as_bytes()),
+    };
+    hostile::zip(&hostile::workbook_parts(entry))
 }
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
@@ -69,8 +129,8 @@ async fn main() {
     let token = app.create_token("canbo", "figures", 1).await.unwrap();
     let router = ranks_web::router(app.clone());
     println!(
-        "{:<44} {:>12}  {:>4}  {:>11}  answer",
-        "file", "size", "http", "time"
+        "{:<44} {:>12}  {:>4}  {:>11}  {:>8}  answer",
+        "file", "size", "http", "time", "peak RSS"
     );
 
     let files: Vec<(&str, &str, Vec<u8>)> = vec![
@@ -117,7 +177,7 @@ async fn main() {
         (
             "sheet of 255 MB unpacked (under the limit)",
             "x.xlsx",
-            hostile::deflate_bomb(255 << 20, 255 << 20),
+            hostile::spaces_sheet(255 << 20),
         ),
         (
             "CSV 33 MB (over the upload limit)",
@@ -141,6 +201,14 @@ async fn main() {
             &format!("members CSV, {n} rows, all checked"),
             csv.len(),
             post(&router, &token, "m.csv", csv).await,
+        );
+    }
+    for n in [100_000, 200_000] {
+        let file = members_xlsx(n);
+        row(
+            &format!("members XLSX, {n} rows, all checked"),
+            file.len(),
+            post(&router, &token, "m.xlsx", file).await,
         );
     }
     for n in [50_000, 100_000, 200_000] {
