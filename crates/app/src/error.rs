@@ -21,6 +21,12 @@ pub enum AppError {
     RateLimited,
     #[error("the database holds no units yet; run `ranks demo` or import a tree")]
     Empty,
+    /// An upload over an import limit, naming it.
+    #[error("{0}")]
+    TooLarge(crate::import::TooLarge),
+    /// Too many imports at once; try again later.
+    #[error("{0}")]
+    Busy(String),
     #[error(transparent)]
     Store(StoreError),
 }

@@ -30,6 +30,10 @@ use serde_json::json;
 use std::collections::HashMap;
 use std::fmt;
 
+pub(crate) mod limits;
+use limits::Work;
+pub use limits::{megabytes, thousands, ImportLimits, Limit, TooLarge};
+
 /// What a file holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -320,53 +324,153 @@ fn number_text(n: f64) -> String {
     }
 }
 
-/// A sheet: its rows with their numbers as the spreadsheet shows them.
+/// A sheet: its rows with their numbers as the spreadsheet shows them,
+/// each row its cells holding a value with their 0-based columns, in
+/// column order (a row is never as wide as its last column: a cell in
+/// column 256 is one cell, not 256).
 struct Sheet {
     format: FileFormat,
-    rows: Vec<(usize, Vec<Raw>)>,
+    rows: Vec<SheetRow>,
 }
 
-fn read_sheet(bytes: &[u8], filename: &str) -> Result<Sheet, RowError> {
+/// A row's number and its cells holding a value, with their columns.
+type SheetRow = (usize, Vec<(usize, Raw)>);
+
+/// A CSV record's number and its non-blank fields, with their columns.
+type CsvRecord = (usize, Vec<(usize, String)>);
+
+/// Why a file was not read.
+#[derive(Debug)]
+enum ReadError {
+    /// Not a file that can be read: why, for the user.
+    File(RowError),
+    /// Over a limit.
+    TooLarge(TooLarge),
+    /// The caller went away.
+    Cancelled,
+}
+
+impl From<RowError> for ReadError {
+    fn from(e: RowError) -> Self {
+        ReadError::File(e)
+    }
+}
+
+fn read_sheet(
+    bytes: &[u8],
+    filename: &str,
+    limits: &ImportLimits,
+    work: &Work,
+) -> Result<Sheet, ReadError> {
     let lower = filename.trim().to_ascii_lowercase();
     let zip = bytes.starts_with(b"PK\x03\x04");
     if lower.ends_with(".xls") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
         return Err(RowError::file(
             "old Excel files (.xls) are not read; save the sheet as .xlsx or as CSV UTF-8",
-        ));
+        )
+        .into());
     }
     if lower.ends_with(".ods") {
         return Err(RowError::file(
             "OpenDocument sheets are not read; save the sheet as .xlsx or as CSV UTF-8",
-        ));
+        )
+        .into());
     }
+    limits.upload(bytes.len())?;
     if zip || lower.ends_with(".xlsx") {
         return Ok(Sheet {
             format: FileFormat::Xlsx,
-            rows: read_xlsx(bytes)?,
+            rows: read_xlsx(bytes, limits, work)?,
         });
     }
     Ok(Sheet {
         format: FileFormat::Csv,
-        rows: read_csv(bytes)?,
+        rows: read_csv(bytes, limits, work)?,
     })
 }
 
-fn read_xlsx(bytes: &[u8]) -> Result<Vec<(usize, Vec<Raw>)>, RowError> {
+/// The first sheet's cells, streamed: the package is unpacked and scanned
+/// first ([`limits::scan_xlsx`]), the sheet's declared used range and each
+/// cell's row and column are checked against the limits as they come, and
+/// only cells holding a value are kept.
+fn read_xlsx(bytes: &[u8], limits: &ImportLimits, work: &Work) -> Result<Vec<SheetRow>, ReadError> {
     use calamine::Reader;
+    limits::scan_xlsx(bytes, limits, work)?;
     let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes))
         .map_err(|e| RowError::file(format!("not a readable XLSX file: {e}")))?;
-    let range = book
-        .worksheet_range_at(0)
-        .ok_or_else(|| RowError::file("the workbook has no sheet"))?
-        .map_err(|e| RowError::file(format!("the first sheet cannot be read: {e}")))?;
-    let (r0, c0) = range.start().unwrap_or((0, 0));
-    Ok(range
-        .rows()
-        .enumerate()
-        .map(|(i, row)| {
-            let mut cells = vec![Raw::Empty; c0 as usize];
-            cells.extend(row.iter().map(xlsx_cell));
-            (r0 as usize + i + 1, cells)
+    let name = book
+        .sheet_names()
+        .into_iter()
+        .next()
+        .ok_or_else(|| RowError::file("the workbook has no sheet"))?;
+    let unreadable = |e: calamine::XlsxError| {
+        ReadError::File(RowError::file(format!(
+            "the first sheet cannot be read: {e}"
+        )))
+    };
+    let mut cells = book.worksheet_cells_reader(&name).map_err(unreadable)?;
+    // The used range the sheet declares, refused before any cell is read.
+    let dim = cells.dimensions();
+    let used = format!(
+        "the sheet's used range {}{}:{}{}",
+        limits::column_name(u64::from(dim.start.1)),
+        u64::from(dim.start.0) + 1,
+        limits::column_name(u64::from(dim.end.1)),
+        u64::from(dim.end.0) + 1
+    );
+    limits.row(u64::from(dim.end.0) + 1, &used)?;
+    limits.column(u64::from(dim.end.1) + 1, &used)?;
+    let mut rows: std::collections::BTreeMap<u32, Vec<(usize, Raw)>> = Default::default();
+    let (mut seen, mut kept) = (0u64, 0u64);
+    while let Some(cell) = cells.next_cell().map_err(unreadable)? {
+        seen += 1;
+        if seen.is_multiple_of(4096) {
+            work.check()?;
+        }
+        let (r, c) = cell.get_position();
+        if matches!(cell.get_value(), calamine::DataRef::Empty) {
+            continue;
+        }
+        let at = || {
+            format!(
+                "cell {}{}",
+                limits::column_name(u64::from(c)),
+                u64::from(r) + 1
+            )
+        };
+        limits.row(u64::from(r) + 1, &at())?;
+        limits.column(u64::from(c) + 1, &at())?;
+        let raw = xlsx_cell(&calamine::Data::from(cell.get_value().clone()));
+        if raw.is_empty() {
+            continue;
+        }
+        if let Raw::Text(t) = &raw {
+            limits.cell_chars(t, &at())?;
+        }
+        kept += 1;
+        limits.cells(kept)?;
+        rows.entry(r)
+            .or_insert_with(|| {
+                work.done(1);
+                Vec::new()
+            })
+            .push((c as usize, raw));
+    }
+    Ok(rows
+        .into_iter()
+        .map(|(r, mut cells)| {
+            // Stream order is column order in files spreadsheets write;
+            // a cell given twice keeps its last value.
+            cells.sort_by_key(|(c, _)| *c);
+            cells.dedup_by(|later, earlier| {
+                if later.0 == earlier.0 {
+                    std::mem::swap(later, earlier);
+                    true
+                } else {
+                    false
+                }
+            });
+            (r as usize + 1, cells)
         })
         .collect())
 }
@@ -395,7 +499,7 @@ fn xlsx_cell(d: &calamine::Data) -> Raw {
     }
 }
 
-fn read_csv(bytes: &[u8]) -> Result<Vec<(usize, Vec<Raw>)>, RowError> {
+fn read_csv(bytes: &[u8], limits: &ImportLimits, work: &Work) -> Result<Vec<SheetRow>, ReadError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let text = std::str::from_utf8(bytes).map_err(|e| {
         let line = bytes[..e.valid_up_to()]
@@ -408,9 +512,18 @@ fn read_csv(bytes: &[u8]) -> Result<Vec<(usize, Vec<Raw>)>, RowError> {
         ))
     })?;
     let sep = detect_separator(text);
-    Ok(parse_csv(text, sep)?
+    Ok(parse_csv(text, sep, limits, work)?
         .into_iter()
-        .map(|(n, fields)| (n, fields.iter().map(|f| Raw::text(f)).collect()))
+        .map(|(n, fields)| {
+            (
+                n,
+                fields
+                    .into_iter()
+                    .map(|(i, f)| (i, Raw::text(&f)))
+                    .filter(|(_, r)| !r.is_empty())
+                    .collect(),
+            )
+        })
         .collect())
 }
 
@@ -445,13 +558,41 @@ fn detect_separator(text: &str) -> char {
 }
 
 /// Records of a CSV text with their row numbers (a quoted line break stays
-/// inside its record, as a spreadsheet shows it).
-fn parse_csv(text: &str, sep: char) -> Result<Vec<(usize, Vec<String>)>, RowError> {
+/// inside its record, as a spreadsheet shows it), each its non-blank fields
+/// with their 0-based columns. Rows, columns, cells and characters are
+/// checked against the limits as they are read.
+fn parse_csv(
+    text: &str,
+    sep: char,
+    limits: &ImportLimits,
+    work: &Work,
+) -> Result<Vec<CsvRecord>, ReadError> {
     let mut rows = Vec::new();
-    let mut record: Vec<String> = Vec::new();
+    let mut record: Vec<(usize, String)> = Vec::new();
+    let mut column = 0usize;
     let mut field = String::new();
     let mut quoted = false;
     let mut row = 1;
+    let mut cells = 0u64;
+    // Ends a field: kept when it is not blank, after the limits' checks.
+    let mut end_field = |field: &mut String,
+                         record: &mut Vec<(usize, String)>,
+                         column: &mut usize,
+                         row: usize|
+     -> Result<(), ReadError> {
+        if !field.trim().is_empty() {
+            let at = format!("row {row}, column {}", *column + 1);
+            limits.column(*column as u64 + 1, &at)?;
+            limits.cell_chars(field, &at)?;
+            cells += 1;
+            limits.cells(cells)?;
+            record.push((*column, std::mem::take(field)));
+        } else {
+            field.clear();
+        }
+        *column += 1;
+        Ok(())
+    };
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
         if quoted {
@@ -464,6 +605,9 @@ fn parse_csv(text: &str, sep: char) -> Result<Vec<(usize, Vec<String>)>, RowErro
                 }
             } else {
                 field.push(c);
+                if field.len() as u64 > limits.cell_chars.saturating_mul(4) {
+                    limits.cell_chars(&field, &format!("row {row}, column {}", column + 1))?;
+                }
             }
             continue;
         }
@@ -472,27 +616,37 @@ fn parse_csv(text: &str, sep: char) -> Result<Vec<(usize, Vec<String>)>, RowErro
                 field.clear();
                 quoted = true;
             }
-            c if c == sep => record.push(std::mem::take(&mut field)),
+            c if c == sep => end_field(&mut field, &mut record, &mut column, row)?,
             '\r' | '\n' => {
                 if c == '\r' && chars.peek() == Some(&'\n') {
                     chars.next();
                 }
-                record.push(std::mem::take(&mut field));
+                end_field(&mut field, &mut record, &mut column, row)?;
+                limits.row(row as u64, "the file")?;
                 rows.push((row, std::mem::take(&mut record)));
+                work.done(1);
+                column = 0;
                 row += 1;
+                if row.is_multiple_of(1024) {
+                    work.check()?;
+                }
             }
-            c => field.push(c),
+            c => {
+                field.push(c);
+                if field.len() as u64 > limits.cell_chars.saturating_mul(4) {
+                    limits.cell_chars(&field, &format!("row {row}, column {}", column + 1))?;
+                }
+            }
         }
     }
     if quoted {
-        return Err(RowError::at(
-            row,
-            None,
-            "a quoted field is not closed (a \" is missing)",
-        ));
+        return Err(
+            RowError::at(row, None, "a quoted field is not closed (a \" is missing)").into(),
+        );
     }
-    if !field.is_empty() || !record.is_empty() {
-        record.push(field);
+    if !field.is_empty() || !record.is_empty() || column > 0 {
+        end_field(&mut field, &mut record, &mut column, row)?;
+        limits.row(row as u64, "the file")?;
         rows.push((row, record));
     }
     Ok(rows)
@@ -526,11 +680,16 @@ fn shape(sheet: Sheet, kind: Option<ImportKind>) -> (Option<Shaped>, Vec<RowErro
     let mut rows = sheet
         .rows
         .into_iter()
-        .filter(|(_, cells)| cells.iter().any(|c| !c.is_empty()));
+        .filter(|(_, cells)| cells.iter().any(|(_, c)| !c.is_empty()));
     let Some((header_row, header)) = rows.next() else {
         return (None, vec![RowError::file("the file holds no rows")]);
     };
-    let names: Vec<String> = header.iter().map(|c| header_key(&c.display())).collect();
+    // The header is read whole: it is at most as wide as the column limit.
+    let width = header.last().map_or(0, |(i, _)| i + 1);
+    let mut names = vec![String::new(); width];
+    for (i, c) in &header {
+        names[*i] = header_key(&c.display());
+    }
     let kind = match kind {
         Some(k) => k,
         None => {
@@ -560,10 +719,8 @@ fn shape(sheet: Sheet, kind: Option<ImportKind>) -> (Option<Shaped>, Vec<RowErro
     let mut errors = Vec::new();
     let columns = kind.columns();
     let mut index: Vec<(usize, &'static str)> = Vec::new();
-    let mut unnamed = Vec::new();
     for (i, name) in names.iter().enumerate() {
         if name.is_empty() {
-            unnamed.push(i);
             continue;
         }
         match columns.iter().find(|c| c.name == name) {
@@ -596,27 +753,28 @@ fn shape(sheet: Sheet, kind: Option<ImportKind>) -> (Option<Shaped>, Vec<RowErro
             ));
         }
     }
+    // Each column's name in the kind, by position.
+    let mut named: Vec<Option<&'static str>> = vec![None; names.len()];
+    for &(i, name) in &index {
+        named[i] = Some(name);
+    }
     let mut out = Vec::new();
     for (row, cells) in rows {
-        for &i in &unnamed {
-            if cells.get(i).is_some_and(|c| !c.is_empty()) {
+        let mut map: HashMap<&'static str, Raw> =
+            index.iter().map(|&(_, name)| (name, Raw::Empty)).collect();
+        for (i, cell) in cells {
+            if cell.is_empty() {
+                continue;
+            }
+            if i >= names.len() || names[i].is_empty() {
                 errors.push(RowError::at(
                     row,
                     None,
                     format!("a value in column {}, which has no header", i + 1),
                 ));
+            } else if let Some(name) = named[i] {
+                map.insert(name, cell);
             }
-        }
-        for i in (names.len()..cells.len()).filter(|i| !cells[*i].is_empty()) {
-            errors.push(RowError::at(
-                row,
-                None,
-                format!("a value in column {}, which has no header", i + 1),
-            ));
-        }
-        let mut map = HashMap::new();
-        for &(i, name) in &index {
-            map.insert(name, cells.get(i).cloned().unwrap_or(Raw::Empty));
         }
         out.push(Fields { row, cells: map });
     }
@@ -876,9 +1034,22 @@ struct Checker<'a> {
     today: Date,
     /// Units looked up so far: `None` for unknown or outside the actor's scope.
     units: HashMap<UnitCode, Option<UnitRow>>,
+    work: &'a Work,
+    checked: u64,
 }
 
 impl Checker<'_> {
+    /// Counts a row checked and, every 256 rows, lets the runtime's other
+    /// tasks run: checking 200,000 rows is seconds of work between awaits
+    /// that may never wait, and must not hold a thread other requests need.
+    async fn tick(&mut self) {
+        self.checked += 1;
+        if self.checked.is_multiple_of(256) {
+            self.work.done(256);
+            tokio::task::yield_now().await;
+        }
+    }
+
     async fn unit(&mut self, code: &UnitCode) -> Result<Option<UnitRow>, AppError> {
         if let Some(u) = self.units.get(code) {
             return Ok(u.clone());
@@ -1061,6 +1232,7 @@ async fn check(
     profile: &Profile,
     today: Date,
     shaped: &Shaped,
+    work: &Work,
 ) -> Result<(Vec<Planned>, Vec<RowError>), AppError> {
     let mut cx = Checker {
         conn,
@@ -1068,6 +1240,8 @@ async fn check(
         profile,
         today,
         units: HashMap::new(),
+        work,
+        checked: 0,
     };
     let mut errors = Vec::new();
     let mut planned = Vec::new();
@@ -1101,6 +1275,7 @@ async fn check_units(
     }
     let mut in_file: HashMap<UnitCode, (usize, UnitKind)> = HashMap::new();
     for f in rows {
+        cx.tick().await;
         let mut r = RowIn { fields: f, errors };
         let code = match r.required("code") {
             Some(t) => {
@@ -1213,6 +1388,7 @@ async fn check_members(
 ) -> Result<(), AppError> {
     let mut seen = HashMap::new();
     for f in rows {
+        cx.tick().await;
         let mut r = RowIn { fields: f, errors };
         let unit = cx.cell(&mut r, "unit").await?;
         let person = cx.person(&mut r, &mut seen).await?;
@@ -1299,6 +1475,8 @@ async fn check_candidates(
         .position(&cx.profile.admission_stage().key)
         .unwrap_or(usize::MAX);
     for f in rows {
+        cx.tick().await;
+        let before = errors.len();
         let mut r = RowIn { fields: f, errors };
         let cell = cx.cell(&mut r, "cell").await?;
         let person = cx.person(&mut r, &mut seen).await?;
@@ -1435,7 +1613,7 @@ async fn check_candidates(
                 }
             }
         }
-        let failed = r.errors.iter().any(|e| e.row == Some(f.row));
+        let failed = r.errors.len() > before;
         if let (
             Some(cell),
             Some(person),
@@ -1568,6 +1746,8 @@ async fn check_targets(
     let mut seen: HashMap<(UnitCode, String), usize> = HashMap::new();
     let mut known_terms: HashMap<TermName, bool> = HashMap::new();
     for f in rows {
+        cx.tick().await;
+        let before = errors.len();
         let mut r = RowIn { fields: f, errors };
         let unit = match r.required("unit") {
             None => None,
@@ -1639,7 +1819,7 @@ async fn check_targets(
                 );
             }
         }
-        let failed = r.errors.iter().any(|e| e.row == Some(f.row));
+        let failed = r.errors.len() > before;
         if let (Some(unit), Some(period), Some(target), false) = (unit, period, target, failed) {
             planned.push(Planned::Target {
                 row: f.row,
@@ -1813,34 +1993,109 @@ fn may_import(actor: &Actor) -> Result<(), AppError> {
     }
 }
 
+/// What reading a file gives: the shaped rows (`None` when the file cannot
+/// be read, with why in the errors), its format, and the file's problems.
+type Read = (Option<Shaped>, FileFormat, Vec<RowError>);
+
 /// Reads and shapes the file; `None` with the errors when it cannot be read.
 fn read(
     kind: Option<ImportKind>,
     bytes: &[u8],
     filename: &str,
-) -> (Option<Shaped>, FileFormat, Vec<RowError>) {
-    match read_sheet(bytes, filename) {
-        Err(e) => {
+    limits: &ImportLimits,
+    work: &Work,
+) -> Result<Read, AppError> {
+    match read_sheet(bytes, filename, limits, work) {
+        Err(ReadError::File(e)) => {
             let format = if filename.to_ascii_lowercase().ends_with(".xlsx") {
                 FileFormat::Xlsx
             } else {
                 FileFormat::Csv
             };
-            (None, format, vec![e])
+            Ok((None, format, vec![e]))
+        }
+        Err(ReadError::TooLarge(t)) => Err(AppError::TooLarge(t)),
+        // Nobody waits for this answer any more.
+        Err(ReadError::Cancelled) => {
+            tracing::info!(
+                filename,
+                "import stopped while reading: its caller went away"
+            );
+            Err(AppError::Conflict(
+                "the import was stopped: its caller went away".into(),
+            ))
         }
         Ok(sheet) => {
             let format = sheet.format;
             let (shaped, errors) = shape(sheet, kind);
-            (shaped, format, errors)
+            Ok((shaped, format, errors))
         }
     }
 }
 
 impl App {
+    /// The limits imports are held to.
+    pub fn import_limits(&self) -> ImportLimits {
+        self.imports.limits
+    }
+
+    /// The same application with other import limits (and a turnstile of
+    /// their size).
+    pub fn with_import_limits(mut self, limits: ImportLimits) -> Self {
+        self.imports = std::sync::Arc::new(limits::Gate::new(limits));
+        self
+    }
+
+    /// Rows read and checked by imports since the start (monitoring: it
+    /// stops growing when no import runs).
+    pub fn import_rows_processed(&self) -> u64 {
+        self.imports.rows_done()
+    }
+
+    /// Imports running or waiting for their turn now.
+    pub fn imports_in_progress(&self) -> usize {
+        self.imports.in_progress()
+    }
+
+    /// Waits for a turn and reads the file on a blocking thread, never on
+    /// the runtime's: a big file is seconds of work. When the caller goes
+    /// away (this future is dropped) the reading stops at its next check;
+    /// the turn is given back when it has.
+    async fn read_upload(
+        &self,
+        kind: Option<ImportKind>,
+        bytes: &[u8],
+        filename: &str,
+    ) -> Result<(limits::Turn, Work, Read), AppError> {
+        let gate = self.imports.clone();
+        if let Err(ReadError::TooLarge(t)) = gate.limits.upload(bytes.len()) {
+            return Err(AppError::TooLarge(t));
+        }
+        let turn = gate.turn().await?;
+        let work = gate.work();
+        // Set when this future is dropped; the reading checks it.
+        let _cancel = work.guard();
+        let (bytes, filename, limits, w) = (
+            bytes.to_vec(),
+            filename.to_string(),
+            gate.limits,
+            work.clone(),
+        );
+        let (turn, read) = tokio::task::spawn_blocking(move || {
+            let read = read(kind, &bytes, &filename, &limits, &w);
+            (turn, read)
+        })
+        .await
+        .map_err(|e| AppError::Conflict(format!("the file could not be read: {e}")))?;
+        Ok((turn, work, read?))
+    }
+
     /// Reads a file and checks every row as an import would, writing nothing.
-    /// `kind` `None` recognises the kind from the header. Fails only for an
-    /// actor who does not record data, or a database outage; everything wrong
-    /// with the file is in the preview's `errors`.
+    /// `kind` `None` recognises the kind from the header. Fails for an
+    /// actor who does not record data, a file over the import limits
+    /// ([`AppError::TooLarge`]), too many imports at once ([`AppError::Busy`])
+    /// or a database outage; everything else wrong with the file is in the
+    /// preview's `errors`.
     pub async fn import_preview(
         &self,
         actor: &Actor,
@@ -1849,7 +2104,8 @@ impl App {
         filename: &str,
     ) -> Result<Preview, AppError> {
         may_import(actor)?;
-        let (shaped, format, mut errors) = read(kind, bytes, filename);
+        let (_turn, work, (shaped, format, mut errors)) =
+            self.read_upload(kind, bytes, filename).await?;
         let Some(shaped) = shaped else {
             return Ok(Preview {
                 kind,
@@ -1869,6 +2125,7 @@ impl App {
             self.profile(),
             self.clock().today(),
             &shaped,
+            &work,
         )
         .await?;
         errors.extend(found);
@@ -1890,7 +2147,8 @@ impl App {
 
     /// Checks the file again and, if no row has a problem, writes every row
     /// in one transaction, each record with its audit entry. With any
-    /// problem it writes nothing and returns the problems.
+    /// problem it writes nothing and returns the problems. Refused as
+    /// [`App::import_preview`] is.
     pub async fn import_commit(
         &self,
         actor: &Actor,
@@ -1899,7 +2157,7 @@ impl App {
         filename: &str,
     ) -> Result<ImportSummary, AppError> {
         may_import(actor)?;
-        let (shaped, _, errors) = read(kind, bytes, filename);
+        let (_turn, work, (shaped, _, errors)) = self.read_upload(kind, bytes, filename).await?;
         let rows = shaped.as_ref().map_or(0, |s| s.rows.len());
         let refused = |kind, mut errors: Vec<RowError>| {
             sort_errors(&mut errors);
@@ -1922,7 +2180,7 @@ impl App {
             .run(actor, move |cx| {
                 Box::pin(async move {
                     let (planned, mut errors) =
-                        check(cx.tx.conn(), cx.actor, &profile, today, &shaped).await?;
+                        check(cx.tx.conn(), cx.actor, &profile, today, &shaped, &work).await?;
                     errors.extend(header_errors);
                     if !errors.is_empty() {
                         return Ok(Err(errors));
@@ -1963,10 +2221,10 @@ fn sort_errors(errors: &mut [RowError]) {
 /// can be parsed without the database. Returns the rows read; must never
 /// panic, whatever the input.
 pub fn fuzz_read(bytes: &[u8], filename: &str) -> usize {
-    match read_sheet(bytes, filename) {
+    match read_sheet(bytes, filename, &ImportLimits::default(), &Work::detached()) {
         Ok(sheet) => {
             for (_, row) in &sheet.rows {
-                for cell in row {
+                for (_, cell) in row {
                     if let Raw::Text(t) = cell {
                         let _ = parse_day(t);
                     }
@@ -1996,10 +2254,36 @@ mod tests {
         assert_eq!(parse_day("a/b/cdef"), None);
     }
 
+    /// The rows of a CSV text, each as wide as its last value.
+    fn csv(bytes: &[u8]) -> Result<Vec<(usize, Vec<Raw>)>, ReadError> {
+        Ok(
+            read_csv(bytes, &ImportLimits::default(), &Work::detached())?
+                .into_iter()
+                .map(|(n, cells)| (n, dense(cells)))
+                .collect(),
+        )
+    }
+
+    fn dense(cells: Vec<(usize, Raw)>) -> Vec<Raw> {
+        let mut row = vec![Raw::Empty; cells.last().map_or(0, |(i, _)| i + 1)];
+        for (i, c) in cells {
+            row[i] = c;
+        }
+        row
+    }
+
+    fn sparse(cells: Vec<Raw>) -> Vec<(usize, Raw)> {
+        cells
+            .into_iter()
+            .enumerate()
+            .filter(|(_, c)| !c.is_empty())
+            .collect()
+    }
+
     #[test]
     fn csv_with_bom_semicolons_quotes_and_line_breaks() {
         let text = "\u{feff}code;name;kind\r\nA;\"Chi bộ \"\"A\"\"; tầng 2\";cell\n\nB;\"two\nlines\";cell";
-        let rows = read_csv(text.as_bytes()).unwrap();
+        let rows = csv(text.as_bytes()).unwrap();
         assert_eq!(rows.len(), 4);
         assert_eq!(rows[0].1[0], Raw::Text("code".into()));
         assert_eq!(rows[1].1[1], Raw::Text("Chi bộ \"A\"; tầng 2".into()));
@@ -2010,8 +2294,102 @@ mod tests {
         assert_eq!(detect_separator("a,b;c,d"), ',');
         assert_eq!(detect_separator("\"a;b\",c"), ',');
         assert_eq!(detect_separator("a;b;c"), ';');
-        assert!(parse_csv("a,\"b\nc", ',').is_err());
-        assert!(read_csv(b"a,b\n\xff\xfe").is_err());
+        assert!(parse_csv("a,\"b\nc", ',', &ImportLimits::default(), &Work::detached()).is_err());
+        assert!(csv(b"a,b\n\xff\xfe").is_err());
+        // Blank fields are not kept: a line of separators is no row's width.
+        let wide = format!("a{}b\n", ",".repeat(100_000));
+        let rows = read_csv(wide.as_bytes(), &ImportLimits::default(), &Work::detached());
+        assert!(
+            matches!(
+                rows,
+                Err(ReadError::TooLarge(TooLarge {
+                    limit: Limit::Columns,
+                    ..
+                }))
+            ),
+            "{rows:?}"
+        );
+        let blank = format!("a,b{}\n", ",".repeat(100_000));
+        let rows = read_csv(
+            blank.as_bytes(),
+            &ImportLimits::default(),
+            &Work::detached(),
+        )
+        .unwrap();
+        assert_eq!(rows[0].1.len(), 2);
+    }
+
+    #[test]
+    fn csv_limits_name_the_row_column_and_limit() {
+        let limits = ImportLimits {
+            rows: 3,
+            columns: 3,
+            cells: 20,
+            cell_chars: 5,
+            ..ImportLimits::default()
+        };
+        let refused = |text: &str| match read_csv(text.as_bytes(), &limits, &Work::detached()) {
+            Err(ReadError::TooLarge(t)) => (t.limit, t.message),
+            other => panic!("{other:?}"),
+        };
+        let ok = "a,b,c\n1,2,3\n\n4,5,6\n";
+        assert!(read_csv(ok.as_bytes(), &limits, &Work::detached()).is_ok());
+        let (limit, message) = refused("a,b,c\n1\n2\n3\n4\n");
+        assert_eq!(limit, Limit::Rows);
+        assert!(
+            message.contains("row 5") && message.contains("3 rows"),
+            "{message}"
+        );
+        let (limit, message) = refused("a,b,c,d\n");
+        assert_eq!(limit, Limit::Columns);
+        assert!(
+            message.contains("row 1, column 4") && message.contains("3 columns"),
+            "{message}"
+        );
+        let (limit, message) = refused("a,\"abcdef\"\n");
+        assert_eq!(limit, Limit::CellChars);
+        assert!(
+            message.contains("6 characters") && message.contains("limit is 5"),
+            "{message}"
+        );
+        assert_eq!(
+            refused("a,b,c\n1,2,3\n4,5,6\n7,8,9\n1,1,1\n").0,
+            Limit::Rows
+        );
+        let limits = ImportLimits { cells: 4, ..limits };
+        let r = read_csv(b"a,b,c\n1,2,3\n", &limits, &Work::detached());
+        assert!(
+            matches!(
+                r,
+                Err(ReadError::TooLarge(TooLarge {
+                    limit: Limit::Cells,
+                    ..
+                }))
+            ),
+            "{r:?}"
+        );
+        // The upload's own size comes first.
+        let limits = ImportLimits {
+            upload_bytes: 4,
+            ..limits
+        };
+        let r = read_sheet(b"a,b,c\n", "x.csv", &limits, &Work::detached());
+        assert!(matches!(
+            r.map(|s| s.rows.len()),
+            Err(ReadError::TooLarge(TooLarge {
+                limit: Limit::UploadBytes,
+                ..
+            }))
+        ));
+    }
+
+    #[test]
+    fn a_cancelled_read_stops() {
+        let work = Work::detached();
+        drop(work.guard());
+        let text = "a\n".repeat(5000);
+        let r = read_csv(text.as_bytes(), &ImportLimits::default(), &work);
+        assert!(matches!(r, Err(ReadError::Cancelled)), "{r:?}");
     }
 
     #[test]
@@ -2088,7 +2466,7 @@ mod tests {
     fn the_kind_comes_from_the_header() {
         let sheet = |header: &str| Sheet {
             format: FileFormat::Csv,
-            rows: vec![(1, header.split(',').map(Raw::text).collect())],
+            rows: vec![(1, sparse(header.split(',').map(Raw::text).collect()))],
         };
         let kind = |h: &str| shape(sheet(h), None).0.map(|s| s.kind);
         assert_eq!(kind("Code,Name,Kind"), Some(ImportKind::Units));
@@ -2120,7 +2498,7 @@ mod tests {
     fn templates_list_every_column() {
         for kind in ImportKind::ALL {
             let t = csv_template(kind);
-            let rows = read_csv(t.as_bytes()).unwrap();
+            let rows = csv(t.as_bytes()).unwrap();
             assert_eq!(rows.len(), 2);
             assert_eq!(rows[0].1.len(), kind.columns().len());
             assert_eq!(rows[1].1.len(), kind.columns().len());

@@ -84,6 +84,8 @@ pub struct App {
     profile: Arc<Profile>,
     index: Arc<index::IndexCell>,
     auth: Arc<auth::AuthState>,
+    /// The imports' limits and turnstile.
+    imports: Arc<import::limits::Gate>,
 }
 
 impl App {
@@ -94,6 +96,7 @@ impl App {
             profile,
             index: Arc::new(index::IndexCell::default()),
             auth: Arc::new(auth::AuthState::default()),
+            imports: Arc::new(import::limits::Gate::new(import::ImportLimits::default())),
         }
     }
 

@@ -39,6 +39,9 @@ struct Cli {
     /// The audit checkpoint file; default FILE.checkpoint next to a SQLite database.
     #[arg(long, global = true, env = "RANKS_AUDIT_CHECKPOINT")]
     audit_checkpoint: Option<PathBuf>,
+    /// Limits of spreadsheet imports (docs/import.md).
+    #[command(flatten, next_help_heading = "Import limits")]
+    import: config::ImportConfig,
     #[command(subcommand)]
     command: Command,
 }
@@ -449,10 +452,13 @@ async fn run(cli: Cli) -> Result<()> {
             audit_checkpoint: cli.audit_checkpoint.clone(),
             checkpoint_interval: std::env::var("RANKS_CHECKPOINT_INTERVAL").ok(),
             server: server_flags,
+            import: cli.import,
         },
     )?;
-    // As the profile: a bad server setting stops here, naming it.
+    // As the profile: a bad server setting stops here, naming it; import
+    // limits out of range too.
     cfg.server()?;
+    cfg.import.limits()?;
     // The profile is checked before anything else runs: a broken one stops here.
     let profile = load_profile(cfg.profile.as_deref())?;
     let writes = cli.command.writes();
@@ -611,7 +617,10 @@ async fn dispatch(command: Command, cfg: &config::Config, profile: Profile) -> R
         }
         Command::Gen(args) => gen::run(&args)?,
         Command::Import(args) => {
-            import_cmd::run(&open_app(cfg, profile).await?, &actor, args).await?
+            let app = open_app(cfg, profile)
+                .await?
+                .with_import_limits(cfg.import.limits()?);
+            import_cmd::run(&app, &actor, args).await?
         }
         Command::Bench {
             seconds,
@@ -809,7 +818,9 @@ async fn dispatch(command: Command, cfg: &config::Config, profile: Profile) -> R
         }
         Command::Serve { demo, .. } => {
             let server = cfg.server()?;
-            let app = open_app(cfg, profile).await?;
+            let app = open_app(cfg, profile)
+                .await?
+                .with_import_limits(cfg.import.limits()?);
             if demo {
                 let s = app.load_demo(&actor).await?;
                 if s.loaded {

@@ -6,6 +6,8 @@
 //! Write a story once as `async fn name(db: TestDb)` and run it on both
 //! engines with [`both_backends!`].
 
+pub mod hostile;
+
 use ranks_app::{App, FixedClock};
 use ranks_domain::Date;
 use ranks_store::anchor::AuditFiles;

@@ -188,6 +188,10 @@ pub fn openapi_document() -> Value {
                 op["requestBody"] = json!({"required": true, "content": content});
             }
         }
+        if route.path == "/api/v1/import" {
+            responses["413"] = json!({"description": "the file is over an import limit; error names it, limit and max give its name and value", "content": error});
+            responses["503"] = json!({"description": "too many imports in progress; try again after Retry-After seconds", "content": error});
+        }
         op["responses"] = responses;
         let entry = paths
             .entry(route.path.to_string())

@@ -27,6 +27,8 @@ impl WebError {
             AppError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
             AppError::Refused(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
         };
         let rule = match &e {
             AppError::Refused(r) => Some((r.rule.clone(), r.source.clone())),

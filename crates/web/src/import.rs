@@ -22,7 +22,8 @@ use axum::extract::{Multipart, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::Json;
-use ranks_app::import::{ImportKind, Preview};
+use ranks_app::import::{ImportKind, Limit, Preview, TooLarge};
+use ranks_app::AppError;
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -132,6 +133,59 @@ fn render(p: ImportPage, status: StatusCode) -> Response {
     }
 }
 
+/// A refusal by an import limit, in the user's language, naming the
+/// limit; the English detail says where the file went over it.
+fn limit_text(tr: Tr, t: &TooLarge) -> String {
+    let max = match t.limit {
+        Limit::UploadBytes | Limit::UnpackedBytes | Limit::TagBytes => {
+            ranks_app::import::megabytes(t.max)
+        }
+        _ => tr.num(t.max as f64, 0),
+    };
+    format!(
+        "{} {}: {}",
+        tr.get(&format!("import.limit.{}", t.limit.as_str()))
+            .replace("{max}", &max),
+        tr.get("import.limit.detail"),
+        t.message
+    )
+}
+
+/// The import page for an upload refused by a limit (413) or because too
+/// many imports run (503); `None` for any other error.
+fn refused_page(mut p: ImportPage, e: &AppError) -> Option<Response> {
+    let (status, error) = match e {
+        AppError::TooLarge(t) => (StatusCode::PAYLOAD_TOO_LARGE, limit_text(p.tr, t)),
+        AppError::Busy(_) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            p.tr.get("import.busy").to_string(),
+        ),
+        _ => return None,
+    };
+    p.error = error;
+    let mut r = render(p, status);
+    if status == StatusCode::SERVICE_UNAVAILABLE {
+        r.headers_mut()
+            .insert(axum::http::header::RETRY_AFTER, RETRY_AFTER);
+    }
+    Some(r)
+}
+
+const RETRY_AFTER: axum::http::HeaderValue = axum::http::HeaderValue::from_static("60");
+
+/// The refusal of an upload over the body limit, before it is read.
+fn upload_too_large(st: &AppState) -> TooLarge {
+    let max = st.app.import_limits().upload_bytes;
+    TooLarge {
+        limit: Limit::UploadBytes,
+        max,
+        message: format!(
+            "the file is larger than the limit of {} (import.max_upload_mb)",
+            ranks_app::import::megabytes(max)
+        ),
+    }
+}
+
 fn refuse_non_writer(auth: &Auth, tr: Tr) -> Option<Response> {
     (!auth.actor.role.writes()).then(|| {
         WebError::from_app(
@@ -184,16 +238,11 @@ pub async fn preview(
                         "file" => bytes = b.to_vec(),
                         _ => {}
                     },
-                    Err(e) => {
-                        return WebError::bad_request(format!("file: {e}"), Some(tr.lang))
-                            .into_response()
-                    }
+                    Err(e) => return multipart_refused(&st, tr, &e),
                 }
             }
             Ok(None) => break,
-            Err(e) => {
-                return WebError::bad_request(format!("file: {e}"), Some(tr.lang)).into_response()
-            }
+            Err(e) => return multipart_refused(&st, tr, &e),
         }
     }
     let Some(auth) = form_auth.check(&csrf) else {
@@ -221,7 +270,10 @@ pub async fn preview(
         .await
     {
         Ok(pv) => pv,
-        Err(e) => return WebError::from_app(e, Some(tr.lang)).into_response(),
+        Err(e) => {
+            return refused_page(p, &e)
+                .unwrap_or_else(|| WebError::from_app(e, Some(tr.lang)).into_response())
+        }
     };
     let ok = pv.is_ok();
     let upload = if ok {
@@ -244,6 +296,21 @@ pub async fn preview(
             StatusCode::UNPROCESSABLE_ENTITY
         },
     )
+}
+
+/// A multipart body that could not be read: over the upload limit (413,
+/// on the import page, naming the limit) or malformed (400).
+fn multipart_refused(
+    st: &AppState,
+    tr: Tr,
+    e: &axum::extract::multipart::MultipartError,
+) -> Response {
+    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        let mut p = page(tr, "");
+        p.error = limit_text(tr, &upload_too_large(st));
+        return render(p, StatusCode::PAYLOAD_TOO_LARGE);
+    }
+    WebError::bad_request(format!("file: {e}"), Some(tr.lang)).into_response()
 }
 
 fn view(pv: &Preview, upload: String) -> PreviewView {
@@ -313,7 +380,8 @@ pub async fn commit(
             });
             render(p, StatusCode::UNPROCESSABLE_ENTITY)
         }
-        Err(e) => WebError::from_app(e, Some(tr.lang)).into_response(),
+        Err(e) => refused_page(p, &e)
+            .unwrap_or_else(|| WebError::from_app(e, Some(tr.lang)).into_response()),
     }
 }
 
@@ -330,10 +398,16 @@ pub async fn api_import(
     State(st): State<AppState>,
     auth: Auth,
     Query(q): Query<ApiImportQuery>,
-    body: Bytes,
+    body: axum::body::Body,
 ) -> Result<Response, WebError> {
     let kind =
         parse_kind(q.kind.as_deref().unwrap_or("")).map_err(|e| WebError::bad_request(e, None))?;
+    // Read up to the limit, no further: a bigger body is refused naming it.
+    let limit = usize::try_from(st.app.import_limits().upload_bytes).unwrap_or(usize::MAX);
+    let body: Bytes = match axum::body::to_bytes(body, limit).await {
+        Ok(b) => b,
+        Err(_) => return Ok(api_refused(&AppError::TooLarge(upload_too_large(&st)))),
+    };
     if body.is_empty() {
         return Err(WebError::bad_request(
             "body: send the CSV or XLSX file as the request body",
@@ -341,21 +415,50 @@ pub async fn api_import(
         ));
     }
     let filename = q.filename.unwrap_or_else(|| "upload.csv".into());
-    let app_err = |e| WebError::from_app(e, None);
+    let app_err = |e: AppError| match e {
+        AppError::TooLarge(_) | AppError::Busy(_) => Ok(api_refused(&e)),
+        e => Err(WebError::from_app(e, None)),
+    };
     if q.dry_run.unwrap_or(false) {
-        let pv = st
+        return match st
             .app
             .import_preview(&auth.actor, kind, &body, &filename)
             .await
-            .map_err(app_err)?;
-        return Ok(import_answer(pv.is_ok(), pv.errors.len(), pv));
+        {
+            Ok(pv) => Ok(import_answer(pv.is_ok(), pv.errors.len(), pv)),
+            Err(e) => app_err(e),
+        };
     }
-    let s = st
+    match st
         .app
         .import_commit(&auth.actor, kind, &body, &filename)
         .await
-        .map_err(app_err)?;
-    Ok(import_answer(s.errors.is_empty(), s.errors.len(), s))
+    {
+        Ok(s) => Ok(import_answer(s.errors.is_empty(), s.errors.len(), s)),
+        Err(e) => app_err(e),
+    }
+}
+
+/// An import refused by a limit: 413 with the sentence, the limit's name
+/// and value; or too many imports: 503 with Retry-After.
+fn api_refused(e: &AppError) -> Response {
+    match e {
+        AppError::TooLarge(t) => (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            Json(serde_json::json!({
+                "error": t.message,
+                "limit": t.limit,
+                "max": t.max,
+            })),
+        )
+            .into_response(),
+        e => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            [(axum::http::header::RETRY_AFTER, RETRY_AFTER)],
+            Json(serde_json::json!({ "error": e.to_string() })),
+        )
+            .into_response(),
+    }
 }
 
 /// 200 with the preview or summary; 422 when a row is refused, with an

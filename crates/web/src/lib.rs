@@ -90,6 +90,11 @@ pub fn router(app: App) -> Router {
 }
 
 pub fn router_with(app: App, server: ServerConfig) -> Router {
+    // The form's file and its few fields; the file itself is held to the
+    // limit by the importer, which names it.
+    let form_limit = usize::try_from(app.import_limits().upload_bytes)
+        .unwrap_or(usize::MAX)
+        .saturating_add(64 * 1024);
     let state = AppState {
         app,
         uploads: import::Uploads::default(),
@@ -119,7 +124,7 @@ pub fn router_with(app: App, server: ServerConfig) -> Router {
         .route("/import", get(import::form))
         .route(
             "/import/preview",
-            post(import::preview).layer(axum::extract::DefaultBodyLimit::max(IMPORT_LIMIT)),
+            post(import::preview).layer(axum::extract::DefaultBodyLimit::max(form_limit)),
         )
         .route("/import/commit", post(import::commit))
         .route(
@@ -152,9 +157,6 @@ pub fn router_with(app: App, server: ServerConfig) -> Router {
         .layer(axum::middleware::from_fn(assets::security_headers))
         .with_state(state)
 }
-
-/// The largest spreadsheet accepted for import (bytes).
-pub const IMPORT_LIMIT: usize = 32 * 1024 * 1024;
 
 /// How a request part is described in the OpenAPI document: the JSON
 /// Schema of the very type the handler deserialises (so the document
@@ -339,7 +341,8 @@ pub fn api_routes() -> Vec<ApiRoute> {
             "post",
             "/api/v1/import",
             "Import a CSV or XLSX file (the body): all rows or none; 422 lists row errors",
-            post(import::api_import).layer(axum::extract::DefaultBodyLimit::max(IMPORT_LIMIT)),
+            // The handler reads the body up to the configured import limit.
+            post(import::api_import),
         )
         .query::<import::ApiImportQuery>()
         .raw(&["text/csv", "application/octet-stream"]),
