@@ -10,6 +10,8 @@ use tower::ServiceExt;
 
 #[path = "web/hardening.rs"]
 mod hardening;
+#[path = "web/import_limits.rs"]
+mod import_limits;
 
 #[derive(Debug)]
 struct Resp {

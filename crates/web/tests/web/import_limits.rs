@@ -51,31 +51,11 @@ async fn setup(app: &App) -> (axum::Router, String, String, String) {
     .unwrap();
     let router = ranks_web::router(app.clone());
     let token = app.create_token("canbo", "import", 1).await.unwrap();
-    let login = Request::post("/login")
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .body(Body::from("username=canbo&password=demo-ranks-2025&next=/"))
-        .unwrap();
-    let resp = router.clone().oneshot(login).await.unwrap();
-    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
-    let cookie = resp.headers()[header::SET_COOKIE]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string();
-    let session = send(
-        &router,
-        Request::get("/api/v1/session")
-            .header(header::COOKIE, &cookie)
-            .body(Body::empty())
-            .unwrap(),
-    )
-    .await;
-    let csrf = serde_json::from_str::<serde_json::Value>(&session.body).unwrap()["csrf"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    // Signed in through the form, as a browser does (with the form's token).
+    let client = super::sign_in(&router, "canbo", "demo-ranks-2025")
+        .await
+        .unwrap_or_else(|r| panic!("sign-in: {}", r.status));
+    let (cookie, csrf) = (client.cookie, client.csrf);
     (router, token, cookie, csrf)
 }
 
