@@ -164,6 +164,17 @@ impl App {
         if own_unit_staff(actor, cell) || actor.name == "system" {
             return Ok(());
         }
+        self.append_read(actor, entity, id.to_string(), None).await
+    }
+
+    /// One `read` entry in the audit log, in a write of its own.
+    async fn append_read(
+        &self,
+        actor: &Actor,
+        entity: &str,
+        entity_id: String,
+        after: Option<serde_json::Value>,
+    ) -> Result<(), AppError> {
         let mut tx = self.db().begin_write().await?;
         audit::append(
             &mut tx,
@@ -172,9 +183,9 @@ impl App {
                 actor: actor.name.clone(),
                 action: "read".into(),
                 entity: entity.into(),
-                entity_id: id.to_string(),
+                entity_id,
                 before: None,
-                after: None,
+                after,
             },
         )
         .await?;
@@ -206,22 +217,14 @@ impl App {
         if own_unit_staff(actor, &root.path) {
             return Ok(());
         }
-        let mut tx = self.db().begin_write().await?;
-        audit::append(
-            &mut tx,
-            &AuditEntry {
-                at: self.clock().stamp(),
-                actor: actor.name.clone(),
-                action: "read".into(),
-                entity: "export".into(),
-                entity_id: format!("{list}:{}", root.code),
-                before: None,
-                after: Some(serde_json::json!({"list": list, "unit": root.code, "rows": rows})),
-            },
+        let after = serde_json::json!({"list": list, "unit": root.code, "rows": rows});
+        self.append_read(
+            actor,
+            "export",
+            format!("{list}:{}", root.code),
+            Some(after),
         )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        .await
     }
 
     /// A member's full record, scoped to the actor; reading it is logged

@@ -87,19 +87,29 @@ pub(crate) fn created_unit(actor: &Actor, u: UnitRow) -> Result<Visible<UnitRow>
     }
 }
 
+/// A record held by a unit: visible when that unit is.
+async fn held_in_scope<T>(
+    conn: &mut Conn,
+    actor: &Actor,
+    row: Option<T>,
+    unit_of: impl Fn(&T) -> i64,
+    not_found: impl Fn() -> AppError,
+) -> Result<Visible<T>, AppError> {
+    let row = row.ok_or_else(&not_found)?;
+    match units::by_id(conn, unit_of(&row)).await? {
+        Some(u) if actor.can_see(&u.path) => Ok(Visible::checked(row)),
+        _ => Err(not_found()),
+    }
+}
+
 /// A candidate's file, with the unit that holds it.
 pub(crate) async fn candidate(
     conn: &mut Conn,
     actor: &Actor,
     id: i64,
 ) -> Result<Visible<CandidateRow>, AppError> {
-    let not_found = || unknown("candidate", id);
-    let c = candidates::by_id(conn, id).await?.ok_or_else(not_found)?;
-    let unit = units::by_id(conn, c.unit_id).await?.ok_or_else(not_found)?;
-    if !actor.can_see(&unit.path) {
-        return Err(not_found());
-    }
-    Ok(Visible::checked(c))
+    let c = candidates::by_id(conn, id).await?;
+    held_in_scope(conn, actor, c, |c| c.unit_id, || unknown("candidate", id)).await
 }
 
 /// A member of the registry (a mentor, an introducer, a leader, a supervisor
@@ -109,13 +119,8 @@ pub(crate) async fn member(
     actor: &Actor,
     id: i64,
 ) -> Result<Visible<MemberRow>, AppError> {
-    let not_found = || unknown("member", id);
-    let m = members::row(conn, id).await?.ok_or_else(not_found)?;
-    let unit = units::by_id(conn, m.unit_id).await?.ok_or_else(not_found)?;
-    if !actor.can_see(&unit.path) {
-        return Err(not_found());
-    }
-    Ok(Visible::checked(m))
+    let m = members::row(conn, id).await?;
+    held_in_scope(conn, actor, m, |m| m.unit_id, || unknown("member", id)).await
 }
 
 /// Whether any of the paths lies in the actor's scope.
