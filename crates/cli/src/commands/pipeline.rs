@@ -1,0 +1,462 @@
+//! The candidate, member and due commands.
+
+use super::date_arg;
+use crate::output::{table, Format};
+use anyhow::{bail, Result};
+use clap::Subcommand;
+use ranks_app::pipeline::{Movement, PersonRef, StepInput};
+use ranks_app::{Actor, App};
+use ranks_domain::procedure::{Profile, Vote};
+use ranks_domain::Date;
+use ranks_store::records::members::NewPerson;
+
+#[derive(Subcommand, Debug)]
+pub enum CandidateCmd {
+    /// Add a person to a cell's pool of outstanding people.
+    Add {
+        /// The cell that proposes the person.
+        #[arg(long)]
+        cell: String,
+        /// Full name (a new person), or use --person for a known one.
+        #[arg(long, required_unless_present = "person")]
+        name: Option<String>,
+        #[arg(long, value_parser = date_arg, required_unless_present = "person")]
+        birth: Option<Date>,
+        #[arg(long, default_value = "Nữ")]
+        gender: String,
+        #[arg(long, default_value = "Kinh")]
+        ethnicity: String,
+        /// General education completed, in grades (9 = lower secondary, 12 = upper secondary).
+        #[arg(long, default_value_t = 12)]
+        grade: u8,
+        /// Hardship area category for the education exception (mountain, island, ethnic_minority, hardship).
+        #[arg(long, default_value = "")]
+        area: String,
+        #[arg(long, default_value = "")]
+        occupation: String,
+        /// A person already in the registry (re-admission).
+        #[arg(long)]
+        person: Option<i64>,
+        /// Emulation movement the person comes from (its code).
+        #[arg(long)]
+        movement: Option<String>,
+        #[arg(long, value_parser = date_arg)]
+        date: Option<Date>,
+    },
+    /// Record a step: enter the next stage of the procedure.
+    Step {
+        id: i64,
+        stage: String,
+        #[arg(long, value_parser = date_arg)]
+        date: Option<Date>,
+        /// Votes: the members entitled to vote (the cell's official members, or the committee's members).
+        #[arg(long)]
+        eligible: Option<u32>,
+        #[arg(long)]
+        present: Option<u32>,
+        #[arg(long = "for")]
+        in_favour: Option<u32>,
+        #[arg(long)]
+        against: Option<u32>,
+        /// A legal reason to enter the stage without its documents (e.g. relative_member for the verification).
+        #[arg(long)]
+        skip_reason: Option<String>,
+    },
+    /// Record a document of the dossier as present (a form code such as 1-KNĐ).
+    Doc {
+        id: i64,
+        code: String,
+        #[arg(long, value_parser = date_arg)]
+        date: Option<Date>,
+    },
+    /// Assign an official member as mentor (or, with --probation, as probation mentor).
+    Mentor {
+        id: i64,
+        #[arg(long)]
+        member: i64,
+        #[arg(long)]
+        probation: bool,
+        #[arg(long, value_parser = date_arg)]
+        date: Option<Date>,
+    },
+    /// Record the Party-awareness course certificate.
+    Certificate {
+        id: i64,
+        #[arg(long, value_parser = date_arg)]
+        issued: Date,
+        #[arg(long, default_value = "")]
+        number: String,
+    },
+    /// Record an introducer: a member and since when they work with the candidate, or the Youth Union.
+    Introducer {
+        id: i64,
+        #[arg(long, requires = "since", conflicts_with = "youth_union")]
+        member: Option<i64>,
+        #[arg(long, value_parser = date_arg)]
+        since: Option<Date>,
+        #[arg(long)]
+        youth_union: bool,
+        #[arg(long, value_parser = date_arg)]
+        date: Option<Date>,
+    },
+    /// A candidate's whole file: history, documents, votes, introducers, deadlines.
+    Show {
+        id: i64,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum MemberCmd {
+    /// Transfer: officially to another cell (--to), out of the tree (--out), or temporarily (--to with --until).
+    Transfer {
+        id: i64,
+        #[arg(long, conflicts_with = "out")]
+        to: Option<String>,
+        #[arg(long)]
+        out: Option<String>,
+        /// A temporary transfer lasts until this date; the member stays counted at home.
+        #[arg(long, value_parser = date_arg, requires = "to")]
+        until: Option<Date>,
+        #[arg(long, value_parser = date_arg)]
+        date: Option<Date>,
+    },
+    /// End a temporary transfer.
+    Return {
+        id: i64,
+        #[arg(long, value_parser = date_arg)]
+        date: Option<Date>,
+    },
+    /// Exemption from activities: full, partial, or none.
+    Exempt {
+        id: i64,
+        #[arg(long)]
+        level: String,
+        #[arg(long, value_parser = date_arg)]
+        date: Option<Date>,
+    },
+    /// Remove the name (xóa tên).
+    Remove {
+        id: i64,
+        #[arg(long, default_value = "")]
+        reason: String,
+        #[arg(long, value_parser = date_arg)]
+        date: Option<Date>,
+    },
+    /// Expel (khai trừ).
+    Expel {
+        id: i64,
+        #[arg(long, default_value = "")]
+        reason: String,
+        #[arg(long, value_parser = date_arg)]
+        date: Option<Date>,
+    },
+    Death {
+        id: i64,
+        #[arg(long, value_parser = date_arg)]
+        date: Option<Date>,
+    },
+    /// Party card issued (official members only).
+    Card {
+        id: i64,
+        #[arg(long)]
+        number: String,
+        #[arg(long, value_parser = date_arg)]
+        date: Option<Date>,
+    },
+}
+
+fn vote_of(
+    eligible: Option<u32>,
+    present: Option<u32>,
+    in_favour: Option<u32>,
+    against: Option<u32>,
+) -> Result<Option<Vote>> {
+    match (eligible, present, in_favour, against) {
+        (None, None, None, None) => Ok(None),
+        (Some(e), p, Some(f), a) => Ok(Some(Vote {
+            eligible: e,
+            present: p.unwrap_or(e),
+            in_favour: f,
+            against: a.unwrap_or(0),
+        })),
+        _ => bail!("a vote needs --eligible and --for (and --present, --against)"),
+    }
+}
+
+pub async fn candidate(app: &App, actor: &Actor, cmd: CandidateCmd) -> Result<()> {
+    match cmd {
+        CandidateCmd::Add {
+            cell,
+            name,
+            birth,
+            gender,
+            ethnicity,
+            grade,
+            area,
+            occupation,
+            person,
+            movement,
+            date,
+        } => {
+            let who = match person {
+                Some(id) => PersonRef::Existing(id),
+                None => PersonRef::New {
+                    person: NewPerson {
+                        full_name: name.unwrap_or_default(),
+                        gender,
+                        birth_date: birth.expect("clap requires --birth"),
+                        ethnicity,
+                        education: format!("{grade}/12"),
+                        occupation,
+                    },
+                    general_grade: grade,
+                    area,
+                },
+            };
+            let id = app
+                .add_candidate(actor, who, &cell, movement.as_deref(), date)
+                .await?;
+            println!(
+                "candidate {id} added to the pool of {}",
+                cell.to_uppercase()
+            );
+        }
+        CandidateCmd::Step {
+            id,
+            stage,
+            date,
+            eligible,
+            present,
+            in_favour,
+            against,
+            skip_reason,
+        } => {
+            let input = StepInput {
+                stage,
+                on: date,
+                vote: vote_of(eligible, present, in_favour, against)?,
+                skip_reason,
+                version: None,
+            };
+            let stage = app.record_step(actor, id, input).await?;
+            println!("candidate {id}: {stage} recorded");
+        }
+        CandidateCmd::Doc { id, code, date } => {
+            app.record_document(actor, id, &code, date).await?;
+            println!("candidate {id}: document {code} recorded");
+        }
+        CandidateCmd::Mentor {
+            id,
+            member,
+            probation,
+            date,
+        } => {
+            app.assign_mentor(actor, id, member, probation, date)
+                .await?;
+            println!(
+                "candidate {id}: member {member} assigned as {}mentor",
+                if probation { "probation " } else { "" }
+            );
+        }
+        CandidateCmd::Certificate { id, issued, number } => {
+            app.record_certificate(actor, id, issued, &number).await?;
+            println!("candidate {id}: certificate of {issued} recorded");
+        }
+        CandidateCmd::Introducer {
+            id,
+            member,
+            since,
+            youth_union,
+            date,
+        } => {
+            let who = match (member, since, youth_union) {
+                (Some(m), Some(s), false) => Some((m, s)),
+                (None, None, true) => None,
+                _ => bail!("give --member with --since, or --youth-union"),
+            };
+            app.add_introducer(actor, id, who, date).await?;
+            println!("candidate {id}: introducer recorded");
+        }
+        CandidateCmd::Show { id, format } => {
+            let f = app.candidate_file(actor, id).await?;
+            match format {
+                Format::Json => println!("{}", serde_json::to_string_pretty(&f)?),
+                _ => print!("{}", show_file(app.profile(), &f)),
+            }
+        }
+    }
+    Ok(())
+}
+
+fn show_file(profile: &Profile, f: &ranks_app::pipeline::CandidateFile) -> String {
+    let name = |k: &str| {
+        profile
+            .stage(k)
+            .map(|s| s.vi.clone())
+            .unwrap_or_else(|| k.to_string())
+    };
+    let mut out = format!(
+        "candidate {}: {} (born {}), {} {}\nstage: {} since {}\n",
+        f.id,
+        f.full_name,
+        f.birth_date
+            .map_or_else(|| "—".to_string(), |d| d.to_string()),
+        f.unit,
+        f.unit_name,
+        name(&f.stage),
+        f.stage_since
+    );
+    out.push_str("\nhistory\n");
+    let rows: Vec<Vec<String>> = f
+        .history
+        .iter()
+        .map(|h| {
+            vec![
+                h.on.to_string(),
+                h.stage.clone(),
+                name(&h.stage),
+                h.recorded_by.clone(),
+            ]
+        })
+        .collect();
+    out.push_str(&table(
+        &["date", "stage", "name", "by"],
+        &rows,
+        &[false, false, false, false],
+    ));
+    if !f.documents.is_empty() {
+        out.push_str("\ndocuments: ");
+        out.push_str(
+            &f.documents
+                .iter()
+                .map(|(c, d)| format!("{c} ({d})"))
+                .collect::<Vec<_>>()
+                .join(", "),
+        );
+        out.push('\n');
+    }
+    if !f.mentors.is_empty() {
+        out.push_str(&format!("mentors: {}\n", f.mentors.join(", ")));
+    }
+    if let Some((d, n)) = &f.certificate {
+        out.push_str(&format!("certificate: {n} of {d}\n"));
+    }
+    for v in &f.votes {
+        out.push_str(&format!(
+            "vote {} on {}: {} eligible, {} present, {} for, {} against\n",
+            v.stage, v.on, v.eligible, v.present, v.in_favour, v.against
+        ));
+    }
+    for d in &f.deadlines {
+        out.push_str(&format!(
+            "deadline {}: {} by {} ({} working days{}) — {}\n",
+            d.rule,
+            d.until,
+            d.due,
+            d.working_days_left,
+            if d.overdue { ", OVERDUE" } else { "" },
+            d.source
+        ));
+    }
+    out
+}
+
+pub async fn member(app: &App, actor: &Actor, cmd: MemberCmd) -> Result<()> {
+    let (id, movement, date) = match cmd {
+        MemberCmd::Transfer {
+            id,
+            to,
+            out,
+            until,
+            date,
+        } => {
+            let m = match (to, out, until) {
+                (Some(cell), None, Some(until)) => Movement::Temporary { cell, until },
+                (Some(cell), None, None) => Movement::TransferTo { cell },
+                (None, Some(destination), None) => Movement::TransferOut { destination },
+                _ => bail!(
+                    "give --to CELL (with --until for a temporary transfer) or --out DESTINATION"
+                ),
+            };
+            (id, m, date)
+        }
+        MemberCmd::Return { id, date } => (id, Movement::ReturnHome, date),
+        MemberCmd::Exempt { id, level, date } => {
+            let level = if level == "none" {
+                String::new()
+            } else {
+                level
+            };
+            (id, Movement::Exempt { level }, date)
+        }
+        MemberCmd::Remove { id, reason, date } => (id, Movement::Remove { reason }, date),
+        MemberCmd::Expel { id, reason, date } => (id, Movement::Expel { reason }, date),
+        MemberCmd::Death { id, date } => (id, Movement::Death, date),
+        MemberCmd::Card { id, number, date } => (id, Movement::Card { number }, date),
+    };
+    app.member_movement(actor, id, movement, date).await?;
+    println!("member {id}: recorded");
+    Ok(())
+}
+
+pub async fn due(
+    app: &App,
+    actor: &Actor,
+    org: Option<&str>,
+    within: Option<i64>,
+    as_of: Option<Date>,
+    format: Format,
+) -> Result<()> {
+    let rows = app.due_as_of(actor, org, within, as_of).await?;
+    match format {
+        Format::Json => println!("{}", serde_json::to_string_pretty(&rows)?),
+        Format::Csv | Format::Xlsx => {
+            bail!("format: csv and xlsx are not available for due; use table or json")
+        }
+        Format::Table => {
+            let body: Vec<Vec<String>> = rows
+                .iter()
+                .map(|r| {
+                    vec![
+                        r.due.to_string(),
+                        r.working_days_left.to_string(),
+                        if r.overdue {
+                            "OVERDUE".into()
+                        } else {
+                            String::new()
+                        },
+                        r.candidate_id.to_string(),
+                        r.name.clone(),
+                        r.unit.clone(),
+                        r.stage.clone(),
+                        r.next_stage.clone(),
+                        r.rule.clone(),
+                        r.escalated_to.join(", "),
+                    ]
+                })
+                .collect();
+            print!(
+                "{}",
+                table(
+                    &[
+                        "due",
+                        "wd_left",
+                        "",
+                        "id",
+                        "name",
+                        "unit",
+                        "stage",
+                        "next",
+                        "rule",
+                        "escalated_to"
+                    ],
+                    &body,
+                    &[false, true, false, true, false, false, false, false, false, false]
+                )
+            );
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,360 @@
+//! Targets, forecasts, evaluations and analytics as the CLI prints them.
+
+use crate::output::{table, Format};
+use anyhow::{bail, Result};
+use clap::Subcommand;
+use ranks_app::{Actor, App};
+
+pub fn forecast_text(
+    r: &ranks_app::forecast::ForecastReport,
+    format: Format,
+    explain: bool,
+) -> Result<String> {
+    match format {
+        Format::Xlsx => {
+            bail!("format: xlsx is available for the reports; use table, json or csv here")
+        }
+        Format::Json => Ok(serde_json::to_string_pretty(&r.rows)? + "\n"),
+        Format::Csv => {
+            let mut out =
+                String::from("\u{feff}code,name,target,admitted,expected,low,high,at_risk\n");
+            for row in &r.rows {
+                out.push_str(&format!(
+                    "{},\"{}\",{},{},{:.2},{},{},{}\n",
+                    row.code,
+                    row.name.replace('"', "\"\""),
+                    row.target.map(|t| t.to_string()).unwrap_or_default(),
+                    row.admitted,
+                    row.expected,
+                    row.low,
+                    row.high,
+                    row.at_risk
+                ));
+            }
+            Ok(out)
+        }
+        Format::Table => {
+            let mut body = Vec::new();
+            for row in &r.rows {
+                body.push(vec![
+                    row.code.clone(),
+                    format!("{}{}", "  ".repeat(row.depth), row.name),
+                    row.target
+                        .map(|t| t.to_string())
+                        .unwrap_or_else(|| "—".into()),
+                    row.admitted.to_string(),
+                    format!("{:.1}", row.expected),
+                    format!("{}–{}", row.low, row.high),
+                    row.chance_of_target
+                        .map(|c| format!("{:.0} %", c * 100.0))
+                        .unwrap_or_default(),
+                    if row.at_risk {
+                        "AT RISK".into()
+                    } else {
+                        String::new()
+                    },
+                ]);
+                if explain {
+                    for c in &row.candidates {
+                        body.push(vec![
+                            String::new(),
+                            format!(
+                                "{}  · {} ({}, {})",
+                                "  ".repeat(row.depth),
+                                c.name,
+                                c.unit,
+                                c.stage
+                            ),
+                            String::new(),
+                            String::new(),
+                            format!("{:.2}", c.chance),
+                            String::new(),
+                            String::new(),
+                            String::new(),
+                        ]);
+                    }
+                }
+            }
+            let mut out = format!(
+                "term {} as of {} (horizon {})\n",
+                r.term, r.as_of, r.horizon
+            );
+            out.push_str(&table(
+                &[
+                    "code",
+                    "name",
+                    "target",
+                    "admitted",
+                    "expected",
+                    "80 % interval",
+                    "reach target",
+                    "",
+                ],
+                &body,
+                &[false, false, true, true, true, true, true, false],
+            ));
+            Ok(out)
+        }
+    }
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TargetCmd {
+    /// Set a unit's target for a term (2020-2025) or a year (2025).
+    Set {
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        period: String,
+        /// New members to admit: a whole number, 0 or more.
+        #[arg(long, allow_hyphen_values = true)]
+        value: String,
+    },
+    /// The allocation check: each unit's target against the sum of its children's.
+    Check {
+        #[arg(long)]
+        period: String,
+        #[arg(long)]
+        org: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+}
+
+pub async fn target(app: &App, actor: &Actor, cmd: TargetCmd) -> Result<()> {
+    use ranks_app::targets::{parse_target, Period};
+    match cmd {
+        TargetCmd::Set { org, period, value } => {
+            let period = Period::parse(&period)?;
+            let value = parse_target(&value)?;
+            app.set_target(actor, &org, &period, value).await?;
+            println!("{}: target {value} set", org.to_uppercase());
+        }
+        TargetCmd::Check {
+            period,
+            org,
+            format,
+        } => {
+            let rows = app
+                .allocation(actor, org.as_deref(), &Period::parse(&period)?)
+                .await?;
+            match format {
+                Format::Json => println!("{}", serde_json::to_string_pretty(&rows)?),
+                _ => {
+                    let body: Vec<Vec<String>> = rows
+                        .iter()
+                        .map(|r| {
+                            let opt = |v: Option<u64>| {
+                                v.map(|x| x.to_string()).unwrap_or_else(|| "—".into())
+                            };
+                            vec![
+                                r.code.clone(),
+                                format!("{}{}", "  ".repeat(r.depth), r.name),
+                                opt(r.target),
+                                opt(r.children),
+                                r.difference.map(|d| format!("{d:+}")).unwrap_or_default(),
+                            ]
+                        })
+                        .collect();
+                    print!(
+                        "{}",
+                        table(
+                            &["code", "name", "target", "children", "difference"],
+                            &body,
+                            &[false, false, true, true, true]
+                        )
+                    );
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+pub fn evaluation_text(
+    r: &ranks_app::evaluation::EvaluationReport,
+    format: Format,
+) -> Result<String> {
+    match format {
+        Format::Xlsx => {
+            bail!("format: xlsx is available for the reports; use table, json or csv here")
+        }
+        Format::Json => Ok(serde_json::to_string_pretty(&r.rows)? + "\n"),
+        Format::Csv => {
+            let mut out = String::from("\u{feff}code,name,score,grade\n");
+            for row in &r.rows {
+                out.push_str(&format!(
+                    "{},\"{}\",{},{}\n",
+                    row.code,
+                    row.name.replace('"', "\"\""),
+                    row.score.map(|s| s.to_string()).unwrap_or_default(),
+                    row.grade.clone().unwrap_or_default()
+                ));
+            }
+            Ok(out)
+        }
+        Format::Table => {
+            let body: Vec<Vec<String>> = r
+                .rows
+                .iter()
+                .map(|row| {
+                    vec![
+                        row.code.clone(),
+                        row.name.clone(),
+                        row.score
+                            .map(|s| format!("{s:.2}"))
+                            .unwrap_or_else(|| "—".into()),
+                        row.grade
+                            .clone()
+                            .unwrap_or_else(|| format!("missing: {}", row.missing.join(", "))),
+                    ]
+                })
+                .collect();
+            let mut out = table(
+                &["code", "name", "score", "grade"],
+                &body,
+                &[false, false, true, false],
+            );
+            out.push_str(&format!(
+                "excellent {} of good {}: cap {} % {}\n",
+                r.excellent,
+                r.good,
+                r.cap_percent,
+                if r.cap_exceeded {
+                    "EXCEEDED"
+                } else {
+                    "respected"
+                }
+            ));
+            Ok(out)
+        }
+    }
+}
+
+pub fn analytics_text(a: &ranks_app::analytics::Analytics, format: Format) -> Result<String> {
+    if format != Format::Table {
+        return Ok(serde_json::to_string_pretty(a)? + "\n");
+    }
+    let opt = |v: Option<i64>| v.map(|x| x.to_string()).unwrap_or_else(|| "—".into());
+    let pct = |v: Option<f64>| {
+        v.map(|x| format!("{:.0} %", x * 100.0))
+            .unwrap_or_else(|| "—".into())
+    };
+    let body: Vec<Vec<String>> = a
+        .stages
+        .iter()
+        .map(|s| {
+            vec![
+                s.stage.clone(),
+                s.entered.to_string(),
+                pct(s.conversion),
+                opt(s.median_days),
+                opt(s.p90_days),
+                s.waiting.to_string(),
+                opt(s.longest_wait_days),
+            ]
+        })
+        .collect();
+    let mut out = String::from("stages (working days)\n");
+    out.push_str(&table(
+        &[
+            "stage",
+            "entered",
+            "conversion",
+            "median",
+            "p90",
+            "waiting",
+            "longest wait",
+        ],
+        &body,
+        &[false, true, true, true, true, true, true],
+    ));
+    out.push_str(&format!(
+        "\nbottlenecks, worst first: {}\n",
+        a.bottlenecks.join(", ")
+    ));
+    out.push_str("\nmentors\n");
+    let body: Vec<Vec<String>> = a
+        .mentors
+        .iter()
+        .take(15)
+        .map(|m| {
+            vec![
+                m.name.clone(),
+                m.current.to_string(),
+                m.total.to_string(),
+                m.admitted.to_string(),
+                pct(m.conversion),
+            ]
+        })
+        .collect();
+    out.push_str(&table(
+        &["mentor", "current", "total", "admitted", "conversion"],
+        &body,
+        &[false, true, true, true, true],
+    ));
+    out.push_str("\nmovements\n");
+    let body: Vec<Vec<String>> = a
+        .movements
+        .iter()
+        .map(|m| {
+            vec![
+                m.movement.clone(),
+                m.pool.to_string(),
+                m.course.to_string(),
+                m.admitted.to_string(),
+                m.official.to_string(),
+            ]
+        })
+        .collect();
+    out.push_str(&table(
+        &["movement", "pool", "course", "admitted", "official"],
+        &body,
+        &[false, true, true, true, true],
+    ));
+    Ok(out)
+}
+
+pub fn leaders_text(r: &ranks_app::evaluation::EvaluationReport, format: Format) -> Result<String> {
+    if format != Format::Table {
+        return Ok(serde_json::to_string_pretty(&r.leaders)? + "\n");
+    }
+    let o = |v: Option<f64>| v.map(|x| format!("{x:.2}")).unwrap_or_else(|| "—".into());
+    let body: Vec<Vec<String>> = r
+        .leaders
+        .iter()
+        .map(|l| {
+            vec![
+                l.unit.clone(),
+                l.name.clone(),
+                l.title.clone(),
+                o(l.unit_score),
+                o(l.personal),
+                o(l.score),
+                l.grade.clone().unwrap_or_default(),
+            ]
+        })
+        .collect();
+    let mut out = table(
+        &[
+            "unit",
+            "leader",
+            "title",
+            "unit score",
+            "personal",
+            "score",
+            "grade",
+        ],
+        &body,
+        &[false, false, false, true, true, true, false],
+    );
+    out.push_str(&format!(
+        "cap on excellent: {}\n",
+        if r.leaders_cap_exceeded {
+            "EXCEEDED"
+        } else {
+            "respected"
+        }
+    ));
+    Ok(out)
+}
