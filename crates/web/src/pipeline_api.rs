@@ -10,9 +10,9 @@ use axum::http::StatusCode;
 use axum::Json;
 use ranks_app::pipeline::{CandidateFile, DueRow, Movement, PersonRef, StepInput};
 use ranks_app::AppError;
+use ranks_domain::member::NewPerson;
 use ranks_domain::procedure::Vote;
 use ranks_domain::{parse_date, Date};
-use ranks_store::records::members::NewPerson;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
