@@ -573,7 +573,9 @@ async fn pipeline_commands(db: TestDb) {
         &[],
     ));
 
-    // The calendar: one holiday per line starting with the ISO date; overrides recorded.
+    // The calendar: one day per line starting with the ISO date, marked with
+    // its source; 2026 comes from the announced schedule, with its working
+    // Saturdays; a year without one from the Labour Code's rule; overrides recorded.
     let cal = stdout(&ranks(
         &["calendar", "show", "2026", "--database", &url],
         None,
@@ -581,12 +583,28 @@ async fn pipeline_commands(db: TestDb) {
     ));
     assert!(
         cal.lines()
+            .filter(|l| !l.starts_with('#'))
             .all(|l| ranks_domain::parse_date("d", &l[..10]).is_ok()),
         "{cal}"
     );
     assert!(
-        cal.contains("2026-02-17  Tết Nguyên đán") && cal.contains("2026-04-26  Giỗ Tổ Hùng Vương"),
+        cal.starts_with("# 2026: the government's announced schedule (")
+            && cal.contains("2026-02-17  Tết Nguyên đán  [announced: Thông báo 9441/TB-BNV")
+            && cal.contains("2026-04-27  Giỗ Tổ Hùng Vương")
+            && cal.contains("# working Saturdays:\n2026-01-10  ")
+            && cal.contains("2026-08-22  Làm bù cho thứ Hai 31/8  [announced"),
         "{cal}"
+    );
+    let cal2027 = stdout(&ranks(
+        &["calendar", "show", "2027", "--database", &url],
+        None,
+        &[],
+    ));
+    assert!(
+        cal2027.starts_with("# 2027: no announced schedule shipped")
+            && cal2027.contains("[law: Bộ luật Lao động 2019, Điều 112 khoản 1]")
+            && cal2027.contains("# working Saturdays: none"),
+        "{cal2027}"
     );
     stdout(&ranks(
         &[
@@ -608,7 +626,12 @@ async fn pipeline_commands(db: TestDb) {
         None,
         &[],
     ));
-    assert!(cal.contains("2026-12-31  Nghỉ thử  (override)"), "{cal}");
+    assert!(
+        cal.contains("2026-12-31  Nghỉ thử  [set locally]")
+            && cal.contains("2026-12-26  Ngày làm việc (do đơn vị ghi)  [set locally]")
+            && cal.contains("2026-02-17  Tết Nguyên đán  [announced"),
+        "{cal}"
+    );
     let err = one_line_error(&ranks(
         &[
             "calendar",
