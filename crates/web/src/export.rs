@@ -12,7 +12,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use chrono::Datelike;
-use ranks_app::export::{n, t, Table};
+use ranks_app::export::{d, n, opt_d, t, Table};
 use ranks_app::xlsx::Cell;
 use ranks_app::{Actor, App, AppError};
 use serde::Deserialize;
@@ -114,15 +114,13 @@ pub async fn table(
             for m in found {
                 tb.push(vec![
                     t(m.full_name),
-                    opt_t(m.birth_date),
+                    opt_d(m.birth_date),
                     opt_t(m.gender),
                     t(m.unit_code.to_string()),
                     t(m.unit_name),
                     t(m.status.as_str()),
-                    t(m.admitted_on.to_string()),
-                    m.official_on
-                        .map(|d| t(d.to_string()))
-                        .unwrap_or(Cell::Empty),
+                    d(m.admitted_on),
+                    opt_d(m.official_on),
                 ]);
             }
         }
@@ -148,11 +146,11 @@ pub async fn table(
                 tb.push(vec![
                     n(c.id as f64),
                     t(c.full_name),
-                    opt_t(c.birth_date),
+                    opt_d(c.birth_date),
                     t(c.unit_code.to_string()),
                     t(c.unit_name),
                     t(c.stage),
-                    t(c.stage_since.to_string()),
+                    d(c.stage_since),
                     c.movement.map(t).unwrap_or(Cell::Empty),
                     t(c.mentors.join("; ")),
                 ]);
@@ -183,7 +181,7 @@ pub async fn table(
                     t(d.unit),
                     t(d.stage),
                     t(d.next_stage),
-                    t(d.due.to_string()),
+                    Cell::Date(d.due),
                     n(d.working_days_left as f64),
                     t(if d.overdue { "yes" } else { "no" }),
                     t(d.rule),

@@ -10,8 +10,9 @@ use super::progress::Progress;
 use super::rng::Rng;
 use super::tree::Tree;
 use anyhow::{Context, Result};
+use ranks_app::export::{CsvOut, LineEnd};
 use std::fs::File;
-use std::io::{BufWriter, Write};
+use std::io::Write;
 use std::path::Path;
 
 /// The day the data describe.
@@ -53,10 +54,31 @@ pub(super) fn push_str(buf: &mut Vec<u8>, s: &str) {
     buf.extend_from_slice(s.as_bytes());
 }
 
-pub(super) struct Out {
-    w: BufWriter<File>,
-    rows: u64,
+/// A file's bytes counted on their way out.
+struct Counted {
+    f: File,
     bytes: u64,
+}
+
+impl Write for Counted {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.f.write(buf)?;
+        self.bytes += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.f.flush()
+    }
+}
+
+/// One CSV file, written through the shared CSV writer of every export
+/// (its quoting and its rule against formulas). A row is built in a reused
+/// buffer with its fields separated by commas (no generated word holds a
+/// comma, see the tests) and handed to the writer field by field.
+pub(super) struct Out {
+    w: CsvOut<Counted>,
+    rows: u64,
     name: &'static str,
 }
 
@@ -65,38 +87,37 @@ impl Out {
         let path = dir.join(name);
         let f = File::create(&path).with_context(|| format!("cannot create {}", path.display()))?;
         let mut out = Out {
-            w: BufWriter::with_capacity(1 << 20, f),
+            w: CsvOut::new(Counted { f, bytes: 0 }, LineEnd::Lf, 1 << 20),
             rows: 0,
-            bytes: 0,
             name,
         };
-        out.write_raw(header.as_bytes())?;
-        out.write_raw(b"\n")?;
+        out.w
+            .record(header.split(','))
+            .with_context(|| format!("cannot write {name}"))?;
         Ok(out)
-    }
-
-    pub(super) fn write_raw(&mut self, b: &[u8]) -> Result<()> {
-        self.bytes += b.len() as u64;
-        self.w
-            .write_all(b)
-            .with_context(|| format!("cannot write {}", self.name))
     }
 
     /// One row (the buffer holds the line without its end), then clears the buffer.
     pub(super) fn row(&mut self, line: &mut Vec<u8>, progress: &mut Progress) -> Result<()> {
-        line.push(b'\n');
-        self.write_raw(line)?;
+        self.w
+            .record(line.split(|b| *b == b','))
+            .with_context(|| format!("cannot write {}", self.name))?;
         line.clear();
         self.rows += 1;
         progress.tick(self.name);
         Ok(())
     }
 
-    pub(super) fn finish(mut self) -> Result<(&'static str, u64, u64)> {
-        self.w
+    pub(super) fn finish(self) -> Result<(&'static str, u64, u64)> {
+        let name = self.name;
+        let mut inner = self
+            .w
+            .into_inner()
+            .with_context(|| format!("cannot write {name}"))?;
+        inner
             .flush()
-            .with_context(|| format!("cannot write {}", self.name))?;
-        Ok((self.name, self.rows, self.bytes))
+            .with_context(|| format!("cannot write {name}"))?;
+        Ok((name, self.rows, inner.bytes))
     }
 }
 
@@ -372,10 +393,6 @@ pub(super) fn write_candidates(
             line.push(b',');
             push_date(&mut line, days[at]);
             line.push(b',');
-            let quoted = at > 0;
-            if quoted {
-                line.push(b'"');
-            }
             for i in 0..=at {
                 if i > 0 {
                     line.push(b';');
@@ -383,9 +400,6 @@ pub(super) fn write_candidates(
                 push_str(&mut line, OPEN_STAGES[i].0);
                 line.push(b':');
                 push_date(&mut line, days[i]);
-            }
-            if quoted {
-                line.push(b'"');
             }
             out.row(&mut line, progress)?;
         }
