@@ -578,3 +578,103 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// A day from 1990 to about 2089 (inside the lunar tables).
+    fn day() -> impl Strategy<Value = Date> {
+        (0u64..36_500).prop_map(|k| Date::from_ymd_opt(1990, 1, 1).unwrap() + Days::new(k))
+    }
+
+    /// The shipped calendar, the law's rule alone, or the shipped one with a
+    /// year's decision recorded: a swapped working Saturday, an extra day off,
+    /// a holiday that is not off.
+    fn calendar() -> impl Strategy<Value = (WorkCalendar, Option<YearOverride>)> {
+        prop_oneof![
+            Just((WorkCalendar::new(), None)),
+            Just((WorkCalendar::law_only(), None)),
+            (2000i32..2060, 0u64..52, 0u64..365, any::<bool>()).prop_map(
+                |(year, week, off, drop_labour_day)| {
+                    let jan1 = Date::from_ymd_opt(year, 1, 1).unwrap();
+                    let first_sat = jan1
+                        + Days::new((6 + 7 - u64::from(jan1.weekday().num_days_from_monday())) % 7);
+                    let saturday = first_sat + Days::new(7 * week);
+                    let extra = jan1 + Days::new(off);
+                    let ov = YearOverride {
+                        year,
+                        days_off: if extra.year() == year && extra != saturday {
+                            vec![OverrideDay {
+                                date: extra,
+                                name: "nghỉ thêm".into(),
+                            }]
+                        } else {
+                            vec![]
+                        },
+                        not_off: if drop_labour_day {
+                            vec![Date::from_ymd_opt(year, 5, 1).unwrap()]
+                        } else {
+                            vec![]
+                        },
+                        working_days: if saturday.year() == year {
+                            vec![saturday]
+                        } else {
+                            vec![]
+                        },
+                    };
+                    let cal = WorkCalendar::with_overrides([ov.clone()]).unwrap();
+                    (cal, Some(ov))
+                }
+            ),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        /// Adding n working days and counting the working days between gives n back,
+        /// in both directions.
+        #[test]
+        fn adding_then_counting_gives_n((cal, _) in calendar(), from in day(), n in 0u32..400) {
+            let to = cal.add_working_days(from, n);
+            prop_assert_eq!(cal.working_days_between(from, to), i64::from(n));
+            prop_assert_eq!(cal.working_days_between(to, from), -i64::from(n));
+        }
+
+        /// The day reached is itself a working day, and more days reach further.
+        #[test]
+        fn the_result_is_a_working_day_and_monotonic(
+            (cal, _) in calendar(),
+            from in day(),
+            n in 1u32..300,
+            more in 1u32..50,
+        ) {
+            let to = cal.add_working_days(from, n);
+            prop_assert!(cal.is_working_day(to), "{to}");
+            prop_assert!(to > from);
+            prop_assert!(cal.add_working_days(from, n + more) > to);
+            prop_assert!(cal.add_working_days(from, n - 1) < to);
+        }
+
+        /// A working day is never a weekend day or a day off, unless it is a
+        /// Saturday or Sunday swapped into a working day (by an announced
+        /// schedule or a recorded decision).
+        #[test]
+        fn working_days_are_not_weekends_or_holidays((cal, ov) in calendar(), d in day()) {
+            let swapped = cal.working_weekends(d.year()).iter().any(|w| w.date == d);
+            let off = cal.holidays(d.year()).iter().any(|h| h.date == d);
+            let weekend = matches!(d.weekday(), Weekday::Sat | Weekday::Sun);
+            prop_assert_eq!(cal.is_working_day(d), swapped || (!weekend && !off));
+            if let Some(o) = &ov {
+                for w in &o.working_days {
+                    prop_assert!(cal.is_working_day(*w));
+                }
+                for x in &o.days_off {
+                    prop_assert!(!cal.is_working_day(x.date));
+                }
+            }
+        }
+    }
+}
