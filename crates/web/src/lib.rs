@@ -17,7 +17,6 @@ pub mod charts;
 mod error;
 pub mod export;
 pub mod i18n;
-pub mod import;
 pub mod limits;
 pub mod pages;
 pub mod pdf;
@@ -34,7 +33,7 @@ use ranks_app::App;
 pub struct AppState {
     pub app: App,
     /// Imported files waiting for their confirmation.
-    pub uploads: import::Uploads,
+    pub uploads: pages::import::Uploads,
     /// Unit pages' data, valid while no write has committed since.
     pub unit_cache: pages::UnitCache,
     /// The server's settings (cookies, proxy).
@@ -97,7 +96,7 @@ pub fn router_with(app: App, server: ServerConfig) -> Router {
         .saturating_add(64 * 1024);
     let state = AppState {
         app,
-        uploads: import::Uploads::default(),
+        uploads: pages::import::Uploads::default(),
         unit_cache: pages::UnitCache::default(),
         server,
     };
@@ -121,12 +120,12 @@ pub fn router_with(app: App, server: ServerConfig) -> Router {
         .route("/units/{code}/candidates", post(pages::add_candidate))
         .route("/history/{entity}/{id}", get(pages::history))
         .route("/export/{list}", get(export::export))
-        .route("/import", get(import::form))
+        .route("/import", get(pages::import::form))
         .route(
             "/import/preview",
-            post(import::preview).layer(axum::extract::DefaultBodyLimit::max(form_limit)),
+            post(pages::import::preview).layer(axum::extract::DefaultBodyLimit::max(form_limit)),
         )
-        .route("/import/commit", post(import::commit))
+        .route("/import/commit", post(pages::import::commit))
         .route(
             "/units/{code}/achievement.pdf",
             get(printable::achievement_pdf),
@@ -342,9 +341,9 @@ pub fn api_routes() -> Vec<ApiRoute> {
             "/api/v1/import",
             "Import a CSV or XLSX file (the body): all rows or none; 422 lists row errors",
             // The handler reads the body up to the configured import limit.
-            post(import::api_import),
+            post(pages::import::api_import),
         )
-        .query::<import::ApiImportQuery>()
+        .query::<pages::import::ApiImportQuery>()
         .raw(&["text/csv", "application/octet-stream"]),
         ApiRoute::new(
             "get",

@@ -1,0 +1,500 @@
+//! A unit's planning page: burn-up, forecast, allocation, analytics and the
+//! year-end evaluation, with the target and score forms.
+
+use super::{lang_of, negotiate, parse_seen, respond, term_tabs, PageQuery, TermTab};
+use crate::error::WebError;
+use crate::i18n::Tr;
+use crate::AppState;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+
+#[derive(Deserialize, Default)]
+pub struct PlanQuery {
+    pub lang: Option<String>,
+    pub term: Option<String>,
+    pub year: Option<String>,
+}
+
+pub struct ForecastView {
+    pub code: String,
+    pub name: String,
+    pub depth: usize,
+    pub target: String,
+    pub admitted: u64,
+    pub expected: String,
+    pub interval: String,
+    pub chance: String,
+    pub at_risk: bool,
+}
+
+#[derive(Template)]
+#[template(path = "plan.html")]
+struct PlanTemplate {
+    tr: Tr,
+    path: String,
+    code: String,
+    name: String,
+    term: String,
+    tabs: Vec<TermTab>,
+    burnup: String,
+    forecast: Vec<ForecastView>,
+    counted: Vec<(String, String, String, String)>,
+    allocation: Vec<(usize, String, String, String, String, String)>,
+    funnel: String,
+    stages: Vec<(String, u64, String, String, String, u64)>,
+    bottlenecks: String,
+    movements: Vec<String>,
+    mentors: Vec<(String, u64, u64, u64, String)>,
+    year: i32,
+    evaluation: Vec<(String, String, String, String)>,
+    cap: String,
+    csrf: String,
+    /// The audit position when the page was read (sent back by the forms).
+    seen: i64,
+    can_write: bool,
+    can_score: bool,
+    /// Criteria entered by hand: key, name, weight.
+    criteria: Vec<(String, String, String)>,
+    error_for: String,
+    error: String,
+    /// The burn-up in words, and per year: admitted, cumulative.
+    burnup_text: String,
+    burnup_years: Vec<(i32, usize, usize)>,
+}
+
+/// The planning page of a unit: burn-up, forecast, allocation, analytics,
+/// movements, mentors and the year-end evaluation, with their charts.
+pub async fn plan(
+    State(st): State<AppState>,
+    auth: crate::auth::Auth,
+    Path(code): Path<String>,
+    Query(q): Query<PlanQuery>,
+    headers: HeaderMap,
+) -> Response {
+    plan_page(&st, &auth, code, q, &headers, None).await
+}
+
+async fn plan_page(
+    st: &AppState,
+    auth: &crate::auth::Auth,
+    code: String,
+    q: PlanQuery,
+    headers: &HeaderMap,
+    form_error: Option<(&'static str, String)>,
+) -> Response {
+    use chrono::Datelike;
+    let pq = PageQuery {
+        lang: q.lang.clone(),
+        term: q.term.clone(),
+    };
+    let (lang, cookie) = negotiate(&pq, headers);
+    let tr = Tr { lang };
+    let profile = st.app.profile().clone();
+    let built = async {
+        // Read before the data: the forms send it back, and a target or
+        // score changed after it is a conflict rather than overwritten.
+        let seen = st.app.audit_position().await?;
+        let page = st
+            .app
+            .unit_page(&auth.actor, &code, q.term.as_deref())
+            .await?;
+        let term = page
+            .term
+            .clone()
+            .ok_or_else(|| ranks_app::AppError::NotFound {
+                what: "term",
+                key: "(none defined)".into(),
+            })?;
+        let term_name = term.name.to_string();
+        let year = match q.year.as_deref() {
+            Some(y) => y.parse::<i32>().map_err(|_| {
+                ranks_app::AppError::Invalid(ranks_domain::DomainError::invalid(
+                    "year",
+                    y,
+                    "a year like 2025",
+                ))
+            })?,
+            None => page
+                .terms
+                .last()
+                .map(|_| st.app.clock().today().year() - 1)
+                .unwrap_or(2025),
+        };
+        let code = page.unit.code.to_string();
+        let bu = st.app.burn_up(&auth.actor, &code, &term_name).await?;
+        let fc = st
+            .app
+            .forecast(&auth.actor, &term_name, None, Some(&code))
+            .await?;
+        let alloc = st
+            .app
+            .allocation(
+                &auth.actor,
+                Some(&code),
+                &ranks_app::targets::Period::Term(term.name.clone()),
+            )
+            .await?;
+        let an = st.app.analytics(&auth.actor, Some(&code)).await?;
+        let ev = st.app.evaluate(&auth.actor, Some(&code), year).await?;
+        Ok::<_, ranks_app::AppError>((page, term_name, year, bu, fc, alloc, an, ev, seen))
+    };
+    let (page, term_name, year, bu, fc, alloc, an, ev, seen) = match built.await {
+        Ok(x) => x,
+        Err(e) => return WebError::from_app(e, Some(lang)).into_response(),
+    };
+    let pct = |v: Option<f64>| {
+        v.map(|x| format!("{:.0} %", x * 100.0))
+            .unwrap_or_else(|| "—".into())
+    };
+    let opt = |v: Option<i64>| v.map(|x| x.to_string()).unwrap_or_else(|| "—".into());
+    let stage_name = |k: &str| tr.stage(&profile, k);
+    let tmpl = PlanTemplate {
+        tr,
+        path: format!("/units/{}/plan", page.unit.code),
+        code: page.unit.code.to_string(),
+        name: page.unit.name.clone(),
+        term: term_name.clone(),
+        tabs: term_tabs(&page.terms, page.term.as_ref(), &tr),
+        burnup: crate::charts::burn_up(
+            &format!("{} · {}", page.unit.name, term_name),
+            bu.term.starts_on,
+            bu.term.ends_on,
+            &bu.admissions,
+            bu.target,
+            bu.today,
+        ),
+        forecast: fc
+            .rows
+            .iter()
+            .filter(|r| r.depth <= 1)
+            .map(|r| ForecastView {
+                code: r.code.clone(),
+                name: r.name.clone(),
+                depth: r.depth,
+                target: r
+                    .target
+                    .map(|t| t.to_string())
+                    .unwrap_or_else(|| "—".into()),
+                admitted: r.admitted,
+                expected: tr.num(r.expected, 1),
+                interval: format!("{}–{}", r.low, r.high),
+                chance: pct(r.chance_of_target),
+                at_risk: r.at_risk,
+            })
+            .collect(),
+        counted: fc
+            .rows
+            .first()
+            .map(|r| {
+                r.candidates
+                    .iter()
+                    .map(|c| {
+                        (
+                            c.name.clone(),
+                            c.unit.clone(),
+                            stage_name(&c.stage),
+                            format!("{:.0} %", c.chance * 100.0),
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        allocation: alloc
+            .iter()
+            .filter(|a| a.depth <= 1)
+            .map(|a| {
+                let o = |v: Option<u64>| v.map(|x| x.to_string()).unwrap_or_else(|| "—".into());
+                (
+                    a.depth,
+                    a.code.clone(),
+                    a.name.clone(),
+                    o(a.target),
+                    o(a.children),
+                    a.difference.map(|d| format!("{d:+}")).unwrap_or_default(),
+                )
+            })
+            .collect(),
+        funnel: crate::charts::funnel(
+            tr.get("plan.funnel"),
+            &an.stages
+                .iter()
+                .map(|s| (stage_name(&s.stage), s.entered))
+                .collect::<Vec<_>>(),
+        ),
+        stages: an
+            .stages
+            .iter()
+            .map(|s| {
+                (
+                    stage_name(&s.stage),
+                    s.entered,
+                    pct(s.conversion),
+                    opt(s.median_days),
+                    opt(s.p90_days),
+                    s.waiting,
+                )
+            })
+            .collect(),
+        bottlenecks: an
+            .bottlenecks
+            .iter()
+            .take(3)
+            .map(|b| stage_name(b))
+            .collect::<Vec<_>>()
+            .join(", "),
+        movements: an
+            .movements
+            .iter()
+            .map(|m| {
+                crate::charts::funnel(
+                    &m.movement,
+                    &[
+                        (stage_name("pool"), m.pool),
+                        (stage_name("course"), m.course),
+                        (stage_name(&profile.admission_stage().key), m.admitted),
+                        (stage_name(&profile.recognition_stage().key), m.official),
+                    ],
+                )
+            })
+            .collect(),
+        mentors: an
+            .mentors
+            .iter()
+            .take(12)
+            .map(|m| {
+                (
+                    m.name.clone(),
+                    m.current,
+                    m.total,
+                    m.admitted,
+                    pct(m.conversion),
+                )
+            })
+            .collect(),
+        year,
+        evaluation: ev
+            .rows
+            .iter()
+            .map(|r| {
+                (
+                    r.code.clone(),
+                    r.name.clone(),
+                    r.score
+                        .map(|s| format!("{s:.2}"))
+                        .unwrap_or_else(|| "—".into()),
+                    r.grade.clone().unwrap_or_else(|| r.missing.join(", ")),
+                )
+            })
+            .collect(),
+        cap: format!(
+            "{} / {} · {} % · {}",
+            ev.excellent,
+            ev.good,
+            ev.cap_percent,
+            if ev.cap_exceeded {
+                tr.get("plan.cap_exceeded")
+            } else {
+                tr.get("plan.cap_ok")
+            }
+        ),
+        csrf: auth.csrf.clone(),
+        seen,
+        can_write: auth.actor.role.writes(),
+        can_score: auth.actor.role.evaluates(),
+        criteria: profile
+            .evaluation
+            .as_ref()
+            .map(|e| {
+                e.criteria
+                    .iter()
+                    .filter(|c| !c.auto)
+                    .map(|c| (c.key.clone(), c.vi.clone(), tr.num(c.weight, 0)))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        error_for: form_error
+            .as_ref()
+            .map(|e| e.0.to_string())
+            .unwrap_or_default(),
+        error: form_error.map(|e| e.1).unwrap_or_default(),
+        burnup_text: format!(
+            "{} {}: {} {} ({} {}); {}: {}.",
+            tr.get("plan.by"),
+            tr.date(&bu.today.min(bu.term.ends_on)),
+            bu.admissions.iter().filter(|d| **d <= bu.today).count(),
+            tr.get("plan.admissions"),
+            tr.get("target"),
+            bu.target
+                .map(|t| t.to_string())
+                .unwrap_or_else(|| "—".into()),
+            tr.get("plan.pro_rata"),
+            bu.target
+                .map(|t| {
+                    let total = (bu.term.ends_on - bu.term.starts_on).num_days().max(1) as f64;
+                    let gone = (bu.today.min(bu.term.ends_on) - bu.term.starts_on)
+                        .num_days()
+                        .max(0) as f64;
+                    tr.num(t as f64 * gone / total, 1)
+                })
+                .unwrap_or_else(|| "—".into()),
+        ),
+        burnup_years: {
+            let mut years: Vec<(i32, usize, usize)> = Vec::new();
+            let mut total = 0;
+            for y in bu.term.starts_on.year()..=bu.term.ends_on.year().min(bu.today.year()) {
+                let n = bu.admissions.iter().filter(|d| d.year() == y).count();
+                total += n;
+                years.push((y, n, total));
+            }
+            years
+        },
+    };
+    respond(tmpl.render(), cookie, lang)
+}
+
+#[derive(Deserialize)]
+pub struct TargetForm {
+    pub csrf: String,
+    pub org: String,
+    pub period: String,
+    pub value: String,
+    pub term: Option<String>,
+    /// The page's audit position (hidden field).
+    pub seen: Option<String>,
+}
+
+/// Sets a target from the plan page; a bad value is shown by the form (422).
+pub async fn plan_target(
+    State(st): State<AppState>,
+    auth: crate::auth::FormAuth,
+    Path(code): Path<String>,
+    headers: HeaderMap,
+    axum::Form(f): axum::Form<TargetForm>,
+) -> Response {
+    use ranks_app::targets::{parse_target, Period};
+    let Some(auth) = auth.check(&f.csrf) else {
+        return crate::auth::csrf_refused();
+    };
+    let run = async {
+        let period = Period::parse(&f.period)?;
+        let value = parse_target(&f.value)?;
+        let seen = parse_seen(&f.seen)?;
+        st.app
+            .set_target_seen(&auth.actor, &f.org, &period, value, seen)
+            .await
+    };
+    let result = run.await;
+    plan_outcome(
+        &st,
+        &auth,
+        code,
+        f.term,
+        &headers,
+        "target",
+        "allocation",
+        result,
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct ScoreForm {
+    pub csrf: String,
+    pub org: String,
+    pub criterion: String,
+    pub year: String,
+    pub value: String,
+    pub term: Option<String>,
+    /// The page's audit position (hidden field).
+    pub seen: Option<String>,
+}
+
+/// Enters a unit's score on a criterion from the plan page.
+pub async fn plan_score(
+    State(st): State<AppState>,
+    auth: crate::auth::FormAuth,
+    Path(code): Path<String>,
+    headers: HeaderMap,
+    axum::Form(f): axum::Form<ScoreForm>,
+) -> Response {
+    use ranks_domain::DomainError;
+    let Some(auth) = auth.check(&f.csrf) else {
+        return crate::auth::csrf_refused();
+    };
+    let run = async {
+        let year: i32 = f
+            .year
+            .trim()
+            .parse()
+            .map_err(|_| DomainError::invalid("year", &f.year, "a year such as 2025"))?;
+        let value: f64 = f
+            .value
+            .trim()
+            .replace(',', ".")
+            .parse()
+            .map_err(|_| DomainError::invalid("score", &f.value, "a number"))?;
+        let seen = parse_seen(&f.seen)?;
+        st.app
+            .set_score_seen(&auth.actor, &f.org, year, &f.criterion, value, seen)
+            .await
+    };
+    let result = run.await;
+    plan_outcome(
+        &st,
+        &auth,
+        code,
+        f.term,
+        &headers,
+        "score",
+        "evaluation",
+        result,
+    )
+    .await
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn plan_outcome(
+    st: &AppState,
+    auth: &crate::auth::Auth,
+    code: String,
+    term: Option<String>,
+    headers: &HeaderMap,
+    form: &'static str,
+    anchor: &str,
+    result: Result<(), ranks_app::AppError>,
+) -> Response {
+    use ranks_app::AppError as E;
+    let lang = lang_of(None, headers);
+    match result {
+        Ok(()) => {
+            let term = term
+                .filter(|t| !t.is_empty())
+                .map(|t| format!("?term={t}"))
+                .unwrap_or_default();
+            axum::response::Redirect::to(&format!("/units/{code}/plan{term}#{anchor}"))
+                .into_response()
+        }
+        Err(e @ (E::Invalid(_) | E::Conflict(_) | E::NotFound { .. } | E::Refused(_))) => {
+            // A conflict (changed meanwhile, already done) is a 409 as in
+            // the API; a value the rules refuse, 422.
+            let status = match e {
+                E::Conflict(_) => axum::http::StatusCode::CONFLICT,
+                _ => axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            };
+            let msg = WebError::from_app(e, Some(lang)).message;
+            let q = PlanQuery {
+                term,
+                ..Default::default()
+            };
+            let mut resp = plan_page(st, auth, code, q, headers, Some((form, msg))).await;
+            if resp.status() == axum::http::StatusCode::OK {
+                *resp.status_mut() = status;
+            }
+            resp
+        }
+        Err(e) => WebError::from_app(e, Some(lang)).into_response(),
+    }
+}
