@@ -9,6 +9,12 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
+use ranks_app::analytics::Analytics;
+use ranks_app::evaluation::EvaluationReport;
+use ranks_app::forecast::ForecastReport;
+use ranks_app::reports::{BurnUp, UnitPage};
+use ranks_app::targets::AllocationRow;
+use ranks_domain::procedure::Profile;
 use serde::Deserialize;
 
 #[derive(Deserialize, Default)]
@@ -85,274 +91,373 @@ async fn plan_page(
     headers: &HeaderMap,
     form_error: Option<(&'static str, String)>,
 ) -> Response {
-    use chrono::Datelike;
     let pq = PageQuery {
         lang: q.lang.clone(),
         term: q.term.clone(),
     };
     let (lang, cookie) = negotiate(&pq, headers);
-    let tr = Tr { lang };
-    let profile = st.app.profile().clone();
-    let built = async {
-        // Read before the data: the forms send it back, and a target or
-        // score changed after it is a conflict rather than overwritten.
-        let seen = st.app.audit_position().await?;
-        let page = st
-            .app
-            .unit_page(&auth.actor, &code, q.term.as_deref())
-            .await?;
-        let term = page
-            .term
-            .clone()
-            .ok_or_else(|| ranks_app::AppError::NotFound {
-                what: "term",
-                key: "(none defined)".into(),
-            })?;
-        let term_name = term.name.to_string();
-        let year = match q.year.as_deref() {
-            Some(y) => y.parse::<i32>().map_err(|_| {
-                ranks_app::AppError::Invalid(ranks_domain::DomainError::invalid(
-                    "year",
-                    y,
-                    "a year like 2025",
-                ))
-            })?,
-            None => page
-                .terms
-                .last()
-                .map(|_| st.app.clock().today().year() - 1)
-                .unwrap_or(2025),
-        };
-        let code = page.unit.code.to_string();
-        let bu = st.app.burn_up(&auth.actor, &code, &term_name).await?;
-        let fc = st
-            .app
-            .forecast(&auth.actor, &term_name, None, Some(&code))
-            .await?;
-        let alloc = st
-            .app
-            .allocation(
-                &auth.actor,
-                Some(&code),
-                &ranks_app::targets::Period::Term(term.name.clone()),
-            )
-            .await?;
-        let an = st.app.analytics(&auth.actor, Some(&code)).await?;
-        let ev = st.app.evaluate(&auth.actor, Some(&code), year).await?;
-        Ok::<_, ranks_app::AppError>((page, term_name, year, bu, fc, alloc, an, ev, seen))
-    };
-    let (page, term_name, year, bu, fc, alloc, an, ev, seen) = match built.await {
-        Ok(x) => x,
+    let data = match load(st, auth, &code, &q).await {
+        Ok(d) => d,
         Err(e) => return WebError::from_app(e, Some(lang)).into_response(),
     };
-    let pct = |v: Option<f64>| {
-        v.map(|x| format!("{:.0} %", x * 100.0))
-            .unwrap_or_else(|| "—".into())
+    let tmpl = plan_template(data, Tr { lang }, st.app.profile(), auth, form_error);
+    respond(tmpl.render(), cookie, lang)
+}
+
+/// What the plan page shows, read in one go.
+struct PlanData {
+    page: UnitPage,
+    term_name: String,
+    year: i32,
+    bu: BurnUp,
+    fc: ForecastReport,
+    alloc: Vec<AllocationRow>,
+    an: Analytics,
+    ev: EvaluationReport,
+    /// The audit position read before the data.
+    seen: i64,
+}
+
+async fn load(
+    st: &AppState,
+    auth: &crate::auth::Auth,
+    code: &str,
+    q: &PlanQuery,
+) -> Result<PlanData, ranks_app::AppError> {
+    use chrono::Datelike;
+    // Read before the data: the forms send it back, and a target or
+    // score changed after it is a conflict rather than overwritten.
+    let seen = st.app.audit_position().await?;
+    let page = st
+        .app
+        .unit_page(&auth.actor, code, q.term.as_deref())
+        .await?;
+    let term = page
+        .term
+        .clone()
+        .ok_or_else(|| ranks_app::AppError::NotFound {
+            what: "term",
+            key: "(none defined)".into(),
+        })?;
+    let term_name = term.name.to_string();
+    let year = match q.year.as_deref() {
+        Some(y) => y.parse::<i32>().map_err(|_| {
+            ranks_app::AppError::Invalid(ranks_domain::DomainError::invalid(
+                "year",
+                y,
+                "a year like 2025",
+            ))
+        })?,
+        None => page
+            .terms
+            .last()
+            .map(|_| st.app.clock().today().year() - 1)
+            .unwrap_or(2025),
     };
-    let opt = |v: Option<i64>| v.map(|x| x.to_string()).unwrap_or_else(|| "—".into());
-    let stage_name = |k: &str| tr.stage(&profile, k);
-    let tmpl = PlanTemplate {
+    let code = page.unit.code.to_string();
+    let bu = st.app.burn_up(&auth.actor, &code, &term_name).await?;
+    let fc = st
+        .app
+        .forecast(&auth.actor, &term_name, None, Some(&code))
+        .await?;
+    let alloc = st
+        .app
+        .allocation(
+            &auth.actor,
+            Some(&code),
+            &ranks_app::targets::Period::Term(term.name.clone()),
+        )
+        .await?;
+    let an = st.app.analytics(&auth.actor, Some(&code)).await?;
+    let ev = st.app.evaluate(&auth.actor, Some(&code), year).await?;
+    Ok(PlanData {
+        page,
+        term_name,
+        year,
+        bu,
+        fc,
+        alloc,
+        an,
+        ev,
+        seen,
+    })
+}
+
+fn plan_template(
+    d: PlanData,
+    tr: Tr,
+    profile: &Profile,
+    auth: &crate::auth::Auth,
+    form_error: Option<(&'static str, String)>,
+) -> PlanTemplate {
+    let page = &d.page;
+    PlanTemplate {
         tr,
         path: format!("/units/{}/plan", page.unit.code),
         code: page.unit.code.to_string(),
         name: page.unit.name.clone(),
-        term: term_name.clone(),
+        term: d.term_name.clone(),
         tabs: term_tabs(&page.terms, page.term.as_ref(), &tr),
         burnup: crate::charts::burn_up(
-            &format!("{} · {}", page.unit.name, term_name),
-            bu.term.starts_on,
-            bu.term.ends_on,
-            &bu.admissions,
-            bu.target,
-            bu.today,
+            &format!("{} · {}", page.unit.name, d.term_name),
+            d.bu.term.starts_on,
+            d.bu.term.ends_on,
+            &d.bu.admissions,
+            d.bu.target,
+            d.bu.today,
         ),
-        forecast: fc
-            .rows
-            .iter()
-            .filter(|r| r.depth <= 1)
-            .map(|r| ForecastView {
-                code: r.code.clone(),
-                name: r.name.clone(),
-                depth: r.depth,
-                target: r
-                    .target
-                    .map(|t| t.to_string())
-                    .unwrap_or_else(|| "—".into()),
-                admitted: r.admitted,
-                expected: tr.num(r.expected, 1),
-                interval: format!("{}–{}", r.low, r.high),
-                chance: pct(r.chance_of_target),
-                at_risk: r.at_risk,
-            })
-            .collect(),
-        counted: fc
-            .rows
-            .first()
-            .map(|r| {
-                r.candidates
-                    .iter()
-                    .map(|c| {
-                        (
-                            c.name.clone(),
-                            c.unit.clone(),
-                            stage_name(&c.stage),
-                            format!("{:.0} %", c.chance * 100.0),
-                        )
-                    })
-                    .collect()
-            })
-            .unwrap_or_default(),
-        allocation: alloc
-            .iter()
-            .filter(|a| a.depth <= 1)
-            .map(|a| {
-                let o = |v: Option<u64>| v.map(|x| x.to_string()).unwrap_or_else(|| "—".into());
-                (
-                    a.depth,
-                    a.code.clone(),
-                    a.name.clone(),
-                    o(a.target),
-                    o(a.children),
-                    a.difference.map(|d| format!("{d:+}")).unwrap_or_default(),
-                )
-            })
-            .collect(),
+        forecast: forecast_rows(&d.fc, tr),
+        counted: counted_rows(&d.fc, tr, profile),
+        allocation: allocation_rows(&d.alloc),
         funnel: crate::charts::funnel(
             tr.get("plan.funnel"),
-            &an.stages
+            &d.an
+                .stages
                 .iter()
-                .map(|s| (stage_name(&s.stage), s.entered))
+                .map(|s| (tr.stage(profile, &s.stage), s.entered))
                 .collect::<Vec<_>>(),
         ),
-        stages: an
-            .stages
-            .iter()
-            .map(|s| {
-                (
-                    stage_name(&s.stage),
-                    s.entered,
-                    pct(s.conversion),
-                    opt(s.median_days),
-                    opt(s.p90_days),
-                    s.waiting,
-                )
-            })
-            .collect(),
-        bottlenecks: an
+        stages: stage_rows(&d.an, tr, profile),
+        bottlenecks: d
+            .an
             .bottlenecks
             .iter()
             .take(3)
-            .map(|b| stage_name(b))
+            .map(|b| tr.stage(profile, b))
             .collect::<Vec<_>>()
             .join(", "),
-        movements: an
-            .movements
-            .iter()
-            .map(|m| {
-                crate::charts::funnel(
-                    &m.movement,
-                    &[
-                        (stage_name("pool"), m.pool),
-                        (stage_name("course"), m.course),
-                        (stage_name(&profile.admission_stage().key), m.admitted),
-                        (stage_name(&profile.recognition_stage().key), m.official),
-                    ],
-                )
-            })
-            .collect(),
-        mentors: an
-            .mentors
-            .iter()
-            .take(12)
-            .map(|m| {
-                (
-                    m.name.clone(),
-                    m.current,
-                    m.total,
-                    m.admitted,
-                    pct(m.conversion),
-                )
-            })
-            .collect(),
-        year,
-        evaluation: ev
-            .rows
-            .iter()
-            .map(|r| {
-                (
-                    r.code.clone(),
-                    r.name.clone(),
-                    r.score
-                        .map(|s| format!("{s:.2}"))
-                        .unwrap_or_else(|| "—".into()),
-                    r.grade.clone().unwrap_or_else(|| r.missing.join(", ")),
-                )
-            })
-            .collect(),
-        cap: format!(
-            "{} / {} · {} % · {}",
-            ev.excellent,
-            ev.good,
-            ev.cap_percent,
-            if ev.cap_exceeded {
-                tr.get("plan.cap_exceeded")
-            } else {
-                tr.get("plan.cap_ok")
-            }
-        ),
+        movements: movement_funnels(&d.an, tr, profile),
+        mentors: mentor_rows(&d.an),
+        year: d.year,
+        evaluation: evaluation_rows(&d.ev),
+        cap: cap_text(&d.ev, tr),
         csrf: auth.csrf.clone(),
-        seen,
+        seen: d.seen,
         can_write: auth.actor.role.writes(),
         can_score: auth.actor.role.evaluates(),
-        criteria: profile
-            .evaluation
-            .as_ref()
-            .map(|e| {
-                e.criteria
-                    .iter()
-                    .filter(|c| !c.auto)
-                    .map(|c| (c.key.clone(), c.vi.clone(), tr.num(c.weight, 0)))
-                    .collect()
-            })
-            .unwrap_or_default(),
+        criteria: criteria(profile, tr),
         error_for: form_error
             .as_ref()
             .map(|e| e.0.to_string())
             .unwrap_or_default(),
         error: form_error.map(|e| e.1).unwrap_or_default(),
-        burnup_text: format!(
-            "{} {}: {} {} ({} {}); {}: {}.",
-            tr.get("plan.by"),
-            tr.date(&bu.today.min(bu.term.ends_on)),
-            bu.admissions.iter().filter(|d| **d <= bu.today).count(),
-            tr.get("plan.admissions"),
-            tr.get("target"),
-            bu.target
+        burnup_text: burnup_text(&d.bu, tr),
+        burnup_years: burnup_years(&d.bu),
+    }
+}
+
+fn pct(v: Option<f64>) -> String {
+    v.map(|x| format!("{:.0} %", x * 100.0))
+        .unwrap_or_else(|| "—".into())
+}
+
+fn opt(v: Option<i64>) -> String {
+    v.map(|x| x.to_string()).unwrap_or_else(|| "—".into())
+}
+
+/// The forecast of the unit and its direct children.
+fn forecast_rows(fc: &ForecastReport, tr: Tr) -> Vec<ForecastView> {
+    fc.rows
+        .iter()
+        .filter(|r| r.depth <= 1)
+        .map(|r| ForecastView {
+            code: r.code.clone(),
+            name: r.name.clone(),
+            depth: r.depth,
+            target: r
+                .target
                 .map(|t| t.to_string())
                 .unwrap_or_else(|| "—".into()),
-            tr.get("plan.pro_rata"),
-            bu.target
-                .map(|t| {
-                    let total = (bu.term.ends_on - bu.term.starts_on).num_days().max(1) as f64;
-                    let gone = (bu.today.min(bu.term.ends_on) - bu.term.starts_on)
-                        .num_days()
-                        .max(0) as f64;
-                    tr.num(t as f64 * gone / total, 1)
+            admitted: r.admitted,
+            expected: tr.num(r.expected, 1),
+            interval: format!("{}–{}", r.low, r.high),
+            chance: pct(r.chance_of_target),
+            at_risk: r.at_risk,
+        })
+        .collect()
+}
+
+/// The candidates the unit's forecast counts: name, unit, stage, chance.
+fn counted_rows(
+    fc: &ForecastReport,
+    tr: Tr,
+    profile: &Profile,
+) -> Vec<(String, String, String, String)> {
+    fc.rows
+        .first()
+        .map(|r| {
+            r.candidates
+                .iter()
+                .map(|c| {
+                    (
+                        c.name.clone(),
+                        c.unit.clone(),
+                        tr.stage(profile, &c.stage),
+                        format!("{:.0} %", c.chance * 100.0),
+                    )
                 })
-                .unwrap_or_else(|| "—".into()),
-        ),
-        burnup_years: {
-            let mut years: Vec<(i32, usize, usize)> = Vec::new();
-            let mut total = 0;
-            for y in bu.term.starts_on.year()..=bu.term.ends_on.year().min(bu.today.year()) {
-                let n = bu.admissions.iter().filter(|d| d.year() == y).count();
-                total += n;
-                years.push((y, n, total));
-            }
-            years
-        },
-    };
-    respond(tmpl.render(), cookie, lang)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn allocation_rows(
+    alloc: &[AllocationRow],
+) -> Vec<(usize, String, String, String, String, String)> {
+    alloc
+        .iter()
+        .filter(|a| a.depth <= 1)
+        .map(|a| {
+            let o = |v: Option<u64>| v.map(|x| x.to_string()).unwrap_or_else(|| "—".into());
+            (
+                a.depth,
+                a.code.clone(),
+                a.name.clone(),
+                o(a.target),
+                o(a.children),
+                a.difference.map(|d| format!("{d:+}")).unwrap_or_default(),
+            )
+        })
+        .collect()
+}
+
+fn stage_rows(
+    an: &Analytics,
+    tr: Tr,
+    profile: &Profile,
+) -> Vec<(String, u64, String, String, String, u64)> {
+    an.stages
+        .iter()
+        .map(|s| {
+            (
+                tr.stage(profile, &s.stage),
+                s.entered,
+                pct(s.conversion),
+                opt(s.median_days),
+                opt(s.p90_days),
+                s.waiting,
+            )
+        })
+        .collect()
+}
+
+/// One funnel chart per movement (where the candidates came from).
+fn movement_funnels(an: &Analytics, tr: Tr, profile: &Profile) -> Vec<String> {
+    let stage_name = |k: &str| tr.stage(profile, k);
+    an.movements
+        .iter()
+        .map(|m| {
+            crate::charts::funnel(
+                &m.movement,
+                &[
+                    (stage_name("pool"), m.pool),
+                    (stage_name("course"), m.course),
+                    (stage_name(&profile.admission_stage().key), m.admitted),
+                    (stage_name(&profile.recognition_stage().key), m.official),
+                ],
+            )
+        })
+        .collect()
+}
+
+fn mentor_rows(an: &Analytics) -> Vec<(String, u64, u64, u64, String)> {
+    an.mentors
+        .iter()
+        .take(12)
+        .map(|m| {
+            (
+                m.name.clone(),
+                m.current,
+                m.total,
+                m.admitted,
+                pct(m.conversion),
+            )
+        })
+        .collect()
+}
+
+fn evaluation_rows(ev: &EvaluationReport) -> Vec<(String, String, String, String)> {
+    ev.rows
+        .iter()
+        .map(|r| {
+            (
+                r.code.clone(),
+                r.name.clone(),
+                r.score
+                    .map(|s| format!("{s:.2}"))
+                    .unwrap_or_else(|| "—".into()),
+                r.grade.clone().unwrap_or_else(|| r.missing.join(", ")),
+            )
+        })
+        .collect()
+}
+
+/// Excellent / good, the cap, and whether it is exceeded.
+fn cap_text(ev: &EvaluationReport, tr: Tr) -> String {
+    format!(
+        "{} / {} · {} % · {}",
+        ev.excellent,
+        ev.good,
+        ev.cap_percent,
+        if ev.cap_exceeded {
+            tr.get("plan.cap_exceeded")
+        } else {
+            tr.get("plan.cap_ok")
+        }
+    )
+}
+
+/// Criteria entered by hand: key, name, weight.
+fn criteria(profile: &Profile, tr: Tr) -> Vec<(String, String, String)> {
+    profile
+        .evaluation
+        .as_ref()
+        .map(|e| {
+            e.criteria
+                .iter()
+                .filter(|c| !c.auto)
+                .map(|c| (c.key.clone(), c.vi.clone(), tr.num(c.weight, 0)))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The burn-up in words: admissions so far against the target's pro rata.
+fn burnup_text(bu: &BurnUp, tr: Tr) -> String {
+    format!(
+        "{} {}: {} {} ({} {}); {}: {}.",
+        tr.get("plan.by"),
+        tr.date(&bu.today.min(bu.term.ends_on)),
+        bu.admissions.iter().filter(|d| **d <= bu.today).count(),
+        tr.get("plan.admissions"),
+        tr.get("target"),
+        bu.target
+            .map(|t| t.to_string())
+            .unwrap_or_else(|| "—".into()),
+        tr.get("plan.pro_rata"),
+        bu.target
+            .map(|t| {
+                let total = (bu.term.ends_on - bu.term.starts_on).num_days().max(1) as f64;
+                let gone = (bu.today.min(bu.term.ends_on) - bu.term.starts_on)
+                    .num_days()
+                    .max(0) as f64;
+                tr.num(t as f64 * gone / total, 1)
+            })
+            .unwrap_or_else(|| "—".into()),
+    )
+}
+
+/// Per year of the term so far: admitted, cumulative.
+fn burnup_years(bu: &BurnUp) -> Vec<(i32, usize, usize)> {
+    use chrono::Datelike;
+    let mut years: Vec<(i32, usize, usize)> = Vec::new();
+    let mut total = 0;
+    for y in bu.term.starts_on.year()..=bu.term.ends_on.year().min(bu.today.year()) {
+        let n = bu.admissions.iter().filter(|d| d.year() == y).count();
+        total += n;
+        years.push((y, n, total));
+    }
+    years
 }
 
 #[derive(Deserialize)]
