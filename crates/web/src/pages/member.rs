@@ -134,7 +134,7 @@ pub async fn member_movement(
         return crate::auth::csrf_refused();
     };
     let lang = lang_of(None, &headers);
-    let body = crate::pipeline_api::MovementBody {
+    let body = crate::api::MovementBody {
         kind: f.kind,
         cell: f.cell,
         destination: f.destination,
@@ -145,7 +145,7 @@ pub async fn member_movement(
         date: f.date,
         version: f.version,
     };
-    let result = match crate::pipeline_api::movement_of(&body) {
+    let result = match crate::api::movement_of(&body) {
         Ok((m, date)) => st
             .app
             .member_movement_at(&auth.actor, id, m, date, body.version)
