@@ -16,6 +16,7 @@ pub mod auth;
 pub mod charts;
 mod error;
 pub mod export;
+pub mod extract;
 pub mod i18n;
 pub mod limits;
 pub mod pages;

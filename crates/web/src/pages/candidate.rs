@@ -1,13 +1,15 @@
 //! A candidate's dossier and its forms: step, document, mentor, introducer, certificate.
 
-use super::{form_date, lang_of, respond};
+use super::{form_date, render, with_status};
+use crate::auth::Auth;
 use crate::error::WebError;
-use crate::i18n::{Lang, Tr};
+use crate::extract::{CsrfForm, PageLang, PageResult};
+use crate::i18n::Tr;
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::HeaderMap;
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 #[derive(Template)]
@@ -38,22 +40,17 @@ struct CandidateTemplate {
 
 async fn candidate_page(
     st: &AppState,
-    auth: &crate::auth::Auth,
+    auth: &Auth,
     id: i64,
-    lang: Lang,
+    lang: &PageLang,
     error: Option<(&str, String)>,
-) -> Response {
-    let tr = Tr { lang };
-    let f = match st.app.candidate_file(&auth.actor, id).await {
-        Ok(f) => f,
-        Err(e) => return WebError::from_app(e, Some(lang)).into_response(),
-    };
+) -> Result<Response, WebError> {
+    let tr = Tr { lang: lang.lang };
+    let f = st.app.candidate_file(&auth.actor, id).await.page(lang)?;
     let writable = auth.actor.role.writes();
     let choices = if writable {
-        match st.app.member_choices(&auth.actor, id).await {
-            Ok(c) => c.into_iter().map(|m| (m.id, m.full_name, m.unit)).collect(),
-            Err(e) => return WebError::from_app(e, Some(lang)).into_response(),
-        }
+        let c = st.app.member_choices(&auth.actor, id).await.page(lang)?;
+        c.into_iter().map(|m| (m.id, m.full_name, m.unit)).collect()
     } else {
         Vec::new()
     };
@@ -88,7 +85,7 @@ async fn candidate_page(
         next: next.as_ref().map(|n| n.key.clone()).unwrap_or_default(),
         next_name: next
             .as_ref()
-            .map(|n| n.name(lang.code()).to_string())
+            .map(|n| n.name(lang.lang.code()).to_string())
             .unwrap_or_default(),
         vote: next.as_ref().is_some_and(|n| n.vote),
         checklist: next
@@ -146,23 +143,21 @@ async fn candidate_page(
         mentors: f.mentors.join(", "),
         f,
     };
-    respond(t.render(), None, lang)
+    render(&t, lang)
 }
 
 /// A candidate's dossier: timeline, the next step's checklist and form, deadlines, mentors.
 pub async fn candidate(
     State(st): State<AppState>,
-    auth: crate::auth::Auth,
+    auth: Auth,
     Path(id): Path<i64>,
-    headers: HeaderMap,
-) -> Response {
-    let lang = lang_of(None, &headers);
-    candidate_page(&st, &auth, id, lang, None).await
+    lang: PageLang,
+) -> Result<Response, WebError> {
+    candidate_page(&st, &auth, id, &lang, None).await
 }
 
 #[derive(Deserialize)]
 pub struct StepForm {
-    pub csrf: String,
     pub version: Option<i64>,
     pub stage: String,
     pub date: Option<String>,
@@ -175,25 +170,17 @@ pub struct StepForm {
 /// Records a step from the form; a refusal is shown next to the form.
 pub async fn candidate_step(
     State(st): State<AppState>,
-    auth: crate::auth::FormAuth,
     Path(id): Path<i64>,
-    headers: HeaderMap,
-    axum::Form(f): axum::Form<StepForm>,
-) -> Response {
-    let Some(auth) = auth.check(&f.csrf) else {
-        return crate::auth::csrf_refused();
-    };
-    let lang = lang_of(None, &headers);
-    let on = match f
+    lang: PageLang,
+    CsrfForm { auth, form: f }: CsrfForm<StepForm>,
+) -> Result<Response, WebError> {
+    let on = f
         .date
         .as_deref()
         .filter(|d| !d.is_empty())
         .map(|d| ranks_domain::parse_date("date", d))
         .transpose()
-    {
-        Ok(d) => d,
-        Err(e) => return WebError::from_app(e.into(), Some(lang)).into_response(),
-    };
+        .map_err(|e| lang.error(e.into()))?;
     let vote = match (f.eligible, f.present, f.in_favour, f.against) {
         (Some(e), Some(p), Some(i), Some(a)) => Some(ranks_domain::procedure::Vote {
             eligible: e,
@@ -211,47 +198,38 @@ pub async fn candidate_step(
         version: f.version,
     };
     match st.app.record_step(&auth.actor, id, input).await {
-        Ok(_) => axum::response::Redirect::to(&format!("/candidates/{id}")).into_response(),
-        Err(ranks_app::AppError::Refused(r)) => {
-            let mut resp =
-                candidate_page(&st, &auth, id, lang, Some(("step", r.to_string()))).await;
-            *resp.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-            resp
-        }
-        Err(ranks_app::AppError::Conflict(msg)) => {
-            // Someone changed the file meanwhile: the page as it is now,
-            // with what changed next to the form.
-            let mut resp = candidate_page(&st, &auth, id, lang, Some(("step", msg))).await;
-            *resp.status_mut() = axum::http::StatusCode::CONFLICT;
-            resp
-        }
-        Err(e) => WebError::from_app(e, Some(lang)).into_response(),
+        Ok(_) => Ok(Redirect::to(&format!("/candidates/{id}")).into_response()),
+        Err(ranks_app::AppError::Refused(r)) => with_status(
+            candidate_page(&st, &auth, id, &lang, Some(("step", r.to_string()))).await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        // Someone changed the file meanwhile: the page as it is now,
+        // with what changed next to the form.
+        Err(ranks_app::AppError::Conflict(msg)) => with_status(
+            candidate_page(&st, &auth, id, &lang, Some(("step", msg))).await,
+            StatusCode::CONFLICT,
+        ),
+        Err(e) => Err(lang.error(e)),
     }
 }
 
 #[derive(Deserialize)]
 pub struct DocumentForm {
-    pub csrf: String,
     pub code: String,
     pub date: Option<String>,
 }
 
 pub async fn candidate_document(
     State(st): State<AppState>,
-    auth: crate::auth::FormAuth,
     Path(id): Path<i64>,
-    headers: HeaderMap,
-    axum::Form(f): axum::Form<DocumentForm>,
-) -> Response {
-    let Some(auth) = auth.check(&f.csrf) else {
-        return crate::auth::csrf_refused();
-    };
-    let lang = lang_of(None, &headers);
+    lang: PageLang,
+    CsrfForm { auth, form: f }: CsrfForm<DocumentForm>,
+) -> Result<Response, WebError> {
     let result = match form_date("date", f.date.as_deref()) {
         Ok(on) => st.app.record_document(&auth.actor, id, &f.code, on).await,
         Err(e) => Err(e),
     };
-    form_outcome(&st, &auth, id, lang, "document", result).await
+    form_outcome(&st, &auth, id, &lang, "document", result).await
 }
 
 /// After a candidate form: back to the dossier on success (post/redirect/get);
@@ -260,28 +238,28 @@ pub async fn candidate_document(
 /// is the usual error page.
 async fn form_outcome(
     st: &AppState,
-    auth: &crate::auth::Auth,
+    auth: &Auth,
     id: i64,
-    lang: Lang,
+    lang: &PageLang,
     form: &str,
     result: Result<(), ranks_app::AppError>,
-) -> Response {
+) -> Result<Response, WebError> {
     use ranks_app::AppError as E;
     match result {
-        Ok(()) => axum::response::Redirect::to(&format!("/candidates/{id}#{form}")).into_response(),
+        Ok(()) => Ok(Redirect::to(&format!("/candidates/{id}#{form}")).into_response()),
         Err(e @ (E::Refused(_) | E::Invalid(_) | E::Conflict(_))) => {
-            let msg = WebError::from_app(e, Some(lang)).message;
-            let mut resp = candidate_page(st, auth, id, lang, Some((form, msg))).await;
-            *resp.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-            resp
+            let msg = lang.error(e).message;
+            with_status(
+                candidate_page(st, auth, id, lang, Some((form, msg))).await,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
         }
-        Err(e) => WebError::from_app(e, Some(lang)).into_response(),
+        Err(e) => Err(lang.error(e)),
     }
 }
 
 #[derive(Deserialize)]
 pub struct MentorForm {
-    pub csrf: String,
     pub member: String,
     pub probation: Option<String>,
     pub date: Option<String>,
@@ -289,15 +267,10 @@ pub struct MentorForm {
 
 pub async fn candidate_mentor(
     State(st): State<AppState>,
-    auth: crate::auth::FormAuth,
     Path(id): Path<i64>,
-    headers: HeaderMap,
-    axum::Form(f): axum::Form<MentorForm>,
-) -> Response {
-    let Some(auth) = auth.check(&f.csrf) else {
-        return crate::auth::csrf_refused();
-    };
-    let lang = lang_of(None, &headers);
+    lang: PageLang,
+    CsrfForm { auth, form: f }: CsrfForm<MentorForm>,
+) -> Result<Response, WebError> {
     let result = match (
         f.member.trim().parse::<i64>(),
         form_date("date", f.date.as_deref()),
@@ -315,12 +288,11 @@ pub async fn candidate_mentor(
             )
         }
     };
-    form_outcome(&st, &auth, id, lang, "mentor", result).await
+    form_outcome(&st, &auth, id, &lang, "mentor", result).await
 }
 
 #[derive(Deserialize)]
 pub struct IntroducerForm {
-    pub csrf: String,
     pub member: Option<String>,
     pub since: Option<String>,
     pub date: Option<String>,
@@ -328,15 +300,10 @@ pub struct IntroducerForm {
 
 pub async fn candidate_introducer(
     State(st): State<AppState>,
-    auth: crate::auth::FormAuth,
     Path(id): Path<i64>,
-    headers: HeaderMap,
-    axum::Form(f): axum::Form<IntroducerForm>,
-) -> Response {
-    let Some(auth) = auth.check(&f.csrf) else {
-        return crate::auth::csrf_refused();
-    };
-    let lang = lang_of(None, &headers);
+    lang: PageLang,
+    CsrfForm { auth, form: f }: CsrfForm<IntroducerForm>,
+) -> Result<Response, WebError> {
     let run = async {
         let member = match f.member.as_deref().map(str::trim).filter(|m| !m.is_empty()) {
             None => None,
@@ -358,27 +325,21 @@ pub async fn candidate_introducer(
         st.app.add_introducer(&auth.actor, id, member, on).await
     };
     let result = run.await;
-    form_outcome(&st, &auth, id, lang, "introducer", result).await
+    form_outcome(&st, &auth, id, &lang, "introducer", result).await
 }
 
 #[derive(Deserialize)]
 pub struct CertificateForm {
-    pub csrf: String,
     pub issued: Option<String>,
     pub number: String,
 }
 
 pub async fn candidate_certificate(
     State(st): State<AppState>,
-    auth: crate::auth::FormAuth,
     Path(id): Path<i64>,
-    headers: HeaderMap,
-    axum::Form(f): axum::Form<CertificateForm>,
-) -> Response {
-    let Some(auth) = auth.check(&f.csrf) else {
-        return crate::auth::csrf_refused();
-    };
-    let lang = lang_of(None, &headers);
+    lang: PageLang,
+    CsrfForm { auth, form: f }: CsrfForm<CertificateForm>,
+) -> Result<Response, WebError> {
     let run = async {
         let issued = form_date("issued", f.issued.as_deref())?.ok_or_else(|| {
             ranks_domain::DomainError::invalid("issued", "", "the date on the certificate")
@@ -396,5 +357,5 @@ pub async fn candidate_certificate(
             .await
     };
     let result = run.await;
-    form_outcome(&st, &auth, id, lang, "certificate", result).await
+    form_outcome(&st, &auth, id, &lang, "certificate", result).await
 }

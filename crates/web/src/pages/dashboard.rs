@@ -1,13 +1,13 @@
 //! The dashboard: the user's subtree over a term, and the pipeline's stages.
 
-use super::{negotiate, respond, row_view, term_tabs, PageQuery, RowView, TermTab};
+use super::{render, row_view, term_tabs, PageQuery, RowView, TermTab};
 use crate::error::WebError;
+use crate::extract::{PageLang, PageResult};
 use crate::i18n::Tr;
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::HeaderMap;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 
 #[derive(Template)]
 #[template(path = "dashboard.html")]
@@ -32,14 +32,14 @@ pub async fn dashboard(
     State(st): State<AppState>,
     auth: crate::auth::Auth,
     Query(q): Query<PageQuery>,
-    headers: HeaderMap,
-) -> Response {
-    let (lang, cookie) = negotiate(&q, &headers);
-    let tr = Tr { lang };
-    let d = match st.app.dashboard(&auth.actor, q.term.as_deref()).await {
-        Ok(d) => d,
-        Err(e) => return WebError::from_app(e, Some(lang)).into_response(),
-    };
+    lang: PageLang,
+) -> Result<Response, WebError> {
+    let d = st
+        .app
+        .dashboard(&auth.actor, q.term.as_deref())
+        .await
+        .page(&lang)?;
+    let tr = Tr { lang: lang.lang };
     let rows: Vec<RowView> = d
         .rows
         .iter()
@@ -71,5 +71,5 @@ pub async fn dashboard(
             .map(|(k, n)| (k.clone(), tr.stage(st.app.profile(), k), *n))
             .collect(),
     };
-    respond(page.render(), cookie, lang)
+    render(&page, &lang)
 }

@@ -1,12 +1,12 @@
 //! The audit history of one record.
 
-use super::{lang_of, respond};
+use super::render;
 use crate::error::WebError;
+use crate::extract::{PageLang, PageResult};
 use crate::i18n::Tr;
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 
 #[derive(Template)]
@@ -47,24 +47,16 @@ pub async fn history(
     State(st): State<AppState>,
     auth: crate::auth::Auth,
     Path((entity, id)): Path<(String, i64)>,
-    headers: HeaderMap,
-) -> Response {
-    let lang = lang_of(None, &headers);
-    let tr = Tr { lang };
-    let Some(kind) = ranks_app::history::Entity::parse(&entity) else {
-        return WebError::from_app(
-            ranks_app::AppError::NotFound {
-                what: "record kind",
-                key: entity,
-            },
-            Some(lang),
-        )
-        .into_response();
-    };
-    let entries = match st.app.history(&auth.actor, kind, id).await {
-        Ok(e) => e,
-        Err(e) => return WebError::from_app(e, Some(lang)).into_response(),
-    };
+    lang: PageLang,
+) -> Result<Response, WebError> {
+    let tr = Tr { lang: lang.lang };
+    let kind = ranks_app::history::Entity::parse(&entity).ok_or_else(|| {
+        lang.error(ranks_app::AppError::NotFound {
+            what: "record kind",
+            key: entity.clone(),
+        })
+    })?;
+    let entries = st.app.history(&auth.actor, kind, id).await.page(&lang)?;
     let back = match kind {
         ranks_app::history::Entity::Candidate => format!("/candidates/{id}"),
         _ => "/".to_string(),
@@ -88,5 +80,5 @@ pub async fn history(
             })
             .collect(),
     };
-    respond(t.render(), None, lang)
+    render(&t, &lang)
 }

@@ -1,13 +1,15 @@
 //! A member's record and the movement form.
 
-use super::{lang_of, respond};
+use super::{render, with_status};
+use crate::auth::Auth;
 use crate::error::WebError;
-use crate::i18n::{Lang, Tr};
+use crate::extract::{CsrfForm, PageLang, PageResult};
+use crate::i18n::Tr;
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::HeaderMap;
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 #[derive(Template)]
@@ -47,16 +49,13 @@ const MOVEMENTS: [&str; 9] = [
 
 async fn member_page(
     st: &AppState,
-    auth: &crate::auth::Auth,
+    auth: &Auth,
     id: i64,
-    lang: Lang,
+    lang: &PageLang,
     error: String,
-) -> Response {
-    let tr = Tr { lang };
-    let m = match st.app.member_record(&auth.actor, id).await {
-        Ok(m) => m,
-        Err(e) => return WebError::from_app(e, Some(lang)).into_response(),
-    };
+) -> Result<Response, WebError> {
+    let tr = Tr { lang: lang.lang };
+    let m = st.app.member_record(&auth.actor, id).await.page(lang)?;
     let status = ranks_domain::MemberStatus::parse(&m.status)
         .map(|s| tr.status(&s).to_string())
         .unwrap_or_else(|_| m.status.clone());
@@ -94,24 +93,22 @@ async fn member_page(
         error,
         m,
     };
-    respond(t.render(), None, lang)
+    render(&t, lang)
 }
 
 /// A member's record: details (personal ones for roles that may see them),
 /// the movement form, the change history.
 pub async fn member(
     State(st): State<AppState>,
-    auth: crate::auth::Auth,
+    auth: Auth,
     Path(id): Path<i64>,
-    headers: HeaderMap,
-) -> Response {
-    let lang = lang_of(None, &headers);
-    member_page(&st, &auth, id, lang, String::new()).await
+    lang: PageLang,
+) -> Result<Response, WebError> {
+    member_page(&st, &auth, id, &lang, String::new()).await
 }
 
 #[derive(Deserialize)]
 pub struct MovementForm {
-    pub csrf: String,
     pub kind: String,
     pub cell: Option<String>,
     pub destination: Option<String>,
@@ -125,15 +122,10 @@ pub struct MovementForm {
 
 pub async fn member_movement(
     State(st): State<AppState>,
-    auth: crate::auth::FormAuth,
     Path(id): Path<i64>,
-    headers: HeaderMap,
-    axum::Form(f): axum::Form<MovementForm>,
-) -> Response {
-    let Some(auth) = auth.check(&f.csrf) else {
-        return crate::auth::csrf_refused();
-    };
-    let lang = lang_of(None, &headers);
+    lang: PageLang,
+    CsrfForm { auth, form: f }: CsrfForm<MovementForm>,
+) -> Result<Response, WebError> {
     let body = crate::api::MovementBody {
         kind: f.kind,
         cell: f.cell,
@@ -150,28 +142,24 @@ pub async fn member_movement(
             .app
             .member_movement_at(&auth.actor, id, m, date, body.version)
             .await
-            .map_err(|e| WebError::from_app(e, Some(lang))),
+            .page(&lang),
         Err(e) => Err(e),
     };
     match result {
-        Ok(()) => axum::response::Redirect::to(&format!("/members/{id}")).into_response(),
-        Err(e) if e.status.is_client_error() && e.status != axum::http::StatusCode::FORBIDDEN => {
+        Ok(()) => Ok(Redirect::to(&format!("/members/{id}")).into_response()),
+        Err(e) if e.status.is_client_error() && e.status != StatusCode::FORBIDDEN => {
             // Shown by the form (an unknown target cell too); a member the
             // user cannot see is the page's own 404.
-            let status = if e.status == axum::http::StatusCode::CONFLICT {
-                axum::http::StatusCode::CONFLICT
+            let status = if e.status == StatusCode::CONFLICT {
+                StatusCode::CONFLICT
             } else {
-                axum::http::StatusCode::UNPROCESSABLE_ENTITY
+                StatusCode::UNPROCESSABLE_ENTITY
             };
-            let mut resp = member_page(&st, &auth, id, lang, e.message).await;
-            if resp.status() == axum::http::StatusCode::OK {
-                *resp.status_mut() = status;
-            }
-            resp
+            with_status(member_page(&st, &auth, id, &lang, e.message).await, status)
         }
         Err(mut e) => {
-            e.html = Some(lang);
-            e.into_response()
+            e.html = Some(lang.lang);
+            Err(e)
         }
     }
 }

@@ -1,12 +1,13 @@
 //! The member registry with its search (the whole page, or the results for htmx).
 
-use super::{lang_of, respond};
+use super::render;
+use crate::auth::Auth;
 use crate::error::WebError;
+use crate::extract::{Htmx, PageLang, PageResult};
 use crate::i18n::Tr;
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
@@ -14,7 +15,6 @@ use serde::Deserialize;
 pub struct MemberQuery {
     pub q: Option<String>,
     pub org: Option<String>,
-    pub lang: Option<String>,
     /// probationary or official; empty for both.
     pub status: Option<String>,
 }
@@ -56,26 +56,28 @@ struct MembersTemplate {
 /// The member registry with a search that ignores tone marks and case.
 pub async fn members(
     State(st): State<AppState>,
-    auth: crate::auth::Auth,
+    auth: Auth,
     Query(q): Query<MemberQuery>,
-    headers: HeaderMap,
-) -> Response {
-    let lang = lang_of(q.lang.as_deref(), &headers);
-    let tr = Tr { lang };
+    lang: PageLang,
+    htmx: Htmx,
+) -> Result<Response, WebError> {
+    let tr = Tr { lang: lang.lang };
     let query = q.q.clone().unwrap_or_default();
     let org = q.org.as_deref().map(str::trim).filter(|o| !o.is_empty());
     let status = q.status.as_deref().map(str::trim).filter(|s| !s.is_empty());
-    let found = match st.app.search_members(&auth.actor, org, &query).await {
-        Ok(f) => f
-            .into_iter()
-            .filter(|m| status.is_none_or(|s| m.status.as_str() == s))
-            .collect::<Vec<_>>(),
-        Err(e) => return WebError::from_app(e, Some(lang)).into_response(),
-    };
-    let candidates = match st.app.search_candidates(&auth.actor, org, &query).await {
-        Ok(f) => f,
-        Err(e) => return WebError::from_app(e, Some(lang)).into_response(),
-    };
+    let found: Vec<_> = st
+        .app
+        .search_members(&auth.actor, org, &query)
+        .await
+        .page(&lang)?
+        .into_iter()
+        .filter(|m| status.is_none_or(|s| m.status.as_str() == s))
+        .collect();
+    let candidates = st
+        .app
+        .search_candidates(&auth.actor, org, &query)
+        .await
+        .page(&lang)?;
     let profile = st.app.profile();
     let t = MembersTemplate {
         tr,
@@ -114,9 +116,7 @@ pub async fn members(
             })
             .collect(),
     };
-    if headers.get("hx-request").is_some_and(|v| v == "true")
-        && !headers.contains_key("hx-history-restore-request")
-    {
+    if htmx.partial {
         // The same handler, the fragment only.
         let part = MembersResults {
             tr,
@@ -124,7 +124,7 @@ pub async fn members(
             rows: &t.rows,
             candidates: &t.candidates,
         };
-        return respond(part.render(), None, lang);
+        return render(&part, &lang);
     }
-    respond(t.render(), None, lang)
+    render(&t, &lang)
 }

@@ -24,29 +24,25 @@ pub use plan::{plan, plan_score, plan_target};
 pub use supervisor::supervisor;
 pub use unit::{add_candidate, unit, UnitCache};
 
+use crate::auth::Auth;
 use crate::error::WebError;
+use crate::extract::PageLang;
 use crate::i18n::{Lang, Tr};
 use askama::Template;
-use axum::extract::Query;
-use axum::http::header::{COOKIE, SET_COOKIE};
-use axum::http::{HeaderMap, HeaderValue};
+use axum::http::HeaderMap;
 use axum::response::{Html, IntoResponse, Response};
 use ranks_domain::{AchievementRow, Term};
 use serde::Deserialize;
 
 #[derive(Deserialize, Default)]
 pub struct PageQuery {
-    pub lang: Option<String>,
     pub term: Option<String>,
 }
 
-/// The language from an explicit choice, else the cookie, else Vietnamese.
+/// The language from an explicit choice, else the cookie, else Vietnamese
+/// (for what is not a handler: the [`PageLang`] extractor does it there).
 pub fn lang_of(explicit: Option<&str>, headers: &HeaderMap) -> Lang {
-    let q = PageQuery {
-        lang: explicit.map(str::to_string),
-        term: None,
-    };
-    negotiate(&q, headers).0
+    PageLang::negotiate(explicit, headers).lang
 }
 
 #[derive(Template)]
@@ -58,61 +54,43 @@ struct LogoutPage {
 }
 
 /// A page with the sign-out button (a form post carrying the CSRF token).
-pub async fn logout_page(auth: crate::auth::Auth, headers: HeaderMap) -> Response {
-    let lang = lang_of(None, &headers);
-    respond(
-        LogoutPage {
-            tr: Tr { lang },
-            csrf: auth.csrf,
-            user: auth.actor.name,
-        }
-        .render(),
-        None,
-        lang,
-    )
+pub async fn logout_page(auth: Auth, lang: PageLang) -> Result<Response, WebError> {
+    let page = LogoutPage {
+        tr: Tr { lang: lang.lang },
+        csrf: auth.csrf,
+        user: auth.actor.name,
+    };
+    render(&page, &lang)
 }
 
-/// The language of this request: `?lang=` (then remembered in a cookie),
-/// else the cookie, else Vietnamese.
-fn negotiate(q: &PageQuery, headers: &HeaderMap) -> (Lang, Option<HeaderValue>) {
-    if let Some(l) = q.lang.as_deref().and_then(Lang::parse) {
-        let cookie = format!("lang={}; Path=/; Max-Age=31536000; SameSite=Lax", l.code());
-        return (l, HeaderValue::from_str(&cookie).ok());
-    }
-    let from_cookie = headers
-        .get_all(COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|kv| kv.trim().strip_prefix("lang="))
-        .find_map(Lang::parse);
-    (from_cookie.unwrap_or(Lang::Vi), None)
-}
-
-fn respond(
-    body: Result<String, askama::Error>,
-    cookie: Option<HeaderValue>,
-    lang: Lang,
-) -> Response {
-    match body {
-        Ok(html) => {
-            let mut resp = Html(html).into_response();
-            if let Some(c) = cookie {
-                resp.headers_mut().insert(SET_COOKIE, c);
-            }
-            resp
-        }
+/// A page's answer: the template rendered, with the cookie that remembers
+/// the language when one was chosen; a template that fails is logged and
+/// answered with the error page.
+fn render(page: &impl Template, lang: &PageLang) -> Result<Response, WebError> {
+    match page.render() {
+        Ok(html) => Ok(lang.remembered(Html(html).into_response())),
         Err(e) => {
             tracing::error!(error = %e, "template failed");
-            WebError {
+            Err(WebError {
                 status: axum::http::StatusCode::INTERNAL_SERVER_ERROR,
                 message: "internal error; the details are in the server log".into(),
-                html: Some(lang),
+                html: Some(lang.lang),
                 rule: None,
-            }
-            .into_response()
+            })
         }
     }
+}
+
+/// A page answered with another status than 200 (a form shown again with
+/// its message: 422, 409).
+fn with_status(
+    page: Result<Response, WebError>,
+    status: axum::http::StatusCode,
+) -> Result<Response, WebError> {
+    page.map(|mut resp| {
+        *resp.status_mut() = status;
+        resp
+    })
 }
 
 /// A row of a tree table, ready to print.
@@ -172,20 +150,18 @@ fn term_tabs(terms: &[Term], chosen: Option<&Term>, tr: &Tr) -> Vec<TermTab> {
         .collect()
 }
 
-pub async fn not_found(
-    Query(q): Query<PageQuery>,
-    headers: HeaderMap,
-    uri: axum::http::Uri,
-) -> Response {
-    let (lang, _) = negotiate(&q, &headers);
+pub async fn not_found(lang: PageLang, uri: axum::http::Uri) -> WebError {
     let api = uri.path().starts_with("/api/");
     WebError {
         status: axum::http::StatusCode::NOT_FOUND,
-        message: format!("{}: {}", Tr { lang }.get("error.not_found"), uri.path()),
-        html: (!api).then_some(lang),
+        message: format!(
+            "{}: {}",
+            Tr { lang: lang.lang }.get("error.not_found"),
+            uri.path()
+        ),
+        html: (!api).then_some(lang.lang),
         rule: None,
     }
-    .into_response()
 }
 
 /// The hidden `seen` field of a form: absent or empty means no check.

@@ -1,14 +1,16 @@
 //! A unit's planning page: burn-up, forecast, allocation, analytics and the
 //! year-end evaluation, with the target and score forms.
 
-use super::{lang_of, negotiate, parse_seen, respond, term_tabs, PageQuery, TermTab};
+use super::{parse_seen, render, term_tabs, with_status, TermTab};
+use crate::auth::Auth;
 use crate::error::WebError;
+use crate::extract::{CsrfForm, PageLang, PageResult};
 use crate::i18n::Tr;
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::HeaderMap;
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
 use ranks_app::analytics::Analytics;
 use ranks_app::evaluation::EvaluationReport;
 use ranks_app::forecast::ForecastReport;
@@ -19,7 +21,6 @@ use serde::Deserialize;
 
 #[derive(Deserialize, Default)]
 pub struct PlanQuery {
-    pub lang: Option<String>,
     pub term: Option<String>,
     pub year: Option<String>,
 }
@@ -75,33 +76,31 @@ struct PlanTemplate {
 /// movements, mentors and the year-end evaluation, with their charts.
 pub async fn plan(
     State(st): State<AppState>,
-    auth: crate::auth::Auth,
+    auth: Auth,
     Path(code): Path<String>,
     Query(q): Query<PlanQuery>,
-    headers: HeaderMap,
-) -> Response {
-    plan_page(&st, &auth, code, q, &headers, None).await
+    lang: PageLang,
+) -> Result<Response, WebError> {
+    plan_page(&st, &auth, code, q, &lang, None).await
 }
 
 async fn plan_page(
     st: &AppState,
-    auth: &crate::auth::Auth,
+    auth: &Auth,
     code: String,
     q: PlanQuery,
-    headers: &HeaderMap,
+    lang: &PageLang,
     form_error: Option<(&'static str, String)>,
-) -> Response {
-    let pq = PageQuery {
-        lang: q.lang.clone(),
-        term: q.term.clone(),
-    };
-    let (lang, cookie) = negotiate(&pq, headers);
-    let data = match load(st, auth, &code, &q).await {
-        Ok(d) => d,
-        Err(e) => return WebError::from_app(e, Some(lang)).into_response(),
-    };
-    let tmpl = plan_template(data, Tr { lang }, st.app.profile(), auth, form_error);
-    respond(tmpl.render(), cookie, lang)
+) -> Result<Response, WebError> {
+    let data = load(st, auth, &code, &q).await.page(lang)?;
+    let tmpl = plan_template(
+        data,
+        Tr { lang: lang.lang },
+        st.app.profile(),
+        auth,
+        form_error,
+    );
+    render(&tmpl, lang)
 }
 
 /// What the plan page shows, read in one go.
@@ -120,7 +119,7 @@ struct PlanData {
 
 async fn load(
     st: &AppState,
-    auth: &crate::auth::Auth,
+    auth: &Auth,
     code: &str,
     q: &PlanQuery,
 ) -> Result<PlanData, ranks_app::AppError> {
@@ -187,7 +186,7 @@ fn plan_template(
     d: PlanData,
     tr: Tr,
     profile: &Profile,
-    auth: &crate::auth::Auth,
+    auth: &Auth,
     form_error: Option<(&'static str, String)>,
 ) -> PlanTemplate {
     let page = &d.page;
@@ -462,7 +461,6 @@ fn burnup_years(bu: &BurnUp) -> Vec<(i32, usize, usize)> {
 
 #[derive(Deserialize)]
 pub struct TargetForm {
-    pub csrf: String,
     pub org: String,
     pub period: String,
     pub value: String,
@@ -474,15 +472,11 @@ pub struct TargetForm {
 /// Sets a target from the plan page; a bad value is shown by the form (422).
 pub async fn plan_target(
     State(st): State<AppState>,
-    auth: crate::auth::FormAuth,
     Path(code): Path<String>,
-    headers: HeaderMap,
-    axum::Form(f): axum::Form<TargetForm>,
-) -> Response {
+    lang: PageLang,
+    CsrfForm { auth, form: f }: CsrfForm<TargetForm>,
+) -> Result<Response, WebError> {
     use ranks_app::targets::{parse_target, Period};
-    let Some(auth) = auth.check(&f.csrf) else {
-        return crate::auth::csrf_refused();
-    };
     let run = async {
         let period = Period::parse(&f.period)?;
         let value = parse_target(&f.value)?;
@@ -497,9 +491,8 @@ pub async fn plan_target(
         &auth,
         code,
         f.term,
-        &headers,
-        "target",
-        "allocation",
+        &lang,
+        ("target", "allocation"),
         result,
     )
     .await
@@ -507,7 +500,6 @@ pub async fn plan_target(
 
 #[derive(Deserialize)]
 pub struct ScoreForm {
-    pub csrf: String,
     pub org: String,
     pub criterion: String,
     pub year: String,
@@ -520,15 +512,11 @@ pub struct ScoreForm {
 /// Enters a unit's score on a criterion from the plan page.
 pub async fn plan_score(
     State(st): State<AppState>,
-    auth: crate::auth::FormAuth,
     Path(code): Path<String>,
-    headers: HeaderMap,
-    axum::Form(f): axum::Form<ScoreForm>,
-) -> Response {
+    lang: PageLang,
+    CsrfForm { auth, form: f }: CsrfForm<ScoreForm>,
+) -> Result<Response, WebError> {
     use ranks_domain::DomainError;
-    let Some(auth) = auth.check(&f.csrf) else {
-        return crate::auth::csrf_refused();
-    };
     let run = async {
         let year: i32 = f
             .year
@@ -552,54 +540,51 @@ pub async fn plan_score(
         &auth,
         code,
         f.term,
-        &headers,
-        "score",
-        "evaluation",
+        &lang,
+        ("score", "evaluation"),
         result,
     )
     .await
 }
 
-#[allow(clippy::too_many_arguments)]
+/// After a plan form: back to the plan page's panel on success; on bad
+/// input, a refusal or a conflict the page again with the message next to
+/// the form (`form`: its name and the panel's anchor).
 async fn plan_outcome(
     st: &AppState,
-    auth: &crate::auth::Auth,
+    auth: &Auth,
     code: String,
     term: Option<String>,
-    headers: &HeaderMap,
-    form: &'static str,
-    anchor: &str,
+    lang: &PageLang,
+    (form, anchor): (&'static str, &str),
     result: Result<(), ranks_app::AppError>,
-) -> Response {
+) -> Result<Response, WebError> {
     use ranks_app::AppError as E;
-    let lang = lang_of(None, headers);
     match result {
         Ok(()) => {
             let term = term
                 .filter(|t| !t.is_empty())
                 .map(|t| format!("?term={t}"))
                 .unwrap_or_default();
-            axum::response::Redirect::to(&format!("/units/{code}/plan{term}#{anchor}"))
-                .into_response()
+            Ok(Redirect::to(&format!("/units/{code}/plan{term}#{anchor}")).into_response())
         }
         Err(e @ (E::Invalid(_) | E::Conflict(_) | E::NotFound { .. } | E::Refused(_))) => {
             // A conflict (changed meanwhile, already done) is a 409 as in
             // the API; a value the rules refuse, 422.
             let status = match e {
-                E::Conflict(_) => axum::http::StatusCode::CONFLICT,
-                _ => axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                E::Conflict(_) => StatusCode::CONFLICT,
+                _ => StatusCode::UNPROCESSABLE_ENTITY,
             };
-            let msg = WebError::from_app(e, Some(lang)).message;
+            let msg = lang.error(e).message;
             let q = PlanQuery {
                 term,
                 ..Default::default()
             };
-            let mut resp = plan_page(st, auth, code, q, headers, Some((form, msg))).await;
-            if resp.status() == axum::http::StatusCode::OK {
-                *resp.status_mut() = status;
-            }
-            resp
+            with_status(
+                plan_page(st, auth, code, q, lang, Some((form, msg))).await,
+                status,
+            )
         }
-        Err(e) => WebError::from_app(e, Some(lang)).into_response(),
+        Err(e) => Err(lang.error(e)),
     }
 }

@@ -1,12 +1,13 @@
 //! A committee member's page: the units in their charge and what is late.
 
-use super::{negotiate, respond, PageQuery};
+use super::{render, PageQuery};
+use crate::auth::Auth;
 use crate::error::WebError;
+use crate::extract::{PageLang, PageResult};
 use crate::i18n::Tr;
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use ranks_app::pipeline::DueRow;
 
@@ -34,13 +35,12 @@ struct SupervisorTemplate {
 /// A committee member's page: the units they are in charge of, with what is late.
 pub async fn supervisor(
     State(st): State<AppState>,
-    auth: crate::auth::Auth,
+    auth: Auth,
     Path(member): Path<i64>,
     Query(q): Query<PageQuery>,
-    headers: HeaderMap,
-) -> Response {
-    let (lang, cookie) = negotiate(&q, &headers);
-    let tr = Tr { lang };
+    lang: PageLang,
+) -> Result<Response, WebError> {
+    let tr = Tr { lang: lang.lang };
     let profile = st.app.profile().clone();
     let view = async {
         let term = match &q.term {
@@ -62,10 +62,7 @@ pub async fn supervisor(
         };
         st.app.supervisor_view(&auth.actor, member, &term).await
     };
-    let v = match view.await {
-        Ok(v) => v,
-        Err(e) => return WebError::from_app(e, Some(lang)).into_response(),
-    };
+    let v = view.await.page(&lang)?;
     let rows = |list: &[DueRow]| {
         list.iter()
             .map(|d| {
@@ -108,5 +105,5 @@ pub async fn supervisor(
             })
             .collect(),
     };
-    respond(tmpl.render(), cookie, lang)
+    render(&tmpl, &lang)
 }

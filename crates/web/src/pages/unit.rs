@@ -1,16 +1,16 @@
 //! A unit's page: its subtree, members, candidates by stage, deadlines and refusals;
 //! the form that adds a person to a cell's pool.
 
-use super::{
-    form_date, lang_of, negotiate, respond, row_view, term_tabs, PageQuery, RowView, TermTab,
-};
+use super::{form_date, render, row_view, term_tabs, with_status, PageQuery, RowView, TermTab};
+use crate::auth::Auth;
 use crate::error::WebError;
-use crate::i18n::{Lang, Tr};
+use crate::extract::{CsrfForm, PageLang, PageResult};
+use crate::i18n::Tr;
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
 use ranks_app::pipeline::DueRow;
 use ranks_app::privacy::CandidateEntry;
 use ranks_app::reports::UnitPage;
@@ -232,70 +232,69 @@ fn unit_template(
 
 pub async fn unit(
     State(st): State<AppState>,
-    auth: crate::auth::Auth,
+    auth: Auth,
     Path(code): Path<String>,
     Query(q): Query<PageQuery>,
-    headers: HeaderMap,
-) -> Response {
-    let (lang, cookie) = negotiate(&q, &headers);
-    unit_response(&st, &auth, &code, &q, lang, cookie, String::new()).await
+    lang: PageLang,
+) -> Result<Response, WebError> {
+    unit_response(&st, &auth, &code, &q, &lang, String::new()).await
 }
 
+/// The unit page, with the add form's message if any.
 async fn unit_response(
     st: &AppState,
-    auth: &crate::auth::Auth,
+    auth: &Auth,
     code: &str,
     q: &PageQuery,
-    lang: Lang,
-    cookie: Option<HeaderValue>,
+    lang: &PageLang,
     add_error: String,
-) -> Response {
-    let code = code.to_string();
-    let page = async {
-        // The data of a unit page changes only when a write commits: keep it
-        // per unit, term, viewer's scope and day, checked against the
-        // audit generation on every request.
-        let generation = st.app.audit_generation().await?;
-        let key = format!(
-            "{}|{:?}|{:?}|{}",
-            code.trim().to_uppercase(),
-            q.term,
-            auth.actor.scope,
-            st.app.clock().today()
+) -> Result<Response, WebError> {
+    let data = unit_data(st, auth, code, q).await.page(lang)?;
+    let (p, due, refusals) = &*data;
+    let mut t = unit_template(p, Tr { lang: lang.lang }, st.app.profile(), due, refusals);
+    t.csrf = auth.csrf.clone();
+    t.can_add = auth.actor.role.writes()
+        && matches!(
+            p.unit.kind,
+            ranks_domain::UnitKind::Cell | ranks_domain::UnitKind::GrassrootsCell
         );
-        if let Some(data) = st.unit_cache.get(&key, generation) {
-            return Ok::<_, ranks_app::AppError>(data);
-        }
-        let p = st
-            .app
-            .unit_page(&auth.actor, &code, q.term.as_deref())
-            .await?;
-        let due = st.app.due(&auth.actor, Some(&code), Some(20)).await?;
-        let refusals = st.app.refusals(&auth.actor, Some(&code)).await?;
-        let data = std::sync::Arc::new((p, due, refusals));
-        st.unit_cache.put(key, generation, data.clone());
-        Ok(data)
-    };
-    match page.await {
-        Ok(data) => {
-            let (p, due, refusals) = &*data;
-            let mut t = unit_template(p, Tr { lang }, st.app.profile(), due, refusals);
-            t.csrf = auth.csrf.clone();
-            t.can_add = auth.actor.role.writes()
-                && matches!(
-                    p.unit.kind,
-                    ranks_domain::UnitKind::Cell | ranks_domain::UnitKind::GrassrootsCell
-                );
-            t.add_error = add_error;
-            respond(t.render(), cookie, lang)
-        }
-        Err(e) => WebError::from_app(e, Some(lang)).into_response(),
+    t.add_error = add_error;
+    render(&t, lang)
+}
+
+/// The data of a unit page. It changes only when a write commits: kept
+/// per unit, term, viewer's scope and day, checked against the audit
+/// generation on every request.
+async fn unit_data(
+    st: &AppState,
+    auth: &Auth,
+    code: &str,
+    q: &PageQuery,
+) -> Result<std::sync::Arc<UnitData>, ranks_app::AppError> {
+    let generation = st.app.audit_generation().await?;
+    let key = format!(
+        "{}|{:?}|{:?}|{}",
+        code.trim().to_uppercase(),
+        q.term,
+        auth.actor.scope,
+        st.app.clock().today()
+    );
+    if let Some(data) = st.unit_cache.get(&key, generation) {
+        return Ok(data);
     }
+    let p = st
+        .app
+        .unit_page(&auth.actor, code, q.term.as_deref())
+        .await?;
+    let due = st.app.due(&auth.actor, Some(code), Some(20)).await?;
+    let refusals = st.app.refusals(&auth.actor, Some(code)).await?;
+    let data = std::sync::Arc::new((p, due, refusals));
+    st.unit_cache.put(key, generation, data.clone());
+    Ok(data)
 }
 
 #[derive(Deserialize)]
 pub struct AddCandidateForm {
-    pub csrf: String,
     pub full_name: String,
     pub birth_date: String,
     pub gender: Option<String>,
@@ -309,16 +308,11 @@ pub struct AddCandidateForm {
 /// the new dossier; bad input is shown by the form (422), nothing written.
 pub async fn add_candidate(
     State(st): State<AppState>,
-    auth: crate::auth::FormAuth,
     Path(code): Path<String>,
-    headers: HeaderMap,
-    axum::Form(f): axum::Form<AddCandidateForm>,
-) -> Response {
+    lang: PageLang,
+    CsrfForm { auth, form: f }: CsrfForm<AddCandidateForm>,
+) -> Result<Response, WebError> {
     use ranks_domain::DomainError;
-    let Some(auth) = auth.check(&f.csrf) else {
-        return crate::auth::csrf_refused();
-    };
-    let lang = lang_of(None, &headers);
     let run = async {
         let name = ranks_domain::text::nfc(f.full_name.trim());
         if name.is_empty() {
@@ -363,15 +357,15 @@ pub async fn add_candidate(
     };
     use ranks_app::AppError as E;
     match run.await {
-        Ok(id) => axum::response::Redirect::to(&format!("/candidates/{id}")).into_response(),
+        Ok(id) => Ok(Redirect::to(&format!("/candidates/{id}")).into_response()),
         Err(e @ (E::Refused(_) | E::Invalid(_) | E::Conflict(_))) => {
-            let msg = WebError::from_app(e, Some(lang)).message;
-            let mut resp =
-                unit_response(&st, &auth, &code, &PageQuery::default(), lang, None, msg).await;
-            *resp.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-            resp
+            let msg = lang.error(e).message;
+            with_status(
+                unit_response(&st, &auth, &code, &PageQuery::default(), &lang, msg).await,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
         }
-        Err(e) => WebError::from_app(e, Some(lang)).into_response(),
+        Err(e) => Err(lang.error(e)),
     }
 }
 
