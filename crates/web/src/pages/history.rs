@@ -7,7 +7,7 @@ use crate::i18n::Tr;
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 
 #[derive(Template)]
 #[template(path = "history.html")]

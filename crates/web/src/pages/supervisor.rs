@@ -8,7 +8,7 @@ use crate::i18n::Tr;
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use ranks_app::pipeline::DueRow;
 
 pub struct SupervisedView {
