@@ -6,9 +6,9 @@ use anyhow::{bail, Result};
 use clap::Subcommand;
 use ranks_app::pipeline::{Movement, PersonRef, StepInput};
 use ranks_app::{Actor, App};
+use ranks_domain::member::NewPerson;
 use ranks_domain::procedure::{Profile, Vote};
 use ranks_domain::Date;
-use ranks_store::records::members::NewPerson;
 
 #[derive(Subcommand, Debug)]
 pub enum CandidateCmd {

@@ -9,8 +9,8 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use ranks_app::pipeline::{CandidateFile, PersonRef, StepInput};
+use ranks_domain::member::NewPerson;
 use ranks_domain::procedure::Vote;
-use ranks_store::records::members::NewPerson;
 use serde::Deserialize;
 use serde_json::{json, Value};
 

@@ -334,7 +334,7 @@ pub async fn add_candidate(
             _ => "Nữ",
         };
         let who = ranks_app::pipeline::PersonRef::New {
-            person: ranks_store::records::members::NewPerson {
+            person: ranks_domain::member::NewPerson {
                 full_name: name,
                 gender: gender.into(),
                 birth_date: birth,
