@@ -13,9 +13,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use ranks_app::pipeline::DueRow;
 use ranks_app::privacy::CandidateEntry;
+use ranks_app::refusals::RefusedAttempt;
 use ranks_app::reports::UnitPage;
 use ranks_domain::procedure::Profile;
-use ranks_store::records::candidates::RefusalRow;
 use serde::Deserialize;
 
 pub struct CandidateRow {
@@ -110,7 +110,7 @@ fn unit_template(
     tr: Tr,
     profile: &Profile,
     due: &[DueRow],
-    refusals: &[RefusalRow],
+    refusals: &[RefusedAttempt],
 ) -> UnitTemplate {
     let mut rows = p.rows.iter();
     let top = rows
@@ -369,7 +369,11 @@ pub async fn add_candidate(
     }
 }
 
-type UnitData = (ranks_app::reports::UnitPage, Vec<DueRow>, Vec<RefusalRow>);
+type UnitData = (
+    ranks_app::reports::UnitPage,
+    Vec<DueRow>,
+    Vec<RefusedAttempt>,
+);
 
 /// Unit pages' data by (unit, term, scope, day), each with the audit
 /// generation it was read at.
