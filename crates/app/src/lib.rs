@@ -23,6 +23,7 @@ pub mod integrity;
 pub mod ops;
 pub mod pipeline;
 pub mod privacy;
+pub mod refusals;
 pub mod reports;
 pub mod scope;
 pub mod supervision;

@@ -374,14 +374,16 @@ pub async fn export(
     auth: Auth,
     Path(list): Path<String>,
     Query(q): Query<ExportQuery>,
-) -> Response {
+) -> Result<Response, WebError> {
     let format = q.format.clone().unwrap_or_else(|| "csv".into());
     if !matches!(format.as_str(), "csv" | "xlsx") {
-        return WebError::bad_request(format!("format: {format:?} is not csv or xlsx"), None)
-            .into_response();
+        return Err(WebError::bad_request(
+            format!("format: {format:?} is not csv or xlsx"),
+            None,
+        ));
     }
-    match table(&st.app, &auth.actor, &list, &q).await {
-        Ok(tb) => download(&tb, &format).unwrap_or_else(IntoResponse::into_response),
-        Err(e) => WebError::from_app(e, None).into_response(),
-    }
+    let tb = table(&st.app, &auth.actor, &list, &q)
+        .await
+        .map_err(|e| WebError::from_app(e, None))?;
+    download(&tb, &format)
 }

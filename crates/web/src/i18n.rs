@@ -352,16 +352,26 @@ mod tests {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let mut missing = Vec::new();
         let mut used = 0;
-        for dir in ["templates", "src"] {
-            for entry in std::fs::read_dir(root.join(dir)).unwrap() {
+        // The files of templates/ and src/, with their subdirectories.
+        let mut dirs = vec![root.join("templates"), root.join("src")];
+        let mut files = Vec::new();
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(dir).unwrap() {
                 let path = entry.unwrap().path();
-                let text = std::fs::read_to_string(&path).unwrap();
-                for part in text.split("tr.get(\"").skip(1) {
-                    let key = part.split('"').next().unwrap();
-                    used += 1;
-                    if !STRINGS.iter().any(|s| s.0 == key) {
-                        missing.push(format!("{}: {key}", path.display()));
-                    }
+                if path.is_dir() {
+                    dirs.push(path);
+                } else {
+                    files.push(path);
+                }
+            }
+        }
+        for path in files {
+            let text = std::fs::read_to_string(&path).unwrap();
+            for part in text.split("tr.get(\"").skip(1) {
+                let key = part.split('"').next().unwrap();
+                used += 1;
+                if !STRINGS.iter().any(|s| s.0 == key) {
+                    missing.push(format!("{}: {key}", path.display()));
                 }
             }
         }

@@ -154,7 +154,7 @@ impl App {
         &self,
         actor: &Actor,
         org: Option<&str>,
-    ) -> Result<Vec<candidates::RefusalRow>, AppError> {
+    ) -> Result<Vec<crate::refusals::RefusedAttempt>, AppError> {
         let mut conn = self.db().read().await?;
         let root = match org {
             Some(c) => visible_unit(&mut conn, actor, c).await?,
@@ -166,7 +166,7 @@ impl App {
         for r in list {
             if let Some(c) = candidates::by_id(&mut conn, r.candidate_id).await? {
                 if self.profile().is_open(&c.stage) {
-                    open.push(r);
+                    open.push(r.into());
                 }
             }
         }
