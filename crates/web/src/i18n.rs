@@ -11,8 +11,9 @@ use std::sync::LazyLock;
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 use fluent_syntax::ast;
+use ranks_app::AppError;
 use ranks_domain::procedure::Profile;
-use ranks_domain::{Date, MemberStatus, UnitKind};
+use ranks_domain::{Date, DomainError, MemberStatus, UnitKind};
 use unic_langid::LanguageIdentifier;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,6 +65,8 @@ struct Messages {
     /// Every message without arguments, formatted once at first use, so
     /// that `Tr::get` hands out `&'static str` as the table did.
     plain: HashMap<String, String>,
+    /// The ids of all messages, in the order of the source.
+    ids: Vec<String>,
     /// What the source did not parse (a test asserts none).
     errors: Vec<String>,
 }
@@ -111,7 +114,7 @@ impl Messages {
             errors.extend(errs.iter().map(|e| format!("{e:?}")));
         }
         let mut plain = HashMap::new();
-        for id in ids {
+        for id in ids.iter().cloned() {
             let Some(pattern) = bundle.get_message(&id).and_then(|m| m.value()) else {
                 continue;
             };
@@ -128,6 +131,7 @@ impl Messages {
         Messages {
             bundle,
             plain,
+            ids,
             errors,
         }
     }
@@ -230,6 +234,94 @@ impl From<f64> for Arg {
 /// A missing key gives "?" (and a warning in the log), like `Tr::get`.
 pub fn tr_args(lang: Lang, key: &str, args: &[(&str, Arg)]) -> String {
     messages(lang).format(key, args)
+}
+
+/// The message of an application error in a language, for the error path
+/// (`WebError::from_app` shows `e.to_string()` today; English here gives
+/// exactly that text, but "internal error" for an outage, as `from_app`
+/// does). What the app hands over as English text (a refusal's reason, a
+/// conflict) is translated when it is one of the sentences that have a
+/// key (`error.forbidden.*`, `error.conflict.*`) and passed on as it is
+/// otherwise; a busy import and an import limit keep their English detail
+/// (the import page words them with `import.busy` and `import.limit.*`).
+pub fn error_message(lang: Lang, e: &AppError) -> String {
+    let t = |key: &str, args: &[(&str, Arg)]| tr_args(lang, key, args);
+    match e {
+        AppError::NotFound { what, key } => {
+            let what_key = format!("error.what.{}", what.replace(' ', "_"));
+            let what = match messages(lang).plain.get(&fluent_id(&what_key)) {
+                Some(w) => w.clone(),
+                None => what.to_string(),
+            };
+            t(
+                "error.unknown",
+                &[("what", what.into()), ("key", key.as_str().into())],
+            )
+        }
+        AppError::Invalid(DomainError::Invalid {
+            field,
+            value,
+            expected,
+        }) => t(
+            "error.invalid",
+            &[
+                ("field", (*field).into()),
+                ("value", value.as_str().into()),
+                ("expected", (*expected).into()),
+            ],
+        ),
+        AppError::Conflict(text) => known_sentence(lang, "error.conflict.", text),
+        AppError::Refused(r) => t(
+            "error.refused",
+            &[
+                ("message", r.message.as_str().into()),
+                ("rule", r.rule.as_str().into()),
+                ("source", r.source.as_str().into()),
+            ],
+        ),
+        AppError::Forbidden(reason) => t(
+            "error.forbidden",
+            &[(
+                "reason",
+                known_sentence(lang, "error.forbidden.", reason).into(),
+            )],
+        ),
+        AppError::RateLimited => t("error.rate_limited", &[]),
+        AppError::Empty => t("error.empty", &[]),
+        AppError::Store(_) => t("error.internal", &[]),
+        AppError::TooLarge(_) | AppError::Busy(_) => e.to_string(),
+    }
+}
+
+/// An English sentence of the app in `lang`: the message under `prefix`
+/// whose English text it is (with a role as `$role`, for the sentences
+/// that name one), or the sentence itself when none is.
+fn known_sentence(lang: Lang, prefix: &str, english: &str) -> String {
+    let prefix = fluent_id(prefix);
+    let en = messages(Lang::En);
+    for (id, text) in &en.plain {
+        if id.starts_with(&prefix) && text == english {
+            return messages(lang).plain[id].clone();
+        }
+    }
+    let roles: Vec<&String> = en
+        .plain
+        .keys()
+        .filter(|id| id.starts_with("error-role-"))
+        .collect();
+    let with_args = en
+        .ids
+        .iter()
+        .filter(|id| id.starts_with(&prefix) && !en.plain.contains_key(*id));
+    for id in with_args {
+        for role in &roles {
+            let as_arg = |l: Lang| [("role", Arg::from(messages(l).plain[*role].as_str()))];
+            if en.format(id, &as_arg(Lang::En)) == english {
+                return messages(lang).format(id, &as_arg(lang));
+            }
+        }
+    }
+    english.to_string()
 }
 
 /// The strings of one language, handed to templates.
@@ -500,75 +592,89 @@ mod tests {
         assert_eq!(tr_args(Lang::En, "no.such.key", &[]), "?");
     }
 
-    /// The English error messages are the sentences users see today, so
-    /// that the error path can switch to `tr_args` without changing them.
+    /// Application errors in each language; English keeps today's text.
     #[test]
-    fn english_errors_as_today() {
-        use ranks_app::AppError;
-        let en = |key, args: &[(&str, Arg)]| tr_args(Lang::En, key, args);
+    fn app_errors_in_each_language() {
+        use ranks_domain::procedure::Refusal;
+        let same_time = "someone else recorded the same thing at the same time; nothing was saved, reload and try again";
+        let forbidden = |s: &str| AppError::Forbidden(s.to_string());
+        let cases = [
+            AppError::NotFound {
+                what: "unit",
+                key: "X1".into(),
+            },
+            AppError::NotFound {
+                what: "record kind",
+                key: "k".into(),
+            },
+            AppError::NotFound {
+                what: "thing without a key",
+                key: "7".into(),
+            },
+            AppError::Invalid(DomainError::invalid("gender", "x", "one of nam, nữ")),
+            AppError::Conflict(same_time.into()),
+            AppError::Conflict("term 2020-2025 already exists".into()),
+            AppError::Refused(Refusal {
+                rule: "R1".into(),
+                source: "Điều 4".into(),
+                message: "too young".into(),
+            }),
+            forbidden("missing or wrong CSRF token"),
+            forbidden("a viewer does not record data"),
+            forbidden("a supervisor does not enter evaluations"),
+            forbidden("something new"),
+            AppError::RateLimited,
+            AppError::Empty,
+            AppError::Busy("too many imports in progress (1 running, 2 waiting: import.max_running, import.max_waiting); try again in a minute".into()),
+        ];
+        for e in &cases {
+            assert_eq!(error_message(Lang::En, e), e.to_string());
+        }
+        let vi = |e: &AppError| error_message(Lang::Vi, e);
+        let de = |e: &AppError| error_message(Lang::De, e);
+        assert_eq!(vi(&cases[0]), "không tìm thấy đơn vị: X1");
+        assert_eq!(de(&cases[0]), "Einheit unbekannt: X1");
+        assert_eq!(de(&cases[1]), "Datensatzart unbekannt: k");
+        assert_eq!(de(&cases[2]), "thing without a key unbekannt: 7");
         assert_eq!(
-            en("error.rate_limited", &[]),
-            AppError::RateLimited.to_string()
-        );
-        assert_eq!(en("error.empty", &[]), AppError::Empty.to_string());
-        let unknown = AppError::NotFound {
-            what: "unit",
-            key: "X1".into(),
-        };
-        let what = en("error.what.unit", &[]);
-        assert_eq!(
-            en(
-                "error.unknown",
-                &[("what", what.into()), ("key", "X1".into())]
-            ),
-            unknown.to_string()
-        );
-        let reason = en("error.forbidden.history_personal", &[]);
-        assert_eq!(
-            en("error.forbidden", &[("reason", reason.into())]),
-            AppError::Forbidden("the history holds personal details".into()).to_string()
-        );
-        let invalid = ranks_domain::DomainError::invalid("gender", "x", "one of nam, nữ");
-        assert_eq!(
-            en(
-                "error.invalid",
-                &[
-                    ("field", "gender".into()),
-                    ("value", "x".into()),
-                    ("expected", "one of nam, nữ".into())
-                ]
-            ),
-            invalid.to_string()
-        );
-        let refusal = ranks_domain::procedure::Refusal {
-            rule: "R1".into(),
-            source: "Điều 4".into(),
-            message: "too young".into(),
-        };
-        assert_eq!(
-            en(
-                "error.refused",
-                &[
-                    ("message", "too young".into()),
-                    ("rule", "R1".into()),
-                    ("source", "Điều 4".into())
-                ]
-            ),
-            AppError::Refused(refusal).to_string()
-        );
-        let role = en("error.role.viewer", &[]);
-        assert_eq!(
-            en("error.forbidden.records_data", &[("role", role.into())]),
-            "a viewer does not record data"
-        );
-        // Each language has its own text for them.
-        assert_eq!(
-            tr_args(Lang::Vi, "error.csrf", &[]),
-            "thiếu mã CSRF hoặc mã không đúng"
+            vi(&cases[3]),
+            "gender: 'x' không hợp lệ; cần one of nam, nữ"
         );
         assert_eq!(
-            tr_args(Lang::De, "error.wrong_login", &[]),
-            "Benutzername oder Passwort falsch"
+            de(&cases[4]),
+            "jemand anderes hat gleichzeitig dasselbe erfasst; nichts wurde gespeichert, neu laden und erneut versuchen"
         );
+        assert_eq!(de(&cases[5]), "term 2020-2025 already exists");
+        assert_eq!(vi(&cases[6]), "bị từ chối: too young (quy định R1; Điều 4)");
+        assert_eq!(
+            vi(&cases[7]),
+            "không được phép: thiếu mã CSRF hoặc mã không đúng"
+        );
+        assert_eq!(
+            de(&cases[8]),
+            "nicht erlaubt: die Rolle Betrachter erfasst keine Daten"
+        );
+        assert_eq!(
+            vi(&cases[9]),
+            "không được phép: cấp ủy viên phụ trách không nhập đánh giá"
+        );
+        assert_eq!(de(&cases[10]), "nicht erlaubt: something new");
+        assert_eq!(
+            vi(&AppError::RateLimited),
+            "đăng nhập sai quá nhiều lần; thử lại sau 15 phút"
+        );
+        // An outage, as `WebError::from_app` words it.
+        assert_eq!(
+            tr_args(Lang::En, "error.internal", &[]),
+            "internal error; the details are in the server log"
+        );
+        // Every role has its name for the refusals that name one.
+        for role in ["admin", "staff", "supervisor", "secretary", "viewer"] {
+            let role = ranks_app::auth::Role::parse(role).unwrap();
+            for lang in Lang::all() {
+                let key = format!("error.role.{}", role.as_str());
+                assert_ne!(tr_args(lang, &key, &[]), "?", "{key}");
+            }
+        }
     }
 }

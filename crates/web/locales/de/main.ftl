@@ -265,10 +265,10 @@ error-rate_limited = zu viele fehlgeschlagene Anmeldungen; in 15 Minuten erneut 
 error-empty = die Datenbank enthält noch keine Einheiten; `ranks demo` ausführen oder einen Baum importieren
 error-busy = zu viele Importe laufen ({ $running } laufend, { $waiting } wartend: import.max_running, import.max_waiting); in einer Minute erneut versuchen
 error-conflict-same_time = jemand anderes hat gleichzeitig dasselbe erfasst; nichts wurde gespeichert, neu laden und erneut versuchen
-error-csrf = CSRF-Token fehlt oder ist falsch
-error-wrong_login = Benutzername oder Passwort falsch
 error-method_not_allowed = { $reason }: { $method } ist keine Methode dieser Route
 # Die Gründe von error-forbidden.
+error-forbidden-csrf = CSRF-Token fehlt oder ist falsch
+error-forbidden-wrong_login = Benutzername oder Passwort falsch
 error-forbidden-import_needs_writer = Importieren erfordert eine Rolle mit Schreibrecht
 error-forbidden-history_personal = der Verlauf enthält persönliche Angaben
 error-forbidden-admin_adds_users = nur ein Administrator legt Benutzer an
@@ -286,6 +286,7 @@ error-role-supervisor = Beauftragter
 error-role-secretary = Zellensekretär
 error-role-viewer = Betrachter
 # Was error-unknown nicht fand, als $what.
+error-what-candidate = Kandidat
 error-what-leader = Leitung
 error-what-list = Liste
 error-what-member = Mitglied

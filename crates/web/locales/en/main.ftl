@@ -269,10 +269,10 @@ error-rate_limited = too many failed sign-ins; try again in 15 minutes
 error-empty = the database holds no units yet; run `ranks demo` or import a tree
 error-busy = too many imports in progress ({ $running } running, { $waiting } waiting: import.max_running, import.max_waiting); try again in a minute
 error-conflict-same_time = someone else recorded the same thing at the same time; nothing was saved, reload and try again
-error-csrf = missing or wrong CSRF token
-error-wrong_login = wrong username or password
 error-method_not_allowed = { $reason }: { $method } is not a method of this route
 # The reasons of error-forbidden.
+error-forbidden-csrf = missing or wrong CSRF token
+error-forbidden-wrong_login = wrong username or password
 error-forbidden-import_needs_writer = importing needs a role that writes
 error-forbidden-history_personal = the history holds personal details
 error-forbidden-admin_adds_users = only an administrator adds users
@@ -290,6 +290,7 @@ error-role-supervisor = supervisor
 error-role-secretary = secretary
 error-role-viewer = viewer
 # What error-unknown did not find, as its $what.
+error-what-candidate = candidate
 error-what-leader = leader
 error-what-list = list
 error-what-member = member

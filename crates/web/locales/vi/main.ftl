@@ -247,10 +247,10 @@ error-rate_limited = đăng nhập sai quá nhiều lần; thử lại sau 15 ph
 error-empty = cơ sở dữ liệu chưa có đơn vị nào; chạy `ranks demo` hoặc nhập cây tổ chức
 error-busy = đang có quá nhiều lượt nhập dữ liệu ({ $running } đang chạy, { $waiting } đang chờ: import.max_running, import.max_waiting); hãy thử lại sau một phút
 error-conflict-same_time = người khác vừa ghi nhận cùng nội dung vào cùng lúc; chưa có gì được lưu, hãy tải lại trang và thử lại
-error-csrf = thiếu mã CSRF hoặc mã không đúng
-error-wrong_login = sai tên đăng nhập hoặc mật khẩu
 error-method_not_allowed = { $reason }: { $method } không phải là phương thức của đường dẫn này
 # Lý do của error-forbidden.
+error-forbidden-csrf = thiếu mã CSRF hoặc mã không đúng
+error-forbidden-wrong_login = sai tên đăng nhập hoặc mật khẩu
 error-forbidden-import_needs_writer = nhập dữ liệu cần vai trò có quyền ghi
 error-forbidden-history_personal = lịch sử thay đổi chứa thông tin cá nhân
 error-forbidden-admin_adds_users = chỉ quản trị viên mới được thêm người dùng
@@ -268,6 +268,7 @@ error-role-supervisor = cấp ủy viên phụ trách
 error-role-secretary = bí thư chi bộ
 error-role-viewer = người xem
 # Đối tượng mà error-unknown không tìm thấy, là $what.
+error-what-candidate = quần chúng
 error-what-leader = người phụ trách
 error-what-list = danh sách
 error-what-member = đảng viên
