@@ -63,7 +63,7 @@ fn fluent_id(key: &str) -> String {
 struct Messages {
     bundle: FluentBundle<FluentResource>,
     /// Every message without arguments, formatted once at first use, so
-    /// that `Tr::get` hands out `&'static str` as the table did.
+    /// that `Tr::get` hands templates a `&'static str`.
     plain: HashMap<String, String>,
     /// The ids of all messages, in the order of the source.
     ids: Vec<String>,
@@ -71,8 +71,8 @@ struct Messages {
     errors: Vec<String>,
 }
 
-/// The three languages' messages, built on first use (a few hundred
-/// short messages: well under a millisecond).
+/// The three languages' messages, built on first use (about 250 short
+/// messages each: 8 ms for all three in an unoptimised build).
 static MESSAGES: LazyLock<[Messages; 3]> = LazyLock::new(|| Lang::all().map(Messages::load));
 
 fn messages(lang: Lang) -> &'static Messages {
@@ -439,6 +439,12 @@ mod tests {
         }
         for path in paths {
             let text = std::fs::read_to_string(&path).unwrap();
+            for part in text.split("tr.args(\"").skip(1) {
+                let key = part.split('"').next().unwrap();
+                if !messages(Lang::Vi).ids.contains(&fluent_id(key)) {
+                    missing.push(format!("{}: {key}", path.display()));
+                }
+            }
             for part in text.split("tr.get(\"").skip(1) {
                 let key = part.split('"').next().unwrap();
                 used += 1;
