@@ -40,6 +40,19 @@ pub struct Dossier {
     pub probation_mentors: u32,
     /// When a previous membership ended, for re-admission.
     pub left_party_on: Option<Date>,
+    /// How that membership ended, and earlier re-admissions.
+    pub party_exit: PartyExit,
+}
+
+/// What re-admission needs to know of a person's past membership.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PartyExit {
+    /// The ground of the latest exit, one of [`super::EXIT_GROUNDS`].
+    pub ground: Option<String>,
+    /// The day the criminal record of that exit was cleared (xóa án tích).
+    pub record_cleared_on: Option<Date>,
+    /// The admission date of an earlier re-admission of the person, if any.
+    pub readmitted_on: Option<Date>,
 }
 
 impl Dossier {
@@ -337,13 +350,25 @@ impl Profile {
                     None => Some("no admission ceremony is recorded".into()),
                 }
             }
-            GateKind::Readmission { min_months } => match dossier.left_party_on {
-                Some(left) if plus_months(left, *min_months) > on => Some(format!(
-                    "left the Party on {left}; re-admission is possible from {}",
-                    plus_months(left, *min_months)
-                )),
-                _ => None,
-            },
+            GateKind::Readmission {
+                min_months,
+                excluded_grounds,
+                months_after_record_cleared,
+                consent_document,
+                consent_stage,
+                only_once,
+            } => readmission(
+                dossier,
+                step,
+                Readmission {
+                    min_months: *min_months,
+                    excluded_grounds,
+                    months_after_record_cleared,
+                    consent_document,
+                    consent_stage,
+                    only_once: *only_once,
+                },
+            ),
         };
         match problem {
             Some(message) => Err(Self::refuse(&gate.id, &gate.source, message)),
@@ -476,6 +501,83 @@ fn introducers(
             msg.push_str(&problems.join("; "));
         }
         return Some(msg);
+    }
+    None
+}
+
+/// The numbers of a re-admission gate, borrowed from the profile.
+struct Readmission<'a> {
+    min_months: u32,
+    excluded_grounds: &'a [String],
+    months_after_record_cleared: &'a BTreeMap<String, u32>,
+    consent_document: &'a Option<String>,
+    consent_stage: &'a Option<String>,
+    only_once: bool,
+}
+
+/// A former member: re-admitted only once, not on an excluded ground, after
+/// the waiting time, with the written consent recorded before its stage.
+fn readmission(dossier: &Dossier, step: &Step, r: Readmission<'_>) -> Option<String> {
+    let on = step.on;
+    let left = dossier.left_party_on?;
+    let exit = &dossier.party_exit;
+    if let Some(again) = exit.readmitted_on.filter(|_| r.only_once) {
+        return Some(format!(
+            "already re-admitted once, on {again}; a person is re-admitted only once"
+        ));
+    }
+    if !r.excluded_grounds.is_empty() {
+        let Some(ground) = &exit.ground else {
+            return Some(format!(
+                "left the Party on {left}; the ground of leaving is not recorded (one of {})",
+                super::EXIT_GROUNDS
+                    .iter()
+                    .map(|g| g.0)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        };
+        if r.excluded_grounds.contains(ground) {
+            return Some(format!(
+                "left the Party on {left} on the ground '{ground}' ({}): not re-admitted on this ground (294-QĐ/TW mục 3.5.2)",
+                super::exit_ground_label(ground).unwrap_or(ground)
+            ));
+        }
+    }
+    let special = exit
+        .ground
+        .as_ref()
+        .and_then(|g| r.months_after_record_cleared.get(g).map(|m| (g, *m)));
+    match special {
+        Some((ground, months)) => match exit.record_cleared_on {
+            None => {
+                return Some(format!(
+                    "left the Party on {left} on the ground '{ground}': the day the criminal record was cleared is not recorded; re-admission is possible {months} months after it"
+                ))
+            }
+            Some(cleared) if plus_months(cleared, months) > on => {
+                return Some(format!(
+                    "the criminal record was cleared on {cleared}; re-admission is possible from {}",
+                    plus_months(cleared, months)
+                ))
+            }
+            Some(_) => {}
+        },
+        None if plus_months(left, r.min_months) > on => {
+            return Some(format!(
+                "left the Party on {left}; re-admission is possible from {}",
+                plus_months(left, r.min_months)
+            ))
+        }
+        None => {}
+    }
+    if let (Some(doc), Some(stage)) = (r.consent_document, r.consent_stage) {
+        let consented = dossier.documents.get(doc).is_some_and(|d| *d <= on);
+        if step.stage == *stage && !consented {
+            return Some(format!(
+                "re-admission needs the written consent of the provincial standing committee (document {doc}) recorded before '{stage}'"
+            ));
+        }
     }
     None
 }

@@ -103,6 +103,13 @@ struct RawGate {
     share: Option<[u32; 2]>,
     months: Option<u32>,
     min_months: Option<u32>,
+    #[serde(default)]
+    excluded_grounds: Vec<String>,
+    #[serde(default)]
+    months_after_record_cleared: BTreeMap<String, u32>,
+    consent_stage: Option<String>,
+    #[serde(default)]
+    only_once: bool,
 }
 
 #[derive(Deserialize)]
@@ -474,15 +481,60 @@ impl Checker<'_> {
             "probation_complete" => GateKind::ProbationComplete {
                 months: self.need(r, span, "months", r.months),
             },
-            "readmission" => GateKind::Readmission {
-                min_months: self.need(r, span, "min_months", r.min_months),
-            },
+            "readmission" => self.readmission(r, span),
             other => {
                 self.err(span.clone(), format!("gate '{}': kind '{other}' is not one of age, education, certificate_valid, introducers, mentors, probation_mentor, vote, probation_complete, readmission", r.id));
                 return None;
             }
         };
         Some(kind)
+    }
+
+    /// A re-admission gate: known grounds, the consent with its stage.
+    fn readmission(&mut self, r: &RawGate, span: &Range<usize>) -> GateKind {
+        let min_months = self.need(r, span, "min_months", r.min_months);
+        for g in r
+            .excluded_grounds
+            .iter()
+            .chain(r.months_after_record_cleared.keys())
+        {
+            if super::model::exit_ground_label(g).is_none() {
+                let known: Vec<&str> = super::model::EXIT_GROUNDS.iter().map(|g| g.0).collect();
+                self.err(
+                    span.clone(),
+                    format!(
+                        "gate '{}': ground '{g}' is not one of {}",
+                        r.id,
+                        known.join(", ")
+                    ),
+                );
+            }
+        }
+        match (&r.consent_document, &r.consent_stage) {
+            (Some(_), None) | (None, Some(_)) => self.err(
+                span.clone(),
+                format!(
+                    "gate '{}': consent_document and consent_stage go together",
+                    r.id
+                ),
+            ),
+            (Some(_), Some(s)) if !r.stages.contains(s) => self.err(
+                span.clone(),
+                format!(
+                    "gate '{}': consent_stage '{s}' is not one of the gate's stages",
+                    r.id
+                ),
+            ),
+            _ => {}
+        }
+        GateKind::Readmission {
+            min_months,
+            excluded_grounds: r.excluded_grounds.clone(),
+            months_after_record_cleared: r.months_after_record_cleared.clone(),
+            consent_document: r.consent_document.clone(),
+            consent_stage: r.consent_stage.clone(),
+            only_once: r.only_once,
+        }
     }
 
     fn deadline(&mut self, d: &Spanned<RawDeadline>, stages: &[StageDef]) -> Deadline {

@@ -17,11 +17,11 @@ mod format;
 mod model;
 
 pub use due::Due;
-pub use engine::{whole_months, Dossier, Introducer, Refusal, Step, Vote};
+pub use engine::{whole_months, Dossier, Introducer, PartyExit, Refusal, Step, Vote};
 pub use format::DEFAULT_PROFILE;
 pub use model::{
-    Deadline, Effect, Gate, GateKind, MemberRules, Profile, ProfileError, ProfileErrors, Source,
-    StageDef, Unit,
+    exit_ground_label, Deadline, Effect, Gate, GateKind, MemberRules, Profile, ProfileError,
+    ProfileErrors, Source, StageDef, Unit, EXIT_GROUNDS,
 };
 
 #[cfg(test)]

@@ -95,9 +95,56 @@ pub enum GateKind {
     ProbationComplete {
         months: u32,
     },
+    /// Re-admission of a former member (294-QĐ/TW mục 3.5.1–3.5.2). Only
+    /// `min_months` is required; each other part is checked when given.
     Readmission {
+        /// Months since leaving before re-admission may be considered.
         min_months: u32,
+        /// Grounds of leaving (from [`EXIT_GROUNDS`]) that exclude
+        /// re-admission. When any is given, the ground must be recorded.
+        excluded_grounds: Vec<String>,
+        /// Grounds whose wait counts from the day the criminal record was
+        /// cleared instead of the day of leaving, with its months.
+        months_after_record_cleared: BTreeMap<String, u32>,
+        /// The written consent, and the stage it must be recorded before.
+        consent_document: Option<String>,
+        consent_stage: Option<String>,
+        /// A person re-admitted once is not re-admitted again.
+        only_once: bool,
     },
+}
+
+/// The grounds on which a member left the Party, as recorded with the exit
+/// (the list of 294-QĐ/TW mục 3.5.2 and the exceptions of mục 3.5.1).
+pub const EXIT_GROUNDS: &[(&str, &str)] = &[
+    ("abandoned_activities", "tự bỏ sinh hoạt đảng"),
+    ("asked_to_leave", "tự nguyện làm đơn xin ra khỏi Đảng"),
+    (
+        "asked_to_leave_family_hardship",
+        "làm đơn xin ra khỏi Đảng vì lý do gia đình đặc biệt khó khăn",
+    ),
+    ("serious_disunity", "gây mất đoàn kết nội bộ nghiêm trọng"),
+    (
+        "corruption_conviction",
+        "bị kết án hình sự do tội tham nhũng",
+    ),
+    (
+        "serious_crime_conviction",
+        "bị kết án hình sự về tội phạm nghiêm trọng trở lên",
+    ),
+    (
+        "minor_crime_conviction",
+        "bị án hình sự về tội phạm ít nghiêm trọng",
+    ),
+    ("other", "lý do khác"),
+];
+
+/// The Vietnamese label of an exit ground, if it is one.
+pub fn exit_ground_label(ground: &str) -> Option<&'static str> {
+    EXIT_GROUNDS
+        .iter()
+        .find(|(k, _)| *k == ground)
+        .map(|(_, l)| *l)
 }
 
 #[derive(Debug, Clone)]

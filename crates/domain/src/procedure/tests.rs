@@ -59,6 +59,7 @@ fn ready_for_cell_vote() -> Dossier {
         mentors: 2,
         probation_mentors: 0,
         left_party_on: None,
+        party_exit: PartyExit::default(),
     }
 }
 
@@ -415,6 +416,10 @@ fn ceremony_probation_recognition_and_readmission() {
     // Re-admission: 36 months after leaving.
     let fresh = Dossier {
         left_party_on: Some(d("2023-12-01")),
+        party_exit: PartyExit {
+            ground: Some("other".into()),
+            ..PartyExit::default()
+        },
         ..Dossier::default()
     };
     let pool = |on: &str| Step {
@@ -495,4 +500,158 @@ fn whole_months_counts_completed_months() {
     assert_eq!(whole_months(d("2000-01-31"), d("2000-02-29")), 0);
     assert_eq!(whole_months(d("2000-01-31"), d("2000-03-31")), 2);
     assert_eq!(whole_months(d("2008-06-02"), d("2026-06-01")), 18 * 12 - 1);
+}
+
+/// A former member at the pool, re-admission checked on `on`.
+fn former(left: &str, ground: Option<&str>) -> Dossier {
+    Dossier {
+        left_party_on: Some(d(left)),
+        party_exit: PartyExit {
+            ground: ground.map(str::to_string),
+            ..PartyExit::default()
+        },
+        ..Dossier::default()
+    }
+}
+
+fn pool(on: &str) -> Step {
+    Step {
+        stage: "pool".into(),
+        on: d(on),
+        vote: None,
+        skip_reason: None,
+    }
+}
+
+#[test]
+fn readmission_is_refused_on_the_excluded_grounds() {
+    let p = profile();
+    // 294-QĐ/TW mục 3.5.2: five grounds exclude re-admission, however long ago.
+    for g in [
+        "abandoned_activities",
+        "asked_to_leave",
+        "serious_disunity",
+        "corruption_conviction",
+        "serious_crime_conviction",
+    ] {
+        let r = p
+            .check(
+                &former("2015-01-05", Some(g)),
+                &pool("2026-11-02"),
+                d(TODAY),
+            )
+            .unwrap_err();
+        assert_eq!(r.rule, "readmission");
+        assert!(r.message.contains(g) && r.message.contains("3.5.2"), "{r}");
+        assert!(
+            r.source.contains("294-QĐ/TW") && r.source.contains("mục 3.5.1–3.5.2"),
+            "{r}"
+        );
+    }
+    // Asked to leave for an especially difficult family reason, or another
+    // ground: after 36 months.
+    for g in ["asked_to_leave_family_hardship", "other"] {
+        p.check(
+            &former("2015-01-05", Some(g)),
+            &pool("2026-11-02"),
+            d(TODAY),
+        )
+        .unwrap();
+    }
+    // The ground must be recorded.
+    let r = p
+        .check(&former("2015-01-05", None), &pool("2026-11-02"), d(TODAY))
+        .unwrap_err();
+    assert!(
+        r.message.contains("ground of leaving is not recorded"),
+        "{r}"
+    );
+}
+
+#[test]
+fn readmission_after_a_minor_crime_counts_60_months_from_the_cleared_record() {
+    let p = profile();
+    let mut dos = former("2015-01-05", Some("minor_crime_conviction"));
+    let r = p.check(&dos, &pool("2026-11-02"), d(TODAY)).unwrap_err();
+    assert!(
+        r.message
+            .contains("criminal record was cleared is not recorded"),
+        "{r}"
+    );
+    dos.party_exit.record_cleared_on = Some(d("2022-03-01"));
+    let r = p.check(&dos, &pool("2026-11-02"), d(TODAY)).unwrap_err();
+    assert!(r.message.contains("2027-03-01"), "{r}");
+    dos.party_exit.record_cleared_on = Some(d("2021-11-02"));
+    p.check(&dos, &pool("2026-11-02"), d(TODAY)).unwrap();
+}
+
+#[test]
+fn readmission_needs_the_provincial_consent_before_the_decision_and_happens_once() {
+    let p = profile();
+    let mut dos = ready_for_cell_vote();
+    dos.left_party_on = Some(d("2020-06-01"));
+    dos.party_exit.ground = Some("other".into());
+    // The cell may vote before the consent arrives.
+    p.check(&dos, &cell_vote("2026-06-01", vote(9, 9, 9, 0)), d(TODAY))
+        .unwrap();
+    dos.history.push(("cell_vote".into(), d("2026-06-01")));
+    dos.history
+        .push(("grassroots_vote".into(), d("2026-06-15")));
+    dos.documents.insert("8-KNĐ".into(), d("2026-06-15"));
+    dos.documents.insert("9-KNĐ".into(), d("2026-07-01"));
+    let decision = Step {
+        stage: "decision".into(),
+        on: d("2026-07-01"),
+        vote: None,
+        skip_reason: None,
+    };
+    let r = p.check(&dos, &decision, d(TODAY)).unwrap_err();
+    assert_eq!(r.rule, "readmission");
+    assert!(r.message.contains("DY-KNL"), "{r}");
+    // Recorded after the decision's date: still missing on that day.
+    dos.documents.insert("DY-KNL".into(), d("2026-07-02"));
+    assert_eq!(
+        p.check(&dos, &decision, d(TODAY)).unwrap_err().rule,
+        "readmission"
+    );
+    dos.documents.insert("DY-KNL".into(), d("2026-06-25"));
+    p.check(&dos, &decision, d(TODAY)).unwrap();
+    // Someone not re-admitted (never left) needs no consent.
+    let mut first = dos.clone();
+    first.left_party_on = None;
+    first.documents.remove("DY-KNL");
+    p.check(&first, &decision, d(TODAY)).unwrap();
+    // Only once: a person already re-admitted is refused at the pool.
+    let mut again = former("2015-01-05", Some("other"));
+    again.party_exit.readmitted_on = Some(d("2010-03-01"));
+    let r = p.check(&again, &pool("2026-11-02"), d(TODAY)).unwrap_err();
+    assert!(
+        r.message.contains("re-admitted only once") && r.message.contains("2010-03-01"),
+        "{r}"
+    );
+}
+
+#[test]
+fn readmission_gates_are_validated_and_the_old_form_still_reads() {
+    let base = DEFAULT_PROFILE;
+    let start = base.find("[[gates]]\nid = \"readmission\"").unwrap();
+    let end = start + base[start..].find("\n\n").unwrap();
+    let with = |gate: &str| format!("{}{gate}{}", &base[..start], &base[end..]);
+    // Only min_months, as profiles had it: 36 months, nothing else.
+    let old = Profile::parse(&with(
+        "[[gates]]\nid = \"readmission\"\nkind = \"readmission\"\nstages = [\"pool\"]\nmin_months = 36\nsource = { doc = \"qd294\", article = \"x\" }",
+    ))
+    .unwrap();
+    old.check(&former("2020-01-05", None), &pool("2026-11-02"), d(TODAY))
+        .unwrap();
+    let e = Profile::parse(&with(
+        "[[gates]]\nid = \"readmission\"\nkind = \"readmission\"\nstages = [\"pool\"]\nmin_months = 36\nexcluded_grounds = [\"laziness\"]\nconsent_document = \"DY-KNL\"\nconsent_stage = \"decision\"\nsource = { doc = \"qd294\", article = \"x\" }",
+    ))
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("ground 'laziness' is not one of"), "{e}");
+    assert!(
+        e.contains("consent_stage 'decision' is not one of the gate's stages"),
+        "{e}"
+    );
 }
