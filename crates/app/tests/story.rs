@@ -4,6 +4,8 @@
 mod pipeline;
 #[path = "story/races.rs"]
 mod races;
+#[path = "story/readmission.rs"]
+mod readmission;
 
 use ranks_app::{Actor, AppError, Scope};
 use ranks_domain::{Date, MemberStatus, Term, TermName, UnitKind};
@@ -479,16 +481,30 @@ fn both_dialects_have_the_same_migrations() {
         |ms: &[ranks_store::Migration]| ms.iter().map(|m| (m.version, m.name)).collect::<Vec<_>>();
     assert_eq!(v(MIGRATIONS_SQLITE), v(MIGRATIONS_POSTGRES));
     // Same tables in both dialects.
+    // A table rebuilt (SQLite cannot drop a constraint) is created under
+    // another name, the old one dropped and the new one renamed.
     let tables = |ms: &[ranks_store::Migration]| {
-        let mut t: Vec<String> = ms
-            .iter()
-            .flat_map(|m| m.sql.lines())
-            .filter_map(|l| {
-                l.trim()
-                    .strip_prefix("CREATE TABLE ")
-                    .map(|r| r.split_whitespace().next().unwrap().to_string())
-            })
-            .collect();
+        let mut t: Vec<String> = Vec::new();
+        for l in ms.iter().flat_map(|m| m.sql.lines()).map(str::trim) {
+            let word = |r: &str| r.split_whitespace().next().unwrap().to_string();
+            if let Some(r) = l.strip_prefix("CREATE TABLE ") {
+                t.push(word(r));
+            } else if let Some(r) = l.strip_prefix("DROP TABLE ") {
+                let gone = word(r).trim_end_matches(';').to_string();
+                t.retain(|x| *x != gone);
+            } else if let Some((a, b)) = l
+                .strip_prefix("ALTER TABLE ")
+                .and_then(|r| r.split_once(" RENAME TO "))
+            {
+                let (a, b) = (
+                    a.trim().to_string(),
+                    b.trim_end_matches(';').trim().to_string(),
+                );
+                for x in t.iter_mut().filter(|x| **x == a) {
+                    *x = b.clone();
+                }
+            }
+        }
         t.sort();
         t
     };

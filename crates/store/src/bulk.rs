@@ -23,7 +23,7 @@ use tokio::sync::{mpsc, oneshot};
 /// The secondary indexes of the people tables: dropped for a load into empty
 /// tables and built once at the end, which is cheaper than maintaining them
 /// row by row (the same definitions as the migrations, on both engines).
-const PEOPLE_INDEXES: [(&str, &str); 6] = [
+const PEOPLE_INDEXES: [(&str, &str); 7] = [
     (
         "members_unit_admitted",
         "CREATE INDEX members_unit_admitted ON members(unit_id, admitted_on)",
@@ -31,6 +31,10 @@ const PEOPLE_INDEXES: [(&str, &str); 6] = [
     (
         "members_unit_status",
         "CREATE INDEX members_unit_status ON members(unit_id, status)",
+    ),
+    (
+        "members_person",
+        "CREATE INDEX members_person ON members(person_id)",
     ),
     (
         "people_id_number",

@@ -56,6 +56,11 @@ macro_rules! migrations {
                 name: "audit chain",
                 sql: include_str!(concat!("../migrations/", $dialect, "/0008_audit_chain.sql")),
             },
+            Migration {
+                version: 11,
+                name: "readmission",
+                sql: include_str!(concat!("../migrations/", $dialect, "/0011_readmission.sql")),
+            },
         ]
     };
 }

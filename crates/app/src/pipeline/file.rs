@@ -2,8 +2,8 @@
 
 use super::{version_of, visible_candidate, DueEntry};
 use crate::{Actor, App, AppError};
-use ranks_domain::procedure::{Dossier, Introducer};
-use ranks_domain::Date;
+use ranks_domain::procedure::{Dossier, Introducer, PartyExit};
+use ranks_domain::{Date, MemberStatus};
 use ranks_store::records::candidates::{self, CandidateRow};
 use ranks_store::records::members::{self};
 use ranks_store::records::units::{self};
@@ -203,5 +203,30 @@ pub(crate) async fn load_dossier(conn: &mut Conn, c: &CandidateRow) -> Result<Do
         mentors: candidates::mentors(conn, c.id, false).await?.len() as u32,
         probation_mentors: candidates::mentors(conn, c.id, true).await?.len() as u32,
         left_party_on: members::left_party_on(conn, c.person_id).await?,
+        party_exit: party_exit(conn, c.person_id).await?,
+    })
+}
+
+/// How a person's latest membership ended (removed or expelled), and the
+/// admission of an earlier re-admission: a membership admitted after an
+/// earlier one ended so.
+pub(crate) async fn party_exit(conn: &mut Conn, person_id: i64) -> Result<PartyExit, AppError> {
+    let all = members::memberships(conn, person_id).await?;
+    let left = |m: &&members::Membership| {
+        matches!(m.status, MemberStatus::Removed | MemberStatus::Expelled) && m.left_on.is_some()
+    };
+    let latest = all.iter().filter(left).max_by_key(|m| m.left_on);
+    let readmitted_on = all
+        .iter()
+        .find(|m| {
+            all.iter()
+                .filter(left)
+                .any(|e| e.id != m.id && e.left_on.is_some_and(|l| l <= m.admitted_on))
+        })
+        .map(|m| m.admitted_on);
+    Ok(PartyExit {
+        ground: latest.and_then(|m| m.left_ground.clone()),
+        record_cleared_on: latest.and_then(|m| m.record_cleared_on),
+        readmitted_on,
     })
 }

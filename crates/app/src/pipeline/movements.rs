@@ -175,3 +175,61 @@ impl App {
         .await
     }
 }
+
+impl App {
+    /// Records why a former member left the Party (removed or expelled): a
+    /// ground from the fixed list re-admission judges
+    /// ([`ranks_domain::procedure::EXIT_GROUNDS`]), and for a criminal
+    /// conviction the day the record was cleared, when it is.
+    pub async fn record_exit_ground(
+        &self,
+        actor: &Actor,
+        member_id: i64,
+        ground: &str,
+        record_cleared_on: Option<Date>,
+        version: Option<i64>,
+    ) -> Result<(), AppError> {
+        if ranks_domain::procedure::exit_ground_label(ground).is_none() {
+            return Err(DomainError::invalid(
+                "ground",
+                ground.to_string(),
+                "one of abandoned_activities, asked_to_leave, asked_to_leave_family_hardship, serious_disunity, corruption_conviction, serious_crime_conviction, minor_crime_conviction, other",
+            )
+            .into());
+        }
+        let record_cleared_on = record_cleared_on
+            .map(|d| self.check_date("record_cleared_on", d))
+            .transpose()?;
+        let ground = ground.to_string();
+        self.run(actor, move |cx| {
+            Box::pin(async move {
+                let m = visible_member(cx.tx.conn(), cx.actor, member_id).await?;
+                check_version(cx.tx.conn(), "member", member_id, version).await?;
+                let Some(left) = m.left_on.filter(|_| matches!(m.status, MemberStatus::Removed | MemberStatus::Expelled)) else {
+                    return Err(AppError::Conflict(format!(
+                        "member {member_id} is {}; a ground of leaving is recorded for a removed or expelled member",
+                        m.status.as_str()
+                    )));
+                };
+                let before = members::memberships(cx.tx.conn(), m.person_id)
+                    .await?
+                    .into_iter()
+                    .find(|x| x.id == member_id)
+                    .expect("the member exists");
+                members::set_exit_ground(cx.tx.conn(), member_id, &ground, record_cleared_on).await?;
+                let detail = json!({"ground": ground, "record_cleared_on": record_cleared_on, "left_on": left});
+                let (by, at) = (cx.actor.name.clone(), cx.at.clone());
+                members::add_event(cx.tx.conn(), member_id, "exit_ground", left, &detail, &by, &at).await?;
+                cx.audit(
+                    "exit_ground",
+                    "member",
+                    member_id,
+                    Some(json!({"ground": before.left_ground, "record_cleared_on": before.record_cleared_on})),
+                    Some(json!({"ground": ground, "record_cleared_on": record_cleared_on})),
+                )
+                .await
+            })
+        })
+        .await
+    }
+}

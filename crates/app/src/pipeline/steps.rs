@@ -85,6 +85,7 @@ impl App {
                 }
                 let dossier = Dossier {
                     left_party_on: members::left_party_on(cx.tx.conn(), person_id).await?,
+                    party_exit: super::file::party_exit(cx.tx.conn(), person_id).await?,
                     ..Dossier::default()
                 };
                 let first = profile.first_stage().key.clone();

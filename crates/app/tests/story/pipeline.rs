@@ -646,9 +646,19 @@ async fn member_movements(db: TestDb) {
         &sys,
         members[2],
         Movement::Remove {
-            reason: "bỏ sinh hoạt 3 tháng".into(),
+            reason: "xin ra khỏi Đảng vì hoàn cảnh gia đình đặc biệt khó khăn".into(),
         },
         Some(d("2024-01-10")),
+    )
+    .await
+    .unwrap();
+    // Re-admission judges the ground of leaving (294-QĐ/TW mục 3.5.2).
+    app.record_exit_ground(
+        &sys,
+        members[2],
+        "asked_to_leave_family_hardship",
+        None,
+        None,
     )
     .await
     .unwrap();

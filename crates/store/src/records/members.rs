@@ -272,6 +272,59 @@ pub async fn left_party_on(conn: &mut Conn, person_id: i64) -> Result<Option<Dat
     Ok(latest)
 }
 
+/// One membership of a person, as re-admission looks at it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Membership {
+    pub id: i64,
+    pub status: MemberStatus,
+    pub admitted_on: Date,
+    pub left_on: Option<Date>,
+    /// The ground of leaving, for an exit (see `procedure::EXIT_GROUNDS`).
+    pub left_ground: Option<String>,
+    /// The day the criminal record of that exit was cleared.
+    pub record_cleared_on: Option<Date>,
+}
+
+/// Every membership of a person, in the order of admission.
+pub async fn memberships(conn: &mut Conn, person_id: i64) -> Result<Vec<Membership>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT id, status, admitted_on, left_on, left_ground, record_cleared_on FROM members \
+         WHERE person_id = $1 ORDER BY admitted_on, id",
+    )
+    .bind(person_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Membership {
+                id: r.try_get("id")?,
+                status: MemberStatus::parse(&r.try_get::<String, _>("status")?)?,
+                admitted_on: date(r, "admitted_on")?,
+                left_on: opt_date(r, "left_on")?,
+                left_ground: r.try_get("left_ground")?,
+                record_cleared_on: opt_date(r, "record_cleared_on")?,
+            })
+        })
+        .collect()
+}
+
+/// Records the ground of a member's exit and the day a criminal record was
+/// cleared (`None` clears it).
+pub async fn set_exit_ground(
+    conn: &mut Conn,
+    member_id: i64,
+    ground: &str,
+    record_cleared_on: Option<Date>,
+) -> Result<(), StoreError> {
+    sqlx::query("UPDATE members SET left_ground = $1, record_cleared_on = $2 WHERE id = $3")
+        .bind(ground)
+        .bind(record_cleared_on.map(iso))
+        .bind(member_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
 /// A person as the procedure's gates need them.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PersonRow {
