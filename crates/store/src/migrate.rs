@@ -67,6 +67,12 @@ macro_rules! migrations {
 
 pub const MIGRATIONS_SQLITE: &[Migration] = migrations!("sqlite");
 
+/// SQLite migrations that rebuild a table (SQLite cannot drop a constraint):
+/// run with foreign keys off and checked before the commit, as SQLite's
+/// procedure for other schema changes asks (with them on, dropping the old
+/// table would check every row that points at it).
+const SQLITE_REBUILDS: &[i64] = &[11];
+
 pub const MIGRATIONS_POSTGRES: &[Migration] = migrations!("postgres");
 
 pub fn latest_version(backend: Backend) -> i64 {
@@ -133,35 +139,85 @@ pub(crate) async fn run(
             name: m.name,
             reason: e.to_string(),
         };
-        sqlx::raw_sql("BEGIN")
-            .execute(&mut *conn)
-            .await
-            .map_err(err)?;
-        let applied = async {
-            sqlx::raw_sql(m.sql).execute(&mut *conn).await?;
-            sqlx::query(
-                "INSERT INTO ranks_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
-            )
+        let rebuild = backend == Backend::Sqlite && SQLITE_REBUILDS.contains(&m.version);
+        let foreign_keys: i64 = if rebuild {
+            let on = sqlx::query("PRAGMA foreign_keys")
+                .fetch_one(&mut *conn)
+                .await
+                .and_then(|r| r.try_get(0))
+                .map_err(err)?;
+            sqlx::raw_sql("PRAGMA foreign_keys = OFF")
+                .execute(&mut *conn)
+                .await
+                .map_err(err)?;
+            on
+        } else {
+            0
+        };
+        let applied = apply(conn, m, now, rebuild && foreign_keys != 0).await;
+        if rebuild && foreign_keys != 0 {
+            sqlx::raw_sql("PRAGMA foreign_keys = ON")
+                .execute(&mut *conn)
+                .await
+                .map_err(err)?;
+        }
+        applied?;
+    }
+    Ok(known)
+}
+
+/// One migration in its own transaction; `check_keys`: every foreign key
+/// must hold before the commit.
+async fn apply(
+    conn: &mut AnyConnection,
+    m: &Migration,
+    now: &str,
+    check_keys: bool,
+) -> Result<(), StoreError> {
+    let err = |e: sqlx::Error| StoreError::Migration {
+        version: m.version,
+        name: m.name,
+        reason: e.to_string(),
+    };
+    sqlx::raw_sql("BEGIN")
+        .execute(&mut *conn)
+        .await
+        .map_err(err)?;
+    let applied = async {
+        sqlx::raw_sql(m.sql).execute(&mut *conn).await?;
+        sqlx::query("INSERT INTO ranks_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
             .bind(m.version)
             .bind(m.name)
             .bind(now)
             .execute(&mut *conn)
-            .await
+            .await?;
+        if check_keys {
+            let broken = sqlx::query("PRAGMA foreign_key_check")
+                .fetch_all(&mut *conn)
+                .await?;
+            if let Some(r) = broken.first() {
+                let table: String = r.try_get(0)?;
+                return Err(sqlx::Error::Protocol(format!(
+                    "{} row(s) break a foreign key, the first in {table}",
+                    broken.len()
+                )));
+            }
         }
-        .await;
-        match applied {
-            Ok(_) => {
-                sqlx::raw_sql("COMMIT")
-                    .execute(&mut *conn)
-                    .await
-                    .map_err(err)?;
-                tracing::info!(version = m.version, name = m.name, "migrated");
-            }
-            Err(e) => {
-                let _ = sqlx::raw_sql("ROLLBACK").execute(&mut *conn).await;
-                return Err(err(e));
-            }
+        Ok(())
+    }
+    .await;
+    match applied {
+        Ok(_) => {
+            sqlx::raw_sql("COMMIT")
+                .execute(&mut *conn)
+                .await
+                .map_err(err)?;
+            tracing::info!(version = m.version, name = m.name, "migrated");
+        }
+        Err(e) => {
+            let _ = sqlx::raw_sql("ROLLBACK").execute(&mut *conn).await;
+            return Err(err(e));
         }
     }
-    Ok(known)
+    Ok(())
 }

@@ -224,8 +224,8 @@ impl App {
                     "exit_ground",
                     "member",
                     member_id,
-                    Some(json!({"ground": before.left_ground, "record_cleared_on": before.record_cleared_on})),
-                    Some(json!({"ground": ground, "record_cleared_on": record_cleared_on})),
+                    Some(json!({"left_ground": before.left_ground, "record_cleared_on": before.record_cleared_on})),
+                    Some(json!({"left_ground": ground, "record_cleared_on": record_cleared_on})),
                 )
                 .await
             })

@@ -251,6 +251,26 @@ async fn readmission_follows_the_grounds_the_consent_and_only_once(db: TestDb) {
         r.message.contains("only once") && r.message.contains("2026-10-19"),
         "{err}"
     );
+
+    // The grounds are in the audit log: the log and the rows agree, and a
+    // ground changed behind the application's back is found.
+    let r = app.verify_audit().await.unwrap();
+    assert!(r.is_clean(), "{:?} {:?}", r.problems, r.differences);
+    let mut tx = app.db().begin_write().await.unwrap();
+    sqlx::query("UPDATE members SET left_ground = 'other' WHERE id = $1")
+        .bind(gone)
+        .execute(tx.conn())
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let r = app.verify_audit().await.unwrap();
+    assert!(
+        r.differences
+            .iter()
+            .any(|d| d.table == "members" && d.id == gone.to_string() && d.field == "left_ground"),
+        "{:?}",
+        r.differences
+    );
 }
 
 both_backends!(readmission_follows_the_grounds_the_consent_and_only_once,);

@@ -165,6 +165,18 @@ pub enum MemberCmd {
         #[arg(long, value_parser = date_arg)]
         date: Option<Date>,
     },
+    /// The ground on which a removed or expelled member left, as re-admission
+    /// judges it (294-QĐ/TW mục 3.5.1–3.5.2).
+    ExitGround {
+        id: i64,
+        /// abandoned_activities, asked_to_leave, asked_to_leave_family_hardship, serious_disunity,
+        /// corruption_conviction, serious_crime_conviction, minor_crime_conviction or other.
+        #[arg(long)]
+        ground: String,
+        /// The day the criminal record was cleared (xóa án tích).
+        #[arg(long, value_parser = date_arg)]
+        record_cleared: Option<Date>,
+    },
 }
 
 fn vote_of(
@@ -395,6 +407,16 @@ pub async fn member(app: &App, actor: &Actor, cmd: MemberCmd) -> Result<()> {
         MemberCmd::Expel { id, reason, date } => (id, Movement::Expel { reason }, date),
         MemberCmd::Death { id, date } => (id, Movement::Death, date),
         MemberCmd::Card { id, number, date } => (id, Movement::Card { number }, date),
+        MemberCmd::ExitGround {
+            id,
+            ground,
+            record_cleared,
+        } => {
+            app.record_exit_ground(actor, id, &ground, record_cleared, None)
+                .await?;
+            println!("member {id}: ground of leaving recorded");
+            return Ok(());
+        }
     };
     app.member_movement(actor, id, movement, date).await?;
     println!("member {id}: recorded");

@@ -2,10 +2,9 @@
 -- than once (one members row per admission), so members.person_id is no
 -- longer unique; and an exit records its ground and, for a criminal
 -- conviction, the day the record was cleared.
--- SQLite cannot drop a column's UNIQUE: the table is rebuilt. The foreign
--- keys pointing at members are checked at commit, when the rebuilt table
--- holds the same ids under the same name.
-PRAGMA defer_foreign_keys = ON;
+-- SQLite cannot drop a column's UNIQUE: the table is rebuilt, the way
+-- SQLite's documentation gives for other schema changes (the migrator runs
+-- this one with foreign keys off and checks them all before the commit).
 CREATE TABLE members_rebuilt (
     id               INTEGER PRIMARY KEY,
     person_id        INTEGER NOT NULL REFERENCES people(id),

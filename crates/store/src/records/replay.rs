@@ -85,6 +85,8 @@ const SPECS: &[Spec] = &[
             f("card_number", "members.card_number"),
             f("host_unit_id", "CAST(members.host_unit_id AS TEXT)"),
             f("host_until", "members.host_until"),
+            f("left_ground", "members.left_ground"),
+            f("record_cleared_on", "members.record_cleared_on"),
         ],
     },
     Spec {
