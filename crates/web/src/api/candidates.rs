@@ -171,6 +171,30 @@ pub async fn document(
 
 #[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+pub struct ReceiptBody {
+    /// The stage whose decision was received (`decision`).
+    pub stage: String,
+    #[schemars(extend("format" = "date"))]
+    pub received_on: String,
+}
+
+pub async fn receipt(
+    State(st): State<AppState>,
+    auth: crate::auth::Auth,
+    Path(id): Path<i64>,
+    b: Result<Json<ReceiptBody>, JsonRejection>,
+) -> Result<StatusCode, WebError> {
+    let b = body(b)?;
+    let on = req_date("received_on", &b.received_on)?;
+    st.app
+        .record_receipt(&auth.actor, id, &b.stage, on)
+        .await
+        .map_err(app_err)?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct MentorBody {
     pub member_id: i64,
     #[serde(default)]

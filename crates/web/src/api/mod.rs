@@ -220,6 +220,14 @@ pub fn api_routes() -> Vec<ApiRoute> {
         .answers(204),
         ApiRoute::new(
             "post",
+            "/api/v1/candidates/{id}/receipts",
+            "Record the day the unit received a stage's decision (the ceremony's deadline counts from it)",
+            post(candidates::receipt),
+        )
+        .body::<candidates::ReceiptBody>()
+        .answers(204),
+        ApiRoute::new(
+            "post",
             "/api/v1/candidates/{id}/mentors",
             "Assign a mentor or probation mentor",
             post(candidates::mentor),
