@@ -19,7 +19,7 @@
 use crate::{App, AppError};
 use chrono::NaiveDate;
 use ranks_domain::Date;
-use sqlx::Row;
+use ranks_store::index as q;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -109,26 +109,13 @@ impl Rollup {
 
 impl TreeIndex {
     async fn build(conn: &mut ranks_store::Conn) -> Result<TreeIndex, AppError> {
-        let seen: i64 = sqlx::query("SELECT COALESCE(MAX(id), 0) FROM audit_log")
-            .fetch_one(&mut *conn)
-            .await
-            .map_err(ranks_store::StoreError::from)?
-            .try_get(0)
-            .map_err(ranks_store::StoreError::from)?;
+        let seen = ranks_store::records::audit::newest_id(conn).await?;
         // The entries this snapshot already holds, near its end (see WINDOW).
-        let recent: std::collections::BTreeSet<i64> =
-            sqlx::query("SELECT id FROM audit_log WHERE id > $1")
-                .bind(seen - WINDOW)
-                .fetch_all(&mut *conn)
-                .await
-                .map_err(ranks_store::StoreError::from)?
-                .iter()
-                .filter_map(|r| r.try_get::<i64, _>(0).ok())
-                .collect();
-        let units = sqlx::query("SELECT id, code, name, parent_id, path FROM units ORDER BY path")
-            .fetch_all(&mut *conn)
-            .await
-            .map_err(ranks_store::StoreError::from)?;
+        let recent: std::collections::BTreeSet<i64> = q::audit_ids_after(conn, seen - WINDOW)
+            .await?
+            .into_iter()
+            .collect();
+        let units = q::units_in_preorder(conn).await?;
         let n = units.len();
         let mut ix = Base {
             ids: Vec::with_capacity(n),
@@ -143,13 +130,14 @@ impl TreeIndex {
             adm_days: Vec::new(),
             members: Vec::new(),
         };
-        let store = ranks_store::StoreError::from;
-        for (i, r) in units.iter().enumerate() {
-            let id: i64 = r.try_get(0).map_err(store)?;
-            let code: String = r.try_get(1).map_err(store)?;
-            let name: String = r.try_get(2).map_err(store)?;
-            let parent: Option<i64> = r.try_get(3).map_err(store)?;
-            let path: String = r.try_get(4).map_err(store)?;
+        for (i, u) in units.into_iter().enumerate() {
+            let q::TreeUnit {
+                id,
+                code,
+                name,
+                parent_id: parent,
+                path,
+            } = u;
             let code: Arc<str> = Arc::from(code.as_str());
             ix.ids.push(id);
             ix.pos_of_id.insert(id, i as u32);
@@ -178,20 +166,13 @@ impl TreeIndex {
         // Streamed: 5.6 million rows never sit in memory as rows.
         let mut per: Vec<u32> = vec![0; n + 1];
         let mut list: Vec<(i64, u32, i32)> = Vec::new();
-        {
-            use futures_util::TryStreamExt;
-            let mut rows =
-                sqlx::query("SELECT id, unit_id, admitted_on FROM members").fetch(&mut *conn);
-            while let Some(r) = rows.try_next().await.map_err(store)? {
-                let id: i64 = r.try_get(0).map_err(store)?;
-                let unit: i64 = r.try_get(1).map_err(store)?;
-                let on: String = r.try_get(2).map_err(store)?;
-                if let (Some(p), Some(d)) = (ix.pos_of_id.get(&unit), day(&on)) {
-                    per[*p as usize + 1] += 1;
-                    list.push((id, *p, d));
-                }
+        q::each_admission(conn, |id, unit, on| {
+            if let (Some(p), Some(d)) = (ix.pos_of_id.get(&unit), day(on)) {
+                per[*p as usize + 1] += 1;
+                list.push((id, *p, d));
             }
-        }
+        })
+        .await?;
         for i in 0..n {
             per[i + 1] += per[i];
         }
@@ -221,16 +202,8 @@ impl TreeIndex {
     }
 
     async fn load_targets(&mut self, conn: &mut ranks_store::Conn) -> Result<(), AppError> {
-        let store = ranks_store::StoreError::from;
-        let rows = sqlx::query("SELECT unit_id, term_id, target FROM term_targets")
-            .fetch_all(&mut *conn)
-            .await
-            .map_err(store)?;
         let mut targets: HashMap<i64, HashMap<u32, u32>> = HashMap::new();
-        for r in rows {
-            let unit: i64 = r.try_get(0).map_err(store)?;
-            let term: i64 = r.try_get(1).map_err(store)?;
-            let target: i64 = r.try_get(2).map_err(store)?;
+        for (unit, term, target) in q::term_targets(conn).await? {
             if let Some(p) = self.b.pos_of_id.get(&unit) {
                 targets.entry(term).or_default().insert(*p, target as u32);
             }
@@ -314,7 +287,6 @@ impl App {
 
     /// The index, brought up to date with every committed write.
     pub async fn tree_index(&self) -> Result<Arc<TreeIndex>, AppError> {
-        let store = ranks_store::StoreError::from;
         let mut guard = self.index_cell().current.lock().await;
         let mut conn = self.db().read().await?;
         let Some(ix) = guard.take() else {
@@ -330,18 +302,11 @@ impl App {
             ranks_store::Backend::Sqlite => 0,
             ranks_store::Backend::Postgres => WINDOW,
         };
-        let changes = sqlx::query(
-            "SELECT id, action, entity, entity_id FROM audit_log WHERE id > $1 AND action <> 'read' ORDER BY id",
-        )
-        .bind(ix.seen - window)
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(store)?;
+        let changes = q::changes_after(&mut conn, ix.seen - window).await?;
         let mut fresh = Vec::new();
-        for r in &changes {
-            let id: i64 = r.try_get(0).map_err(store)?;
-            if id > ix.seen || !ix.applied.contains(&id) {
-                fresh.push(r);
+        for c in &changes {
+            if c.id > ix.seen || !ix.applied.contains(&c.id) {
+                fresh.push(c);
             }
         }
         if fresh.is_empty() {
@@ -353,15 +318,13 @@ impl App {
         let mut targets = false;
         let mut last = ix.seen;
         let mut applied: Vec<i64> = Vec::new();
-        for r in fresh {
-            let aid = r.try_get::<i64, _>(0).map_err(store)?;
+        for c in fresh {
+            let aid = c.id;
             last = last.max(aid);
             applied.push(aid);
-            let action: String = r.try_get(1).map_err(store)?;
-            let entity: String = r.try_get(2).map_err(store)?;
-            let id: String = r.try_get(3).map_err(store)?;
-            match entity.as_str() {
-                "member" => members.extend(id.parse::<i64>().ok()),
+            let action = &c.action;
+            match c.entity.as_str() {
+                "member" => members.extend(c.entity_id.parse::<i64>().ok()),
                 "unit" => rebuild = true,
                 "term_target" => targets = true,
                 _ if action == "bulk import" => rebuild = true,
@@ -379,21 +342,7 @@ impl App {
         members.sort_unstable();
         members.dedup();
         for chunk in members.chunks(500) {
-            let list = chunk
-                .iter()
-                .map(|m| m.to_string())
-                .collect::<Vec<_>>()
-                .join(",");
-            let rows = sqlx::query(&format!(
-                "SELECT id, unit_id, admitted_on FROM members WHERE id IN ({list})"
-            ))
-            .fetch_all(&mut *conn)
-            .await
-            .map_err(store)?;
-            for r in rows {
-                let id: i64 = r.try_get(0).map_err(store)?;
-                let unit: i64 = r.try_get(1).map_err(store)?;
-                let on: String = r.try_get(2).map_err(store)?;
+            for (id, unit, on) in q::admissions_of(&mut conn, chunk).await? {
                 if let (Some(p), Some(d)) = (next.b.pos_of_id.get(&unit).copied(), day(&on)) {
                     next.overlay.insert(id, (p, d));
                 } else {
@@ -463,31 +412,12 @@ impl App {
     /// admitted in the range, grouped. The benchmark's baseline, and the
     /// check that the index answers the same.
     pub async fn rollup_sql(&self, from: Date, to: Date) -> Result<HashMap<String, u64>, AppError> {
-        let store = ranks_store::StoreError::from;
         let mut conn = self.db().read().await?;
-        let rows = sqlx::query(
-            "WITH RECURSIVE sub(root, id) AS ( \
-                 SELECT id, id FROM units \
-                 UNION ALL \
-                 SELECT sub.root, u.id FROM sub JOIN units u ON u.parent_id = sub.id) \
-             SELECT r.code, COUNT(m.id) FROM sub \
-             JOIN units r ON r.id = sub.root \
-             LEFT JOIN members m ON m.unit_id = sub.id AND m.admitted_on >= $1 AND m.admitted_on <= $2 \
-             GROUP BY r.code",
-        )
-        .bind(from.to_string())
-        .bind(to.to_string())
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(store)?;
-        rows.iter()
-            .map(|r| {
-                Ok((
-                    r.try_get::<String, _>(0).map_err(store)?,
-                    r.try_get::<i64, _>(1).map_err(store)? as u64,
-                ))
-            })
-            .collect()
+        Ok(q::rollup_sql(&mut conn, &from.to_string(), &to.to_string())
+            .await?
+            .into_iter()
+            .map(|(code, n)| (code, n as u64))
+            .collect())
     }
 }
 
@@ -511,17 +441,7 @@ impl App {
     /// PostgreSQL an entry with a lower id can commit later). Caches keyed
     /// on it are never stale.
     pub async fn audit_generation(&self) -> Result<(i64, i64), AppError> {
-        let store = ranks_store::StoreError::from;
         let mut conn = self.db().read().await?;
-        let r = sqlx::query(
-            "SELECT COALESCE(MAX(id), 0), \
-             (SELECT COUNT(*) FROM audit_log WHERE id > (SELECT COALESCE(MAX(id), 0) FROM audit_log) - $1) \
-             FROM audit_log",
-        )
-        .bind(WINDOW)
-        .fetch_one(&mut *conn)
-        .await
-        .map_err(store)?;
-        Ok((r.try_get(0).map_err(store)?, r.try_get(1).map_err(store)?))
+        Ok(q::audit_generation(&mut conn, WINDOW).await?)
     }
 }

@@ -11,6 +11,9 @@
 //! without [`Bulk::commit`] is rolled back. Nothing here is audited row by
 //! row: the caller writes one audit entry for the whole load.
 
+mod tables;
+pub use tables::UnitsByCode;
+
 use crate::error::StoreError;
 use crate::url::DatabaseUrl;
 use sqlx::postgres::PgConnection;
@@ -520,7 +523,7 @@ impl Bulk {
     }
 
     /// Rows of a query whose columns are all text or integers, as text.
-    pub async fn select_text(&mut self, sql: &str) -> Result<Vec<Vec<String>>, StoreError> {
+    pub(crate) async fn select_text(&mut self, sql: &str) -> Result<Vec<Vec<String>>, StoreError> {
         let sql = sql.to_string();
         self.ask(|reply| Job::Select { sql, reply }).await
     }
@@ -530,7 +533,7 @@ impl Bulk {
     /// The rows are queued for the writer and this returns at once (unless
     /// two batches are already waiting); a failure comes back from the next
     /// call that waits (at the latest, the commit).
-    pub async fn insert(
+    pub(crate) async fn insert(
         &mut self,
         table: &str,
         columns: &[&str],
@@ -555,7 +558,7 @@ impl Bulk {
     }
 
     /// Runs a statement inside the load's transaction.
-    pub async fn execute(&mut self, sql: &str) -> Result<(), StoreError> {
+    pub(crate) async fn execute(&mut self, sql: &str) -> Result<(), StoreError> {
         let sql = sql.to_string();
         self.ask(|reply| Job::Execute { sql, reply }).await
     }

@@ -16,6 +16,7 @@ pub mod anchor;
 pub mod bulk;
 mod db;
 mod error;
+pub mod index;
 mod migrate;
 pub mod records;
 mod url;

@@ -12,7 +12,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use chrono::Datelike;
-use ranks_app::export::{n, t, Table};
+use ranks_app::export::{d, n, opt_d, t, Table};
 use ranks_app::xlsx::Cell;
 use ranks_app::{Actor, App, AppError};
 use serde::Deserialize;
@@ -71,13 +71,13 @@ pub async fn table(
     let org = q.org.as_deref().map(str::trim).filter(|o| !o.is_empty());
     let year = q.year.unwrap_or(app.clock().today().year());
     let tb = match list {
-        "achievement" => achievement_table(app, actor, org, q).await?,
-        "members" => members_table(app, actor, org, q).await?,
-        "candidates" => candidates_table(app, actor, org, q).await?,
-        "due" => due_table(app, actor, org).await?,
-        "forecast" => forecast_table(app, actor, org, q).await?,
-        "evaluation" => evaluation_table(app, actor, org, year).await?,
-        "statistics" => statistics_table(app, actor, org, year).await?,
+        "achievement" => achievement(app, actor, org, q).await?,
+        "members" => members(app, actor, org, q).await?,
+        "candidates" => candidates(app, actor, org, q).await?,
+        "due" => due(app, actor, org).await?,
+        "forecast" => forecast(app, actor, org, q).await?,
+        "evaluation" => evaluation(app, actor, org, year).await?,
+        "statistics" => statistics(app, actor, org, year).await?,
         other => {
             return Err(AppError::NotFound {
                 what: "list",
@@ -92,8 +92,8 @@ pub async fn table(
     Ok(tb)
 }
 
-/// The achievement report of the current (or chosen) term.
-async fn achievement_table(
+/// The achievement list.
+async fn achievement(
     app: &App,
     actor: &Actor,
     org: Option<&str>,
@@ -118,8 +118,8 @@ async fn achievement_table(
     Ok(tb)
 }
 
-/// The members found by the search, with the status filter.
-async fn members_table(
+/// The members list.
+async fn members(
     app: &App,
     actor: &Actor,
     org: Option<&str>,
@@ -148,22 +148,20 @@ async fn members_table(
     for m in found {
         tb.push(vec![
             t(m.full_name),
-            opt_t(m.birth_date),
+            opt_d(m.birth_date),
             opt_t(m.gender),
             t(m.unit_code.to_string()),
             t(m.unit_name),
             t(m.status.as_str()),
-            t(m.admitted_on.to_string()),
-            m.official_on
-                .map(|d| t(d.to_string()))
-                .unwrap_or(Cell::Empty),
+            d(m.admitted_on),
+            opt_d(m.official_on),
         ]);
     }
     Ok(tb)
 }
 
-/// The candidates found by the search.
-async fn candidates_table(
+/// The candidates list.
+async fn candidates(
     app: &App,
     actor: &Actor,
     org: Option<&str>,
@@ -190,11 +188,11 @@ async fn candidates_table(
         tb.push(vec![
             n(c.id as f64),
             t(c.full_name),
-            opt_t(c.birth_date),
+            opt_d(c.birth_date),
             t(c.unit_code.to_string()),
             t(c.unit_name),
             t(c.stage),
-            t(c.stage_since.to_string()),
+            d(c.stage_since),
             c.movement.map(t).unwrap_or(Cell::Empty),
             t(c.mentors.join("; ")),
         ]);
@@ -202,8 +200,8 @@ async fn candidates_table(
     Ok(tb)
 }
 
-/// The next deadlines.
-async fn due_table(app: &App, actor: &Actor, org: Option<&str>) -> Result<Table, AppError> {
+/// The due list.
+async fn due(app: &App, actor: &Actor, org: Option<&str>) -> Result<Table, AppError> {
     let rows = app.due(actor, org, None).await?;
     let mut tb = Table::new(
         "due",
@@ -228,7 +226,7 @@ async fn due_table(app: &App, actor: &Actor, org: Option<&str>) -> Result<Table,
             t(d.unit),
             t(d.stage),
             t(d.next_stage),
-            t(d.due.to_string()),
+            Cell::Date(d.due),
             n(d.working_days_left as f64),
             t(if d.overdue { "yes" } else { "no" }),
             t(d.rule),
@@ -239,8 +237,8 @@ async fn due_table(app: &App, actor: &Actor, org: Option<&str>) -> Result<Table,
     Ok(tb)
 }
 
-/// The forecast of the current (or chosen) term.
-async fn forecast_table(
+/// The forecast list.
+async fn forecast(
     app: &App,
     actor: &Actor,
     org: Option<&str>,
@@ -278,8 +276,8 @@ async fn forecast_table(
     Ok(tb)
 }
 
-/// The year's evaluation.
-async fn evaluation_table(
+/// The evaluation list.
+async fn evaluation(
     app: &App,
     actor: &Actor,
     org: Option<&str>,
@@ -299,8 +297,8 @@ async fn evaluation_table(
     Ok(tb)
 }
 
-/// The year's statistics per unit.
-async fn statistics_table(
+/// The statistics list.
+async fn statistics(
     app: &App,
     actor: &Actor,
     org: Option<&str>,

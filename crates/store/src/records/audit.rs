@@ -654,3 +654,18 @@ pub async fn lock(conn: &mut Conn) -> Result<(), StoreError> {
     }
     Ok(())
 }
+
+/// The (at, after_json) of the newest bulk-load audit entries (at most
+/// 20), newest first.
+pub async fn recent_bulk_loads(
+    conn: &mut Conn,
+) -> Result<Vec<(String, Option<String>)>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT at, after_json FROM audit_log WHERE action = 'bulk import' ORDER BY id DESC LIMIT 20",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+        .collect()
+}

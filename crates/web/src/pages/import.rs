@@ -168,8 +168,10 @@ fn limit_text(tr: Tr, t: &TooLarge) -> String {
     };
     format!(
         "{} {}: {}",
-        tr.get(&format!("import.limit.{}", t.limit.as_str()))
-            .replace("{max}", &max),
+        tr.args(
+            &format!("import.limit.{}", t.limit.as_str()),
+            &[("max", max.into())]
+        ),
         tr.get("import.limit.detail"),
         t.message
     )

@@ -1,0 +1,354 @@
+//! Each kind of record checked as it streams by and turned into the rows
+//! of its tables, with the ids the load assigns. A record with a problem
+//! is refused (the problem noted) and nothing of it is queued.
+
+use super::csv::{clean, iso};
+use super::load::{Batch, Line, Load};
+use super::BulkKind;
+use crate::targets::Period;
+use crate::AppError;
+use ranks_domain::{UnitCode, UnitKind};
+use ranks_store::bulk::Values;
+
+impl Load {
+    /// A unit, under a unit there already or earlier in the load.
+    pub(super) fn unit(&mut self, l: &Line<'_>, batch: &mut Batch) -> bool {
+        let code = match UnitCode::parse(l.g("code")) {
+            Ok(c) => c.to_string(),
+            Err(e) => return self.refuse(l, "code", e),
+        };
+        let kind = match UnitKind::parse(l.g("kind")) {
+            Ok(k) => k,
+            Err(e) => return self.refuse(l, "kind", e),
+        };
+        let Some(created) = iso(l.g("created_on")).or_else(|| {
+            l.g("created_on")
+                .is_empty()
+                .then(|| "1930-02-03".to_string())
+        }) else {
+            return self.refuse(
+                l,
+                "created_on",
+                format!("{:?} is not a date", l.g("created_on")),
+            );
+        };
+        if self.units.contains_key(&code) {
+            return self.refuse(l, "code", format!("{code} exists already"));
+        }
+        let parent = l.g("parent");
+        let (parent_id, parent_path) = if parent.is_empty() {
+            (None, "/".to_string())
+        } else {
+            match self.units.get(&parent.to_uppercase()) {
+                Some((id, path, _)) => (Some(*id), path.clone()),
+                None => return self.refuse(l, "parent", format!("unknown unit {parent:?}")),
+            }
+        };
+        let id = self.next.unit;
+        self.next.unit += 1;
+        let path = format!("{parent_path}{id}/");
+        batch.a.push(vec![
+            Some(id.to_string()),
+            Some(code.clone()),
+            Some(clean(l.g("name"))),
+            Some(kind.as_str().to_string()),
+            parent_id.map(|p| p.to_string()),
+            Some(path.clone()),
+            Some(created),
+        ]);
+        self.units
+            .insert(code, (id, path, kind.as_str().to_string()));
+        true
+    }
+
+    /// A member or a candidate: the person, then the membership or the
+    /// candidacy.
+    pub(super) fn person(&mut self, kind: BulkKind, l: &Line<'_>, batch: &mut Batch) -> bool {
+        let Some((unit_id, person_row)) = self.person_row(kind, l) else {
+            return false;
+        };
+        let person = self.next.person;
+        let queued = if kind == BulkKind::Members {
+            self.member(l, person, unit_id, person_row, batch)
+        } else {
+            self.candidate(l, person, unit_id, person_row, batch)
+        };
+        if queued {
+            self.next.person += 1;
+        }
+        queued
+    }
+
+    /// The unit (its id) and the `people` row of a member or a candidate.
+    fn person_row(&mut self, kind: BulkKind, l: &Line<'_>) -> Option<(i64, Values)> {
+        let unit_col = if kind == BulkKind::Members {
+            "unit"
+        } else {
+            "cell"
+        };
+        let unit = l.g(unit_col).to_uppercase();
+        let Some((unit_id, _, _)) = self.units.get(&unit) else {
+            self.refuse(l, unit_col, format!("unknown unit {unit:?}"));
+            return None;
+        };
+        let unit_id = *unit_id;
+        let full_name = clean(l.g("full_name"));
+        if full_name.is_empty() {
+            self.refuse(l, "full_name", "missing");
+            return None;
+        }
+        let Some(birth) = iso(l.g("birth_date")) else {
+            self.refuse(
+                l,
+                "birth_date",
+                format!("{:?} is not a date (dd/mm/yyyy)", l.g("birth_date")),
+            );
+            return None;
+        };
+        let gender = match l.g("gender") {
+            "Nam" | "nam" | "M" | "m" | "male" => "Nam",
+            "Nữ" | "nữ" | "F" | "f" | "female" => "Nữ",
+            other => {
+                self.refuse(l, "gender", format!("{other:?} is not Nam or Nữ"));
+                return None;
+            }
+        };
+        let id_number = Some(l.g("id_number").to_string()).filter(|s| !s.is_empty());
+        if let Some(n) = &id_number {
+            if !n.bytes().all(|b| b.is_ascii_digit()) || !(n.len() == 9 || n.len() == 12) {
+                self.refuse(l, "id_number", format!("{n:?} is not 9 or 12 digits"));
+                return None;
+            }
+            if !self.seen_ids.insert(n.clone()) {
+                self.refuse(l, "id_number", format!("{n} appears twice"));
+                return None;
+            }
+        }
+        let grade = match l.g("general_grade") {
+            "" => 12,
+            s => match s.parse::<u8>() {
+                Ok(v) if (1..=12).contains(&v) => v,
+                _ => {
+                    self.refuse(l, "general_grade", format!("{s:?} is not 1 to 12"));
+                    return None;
+                }
+            },
+        };
+        let ethnicity = match l.g("ethnicity") {
+            "" => "Kinh".to_string(),
+            e => clean(e),
+        };
+        let education = match l.g("education") {
+            "" => format!("{grade}/12"),
+            e => clean(e),
+        };
+        Some((
+            unit_id,
+            vec![
+                Some(self.next.person.to_string()),
+                Some(full_name),
+                Some(gender.to_string()),
+                Some(birth),
+                Some(ethnicity),
+                Some(education),
+                Some(clean(l.g("occupation"))),
+                id_number,
+                Some(l.g("phone").to_string()).filter(|s| !s.is_empty()),
+                Some(grade.to_string()),
+                Some(clean(l.g("area"))),
+            ],
+        ))
+    }
+
+    /// A member's row, after their person's.
+    fn member(
+        &mut self,
+        l: &Line<'_>,
+        person: i64,
+        unit_id: i64,
+        person_row: Values,
+        batch: &mut Batch,
+    ) -> bool {
+        let Some(admitted) = iso(l.g("admitted_on")) else {
+            return self.refuse(
+                l,
+                "admitted_on",
+                format!("{:?} is not a date", l.g("admitted_on")),
+            );
+        };
+        let status = match l.g("status") {
+            "" | "official" | "chính thức" => "official",
+            "probationary" | "dự bị" => "probationary",
+            s => {
+                return self.refuse(
+                    l,
+                    "status",
+                    format!("{s:?} is not official or probationary"),
+                )
+            }
+        };
+        let official = match l.g("official_on") {
+            "" => None,
+            s => match iso(s) {
+                Some(d) => Some(d),
+                None => return self.refuse(l, "official_on", format!("{s:?} is not a date")),
+            },
+        };
+        batch.a.push(person_row);
+        batch.b.push(vec![
+            Some(self.next.member.to_string()),
+            Some(person.to_string()),
+            Some(unit_id.to_string()),
+            Some(status.to_string()),
+            Some(admitted),
+            official,
+        ]);
+        self.next.member += 1;
+        true
+    }
+
+    /// A candidate's row and their stages, after their person's.
+    fn candidate(
+        &mut self,
+        l: &Line<'_>,
+        person: i64,
+        unit_id: i64,
+        person_row: Values,
+        batch: &mut Batch,
+    ) -> bool {
+        let stage = match l.g("stage") {
+            "" => "pool".to_string(),
+            s => s.to_string(),
+        };
+        if !self.profile.is_open(&stage) || self.profile.stage(&stage).is_none() {
+            return self.refuse(
+                l,
+                "stage",
+                format!("{stage:?} is not an open stage of the profile"),
+            );
+        }
+        let Some(history) = self.history(l, &stage) else {
+            return false;
+        };
+        let since = history.last().map(|h| h.1.clone()).unwrap_or_default();
+        if history.last().map(|h| h.0.as_str()) != Some(stage.as_str()) {
+            return self.refuse(l, "history", "its last stage is not the candidate's stage");
+        }
+        let movement = match l.g("movement") {
+            "" => None,
+            m => match self.movements.get(m) {
+                Some(id) => Some(id.to_string()),
+                None => return self.refuse(l, "movement", format!("unknown movement {m:?}")),
+            },
+        };
+        batch.a.push(person_row);
+        let cand = self.next.candidate;
+        self.next.candidate += 1;
+        batch.b.push(vec![
+            Some(cand.to_string()),
+            Some(person.to_string()),
+            Some(unit_id.to_string()),
+            movement,
+            None,
+            Some(stage),
+            Some(since),
+            Some(history[0].1.clone()),
+        ]);
+        for (s, d) in history {
+            batch.c.push(vec![
+                Some(self.next.stage.to_string()),
+                Some(cand.to_string()),
+                Some(s),
+                Some(d),
+                Some("import".into()),
+                Some(self.now.clone()),
+            ]);
+            self.next.stage += 1;
+        }
+        true
+    }
+
+    /// A candidate's stages with their ISO days: the column history
+    /// (`stage:date;…`), or else the stage since `since` (today when empty).
+    fn history(&mut self, l: &Line<'_>, stage: &str) -> Option<Vec<(String, String)>> {
+        if l.g("history").is_empty() {
+            let since = iso(l.g("since")).or_else(|| Some(self.today.to_string()))?;
+            return Some(vec![(stage.to_string(), since)]);
+        }
+        let mut h = Vec::new();
+        let mut bad = None;
+        for item in l.g("history").split(';') {
+            match item
+                .split_once(':')
+                .and_then(|(s, d)| iso(d).map(|d| (s.trim().to_string(), d)))
+            {
+                Some((s, d)) if self.profile.stage(&s).is_some() => h.push((s, d)),
+                _ => bad = Some(item.to_string()),
+            }
+        }
+        if let Some(item) = bad {
+            self.refuse(l, "history", format!("{item:?} is not stage:date"));
+            return None;
+        }
+        Some(h)
+    }
+
+    /// A target of a unit for a term (created, 1 July to 30 June, when
+    /// new) or a year.
+    pub(super) async fn target(
+        &mut self,
+        l: &Line<'_>,
+        batch: &mut Batch,
+    ) -> Result<bool, AppError> {
+        let unit = l.g("unit").to_uppercase();
+        let Some((unit_id, _, _)) = self.units.get(&unit) else {
+            return Ok(self.refuse(l, "unit", format!("unknown unit {unit:?}")));
+        };
+        let unit_id = *unit_id;
+        let target = match l.g("target").parse::<u32>() {
+            Ok(t) => t,
+            Err(_) => {
+                return Ok(self.refuse(
+                    l,
+                    "target",
+                    format!("{:?} is not a whole number ≥ 0", l.g("target")),
+                ))
+            }
+        };
+        match Period::parse(l.g("period")) {
+            Ok(Period::Term(t)) => {
+                let key = t.to_string();
+                let term_id = match self.terms.get(&key) {
+                    Some(id) => *id,
+                    None => {
+                        // Terms follow congress dates: 1 July to 30 June.
+                        let id = self.next.term;
+                        self.next.term += 1;
+                        self.bulk
+                            .insert_terms(vec![vec![
+                                Some(id.to_string()),
+                                Some(key.clone()),
+                                Some(format!("{}-07-01", t.first_year)),
+                                Some(format!("{}-06-30", t.last_year)),
+                            ]])
+                            .await?;
+                        self.terms.insert(key, id);
+                        id
+                    }
+                };
+                batch.a.push(vec![
+                    Some(unit_id.to_string()),
+                    Some(term_id.to_string()),
+                    Some(target.to_string()),
+                ]);
+            }
+            Ok(Period::Year(y)) => batch.b.push(vec![
+                Some(unit_id.to_string()),
+                Some(y.to_string()),
+                Some(target.to_string()),
+            ]),
+            Err(e) => return Ok(self.refuse(l, "period", e)),
+        }
+        Ok(true)
+    }
+}

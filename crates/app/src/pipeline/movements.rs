@@ -1,0 +1,177 @@
+//! Member movements after admission (DOMAIN.md §4).
+
+use super::{check_version, visible_member};
+use crate::{visible_unit, Actor, App, AppError};
+use ranks_domain::procedure::Refusal;
+use ranks_domain::text::{bounded, limits};
+use ranks_domain::{Date, DomainError, MemberStatus};
+use ranks_store::records::members::{self};
+use serde_json::json;
+
+/// A movement of a member (DOMAIN.md §4).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Movement {
+    /// Official transfer to another cell in the tree.
+    TransferTo {
+        cell: String,
+    },
+    /// Official transfer out of the tree.
+    TransferOut {
+        destination: String,
+    },
+    /// Temporary activity in another cell until a date; still counted at home.
+    Temporary {
+        cell: String,
+        until: Date,
+    },
+    /// Back from a temporary transfer.
+    ReturnHome,
+    /// Exempted from activities, fully or partly (or no longer: "").
+    Exempt {
+        level: String,
+    },
+    Remove {
+        reason: String,
+    },
+    Expel {
+        reason: String,
+    },
+    Death,
+    Card {
+        number: String,
+    },
+}
+
+impl App {
+    pub async fn member_movement(
+        &self,
+        actor: &Actor,
+        member_id: i64,
+        movement: Movement,
+        on: Option<Date>,
+    ) -> Result<(), AppError> {
+        self.member_movement_at(actor, member_id, movement, on, None)
+            .await
+    }
+
+    /// A movement recorded on the member as the user saw it (`version`, see
+    /// [`crate::history::MemberRecord::version`]); a stale view is a conflict.
+    pub async fn member_movement_at(
+        &self,
+        actor: &Actor,
+        member_id: i64,
+        movement: Movement,
+        on: Option<Date>,
+        version: Option<i64>,
+    ) -> Result<(), AppError> {
+        let on = self.check_date("date", on.unwrap_or(self.clock().today()))?;
+        let rules = self.profile().members.clone();
+        self.run(actor, move |cx| {
+            Box::pin(async move {
+                let before = visible_member(cx.tx.conn(), cx.actor, member_id).await?;
+                check_version(cx.tx.conn(), "member", member_id, version).await?;
+                if !before.status.is_current() {
+                    return Err(AppError::Conflict(format!(
+                        "member {member_id} is {}; only current members move",
+                        before.status.as_str()
+                    )));
+                }
+                let mut m = (*before).clone();
+                let mut detail = json!({});
+                let kind = match &movement {
+                    Movement::TransferTo { cell } => {
+                        let cell = visible_unit(cx.tx.conn(), cx.actor, cell).await?;
+                        if !cell.kind.holds_members() || cell.id == m.unit_id {
+                            return Err(AppError::Conflict(format!("{} is not another cell", cell.code)));
+                        }
+                        detail = json!({"from_unit": m.unit_id, "to": cell.code});
+                        m.unit_id = cell.id;
+                        m.host_unit_id = None;
+                        m.host_until = None;
+                        "transfer"
+                    }
+                    Movement::TransferOut { destination } => {
+                        detail = json!({"destination": bounded("destination", destination, limits::LINE)?});
+                        m.status = MemberStatus::TransferredOut;
+                        m.left_on = Some(on);
+                        "transfer_out"
+                    }
+                    Movement::Temporary { cell, until } => {
+                        let host = visible_unit(cx.tx.conn(), cx.actor, cell).await?;
+                        if !host.kind.holds_members() || host.id == m.unit_id {
+                            return Err(AppError::Conflict(format!("{} is not another cell", host.code)));
+                        }
+                        if let Some(r) = &rules {
+                            let (lo, hi) = r.temporary_transfer_months;
+                            let months = ranks_domain::procedure::whole_months(on, *until);
+                            if months < i64::from(lo) || months > i64::from(hi) {
+                                return Err(AppError::Refused(Refusal {
+                                    rule: "temporary_transfer".into(),
+                                    source: r.source.cite(),
+                                    message: format!("a temporary transfer lasts {lo} to {hi} months; {on} to {until} is {months}"),
+                                }));
+                            }
+                        }
+                        detail = json!({"host": host.code, "until": until});
+                        m.host_unit_id = Some(host.id);
+                        m.host_until = Some(*until);
+                        "temporary_transfer"
+                    }
+                    Movement::ReturnHome => {
+                        if m.host_unit_id.is_none() {
+                            return Err(AppError::Conflict(format!("member {member_id} is not on a temporary transfer")));
+                        }
+                        m.host_unit_id = None;
+                        m.host_until = None;
+                        "return"
+                    }
+                    Movement::Exempt { level } => {
+                        if !matches!(level.as_str(), "full" | "partial" | "") {
+                            return Err(DomainError::invalid("level", level.clone(), "full, partial, or empty to end the exemption").into());
+                        }
+                        m.exempted = level.clone();
+                        detail = json!({"level": level});
+                        "exempt"
+                    }
+                    Movement::Remove { reason } => {
+                        m.status = MemberStatus::Removed;
+                        m.left_on = Some(on);
+                        detail = json!({"reason": bounded("reason", reason, limits::NOTE)?});
+                        "remove"
+                    }
+                    Movement::Expel { reason } => {
+                        m.status = MemberStatus::Expelled;
+                        m.left_on = Some(on);
+                        detail = json!({"reason": bounded("reason", reason, limits::NOTE)?});
+                        "expel"
+                    }
+                    Movement::Death => {
+                        m.status = MemberStatus::Deceased;
+                        m.left_on = Some(on);
+                        "death"
+                    }
+                    Movement::Card { number } => {
+                        if m.status != MemberStatus::Official {
+                            return Err(AppError::Conflict(format!(
+                                "member {member_id} is {}; the party card is issued to official members only",
+                                m.status.as_str()
+                            )));
+                        }
+                        let number = bounded("number", number, limits::SHORT)?;
+                        if number.is_empty() {
+                            return Err(DomainError::invalid("number", number, "the card's number").into());
+                        }
+                        m.card_number = Some(number.clone());
+                        detail = json!({"number": number});
+                        "card"
+                    }
+                };
+                members::update(cx.tx.conn(), &m).await?;
+                let (by, at) = (cx.actor.name.clone(), cx.at.clone());
+                members::add_event(cx.tx.conn(), member_id, kind, on, &detail, &by, &at).await?;
+                cx.audit(kind, "member", member_id, Some(before.to_json()), Some(m.to_json())).await
+            })
+        })
+        .await
+    }
+}

@@ -1,0 +1,271 @@
+//! New candidates and the steps of the procedure, each checked by the
+//! profile's engine and, when it holds, applied to the registry.
+
+use super::{
+    check_version, elsewhere, load_dossier, step_error, visible_candidate, PersonRef, StepInput,
+};
+use crate::ops::Ctx;
+use crate::{visible_unit, Actor, App, AppError};
+use ranks_domain::procedure::{Dossier, Effect, Step};
+use ranks_domain::text::{bounded, limits};
+use ranks_domain::{Date, DomainError, MemberStatus};
+use ranks_store::records::candidates::{self, CandidateRow};
+use ranks_store::records::members::{self, MemberRow};
+use ranks_store::records::units::{self};
+use serde_json::json;
+
+impl App {
+    /// Adds a person to a cell's candidate pool.
+    pub async fn add_candidate(
+        &self,
+        actor: &Actor,
+        who: PersonRef,
+        cell: &str,
+        movement: Option<&str>,
+        on: Option<Date>,
+    ) -> Result<i64, AppError> {
+        let on = self.check_date("date", on.unwrap_or(self.clock().today()))?;
+        let today = self.clock().today();
+        let profile = self.profile().clone();
+        let (cell, movement) = (cell.to_string(), movement.map(str::to_string));
+        self.run(actor, move |cx| {
+            Box::pin(async move {
+                let cell = visible_unit(cx.tx.conn(), cx.actor, &cell).await?;
+                if !cell.kind.holds_members() {
+                    return Err(AppError::Conflict(format!("{} is not a cell; candidates are proposed by a cell", cell.code)));
+                }
+                let movement_id = match movement {
+                    Some(code) => Some(
+                        ranks_store::records::movements::all(cx.tx.conn())
+                            .await?
+                            .into_iter()
+                            .find(|m| m.code.eq_ignore_ascii_case(&code))
+                            .ok_or(AppError::NotFound { what: "movement", key: code })?
+                            .id,
+                    ),
+                    None => None,
+                };
+                let person = match who {
+                    PersonRef::Existing(id) => crate::scope::person(cx.tx.conn(), cx.actor, id).await?,
+                    PersonRef::New { person, general_grade, area } => {
+                        if general_grade > 12 {
+                            return Err(DomainError::invalid("grade", general_grade.to_string(), "a school grade from 0 to 12").into());
+                        }
+                        let p = crate::ops::add_person(cx, &person).await?;
+                        let area = bounded("area", &area, limits::LINE)?;
+                        members::set_education(cx.tx.conn(), p.id, general_grade, &area).await?;
+                        p
+                    }
+                };
+                let person_id = person.id;
+                // One cell at a time: a person with an open file cannot be
+                // proposed again. A file or membership the actor may not see
+                // is named by nothing but its existence.
+                for c in candidates::for_person(cx.tx.conn(), person_id).await? {
+                    if profile.is_open(&c.stage) {
+                        return Err(match crate::scope::candidate(cx.tx.conn(), cx.actor, c.id).await {
+                            Ok(c) => {
+                                let other = units::by_id(cx.tx.conn(), c.unit_id).await?;
+                                AppError::Conflict(format!(
+                                    "person {person_id} is already a candidate of {} (candidate {}, stage {})",
+                                    other.map(|u| u.code.to_string()).unwrap_or_default(),
+                                    c.id,
+                                    c.stage
+                                ))
+                            }
+                            Err(_) => elsewhere(person_id),
+                        });
+                    }
+                }
+                if let Some(m) = members::for_person(cx.tx.conn(), person_id).await?.into_iter().find(|m| m.status.is_current()) {
+                    return Err(match crate::scope::member(cx.tx.conn(), cx.actor, m.id).await {
+                        Ok(m) => AppError::Conflict(format!("person {person_id} is already a member (member {})", m.id)),
+                        Err(_) => elsewhere(person_id),
+                    });
+                }
+                let dossier = Dossier {
+                    left_party_on: members::left_party_on(cx.tx.conn(), person_id).await?,
+                    ..Dossier::default()
+                };
+                let first = profile.first_stage().key.clone();
+                profile
+                    .check(&dossier, &Step { stage: first.clone(), on, vote: None, skip_reason: None }, today)
+                    .map_err(step_error)?;
+                Ok(crate::ops::add_candidate(cx, &person, &cell, movement_id, &first, on).await?.id)
+            })
+        })
+        .await
+    }
+
+    /// Records a step. A refusal names its rule and source, writes nothing
+    /// of the step, and is kept in the refusals list for the supervisors.
+    pub async fn record_step(
+        &self,
+        actor: &Actor,
+        candidate_id: i64,
+        input: StepInput,
+    ) -> Result<String, AppError> {
+        let on = input.on.unwrap_or(self.clock().today());
+        let today = self.clock().today();
+        let profile = self.profile().clone();
+        let skip_reason = input
+            .skip_reason
+            .as_deref()
+            .map(|r| bounded("skip_reason", r, limits::NOTE))
+            .transpose()?;
+        let step = Step {
+            stage: bounded("stage", &input.stage, limits::SHORT)?,
+            on,
+            vote: input.vote,
+            skip_reason,
+        };
+        let step2 = step.clone();
+        let version = input.version;
+        let result = self
+            .run(actor, move |cx| {
+                Box::pin(async move {
+                    let c = visible_candidate(cx.tx.conn(), cx.actor, candidate_id).await?;
+                    check_version(cx.tx.conn(), "candidate", c.id, version).await?;
+                    if c.stage == step2.stage {
+                        // The same step sent twice (a double click, two
+                        // clerks at once): the second is told, not refused
+                        // by the procedure, and leaves no refusal behind.
+                        let last = ranks_store::records::audit::latest_for(cx.tx.conn(), "candidate", &c.id.to_string()).await?;
+                        let by = last.map(|(_, at, who, _)| format!(" by {who} at {at}")).unwrap_or_default();
+                        return Err(AppError::Conflict(format!(
+                            "candidate {} is already at stage {}{by}; nothing was saved",
+                            c.id, c.stage
+                        )));
+                    }
+                    let dossier = load_dossier(cx.tx.conn(), &c).await?;
+                    profile.check(&dossier, &step2, today).map_err(step_error)?;
+                    let stage = profile.stage(&step2.stage).expect("checked").clone();
+                    let detail = json!({"vote": step2.vote.map(|v| json!({"eligible": v.eligible, "present": v.present, "in_favour": v.in_favour, "against": v.against})), "skip_reason": step2.skip_reason});
+                    let (by, at) = (cx.actor.name.clone(), cx.at.clone());
+                    candidates::record_stage(cx.tx.conn(), c.id, &stage.key, on, Some(&detail), &by, &at).await?;
+                    if let Some(v) = step2.vote {
+                        candidates::add_vote(cx.tx.conn(), c.id, &stage.key, on, v.eligible, v.present, v.in_favour, v.against).await?;
+                    }
+                    apply_effect(cx, &profile, &c, &dossier, stage.effect, on).await?;
+                    cx.audit("stage", "candidate", c.id, Some(json!({"stage": c.stage})), Some(json!({"stage": stage.key, "on": on, "detail": detail})))
+                        .await?;
+                    Ok(stage.key)
+                })
+            })
+            .await;
+        if let Err(AppError::Refused(r)) = &result {
+            // The refusal is kept for the supervisors; the step itself wrote nothing.
+            let mut tx = self.write().await?;
+            if candidates::by_id(tx.conn(), candidate_id).await?.is_some() {
+                let (by, at) = (actor.name.clone(), self.clock().stamp());
+                candidates::add_refusal(
+                    tx.conn(),
+                    candidate_id,
+                    &step.stage,
+                    on,
+                    &r.rule,
+                    &r.source,
+                    &r.message,
+                    &by,
+                    &at,
+                )
+                .await?;
+                tx.commit().await?;
+            }
+        }
+        result
+    }
+}
+
+/// What entering a stage does to the registry.
+pub(super) async fn apply_effect(
+    cx: &mut Ctx<'_>,
+    profile: &ranks_domain::procedure::Profile,
+    c: &crate::scope::Visible<CandidateRow>,
+    dossier: &Dossier,
+    effect: Option<Effect>,
+    on: Date,
+) -> Result<(), AppError> {
+    match effect {
+        Some(Effect::Admit) => {
+            let cell = crate::scope::unit_by_id(cx.tx.conn(), cx.actor, c.unit_id).await?;
+            let person = crate::scope::person(cx.tx.conn(), cx.actor, c.person_id).await?;
+            let member =
+                crate::ops::add_member(cx, &person, &cell, MemberStatus::Probationary, on, None)
+                    .await?;
+            crate::ops::link_candidate_member(cx, c, &member).await?;
+        }
+        Some(Effect::Recognise) => {
+            // Effective exactly twelve months after the ceremony, however late recorded.
+            let ceremony = dossier
+                .entered(&profile.ceremony_stage().key)
+                .ok_or_else(|| AppError::Conflict("no ceremony is recorded".into()))?;
+            let effective = ceremony
+                .checked_add_months(chrono::Months::new(12))
+                .expect("date in range");
+            update_member(
+                cx,
+                c,
+                |m| {
+                    m.status = MemberStatus::Official;
+                    m.official_on = Some(effective);
+                },
+                "recognised",
+                on,
+            )
+            .await?;
+        }
+        Some(Effect::Remove) => {
+            update_member(
+                cx,
+                c,
+                |m| {
+                    m.status = MemberStatus::Removed;
+                    m.left_on = Some(on);
+                },
+                "removed_not_recognised",
+                on,
+            )
+            .await?;
+        }
+        Some(Effect::StartProbation) | Some(Effect::Withdraw) | None => {}
+    }
+    Ok(())
+}
+
+pub(super) async fn update_member(
+    cx: &mut Ctx<'_>,
+    c: &CandidateRow,
+    change: impl FnOnce(&mut MemberRow),
+    kind: &str,
+    on: Date,
+) -> Result<(), AppError> {
+    let member_id = c
+        .member_id
+        .ok_or_else(|| AppError::Conflict(format!("candidate {} has no member record", c.id)))?;
+    let before = members::row(cx.tx.conn(), member_id)
+        .await?
+        .expect("member exists");
+    let mut after = before.clone();
+    change(&mut after);
+    members::update(cx.tx.conn(), &after).await?;
+    let (by, at) = (cx.actor.name.clone(), cx.at.clone());
+    members::add_event(
+        cx.tx.conn(),
+        member_id,
+        kind,
+        on,
+        &after.to_json(),
+        &by,
+        &at,
+    )
+    .await?;
+    cx.audit(
+        kind,
+        "member",
+        member_id,
+        Some(before.to_json()),
+        Some(after.to_json()),
+    )
+    .await
+}
