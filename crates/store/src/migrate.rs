@@ -57,6 +57,11 @@ macro_rules! migrations {
                 sql: include_str!(concat!("../migrations/", $dialect, "/0008_audit_chain.sql")),
             },
             Migration {
+                version: 9,
+                name: "receipts",
+                sql: include_str!(concat!("../migrations/", $dialect, "/0009_receipts.sql")),
+            },
+            Migration {
                 version: 11,
                 name: "readmission",
                 sql: include_str!(concat!("../migrations/", $dialect, "/0011_readmission.sql")),
