@@ -44,10 +44,11 @@ macro_rules! text_value {
 
 /// A person's gender as the registry writes it: `Nam` or `Nữ`.
 ///
-/// Accepted: `Nam`, `nam`, `M`, `m`, `male`; `Nữ`, `nữ`, `F`, `f`,
-/// `female` (trimmed, NFC). This is the national loader's list, the
-/// stricter of the two importers' rules (the checked importer also took
-/// any case and the forms without marks, `NAM`, `Nu`, `Female`).
+/// Accepted: `Nam`, `nam`, `M`, `m`, `male`; `Nữ`, `nữ`, `nu`, `F`, `f`,
+/// `female` (trimmed, NFC): the national loader's list, the stricter of
+/// the two importers' rules, with `nu`, which docs/import.md promises.
+/// (The checked importer also took any case and any form without marks,
+/// `NAM`, `Nu`, `Female`; it no longer does.)
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub enum Gender {
@@ -59,7 +60,7 @@ impl Gender {
     pub fn parse(s: &str) -> Result<Self, DomainError> {
         match s.trim() {
             "Nam" | "nam" | "M" | "m" | "male" => Ok(Gender::Male),
-            "Nữ" | "nữ" | "F" | "f" | "female" => Ok(Gender::Female),
+            "Nữ" | "nữ" | "nu" | "F" | "f" | "female" => Ok(Gender::Female),
             _ => Err(DomainError::invalid("gender", s, "Nam or Nữ")),
         }
     }
@@ -166,6 +167,8 @@ mod tests {
     #[test]
     fn values_parse_once_and_say_what_they_expect() {
         assert_eq!(Gender::parse(" Nữ ").unwrap(), Gender::Female);
+        assert_eq!(Gender::parse("nu").unwrap(), Gender::Female);
+        assert!(Gender::parse("NAM").is_err());
         assert_eq!(Gender::try_from("m").unwrap().as_str(), "Nam");
         assert!(Gender::parse("X").is_err());
         assert_eq!(
