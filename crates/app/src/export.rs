@@ -1,8 +1,15 @@
 //! One table, three ways out: CSV (UTF-8 with a BOM so that Excel reads
 //! Vietnamese right), XLSX, and the page itself. Every list a page shows
 //! can be built as a [`Table`] and downloaded.
+//!
+//! Every CSV Ranks writes (these exports, the CLI's reports, `ranks gen`)
+//! goes through [`CsvOut`]: the `csv` crate's quoting and the one rule
+//! against formulas, [`defuse`].
 
 use crate::xlsx::{workbook, Cell};
+use ranks_domain::Date;
+use std::borrow::Cow;
+use std::io::Write;
 
 /// A list as it is exported: a header row and rows of cells.
 #[derive(Clone, Default)]
@@ -12,17 +19,103 @@ pub struct Table {
     pub rows: Vec<Vec<Cell>>,
 }
 
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r', ';']) || s.starts_with(['=', '+', '-', '@']) {
-        // Quote anything a spreadsheet could misread, and defuse formulas.
-        let s = if s.starts_with(['=', '+', '-', '@']) && s.parse::<f64>().is_err() {
-            format!("'{s}")
-        } else {
-            s.to_string()
-        };
-        format!("\"{}\"", s.replace('"', "\"\""))
+/// Whether a spreadsheet could take the cell for a formula: it starts with
+/// `=`, `+`, `-`, `@`, a tab or a carriage return, and is not a number
+/// (`-5` and `+84912345678` stay as they are).
+pub fn is_formula_like(cell: &[u8]) -> bool {
+    matches!(
+        cell.first(),
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
+    ) && std::str::from_utf8(cell).map_or(true, |s| s.parse::<f64>().is_err())
+}
+
+/// The one rule against formula injection for every CSV cell Ranks writes:
+/// a cell a spreadsheet could run as a formula gets a leading apostrophe,
+/// which spreadsheets read as "this is text".
+pub fn defuse(cell: &[u8]) -> Cow<'_, [u8]> {
+    if is_formula_like(cell) {
+        let mut v = Vec::with_capacity(cell.len() + 1);
+        v.push(b'\'');
+        v.extend_from_slice(cell);
+        Cow::Owned(v)
     } else {
-        s.to_string()
+        Cow::Borrowed(cell)
+    }
+}
+
+/// A CSV writer as every CSV of Ranks is written: commas, quotes where a
+/// cell needs them (RFC 4180), and every cell through [`defuse`].
+pub struct CsvOut<W: Write> {
+    w: csv::Writer<W>,
+}
+
+/// How lines end: CRLF for downloads (RFC 4180, what Excel writes), LF for
+/// files made on the command line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LineEnd {
+    Crlf,
+    Lf,
+}
+
+impl<W: Write> CsvOut<W> {
+    /// A writer onto `w`; `buffer` is the size of the writer's own buffer.
+    pub fn new(w: W, end: LineEnd, buffer: usize) -> Self {
+        let w = csv::WriterBuilder::new()
+            .terminator(match end {
+                LineEnd::Crlf => csv::Terminator::CRLF,
+                LineEnd::Lf => csv::Terminator::Any(b'\n'),
+            })
+            // A cell holding an apostrophe, and so every defused cell, is
+            // quoted: the apostrophe is plainly part of the text.
+            .comment(Some(b'\''))
+            .buffer_capacity(buffer)
+            .from_writer(w);
+        CsvOut { w }
+    }
+
+    /// One record; each cell is defused.
+    pub fn record<I, T>(&mut self, cells: I) -> std::io::Result<()>
+    where
+        I: IntoIterator<Item = T>,
+        T: AsRef<[u8]>,
+    {
+        for c in cells {
+            self.w.write_field(defuse(c.as_ref()))?;
+        }
+        self.w.write_record(None::<&[u8]>)?;
+        Ok(())
+    }
+
+    /// Writes out what is buffered and gives the inner writer back.
+    pub fn into_inner(self) -> std::io::Result<W> {
+        self.w.into_inner().map_err(|e| e.into_error())
+    }
+}
+
+/// A whole CSV in memory: a byte-order mark, the header, the rows.
+pub fn csv_bytes<R, C>(headers: &[&str], rows: R, end: LineEnd) -> Vec<u8>
+where
+    R: IntoIterator<Item = Vec<C>>,
+    C: AsRef<[u8]>,
+{
+    let mut out = CsvOut::new("\u{feff}".as_bytes().to_vec(), end, 8 * 1024);
+    let write = |out: &mut CsvOut<Vec<u8>>| -> std::io::Result<()> {
+        out.record(headers)?;
+        for r in rows {
+            out.record(r)?;
+        }
+        Ok(())
+    };
+    write(&mut out).expect("writing to memory");
+    out.into_inner().expect("writing to memory")
+}
+
+fn csv_cell(c: &Cell) -> String {
+    match c {
+        Cell::Text(s) => s.clone(),
+        Cell::Number(n) => n.to_string(),
+        Cell::Date(d) => d.to_string(),
+        Cell::Empty => String::new(),
     }
 }
 
@@ -41,21 +134,9 @@ impl Table {
 
     /// CSV, UTF-8 with a byte-order mark, CRLF line ends (RFC 4180).
     pub fn csv(&self) -> String {
-        let mut out = String::from("\u{feff}");
-        let line = |cells: Vec<String>| cells.join(",") + "\r\n";
-        out.push_str(&line(self.headers.iter().map(|h| csv_field(h)).collect()));
-        for r in &self.rows {
-            out.push_str(&line(
-                r.iter()
-                    .map(|c| match c {
-                        Cell::Text(s) => csv_field(s),
-                        Cell::Number(n) => n.to_string(),
-                        Cell::Empty => String::new(),
-                    })
-                    .collect(),
-            ));
-        }
-        out
+        let headers: Vec<&str> = self.headers.iter().map(String::as_str).collect();
+        let rows = self.rows.iter().map(|r| r.iter().map(csv_cell).collect());
+        String::from_utf8(csv_bytes(&headers, rows, LineEnd::Crlf)).expect("UTF-8 in, UTF-8 out")
     }
 
     pub fn xlsx(&self) -> Vec<u8> {
@@ -73,6 +154,16 @@ pub fn t(s: impl Into<String>) -> Cell {
 /// Number cell.
 pub fn n(v: impl Into<f64>) -> Cell {
     Cell::Number(v.into())
+}
+
+/// Date cell: a date in XLSX, ISO text in CSV.
+pub fn d(v: Date) -> Cell {
+    Cell::Date(v)
+}
+
+/// A date that may be absent (or withheld): empty when absent.
+pub fn opt_d(v: Option<Date>) -> Cell {
+    v.map(Cell::Date).unwrap_or(Cell::Empty)
 }
 
 #[cfg(test)]
@@ -93,12 +184,33 @@ mod tests {
     }
 
     #[test]
+    fn one_rule_defuses_formulas_and_keeps_numbers() {
+        for f in ["=1+1", "+SUM(A1)", "-A1", "@x", "\tx", "\r=1"] {
+            assert_eq!(&*defuse(f.as_bytes()), format!("'{f}").as_bytes(), "{f:?}");
+        }
+        for v in ["-5", "+84912345678", "1.5", "Nguyễn Văn An", "", "a=b"] {
+            assert_eq!(&*defuse(v.as_bytes()), v.as_bytes(), "{v:?}");
+        }
+        let csv = csv_bytes(&["a", "b"], [vec!["-5", "@SUM(1)"]], LineEnd::Lf);
+        assert_eq!(csv, "\u{feff}a,b\n-5,\"'@SUM(1)\"\n".as_bytes());
+    }
+
+    #[test]
+    fn dates_are_iso_text_in_csv() {
+        let mut tb = Table::new("x", &["on", "x"]);
+        tb.push(vec![d(Date::from_ymd_opt(2025, 3, 9).unwrap()), t("a")]);
+        tb.push(vec![opt_d(None), t("b")]);
+        assert_eq!(tb.csv(), "\u{feff}on,x\r\n2025-03-09,a\r\n,b\r\n");
+    }
+
+    #[test]
     fn xlsx_is_a_zip_holding_the_text() {
         let mut tb = Table::new("list", &["tên"]);
         tb.push(vec![t("Hoàng Thị Mai")]);
         let b = tb.xlsx();
         assert_eq!(&b[..2], b"PK");
-        let hay = String::from_utf8_lossy(&b);
+        // The package is compressed: the text is in it once unpacked.
+        let hay = crate::xlsx::tests::unpacked(&b);
         assert!(hay.contains("Hoàng Thị Mai"));
     }
 }

@@ -23,6 +23,7 @@ pub mod integrity;
 pub mod ops;
 pub mod pipeline;
 pub mod privacy;
+pub mod refusals;
 pub mod reports;
 pub mod scope;
 pub mod supervision;
@@ -30,6 +31,15 @@ pub mod targets;
 pub mod xlsx;
 
 pub use clock::{Clock, FixedClock, SystemClock};
+
+/// Where the data lives: the database address, the open database and the
+/// audit key files, as the CLI's configuration names them. These are the
+/// store's configuration values, not its rows; they pass through the
+/// application so that the CLI and the web never depend on the store.
+pub mod storage {
+    pub use ranks_store::anchor::AuditFiles;
+    pub use ranks_store::{redact_url, DatabaseUrl, Db};
+}
 pub use error::AppError;
 
 use ranks_domain::procedure::Profile;

@@ -202,8 +202,14 @@ fn clean_person(p: &NewPerson, today: Date) -> Result<NewPerson, AppError> {
 pub async fn add_person(cx: &mut Ctx<'_>, p: &NewPerson) -> Result<Visible<PersonRow>, AppError> {
     let p = clean_person(p, cx.today)?;
     let id = members::insert_person(cx.tx.conn(), &p).await?;
-    cx.audit("create", "person", id, None, Some(p.to_json()))
-        .await?;
+    cx.audit(
+        "create",
+        "person",
+        id,
+        None,
+        Some(ranks_store::records::members::person_json(&p)),
+    )
+    .await?;
     scope::created_person(cx.tx.conn(), id).await
 }
 

@@ -1,139 +1,107 @@
-//! A minimal XLSX writer: one sheet of strings and numbers, packed in a
-//! stored (uncompressed) zip. Enough for the reports committees send up,
-//! without a heavy dependency.
+//! XLSX through `rust_xlsxwriter`: one sheet of text, numbers and dates,
+//! dates as real dates with a date format, columns as wide as their
+//! contents, the package compressed.
 
-use std::io::Write;
+use ranks_domain::Date;
+use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, XlsxError};
 
-/// A cell: text or a number.
+/// A cell: text, a number or a date.
 #[derive(Clone)]
 pub enum Cell {
     Text(String),
     Number(f64),
+    /// A calendar date, written as a date (a spreadsheet can sort and
+    /// compute with it) shown as YYYY-MM-DD; in CSV the same ISO text.
+    Date(Date),
     Empty,
 }
 
-fn crc32(data: &[u8]) -> u32 {
-    let mut crc = 0xFFFF_FFFFu32;
-    for &b in data {
-        crc ^= u32::from(b);
-        for _ in 0..8 {
-            let mask = (crc & 1).wrapping_neg();
-            crc = (crc >> 1) ^ (0xEDB8_8320 & mask);
-        }
+/// A sheet name Excel accepts: at most 31 characters, none of `[ ] : * ? / \`,
+/// no apostrophe at either end, not blank.
+fn sheet_name(name: &str) -> String {
+    let cleaned: String = name
+        .chars()
+        .map(|c| if "[]:*?/\\".contains(c) { '_' } else { c })
+        .take(31)
+        .collect();
+    let cleaned = cleaned.trim_matches('\'');
+    if cleaned.trim().is_empty() {
+        "Sheet1".to_string()
+    } else {
+        cleaned.to_string()
     }
-    !crc
 }
 
-fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+fn excel_date(d: Date) -> Result<ExcelDateTime, XlsxError> {
+    use chrono::Datelike;
+    let year = u16::try_from(d.year()).unwrap_or(0);
+    ExcelDateTime::from_ymd(year, d.month() as u8, d.day() as u8)
 }
 
-fn column(mut i: usize) -> String {
-    let mut s = Vec::new();
-    loop {
-        s.push(b'A' + (i % 26) as u8);
-        if i < 26 {
-            break;
-        }
-        i = i / 26 - 1;
-    }
-    s.reverse();
-    String::from_utf8(s).expect("ascii")
-}
-
-fn sheet_xml(rows: &[Vec<Cell>]) -> String {
-    let mut x = String::from(
-        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#,
-    );
+fn build(sheet: &str, rows: &[Vec<Cell>]) -> Result<Vec<u8>, XlsxError> {
+    let mut book = Workbook::new();
+    let date = Format::new().set_num_format("yyyy-mm-dd");
+    let ws = book.add_worksheet();
+    // A name Excel still refuses (e.g. "History") keeps the default one.
+    ws.set_name(sheet_name(sheet)).ok();
     for (r, row) in rows.iter().enumerate() {
-        x.push_str(&format!(r#"<row r="{}">"#, r + 1));
+        let r = u32::try_from(r).map_err(|_| XlsxError::RowColumnLimitError)?;
         for (c, cell) in row.iter().enumerate() {
-            let at = format!("{}{}", column(c), r + 1);
+            let c = u16::try_from(c).map_err(|_| XlsxError::RowColumnLimitError)?;
             match cell {
-                Cell::Text(t) => x.push_str(&format!(
-                    r#"<c r="{at}" t="inlineStr"><is><t xml:space="preserve">{}</t></is></c>"#,
-                    xml_escape(t)
-                )),
-                Cell::Number(n) => x.push_str(&format!(r#"<c r="{at}"><v>{n}</v></c>"#)),
+                Cell::Text(t) => {
+                    ws.write_string(r, c, t)?;
+                }
+                Cell::Number(n) => {
+                    ws.write_number(r, c, *n)?;
+                }
+                Cell::Date(d) => match excel_date(*d) {
+                    Ok(x) => {
+                        ws.write_date_with_format(r, c, &x, &date)?;
+                    }
+                    // Before 1900 or after 9999: Excel has no such date; keep the text.
+                    Err(_) => {
+                        ws.write_string(r, c, d.to_string())?;
+                    }
+                },
                 Cell::Empty => {}
             }
         }
-        x.push_str("</row>");
     }
-    x.push_str("</sheetData></worksheet>");
-    x
+    ws.autofit();
+    book.save_to_buffer()
 }
 
 /// The workbook's bytes: one sheet named `sheet` holding `rows`.
 pub fn workbook(sheet: &str, rows: &[Vec<Cell>]) -> Vec<u8> {
-    let files: Vec<(&str, String)> = vec![
-        ("[Content_Types].xml", r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#.to_string()),
-        ("_rels/.rels", r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#.to_string()),
-        ("xl/workbook.xml", format!(r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="{}" sheetId="1" r:id="rId1"/></sheets></workbook>"#, xml_escape(&sheet.chars().take(31).collect::<String>()))),
-        ("xl/_rels/workbook.xml.rels", r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#.to_string()),
-        ("xl/worksheets/sheet1.xml", sheet_xml(rows)),
-    ];
-    let mut out: Vec<u8> = Vec::new();
-    let mut central: Vec<u8> = Vec::new();
-    for (name, body) in &files {
-        let data = body.as_bytes();
-        let crc = crc32(data);
-        let offset = out.len() as u32;
-        let header = |sig: u32, central_dir: bool| {
-            let mut h: Vec<u8> = Vec::new();
-            h.write_all(&sig.to_le_bytes()).ok();
-            if central_dir {
-                h.write_all(&20u16.to_le_bytes()).ok(); // made by
-            }
-            h.write_all(&20u16.to_le_bytes()).ok(); // version needed
-            h.write_all(&0x0800u16.to_le_bytes()).ok(); // UTF-8 names
-            h.write_all(&0u16.to_le_bytes()).ok(); // stored
-            h.write_all(&0u16.to_le_bytes()).ok(); // time
-            h.write_all(&0x21u16.to_le_bytes()).ok(); // date 1980-01-01
-            h.write_all(&crc.to_le_bytes()).ok();
-            h.write_all(&(data.len() as u32).to_le_bytes()).ok();
-            h.write_all(&(data.len() as u32).to_le_bytes()).ok();
-            h.write_all(&(name.len() as u16).to_le_bytes()).ok();
-            h.write_all(&0u16.to_le_bytes()).ok(); // extra
-            if central_dir {
-                h.write_all(&0u16.to_le_bytes()).ok(); // comment
-                h.write_all(&0u16.to_le_bytes()).ok(); // disk
-                h.write_all(&0u16.to_le_bytes()).ok(); // internal attrs
-                h.write_all(&0u32.to_le_bytes()).ok(); // external attrs
-                h.write_all(&offset.to_le_bytes()).ok();
-            }
-            h.extend_from_slice(name.as_bytes());
-            h
-        };
-        out.extend(header(0x0403_4b50, false));
-        out.extend_from_slice(data);
-        central.extend(header(0x0201_4b50, true));
-    }
-    let cd_offset = out.len() as u32;
-    out.extend_from_slice(&central);
-    out.extend_from_slice(&0x0605_4b50u32.to_le_bytes());
-    out.extend_from_slice(&[0, 0, 0, 0]);
-    out.extend_from_slice(&(files.len() as u16).to_le_bytes());
-    out.extend_from_slice(&(files.len() as u16).to_le_bytes());
-    out.extend_from_slice(&(central.len() as u32).to_le_bytes());
-    out.extend_from_slice(&cd_offset.to_le_bytes());
-    out.extend_from_slice(&0u16.to_le_bytes());
-    out
+    build(sheet, rows).expect("a sheet of text, numbers and dates within Excel's limits")
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+    use std::io::Read;
+
+    /// Every part of the package, unpacked, as one text.
+    pub(crate) fn unpacked(xlsx: &[u8]) -> String {
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(xlsx)).expect("a zip");
+        let mut all = String::new();
+        for i in 0..zip.len() {
+            zip.by_index(i)
+                .expect("an entry")
+                .read_to_string(&mut all)
+                .expect("text");
+        }
+        all
+    }
 
     #[test]
-    fn crc_and_columns() {
-        assert_eq!(crc32(b"123456789"), 0xCBF4_3926);
-        assert_eq!(column(0), "A");
-        assert_eq!(column(25), "Z");
-        assert_eq!(column(26), "AA");
+    fn sheet_names_excel_accepts() {
+        assert_eq!(sheet_name("Thành tích"), "Thành tích");
+        assert_eq!(sheet_name("a/b:c"), "a_b_c");
+        assert_eq!(sheet_name("'x'"), "x");
+        assert_eq!(sheet_name(""), "Sheet1");
+        assert_eq!(sheet_name(&"x".repeat(40)).len(), 31);
     }
 
     #[test]
@@ -144,11 +112,21 @@ mod tests {
                 Cell::Text("Đảng bộ & <x>".into()),
                 Cell::Number(109.5),
                 Cell::Empty,
+                Cell::Date(Date::from_ymd_opt(2025, 12, 31).unwrap()),
             ]],
         );
         assert_eq!(&wb[..4], b"PK\x03\x04");
-        let text = String::from_utf8_lossy(&wb);
+        let text = unpacked(&wb);
         assert!(text.contains("Đảng bộ &amp; &lt;x&gt;") && text.contains("<v>109.5</v>"));
-        assert!(text.contains("xl/worksheets/sheet1.xml"));
+        // The date is a serial number with a date format, not text.
+        assert!(text.contains("<v>46022</v>"), "{text}");
+        assert!(text.contains("yyyy-mm-dd"));
+        // Compressed: the shared text does not appear in the raw bytes.
+        assert!(!String::from_utf8_lossy(&wb).contains("Đảng bộ"));
+        assert!(text.contains("<cols>"), "column widths");
+        let names = zip::ZipArchive::new(std::io::Cursor::new(&wb[..])).unwrap();
+        assert!(names
+            .file_names()
+            .any(|n| n.is_ok_and(|n| n == "xl/worksheets/sheet1.xml")));
     }
 }

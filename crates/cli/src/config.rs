@@ -233,9 +233,9 @@ pub fn resolve(file: FileConfig, path: Option<PathBuf>, given: Given) -> Result<
         .or(file.database)
         .unwrap_or_else(|| DEFAULT_DATABASE.to_string());
     // The audit files' defaults follow the database (when its URL is understood).
-    let defaults = ranks_store::DatabaseUrl::parse(&database)
+    let defaults = ranks_app::storage::DatabaseUrl::parse(&database)
         .ok()
-        .and_then(|u| ranks_store::anchor::AuditFiles::default_for(&u).ok());
+        .and_then(|u| ranks_app::storage::AuditFiles::default_for(&u).ok());
     Ok(Config {
         import: given.import.or(file.import.unwrap_or_default()).filled(),
         cookie_secure: given
@@ -269,9 +269,9 @@ pub fn resolve(file: FileConfig, path: Option<PathBuf>, given: Given) -> Result<
 
 impl Config {
     /// The audit key and checkpoint file of the configured database.
-    pub fn audit_files(&self) -> Result<ranks_store::anchor::AuditFiles> {
-        let url = ranks_store::DatabaseUrl::parse(&self.database)?;
-        let d = ranks_store::anchor::AuditFiles::default_for(&url);
+    pub fn audit_files(&self) -> Result<ranks_app::storage::AuditFiles> {
+        let url = ranks_app::storage::DatabaseUrl::parse(&self.database)?;
+        let d = ranks_app::storage::AuditFiles::default_for(&url);
         let key = match &self.audit_key {
             Some(k) => k.clone(),
             None => d.as_ref().map_err(|e| anyhow::anyhow!("{e}"))?.key.clone(),
@@ -280,13 +280,13 @@ impl Config {
             Some(c) => c.clone(),
             None => d.map_err(|e| anyhow::anyhow!("{e}"))?.checkpoint,
         };
-        Ok(ranks_store::anchor::AuditFiles { key, checkpoint })
+        Ok(ranks_app::storage::AuditFiles { key, checkpoint })
     }
 
     /// The configuration as `ranks config` prints it: passwords masked.
     pub fn printable(&self) -> Config {
         Config {
-            database: ranks_store::redact_url(&self.database),
+            database: ranks_app::storage::redact_url(&self.database),
             ..self.clone()
         }
     }

@@ -11,9 +11,9 @@ mod token_cmd;
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use output::Format;
+use ranks_app::storage::{DatabaseUrl, Db};
 use ranks_app::{Actor, App, SystemClock};
 use ranks_domain::procedure::Profile;
-use ranks_store::{DatabaseUrl, Db};
 use std::path::PathBuf;
 use std::sync::Arc;
 

@@ -1,6 +1,9 @@
 //! Report output: aligned tables for a terminal, JSON, and CSV (UTF-8 with
 //! a BOM so that spreadsheet programs read Vietnamese correctly).
 
+#[cfg(test)]
+use ranks_app::export::CsvOut;
+use ranks_app::export::{csv_bytes, LineEnd};
 use ranks_domain::AchievementRow;
 use serde_json::json;
 use unicode_width::UnicodeWidthStr;
@@ -30,27 +33,34 @@ pub fn achievement_json(rows: &[AchievementRow]) -> String {
     serde_json::to_string_pretty(&v).expect("json")
 }
 
+/// One cell as every CSV of Ranks writes it: quoted where needed, defused.
+#[cfg(test)]
 fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
+    let mut out = CsvOut::new(Vec::new(), LineEnd::Lf, 64);
+    out.record([s]).expect("writing to memory");
+    let mut line = String::from_utf8(out.into_inner().expect("writing to memory")).expect("UTF-8");
+    line.pop();
+    line
 }
 
+/// Achievement as CSV: the shared writer (a byte-order mark, LF line ends,
+/// formulas defused).
 pub fn achievement_csv(rows: &[AchievementRow]) -> String {
-    let mut out = String::from("\u{feff}code,name,target,admitted,percent\n");
-    for r in rows {
-        out.push_str(&format!(
-            "{},{},{},{},{}\n",
-            csv_field(r.code.as_str()),
-            csv_field(&r.name),
+    let body = rows.iter().map(|r| {
+        vec![
+            r.code.to_string(),
+            r.name.clone(),
             r.target.map(|t| t.to_string()).unwrap_or_default(),
-            r.admitted,
-            r.percent.map(|p| p.exact().to_string()).unwrap_or_default()
-        ));
-    }
-    out
+            r.admitted.to_string(),
+            r.percent.map(|p| p.exact().to_string()).unwrap_or_default(),
+        ]
+    });
+    let bytes = csv_bytes(
+        &["code", "name", "target", "admitted", "percent"],
+        body,
+        LineEnd::Lf,
+    );
+    String::from_utf8(bytes).expect("UTF-8 in, UTF-8 out")
 }
 
 /// Columns padded by display width; numbers right-aligned; names indented by depth.
@@ -173,23 +183,22 @@ pub fn statistics(
     ];
     Ok(match format {
         Format::Json => (serde_json::to_string_pretty(rows)? + "\n").into_bytes(),
-        Format::Csv => {
-            let mut out = format!("\u{feff}{}\n", headers.join(","));
-            for r in rows {
-                out.push_str(&format!(
-                    "{},{},{},{},{},{},{},{}\n",
-                    csv_field(&r.code),
-                    csv_field(&r.name),
-                    r.members,
-                    r.admitted,
+        Format::Csv => csv_bytes(
+            &headers,
+            rows.iter().map(|r| {
+                vec![
+                    r.code.clone(),
+                    r.name.clone(),
+                    r.members.to_string(),
+                    r.admitted.to_string(),
                     r.target.map(|t| t.to_string()).unwrap_or_default(),
                     r.percent.map(|p| p.to_string()).unwrap_or_default(),
-                    r.recognised,
-                    r.left
-                ));
-            }
-            out.into_bytes()
-        }
+                    r.recognised.to_string(),
+                    r.left.to_string(),
+                ]
+            }),
+            LineEnd::Lf,
+        ),
         Format::Xlsx => {
             let mut out = vec![headers.map(|h| Cell::Text(h.into())).to_vec()];
             for r in rows {
@@ -262,5 +271,24 @@ mod tests {
         assert_eq!(csv_field("a,b"), "\"a,b\"");
         assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
         assert!(achievement_csv(&[]).starts_with('\u{feff}'));
+    }
+
+    #[test]
+    fn csv_defuses_formulas_like_every_export() {
+        let row = AchievementRow {
+            code: ranks_domain::UnitCode::parse("BVPHCN").unwrap(),
+            name: "=HYPERLINK(\"http://x.example\",\"bấm\")".into(),
+            depth: 0,
+            target: Some(10),
+            admitted: 3,
+            percent: None,
+        };
+        let csv = achievement_csv(&[row]);
+        assert!(
+            csv.contains("BVPHCN,\"'=HYPERLINK(\"\"http://x.example\"\",\"\"bấm\"\")\",10,3,\n"),
+            "{csv}"
+        );
+        assert_eq!(csv_field("-5"), "-5");
+        assert_eq!(csv_field("@x"), "\"'@x\"");
     }
 }

@@ -5,16 +5,18 @@
 //! the first four days of the new one); the Hùng Kings' day (10th day of the
 //! 3rd lunar month); 30 April; 1 May; 2 September and one adjacent day (by
 //! default 1 September). A holiday on a Saturday or Sunday gives the next
-//! working day off (article 112, clause 3). The government fixes the real
-//! days each year, with swapped working days; those decisions are recorded
-//! as a [`YearOverride`] and win over the computed default.
+//! working day off (article 111, clause 3). The government fixes the real
+//! days each year, with swapped working days: the announced schedules ship
+//! as data ([`crate::holidays`], 2024–2026) and replace the default rule for
+//! their years. A committee's own changes are recorded as a [`YearOverride`]
+//! and win over both.
 
 use crate::error::DomainError;
 use crate::lunar::{lunar_to_solar, tet, LunarDate};
 use crate::Date;
 use chrono::{Datelike, Days, Weekday};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, RwLock};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -26,6 +28,8 @@ pub enum HolidaySource {
     Compensatory,
     /// Recorded by the user for that year (the government's decision).
     Override,
+    /// From the government's announced schedule for the year, shipped with Ranks.
+    Official,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -33,6 +37,20 @@ pub struct Holiday {
     pub date: Date,
     pub name: String,
     pub source: HolidaySource,
+    /// The document the day comes from (the article of the law, or the
+    /// government's announcement); none for a user's override.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub document: Option<String>,
+}
+
+/// A Saturday or Sunday that is a working day, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkingWeekend {
+    pub date: Date,
+    pub name: String,
+    pub source: HolidaySource,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub document: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -111,13 +129,15 @@ fn is_weekend(d: Date) -> bool {
 #[derive(Debug, Default)]
 struct YearDays {
     off: BTreeMap<Date, Holiday>,
-    working: BTreeSet<Date>,
+    working: BTreeMap<Date, WorkingWeekend>,
 }
 
 /// The working-day calendar. Cheap to clone; each year is computed once.
 #[derive(Debug, Clone, Default)]
 pub struct WorkCalendar {
     overrides: BTreeMap<i32, YearOverride>,
+    /// The Labour Code's rule even for years with an announced schedule.
+    law_only: bool,
     cache: Arc<RwLock<HashMap<i32, Arc<YearDays>>>>,
 }
 
@@ -126,6 +146,7 @@ fn law_days(year: i32) -> Vec<Holiday> {
         date,
         name: name.to_string(),
         source: HolidaySource::Law,
+        document: Some("Bộ luật Lao động 2019, Điều 112 khoản 1".into()),
     };
     let ymd = |m, d| Date::from_ymd_opt(year, m, d).expect("valid date");
     let mut out = vec![law(ymd(1, 1), "Tết Dương lịch")];
@@ -153,10 +174,89 @@ fn law_days(year: i32) -> Vec<Holiday> {
     out
 }
 
+/// The default rule: the law's days, and for each one on a weekend the next
+/// weekday that is not itself a holiday (Điều 111 khoản 3).
+fn law_and_compensation(year: i32) -> BTreeMap<Date, Holiday> {
+    let mut off: BTreeMap<Date, Holiday> = BTreeMap::new();
+    for h in law_days(year) {
+        off.entry(h.date).or_insert(h);
+    }
+    let weekend_holidays: Vec<Date> = off.keys().copied().filter(|d| is_weekend(*d)).collect();
+    for d in weekend_holidays {
+        let mut next = d + Days::new(1);
+        while is_weekend(next) || off.contains_key(&next) {
+            next = next + Days::new(1);
+        }
+        off.insert(
+            next,
+            Holiday {
+                date: next,
+                name: "Nghỉ bù".into(),
+                source: HolidaySource::Compensatory,
+                document: Some("Bộ luật Lao động 2019, Điều 111 khoản 3".into()),
+            },
+        );
+    }
+    off
+}
+
+fn official_days(
+    sched: &crate::holidays::OfficialSchedule,
+) -> (BTreeMap<Date, Holiday>, BTreeMap<Date, WorkingWeekend>) {
+    let off = sched
+        .days_off
+        .iter()
+        .map(|d| {
+            let h = Holiday {
+                date: d.date,
+                name: d.name.clone(),
+                source: HolidaySource::Official,
+                document: Some(d.source.clone()),
+            };
+            (d.date, h)
+        })
+        .collect();
+    let working = sched
+        .working_days
+        .iter()
+        .map(|d| {
+            let w = WorkingWeekend {
+                date: d.date,
+                name: d.name.clone(),
+                source: HolidaySource::Official,
+                document: Some(d.source.clone()),
+            };
+            (d.date, w)
+        })
+        .collect();
+    (off, working)
+}
+
 impl WorkCalendar {
-    /// The law's defaults only.
+    /// The announced schedules where shipped, the law's default rule for
+    /// other years.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// The Labour Code's default rule for every year, ignoring the announced
+    /// schedules (to compare, and for years' defaults in tests).
+    pub fn law_only() -> Self {
+        Self {
+            law_only: true,
+            ..Self::default()
+        }
+    }
+
+    /// Where a year's days come from: the announcing documents, or `None`
+    /// when the law's default rule applies.
+    pub fn schedule_documents(&self, year: i32) -> Option<Vec<String>> {
+        if self.law_only {
+            return None;
+        }
+        crate::holidays::official()
+            .get(&year)
+            .map(|s| s.documents.clone())
     }
 
     pub fn with_overrides(
@@ -194,46 +294,40 @@ impl WorkCalendar {
     }
 
     fn compute(&self, year: i32) -> YearDays {
-        let ov = self.overrides.get(&year);
-        let mut off: BTreeMap<Date, Holiday> = BTreeMap::new();
-        for h in law_days(year) {
-            if ov.is_some_and(|o| o.not_off.contains(&h.date)) {
-                continue;
+        let official = (!self.law_only)
+            .then(|| crate::holidays::official().get(&year))
+            .flatten();
+        let (mut off, mut working) = match official {
+            Some(sched) => official_days(sched),
+            None => (law_and_compensation(year), BTreeMap::new()),
+        };
+        if let Some(o) = self.overrides.get(&year) {
+            for d in &o.not_off {
+                off.remove(d);
             }
-            off.entry(h.date).or_insert(h);
-        }
-        // A holiday on a weekend: the next weekday that is not itself a holiday.
-        let weekend_holidays: Vec<Date> = off.keys().copied().filter(|d| is_weekend(*d)).collect();
-        for d in weekend_holidays {
-            let mut next = d + Days::new(1);
-            while is_weekend(next) || off.contains_key(&next) {
-                next = next + Days::new(1);
-            }
-            if ov.is_some_and(|o| o.not_off.contains(&next)) {
-                continue;
-            }
-            off.insert(
-                next,
-                Holiday {
-                    date: next,
-                    name: "Nghỉ bù".into(),
-                    source: HolidaySource::Compensatory,
-                },
-            );
-        }
-        let mut working = BTreeSet::new();
-        if let Some(o) = ov {
             for d in &o.days_off {
+                working.remove(&d.date);
                 off.insert(
                     d.date,
                     Holiday {
                         date: d.date,
                         name: d.name.clone(),
                         source: HolidaySource::Override,
+                        document: None,
                     },
                 );
             }
-            working.extend(o.working_days.iter().copied());
+            for d in &o.working_days {
+                working.insert(
+                    *d,
+                    WorkingWeekend {
+                        date: *d,
+                        name: "Ngày làm việc (do đơn vị ghi)".into(),
+                        source: HolidaySource::Override,
+                        document: None,
+                    },
+                );
+            }
         }
         YearDays { off, working }
     }
@@ -243,9 +337,14 @@ impl WorkCalendar {
         self.year(year).off.values().cloned().collect()
     }
 
+    /// The year's Saturdays and Sundays that are working days.
+    pub fn working_weekends(&self, year: i32) -> Vec<WorkingWeekend> {
+        self.year(year).working.values().cloned().collect()
+    }
+
     pub fn is_working_day(&self, d: Date) -> bool {
         let y = self.year(d.year());
-        if y.working.contains(&d) {
+        if y.working.contains_key(&d) {
             return true;
         }
         !is_weekend(d) && !y.off.contains_key(&d)
@@ -291,7 +390,7 @@ mod tests {
 
     #[test]
     fn the_law_s_holidays_of_2025() {
-        let cal = WorkCalendar::new();
+        let cal = WorkCalendar::law_only();
         let days: Vec<Date> = cal.holidays(2025).iter().map(|h| h.date).collect();
         for want in [
             "2025-01-01",
@@ -313,6 +412,56 @@ mod tests {
         assert!(!cal.is_working_day(d("2025-02-03")));
         assert!(cal.is_working_day(d("2025-02-04")));
         assert!(!cal.is_working_day(d("2025-04-07")));
+    }
+
+    #[test]
+    fn the_announced_schedule_replaces_the_default_rule() {
+        let cal = WorkCalendar::new();
+        // Tết 2025 per 8726/VPCP-KGVX: Monday 27 to Friday 31 January; the
+        // default rule would have given 28 January to 1 February and Monday
+        // 3 February as the compensatory day.
+        assert!(!cal.is_working_day(d("2025-01-27")));
+        assert!(cal.is_working_day(d("2025-02-03")));
+        assert!(WorkCalendar::law_only().is_working_day(d("2025-01-27")));
+        assert!(!WorkCalendar::law_only().is_working_day(d("2025-02-03")));
+        // 30/4 2025: Friday 2 May off, Saturday 26 April worked.
+        assert!(!cal.is_working_day(d("2025-05-02")));
+        assert!(cal.is_working_day(d("2025-04-26")));
+        let sat = cal.working_weekends(2025);
+        assert_eq!(sat.len(), 1);
+        assert_eq!(sat[0].source, HolidaySource::Official);
+        assert!(sat[0]
+            .document
+            .as_deref()
+            .unwrap()
+            .contains("8726/VPCP-KGVX"));
+        // 2026: 2 January off for Saturday 10 January; 31 August for 22 August.
+        assert!(!cal.is_working_day(d("2026-01-02")));
+        assert!(cal.is_working_day(d("2026-01-10")));
+        assert!(!cal.is_working_day(d("2026-08-31")));
+        assert!(cal.is_working_day(d("2026-08-22")));
+        // A working Saturday counts in deadlines: from Friday 25 April 2025,
+        // one working day later is Saturday 26 April.
+        assert_eq!(cal.add_working_days(d("2025-04-25"), 1), d("2025-04-26"));
+        let h = cal.holidays(2025);
+        assert!(h.iter().all(|h| h.source == HolidaySource::Official));
+        assert!(cal.schedule_documents(2025).unwrap()[0].contains("8726"));
+        // A year without a shipped schedule: the default rule, cited.
+        assert!(cal.schedule_documents(2027).is_none());
+        assert!(cal.holidays(2027).iter().all(|h| matches!(
+            h.source,
+            HolidaySource::Law | HolidaySource::Compensatory
+        ) && h.document.is_some()));
+        // A committee's own override still wins over the announced schedule.
+        let mut own = WorkCalendar::new();
+        own.set_override(YearOverride {
+            year: 2025,
+            not_off: vec![d("2025-05-02")],
+            ..YearOverride::default()
+        })
+        .unwrap();
+        assert!(own.is_working_day(d("2025-05-02")));
+        assert!(own.is_working_day(d("2025-04-26")));
     }
 
     #[test]
@@ -426,6 +575,106 @@ mod tests {
             assert_eq!(cal.working_days_between(later, day), -i64::from(n));
             day = day + Days::new(37);
             n = (n * 7 + 3) % 90;
+        }
+    }
+}
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// A day from 1990 to about 2089 (inside the lunar tables).
+    fn day() -> impl Strategy<Value = Date> {
+        (0u64..36_500).prop_map(|k| Date::from_ymd_opt(1990, 1, 1).unwrap() + Days::new(k))
+    }
+
+    /// The shipped calendar, the law's rule alone, or the shipped one with a
+    /// year's decision recorded: a swapped working Saturday, an extra day off,
+    /// a holiday that is not off.
+    fn calendar() -> impl Strategy<Value = (WorkCalendar, Option<YearOverride>)> {
+        prop_oneof![
+            Just((WorkCalendar::new(), None)),
+            Just((WorkCalendar::law_only(), None)),
+            (2000i32..2060, 0u64..52, 0u64..365, any::<bool>()).prop_map(
+                |(year, week, off, drop_labour_day)| {
+                    let jan1 = Date::from_ymd_opt(year, 1, 1).unwrap();
+                    let first_sat = jan1
+                        + Days::new((6 + 7 - u64::from(jan1.weekday().num_days_from_monday())) % 7);
+                    let saturday = first_sat + Days::new(7 * week);
+                    let extra = jan1 + Days::new(off);
+                    let ov = YearOverride {
+                        year,
+                        days_off: if extra.year() == year && extra != saturday {
+                            vec![OverrideDay {
+                                date: extra,
+                                name: "nghỉ thêm".into(),
+                            }]
+                        } else {
+                            vec![]
+                        },
+                        not_off: if drop_labour_day {
+                            vec![Date::from_ymd_opt(year, 5, 1).unwrap()]
+                        } else {
+                            vec![]
+                        },
+                        working_days: if saturday.year() == year {
+                            vec![saturday]
+                        } else {
+                            vec![]
+                        },
+                    };
+                    let cal = WorkCalendar::with_overrides([ov.clone()]).unwrap();
+                    (cal, Some(ov))
+                }
+            ),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        /// Adding n working days and counting the working days between gives n back,
+        /// in both directions.
+        #[test]
+        fn adding_then_counting_gives_n((cal, _) in calendar(), from in day(), n in 0u32..400) {
+            let to = cal.add_working_days(from, n);
+            prop_assert_eq!(cal.working_days_between(from, to), i64::from(n));
+            prop_assert_eq!(cal.working_days_between(to, from), -i64::from(n));
+        }
+
+        /// The day reached is itself a working day, and more days reach further.
+        #[test]
+        fn the_result_is_a_working_day_and_monotonic(
+            (cal, _) in calendar(),
+            from in day(),
+            n in 1u32..300,
+            more in 1u32..50,
+        ) {
+            let to = cal.add_working_days(from, n);
+            prop_assert!(cal.is_working_day(to), "{to}");
+            prop_assert!(to > from);
+            prop_assert!(cal.add_working_days(from, n + more) > to);
+            prop_assert!(cal.add_working_days(from, n - 1) < to);
+        }
+
+        /// A working day is never a weekend day or a day off, unless it is a
+        /// Saturday or Sunday swapped into a working day (by an announced
+        /// schedule or a recorded decision).
+        #[test]
+        fn working_days_are_not_weekends_or_holidays((cal, ov) in calendar(), d in day()) {
+            let swapped = cal.working_weekends(d.year()).iter().any(|w| w.date == d);
+            let off = cal.holidays(d.year()).iter().any(|h| h.date == d);
+            let weekend = matches!(d.weekday(), Weekday::Sat | Weekday::Sun);
+            prop_assert_eq!(cal.is_working_day(d), swapped || (!weekend && !off));
+            if let Some(o) = &ov {
+                for w in &o.working_days {
+                    prop_assert!(cal.is_working_day(*w));
+                }
+                for x in &o.days_off {
+                    prop_assert!(!cal.is_working_day(x.date));
+                }
+            }
         }
     }
 }

@@ -12,6 +12,7 @@ pub mod calendar;
 pub mod error;
 pub mod evaluation;
 pub mod forecast;
+pub mod holidays;
 pub mod lunar;
 pub mod member;
 pub mod org;

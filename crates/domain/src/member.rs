@@ -87,3 +87,14 @@ impl TryFrom<&str> for MemberStatus {
         MemberStatus::parse(s)
     }
 }
+
+/// A new person's details as a form, the API or an importer gives them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewPerson {
+    pub full_name: String,
+    pub gender: String,
+    pub birth_date: crate::Date,
+    pub ethnicity: String,
+    pub education: String,
+    pub occupation: String,
+}

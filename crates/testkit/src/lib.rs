@@ -191,6 +191,30 @@ macro_rules! both_backends {
     };
 }
 
+/// The leaders of the units under `root`: (unit id, member id, name, title).
+/// For tests of crates that reach the data only through the application.
+pub async fn leaders_in_subtree(
+    app: &App,
+    root: &ranks_domain::OrgPath,
+) -> Vec<(i64, i64, String, String)> {
+    let mut conn = app.db().read().await.expect("a connection");
+    ranks_store::records::supervisors::leaders_in_subtree(&mut conn, root)
+        .await
+        .expect("leaders")
+}
+
+/// The audit entries of one record (entity and its key), oldest first.
+pub async fn audit_of(
+    app: &App,
+    entity: &str,
+    key: &str,
+) -> Vec<ranks_store::records::audit::AuditEntry> {
+    let mut conn = app.db().read().await.expect("a connection");
+    ranks_store::records::audit::for_entity(&mut conn, entity, key)
+        .await
+        .expect("audit entries")
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -12,6 +12,7 @@
 //! path on this site (`next`), never elsewhere.
 
 use crate::error::WebError;
+use crate::extract::PageLang;
 use crate::i18n::Tr;
 use crate::AppState;
 use askama::Template;
@@ -144,7 +145,6 @@ struct LoginPage<'a> {
 #[derive(Deserialize, Default)]
 pub struct LoginQuery {
     pub next: Option<String>,
-    pub lang: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -250,12 +250,12 @@ fn login_page(
 pub async fn login_form(
     State(st): State<AppState>,
     axum::extract::Query(q): axum::extract::Query<LoginQuery>,
+    lang: PageLang,
     uri: Uri,
     headers: HeaderMap,
 ) -> Response {
-    let lang = crate::pages::lang_of(q.lang.as_deref(), &headers);
     login_page(
-        Tr { lang },
+        Tr { lang: lang.lang },
         safe_next(q.next.as_deref()),
         "",
         &login_csrf_of(&headers),
@@ -266,12 +266,12 @@ pub async fn login_form(
 
 pub async fn login(
     State(st): State<AppState>,
+    lang: PageLang,
     uri: Uri,
     headers: HeaderMap,
     Form(f): Form<LoginForm>,
 ) -> Response {
-    let lang = crate::pages::lang_of(None, &headers);
-    let tr = Tr { lang };
+    let tr = Tr { lang: lang.lang };
     let next = safe_next(f.next.as_deref()).to_string();
     let secure = secure_cookies(&st, &uri, &headers);
     let csrf = login_csrf_of(&headers);
@@ -321,7 +321,7 @@ pub async fn login(
             secure,
             StatusCode::UNAUTHORIZED,
         ),
-        Err(e) => WebError::from_app(e, Some(lang)).into_response(),
+        Err(e) => lang.error(e).into_response(),
     }
 }
 
@@ -372,13 +372,17 @@ impl FormAuth {
     }
 }
 
-/// The answer to a form without the session's CSRF token.
-pub fn csrf_refused() -> Response {
+/// The refusal of a form without the session's CSRF token.
+pub fn csrf_error() -> WebError {
     WebError::from_app(
         AppError::Forbidden("missing or wrong CSRF token".into()),
         None,
     )
-    .into_response()
+}
+
+/// The answer to a form without the session's CSRF token.
+pub fn csrf_refused() -> Response {
+    csrf_error().into_response()
 }
 
 impl FromRequestParts<AppState> for FormAuth {

@@ -12,7 +12,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use chrono::Datelike;
-use ranks_app::export::{n, t, Table};
+use ranks_app::export::{d, n, opt_d, t, Table};
 use ranks_app::xlsx::Cell;
 use ranks_app::{Actor, App, AppError};
 use serde::Deserialize;
@@ -70,210 +70,265 @@ pub async fn table(
 ) -> Result<Table, AppError> {
     let org = q.org.as_deref().map(str::trim).filter(|o| !o.is_empty());
     let year = q.year.unwrap_or(app.clock().today().year());
-    let mut tb;
-    match list {
-        "achievement" => {
-            let term = current_term(app, q.term.as_deref()).await?;
-            let r = app.achievement(actor, org, &term, None).await?;
-            tb = Table::new(
-                "achievement",
-                &["code", "name", "depth", "target", "admitted", "percent"],
-            );
-            for row in &r.rows {
-                tb.push(vec![
-                    t(row.code.to_string()),
-                    t(row.name.clone()),
-                    n(row.depth as f64),
-                    opt_n(row.target.map(|v| v as f64)),
-                    n(row.admitted as f64),
-                    opt_n(row.percent.map(|p| p.exact())),
-                ]);
-            }
-        }
-        "members" => {
-            let status = q.status.as_deref().map(str::trim).filter(|s| !s.is_empty());
-            let found: Vec<_> = app
-                .search_members(actor, org, q.q.as_deref().unwrap_or(""))
-                .await?
-                .into_iter()
-                .filter(|m| status.is_none_or(|s| m.status.as_str() == s))
-                .collect();
-            tb = Table::new(
-                "members",
-                &[
-                    "name",
-                    "birth_date",
-                    "gender",
-                    "unit",
-                    "unit_name",
-                    "status",
-                    "admitted_on",
-                    "official_on",
-                ],
-            );
-            for m in found {
-                tb.push(vec![
-                    t(m.full_name),
-                    opt_t(m.birth_date),
-                    opt_t(m.gender),
-                    t(m.unit_code.to_string()),
-                    t(m.unit_name),
-                    t(m.status.as_str()),
-                    t(m.admitted_on.to_string()),
-                    m.official_on
-                        .map(|d| t(d.to_string()))
-                        .unwrap_or(Cell::Empty),
-                ]);
-            }
-        }
-        "candidates" => {
-            let found = app
-                .search_candidates(actor, org, q.q.as_deref().unwrap_or(""))
-                .await?;
-            tb = Table::new(
-                "candidates",
-                &[
-                    "id",
-                    "name",
-                    "birth_date",
-                    "unit",
-                    "unit_name",
-                    "stage",
-                    "since",
-                    "movement",
-                    "mentors",
-                ],
-            );
-            for c in found {
-                tb.push(vec![
-                    n(c.id as f64),
-                    t(c.full_name),
-                    opt_t(c.birth_date),
-                    t(c.unit_code.to_string()),
-                    t(c.unit_name),
-                    t(c.stage),
-                    t(c.stage_since.to_string()),
-                    c.movement.map(t).unwrap_or(Cell::Empty),
-                    t(c.mentors.join("; ")),
-                ]);
-            }
-        }
-        "due" => {
-            let rows = app.due(actor, org, None).await?;
-            tb = Table::new(
-                "due",
-                &[
-                    "candidate",
-                    "name",
-                    "unit",
-                    "stage",
-                    "next_stage",
-                    "due",
-                    "working_days_left",
-                    "overdue",
-                    "rule",
-                    "source",
-                    "escalated_to",
-                ],
-            );
-            for d in rows {
-                tb.push(vec![
-                    n(d.candidate_id as f64),
-                    t(d.name),
-                    t(d.unit),
-                    t(d.stage),
-                    t(d.next_stage),
-                    t(d.due.to_string()),
-                    n(d.working_days_left as f64),
-                    t(if d.overdue { "yes" } else { "no" }),
-                    t(d.rule),
-                    t(d.source),
-                    t(d.escalated_to.join("; ")),
-                ]);
-            }
-        }
-        "forecast" => {
-            let term = current_term(app, q.term.as_deref()).await?;
-            let r = app.forecast(actor, &term, None, org).await?;
-            tb = Table::new(
-                "forecast",
-                &[
-                    "code",
-                    "name",
-                    "target",
-                    "admitted",
-                    "expected",
-                    "low",
-                    "high",
-                    "chance_of_target",
-                    "at_risk",
-                ],
-            );
-            for f in r.rows {
-                tb.push(vec![
-                    t(f.code),
-                    t(f.name),
-                    opt_n(f.target.map(|v| v as f64)),
-                    n(f.admitted as f64),
-                    n(f.expected),
-                    n(f.low as f64),
-                    n(f.high as f64),
-                    opt_n(f.chance_of_target),
-                    t(if f.at_risk { "yes" } else { "no" }),
-                ]);
-            }
-        }
-        "evaluation" => {
-            let r = app.evaluate(actor, org, year).await?;
-            tb = Table::new("evaluation", &["code", "name", "score", "grade", "missing"]);
-            for e in r.rows {
-                tb.push(vec![
-                    t(e.code),
-                    t(e.name),
-                    opt_n(e.score),
-                    e.grade.map(t).unwrap_or(Cell::Empty),
-                    t(e.missing.join("; ")),
-                ]);
-            }
-        }
-        "statistics" => {
-            let rows = app.statistics(actor, org, year).await?;
-            tb = Table::new(
-                "statistics",
-                &[
-                    "code",
-                    "name",
-                    "members",
-                    "admitted",
-                    "target",
-                    "percent",
-                    "recognised",
-                    "left",
-                ],
-            );
-            for s in rows {
-                tb.push(vec![
-                    t(s.code),
-                    t(s.name),
-                    n(s.members as f64),
-                    n(s.admitted as f64),
-                    opt_n(s.target.map(|v| v as f64)),
-                    opt_n(s.percent),
-                    n(s.recognised as f64),
-                    n(s.left as f64),
-                ]);
-            }
-        }
+    let tb = match list {
+        "achievement" => achievement(app, actor, org, q).await?,
+        "members" => members(app, actor, org, q).await?,
+        "candidates" => candidates(app, actor, org, q).await?,
+        "due" => due(app, actor, org).await?,
+        "forecast" => forecast(app, actor, org, q).await?,
+        "evaluation" => evaluation(app, actor, org, year).await?,
+        "statistics" => statistics(app, actor, org, year).await?,
         other => {
             return Err(AppError::NotFound {
                 what: "list",
                 key: other.to_string(),
             })
         }
-    }
+    };
     if matches!(list, "members" | "candidates") {
         // A bulk read of personal details, logged as a single read is.
         app.log_bulk_read(actor, list, org, tb.rows.len()).await?;
+    }
+    Ok(tb)
+}
+
+/// The achievement list.
+async fn achievement(
+    app: &App,
+    actor: &Actor,
+    org: Option<&str>,
+    q: &ExportQuery,
+) -> Result<Table, AppError> {
+    let term = current_term(app, q.term.as_deref()).await?;
+    let r = app.achievement(actor, org, &term, None).await?;
+    let mut tb = Table::new(
+        "achievement",
+        &["code", "name", "depth", "target", "admitted", "percent"],
+    );
+    for row in &r.rows {
+        tb.push(vec![
+            t(row.code.to_string()),
+            t(row.name.clone()),
+            n(row.depth as f64),
+            opt_n(row.target.map(|v| v as f64)),
+            n(row.admitted as f64),
+            opt_n(row.percent.map(|p| p.exact())),
+        ]);
+    }
+    Ok(tb)
+}
+
+/// The members list.
+async fn members(
+    app: &App,
+    actor: &Actor,
+    org: Option<&str>,
+    q: &ExportQuery,
+) -> Result<Table, AppError> {
+    let status = q.status.as_deref().map(str::trim).filter(|s| !s.is_empty());
+    let found: Vec<_> = app
+        .search_members(actor, org, q.q.as_deref().unwrap_or(""))
+        .await?
+        .into_iter()
+        .filter(|m| status.is_none_or(|s| m.status.as_str() == s))
+        .collect();
+    let mut tb = Table::new(
+        "members",
+        &[
+            "name",
+            "birth_date",
+            "gender",
+            "unit",
+            "unit_name",
+            "status",
+            "admitted_on",
+            "official_on",
+        ],
+    );
+    for m in found {
+        tb.push(vec![
+            t(m.full_name),
+            opt_d(m.birth_date),
+            opt_t(m.gender),
+            t(m.unit_code.to_string()),
+            t(m.unit_name),
+            t(m.status.as_str()),
+            d(m.admitted_on),
+            opt_d(m.official_on),
+        ]);
+    }
+    Ok(tb)
+}
+
+/// The candidates list.
+async fn candidates(
+    app: &App,
+    actor: &Actor,
+    org: Option<&str>,
+    q: &ExportQuery,
+) -> Result<Table, AppError> {
+    let found = app
+        .search_candidates(actor, org, q.q.as_deref().unwrap_or(""))
+        .await?;
+    let mut tb = Table::new(
+        "candidates",
+        &[
+            "id",
+            "name",
+            "birth_date",
+            "unit",
+            "unit_name",
+            "stage",
+            "since",
+            "movement",
+            "mentors",
+        ],
+    );
+    for c in found {
+        tb.push(vec![
+            n(c.id as f64),
+            t(c.full_name),
+            opt_d(c.birth_date),
+            t(c.unit_code.to_string()),
+            t(c.unit_name),
+            t(c.stage),
+            d(c.stage_since),
+            c.movement.map(t).unwrap_or(Cell::Empty),
+            t(c.mentors.join("; ")),
+        ]);
+    }
+    Ok(tb)
+}
+
+/// The due list.
+async fn due(app: &App, actor: &Actor, org: Option<&str>) -> Result<Table, AppError> {
+    let rows = app.due(actor, org, None).await?;
+    let mut tb = Table::new(
+        "due",
+        &[
+            "candidate",
+            "name",
+            "unit",
+            "stage",
+            "next_stage",
+            "due",
+            "working_days_left",
+            "overdue",
+            "rule",
+            "source",
+            "escalated_to",
+        ],
+    );
+    for d in rows {
+        tb.push(vec![
+            n(d.candidate_id as f64),
+            t(d.name),
+            t(d.unit),
+            t(d.stage),
+            t(d.next_stage),
+            Cell::Date(d.due),
+            n(d.working_days_left as f64),
+            t(if d.overdue { "yes" } else { "no" }),
+            t(d.rule),
+            t(d.source),
+            t(d.escalated_to.join("; ")),
+        ]);
+    }
+    Ok(tb)
+}
+
+/// The forecast list.
+async fn forecast(
+    app: &App,
+    actor: &Actor,
+    org: Option<&str>,
+    q: &ExportQuery,
+) -> Result<Table, AppError> {
+    let term = current_term(app, q.term.as_deref()).await?;
+    let r = app.forecast(actor, &term, None, org).await?;
+    let mut tb = Table::new(
+        "forecast",
+        &[
+            "code",
+            "name",
+            "target",
+            "admitted",
+            "expected",
+            "low",
+            "high",
+            "chance_of_target",
+            "at_risk",
+        ],
+    );
+    for f in r.rows {
+        tb.push(vec![
+            t(f.code),
+            t(f.name),
+            opt_n(f.target.map(|v| v as f64)),
+            n(f.admitted as f64),
+            n(f.expected),
+            n(f.low as f64),
+            n(f.high as f64),
+            opt_n(f.chance_of_target),
+            t(if f.at_risk { "yes" } else { "no" }),
+        ]);
+    }
+    Ok(tb)
+}
+
+/// The evaluation list.
+async fn evaluation(
+    app: &App,
+    actor: &Actor,
+    org: Option<&str>,
+    year: i32,
+) -> Result<Table, AppError> {
+    let r = app.evaluate(actor, org, year).await?;
+    let mut tb = Table::new("evaluation", &["code", "name", "score", "grade", "missing"]);
+    for e in r.rows {
+        tb.push(vec![
+            t(e.code),
+            t(e.name),
+            opt_n(e.score),
+            e.grade.map(t).unwrap_or(Cell::Empty),
+            t(e.missing.join("; ")),
+        ]);
+    }
+    Ok(tb)
+}
+
+/// The statistics list.
+async fn statistics(
+    app: &App,
+    actor: &Actor,
+    org: Option<&str>,
+    year: i32,
+) -> Result<Table, AppError> {
+    let rows = app.statistics(actor, org, year).await?;
+    let mut tb = Table::new(
+        "statistics",
+        &[
+            "code",
+            "name",
+            "members",
+            "admitted",
+            "target",
+            "percent",
+            "recognised",
+            "left",
+        ],
+    );
+    for s in rows {
+        tb.push(vec![
+            t(s.code),
+            t(s.name),
+            n(s.members as f64),
+            n(s.admitted as f64),
+            opt_n(s.target.map(|v| v as f64)),
+            opt_n(s.percent),
+            n(s.recognised as f64),
+            n(s.left as f64),
+        ]);
     }
     Ok(tb)
 }
@@ -319,14 +374,16 @@ pub async fn export(
     auth: Auth,
     Path(list): Path<String>,
     Query(q): Query<ExportQuery>,
-) -> Response {
+) -> Result<Response, WebError> {
     let format = q.format.clone().unwrap_or_else(|| "csv".into());
     if !matches!(format.as_str(), "csv" | "xlsx") {
-        return WebError::bad_request(format!("format: {format:?} is not csv or xlsx"), None)
-            .into_response();
+        return Err(WebError::bad_request(
+            format!("format: {format:?} is not csv or xlsx"),
+            None,
+        ));
     }
-    match table(&st.app, &auth.actor, &list, &q).await {
-        Ok(tb) => download(&tb, &format).unwrap_or_else(IntoResponse::into_response),
-        Err(e) => WebError::from_app(e, None).into_response(),
-    }
+    let tb = table(&st.app, &auth.actor, &list, &q)
+        .await
+        .map_err(|e| WebError::from_app(e, None))?;
+    download(&tb, &format)
 }

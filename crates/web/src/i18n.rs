@@ -1,9 +1,20 @@
-//! Interface languages: Vietnamese first, English, German. One table of
-//! strings; a missing key shows the key itself, and a test checks that
-//! every key has all three languages.
+//! Interface languages: Vietnamese first, English, German. The messages
+//! are Fluent resources, `locales/{vi,en,de}/main.ftl`, compiled into the
+//! binary; a key asked for in code (`nav.dashboard`) is the Fluent id with
+//! hyphens for dots (`nav-dashboard`). A missing key shows "?", and tests
+//! check that every key used exists and that every id exists in all three
+//! languages. Arguments are Fluent variables; counts select plural forms.
 
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+use fluent_syntax::ast;
+use ranks_app::AppError;
 use ranks_domain::procedure::Profile;
-use ranks_domain::{Date, MemberStatus, UnitKind};
+use ranks_domain::{Date, DomainError, MemberStatus, UnitKind};
+use unic_langid::LanguageIdentifier;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lang {
@@ -35,230 +46,283 @@ impl Lang {
     }
 }
 
-/// (key, vi, en, de)
-const STRINGS: &[(&str, &str, &str, &str)] = &[
-    ("app.tagline", "Phát triển đảng viên", "Member development", "Mitgliederentwicklung"),
-    ("nav.dashboard", "Tổng quan", "Dashboard", "Übersicht"),
-    ("term", "Nhiệm kỳ", "Term", "Amtszeit"),
-    ("unit", "Đơn vị", "Unit", "Einheit"),
-    ("code", "Mã", "Code", "Kürzel"),
-    ("members", "Đảng viên", "Members", "Mitglieder"),
-    ("target", "Chỉ tiêu", "Target", "Ziel"),
-    ("admitted", "Đã kết nạp", "Admitted", "Aufgenommen"),
-    ("percent", "Tỷ lệ", "Achievement", "Erfüllung"),
-    ("progress", "Tiến độ", "Progress", "Fortschritt"),
-    ("no_target", "chưa giao", "no target", "kein Ziel"),
-    ("units_below", "Đơn vị trực thuộc", "Subordinate units", "Unterstellte Einheiten"),
-    ("summary.members", "Tổng số đảng viên", "Members in total", "Mitglieder insgesamt"),
-    ("summary.admitted", "Kết nạp trong nhiệm kỳ", "Admitted in the term", "Aufnahmen in der Amtszeit"),
-    ("summary.achievement", "Đạt so với chỉ tiêu", "Of the target", "vom Ziel"),
-    ("summary.units", "Tổ chức trực thuộc", "Subordinate organisations", "Unterstellte Organisationen"),
-    ("dashboard.title", "Kết quả phát triển đảng viên", "Member development results", "Ergebnisse der Mitgliederentwicklung"),
-    ("dashboard.explain", "Số kết nạp được đếm theo ngày quyết định kết nạp trong nhiệm kỳ, cộng dồn theo cây tổ chức hiện tại.", "Admissions are counted by the date of the admission decision within the term, summed up the current tree.", "Aufnahmen zählen nach dem Datum des Aufnahmebeschlusses in der Amtszeit, summiert über den heutigen Baum."),
-    ("supervisors", "Cấp ủy viên phụ trách", "Committee members in charge", "Beauftragte des Parteivorstands"),
-    ("supervises", "phụ trách", "in charge of", "zuständig für"),
-    ("candidates", "Quần chúng trong quy trình kết nạp", "Candidates in the pipeline", "Kandidaten im Aufnahmeverfahren"),
-    ("candidates.none", "Chưa có quần chúng nào.", "No candidates yet.", "Noch keine Kandidaten."),
-    ("since", "Từ ngày", "Since", "Seit"),
-    ("mentors", "Đảng viên giúp đỡ", "Mentors", "Betreuende Mitglieder"),
-    ("movement", "Phong trào", "Movement", "Bewegung"),
-    ("movements", "Phong trào thi đua (nguồn kết nạp)", "Emulation movements (sources)", "Nachahmungsbewegungen (Quellen)"),
-    ("movements.none", "Chưa có quần chúng từ phong trào thi đua.", "No candidates from emulation movements yet.", "Noch keine Kandidaten aus Bewegungen."),
-    ("moves", "Lịch sử điều chỉnh tổ chức", "Changes to the tree", "Änderungen im Baum"),
-    ("moves.none", "Không có điều chỉnh.", "No changes.", "Keine Änderungen."),
-    ("moved_from", "chuyển từ", "moved from", "verschoben von"),
-    ("moved_to", "sang", "to", "nach"),
-    ("effective", "hiệu lực", "effective", "gültig ab"),
-    ("name", "Họ và tên", "Full name", "Name"),
-    ("birth_date", "Ngày sinh", "Born", "Geboren"),
-    ("gender", "Giới tính", "Gender", "Geschlecht"),
-    ("cell", "Chi bộ", "Cell", "Zelle"),
-    ("status", "Tình trạng", "Status", "Status"),
-    ("admitted_on", "Ngày vào Đảng", "Admitted on", "Aufgenommen am"),
-    ("official_on", "Ngày chính thức", "Official since", "Vollmitglied seit"),
-    ("role", "Nhiệm vụ", "Role", "Aufgabe"),
-    ("count", "Số lượng", "Count", "Anzahl"),
-    ("of_whom_admitted", "trong đó đã kết nạp", "of whom admitted", "davon aufgenommen"),
-    ("error.title", "Có lỗi", "Something is wrong", "Fehler"),
-    ("error.not_found", "Không tìm thấy", "Not found", "Nicht gefunden"),
-    ("error.back", "Về trang tổng quan", "Back to the dashboard", "Zurück zur Übersicht"),
-    ("empty", "Cơ sở dữ liệu chưa có đơn vị nào. Chạy `ranks demo` để nạp dữ liệu mẫu.", "The database holds no units yet. Run `ranks demo` to load the demo.", "Die Datenbank enthält noch keine Einheiten. `ranks demo` lädt die Demo."),
-    ("no_terms", "Chưa có nhiệm kỳ nào.", "No terms defined yet.", "Noch keine Amtszeiten."),
-    ("today", "Hôm nay", "Today", "Heute"),
-    ("due", "Thời hạn sắp đến và quá hạn", "Deadlines due and overdue", "Fällige und überfällige Fristen"),
-    ("due.none", "Không có thời hạn nào đang chạy.", "No deadline is running.", "Keine Frist läuft."),
-    ("due.date", "Hạn", "Due", "Fällig"),
-    ("due.left", "Ngày làm việc còn lại", "Working days left", "Verbleibende Arbeitstage"),
-    ("due.next", "Bước tiếp theo", "Next step", "Nächster Schritt"),
-    ("due.rule", "Quy định", "Rule", "Regel"),
-    ("due.overdue", "Quá hạn", "Overdue", "Überfällig"),
-    ("due.escalated", "Báo cáo cấp ủy viên phụ trách", "Escalated to", "Eskaliert an"),
-    ("refusals", "Bước bị từ chối", "Refused steps", "Abgelehnte Schritte"),
-    ("refusals.reason", "Lý do", "Reason", "Grund"),
-    ("stage", "Bước", "Stage", "Schritt"),
-    ("login.title", "Đăng nhập", "Sign in", "Anmelden"),
-    ("login.username", "Tên đăng nhập", "Username", "Benutzername"),
-    ("login.password", "Mật khẩu", "Password", "Passwort"),
-    ("login.submit", "Đăng nhập", "Sign in", "Anmelden"),
-    ("login.wrong", "Sai tên đăng nhập hoặc mật khẩu.", "Wrong username or password.", "Benutzername oder Passwort falsch."),
-    ("login.rate_limited", "Đăng nhập sai quá nhiều lần; thử lại sau 15 phút.", "Too many failed sign-ins; try again in 15 minutes.", "Zu viele Fehlversuche; in 15 Minuten erneut versuchen."),
-    // Sign-in hardening (issue 12): the sign-in form's own CSRF token.
-    ("login.csrf", "Biểu mẫu đăng nhập đã hết hạn hoặc không đến từ trang này; vui lòng đăng nhập lại.", "The sign-in form has expired or did not come from this site; please sign in again.", "Das Anmeldeformular ist abgelaufen oder stammt nicht von dieser Seite; bitte erneut anmelden."),
-    ("logout", "Đăng xuất", "Sign out", "Abmelden"),
-    ("search", "Tìm", "Search", "Suchen"),
-    ("cand.timeline", "Quá trình", "Timeline", "Verlauf"),
-    ("cand.next", "Bước tiếp theo", "Next step", "Nächster Schritt"),
-    ("cand.document", "Hồ sơ cần có", "Documents needed", "Benötigte Unterlagen"),
-    ("cand.record_document", "Ghi nhận đã có", "Record as present", "Als vorhanden erfassen"),
-    ("cand.date", "Ngày", "Date", "Datum"),
-    ("cand.vote", "Biểu quyết", "Vote", "Abstimmung"),
-    ("cand.eligible", "Số đảng viên chính thức", "Entitled to vote", "Stimmberechtigt"),
-    ("cand.present", "Có mặt", "Present", "Anwesend"),
-    ("cand.for", "Tán thành", "In favour", "Dafür"),
-    ("cand.against", "Không tán thành", "Against", "Dagegen"),
-    ("cand.record", "Ghi nhận", "Record", "Erfassen"),
-    ("cand.assign_mentor", "Phân công đảng viên giúp đỡ", "Assign a mentor", "Betreuer zuweisen"),
-    ("cand.member", "Đảng viên", "Member", "Mitglied"),
-    ("cand.probation_mentor", "Giúp đỡ trong thời gian dự bị", "Mentor during probation", "Betreuer in der Probezeit"),
-    ("cand.assign", "Phân công", "Assign", "Zuweisen"),
-    ("cand.introducers", "Người giới thiệu", "Introducers", "Bürgen"),
-    ("cand.add_introducer", "Thêm người giới thiệu", "Add an introducer", "Bürgen hinzufügen"),
-    ("cand.together_since", "Cùng công tác từ", "Worked together since", "Zusammenarbeit seit"),
-    ("cand.youth_union", "Đoàn Thanh niên giới thiệu (mẫu 4-KNĐ)", "Introduced by the Youth Union (form 4-KNĐ)", "Empfehlung des Jugendverbands (Formular 4-KNĐ)"),
-    ("cand.certificate", "Giấy chứng nhận học lớp nhận thức về Đảng", "Party-awareness course certificate", "Bescheinigung des Parteikunde-Kurses"),
-    ("cand.issued", "Ngày cấp", "Issued on", "Ausgestellt am"),
-    ("cand.number", "Số giấy chứng nhận", "Certificate number", "Nummer der Bescheinigung"),
-    ("cand.record_certificate", "Ghi nhận giấy chứng nhận", "Record the certificate", "Bescheinigung erfassen"),
-    ("cand.none_yet", "Chưa có", "None yet", "Noch keine"),
-    ("cand.add", "Thêm vào nguồn kết nạp", "Add to the pool", "In den Kandidatenpool aufnehmen"),
-    ("cand.full_name", "Họ và tên", "Full name", "Vollständiger Name"),
-    ("cand.birth_date", "Ngày sinh", "Date of birth", "Geburtsdatum"),
-    ("cand.gender", "Giới tính", "Gender", "Geschlecht"),
-    ("cand.grade", "Trình độ phổ thông (lớp)", "General education (grade)", "Schulbildung (Klasse)"),
-    ("cand.movement", "Phong trào thi đua", "Emulation movement", "Wettbewerbsbewegung"),
-    ("cand.occupation", "Nghề nghiệp", "Occupation", "Beruf"),
-    ("history", "Lịch sử thay đổi", "Change history", "Änderungsverlauf"),
-    ("back", "Quay lại", "Back", "Zurück"),
-    ("plan.by", "Đến ngày", "By", "Bis zum"),
-    ("plan.admissions", "đảng viên được kết nạp", "admissions", "Aufnahmen"),
-    ("plan.pro_rata", "theo tiến độ đều của chỉ tiêu, đến nay cần", "the target's even pace calls for", "das gleichmäßige Tempo des Ziels verlangt bis heute"),
-    ("plan.per_year", "Số liệu theo năm (bảng thay cho biểu đồ)", "Figures per year (the chart as a table)", "Zahlen je Jahr (das Diagramm als Tabelle)"),
-    ("plan.year", "Năm", "Year", "Jahr"),
-    ("plan.cumulative", "Cộng dồn", "Cumulative", "Kumuliert"),
-    ("plan.period", "Nhiệm kỳ hoặc năm", "Term or year", "Amtszeit oder Jahr"),
-    ("plan.set_target", "Giao chỉ tiêu", "Set the target", "Ziel festlegen"),
-    ("plan.criterion", "Tiêu chí", "Criterion", "Kriterium"),
-    ("plan.enter_score", "Nhập điểm", "Enter the score", "Punkte eintragen"),
-    ("member.id_number", "Số CCCD", "ID number", "Ausweisnummer"),
-    ("member.phone", "Điện thoại", "Phone", "Telefon"),
-    ("member.official_on", "Ngày chính thức", "Official since", "Vollmitglied seit"),
-    ("member.card", "Số thẻ đảng viên", "Party card number", "Parteibuchnummer"),
-    ("member.temporary", "Sinh hoạt tạm thời tại", "Temporarily active in", "Vorübergehend tätig in"),
-    ("member.exempt", "Miễn sinh hoạt", "Exempted from activities", "Von Aktivitäten befreit"),
-    ("member.movement", "Ghi nhận biến động", "Record a movement", "Veränderung erfassen"),
-    ("member.kind", "Loại biến động", "Kind of movement", "Art der Veränderung"),
-    ("member.to_cell", "Chuyển đến chi bộ (mã)", "To the cell (code)", "In die Zelle (Kürzel)"),
-    ("member.until", "Đến ngày", "Until", "Bis"),
-    ("member.destination", "Nơi chuyển đến (ngoài hệ thống)", "Destination (outside the tree)", "Ziel (außerhalb des Baums)"),
-    ("member.level", "Mức miễn sinh hoạt", "Exemption level", "Umfang der Befreiung"),
-    ("member.reason", "Lý do", "Reason", "Grund"),
-    ("mv.transfer", "Chuyển sinh hoạt chính thức (trong hệ thống)", "Official transfer (within the tree)", "Offizieller Wechsel (im Baum)"),
-    ("mv.transfer_out", "Chuyển sinh hoạt ra ngoài", "Transfer out", "Wechsel nach außen"),
-    ("mv.temporary", "Chuyển sinh hoạt tạm thời", "Temporary transfer", "Vorübergehender Wechsel"),
-    ("mv.return", "Trở về sau sinh hoạt tạm thời", "Return from a temporary transfer", "Rückkehr nach vorübergehendem Wechsel"),
-    ("mv.exempt", "Miễn sinh hoạt", "Exemption", "Befreiung"),
-    ("mv.remove", "Xóa tên", "Removal from the rolls", "Streichung"),
-    ("mv.expel", "Khai trừ", "Expulsion", "Ausschluss"),
-    ("mv.death", "Từ trần", "Death", "Tod"),
-    ("mv.card", "Phát thẻ đảng viên", "Party card issued", "Parteibuch ausgegeben"),
-    ("import", "Nhập dữ liệu từ bảng tính", "Import from a spreadsheet", "Import aus einer Tabelle"),
-    ("import.explain", "Tải lên tệp CSV hoặc XLSX (đơn vị, đảng viên hoặc quần chúng). Ranks kiểm tra từng dòng và chỉ ghi khi tất cả đều đúng.", "Upload a CSV or XLSX file (units, members or candidates). Ranks checks every row and writes only when all are right.", "Laden Sie eine CSV- oder XLSX-Datei hoch (Einheiten, Mitglieder oder Kandidaten). Ranks prüft jede Zeile und schreibt nur, wenn alle stimmen."),
-    ("import.preview", "Xem trước", "Preview", "Vorschau"),
-    ("import.rows", "dòng", "rows", "Zeilen"),
-    ("import.row", "Dòng", "Row", "Zeile"),
-    ("import.problems", "lỗi", "problems", "Fehler"),
-    ("import.nothing_written", "chưa ghi gì vào cơ sở dữ liệu.", "nothing has been written.", "nichts wurde gespeichert."),
-    ("import.confirm", "Xác nhận nhập", "Confirm the import", "Import bestätigen"),
-    ("import.upload", "Tải tệp lên", "Upload a file", "Datei hochladen"),
-    ("import.kind", "Loại dữ liệu", "Kind of records", "Art der Datensätze"),
-    ("import.auto", "Tự nhận biết theo dòng tiêu đề", "Recognise from the header row", "An der Kopfzeile erkennen"),
-    ("import.file", "Tệp CSV hoặc XLSX", "CSV or XLSX file", "CSV- oder XLSX-Datei"),
-    ("import.check", "Kiểm tra", "Check", "Prüfen"),
-    ("import.formats", "Định dạng tệp", "File formats", "Dateiformate"),
-    ("import.column", "Cột", "Column", "Spalte"),
-    ("import.required", "Bắt buộc", "Required", "Pflicht"),
-    ("import.example", "Ví dụ", "Example", "Beispiel"),
-    ("import.written", "dòng đã được ghi.", "rows written.", "Zeilen gespeichert."),
-    ("import.expired", "Tệp đã hết hạn chờ xác nhận (30 phút); hãy tải lên lại.", "The upload waited too long (30 minutes); upload it again.", "Der Upload hat zu lange gewartet (30 Minuten); bitte erneut hochladen."),
-    ("import.no_file", "Chưa chọn tệp.", "No file chosen.", "Keine Datei gewählt."),
-    // Import limits (issue 12): a refused upload names the limit ({max}).
-    ("import.limit.upload_bytes", "Tệp quá lớn: giới hạn là {max}.", "The file is too large: the limit is {max}.", "Die Datei ist zu groß: die Grenze liegt bei {max}."),
-    ("import.limit.unpacked_bytes", "Tệp XLSX khi giải nén vượt quá giới hạn {max}.", "The XLSX file unpacks to more than the limit of {max}.", "Die XLSX-Datei entpackt sich zu mehr als der Grenze von {max}."),
-    ("import.limit.zip_entries", "Tệp XLSX có quá {max} thành phần; hãy lưu riêng trang tính vào một tệp mới.", "The XLSX file holds more than {max} parts; save the sheet alone in a new workbook.", "Die XLSX-Datei enthält mehr als {max} Teile; speichern Sie das Blatt allein in einer neuen Mappe."),
-    ("import.limit.tag_attributes", "Tệp XLSX có thẻ XML với quá {max} thuộc tính, điều mà không chương trình bảng tính nào tạo ra.", "The XLSX file has an XML tag with more than {max} attributes, which no spreadsheet program writes.", "Die XLSX-Datei hat ein XML-Tag mit mehr als {max} Attributen, wie es kein Tabellenprogramm schreibt."),
-    ("import.limit.tag_bytes", "Tệp XLSX có thẻ XML dài quá {max}, điều mà không chương trình bảng tính nào tạo ra.", "The XLSX file has an XML tag longer than {max}, which no spreadsheet program writes.", "Die XLSX-Datei hat ein XML-Tag, länger als {max}, wie es kein Tabellenprogramm schreibt."),
-    ("import.limit.rows", "Tệp vượt quá giới hạn {max} dòng dưới dòng tiêu đề; hãy chia nhỏ tệp.", "The file goes past the limit of {max} rows under the header; split the file.", "Die Datei geht über die Grenze von {max} Zeilen unter der Kopfzeile hinaus; teilen Sie die Datei."),
-    ("import.limit.columns", "Tệp có giá trị nằm ngoài giới hạn {max} cột.", "The file has a value past the limit of {max} columns.", "Die Datei hat einen Wert jenseits der Grenze von {max} Spalten."),
-    ("import.limit.cells", "Tệp có quá {max} ô chứa giá trị; hãy chia nhỏ tệp.", "The file holds more than {max} cells with a value; split the file.", "Die Datei enthält mehr als {max} Zellen mit einem Wert; teilen Sie die Datei."),
-    ("import.limit.cell_chars", "Một ô chứa quá {max} ký tự.", "A cell holds more than {max} characters.", "Eine Zelle enthält mehr als {max} Zeichen."),
-    ("import.limit.detail", "Chi tiết", "Details", "Einzelheiten"),
-    ("import.busy", "Đang có quá nhiều lượt nhập dữ liệu; hãy thử lại sau một phút.", "Too many imports are in progress; try again in a minute.", "Zu viele Importe laufen gerade; versuchen Sie es in einer Minute erneut."),
-    ("pdf.achievement", "Báo cáo kết quả phát triển đảng viên", "Member development report", "Bericht zur Mitgliedergewinnung"),
-    ("pdf.checklist", "Danh mục hồ sơ kết nạp", "Admission dossier checklist", "Checkliste der Aufnahmeakte"),
-    ("pdf.made_on", "Lập ngày", "Made on", "Erstellt am"),
-    ("pdf.print", "Bản in (PDF)", "Printable (PDF)", "Druckfassung (PDF)"),
-    ("dashboard.pipeline", "Hồ sơ đang trong quy trình, theo bước", "Open files by stage", "Offene Akten nach Schritt"),
-    ("dashboard.files", "Số hồ sơ", "Files", "Akten"),
-    ("statistics", "Thống kê cuối năm", "Year-end statistics", "Jahresstatistik"),
-    ("candidates.found", "Quần chúng, đối tượng", "Candidates", "Kandidaten"),
-    ("history.at", "Thời điểm", "When", "Zeitpunkt"),
-    ("history.actor", "Người thực hiện", "By", "Von"),
-    ("history.action", "Thao tác", "Action", "Aktion"),
-    ("history.before", "Trước", "Before", "Vorher"),
-    ("history.after", "Sau", "After", "Nachher"),
-    ("history.none", "Chưa có thay đổi nào được ghi.", "No change recorded.", "Keine Änderung erfasst."),
-    ("export.csv", "Tải CSV", "Download CSV", "CSV herunterladen"),
-    ("export.xlsx", "Tải XLSX", "Download XLSX", "XLSX herunterladen"),
-    ("plan", "Kế hoạch, dự báo, phân tích", "Plan, forecast, analysis", "Planung, Prognose, Analyse"),
-    ("plan.burnup", "Tiến độ kết nạp so với chỉ tiêu nhiệm kỳ", "Admissions against the term target", "Aufnahmen gegen das Ziel der Amtszeit"),
-    ("plan.forecast", "Dự báo đến cuối nhiệm kỳ", "Forecast to the end of the term", "Prognose bis Ende der Amtszeit"),
-    ("plan.expected", "Dự kiến", "Expected", "Erwartet"),
-    ("plan.interval", "Khoảng 80 %", "80 % interval", "80-%-Intervall"),
-    ("plan.chance", "Khả năng đạt", "Chance to reach", "Chance"),
-    ("plan.at_risk", "Có nguy cơ không đạt", "At risk", "Gefährdet"),
-    ("plan.counted", "Quần chúng được tính", "Candidates counted", "Berücksichtigte Kandidaten"),
-    ("plan.allocation", "Phân bổ chỉ tiêu", "Target allocation", "Zielverteilung"),
-    ("plan.children", "Tổng đơn vị trực thuộc", "Sum of children", "Summe der Unterebenen"),
-    ("plan.difference", "Chênh lệch", "Difference", "Differenz"),
-    ("plan.analytics", "Các bước và điểm nghẽn", "Stages and bottlenecks", "Schritte und Engpässe"),
-    ("plan.entered", "Đã vào bước", "Entered", "Eingetreten"),
-    ("plan.conversion", "Tỷ lệ chuyển tiếp", "Conversion", "Übergangsquote"),
-    ("plan.median", "Trung vị (ngày làm việc)", "Median (working days)", "Median (Arbeitstage)"),
-    ("plan.p90", "P90", "P90", "P90"),
-    ("plan.waiting", "Đang chờ", "Waiting", "Wartend"),
-    ("plan.bottlenecks", "Điểm nghẽn, nặng nhất trước", "Bottlenecks, worst first", "Engpässe, schlimmster zuerst"),
-    ("plan.funnel", "Phễu theo bước", "Funnel by stage", "Trichter nach Schritten"),
-    ("plan.movements", "Phong trào thi đua: nguồn → khóa học → kết nạp → chính thức", "Movements: pool → course → admitted → official", "Bewegungen: Pool → Schulung → Aufnahme → Vollmitglied"),
-    ("plan.mentors", "Đảng viên giúp đỡ", "Mentors", "Betreuer"),
-    ("plan.evaluation", "Đánh giá, xếp loại cuối năm", "Year-end evaluation", "Jahresendbewertung"),
-    ("plan.score", "Điểm", "Score", "Punkte"),
-    ("plan.grade", "Xếp loại", "Grade", "Einstufung"),
-    ("plan.cap", "Giới hạn xuất sắc", "Cap on excellent", "Obergrenze „ausgezeichnet“"),
-    ("plan.cap_exceeded", "vượt giới hạn", "exceeded", "überschritten"),
-    ("plan.cap_ok", "trong giới hạn", "respected", "eingehalten"),
-    ("kind.central", "Trung ương", "Central", "Zentrale"),
-    ("kind.provincial", "Đảng bộ tỉnh", "Provincial committee", "Provinzkomitee"),
-    ("kind.superior", "Đảng bộ cấp trên cơ sở", "Superior committee", "Übergeordnetes Komitee"),
-    ("kind.grassroots_committee", "Đảng bộ cơ sở", "Grassroots committee", "Basis-Parteiausschuss"),
-    ("kind.grassroots_cell", "Chi bộ cơ sở", "Grassroots cell", "Basiszelle"),
-    ("kind.cell", "Chi bộ", "Cell", "Parteizelle"),
-    ("status.probationary", "Dự bị", "Probationary", "Probemitglied"),
-    ("status.official", "Chính thức", "Official", "Vollmitglied"),
-    ("status.transferred_out", "Đã chuyển đi", "Transferred out", "Abgegeben"),
-    ("status.removed", "Đã xóa tên", "Removed", "Gestrichen"),
-    ("status.expelled", "Khai trừ", "Expelled", "Ausgeschlossen"),
-    ("status.deceased", "Từ trần", "Deceased", "Verstorben"),
+/// The Fluent sources, compiled into the binary, in the order of `Lang`.
+const SOURCES: [&str; 3] = [
+    include_str!("../locales/vi/main.ftl"),
+    include_str!("../locales/en/main.ftl"),
+    include_str!("../locales/de/main.ftl"),
 ];
+
+/// The Fluent id of a key: `nav.dashboard` is `nav-dashboard` (Fluent ids
+/// have no dots; no key has a hyphen, so the mapping is one to one).
+fn fluent_id(key: &str) -> String {
+    key.replace('.', "-")
+}
+
+/// The messages of one language.
+struct Messages {
+    bundle: FluentBundle<FluentResource>,
+    /// Every message without arguments, formatted once at first use, so
+    /// that `Tr::get` hands templates a `&'static str`.
+    plain: HashMap<String, String>,
+    /// The ids of all messages, in the order of the source.
+    ids: Vec<String>,
+    /// What the source did not parse (a test asserts none).
+    errors: Vec<String>,
+}
+
+/// The three languages' messages, built on first use (about 250 short
+/// messages each: 8 ms for all three in an unoptimised build).
+static MESSAGES: LazyLock<[Messages; 3]> = LazyLock::new(|| Lang::all().map(Messages::load));
+
+fn messages(lang: Lang) -> &'static Messages {
+    &MESSAGES[lang as usize]
+}
+
+/// What the Fluent sources did not parse, per language ("vi: …"); empty
+/// when all is well (a test asserts it; a server may check it at start).
+pub fn source_errors() -> Vec<String> {
+    Lang::all()
+        .into_iter()
+        .flat_map(|lang| {
+            messages(lang)
+                .errors
+                .iter()
+                .map(move |e| format!("{}: {e}", lang.code()))
+        })
+        .collect()
+}
+
+impl Messages {
+    fn load(lang: Lang) -> Messages {
+        let mut errors = Vec::new();
+        let resource = match FluentResource::try_new(SOURCES[lang as usize].to_string()) {
+            Ok(r) => r,
+            Err((r, errs)) => {
+                errors.extend(errs.iter().map(|e| format!("{e:?}")));
+                r
+            }
+        };
+        let ids: Vec<String> = message_ids(&resource).map(str::to_string).collect();
+        let locale: LanguageIdentifier = lang.code().parse().expect("a language code");
+        let mut bundle = FluentBundle::new_concurrent(vec![locale]);
+        // No Unicode isolation marks (FSI/PDI) around arguments: they would
+        // land in the HTML, the PDF and the CSV.
+        bundle.set_use_isolating(false);
+        bundle.set_formatter(Some(number_formatter(lang)));
+        if let Err(errs) = bundle.add_resource(resource) {
+            errors.extend(errs.iter().map(|e| format!("{e:?}")));
+        }
+        let mut plain = HashMap::new();
+        for id in ids.iter().cloned() {
+            let Some(pattern) = bundle.get_message(&id).and_then(|m| m.value()) else {
+                continue;
+            };
+            let mut errs = Vec::new();
+            let text = bundle.format_pattern(pattern, None, &mut errs);
+            // A message that needs arguments is only formatted with them.
+            if errs.is_empty() {
+                plain.insert(id, text.into_owned());
+            }
+        }
+        for e in &errors {
+            tracing::error!(lang = lang.code(), error = %e, "broken Fluent message");
+        }
+        Messages {
+            bundle,
+            plain,
+            ids,
+            errors,
+        }
+    }
+
+    fn format(&self, key: &str, args: &[(&str, Arg)]) -> String {
+        let id = fluent_id(key);
+        let Some(pattern) = self.bundle.get_message(&id).and_then(|m| m.value()) else {
+            tracing::warn!(key, "missing translation");
+            return "?".into();
+        };
+        let mut fargs = FluentArgs::with_capacity(args.len());
+        for (name, value) in args {
+            match value {
+                Arg::Text(s) => fargs.set(*name, FluentValue::from(s.as_str())),
+                Arg::Number(n) => fargs.set(*name, FluentValue::from(*n)),
+            }
+        }
+        let mut errs = Vec::new();
+        let text = self.bundle.format_pattern(pattern, Some(&fargs), &mut errs);
+        if !errs.is_empty() {
+            tracing::warn!(key, errors = ?errs, "message formatted with errors");
+        }
+        text.into_owned()
+    }
+}
+
+/// The ids of the messages a resource defines (terms and comments aside).
+fn message_ids(resource: &FluentResource) -> impl Iterator<Item = &str> {
+    resource.entries().filter_map(|e| match e {
+        ast::Entry::Message(m) => Some(m.id.name),
+        _ => None,
+    })
+}
+
+/// Numbers in messages are written as the language writes them (`1.234`
+/// in Vietnamese and German, `1,234` in English), like `Tr::num`.
+fn number_formatter<M>(lang: Lang) -> fn(&FluentValue, &M) -> Option<String> {
+    match lang {
+        Lang::Vi => |v, _| format_number(Lang::Vi, v),
+        Lang::En => |v, _| format_number(Lang::En, v),
+        Lang::De => |v, _| format_number(Lang::De, v),
+    }
+}
+
+fn format_number(lang: Lang, v: &FluentValue) -> Option<String> {
+    let FluentValue::Number(n) = v else {
+        return None;
+    };
+    let decimals = n
+        .options
+        .minimum_fraction_digits
+        .or(n.options.maximum_fraction_digits)
+        .unwrap_or_else(|| {
+            let s = n.value.to_string();
+            s.split_once('.').map_or(0, |(_, f)| f.len().min(6))
+        });
+    Some(Tr { lang }.num(n.value, decimals))
+}
+
+/// An argument of a message: a text, or a number, which selects the
+/// plural form (`{ $count -> [one] … *[other] … }`) and is written as the
+/// language writes numbers.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Arg {
+    Text(String),
+    Number(f64),
+}
+
+impl From<&str> for Arg {
+    fn from(s: &str) -> Self {
+        Arg::Text(s.to_string())
+    }
+}
+
+impl From<String> for Arg {
+    fn from(s: String) -> Self {
+        Arg::Text(s)
+    }
+}
+
+macro_rules! number_arg {
+    ($($t:ty),*) => {$(
+        impl From<$t> for Arg {
+            fn from(n: $t) -> Self {
+                Arg::Number(n as f64)
+            }
+        }
+    )*};
+}
+number_arg!(i32, i64, u32, u64, usize);
+
+impl From<f64> for Arg {
+    fn from(n: f64) -> Self {
+        Arg::Number(n)
+    }
+}
+
+/// A message with arguments in one language, e.g. an error for the error
+/// path: `tr_args(lang, "error.unknown", &[("what", …), ("key", …)])`.
+/// A missing key gives "?" (and a warning in the log), like `Tr::get`.
+pub fn tr_args(lang: Lang, key: &str, args: &[(&str, Arg)]) -> String {
+    messages(lang).format(key, args)
+}
+
+/// The message of an application error in a language, for the error path
+/// (`WebError::from_app` shows `e.to_string()` today; English here gives
+/// exactly that text, but "internal error" for an outage, as `from_app`
+/// does). What the app hands over as English text (a refusal's reason, a
+/// conflict) is translated when it is one of the sentences that have a
+/// key (`error.forbidden.*`, `error.conflict.*`) and passed on as it is
+/// otherwise; a busy import and an import limit keep their English detail
+/// (the import page words them with `import.busy` and `import.limit.*`).
+pub fn error_message(lang: Lang, e: &AppError) -> String {
+    let t = |key: &str, args: &[(&str, Arg)]| tr_args(lang, key, args);
+    match e {
+        AppError::NotFound { what, key } => {
+            let what_key = format!("error.what.{}", what.replace(' ', "_"));
+            let what = match messages(lang).plain.get(&fluent_id(&what_key)) {
+                Some(w) => w.clone(),
+                None => what.to_string(),
+            };
+            t(
+                "error.unknown",
+                &[("what", what.into()), ("key", key.as_str().into())],
+            )
+        }
+        AppError::Invalid(DomainError::Invalid {
+            field,
+            value,
+            expected,
+        }) => t(
+            "error.invalid",
+            &[
+                ("field", (*field).into()),
+                ("value", value.as_str().into()),
+                ("expected", (*expected).into()),
+            ],
+        ),
+        AppError::Conflict(text) => known_sentence(lang, "error.conflict.", text),
+        AppError::Refused(r) => t(
+            "error.refused",
+            &[
+                ("message", r.message.as_str().into()),
+                ("rule", r.rule.as_str().into()),
+                ("source", r.source.as_str().into()),
+            ],
+        ),
+        AppError::Forbidden(reason) => t(
+            "error.forbidden",
+            &[(
+                "reason",
+                known_sentence(lang, "error.forbidden.", reason).into(),
+            )],
+        ),
+        AppError::RateLimited => t("error.rate_limited", &[]),
+        AppError::Empty => t("error.empty", &[]),
+        AppError::Store(_) => t("error.internal", &[]),
+        AppError::TooLarge(_) | AppError::Busy(_) => e.to_string(),
+    }
+}
+
+/// An English sentence of the app in `lang`: the message under `prefix`
+/// whose English text it is (with a role as `$role`, for the sentences
+/// that name one), or the sentence itself when none is.
+fn known_sentence(lang: Lang, prefix: &str, english: &str) -> String {
+    let prefix = fluent_id(prefix);
+    let en = messages(Lang::En);
+    for (id, text) in &en.plain {
+        if id.starts_with(&prefix) && text == english {
+            return messages(lang).plain[id].clone();
+        }
+    }
+    let roles: Vec<&String> = en
+        .plain
+        .keys()
+        .filter(|id| id.starts_with("error-role-"))
+        .collect();
+    let with_args = en
+        .ids
+        .iter()
+        .filter(|id| id.starts_with(&prefix) && !en.plain.contains_key(*id));
+    for id in with_args {
+        for role in &roles {
+            let as_arg = |l: Lang| [("role", Arg::from(messages(l).plain[*role].as_str()))];
+            if en.format(id, &as_arg(Lang::En)) == english {
+                return messages(lang).format(id, &as_arg(lang));
+            }
+        }
+    }
+    english.to_string()
+}
 
 /// The strings of one language, handed to templates.
 #[derive(Debug, Clone, Copy)]
@@ -267,18 +331,21 @@ pub struct Tr {
 }
 
 impl Tr {
+    /// A message without arguments; "?" (and a warning in the log) for a
+    /// key that does not exist or that needs arguments (see `args`).
     pub fn get(&self, key: &str) -> &'static str {
-        match STRINGS.iter().find(|s| s.0 == key) {
-            Some((_, vi, en, de)) => match self.lang {
-                Lang::Vi => vi,
-                Lang::En => en,
-                Lang::De => de,
-            },
+        match messages(self.lang).plain.get(&fluent_id(key)) {
+            Some(text) => text,
             None => {
                 tracing::warn!(key, "missing translation");
                 "?"
             }
         }
+    }
+
+    /// A message with arguments, in this language (see `tr_args`).
+    pub fn args(&self, key: &str, args: &[(&str, Arg)]) -> String {
+        tr_args(self.lang, key, args)
     }
 
     pub fn kind(&self, k: &UnitKind) -> &'static str {
@@ -345,22 +412,45 @@ impl Tr {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::BTreeSet;
 
-    /// Every key a template or handler asks for exists (else the page shows "?").
+    /// The files under `dir`, in its subdirectories too.
+    fn files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                files(&path, out);
+            } else {
+                out.push(path);
+            }
+        }
+    }
+
+    /// Every key a template or handler asks for exists without arguments in
+    /// every language (else the page shows "?").
     #[test]
     fn every_key_used_exists() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let mut missing = Vec::new();
         let mut used = 0;
+        let mut paths = Vec::new();
         for dir in ["templates", "src"] {
-            for entry in std::fs::read_dir(root.join(dir)).unwrap() {
-                let path = entry.unwrap().path();
-                let text = std::fs::read_to_string(&path).unwrap();
-                for part in text.split("tr.get(\"").skip(1) {
-                    let key = part.split('"').next().unwrap();
-                    used += 1;
-                    if !STRINGS.iter().any(|s| s.0 == key) {
-                        missing.push(format!("{}: {key}", path.display()));
+            files(&root.join(dir), &mut paths);
+        }
+        for path in paths {
+            let text = std::fs::read_to_string(&path).unwrap();
+            for part in text.split("tr.args(\"").skip(1) {
+                let key = part.split('"').next().unwrap();
+                if !messages(Lang::Vi).ids.contains(&fluent_id(key)) {
+                    missing.push(format!("{}: {key}", path.display()));
+                }
+            }
+            for part in text.split("tr.get(\"").skip(1) {
+                let key = part.split('"').next().unwrap();
+                used += 1;
+                for lang in Lang::all() {
+                    if !messages(lang).plain.contains_key(&fluent_id(key)) {
+                        missing.push(format!("{}: {key} ({})", path.display(), lang.code()));
                     }
                 }
             }
@@ -383,26 +473,214 @@ mod tests {
         assert_eq!(en.num(999.0, 0), "999");
     }
 
+    /// The three sources parse, define no id twice, and define the same ids:
+    /// a key in one language and not in the others fails here.
     #[test]
-    fn every_key_is_translated_and_unique() {
-        let mut keys: Vec<&str> = STRINGS.iter().map(|s| s.0).collect();
-        keys.sort();
-        let n = keys.len();
-        keys.dedup();
-        assert_eq!(keys.len(), n, "duplicate keys");
-        for (k, vi, en, de) in STRINGS {
-            assert!(!vi.is_empty() && !en.is_empty() && !de.is_empty(), "{k}");
+    fn every_id_in_every_language() {
+        let mut sets = Vec::new();
+        assert!(source_errors().is_empty(), "{:?}", source_errors());
+        for lang in Lang::all() {
+            let m = messages(lang);
+            let resource = FluentResource::try_new(SOURCES[lang as usize].to_string()).unwrap();
+            let ids: Vec<&str> = message_ids(&resource).collect();
+            let set: BTreeSet<String> = ids.iter().map(|s| s.to_string()).collect();
+            assert_eq!(set.len(), ids.len(), "{}: an id defined twice", lang.code());
+            for id in &set {
+                assert!(!id.contains('.'), "{id}");
+            }
+            for text in m.plain.values() {
+                assert!(!text.trim().is_empty());
+            }
+            sets.push((lang, set));
         }
+        let (_, vi) = &sets[0];
+        for (lang, set) in &sets[1..] {
+            let only_vi: Vec<_> = vi.difference(set).collect();
+            let only_here: Vec<_> = set.difference(vi).collect();
+            assert!(
+                only_vi.is_empty() && only_here.is_empty(),
+                "only in vi, not in {0}: {only_vi:?}; only in {0}: {only_here:?}",
+                lang.code()
+            );
+        }
+        assert!(vi.len() > 250, "{} ids", vi.len());
+    }
+
+    #[test]
+    fn stages_kinds_and_statuses_are_named() {
         let tr = Tr { lang: Lang::De };
         let profile = Profile::default_cpv();
         for s in profile.stages.iter().chain(&profile.exits) {
             assert_eq!(tr.stage(&profile, &s.key), s.de);
         }
-        for k in UnitKind::ALL {
-            assert_ne!(tr.kind(&k), "?", "{k:?}");
+        for lang in Lang::all() {
+            let tr = Tr { lang };
+            for k in UnitKind::ALL {
+                assert_ne!(tr.kind(&k), "?", "{k:?}");
+            }
+            for s in MemberStatus::ALL {
+                assert_ne!(tr.status(&s), "?", "{s:?}");
+            }
         }
-        for s in MemberStatus::ALL {
-            assert_ne!(tr.status(&s), "?", "{s:?}");
+    }
+
+    /// Existing texts are kept, in each language.
+    #[test]
+    fn texts_as_before() {
+        let (vi, en, de) = (
+            Tr { lang: Lang::Vi },
+            Tr { lang: Lang::En },
+            Tr { lang: Lang::De },
+        );
+        assert_eq!(vi.get("nav.dashboard"), "Tổng quan");
+        assert_eq!(en.get("dashboard.title"), "Member development results");
+        assert_eq!(de.get("plan.cap"), "Obergrenze „ausgezeichnet“");
+        assert_eq!(
+            en.get("empty"),
+            "The database holds no units yet. Run `ranks demo` to load the demo."
+        );
+        assert_eq!(vi.get("plan.interval"), "Khoảng 80 %");
+        assert_eq!(en.get("no.such.key"), "?");
+        // A message with arguments is not handed out without them.
+        assert_eq!(en.get("import.limit.rows"), "?");
+    }
+
+    /// Counts select the plural form in English and German; Vietnamese
+    /// has one form. Numbers are written as each language writes them.
+    #[test]
+    fn plurals_in_en_and_de() {
+        let count = |lang, n: u64| tr_args(lang, "candidates.count", &[("count", n.into())]);
+        assert_eq!(count(Lang::En, 1), "1 candidate");
+        assert_eq!(count(Lang::En, 2), "2 candidates");
+        assert_eq!(count(Lang::En, 0), "0 candidates");
+        assert_eq!(count(Lang::En, 1234), "1,234 candidates");
+        assert_eq!(count(Lang::De, 1), "1 Kandidat");
+        assert_eq!(count(Lang::De, 2), "2 Kandidaten");
+        assert_eq!(count(Lang::De, 1234), "1.234 Kandidaten");
+        assert_eq!(count(Lang::Vi, 1), "1 quần chúng");
+        assert_eq!(count(Lang::Vi, 2), "2 quần chúng");
+        let en = Tr { lang: Lang::En };
+        assert_eq!(
+            en.args("import.written.count", &[("count", 1.into())]),
+            "1 row written."
+        );
+        assert_eq!(
+            en.args("import.written.count", &[("count", 3.into())]),
+            "3 rows written."
+        );
+        let de = Tr { lang: Lang::De };
+        assert_eq!(
+            de.args("members.count", &[("count", 1.into())]),
+            "1 Mitglied"
+        );
+        assert_eq!(
+            de.args("members.count", &[("count", 21.into())]),
+            "21 Mitglieder"
+        );
+    }
+
+    /// Arguments are set in without Unicode isolation marks (FSI, PDI).
+    #[test]
+    fn arguments_without_isolation_marks() {
+        for lang in Lang::all() {
+            let text = tr_args(lang, "import.limit.rows", &[("max", "100.000".into())]);
+            assert!(text.contains("100.000"), "{text}");
+            assert!(!text.contains(['\u{2068}', '\u{2069}']), "{text:?}");
+        }
+        assert_eq!(
+            tr_args(
+                Lang::En,
+                "import.limit.upload_bytes",
+                &[("max", "20 MB".into())]
+            ),
+            "The file is too large: the limit is 20 MB."
+        );
+        assert_eq!(tr_args(Lang::En, "no.such.key", &[]), "?");
+    }
+
+    /// Application errors in each language; English keeps today's text.
+    #[test]
+    fn app_errors_in_each_language() {
+        use ranks_domain::procedure::Refusal;
+        let same_time = "someone else recorded the same thing at the same time; nothing was saved, reload and try again";
+        let forbidden = |s: &str| AppError::Forbidden(s.to_string());
+        let cases = [
+            AppError::NotFound {
+                what: "unit",
+                key: "X1".into(),
+            },
+            AppError::NotFound {
+                what: "record kind",
+                key: "k".into(),
+            },
+            AppError::NotFound {
+                what: "thing without a key",
+                key: "7".into(),
+            },
+            AppError::Invalid(DomainError::invalid("gender", "x", "one of nam, nữ")),
+            AppError::Conflict(same_time.into()),
+            AppError::Conflict("term 2020-2025 already exists".into()),
+            AppError::Refused(Refusal {
+                rule: "R1".into(),
+                source: "Điều 4".into(),
+                message: "too young".into(),
+            }),
+            forbidden("missing or wrong CSRF token"),
+            forbidden("a viewer does not record data"),
+            forbidden("a supervisor does not enter evaluations"),
+            forbidden("something new"),
+            AppError::RateLimited,
+            AppError::Empty,
+            AppError::Busy("too many imports in progress (1 running, 2 waiting: import.max_running, import.max_waiting); try again in a minute".into()),
+        ];
+        for e in &cases {
+            assert_eq!(error_message(Lang::En, e), e.to_string());
+        }
+        let vi = |e: &AppError| error_message(Lang::Vi, e);
+        let de = |e: &AppError| error_message(Lang::De, e);
+        assert_eq!(vi(&cases[0]), "không tìm thấy đơn vị: X1");
+        assert_eq!(de(&cases[0]), "Einheit unbekannt: X1");
+        assert_eq!(de(&cases[1]), "Datensatzart unbekannt: k");
+        assert_eq!(de(&cases[2]), "thing without a key unbekannt: 7");
+        assert_eq!(
+            vi(&cases[3]),
+            "gender: 'x' không hợp lệ; cần one of nam, nữ"
+        );
+        assert_eq!(
+            de(&cases[4]),
+            "jemand anderes hat gleichzeitig dasselbe erfasst; nichts wurde gespeichert, neu laden und erneut versuchen"
+        );
+        assert_eq!(de(&cases[5]), "term 2020-2025 already exists");
+        assert_eq!(vi(&cases[6]), "bị từ chối: too young (quy định R1; Điều 4)");
+        assert_eq!(
+            vi(&cases[7]),
+            "không được phép: thiếu mã CSRF hoặc mã không đúng"
+        );
+        assert_eq!(
+            de(&cases[8]),
+            "nicht erlaubt: die Rolle Betrachter erfasst keine Daten"
+        );
+        assert_eq!(
+            vi(&cases[9]),
+            "không được phép: cấp ủy viên phụ trách không nhập đánh giá"
+        );
+        assert_eq!(de(&cases[10]), "nicht erlaubt: something new");
+        assert_eq!(
+            vi(&AppError::RateLimited),
+            "đăng nhập sai quá nhiều lần; thử lại sau 15 phút"
+        );
+        // An outage, as `WebError::from_app` words it.
+        assert_eq!(
+            tr_args(Lang::En, "error.internal", &[]),
+            "internal error; the details are in the server log"
+        );
+        // Every role has its name for the refusals that name one.
+        for role in ["admin", "staff", "supervisor", "secretary", "viewer"] {
+            let role = ranks_app::auth::Role::parse(role).unwrap();
+            for lang in Lang::all() {
+                let key = format!("error.role.{}", role.as_str());
+                assert_ne!(tr_args(lang, &key, &[]), "?", "{key}");
+            }
         }
     }
 }

@@ -308,6 +308,62 @@ impl Doc {
         self.text_at(x, size, bold, &t);
     }
 
+    /// A page's drawing operations as a PDF content stream.
+    fn content(&self, ops: &[Op]) -> Vec<u8> {
+        let mut c = Content::new();
+        for op in ops {
+            match op {
+                Op::Fill { x, y, w, h, grey } => {
+                    c.save_state();
+                    c.set_fill_gray(*grey);
+                    c.rect(*x, *y, *w, *h);
+                    c.fill_nonzero();
+                    c.restore_state();
+                }
+                Op::Line {
+                    x1,
+                    y1,
+                    x2,
+                    y2,
+                    width,
+                } => {
+                    c.set_line_width(*width);
+                    c.move_to(*x1, *y1);
+                    c.line_to(*x2, *y2);
+                    c.stroke();
+                }
+                Op::Text {
+                    x,
+                    y,
+                    size,
+                    bold,
+                    text,
+                } => {
+                    let glyphs: Vec<u8> = text
+                        .chars()
+                        .filter_map(|ch| self.face.glyph_index(ch))
+                        .flat_map(|g| g.to_be_bytes())
+                        .collect();
+                    if *bold {
+                        // Fill and stroke: a bold face without a second font.
+                        c.save_state();
+                        c.set_text_rendering_mode(pdf_writer::types::TextRenderingMode::FillStroke);
+                        c.set_line_width(size * 0.04);
+                    }
+                    c.begin_text();
+                    c.set_font(Name(b"F1"), *size);
+                    c.next_line(*x, *y);
+                    c.show(Str(&glyphs));
+                    c.end_text();
+                    if *bold {
+                        c.restore_state();
+                    }
+                }
+            }
+        }
+        c.finish().to_vec()
+    }
+
     /// The finished PDF.
     pub fn finish(mut self) -> Vec<u8> {
         let n = self.pages.len();
@@ -366,60 +422,7 @@ impl Doc {
                 .contents(*content);
             p.resources().fonts().pair(Name(b"F1"), font);
             p.finish();
-            let mut c = Content::new();
-            for op in ops {
-                match op {
-                    Op::Fill { x, y, w, h, grey } => {
-                        c.save_state();
-                        c.set_fill_gray(*grey);
-                        c.rect(*x, *y, *w, *h);
-                        c.fill_nonzero();
-                        c.restore_state();
-                    }
-                    Op::Line {
-                        x1,
-                        y1,
-                        x2,
-                        y2,
-                        width,
-                    } => {
-                        c.set_line_width(*width);
-                        c.move_to(*x1, *y1);
-                        c.line_to(*x2, *y2);
-                        c.stroke();
-                    }
-                    Op::Text {
-                        x,
-                        y,
-                        size,
-                        bold,
-                        text,
-                    } => {
-                        let glyphs: Vec<u8> = text
-                            .chars()
-                            .filter_map(|ch| self.face.glyph_index(ch))
-                            .flat_map(|g| g.to_be_bytes())
-                            .collect();
-                        if *bold {
-                            // Fill and stroke: a bold face without a second font.
-                            c.save_state();
-                            c.set_text_rendering_mode(
-                                pdf_writer::types::TextRenderingMode::FillStroke,
-                            );
-                            c.set_line_width(size * 0.04);
-                        }
-                        c.begin_text();
-                        c.set_font(Name(b"F1"), *size);
-                        c.next_line(*x, *y);
-                        c.show(Str(&glyphs));
-                        c.end_text();
-                        if *bold {
-                            c.restore_state();
-                        }
-                    }
-                }
-            }
-            let bytes = deflate(&c.finish());
+            let bytes = deflate(&self.content(ops));
             pdf.stream(*content, &bytes).filter(Filter::FlateDecode);
         }
 

@@ -7,24 +7,22 @@
 
 use crate::auth::Auth;
 use crate::error::WebError;
+use crate::extract::{PageLang, PageResult};
 use crate::i18n::Tr;
-use crate::pages::lang_of;
 use crate::pdf::{Align, Doc};
 use crate::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
-use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 #[derive(Deserialize, Default)]
 pub struct PdfQuery {
     pub term: Option<String>,
-    pub lang: Option<String>,
 }
 
-fn pdf_response(bytes: Vec<u8>, file: &str) -> Response {
-    (
+fn pdf_response(bytes: Vec<u8>, file: &str) -> Result<Response, WebError> {
+    Ok((
         [
             (CONTENT_TYPE, "application/pdf".to_string()),
             (
@@ -34,7 +32,7 @@ fn pdf_response(bytes: Vec<u8>, file: &str) -> Response {
         ],
         bytes,
     )
-        .into_response()
+        .into_response())
 }
 
 pub async fn achievement_pdf(
@@ -42,22 +40,17 @@ pub async fn achievement_pdf(
     auth: Auth,
     Path(code): Path<String>,
     Query(q): Query<PdfQuery>,
-    headers: HeaderMap,
-) -> Response {
-    let lang = lang_of(q.lang.as_deref(), &headers);
-    let tr = Tr { lang };
-    let term = match crate::export::current_term(&st.app, q.term.as_deref()).await {
-        Ok(t) => t,
-        Err(e) => return WebError::from_app(e, Some(lang)).into_response(),
-    };
-    let r = match st
+    lang: PageLang,
+) -> Result<Response, WebError> {
+    let tr = Tr { lang: lang.lang };
+    let term = crate::export::current_term(&st.app, q.term.as_deref())
+        .await
+        .page(&lang)?;
+    let r = st
         .app
         .achievement(&auth.actor, Some(&code), &term, None)
         .await
-    {
-        Ok(r) => r,
-        Err(e) => return WebError::from_app(e, Some(lang)).into_response(),
-    };
+        .page(&lang)?;
     let mut doc = Doc::new(&format!("Ranks · {}", r.root.name));
     doc.title(&format!("{} — {}", tr.get("pdf.achievement"), r.root.name));
     doc.para(&format!(
@@ -124,15 +117,10 @@ pub async fn checklist_pdf(
     State(st): State<AppState>,
     auth: Auth,
     Path(id): Path<i64>,
-    Query(q): Query<PdfQuery>,
-    headers: HeaderMap,
-) -> Response {
-    let lang = lang_of(q.lang.as_deref(), &headers);
-    let tr = Tr { lang };
-    let f = match st.app.candidate_file(&auth.actor, id).await {
-        Ok(f) => f,
-        Err(e) => return WebError::from_app(e, Some(lang)).into_response(),
-    };
+    lang: PageLang,
+) -> Result<Response, WebError> {
+    let tr = Tr { lang: lang.lang };
+    let f = st.app.candidate_file(&auth.actor, id).await.page(&lang)?;
     let profile = st.app.profile();
     let mut doc = Doc::new(&format!("Ranks · {} · {}", f.full_name, f.unit_name));
     doc.title(&format!("{}: {}", tr.get("pdf.checklist"), f.full_name));
@@ -171,7 +159,7 @@ pub async fn checklist_pdf(
             })
             .collect();
         rows.push(vec![
-            s.name(lang.code()).to_string(),
+            s.name(lang.lang.code()).to_string(),
             reached
                 .map(|h| format!("✓ {}", tr.date(&h.on)))
                 .unwrap_or_else(|| "☐".into()),

@@ -20,6 +20,8 @@ struct Resp {
     content_type: String,
     location: String,
     body: String,
+    /// The body as it came, for binary downloads.
+    bytes: Vec<u8>,
 }
 
 /// A signed-in browser: the router, the session cookie and the CSRF token.
@@ -63,6 +65,7 @@ async fn read(resp: axum::response::Response) -> Resp {
         content_type,
         location,
         body: String::from_utf8_lossy(&bytes).into_owned(),
+        bytes: bytes.to_vec(),
     }
 }
 
@@ -1713,7 +1716,13 @@ async fn a_candidate_through_the_whole_procedure_in_forms(db: TestDb) {
     let xlsx = get(&staff, "/export/candidates?format=xlsx&q=dinh%20thi", None).await;
     assert_eq!(xlsx.status, StatusCode::OK);
     assert!(xlsx.content_type.contains("spreadsheetml"));
-    assert!(xlsx.body.contains("Đinh Thị Thu"));
+    // The package is compressed: the name is in it once unpacked.
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(&xlsx.bytes)).unwrap();
+    let mut unpacked = String::new();
+    for i in 0..zip.len() {
+        std::io::Read::read_to_string(&mut zip.by_index(i).unwrap(), &mut unpacked).unwrap();
+    }
+    assert!(unpacked.contains("Đinh Thị Thu"));
     assert_eq!(
         get(&staff, "/export/members?format=pdf", None).await.status,
         StatusCode::BAD_REQUEST

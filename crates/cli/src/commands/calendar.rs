@@ -4,14 +4,15 @@ use super::date_arg;
 use anyhow::{bail, Result};
 use clap::Subcommand;
 use ranks_app::{Actor, App};
-use ranks_domain::calendar::{OverrideDay, YearOverride};
+use ranks_domain::calendar::{HolidaySource, OverrideDay, YearOverride};
 use ranks_domain::procedure::Profile;
 use ranks_domain::{parse_date, Date};
 use std::path::PathBuf;
 
 #[derive(Subcommand, Debug)]
 pub enum CalendarCmd {
-    /// The year's days off, one per line starting with the ISO date.
+    /// The year's days off and working Saturdays, one per line starting with
+    /// the ISO date, each marked with its source (announced schedule, law, set locally).
     Show { year: i32 },
     /// Record the government's decisions for a year (replaces that year's override).
     Set {
@@ -43,13 +44,39 @@ pub async fn calendar(app: &App, actor: &Actor, cmd: CalendarCmd) -> Result<()> 
                 bail!("year: {year} is outside 1900-2100");
             }
             let cal = app.calendar().await?;
+            match cal.schedule_documents(year) {
+                Some(docs) => println!(
+                    "# {year}: the government's announced schedule ({})",
+                    docs.join("; ")
+                ),
+                None => println!(
+                    "# {year}: no announced schedule shipped; the Labour Code's default rule \
+                     (Điều 112 khoản 1; a holiday on a weekend gives the next working day, Điều 111 khoản 3)"
+                ),
+            }
             for h in cal.holidays(year) {
                 println!(
-                    "{}  {}  ({})",
+                    "{}  {}  [{}{}]",
                     h.date,
                     h.name,
-                    serde_json::to_value(h.source)?.as_str().unwrap_or("")
+                    source_label(h.source),
+                    h.document.map(|d| format!(": {d}")).unwrap_or_default()
                 );
+            }
+            let weekends = cal.working_weekends(year);
+            if weekends.is_empty() {
+                println!("# working Saturdays: none");
+            } else {
+                println!("# working Saturdays:");
+                for w in weekends {
+                    println!(
+                        "{}  {}  [{}{}]",
+                        w.date,
+                        w.name,
+                        source_label(w.source),
+                        w.document.map(|d| format!(": {d}")).unwrap_or_default()
+                    );
+                }
             }
         }
         CalendarCmd::Set {
@@ -81,6 +108,16 @@ pub async fn calendar(app: &App, actor: &Actor, cmd: CalendarCmd) -> Result<()> 
     Ok(())
 }
 
+/// Which kind of source a day comes from, as `calendar show` marks it.
+fn source_label(source: HolidaySource) -> &'static str {
+    match source {
+        HolidaySource::Law => "law",
+        HolidaySource::Compensatory => "law, compensatory",
+        HolidaySource::Official => "announced",
+        HolidaySource::Override => "set locally",
+    }
+}
+
 pub fn profile(loaded: &Profile, cmd: ProfileCmd) -> Result<()> {
     match cmd {
         ProfileCmd::Check { file } => {
@@ -88,6 +125,8 @@ pub fn profile(loaded: &Profile, cmd: ProfileCmd) -> Result<()> {
             println!("profile {} is valid", file.display());
         }
         ProfileCmd::Rules => {
+            // Each rule with its source, then the passage it rests on as read,
+            // or "inferred" when no passage was read.
             for (rule, source) in loaded.rules() {
                 println!(
                     "{rule}: {}{}",
@@ -98,6 +137,10 @@ pub fn profile(loaded: &Profile, cmd: ProfileCmd) -> Result<()> {
                         " [unconfirmed]"
                     }
                 );
+                match &source.quote {
+                    Some(q) => println!("    \"{q}\""),
+                    None => println!("    inferred"),
+                }
             }
         }
     }

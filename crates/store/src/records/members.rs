@@ -8,23 +8,16 @@ use serde_json::json;
 use sqlx::Row;
 use std::collections::HashMap;
 
-#[derive(Debug, Clone, PartialEq)]
-pub struct NewPerson {
-    pub full_name: String,
-    pub gender: String,
-    pub birth_date: Date,
-    pub ethnicity: String,
-    pub education: String,
-    pub occupation: String,
-}
+/// A new person's details; the type is the domain's, so that the web and the
+/// CLI build it without reaching into the store.
+pub use ranks_domain::member::NewPerson;
 
-impl NewPerson {
-    pub fn to_json(&self) -> serde_json::Value {
-        json!({
-            "full_name": self.full_name, "gender": self.gender, "birth_date": iso(self.birth_date),
-            "ethnicity": self.ethnicity, "education": self.education, "occupation": self.occupation,
-        })
-    }
+/// The audit record of a new person.
+pub fn person_json(p: &NewPerson) -> serde_json::Value {
+    json!({
+        "full_name": p.full_name, "gender": p.gender, "birth_date": iso(p.birth_date),
+        "ethnicity": p.ethnicity, "education": p.education, "occupation": p.occupation,
+    })
 }
 
 pub async fn insert_person(conn: &mut Conn, p: &NewPerson) -> Result<i64, StoreError> {

@@ -216,13 +216,7 @@ async fn referenced_ids_go_through_scope(db: TestDb) {
     // The staff's evaluation writes: a leader of another organisation, and
     // the plan page's forms naming another organisation in their body.
     let cdc_path = d.app.unit(&sys, "CDC").await.unwrap().path;
-    let leader_out = {
-        let mut conn = d.app.db().read().await.unwrap();
-        ranks_store::records::supervisors::leaders_in_subtree(&mut conn, &cdc_path)
-            .await
-            .unwrap()[0]
-            .1
-    };
+    let leader_out = ranks_testkit::leaders_in_subtree(&d.app, &cdc_path).await[0].1;
     let staff = sign_in(&d.router, "staff", PW).await.unwrap();
     let body = |x: &str| -> serde_json::Value {
         serde_json::from_str(&format!(
@@ -490,10 +484,7 @@ async fn a_viewer_gets_no_personal_details_anywhere(db: TestDb) {
         .log_bulk_read(&above, "members", Some("BVPHCN"), 300)
         .await
         .unwrap();
-    let mut conn = d.app.db().read().await.unwrap();
-    let logged = ranks_store::records::audit::for_entity(&mut conn, "export", "members:BVPHCN")
-        .await
-        .unwrap();
+    let logged = ranks_testkit::audit_of(&d.app, "export", "members:BVPHCN").await;
     assert!(
         logged
             .iter()
@@ -504,7 +495,6 @@ async fn a_viewer_gets_no_personal_details_anywhere(db: TestDb) {
         logged.iter().all(|e| e.actor != "staff"),
         "own unit's staff: no trace"
     );
-    drop(conn);
     assert!(d.app.audit_position().await.unwrap() > before);
     eprintln!("viewer: {fields_checked} personal fields checked null over {} API routes, {} pages and exports", api.len(), pages.len());
 }

@@ -13,15 +13,14 @@
 
 use crate::auth::Auth;
 use crate::error::WebError;
+use crate::extract::{CsrfForm, PageLang};
 use crate::i18n::Tr;
-use crate::pages::lang_of;
 use crate::AppState;
 use askama::Template;
-use axum::body::Bytes;
-use axum::extract::{Multipart, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::multipart::MultipartError;
+use axum::extract::{Multipart, State};
+use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
-use axum::Json;
 use ranks_app::import::{ImportKind, Limit, Preview, TooLarge};
 use ranks_app::AppError;
 use serde::Deserialize;
@@ -73,7 +72,24 @@ impl Uploads {
 }
 
 /// A documented column: name, required, example.
-type ColumnDoc = (String, bool, String);
+struct ColumnDoc {
+    name: String,
+    required: bool,
+    example: String,
+}
+
+/// A kind of file and its columns.
+struct KindDoc {
+    kind: String,
+    columns: Vec<ColumnDoc>,
+}
+
+/// A row of the preview: its number, values, and whether it has a problem.
+struct RecordView {
+    row: usize,
+    values: Vec<String>,
+    bad: bool,
+}
 
 #[derive(Template)]
 #[template(path = "import.html")]
@@ -82,7 +98,7 @@ struct ImportPage {
     path: String,
     term: String,
     csrf: String,
-    kinds: Vec<(String, Vec<ColumnDoc>)>,
+    kinds: Vec<KindDoc>,
     filename: String,
     preview: Option<PreviewView>,
     done: String,
@@ -93,7 +109,7 @@ struct PreviewView {
     kind: String,
     rows: usize,
     columns: Vec<String>,
-    records: Vec<(usize, Vec<String>, bool)>,
+    records: Vec<RecordView>,
     errors: Vec<String>,
     upload: String,
 }
@@ -106,14 +122,17 @@ fn page(tr: Tr, csrf: &str) -> ImportPage {
         csrf: csrf.to_string(),
         kinds: ImportKind::ALL
             .iter()
-            .map(|k| {
-                (
-                    k.as_str().to_string(),
-                    k.columns()
-                        .iter()
-                        .map(|c| (c.name.to_string(), c.required, c.example.to_string()))
-                        .collect(),
-                )
+            .map(|k| KindDoc {
+                kind: k.as_str().to_string(),
+                columns: k
+                    .columns()
+                    .iter()
+                    .map(|c| ColumnDoc {
+                        name: c.name.to_string(),
+                        required: c.required,
+                        example: c.example.to_string(),
+                    })
+                    .collect(),
             })
             .collect(),
         filename: String::new(),
@@ -123,12 +142,17 @@ fn page(tr: Tr, csrf: &str) -> ImportPage {
     }
 }
 
-fn render(p: ImportPage, status: StatusCode) -> Response {
+fn render(p: ImportPage, status: StatusCode) -> Result<Response, WebError> {
     match p.render() {
-        Ok(b) => (status, Html(b)).into_response(),
+        Ok(b) => Ok((status, Html(b)).into_response()),
         Err(e) => {
             tracing::error!(error = %e, "template");
-            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+            Err(WebError {
+                status: StatusCode::INTERNAL_SERVER_ERROR,
+                message: "internal error; the details are in the server log".into(),
+                html: Some(p.tr.lang),
+                rule: None,
+            })
         }
     }
 }
@@ -144,37 +168,39 @@ fn limit_text(tr: Tr, t: &TooLarge) -> String {
     };
     format!(
         "{} {}: {}",
-        tr.get(&format!("import.limit.{}", t.limit.as_str()))
-            .replace("{max}", &max),
+        tr.args(
+            &format!("import.limit.{}", t.limit.as_str()),
+            &[("max", max.into())]
+        ),
         tr.get("import.limit.detail"),
         t.message
     )
 }
 
 /// The import page for an upload refused by a limit (413) or because too
-/// many imports run (503); `None` for any other error.
-fn refused_page(mut p: ImportPage, e: &AppError) -> Option<Response> {
-    let (status, error) = match e {
+/// many imports run (503); any other error is the error page.
+fn refused_page(mut p: ImportPage, e: AppError) -> Result<Response, WebError> {
+    let (status, error) = match &e {
         AppError::TooLarge(t) => (StatusCode::PAYLOAD_TOO_LARGE, limit_text(p.tr, t)),
         AppError::Busy(_) => (
             StatusCode::SERVICE_UNAVAILABLE,
             p.tr.get("import.busy").to_string(),
         ),
-        _ => return None,
+        _ => return Err(WebError::from_app(e, Some(p.tr.lang))),
     };
     p.error = error;
-    let mut r = render(p, status);
+    let mut r = render(p, status)?;
     if status == StatusCode::SERVICE_UNAVAILABLE {
         r.headers_mut()
             .insert(axum::http::header::RETRY_AFTER, RETRY_AFTER);
     }
-    Some(r)
+    Ok(r)
 }
 
-const RETRY_AFTER: axum::http::HeaderValue = axum::http::HeaderValue::from_static("60");
+pub(crate) const RETRY_AFTER: axum::http::HeaderValue = axum::http::HeaderValue::from_static("60");
 
 /// The refusal of an upload over the body limit, before it is read.
-fn upload_too_large(st: &AppState) -> TooLarge {
+pub(crate) fn upload_too_large(st: &AppState) -> TooLarge {
     let max = st.app.import_limits().upload_bytes;
     TooLarge {
         limit: Limit::UploadBytes,
@@ -186,71 +212,77 @@ fn upload_too_large(st: &AppState) -> TooLarge {
     }
 }
 
-fn refuse_non_writer(auth: &Auth, tr: Tr) -> Option<Response> {
-    (!auth.actor.role.writes()).then(|| {
-        WebError::from_app(
-            ranks_app::AppError::Forbidden("importing needs a role that writes".into()),
-            Some(tr.lang),
-        )
-        .into_response()
-    })
+fn refuse_non_writer(auth: &Auth, tr: Tr) -> Result<(), WebError> {
+    if auth.actor.role.writes() {
+        return Ok(());
+    }
+    Err(WebError::from_app(
+        ranks_app::AppError::Forbidden("importing needs a role that writes".into()),
+        Some(tr.lang),
+    ))
 }
 
-pub async fn form(auth: Auth, headers: HeaderMap) -> Response {
-    let tr = Tr {
-        lang: lang_of(None, &headers),
-    };
-    if let Some(r) = refuse_non_writer(&auth, tr) {
-        return r;
-    }
+pub async fn form(auth: Auth, lang: PageLang) -> Result<Response, WebError> {
+    let tr = Tr { lang: lang.lang };
+    refuse_non_writer(&auth, tr)?;
     render(page(tr, &auth.csrf), StatusCode::OK)
 }
 
-fn parse_kind(s: &str) -> Result<Option<ImportKind>, String> {
+pub(crate) fn parse_kind(s: &str) -> Result<Option<ImportKind>, String> {
     match s.trim() {
         "" | "auto" => Ok(None),
         k => ImportKind::parse(k).map(Some).map_err(|e| e.to_string()),
     }
 }
 
+/// The fields of the upload form.
+#[derive(Default)]
+struct UploadForm {
+    csrf: String,
+    kind: String,
+    filename: String,
+    bytes: Vec<u8>,
+}
+
+async fn read_upload(multipart: &mut Multipart) -> Result<UploadForm, MultipartError> {
+    let mut f = UploadForm::default();
+    while let Some(field) = multipart.next_field().await? {
+        let name = field.name().unwrap_or_default().to_string();
+        if name == "file" {
+            f.filename = field.file_name().unwrap_or_default().to_string();
+        }
+        let b = field.bytes().await?;
+        match name.as_str() {
+            "csrf" => f.csrf = String::from_utf8_lossy(&b).into_owned(),
+            "kind" => f.kind = String::from_utf8_lossy(&b).into_owned(),
+            "file" => f.bytes = b.to_vec(),
+            _ => {}
+        }
+    }
+    Ok(f)
+}
+
+/// The upload's rows as they will be written, and every problem; a file
+/// without one is kept for its confirmation. The CSRF token travels in
+/// the multipart body, checked once it is read.
 pub async fn preview(
     State(st): State<AppState>,
     form_auth: crate::auth::FormAuth,
-    headers: HeaderMap,
+    lang: PageLang,
     mut multipart: Multipart,
-) -> Response {
-    let tr = Tr {
-        lang: lang_of(None, &headers),
+) -> Result<Response, WebError> {
+    let tr = Tr { lang: lang.lang };
+    let UploadForm {
+        csrf,
+        kind,
+        filename,
+        bytes,
+    } = match read_upload(&mut multipart).await {
+        Ok(f) => f,
+        Err(e) => return multipart_refused(&st, tr, &e),
     };
-    let (mut csrf, mut kind, mut filename, mut bytes) =
-        (String::new(), String::new(), String::new(), Vec::new());
-    loop {
-        match multipart.next_field().await {
-            Ok(Some(field)) => {
-                let name = field.name().unwrap_or_default().to_string();
-                if name == "file" {
-                    filename = field.file_name().unwrap_or_default().to_string();
-                }
-                match field.bytes().await {
-                    Ok(b) => match name.as_str() {
-                        "csrf" => csrf = String::from_utf8_lossy(&b).into_owned(),
-                        "kind" => kind = String::from_utf8_lossy(&b).into_owned(),
-                        "file" => bytes = b.to_vec(),
-                        _ => {}
-                    },
-                    Err(e) => return multipart_refused(&st, tr, &e),
-                }
-            }
-            Ok(None) => break,
-            Err(e) => return multipart_refused(&st, tr, &e),
-        }
-    }
-    let Some(auth) = form_auth.check(&csrf) else {
-        return crate::auth::csrf_refused();
-    };
-    if let Some(r) = refuse_non_writer(&auth, tr) {
-        return r;
-    }
+    let auth = form_auth.check(&csrf).ok_or_else(crate::auth::csrf_error)?;
+    refuse_non_writer(&auth, tr)?;
     let mut p = page(tr, &auth.csrf);
     p.filename = filename.clone();
     let kind = match parse_kind(&kind) {
@@ -270,10 +302,7 @@ pub async fn preview(
         .await
     {
         Ok(pv) => pv,
-        Err(e) => {
-            return refused_page(p, &e)
-                .unwrap_or_else(|| WebError::from_app(e, Some(tr.lang)).into_response())
-        }
+        Err(e) => return refused_page(p, e),
     };
     let ok = pv.is_ok();
     let upload = if ok {
@@ -300,17 +329,13 @@ pub async fn preview(
 
 /// A multipart body that could not be read: over the upload limit (413,
 /// on the import page, naming the limit) or malformed (400).
-fn multipart_refused(
-    st: &AppState,
-    tr: Tr,
-    e: &axum::extract::multipart::MultipartError,
-) -> Response {
+fn multipart_refused(st: &AppState, tr: Tr, e: &MultipartError) -> Result<Response, WebError> {
     if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
         let mut p = page(tr, "");
         p.error = limit_text(tr, &upload_too_large(st));
         return render(p, StatusCode::PAYLOAD_TOO_LARGE);
     }
-    WebError::bad_request(format!("file: {e}"), Some(tr.lang)).into_response()
+    Err(WebError::bad_request(format!("file: {e}"), Some(tr.lang)))
 }
 
 fn view(pv: &Preview, upload: String) -> PreviewView {
@@ -322,7 +347,11 @@ fn view(pv: &Preview, upload: String) -> PreviewView {
         records: pv
             .records
             .iter()
-            .map(|r| (r.row, r.values.clone(), bad.contains(&r.row)))
+            .map(|r| RecordView {
+                row: r.row,
+                values: r.values.clone(),
+                bad: bad.contains(&r.row),
+            })
             .collect(),
         errors: pv.errors.iter().map(|e| e.to_string()).collect(),
         upload,
@@ -331,22 +360,15 @@ fn view(pv: &Preview, upload: String) -> PreviewView {
 
 #[derive(Deserialize)]
 pub struct CommitForm {
-    pub csrf: String,
     pub upload: String,
 }
 
 pub async fn commit(
     State(st): State<AppState>,
-    auth: crate::auth::FormAuth,
-    headers: HeaderMap,
-    axum::Form(f): axum::Form<CommitForm>,
-) -> Response {
-    let Some(auth) = auth.check(&f.csrf) else {
-        return crate::auth::csrf_refused();
-    };
-    let tr = Tr {
-        lang: lang_of(None, &headers),
-    };
+    lang: PageLang,
+    CsrfForm { auth, form: f }: CsrfForm<CommitForm>,
+) -> Result<Response, WebError> {
+    let tr = Tr { lang: lang.lang };
     let mut p = page(tr, &auth.csrf);
     let Some(up) = st.uploads.take(&f.upload, &auth.actor.name) else {
         p.error = tr.get("import.expired").to_string();
@@ -380,100 +402,6 @@ pub async fn commit(
             });
             render(p, StatusCode::UNPROCESSABLE_ENTITY)
         }
-        Err(e) => refused_page(p, &e)
-            .unwrap_or_else(|| WebError::from_app(e, Some(tr.lang)).into_response()),
+        Err(e) => refused_page(p, e),
     }
-}
-
-#[derive(Deserialize, schemars::JsonSchema)]
-pub struct ApiImportQuery {
-    pub kind: Option<String>,
-    pub filename: Option<String>,
-    pub dry_run: Option<bool>,
-}
-
-/// The file as the body: a preview (`dry_run=true`) or the import itself.
-/// 200 with the summary when written; 422 with every row error otherwise.
-pub async fn api_import(
-    State(st): State<AppState>,
-    auth: Auth,
-    Query(q): Query<ApiImportQuery>,
-    body: axum::body::Body,
-) -> Result<Response, WebError> {
-    let kind =
-        parse_kind(q.kind.as_deref().unwrap_or("")).map_err(|e| WebError::bad_request(e, None))?;
-    // Read up to the limit, no further: a bigger body is refused naming it.
-    let limit = usize::try_from(st.app.import_limits().upload_bytes).unwrap_or(usize::MAX);
-    let body: Bytes = match axum::body::to_bytes(body, limit).await {
-        Ok(b) => b,
-        Err(_) => return Ok(api_refused(&AppError::TooLarge(upload_too_large(&st)))),
-    };
-    if body.is_empty() {
-        return Err(WebError::bad_request(
-            "body: send the CSV or XLSX file as the request body",
-            None,
-        ));
-    }
-    let filename = q.filename.unwrap_or_else(|| "upload.csv".into());
-    let app_err = |e: AppError| match e {
-        AppError::TooLarge(_) | AppError::Busy(_) => Ok(api_refused(&e)),
-        e => Err(WebError::from_app(e, None)),
-    };
-    if q.dry_run.unwrap_or(false) {
-        return match st
-            .app
-            .import_preview(&auth.actor, kind, &body, &filename)
-            .await
-        {
-            Ok(pv) => Ok(import_answer(pv.is_ok(), pv.errors.len(), pv)),
-            Err(e) => app_err(e),
-        };
-    }
-    match st
-        .app
-        .import_commit(&auth.actor, kind, &body, &filename)
-        .await
-    {
-        Ok(s) => Ok(import_answer(s.errors.is_empty(), s.errors.len(), s)),
-        Err(e) => app_err(e),
-    }
-}
-
-/// An import refused by a limit: 413 with the sentence, the limit's name
-/// and value; or too many imports: 503 with Retry-After.
-fn api_refused(e: &AppError) -> Response {
-    match e {
-        AppError::TooLarge(t) => (
-            StatusCode::PAYLOAD_TOO_LARGE,
-            Json(serde_json::json!({
-                "error": t.message,
-                "limit": t.limit,
-                "max": t.max,
-            })),
-        )
-            .into_response(),
-        e => (
-            StatusCode::SERVICE_UNAVAILABLE,
-            [(axum::http::header::RETRY_AFTER, RETRY_AFTER)],
-            Json(serde_json::json!({ "error": e.to_string() })),
-        )
-            .into_response(),
-    }
-}
-
-/// 200 with the preview or summary; 422 when a row is refused, with an
-/// `error` sentence on top of the same object (like every API refusal)
-/// and every row's problem in `errors`.
-fn import_answer<T: serde::Serialize>(ok: bool, errors: usize, v: T) -> Response {
-    let mut body = serde_json::to_value(v).unwrap_or_default();
-    if ok {
-        return (StatusCode::OK, Json(body)).into_response();
-    }
-    body["error"] = serde_json::Value::String(match body["errors"][0]["message"].as_str() {
-        Some(first) => {
-            format!("{errors} problem(s) in the file, nothing was written; the first: {first}")
-        }
-        None => "kind: the file's kind could not be told from its columns; give kind".into(),
-    });
-    (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response()
 }

@@ -1,0 +1,585 @@
+//! The engine: checks one step against a candidate's dossier. What a gate
+//! *kind* checks is code (an age in months, a share of votes); its numbers,
+//! where it applies and its source come from the profile.
+
+use super::model::{Gate, GateKind, Profile, Source, StageDef};
+use crate::Date;
+use chrono::{Datelike, Months};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// A person who vouches for the candidate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Introducer {
+    Member {
+        name: String,
+        /// When they became an official member; `None` while probationary.
+        official_since: Option<Date>,
+        /// Since when they have worked, studied or lived with the candidate in the same unit.
+        together_since: Date,
+    },
+    /// The Youth Union executive's resolution (form 4-KNĐ) in place of one member.
+    YouthUnion,
+}
+
+/// What the engine needs to know about a candidate.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Dossier {
+    pub birth_date: Option<Date>,
+    /// General education completed, in grades (9 = lower secondary, 12 = upper).
+    pub general_grade: u8,
+    /// A hardship area category giving an education exception, if any.
+    pub area: Option<String>,
+    /// Stages entered, oldest first.
+    pub history: Vec<(String, Date)>,
+    /// Documents recorded as present, with the day each was recorded.
+    pub documents: BTreeMap<String, Date>,
+    pub certificate_issued: Option<Date>,
+    pub introducers: Vec<Introducer>,
+    pub mentors: u32,
+    pub probation_mentors: u32,
+    /// When a previous membership ended, for re-admission.
+    pub left_party_on: Option<Date>,
+    /// The kind of the candidate's unit (a grassroots cell skips the
+    /// grassroots committee's vote).
+    pub unit_kind: Option<crate::UnitKind>,
+    /// When the unit received the decision of a stage (the ceremony's 30
+    /// working days count from the receipt of the admission decision).
+    pub received: BTreeMap<String, Date>,
+}
+
+impl Dossier {
+    pub fn current(&self) -> Option<&(String, Date)> {
+        self.history.last()
+    }
+
+    /// Whether the candidate's path includes `stage` (stages marked `not_in`
+    /// the candidate's unit kind are left out).
+    pub fn takes(&self, stage: &StageDef) -> bool {
+        self.unit_kind.is_none_or(|k| !stage.not_in.contains(&k))
+    }
+
+    pub fn entered(&self, stage: &str) -> Option<Date> {
+        self.history
+            .iter()
+            .rev()
+            .find(|h| h.0 == stage)
+            .map(|h| h.1)
+    }
+}
+
+/// A vote as the minutes record it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Vote {
+    /// Who may vote: the cell's official members, or the committee's members.
+    pub eligible: u32,
+    pub present: u32,
+    pub in_favour: u32,
+    pub against: u32,
+}
+
+/// One recorded step: entering a stage on a date.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step {
+    pub stage: String,
+    pub on: Date,
+    pub vote: Option<Vote>,
+    /// A legal reason to enter the stage without its documents (e.g. the verification skip).
+    pub skip_reason: Option<String>,
+}
+
+/// Why a step was refused: the rule, its source, and what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    pub rule: String,
+    pub source: String,
+    pub message: String,
+}
+
+impl fmt::Display for Refusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} (rule {}; {})", self.message, self.rule, self.source)
+    }
+}
+
+impl std::error::Error for Refusal {}
+
+/// Whole months from `from` to `to` (the months of age at a date).
+pub fn whole_months(from: Date, to: Date) -> i64 {
+    let mut m =
+        i64::from(to.year() - from.year()) * 12 + i64::from(to.month()) - i64::from(from.month());
+    if to.day() < from.day() {
+        m -= 1;
+    }
+    m
+}
+
+pub(super) fn plus_months(d: Date, m: u32) -> Date {
+    d.checked_add_months(Months::new(m)).unwrap_or(Date::MAX)
+}
+
+impl Profile {
+    pub(super) fn refuse(rule: &str, source: &Source, message: String) -> Refusal {
+        Refusal {
+            rule: rule.to_string(),
+            source: source.cite(),
+            message,
+        }
+    }
+
+    fn engine_source(&self) -> Source {
+        Source {
+            doc: "profile".into(),
+            title: format!("hồ sơ quy trình {}", self.id),
+            article: "thứ tự các bước".into(),
+            confirmed: true,
+            quote: None,
+        }
+    }
+
+    /// Checks one step against the dossier; `Ok` means it may be recorded.
+    pub fn check(&self, dossier: &Dossier, step: &Step, today: Date) -> Result<(), Refusal> {
+        let general = self.engine_source();
+        let Some(stage) = self.stage(&step.stage) else {
+            return Err(Self::refuse(
+                "stage.unknown",
+                &general,
+                format!("stage '{}' is not in the procedure", step.stage),
+            ));
+        };
+        if step.on > today {
+            return Err(Self::refuse(
+                "date.future",
+                &general,
+                format!("{} is after today ({today})", step.on),
+            ));
+        }
+        self.check_sequence(stage, dossier, step, &general)?;
+        Self::check_documents(stage, dossier, step)?;
+        Self::check_vote(stage, step)?;
+        for gate in self.gates.iter().filter(|g| g.stages.contains(&stage.key)) {
+            self.check_gate(gate, dossier, step)?;
+        }
+        Ok(())
+    }
+
+    /// The step follows the candidate's current stage: in order, on or after
+    /// its date, from an open file; an exit only from the stages it names.
+    fn check_sequence(
+        &self,
+        stage: &StageDef,
+        dossier: &Dossier,
+        step: &Step,
+        general: &Source,
+    ) -> Result<(), Refusal> {
+        match dossier.current() {
+            None => {
+                if stage.key != self.first_stage().key {
+                    return Err(Self::refuse(
+                        "sequence",
+                        &self.first_stage().source,
+                        format!("a candidate starts at stage '{}'", self.first_stage().key),
+                    ));
+                }
+            }
+            Some((cur, cur_on)) => {
+                if step.on < *cur_on {
+                    return Err(Self::refuse(
+                        "date.order",
+                        &stage.source,
+                        format!(
+                            "{} on {} would come before '{cur}' on {cur_on}",
+                            stage.key, step.on
+                        ),
+                    ));
+                }
+                if !self.is_open(cur) {
+                    return Err(Self::refuse(
+                        "stage.closed",
+                        general,
+                        format!("the candidate's file is closed at '{cur}'"),
+                    ));
+                }
+                if stage.is_exit {
+                    if !stage.from.contains(cur) {
+                        return Err(Self::refuse(
+                            "sequence",
+                            &stage.source,
+                            format!("'{}' cannot be taken from '{cur}'", stage.key),
+                        ));
+                    }
+                } else {
+                    if !dossier.takes(stage) {
+                        return Err(Self::refuse(
+                            "sequence.unit_kind",
+                            &stage.source,
+                            format!(
+                                "'{}' is not a step for a candidate of a {} (chi bộ cơ sở): its resolution goes to the superior committee directly",
+                                stage.key,
+                                dossier.unit_kind.map(|k| k.as_str()).unwrap_or("unit")
+                            ),
+                        ));
+                    }
+                    let at = self.position(cur).unwrap_or(0);
+                    let want = self.position(&stage.key).unwrap_or(0);
+                    if want <= at {
+                        return Err(Self::refuse(
+                            "sequence",
+                            &stage.source,
+                            format!(
+                                "'{}' has already been passed (the candidate is at '{cur}')",
+                                stage.key
+                            ),
+                        ));
+                    }
+                    let missing = self
+                        .stages
+                        .iter()
+                        .take(want)
+                        .skip(at + 1)
+                        .find(|s| dossier.takes(s));
+                    if let Some(missing) = missing {
+                        return Err(Self::refuse(
+                            "sequence",
+                            &missing.source,
+                            format!("'{}' is required before '{}'", missing.key, stage.key),
+                        ));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Documents, unless a legal reason to enter without them is given.
+    fn check_documents(stage: &StageDef, dossier: &Dossier, step: &Step) -> Result<(), Refusal> {
+        let waives = step
+            .skip_reason
+            .as_ref()
+            .filter(|r| !stage.partial_skip_reasons.contains(r));
+        match waives {
+            Some(reason) if !stage.skip_reasons.contains(reason) => {
+                return Err(Self::refuse(
+                    "skip",
+                    &stage.source,
+                    format!(
+                        "'{reason}' is not a reason to enter '{}' without its documents",
+                        stage.key
+                    ),
+                ))
+            }
+            Some(_) => {}
+            None => {
+                let missing: Vec<&str> = stage
+                    .documents
+                    .iter()
+                    .filter(|d| dossier.documents.get(*d).is_none_or(|on| *on > step.on))
+                    .map(String::as_str)
+                    .collect();
+                if !missing.is_empty() {
+                    return Err(Self::refuse(
+                        "documents",
+                        &stage.source,
+                        format!(
+                            "'{}' needs document(s) {} recorded first",
+                            stage.key,
+                            missing.join(", ")
+                        ),
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// A vote stage needs its counts, and they must add up.
+    fn check_vote(stage: &StageDef, step: &Step) -> Result<(), Refusal> {
+        if stage.vote {
+            let Some(v) = step.vote else {
+                return Err(Self::refuse(
+                    "vote.missing",
+                    &stage.source,
+                    format!(
+                        "'{}' is a vote: record eligible, present, in favour and against",
+                        stage.key
+                    ),
+                ));
+            };
+            if v.present > v.eligible || v.in_favour + v.against > v.present || v.eligible == 0 {
+                return Err(Self::refuse(
+                    "vote.counts",
+                    &stage.source,
+                    format!(
+                        "the vote does not add up: {} eligible, {} present, {} in favour, {} against",
+                        v.eligible, v.present, v.in_favour, v.against
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// One gate: its kind says what is checked, the profile gives the numbers.
+    fn check_gate(&self, gate: &Gate, dossier: &Dossier, step: &Step) -> Result<(), Refusal> {
+        let on = step.on;
+        let problem = match &gate.kind {
+            GateKind::Age {
+                min_years,
+                max_years,
+                consent_document,
+                conditions_document,
+            } => {
+                let decision = step.stage == self.admission_stage().key;
+                // The age counts at the cell's consideration, also when the
+                // decision is checked.
+                let at = if decision {
+                    self.consideration_stage()
+                        .and_then(|s| dossier.entered(&s.key))
+                        .unwrap_or(on)
+                } else {
+                    on
+                };
+                age(
+                    dossier,
+                    at,
+                    on,
+                    (*min_years, *max_years),
+                    if decision {
+                        consent_document
+                    } else {
+                        conditions_document
+                    },
+                    decision,
+                )
+            }
+            GateKind::Education {
+                min_grade,
+                exceptions,
+                consent_documents,
+            } => {
+                if step.stage == self.admission_stage().key {
+                    education_consent(dossier, on, consent_documents)
+                } else {
+                    education(dossier, *min_grade, exceptions)
+                }
+            }
+            GateKind::CertificateValid { valid_months } => certificate(dossier, on, *valid_months),
+            GateKind::Introducers {
+                count,
+                min_months_together,
+                youth_max_age,
+                youth_document,
+            } => introducers(
+                dossier,
+                on,
+                *count,
+                *min_months_together,
+                *youth_max_age,
+                youth_document,
+            ),
+            GateKind::Mentors { count } => (dossier.mentors < *count)
+                .then(|| format!("{} mentor(s) assigned, {count} required", dossier.mentors)),
+            GateKind::ProbationMentor { count } => {
+                (dossier.probation_mentors < *count).then(|| {
+                    format!(
+                        "{} probation mentor(s) assigned, {count} required at the ceremony",
+                        dossier.probation_mentors
+                    )
+                })
+            }
+            GateKind::Vote {
+                numerator,
+                denominator,
+            } => share(step.vote, *numerator, *denominator),
+            GateKind::ProbationComplete { months } => {
+                match dossier.entered(&self.ceremony_stage().key) {
+                    Some(c) if plus_months(c, *months) <= on => None,
+                    Some(c) => Some(format!(
+                        "probation runs {months} months from the ceremony of {c}, until {}",
+                        plus_months(c, *months)
+                    )),
+                    None => Some("no admission ceremony is recorded".into()),
+                }
+            }
+            GateKind::Readmission { min_months } => match dossier.left_party_on {
+                Some(left) if plus_months(left, *min_months) > on => Some(format!(
+                    "left the Party on {left}; re-admission is possible from {}",
+                    plus_months(left, *min_months)
+                )),
+                _ => None,
+            },
+        };
+        match problem {
+            Some(message) => Err(Self::refuse(&gate.id, &gate.source, message)),
+            None => Ok(()),
+        }
+    }
+}
+
+// What each gate kind finds wrong, if anything.
+
+/// The age at `at` (the cell's consideration). At the cell vote, over the
+/// maximum needs the conditions recorded; at the decision (`decision`), the
+/// provincial standing committee's written consent recorded by `on`.
+fn age(
+    dossier: &Dossier,
+    at: Date,
+    on: Date,
+    (min_years, max_years): (u32, u32),
+    document: &Option<String>,
+    decision: bool,
+) -> Option<String> {
+    let Some(birth) = dossier.birth_date else {
+        return Some("the birth date is not recorded".into());
+    };
+    let months = whole_months(birth, at);
+    let (y, m) = (months.div_euclid(12), months.rem_euclid(12));
+    if months < i64::from(min_years) * 12 {
+        return (!decision).then(|| {
+            format!("aged {y} years {m} months on {at}; at least {min_years} years are required")
+        });
+    }
+    if months > i64::from(max_years) * 12 {
+        let recorded = document
+            .as_ref()
+            .and_then(|d| dossier.documents.get(d))
+            .is_some_and(|d| *d <= on);
+        if !recorded {
+            let doc = document
+                .as_ref()
+                .map(|d| format!(" (document {d})"))
+                .unwrap_or_default();
+            return Some(if decision {
+                format!(
+                    "aged {y} years {m} months when the cell considered the candidate; over {max_years} years the admission decision needs the prior written consent of the provincial standing committee{doc}"
+                )
+            } else {
+                format!(
+                    "aged {y} years {m} months on {at}; over {max_years} years the cell may consider a candidate only with health and prestige and working or living where there is no party organisation or no party member, or for a special requirement, recorded first{doc}"
+                )
+            });
+        }
+    }
+    None
+}
+
+/// At the decision: an exception that needs the provincial standing
+/// committee's written consent (a village elder who only reads and writes).
+fn education_consent(
+    dossier: &Dossier,
+    on: Date,
+    consent_documents: &BTreeMap<String, String>,
+) -> Option<String> {
+    let area = dossier.area.as_ref()?;
+    let doc = consent_documents.get(area)?;
+    (!dossier.documents.get(doc).is_some_and(|d| *d <= on)).then(|| {
+        format!(
+            "the education exception for '{area}' needs the provincial standing committee's written consent before the admission decision (document {doc})"
+        )
+    })
+}
+
+fn education(
+    dossier: &Dossier,
+    min_grade: u8,
+    exceptions: &BTreeMap<String, u8>,
+) -> Option<String> {
+    let need = dossier
+        .area
+        .as_ref()
+        .and_then(|a| exceptions.get(a))
+        .copied()
+        .unwrap_or(min_grade);
+    (dossier.general_grade < need).then(|| {
+        format!(
+            "general education grade {} is below the required {need}{}",
+            dossier.general_grade,
+            dossier
+                .area
+                .as_ref()
+                .map(|a| format!(" for area '{a}'"))
+                .unwrap_or_default()
+        )
+    })
+}
+
+fn certificate(dossier: &Dossier, on: Date, valid_months: u32) -> Option<String> {
+    match dossier.certificate_issued {
+        None => Some("no Party-awareness course certificate is recorded".into()),
+        Some(issued) if issued > on => {
+            Some(format!("the certificate is dated {issued}, after {on}"))
+        }
+        Some(issued) if plus_months(issued, valid_months) < on => Some(format!(
+            "the certificate of {issued} expired after {valid_months} months, on {}",
+            plus_months(issued, valid_months)
+        )),
+        Some(_) => None,
+    }
+}
+
+fn introducers(
+    dossier: &Dossier,
+    on: Date,
+    count: u32,
+    min_months_together: u32,
+    youth_max_age: Option<u32>,
+    youth_document: &Option<String>,
+) -> Option<String> {
+    let mut valid = 0u32;
+    let mut problems = Vec::new();
+    let mut youth = false;
+    for i in &dossier.introducers {
+        match i {
+            Introducer::Member {
+                name,
+                official_since,
+                together_since,
+            } => match official_since {
+                None => problems.push(format!("{name} is a probationary member")),
+                Some(o) if *o > on => problems.push(format!("{name} was not yet an official member on {on}")),
+                Some(_) if plus_months(*together_since, min_months_together) > on => problems.push(format!(
+                    "{name} has worked with the candidate since {together_since}, less than {min_months_together} months"
+                )),
+                Some(_) => valid += 1,
+            },
+            Introducer::YouthUnion => youth = true,
+        }
+    }
+    let young = match (youth_max_age, dossier.birth_date) {
+        (Some(max), Some(b)) => whole_months(b, on) < i64::from(max + 1) * 12,
+        _ => false,
+    };
+    let youth_ok = youth
+        && young
+        && youth_document
+            .as_ref()
+            .is_none_or(|d| dossier.documents.get(d).is_some_and(|x| *x <= on));
+    let needed = if youth_ok {
+        count.saturating_sub(1)
+    } else {
+        count
+    };
+    if valid < needed {
+        let mut msg = format!("{valid} valid introducer(s), {needed} required");
+        if youth && !youth_ok {
+            msg.push_str("; the Youth Union resolution counts only for a youth-age candidate with form 4-KNĐ recorded");
+        }
+        if !problems.is_empty() {
+            msg.push_str(": ");
+            msg.push_str(&problems.join("; "));
+        }
+        return Some(msg);
+    }
+    None
+}
+
+fn share(vote: Option<Vote>, numerator: u32, denominator: u32) -> Option<String> {
+    let v = vote?;
+    (u64::from(v.in_favour) * u64::from(denominator) < u64::from(v.eligible) * u64::from(numerator))
+        .then(|| {
+            format!(
+                "{} in favour of {} eligible; at least {numerator}/{denominator} of them must be in favour",
+                v.in_favour, v.eligible
+            )
+        })
+}

@@ -1,0 +1,30 @@
+//! The admission procedure as data: a profile of stages, documents, gates
+//! and deadlines, each rule with its legal source, and the pure engine that
+//! checks a step against a candidate's dossier and computes what is due.
+//!
+//! A regulation change is an edit of the profile (profiles/cpv.toml), not a
+//! new release. What a gate *kind* checks is code (an age in months, a
+//! share of votes); its numbers, where it applies and its source are data.
+//!
+//! - [`format`]: the TOML file and its validation, problems with their lines;
+//! - [`model`]: the validated profile and what the program asks of it;
+//! - [`engine`]: a step checked against a dossier;
+//! - [`due`]: the deadlines running for a dossier.
+
+mod due;
+mod engine;
+mod format;
+mod model;
+
+pub use due::Due;
+pub use engine::{whole_months, Dossier, Introducer, Refusal, Step, Vote};
+pub use format::DEFAULT_PROFILE;
+pub use model::{
+    Deadline, Effect, Gate, GateKind, MemberRules, Profile, ProfileError, ProfileErrors, Source,
+    StageDef, Unit,
+};
+
+#[cfg(test)]
+mod properties;
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,304 @@
+### Ranks' interface in English.
+### A message id is the key the code asks for with its dots written as
+### hyphens (`tr.get("nav.dashboard")` reads `nav-dashboard`). Every id
+### exists in vi, en and de (a test checks it); arguments are Fluent
+### variables (`{ $max }`), counts select a plural form.
+
+app-tagline = Member development
+nav-dashboard = Dashboard
+term = Term
+unit = Unit
+code = Code
+members = Members
+target = Target
+admitted = Admitted
+percent = Achievement
+progress = Progress
+no_target = no target
+units_below = Subordinate units
+summary-members = Members in total
+summary-admitted = Admitted in the term
+summary-achievement = Of the target
+summary-units = Subordinate organisations
+dashboard-title = Member development results
+dashboard-explain = Admissions are counted by the date of the admission decision within the term, summed up the current tree.
+supervisors = Committee members in charge
+supervises = in charge of
+candidates = Candidates in the pipeline
+candidates-none = No candidates yet.
+since = Since
+mentors = Mentors
+movement = Movement
+movements = Emulation movements (sources)
+movements-none = No candidates from emulation movements yet.
+moves = Changes to the tree
+moves-none = No changes.
+moved_from = moved from
+moved_to = to
+effective = effective
+name = Full name
+birth_date = Born
+gender = Gender
+cell = Cell
+status = Status
+admitted_on = Admitted on
+official_on = Official since
+role = Role
+count = Count
+of_whom_admitted = of whom admitted
+error-title = Something is wrong
+error-not_found = Not found
+error-back = Back to the dashboard
+empty = The database holds no units yet. Run `ranks demo` to load the demo.
+no_terms = No terms defined yet.
+today = Today
+due = Deadlines due and overdue
+due-none = No deadline is running.
+due-date = Due
+due-left = Working days left
+due-next = Next step
+due-rule = Rule
+due-overdue = Overdue
+due-escalated = Escalated to
+refusals = Refused steps
+refusals-reason = Reason
+stage = Stage
+login-title = Sign in
+login-username = Username
+login-password = Password
+login-submit = Sign in
+login-wrong = Wrong username or password.
+login-rate_limited = Too many failed sign-ins; try again in 15 minutes.
+
+# Sign-in hardening (issue 12): the sign-in form's own CSRF token.
+login-csrf = The sign-in form has expired or did not come from this site; please sign in again.
+logout = Sign out
+search = Search
+cand-timeline = Timeline
+cand-next = Next step
+cand-document = Documents needed
+cand-record_document = Record as present
+cand-date = Date
+cand-vote = Vote
+cand-eligible = Entitled to vote
+cand-present = Present
+cand-for = In favour
+cand-against = Against
+cand-record = Record
+cand-assign_mentor = Assign a mentor
+cand-member = Member
+cand-probation_mentor = Mentor during probation
+cand-assign = Assign
+cand-introducers = Introducers
+cand-add_introducer = Add an introducer
+cand-together_since = Worked together since
+cand-youth_union = Introduced by the Youth Union (form 4-KNĐ)
+cand-certificate = Party-awareness course certificate
+cand-issued = Issued on
+cand-number = Certificate number
+cand-record_certificate = Record the certificate
+cand-none_yet = None yet
+cand-add = Add to the pool
+cand-full_name = Full name
+cand-birth_date = Date of birth
+cand-gender = Gender
+cand-grade = General education (grade)
+cand-movement = Emulation movement
+cand-occupation = Occupation
+history = Change history
+back = Back
+plan-by = By
+plan-admissions = admissions
+plan-pro_rata = the target's even pace calls for
+plan-per_year = Figures per year (the chart as a table)
+plan-year = Year
+plan-cumulative = Cumulative
+plan-period = Term or year
+plan-set_target = Set the target
+plan-criterion = Criterion
+plan-enter_score = Enter the score
+member-id_number = ID number
+member-phone = Phone
+member-official_on = Official since
+member-card = Party card number
+member-temporary = Temporarily active in
+member-exempt = Exempted from activities
+member-movement = Record a movement
+member-kind = Kind of movement
+member-to_cell = To the cell (code)
+member-until = Until
+member-destination = Destination (outside the tree)
+member-level = Exemption level
+member-reason = Reason
+mv-transfer = Official transfer (within the tree)
+mv-transfer_out = Transfer out
+mv-temporary = Temporary transfer
+mv-return = Return from a temporary transfer
+mv-exempt = Exemption
+mv-remove = Removal from the rolls
+mv-expel = Expulsion
+mv-death = Death
+mv-card = Party card issued
+import = Import from a spreadsheet
+import-explain = Upload a CSV or XLSX file (units, members or candidates). Ranks checks every row and writes only when all are right.
+import-preview = Preview
+import-rows = rows
+import-row = Row
+import-problems = problems
+import-nothing_written = nothing has been written.
+import-confirm = Confirm the import
+import-upload = Upload a file
+import-kind = Kind of records
+import-auto = Recognise from the header row
+import-file = CSV or XLSX file
+import-check = Check
+import-formats = File formats
+import-column = Column
+import-required = Required
+import-example = Example
+import-written = rows written.
+import-expired = The upload waited too long (30 minutes); upload it again.
+import-no_file = No file chosen.
+
+# Import limits (issue 12): a refused upload names the limit ($max).
+import-limit-upload_bytes = The file is too large: the limit is { $max }.
+import-limit-unpacked_bytes = The XLSX file unpacks to more than the limit of { $max }.
+import-limit-zip_entries = The XLSX file holds more than { $max } parts; save the sheet alone in a new workbook.
+import-limit-tag_attributes = The XLSX file has an XML tag with more than { $max } attributes, which no spreadsheet program writes.
+import-limit-tag_bytes = The XLSX file has an XML tag longer than { $max }, which no spreadsheet program writes.
+import-limit-rows = The file goes past the limit of { $max } rows under the header; split the file.
+import-limit-columns = The file has a value past the limit of { $max } columns.
+import-limit-cells = The file holds more than { $max } cells with a value; split the file.
+import-limit-cell_chars = A cell holds more than { $max } characters.
+import-limit-detail = Details
+import-busy = Too many imports are in progress; try again in a minute.
+pdf-achievement = Member development report
+pdf-checklist = Admission dossier checklist
+pdf-made_on = Made on
+pdf-print = Printable (PDF)
+dashboard-pipeline = Open files by stage
+dashboard-files = Files
+statistics = Year-end statistics
+candidates-found = Candidates
+history-at = When
+history-actor = By
+history-action = Action
+history-before = Before
+history-after = After
+history-none = No change recorded.
+export-csv = Download CSV
+export-xlsx = Download XLSX
+plan = Plan, forecast, analysis
+plan-burnup = Admissions against the term target
+plan-forecast = Forecast to the end of the term
+plan-expected = Expected
+plan-interval = 80 % interval
+plan-chance = Chance to reach
+plan-at_risk = At risk
+plan-counted = Candidates counted
+plan-allocation = Target allocation
+plan-children = Sum of children
+plan-difference = Difference
+plan-analytics = Stages and bottlenecks
+plan-entered = Entered
+plan-conversion = Conversion
+plan-median = Median (working days)
+plan-p90 = P90
+plan-waiting = Waiting
+plan-bottlenecks = Bottlenecks, worst first
+plan-funnel = Funnel by stage
+plan-movements = Movements: pool → course → admitted → official
+plan-mentors = Mentors
+plan-evaluation = Year-end evaluation
+plan-score = Score
+plan-grade = Grade
+plan-cap = Cap on excellent
+plan-cap_exceeded = exceeded
+plan-cap_ok = respected
+kind-central = Central
+kind-provincial = Provincial committee
+kind-superior = Superior committee
+kind-grassroots_committee = Grassroots committee
+kind-grassroots_cell = Grassroots cell
+kind-cell = Cell
+status-probationary = Probationary
+status-official = Official
+status-transferred_out = Transferred out
+status-removed = Removed
+status-expelled = Expelled
+status-deceased = Deceased
+
+## Counts with their plural form (English and German have one, Vietnamese has none).
+import-rows-count = { $count ->
+    [one] { $count } row
+   *[other] { $count } rows
+}
+import-problems-count = { $count ->
+    [one] { $count } problem
+   *[other] { $count } problems
+}
+import-written-count = { $count ->
+    [one] { $count } row written.
+   *[other] { $count } rows written.
+}
+candidates-count = { $count ->
+    [one] { $count } candidate
+   *[other] { $count } candidates
+}
+members-count = { $count ->
+    [one] { $count } member
+   *[other] { $count } members
+}
+plan-admissions-count = { $count ->
+    [one] { $count } admission
+   *[other] { $count } admissions
+}
+dashboard-files-count = { $count ->
+    [one] { $count } file
+   *[other] { $count } files
+}
+
+## Error messages, for `tr_args` on the error path. The English text is the
+## one the API and the pages show today.
+error-internal = internal error; the details are in the server log
+error-unknown = unknown { $what }: { $key }
+error-invalid = { $field }: '{ $value }' is not valid; expected { $expected }
+error-refused = refused: { $message } (rule { $rule }; { $source })
+error-forbidden = not allowed: { $reason }
+error-rate_limited = too many failed sign-ins; try again in 15 minutes
+error-empty = the database holds no units yet; run `ranks demo` or import a tree
+error-busy = too many imports in progress ({ $running } running, { $waiting } waiting: import.max_running, import.max_waiting); try again in a minute
+error-conflict-same_time = someone else recorded the same thing at the same time; nothing was saved, reload and try again
+error-method_not_allowed = { $reason }: { $method } is not a method of this route
+# The reasons of error-forbidden.
+error-forbidden-csrf = missing or wrong CSRF token
+error-forbidden-wrong_login = wrong username or password
+error-forbidden-import_needs_writer = importing needs a role that writes
+error-forbidden-history_personal = the history holds personal details
+error-forbidden-admin_adds_users = only an administrator adds users
+error-forbidden-admin_changes_passwords = only an administrator changes passwords
+error-forbidden-admin_disables_users = only an administrator disables or enables users
+error-forbidden-bulk_import = a bulk import needs an administrator of the whole tree
+error-forbidden-root_unit = only a top-level administrator may create a root unit
+error-forbidden-calendar = only a top-level administrator may change the calendar
+error-forbidden-records_data = a { $role } does not record data
+error-forbidden-enters_evaluations = a { $role } does not enter evaluations
+# Roles, as $role of the reasons above.
+error-role-admin = admin
+error-role-staff = staff
+error-role-supervisor = supervisor
+error-role-secretary = secretary
+error-role-viewer = viewer
+# What error-unknown did not find, as its $what.
+error-what-candidate = candidate
+error-what-leader = leader
+error-what-list = list
+error-what-member = member
+error-what-movement = movement
+error-what-person = person
+error-what-record_kind = record kind
+error-what-supervisor = supervisor
+error-what-term = term
+error-what-token = token
+error-what-unit = unit
+error-what-user = user

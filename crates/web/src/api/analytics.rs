@@ -1,0 +1,103 @@
+//! What the data says over the API: deadlines, forecast, analytics, and a
+//! supervisor's units.
+
+use super::{app_err, opt_date};
+use crate::error::WebError;
+use crate::AppState;
+use axum::extract::{Path, Query, State};
+use axum::Json;
+use ranks_app::pipeline::DueRow;
+use serde::Deserialize;
+
+#[derive(Deserialize, schemars::JsonSchema)]
+pub struct DueQuery {
+    pub org: Option<String>,
+    pub within: Option<String>,
+}
+
+pub async fn due(
+    State(st): State<AppState>,
+    auth: crate::auth::Auth,
+    Query(q): Query<DueQuery>,
+) -> Result<Json<Vec<DueRow>>, WebError> {
+    let within = match q.within.as_deref() {
+        None | Some("") => None,
+        Some(s) => Some(s.parse::<i64>().map_err(|_| {
+            WebError::bad_request(
+                format!("within: '{s}' is not a whole number of working days"),
+                None,
+            )
+        })?),
+    };
+    Ok(Json(
+        st.app
+            .due(&auth.actor, q.org.as_deref(), within)
+            .await
+            .map_err(app_err)?,
+    ))
+}
+
+#[derive(Deserialize, schemars::JsonSchema)]
+pub struct ForecastQuery {
+    pub term: Option<String>,
+    #[schemars(extend("format" = "date"))]
+    pub as_of: Option<String>,
+    pub org: Option<String>,
+}
+
+pub async fn forecast(
+    State(st): State<AppState>,
+    auth: crate::auth::Auth,
+    Query(q): Query<ForecastQuery>,
+) -> Result<Json<ranks_app::forecast::ForecastReport>, WebError> {
+    let term = q.term.ok_or_else(|| {
+        WebError::bad_request("term: missing; expected a term like 2025-2030", None)
+    })?;
+    let as_of = opt_date("as_of", &q.as_of)?;
+    Ok(Json(
+        st.app
+            .forecast(&auth.actor, &term, as_of, q.org.as_deref())
+            .await
+            .map_err(app_err)?,
+    ))
+}
+
+#[derive(Deserialize, schemars::JsonSchema)]
+pub struct OrgQuery {
+    pub org: Option<String>,
+}
+
+pub async fn analytics(
+    State(st): State<AppState>,
+    auth: crate::auth::Auth,
+    Query(q): Query<OrgQuery>,
+) -> Result<Json<ranks_app::analytics::Analytics>, WebError> {
+    Ok(Json(
+        st.app
+            .analytics(&auth.actor, q.org.as_deref())
+            .await
+            .map_err(app_err)?,
+    ))
+}
+
+#[derive(Deserialize, schemars::JsonSchema)]
+pub struct TermQuery {
+    pub term: Option<String>,
+}
+
+pub async fn supervisor(
+    State(st): State<AppState>,
+    auth: crate::auth::Auth,
+    Path(member): Path<i64>,
+    Query(q): Query<TermQuery>,
+) -> Result<Json<ranks_app::supervision::SupervisorView>, WebError> {
+    let term = q.term.ok_or_else(|| {
+        WebError::bad_request("term: missing; expected a term like 2025-2030", None)
+    })?;
+    Ok(Json(
+        st.app
+            .supervisor_view(&auth.actor, member, &term)
+            .await
+            .map_err(app_err)?,
+    ))
+}

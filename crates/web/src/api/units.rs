@@ -1,0 +1,169 @@
+//! Units over the API: achievement of a subtree, admissions rolled up the tree.
+
+use crate::error::WebError;
+use crate::AppState;
+use axum::extract::{Path, Query, State};
+use axum::Json;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+#[derive(Deserialize, schemars::JsonSchema)]
+pub struct AchievementQuery {
+    pub term: Option<String>,
+    pub depth: Option<String>,
+    #[schemars(extend("format" = "date"))]
+    pub as_of: Option<String>,
+}
+
+/// One row of the achievement report, as JSON: exactly the CLI's keys.
+#[derive(Debug, Serialize, Deserialize, PartialEq)]
+pub struct AchievementJson {
+    pub code: String,
+    pub name: String,
+    pub target: Option<u64>,
+    pub admitted: u64,
+    /// The exact value (109.0909…), or null without a target.
+    pub percent: Option<f64>,
+}
+
+impl From<&ranks_domain::AchievementRow> for AchievementJson {
+    fn from(r: &ranks_domain::AchievementRow) -> Self {
+        AchievementJson {
+            code: r.code.to_string(),
+            name: r.name.clone(),
+            target: r.target,
+            admitted: r.admitted,
+            percent: r.percent.map(|p| p.exact()),
+        }
+    }
+}
+
+pub async fn achievement(
+    State(st): State<AppState>,
+    auth: crate::auth::Auth,
+    Path(code): Path<String>,
+    Query(q): Query<AchievementQuery>,
+) -> Result<Json<Vec<AchievementJson>>, WebError> {
+    let term = q.term.ok_or_else(|| {
+        WebError::bad_request("term: missing; expected a term like 2020-2025", None)
+    })?;
+    let depth = match q.depth.as_deref() {
+        None | Some("") => None,
+        Some(s) => Some(s.parse::<usize>().map_err(|_| {
+            WebError::bad_request(
+                format!("depth: '{s}' is not valid; expected a whole number"),
+                None,
+            )
+        })?),
+    };
+    let report = match q.as_of.as_deref().filter(|s| !s.is_empty()) {
+        Some(s) => {
+            let day = ranks_domain::parse_date("as_of", s)
+                .map_err(|e| WebError::from_app(e.into(), None))?;
+            st.app
+                .achievement_as_of(&auth.actor, Some(&code), &term, depth, day)
+                .await
+        }
+        None => {
+            st.app
+                .achievement(&auth.actor, Some(&code), &term, depth)
+                .await
+        }
+    }
+    .map_err(|e| WebError::from_app(e, None))?;
+    Ok(Json(
+        report.rows.iter().map(AchievementJson::from).collect(),
+    ))
+}
+
+#[derive(serde::Deserialize, schemars::JsonSchema)]
+pub struct RollupQuery {
+    #[schemars(extend("format" = "date"))]
+    pub from: Option<String>,
+    #[schemars(extend("format" = "date"))]
+    pub to: Option<String>,
+    pub term: Option<String>,
+    pub org: Option<String>,
+    /// Levels below the root to list (default 1; the root is depth 0).
+    pub depth: Option<usize>,
+}
+
+/// Admissions of every unit of a subtree between two dates (or over a
+/// term, with its targets), rolled up, from the in-memory index: exact
+/// after every write, milliseconds for the whole country.
+pub async fn rollup(
+    State(st): State<AppState>,
+    auth: crate::auth::Auth,
+    axum::extract::Query(q): axum::extract::Query<RollupQuery>,
+) -> Result<Json<Value>, WebError> {
+    let bad = |e: ranks_domain::DomainError| WebError::from_app(e.into(), None);
+    let date =
+        |field: &'static str, v: &Option<String>| -> Result<Option<ranks_domain::Date>, WebError> {
+            v.as_deref()
+                .map(|s| ranks_domain::parse_date(field, s))
+                .transpose()
+                .map_err(bad)
+        };
+    let (from, to) = (date("from", &q.from)?, date("to", &q.to)?);
+    let (from, to, term_id) = match &q.term {
+        Some(_) if q.from.is_some() || q.to.is_some() => {
+            return Err(WebError::bad_request(
+                "term: give from and to, or term, not both",
+                None,
+            ))
+        }
+        Some(t) => {
+            let terms = st
+                .app
+                .terms()
+                .await
+                .map_err(|e| WebError::from_app(e, None))?;
+            let name = ranks_domain::TermName::parse(t).map_err(bad)?;
+            let term = terms.iter().find(|x| x.name == name).ok_or_else(|| {
+                WebError::from_app(
+                    ranks_app::AppError::NotFound {
+                        what: "term",
+                        key: t.clone(),
+                    },
+                    None,
+                )
+            })?;
+            let id = st
+                .app
+                .term_id(&name)
+                .await
+                .map_err(|e| WebError::from_app(e, None))?;
+            (term.starts_on, term.ends_on, Some(id))
+        }
+        None => match (from, to) {
+            (Some(f), Some(t)) => (f, t, None),
+            _ => {
+                return Err(WebError::bad_request(
+                    "from and to (yyyy-mm-dd), or term, are needed",
+                    None,
+                ))
+            }
+        },
+    };
+    let r = st
+        .app
+        .rollup(&auth.actor, q.org.as_deref(), from, to)
+        .await
+        .map_err(|e| WebError::from_app(e, None))?;
+    let depth = q.depth.unwrap_or(1);
+    let rows: Vec<Value> = (0..r.len())
+        .filter(|i| r.row(*i).2 <= depth)
+        .map(|i| {
+            let (code, name, d, admitted) = r.row(i);
+            let target = term_id.and_then(|t| r.target(t, i));
+            json!({
+                "code": code, "name": name, "depth": d, "admitted": admitted,
+                "target": target,
+                "percent": target.filter(|t| *t > 0).map(|t| admitted as f64 * 100.0 / t as f64),
+            })
+        })
+        .collect();
+    Ok(Json(
+        json!({ "from": from, "to": to, "units": r.len(), "rows": rows }),
+    ))
+}

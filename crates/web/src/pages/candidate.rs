@@ -1,0 +1,390 @@
+//! A candidate's dossier and its forms: step, document, mentor, introducer, certificate.
+
+use super::{form_date, render, with_status};
+use crate::auth::Auth;
+use crate::error::WebError;
+use crate::extract::{CsrfForm, PageLang, PageResult};
+use crate::i18n::Tr;
+use crate::AppState;
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+/// A step of the file's timeline: stage, day, who recorded it.
+pub struct TimelineEntry {
+    pub stage: String,
+    pub on: String,
+    pub by: String,
+}
+
+/// A document the next step needs, and whether it is in the file.
+pub struct ChecklistItem {
+    pub code: String,
+    pub name: String,
+    pub present: bool,
+}
+
+/// A deadline of the file: due day, the stage it is for, working days left.
+pub struct DeadlineView {
+    pub due: String,
+    pub until: String,
+    pub left: i64,
+    pub overdue: bool,
+}
+
+/// A member who may be chosen as mentor or introducer.
+pub struct MemberChoice {
+    pub id: i64,
+    pub name: String,
+    pub unit: String,
+}
+
+#[derive(Template)]
+#[template(path = "candidate.html")]
+struct CandidateTemplate {
+    tr: Tr,
+    path: String,
+    term: String,
+    f: ranks_app::pipeline::CandidateFile,
+    csrf: String,
+    stage_name: String,
+    since: String,
+    history: Vec<TimelineEntry>,
+    next: String,
+    next_name: String,
+    vote: bool,
+    checklist: Vec<ChecklistItem>,
+    today: String,
+    error_for: String,
+    error: String,
+    deadlines: Vec<DeadlineView>,
+    mentors: String,
+    writable: bool,
+    choices: Vec<MemberChoice>,
+    introducers: Vec<String>,
+    certificate: String,
+}
+
+async fn candidate_page(
+    st: &AppState,
+    auth: &Auth,
+    id: i64,
+    lang: &PageLang,
+    error: Option<(&str, String)>,
+) -> Result<Response, WebError> {
+    let tr = Tr { lang: lang.lang };
+    let f = st.app.candidate_file(&auth.actor, id).await.page(lang)?;
+    let writable = auth.actor.role.writes();
+    let choices = if writable {
+        let c = st.app.member_choices(&auth.actor, id).await.page(lang)?;
+        c.into_iter()
+            .map(|m| MemberChoice {
+                id: m.id,
+                name: m.full_name,
+                unit: m.unit,
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let (error_for, error) = error.map(|(k, m)| (k.to_string(), m)).unwrap_or_default();
+    let profile = st.app.profile();
+    let next = if profile.is_open(&f.stage) {
+        profile
+            .position(&f.stage)
+            .and_then(|p| profile.stages.get(p + 1))
+            .cloned()
+    } else {
+        None
+    };
+    let t = CandidateTemplate {
+        tr,
+        path: format!("/candidates/{id}"),
+        term: String::new(),
+        csrf: auth.csrf.clone(),
+        stage_name: tr.stage(profile, &f.stage),
+        since: tr.date(&f.stage_since),
+        history: f
+            .history
+            .iter()
+            .map(|h| TimelineEntry {
+                stage: tr.stage(profile, &h.stage),
+                on: tr.date(&h.on),
+                by: h.recorded_by.clone(),
+            })
+            .collect(),
+        next: next.as_ref().map(|n| n.key.clone()).unwrap_or_default(),
+        next_name: next
+            .as_ref()
+            .map(|n| n.name(lang.lang.code()).to_string())
+            .unwrap_or_default(),
+        vote: next.as_ref().is_some_and(|n| n.vote),
+        checklist: next
+            .as_ref()
+            .map(|n| {
+                n.documents
+                    .iter()
+                    .map(|d| ChecklistItem {
+                        code: d.clone(),
+                        name: profile.documents.get(d).cloned().unwrap_or_default(),
+                        present: f.documents.iter().any(|(c, _)| c == d),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        today: st.app.clock().today().to_string(),
+        error_for,
+        error,
+        writable,
+        choices,
+        introducers: f
+            .introducers
+            .iter()
+            .map(|i| match (&i.name, i.together_since) {
+                (Some(n), Some(since)) => {
+                    format!(
+                        "{n} ({} {})",
+                        tr.get("cand.together_since").to_lowercase(),
+                        tr.date(&since)
+                    )
+                }
+                (Some(n), None) => n.clone(),
+                (None, _) => tr.get("cand.youth_union").to_string(),
+            })
+            .collect(),
+        certificate: f
+            .certificate
+            .as_ref()
+            .map(|(on, number)| format!("{number} — {}", tr.date(on)))
+            .unwrap_or_default(),
+        deadlines: f
+            .deadlines
+            .iter()
+            .map(|d| DeadlineView {
+                due: tr.date(&d.due),
+                until: tr.stage(profile, &d.until),
+                left: d.working_days_left,
+                overdue: d.overdue,
+            })
+            .collect(),
+        mentors: f.mentors.join(", "),
+        f,
+    };
+    render(&t, lang)
+}
+
+/// A candidate's dossier: timeline, the next step's checklist and form, deadlines, mentors.
+pub async fn candidate(
+    State(st): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    lang: PageLang,
+) -> Result<Response, WebError> {
+    candidate_page(&st, &auth, id, &lang, None).await
+}
+
+#[derive(Deserialize)]
+pub struct StepForm {
+    pub version: Option<i64>,
+    pub stage: String,
+    pub date: Option<String>,
+    pub eligible: Option<u32>,
+    pub present: Option<u32>,
+    pub in_favour: Option<u32>,
+    pub against: Option<u32>,
+}
+
+/// Records a step from the form; a refusal is shown next to the form.
+pub async fn candidate_step(
+    State(st): State<AppState>,
+    Path(id): Path<i64>,
+    lang: PageLang,
+    CsrfForm { auth, form: f }: CsrfForm<StepForm>,
+) -> Result<Response, WebError> {
+    let on = f
+        .date
+        .as_deref()
+        .filter(|d| !d.is_empty())
+        .map(|d| ranks_domain::parse_date("date", d))
+        .transpose()
+        .map_err(|e| lang.error(e.into()))?;
+    let vote = match (f.eligible, f.present, f.in_favour, f.against) {
+        (Some(e), Some(p), Some(i), Some(a)) => Some(ranks_domain::procedure::Vote {
+            eligible: e,
+            present: p,
+            in_favour: i,
+            against: a,
+        }),
+        _ => None,
+    };
+    let input = ranks_app::pipeline::StepInput {
+        stage: f.stage,
+        on,
+        vote,
+        skip_reason: None,
+        version: f.version,
+    };
+    match st.app.record_step(&auth.actor, id, input).await {
+        Ok(_) => Ok(Redirect::to(&format!("/candidates/{id}")).into_response()),
+        Err(ranks_app::AppError::Refused(r)) => with_status(
+            candidate_page(&st, &auth, id, &lang, Some(("step", r.to_string()))).await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        // Someone changed the file meanwhile: the page as it is now,
+        // with what changed next to the form.
+        Err(ranks_app::AppError::Conflict(msg)) => with_status(
+            candidate_page(&st, &auth, id, &lang, Some(("step", msg))).await,
+            StatusCode::CONFLICT,
+        ),
+        Err(e) => Err(lang.error(e)),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct DocumentForm {
+    pub code: String,
+    pub date: Option<String>,
+}
+
+pub async fn candidate_document(
+    State(st): State<AppState>,
+    Path(id): Path<i64>,
+    lang: PageLang,
+    CsrfForm { auth, form: f }: CsrfForm<DocumentForm>,
+) -> Result<Response, WebError> {
+    let result = match form_date("date", f.date.as_deref()) {
+        Ok(on) => st.app.record_document(&auth.actor, id, &f.code, on).await,
+        Err(e) => Err(e),
+    };
+    form_outcome(&st, &auth, id, &lang, "document", result).await
+}
+
+/// After a candidate form: back to the dossier on success (post/redirect/get);
+/// on bad input or a refusal the dossier again, with the message next to
+/// the form that caused it (422). Anything else (not found, not allowed)
+/// is the usual error page.
+async fn form_outcome(
+    st: &AppState,
+    auth: &Auth,
+    id: i64,
+    lang: &PageLang,
+    form: &str,
+    result: Result<(), ranks_app::AppError>,
+) -> Result<Response, WebError> {
+    use ranks_app::AppError as E;
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/candidates/{id}#{form}")).into_response()),
+        Err(e @ (E::Refused(_) | E::Invalid(_) | E::Conflict(_))) => {
+            let msg = lang.error(e).message;
+            with_status(
+                candidate_page(st, auth, id, lang, Some((form, msg))).await,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+        }
+        Err(e) => Err(lang.error(e)),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct MentorForm {
+    pub member: String,
+    pub probation: Option<String>,
+    pub date: Option<String>,
+}
+
+pub async fn candidate_mentor(
+    State(st): State<AppState>,
+    Path(id): Path<i64>,
+    lang: PageLang,
+    CsrfForm { auth, form: f }: CsrfForm<MentorForm>,
+) -> Result<Response, WebError> {
+    let result = match (
+        f.member.trim().parse::<i64>(),
+        form_date("date", f.date.as_deref()),
+    ) {
+        (_, Err(e)) => Err(e),
+        (Ok(member), Ok(on)) => {
+            st.app
+                .assign_mentor(&auth.actor, id, member, f.probation.is_some(), on)
+                .await
+        }
+        (Err(_), _) => {
+            Err(
+                ranks_domain::DomainError::invalid("member", &f.member, "a member of the list")
+                    .into(),
+            )
+        }
+    };
+    form_outcome(&st, &auth, id, &lang, "mentor", result).await
+}
+
+#[derive(Deserialize)]
+pub struct IntroducerForm {
+    pub member: Option<String>,
+    pub since: Option<String>,
+    pub date: Option<String>,
+}
+
+pub async fn candidate_introducer(
+    State(st): State<AppState>,
+    Path(id): Path<i64>,
+    lang: PageLang,
+    CsrfForm { auth, form: f }: CsrfForm<IntroducerForm>,
+) -> Result<Response, WebError> {
+    let run = async {
+        let member = match f.member.as_deref().map(str::trim).filter(|m| !m.is_empty()) {
+            None => None,
+            Some(m) => {
+                let id: i64 = m.parse().map_err(|_| {
+                    ranks_domain::DomainError::invalid("member", m, "a member of the list")
+                })?;
+                let since = form_date("since", f.since.as_deref())?.ok_or_else(|| {
+                    ranks_domain::DomainError::invalid(
+                        "since",
+                        "",
+                        "the date the two began to work together",
+                    )
+                })?;
+                Some((id, since))
+            }
+        };
+        let on = form_date("date", f.date.as_deref())?;
+        st.app.add_introducer(&auth.actor, id, member, on).await
+    };
+    let result = run.await;
+    form_outcome(&st, &auth, id, &lang, "introducer", result).await
+}
+
+#[derive(Deserialize)]
+pub struct CertificateForm {
+    pub issued: Option<String>,
+    pub number: String,
+}
+
+pub async fn candidate_certificate(
+    State(st): State<AppState>,
+    Path(id): Path<i64>,
+    lang: PageLang,
+    CsrfForm { auth, form: f }: CsrfForm<CertificateForm>,
+) -> Result<Response, WebError> {
+    let run = async {
+        let issued = form_date("issued", f.issued.as_deref())?.ok_or_else(|| {
+            ranks_domain::DomainError::invalid("issued", "", "the date on the certificate")
+        })?;
+        if f.number.trim().is_empty() {
+            return Err(ranks_domain::DomainError::invalid(
+                "number",
+                "",
+                "the certificate's number",
+            )
+            .into());
+        }
+        st.app
+            .record_certificate(&auth.actor, id, issued, &f.number)
+            .await
+    };
+    let result = run.await;
+    form_outcome(&st, &auth, id, &lang, "certificate", result).await
+}

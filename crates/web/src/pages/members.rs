@@ -1,0 +1,136 @@
+//! The member registry with its search (the whole page, or the results for htmx).
+
+use super::render;
+use crate::auth::Auth;
+use crate::error::WebError;
+use crate::extract::{Htmx, PageLang, PageResult};
+use crate::i18n::Tr;
+use crate::AppState;
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::response::Response;
+use serde::Deserialize;
+
+#[derive(Deserialize, Default)]
+pub struct MemberQuery {
+    pub q: Option<String>,
+    pub org: Option<String>,
+    /// probationary or official; empty for both.
+    pub status: Option<String>,
+}
+
+pub struct MemberLine {
+    pub id: i64,
+    pub name: String,
+    pub birth: String,
+    pub code: String,
+    pub cell: String,
+    pub status: &'static str,
+    pub admitted: String,
+}
+
+/// A candidate found by the search.
+pub struct CandidateLine {
+    pub id: i64,
+    pub name: String,
+    pub unit: String,
+    pub stage: String,
+}
+
+/// The search results alone: what htmx swaps in while the user types.
+#[derive(Template)]
+#[template(path = "members_results.html")]
+struct MembersResults<'a> {
+    tr: Tr,
+    q_url: &'a str,
+    rows: &'a [MemberLine],
+    candidates: &'a [CandidateLine],
+}
+
+#[derive(Template)]
+#[template(path = "members.html")]
+struct MembersTemplate {
+    tr: Tr,
+    path: String,
+    term: String,
+    q: String,
+    q_url: String,
+    org: String,
+    status: String,
+    rows: Vec<MemberLine>,
+    candidates: Vec<CandidateLine>,
+}
+
+/// The member registry with a search that ignores tone marks and case.
+pub async fn members(
+    State(st): State<AppState>,
+    auth: Auth,
+    Query(q): Query<MemberQuery>,
+    lang: PageLang,
+    htmx: Htmx,
+) -> Result<Response, WebError> {
+    let tr = Tr { lang: lang.lang };
+    let query = q.q.clone().unwrap_or_default();
+    let org = q.org.as_deref().map(str::trim).filter(|o| !o.is_empty());
+    let status = q.status.as_deref().map(str::trim).filter(|s| !s.is_empty());
+    let found: Vec<_> = st
+        .app
+        .search_members(&auth.actor, org, &query)
+        .await
+        .page(&lang)?
+        .into_iter()
+        .filter(|m| status.is_none_or(|s| m.status.as_str() == s))
+        .collect();
+    let candidates = st
+        .app
+        .search_candidates(&auth.actor, org, &query)
+        .await
+        .page(&lang)?;
+    let profile = st.app.profile();
+    let t = MembersTemplate {
+        tr,
+        path: "/members".into(),
+        term: String::new(),
+        q_url: format!(
+            "{}&amp;org={}&amp;status={}",
+            crate::auth::urlencode(&query),
+            crate::auth::urlencode(org.unwrap_or_default()),
+            crate::auth::urlencode(status.unwrap_or_default())
+        ),
+        org: org.unwrap_or_default().to_string(),
+        status: status.unwrap_or_default().to_string(),
+        q: query,
+        candidates: candidates
+            .iter()
+            .map(|c| CandidateLine {
+                id: c.id,
+                name: c.full_name.clone(),
+                unit: c.unit_name.clone(),
+                stage: tr.stage(profile, &c.stage),
+            })
+            .collect(),
+        rows: found
+            .iter()
+            .map(|m| MemberLine {
+                id: m.id,
+                name: m.full_name.clone(),
+                birth: tr.opt_date(&m.birth_date),
+                code: m.unit_code.to_string(),
+                cell: m.unit_name.clone(),
+                status: tr.status(&m.status),
+                admitted: tr.date(&m.admitted_on),
+            })
+            .collect(),
+    };
+    if htmx.partial {
+        // The same handler, the fragment only.
+        let part = MembersResults {
+            tr,
+            q_url: &t.q_url,
+            rows: &t.rows,
+            candidates: &t.candidates,
+        };
+        return render(&part, &lang);
+    }
+    render(&t, &lang)
+}

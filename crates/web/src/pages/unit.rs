@@ -1,0 +1,438 @@
+//! A unit's page: its subtree, members, candidates by stage, deadlines and refusals;
+//! the form that adds a person to a cell's pool.
+
+use super::{form_date, render, row_view, term_tabs, with_status, PageQuery, RowView, TermTab};
+use crate::auth::Auth;
+use crate::error::WebError;
+use crate::extract::{CsrfForm, PageLang, PageResult};
+use crate::i18n::Tr;
+use crate::AppState;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use ranks_app::pipeline::DueRow;
+use ranks_app::privacy::CandidateEntry;
+use ranks_app::refusals::RefusedAttempt;
+use ranks_app::reports::UnitPage;
+use ranks_domain::procedure::Profile;
+use serde::Deserialize;
+
+pub struct CandidateRow {
+    pub id: i64,
+    pub name: String,
+    pub cell: String,
+    pub since: String,
+    pub movement: String,
+    pub mentors: String,
+}
+
+pub struct StageGroup {
+    pub label: String,
+    pub key: String,
+    pub people: Vec<CandidateRow>,
+}
+
+pub struct MemberRow {
+    pub id: i64,
+    pub name: String,
+    pub birth: String,
+    pub gender: String,
+    pub cell: String,
+    pub status: &'static str,
+    pub probationary: bool,
+    pub admitted: String,
+}
+
+/// An ancestor in the breadcrumbs.
+pub struct Crumb {
+    pub code: String,
+    pub name: String,
+}
+
+/// A committee member in charge of the unit.
+pub struct SupervisorLine {
+    pub member_id: i64,
+    pub name: String,
+    pub role: String,
+    pub unit: String,
+    pub since: String,
+}
+
+/// An emulation movement feeding the subtree: candidates, admitted.
+pub struct SourceLine {
+    pub name: String,
+    pub candidates: i64,
+    pub admitted: i64,
+}
+
+#[derive(Template)]
+#[template(path = "unit.html")]
+struct UnitTemplate {
+    tr: Tr,
+    path: String,
+    unit_id: i64,
+    csrf: String,
+    can_add: bool,
+    add_error: String,
+    code: String,
+    name: String,
+    kind: &'static str,
+    crumbs: Vec<Crumb>,
+    tabs: Vec<TermTab>,
+    term: String,
+    top: Option<RowView>,
+    children: Vec<RowView>,
+    member_count: usize,
+    members: Vec<MemberRow>,
+    stages: Vec<StageGroup>,
+    supervisors: Vec<SupervisorLine>,
+    sources: Vec<SourceLine>,
+    moves: Vec<String>,
+    due: Vec<DueView>,
+    refusals: Vec<RefusalView>,
+}
+
+pub struct DueView {
+    pub id: i64,
+    pub name: String,
+    pub unit: String,
+    pub next: String,
+    pub due: String,
+    pub left: i64,
+    pub overdue: bool,
+    pub rule: String,
+    pub source: String,
+    pub escalated: String,
+}
+
+pub struct RefusalView {
+    pub name: String,
+    pub unit: String,
+    pub stage: String,
+    pub on: String,
+    pub message: String,
+    pub rule: String,
+    pub source: String,
+}
+
+fn candidate_row(c: &CandidateEntry, tr: &Tr) -> CandidateRow {
+    CandidateRow {
+        id: c.id,
+        name: c.full_name.clone(),
+        cell: c.unit_name.clone(),
+        since: tr.date(&c.stage_since),
+        movement: c.movement.clone().unwrap_or_else(|| "—".into()),
+        mentors: c.mentors.join(", "),
+    }
+}
+
+fn unit_template(
+    p: &UnitPage,
+    tr: Tr,
+    profile: &Profile,
+    due: &[DueRow],
+    refusals: &[RefusedAttempt],
+) -> UnitTemplate {
+    let mut rows = p.rows.iter();
+    let top = rows
+        .next()
+        .map(|r| row_view(r, Some(p.members.len() as u64), &tr));
+    UnitTemplate {
+        tr,
+        path: format!("/units/{}", p.unit.code),
+        unit_id: p.unit.id,
+        csrf: String::new(),
+        can_add: false,
+        add_error: String::new(),
+        code: p.unit.code.to_string(),
+        name: p.unit.name.clone(),
+        kind: tr.kind(&p.unit.kind),
+        crumbs: p
+            .ancestors
+            .iter()
+            .map(|a| Crumb {
+                code: a.code.to_string(),
+                name: a.name.clone(),
+            })
+            .collect(),
+        tabs: term_tabs(&p.terms, p.term.as_ref(), &tr),
+        term: p
+            .term
+            .as_ref()
+            .map(|t| t.name.to_string())
+            .unwrap_or_default(),
+        top,
+        children: rows
+            .map(|r| {
+                let n = p.members.iter().filter(|m| m.unit_code == r.code).count() as u64;
+                row_view(r, Some(n).filter(|n| *n > 0), &tr)
+            })
+            .collect(),
+        member_count: p.members.len(),
+        members: p
+            .members
+            .iter()
+            .map(|m| MemberRow {
+                id: m.id,
+                name: m.full_name.clone(),
+                birth: tr.opt_date(&m.birth_date),
+                gender: m.gender.clone().unwrap_or_default(),
+                cell: m.unit_name.clone(),
+                status: tr.status(&m.status),
+                probationary: m.status == ranks_domain::MemberStatus::Probationary,
+                admitted: tr.date(&m.admitted_on),
+            })
+            .collect(),
+        stages: p
+            .candidates_by_stage
+            .iter()
+            .map(|(s, list)| StageGroup {
+                label: tr.stage(profile, s),
+                key: s.clone(),
+                people: list.iter().map(|c| candidate_row(c, &tr)).collect(),
+            })
+            .collect(),
+        supervisors: p
+            .supervisors
+            .iter()
+            .map(|s| SupervisorLine {
+                member_id: s.member_id,
+                name: s.full_name.clone(),
+                role: s.role.clone(),
+                unit: s.unit_name.clone(),
+                since: tr.date(&s.since),
+            })
+            .collect(),
+        sources: p
+            .sources
+            .iter()
+            .map(|(name, candidates, admitted)| SourceLine {
+                name: name.clone(),
+                candidates: *candidates,
+                admitted: *admitted,
+            })
+            .collect(),
+        moves: p
+            .moves
+            .iter()
+            .map(|(code, m)| {
+                format!(
+                    "{code}: {} {} {} {} ({} {})",
+                    tr.get("moved_from"),
+                    m.from_parent
+                        .as_ref()
+                        .map(|c| c.to_string())
+                        .unwrap_or_else(|| "—".into()),
+                    tr.get("moved_to"),
+                    m.to_parent,
+                    tr.get("effective"),
+                    tr.date(&m.effective_on)
+                )
+            })
+            .collect(),
+        due: due
+            .iter()
+            .map(|d| DueView {
+                id: d.candidate_id,
+                name: d.name.clone(),
+                unit: d.unit.clone(),
+                next: tr.stage(profile, &d.next_stage),
+                due: tr.date(&d.due),
+                left: d.working_days_left,
+                overdue: d.overdue,
+                rule: d.rule.clone(),
+                source: d.source.clone(),
+                escalated: d.escalated_to.join(", "),
+            })
+            .collect(),
+        refusals: refusals
+            .iter()
+            .map(|r| RefusalView {
+                name: r.full_name.clone(),
+                unit: r.unit_code.to_string(),
+                stage: tr.stage(profile, &r.stage),
+                on: tr.date(&r.on),
+                message: r.message.clone(),
+                rule: r.rule.clone(),
+                source: r.source.clone(),
+            })
+            .collect(),
+    }
+}
+
+pub async fn unit(
+    State(st): State<AppState>,
+    auth: Auth,
+    Path(code): Path<String>,
+    Query(q): Query<PageQuery>,
+    lang: PageLang,
+) -> Result<Response, WebError> {
+    unit_response(&st, &auth, &code, &q, &lang, String::new()).await
+}
+
+/// The unit page, with the add form's message if any.
+async fn unit_response(
+    st: &AppState,
+    auth: &Auth,
+    code: &str,
+    q: &PageQuery,
+    lang: &PageLang,
+    add_error: String,
+) -> Result<Response, WebError> {
+    let data = unit_data(st, auth, code, q).await.page(lang)?;
+    let (p, due, refusals) = &*data;
+    let mut t = unit_template(p, Tr { lang: lang.lang }, st.app.profile(), due, refusals);
+    t.csrf = auth.csrf.clone();
+    t.can_add = auth.actor.role.writes()
+        && matches!(
+            p.unit.kind,
+            ranks_domain::UnitKind::Cell | ranks_domain::UnitKind::GrassrootsCell
+        );
+    t.add_error = add_error;
+    render(&t, lang)
+}
+
+/// The data of a unit page. It changes only when a write commits: kept
+/// per unit, term, viewer's scope and day, checked against the audit
+/// generation on every request.
+async fn unit_data(
+    st: &AppState,
+    auth: &Auth,
+    code: &str,
+    q: &PageQuery,
+) -> Result<std::sync::Arc<UnitData>, ranks_app::AppError> {
+    let generation = st.app.audit_generation().await?;
+    let key = format!(
+        "{}|{:?}|{:?}|{}",
+        code.trim().to_uppercase(),
+        q.term,
+        auth.actor.scope,
+        st.app.clock().today()
+    );
+    if let Some(data) = st.unit_cache.get(&key, generation) {
+        return Ok(data);
+    }
+    let p = st
+        .app
+        .unit_page(&auth.actor, code, q.term.as_deref())
+        .await?;
+    let due = st.app.due(&auth.actor, Some(code), Some(20)).await?;
+    let refusals = st.app.refusals(&auth.actor, Some(code)).await?;
+    let data = std::sync::Arc::new((p, due, refusals));
+    st.unit_cache.put(key, generation, data.clone());
+    Ok(data)
+}
+
+#[derive(Deserialize)]
+pub struct AddCandidateForm {
+    pub full_name: String,
+    pub birth_date: String,
+    pub gender: Option<String>,
+    pub general_grade: Option<String>,
+    pub occupation: Option<String>,
+    pub movement: Option<String>,
+    pub date: Option<String>,
+}
+
+/// Adds a person to a cell's pool from the unit page's form, then opens
+/// the new dossier; bad input is shown by the form (422), nothing written.
+pub async fn add_candidate(
+    State(st): State<AppState>,
+    Path(code): Path<String>,
+    lang: PageLang,
+    CsrfForm { auth, form: f }: CsrfForm<AddCandidateForm>,
+) -> Result<Response, WebError> {
+    use ranks_domain::DomainError;
+    let run = async {
+        let name = ranks_domain::text::nfc(f.full_name.trim());
+        if name.is_empty() {
+            return Err(DomainError::invalid("full_name", "", "the person's full name").into());
+        }
+        let birth = form_date("birth_date", Some(&f.birth_date))?
+            .ok_or_else(|| DomainError::invalid("birth_date", "", "a date of birth"))?;
+        let grade_text = f.general_grade.clone().unwrap_or_else(|| "12".into());
+        let grade: u8 = grade_text
+            .trim()
+            .parse()
+            .ok()
+            .filter(|g| (1..=12).contains(g))
+            .ok_or_else(|| {
+                DomainError::invalid("general_grade", &grade_text, "a grade from 1 to 12")
+            })?;
+        let gender = match f.gender.as_deref().map(str::trim) {
+            Some("Nam") => "Nam",
+            _ => "Nữ",
+        };
+        let who = ranks_app::pipeline::PersonRef::New {
+            person: ranks_domain::member::NewPerson {
+                full_name: name,
+                gender: gender.into(),
+                birth_date: birth,
+                ethnicity: "Kinh".into(),
+                education: format!("{grade}/12"),
+                occupation: f.occupation.clone().unwrap_or_default().trim().to_string(),
+            },
+            general_grade: grade,
+            area: String::new(),
+        };
+        let movement = f
+            .movement
+            .as_deref()
+            .map(str::trim)
+            .filter(|m| !m.is_empty());
+        let on = form_date("date", f.date.as_deref())?;
+        st.app
+            .add_candidate(&auth.actor, who, &code, movement, on)
+            .await
+    };
+    use ranks_app::AppError as E;
+    match run.await {
+        Ok(id) => Ok(Redirect::to(&format!("/candidates/{id}")).into_response()),
+        Err(e @ (E::Refused(_) | E::Invalid(_) | E::Conflict(_))) => {
+            let msg = lang.error(e).message;
+            with_status(
+                unit_response(&st, &auth, &code, &PageQuery::default(), &lang, msg).await,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+        }
+        Err(e) => Err(lang.error(e)),
+    }
+}
+
+type UnitData = (
+    ranks_app::reports::UnitPage,
+    Vec<DueRow>,
+    Vec<RefusedAttempt>,
+);
+
+/// Unit pages' data by (unit, term, scope, day), each with the audit
+/// generation it was read at.
+#[derive(Clone, Default)]
+pub struct UnitCache(std::sync::Arc<std::sync::Mutex<UnitEntries>>);
+
+/// Key → (audit generation, data).
+type UnitEntries = std::collections::HashMap<String, ((i64, i64), std::sync::Arc<UnitData>)>;
+
+impl UnitCache {
+    const MAX: usize = 20_000;
+
+    fn get(&self, key: &str, generation: (i64, i64)) -> Option<std::sync::Arc<UnitData>> {
+        let m = self.0.lock().ok()?;
+        m.get(key)
+            .filter(|(g, _)| *g == generation)
+            .map(|(_, d)| d.clone())
+    }
+
+    fn put(&self, key: String, generation: (i64, i64), data: std::sync::Arc<UnitData>) {
+        if let Ok(mut m) = self.0.lock() {
+            if m.len() >= Self::MAX {
+                m.retain(|_, (g, _)| *g == generation);
+                if m.len() >= Self::MAX {
+                    m.clear();
+                }
+            }
+            m.insert(key, (generation, data));
+        }
+    }
+}
