@@ -179,9 +179,8 @@ pub async fn receipt(
     State(st): State<AppState>,
     auth: crate::auth::Auth,
     Path(id): Path<i64>,
-    b: Result<Json<ReceiptBody>, JsonRejection>,
+    ApiJson(b): ApiJson<ReceiptBody>,
 ) -> Result<StatusCode, WebError> {
-    let b = body(b)?;
     let on = req_date("received_on", &b.received_on)?;
     st.app
         .record_receipt(&auth.actor, id, &b.stage, on)

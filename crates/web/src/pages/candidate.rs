@@ -32,6 +32,10 @@ pub struct DeadlineView {
     pub until: String,
     pub left: i64,
     pub overdue: bool,
+    /// Counted from a decision's date because its receipt is not recorded.
+    pub assumed: bool,
+    /// The day it counts from.
+    pub started: String,
 }
 
 /// A member who may be chosen as mentor or introducer.
@@ -167,6 +171,8 @@ async fn candidate_page(
                 until: tr.stage(profile, &d.until),
                 left: d.working_days_left,
                 overdue: d.overdue,
+                assumed: d.assumed_start,
+                started: tr.date(&d.started),
             })
             .collect(),
         mentors: f.mentors.join(", "),
