@@ -572,6 +572,42 @@ async fn pipeline_commands(db: TestDb) {
         None,
         &[],
     ));
+    // Removed, then the ground of leaving re-admission judges.
+    stdout(&ranks(
+        &["member", "remove", &members.to_string(), "--database", &url],
+        None,
+        &[],
+    ));
+    let err = one_line_error(&ranks(
+        &[
+            "member",
+            "exit-ground",
+            &members.to_string(),
+            "--ground",
+            "laziness",
+            "--database",
+            &url,
+        ],
+        None,
+        &[],
+    ));
+    assert!(err.contains("abandoned_activities"), "{err}");
+    let out = stdout(&ranks(
+        &[
+            "member",
+            "exit-ground",
+            &members.to_string(),
+            "--ground",
+            "minor_crime_conviction",
+            "--record-cleared",
+            "2025-01-06",
+            "--database",
+            &url,
+        ],
+        None,
+        &[],
+    ));
+    assert!(out.contains("ground of leaving recorded"), "{out}");
 
     // The calendar: one day per line starting with the ISO date, marked with
     // its source; 2026 comes from the announced schedule, with its working
