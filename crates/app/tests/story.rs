@@ -1,5 +1,8 @@
 //! Story tests of the use cases, each run on SQLite and on PostgreSQL.
 
+// A story reads top to bottom; its length is its plot.
+#![allow(clippy::too_many_lines)]
+
 #[path = "story/pipeline.rs"]
 mod pipeline;
 #[path = "story/races.rs"]
