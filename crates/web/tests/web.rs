@@ -483,6 +483,36 @@ async fn the_pipeline_over_the_api(db: TestDb) {
     )
     .await;
     assert_eq!(mv.status, StatusCode::BAD_REQUEST);
+    // The ground of leaving: only for a member who left, only from the list.
+    let ground = |g: &str| serde_json::json!({"ground": g, "record_cleared_on": "2025-01-06"});
+    let gr = post(
+        &r,
+        &format!("/api/v1/members/{mentor}/exit-ground"),
+        ground("minor_crime_conviction"),
+    )
+    .await;
+    assert_eq!(gr.status, StatusCode::CONFLICT, "{}", gr.body);
+    let mv = post(
+        &r,
+        &format!("/api/v1/members/{mentor}/movements"),
+        serde_json::json!({"kind": "remove", "reason": "x"}),
+    )
+    .await;
+    assert_eq!(mv.status, StatusCode::NO_CONTENT, "{}", mv.body);
+    let gr = post(
+        &r,
+        &format!("/api/v1/members/{mentor}/exit-ground"),
+        ground("laziness"),
+    )
+    .await;
+    assert_eq!(gr.status, StatusCode::BAD_REQUEST, "{}", gr.body);
+    let gr = post(
+        &r,
+        &format!("/api/v1/members/{mentor}/exit-ground"),
+        ground("minor_crime_conviction"),
+    )
+    .await;
+    assert_eq!(gr.status, StatusCode::NO_CONTENT, "{}", gr.body);
 }
 
 async fn the_unit_page_shows_due_overdue_and_refused(db: TestDb) {

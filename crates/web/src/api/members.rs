@@ -112,3 +112,32 @@ pub fn movement_of(b: &MovementBody) -> Result<(Movement, Option<ranks_domain::D
     let date = opt_date("date", &nonempty(&b.date))?;
     Ok((m, date))
 }
+
+#[derive(Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExitGroundBody {
+    /// abandoned_activities, asked_to_leave, asked_to_leave_family_hardship, serious_disunity,
+    /// corruption_conviction, serious_crime_conviction, minor_crime_conviction, other
+    pub ground: String,
+    /// The day the criminal record was cleared (xóa án tích), if it was.
+    #[schemars(extend("format" = "date"))]
+    pub record_cleared_on: Option<String>,
+    /// The member's `version` as read: a record changed since is a 409.
+    pub version: Option<i64>,
+}
+
+/// The ground on which a removed or expelled member left, as re-admission
+/// judges it (294-QĐ/TW mục 3.5.1–3.5.2).
+pub async fn exit_ground(
+    State(st): State<AppState>,
+    auth: crate::auth::Auth,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<ExitGroundBody>,
+) -> Result<StatusCode, WebError> {
+    let cleared = opt_date("record_cleared_on", &b.record_cleared_on)?;
+    st.app
+        .record_exit_ground(&auth.actor, id, &b.ground, cleared, b.version)
+        .await
+        .map_err(app_err)?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -185,6 +185,14 @@ pub fn api_routes() -> Vec<ApiRoute> {
         .answers(204),
         ApiRoute::new(
             "post",
+            "/api/v1/members/{id}/exit-ground",
+            "Record the ground on which a removed or expelled member left (re-admission judges it)",
+            post(members::exit_ground),
+        )
+        .body::<members::ExitGroundBody>()
+        .answers(204),
+        ApiRoute::new(
+            "post",
             "/api/v1/candidates",
             "Add a person to a cell's pool",
             post(candidates::create_candidate),
