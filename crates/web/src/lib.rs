@@ -115,6 +115,7 @@ pub fn router_with(app: App, server: ServerConfig) -> Router {
         .route("/members", get(pages::members))
         .route("/members/{id}", get(pages::member))
         .route("/members/{id}/movement", post(pages::member_movement))
+        .route("/members/{id}/exit-ground", post(pages::member_exit_ground))
         .route("/candidates/{id}", get(pages::candidate))
         .route("/candidates/{id}/step", post(pages::candidate_step))
         .route("/candidates/{id}/document", post(pages::candidate_document))

@@ -2091,6 +2091,58 @@ async fn member_page_movements_and_read_log(db: TestDb) {
         row.contains("unit_id") && !row.contains("admitted_on"),
         "{row}"
     );
+
+    // The ground of leaving: offered once the member has left, from the list.
+    let before = get(&own, &uri, None).await;
+    assert!(
+        !before.body.contains("id=\"eg-ground\""),
+        "not for a current member"
+    );
+    let removed = form(
+        &own,
+        &format!("{uri}/movement"),
+        &[
+            ("csrf", &own.csrf),
+            ("kind", "remove"),
+            ("date", "2026-11-23"),
+        ],
+    )
+    .await;
+    assert_eq!(removed.status, StatusCode::SEE_OTHER, "{}", removed.body);
+    let left = get(&own, &uri, None).await;
+    assert!(
+        left.body.contains("id=\"eg-ground\"")
+            && left
+                .body
+                .contains("value=\"abandoned_activities\">Tự bỏ sinh hoạt đảng</option>"),
+        "{}",
+        left.body
+    );
+    let bad = form(
+        &own,
+        &format!("{uri}/exit-ground"),
+        &[("csrf", &own.csrf), ("ground", "laziness")],
+    )
+    .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        bad.body.contains("id=\"exit-ground-error\""),
+        "{}",
+        bad.body
+    );
+    let ok = form(
+        &own,
+        &format!("{uri}/exit-ground"),
+        &[
+            ("csrf", &own.csrf),
+            ("ground", "minor_crime_conviction"),
+            ("record_cleared_on", "2025-01-06"),
+        ],
+    )
+    .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    let hist = get(&own, &format!("/history/member/{}", m.id), None).await;
+    assert!(hist.body.contains("exit_ground"), "{}", hist.body);
 }
 
 /// The search answers htmx with the results fragment, and a browser with

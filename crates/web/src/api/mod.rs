@@ -29,7 +29,7 @@ fn app_err(e: AppError) -> WebError {
     WebError::from_app(e, None)
 }
 
-fn opt_date(field: &'static str, s: &Option<String>) -> Result<Option<Date>, WebError> {
+pub(crate) fn opt_date(field: &'static str, s: &Option<String>) -> Result<Option<Date>, WebError> {
     s.as_deref()
         .map(|s| parse_date(field, s))
         .transpose()

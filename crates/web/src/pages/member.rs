@@ -39,6 +39,10 @@ struct MemberTemplate {
     csrf: String,
     kinds: Vec<MovementKind>,
     error: String,
+    /// Removed or expelled: the ground of leaving may be recorded.
+    left: bool,
+    grounds: Vec<MovementKind>,
+    ground_error: String,
 }
 
 const MOVEMENTS: [&str; 9] = [
@@ -59,6 +63,17 @@ async fn member_page(
     id: i64,
     lang: &PageLang,
     error: String,
+) -> Result<Response, WebError> {
+    member_page_with(st, auth, id, lang, error, String::new()).await
+}
+
+async fn member_page_with(
+    st: &AppState,
+    auth: &Auth,
+    id: i64,
+    lang: &PageLang,
+    error: String,
+    ground_error: String,
 ) -> Result<Response, WebError> {
     let tr = Tr { lang: lang.lang };
     let m = st.app.member_record(&auth.actor, id).await.page(lang)?;
@@ -100,6 +115,15 @@ async fn member_page(
             })
             .collect(),
         error,
+        left: matches!(m.status.as_str(), "removed" | "expelled"),
+        grounds: ranks_domain::procedure::EXIT_GROUNDS
+            .iter()
+            .map(|(k, _)| MovementKind {
+                key: k,
+                label: tr.get(&format!("ground.{k}")),
+            })
+            .collect(),
+        ground_error,
         m,
     };
     render(&t, lang)
@@ -165,6 +189,49 @@ pub async fn member_movement(
                 StatusCode::UNPROCESSABLE_ENTITY
             };
             with_status(member_page(&st, &auth, id, &lang, e.message).await, status)
+        }
+        Err(mut e) => {
+            e.html = Some(lang.lang);
+            Err(e)
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ExitGroundForm {
+    pub ground: String,
+    pub record_cleared_on: Option<String>,
+    pub version: Option<i64>,
+}
+
+/// The ground on which a removed or expelled member left (re-admission judges it).
+pub async fn member_exit_ground(
+    State(st): State<AppState>,
+    Path(id): Path<i64>,
+    lang: PageLang,
+    CsrfForm { auth, form: f }: CsrfForm<ExitGroundForm>,
+) -> Result<Response, WebError> {
+    let cleared = f.record_cleared_on.filter(|s| !s.trim().is_empty());
+    let result = match crate::api::opt_date("record_cleared_on", &cleared) {
+        Ok(cleared) => st
+            .app
+            .record_exit_ground(&auth.actor, id, &f.ground, cleared, f.version)
+            .await
+            .page(&lang),
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/members/{id}")).into_response()),
+        Err(e) if e.status.is_client_error() && e.status != StatusCode::FORBIDDEN => {
+            let status = if e.status == StatusCode::CONFLICT {
+                StatusCode::CONFLICT
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            };
+            with_status(
+                member_page_with(&st, &auth, id, &lang, String::new(), e.message).await,
+                status,
+            )
         }
         Err(mut e) => {
             e.html = Some(lang.lang);

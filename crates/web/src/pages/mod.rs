@@ -18,7 +18,7 @@ pub use candidate::{
 };
 pub use dashboard::dashboard;
 pub use history::history;
-pub use member::{member, member_movement};
+pub use member::{member, member_exit_ground, member_movement};
 pub use members::members;
 pub use plan::{plan, plan_score, plan_target};
 pub use supervisor::supervisor;
