@@ -521,6 +521,9 @@ mod tests {
             for s in MemberStatus::ALL {
                 assert_ne!(tr.status(&s), "?", "{s:?}");
             }
+            for (g, _) in ranks_domain::procedure::EXIT_GROUNDS {
+                assert_ne!(tr.get(&format!("ground.{g}")), "?", "{g}");
+            }
         }
     }
 
