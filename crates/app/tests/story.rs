@@ -1,9 +1,26 @@
 //! Story tests of the use cases, each run on SQLite and on PostgreSQL.
+//!
+//! One test binary for the whole crate (linking dominates on two cores):
+//! each file under `tests/story/` is a module of it, with its own helpers.
 
+#[path = "story/audit_chain.rs"]
+mod audit_chain;
+#[path = "story/backup.rs"]
+mod backup;
+#[path = "story/import.rs"]
+mod import;
+#[path = "story/import_limits.rs"]
+mod import_limits;
+#[path = "story/national.rs"]
+mod national;
 #[path = "story/pipeline.rs"]
 mod pipeline;
 #[path = "story/races.rs"]
 mod races;
+#[path = "story/sign_in.rs"]
+mod sign_in;
+#[path = "story/tamper.rs"]
+mod tamper;
 
 use ranks_app::{Actor, AppError, Scope};
 use ranks_domain::{Date, MemberStatus, Term, TermName, UnitKind};
