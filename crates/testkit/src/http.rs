@@ -32,9 +32,16 @@ pub struct Resp {
     pub body: String,
     /// The body as it came, for binary downloads.
     pub bytes: Vec<u8>,
+    /// Every header of the answer.
+    pub headers: header::HeaderMap,
 }
 
 impl Resp {
+    /// A header's value as text, if the answer has it.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).map(|v| v.to_str().unwrap())
+    }
+
     /// The body parsed as JSON; panics with the body when it is not.
     pub fn json(&self) -> serde_json::Value {
         serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
@@ -55,6 +62,7 @@ pub async fn read(resp: axum::response::Response) -> Resp {
     let cookie = header_text(&resp, header::SET_COOKIE);
     let content_type = header_text(&resp, header::CONTENT_TYPE).unwrap_or_default();
     let location = header_text(&resp, header::LOCATION).unwrap_or_default();
+    let headers = resp.headers().clone();
     let bytes = resp.into_body().collect().await.unwrap().to_bytes();
     Resp {
         status,
@@ -63,6 +71,7 @@ pub async fn read(resp: axum::response::Response) -> Resp {
         location,
         body: String::from_utf8_lossy(&bytes).into_owned(),
         bytes: bytes.to_vec(),
+        headers,
     }
 }
 

@@ -4,11 +4,10 @@ use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use ranks_app::Actor;
 use ranks_testkit::http::{
-    bearer, login_form, options_of, post_login, read, sign_in, values_of, Client, Resp,
+    bearer, login_form, options_of, post_login, send, sign_in, values_of, Client, Resp,
 };
 use ranks_testkit::{both_backends, TestDb};
 use ranks_web::api::AchievementJson;
-use tower::ServiceExt;
 
 #[path = "web/hardening.rs"]
 mod hardening;
@@ -634,7 +633,7 @@ async fn sign_in_roles_and_access_by_subtree(db: TestDb) {
             .body(Body::from(body))
             .unwrap();
         let router = c.router.clone();
-        async move { read(router.oneshot(req).await.unwrap()).await }
+        async move { send(&router, req).await }
     };
     let dossier = sec.get(&format!("/candidates/{cid}"), None).await;
     assert_eq!(dossier.status, StatusCode::OK);
@@ -726,7 +725,7 @@ async fn sign_in_roles_and_access_by_subtree(db: TestDb) {
         .header(header::COOKIE, &sec.cookie)
         .body(Body::from(format!("csrf={}", sec.csrf)))
         .unwrap();
-    let out = read(router.clone().oneshot(req).await.unwrap()).await;
+    let out = send(&router, req).await;
     assert_eq!(out.status, StatusCode::SEE_OTHER);
     assert_eq!(
         sec.get("/units/BVPHCN.CB1", None).await.status,
@@ -895,7 +894,7 @@ async fn api_bodies_are_documented_and_refusals_explained(db: TestDb) {
         .header("x-csrf-token", &c.csrf)
         .body(Body::from("code=6-KND"))
         .unwrap();
-    let r = read(c.router.clone().oneshot(req).await.unwrap()).await;
+    let r = c.send(req).await;
     assert!(r.status.is_client_error(), "{r:?}");
     assert!(r.body.contains("Content-Type"), "{}", r.body);
     // The import's refusal carries the sentence and every row's problem.
@@ -904,7 +903,7 @@ async fn api_bodies_are_documented_and_refusals_explained(db: TestDb) {
         .header("x-csrf-token", &c.csrf)
         .body(Body::from(vec![0x89u8, b'P', b'N', b'G', 0xff, 0xfe]))
         .unwrap();
-    let r = read(c.router.clone().oneshot(req).await.unwrap()).await;
+    let r = c.send(req).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
     assert!(
@@ -1579,15 +1578,12 @@ async fn import_with_preview(db: TestDb) {
                BVPHCN.CB1,Vi Văn Mười,Nam,31/02/1990,001090001234,0912345678,15/03/2024,dự bị\n\
                CDC.CB1,Hà Thị Mười Một,Nữ,01/01/1991,,,15/03/2024,dự bị\n\
                BVPHCN.CB2,Lục Thị Mười Hai,Nữ,02/02/1992,,,15/03/2024,dự bị\n";
-    let r = read(
-        router
-            .clone()
-            .oneshot(staff.multipart(
-                &[("csrf", &staff.csrf), ("kind", "auto")],
-                ("dang-vien.csv", bad.as_bytes()),
-            ))
-            .await
-            .unwrap(),
+    let r = send(
+        &router,
+        staff.multipart(
+            &[("csrf", &staff.csrf), ("kind", "auto")],
+            ("dang-vien.csv", bad.as_bytes()),
+        ),
     )
     .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
@@ -1606,15 +1602,12 @@ async fn import_with_preview(db: TestDb) {
     let good = bad
         .replace("31/02/1990", "28/02/1990")
         .replace("CDC.CB1", "BVPHCN.CB3");
-    let r = read(
-        router
-            .clone()
-            .oneshot(staff.multipart(
-                &[("csrf", &staff.csrf), ("kind", "members")],
-                ("dang-vien.csv", good.as_bytes()),
-            ))
-            .await
-            .unwrap(),
+    let r = send(
+        &router,
+        staff.multipart(
+            &[("csrf", &staff.csrf), ("kind", "members")],
+            ("dang-vien.csv", good.as_bytes()),
+        ),
     )
     .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
@@ -1672,7 +1665,7 @@ async fn import_with_preview(db: TestDb) {
             .body(Body::from(csv))
             .unwrap()
     };
-    let dry = read(router.clone().oneshot(req(true)).await.unwrap()).await;
+    let dry = send(&router, req(true)).await;
     assert_eq!(dry.status, StatusCode::OK, "{}", dry.body);
     assert_eq!(
         serde_json::from_str::<serde_json::Value>(&dry.body).unwrap()["kind"],
@@ -1683,7 +1676,7 @@ async fn import_with_preview(db: TestDb) {
         .await
         .unwrap()
         .is_empty());
-    let wet = read(router.clone().oneshot(req(false)).await.unwrap()).await;
+    let wet = send(&router, req(false)).await;
     assert_eq!(wet.status, StatusCode::OK, "{}", wet.body);
     assert_eq!(
         app.search_candidates(&sys, None, "nong van ba")
@@ -1844,9 +1837,8 @@ async fn fragments_and_security_headers(db: TestDb) {
         .header("hx-request", "true")
         .body(Body::empty())
         .unwrap();
-    let resp = c.router.clone().oneshot(req).await.unwrap();
-    let h = resp.headers().clone();
-    let frag = read(resp).await;
+    let frag = c.send(req).await;
+    let h = frag.headers.clone();
     assert_eq!(frag.status, StatusCode::OK);
     assert!(
         frag.body.trim_start().starts_with("<div id=\"results\""),
@@ -2644,12 +2636,9 @@ async fn secure_cookies_follow_the_settings(db: TestDb) {
             Some((k, v)) => req.header(k, v),
             None => req,
         };
-        let form = read(
-            router
-                .clone()
-                .oneshot(with(Request::get("/login")).body(Body::empty()).unwrap())
-                .await
-                .unwrap(),
+        let form = send(
+            &router,
+            with(Request::get("/login")).body(Body::empty()).unwrap(),
         )
         .await;
         let csrf_cookie = form.cookie.unwrap();
@@ -2659,19 +2648,14 @@ async fn secure_cookies_follow_the_settings(db: TestDb) {
             .nth(1)
             .and_then(|r| r.split('"').next())
             .unwrap();
-        let resp = read(
-            router
-                .clone()
-                .oneshot(
-                    with(Request::post("/login"))
-                        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                        .header(header::COOKIE, csrf_cookie.split(';').next().unwrap())
-                        .body(Body::from(format!(
-                            "username=canbo&password=demo-ranks-2025&next=/&csrf={csrf}"
-                        )))
-                        .unwrap(),
-                )
-                .await
+        let resp = send(
+            &router,
+            with(Request::post("/login"))
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header(header::COOKIE, csrf_cookie.split(';').next().unwrap())
+                .body(Body::from(format!(
+                    "username=canbo&password=demo-ranks-2025&next=/&csrf={csrf}"
+                )))
                 .unwrap(),
         )
         .await;
