@@ -21,6 +21,8 @@ mod races;
 mod sign_in;
 #[path = "story/tamper.rs"]
 mod tamper;
+#[path = "story/texts.rs"]
+mod texts;
 
 use ranks_app::{Actor, AppError, Scope};
 use ranks_domain::{Date, MemberStatus, Term, TermName, UnitKind};

@@ -56,6 +56,11 @@ macro_rules! migrations {
                 name: "audit chain",
                 sql: include_str!(concat!("../migrations/", $dialect, "/0008_audit_chain.sql")),
             },
+            Migration {
+                version: 9,
+                name: "receipts",
+                sql: include_str!(concat!("../migrations/", $dialect, "/0009_receipts.sql")),
+            },
         ]
     };
 }

@@ -203,5 +203,7 @@ pub(crate) async fn load_dossier(conn: &mut Conn, c: &CandidateRow) -> Result<Do
         mentors: candidates::mentors(conn, c.id, false).await?.len() as u32,
         probation_mentors: candidates::mentors(conn, c.id, true).await?.len() as u32,
         left_party_on: members::left_party_on(conn, c.person_id).await?,
+        unit_kind: units::by_id(conn, c.unit_id).await?.map(|u| u.kind),
+        received: candidates::received(conn, c.id).await?,
     })
 }
