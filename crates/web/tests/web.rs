@@ -359,33 +359,33 @@ async fn the_pipeline_over_the_api(db: TestDb) {
     assert_eq!(mv.status, StatusCode::BAD_REQUEST);
     // The ground of leaving: only for a member who left, only from the list.
     let ground = |g: &str| serde_json::json!({"ground": g, "record_cleared_on": "2025-01-06"});
-    let gr = post(
-        &r,
-        &format!("/api/v1/members/{mentor}/exit-ground"),
-        ground("minor_crime_conviction"),
-    )
-    .await;
+    let gr = r
+        .post(
+            &format!("/api/v1/members/{mentor}/exit-ground"),
+            ground("minor_crime_conviction"),
+        )
+        .await;
     assert_eq!(gr.status, StatusCode::CONFLICT, "{}", gr.body);
-    let mv = post(
-        &r,
-        &format!("/api/v1/members/{mentor}/movements"),
-        serde_json::json!({"kind": "remove", "reason": "x"}),
-    )
-    .await;
+    let mv = r
+        .post(
+            &format!("/api/v1/members/{mentor}/movements"),
+            serde_json::json!({"kind": "remove", "reason": "x"}),
+        )
+        .await;
     assert_eq!(mv.status, StatusCode::NO_CONTENT, "{}", mv.body);
-    let gr = post(
-        &r,
-        &format!("/api/v1/members/{mentor}/exit-ground"),
-        ground("laziness"),
-    )
-    .await;
+    let gr = r
+        .post(
+            &format!("/api/v1/members/{mentor}/exit-ground"),
+            ground("laziness"),
+        )
+        .await;
     assert_eq!(gr.status, StatusCode::BAD_REQUEST, "{}", gr.body);
-    let gr = post(
-        &r,
-        &format!("/api/v1/members/{mentor}/exit-ground"),
-        ground("minor_crime_conviction"),
-    )
-    .await;
+    let gr = r
+        .post(
+            &format!("/api/v1/members/{mentor}/exit-ground"),
+            ground("minor_crime_conviction"),
+        )
+        .await;
     assert_eq!(gr.status, StatusCode::NO_CONTENT, "{}", gr.body);
 }
 
@@ -1860,23 +1860,23 @@ async fn member_page_movements_and_read_log(db: TestDb) {
     );
 
     // The ground of leaving: offered once the member has left, from the list.
-    let before = get(&own, &uri, None).await;
+    let before = own.get(&uri, None).await;
     assert!(
         !before.body.contains("id=\"eg-ground\""),
         "not for a current member"
     );
-    let removed = form(
-        &own,
-        &format!("{uri}/movement"),
-        &[
-            ("csrf", &own.csrf),
-            ("kind", "remove"),
-            ("date", "2026-11-23"),
-        ],
-    )
-    .await;
+    let removed = own
+        .form(
+            &format!("{uri}/movement"),
+            &[
+                ("csrf", &own.csrf),
+                ("kind", "remove"),
+                ("date", "2026-11-23"),
+            ],
+        )
+        .await;
     assert_eq!(removed.status, StatusCode::SEE_OTHER, "{}", removed.body);
-    let left = get(&own, &uri, None).await;
+    let left = own.get(&uri, None).await;
     assert!(
         left.body.contains("id=\"eg-ground\"")
             && left
@@ -1885,30 +1885,30 @@ async fn member_page_movements_and_read_log(db: TestDb) {
         "{}",
         left.body
     );
-    let bad = form(
-        &own,
-        &format!("{uri}/exit-ground"),
-        &[("csrf", &own.csrf), ("ground", "laziness")],
-    )
-    .await;
+    let bad = own
+        .form(
+            &format!("{uri}/exit-ground"),
+            &[("csrf", &own.csrf), ("ground", "laziness")],
+        )
+        .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         bad.body.contains("id=\"exit-ground-error\""),
         "{}",
         bad.body
     );
-    let ok = form(
-        &own,
-        &format!("{uri}/exit-ground"),
-        &[
-            ("csrf", &own.csrf),
-            ("ground", "minor_crime_conviction"),
-            ("record_cleared_on", "2025-01-06"),
-        ],
-    )
-    .await;
+    let ok = own
+        .form(
+            &format!("{uri}/exit-ground"),
+            &[
+                ("csrf", &own.csrf),
+                ("ground", "minor_crime_conviction"),
+                ("record_cleared_on", "2025-01-06"),
+            ],
+        )
+        .await;
     assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
-    let hist = get(&own, &format!("/history/member/{}", m.id), None).await;
+    let hist = own.get(&format!("/history/member/{}", m.id), None).await;
     assert!(hist.body.contains("exit_ground"), "{}", hist.body);
 }
 
