@@ -1397,20 +1397,39 @@ async fn a_candidate_through_the_whole_procedure_in_forms(db: TestDb) {
                     );
                 }
             }
-            "ceremony" => ok(
-                &staff
-                    .form(
-                        &format!("{path}/mentor"),
-                        &[
-                            ("csrf", &csrf),
-                            ("member", &choices[2].0),
-                            ("probation", "1"),
-                            ("date", &date),
-                        ],
-                    )
-                    .await,
-                "probation mentor",
-            ),
+            "ceremony" => {
+                // The decision's receipt is assumed until recorded (issue
+                // 14.5); the form next to the deadline records it.
+                assert!(
+                    page.contains(&format!("action=\"{path}/receipt\"")),
+                    "{page}"
+                );
+                ok(
+                    &staff
+                        .form(
+                            &format!("{path}/receipt"),
+                            &[("csrf", &csrf), ("received_on", &date)],
+                        )
+                        .await,
+                    "receipt",
+                );
+                let recorded = staff.get(&path, None).await.body;
+                assert!(!recorded.contains(&format!("action=\"{path}/receipt\"")));
+                ok(
+                    &staff
+                        .form(
+                            &format!("{path}/mentor"),
+                            &[
+                                ("csrf", &csrf),
+                                ("member", &choices[2].0),
+                                ("probation", "1"),
+                                ("date", &date),
+                            ],
+                        )
+                        .await,
+                    "probation mentor",
+                );
+            }
             _ => {}
         }
         for code in values_of(&page, "code") {
