@@ -129,6 +129,7 @@ member-exempt = Von Aktivitäten befreit
 member-movement = Veränderung erfassen
 member-kind = Art der Veränderung
 member-to_cell = In die Zelle (Kürzel)
+member-study = Zum Studium (3 Monate bis 2 Jahre)
 member-until = Bis
 member-destination = Ziel (außerhalb des Baums)
 member-level = Umfang der Befreiung

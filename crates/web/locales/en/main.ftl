@@ -129,6 +129,7 @@ member-exempt = Exempted from activities
 member-movement = Record a movement
 member-kind = Kind of movement
 member-to_cell = To the cell (code)
+member-study = For study (3 months to 2 years)
 member-until = Until
 member-destination = Destination (outside the tree)
 member-level = Exemption level

@@ -129,6 +129,7 @@ member-exempt = Miễn sinh hoạt
 member-movement = Ghi nhận biến động
 member-kind = Loại biến động
 member-to_cell = Chuyển đến chi bộ (mã)
+member-study = Đi học (từ 3 tháng đến 2 năm)
 member-until = Đến ngày
 member-destination = Nơi chuyển đến (ngoài hệ thống)
 member-level = Mức miễn sinh hoạt
