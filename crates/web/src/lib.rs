@@ -145,6 +145,7 @@ pub fn router_with(app: App, server: ServerConfig) -> Router {
             "/candidates/{id}/certificate",
             post(pages::candidate_certificate),
         )
+        .route("/candidates/{id}/receipt", post(pages::candidate_receipt))
         .route("/healthz", get(api::healthz))
         .route("/login", get(auth::login_form).post(auth::login))
         .route("/logout", get(pages::logout_page).post(auth::logout))
