@@ -4,6 +4,8 @@
 mod pipeline;
 #[path = "story/races.rs"]
 mod races;
+#[path = "story/routes.rs"]
+mod routes;
 
 use ranks_app::{Actor, AppError, Scope};
 use ranks_domain::{Date, MemberStatus, Term, TermName, UnitKind};

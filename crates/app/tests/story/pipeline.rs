@@ -196,14 +196,15 @@ pub(crate) async fn to_comments(app: &App, members: &[i64]) -> i64 {
     )
     .await
     .unwrap();
-    app.add_introducer(
-        &sys,
-        c,
-        Some((members[1], d("2021-06-01"))),
-        Some(d("2024-08-01")),
-    )
-    .await
-    .unwrap();
+    // Of youth age where the cell has a Youth Union organisation: a Youth
+    // Union member, introduced by its committee's resolution (4-KNĐ,
+    // recorded with it) and one official member (Charter Điều 4 khoản 1).
+    app.set_memberships(&sys, c, Some(true), None)
+        .await
+        .unwrap();
+    app.add_introducer(&sys, c, None, Some(d("2024-08-01")))
+        .await
+        .unwrap();
     app.record_document(&sys, c, "3-KNĐ", Some(d("2024-08-01")))
         .await
         .unwrap();
@@ -499,7 +500,8 @@ async fn introducer_gate_refuses_a_probationary_member(db: TestDb) {
         .add_candidate(
             &sys,
             PersonRef::New {
-                person: person("Mã Thị Sáu", "2000-02-02"),
+                // Outside youth age: two official members introduce.
+                person: person("Mã Thị Sáu", "1990-02-02"),
                 general_grade: 12,
                 area: String::new(),
             },
