@@ -404,7 +404,7 @@ async fn pipeline_commands(db: TestDb) {
         unit.contains("Youth Union organisation yes, trade union no"),
         "{unit}"
     );
-    let err = one_line_error(&ranks(
+    let bad = ranks(
         &[
             "unit",
             "set",
@@ -416,8 +416,12 @@ async fn pipeline_commands(db: TestDb) {
         ],
         None,
         &[],
-    ));
-    assert!(err.contains("'maybe' is not yes or no"), "{err}");
+    );
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(
+        !bad.status.success() && err.contains("'maybe' is not yes or no"),
+        "{err}"
+    );
     let out = stdout(&ranks(
         &[
             "candidate",
