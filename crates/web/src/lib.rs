@@ -144,6 +144,10 @@ pub fn router_with(app: App, server: ServerConfig) -> Router {
             "/candidates/{id}/certificate",
             post(pages::candidate_certificate),
         )
+        .route(
+            "/candidates/{id}/memberships",
+            post(pages::candidate_memberships),
+        )
         .route("/healthz", get(api::healthz))
         .route("/login", get(auth::login_form).post(auth::login))
         .route("/logout", get(pages::logout_page).post(auth::logout))

@@ -1500,6 +1500,8 @@ async fn a_candidate_through_the_whole_procedure_in_forms(db: TestDb) {
             ("gender", "Nữ"),
             ("general_grade", "12"),
             ("date", "2025-01-06"),
+            // Of youth age, where the cell has a Youth Union organisation.
+            ("youth_union_member", "1"),
         ],
     )
     .await;
@@ -1575,6 +1577,8 @@ async fn a_candidate_through_the_whole_procedure_in_forms(db: TestDb) {
                 "certificate",
             ),
             "introduction" => {
+                // Of youth age where there is a Youth Union organisation:
+                // two official members alone are refused, naming the route.
                 for m in &choices[..2] {
                     ok(
                         &form(
@@ -1591,6 +1595,57 @@ async fn a_candidate_through_the_whole_procedure_in_forms(db: TestDb) {
                         "introducer",
                     );
                 }
+                ok(
+                    &form(
+                        &staff,
+                        &format!("{path}/document"),
+                        &[("csrf", &csrf), ("code", "3-KNĐ"), ("date", &date)],
+                    )
+                    .await,
+                    "3-KNĐ",
+                );
+                let refused = form(
+                    &staff,
+                    &format!("{path}/step"),
+                    &[("csrf", &csrf), ("stage", "introduction"), ("date", &date)],
+                )
+                .await;
+                assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+                assert!(
+                    refused.body.contains("Youth Union committee")
+                        && refused.body.contains("4-KNĐ"),
+                    "{}",
+                    refused.body
+                );
+                // The form offers the Youth Union's resolution; recording it
+                // records its form 4-KNĐ on that day (no dead end).
+                let intro = options_of(&page, "intro-member");
+                assert_eq!(intro[0].0, "", "{intro:?}");
+                assert!(intro[0].1.contains("4-KNĐ"), "{intro:?}");
+                assert!(
+                    intro
+                        .iter()
+                        .any(|(v, l)| v == "trade_union" && l.contains("4A-KNĐ")),
+                    "{intro:?}"
+                );
+                ok(
+                    &form(
+                        &staff,
+                        &format!("{path}/introducer"),
+                        &[("csrf", &csrf), ("member", ""), ("date", &date)],
+                    )
+                    .await,
+                    "Youth Union introducer",
+                );
+                let f = app.candidate_file(&sys, id).await.unwrap();
+                assert!(
+                    f.documents.iter().any(|(c, on)| c == "4-KNĐ" && *on == day),
+                    "{:?}",
+                    f.documents
+                );
+                assert_eq!(f.memberships, (true, false));
+                let shown = get(&staff, &path, None).await.body;
+                assert!(shown.contains("4-KNĐ) — "), "{shown}");
             }
             "ceremony" => ok(
                 &form(
@@ -1608,7 +1663,11 @@ async fn a_candidate_through_the_whole_procedure_in_forms(db: TestDb) {
             ),
             _ => {}
         }
+        let recorded = app.candidate_file(&sys, id).await.unwrap().documents;
         for code in values_of(&page, "code") {
+            if recorded.iter().any(|(c, _)| *c == code) {
+                continue;
+            }
             ok(
                 &form(
                     &staff,
