@@ -422,6 +422,31 @@ async fn the_pipeline_over_the_api(db: TestDb) {
     let file: serde_json::Value = serde_json::from_str(&file.body).unwrap();
     assert_eq!(file["stage"], "sympathiser");
     assert_eq!(file["mentors"].as_array().unwrap().len(), 1);
+    // The trade union's resolution as an introducer records its form 4A-KNĐ.
+    let tu = post(
+        &r,
+        &format!("/api/v1/candidates/{id}/introducers"),
+        serde_json::json!({"trade_union": true, "date": "2026-11-04"}),
+    )
+    .await;
+    assert_eq!(tu.status, StatusCode::NO_CONTENT, "{}", tu.body);
+    let both = post(
+        &r,
+        &format!("/api/v1/candidates/{id}/introducers"),
+        serde_json::json!({"trade_union": true, "youth_union": true}),
+    )
+    .await;
+    assert_eq!(both.status, StatusCode::BAD_REQUEST, "{}", both.body);
+    let file = get(&r, &format!("/api/v1/candidates/{id}"), None).await;
+    let file: serde_json::Value = serde_json::from_str(&file.body).unwrap();
+    assert_eq!(file["introducers"][0]["kind"], "trade_union", "{file}");
+    assert!(
+        file["documents"]
+            .as_array()
+            .unwrap()
+            .contains(&serde_json::json!(["4A-KNĐ", "2026-11-04"])),
+        "{file}"
+    );
     // Bad input names the field.
     let bad = post(
         &r,
