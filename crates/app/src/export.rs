@@ -47,6 +47,9 @@ pub fn defuse(cell: &[u8]) -> Cow<'_, [u8]> {
 /// cell needs them (RFC 4180), and every cell through [`defuse`].
 pub struct CsvOut<W: Write> {
     w: csv::Writer<W>,
+    /// The record being written, reused: a whole record goes to the
+    /// writer's fast path (`write_byte_record`).
+    rec: csv::ByteRecord,
 }
 
 /// How lines end: CRLF for downloads (RFC 4180, what Excel writes), LF for
@@ -70,7 +73,10 @@ impl<W: Write> CsvOut<W> {
             .comment(Some(b'\''))
             .buffer_capacity(buffer)
             .from_writer(w);
-        CsvOut { w }
+        CsvOut {
+            w,
+            rec: csv::ByteRecord::new(),
+        }
     }
 
     /// One record; each cell is defused.
@@ -79,10 +85,11 @@ impl<W: Write> CsvOut<W> {
         I: IntoIterator<Item = T>,
         T: AsRef<[u8]>,
     {
+        self.rec.clear();
         for c in cells {
-            self.w.write_field(defuse(c.as_ref()))?;
+            self.rec.push_field(&defuse(c.as_ref()));
         }
-        self.w.write_record(None::<&[u8]>)?;
+        self.w.write_byte_record(&self.rec)?;
         Ok(())
     }
 

@@ -5,7 +5,9 @@
 use crate::{visible_unit, Actor, App, AppError};
 use chrono::{Datelike, Days};
 use ranks_domain::forecast::{forecast, FileHistory, Inflow, Model};
+use ranks_domain::procedure::Profile;
 use ranks_domain::{Date, DomainError, TermName};
+use ranks_store::records::candidates::CandidateView;
 use ranks_store::records::{candidates, members, terms, units};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -56,6 +58,46 @@ pub struct ForecastReport {
     pub as_of: Date,
     pub horizon: Date,
     pub rows: Vec<ForecastRow>,
+}
+
+/// An open file as it stood on the as-of date.
+struct Open<'a> {
+    id: i64,
+    name: &'a str,
+    unit: String,
+    stage: String,
+    entered: Date,
+}
+
+/// Each candidate as it stood on the as-of date: the files open then, and
+/// every file's arrival (its unit and first day).
+fn as_they_stood<'a>(
+    profile: &Profile,
+    list: &'a [CandidateView],
+    histories: &HashMap<i64, Vec<(String, Date)>>,
+    as_of: Date,
+) -> (Vec<Open<'a>>, Vec<(String, Date)>) {
+    let mut open = Vec::new();
+    let mut arrivals: Vec<(String, Date)> = Vec::new();
+    for c in list {
+        let Some(h) = histories.get(&c.id) else {
+            continue;
+        };
+        let seen: Vec<&(String, Date)> = h.iter().filter(|x| x.1 <= as_of).collect();
+        let Some(first) = seen.first() else { continue };
+        arrivals.push((c.unit_code.to_string(), first.1));
+        let last = seen.last().expect("non-empty");
+        if profile.is_open(&last.0) && !profile.is_admitted(&last.0) {
+            open.push(Open {
+                id: c.id,
+                name: &c.full_name,
+                unit: c.unit_code.to_string(),
+                stage: last.0.clone(),
+                entered: last.1,
+            });
+        }
+    }
+    (open, arrivals)
 }
 
 impl App {
@@ -110,34 +152,7 @@ impl App {
         let list = candidates::in_subtree(&mut conn, &root.path).await?;
         let path_of: HashMap<String, &ranks_domain::OrgPath> =
             tree.iter().map(|u| (u.code.to_string(), &u.path)).collect();
-        // Each candidate as it stood on the as-of date.
-        struct Open<'a> {
-            id: i64,
-            name: &'a str,
-            unit: String,
-            stage: String,
-            entered: Date,
-        }
-        let mut open = Vec::new();
-        let mut arrivals: Vec<(String, Date)> = Vec::new();
-        for c in &list {
-            let Some(h) = histories.get(&c.id) else {
-                continue;
-            };
-            let seen: Vec<&(String, Date)> = h.iter().filter(|x| x.1 <= as_of).collect();
-            let Some(first) = seen.first() else { continue };
-            arrivals.push((c.unit_code.to_string(), first.1));
-            let last = seen.last().expect("non-empty");
-            if self.profile().is_open(&last.0) && !self.profile().is_admitted(&last.0) {
-                open.push(Open {
-                    id: c.id,
-                    name: &c.full_name,
-                    unit: c.unit_code.to_string(),
-                    stage: last.0.clone(),
-                    entered: last.1,
-                });
-            }
-        }
+        let (open, arrivals) = as_they_stood(self.profile(), &list, &histories, as_of);
         let term_admitted = members::admitted_per_unit(
             &mut conn,
             &root.path,

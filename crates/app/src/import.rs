@@ -291,8 +291,8 @@ fn records(shaped: &Shaped) -> Vec<PreviewRow> {
                 .map(|c| {
                     let raw = f.cells.get(c.name).unwrap_or(&Raw::Empty);
                     let clean = match c.name {
-                        "id_number" => id_number(raw).ok().flatten(),
-                        "phone" => phone(raw).ok().flatten(),
+                        "id_number" => id_number(raw).ok().flatten().map(String::from),
+                        "phone" => phone(raw).ok().flatten().map(String::from),
                         _ => None,
                     };
                     clean.unwrap_or_else(|| raw.display())

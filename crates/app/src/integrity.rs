@@ -6,9 +6,8 @@ use crate::{App, AppError};
 use ranks_domain::DomainError;
 use ranks_store::anchor::{self, AuditFiles, AuditKey, DbLock};
 use ranks_store::records::audit::{self, ChainReport};
-use ranks_store::records::replay;
+use ranks_store::records::{maintenance, replay};
 use ranks_store::{AuditSeal, Backend, Db, StoreError};
-use sqlx::Row;
 use std::path::{Path, PathBuf};
 
 impl App {
@@ -67,14 +66,10 @@ impl App {
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return Err(exists().into()),
             Err(e) => return Err(AppError::Conflict(format!("{}: {e}", file.display()))),
         }
-        let target = file.to_string_lossy().replace('\'', "''");
         let mut conn = self.db().read().await?;
-        if let Err(e) = sqlx::raw_sql(&format!("VACUUM INTO '{target}'"))
-            .execute(&mut *conn)
-            .await
-        {
+        if let Err(e) = maintenance::vacuum_into(&mut conn, &file.to_string_lossy()).await {
             let _ = std::fs::remove_file(file);
-            return Err(StoreError::from(e).into());
+            return Err(e.into());
         }
         Ok(std::fs::metadata(file).map(|m| m.len()).unwrap_or(0))
     }
@@ -136,13 +131,7 @@ pub async fn check_sqlite_copy(
         }
     }
     let mut conn = Db::inspect_sqlite(file).await?;
-    let store = StoreError::from;
-    let ok: String = sqlx::query("PRAGMA integrity_check")
-        .fetch_one(&mut conn)
-        .await
-        .map_err(store)?
-        .try_get(0)
-        .map_err(store)?;
+    let ok = maintenance::integrity_check(&mut conn).await?;
     if ok != "ok" {
         return Err(AppError::Conflict(format!(
             "{} is damaged: {ok}; nothing was changed",
@@ -166,15 +155,7 @@ pub async fn check_sqlite_copy(
             file.display()
         )));
     }
-    let (keyed, newest): (i64, i64) = {
-        let r = sqlx::query(
-            "SELECT (SELECT COUNT(*) FROM audit_log WHERE hash LIKE 'hmac:%'), (SELECT COALESCE(MAX(id), 0) FROM audit_log)",
-        )
-        .fetch_one(&mut conn)
-        .await
-        .map_err(store)?;
-        (r.try_get(0).map_err(store)?, r.try_get(1).map_err(store)?)
-    };
+    let (keyed, newest) = maintenance::keyed_audit_entries(&mut conn).await?;
     let report = if keyed > 0 {
         let key = key.ok_or_else(|| {
             AppError::Conflict(format!(
@@ -222,7 +203,7 @@ pub async fn check_sqlite_copy(
             ..ChainReport::default()
         }
     };
-    let _ = sqlx::Connection::close(conn).await;
+    maintenance::close(conn).await;
     Ok(report)
 }
 

@@ -16,11 +16,14 @@ use serde_json::{json, Value};
 
 /// Context of one write: the transaction, who is acting and when.
 pub struct Ctx<'a> {
-    pub tx: &'a mut WriteTx,
-    pub actor: &'a Actor,
-    pub at: String,
+    /// Crate-private: outside the application no one builds a write
+    /// context, so every write from the web or the CLI goes through a use
+    /// case (and its scope checks).
+    pub(crate) tx: &'a mut WriteTx,
+    pub(crate) actor: &'a Actor,
+    pub(crate) at: String,
     /// The day of the write (the clock's), for the checks that need it.
-    pub today: Date,
+    pub(crate) today: Date,
 }
 
 impl Ctx<'_> {

@@ -340,3 +340,83 @@ async fn bulk_import_and_the_rollup(db: TestDb) {
 }
 
 both_backends!(bulk_import_and_the_rollup);
+
+/// The two importers judge a person's values alike (ranks_domain::value):
+/// what the checked import refuses, the national load refuses, in the same
+/// column, and what one takes the other takes.
+async fn both_importers_judge_person_values_alike(db: TestDb) {
+    let app = db.app().await;
+    let sys = Actor::system();
+    let tree = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tree.path().join("units.csv"),
+        "code,name,kind,parent,created_on\nTW,Trung ương,central,,1930-02-03\nP01,Tỉnh 1,provincial,TW,1990-01-01\nP01.G1,Cơ sở 1,grassroots_committee,P01,1995-01-01\nP01.G1.CB1,Chi bộ 1,cell,P01.G1,1995-01-01\n",
+    )
+    .unwrap();
+    app.bulk_import(&sys, tree.path(), &|_, _| {})
+        .await
+        .unwrap();
+    let header = "unit,full_name,gender,birth_date,id_number,phone,status,admitted_on\n";
+    let row = |gender: &str, birth: &str, id: &str, phone: &str, status: &str| {
+        format!("{header}P01.G1.CB1,Hà Văn An,{gender},{birth},{id},{phone},{status},01/01/2010\n")
+    };
+    let refused = [
+        ("gender", row("NAM", "01/01/1990", "", "", "official")),
+        ("birth_date", row("Nam", "01/01/1890", "", "", "official")),
+        (
+            "id_number",
+            row("Nam", "01/01/1990", "12345", "", "official"),
+        ),
+        ("phone", row("Nam", "01/01/1990", "", "12345", "official")),
+        (
+            "status",
+            row("Nam", "01/01/1990", "", "", "Đảng viên chính thức"),
+        ),
+    ];
+    for (column, csv) in refused {
+        let preview = app
+            .import_preview(&sys, None, csv.as_bytes(), "members.csv")
+            .await
+            .unwrap();
+        assert!(
+            preview
+                .errors
+                .iter()
+                .any(|e| e.row == Some(2) && e.column.as_deref() == Some(column)),
+            "checked import, {column}: {:?}",
+            preview.errors
+        );
+        let folder = tempfile::tempdir().unwrap();
+        std::fs::write(folder.path().join("members.csv"), &csv).unwrap();
+        let err = app
+            .bulk_import(&sys, folder.path(), &|_, _| {})
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains(&format!("members.csv: row 2, {column}")),
+            "national load, {column}: {err}"
+        );
+    }
+    let taken = row(
+        "nu",
+        "01/01/1990",
+        "001 203 004 567",
+        "0912 345 678",
+        "dự bị",
+    );
+    let preview = app
+        .import_preview(&sys, None, taken.as_bytes(), "members.csv")
+        .await
+        .unwrap();
+    assert!(preview.is_ok(), "{:?}", preview.errors);
+    let folder = tempfile::tempdir().unwrap();
+    std::fs::write(folder.path().join("members.csv"), &taken).unwrap();
+    let done = app
+        .bulk_import(&sys, folder.path(), &|_, _| {})
+        .await
+        .unwrap();
+    assert_eq!(done.rows, 1);
+}
+
+both_backends!(both_importers_judge_person_values_alike);

@@ -6,6 +6,8 @@ mod pipeline;
 mod races;
 #[path = "story/routes.rs"]
 mod routes;
+#[path = "story/texts.rs"]
+mod texts;
 
 use ranks_app::{Actor, AppError, Scope};
 use ranks_domain::{Date, MemberStatus, Term, TermName, UnitKind};

@@ -43,6 +43,12 @@ fn csv_field(s: &str) -> String {
     line
 }
 
+/// A report as CSV through the shared writer of every export: a byte-order
+/// mark, LF line ends, quotes where needed, formulas defused.
+pub fn csv_text(headers: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> String {
+    String::from_utf8(csv_bytes(headers, rows, LineEnd::Lf)).expect("UTF-8 in, UTF-8 out")
+}
+
 /// Achievement as CSV: the shared writer (a byte-order mark, LF line ends,
 /// formulas defused).
 pub fn achievement_csv(rows: &[AchievementRow]) -> String {
@@ -55,12 +61,7 @@ pub fn achievement_csv(rows: &[AchievementRow]) -> String {
             r.percent.map(|p| p.exact().to_string()).unwrap_or_default(),
         ]
     });
-    let bytes = csv_bytes(
-        &["code", "name", "target", "admitted", "percent"],
-        body,
-        LineEnd::Lf,
-    );
-    String::from_utf8(bytes).expect("UTF-8 in, UTF-8 out")
+    csv_text(&["code", "name", "target", "admitted", "percent"], body)
 }
 
 /// Columns padded by display width; numbers right-aligned; names indented by depth.

@@ -20,12 +20,14 @@ pub mod procedure;
 pub mod rng;
 pub mod term;
 pub mod text;
+pub mod value;
 
 pub use achievement::{AchievementRow, Percent};
 pub use error::DomainError;
 pub use member::MemberStatus;
 pub use org::{OrgPath, UnitCode, UnitKind};
 pub use term::{Term, TermName};
+pub use value::{BirthDate, Gender, IdNumber, Phone};
 
 /// Calendar dates throughout the domain are plain dates (no time zone):
 /// a decision date, a vote date, a birth date.

@@ -53,6 +53,23 @@ impl MemberStatus {
             })
     }
 
+    /// A current member's status as an import row names it:
+    /// `probationary` or `dự bị`, `official` or `chính thức` (trimmed; the
+    /// national loader's list, the stricter of the two importers' rules).
+    /// Any other status, even a valid one, is refused: only current
+    /// members are imported.
+    pub fn parse_current(s: &str) -> Result<Self, DomainError> {
+        match s.trim() {
+            "probationary" | "dự bị" => Ok(MemberStatus::Probationary),
+            "official" | "chính thức" => Ok(MemberStatus::Official),
+            _ => Err(DomainError::invalid(
+                "status",
+                s,
+                "a current member's status: probationary/dự bị or official/chính thức",
+            )),
+        }
+    }
+
     /// Counted in the unit's membership today.
     pub fn is_current(self) -> bool {
         matches!(self, MemberStatus::Probationary | MemberStatus::Official)
@@ -61,6 +78,13 @@ impl MemberStatus {
     /// The statuses counted as current membership, for queries.
     pub fn current() -> [MemberStatus; 2] {
         [MemberStatus::Probationary, MemberStatus::Official]
+    }
+}
+
+impl TryFrom<&str> for MemberStatus {
+    type Error = DomainError;
+    fn try_from(s: &str) -> Result<Self, Self::Error> {
+        MemberStatus::parse(s)
     }
 }
 

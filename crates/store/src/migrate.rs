@@ -56,8 +56,11 @@ macro_rules! migrations {
                 name: "audit chain",
                 sql: include_str!(concat!("../migrations/", $dialect, "/0008_audit_chain.sql")),
             },
-            // 9 is kept for the lead's migration (issue 14); the runner
-            // applies what is above the database's version, in order.
+            Migration {
+                version: 9,
+                name: "receipts",
+                sql: include_str!(concat!("../migrations/", $dialect, "/0009_receipts.sql")),
+            },
             Migration {
                 version: 10,
                 name: "introducer routes",

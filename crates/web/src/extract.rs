@@ -146,3 +146,18 @@ impl<S: Send + Sync> FromRequestParts<S> for Htmx {
         })
     }
 }
+
+/// The JSON body of an API request, as `T`; a body that is not (missing,
+/// not JSON, not of `T`'s shape) is refused with 400 and `body: …` saying why.
+pub struct ApiJson<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
+    type Rejection = WebError;
+
+    async fn from_request(req: Request, st: &S) -> Result<Self, Self::Rejection> {
+        axum::Json::<T>::from_request(req, st)
+            .await
+            .map(|axum::Json(t)| ApiJson(t))
+            .map_err(|e| WebError::bad_request(format!("body: {}", e.body_text()), None))
+    }
+}

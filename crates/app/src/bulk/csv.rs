@@ -1,6 +1,7 @@
 //! The bulk loader's own CSV reader (one record at a time, its strings
 //! reused) and its fast value cleaning: ISO dates, trimmed NFC text.
 
+use ranks_domain::Date;
 use std::io::{BufRead, BufReader, Read};
 
 /// Reads CSV records (RFC 4180: quotes, doubled quotes, line breaks inside
@@ -105,12 +106,16 @@ impl<R: Read> CsvReader<R> {
 
 /// An ISO date from dd/mm/yyyy or yyyy-mm-dd.
 pub(super) fn iso(s: &str) -> Option<String> {
+    Some(iso_of(crate::import::parse_day(s)?))
+}
+
+/// A day as `yyyy-mm-dd`.
+pub(super) fn iso_of(d: Date) -> String {
     use chrono::Datelike;
     // By hand: chrono's formatter was a tenth of a national load's time.
-    let d = crate::import::parse_day(s)?;
     let (y, m, day) = (d.year(), d.month(), d.day());
     if !(0..=9999).contains(&y) {
-        return Some(d.format("%Y-%m-%d").to_string());
+        return d.format("%Y-%m-%d").to_string();
     }
     let mut out = String::with_capacity(10);
     for v in [
@@ -126,7 +131,7 @@ pub(super) fn iso(s: &str) -> Option<String> {
         out.push(char::from(b'0' + (v / 10) as u8));
         out.push(char::from(b'0' + (v % 10) as u8));
     }
-    Some(out)
+    out
 }
 
 pub(super) fn clean(s: &str) -> String {

@@ -2,12 +2,13 @@
 //! of its tables, with the ids the load assigns. A record with a problem
 //! is refused (the problem noted) and nothing of it is queued.
 
-use super::csv::{clean, iso};
+use super::csv::{clean, iso, iso_of};
 use super::load::{Batch, Line, Load};
 use super::BulkKind;
+use crate::import::parse_day;
 use crate::targets::Period;
 use crate::AppError;
-use ranks_domain::{UnitCode, UnitKind};
+use ranks_domain::{BirthDate, Gender, IdNumber, MemberStatus, Phone, UnitCode, UnitKind};
 use ranks_store::bulk::Values;
 
 impl Load {
@@ -97,7 +98,7 @@ impl Load {
             self.refuse(l, "full_name", "missing");
             return None;
         }
-        let Some(birth) = iso(l.g("birth_date")) else {
+        let Some(birth) = parse_day(l.g("birth_date")) else {
             self.refuse(
                 l,
                 "birth_date",
@@ -105,25 +106,55 @@ impl Load {
             );
             return None;
         };
-        let gender = match l.g("gender") {
-            "Nam" | "nam" | "M" | "m" | "male" => "Nam",
-            "Nữ" | "nữ" | "F" | "f" | "female" => "Nữ",
-            other => {
+        let Ok(birth) = BirthDate::new(birth, self.today) else {
+            self.refuse(
+                l,
+                "birth_date",
+                format!(
+                    "{:?} is not a date of birth from 1900 to today",
+                    l.g("birth_date")
+                ),
+            );
+            return None;
+        };
+        let gender = match Gender::parse(l.g("gender")) {
+            Ok(g) => g,
+            Err(_) => {
+                let other = l.g("gender");
                 self.refuse(l, "gender", format!("{other:?} is not Nam or Nữ"));
                 return None;
             }
         };
-        let id_number = Some(l.g("id_number").to_string()).filter(|s| !s.is_empty());
+        let id_number = match l.g("id_number") {
+            "" => None,
+            n => match IdNumber::parse(n) {
+                Ok(id) => Some(String::from(id)),
+                Err(_) => {
+                    self.refuse(l, "id_number", format!("{n:?} is not 9 or 12 digits"));
+                    return None;
+                }
+            },
+        };
         if let Some(n) = &id_number {
-            if !n.bytes().all(|b| b.is_ascii_digit()) || !(n.len() == 9 || n.len() == 12) {
-                self.refuse(l, "id_number", format!("{n:?} is not 9 or 12 digits"));
-                return None;
-            }
             if !self.seen_ids.insert(n.clone()) {
                 self.refuse(l, "id_number", format!("{n} appears twice"));
                 return None;
             }
         }
+        let phone = match l.g("phone") {
+            "" => None,
+            p => match Phone::parse(p) {
+                Ok(p) => Some(String::from(p)),
+                Err(_) => {
+                    self.refuse(
+                        l,
+                        "phone",
+                        format!("{p:?} is not a phone number (10 digits starting with 0, or +84)"),
+                    );
+                    return None;
+                }
+            },
+        };
         let grade = match l.g("general_grade") {
             "" => 12,
             s => match s.parse::<u8>() {
@@ -147,13 +178,13 @@ impl Load {
             vec![
                 Some(self.next.person.to_string()),
                 Some(full_name),
-                Some(gender.to_string()),
-                Some(birth),
+                Some(gender.as_str().to_string()),
+                Some(iso_of(birth.date())),
                 Some(ethnicity),
                 Some(education),
                 Some(clean(l.g("occupation"))),
                 id_number,
-                Some(l.g("phone").to_string()).filter(|s| !s.is_empty()),
+                phone,
                 Some(grade.to_string()),
                 Some(clean(l.g("area"))),
             ],
@@ -176,16 +207,20 @@ impl Load {
                 format!("{:?} is not a date", l.g("admitted_on")),
             );
         };
+        // An empty status loads an official member (the generator's files
+        // name every status; the checked importer infers it from official_on).
         let status = match l.g("status") {
-            "" | "official" | "chính thức" => "official",
-            "probationary" | "dự bị" => "probationary",
-            s => {
-                return self.refuse(
-                    l,
-                    "status",
-                    format!("{s:?} is not official or probationary"),
-                )
-            }
+            "" => MemberStatus::Official,
+            s => match MemberStatus::parse_current(s) {
+                Ok(st) => st,
+                Err(_) => {
+                    return self.refuse(
+                        l,
+                        "status",
+                        format!("{s:?} is not official or probationary"),
+                    )
+                }
+            },
         };
         let official = match l.g("official_on") {
             "" => None,
@@ -199,7 +234,7 @@ impl Load {
             Some(self.next.member.to_string()),
             Some(person.to_string()),
             Some(unit_id.to_string()),
-            Some(status.to_string()),
+            Some(status.as_str().to_string()),
             Some(admitted),
             official,
         ]);

@@ -4,12 +4,14 @@
 use super::limits::Work;
 use super::read::Raw;
 use super::shape::{id_number, member_status, parse_day, phone, Fields, RowIn, Shaped};
-use super::{shape::gender, ImportKind, RowError};
+use super::{ImportKind, RowError};
 use crate::targets::{parse_target, Period};
 use crate::{visible_unit, Actor, AppError, Scope};
 use ranks_domain::procedure::{Dossier, GateKind, Profile, Step};
 use ranks_domain::text::fold;
-use ranks_domain::{Date, MemberStatus, TermName, UnitCode, UnitKind};
+use ranks_domain::{
+    BirthDate, Date, Gender, IdNumber, MemberStatus, Phone, TermName, UnitCode, UnitKind,
+};
 use ranks_store::records::members::{self, NewPerson};
 use ranks_store::records::units::{self, UnitRow};
 use ranks_store::records::{movements, terms};
@@ -20,8 +22,8 @@ use std::collections::HashMap;
 #[derive(Debug, Clone)]
 pub(super) struct PersonIn {
     pub(super) person: NewPerson,
-    pub(super) id_number: Option<String>,
-    pub(super) phone: Option<String>,
+    pub(super) id_number: Option<IdNumber>,
+    pub(super) phone: Option<Phone>,
 }
 
 #[derive(Debug, Clone)]
@@ -147,12 +149,12 @@ impl Checker<'_> {
             }
         }
         let gender_text = r.required("gender");
-        let gender = gender_text.as_deref().and_then(|g| {
-            let out = gender(g);
-            if out.is_none() {
+        let gender = gender_text.as_deref().and_then(|g| match Gender::parse(g) {
+            Ok(out) => Some(out),
+            Err(_) => {
                 r.err("gender", format!("\"{g}\" is not a gender (Nam or Nữ)"));
+                None
             }
-            out
         });
         let birth_date = r.date("birth_date", true, self.today);
         let id_number = match id_number(r.raw("id_number")) {
@@ -196,19 +198,17 @@ impl Checker<'_> {
                 }
             }
         }
-        let birth_date = birth_date.and_then(|b| {
-            match ranks_domain::text::birth_date("birth_date", b, self.today) {
-                Ok(b) => Some(b),
-                Err(_) => {
-                    r.err(
-                        "birth_date",
-                        format!(
-                            "{} is not a date of birth from 1900 to today",
-                            b.format("%d/%m/%Y")
-                        ),
-                    );
-                    None
-                }
+        let birth_date = birth_date.and_then(|b| match BirthDate::new(b, self.today) {
+            Ok(b) => Some(b.date()),
+            Err(_) => {
+                r.err(
+                    "birth_date",
+                    format!(
+                        "{} is not a date of birth from 1900 to today",
+                        b.format("%d/%m/%Y")
+                    ),
+                );
+                None
             }
         });
         if let Some(id) = &id_number {
@@ -217,7 +217,7 @@ impl Checker<'_> {
                     "id_number",
                     format!("{id} is already in row {first} of this file"),
                 );
-            } else if let Some(pid) = members::person_by_id_number(self.conn, id).await? {
+            } else if let Some(pid) = members::person_by_id_number(self.conn, id.as_str()).await? {
                 // Within the actor's part of the tree the person is named;
                 // outside it nothing is said of them but that the number
                 // is taken (a national ID number is registered once).

@@ -3,8 +3,8 @@
 
 use super::read::{number_text, Raw, Sheet};
 use super::{ImportKind, RowError};
-use ranks_domain::text::{fold, nfc};
-use ranks_domain::{Date, MemberStatus};
+use ranks_domain::text::nfc;
+use ranks_domain::{Date, IdNumber, MemberStatus, Phone};
 use std::collections::HashMap;
 
 /// A data row: its number and its cells by column name.
@@ -167,7 +167,7 @@ pub fn parse_day(s: &str) -> Option<Date> {
 
 /// An ID number (9-digit CMND or 12-digit CCCD) from a cell. A numeric cell
 /// lost its leading zeros; they are put back up to the nearest valid length.
-pub(super) fn id_number(raw: &Raw) -> Result<Option<String>, String> {
+pub(super) fn id_number(raw: &Raw) -> Result<Option<IdNumber>, String> {
     let s = match raw {
         Raw::Empty => return Ok(None),
         Raw::Number(n) if n.fract() == 0.0 && *n >= 0.0 => {
@@ -178,22 +178,21 @@ pub(super) fn id_number(raw: &Raw) -> Result<Option<String>, String> {
                 _ => s,
             }
         }
-        Raw::Text(t) => t.chars().filter(|c| !c.is_whitespace()).collect(),
+        Raw::Text(t) => t.clone(),
         other => other.display(),
     };
-    if s.bytes().all(|b| b.is_ascii_digit()) && (s.len() == 9 || s.len() == 12) {
-        Ok(Some(s))
-    } else {
-        Err(format!(
+    match IdNumber::parse(&s) {
+        Ok(id) => Ok(Some(id)),
+        Err(_) => Err(format!(
             "\"{}\" is not an ID number (9 or 12 digits)",
             raw.display()
-        ))
+        )),
     }
 }
 
 /// A phone number from a cell, without spaces, dots or dashes. A numeric
 /// cell lost its leading 0; it is put back.
-pub(super) fn phone(raw: &Raw) -> Result<Option<String>, String> {
+pub(super) fn phone(raw: &Raw) -> Result<Option<Phone>, String> {
     let s = match raw {
         Raw::Empty => return Ok(None),
         Raw::Number(n) if n.fract() == 0.0 && *n >= 0.0 => {
@@ -204,50 +203,24 @@ pub(super) fn phone(raw: &Raw) -> Result<Option<String>, String> {
                 s
             }
         }
-        Raw::Text(t) => t
-            .chars()
-            .filter(|c| !(c.is_whitespace() || matches!(c, '.' | '-' | '(' | ')')))
-            .collect(),
+        Raw::Text(t) => t.clone(),
         other => other.display(),
     };
-    let digits = |d: &str| d.bytes().all(|b| b.is_ascii_digit());
-    let ok = match s.strip_prefix("+84") {
-        Some(rest) => digits(rest) && (9..=10).contains(&rest.len()),
-        None => s.starts_with('0') && digits(&s) && (10..=11).contains(&s.len()),
-    };
-    if ok {
-        Ok(Some(s))
-    } else {
-        Err(format!(
+    match Phone::parse(&s) {
+        Ok(p) => Ok(Some(p)),
+        Err(_) => Err(format!(
             "\"{}\" is not a phone number (10 digits starting with 0, or +84)",
             raw.display()
-        ))
+        )),
     }
 }
 
-pub(super) fn gender(s: &str) -> Option<&'static str> {
-    match fold(s).as_str() {
-        "nam" | "male" | "m" => Some("Nam"),
-        "nu" | "female" | "f" => Some("Nữ"),
-        _ => None,
-    }
-}
-
+/// A member's status in an import row: only current members are imported.
 pub(super) fn member_status(s: &str) -> Result<MemberStatus, String> {
-    let f = fold(s);
-    let f = f.strip_prefix("dang vien ").unwrap_or(&f).replace(' ', "_");
-    match f.as_str() {
-        "probationary" | "du_bi" => Ok(MemberStatus::Probationary),
-        "official" | "chinh_thuc" => Ok(MemberStatus::Official),
-        other => match MemberStatus::parse(other) {
-            Ok(_) => Err(format!(
-                "\"{s}\": only current members are imported (probationary or official)"
-            )),
-            Err(_) => Err(format!(
-                "\"{s}\" is not a status (probationary/dự bị or official/chính thức)"
-            )),
-        },
-    }
+    MemberStatus::parse_current(s).map_err(|_| match MemberStatus::parse(s) {
+        Ok(_) => format!("\"{s}\": only current members are imported (probationary or official)"),
+        Err(_) => format!("\"{s}\" is not a status (probationary/dự bị or official/chính thức)"),
+    })
 }
 
 /// Reads one row's cells, collecting every problem.

@@ -156,6 +156,16 @@ fn a_cancelled_read_stops() {
     assert!(matches!(r, Err(ReadError::Cancelled)), "{r:?}");
 }
 
+/// The cleaned ID number as text (the value type's text).
+fn id_number(raw: &Raw) -> Result<Option<String>, String> {
+    super::shape::id_number(raw).map(|v| v.map(String::from))
+}
+
+/// The cleaned phone as text (the value type's text).
+fn phone(raw: &Raw) -> Result<Option<String>, String> {
+    super::shape::phone(raw).map(|v| v.map(String::from))
+}
+
 #[test]
 fn id_numbers_and_phones_keep_their_zeros() {
     let t = |s: &str| Raw::Text(s.into());

@@ -5,7 +5,7 @@ use crate::ops::{self, Ctx};
 use crate::scope::Visible;
 use crate::targets::Period;
 use crate::{visible_unit, AppError};
-use ranks_domain::{Date, Term, TermName, UnitCode};
+use ranks_domain::{Date, IdNumber, Phone, Term, TermName, UnitCode};
 use ranks_store::records::members::{self, PersonRow};
 use ranks_store::records::terms;
 use ranks_store::records::units::UnitRow;
@@ -26,9 +26,11 @@ pub(super) async fn write_person(
         detail.insert("area".into(), json!(area));
     }
     if p.id_number.is_some() || p.phone.is_some() {
-        members::set_contact(cx.tx.conn(), id, p.id_number.as_deref(), p.phone.as_deref()).await?;
-        detail.insert("id_number".into(), json!(p.id_number));
-        detail.insert("phone".into(), json!(p.phone));
+        let id_number = p.id_number.as_ref().map(IdNumber::as_str);
+        let phone = p.phone.as_ref().map(Phone::as_str);
+        members::set_contact(cx.tx.conn(), id, id_number, phone).await?;
+        detail.insert("id_number".into(), json!(id_number));
+        detail.insert("phone".into(), json!(phone));
     }
     if !detail.is_empty() {
         cx.audit(

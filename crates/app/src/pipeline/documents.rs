@@ -60,6 +60,66 @@ impl App {
         .await
     }
 
+    /// Records the day the candidate's unit received the decision of `stage`
+    /// (the admission ceremony's 30 working days count from it). Only for a
+    /// stage some deadline counts from the receipt of; not before the stage's
+    /// own date, not in the future.
+    pub async fn record_receipt(
+        &self,
+        actor: &Actor,
+        candidate_id: i64,
+        stage: &str,
+        on: Date,
+    ) -> Result<(), AppError> {
+        let on = self.check_date("received_on", on)?;
+        let profile = self.profile().clone();
+        let stage = bounded("stage", stage, limits::SHORT)?;
+        self.run(actor, move |cx| {
+            Box::pin(async move {
+                let c = visible_candidate(cx.tx.conn(), cx.actor, candidate_id).await?;
+                if !profile
+                    .deadlines
+                    .iter()
+                    .any(|d| d.from_receipt && d.from == stage)
+                {
+                    return Err(DomainError::invalid(
+                        "stage",
+                        stage,
+                        "a stage whose decision's receipt starts a deadline (decision)",
+                    )
+                    .into());
+                }
+                let history = candidates::history(cx.tx.conn(), c.id).await?;
+                let Some(entered) = history.iter().rev().find(|h| h.0 == stage).map(|h| h.1) else {
+                    return Err(DomainError::invalid(
+                        "stage",
+                        stage,
+                        "a stage the candidate has entered",
+                    )
+                    .into());
+                };
+                if on < entered {
+                    return Err(DomainError::invalid(
+                        "received_on",
+                        on.to_string(),
+                        "a day on or after the decision",
+                    )
+                    .into());
+                }
+                candidates::set_received(cx.tx.conn(), c.id, &stage, on).await?;
+                cx.audit(
+                    "receipt",
+                    "candidate",
+                    c.id,
+                    None,
+                    Some(json!({"stage": stage, "received_on": on})),
+                )
+                .await
+            })
+        })
+        .await
+    }
+
     /// Records the Party-awareness course certificate.
     pub async fn record_certificate(
         &self,

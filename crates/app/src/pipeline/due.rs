@@ -16,6 +16,11 @@ pub struct DueEntry {
     pub rule: String,
     pub source: String,
     pub until: String,
+    /// The day the deadline counts from.
+    pub started: Date,
+    /// True when it counts from a decision's date because the day the unit
+    /// received the decision is not recorded (the receipt is assumed).
+    pub assumed_start: bool,
     pub due: Date,
     pub extended_until: Option<Date>,
     pub working_days_left: i64,
@@ -30,6 +35,8 @@ impl From<Due> for DueEntry {
             rule: d.rule,
             source: d.source,
             until: d.until,
+            started: d.started,
+            assumed_start: d.assumed_start,
             due: d.due,
             extended_until: d.extended,
             working_days_left: d.working_days_left,
@@ -88,6 +95,7 @@ impl App {
             tree.iter().map(|u| (u.code.clone(), u)).collect();
         let sups = supervisors::for_subtree(&mut conn, &root.path).await?;
         let histories = candidates::histories_in_subtree(&mut conn, &root.path).await?;
+        let mut receipts = candidates::receipts_in_subtree(&mut conn, &root.path).await?;
         let list = candidates::in_subtree(&mut conn, &root.path).await?;
         let mut rows = Vec::new();
         for c in &list {
@@ -103,6 +111,7 @@ impl App {
             }
             let dossier = Dossier {
                 history,
+                received: receipts.remove(&c.id).unwrap_or_default(),
                 ..Dossier::default()
             };
             let Some(next) = self

@@ -221,5 +221,7 @@ pub(crate) async fn load_dossier(conn: &mut Conn, c: &CandidateRow) -> Result<Do
             youth_union: youth_member,
             trade_union: union_member,
         },
+        unit_kind: units::by_id(conn, c.unit_id).await?.map(|u| u.kind),
+        received: candidates::received(conn, c.id).await?,
     })
 }

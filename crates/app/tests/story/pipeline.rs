@@ -135,16 +135,41 @@ pub(crate) fn voted(stage: &str, on: &str, v: (u32, u32, u32, u32)) -> StepInput
 
 /// Takes a new candidate of A1 through to the stage before the cell vote.
 pub(crate) async fn to_comments(app: &App, members: &[i64]) -> i64 {
+    let who = Newcomer {
+        name: "Lăng Thị Giang",
+        birth: "1998-04-10",
+        grade: 12,
+        area: "",
+    };
+    to_comments_in(app, members, "A1", who).await
+}
+
+/// Who a story adds to a pool.
+pub(crate) struct Newcomer<'a> {
+    pub name: &'a str,
+    pub birth: &'a str,
+    pub grade: u8,
+    pub area: &'a str,
+}
+
+/// Takes a new candidate of `cell` through to the stage before the cell
+/// vote, with `members` of the cell as mentor and introducers.
+pub(crate) async fn to_comments_in(
+    app: &App,
+    members: &[i64],
+    cell: &str,
+    who: Newcomer<'_>,
+) -> i64 {
     let sys = Actor::system();
     let c = app
         .add_candidate(
             &sys,
             PersonRef::New {
-                person: person("Lăng Thị Giang", "1998-04-10"),
-                general_grade: 12,
-                area: String::new(),
+                person: person(who.name, who.birth),
+                general_grade: who.grade,
+                area: who.area.into(),
             },
-            "A1",
+            cell,
             None,
             Some(d("2024-01-08")),
         )
@@ -196,15 +221,27 @@ pub(crate) async fn to_comments(app: &App, members: &[i64]) -> i64 {
     )
     .await
     .unwrap();
-    // Of youth age where the cell has a Youth Union organisation: a Youth
-    // Union member, introduced by its committee's resolution (4-KNĐ,
-    // recorded with it) and one official member (Charter Điều 4 khoản 1).
-    app.set_memberships(&sys, c, Some(true), None)
+    if ranks_domain::procedure::whole_months(d(who.birth), d("2024-08-05")) < 31 * 12 {
+        // Of youth age where the cell has a Youth Union organisation: a
+        // Youth Union member, introduced by its committee's resolution
+        // (4-KNĐ, recorded with it) and one official member (Charter Điều 4
+        // khoản 1).
+        app.set_memberships(&sys, c, Some(true), None)
+            .await
+            .unwrap();
+        app.add_introducer(&sys, c, None, Some(d("2024-08-01")))
+            .await
+            .unwrap();
+    } else {
+        app.add_introducer(
+            &sys,
+            c,
+            Some((members[1], d("2021-06-01"))),
+            Some(d("2024-08-01")),
+        )
         .await
         .unwrap();
-    app.add_introducer(&sys, c, None, Some(d("2024-08-01")))
-        .await
-        .unwrap();
+    }
     app.record_document(&sys, c, "3-KNĐ", Some(d("2024-08-01")))
         .await
         .unwrap();

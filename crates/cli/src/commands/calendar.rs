@@ -125,6 +125,8 @@ pub fn profile(loaded: &Profile, cmd: ProfileCmd) -> Result<()> {
             println!("profile {} is valid", file.display());
         }
         ProfileCmd::Rules => {
+            // Each rule with its source, then the passage it rests on as read,
+            // or "inferred" when no passage was read.
             for (rule, source) in loaded.rules() {
                 println!(
                     "{rule}: {}{}",
@@ -135,6 +137,10 @@ pub fn profile(loaded: &Profile, cmd: ProfileCmd) -> Result<()> {
                         " [unconfirmed]"
                     }
                 );
+                match &source.quote {
+                    Some(q) => println!("    \"{q}\""),
+                    None => println!("    inferred"),
+                }
             }
         }
     }

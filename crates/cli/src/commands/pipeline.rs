@@ -85,6 +85,15 @@ pub enum CandidateCmd {
         #[arg(long, value_parser = date_arg)]
         date: Option<Date>,
     },
+    /// Record the day the unit received a stage's decision (default stage:
+    /// decision; the admission ceremony's 30 working days count from it).
+    Receipt {
+        id: i64,
+        #[arg(long, default_value = "decision")]
+        stage: String,
+        #[arg(long, value_parser = date_arg)]
+        on: Date,
+    },
     /// Assign an official member as mentor (or, with --probation, as probation mentor).
     Mentor {
         id: i64,
@@ -292,6 +301,10 @@ pub async fn candidate(app: &App, actor: &Actor, cmd: CandidateCmd) -> Result<()
         CandidateCmd::Doc { id, code, date } => {
             app.record_document(actor, id, &code, date).await?;
             println!("candidate {id}: document {code} recorded");
+        }
+        CandidateCmd::Receipt { id, stage, on } => {
+            app.record_receipt(actor, id, &stage, on).await?;
+            println!("candidate {id}: decision of '{stage}' received on {on}");
         }
         CandidateCmd::Mentor {
             id,

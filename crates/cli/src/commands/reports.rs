@@ -1,6 +1,6 @@
 //! Targets, forecasts, evaluations and analytics as the CLI prints them.
 
-use crate::output::{table, Format};
+use crate::output::{csv_text, table, Format};
 use anyhow::{bail, Result};
 use clap::Subcommand;
 use ranks_app::{Actor, App};
@@ -16,22 +16,24 @@ pub fn forecast_text(
         }
         Format::Json => Ok(serde_json::to_string_pretty(&r.rows)? + "\n"),
         Format::Csv => {
-            let mut out =
-                String::from("\u{feff}code,name,target,admitted,expected,low,high,at_risk\n");
-            for row in &r.rows {
-                out.push_str(&format!(
-                    "{},\"{}\",{},{},{:.2},{},{},{}\n",
-                    row.code,
-                    row.name.replace('"', "\"\""),
+            let rows = r.rows.iter().map(|row| {
+                vec![
+                    row.code.clone(),
+                    row.name.clone(),
                     row.target.map(|t| t.to_string()).unwrap_or_default(),
-                    row.admitted,
-                    row.expected,
-                    row.low,
-                    row.high,
-                    row.at_risk
-                ));
-            }
-            Ok(out)
+                    row.admitted.to_string(),
+                    format!("{:.2}", row.expected),
+                    row.low.to_string(),
+                    row.high.to_string(),
+                    row.at_risk.to_string(),
+                ]
+            });
+            Ok(csv_text(
+                &[
+                    "code", "name", "target", "admitted", "expected", "low", "high", "at_risk",
+                ],
+                rows,
+            ))
         }
         Format::Table => {
             let mut body = Vec::new();
@@ -181,17 +183,15 @@ pub fn evaluation_text(
         }
         Format::Json => Ok(serde_json::to_string_pretty(&r.rows)? + "\n"),
         Format::Csv => {
-            let mut out = String::from("\u{feff}code,name,score,grade\n");
-            for row in &r.rows {
-                out.push_str(&format!(
-                    "{},\"{}\",{},{}\n",
-                    row.code,
-                    row.name.replace('"', "\"\""),
+            let rows = r.rows.iter().map(|row| {
+                vec![
+                    row.code.clone(),
+                    row.name.clone(),
                     row.score.map(|s| s.to_string()).unwrap_or_default(),
-                    row.grade.clone().unwrap_or_default()
-                ));
-            }
-            Ok(out)
+                    row.grade.clone().unwrap_or_default(),
+                ]
+            });
+            Ok(csv_text(&["code", "name", "score", "grade"], rows))
         }
         Format::Table => {
             let body: Vec<Vec<String>> = r

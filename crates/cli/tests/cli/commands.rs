@@ -811,6 +811,20 @@ fn a_broken_profile_stops_the_program_with_line_numbers() {
         "{rules}"
     );
     assert!(rules.contains("[unconfirmed]"));
+    // Each rule is followed by the passage it rests on, or "inferred".
+    let lines: Vec<&str> = rules.lines().collect();
+    assert!(lines.len() % 2 == 0, "{rules}");
+    for pair in lines.chunks(2) {
+        assert!(
+            pair[1] == "    inferred" || pair[1].starts_with("    \""),
+            "{pair:?}"
+        );
+    }
+    assert!(
+        rules.contains("deadline ceremony_after_decision: Quy định 294-QĐ/TW ngày 26/5/2025 về thi hành Điều lệ Đảng, mục 4.1")
+            && rules.contains("kể từ ngày nhận được quyết định kết nạp"),
+        "{rules}"
+    );
 }
 
 #[test]

@@ -17,6 +17,9 @@ pub struct Due {
     pub due: Date,
     /// The last day with the allowed extension, if any.
     pub extended: Option<Date>,
+    /// Counted from a stage's date because the receipt of its decision is
+    /// not recorded (the receipt is assumed on the decision's day).
+    pub assumed_start: bool,
     /// Working days from today to the due date; negative when passed.
     pub working_days_left: i64,
     pub when_passed: String,
@@ -51,7 +54,12 @@ impl Profile {
             .iter()
             .filter(|d| self.position(&d.until).is_some_and(|u| u > at))
             .filter_map(|d| {
-                let from = dossier.entered(&d.from)?;
+                let entered = dossier.entered(&d.from)?;
+                let received = d
+                    .from_receipt
+                    .then(|| dossier.received.get(&d.from).copied())
+                    .flatten();
+                let from = received.unwrap_or(entered);
                 let started = plus_months(from, d.after_months);
                 let due = Self::add(cal, started, d.amount, d.unit);
                 Some(Due {
@@ -61,6 +69,7 @@ impl Profile {
                     started,
                     due,
                     extended: d.extension.map(|e| Self::add(cal, due, e, d.unit)),
+                    assumed_start: d.from_receipt && received.is_none(),
                     working_days_left: cal.working_days_between(today, due),
                     when_passed: d.when_passed.clone(),
                 })

@@ -70,11 +70,23 @@ pub struct Dossier {
     pub unit_has: Organisations,
     /// The candidate's memberships of them.
     pub member_of: Memberships,
+    /// The kind of the candidate's unit (a grassroots cell skips the
+    /// grassroots committee's vote).
+    pub unit_kind: Option<crate::UnitKind>,
+    /// When the unit received the decision of a stage (the ceremony's 30
+    /// working days count from the receipt of the admission decision).
+    pub received: BTreeMap<String, Date>,
 }
 
 impl Dossier {
     pub fn current(&self) -> Option<&(String, Date)> {
         self.history.last()
+    }
+
+    /// Whether the candidate's path includes `stage` (stages marked `not_in`
+    /// the candidate's unit kind are left out).
+    pub fn takes(&self, stage: &StageDef) -> bool {
+        self.unit_kind.is_none_or(|k| !stage.not_in.contains(&k))
     }
 
     pub fn entered(&self, stage: &str) -> Option<Date> {
@@ -151,6 +163,7 @@ impl Profile {
             title: format!("hồ sơ quy trình {}", self.id),
             article: "thứ tự các bước".into(),
             confirmed: true,
+            quote: None,
         }
     }
 
@@ -226,6 +239,17 @@ impl Profile {
                         ));
                     }
                 } else {
+                    if !dossier.takes(stage) {
+                        return Err(Self::refuse(
+                            "sequence.unit_kind",
+                            &stage.source,
+                            format!(
+                                "'{}' is not a step for a candidate of a {} (chi bộ cơ sở): its resolution goes to the superior committee directly",
+                                stage.key,
+                                dossier.unit_kind.map(|k| k.as_str()).unwrap_or("unit")
+                            ),
+                        ));
+                    }
                     let at = self.position(cur).unwrap_or(0);
                     let want = self.position(&stage.key).unwrap_or(0);
                     if want <= at {
@@ -238,8 +262,13 @@ impl Profile {
                             ),
                         ));
                     }
-                    if want > at + 1 {
-                        let missing = &self.stages[at + 1];
+                    let missing = self
+                        .stages
+                        .iter()
+                        .take(want)
+                        .skip(at + 1)
+                        .find(|s| dossier.takes(s));
+                    if let Some(missing) = missing {
                         return Err(Self::refuse(
                             "sequence",
                             &missing.source,
@@ -254,7 +283,11 @@ impl Profile {
 
     /// Documents, unless a legal reason to enter without them is given.
     fn check_documents(stage: &StageDef, dossier: &Dossier, step: &Step) -> Result<(), Refusal> {
-        match &step.skip_reason {
+        let waives = step
+            .skip_reason
+            .as_ref()
+            .filter(|r| !stage.partial_skip_reasons.contains(r));
+        match waives {
             Some(reason) if !stage.skip_reasons.contains(reason) => {
                 return Err(Self::refuse(
                     "skip",
@@ -324,11 +357,42 @@ impl Profile {
                 min_years,
                 max_years,
                 consent_document,
-            } => age(dossier, on, *min_years, *max_years, consent_document),
+                conditions_document,
+            } => {
+                let decision = step.stage == self.admission_stage().key;
+                // The age counts at the cell's consideration, also when the
+                // decision is checked.
+                let at = if decision {
+                    self.consideration_stage()
+                        .and_then(|s| dossier.entered(&s.key))
+                        .unwrap_or(on)
+                } else {
+                    on
+                };
+                age(
+                    dossier,
+                    at,
+                    on,
+                    (*min_years, *max_years),
+                    if decision {
+                        consent_document
+                    } else {
+                        conditions_document
+                    },
+                    decision,
+                )
+            }
             GateKind::Education {
                 min_grade,
                 exceptions,
-            } => education(dossier, *min_grade, exceptions),
+                consent_documents,
+            } => {
+                if step.stage == self.admission_stage().key {
+                    education_consent(dossier, on, consent_documents)
+                } else {
+                    education(dossier, *min_grade, exceptions)
+                }
+            }
             GateKind::CertificateValid { valid_months } => certificate(dossier, on, *valid_months),
             GateKind::Introducers {
                 count,
@@ -400,36 +464,65 @@ impl Profile {
 
 // What each gate kind finds wrong, if anything.
 
+/// The age at `at` (the cell's consideration). At the cell vote, over the
+/// maximum needs the conditions recorded; at the decision (`decision`), the
+/// provincial standing committee's written consent recorded by `on`.
 fn age(
     dossier: &Dossier,
+    at: Date,
     on: Date,
-    min_years: u32,
-    max_years: u32,
-    consent_document: &Option<String>,
+    (min_years, max_years): (u32, u32),
+    document: &Option<String>,
+    decision: bool,
 ) -> Option<String> {
     let Some(birth) = dossier.birth_date else {
         return Some("the birth date is not recorded".into());
     };
-    let months = whole_months(birth, on);
+    let months = whole_months(birth, at);
     let (y, m) = (months.div_euclid(12), months.rem_euclid(12));
     if months < i64::from(min_years) * 12 {
-        return Some(format!(
-            "aged {y} years {m} months on {on}; at least {min_years} years are required"
-        ));
+        return (!decision).then(|| {
+            format!("aged {y} years {m} months on {at}; at least {min_years} years are required")
+        });
     }
     if months > i64::from(max_years) * 12 {
-        let consented = consent_document
+        let recorded = document
             .as_ref()
             .and_then(|d| dossier.documents.get(d))
             .is_some_and(|d| *d <= on);
-        if !consented {
-            return Some(format!(
-                "aged {y} years {m} months on {on}; over {max_years} years only with the prior written consent of the provincial standing committee{}",
-                consent_document.as_ref().map(|d| format!(" (document {d})")).unwrap_or_default()
-            ));
+        if !recorded {
+            let doc = document
+                .as_ref()
+                .map(|d| format!(" (document {d})"))
+                .unwrap_or_default();
+            return Some(if decision {
+                format!(
+                    "aged {y} years {m} months when the cell considered the candidate; over {max_years} years the admission decision needs the prior written consent of the provincial standing committee{doc}"
+                )
+            } else {
+                format!(
+                    "aged {y} years {m} months on {at}; over {max_years} years the cell may consider a candidate only with health and prestige and working or living where there is no party organisation or no party member, or for a special requirement, recorded first{doc}"
+                )
+            });
         }
     }
     None
+}
+
+/// At the decision: an exception that needs the provincial standing
+/// committee's written consent (a village elder who only reads and writes).
+fn education_consent(
+    dossier: &Dossier,
+    on: Date,
+    consent_documents: &BTreeMap<String, String>,
+) -> Option<String> {
+    let area = dossier.area.as_ref()?;
+    let doc = consent_documents.get(area)?;
+    (!dossier.documents.get(doc).is_some_and(|d| *d <= on)).then(|| {
+        format!(
+            "the education exception for '{area}' needs the provincial standing committee's written consent before the admission decision (document {doc})"
+        )
+    })
 }
 
 fn education(

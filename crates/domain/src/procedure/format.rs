@@ -56,6 +56,9 @@ struct RawSource {
     article: String,
     #[serde(default = "yes")]
     confirmed: bool,
+    /// The operative sentence as read, in the text's language.
+    #[serde(default)]
+    quote: Option<String>,
 }
 
 fn yes() -> bool {
@@ -77,6 +80,13 @@ struct RawStage {
     effect: Option<String>,
     #[serde(default)]
     skip_reasons: Vec<String>,
+    /// Reasons recorded with the step that waive part of the work but not
+    /// the stage's documents (the spouse's side of the verification).
+    #[serde(default)]
+    partial_skip_reasons: Vec<String>,
+    /// Unit kinds whose candidates do not take this stage.
+    #[serde(default)]
+    not_in: Vec<String>,
     #[serde(default)]
     from: Vec<String>,
     source: RawSource,
@@ -92,9 +102,12 @@ struct RawGate {
     min_years: Option<u32>,
     max_years: Option<u32>,
     consent_document: Option<String>,
+    conditions_document: Option<String>,
     min_grade: Option<u8>,
     #[serde(default)]
     exceptions: BTreeMap<String, u8>,
+    #[serde(default)]
+    consent_documents: BTreeMap<String, String>,
     valid_months: Option<u32>,
     count: Option<u32>,
     min_months_together: Option<u32>,
@@ -120,6 +133,9 @@ struct RawDeadline {
     extension: Option<u32>,
     #[serde(default)]
     after_months: Option<u32>,
+    /// Counted from the day the `from` stage's decision was received.
+    #[serde(default)]
+    from_receipt: bool,
     when_passed: String,
     source: RawSource,
 }
@@ -227,6 +243,7 @@ impl Checker<'_> {
                 title: title.clone(),
                 article: s.article.clone(),
                 confirmed: s.confirmed,
+                quote: s.quote.clone(),
             },
             None => {
                 self.err(
@@ -238,6 +255,7 @@ impl Checker<'_> {
                     title: s.doc.clone(),
                     article: s.article.clone(),
                     confirmed: false,
+                    quote: s.quote.clone(),
                 }
             }
         }
@@ -319,6 +337,14 @@ impl Checker<'_> {
                 format!("stage '{}': `from` belongs to exits only", s.key),
             );
         }
+        for k in &s.not_in {
+            if crate::UnitKind::parse(k).is_err() {
+                self.err(
+                    span.clone(),
+                    format!("stage '{}': not_in names unknown unit kind '{k}'", s.key),
+                );
+            }
+        }
         StageDef {
             key: s.key.clone(),
             vi: s.vi.clone(),
@@ -328,6 +354,12 @@ impl Checker<'_> {
             vote: s.vote,
             effect,
             skip_reasons: s.skip_reasons.clone(),
+            partial_skip_reasons: s.partial_skip_reasons.clone(),
+            not_in: s
+                .not_in
+                .iter()
+                .filter_map(|k| crate::UnitKind::parse(k).ok())
+                .collect(),
             from: s.from.clone(),
             is_exit,
             source: self.source(&s.source, &span),
@@ -433,11 +465,13 @@ impl Checker<'_> {
                     min_years,
                     max_years,
                     consent_document: r.consent_document.clone(),
+                    conditions_document: r.conditions_document.clone(),
                 }
             }
             "education" => GateKind::Education {
                 min_grade: self.need(r, span, "min_grade", r.min_grade.map(u32::from)) as u8,
                 exceptions: r.exceptions.clone(),
+                consent_documents: r.consent_documents.clone(),
             },
             "certificate_valid" => GateKind::CertificateValid {
                 valid_months: self.need(r, span, "valid_months", r.valid_months),
@@ -537,6 +571,7 @@ impl Checker<'_> {
             from: r.from.clone(),
             until: r.until.clone(),
             after_months: r.after_months.unwrap_or(0),
+            from_receipt: r.from_receipt,
             amount: r.amount,
             unit,
             extension: r.extension,

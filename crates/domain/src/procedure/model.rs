@@ -14,6 +14,8 @@ pub struct Source {
     pub article: String,
     /// False when the figure was read from secondary sources only.
     pub confirmed: bool,
+    /// The operative sentence as read; `None` when the rule is inferred.
+    pub quote: Option<String>,
 }
 
 impl Source {
@@ -46,6 +48,11 @@ pub struct StageDef {
     pub vote: bool,
     pub effect: Option<Effect>,
     pub skip_reasons: Vec<String>,
+    /// Reasons noted with the step that do not waive its documents.
+    pub partial_skip_reasons: Vec<String>,
+    /// Unit kinds whose candidates do not take this stage (a grassroots
+    /// cell has no grassroots committee to vote).
+    pub not_in: Vec<crate::UnitKind>,
     /// For exits: the stages they can be taken from.
     pub from: Vec<String>,
     pub is_exit: bool,
@@ -67,11 +74,18 @@ pub enum GateKind {
     Age {
         min_years: u32,
         max_years: u32,
+        /// Over the maximum: the written consent needed before the decision.
         consent_document: Option<String>,
+        /// Over the maximum: the conditions (health and prestige; a place
+        /// without a party organisation or members, or a special requirement)
+        /// recorded before the cell considers the candidate.
+        conditions_document: Option<String>,
     },
     Education {
         min_grade: u8,
         exceptions: BTreeMap<String, u8>,
+        /// Exceptions that need a written consent before the decision.
+        consent_documents: BTreeMap<String, String>,
     },
     CertificateValid {
         valid_months: u32,
@@ -137,6 +151,8 @@ pub struct Deadline {
     pub from: String,
     pub until: String,
     pub after_months: u32,
+    /// Counted from the receipt of the `from` stage's decision.
+    pub from_receipt: bool,
     pub amount: u32,
     pub unit: Unit,
     pub extension: Option<u32>,
@@ -213,6 +229,11 @@ impl Profile {
             .iter()
             .find(|s| s.effect == Some(effect))
             .expect("validated: one stage per effect")
+    }
+
+    /// The cell's consideration of a candidate: the first vote.
+    pub fn consideration_stage(&self) -> Option<&StageDef> {
+        self.stages.iter().find(|s| s.vote)
     }
 
     /// The stage whose entry is the admission decision.

@@ -60,6 +60,8 @@ fn ready_for_cell_vote() -> Dossier {
         ],
         mentors: 2,
         probation_mentors: 0,
+        unit_kind: None,
+        received: BTreeMap::new(),
         left_party_on: None,
         unit_has: Organisations::default(),
         member_of: Memberships::default(),
@@ -187,7 +189,8 @@ fn age_is_counted_in_whole_months_at_the_vote() {
     assert_eq!(r.rule, "age");
     assert!(r.message.contains("17 years 11 months"), "{r}");
     assert!(r.source.contains("294-QĐ/TW"), "{r}");
-    // 60 years exactly: allowed; 60 years and a month: only with the provincial consent.
+    // 60 years exactly: allowed; 60 years and a month: the cell may consider
+    // only with the conditions recorded (issue 14.2; see the over-60 test).
     dos.birth_date = Some(d("1966-06-01"));
     profile()
         .check(&dos, &cell_vote("2026-06-01", vote(9, 9, 9, 0)), d(TODAY))
@@ -195,11 +198,170 @@ fn age_is_counted_in_whole_months_at_the_vote() {
     dos.birth_date = Some(d("1966-05-01"));
     let r = refused(&dos, &cell_vote("2026-06-01", vote(9, 9, 9, 0)));
     assert_eq!(r.rule, "age");
-    assert!(r.message.contains("consent"), "{r}");
-    dos.documents.insert("DY-TREN60".into(), d("2026-05-20"));
+    assert!(r.message.contains("DK-TREN60"), "{r}");
+}
+
+/// A dossier through the cell vote of 2026-06-01 and the grassroots vote of
+/// 2026-06-15, with the decision's form recorded.
+fn ready_for_decision() -> Dossier {
+    let mut dos = ready_for_cell_vote();
+    dos.history.push(("cell_vote".into(), d("2026-06-01")));
+    dos.history
+        .push(("grassroots_vote".into(), d("2026-06-15")));
+    for c in ["8-KNĐ", "9-KNĐ"] {
+        dos.documents.insert(c.into(), d("2026-06-15"));
+    }
+    dos
+}
+
+fn step(stage: &str, on: &str) -> Step {
+    Step {
+        stage: stage.into(),
+        on: d(on),
+        vote: None,
+        skip_reason: None,
+    }
+}
+
+/// Issue 14.2: over 60, the conditions (health and prestige; a place without
+/// a party organisation or members, or a special requirement) come before the
+/// cell's consideration, and the provincial standing committee's written
+/// consent before the admission decision, not before the cell vote.
+#[test]
+fn over_sixty_conditions_at_the_vote_consent_at_the_decision() {
+    let mut dos = ready_for_cell_vote();
+    dos.birth_date = Some(d("1965-01-10"));
+    let r = refused(&dos, &cell_vote("2026-06-01", vote(9, 9, 9, 0)));
+    assert!(r.message.contains("health and prestige"), "{r}");
+    // Conditions recorded: the cell may vote without the consent (the old
+    // profile refused this: it asked for the consent at the vote).
+    dos.documents.insert("DK-TREN60".into(), d("2026-05-25"));
     profile()
         .check(&dos, &cell_vote("2026-06-01", vote(9, 9, 9, 0)), d(TODAY))
         .unwrap();
+    let mut dec = ready_for_decision();
+    dec.birth_date = dos.birth_date;
+    dec.documents.insert("DK-TREN60".into(), d("2026-05-25"));
+    let r = refused(&dec, &step("decision", "2026-07-01"));
+    assert_eq!(r.rule, "age");
+    assert!(
+        r.message.contains("DY-TREN60") && r.message.contains("admission decision"),
+        "{r}"
+    );
+    assert!(r.source.contains("06-HD/TW mục 1.1"), "{r}");
+    // Consent dated after the decision does not count.
+    dec.documents.insert("DY-TREN60".into(), d("2026-07-02"));
+    assert_eq!(refused(&dec, &step("decision", "2026-07-01")).rule, "age");
+    dec.documents.insert("DY-TREN60".into(), d("2026-06-20"));
+    profile()
+        .check(&dec, &step("decision", "2026-07-01"), d(TODAY))
+        .unwrap();
+    // Under 60 at the cell vote, nothing more is asked at the decision.
+    profile()
+        .check(
+            &ready_for_decision(),
+            &step("decision", "2026-07-01"),
+            d(TODAY),
+        )
+        .unwrap();
+}
+
+/// Issue 14.6: a grassroots cell (chi bộ cơ sở) has no grassroots committee
+/// vote; its resolution goes to the superior committee directly.
+#[test]
+fn a_grassroots_cell_goes_from_its_vote_to_the_decision() {
+    let mut dos = ready_for_cell_vote();
+    dos.history.push(("cell_vote".into(), d("2026-06-01")));
+    dos.documents.insert("9-KNĐ".into(), d("2026-06-10"));
+    // A cell under a grassroots committee still needs the committee's vote.
+    dos.unit_kind = Some(crate::UnitKind::Cell);
+    let r = refused(&dos, &step("decision", "2026-06-20"));
+    assert!(r.message.contains("'grassroots_vote' is required"), "{r}");
+    dos.unit_kind = Some(crate::UnitKind::GrassrootsCell);
+    profile()
+        .check(&dos, &step("decision", "2026-06-20"), d(TODAY))
+        .unwrap();
+    // And the committee vote itself is refused, naming why.
+    let mut v = step("grassroots_vote", "2026-06-20");
+    v.vote = vote(5, 5, 5, 0);
+    dos.documents.insert("8-KNĐ".into(), d("2026-06-10"));
+    let r = refused(&dos, &v);
+    assert_eq!(r.rule, "sequence.unit_kind");
+    assert!(r.message.contains("chi bộ cơ sở"), "{r}");
+}
+
+/// Issue 14.5: the ceremony's 30 working days count from the day the cell
+/// received the decision; until that is recorded the decision's date is
+/// assumed, and said to be.
+#[test]
+fn the_ceremony_counts_from_the_receipt_of_the_decision() {
+    let p = profile();
+    let cal = WorkCalendar::new();
+    let mut dos = ready_for_decision();
+    dos.history.push(("decision".into(), d("2026-07-01")));
+    let ceremony = |dos: &Dossier| {
+        p.deadlines_for(dos, &cal, d("2026-07-02"))
+            .into_iter()
+            .find(|x| x.rule == "ceremony_after_decision")
+            .unwrap()
+    };
+    let assumed = ceremony(&dos);
+    assert!(assumed.assumed_start);
+    assert_eq!(assumed.started, d("2026-07-01"));
+    assert_eq!(assumed.due, cal.add_working_days(d("2026-07-01"), 30));
+    dos.received.insert("decision".into(), d("2026-07-15"));
+    let counted = ceremony(&dos);
+    assert!(!counted.assumed_start);
+    assert_eq!(counted.started, d("2026-07-15"));
+    assert_eq!(counted.due, cal.add_working_days(d("2026-07-15"), 30));
+    assert!(counted.due > assumed.due);
+    assert!(counted.source.contains("mục 4.1"), "{}", counted.source);
+}
+
+/// Issue 14.7: border areas and fishermen have the primary-school exception;
+/// a village elder who only reads and writes needs the provincial consent
+/// before the decision; the spouse's side of the verification.
+#[test]
+fn education_and_verification_exceptions_as_the_guidance_names_them() {
+    let mut dos = ready_for_cell_vote();
+    dos.general_grade = 5;
+    for area in ["border", "fishermen"] {
+        dos.area = Some(area.into());
+        profile()
+            .check(&dos, &cell_vote("2026-06-01", vote(9, 9, 9, 0)), d(TODAY))
+            .unwrap_or_else(|r| panic!("{area}: {r}"));
+    }
+    dos.area = Some("village_elder".into());
+    dos.general_grade = 0;
+    profile()
+        .check(&dos, &cell_vote("2026-06-01", vote(9, 9, 9, 0)), d(TODAY))
+        .unwrap();
+    let mut dec = ready_for_decision();
+    dec.area = Some("village_elder".into());
+    dec.general_grade = 0;
+    let r = refused(&dec, &step("decision", "2026-07-01"));
+    assert_eq!(r.rule, "education");
+    assert!(r.message.contains("DY-UYTIN"), "{r}");
+    dec.documents.insert("DY-UYTIN".into(), d("2026-06-25"));
+    profile()
+        .check(&dec, &step("decision", "2026-07-01"), d(TODAY))
+        .unwrap();
+    // The spouse case waives only the spouse's side: the reason is accepted,
+    // the verification's own document is still needed.
+    let mut ver = ready_for_cell_vote();
+    ver.history.truncate(5); // through personal_history
+    ver.documents.remove("TTLL");
+    let mut s = step("verification", "2025-08-04");
+    s.skip_reason = Some("spouse_side".into());
+    let r = profile()
+        .check(&ver, &s, d(TODAY))
+        .expect_err("TTLL missing");
+    assert!(r.message.contains("TTLL"), "{r}");
+    ver.documents.insert("TTLL".into(), d("2025-08-01"));
+    profile().check(&ver, &s, d(TODAY)).unwrap();
+    s.skip_reason = Some("relative_member".into());
+    ver.documents.remove("TTLL");
+    profile().check(&ver, &s, d(TODAY)).unwrap();
 }
 
 #[test]

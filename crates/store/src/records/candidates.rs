@@ -487,6 +487,67 @@ pub async fn refusals_in_subtree(
         .collect()
 }
 
+/// Records the day the unit received the decision of the candidate's latest
+/// entry into `stage`; false when the stage was never entered.
+pub async fn set_received(
+    conn: &mut Conn,
+    candidate_id: i64,
+    stage: &str,
+    on: Date,
+) -> Result<bool, StoreError> {
+    let r = sqlx::query(
+        "UPDATE candidate_stages SET received_on = $1 WHERE id = (SELECT MAX(id) FROM candidate_stages WHERE candidate_id = $2 AND stage = $3)",
+    )
+    .bind(iso(on))
+    .bind(candidate_id)
+    .bind(stage)
+    .execute(&mut *conn)
+    .await?;
+    Ok(r.rows_affected() > 0)
+}
+
+/// The recorded receipts of a candidate's decisions: stage → day received.
+pub async fn received(
+    conn: &mut Conn,
+    candidate_id: i64,
+) -> Result<BTreeMap<String, Date>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT stage, received_on FROM candidate_stages WHERE candidate_id = $1 AND received_on IS NOT NULL ORDER BY id",
+    )
+    .bind(candidate_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut out = BTreeMap::new();
+    for r in &rows {
+        out.insert(r.try_get("stage")?, date(r, "received_on")?);
+    }
+    Ok(out)
+}
+
+/// The recorded receipts of every candidate in the subtree: candidate id → stage → day.
+pub async fn receipts_in_subtree(
+    conn: &mut Conn,
+    root: &OrgPath,
+) -> Result<HashMap<i64, BTreeMap<String, Date>>, StoreError> {
+    let (lo, hi) = root.subtree_range();
+    let rows = sqlx::query(
+        "SELECT s.candidate_id AS candidate_id, s.stage AS stage, s.received_on AS received_on FROM candidate_stages s \
+         JOIN candidates c ON c.id = s.candidate_id JOIN units u ON u.id = c.unit_id \
+         WHERE u.path >= $1 AND u.path < $2 AND s.received_on IS NOT NULL ORDER BY s.id",
+    )
+    .bind(lo)
+    .bind(hi)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut out: HashMap<i64, BTreeMap<String, Date>> = HashMap::new();
+    for r in &rows {
+        out.entry(r.try_get("candidate_id")?)
+            .or_default()
+            .insert(r.try_get("stage")?, date(r, "received_on")?);
+    }
+    Ok(out)
+}
+
 /// Stage histories of every candidate in the subtree: candidate id → [(stage, date)], oldest first.
 pub async fn histories_in_subtree(
     conn: &mut Conn,

@@ -55,6 +55,7 @@ today = Heute
 due = Fällige und überfällige Fristen
 due-none = Keine Frist läuft.
 due-date = Fällig
+due-assumed = — ab dem Beschluss gerechnet (der Eingang ist nicht erfasst), angenommen:
 due-left = Verbleibende Arbeitstage
 due-next = Nächster Schritt
 due-rule = Regel

@@ -55,6 +55,7 @@ today = Today
 due = Deadlines due and overdue
 due-none = No deadline is running.
 due-date = Due
+due-assumed = — counted from the decision (the day it was received is not recorded), assumed:
 due-left = Working days left
 due-next = Next step
 due-rule = Rule

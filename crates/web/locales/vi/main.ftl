@@ -55,6 +55,7 @@ today = Hôm nay
 due = Thời hạn sắp đến và quá hạn
 due-none = Không có thời hạn nào đang chạy.
 due-date = Hạn
+due-assumed = — tính từ ngày quyết định (chưa ghi ngày nhận quyết định), giả định:
 due-left = Ngày làm việc còn lại
 due-next = Bước tiếp theo
 due-rule = Quy định

@@ -1,10 +1,10 @@
 //! Candidates over the API: a new file, the whole file, steps, documents,
 //! mentors, certificates, introducers.
 
-use super::{app_err, body, opt_date, req_date};
+use super::{app_err, opt_date, req_date};
 use crate::error::WebError;
+use crate::extract::ApiJson;
 use crate::AppState;
-use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
@@ -52,9 +52,8 @@ fn default_grade() -> u8 {
 pub async fn create_candidate(
     State(st): State<AppState>,
     auth: crate::auth::Auth,
-    b: Result<Json<NewCandidateBody>, JsonRejection>,
+    ApiJson(b): ApiJson<NewCandidateBody>,
 ) -> Result<(StatusCode, Json<Value>), WebError> {
-    let b = body(b)?;
     let who = match (b.person_id, b.full_name, b.birth_date) {
         (Some(id), _, _) => PersonRef::Existing(id),
         (None, Some(name), Some(birth)) => PersonRef::New {
@@ -123,9 +122,8 @@ pub async fn step(
     State(st): State<AppState>,
     auth: crate::auth::Auth,
     Path(id): Path<i64>,
-    b: Result<Json<StepBody>, JsonRejection>,
+    ApiJson(b): ApiJson<StepBody>,
 ) -> Result<Json<Value>, WebError> {
-    let b = body(b)?;
     let input = StepInput {
         stage: b.stage,
         on: opt_date("date", &b.date)?,
@@ -158,12 +156,34 @@ pub async fn document(
     State(st): State<AppState>,
     auth: crate::auth::Auth,
     Path(id): Path<i64>,
-    b: Result<Json<DocumentBody>, JsonRejection>,
+    ApiJson(b): ApiJson<DocumentBody>,
 ) -> Result<StatusCode, WebError> {
-    let b = body(b)?;
     let date = opt_date("date", &b.date)?;
     st.app
         .record_document(&auth.actor, id, &b.code, date)
+        .await
+        .map_err(app_err)?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReceiptBody {
+    /// The stage whose decision was received (`decision`).
+    pub stage: String,
+    #[schemars(extend("format" = "date"))]
+    pub received_on: String,
+}
+
+pub async fn receipt(
+    State(st): State<AppState>,
+    auth: crate::auth::Auth,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<ReceiptBody>,
+) -> Result<StatusCode, WebError> {
+    let on = req_date("received_on", &b.received_on)?;
+    st.app
+        .record_receipt(&auth.actor, id, &b.stage, on)
         .await
         .map_err(app_err)?;
     Ok(StatusCode::NO_CONTENT)
@@ -183,9 +203,8 @@ pub async fn mentor(
     State(st): State<AppState>,
     auth: crate::auth::Auth,
     Path(id): Path<i64>,
-    b: Result<Json<MentorBody>, JsonRejection>,
+    ApiJson(b): ApiJson<MentorBody>,
 ) -> Result<StatusCode, WebError> {
-    let b = body(b)?;
     let date = opt_date("date", &b.date)?;
     st.app
         .assign_mentor(&auth.actor, id, b.member_id, b.probation, date)
@@ -207,9 +226,8 @@ pub async fn certificate(
     State(st): State<AppState>,
     auth: crate::auth::Auth,
     Path(id): Path<i64>,
-    b: Result<Json<CertificateBody>, JsonRejection>,
+    ApiJson(b): ApiJson<CertificateBody>,
 ) -> Result<StatusCode, WebError> {
-    let b = body(b)?;
     let issued = req_date("issued_on", &b.issued_on)?;
     st.app
         .record_certificate(&auth.actor, id, issued, &b.number)
@@ -237,9 +255,8 @@ pub async fn introducer(
     State(st): State<AppState>,
     auth: crate::auth::Auth,
     Path(id): Path<i64>,
-    b: Result<Json<IntroducerBody>, JsonRejection>,
+    ApiJson(b): ApiJson<IntroducerBody>,
 ) -> Result<StatusCode, WebError> {
-    let b = body(b)?;
     if b.trade_union {
         if b.member_id.is_some() || b.since.is_some() || b.youth_union {
             return Err(WebError::bad_request(

@@ -1,9 +1,9 @@
 //! Members over the API: the search, and movements.
 
-use super::{app_err, body, opt_date, req_date};
+use super::{app_err, opt_date, req_date};
 use crate::error::WebError;
+use crate::extract::ApiJson;
 use crate::AppState;
-use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::Json;
@@ -59,9 +59,8 @@ pub async fn member_movement(
     State(st): State<AppState>,
     auth: crate::auth::Auth,
     Path(id): Path<i64>,
-    b: Result<Json<MovementBody>, JsonRejection>,
+    ApiJson(b): ApiJson<MovementBody>,
 ) -> Result<StatusCode, WebError> {
-    let b = body(b)?;
     let (m, date) = movement_of(&b)?;
     st.app
         .member_movement_at(&auth.actor, id, m, date, b.version)

@@ -18,7 +18,6 @@ pub use units::AchievementJson;
 
 use crate::error::WebError;
 use crate::AppState;
-use axum::extract::rejection::JsonRejection;
 use axum::extract::State;
 use axum::routing::{get, post};
 use axum::Json;
@@ -28,11 +27,6 @@ use serde_json::{json, Value};
 
 fn app_err(e: AppError) -> WebError {
     WebError::from_app(e, None)
-}
-
-fn body<T>(b: Result<Json<T>, JsonRejection>) -> Result<T, WebError> {
-    b.map(|Json(t)| t)
-        .map_err(|e| WebError::bad_request(format!("body: {}", e.body_text()), None))
 }
 
 fn opt_date(field: &'static str, s: &Option<String>) -> Result<Option<Date>, WebError> {
@@ -217,6 +211,14 @@ pub fn api_routes() -> Vec<ApiRoute> {
             post(candidates::document),
         )
         .body::<candidates::DocumentBody>()
+        .answers(204),
+        ApiRoute::new(
+            "post",
+            "/api/v1/candidates/{id}/receipts",
+            "Record the day the unit received a stage's decision (the ceremony's deadline counts from it)",
+            post(candidates::receipt),
+        )
+        .body::<candidates::ReceiptBody>()
         .answers(204),
         ApiRoute::new(
             "post",

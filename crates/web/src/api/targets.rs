@@ -1,10 +1,10 @@
 //! Targets and the year-end evaluation over the API: targets, their
 //! allocation, scores, leaders' scores and the evaluation itself.
 
-use super::{app_err, body};
+use super::app_err;
 use crate::error::WebError;
+use crate::extract::ApiJson;
 use crate::AppState;
-use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::Json;
@@ -26,10 +26,9 @@ pub async fn set_target(
     State(st): State<AppState>,
     auth: crate::auth::Auth,
     Path(code): Path<String>,
-    b: Result<Json<TargetBody>, JsonRejection>,
+    ApiJson(b): ApiJson<TargetBody>,
 ) -> Result<StatusCode, WebError> {
     use ranks_app::targets::{parse_target, Period};
-    let b = body(b)?;
     let period = Period::parse(&b.period).map_err(|e| app_err(e.into()))?;
     let text = match &b.target {
         Value::Number(n) => n.to_string(),
@@ -80,9 +79,8 @@ pub async fn score(
     State(st): State<AppState>,
     auth: crate::auth::Auth,
     Path(code): Path<String>,
-    b: Result<Json<ScoreBody>, JsonRejection>,
+    ApiJson(b): ApiJson<ScoreBody>,
 ) -> Result<StatusCode, WebError> {
-    let b = body(b)?;
     st.app
         .set_score_seen(&auth.actor, &code, b.year, &b.criterion, b.score, b.seen)
         .await
@@ -104,9 +102,8 @@ pub async fn leader_score(
     State(st): State<AppState>,
     auth: crate::auth::Auth,
     Path(code): Path<String>,
-    b: Result<Json<LeaderScoreBody>, JsonRejection>,
+    ApiJson(b): ApiJson<LeaderScoreBody>,
 ) -> Result<StatusCode, WebError> {
-    let b = body(b)?;
     st.app
         .set_leader_score_seen(&auth.actor, &code, b.member_id, b.year, b.score, b.seen)
         .await

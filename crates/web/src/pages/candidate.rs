@@ -12,6 +12,39 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
+/// A step of the file's timeline: stage, day, who recorded it.
+pub struct TimelineEntry {
+    pub stage: String,
+    pub on: String,
+    pub by: String,
+}
+
+/// A document the next step needs, and whether it is in the file.
+pub struct ChecklistItem {
+    pub code: String,
+    pub name: String,
+    pub present: bool,
+}
+
+/// A deadline of the file: due day, the stage it is for, working days left.
+pub struct DeadlineView {
+    pub due: String,
+    pub until: String,
+    pub left: i64,
+    pub overdue: bool,
+    /// Counted from a decision's date because its receipt is not recorded.
+    pub assumed: bool,
+    /// The day it counts from.
+    pub started: String,
+}
+
+/// A member who may be chosen as mentor or introducer.
+pub struct MemberChoice {
+    pub id: i64,
+    pub name: String,
+    pub unit: String,
+}
+
 #[derive(Template)]
 #[template(path = "candidate.html")]
 struct CandidateTemplate {
@@ -22,18 +55,18 @@ struct CandidateTemplate {
     csrf: String,
     stage_name: String,
     since: String,
-    history: Vec<(String, String, String)>,
+    history: Vec<TimelineEntry>,
     next: String,
     next_name: String,
     vote: bool,
-    checklist: Vec<(String, String, bool)>,
+    checklist: Vec<ChecklistItem>,
     today: String,
     error_for: String,
     error: String,
-    deadlines: Vec<(String, String, i64, bool)>,
+    deadlines: Vec<DeadlineView>,
     mentors: String,
     writable: bool,
-    choices: Vec<(i64, String, String)>,
+    choices: Vec<MemberChoice>,
     introducers: Vec<String>,
     certificate: String,
 }
@@ -50,7 +83,13 @@ async fn candidate_page(
     let writable = auth.actor.role.writes();
     let choices = if writable {
         let c = st.app.member_choices(&auth.actor, id).await.page(lang)?;
-        c.into_iter().map(|m| (m.id, m.full_name, m.unit)).collect()
+        c.into_iter()
+            .map(|m| MemberChoice {
+                id: m.id,
+                name: m.full_name,
+                unit: m.unit,
+            })
+            .collect()
     } else {
         Vec::new()
     };
@@ -74,12 +113,10 @@ async fn candidate_page(
         history: f
             .history
             .iter()
-            .map(|h| {
-                (
-                    tr.stage(profile, &h.stage),
-                    tr.date(&h.on),
-                    h.recorded_by.clone(),
-                )
+            .map(|h| TimelineEntry {
+                stage: tr.stage(profile, &h.stage),
+                on: tr.date(&h.on),
+                by: h.recorded_by.clone(),
             })
             .collect(),
         next: next.as_ref().map(|n| n.key.clone()).unwrap_or_default(),
@@ -93,12 +130,10 @@ async fn candidate_page(
             .map(|n| {
                 n.documents
                     .iter()
-                    .map(|d| {
-                        (
-                            d.clone(),
-                            profile.documents.get(d).cloned().unwrap_or_default(),
-                            f.documents.iter().any(|(c, _)| c == d),
-                        )
+                    .map(|d| ChecklistItem {
+                        code: d.clone(),
+                        name: profile.documents.get(d).cloned().unwrap_or_default(),
+                        present: f.documents.iter().any(|(c, _)| c == d),
                     })
                     .collect()
             })
@@ -131,13 +166,13 @@ async fn candidate_page(
         deadlines: f
             .deadlines
             .iter()
-            .map(|d| {
-                (
-                    tr.date(&d.due),
-                    tr.stage(profile, &d.until),
-                    d.working_days_left,
-                    d.overdue,
-                )
+            .map(|d| DeadlineView {
+                due: tr.date(&d.due),
+                until: tr.stage(profile, &d.until),
+                left: d.working_days_left,
+                overdue: d.overdue,
+                assumed: d.assumed_start,
+                started: tr.date(&d.started),
             })
             .collect(),
         mentors: f.mentors.join(", "),

@@ -9,6 +9,13 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
 
+/// A stage and its open files.
+pub struct StageCount {
+    pub key: String,
+    pub label: String,
+    pub open: u64,
+}
+
 #[derive(Template)]
 #[template(path = "dashboard.html")]
 struct DashboardPage {
@@ -23,8 +30,8 @@ struct DashboardPage {
     top: Option<RowView>,
     subordinate: usize,
     today: String,
-    /// (stage key, label, open files, largest count for the bars)
-    pipeline: Vec<(String, String, u64)>,
+    /// The open files per stage, and the largest count (for the bars).
+    pipeline: Vec<StageCount>,
     pipeline_max: u64,
 }
 
@@ -68,7 +75,11 @@ pub async fn dashboard(
         pipeline: d
             .pipeline
             .iter()
-            .map(|(k, n)| (k.clone(), tr.stage(st.app.profile(), k), *n))
+            .map(|(k, n)| StageCount {
+                key: k.clone(),
+                label: tr.stage(st.app.profile(), k),
+                open: *n,
+            })
             .collect(),
     };
     render(&page, &lang)

@@ -9,6 +9,15 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Response;
 
+/// An audit entry: when, who, what, and the fields before and after.
+pub struct AuditLine {
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub before: String,
+    pub after: String,
+}
+
 #[derive(Template)]
 #[template(path = "history.html")]
 struct HistoryTemplate {
@@ -17,7 +26,7 @@ struct HistoryTemplate {
     term: String,
     title: String,
     back: String,
-    rows: Vec<(String, String, String, String, String)>,
+    rows: Vec<AuditLine>,
 }
 
 /// The fields of an audit entry's JSON, one per line; with `other`, only
@@ -69,14 +78,12 @@ pub async fn history(
         back,
         rows: entries
             .iter()
-            .map(|e| {
-                (
-                    e.at.clone(),
-                    e.actor.clone(),
-                    e.action.clone(),
-                    json_lines(&e.before, &e.after),
-                    json_lines(&e.after, &e.before),
-                )
+            .map(|e| AuditLine {
+                at: e.at.clone(),
+                actor: e.actor.clone(),
+                action: e.action.clone(),
+                before: json_lines(&e.before, &e.after),
+                after: json_lines(&e.after, &e.before),
             })
             .collect(),
     };

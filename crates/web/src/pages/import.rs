@@ -72,7 +72,24 @@ impl Uploads {
 }
 
 /// A documented column: name, required, example.
-type ColumnDoc = (String, bool, String);
+struct ColumnDoc {
+    name: String,
+    required: bool,
+    example: String,
+}
+
+/// A kind of file and its columns.
+struct KindDoc {
+    kind: String,
+    columns: Vec<ColumnDoc>,
+}
+
+/// A row of the preview: its number, values, and whether it has a problem.
+struct RecordView {
+    row: usize,
+    values: Vec<String>,
+    bad: bool,
+}
 
 #[derive(Template)]
 #[template(path = "import.html")]
@@ -81,7 +98,7 @@ struct ImportPage {
     path: String,
     term: String,
     csrf: String,
-    kinds: Vec<(String, Vec<ColumnDoc>)>,
+    kinds: Vec<KindDoc>,
     filename: String,
     preview: Option<PreviewView>,
     done: String,
@@ -92,7 +109,7 @@ struct PreviewView {
     kind: String,
     rows: usize,
     columns: Vec<String>,
-    records: Vec<(usize, Vec<String>, bool)>,
+    records: Vec<RecordView>,
     errors: Vec<String>,
     upload: String,
 }
@@ -105,14 +122,17 @@ fn page(tr: Tr, csrf: &str) -> ImportPage {
         csrf: csrf.to_string(),
         kinds: ImportKind::ALL
             .iter()
-            .map(|k| {
-                (
-                    k.as_str().to_string(),
-                    k.columns()
-                        .iter()
-                        .map(|c| (c.name.to_string(), c.required, c.example.to_string()))
-                        .collect(),
-                )
+            .map(|k| KindDoc {
+                kind: k.as_str().to_string(),
+                columns: k
+                    .columns()
+                    .iter()
+                    .map(|c| ColumnDoc {
+                        name: c.name.to_string(),
+                        required: c.required,
+                        example: c.example.to_string(),
+                    })
+                    .collect(),
             })
             .collect(),
         filename: String::new(),
@@ -327,7 +347,11 @@ fn view(pv: &Preview, upload: String) -> PreviewView {
         records: pv
             .records
             .iter()
-            .map(|r| (r.row, r.values.clone(), bad.contains(&r.row)))
+            .map(|r| RecordView {
+                row: r.row,
+                values: r.values.clone(),
+                bad: bad.contains(&r.row),
+            })
             .collect(),
         errors: pv.errors.iter().map(|e| e.to_string()).collect(),
         upload,

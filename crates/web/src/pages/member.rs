@@ -12,6 +12,12 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
+/// A kind of movement the form offers, with its label.
+pub struct MovementKind {
+    pub key: &'static str,
+    pub label: &'static str,
+}
+
 #[derive(Template)]
 #[template(path = "member.html")]
 struct MemberTemplate {
@@ -31,7 +37,7 @@ struct MemberTemplate {
     host: String,
     writable: bool,
     csrf: String,
-    kinds: Vec<(&'static str, &'static str)>,
+    kinds: Vec<MovementKind>,
     error: String,
 }
 
@@ -88,7 +94,10 @@ async fn member_page(
         csrf: auth.csrf.clone(),
         kinds: MOVEMENTS
             .iter()
-            .map(|k| (*k, tr.get(&format!("mv.{k}"))))
+            .map(|k| MovementKind {
+                key: k,
+                label: tr.get(&format!("mv.{k}")),
+            })
             .collect(),
         error,
         m,

@@ -29,6 +29,14 @@ pub struct MemberLine {
     pub admitted: String,
 }
 
+/// A candidate found by the search.
+pub struct CandidateLine {
+    pub id: i64,
+    pub name: String,
+    pub unit: String,
+    pub stage: String,
+}
+
 /// The search results alone: what htmx swaps in while the user types.
 #[derive(Template)]
 #[template(path = "members_results.html")]
@@ -36,7 +44,7 @@ struct MembersResults<'a> {
     tr: Tr,
     q_url: &'a str,
     rows: &'a [MemberLine],
-    candidates: &'a [(i64, String, String, String)],
+    candidates: &'a [CandidateLine],
 }
 
 #[derive(Template)]
@@ -50,7 +58,7 @@ struct MembersTemplate {
     org: String,
     status: String,
     rows: Vec<MemberLine>,
-    candidates: Vec<(i64, String, String, String)>,
+    candidates: Vec<CandidateLine>,
 }
 
 /// The member registry with a search that ignores tone marks and case.
@@ -94,13 +102,11 @@ pub async fn members(
         q: query,
         candidates: candidates
             .iter()
-            .map(|c| {
-                (
-                    c.id,
-                    c.full_name.clone(),
-                    c.unit_name.clone(),
-                    tr.stage(profile, &c.stage),
-                )
+            .map(|c| CandidateLine {
+                id: c.id,
+                name: c.full_name.clone(),
+                unit: c.unit_name.clone(),
+                stage: tr.stage(profile, &c.stage),
             })
             .collect(),
         rows: found

@@ -37,6 +37,65 @@ pub struct ForecastView {
     pub at_risk: bool,
 }
 
+/// A candidate the unit's forecast counts.
+pub struct CountedView {
+    pub name: String,
+    pub unit: String,
+    pub stage: String,
+    pub chance: String,
+}
+
+/// A unit's target against the sum of its children's.
+pub struct AllocationView {
+    pub depth: usize,
+    pub code: String,
+    pub name: String,
+    pub target: String,
+    pub children: String,
+    pub difference: String,
+}
+
+/// A stage of the pipeline: entered, conversion, days spent, waiting.
+pub struct StageView {
+    pub name: String,
+    pub entered: u64,
+    pub conversion: String,
+    pub median_days: String,
+    pub p90_days: String,
+    pub waiting: u64,
+}
+
+/// A mentor: files now, in all, admitted, conversion.
+pub struct MentorView {
+    pub name: String,
+    pub current: u64,
+    pub total: u64,
+    pub admitted: u64,
+    pub conversion: String,
+}
+
+/// A unit's year-end score and grade (or what is missing).
+pub struct EvaluationView {
+    pub code: String,
+    pub name: String,
+    pub score: String,
+    pub grade: String,
+}
+
+/// A criterion entered by hand: key, name, weight.
+pub struct CriterionView {
+    pub key: String,
+    pub name: String,
+    pub weight: String,
+}
+
+/// A year of the term so far: admitted that year, and in all.
+pub struct BurnupYear {
+    pub year: i32,
+    pub admitted: usize,
+    pub total: usize,
+}
+
 #[derive(Template)]
 #[template(path = "plan.html")]
 struct PlanTemplate {
@@ -48,28 +107,28 @@ struct PlanTemplate {
     tabs: Vec<TermTab>,
     burnup: String,
     forecast: Vec<ForecastView>,
-    counted: Vec<(String, String, String, String)>,
-    allocation: Vec<(usize, String, String, String, String, String)>,
+    counted: Vec<CountedView>,
+    allocation: Vec<AllocationView>,
     funnel: String,
-    stages: Vec<(String, u64, String, String, String, u64)>,
+    stages: Vec<StageView>,
     bottlenecks: String,
     movements: Vec<String>,
-    mentors: Vec<(String, u64, u64, u64, String)>,
+    mentors: Vec<MentorView>,
     year: i32,
-    evaluation: Vec<(String, String, String, String)>,
+    evaluation: Vec<EvaluationView>,
     cap: String,
     csrf: String,
     /// The audit position when the page was read (sent back by the forms).
     seen: i64,
     can_write: bool,
     can_score: bool,
-    /// Criteria entered by hand: key, name, weight.
-    criteria: Vec<(String, String, String)>,
+    /// Criteria entered by hand.
+    criteria: Vec<CriterionView>,
     error_for: String,
     error: String,
-    /// The burn-up in words, and per year: admitted, cumulative.
+    /// The burn-up in words, and per year.
     burnup_text: String,
-    burnup_years: Vec<(i32, usize, usize)>,
+    burnup_years: Vec<BurnupYear>,
 }
 
 /// The planning page of a unit: burn-up, forecast, allocation, analytics,
@@ -277,65 +336,51 @@ fn forecast_rows(fc: &ForecastReport, tr: Tr) -> Vec<ForecastView> {
 }
 
 /// The candidates the unit's forecast counts: name, unit, stage, chance.
-fn counted_rows(
-    fc: &ForecastReport,
-    tr: Tr,
-    profile: &Profile,
-) -> Vec<(String, String, String, String)> {
+fn counted_rows(fc: &ForecastReport, tr: Tr, profile: &Profile) -> Vec<CountedView> {
     fc.rows
         .first()
         .map(|r| {
             r.candidates
                 .iter()
-                .map(|c| {
-                    (
-                        c.name.clone(),
-                        c.unit.clone(),
-                        tr.stage(profile, &c.stage),
-                        format!("{:.0} %", c.chance * 100.0),
-                    )
+                .map(|c| CountedView {
+                    name: c.name.clone(),
+                    unit: c.unit.clone(),
+                    stage: tr.stage(profile, &c.stage),
+                    chance: format!("{:.0} %", c.chance * 100.0),
                 })
                 .collect()
         })
         .unwrap_or_default()
 }
 
-fn allocation_rows(
-    alloc: &[AllocationRow],
-) -> Vec<(usize, String, String, String, String, String)> {
+fn allocation_rows(alloc: &[AllocationRow]) -> Vec<AllocationView> {
     alloc
         .iter()
         .filter(|a| a.depth <= 1)
         .map(|a| {
             let o = |v: Option<u64>| v.map(|x| x.to_string()).unwrap_or_else(|| "—".into());
-            (
-                a.depth,
-                a.code.clone(),
-                a.name.clone(),
-                o(a.target),
-                o(a.children),
-                a.difference.map(|d| format!("{d:+}")).unwrap_or_default(),
-            )
+            AllocationView {
+                depth: a.depth,
+                code: a.code.clone(),
+                name: a.name.clone(),
+                target: o(a.target),
+                children: o(a.children),
+                difference: a.difference.map(|d| format!("{d:+}")).unwrap_or_default(),
+            }
         })
         .collect()
 }
 
-fn stage_rows(
-    an: &Analytics,
-    tr: Tr,
-    profile: &Profile,
-) -> Vec<(String, u64, String, String, String, u64)> {
+fn stage_rows(an: &Analytics, tr: Tr, profile: &Profile) -> Vec<StageView> {
     an.stages
         .iter()
-        .map(|s| {
-            (
-                tr.stage(profile, &s.stage),
-                s.entered,
-                pct(s.conversion),
-                opt(s.median_days),
-                opt(s.p90_days),
-                s.waiting,
-            )
+        .map(|s| StageView {
+            name: tr.stage(profile, &s.stage),
+            entered: s.entered,
+            conversion: pct(s.conversion),
+            median_days: opt(s.median_days),
+            p90_days: opt(s.p90_days),
+            waiting: s.waiting,
         })
         .collect()
 }
@@ -359,34 +404,31 @@ fn movement_funnels(an: &Analytics, tr: Tr, profile: &Profile) -> Vec<String> {
         .collect()
 }
 
-fn mentor_rows(an: &Analytics) -> Vec<(String, u64, u64, u64, String)> {
+fn mentor_rows(an: &Analytics) -> Vec<MentorView> {
     an.mentors
         .iter()
         .take(12)
-        .map(|m| {
-            (
-                m.name.clone(),
-                m.current,
-                m.total,
-                m.admitted,
-                pct(m.conversion),
-            )
+        .map(|m| MentorView {
+            name: m.name.clone(),
+            current: m.current,
+            total: m.total,
+            admitted: m.admitted,
+            conversion: pct(m.conversion),
         })
         .collect()
 }
 
-fn evaluation_rows(ev: &EvaluationReport) -> Vec<(String, String, String, String)> {
+fn evaluation_rows(ev: &EvaluationReport) -> Vec<EvaluationView> {
     ev.rows
         .iter()
-        .map(|r| {
-            (
-                r.code.clone(),
-                r.name.clone(),
-                r.score
-                    .map(|s| format!("{s:.2}"))
-                    .unwrap_or_else(|| "—".into()),
-                r.grade.clone().unwrap_or_else(|| r.missing.join(", ")),
-            )
+        .map(|r| EvaluationView {
+            code: r.code.clone(),
+            name: r.name.clone(),
+            score: r
+                .score
+                .map(|s| format!("{s:.2}"))
+                .unwrap_or_else(|| "—".into()),
+            grade: r.grade.clone().unwrap_or_else(|| r.missing.join(", ")),
         })
         .collect()
 }
@@ -407,7 +449,7 @@ fn cap_text(ev: &EvaluationReport, tr: Tr) -> String {
 }
 
 /// Criteria entered by hand: key, name, weight.
-fn criteria(profile: &Profile, tr: Tr) -> Vec<(String, String, String)> {
+fn criteria(profile: &Profile, tr: Tr) -> Vec<CriterionView> {
     profile
         .evaluation
         .as_ref()
@@ -415,7 +457,11 @@ fn criteria(profile: &Profile, tr: Tr) -> Vec<(String, String, String)> {
             e.criteria
                 .iter()
                 .filter(|c| !c.auto)
-                .map(|c| (c.key.clone(), c.vi.clone(), tr.num(c.weight, 0)))
+                .map(|c| CriterionView {
+                    key: c.key.clone(),
+                    name: c.vi.clone(),
+                    weight: tr.num(c.weight, 0),
+                })
                 .collect()
         })
         .unwrap_or_default()
@@ -447,14 +493,18 @@ fn burnup_text(bu: &BurnUp, tr: Tr) -> String {
 }
 
 /// Per year of the term so far: admitted, cumulative.
-fn burnup_years(bu: &BurnUp) -> Vec<(i32, usize, usize)> {
+fn burnup_years(bu: &BurnUp) -> Vec<BurnupYear> {
     use chrono::Datelike;
-    let mut years: Vec<(i32, usize, usize)> = Vec::new();
+    let mut years = Vec::new();
     let mut total = 0;
     for y in bu.term.starts_on.year()..=bu.term.ends_on.year().min(bu.today.year()) {
         let n = bu.admissions.iter().filter(|d| d.year() == y).count();
         total += n;
-        years.push((y, n, total));
+        years.push(BurnupYear {
+            year: y,
+            admitted: n,
+            total,
+        });
     }
     years
 }

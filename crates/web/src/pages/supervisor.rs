@@ -11,6 +11,17 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use ranks_app::pipeline::DueRow;
 
+/// A deadline overdue or soon: due day, working days left, who, where,
+/// the next stage and its rule.
+pub struct LateView {
+    pub due: String,
+    pub left: i64,
+    pub name: String,
+    pub unit: String,
+    pub next: String,
+    pub rule: String,
+}
+
 pub struct SupervisedView {
     pub code: String,
     pub name: String,
@@ -18,8 +29,8 @@ pub struct SupervisedView {
     pub target: String,
     pub admitted: u64,
     pub percent: String,
-    pub overdue: Vec<(String, i64, String, String, String, String)>,
-    pub soon: Vec<(String, i64, String, String, String, String)>,
+    pub overdue: Vec<LateView>,
+    pub soon: Vec<LateView>,
 }
 
 #[derive(Template)]
@@ -65,15 +76,13 @@ pub async fn supervisor(
     let v = view.await.page(&lang)?;
     let rows = |list: &[DueRow]| {
         list.iter()
-            .map(|d| {
-                (
-                    tr.date(&d.due),
-                    d.working_days_left,
-                    d.name.clone(),
-                    d.unit.clone(),
-                    tr.stage(&profile, &d.next_stage),
-                    d.rule.clone(),
-                )
+            .map(|d| LateView {
+                due: tr.date(&d.due),
+                left: d.working_days_left,
+                name: d.name.clone(),
+                unit: d.unit.clone(),
+                next: tr.stage(&profile, &d.next_stage),
+                rule: d.rule.clone(),
             })
             .collect()
     };

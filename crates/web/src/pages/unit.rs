@@ -44,6 +44,28 @@ pub struct MemberRow {
     pub admitted: String,
 }
 
+/// An ancestor in the breadcrumbs.
+pub struct Crumb {
+    pub code: String,
+    pub name: String,
+}
+
+/// A committee member in charge of the unit.
+pub struct SupervisorLine {
+    pub member_id: i64,
+    pub name: String,
+    pub role: String,
+    pub unit: String,
+    pub since: String,
+}
+
+/// An emulation movement feeding the subtree: candidates, admitted.
+pub struct SourceLine {
+    pub name: String,
+    pub candidates: i64,
+    pub admitted: i64,
+}
+
 #[derive(Template)]
 #[template(path = "unit.html")]
 struct UnitTemplate {
@@ -56,7 +78,7 @@ struct UnitTemplate {
     code: String,
     name: String,
     kind: &'static str,
-    crumbs: Vec<(String, String)>,
+    crumbs: Vec<Crumb>,
     tabs: Vec<TermTab>,
     term: String,
     top: Option<RowView>,
@@ -64,8 +86,8 @@ struct UnitTemplate {
     member_count: usize,
     members: Vec<MemberRow>,
     stages: Vec<StageGroup>,
-    supervisors: Vec<(i64, String, String, String, String)>,
-    sources: Vec<(String, i64, i64)>,
+    supervisors: Vec<SupervisorLine>,
+    sources: Vec<SourceLine>,
     moves: Vec<String>,
     due: Vec<DueView>,
     refusals: Vec<RefusalView>,
@@ -129,7 +151,10 @@ fn unit_template(
         crumbs: p
             .ancestors
             .iter()
-            .map(|a| (a.code.to_string(), a.name.clone()))
+            .map(|a| Crumb {
+                code: a.code.to_string(),
+                name: a.name.clone(),
+            })
             .collect(),
         tabs: term_tabs(&p.terms, p.term.as_ref(), &tr),
         term: p
@@ -171,17 +196,23 @@ fn unit_template(
         supervisors: p
             .supervisors
             .iter()
-            .map(|s| {
-                (
-                    s.member_id,
-                    s.full_name.clone(),
-                    s.role.clone(),
-                    s.unit_name.clone(),
-                    tr.date(&s.since),
-                )
+            .map(|s| SupervisorLine {
+                member_id: s.member_id,
+                name: s.full_name.clone(),
+                role: s.role.clone(),
+                unit: s.unit_name.clone(),
+                since: tr.date(&s.since),
             })
             .collect(),
-        sources: p.sources.clone(),
+        sources: p
+            .sources
+            .iter()
+            .map(|(name, candidates, admitted)| SourceLine {
+                name: name.clone(),
+                candidates: *candidates,
+                admitted: *admitted,
+            })
+            .collect(),
         moves: p
             .moves
             .iter()
