@@ -22,6 +22,7 @@ pub struct Table {
 /// Whether a spreadsheet could take the cell for a formula: it starts with
 /// `=`, `+`, `-`, `@`, a tab or a carriage return, and is not a number
 /// (`-5` and `+84912345678` stay as they are).
+#[inline]
 pub fn is_formula_like(cell: &[u8]) -> bool {
     matches!(
         cell.first(),
@@ -32,6 +33,7 @@ pub fn is_formula_like(cell: &[u8]) -> bool {
 /// The one rule against formula injection for every CSV cell Ranks writes:
 /// a cell a spreadsheet could run as a formula gets a leading apostrophe,
 /// which spreadsheets read as "this is text".
+#[inline]
 pub fn defuse(cell: &[u8]) -> Cow<'_, [u8]> {
     if is_formula_like(cell) {
         let mut v = Vec::with_capacity(cell.len() + 1);
@@ -80,6 +82,7 @@ impl<W: Write> CsvOut<W> {
     }
 
     /// One record; each cell is defused.
+    #[inline]
     pub fn record<I, T>(&mut self, cells: I) -> std::io::Result<()>
     where
         I: IntoIterator<Item = T>,

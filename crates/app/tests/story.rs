@@ -1,11 +1,31 @@
 //! Story tests of the use cases, each run on SQLite and on PostgreSQL.
+//!
+//! One test binary for the whole crate (linking dominates on two cores):
+//! each file under `tests/story/` is a module of it, with its own helpers.
 
+// A story reads top to bottom; its length is its plot.
+#![allow(clippy::too_many_lines)]
+
+#[path = "story/audit_chain.rs"]
+mod audit_chain;
+#[path = "story/backup.rs"]
+mod backup;
+#[path = "story/import.rs"]
+mod import;
+#[path = "story/import_limits.rs"]
+mod import_limits;
+#[path = "story/national.rs"]
+mod national;
 #[path = "story/pipeline.rs"]
 mod pipeline;
 #[path = "story/races.rs"]
 mod races;
 #[path = "story/routes.rs"]
 mod routes;
+#[path = "story/sign_in.rs"]
+mod sign_in;
+#[path = "story/tamper.rs"]
+mod tamper;
 #[path = "story/texts.rs"]
 mod texts;
 

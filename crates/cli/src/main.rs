@@ -513,6 +513,7 @@ async fn run(cli: Cli) -> Result<()> {
     Ok(())
 }
 
+/// The pipeline, calendar, profile, supervision, scores and the national tools.
 async fn dispatch(command: Command, cfg: &config::Config, profile: Profile) -> Result<()> {
     let actor = Actor::system();
     match command {
@@ -647,6 +648,15 @@ async fn dispatch(command: Command, cfg: &config::Config, profile: Profile) -> R
             )
             .await?
         }
+        other => dispatch_admin(other, cfg, profile).await?,
+    }
+    Ok(())
+}
+
+/// Backup, restore, the audit chain, tokens, users, targets and forecasts.
+async fn dispatch_admin(command: Command, cfg: &config::Config, profile: Profile) -> Result<()> {
+    let actor = Actor::system();
+    match command {
         Command::Backup { file } => {
             let app = open_app(cfg, profile).await?;
             let bytes = app.backup(&file).await?;
@@ -739,6 +749,15 @@ async fn dispatch(command: Command, cfg: &config::Config, profile: Profile) -> R
             let r = app.forecast(&actor, &term, as_of, org.as_deref()).await?;
             print!("{}", commands::forecast_text(&r, format, explain)?);
         }
+        other => dispatch_reports(other, cfg, profile).await?,
+    }
+    Ok(())
+}
+
+/// The configuration, the demo and the reports.
+async fn dispatch_reports(command: Command, cfg: &config::Config, profile: Profile) -> Result<()> {
+    let actor = Actor::system();
+    match command {
         Command::Config => {
             println!(
                 "{}",
@@ -825,6 +844,15 @@ async fn dispatch(command: Command, cfg: &config::Config, profile: Profile) -> R
                 .with_context(|| format!("cannot write {}", output.display()))?;
             println!("{}: burn-up written to {}", unit.code, output.display());
         }
+        other => dispatch_serve(other, cfg, profile).await?,
+    }
+    Ok(())
+}
+
+/// The server.
+async fn dispatch_serve(command: Command, cfg: &config::Config, profile: Profile) -> Result<()> {
+    let actor = Actor::system();
+    match command {
         Command::Serve { demo, .. } => {
             let server = cfg.server()?;
             let app = open_app(cfg, profile)
@@ -912,6 +940,7 @@ async fn dispatch(command: Command, cfg: &config::Config, profile: Profile) -> R
             }
             served?;
         }
+        _ => unreachable!("every command is dispatched above"),
     }
     Ok(())
 }

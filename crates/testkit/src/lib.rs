@@ -7,6 +7,7 @@
 //! engines with [`both_backends!`].
 
 pub mod hostile;
+pub mod http;
 
 use ranks_app::{App, FixedClock};
 use ranks_domain::Date;

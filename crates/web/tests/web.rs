@@ -1,154 +1,23 @@
 //! The router driven in-process, on SQLite and PostgreSQL.
 
+// A story reads top to bottom; its length is its plot.
+#![allow(clippy::too_many_lines)]
+
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
-use http_body_util::BodyExt;
 use ranks_app::Actor;
+use ranks_testkit::http::{
+    bearer, login_form, options_of, post_login, send, sign_in, values_of, Client, Resp,
+};
 use ranks_testkit::{both_backends, TestDb};
 use ranks_web::api::AchievementJson;
-use tower::ServiceExt;
 
 #[path = "web/hardening.rs"]
 mod hardening;
 #[path = "web/import_limits.rs"]
 mod import_limits;
-
-#[derive(Debug)]
-struct Resp {
-    status: StatusCode,
-    cookie: Option<String>,
-    content_type: String,
-    location: String,
-    body: String,
-    /// The body as it came, for binary downloads.
-    bytes: Vec<u8>,
-}
-
-/// A signed-in browser: the router, the session cookie and the CSRF token.
-#[derive(Clone)]
-struct Client {
-    router: axum::Router,
-    cookie: String,
-    csrf: String,
-}
-
-async fn post(c: &Client, uri: &str, body: serde_json::Value) -> Resp {
-    let req = Request::post(uri)
-        .header(header::CONTENT_TYPE, "application/json")
-        .header(header::COOKIE, &c.cookie)
-        .header("x-csrf-token", &c.csrf)
-        .body(Body::from(body.to_string()))
-        .unwrap();
-    read(c.router.clone().oneshot(req).await.unwrap()).await
-}
-
-async fn read(resp: axum::response::Response) -> Resp {
-    let status = resp.status();
-    let cookie = resp
-        .headers()
-        .get(header::SET_COOKIE)
-        .map(|v| v.to_str().unwrap().to_string());
-    let content_type = resp
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .map(|v| v.to_str().unwrap().to_string())
-        .unwrap_or_default();
-    let location = resp
-        .headers()
-        .get(header::LOCATION)
-        .map(|v| v.to_str().unwrap().to_string())
-        .unwrap_or_default();
-    let bytes = resp.into_body().collect().await.unwrap().to_bytes();
-    Resp {
-        status,
-        cookie,
-        content_type,
-        location,
-        body: String::from_utf8_lossy(&bytes).into_owned(),
-        bytes: bytes.to_vec(),
-    }
-}
-
-async fn get(c: &Client, uri: &str, cookie: Option<&str>) -> Resp {
-    let all = match cookie {
-        Some(extra) => format!("{}; {extra}", c.cookie),
-        None => c.cookie.clone(),
-    };
-    let req = Request::get(uri).header(header::COOKIE, all);
-    read(
-        c.router
-            .clone()
-            .oneshot(req.body(Body::empty()).unwrap())
-            .await
-            .unwrap(),
-    )
-    .await
-}
-
-/// The sign-in form as a browser gets it: its CSRF cookie and field.
-async fn login_form(router: &axum::Router) -> (String, String) {
-    let resp = read(
-        router
-            .clone()
-            .oneshot(Request::get("/login").body(Body::empty()).unwrap())
-            .await
-            .unwrap(),
-    )
-    .await;
-    let cookie = resp.cookie.expect("the form sets its CSRF cookie");
-    assert!(
-        cookie.starts_with("ranks_login_csrf=")
-            && cookie.contains("HttpOnly")
-            && cookie.contains("SameSite=Strict"),
-        "{cookie}"
-    );
-    let field = resp
-        .body
-        .split("name=\"csrf\" value=\"")
-        .nth(1)
-        .and_then(|r| r.split('"').next())
-        .expect("the form carries the token")
-        .to_string();
-    (cookie.split(';').next().unwrap().to_string(), field)
-}
-
-/// Posts the sign-in form with the given cookies and body.
-async fn post_login(router: &axum::Router, cookie: &str, form: &str) -> Resp {
-    let req = Request::post("/login")
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .header(header::COOKIE, cookie)
-        .body(Body::from(form.to_string()))
-        .unwrap();
-    read(router.clone().oneshot(req).await.unwrap()).await
-}
-
-/// Signs in through the form, as a browser does.
-async fn sign_in(router: &axum::Router, username: &str, password: &str) -> Result<Client, Resp> {
-    let (csrf_cookie, csrf) = login_form(router).await;
-    let form = format!("username={username}&password={password}&next=/&csrf={csrf}");
-    let resp = post_login(router, &csrf_cookie, &form).await;
-    let Some(set) = resp
-        .cookie
-        .clone()
-        .filter(|_| resp.status == StatusCode::SEE_OTHER)
-    else {
-        return Err(resp);
-    };
-    assert!(
-        set.contains("HttpOnly") && set.contains("SameSite=Lax"),
-        "{set}"
-    );
-    let cookie = set.split(';').next().unwrap().to_string();
-    let mut c = Client {
-        router: router.clone(),
-        cookie,
-        csrf: String::new(),
-    };
-    let session: serde_json::Value =
-        serde_json::from_str(&get(&c, "/api/v1/session", None).await.body).unwrap();
-    c.csrf = session["csrf"].as_str().unwrap().to_string();
-    Ok(c)
-}
+#[path = "web/snapshots.rs"]
+mod snapshots;
 
 async fn admin(app: &ranks_app::App) -> Client {
     app.add_user(
@@ -178,7 +47,7 @@ async fn demo_router(db: &TestDb) -> Client {
 
 async fn dashboard_shows_the_seed_in_three_languages(db: TestDb) {
     let r = demo_router(&db).await;
-    let page = get(&r, "/?term=2020-2025", None).await;
+    let page = r.get("/?term=2020-2025", None).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.content_type.starts_with("text/html"));
     assert!(page.body.contains("Đảng bộ Sở Y tế tỉnh Lạng Sơn"));
@@ -209,18 +78,18 @@ async fn dashboard_shows_the_seed_in_three_languages(db: TestDb) {
     assert!(rehab.contains("title=\"109.0909 %\""), "{rehab}");
 
     // ?lang=en switches and is remembered in a cookie.
-    let en = get(&r, "/?lang=en&term=2020-2025", None).await;
+    let en = r.get("/?lang=en&term=2020-2025", None).await;
     assert!(en.body.contains("Member development results"));
     let cookie = en.cookie.expect("language cookie");
     assert!(cookie.starts_with("lang=en"), "{cookie}");
-    let again = get(&r, "/?term=2020-2025", Some("lang=en")).await;
+    let again = r.get("/?term=2020-2025", Some("lang=en")).await;
     assert!(again.body.contains("<html lang=\"en\">"));
-    let de = get(&r, "/?lang=de&term=2020-2025", Some("lang=en")).await;
+    let de = r.get("/?lang=de&term=2020-2025", Some("lang=en")).await;
     assert!(de.body.contains("Ergebnisse der Mitgliederentwicklung"));
     assert!(de.cookie.unwrap().starts_with("lang=de"));
 
     // Without a term the current one (2025-2030 on the test day) is shown, with a tab for each term.
-    let current = get(&r, "/", None).await;
+    let current = r.get("/", None).await;
     assert!(current
         .body
         .contains("class=\"on\" aria-selected=\"true\" title=\"01/07/2025 – 30/06/2030\""));
@@ -231,7 +100,7 @@ async fn dashboard_shows_the_seed_in_three_languages(db: TestDb) {
 
 async fn unit_page_lists_members_candidates_supervisors(db: TestDb) {
     let r = demo_router(&db).await;
-    let page = get(&r, "/units/BVPHCN?term=2020-2025", None).await;
+    let page = r.get("/units/BVPHCN?term=2020-2025", None).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page
         .body
@@ -254,18 +123,18 @@ async fn unit_page_lists_members_candidates_supervisors(db: TestDb) {
     // Members of the subtree only: nobody registered in another unit's cells.
     let members = page.body.split("id=\"members\"").nth(1).unwrap();
     assert_eq!(members.matches("<tr><td>").count(), 34);
-    let cell = get(&r, "/units/bvphcn.cb1?lang=de", None).await;
+    let cell = r.get("/units/bvphcn.cb1?lang=de", None).await;
     assert_eq!(cell.status, StatusCode::OK, "codes are case-insensitive");
     assert!(cell.body.contains("Parteizelle"));
 }
 
 async fn errors_are_pages_not_traces(db: TestDb) {
     let r = demo_router(&db).await;
-    let missing = get(&r, "/units/NOPE", None).await;
+    let missing = r.get("/units/NOPE", None).await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
     assert!(missing.content_type.starts_with("text/html"));
     assert!(missing.body.contains("unknown unit: NOPE"));
-    let bad_term = get(&r, "/?term=20-25", None).await;
+    let bad_term = r.get("/?term=20-25", None).await;
     assert_eq!(bad_term.status, StatusCode::BAD_REQUEST);
     assert!(
         bad_term.body.contains("term: &#39;20-25&#39; is not valid")
@@ -273,42 +142,48 @@ async fn errors_are_pages_not_traces(db: TestDb) {
         "{}",
         bad_term.body
     );
-    let bad_unit_term = get(&r, "/units/BVP?term=abc", None).await;
+    let bad_unit_term = r.get("/units/BVP?term=abc", None).await;
     assert_eq!(bad_unit_term.status, StatusCode::BAD_REQUEST);
-    let nowhere = get(&r, "/no/such/page", None).await;
+    let nowhere = r.get("/no/such/page", None).await;
     assert_eq!(nowhere.status, StatusCode::NOT_FOUND);
     for p in [&missing, &bad_term, &nowhere] {
         assert!(!p.body.contains("panicked") && !p.body.contains("src/"));
     }
     // The API answers in JSON.
-    let api = get(&r, "/api/v1/units/NOPE/achievement?term=2020-2025", None).await;
+    let api = r
+        .get("/api/v1/units/NOPE/achievement?term=2020-2025", None)
+        .await;
     assert_eq!(api.status, StatusCode::NOT_FOUND);
     assert_eq!(api.body, r#"{"error":"unknown unit: NOPE"}"#);
-    let api = get(&r, "/api/v1/units/DBSYT/achievement?term=2020", None).await;
+    let api = r
+        .get("/api/v1/units/DBSYT/achievement?term=2020", None)
+        .await;
     assert_eq!(api.status, StatusCode::BAD_REQUEST);
     assert!(api.body.contains("term: '2020' is not valid"));
-    let api = get(&r, "/api/v1/units/DBSYT/achievement?term=2040-2045", None).await;
+    let api = r
+        .get("/api/v1/units/DBSYT/achievement?term=2040-2045", None)
+        .await;
     assert_eq!(api.status, StatusCode::NOT_FOUND);
     assert_eq!(api.body, r#"{"error":"unknown term: 2040-2045"}"#);
-    let api = get(&r, "/api/v1/units/DBSYT/achievement", None).await;
+    let api = r.get("/api/v1/units/DBSYT/achievement", None).await;
     assert_eq!(api.status, StatusCode::BAD_REQUEST);
-    let api = get(
-        &r,
-        "/api/v1/units/DBSYT/achievement?term=2020-2025&depth=x",
-        None,
-    )
-    .await;
+    let api = r
+        .get(
+            "/api/v1/units/DBSYT/achievement?term=2020-2025&depth=x",
+            None,
+        )
+        .await;
     assert_eq!(api.status, StatusCode::BAD_REQUEST);
 }
 
 async fn api_rows_have_the_report_shape(db: TestDb) {
     let r = demo_router(&db).await;
-    let resp = get(
-        &r,
-        "/api/v1/units/DBSYT/achievement?term=2020-2025&depth=1",
-        None,
-    )
-    .await;
+    let resp = r
+        .get(
+            "/api/v1/units/DBSYT/achievement?term=2020-2025&depth=1",
+            None,
+        )
+        .await;
     assert_eq!(resp.status, StatusCode::OK);
     assert!(resp.content_type.starts_with("application/json"));
     let raw: Vec<serde_json::Map<String, serde_json::Value>> =
@@ -327,14 +202,16 @@ async fn api_rows_have_the_report_shape(db: TestDb) {
     );
     let rehab = rows.iter().find(|r| r.code == "BVPHCN").unwrap();
     assert!((rehab.percent.unwrap() - 109.0909).abs() < 1e-4);
-    let cells = get(&r, "/api/v1/units/BVPHCN/achievement?term=2020-2025", None).await;
+    let cells = r
+        .get("/api/v1/units/BVPHCN/achievement?term=2020-2025", None)
+        .await;
     let cells: Vec<AchievementJson> = serde_json::from_str(&cells.body).unwrap();
     assert!(cells[1..]
         .iter()
         .all(|c| c.percent.is_none() && c.target.is_none()));
     assert_eq!(cells[1..].iter().map(|c| c.admitted).sum::<u64>(), 12);
 
-    let health = get(&r, "/healthz", None).await;
+    let health = r.get("/healthz", None).await;
     assert_eq!(health.status, StatusCode::OK);
     let h: serde_json::Value = serde_json::from_str(&health.body).unwrap();
     assert_eq!(h["status"], "ok");
@@ -346,31 +223,31 @@ async fn api_rows_have_the_report_shape(db: TestDb) {
             "sqlite"
         }
     );
-    let spec = get(&r, "/api/v1/openapi.json", None).await;
+    let spec = r.get("/api/v1/openapi.json", None).await;
     assert!(spec.body.contains("/api/v1/units/{code}/achievement"));
 }
 
 async fn an_empty_database_says_what_to_do(db: TestDb) {
     let r = admin(&db.app().await).await;
-    let page = get(&r, "/", None).await;
+    let page = r.get("/", None).await;
     assert_eq!(page.status, StatusCode::NOT_FOUND);
     assert!(page.body.contains("ranks demo"));
 }
 
 async fn the_pipeline_over_the_api(db: TestDb) {
     let r = demo_router(&db).await;
-    let created = post(&r, "/api/v1/candidates", serde_json::json!({"cell": "BVSN.CB2", "full_name": "Lộc Thị Hằng", "birth_date": "2000-07-07", "movement": "HCM", "date": "2026-11-02"})).await;
+    let created = r.post("/api/v1/candidates", serde_json::json!({"cell": "BVSN.CB2", "full_name": "Lộc Thị Hằng", "birth_date": "2000-07-07", "movement": "HCM", "date": "2026-11-02"})).await;
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
     let id = serde_json::from_str::<serde_json::Value>(&created.body).unwrap()["id"]
         .as_i64()
         .unwrap();
     // A refused step: 422 with the rule and its legal source.
-    let refused = post(
-        &r,
-        &format!("/api/v1/candidates/{id}/steps"),
-        serde_json::json!({"stage": "sympathiser", "date": "2026-11-03"}),
-    )
-    .await;
+    let refused = r
+        .post(
+            &format!("/api/v1/candidates/{id}/steps"),
+            serde_json::json!({"stage": "sympathiser", "date": "2026-11-03"}),
+        )
+        .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     let body: serde_json::Value = serde_json::from_str(&refused.body).unwrap();
     assert_eq!(body["rule"], "documents", "{body}");
@@ -379,19 +256,19 @@ async fn the_pipeline_over_the_api(db: TestDb) {
         "{body}"
     );
     assert!(body["error"].as_str().unwrap().contains("NQ-GIUPDO"));
-    let doc = post(
-        &r,
-        &format!("/api/v1/candidates/{id}/documents"),
-        serde_json::json!({"code": "NQ-GIUPDO", "date": "2026-11-03"}),
-    )
-    .await;
+    let doc = r
+        .post(
+            &format!("/api/v1/candidates/{id}/documents"),
+            serde_json::json!({"code": "NQ-GIUPDO", "date": "2026-11-03"}),
+        )
+        .await;
     assert_eq!(doc.status, StatusCode::NO_CONTENT, "{}", doc.body);
-    let dup = post(
-        &r,
-        &format!("/api/v1/candidates/{id}/documents"),
-        serde_json::json!({"code": "NQ-GIUPDO"}),
-    )
-    .await;
+    let dup = r
+        .post(
+            &format!("/api/v1/candidates/{id}/documents"),
+            serde_json::json!({"code": "NQ-GIUPDO"}),
+        )
+        .await;
     assert_eq!(dup.status, StatusCode::CONFLICT);
     let app = db.app().await;
     let page = app
@@ -404,40 +281,40 @@ async fn the_pipeline_over_the_api(db: TestDb) {
         .find(|m| m.status == ranks_domain::MemberStatus::Official)
         .unwrap()
         .id;
-    let m = post(
-        &r,
-        &format!("/api/v1/candidates/{id}/mentors"),
-        serde_json::json!({"member_id": mentor, "date": "2026-11-03"}),
-    )
-    .await;
+    let m = r
+        .post(
+            &format!("/api/v1/candidates/{id}/mentors"),
+            serde_json::json!({"member_id": mentor, "date": "2026-11-03"}),
+        )
+        .await;
     assert_eq!(m.status, StatusCode::NO_CONTENT, "{}", m.body);
-    let ok = post(
-        &r,
-        &format!("/api/v1/candidates/{id}/steps"),
-        serde_json::json!({"stage": "sympathiser", "date": "2026-11-04"}),
-    )
-    .await;
+    let ok = r
+        .post(
+            &format!("/api/v1/candidates/{id}/steps"),
+            serde_json::json!({"stage": "sympathiser", "date": "2026-11-04"}),
+        )
+        .await;
     assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
-    let file = get(&r, &format!("/api/v1/candidates/{id}"), None).await;
+    let file = r.get(&format!("/api/v1/candidates/{id}"), None).await;
     let file: serde_json::Value = serde_json::from_str(&file.body).unwrap();
     assert_eq!(file["stage"], "sympathiser");
     assert_eq!(file["mentors"].as_array().unwrap().len(), 1);
     // The trade union's resolution as an introducer records its form 4A-KNĐ.
-    let tu = post(
-        &r,
-        &format!("/api/v1/candidates/{id}/introducers"),
-        serde_json::json!({"trade_union": true, "date": "2026-11-04"}),
-    )
-    .await;
+    let tu = r
+        .post(
+            &format!("/api/v1/candidates/{id}/introducers"),
+            serde_json::json!({"trade_union": true, "date": "2026-11-04"}),
+        )
+        .await;
     assert_eq!(tu.status, StatusCode::NO_CONTENT, "{}", tu.body);
-    let both = post(
-        &r,
-        &format!("/api/v1/candidates/{id}/introducers"),
-        serde_json::json!({"trade_union": true, "youth_union": true}),
-    )
-    .await;
+    let both = r
+        .post(
+            &format!("/api/v1/candidates/{id}/introducers"),
+            serde_json::json!({"trade_union": true, "youth_union": true}),
+        )
+        .await;
     assert_eq!(both.status, StatusCode::BAD_REQUEST, "{}", both.body);
-    let file = get(&r, &format!("/api/v1/candidates/{id}"), None).await;
+    let file = r.get(&format!("/api/v1/candidates/{id}"), None).await;
     let file: serde_json::Value = serde_json::from_str(&file.body).unwrap();
     assert_eq!(file["introducers"][0]["kind"], "trade_union", "{file}");
     assert!(
@@ -448,68 +325,68 @@ async fn the_pipeline_over_the_api(db: TestDb) {
         "{file}"
     );
     // Bad input names the field.
-    let bad = post(
-        &r,
-        "/api/v1/candidates",
-        serde_json::json!({"cell": "BVSN.CB2", "full_name": "X Y", "birth_date": "07/07/2000"}),
-    )
-    .await;
+    let bad = r
+        .post(
+            "/api/v1/candidates",
+            serde_json::json!({"cell": "BVSN.CB2", "full_name": "X Y", "birth_date": "07/07/2000"}),
+        )
+        .await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
     assert!(bad.body.contains("birth_date"), "{}", bad.body);
-    let bad = post(
-        &r,
-        "/api/v1/candidates",
-        serde_json::json!({"cell": "BVSN.CB2", "nme": "X"}),
-    )
-    .await;
+    let bad = r
+        .post(
+            "/api/v1/candidates",
+            serde_json::json!({"cell": "BVSN.CB2", "nme": "X"}),
+        )
+        .await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
     assert!(bad.body.contains("nme"), "{}", bad.body);
-    let vote = post(
-        &r,
-        &format!("/api/v1/candidates/{id}/steps"),
-        serde_json::json!({"stage": "course", "date": "2030-01-01"}),
-    )
-    .await;
+    let vote = r
+        .post(
+            &format!("/api/v1/candidates/{id}/steps"),
+            serde_json::json!({"stage": "course", "date": "2030-01-01"}),
+        )
+        .await;
     assert_eq!(vote.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(vote.body.contains("date.future"));
     // Deadlines and the calendar.
-    let due = get(&r, "/api/v1/due?within=10", None).await;
+    let due = r.get("/api/v1/due?within=10", None).await;
     let due: Vec<serde_json::Value> = serde_json::from_str(&due.body).unwrap();
     assert!(due
         .iter()
         .any(|d| d["overdue"] == true && !d["escalated_to"].as_array().unwrap().is_empty()));
     assert_eq!(
-        get(&r, "/api/v1/due?within=soon", None).await.status,
+        r.get("/api/v1/due?within=soon", None).await.status,
         StatusCode::BAD_REQUEST
     );
-    let cal = get(&r, "/api/v1/calendar/2026", None).await;
+    let cal = r.get("/api/v1/calendar/2026", None).await;
     assert!(cal.body.contains("\"2026-02-17\"") && cal.body.contains("Tết Nguyên đán"));
     assert_eq!(
-        get(&r, "/api/v1/calendar/1800", None).await.status,
+        r.get("/api/v1/calendar/1800", None).await.status,
         StatusCode::BAD_REQUEST
     );
-    let profile = get(&r, "/api/v1/profile", None).await;
+    let profile = r.get("/api/v1/profile", None).await;
     assert!(profile.body.contains("cell_vote_two_thirds"));
     // Member movements over the API.
-    let mv = post(
-        &r,
-        &format!("/api/v1/members/{mentor}/movements"),
-        serde_json::json!({"kind": "card", "number": "0099"}),
-    )
-    .await;
+    let mv = r
+        .post(
+            &format!("/api/v1/members/{mentor}/movements"),
+            serde_json::json!({"kind": "card", "number": "0099"}),
+        )
+        .await;
     assert_eq!(mv.status, StatusCode::NO_CONTENT, "{}", mv.body);
-    let mv = post(
-        &r,
-        &format!("/api/v1/members/{mentor}/movements"),
-        serde_json::json!({"kind": "fly"}),
-    )
-    .await;
+    let mv = r
+        .post(
+            &format!("/api/v1/members/{mentor}/movements"),
+            serde_json::json!({"kind": "fly"}),
+        )
+        .await;
     assert_eq!(mv.status, StatusCode::BAD_REQUEST);
 }
 
 async fn the_unit_page_shows_due_overdue_and_refused(db: TestDb) {
     let r = demo_router(&db).await;
-    let page = get(&r, "/units/CDC", None).await;
+    let page = r.get("/units/CDC", None).await;
     assert_eq!(page.status, StatusCode::OK);
     let due = page
         .body
@@ -542,7 +419,7 @@ async fn the_unit_page_shows_due_overdue_and_refused(db: TestDb) {
         page.body.contains(&format!("href=\"{link}")),
         "supervisors link to their page"
     );
-    let sup = get(&r, &link, None).await;
+    let sup = r.get(&link, None).await;
     assert_eq!(sup.status, StatusCode::OK);
     let section = sup
         .body
@@ -554,10 +431,10 @@ async fn the_unit_page_shows_due_overdue_and_refused(db: TestDb) {
         .unwrap();
     assert_eq!(section.matches("class=\"overdue\"").count(), 2, "{section}");
     assert_eq!(
-        get(&r, "/supervisors/999999", None).await.status,
+        r.get("/supervisors/999999", None).await.status,
         StatusCode::NOT_FOUND
     );
-    let en = get(&r, "/units/CDC?lang=en", None).await;
+    let en = r.get("/units/CDC?lang=en", None).await;
     assert!(en.body.contains("Deadlines due and overdue") && en.body.contains("Refused steps"));
     assert!(
         en.body.contains("Cell resolution"),
@@ -567,7 +444,9 @@ async fn the_unit_page_shows_due_overdue_and_refused(db: TestDb) {
 
 async fn the_plan_page_with_its_charts(db: TestDb) {
     let r = demo_router(&db).await;
-    let page = get(&r, "/units/DBSYT/plan?term=2020-2025&year=2025", None).await;
+    let page = r
+        .get("/units/DBSYT/plan?term=2020-2025&year=2025", None)
+        .await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(
         page.body.matches("<svg").count() >= 4,
@@ -601,19 +480,19 @@ async fn the_plan_page_with_its_charts(db: TestDb) {
     );
     assert!(page.body.contains("id=\"allocation\"") && page.body.contains(">+0<"));
     assert!(page.body.contains("Kế hoạch, dự báo, phân tích"));
-    let now = get(&r, "/units/CDC/plan?lang=en", None).await;
+    let now = r.get("/units/CDC/plan?lang=en", None).await;
     assert_eq!(now.status, StatusCode::OK);
     assert!(now.body.contains("Year-end evaluation 2025"));
     assert_eq!(
-        get(&r, "/units/NOPE/plan", None).await.status,
+        r.get("/units/NOPE/plan", None).await.status,
         StatusCode::NOT_FOUND
     );
     assert_eq!(
-        get(&r, "/units/CDC/plan?year=last", None).await.status,
+        r.get("/units/CDC/plan?year=last", None).await.status,
         StatusCode::BAD_REQUEST
     );
     assert_eq!(
-        get(&r, "/units/CDC/plan?term=2020", None).await.status,
+        r.get("/units/CDC/plan?term=2020", None).await.status,
         StatusCode::BAD_REQUEST
     );
 }
@@ -630,17 +509,18 @@ async fn sign_in_roles_and_access_by_subtree(db: TestDb) {
         csrf: String::new(),
     };
     // Without a session: pages redirect to the sign-in form, the API answers 401, health stays open.
-    let page = get(&anon, "/units/CDC", None).await;
+    let page = anon.get("/units/CDC", None).await;
     assert_eq!(page.status, StatusCode::SEE_OTHER);
     assert_eq!(page.location, "/login?next=/units/CDC");
     assert_eq!(
-        get(&anon, "/api/v1/units/CDC/achievement?term=2020-2025", None)
+        anon.get("/api/v1/units/CDC/achievement?term=2020-2025", None)
             .await
             .status,
         StatusCode::UNAUTHORIZED
     );
-    assert_eq!(get(&anon, "/healthz", None).await.status, StatusCode::OK);
-    assert!(get(&anon, "/login", None)
+    assert_eq!(anon.get("/healthz", None).await.status, StatusCode::OK);
+    assert!(anon
+        .get("/login", None)
         .await
         .body
         .contains("name=\"password\""));
@@ -692,7 +572,7 @@ async fn sign_in_roles_and_access_by_subtree(db: TestDb) {
 
     // A viewer of BVPHCN: its subtree, names without birth dates, no writes.
     let viewer = sign_in(&router, "xem", pw).await.unwrap();
-    let mine = get(&viewer, "/units/BVPHCN", None).await;
+    let mine = viewer.get("/units/BVPHCN", None).await;
     assert_eq!(mine.status, StatusCode::OK);
     assert!(mine.body.contains("Triệu Quang Phú"));
     let members = mine.body.split("id=\"members\"").nth(1).unwrap();
@@ -709,30 +589,30 @@ async fn sign_in_roles_and_access_by_subtree(db: TestDb) {
         "/api/v1/due?org=CDC",
     ] {
         assert_eq!(
-            get(&viewer, outside, None).await.status,
+            viewer.get(outside, None).await.status,
             StatusCode::NOT_FOUND,
             "{outside}"
         );
     }
     let due: Vec<serde_json::Value> =
-        serde_json::from_str(&get(&viewer, "/api/v1/due", None).await.body).unwrap();
+        serde_json::from_str(&viewer.get("/api/v1/due", None).await.body).unwrap();
     assert!(due
         .iter()
         .all(|d| d["unit"].as_str().unwrap().starts_with("BVPHCN")));
-    let write = post(&viewer, "/api/v1/candidates", serde_json::json!({"cell": "BVPHCN.CB1", "full_name": "Hà Thị Một", "birth_date": "2000-01-01"})).await;
+    let write = viewer.post("/api/v1/candidates", serde_json::json!({"cell": "BVPHCN.CB1", "full_name": "Hà Thị Một", "birth_date": "2000-01-01"})).await;
     assert_eq!(write.status, StatusCode::FORBIDDEN);
 
     // A secretary of cell BVPHCN.CB1 writes in the cell, not beside it; CSRF is required.
     let sec = sign_in(&router, "bithu", pw).await.unwrap();
-    let ok = post(&sec, "/api/v1/candidates", serde_json::json!({"cell": "BVPHCN.CB1", "full_name": "Hà Thị Một", "birth_date": "2000-01-01"})).await;
+    let ok = sec.post("/api/v1/candidates", serde_json::json!({"cell": "BVPHCN.CB1", "full_name": "Hà Thị Một", "birth_date": "2000-01-01"})).await;
     assert_eq!(ok.status, StatusCode::CREATED, "{}", ok.body);
-    let beside = post(&sec, "/api/v1/candidates", serde_json::json!({"cell": "BVPHCN.CB2", "full_name": "Hà Thị Hai", "birth_date": "2000-01-01"})).await;
+    let beside = sec.post("/api/v1/candidates", serde_json::json!({"cell": "BVPHCN.CB2", "full_name": "Hà Thị Hai", "birth_date": "2000-01-01"})).await;
     assert_eq!(beside.status, StatusCode::NOT_FOUND);
     let forged = Client {
         csrf: "forged".into(),
         ..sec.clone()
     };
-    let no_csrf = post(&forged, "/api/v1/candidates", serde_json::json!({"cell": "BVPHCN.CB1", "full_name": "Hà Thị Ba", "birth_date": "2000-01-01"})).await;
+    let no_csrf = forged.post("/api/v1/candidates", serde_json::json!({"cell": "BVPHCN.CB1", "full_name": "Hà Thị Ba", "birth_date": "2000-01-01"})).await;
     assert_eq!(no_csrf.status, StatusCode::FORBIDDEN);
 
     // Search ignores tone marks and case, within the user's subtree only.
@@ -745,8 +625,7 @@ async fn sign_in_roles_and_access_by_subtree(db: TestDb) {
         .clone();
     let typed = ranks_domain::text::fold(&some).to_uppercase();
     let hits: Vec<serde_json::Value> = serde_json::from_str(
-        &get(
-            &sec,
+        &sec.get(
             &format!("/api/v1/members?q={}", typed.replace(' ', "%20")),
             None,
         )
@@ -760,18 +639,18 @@ async fn sign_in_roles_and_access_by_subtree(db: TestDb) {
     );
     assert!(hits.iter().all(|h| h["unit"] == "BVPHCN.CB1"));
     let everyone: Vec<serde_json::Value> =
-        serde_json::from_str(&get(&viewer, "/api/v1/members?q=", None).await.body).unwrap();
+        serde_json::from_str(&viewer.get("/api/v1/members?q=", None).await.body).unwrap();
     assert_eq!(everyone.len(), 34);
     assert!(
         everyone.iter().all(|h| h.get("birth_date").is_none()),
         "a viewer gets names, not birth dates"
     );
-    let page = get(&sec, "/members?q=nguyen", None).await;
+    let page = sec.get("/members?q=nguyen", None).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("name=\"q\" value=\"nguyen\""));
 
     // The dossier in the browser: checklist, a refused step shown by the form, then the step.
-    let created = post(&sec, "/api/v1/candidates", serde_json::json!({"cell": "BVPHCN.CB1", "full_name": "Lò Thị Bốn", "birth_date": "2001-02-03", "date": "2026-11-02"})).await;
+    let created = sec.post("/api/v1/candidates", serde_json::json!({"cell": "BVPHCN.CB1", "full_name": "Lò Thị Bốn", "birth_date": "2001-02-03", "date": "2026-11-02"})).await;
     let cid = serde_json::from_str::<serde_json::Value>(&created.body).unwrap()["id"]
         .as_i64()
         .unwrap();
@@ -782,9 +661,9 @@ async fn sign_in_roles_and_access_by_subtree(db: TestDb) {
             .body(Body::from(body))
             .unwrap();
         let router = c.router.clone();
-        async move { read(router.oneshot(req).await.unwrap()).await }
+        async move { send(&router, req).await }
     };
-    let dossier = get(&sec, &format!("/candidates/{cid}"), None).await;
+    let dossier = sec.get(&format!("/candidates/{cid}"), None).await;
     assert_eq!(dossier.status, StatusCode::OK);
     assert!(
         dossier.body.contains("NQ-GIUPDO")
@@ -832,8 +711,7 @@ async fn sign_in_roles_and_access_by_subtree(db: TestDb) {
         .unwrap()
         .id;
     assert_eq!(
-        post(
-            &sec,
+        sec.post(
             &format!("/api/v1/candidates/{cid}/mentors"),
             serde_json::json!({"member_id": official, "date": "2026-11-03"})
         )
@@ -848,15 +726,13 @@ async fn sign_in_roles_and_access_by_subtree(db: TestDb) {
     )
     .await;
     assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
-    let after = get(&sec, &format!("/candidates/{cid}"), None).await;
+    let after = sec.get(&format!("/candidates/{cid}"), None).await;
     assert!(
         after.body.contains("name=\"stage\" value=\"course\""),
         "the next step is now the course"
     );
     assert_eq!(
-        get(&viewer, &format!("/candidates/{cid}"), None)
-            .await
-            .status,
+        viewer.get(&format!("/candidates/{cid}"), None).await.status,
         StatusCode::OK
     );
     let other = app
@@ -867,9 +743,7 @@ async fn sign_in_roles_and_access_by_subtree(db: TestDb) {
         .1[0]
         .id;
     assert_eq!(
-        get(&sec, &format!("/candidates/{other}"), None)
-            .await
-            .status,
+        sec.get(&format!("/candidates/{other}"), None).await.status,
         StatusCode::NOT_FOUND
     );
 
@@ -879,10 +753,10 @@ async fn sign_in_roles_and_access_by_subtree(db: TestDb) {
         .header(header::COOKIE, &sec.cookie)
         .body(Body::from(format!("csrf={}", sec.csrf)))
         .unwrap();
-    let out = read(router.clone().oneshot(req).await.unwrap()).await;
+    let out = send(&router, req).await;
     assert_eq!(out.status, StatusCode::SEE_OTHER);
     assert_eq!(
-        get(&sec, "/units/BVPHCN.CB1", None).await.status,
+        sec.get("/units/BVPHCN.CB1", None).await.status,
         StatusCode::SEE_OTHER
     );
 }
@@ -890,7 +764,7 @@ async fn sign_in_roles_and_access_by_subtree(db: TestDb) {
 async fn the_openapi_document_matches_the_routes(db: TestDb) {
     let c = demo_router(&db).await;
     let doc: serde_json::Value =
-        serde_json::from_str(&get(&c, "/api/openapi.json", None).await.body).unwrap();
+        serde_json::from_str(&c.get("/api/openapi.json", None).await.body).unwrap();
     let paths = doc["paths"].as_object().unwrap();
     let listed = ranks_web::api_routes();
     assert_eq!(
@@ -915,9 +789,9 @@ async fn the_openapi_document_matches_the_routes(db: TestDb) {
             .replace("{year}", "2025")
             .replace("{member}", "1");
         let r = if *method == "get" {
-            get(&c, &uri, None).await
+            c.get(&uri, None).await
         } else {
-            post(&c, &uri, serde_json::json!({})).await
+            c.post(&uri, serde_json::json!({})).await
         };
         assert_ne!(r.status, StatusCode::METHOD_NOT_ALLOWED, "{method} {path}");
         assert!(
@@ -927,7 +801,7 @@ async fn the_openapi_document_matches_the_routes(db: TestDb) {
         );
     }
     // And the fallback does answer for a path nobody documented.
-    let missing = get(&c, "/api/v1/nothing-here", None).await;
+    let missing = c.get("/api/v1/nothing-here", None).await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
     assert!(
         missing
@@ -945,7 +819,7 @@ async fn the_openapi_document_matches_the_routes(db: TestDb) {
 async fn api_bodies_are_documented_and_refusals_explained(db: TestDb) {
     let c = demo_router(&db).await;
     let doc: serde_json::Value =
-        serde_json::from_str(&get(&c, "/api/openapi.json", None).await.body).unwrap();
+        serde_json::from_str(&c.get("/api/openapi.json", None).await.body).unwrap();
     for route in ranks_web::api_routes() {
         let op = &doc["paths"][route.path][route.method];
         if route.method == "post" {
@@ -989,38 +863,38 @@ async fn api_bodies_are_documented_and_refusals_explained(db: TestDb) {
     // what was wrong.
     let cases: Vec<(Resp, StatusCode, &str)> = vec![
         (
-            get(&c, "/api/v1/rollup?depth=-1", None).await,
+            c.get("/api/v1/rollup?depth=-1", None).await,
             StatusCode::BAD_REQUEST,
             "depth",
         ),
         (
-            get(&c, "/api/v1/rollup?term=2020-2025&from=x", None).await,
+            c.get("/api/v1/rollup?term=2020-2025&from=x", None).await,
             StatusCode::BAD_REQUEST,
             "from",
         ),
         (
-            get(&c, "/api/v1/rollup?term=2020-2025&from=2021-01-01", None).await,
+            c.get("/api/v1/rollup?term=2020-2025&from=2021-01-01", None)
+                .await,
             StatusCode::BAD_REQUEST,
             "not both",
         ),
         (
-            get(&c, "/api/v1/candidates/abc", None).await,
+            c.get("/api/v1/candidates/abc", None).await,
             StatusCode::BAD_REQUEST,
             "abc",
         ),
         (
-            get(&c, "/api/v1/nothing", None).await,
+            c.get("/api/v1/nothing", None).await,
             StatusCode::NOT_FOUND,
             "/api/v1/nothing",
         ),
         (
-            post(&c, "/api/v1/terms", serde_json::json!({})).await,
+            c.post("/api/v1/terms", serde_json::json!({})).await,
             StatusCode::METHOD_NOT_ALLOWED,
             "POST",
         ),
         (
-            post(
-                &c,
+            c.post(
                 "/api/v1/candidates/1/steps",
                 serde_json::json!({"stage": "pool", "colour": 1}),
             )
@@ -1029,7 +903,8 @@ async fn api_bodies_are_documented_and_refusals_explained(db: TestDb) {
             "colour",
         ),
         (
-            post(&c, "/api/v1/candidates/1/documents", serde_json::json!({})).await,
+            c.post("/api/v1/candidates/1/documents", serde_json::json!({}))
+                .await,
             StatusCode::BAD_REQUEST,
             "code",
         ),
@@ -1047,7 +922,7 @@ async fn api_bodies_are_documented_and_refusals_explained(db: TestDb) {
         .header("x-csrf-token", &c.csrf)
         .body(Body::from("code=6-KND"))
         .unwrap();
-    let r = read(c.router.clone().oneshot(req).await.unwrap()).await;
+    let r = c.send(req).await;
     assert!(r.status.is_client_error(), "{r:?}");
     assert!(r.body.contains("Content-Type"), "{}", r.body);
     // The import's refusal carries the sentence and every row's problem.
@@ -1056,7 +931,7 @@ async fn api_bodies_are_documented_and_refusals_explained(db: TestDb) {
         .header("x-csrf-token", &c.csrf)
         .body(Body::from(vec![0x89u8, b'P', b'N', b'G', 0xff, 0xfe]))
         .unwrap();
-    let r = read(c.router.clone().oneshot(req).await.unwrap()).await;
+    let r = c.send(req).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
     assert!(
@@ -1204,7 +1079,7 @@ async fn the_access_matrix(db: TestDb) {
                     (true, Role::Viewer) if uri.starts_with("/history/") => StatusCode::FORBIDDEN,
                     (true, _) => StatusCode::OK,
                 };
-                let r = get(&client, &uri, None).await;
+                let r = client.get(&uri, None).await;
                 assert_eq!(
                     r.status,
                     expect,
@@ -1228,9 +1103,9 @@ async fn the_access_matrix(db: TestDb) {
                 let (uri, body) = fill(unit, &cand.to_string());
                 // The same request about a record that does not exist at all.
                 let (ghost_uri, ghost_body) = fill("KHONGCO.CB9", "999999");
-                let ghost = post(&client, &ghost_uri, ghost_body).await;
+                let ghost = client.post(&ghost_uri, ghost_body).await;
                 for r in [
-                    post(&client, &uri, body.clone()).await,
+                    client.post(&uri, body.clone()).await,
                     bearer(&router, "POST", &uri, &token, Some(body.clone())).await,
                 ] {
                     let s = r.status;
@@ -1279,24 +1154,6 @@ async fn the_access_matrix(db: TestDb) {
     // Nothing was written by the refused writes.
     let garbage = bearer(&router, "GET", "/api/v1/terms", "rk_not_a_token", None).await;
     assert_eq!(garbage.status, StatusCode::UNAUTHORIZED);
-}
-
-/// A script's request with `Authorization: Bearer`, no cookie, no CSRF token.
-async fn bearer(
-    router: &axum::Router,
-    method: &str,
-    uri: &str,
-    token: &str,
-    body: Option<serde_json::Value>,
-) -> Resp {
-    let req = Request::builder()
-        .method(method)
-        .uri(uri)
-        .header(header::AUTHORIZATION, format!("Bearer {token}"))
-        .header(header::CONTENT_TYPE, "application/json")
-        .body(Body::from(body.map(|b| b.to_string()).unwrap_or_default()))
-        .unwrap();
-    read(router.clone().oneshot(req).await.unwrap()).await
 }
 
 /// Script tokens act as their user, need no CSRF token, and stop working
@@ -1407,58 +1264,6 @@ async fn script_tokens(db: TestDb) {
     );
 }
 
-/// Posts an HTML form (urlencoded), as a browser without JavaScript does.
-async fn form(c: &Client, path: &str, fields: &[(&str, &str)]) -> Resp {
-    let body = fields
-        .iter()
-        .map(|(k, v)| format!("{k}={}", enc(v)))
-        .collect::<Vec<_>>()
-        .join("&");
-    let req = Request::post(path)
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .header(header::COOKIE, &c.cookie)
-        .body(Body::from(body))
-        .unwrap();
-    read(c.router.clone().oneshot(req).await.unwrap()).await
-}
-
-fn enc(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
-/// Every `value` of the elements named `name` on the page, in order.
-fn values_of(page: &str, name: &str) -> Vec<String> {
-    page.split(&format!("name=\"{name}\" value=\""))
-        .skip(1)
-        .map(|rest| rest.split('"').next().unwrap().to_string())
-        .collect()
-}
-
-/// The options of a select, as (value, label).
-fn options_of(page: &str, select_id: &str) -> Vec<(String, String)> {
-    let Some(sel) = page.split(&format!("id=\"{select_id}\"")).nth(1) else {
-        return vec![];
-    };
-    let sel = sel.split("</select>").next().unwrap();
-    sel.split("<option value=\"")
-        .skip(1)
-        .map(|o| {
-            let (v, rest) = o.split_once('"').unwrap();
-            let label = rest
-                .trim_start_matches('>')
-                .split("</option>")
-                .next()
-                .unwrap();
-            (v.to_string(), label.to_string())
-        })
-        .collect()
-}
-
 /// A newcomer's journey with nothing but the HTML forms: add a person to a
 /// cell's pool, then every step of the profile to recognition, with the
 /// documents, mentors, certificate and introducers each step needs; a
@@ -1489,22 +1294,22 @@ async fn a_candidate_through_the_whole_procedure_in_forms(db: TestDb) {
     };
 
     // The unit page offers the form; bad input names the field and writes nothing.
-    let unit = get(&staff, "/units/BVPHCN.CB1", None).await;
+    let unit = staff.get("/units/BVPHCN.CB1", None).await;
     assert!(unit
         .body
         .contains("action=\"/units/BVPHCN.CB1/candidates\""));
     let csrf = staff.csrf.clone();
-    let bad = form(
-        &staff,
-        "/units/BVPHCN.CB1/candidates",
-        &[
-            ("csrf", &csrf),
-            ("full_name", "Đinh Thị Thu"),
-            ("birth_date", "2000-13-06"),
-            ("general_grade", "12"),
-        ],
-    )
-    .await;
+    let bad = staff
+        .form(
+            "/units/BVPHCN.CB1/candidates",
+            &[
+                ("csrf", &csrf),
+                ("full_name", "Đinh Thị Thu"),
+                ("birth_date", "2000-13-06"),
+                ("general_grade", "12"),
+            ],
+        )
+        .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         bad.body.contains("role=\"alert\">") && bad.body.contains("birth_date"),
@@ -1515,63 +1320,63 @@ async fn a_candidate_through_the_whole_procedure_in_forms(db: TestDb) {
         count(&app.unit_page(&sys, "BVPHCN", None).await.unwrap()),
         count(&before)
     );
-    let added = form(
-        &staff,
-        "/units/BVPHCN.CB1/candidates",
-        &[
-            ("csrf", &csrf),
-            ("full_name", "Đinh Thị Thu"),
-            ("birth_date", "2000-05-06"),
-            ("gender", "Nữ"),
-            ("general_grade", "12"),
-            ("date", "2025-01-06"),
-            // Of youth age, where the cell has a Youth Union organisation.
-            ("youth_union_member", "1"),
-        ],
-    )
-    .await;
+    let added = staff
+        .form(
+            "/units/BVPHCN.CB1/candidates",
+            &[
+                ("csrf", &csrf),
+                ("full_name", "Đinh Thị Thu"),
+                ("birth_date", "2000-05-06"),
+                ("gender", "Nữ"),
+                ("general_grade", "12"),
+                ("date", "2025-01-06"),
+                // Of youth age, where the cell has a Youth Union organisation.
+                ("youth_union_member", "1"),
+            ],
+        )
+        .await;
     assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
     let path = added.location.clone();
     let id: i64 = path.trim_start_matches("/candidates/").parse().unwrap();
 
-    let page = get(&staff, &path, None).await.body;
+    let page = staff.get(&path, None).await.body;
     let choices = options_of(&page, "mentor-member");
     assert!(choices.len() >= 3, "official members offered: {choices:?}");
     assert!(!choices.iter().any(|(_, l)| l.contains("Đinh Thị Thu")));
     let ok =
         |r: &Resp, what: &str| assert_eq!(r.status, StatusCode::SEE_OTHER, "{what}: {}", r.body);
     ok(
-        &form(
-            &staff,
-            &format!("{path}/mentor"),
-            &[
-                ("csrf", &csrf),
-                ("member", &choices[0].0),
-                ("date", "2025-01-06"),
-            ],
-        )
-        .await,
+        &staff
+            .form(
+                &format!("{path}/mentor"),
+                &[
+                    ("csrf", &csrf),
+                    ("member", &choices[0].0),
+                    ("date", "2025-01-06"),
+                ],
+            )
+            .await,
         "mentor",
     );
     ok(
-        &form(
-            &staff,
-            &format!("{path}/mentor"),
-            &[
-                ("csrf", &csrf),
-                ("member", &choices[1].0),
-                ("date", "2025-01-06"),
-            ],
-        )
-        .await,
+        &staff
+            .form(
+                &format!("{path}/mentor"),
+                &[
+                    ("csrf", &csrf),
+                    ("member", &choices[1].0),
+                    ("date", "2025-01-06"),
+                ],
+            )
+            .await,
         "mentor 2",
     );
-    let bad_cert = form(
-        &staff,
-        &format!("{path}/certificate"),
-        &[("csrf", &csrf), ("issued", ""), ("number", "12/CN")],
-    )
-    .await;
+    let bad_cert = staff
+        .form(
+            &format!("{path}/certificate"),
+            &[("csrf", &csrf), ("issued", ""), ("number", "12/CN")],
+        )
+        .await;
     assert_eq!(bad_cert.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad_cert.body.contains("issued"));
 
@@ -1579,7 +1384,7 @@ async fn a_candidate_through_the_whole_procedure_in_forms(db: TestDb) {
     let mut ceremony = None;
     let mut walked = vec![];
     loop {
-        let page = get(&staff, &path, None).await.body;
+        let page = staff.get(&path, None).await.body;
         let Some(stage) = values_of(&page, "stage").into_iter().next() else {
             break;
         };
@@ -1589,16 +1394,16 @@ async fn a_candidate_through_the_whole_procedure_in_forms(db: TestDb) {
         let date = day.to_string();
         match stage.as_str() {
             "course" => ok(
-                &form(
-                    &staff,
-                    &format!("{path}/certificate"),
-                    &[
-                        ("csrf", &csrf),
-                        ("issued", &date),
-                        ("number", "125/GCN-TTCT"),
-                    ],
-                )
-                .await,
+                &staff
+                    .form(
+                        &format!("{path}/certificate"),
+                        &[
+                            ("csrf", &csrf),
+                            ("issued", &date),
+                            ("number", "125/GCN-TTCT"),
+                        ],
+                    )
+                    .await,
                 "certificate",
             ),
             "introduction" => {
@@ -1606,35 +1411,35 @@ async fn a_candidate_through_the_whole_procedure_in_forms(db: TestDb) {
                 // two official members alone are refused, naming the route.
                 for m in &choices[..2] {
                     ok(
-                        &form(
-                            &staff,
-                            &format!("{path}/introducer"),
-                            &[
-                                ("csrf", &csrf),
-                                ("member", &m.0),
-                                ("since", "2023-01-02"),
-                                ("date", &date),
-                            ],
-                        )
-                        .await,
+                        &staff
+                            .form(
+                                &format!("{path}/introducer"),
+                                &[
+                                    ("csrf", &csrf),
+                                    ("member", &m.0),
+                                    ("since", "2023-01-02"),
+                                    ("date", &date),
+                                ],
+                            )
+                            .await,
                         "introducer",
                     );
                 }
                 ok(
-                    &form(
-                        &staff,
-                        &format!("{path}/document"),
-                        &[("csrf", &csrf), ("code", "3-KNĐ"), ("date", &date)],
-                    )
-                    .await,
+                    &staff
+                        .form(
+                            &format!("{path}/document"),
+                            &[("csrf", &csrf), ("code", "3-KNĐ"), ("date", &date)],
+                        )
+                        .await,
                     "3-KNĐ",
                 );
-                let refused = form(
-                    &staff,
-                    &format!("{path}/step"),
-                    &[("csrf", &csrf), ("stage", "introduction"), ("date", &date)],
-                )
-                .await;
+                let refused = staff
+                    .form(
+                        &format!("{path}/step"),
+                        &[("csrf", &csrf), ("stage", "introduction"), ("date", &date)],
+                    )
+                    .await;
                 assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
                 assert!(
                     refused.body.contains("Youth Union committee")
@@ -1654,12 +1459,12 @@ async fn a_candidate_through_the_whole_procedure_in_forms(db: TestDb) {
                     "{intro:?}"
                 );
                 ok(
-                    &form(
-                        &staff,
-                        &format!("{path}/introducer"),
-                        &[("csrf", &csrf), ("member", ""), ("date", &date)],
-                    )
-                    .await,
+                    &staff
+                        .form(
+                            &format!("{path}/introducer"),
+                            &[("csrf", &csrf), ("member", ""), ("date", &date)],
+                        )
+                        .await,
                     "Youth Union introducer",
                 );
                 let f = app.candidate_file(&sys, id).await.unwrap();
@@ -1669,21 +1474,21 @@ async fn a_candidate_through_the_whole_procedure_in_forms(db: TestDb) {
                     f.documents
                 );
                 assert_eq!(f.memberships, (true, false));
-                let shown = get(&staff, &path, None).await.body;
+                let shown = staff.get(&path, None).await.body;
                 assert!(shown.contains("4-KNĐ) — "), "{shown}");
             }
             "ceremony" => ok(
-                &form(
-                    &staff,
-                    &format!("{path}/mentor"),
-                    &[
-                        ("csrf", &csrf),
-                        ("member", &choices[2].0),
-                        ("probation", "1"),
-                        ("date", &date),
-                    ],
-                )
-                .await,
+                &staff
+                    .form(
+                        &format!("{path}/mentor"),
+                        &[
+                            ("csrf", &csrf),
+                            ("member", &choices[2].0),
+                            ("probation", "1"),
+                            ("date", &date),
+                        ],
+                    )
+                    .await,
                 "probation mentor",
             ),
             _ => {}
@@ -1694,12 +1499,12 @@ async fn a_candidate_through_the_whole_procedure_in_forms(db: TestDb) {
                 continue;
             }
             ok(
-                &form(
-                    &staff,
-                    &format!("{path}/document"),
-                    &[("csrf", &csrf), ("code", &code), ("date", &date)],
-                )
-                .await,
+                &staff
+                    .form(
+                        &format!("{path}/document"),
+                        &[("csrf", &csrf), ("code", &code), ("date", &date)],
+                    )
+                    .await,
                 &code,
             );
         }
@@ -1711,20 +1516,20 @@ async fn a_candidate_through_the_whole_procedure_in_forms(db: TestDb) {
         if page.contains("name=\"eligible\"") {
             if stage == "cell_vote" {
                 // 5 of 9: under two thirds; refused, shown, nothing written.
-                let refused = form(
-                    &staff,
-                    &format!("{path}/step"),
-                    &[
-                        ("csrf", &csrf),
-                        ("stage", &stage),
-                        ("date", &date),
-                        ("eligible", "9"),
-                        ("present", "8"),
-                        ("in_favour", "5"),
-                        ("against", "3"),
-                    ],
-                )
-                .await;
+                let refused = staff
+                    .form(
+                        &format!("{path}/step"),
+                        &[
+                            ("csrf", &csrf),
+                            ("stage", &stage),
+                            ("date", &date),
+                            ("eligible", "9"),
+                            ("present", "8"),
+                            ("in_favour", "5"),
+                            ("against", "3"),
+                        ],
+                    )
+                    .await;
                 assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
                 let msg = refused
                     .body
@@ -1750,7 +1555,7 @@ async fn a_candidate_through_the_whole_procedure_in_forms(db: TestDb) {
             }
         }
         let refs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        ok(&form(&staff, &format!("{path}/step"), &refs).await, &stage);
+        ok(&staff.form(&format!("{path}/step"), &refs).await, &stage);
         if stage == "ceremony" {
             ceremony = Some(day);
         }
@@ -1780,7 +1585,7 @@ async fn a_candidate_through_the_whole_procedure_in_forms(db: TestDb) {
     );
 
     // The history shows every write with who made it.
-    let hist = get(&staff, &format!("/history/candidate/{id}"), None).await;
+    let hist = staff.get(&format!("/history/candidate/{id}"), None).await;
     assert_eq!(hist.status, StatusCode::OK);
     assert!(
         hist.body.matches("<tr>").count() > walked.len(),
@@ -1789,7 +1594,9 @@ async fn a_candidate_through_the_whole_procedure_in_forms(db: TestDb) {
     );
     assert!(hist.body.contains("staff"));
     // Exports carry the person, in CSV with a BOM and in XLSX.
-    let csv = get(&staff, "/export/members?format=csv&org=BVPHCN", None).await;
+    let csv = staff
+        .get("/export/members?format=csv&org=BVPHCN", None)
+        .await;
     assert_eq!(csv.status, StatusCode::OK);
     assert!(csv.content_type.starts_with("text/csv"));
     assert!(
@@ -1797,7 +1604,9 @@ async fn a_candidate_through_the_whole_procedure_in_forms(db: TestDb) {
         "{}",
         &csv.body[..200]
     );
-    let xlsx = get(&staff, "/export/candidates?format=xlsx&q=dinh%20thi", None).await;
+    let xlsx = staff
+        .get("/export/candidates?format=xlsx&q=dinh%20thi", None)
+        .await;
     assert_eq!(xlsx.status, StatusCode::OK);
     assert!(xlsx.content_type.contains("spreadsheetml"));
     // The package is compressed: the name is in it once unpacked.
@@ -1808,7 +1617,7 @@ async fn a_candidate_through_the_whole_procedure_in_forms(db: TestDb) {
     }
     assert!(unpacked.contains("Đinh Thị Thu"));
     assert_eq!(
-        get(&staff, "/export/members?format=pdf", None).await.status,
+        staff.get("/export/members?format=pdf", None).await.status,
         StatusCode::BAD_REQUEST
     );
     // The printable dossier and report.
@@ -1816,7 +1625,7 @@ async fn a_candidate_through_the_whole_procedure_in_forms(db: TestDb) {
         format!("/candidates/{id}/checklist.pdf"),
         "/units/BVPHCN/achievement.pdf?term=2025-2030".to_string(),
     ] {
-        let pdf = get(&staff, &uri, None).await;
+        let pdf = staff.get(&uri, None).await;
         assert_eq!(pdf.status, StatusCode::OK, "{uri}");
         assert_eq!(pdf.content_type, "application/pdf");
         assert!(
@@ -1824,34 +1633,6 @@ async fn a_candidate_through_the_whole_procedure_in_forms(db: TestDb) {
             "{uri}"
         );
     }
-}
-
-fn multipart(c: &Client, fields: &[(&str, &str)], file: (&str, &[u8])) -> Request<Body> {
-    let b = "----ranksboundary7MA4YWxkTrZu0gW";
-    let mut body: Vec<u8> = Vec::new();
-    for (k, v) in fields {
-        body.extend_from_slice(
-            format!("--{b}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
-                .as_bytes(),
-        );
-    }
-    body.extend_from_slice(
-        format!(
-            "--{b}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{}\"\r\nContent-Type: text/csv\r\n\r\n",
-            file.0
-        )
-        .as_bytes(),
-    );
-    body.extend_from_slice(file.1);
-    body.extend_from_slice(format!("\r\n--{b}--\r\n").as_bytes());
-    Request::post("/import/preview")
-        .header(
-            header::CONTENT_TYPE,
-            format!("multipart/form-data; boundary={b}"),
-        )
-        .header(header::COOKIE, &c.cookie)
-        .body(Body::from(body))
-        .unwrap()
 }
 
 /// Import in the browser: a file with bad rows is previewed with each
@@ -1878,22 +1659,18 @@ async fn import_with_preview(db: TestDb) {
     let other = sign_in(&router, "canbo2", "demo-ranks-2025").await.unwrap();
     let members = || async { app.member_count(&sys, None).await.unwrap() };
     let before = members().await;
-    assert_eq!(get(&staff, "/import", None).await.status, StatusCode::OK);
+    assert_eq!(staff.get("/import", None).await.status, StatusCode::OK);
 
     let bad = "\u{feff}unit,full_name,gender,birth_date,id_number,phone,admitted_on,status\n\
                BVPHCN.CB1,Vi Văn Mười,Nam,31/02/1990,001090001234,0912345678,15/03/2024,dự bị\n\
                CDC.CB1,Hà Thị Mười Một,Nữ,01/01/1991,,,15/03/2024,dự bị\n\
                BVPHCN.CB2,Lục Thị Mười Hai,Nữ,02/02/1992,,,15/03/2024,dự bị\n";
-    let r = read(
-        router
-            .clone()
-            .oneshot(multipart(
-                &staff,
-                &[("csrf", &staff.csrf), ("kind", "auto")],
-                ("dang-vien.csv", bad.as_bytes()),
-            ))
-            .await
-            .unwrap(),
+    let r = send(
+        &router,
+        staff.multipart(
+            &[("csrf", &staff.csrf), ("kind", "auto")],
+            ("dang-vien.csv", bad.as_bytes()),
+        ),
     )
     .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
@@ -1912,16 +1689,12 @@ async fn import_with_preview(db: TestDb) {
     let good = bad
         .replace("31/02/1990", "28/02/1990")
         .replace("CDC.CB1", "BVPHCN.CB3");
-    let r = read(
-        router
-            .clone()
-            .oneshot(multipart(
-                &staff,
-                &[("csrf", &staff.csrf), ("kind", "members")],
-                ("dang-vien.csv", good.as_bytes()),
-            ))
-            .await
-            .unwrap(),
+    let r = send(
+        &router,
+        staff.multipart(
+            &[("csrf", &staff.csrf), ("kind", "members")],
+            ("dang-vien.csv", good.as_bytes()),
+        ),
     )
     .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
@@ -1940,36 +1713,33 @@ async fn import_with_preview(db: TestDb) {
         .unwrap()
         .to_string();
     // Another user cannot confirm someone else's upload.
-    let stolen = form(
-        &other,
-        "/import/commit",
-        &[("csrf", &other.csrf), ("upload", &upload)],
-    )
-    .await;
+    let stolen = other
+        .form(
+            "/import/commit",
+            &[("csrf", &other.csrf), ("upload", &upload)],
+        )
+        .await;
     assert_eq!(stolen.status, StatusCode::GONE);
-    let done = form(
-        &staff,
-        "/import/commit",
-        &[("csrf", &staff.csrf), ("upload", &upload)],
-    )
-    .await;
+    let done = staff
+        .form(
+            "/import/commit",
+            &[("csrf", &staff.csrf), ("upload", &upload)],
+        )
+        .await;
     assert_eq!(done.status, StatusCode::OK, "{}", done.body);
     assert!(done.body.contains("id=\"import-done\""));
     assert_eq!(members().await, before + 3);
-    let again = form(
-        &staff,
-        "/import/commit",
-        &[("csrf", &staff.csrf), ("upload", &upload)],
-    )
-    .await;
+    let again = staff
+        .form(
+            "/import/commit",
+            &[("csrf", &staff.csrf), ("upload", &upload)],
+        )
+        .await;
     assert_eq!(again.status, StatusCode::GONE, "an upload is written once");
     assert_eq!(members().await, before + 3);
-    let forged = form(
-        &staff,
-        "/import/commit",
-        &[("csrf", "x"), ("upload", &upload)],
-    )
-    .await;
+    let forged = staff
+        .form("/import/commit", &[("csrf", "x"), ("upload", &upload)])
+        .await;
     assert_eq!(forged.status, StatusCode::FORBIDDEN);
 
     // The API: dry run, then the import; a token works as the user.
@@ -1982,7 +1752,7 @@ async fn import_with_preview(db: TestDb) {
             .body(Body::from(csv))
             .unwrap()
     };
-    let dry = read(router.clone().oneshot(req(true)).await.unwrap()).await;
+    let dry = send(&router, req(true)).await;
     assert_eq!(dry.status, StatusCode::OK, "{}", dry.body);
     assert_eq!(
         serde_json::from_str::<serde_json::Value>(&dry.body).unwrap()["kind"],
@@ -1993,7 +1763,7 @@ async fn import_with_preview(db: TestDb) {
         .await
         .unwrap()
         .is_empty());
-    let wet = read(router.clone().oneshot(req(false)).await.unwrap()).await;
+    let wet = send(&router, req(false)).await;
     assert_eq!(wet.status, StatusCode::OK, "{}", wet.body);
     assert_eq!(
         app.search_candidates(&sys, None, "nong van ba")
@@ -2044,7 +1814,7 @@ async fn member_page_movements_and_read_log(db: TestDb) {
     let viewer = sign_in(&router, "xem", "demo-ranks-2025").await.unwrap();
     let above = sign_in(&router, "tinh", "demo-ranks-2025").await.unwrap();
     let uri = format!("/members/{}", m.id);
-    let p = get(&own, &uri, None).await;
+    let p = own.get(&uri, None).await;
     assert_eq!(p.status, StatusCode::OK);
     assert!(
         p.body.contains(&m.full_name)
@@ -2056,20 +1826,20 @@ async fn member_page_movements_and_read_log(db: TestDb) {
         0,
         "the member's own unit staff leave no read trace"
     );
-    let p = get(&above, &uri, None).await;
+    let p = above.get(&uri, None).await;
     assert_eq!(p.status, StatusCode::OK);
     assert_eq!(
         reads("tinh").await,
         1,
         "the province's staff reading it is logged"
     );
-    get(
-        &above,
-        &format!("/api/v1/candidates/{}", page.candidates_by_stage[0].1[0].id),
-        None,
-    )
-    .await;
-    let v = get(&viewer, &uri, None).await;
+    above
+        .get(
+            &format!("/api/v1/candidates/{}", page.candidates_by_stage[0].1[0].id),
+            None,
+        )
+        .await;
+    let v = viewer.get(&uri, None).await;
     assert_eq!(v.status, StatusCode::OK);
     assert!(
         !v.body
@@ -2084,45 +1854,45 @@ async fn member_page_movements_and_read_log(db: TestDb) {
     );
 
     // A movement with a missing field is shown by the form; nothing changes.
-    let bad = form(
-        &own,
-        &format!("{uri}/movement"),
-        &[("csrf", &own.csrf), ("kind", "transfer"), ("cell", "")],
-    )
-    .await;
+    let bad = own
+        .form(
+            &format!("{uri}/movement"),
+            &[("csrf", &own.csrf), ("kind", "transfer"), ("cell", "")],
+        )
+        .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         bad.body.contains("id=\"movement-error\"") && bad.body.contains("cell"),
         "{}",
         bad.body
     );
-    let outside = form(
-        &own,
-        &format!("{uri}/movement"),
-        &[
-            ("csrf", &own.csrf),
-            ("kind", "transfer"),
-            ("cell", "CDC.CB1"),
-        ],
-    )
-    .await;
+    let outside = own
+        .form(
+            &format!("{uri}/movement"),
+            &[
+                ("csrf", &own.csrf),
+                ("kind", "transfer"),
+                ("cell", "CDC.CB1"),
+            ],
+        )
+        .await;
     assert_eq!(outside.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(outside.body.contains("unknown unit"), "{}", outside.body);
-    let ok = form(
-        &own,
-        &format!("{uri}/movement"),
-        &[
-            ("csrf", &own.csrf),
-            ("kind", "transfer"),
-            ("cell", "BVPHCN.CB2"),
-            ("date", "2026-11-20"),
-        ],
-    )
-    .await;
+    let ok = own
+        .form(
+            &format!("{uri}/movement"),
+            &[
+                ("csrf", &own.csrf),
+                ("kind", "transfer"),
+                ("cell", "BVPHCN.CB2"),
+                ("date", "2026-11-20"),
+            ],
+        )
+        .await;
     assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
     let after = app.member_record(&sys, m.id).await.unwrap();
     assert_eq!(after.unit, "BVPHCN.CB2");
-    let hist = get(&own, &format!("/history/member/{}", m.id), None).await;
+    let hist = own.get(&format!("/history/member/{}", m.id), None).await;
     assert_eq!(hist.status, StatusCode::OK);
     assert!(
         hist.body.contains("<td>canbo</td><td>transfer</td>"),
@@ -2154,9 +1924,8 @@ async fn fragments_and_security_headers(db: TestDb) {
         .header("hx-request", "true")
         .body(Body::empty())
         .unwrap();
-    let resp = c.router.clone().oneshot(req).await.unwrap();
-    let h = resp.headers().clone();
-    let frag = read(resp).await;
+    let frag = c.send(req).await;
+    let h = frag.headers.clone();
     assert_eq!(frag.status, StatusCode::OK);
     assert!(
         frag.body.trim_start().starts_with("<div id=\"results\""),
@@ -2165,8 +1934,10 @@ async fn fragments_and_security_headers(db: TestDb) {
     );
     assert!(!frag.body.contains("<html") && frag.body.contains("Nông Hồng Thủy"));
     // Filters: status and unit, and the export follows them.
-    let prob = get(&c, "/members?q=&org=BVPHCN&status=probationary", None).await;
-    let official = get(&c, "/members?q=&org=BVPHCN&status=official", None).await;
+    let prob = c
+        .get("/members?q=&org=BVPHCN&status=probationary", None)
+        .await;
+    let official = c.get("/members?q=&org=BVPHCN&status=official", None).await;
     let count = |b: &str| {
         b.split("id=\"members\"")
             .nth(1)
@@ -2174,21 +1945,21 @@ async fn fragments_and_security_headers(db: TestDb) {
             .matches("<tr><td><a href=\"/members/")
             .count()
     };
-    let all = get(&c, "/members?q=&org=BVPHCN", None).await;
+    let all = c.get("/members?q=&org=BVPHCN", None).await;
     assert!(count(&prob.body) > 0 && count(&official.body) > 0);
     assert_eq!(count(&prob.body) + count(&official.body), count(&all.body));
     assert!(prob
         .body
         .contains("/export/members?format=csv&amp;q=&amp;org=BVPHCN&amp;status=probationary"));
-    let csv = get(
-        &c,
-        "/export/members?format=csv&q=&org=BVPHCN&status=probationary",
-        None,
-    )
-    .await;
+    let csv = c
+        .get(
+            "/export/members?format=csv&q=&org=BVPHCN&status=probationary",
+            None,
+        )
+        .await;
     assert_eq!(csv.body.lines().count() - 1, count(&prob.body));
     assert!(!csv.body.contains(",official,"));
-    let full = get(&c, "/members?q=nong%20hong", None).await;
+    let full = c.get("/members?q=nong%20hong", None).await;
     assert!(full.body.contains("<html") && full.body.contains("<div id=\"results\""));
     assert!(h["content-security-policy"]
         .to_str()
@@ -2206,7 +1977,7 @@ async fn fragments_and_security_headers(db: TestDb) {
         "/import",
         "/login",
     ] {
-        let p = get(&c, uri, None).await;
+        let p = c.get(uri, None).await;
         assert_eq!(p.status, StatusCode::OK, "{uri}");
         assert!(
             !p.body.contains(" style=\"") && !p.body.contains("<style"),
@@ -2219,11 +1990,11 @@ async fn fragments_and_security_headers(db: TestDb) {
             );
         }
     }
-    let css = get(&c, "/static/ranks.css", None).await;
+    let css = c.get("/static/ranks.css", None).await;
     assert!(
         css.content_type.starts_with("text/css") && css.body.contains(".bar span.w37{width:37%}")
     );
-    let js = get(&c, "/static/htmx-2.0.11.min.js", None).await;
+    let js = c.get("/static/htmx-2.0.11.min.js", None).await;
     assert!(js.content_type.starts_with("text/javascript") && js.body.len() > 40_000);
 }
 
@@ -2267,38 +2038,38 @@ async fn plan_forms_targets_and_scores(db: TestDb) {
         .await
         .unwrap();
 
-    let plan = get(&staff, "/units/BVPHCN/plan?term=2025-2030", None).await;
+    let plan = staff.get("/units/BVPHCN/plan?term=2025-2030", None).await;
     assert!(
         plan.body.contains("id=\"burnup-text\"") && plan.body.contains("<td>2026</td>"),
         "the chart in words and as a table"
     );
     assert!(plan.body.contains("action=\"/units/BVPHCN/plan/target\""));
     assert!(!plan.body.contains("/plan/score\"") || plan.body.contains("s-criterion"));
-    let bad = form(
-        &staff,
-        "/units/BVPHCN/plan/target",
-        &[
-            ("csrf", &staff.csrf),
-            ("org", "BVPHCN.CB1"),
-            ("period", "2026"),
-            ("value", "ba"),
-        ],
-    )
-    .await;
+    let bad = staff
+        .form(
+            "/units/BVPHCN/plan/target",
+            &[
+                ("csrf", &staff.csrf),
+                ("org", "BVPHCN.CB1"),
+                ("period", "2026"),
+                ("value", "ba"),
+            ],
+        )
+        .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad.body.contains("id=\"target-error\""), "{}", bad.body);
-    let ok = form(
-        &staff,
-        "/units/BVPHCN/plan/target",
-        &[
-            ("csrf", &staff.csrf),
-            ("org", "BVPHCN.CB1"),
-            ("period", "2026"),
-            ("value", "3"),
-            ("term", "2025-2030"),
-        ],
-    )
-    .await;
+    let ok = staff
+        .form(
+            "/units/BVPHCN/plan/target",
+            &[
+                ("csrf", &staff.csrf),
+                ("org", "BVPHCN.CB1"),
+                ("period", "2026"),
+                ("value", "3"),
+                ("term", "2025-2030"),
+            ],
+        )
+        .await;
     assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
     assert_eq!(ok.location, "/units/BVPHCN/plan?term=2025-2030#allocation");
     let alloc = app
@@ -2310,47 +2081,47 @@ async fn plan_forms_targets_and_scores(db: TestDb) {
         .await
         .unwrap();
     assert!(format!("{alloc:?}").contains("BVPHCN.CB1"), "{alloc:?}");
-    let outside = form(
-        &staff,
-        "/units/BVPHCN/plan/target",
-        &[
-            ("csrf", &staff.csrf),
-            ("org", "CDC"),
-            ("period", "2026"),
-            ("value", "3"),
-        ],
-    )
-    .await;
+    let outside = staff
+        .form(
+            "/units/BVPHCN/plan/target",
+            &[
+                ("csrf", &staff.csrf),
+                ("org", "CDC"),
+                ("period", "2026"),
+                ("value", "3"),
+            ],
+        )
+        .await;
     assert_eq!(outside.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(outside.body.contains("unknown unit"));
 
     // A supervisor scores the unit in their charge; over the weight is refused by the field.
-    let over = form(
-        &supervisor,
-        "/units/CDC/plan/score",
-        &[
-            ("csrf", &supervisor.csrf),
-            ("org", "CDC"),
-            ("criterion", "inspection"),
-            ("year", "2025"),
-            ("value", "12"),
-        ],
-    )
-    .await;
+    let over = supervisor
+        .form(
+            "/units/CDC/plan/score",
+            &[
+                ("csrf", &supervisor.csrf),
+                ("org", "CDC"),
+                ("criterion", "inspection"),
+                ("year", "2025"),
+                ("value", "12"),
+            ],
+        )
+        .await;
     assert_eq!(over.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(over.body.contains("id=\"score-error\""), "{}", over.body);
-    let ok = form(
-        &supervisor,
-        "/units/CDC/plan/score",
-        &[
-            ("csrf", &supervisor.csrf),
-            ("org", "CDC"),
-            ("criterion", "inspection"),
-            ("year", "2025"),
-            ("value", "8,5"),
-        ],
-    )
-    .await;
+    let ok = supervisor
+        .form(
+            "/units/CDC/plan/score",
+            &[
+                ("csrf", &supervisor.csrf),
+                ("org", "CDC"),
+                ("criterion", "inspection"),
+                ("year", "2025"),
+                ("value", "8,5"),
+            ],
+        )
+        .await;
     assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
     let ev = app.evaluate(&sys, Some("DBSYT"), 2025).await.unwrap();
     let row = ev.rows.iter().find(|r| r.code == "CDC").unwrap();
@@ -2360,24 +2131,24 @@ async fn plan_forms_targets_and_scores(db: TestDb) {
         row.criteria
     );
     // A supervisor does not set targets.
-    let no = form(
-        &supervisor,
-        "/units/CDC/plan/target",
-        &[
-            ("csrf", &supervisor.csrf),
-            ("org", "CDC"),
-            ("period", "2026"),
-            ("value", "3"),
-        ],
-    )
-    .await;
+    let no = supervisor
+        .form(
+            "/units/CDC/plan/target",
+            &[
+                ("csrf", &supervisor.csrf),
+                ("org", "CDC"),
+                ("period", "2026"),
+                ("value", "3"),
+            ],
+        )
+        .await;
     assert_eq!(no.status, StatusCode::FORBIDDEN);
 }
 
 /// The roll-up API answers from the index what the report counts.
 async fn rollup_api_matches_the_report(db: TestDb) {
     let c = demo_router(&db).await;
-    let r = get(&c, "/api/v1/rollup?term=2020-2025&depth=1", None).await;
+    let r = c.get("/api/v1/rollup?term=2020-2025&depth=1", None).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
     let rows = v["rows"].as_array().unwrap();
@@ -2386,8 +2157,7 @@ async fn rollup_api_matches_the_report(db: TestDb) {
     assert_eq!(rows[0]["target"], 40);
     assert_eq!(rows.len(), 11, "the committee and its 10 units");
     let rep: serde_json::Value = serde_json::from_str(
-        &get(
-            &c,
+        &c.get(
             "/api/v1/units/DBSYT/achievement?term=2020-2025&depth=1",
             None,
         )
@@ -2404,43 +2174,43 @@ async fn rollup_api_matches_the_report(db: TestDb) {
             .unwrap();
         assert_eq!(same["admitted"], row["admitted"], "{}", row["code"]);
     }
-    let bvphcn = get(
-        &c,
-        "/api/v1/rollup?from=2020-07-01&to=2025-06-30&org=BVPHCN&depth=0",
-        None,
-    )
-    .await;
+    let bvphcn = c
+        .get(
+            "/api/v1/rollup?from=2020-07-01&to=2025-06-30&org=BVPHCN&depth=0",
+            None,
+        )
+        .await;
     let v: serde_json::Value = serde_json::from_str(&bvphcn.body).unwrap();
     assert_eq!(v["rows"][0]["admitted"], 12);
     assert_eq!(v["rows"].as_array().unwrap().len(), 1);
     assert_eq!(
-        get(&c, "/api/v1/rollup?from=2020-07-01", None).await.status,
+        c.get("/api/v1/rollup?from=2020-07-01", None).await.status,
         StatusCode::BAD_REQUEST
     );
     assert_eq!(
-        get(&c, "/api/v1/rollup?term=2020-2025&org=NOPE", None)
+        c.get("/api/v1/rollup?term=2020-2025&org=NOPE", None)
             .await
             .status,
         StatusCode::NOT_FOUND
     );
 
     // The unit page's data is cached, and never stale: a write shows at once.
-    let before = get(&c, "/units/BVPHCN.CB2", None).await;
+    let before = c.get("/units/BVPHCN.CB2", None).await;
     assert!(!before.body.contains("Hà Văn Mới"));
-    let again = get(&c, "/units/BVPHCN.CB2", None).await;
+    let again = c.get("/units/BVPHCN.CB2", None).await;
     assert_eq!(
         again.body.len(),
         before.body.len(),
         "the same page from the cache"
     );
-    let created = post(&c, "/api/v1/candidates", serde_json::json!({"cell": "BVPHCN.CB2", "full_name": "Hà Văn Mới", "birth_date": "2001-01-01"})).await;
+    let created = c.post("/api/v1/candidates", serde_json::json!({"cell": "BVPHCN.CB2", "full_name": "Hà Văn Mới", "birth_date": "2001-01-01"})).await;
     assert_eq!(created.status, StatusCode::CREATED);
-    let after = get(&c, "/units/BVPHCN.CB2", None).await;
+    let after = c.get("/units/BVPHCN.CB2", None).await;
     assert!(
         after.body.contains("Hà Văn Mới"),
         "the new candidate is on the next page"
     );
-    let parent = get(&c, "/units/BVPHCN", None).await;
+    let parent = c.get("/units/BVPHCN", None).await;
     assert!(
         parent.body.contains("Hà Văn Mới"),
         "and on the page of the unit above"
@@ -2468,15 +2238,16 @@ async fn no_silent_overwrite(db: TestDb) {
     }
     let an = sign_in(&router, "an", "demo-ranks-2025").await.unwrap();
     let binh = sign_in(&router, "binh", "demo-ranks-2025").await.unwrap();
-    let created = post(&an, "/api/v1/candidates", serde_json::json!({"cell": "BVPHCN.CB1", "full_name": "Tô Thị Xuân", "birth_date": "2000-02-02", "date": "2026-11-02"})).await;
+    let created = an.post("/api/v1/candidates", serde_json::json!({"cell": "BVPHCN.CB1", "full_name": "Tô Thị Xuân", "birth_date": "2000-02-02", "date": "2026-11-02"})).await;
     let id = serde_json::from_str::<serde_json::Value>(&created.body).unwrap()["id"]
         .as_i64()
         .unwrap();
     // Both open the dossier.
-    let page = get(&an, &format!("/candidates/{id}"), None).await.body;
+    let page = an.get(&format!("/candidates/{id}"), None).await.body;
     let version = values_of(&page, "version")[0].clone();
     let file: serde_json::Value = serde_json::from_str(
-        &get(&binh, &format!("/api/v1/candidates/{id}"), None)
+        &binh
+            .get(&format!("/api/v1/candidates/{id}"), None)
             .await
             .body,
     )
@@ -2493,8 +2264,7 @@ async fn no_silent_overwrite(db: TestDb) {
         .unwrap()
         .id;
     assert_eq!(
-        post(
-            &binh,
+        binh.post(
             &format!("/api/v1/candidates/{id}/documents"),
             serde_json::json!({"code": "NQ-GIUPDO"})
         )
@@ -2503,8 +2273,7 @@ async fn no_silent_overwrite(db: TestDb) {
         StatusCode::NO_CONTENT
     );
     assert_eq!(
-        post(
-            &binh,
+        binh.post(
             &format!("/api/v1/candidates/{id}/mentors"),
             serde_json::json!({"member_id": official, "date": "2026-11-03"})
         )
@@ -2513,16 +2282,16 @@ async fn no_silent_overwrite(db: TestDb) {
         StatusCode::NO_CONTENT
     );
     // An, from the page opened before, records the step: a conflict, shown by the form.
-    let stale = form(
-        &an,
-        &format!("/candidates/{id}/step"),
-        &[
-            ("csrf", &an.csrf),
-            ("version", &version),
-            ("stage", "sympathiser"),
-        ],
-    )
-    .await;
+    let stale = an
+        .form(
+            &format!("/candidates/{id}/step"),
+            &[
+                ("csrf", &an.csrf),
+                ("version", &version),
+                ("stage", "sympathiser"),
+            ],
+        )
+        .await;
     assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.body);
     let msg = stale
         .body
@@ -2542,29 +2311,28 @@ async fn no_silent_overwrite(db: TestDb) {
         "nothing written"
     );
     // The API says 409 the same way; with the fresh version it goes through.
-    let api = post(
-        &an,
-        &format!("/api/v1/candidates/{id}/steps"),
-        serde_json::json!({"stage": "sympathiser", "version": version.parse::<i64>().unwrap()}),
-    )
-    .await;
+    let api = an
+        .post(
+            &format!("/api/v1/candidates/{id}/steps"),
+            serde_json::json!({"stage": "sympathiser", "version": version.parse::<i64>().unwrap()}),
+        )
+        .await;
     assert_eq!(api.status, StatusCode::CONFLICT, "{}", api.body);
     assert!(api.body.contains("binh"));
     let fresh = app.candidate_file(&sys, id).await.unwrap().version;
-    let ok = post(
-        &an,
-        &format!("/api/v1/candidates/{id}/steps"),
-        serde_json::json!({"stage": "sympathiser", "version": fresh}),
-    )
-    .await;
+    let ok = an
+        .post(
+            &format!("/api/v1/candidates/{id}/steps"),
+            serde_json::json!({"stage": "sympathiser", "version": fresh}),
+        )
+        .await;
     assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
 
     // A member's movement on a stale page: 409 with what changed.
     let member = app.member_record(&sys, official).await.unwrap();
     let v = member.version.to_string();
     assert_eq!(
-        post(
-            &binh,
+        binh.post(
             &format!("/api/v1/members/{official}/movements"),
             serde_json::json!({"kind": "card", "number": "0123456"})
         )
@@ -2572,17 +2340,17 @@ async fn no_silent_overwrite(db: TestDb) {
         .status,
         StatusCode::NO_CONTENT
     );
-    let stale = form(
-        &an,
-        &format!("/members/{official}/movement"),
-        &[
-            ("csrf", &an.csrf),
-            ("version", &v),
-            ("kind", "transfer"),
-            ("cell", "BVPHCN.CB2"),
-        ],
-    )
-    .await;
+    let stale = an
+        .form(
+            &format!("/members/{official}/movement"),
+            &[
+                ("csrf", &an.csrf),
+                ("version", &v),
+                ("kind", "transfer"),
+                ("cell", "BVPHCN.CB2"),
+            ],
+        )
+        .await;
     assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.body);
     assert!(stale.body.contains("changed since you opened it"));
     assert_eq!(
@@ -2594,16 +2362,15 @@ async fn no_silent_overwrite(db: TestDb) {
     // Targets on the plan page, which shows many: both open it, Bình sets
     // cell 1's target, An's form from the page opened before is refused for
     // cell 1 (naming Bình) but not for cell 2, which nobody changed.
-    let plan_an = get(&an, "/units/BVPHCN/plan", None).await.body;
+    let plan_an = an.get("/units/BVPHCN/plan", None).await.body;
     let seen_an = values_of(&plan_an, "seen")[0].clone();
     let term = values_of(&plan_an, "term")[0].clone();
-    let plan_binh = get(&binh, "/units/BVPHCN/plan", None).await.body;
+    let plan_binh = binh.get("/units/BVPHCN/plan", None).await.body;
     let seen_binh = values_of(&plan_binh, "seen")[0].clone();
     let target_form = |c: Client, seen: String, org: &'static str, value: &'static str| {
         let term = term.clone();
         async move {
-            form(
-                &c,
+            c.form(
                 "/units/BVPHCN/plan/target",
                 &[
                     ("csrf", &c.csrf),
@@ -2621,8 +2388,7 @@ async fn no_silent_overwrite(db: TestDb) {
         let (an, term) = (an.clone(), term.clone());
         async move {
             let rows: serde_json::Value = serde_json::from_str(
-                &get(
-                    &an,
+                &an.get(
                     &format!("/api/v1/allocation?org=BVPHCN&period={term}"),
                     None,
                 )
@@ -2650,31 +2416,31 @@ async fn no_silent_overwrite(db: TestDb) {
     assert_eq!(target_of("BVPHCN.CB1").await, 3, "Bình's target kept");
     let other = target_form(an.clone(), seen_an, "BVPHCN.CB2", "2").await;
     assert_eq!(other.status, StatusCode::SEE_OTHER, "{}", other.body);
-    let fresh = values_of(&get(&an, "/units/BVPHCN/plan", None).await.body, "seen")[0].clone();
+    let fresh = values_of(&an.get("/units/BVPHCN/plan", None).await.body, "seen")[0].clone();
     let r = target_form(an.clone(), fresh, "BVPHCN.CB1", "5").await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert_eq!(target_of("BVPHCN.CB1").await, 5);
     // The API: the audit position from the session, read before the data.
     let position = |c: Client| async move {
-        serde_json::from_str::<serde_json::Value>(&get(&c, "/api/v1/session", None).await.body)
+        serde_json::from_str::<serde_json::Value>(&c.get("/api/v1/session", None).await.body)
             .unwrap()["audit_position"]
             .as_i64()
             .unwrap()
     };
     let seen = position(binh.clone()).await;
-    let r = post(
-        &an,
-        "/api/v1/units/BVPHCN.CB1/targets",
-        serde_json::json!({"period": term, "target": 6}),
-    )
-    .await;
+    let r = an
+        .post(
+            "/api/v1/units/BVPHCN.CB1/targets",
+            serde_json::json!({"period": term, "target": 6}),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
-    let r = post(
-        &binh,
-        "/api/v1/units/BVPHCN.CB1/targets",
-        serde_json::json!({"period": term, "target": 7, "seen": seen}),
-    )
-    .await;
+    let r = binh
+        .post(
+            "/api/v1/units/BVPHCN.CB1/targets",
+            serde_json::json!({"period": term, "target": 7, "seen": seen}),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
     assert!(
         r.body.contains("\"error\"") && r.body.contains("an"),
@@ -2683,12 +2449,12 @@ async fn no_silent_overwrite(db: TestDb) {
     );
     assert_eq!(target_of("BVPHCN.CB1").await, 6);
     let seen = position(binh.clone()).await;
-    let r = post(
-        &binh,
-        "/api/v1/units/BVPHCN.CB1/targets",
-        serde_json::json!({"period": term, "target": 7, "seen": seen}),
-    )
-    .await;
+    let r = binh
+        .post(
+            "/api/v1/units/BVPHCN.CB1/targets",
+            serde_json::json!({"period": term, "target": 7, "seen": seen}),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
     assert_eq!(target_of("BVPHCN.CB1").await, 7);
 }
@@ -2729,7 +2495,7 @@ async fn session_fixation_is_impossible(db: TestDb) {
         csrf: String::new(),
     };
     assert_eq!(
-        get(&attacker, "/api/v1/session", None).await.status,
+        attacker.get("/api/v1/session", None).await.status,
         StatusCode::UNAUTHORIZED
     );
     let again = sign_in(&router, "canbo", "demo-ranks-2025").await.unwrap();
@@ -2740,7 +2506,7 @@ async fn session_fixation_is_impossible(db: TestDb) {
         csrf: String::new(),
     };
     assert_eq!(
-        get(&first, "/api/v1/session", None).await.status,
+        first.get("/api/v1/session", None).await.status,
         StatusCode::OK
     );
 }
@@ -2802,7 +2568,9 @@ async fn sign_in_goes_nowhere_off_site(db: TestDb) {
         cookie: String::new(),
         csrf: String::new(),
     };
-    let form = get(&anon, "/login?next=%2F%5C127.0.0.1%3A18084%2Fhealthz", None).await;
+    let form = anon
+        .get("/login?next=%2F%5C127.0.0.1%3A18084%2Fhealthz", None)
+        .await;
     assert!(
         form.body.contains("name=\"next\" value=\"/\""),
         "{}",
@@ -2955,12 +2723,9 @@ async fn secure_cookies_follow_the_settings(db: TestDb) {
             Some((k, v)) => req.header(k, v),
             None => req,
         };
-        let form = read(
-            router
-                .clone()
-                .oneshot(with(Request::get("/login")).body(Body::empty()).unwrap())
-                .await
-                .unwrap(),
+        let form = send(
+            &router,
+            with(Request::get("/login")).body(Body::empty()).unwrap(),
         )
         .await;
         let csrf_cookie = form.cookie.unwrap();
@@ -2970,19 +2735,14 @@ async fn secure_cookies_follow_the_settings(db: TestDb) {
             .nth(1)
             .and_then(|r| r.split('"').next())
             .unwrap();
-        let resp = read(
-            router
-                .clone()
-                .oneshot(
-                    with(Request::post("/login"))
-                        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                        .header(header::COOKIE, csrf_cookie.split(';').next().unwrap())
-                        .body(Body::from(format!(
-                            "username=canbo&password=demo-ranks-2025&next=/&csrf={csrf}"
-                        )))
-                        .unwrap(),
-                )
-                .await
+        let resp = send(
+            &router,
+            with(Request::post("/login"))
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header(header::COOKIE, csrf_cookie.split(';').next().unwrap())
+                .body(Body::from(format!(
+                    "username=canbo&password=demo-ranks-2025&next=/&csrf={csrf}"
+                )))
                 .unwrap(),
         )
         .await;

@@ -154,10 +154,24 @@ impl App {
             })
             .await;
         if let Err(AppError::Refused(r)) = &result {
-            // The refusal is kept for the supervisors; the step itself wrote nothing.
+            // The refusal is kept for the supervisors, and audited like every
+            // other write; the step itself wrote nothing.
             let mut tx = self.write().await?;
             if candidates::by_id(tx.conn(), candidate_id).await?.is_some() {
                 let (by, at) = (actor.name.clone(), self.clock().stamp());
+                ranks_store::records::audit::append(
+                    &mut tx,
+                    &ranks_store::records::audit::AuditEntry {
+                        at: at.clone(),
+                        actor: by.clone(),
+                        action: "refused".into(),
+                        entity: "candidate".into(),
+                        entity_id: candidate_id.to_string(),
+                        before: None,
+                        after: Some(json!({"stage": step.stage, "on": on, "rule": r.rule, "source": r.source})),
+                    },
+                )
+                .await?;
                 candidates::add_refusal(
                     tx.conn(),
                     candidate_id,

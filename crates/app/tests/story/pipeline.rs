@@ -446,14 +446,26 @@ async fn impossible_steps_are_refused_and_write_nothing(db: TestDb) {
         .await
         .unwrap_err();
     assert!(err.to_string().starts_with("date:"), "{err}");
-    // Nothing of the refused steps was written; the refusals are listed for supervisors.
+    // Nothing of the refused steps was written; the refusals are listed for
+    // supervisors, and each refusal is audited like every other write.
     let mut conn = app.db().read().await.unwrap();
     let after = (
         candidates::history(&mut conn, c).await.unwrap().len(),
         candidates::votes(&mut conn, c).await.unwrap().len(),
         audit::count(&mut conn).await.unwrap(),
     );
-    assert_eq!(before, after);
+    assert_eq!((before.0, before.1), (after.0, after.1));
+    let refused: Vec<_> = audit::for_entity(&mut conn, "candidate", &c.to_string())
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.action == "refused")
+        .collect();
+    assert_eq!(after.2 - before.2, refused.len() as i64);
+    assert_eq!(refused.len(), 4);
+    assert!(refused
+        .iter()
+        .any(|e| e.after.as_ref().unwrap()["rule"] == "cell_vote_two_thirds"));
     drop(conn);
     let refusals = app.refusals(&sys, Some("A")).await.unwrap();
     assert_eq!(refusals.len(), 4);

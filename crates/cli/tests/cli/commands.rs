@@ -813,7 +813,7 @@ fn a_broken_profile_stops_the_program_with_line_numbers() {
     assert!(rules.contains("[unconfirmed]"));
     // Each rule is followed by the passage it rests on, or "inferred".
     let lines: Vec<&str> = rules.lines().collect();
-    assert!(lines.len() % 2 == 0, "{rules}");
+    assert!(lines.len().is_multiple_of(2), "{rules}");
     for pair in lines.chunks(2) {
         assert!(
             pair[1] == "    inferred" || pair[1].starts_with("    \""),

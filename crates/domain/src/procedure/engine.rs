@@ -518,7 +518,7 @@ fn education_consent(
 ) -> Option<String> {
     let area = dossier.area.as_ref()?;
     let doc = consent_documents.get(area)?;
-    (!dossier.documents.get(doc).is_some_and(|d| *d <= on)).then(|| {
+    dossier.documents.get(doc).is_none_or(|d| *d > on).then(|| {
         format!(
             "the education exception for '{area}' needs the provincial standing committee's written consent before the admission decision (document {doc})"
         )

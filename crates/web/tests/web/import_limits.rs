@@ -6,33 +6,11 @@
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
-use http_body_util::BodyExt;
 use ranks_app::import::ImportLimits;
 use ranks_app::{Actor, App};
+use ranks_testkit::http::{send, Resp};
 use ranks_testkit::{both_backends, hostile, TestDb};
 use std::time::{Duration, Instant};
-use tower::ServiceExt;
-
-struct Resp {
-    status: StatusCode,
-    retry_after: Option<String>,
-    body: String,
-}
-
-async fn send(router: &axum::Router, req: Request<Body>) -> Resp {
-    let resp = router.clone().oneshot(req).await.unwrap();
-    let status = resp.status();
-    let retry_after = resp
-        .headers()
-        .get(header::RETRY_AFTER)
-        .map(|v| v.to_str().unwrap().to_string());
-    let bytes = resp.into_body().collect().await.unwrap().to_bytes();
-    Resp {
-        status,
-        retry_after,
-        body: String::from_utf8_lossy(&bytes).into_owned(),
-    }
-}
 
 /// The demo, a staff user of BVPHCN, the router, an API token and a
 /// signed-in session (cookie, CSRF token).
@@ -223,7 +201,7 @@ async fn healthz_answers_while_imports_run_and_their_work_stops_with_the_client(
     )
     .await;
     assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE, "{}", r.body);
-    assert_eq!(r.retry_after.as_deref(), Some("60"));
+    assert_eq!(r.header("retry-after"), Some("60"));
     assert!(
         json(&r)["error"]
             .as_str()
