@@ -148,6 +148,7 @@ pub fn router_with(app: App, server: ServerConfig) -> Router {
             "/candidates/{id}/memberships",
             post(pages::candidate_memberships),
         )
+        .route("/candidates/{id}/receipt", post(pages::candidate_receipt))
         .route("/healthz", get(api::healthz))
         .route("/login", get(auth::login_form).post(auth::login))
         .route("/logout", get(pages::logout_page).post(auth::logout))

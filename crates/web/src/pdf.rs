@@ -2,8 +2,11 @@
 //! tables that break across pages with their header repeated) over
 //! pdf-writer, with DejaVu Sans embedded (a font with every Vietnamese
 //! letter and tone mark) as a CID font. Only the glyphs a document uses are
-//! kept in the embedded copy (the others are emptied, glyph ids unchanged),
-//! so a report weighs tens of kilobytes, not the font's 760.
+//! kept in the embedded copy, cut by the `subsetter` crate (made for PDF
+//! embedding; it renumbers the glyphs it keeps), so a report weighs tens of
+//! kilobytes, not the font's 760. The CIDs in the content streams, the
+//! widths and the ToUnicode map are the glyph ids of the bundled font; a
+//! CIDToGIDMap stream leads each to its glyph in the subset.
 //! A ToUnicode map keeps the text searchable and copyable.
 
 use pdf_writer::types::{CidFontType, FontFlags, SystemInfo, UnicodeCmap};
@@ -12,7 +15,8 @@ use skrifa::charmap::Charmap;
 use skrifa::instance::{LocationRef, Size};
 use skrifa::metrics::{GlyphMetrics, Metrics};
 use skrifa::{FontRef, GlyphId, MetadataProvider};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
+use subsetter::GlyphRemapper;
 
 static FONT: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans.ttf");
 
@@ -409,6 +413,7 @@ impl Doc {
         let descriptor = alloc();
         let file = alloc();
         let cmap = alloc();
+        let gid_map = alloc();
         let page_ids: Vec<(Ref, Ref)> = (0..n).map(|_| (alloc(), alloc())).collect();
 
         pdf.catalog(catalog).pages(tree);
@@ -437,13 +442,26 @@ impl Doc {
             ordering: Str(b"Identity"),
             supplement: 0,
         };
+        // The subset and where each CID's glyph is in it (the whole font,
+        // glyph ids unchanged, if it cannot be cut).
+        let (program, cid_to_gid) = match subset(used.keys().copied()) {
+            Some((program, map)) => (program, Some(map)),
+            None => {
+                tracing::warn!("the bundled font could not be subset; embedding it whole");
+                (FONT.to_vec(), None)
+            }
+        };
         let mut cf = pdf.cid_font(cid);
         cf.subtype(CidFontType::Type2)
             .base_font(name)
             .system_info(info)
             .font_descriptor(descriptor)
-            .default_width(0.0)
-            .cid_to_gid_map_predefined(Name(b"Identity"));
+            .default_width(0.0);
+        if cid_to_gid.is_some() {
+            cf.cid_to_gid_map_stream(gid_map);
+        } else {
+            cf.cid_to_gid_map_predefined(Name(b"Identity"));
+        }
         {
             let mut w = cf.widths();
             for g in used.keys() {
@@ -469,11 +487,13 @@ impl Doc {
             .cap_height(m.cap_height.unwrap_or(700.0) * scale)
             .stem_v(80.0)
             .font_file2(file);
-        let keep: BTreeSet<u16> = used.keys().copied().chain([0]).collect();
-        let subset = strip_glyphs(FONT, &keep).unwrap_or_else(|| FONT.to_vec());
-        pdf.stream(file, &deflate(&subset))
+        pdf.stream(file, &deflate(&program))
             .filter(Filter::FlateDecode)
-            .pair(Name(b"Length1"), subset.len() as i32);
+            .pair(Name(b"Length1"), program.len() as i32);
+        if let Some(map) = cid_to_gid {
+            pdf.stream(gid_map, &deflate(&map))
+                .filter(Filter::FlateDecode);
+        }
         let mut map = UnicodeCmap::new(Name(b"Ranks-UTF16"), info);
         for (g, ch) in &used {
             map.pair(*g, *ch);
@@ -487,130 +507,24 @@ fn deflate(data: &[u8]) -> Vec<u8> {
     miniz_oxide::deflate::compress_to_vec_zlib(data, 6)
 }
 
-fn be16(d: &[u8], at: usize) -> Option<u16> {
-    Some(u16::from_be_bytes(d.get(at..at + 2)?.try_into().ok()?))
-}
-
-fn be32(d: &[u8], at: usize) -> Option<u32> {
-    Some(u32::from_be_bytes(d.get(at..at + 4)?.try_into().ok()?))
-}
-
-/// A copy of a TrueType font holding only the outlines of `keep` (and the
-/// glyphs they are composed of): every other glyph is emptied, glyph ids do
-/// not change, and only the tables a PDF needs are kept.
-fn strip_glyphs(font: &[u8], keep: &BTreeSet<u16>) -> Option<Vec<u8>> {
-    let num = be16(font, 4)? as usize;
-    let mut tables: BTreeMap<[u8; 4], &[u8]> = BTreeMap::new();
-    for i in 0..num {
-        let rec = 12 + 16 * i;
-        let tag: [u8; 4] = font.get(rec..rec + 4)?.try_into().ok()?;
-        let off = be32(font, rec + 8)? as usize;
-        let len = be32(font, rec + 12)? as usize;
-        tables.insert(tag, font.get(off..off + len)?);
+/// The bundled font cut to the glyphs `used` (with .notdef and the glyphs
+/// they are composed of), and the CIDToGIDMap from the bundled font's glyph
+/// ids to the subset's: two bytes per CID up to the largest used, 0
+/// (.notdef) for a CID not used. None if the font cannot be cut.
+fn subset(used: impl Iterator<Item = u16>) -> Option<(Vec<u8>, Vec<u8>)> {
+    let mut remapper = GlyphRemapper::new();
+    let used: Vec<u16> = used.collect();
+    for g in &used {
+        remapper.remap(*g);
     }
-    let head = *tables.get(b"head")?;
-    let long = be16(head, 50)? == 1;
-    let loca = *tables.get(b"loca")?;
-    let glyf = *tables.get(b"glyf")?;
-    let glyphs = be16(tables.get(b"maxp")?, 4)? as usize;
-    let offset = |g: usize| -> Option<usize> {
-        if long {
-            be32(loca, 4 * g).map(|v| v as usize)
-        } else {
-            be16(loca, 2 * g).map(|v| v as usize * 2)
-        }
-    };
-    // Close over composite glyphs' components.
-    let mut all: BTreeSet<u16> = keep.clone();
-    let mut todo: Vec<u16> = keep.iter().copied().collect();
-    while let Some(g) = todo.pop() {
-        let (s, e) = (offset(g as usize)?, offset(g as usize + 1)?);
-        if e <= s || (be16(glyf, s)? as i16) >= 0 {
-            continue;
-        }
-        let mut at = s + 10;
-        loop {
-            let flags = be16(glyf, at)?;
-            let comp = be16(glyf, at + 2)?;
-            if all.insert(comp) {
-                todo.push(comp);
-            }
-            at += 4 + if flags & 1 != 0 { 4 } else { 2 };
-            at += if flags & 0x8 != 0 {
-                2
-            } else if flags & 0x40 != 0 {
-                4
-            } else if flags & 0x80 != 0 {
-                8
-            } else {
-                0
-            };
-            if flags & 0x20 == 0 {
-                break;
-            }
-        }
+    let program = subsetter::subset(FONT, 0, &remapper).ok()?;
+    let last = used.iter().copied().max().unwrap_or(0);
+    let mut map = vec![0u8; 2 * (usize::from(last) + 1)];
+    for g in used {
+        let at = 2 * usize::from(g);
+        map[at..at + 2].copy_from_slice(&remapper.get(g)?.to_be_bytes());
     }
-    let mut new_glyf = Vec::new();
-    let mut new_loca = Vec::with_capacity(4 * (glyphs + 1));
-    for g in 0..glyphs {
-        new_loca.extend_from_slice(&(new_glyf.len() as u32).to_be_bytes());
-        if all.contains(&(g as u16)) {
-            let (s, e) = (offset(g)?, offset(g + 1)?);
-            if e > s {
-                new_glyf.extend_from_slice(glyf.get(s..e)?);
-                while new_glyf.len() % 4 != 0 {
-                    new_glyf.push(0);
-                }
-            }
-        }
-    }
-    new_loca.extend_from_slice(&(new_glyf.len() as u32).to_be_bytes());
-    let mut new_head = head.to_vec();
-    new_head[8..12].copy_from_slice(&[0; 4]); // checkSumAdjustment
-    new_head[50..52].copy_from_slice(&1u16.to_be_bytes()); // long offsets
-    let mut out_tables: Vec<([u8; 4], Vec<u8>)> = Vec::new();
-    for (tag, data) in &tables {
-        let data = match tag {
-            b"glyf" => new_glyf.clone(),
-            b"loca" => new_loca.clone(),
-            b"head" => new_head.clone(),
-            b"hhea" | b"hmtx" | b"maxp" | b"cvt " | b"fpgm" | b"prep" => data.to_vec(),
-            _ => continue,
-        };
-        out_tables.push((*tag, data));
-    }
-    let n = out_tables.len();
-    let mut out = Vec::new();
-    out.extend_from_slice(&0x0001_0000u32.to_be_bytes());
-    let pow = (n as f32).log2().floor() as u32;
-    let search = 16 * (1u16 << pow);
-    out.extend_from_slice(&(n as u16).to_be_bytes());
-    out.extend_from_slice(&search.to_be_bytes());
-    out.extend_from_slice(&(pow as u16).to_be_bytes());
-    out.extend_from_slice(&((n as u16) * 16 - search).to_be_bytes());
-    let mut offset = 12 + 16 * n;
-    let mut body = Vec::new();
-    for (tag, data) in &out_tables {
-        let sum = data
-            .chunks(4)
-            .map(|c| {
-                let mut b = [0u8; 4];
-                b[..c.len()].copy_from_slice(c);
-                u32::from_be_bytes(b)
-            })
-            .fold(0u32, u32::wrapping_add);
-        out.extend_from_slice(tag);
-        out.extend_from_slice(&sum.to_be_bytes());
-        out.extend_from_slice(&(offset as u32).to_be_bytes());
-        out.extend_from_slice(&(data.len() as u32).to_be_bytes());
-        body.extend_from_slice(data);
-        while body.len() % 4 != 0 {
-            body.push(0);
-        }
-        offset = 12 + 16 * n + body.len();
-    }
-    out.extend_from_slice(&body);
-    Some(out)
+    Some((program, map))
 }
 
 #[cfg(test)]
@@ -641,6 +555,22 @@ mod tests {
             rest = &rest[end + 9..];
         }
         out
+    }
+
+    /// The stream of the object a dictionary key refers to (`/Key 9 0 R`), inflated.
+    fn stream_of(pdf: &[u8], key: &str) -> Vec<u8> {
+        let at = pdf
+            .windows(key.len())
+            .position(|w| w == key.as_bytes())
+            .unwrap_or_else(|| panic!("no {key}"));
+        let rest = String::from_utf8_lossy(&pdf[at + key.len()..at + key.len() + 12]).into_owned();
+        let id: u32 = rest.split_whitespace().next().unwrap().parse().unwrap();
+        let head = format!("\n{id} 0 obj");
+        let obj = pdf
+            .windows(head.len())
+            .position(|w| w == head.as_bytes())
+            .expect("the object");
+        streams(&pdf[obj..]).swap_remove(0)
     }
 
     #[test]
@@ -677,7 +607,7 @@ mod tests {
         for cp in ["1EC7", "01B0", "1EA1", "0110"] {
             assert!(cmap.contains(cp), "{cp} missing from the ToUnicode map");
         }
-        // The embedded font is a working subset: it parses, and 'ệ' has an outline.
+        // The embedded font is a working subset: it parses, and 'ệ' has its outline.
         let font = all
             .iter()
             .find(|s| s.starts_with(&[0, 1, 0, 0]))
@@ -685,6 +615,17 @@ mod tests {
         assert!(font.len() < FONT.len() / 4, "subset: {} bytes", font.len());
         let subset = FontRef::new(font).expect("the subset parses");
         let full = FontRef::new(FONT).unwrap();
+        // A letter's CID: its glyph id in the bundled font.
+        let cid = |c: char| full.charmap().map(c).expect("the font has the letter");
+        // Its glyph in the subset, by the CIDToGIDMap (0, .notdef, if not kept).
+        let map = stream_of(&pdf, "/CIDToGIDMap");
+        let in_subset = |c: char| {
+            let at = 2 * cid(c).to_u32() as usize;
+            let new = map
+                .get(at..at + 2)
+                .map_or(0, |b| u16::from_be_bytes([b[0], b[1]]));
+            GlyphId::new(new.into())
+        };
         struct Count(usize);
         impl OutlinePen for Count {
             fn move_to(&mut self, _: f32, _: f32) {
@@ -696,8 +637,7 @@ mod tests {
             fn close(&mut self) {}
         }
         // The number of contours of a glyph's outline (none for an empty glyph).
-        let contours = |font: &FontRef, c: char| {
-            let g = full.charmap().map(c).expect("the font has the letter");
+        let contours = |font: &FontRef, g: GlyphId| {
             let mut count = Count(0);
             if let Some(outline) = font.outline_glyphs().get(g) {
                 let unhinted = DrawSettings::unhinted(Size::unscaled(), LocationRef::default());
@@ -707,10 +647,11 @@ mod tests {
             }
             count.0
         };
-        assert!(contours(&subset, 'ệ') > 0);
-        // A glyph never used (the Greek Ω) was emptied.
-        assert!(contours(&full, 'Ω') > 0);
-        assert_eq!(contours(&subset, 'Ω'), 0);
+        assert!(contours(&subset, in_subset('ệ')) > 0);
+        assert_eq!(contours(&subset, in_subset('ệ')), contours(&full, cid('ệ')));
+        // A glyph never used (the Greek Ω) is not in the subset.
+        assert!(contours(&full, cid('Ω')) > 0);
+        assert_eq!(in_subset('Ω'), GlyphId::new(0));
         assert!(pdf.len() < 120_000, "{} bytes", pdf.len());
         let _ = inflate;
     }

@@ -16,6 +16,8 @@ use ranks_web::api::AchievementJson;
 mod hardening;
 #[path = "web/import_limits.rs"]
 mod import_limits;
+#[path = "web/pdf_text.rs"]
+mod pdf_text;
 #[path = "web/snapshots.rs"]
 mod snapshots;
 
@@ -1477,20 +1479,39 @@ async fn a_candidate_through_the_whole_procedure_in_forms(db: TestDb) {
                 let shown = staff.get(&path, None).await.body;
                 assert!(shown.contains("4-KNĐ) — "), "{shown}");
             }
-            "ceremony" => ok(
-                &staff
-                    .form(
-                        &format!("{path}/mentor"),
-                        &[
-                            ("csrf", &csrf),
-                            ("member", &choices[2].0),
-                            ("probation", "1"),
-                            ("date", &date),
-                        ],
-                    )
-                    .await,
-                "probation mentor",
-            ),
+            "ceremony" => {
+                // The decision's receipt is assumed until recorded (issue
+                // 14.5); the form next to the deadline records it.
+                assert!(
+                    page.contains(&format!("action=\"{path}/receipt\"")),
+                    "{page}"
+                );
+                ok(
+                    &staff
+                        .form(
+                            &format!("{path}/receipt"),
+                            &[("csrf", &csrf), ("received_on", &date)],
+                        )
+                        .await,
+                    "receipt",
+                );
+                let recorded = staff.get(&path, None).await.body;
+                assert!(!recorded.contains(&format!("action=\"{path}/receipt\"")));
+                ok(
+                    &staff
+                        .form(
+                            &format!("{path}/mentor"),
+                            &[
+                                ("csrf", &csrf),
+                                ("member", &choices[2].0),
+                                ("probation", "1"),
+                                ("date", &date),
+                            ],
+                        )
+                        .await,
+                    "probation mentor",
+                );
+            }
             _ => {}
         }
         let recorded = app.candidate_file(&sys, id).await.unwrap().documents;
@@ -1621,9 +1642,15 @@ async fn a_candidate_through_the_whole_procedure_in_forms(db: TestDb) {
         StatusCode::BAD_REQUEST
     );
     // The printable dossier and report.
-    for uri in [
-        format!("/candidates/{id}/checklist.pdf"),
-        "/units/BVPHCN/achievement.pdf?term=2025-2030".to_string(),
+    for (uri, title) in [
+        (
+            format!("/candidates/{id}/checklist.pdf"),
+            "Danh mục hồ sơ kết nạp: Đinh Thị Thu",
+        ),
+        (
+            "/units/BVPHCN/achievement.pdf?term=2025-2030".to_string(),
+            "Báo cáo kết quả phát triển đảng viên",
+        ),
     ] {
         let pdf = staff.get(&uri, None).await;
         assert_eq!(pdf.status, StatusCode::OK, "{uri}");
@@ -1632,6 +1659,9 @@ async fn a_candidate_through_the_whole_procedure_in_forms(db: TestDb) {
             pdf.body.starts_with("%PDF-") && pdf.body.contains("/FontFile2"),
             "{uri}"
         );
+        // The text reads back, tone marks and all, through the embedded font's ToUnicode map.
+        let text = pdf_text::text_of(&pdf.bytes);
+        assert!(text.contains(title), "{uri}: {text}");
     }
 }
 

@@ -23,6 +23,8 @@ pub enum Movement {
     Temporary {
         cell: String,
         until: Date,
+        /// For study (a longer band than for work or residence).
+        study: bool,
     },
     /// Back from a temporary transfer.
     ReturnHome,
@@ -96,23 +98,27 @@ impl App {
                         m.left_on = Some(on);
                         "transfer_out"
                     }
-                    Movement::Temporary { cell, until } => {
+                    Movement::Temporary { cell, until, study } => {
                         let host = visible_unit(cx.tx.conn(), cx.actor, cell).await?;
                         if !host.kind.holds_members() || host.id == m.unit_id {
                             return Err(AppError::Conflict(format!("{} is not another cell", host.code)));
                         }
                         if let Some(r) = &rules {
-                            let (lo, hi) = r.temporary_transfer_months;
+                            let (lo, hi) = match (study, r.temporary_transfer_study_months) {
+                                (true, Some(band)) => band,
+                                _ => r.temporary_transfer_months,
+                            };
+                            let what = if *study { "for study" } else { "for work or residence" };
                             let months = ranks_domain::procedure::whole_months(on, *until);
                             if months < i64::from(lo) || months > i64::from(hi) {
                                 return Err(AppError::Refused(Refusal {
                                     rule: "temporary_transfer".into(),
                                     source: r.source.cite(),
-                                    message: format!("a temporary transfer lasts {lo} to {hi} months; {on} to {until} is {months}"),
+                                    message: format!("a temporary transfer {what} lasts {lo} to {hi} whole months; {on} to {until} is {months}"),
                                 }));
                             }
                         }
-                        detail = json!({"host": host.code, "until": until});
+                        detail = json!({"host": host.code, "until": until, "study": study});
                         m.host_unit_id = Some(host.id);
                         m.host_until = Some(*until);
                         "temporary_transfer"

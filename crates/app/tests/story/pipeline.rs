@@ -626,6 +626,7 @@ async fn member_movements(db: TestDb) {
         Movement::Temporary {
             cell: "A2".into(),
             until: d("2027-05-01"),
+            study: false,
         },
         Some(d("2026-11-02")),
     )
@@ -640,6 +641,7 @@ async fn member_movements(db: TestDb) {
             Movement::Temporary {
                 cell: "A2".into(),
                 until: d("2026-12-01"),
+                study: false,
             },
             Some(d("2026-11-02")),
         )
@@ -649,6 +651,32 @@ async fn member_movements(db: TestDb) {
         matches!(&err, AppError::Refused(r) if r.rule == "temporary_transfer"),
         "{err}"
     );
+    // Eighteen months: too long for work or residence (under a year), within
+    // the study band (3 months to 2 years, 24-QĐ/TW mục 6.3.2 a).
+    let eighteen = |study| Movement::Temporary {
+        cell: "A2".into(),
+        until: d("2028-05-02"),
+        study,
+    };
+    let err = app
+        .member_movement(&sys, members[1], eighteen(false), Some(d("2026-11-02")))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, AppError::Refused(r) if r.rule == "temporary_transfer" && r.message.contains("for work or residence lasts 3 to 11 whole months")),
+        "{err}"
+    );
+    app.member_movement(&sys, members[1], eighteen(true), Some(d("2026-11-02")))
+        .await
+        .unwrap();
+    app.member_movement(
+        &sys,
+        members[1],
+        Movement::ReturnHome,
+        Some(d("2026-11-03")),
+    )
+    .await
+    .unwrap();
     // An official transfer moves the count.
     app.member_movement(
         &sys,

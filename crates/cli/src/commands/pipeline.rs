@@ -148,6 +148,9 @@ pub enum MemberCmd {
         /// A temporary transfer lasts until this date; the member stays counted at home.
         #[arg(long, value_parser = date_arg, requires = "to")]
         until: Option<Date>,
+        /// The temporary transfer is for study (3 to 24 months instead of 3 to under 12).
+        #[arg(long, requires = "until")]
+        study: bool,
         #[arg(long, value_parser = date_arg)]
         date: Option<Date>,
     },
@@ -435,10 +438,11 @@ pub async fn member(app: &App, actor: &Actor, cmd: MemberCmd) -> Result<()> {
             to,
             out,
             until,
+            study,
             date,
         } => {
             let m = match (to, out, until) {
-                (Some(cell), None, Some(until)) => Movement::Temporary { cell, until },
+                (Some(cell), None, Some(until)) => Movement::Temporary { cell, until, study },
                 (Some(cell), None, None) => Movement::TransferTo { cell },
                 (None, Some(destination), None) => Movement::TransferOut { destination },
                 _ => bail!(

@@ -144,6 +144,8 @@ struct RawDeadline {
 #[serde(deny_unknown_fields)]
 struct RawMembers {
     temporary_transfer_months: [u32; 2],
+    #[serde(default)]
+    temporary_transfer_study_months: Option<[u32; 2]>,
     transfer_start_working_days: u32,
     transfer_present_working_days: u32,
     source: RawSource,
@@ -593,8 +595,18 @@ impl Checker<'_> {
                 "members.temporary_transfer_months: the first bound is above the second".into(),
             );
         }
+        if r.temporary_transfer_study_months
+            .is_some_and(|[a, b]| a > b)
+        {
+            self.err(
+                span.clone(),
+                "members.temporary_transfer_study_months: the first bound is above the second"
+                    .into(),
+            );
+        }
         MemberRules {
             temporary_transfer_months: (lo, hi),
+            temporary_transfer_study_months: r.temporary_transfer_study_months.map(|[a, b]| (a, b)),
             transfer_start_working_days: r.transfer_start_working_days,
             transfer_present_working_days: r.transfer_present_working_days,
             source: self.source(&r.source, &span),

@@ -162,7 +162,10 @@ pub struct Deadline {
 
 #[derive(Debug, Clone)]
 pub struct MemberRules {
+    /// Whole months a temporary transfer for work or residence may last.
     pub temporary_transfer_months: (u32, u32),
+    /// Whole months a temporary transfer for study may last.
+    pub temporary_transfer_study_months: Option<(u32, u32)>,
     pub transfer_start_working_days: u32,
     pub transfer_present_working_days: u32,
     pub source: Source,

@@ -46,6 +46,9 @@ pub struct MovementBody {
     pub destination: Option<String>,
     #[schemars(extend("format" = "date"))]
     pub until: Option<String>,
+    /// A temporary transfer for study (3 to 24 months rather than 3 to under 12).
+    #[serde(default)]
+    pub study: bool,
     pub level: Option<String>,
     pub reason: Option<String>,
     pub number: Option<String>,
@@ -87,6 +90,7 @@ pub fn movement_of(b: &MovementBody) -> Result<(Movement, Option<ranks_domain::D
         "temporary" => Movement::Temporary {
             cell: need("cell", nonempty(&b.cell))?,
             until: req_date("until", &need("until", nonempty(&b.until))?)?,
+            study: b.study,
         },
         "return" => Movement::ReturnHome,
         "exempt" => Movement::Exempt {

@@ -408,6 +408,34 @@ pub async fn candidate_memberships(
 }
 
 #[derive(Deserialize)]
+pub struct ReceiptForm {
+    pub received_on: Option<String>,
+}
+
+/// The day the cell received the admission decision: the ceremony's 30
+/// working days count from it (294-QĐ/TW mục 4.1).
+pub async fn candidate_receipt(
+    State(st): State<AppState>,
+    Path(id): Path<i64>,
+    lang: PageLang,
+    CsrfForm { auth, form: f }: CsrfForm<ReceiptForm>,
+) -> Result<Response, WebError> {
+    let run = async {
+        let on = form_date("received_on", f.received_on.as_deref())?.ok_or_else(|| {
+            ranks_domain::DomainError::invalid(
+                "received_on",
+                "",
+                "the day the decision was received",
+            )
+        })?;
+        let stage = st.app.profile().admission_stage().key.clone();
+        st.app.record_receipt(&auth.actor, id, &stage, on).await
+    };
+    let result = run.await;
+    form_outcome(&st, &auth, id, &lang, "receipt", result).await
+}
+
+#[derive(Deserialize)]
 pub struct CertificateForm {
     pub issued: Option<String>,
     pub number: String,

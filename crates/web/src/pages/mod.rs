@@ -14,7 +14,7 @@ mod unit;
 
 pub use candidate::{
     candidate, candidate_certificate, candidate_document, candidate_introducer,
-    candidate_memberships, candidate_mentor, candidate_step,
+    candidate_memberships, candidate_mentor, candidate_receipt, candidate_step,
 };
 pub use dashboard::dashboard;
 pub use history::history;
