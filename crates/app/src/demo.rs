@@ -22,7 +22,7 @@ use crate::{Actor, App, AppError};
 use build::build;
 use chrono::{Datelike, Days, Months, Weekday};
 use ranks_domain::calendar::WorkCalendar;
-use ranks_domain::procedure::{Profile, Vote};
+use ranks_domain::procedure::{whole_months, Profile, Vote};
 use ranks_domain::{Date, UnitCode};
 use ranks_store::records::candidates::{self, CandidateRow};
 use ranks_store::records::members::{MemberRow, NewPerson, PersonRow};
@@ -573,6 +573,11 @@ async fn write_file(
     let candidate = ops::add_candidate(cx, person, cell, movement, first, first_date).await?;
     let cid = candidate.id;
     let (by, at) = (cx.actor.name.clone(), cx.at.clone());
+    // Staff of a public body are trade-union members; those of youth age
+    // (to 30) Youth Union members, introduced by its committee's resolution
+    // (4-KNĐ) and one official member (Charter Điều 4 khoản 1).
+    let young = |on: Date| whole_months(person.birth_date, on) < 31 * 12;
+    candidates::set_memberships(cx.tx.conn(), cid, young(first_date), true).await?;
     let mut mentors = Vec::new();
     for (stage, on) in &steps[1..] {
         for doc in documents_of(stage) {
@@ -586,8 +591,17 @@ async fn write_file(
                 candidates::add_certificate(cx.tx.conn(), cid, *on, &number).await?;
             }
             "introduction" => {
-                for m in &mentors {
+                let youth_route = young(*on);
+                if youth_route {
+                    candidates::add_introducer(cx.tx.conn(), cid, None, "youth_union", None, *on)
+                        .await?;
+                    candidates::add_document(cx.tx.conn(), cid, "4-KNĐ", *on, &by, &at).await?;
+                }
+                for (i, m) in mentors.iter().enumerate() {
                     let since = *on - Days::new(g.rng.range(400, 2000));
+                    if youth_route && i > 0 {
+                        continue;
+                    }
                     candidates::add_introducer(
                         cx.tx.conn(),
                         cid,

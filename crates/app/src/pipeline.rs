@@ -13,12 +13,14 @@ mod documents;
 mod due;
 mod file;
 mod movements;
+mod routes;
 mod steps;
 
 pub use due::{DueEntry, DueRow};
 pub(crate) use file::load_dossier;
 pub use file::{CandidateFile, HistoryEntry, IntroducerEntry, VoteEntry};
 pub use movements::Movement;
+pub use routes::Resolution;
 
 /// Who a new candidate is: an existing person, or a new one.
 #[derive(Debug, Clone)]

@@ -22,6 +22,8 @@ mod pipeline;
 mod races;
 #[path = "story/readmission.rs"]
 mod readmission;
+#[path = "story/routes.rs"]
+mod routes;
 #[path = "story/sign_in.rs"]
 mod sign_in;
 #[path = "story/tamper.rs"]

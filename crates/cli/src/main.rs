@@ -199,6 +199,11 @@ enum Command {
         #[command(subcommand)]
         cmd: commands::CandidateCmd,
     },
+    /// A unit's mass organisations (Youth Union, trade union).
+    Unit {
+        #[command(subcommand)]
+        cmd: commands::UnitCmd,
+    },
     /// Member movements: transfer, exemption, removal, expulsion, death, party card.
     Member {
         #[command(subcommand)]
@@ -244,6 +249,7 @@ impl Command {
             Command::Token { cmd } => !matches!(cmd, token_cmd::TokenCmd::List),
             Command::Target { cmd } => matches!(cmd, commands::TargetCmd::Set { .. }),
             Command::Candidate { cmd } => !matches!(cmd, commands::CandidateCmd::Show { .. }),
+            Command::Unit { cmd } => matches!(cmd, commands::UnitCmd::Set { .. }),
             Command::Calendar { cmd } => matches!(cmd, commands::CalendarCmd::Set { .. }),
             _ => false,
         }
@@ -513,6 +519,9 @@ async fn dispatch(command: Command, cfg: &config::Config, profile: Profile) -> R
     match command {
         Command::Candidate { cmd } => {
             commands::candidate(&open_app(cfg, profile).await?, &actor, cmd).await?
+        }
+        Command::Unit { cmd } => {
+            commands::unit(&open_app(cfg, profile).await?, &actor, cmd).await?
         }
         Command::Member { cmd } => {
             commands::member(&open_app(cfg, profile).await?, &actor, cmd).await?

@@ -62,6 +62,15 @@ macro_rules! migrations {
                 sql: include_str!(concat!("../migrations/", $dialect, "/0009_receipts.sql")),
             },
             Migration {
+                version: 10,
+                name: "introducer routes",
+                sql: include_str!(concat!(
+                    "../migrations/",
+                    $dialect,
+                    "/0010_introducer_routes.sql"
+                )),
+            },
+            Migration {
                 version: 11,
                 name: "readmission",
                 sql: include_str!(concat!("../migrations/", $dialect, "/0011_readmission.sql")),

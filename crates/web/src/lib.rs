@@ -145,6 +145,10 @@ pub fn router_with(app: App, server: ServerConfig) -> Router {
             "/candidates/{id}/certificate",
             post(pages::candidate_certificate),
         )
+        .route(
+            "/candidates/{id}/memberships",
+            post(pages::candidate_memberships),
+        )
         .route("/candidates/{id}/receipt", post(pages::candidate_receipt))
         .route("/healthz", get(api::healthz))
         .route("/login", get(auth::login_form).post(auth::login))

@@ -212,9 +212,13 @@ pub async fn checklist_pdf(
         .introducers
         .iter()
         .map(|i| {
-            i.name
-                .clone()
-                .unwrap_or_else(|| tr.get("cand.youth_union").to_string())
+            i.name.clone().unwrap_or_else(|| {
+                match i.kind.as_str() {
+                    "trade_union" => tr.get("cand.trade_union"),
+                    _ => tr.get("cand.youth_union"),
+                }
+                .to_string()
+            })
         })
         .collect();
     doc.para(&if intro.is_empty() {

@@ -347,12 +347,13 @@ async fn prepare(app: &App) -> i64 {
         ("comments", "5-KNĐ"),
     ] {
         if stage == "introduction" {
-            for m in &choices[..2] {
-                let since = chrono::NaiveDate::from_ymd_opt(2020, 1, 6).unwrap();
-                app.add_introducer(&sys, id, Some((m.id, since)), None)
-                    .await
-                    .unwrap();
-            }
+            // 28 years old, a Youth Union member: introduced by its
+            // committee's resolution (4-KNĐ) and one official member.
+            let since = chrono::NaiveDate::from_ymd_opt(2020, 1, 6).unwrap();
+            app.add_introducer(&sys, id, Some((choices[0].id, since)), None)
+                .await
+                .unwrap();
+            app.add_introducer(&sys, id, None, None).await.unwrap();
         }
         app.record_document(&sys, id, doc, None).await.unwrap();
         app.record_step(

@@ -301,6 +301,31 @@ async fn the_pipeline_over_the_api(db: TestDb) {
     let file: serde_json::Value = serde_json::from_str(&file.body).unwrap();
     assert_eq!(file["stage"], "sympathiser");
     assert_eq!(file["mentors"].as_array().unwrap().len(), 1);
+    // The trade union's resolution as an introducer records its form 4A-KNĐ.
+    let tu = r
+        .post(
+            &format!("/api/v1/candidates/{id}/introducers"),
+            serde_json::json!({"trade_union": true, "date": "2026-11-04"}),
+        )
+        .await;
+    assert_eq!(tu.status, StatusCode::NO_CONTENT, "{}", tu.body);
+    let both = r
+        .post(
+            &format!("/api/v1/candidates/{id}/introducers"),
+            serde_json::json!({"trade_union": true, "youth_union": true}),
+        )
+        .await;
+    assert_eq!(both.status, StatusCode::BAD_REQUEST, "{}", both.body);
+    let file = r.get(&format!("/api/v1/candidates/{id}"), None).await;
+    let file: serde_json::Value = serde_json::from_str(&file.body).unwrap();
+    assert_eq!(file["introducers"][0]["kind"], "trade_union", "{file}");
+    assert!(
+        file["documents"]
+            .as_array()
+            .unwrap()
+            .contains(&serde_json::json!(["4A-KNĐ", "2026-11-04"])),
+        "{file}"
+    );
     // Bad input names the field.
     let bad = r
         .post(
@@ -1337,6 +1362,8 @@ async fn a_candidate_through_the_whole_procedure_in_forms(db: TestDb) {
                 ("gender", "Nữ"),
                 ("general_grade", "12"),
                 ("date", "2025-01-06"),
+                // Of youth age, where the cell has a Youth Union organisation.
+                ("youth_union_member", "1"),
             ],
         )
         .await;
@@ -1412,6 +1439,8 @@ async fn a_candidate_through_the_whole_procedure_in_forms(db: TestDb) {
                 "certificate",
             ),
             "introduction" => {
+                // Of youth age where there is a Youth Union organisation:
+                // two official members alone are refused, naming the route.
                 for m in &choices[..2] {
                     ok(
                         &staff
@@ -1428,6 +1457,57 @@ async fn a_candidate_through_the_whole_procedure_in_forms(db: TestDb) {
                         "introducer",
                     );
                 }
+                ok(
+                    &staff
+                        .form(
+                            &format!("{path}/document"),
+                            &[("csrf", &csrf), ("code", "3-KNĐ"), ("date", &date)],
+                        )
+                        .await,
+                    "3-KNĐ",
+                );
+                let refused = staff
+                    .form(
+                        &format!("{path}/step"),
+                        &[("csrf", &csrf), ("stage", "introduction"), ("date", &date)],
+                    )
+                    .await;
+                assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+                assert!(
+                    refused.body.contains("Youth Union committee")
+                        && refused.body.contains("4-KNĐ"),
+                    "{}",
+                    refused.body
+                );
+                // The form offers the Youth Union's resolution; recording it
+                // records its form 4-KNĐ on that day (no dead end).
+                let intro = options_of(&page, "intro-member");
+                assert_eq!(intro[0].0, "", "{intro:?}");
+                assert!(intro[0].1.contains("4-KNĐ"), "{intro:?}");
+                assert!(
+                    intro
+                        .iter()
+                        .any(|(v, l)| v == "trade_union" && l.contains("4A-KNĐ")),
+                    "{intro:?}"
+                );
+                ok(
+                    &staff
+                        .form(
+                            &format!("{path}/introducer"),
+                            &[("csrf", &csrf), ("member", ""), ("date", &date)],
+                        )
+                        .await,
+                    "Youth Union introducer",
+                );
+                let f = app.candidate_file(&sys, id).await.unwrap();
+                assert!(
+                    f.documents.iter().any(|(c, on)| c == "4-KNĐ" && *on == day),
+                    "{:?}",
+                    f.documents
+                );
+                assert_eq!(f.memberships, (true, false));
+                let shown = staff.get(&path, None).await.body;
+                assert!(shown.contains("4-KNĐ) — "), "{shown}");
             }
             "ceremony" => {
                 // The decision's receipt is assumed until recorded (issue
@@ -1464,7 +1544,11 @@ async fn a_candidate_through_the_whole_procedure_in_forms(db: TestDb) {
             }
             _ => {}
         }
+        let recorded = app.candidate_file(&sys, id).await.unwrap().documents;
         for code in values_of(&page, "code") {
+            if recorded.iter().any(|(c, _)| *c == code) {
+                continue;
+            }
             ok(
                 &staff
                     .form(

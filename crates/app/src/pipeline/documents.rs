@@ -195,7 +195,8 @@ impl App {
     }
 
     /// Records an introducer: a member with the date they began working with
-    /// the candidate, or (member `None`) the Youth Union's resolution.
+    /// the candidate, or (member `None`) the Youth Union's resolution, whose
+    /// form (4-KNĐ) is recorded with it on the same day unless it already is.
     pub async fn add_introducer(
         &self,
         actor: &Actor,
@@ -204,6 +205,7 @@ impl App {
         on: Option<Date>,
     ) -> Result<(), AppError> {
         let on = self.check_date("date", on.unwrap_or(self.clock().today()))?;
+        let profile = self.profile().clone();
         self.run(actor, move |cx| {
             Box::pin(async move {
                 let c = visible_candidate(cx.tx.conn(), cx.actor, candidate_id).await?;
@@ -229,7 +231,10 @@ impl App {
                         }
                         candidates::add_introducer(cx.tx.conn(), c.id, Some(member_id), "member", Some(since), on).await?;
                     }
-                    None => candidates::add_introducer(cx.tx.conn(), c.id, None, "youth_union", None, on).await?,
+                    None => {
+                        let (by, at) = (cx.actor.name.clone(), cx.at.clone());
+                        super::routes::record_resolution(cx.tx.conn(), &profile, c.id, super::Resolution::YouthUnion, on, &by, &at).await?;
+                    }
                 }
                 cx.audit(
                     "introducer",

@@ -2,7 +2,7 @@
 
 use super::{version_of, visible_candidate, DueEntry};
 use crate::{Actor, App, AppError};
-use ranks_domain::procedure::{Dossier, Introducer, PartyExit};
+use ranks_domain::procedure::{Dossier, Introducer, Memberships, Organisations, PartyExit};
 use ranks_domain::{Date, MemberStatus};
 use ranks_store::records::candidates::{self, CandidateRow};
 use ranks_store::records::members::{self};
@@ -33,6 +33,11 @@ pub struct CandidateFile {
     pub probation_mentors: Vec<String>,
     pub certificate: Option<(Date, String)>,
     pub deadlines: Vec<DueEntry>,
+    /// The organisations present at the candidate's unit: (Youth Union
+    /// organisation, trade union).
+    pub unit_organisations: (bool, bool),
+    /// The candidate's memberships: (Youth Union, trade union).
+    pub memberships: (bool, bool),
     /// The newest change's audit id: send it back with a step to be told
     /// if someone else changed the file meanwhile.
     pub version: i64,
@@ -155,6 +160,8 @@ impl App {
                 .collect(),
             certificate: candidates::latest_certificate(&mut conn, c.id).await?,
             deadlines,
+            unit_organisations: (dossier.unit_has.youth_union, dossier.unit_has.trade_union),
+            memberships: (dossier.member_of.youth_union, dossier.member_of.trade_union),
         })
     }
 }
@@ -187,9 +194,12 @@ pub(crate) async fn load_dossier(conn: &mut Conn, c: &CandidateRow) -> Result<Do
                 },
                 together_since: i.together_since.unwrap_or(Date::MAX),
             },
+            "trade_union" => Introducer::TradeUnion,
             _ => Introducer::YouthUnion,
         })
         .collect();
+    let (youth_union, trade_union) = units::organisations(conn, c.unit_id).await?;
+    let (youth_member, union_member) = candidates::memberships(conn, c.id).await?;
     Ok(Dossier {
         birth_date: Some(person.birth_date),
         general_grade: person.general_grade,
@@ -203,6 +213,14 @@ pub(crate) async fn load_dossier(conn: &mut Conn, c: &CandidateRow) -> Result<Do
         mentors: candidates::mentors(conn, c.id, false).await?.len() as u32,
         probation_mentors: candidates::mentors(conn, c.id, true).await?.len() as u32,
         left_party_on: members::left_party_on(conn, c.person_id).await?,
+        unit_has: Organisations {
+            youth_union,
+            trade_union,
+        },
+        member_of: Memberships {
+            youth_union: youth_member,
+            trade_union: union_member,
+        },
         party_exit: party_exit(conn, c.person_id).await?,
         unit_kind: units::by_id(conn, c.unit_id).await?.map(|u| u.kind),
         received: candidates::received(conn, c.id).await?,

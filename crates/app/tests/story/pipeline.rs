@@ -221,14 +221,27 @@ pub(crate) async fn to_comments_in(
     )
     .await
     .unwrap();
-    app.add_introducer(
-        &sys,
-        c,
-        Some((members[1], d("2021-06-01"))),
-        Some(d("2024-08-01")),
-    )
-    .await
-    .unwrap();
+    if ranks_domain::procedure::whole_months(d(who.birth), d("2024-08-05")) < 31 * 12 {
+        // Of youth age where the cell has a Youth Union organisation: a
+        // Youth Union member, introduced by its committee's resolution
+        // (4-KNĐ, recorded with it) and one official member (Charter Điều 4
+        // khoản 1).
+        app.set_memberships(&sys, c, Some(true), None)
+            .await
+            .unwrap();
+        app.add_introducer(&sys, c, None, Some(d("2024-08-01")))
+            .await
+            .unwrap();
+    } else {
+        app.add_introducer(
+            &sys,
+            c,
+            Some((members[1], d("2021-06-01"))),
+            Some(d("2024-08-01")),
+        )
+        .await
+        .unwrap();
+    }
     app.record_document(&sys, c, "3-KNĐ", Some(d("2024-08-01")))
         .await
         .unwrap();
@@ -536,7 +549,8 @@ async fn introducer_gate_refuses_a_probationary_member(db: TestDb) {
         .add_candidate(
             &sys,
             PersonRef::New {
-                person: person("Mã Thị Sáu", "2000-02-02"),
+                // Outside youth age: two official members introduce.
+                person: person("Mã Thị Sáu", "1990-02-02"),
                 general_grade: 12,
                 area: String::new(),
             },

@@ -4,11 +4,13 @@
 mod calendar;
 mod pipeline;
 mod reports;
+mod units;
 mod users;
 
 pub use calendar::*;
 pub use pipeline::*;
 pub use reports::*;
+pub use units::*;
 pub use users::*;
 
 use ranks_domain::{parse_date, Date};

@@ -42,6 +42,22 @@ pub enum CandidateCmd {
         movement: Option<String>,
         #[arg(long, value_parser = date_arg)]
         date: Option<Date>,
+        /// The person is a Youth Union member.
+        #[arg(long)]
+        youth_union_member: bool,
+        /// The person is a trade-union member.
+        #[arg(long)]
+        trade_union_member: bool,
+    },
+    /// Record a candidate's memberships of the Youth Union and the trade union.
+    Memberships {
+        id: i64,
+        /// yes or no.
+        #[arg(long, value_parser = super::units::yes_no)]
+        youth_union: Option<bool>,
+        /// yes or no.
+        #[arg(long, value_parser = super::units::yes_no)]
+        trade_union: Option<bool>,
     },
     /// Record a step: enter the next stage of the procedure.
     Step {
@@ -96,15 +112,19 @@ pub enum CandidateCmd {
         #[arg(long, default_value = "")]
         number: String,
     },
-    /// Record an introducer: a member and since when they work with the candidate, or the Youth Union.
+    /// Record an introducer: a member and since when they work with the
+    /// candidate, or the Youth Union's resolution (records 4-KNĐ), or the
+    /// trade union's (records 4A-KNĐ).
     Introducer {
         id: i64,
-        #[arg(long, requires = "since", conflicts_with = "youth_union")]
+        #[arg(long, requires = "since", conflicts_with_all = ["youth_union", "trade_union"])]
         member: Option<i64>,
         #[arg(long, value_parser = date_arg)]
         since: Option<Date>,
-        #[arg(long)]
+        #[arg(long, conflicts_with = "trade_union")]
         youth_union: bool,
+        #[arg(long)]
+        trade_union: bool,
         #[arg(long, value_parser = date_arg)]
         date: Option<Date>,
     },
@@ -223,6 +243,8 @@ pub async fn candidate(app: &App, actor: &Actor, cmd: CandidateCmd) -> Result<()
             person,
             movement,
             date,
+            youth_union_member,
+            trade_union_member,
         } => {
             let who = match person {
                 Some(id) => PersonRef::Existing(id),
@@ -242,9 +264,33 @@ pub async fn candidate(app: &App, actor: &Actor, cmd: CandidateCmd) -> Result<()
             let id = app
                 .add_candidate(actor, who, &cell, movement.as_deref(), date)
                 .await?;
+            if youth_union_member || trade_union_member {
+                app.set_memberships(
+                    actor,
+                    id,
+                    Some(youth_union_member),
+                    Some(trade_union_member),
+                )
+                .await?;
+            }
             println!(
                 "candidate {id} added to the pool of {}",
                 cell.to_uppercase()
+            );
+        }
+        CandidateCmd::Memberships {
+            id,
+            youth_union,
+            trade_union,
+        } => {
+            let (y, t) = app
+                .set_memberships(actor, id, youth_union, trade_union)
+                .await?;
+            let yn = |b: bool| if b { "yes" } else { "no" };
+            println!(
+                "candidate {id}: Youth Union member {}, trade-union member {}",
+                yn(y),
+                yn(t)
             );
         }
         CandidateCmd::Step {
@@ -297,12 +343,18 @@ pub async fn candidate(app: &App, actor: &Actor, cmd: CandidateCmd) -> Result<()
             member,
             since,
             youth_union,
+            trade_union,
             date,
         } => {
+            if trade_union {
+                app.add_trade_union_introducer(actor, id, date).await?;
+                println!("candidate {id}: trade-union introducer recorded");
+                return Ok(());
+            }
             let who = match (member, since, youth_union) {
                 (Some(m), Some(s), false) => Some((m, s)),
                 (None, None, true) => None,
-                _ => bail!("give --member with --since, or --youth-union"),
+                _ => bail!("give --member with --since, or --youth-union, or --trade-union"),
             };
             app.add_introducer(actor, id, who, date).await?;
             println!("candidate {id}: introducer recorded");

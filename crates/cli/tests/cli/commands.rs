@@ -376,6 +376,107 @@ async fn pipeline_commands(db: TestDb) {
     ));
     assert!(err.starts_with("error: date: '2099-01-01'"), "{err}");
 
+    // The introducers' routes: a unit's organisations, the candidate's
+    // memberships, the Youth Union's resolution with its form 4-KNĐ.
+    let unit = stdout(&ranks(
+        &["unit", "show", "BVPHCN.CB1", "--database", &url],
+        None,
+        &[],
+    ));
+    assert!(
+        unit.contains("Youth Union organisation yes, trade union yes"),
+        "{unit}"
+    );
+    let unit = stdout(&ranks(
+        &[
+            "unit",
+            "set",
+            "BVPHCN.CB1",
+            "--trade-union",
+            "no",
+            "--database",
+            &url,
+        ],
+        None,
+        &[],
+    ));
+    assert!(
+        unit.contains("Youth Union organisation yes, trade union no"),
+        "{unit}"
+    );
+    let bad = ranks(
+        &[
+            "unit",
+            "set",
+            "BVPHCN.CB1",
+            "--youth-union",
+            "maybe",
+            "--database",
+            &url,
+        ],
+        None,
+        &[],
+    );
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(
+        !bad.status.success() && err.contains("'maybe' is not yes or no"),
+        "{err}"
+    );
+    let out = stdout(&ranks(
+        &[
+            "candidate",
+            "memberships",
+            &id.to_string(),
+            "--youth-union",
+            "yes",
+            "--database",
+            &url,
+        ],
+        None,
+        &[],
+    ));
+    assert!(
+        out.contains("Youth Union member yes, trade-union member no"),
+        "{out}"
+    );
+    stdout(&ranks(
+        &[
+            "candidate",
+            "introducer",
+            &id.to_string(),
+            "--youth-union",
+            "--date",
+            "2026-11-10",
+            "--database",
+            &url,
+        ],
+        None,
+        &[],
+    ));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&ranks(
+        &[
+            "candidate",
+            "show",
+            &id.to_string(),
+            "--format",
+            "json",
+            "--database",
+            &url,
+        ],
+        None,
+        &[],
+    )))
+    .unwrap();
+    assert_eq!(json["memberships"], serde_json::json!([true, false]));
+    assert_eq!(json["unit_organisations"], serde_json::json!([true, false]));
+    assert!(
+        json["documents"]
+            .as_array()
+            .unwrap()
+            .contains(&serde_json::json!(["4-KNĐ", "2026-11-10"])),
+        "{json}"
+    );
+
     // Deadlines: the demo's overdue items come first and name who they escalate to.
     let due = stdout(&ranks(
         &["due", "--within", "10", "--database", &url],

@@ -20,6 +20,32 @@ pub enum Introducer {
     },
     /// The Youth Union executive's resolution (form 4-KNĐ) in place of one member.
     YouthUnion,
+    /// The grassroots trade-union committee's resolution (form 4A-KNĐ) in place of one member.
+    TradeUnion,
+}
+
+/// The mass organisations present at the candidate's grassroots organisation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Organisations {
+    pub youth_union: bool,
+    pub trade_union: bool,
+}
+
+/// Both, which is what Vietnamese public bodies have.
+impl Default for Organisations {
+    fn default() -> Self {
+        Organisations {
+            youth_union: true,
+            trade_union: true,
+        }
+    }
+}
+
+/// The candidate's memberships of those organisations.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Memberships {
+    pub youth_union: bool,
+    pub trade_union: bool,
 }
 
 /// What the engine needs to know about a candidate.
@@ -42,6 +68,10 @@ pub struct Dossier {
     pub left_party_on: Option<Date>,
     /// How that membership ended, and earlier re-admissions.
     pub party_exit: PartyExit,
+    /// The organisations present at the candidate's unit.
+    pub unit_has: Organisations,
+    /// The candidate's memberships of them.
+    pub member_of: Memberships,
     /// The kind of the candidate's unit (a grassroots cell skips the
     /// grassroots committee's vote).
     pub unit_kind: Option<crate::UnitKind>,
@@ -382,14 +412,30 @@ impl Profile {
                 min_months_together,
                 youth_max_age,
                 youth_document,
-            } => introducers(
-                dossier,
-                on,
-                *count,
-                *min_months_together,
-                *youth_max_age,
-                youth_document,
-            ),
+                union_document,
+                youth_route_required,
+            } => {
+                if *youth_route_required {
+                    introducer_routes(
+                        dossier,
+                        on,
+                        *count,
+                        *min_months_together,
+                        youth_max_age.unwrap_or(30),
+                        youth_document,
+                        union_document,
+                    )
+                } else {
+                    introducers(
+                        dossier,
+                        on,
+                        *count,
+                        *min_months_together,
+                        *youth_max_age,
+                        youth_document,
+                    )
+                }
+            }
             GateKind::Mentors { count } => (dossier.mentors < *count)
                 .then(|| format!("{} mentor(s) assigned, {count} required", dossier.mentors)),
             GateKind::ProbationMentor { count } => {
@@ -568,6 +614,7 @@ fn introducers(
                 Some(_) => valid += 1,
             },
             Introducer::YouthUnion => youth = true,
+            Introducer::TradeUnion => {}
         }
     }
     let young = match (youth_max_age, dossier.birth_date) {
@@ -671,6 +718,122 @@ fn readmission(dossier: &Dossier, step: &Step, r: Readmission<'_>) -> Option<Str
                 "re-admission needs the written consent of the provincial standing committee (document {doc}) recorded before '{stage}'"
             ));
         }
+    }
+    None
+}
+
+/// The official members among the introducers who may introduce on `on`,
+/// and what is wrong with the others.
+fn official_introducers(
+    dossier: &Dossier,
+    on: Date,
+    min_months_together: u32,
+) -> (u32, Vec<String>) {
+    let mut valid = 0u32;
+    let mut problems = Vec::new();
+    for i in &dossier.introducers {
+        if let Introducer::Member {
+            name,
+            official_since,
+            together_since,
+        } = i
+        {
+            match official_since {
+                None => problems.push(format!("{name} is a probationary member")),
+                Some(o) if *o > on => problems.push(format!("{name} was not yet an official member on {on}")),
+                Some(_) if plus_months(*together_since, min_months_together) > on => problems.push(format!(
+                    "{name} has worked with the candidate since {together_since}, less than {min_months_together} months"
+                )),
+                Some(_) => valid += 1,
+            }
+        }
+    }
+    (valid, problems)
+}
+
+/// The routes of the Charter (Điều 4 khoản 1): a candidate of youth age
+/// where there is a Youth Union organisation must be a Youth Union member
+/// and is introduced by the grassroots Youth Union committee's resolution
+/// and official members (one fewer); outside youth age, where there is a
+/// trade union, the trade-union committee's resolution may take the place
+/// of one member; otherwise `count` official members.
+fn introducer_routes(
+    dossier: &Dossier,
+    on: Date,
+    count: u32,
+    min_months_together: u32,
+    youth_max_age: u32,
+    youth_document: &Option<String>,
+    union_document: &Option<String>,
+) -> Option<String> {
+    let (valid, problems) = official_introducers(dossier, on, min_months_together);
+    let has = |k: &Introducer| dossier.introducers.iter().any(|i| i == k);
+    let recorded = |d: &Option<String>| {
+        d.as_ref()
+            .is_none_or(|d| dossier.documents.get(d).is_some_and(|x| *x <= on))
+    };
+    let form = |d: &Option<String>, default: &'static str| {
+        d.clone().unwrap_or_else(|| default.to_string())
+    };
+    let young = dossier
+        .birth_date
+        .is_some_and(|b| whole_months(b, on) < i64::from(youth_max_age + 1) * 12);
+    let with_problems = |mut msg: String| {
+        if !problems.is_empty() {
+            msg.push_str(": ");
+            msg.push_str(&problems.join("; "));
+        }
+        msg
+    };
+    let one_fewer = count.saturating_sub(1);
+    if young && dossier.unit_has.youth_union {
+        let route = format!(
+            "a candidate of youth age (up to {youth_max_age}) where there is a Youth Union organisation must be a Youth Union member and be introduced by the grassroots Youth Union committee's resolution (form {}) and {one_fewer} official member(s)",
+            form(youth_document, "4-KNĐ")
+        );
+        if !dossier.member_of.youth_union {
+            return Some(format!(
+                "{route}; the candidate is not recorded as a Youth Union member"
+            ));
+        }
+        if !has(&Introducer::YouthUnion) {
+            return Some(with_problems(format!(
+                "{route}; no Youth Union resolution is recorded, and {valid} official member(s) alone do not suffice"
+            )));
+        }
+        if !recorded(youth_document) {
+            return Some(format!(
+                "{route}; form {} is not recorded on or before {on}",
+                form(youth_document, "4-KNĐ")
+            ));
+        }
+        if valid < one_fewer {
+            return Some(with_problems(format!(
+                "{valid} valid official member(s) besides the Youth Union resolution, {one_fewer} required"
+            )));
+        }
+        return None;
+    }
+    let union_claimed = has(&Introducer::TradeUnion);
+    let union_ok = union_claimed
+        && !young
+        && union_document.is_some()
+        && dossier.unit_has.trade_union
+        && dossier.member_of.trade_union
+        && recorded(union_document);
+    let needed = if union_ok { one_fewer } else { count };
+    if valid < needed {
+        let mut msg = format!("{valid} valid introducer(s), {needed} required");
+        if union_claimed && !union_ok {
+            msg.push_str(&format!(
+                "; the trade-union resolution counts only outside youth age, for a trade-union member where there is a trade union, with form {} recorded",
+                form(union_document, "4A-KNĐ")
+            ));
+        }
+        if has(&Introducer::YouthUnion) {
+            msg.push_str("; the Youth Union resolution counts only for a candidate of youth age where there is a Youth Union organisation");
+        }
+        return Some(with_problems(msg));
     }
     None
 }

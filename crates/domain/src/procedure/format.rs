@@ -113,6 +113,9 @@ struct RawGate {
     min_months_together: Option<u32>,
     youth_max_age: Option<u32>,
     youth_document: Option<String>,
+    union_document: Option<String>,
+    #[serde(default)]
+    youth_route_required: bool,
     share: Option<[u32; 2]>,
     months: Option<u32>,
     min_months: Option<u32>,
@@ -422,7 +425,7 @@ impl Checker<'_> {
             }
         }
         let kind = self.gate_kind(r, &span)?;
-        for d in [&r.consent_document, &r.youth_document]
+        for d in [&r.consent_document, &r.youth_document, &r.union_document]
             .into_iter()
             .flatten()
         {
@@ -492,6 +495,8 @@ impl Checker<'_> {
                 ),
                 youth_max_age: r.youth_max_age,
                 youth_document: r.youth_document.clone(),
+                union_document: r.union_document.clone(),
+                youth_route_required: r.youth_route_required,
             },
             "mentors" => GateKind::Mentors {
                 count: self.need(r, span, "count", r.count),

@@ -17,7 +17,9 @@ mod format;
 mod model;
 
 pub use due::Due;
-pub use engine::{whole_months, Dossier, Introducer, PartyExit, Refusal, Step, Vote};
+pub use engine::{
+    whole_months, Dossier, Introducer, Memberships, Organisations, PartyExit, Refusal, Step, Vote,
+};
 pub use format::DEFAULT_PROFILE;
 pub use model::{
     exit_ground_label, Deadline, Effect, Gate, GateKind, MemberRules, Profile, ProfileError,

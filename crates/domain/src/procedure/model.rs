@@ -95,6 +95,12 @@ pub enum GateKind {
         min_months_together: u32,
         youth_max_age: Option<u32>,
         youth_document: Option<String>,
+        /// The trade-union resolution (form 4A-KNĐ) that may take the
+        /// place of one member outside youth age.
+        union_document: Option<String>,
+        /// The Charter's routes: in youth age, where there is a Youth
+        /// Union organisation, its resolution is required (not optional).
+        youth_route_required: bool,
     },
     Mentors {
         count: u32,

@@ -29,7 +29,9 @@ fn ready_for_cell_vote() -> Dossier {
         docs.insert(c.to_string(), d("2026-01-05"));
     }
     Dossier {
-        birth_date: Some(d("1998-03-10")),
+        // Outside youth age: two official members suffice (see the Youth
+        // Union route in `introducers_by_the_youth_union_route`).
+        birth_date: Some(d("1990-03-10")),
         general_grade: 12,
         area: None,
         history: vec![
@@ -61,6 +63,8 @@ fn ready_for_cell_vote() -> Dossier {
         unit_kind: None,
         received: BTreeMap::new(),
         left_party_on: None,
+        unit_has: Organisations::default(),
+        member_of: Memberships::default(),
         party_exit: PartyExit::default(),
     }
 }
@@ -171,6 +175,11 @@ fn broken_profiles_are_refused_with_line_numbers() {
 #[test]
 fn age_is_counted_in_whole_months_at_the_vote() {
     let mut dos = ready_for_cell_vote();
+    // Introduced by two official members and, for the youth-age candidate,
+    // the Youth Union (of which they are a member) as well.
+    dos.member_of.youth_union = true;
+    dos.introducers.push(Introducer::YouthUnion);
+    dos.documents.insert("4-KNĐ".into(), d("2026-01-05"));
     // 18 years old on 2026-06-01 exactly: allowed; one day younger: refused.
     dos.birth_date = Some(d("2008-06-01"));
     profile()
@@ -415,6 +424,8 @@ fn introducers_must_be_official_and_long_enough_together() {
     let r = refused(&dos, &cell_vote("2026-06-01", vote(9, 9, 9, 0)));
     assert!(r.message.contains("less than 12 months"), "{r}");
     // A youth-age candidate: one member and the Youth Union's resolution suffice.
+    dos.birth_date = Some(d("1998-03-10"));
+    dos.member_of.youth_union = true;
     dos.introducers[0] = Introducer::YouthUnion;
     let r = refused(&dos, &cell_vote("2026-06-01", vote(9, 9, 9, 0)));
     assert!(r.message.contains("4-KNĐ"), "{r}");
@@ -428,6 +439,128 @@ fn introducers_must_be_official_and_long_enough_together() {
         refused(&dos, &cell_vote("2026-06-01", vote(9, 9, 9, 0))).rule,
         "introducers"
     );
+}
+
+fn official(name: &str) -> Introducer {
+    Introducer::Member {
+        name: name.into(),
+        official_since: Some(d("2010-05-01")),
+        together_since: d("2020-01-01"),
+    }
+}
+
+/// The dossier of `ready_for_cell_vote` for a candidate born on `birth`.
+fn born(birth: &str) -> Dossier {
+    Dossier {
+        birth_date: Some(d(birth)),
+        ..ready_for_cell_vote()
+    }
+}
+
+#[test]
+fn introducers_by_the_youth_union_route() {
+    let on = cell_vote("2026-06-01", vote(9, 9, 9, 0));
+    // 28 years old where the unit has a Youth Union: two official members
+    // alone are refused (the old profile accepted them), naming the route.
+    let mut dos = born("1998-03-10");
+    dos.member_of.youth_union = true;
+    let r = refused(&dos, &on);
+    assert_eq!(r.rule, "introducers");
+    assert!(r.message.contains("Youth Union"), "{r}");
+    assert!(r.message.contains("4-KNĐ"), "{r}");
+    assert!(r.message.contains("alone do not suffice"), "{r}");
+    // The Youth Union resolution without its form recorded: still refused.
+    dos.introducers = vec![official("Nông Văn Ba"), Introducer::YouthUnion];
+    let r = refused(&dos, &on);
+    assert!(r.message.contains("form 4-KNĐ is not recorded"), "{r}");
+    // With 4-KNĐ and one official member: accepted.
+    dos.documents.insert("4-KNĐ".into(), d("2025-09-01"));
+    profile().check(&dos, &on, d(TODAY)).unwrap();
+    // The form recorded after the step does not count.
+    dos.documents.insert("4-KNĐ".into(), d("2026-06-02"));
+    assert_eq!(refused(&dos, &on).rule, "introducers");
+    dos.documents.insert("4-KNĐ".into(), d("2025-09-01"));
+    // The resolution alone is not enough: one official member besides it.
+    dos.introducers = vec![Introducer::YouthUnion];
+    let r = refused(&dos, &on);
+    assert!(
+        r.message.contains("0 valid official member(s) besides"),
+        "{r}"
+    );
+    // A candidate of youth age who is not a Youth Union member is refused.
+    dos.introducers = vec![official("Nông Văn Ba"), Introducer::YouthUnion];
+    dos.member_of.youth_union = false;
+    let r = refused(&dos, &on);
+    assert!(
+        r.message.contains("not recorded as a Youth Union member"),
+        "{r}"
+    );
+    // Youth age ends at 30 counted in whole months: 30 years and 11 months
+    // is still youth age, 31 is not.
+    let mut dos = born("1995-06-02");
+    assert!(refused(&dos, &on).message.contains("Youth Union"));
+    dos.birth_date = Some(d("1995-06-01"));
+    profile().check(&dos, &on, d(TODAY)).unwrap();
+}
+
+#[test]
+fn introducers_where_there_is_no_youth_union() {
+    let on = cell_vote("2026-06-01", vote(9, 9, 9, 0));
+    // In youth age but no Youth Union organisation at the unit: two
+    // official members, as outside youth age.
+    let mut dos = born("1998-03-10");
+    dos.unit_has.youth_union = false;
+    profile().check(&dos, &on, d(TODAY)).unwrap();
+    // ... and a Youth Union resolution does not replace one of them there.
+    dos.introducers = vec![official("Nông Văn Ba"), Introducer::YouthUnion];
+    dos.documents.insert("4-KNĐ".into(), d("2025-09-01"));
+    let r = refused(&dos, &on);
+    assert!(
+        r.message.contains("1 valid introducer(s), 2 required"),
+        "{r}"
+    );
+    // The trade-union route is for candidates outside youth age.
+    dos.member_of.trade_union = true;
+    dos.introducers = vec![official("Nông Văn Ba"), Introducer::TradeUnion];
+    dos.documents.insert("4A-KNĐ".into(), d("2025-09-01"));
+    let r = refused(&dos, &on);
+    assert!(
+        r.message.contains("trade-union resolution counts only"),
+        "{r}"
+    );
+}
+
+#[test]
+fn introducers_by_the_trade_union_route() {
+    let on = cell_vote("2026-06-01", vote(9, 9, 9, 0));
+    // 35 years old: the trade-union committee's resolution (4A-KNĐ) and one
+    // official member.
+    let mut dos = born("1991-01-15");
+    dos.member_of.trade_union = true;
+    dos.introducers = vec![official("Nông Văn Ba"), Introducer::TradeUnion];
+    let r = refused(&dos, &on);
+    assert!(r.message.contains("4A-KNĐ"), "{r}");
+    dos.documents.insert("4A-KNĐ".into(), d("2025-09-01"));
+    profile().check(&dos, &on, d(TODAY)).unwrap();
+    // Not where the unit has no trade union, nor for a non-member.
+    dos.unit_has.trade_union = false;
+    assert_eq!(refused(&dos, &on).rule, "introducers");
+    dos.unit_has.trade_union = true;
+    dos.member_of.trade_union = false;
+    assert_eq!(refused(&dos, &on).rule, "introducers");
+    // Two official members remain accepted outside youth age.
+    let dos = born("1991-01-15");
+    profile().check(&dos, &on, d(TODAY)).unwrap();
+    // The shipped profile lists 4A-KNĐ and cites the Charter's Điều 4 khoản 1.
+    let p = profile();
+    assert!(p.documents.contains_key("4A-KNĐ"));
+    let gate = p.gates.iter().find(|g| g.id == "introducers").unwrap();
+    assert!(
+        gate.source.article.contains("Điều 4, khoản 1"),
+        "{:?}",
+        gate.source
+    );
+    assert!(!gate.source.confirmed);
 }
 
 #[test]

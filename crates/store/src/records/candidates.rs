@@ -616,3 +616,34 @@ pub async fn count_by_stage(
         })
         .collect()
 }
+
+/// A candidate's memberships: (Youth Union member, trade-union member).
+pub async fn memberships(conn: &mut Conn, candidate_id: i64) -> Result<(bool, bool), StoreError> {
+    let r =
+        sqlx::query("SELECT youth_union_member, trade_union_member FROM candidates WHERE id = $1")
+            .bind(candidate_id)
+            .fetch_one(&mut *conn)
+            .await?;
+    Ok((
+        r.try_get::<i64, _>("youth_union_member")? != 0,
+        r.try_get::<i64, _>("trade_union_member")? != 0,
+    ))
+}
+
+/// Records a candidate's memberships of the Youth Union and the trade union.
+pub async fn set_memberships(
+    conn: &mut Conn,
+    candidate_id: i64,
+    youth_union: bool,
+    trade_union: bool,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "UPDATE candidates SET youth_union_member = $1, trade_union_member = $2 WHERE id = $3",
+    )
+    .bind(i64::from(youth_union))
+    .bind(i64::from(trade_union))
+    .bind(candidate_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}

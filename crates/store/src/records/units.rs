@@ -232,3 +232,32 @@ pub async fn moves_after(
         .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
         .collect()
 }
+
+/// The mass organisations present at a unit: (Youth Union organisation,
+/// trade union).
+pub async fn organisations(conn: &mut Conn, unit_id: i64) -> Result<(bool, bool), StoreError> {
+    let r = sqlx::query("SELECT youth_union, trade_union FROM units WHERE id = $1")
+        .bind(unit_id)
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok((
+        r.try_get::<i64, _>("youth_union")? != 0,
+        r.try_get::<i64, _>("trade_union")? != 0,
+    ))
+}
+
+/// Records which mass organisations a unit has.
+pub async fn set_organisations(
+    conn: &mut Conn,
+    unit_id: i64,
+    youth_union: bool,
+    trade_union: bool,
+) -> Result<(), StoreError> {
+    sqlx::query("UPDATE units SET youth_union = $1, trade_union = $2 WHERE id = $3")
+        .bind(i64::from(youth_union))
+        .bind(i64::from(trade_union))
+        .bind(unit_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}

@@ -244,6 +244,9 @@ pub struct IntroducerBody {
     pub since: Option<String>,
     #[serde(default)]
     pub youth_union: bool,
+    /// The trade union's resolution (records form 4A-KNĐ).
+    #[serde(default)]
+    pub trade_union: bool,
     #[schemars(extend("format" = "date"))]
     pub date: Option<String>,
 }
@@ -254,6 +257,20 @@ pub async fn introducer(
     Path(id): Path<i64>,
     ApiJson(b): ApiJson<IntroducerBody>,
 ) -> Result<StatusCode, WebError> {
+    if b.trade_union {
+        if b.member_id.is_some() || b.since.is_some() || b.youth_union {
+            return Err(WebError::bad_request(
+                "give member_id with since, or youth_union: true, or trade_union: true",
+                None,
+            ));
+        }
+        let date = opt_date("date", &b.date)?;
+        st.app
+            .add_trade_union_introducer(&auth.actor, id, date)
+            .await
+            .map_err(app_err)?;
+        return Ok(StatusCode::NO_CONTENT);
+    }
     let who = match (b.member_id, &b.since, b.youth_union) {
         (Some(m), Some(s), false) => Some((m, req_date("since", s)?)),
         (None, None, true) => None,

@@ -155,7 +155,7 @@ async fn candidate_page(
                     )
                 }
                 (Some(n), None) => n.clone(),
-                (None, _) => tr.get("cand.youth_union").to_string(),
+                (None, _) => resolution(&tr, &i.kind, &f.documents),
             })
             .collect(),
         certificate: f
@@ -341,6 +341,10 @@ pub async fn candidate_introducer(
 ) -> Result<Response, WebError> {
     let run = async {
         let member = match f.member.as_deref().map(str::trim).filter(|m| !m.is_empty()) {
+            Some("trade_union") => {
+                let on = form_date("date", f.date.as_deref())?;
+                return st.app.add_trade_union_introducer(&auth.actor, id, on).await;
+            }
             None => None,
             Some(m) => {
                 let id: i64 = m.parse().map_err(|_| {
@@ -361,6 +365,46 @@ pub async fn candidate_introducer(
     };
     let result = run.await;
     form_outcome(&st, &auth, id, &lang, "introducer", result).await
+}
+
+/// A resolution introducing the candidate, with its form and the day it
+/// was recorded.
+fn resolution(tr: &Tr, kind: &str, documents: &[(String, ranks_domain::Date)]) -> String {
+    let (label, form) = match kind {
+        "trade_union" => (tr.get("cand.trade_union"), "4A-KNĐ"),
+        _ => (tr.get("cand.youth_union"), "4-KNĐ"),
+    };
+    match documents.iter().find(|(c, _)| c == form) {
+        Some((_, on)) => format!("{label} — {}", tr.date(on)),
+        None => label.to_string(),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct MembershipsForm {
+    pub youth_union: Option<String>,
+    pub trade_union: Option<String>,
+}
+
+/// The candidate's memberships of the Youth Union and the trade union
+/// (unchecked boxes are not sent: not a member).
+pub async fn candidate_memberships(
+    State(st): State<AppState>,
+    Path(id): Path<i64>,
+    lang: PageLang,
+    CsrfForm { auth, form: f }: CsrfForm<MembershipsForm>,
+) -> Result<Response, WebError> {
+    let result = st
+        .app
+        .set_memberships(
+            &auth.actor,
+            id,
+            Some(f.youth_union.is_some()),
+            Some(f.trade_union.is_some()),
+        )
+        .await
+        .map(|_| ());
+    form_outcome(&st, &auth, id, &lang, "memberships", result).await
 }
 
 #[derive(Deserialize)]

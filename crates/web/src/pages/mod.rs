@@ -13,8 +13,8 @@ mod supervisor;
 mod unit;
 
 pub use candidate::{
-    candidate, candidate_certificate, candidate_document, candidate_introducer, candidate_mentor,
-    candidate_receipt, candidate_step,
+    candidate, candidate_certificate, candidate_document, candidate_introducer,
+    candidate_memberships, candidate_mentor, candidate_receipt, candidate_step,
 };
 pub use dashboard::dashboard;
 pub use history::history;

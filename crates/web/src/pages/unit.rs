@@ -333,6 +333,9 @@ pub struct AddCandidateForm {
     pub occupation: Option<String>,
     pub movement: Option<String>,
     pub date: Option<String>,
+    /// Checkboxes: sent only when checked.
+    pub youth_union_member: Option<String>,
+    pub trade_union_member: Option<String>,
 }
 
 /// Adds a person to a cell's pool from the unit page's form, then opens
@@ -382,9 +385,20 @@ pub async fn add_candidate(
             .map(str::trim)
             .filter(|m| !m.is_empty());
         let on = form_date("date", f.date.as_deref())?;
-        st.app
+        let id = st
+            .app
             .add_candidate(&auth.actor, who, &code, movement, on)
-            .await
+            .await?;
+        let (youth, trade) = (
+            f.youth_union_member.is_some(),
+            f.trade_union_member.is_some(),
+        );
+        if youth || trade {
+            st.app
+                .set_memberships(&auth.actor, id, Some(youth), Some(trade))
+                .await?;
+        }
+        Ok(id)
     };
     use ranks_app::AppError as E;
     match run.await {
