@@ -9,6 +9,7 @@ use ranks_store::records::members::NewPerson;
 use ranks_store::Conn;
 
 mod calendar;
+mod corrections;
 mod documents;
 mod due;
 mod file;
@@ -16,6 +17,7 @@ mod movements;
 mod routes;
 mod steps;
 
+pub use corrections::{Corrected, CorrectionEntry, Entry};
 pub use due::{DueEntry, DueRow};
 pub(crate) use file::load_dossier;
 pub use file::{CandidateFile, HistoryEntry, IntroducerEntry, VoteEntry};

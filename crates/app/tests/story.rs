@@ -10,6 +10,8 @@
 mod audit_chain;
 #[path = "story/backup.rs"]
 mod backup;
+#[path = "story/corrections.rs"]
+mod corrections;
 #[path = "story/import.rs"]
 mod import;
 #[path = "story/import_limits.rs"]

@@ -75,6 +75,11 @@ macro_rules! migrations {
                 name: "readmission",
                 sql: include_str!(concat!("../migrations/", $dialect, "/0011_readmission.sql")),
             },
+            Migration {
+                version: 12,
+                name: "corrections",
+                sql: include_str!(concat!("../migrations/", $dialect, "/0012_corrections.sql")),
+            },
         ]
     };
 }

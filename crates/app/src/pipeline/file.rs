@@ -32,6 +32,10 @@ pub struct CandidateFile {
     pub mentors: Vec<String>,
     pub probation_mentors: Vec<String>,
     pub certificate: Option<(Date, String)>,
+    /// The id of the certificate shown (a correction names it by it).
+    pub certificate_id: Option<i64>,
+    /// What was withdrawn or corrected, with who, when and why.
+    pub corrections: Vec<super::CorrectionEntry>,
     pub deadlines: Vec<DueEntry>,
     /// The organisations present at the candidate's unit: (Youth Union
     /// organisation, trade union).
@@ -62,6 +66,8 @@ pub struct VoteEntry {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct IntroducerEntry {
+    /// What a correction or withdrawal names it by.
+    pub id: i64,
     pub kind: String,
     pub name: Option<String>,
     pub status: Option<String>,
@@ -142,6 +148,7 @@ impl App {
                 .await?
                 .into_iter()
                 .map(|i| IntroducerEntry {
+                    id: i.id,
                     kind: i.kind,
                     name: i.name,
                     status: i.status,
@@ -159,6 +166,11 @@ impl App {
                 .map(|m| m.1)
                 .collect(),
             certificate: candidates::latest_certificate(&mut conn, c.id).await?,
+            certificate_id: ranks_store::records::corrections::certificates(&mut conn, c.id)
+                .await?
+                .last()
+                .map(|c| c.0),
+            corrections: super::corrections::for_file(&mut conn, c.id).await?,
             deadlines,
             unit_organisations: (dossier.unit_has.youth_union, dossier.unit_has.trade_union),
             memberships: (dossier.member_of.youth_union, dossier.member_of.trade_union),

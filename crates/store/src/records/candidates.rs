@@ -324,6 +324,8 @@ pub async fn add_introducer(
 /// An introducer with what the gate needs to know about them.
 #[derive(Debug, Clone, PartialEq)]
 pub struct IntroducerRow {
+    /// The row's id (a correction names the introducer by it).
+    pub id: i64,
     pub kind: String,
     pub member_id: Option<i64>,
     pub name: Option<String>,
@@ -337,7 +339,7 @@ pub async fn introducers(
     candidate_id: i64,
 ) -> Result<Vec<IntroducerRow>, StoreError> {
     let rows = sqlx::query(
-        "SELECT i.kind AS kind, i.member_id AS member_id, p.full_name AS name, m.status AS status, m.official_on AS official_on, i.together_since AS together_since \
+        "SELECT i.id AS id, i.kind AS kind, i.member_id AS member_id, p.full_name AS name, m.status AS status, m.official_on AS official_on, i.together_since AS together_since \
          FROM candidate_introducers i LEFT JOIN members m ON m.id = i.member_id LEFT JOIN people p ON p.id = m.person_id \
          WHERE i.candidate_id = $1 ORDER BY i.id",
     )
@@ -347,6 +349,7 @@ pub async fn introducers(
     rows.iter()
         .map(|r| {
             Ok(IntroducerRow {
+                id: r.try_get("id")?,
                 kind: r.try_get("kind")?,
                 member_id: r.try_get("member_id")?,
                 name: r.try_get("name")?,

@@ -1,0 +1,587 @@
+//! Correcting a mistake in a candidate's file: every entry (document,
+//! mentor, introducer, certificate, the vote of a step, the latest step) may
+//! be withdrawn or corrected, with a reason, by the roles that may record it.
+//!
+//! A correction changes the live row in place and keeps the old value, whole,
+//! in `candidate_corrections` and in the audit entry; a withdrawal removes
+//! the live row and keeps it there. The live tables thus hold only what
+//! stands, and every reader (the engine, the index, the exports) sees the
+//! corrected file without a filter of its own.
+//!
+//! Nothing a later step relied on is rewritten silently: the engine re-runs
+//! the checks of every recorded step on the file before and after the
+//! change, and a step that passed before and fails after refuses the change,
+//! naming the step and its rule.
+
+use super::{load_dossier, visible_candidate};
+use crate::ops::Ctx;
+use crate::{Actor, App, AppError};
+use ranks_domain::procedure::{Dossier, Effect, Profile, Refusal, Step, Vote};
+use ranks_domain::text::{bounded, limits};
+use ranks_domain::{Date, DomainError};
+use ranks_store::records::candidates;
+use ranks_store::records::corrections::{self as store, NewCorrection, StageRecord};
+use serde::Serialize;
+use serde_json::{json, Value};
+
+/// An entry of a candidate's file, as a correction names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Entry {
+    /// A document of the dossier, by its form code.
+    Document { code: String },
+    /// A mentor (`probation`: a probation mentor), by member id.
+    Mentor { member_id: i64, probation: bool },
+    /// An introducer, by the id the file lists it with.
+    Introducer { id: i64 },
+    /// A course certificate, by the id the file lists it with.
+    Certificate { id: i64 },
+    /// The vote of a recorded step (withdrawn only with its step).
+    Vote { stage: String },
+    /// The latest step.
+    Step { stage: String },
+}
+
+/// The corrected value of an entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Corrected {
+    /// A document's date, a mentor's assignment date.
+    Date(Date),
+    /// An introducer's dates: working together since, introduced on.
+    Introducer {
+        together_since: Option<Date>,
+        on: Date,
+    },
+    /// A certificate's issue date and number.
+    Certificate { issued_on: Date, number: String },
+    /// A vote's counts.
+    Vote(Vote),
+}
+
+/// A withdrawal or correction as the file shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct CorrectionEntry {
+    pub kind: String,
+    /// `withdrawn` or `corrected`.
+    pub action: String,
+    pub entry: Value,
+    pub replaced_by: Option<Value>,
+    pub reason: String,
+    pub by: String,
+    pub at: String,
+}
+
+impl Entry {
+    fn kind(&self) -> &'static str {
+        match self {
+            Entry::Document { .. } => "document",
+            Entry::Mentor {
+                probation: false, ..
+            } => "mentor",
+            Entry::Mentor {
+                probation: true, ..
+            } => "probation_mentor",
+            Entry::Introducer { .. } => "introducer",
+            Entry::Certificate { .. } => "certificate",
+            Entry::Vote { .. } => "vote",
+            Entry::Step { .. } => "stage",
+        }
+    }
+}
+
+/// The stages recorded by the committee above the cell (its staff), not by
+/// the cell's secretary: a committee's own resolution (a stage a grassroots
+/// cell does not take, having no such committee) and a decision that
+/// changes the registry (admission, recognition, removal).
+pub(crate) fn committee_stage(profile: &Profile, stage: &str) -> bool {
+    profile.stage(stage).is_some_and(|s| {
+        !s.not_in.is_empty()
+            || matches!(
+                s.effect,
+                Some(Effect::Admit | Effect::Recognise | Effect::Remove)
+            )
+    })
+}
+
+/// The stage an entry belongs to, for the role check: a document belongs
+/// to the first stage that requires it.
+fn stage_of(profile: &Profile, entry: &Entry) -> Option<String> {
+    match entry {
+        Entry::Document { code } => profile
+            .stages
+            .iter()
+            .chain(&profile.exits)
+            .find(|s| s.documents.contains(code))
+            .map(|s| s.key.clone()),
+        Entry::Vote { stage } | Entry::Step { stage } => Some(stage.clone()),
+        _ => None,
+    }
+}
+
+/// Only the roles that may record an entry may correct or withdraw it.
+fn may_correct(actor: &Actor, profile: &Profile, entry: &Entry) -> Result<(), AppError> {
+    if actor.role == crate::auth::Role::Secretary {
+        if let Some(stage) = stage_of(profile, entry).filter(|s| committee_stage(profile, s)) {
+            let name = profile.stage(&stage).map_or(stage.as_str(), |s| &s.vi);
+            return Err(AppError::Forbidden(format!(
+                "'{stage}' ({name}) is recorded by the staff of the committee above the cell; ask them to correct it"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Every recorded step judged again on a file: the first that fails.
+fn recheck(
+    profile: &Profile,
+    dossier: &Dossier,
+    steps: &[StageRecord],
+    votes: &[candidates::VoteRow],
+    today: Date,
+) -> Vec<Result<(), Refusal>> {
+    steps
+        .iter()
+        .enumerate()
+        .skip(1)
+        .map(|(i, s)| {
+            let before = Dossier {
+                history: dossier.history.iter().take(i).cloned().collect(),
+                ..dossier.clone()
+            };
+            let vote = votes.iter().rev().find(|v| v.0 == s.stage).map(|v| Vote {
+                eligible: u32::try_from(v.2).unwrap_or(0),
+                present: u32::try_from(v.3).unwrap_or(0),
+                in_favour: u32::try_from(v.4).unwrap_or(0),
+                against: u32::try_from(v.5).unwrap_or(0),
+            });
+            let skip_reason = s
+                .detail
+                .as_ref()
+                .and_then(|d| d.get("skip_reason"))
+                .and_then(Value::as_str)
+                .map(str::to_string);
+            let step = Step {
+                stage: s.stage.clone(),
+                on: s.on,
+                vote,
+                skip_reason,
+            };
+            profile.check(&before, &step, today)
+        })
+        .collect()
+}
+
+/// The file as the engine judges it, with its recorded steps and votes.
+async fn judged(
+    cx: &mut Ctx<'_>,
+    profile: &Profile,
+    candidate_id: i64,
+) -> Result<(Vec<StageRecord>, Vec<Result<(), Refusal>>), AppError> {
+    let c = visible_candidate(cx.tx.conn(), cx.actor, candidate_id).await?;
+    let dossier = load_dossier(cx.tx.conn(), &c).await?;
+    let steps = store::stages(cx.tx.conn(), c.id).await?;
+    let votes = candidates::votes(cx.tx.conn(), c.id).await?;
+    let checks = recheck(profile, &dossier, &steps, &votes, cx.today);
+    Ok((steps, checks))
+}
+
+/// The corrections of a file the caller has resolved through the scope.
+pub(super) async fn for_file(
+    conn: &mut ranks_store::Conn,
+    candidate_id: i64,
+) -> Result<Vec<CorrectionEntry>, AppError> {
+    Ok(store::for_candidate(conn, candidate_id)
+        .await?
+        .into_iter()
+        .map(|r| CorrectionEntry {
+            kind: r.entry_kind,
+            action: r.action,
+            entry: r.entry,
+            replaced_by: r.replaced_by,
+            reason: r.reason,
+            by: r.recorded_by,
+            at: r.recorded_at,
+        })
+        .collect())
+}
+
+impl App {
+    /// Withdraws an entry of a candidate's file, for `reason`.
+    pub async fn withdraw_entry(
+        &self,
+        actor: &Actor,
+        candidate_id: i64,
+        entry: Entry,
+        reason: &str,
+    ) -> Result<(), AppError> {
+        self.change_entry(actor, candidate_id, entry, None, reason)
+            .await
+    }
+
+    /// Corrects an entry of a candidate's file, for `reason`.
+    pub async fn correct_entry(
+        &self,
+        actor: &Actor,
+        candidate_id: i64,
+        entry: Entry,
+        value: Corrected,
+        reason: &str,
+    ) -> Result<(), AppError> {
+        self.change_entry(actor, candidate_id, entry, Some(value), reason)
+            .await
+    }
+
+    /// The corrections and withdrawals of a candidate's file, oldest first.
+    pub async fn corrections(
+        &self,
+        actor: &Actor,
+        candidate_id: i64,
+    ) -> Result<Vec<CorrectionEntry>, AppError> {
+        let mut conn = self.db().read().await?;
+        let c = visible_candidate(&mut conn, actor, candidate_id).await?;
+        for_file(&mut conn, c.id).await
+    }
+
+    async fn change_entry(
+        &self,
+        actor: &Actor,
+        candidate_id: i64,
+        entry: Entry,
+        value: Option<Corrected>,
+        reason: &str,
+    ) -> Result<(), AppError> {
+        let reason = bounded("reason", reason, limits::NOTE)?;
+        if reason.trim().is_empty() {
+            return Err(DomainError::invalid("reason", "", "the reason for the change").into());
+        }
+        if let Some(v) = &value {
+            self.check_corrected(v)?;
+        }
+        let profile = self.profile().clone();
+        may_correct(actor, &profile, &entry)?;
+        self.run(actor, move |cx| {
+            Box::pin(async move {
+                let c = visible_candidate(cx.tx.conn(), cx.actor, candidate_id).await?;
+                let (steps, before) = judged(cx, &profile, c.id).await?;
+                let (old, new) = match &value {
+                    None => withdraw(cx, &profile, c.id, &entry, &steps).await?,
+                    Some(v) => {
+                        let (old, new) = correct(cx, c.id, &entry, v).await?;
+                        (old, Some(new))
+                    }
+                };
+                let (steps_after, after) = judged(cx, &profile, c.id).await?;
+                for ((step, was), now) in steps_after.iter().skip(1).zip(&before).zip(&after) {
+                    if let (Ok(()), Err(r)) = (was, now) {
+                        return Err(relied_on(&profile, step, r, value.is_some()));
+                    }
+                }
+                let action = if value.is_some() {
+                    "corrected"
+                } else {
+                    "withdrawn"
+                };
+                let (by, at) = (cx.actor.name.clone(), cx.at.clone());
+                store::insert(
+                    cx.tx.conn(),
+                    &NewCorrection {
+                        candidate_id: c.id,
+                        entry_kind: entry.kind(),
+                        action,
+                        entry: &old,
+                        replaced_by: new.as_ref(),
+                        reason: &reason,
+                        by: &by,
+                        at: &at,
+                    },
+                )
+                .await?;
+                cx.audit(
+                    if value.is_some() {
+                        "correct"
+                    } else {
+                        "withdraw"
+                    },
+                    "candidate",
+                    c.id,
+                    Some(json!({"kind": entry.kind(), "entry": old})),
+                    Some(json!({"kind": entry.kind(), "entry": new, "reason": reason})),
+                )
+                .await
+            })
+        })
+        .await
+    }
+
+    fn check_corrected(&self, v: &Corrected) -> Result<(), AppError> {
+        match v {
+            Corrected::Date(d) => {
+                self.check_date("date", *d)?;
+            }
+            Corrected::Introducer { together_since, on } => {
+                self.check_date("date", *on)?;
+                if together_since.is_some_and(|s| s > *on) {
+                    return Err(DomainError::invalid(
+                        "since",
+                        together_since.map(|s| s.to_string()).unwrap_or_default(),
+                        "a date on or before the introduction",
+                    )
+                    .into());
+                }
+            }
+            Corrected::Certificate { issued_on, number } => {
+                self.check_date("issued", *issued_on)?;
+                bounded("number", number, limits::SHORT)?;
+            }
+            Corrected::Vote(_) => {}
+        }
+        Ok(())
+    }
+}
+
+/// The refusal of a change a later step relied on, naming the step.
+fn relied_on(profile: &Profile, step: &StageRecord, r: &Refusal, correcting: bool) -> AppError {
+    let name = profile
+        .stage(&step.stage)
+        .map_or(step.stage.as_str(), |s| &s.vi);
+    let what = if correcting {
+        "this correction would make it fail".to_string()
+    } else {
+        format!("withdraw '{}' first", step.stage)
+    };
+    AppError::Refused(Refusal {
+        rule: "correction.relied_on".into(),
+        source: r.source.clone(),
+        message: format!(
+            "the step '{}' ({name}) recorded on {} relied on this entry ({}: {}); {what}",
+            step.stage,
+            step.on.format("%d/%m/%Y"),
+            r.rule,
+            r.message
+        ),
+    })
+}
+
+fn not_found(what: &'static str, key: impl ToString) -> AppError {
+    AppError::NotFound {
+        what,
+        key: key.to_string(),
+    }
+}
+
+/// Removes the entry; answers what it held.
+async fn withdraw(
+    cx: &mut Ctx<'_>,
+    profile: &Profile,
+    cid: i64,
+    entry: &Entry,
+    steps: &[StageRecord],
+) -> Result<(Value, Option<Value>), AppError> {
+    let conn = cx.tx.conn();
+    let old = match entry {
+        Entry::Document { code } => {
+            let (on, by, at) = store::document(conn, cid, code)
+                .await?
+                .ok_or_else(|| not_found("document", code))?;
+            store::delete_document(conn, cid, code).await?;
+            json!({"code": code, "on": on, "recorded_by": by, "recorded_at": at})
+        }
+        Entry::Mentor {
+            member_id,
+            probation,
+        } => {
+            let (_, name, on) = candidates::mentors(conn, cid, *probation)
+                .await?
+                .into_iter()
+                .find(|m| m.0 == *member_id)
+                .ok_or_else(|| not_found("mentor", member_id))?;
+            store::delete_mentor(conn, cid, *member_id, *probation).await?;
+            json!({"member_id": member_id, "name": name, "probation": probation, "on": on})
+        }
+        Entry::Introducer { id } => {
+            let i = introducer(conn, cid, *id).await?;
+            store::delete_introducer(conn, *id).await?;
+            introducer_json(&i)
+        }
+        Entry::Certificate { id } => {
+            let (_, issued_on, number) = certificate(conn, cid, *id).await?;
+            store::delete_certificate(conn, *id).await?;
+            json!({"id": id, "issued_on": issued_on, "number": number})
+        }
+        Entry::Vote { stage } => return Err(AppError::Conflict(format!(
+            "a vote is part of its step: withdraw the step '{stage}', or correct the vote's counts"
+        ))),
+        Entry::Step { stage } => return withdraw_step(cx, profile, cid, stage, steps).await,
+    };
+    Ok((old, None))
+}
+
+async fn withdraw_step(
+    cx: &mut Ctx<'_>,
+    profile: &Profile,
+    cid: i64,
+    stage: &str,
+    steps: &[StageRecord],
+) -> Result<(Value, Option<Value>), AppError> {
+    let Some((latest, earlier)) = steps.split_last() else {
+        return Err(not_found("stage", stage));
+    };
+    if latest.stage != stage {
+        if !steps.iter().any(|s| s.stage == stage) {
+            return Err(not_found("stage", stage));
+        }
+        return Err(AppError::Conflict(format!(
+            "only the latest step can be withdrawn: '{stage}' is followed by '{}' recorded on {}; withdraw that one first",
+            latest.stage,
+            latest.on.format("%d/%m/%Y")
+        )));
+    }
+    let Some(previous) = earlier.last() else {
+        return Err(AppError::Conflict(format!(
+            "'{stage}' is the file's first step: a file cannot be emptied; record its exit instead"
+        )));
+    };
+    if let Some(effect @ (Effect::Admit | Effect::Recognise | Effect::Remove)) =
+        profile.stage(stage).and_then(|s| s.effect)
+    {
+        return Err(AppError::Conflict(format!(
+            "'{stage}' changed the member registry ({effect:?}); it cannot be withdrawn from the file: correct the member record, or ask the administrator"
+        )));
+    }
+    let conn = cx.tx.conn();
+    let vote = candidates::votes(conn, cid)
+        .await?
+        .into_iter()
+        .rev()
+        .find(|v| v.0 == stage)
+        .map(|v| json!({"eligible": v.2, "present": v.3, "in_favour": v.4, "against": v.5}));
+    store::delete_votes(conn, cid, stage).await?;
+    store::delete_stage(conn, cid, latest.id, (&previous.stage, previous.on)).await?;
+    Ok((
+        json!({"stage": latest.stage, "on": latest.on, "detail": latest.detail, "vote": vote,
+               "recorded_by": latest.recorded_by, "recorded_at": latest.recorded_at,
+               "back_to": previous.stage}),
+        None,
+    ))
+}
+
+async fn introducer(
+    conn: &mut ranks_store::Conn,
+    cid: i64,
+    id: i64,
+) -> Result<store::IntroducerRecord, AppError> {
+    store::introducers(conn, cid)
+        .await?
+        .into_iter()
+        .find(|i| i.id == id)
+        .ok_or_else(|| not_found("introducer", id))
+}
+
+fn introducer_json(i: &store::IntroducerRecord) -> Value {
+    json!({"id": i.id, "kind": i.kind, "member_id": i.member_id, "together_since": i.together_since, "on": i.on})
+}
+
+async fn certificate(
+    conn: &mut ranks_store::Conn,
+    cid: i64,
+    id: i64,
+) -> Result<(i64, Date, String), AppError> {
+    store::certificates(conn, cid)
+        .await?
+        .into_iter()
+        .find(|c| c.0 == id)
+        .ok_or_else(|| not_found("certificate", id))
+}
+
+fn mismatch(entry: &Entry) -> AppError {
+    DomainError::invalid(
+        "value",
+        entry.kind(),
+        "a value of the entry's kind (a date, an introducer's dates, a certificate, a vote)",
+    )
+    .into()
+}
+
+/// Changes the entry in place; answers what it held and what it holds now.
+async fn correct(
+    cx: &mut Ctx<'_>,
+    cid: i64,
+    entry: &Entry,
+    value: &Corrected,
+) -> Result<(Value, Value), AppError> {
+    let conn = cx.tx.conn();
+    Ok(match (entry, value) {
+        (Entry::Document { code }, Corrected::Date(on)) => {
+            let (was, _, _) = store::document(conn, cid, code)
+                .await?
+                .ok_or_else(|| not_found("document", code))?;
+            store::set_document_date(conn, cid, code, *on).await?;
+            (json!({"code": code, "on": was}), json!({"code": code, "on": on}))
+        }
+        (
+            Entry::Mentor {
+                member_id,
+                probation,
+            },
+            Corrected::Date(on),
+        ) => {
+            let (_, _, was) = candidates::mentors(conn, cid, *probation)
+                .await?
+                .into_iter()
+                .find(|m| m.0 == *member_id)
+                .ok_or_else(|| not_found("mentor", member_id))?;
+            store::set_mentor_date(conn, cid, *member_id, *probation, *on).await?;
+            (
+                json!({"member_id": member_id, "probation": probation, "on": was}),
+                json!({"member_id": member_id, "probation": probation, "on": on}),
+            )
+        }
+        (Entry::Introducer { id }, Corrected::Introducer { together_since, on }) => {
+            let i = introducer(conn, cid, *id).await?;
+            let since = if i.member_id.is_some() {
+                *together_since
+            } else {
+                None
+            };
+            store::set_introducer_dates(conn, *id, since, *on).await?;
+            let after = store::IntroducerRecord {
+                together_since: since,
+                on: *on,
+                ..i.clone()
+            };
+            (introducer_json(&i), introducer_json(&after))
+        }
+        (Entry::Certificate { id }, Corrected::Certificate { issued_on, number }) => {
+            let (_, was_on, was_number) = certificate(conn, cid, *id).await?;
+            store::set_certificate(conn, *id, *issued_on, number).await?;
+            (
+                json!({"id": id, "issued_on": was_on, "number": was_number}),
+                json!({"id": id, "issued_on": issued_on, "number": number}),
+            )
+        }
+        (Entry::Vote { stage }, Corrected::Vote(v)) => {
+            let was = candidates::votes(conn, cid)
+                .await?
+                .into_iter()
+                .rev()
+                .find(|x| x.0 == *stage)
+                .ok_or_else(|| not_found("vote", stage))?;
+            store::set_vote(
+                conn,
+                cid,
+                stage,
+                [v.eligible, v.present, v.in_favour, v.against],
+            )
+            .await?;
+            (
+                json!({"stage": stage, "eligible": was.2, "present": was.3, "in_favour": was.4, "against": was.5}),
+                json!({"stage": stage, "eligible": v.eligible, "present": v.present, "in_favour": v.in_favour, "against": v.against}),
+            )
+        }
+        (Entry::Step { stage }, _) => {
+            return Err(AppError::Conflict(format!(
+                "a step is corrected by withdrawing it ('{stage}', if it is the latest) and recording it anew"
+            )))
+        }
+        _ => return Err(mismatch(entry)),
+    })
+}
