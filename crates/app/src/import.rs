@@ -255,6 +255,9 @@ pub struct Preview {
     pub records: Vec<PreviewRow>,
     /// Every problem found; empty means the import would write every row.
     pub errors: Vec<RowError>,
+    /// Probable duplicates of people already registered (same name and
+    /// birth date): written anyway, unless the rows are removed.
+    pub warnings: Vec<RowError>,
 }
 
 impl Preview {
@@ -436,10 +439,11 @@ impl App {
                     .unwrap_or_default(),
                 records: Vec::new(),
                 errors,
+                warnings: Vec::new(),
             });
         };
         let mut conn = self.db().read().await?;
-        let (_, found) = check(
+        let (_, found, warnings) = check(
             &mut conn,
             actor,
             self.profile(),
@@ -462,6 +466,7 @@ impl App {
                 .collect(),
             records: records(&shaped),
             errors,
+            warnings,
         })
     }
 
@@ -499,7 +504,7 @@ impl App {
         let outcome = self
             .run(actor, move |cx| {
                 Box::pin(async move {
-                    let (planned, mut errors) =
+                    let (planned, mut errors, _) =
                         check(cx.tx.conn(), cx.actor, &profile, today, &shaped, &work).await?;
                     errors.extend(header_errors);
                     if !errors.is_empty() {

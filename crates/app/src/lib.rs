@@ -12,6 +12,7 @@ pub mod auth;
 pub mod bulk;
 mod clock;
 pub mod demo;
+pub mod duplicates;
 mod error;
 pub mod evaluation;
 pub mod export;

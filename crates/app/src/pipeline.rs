@@ -23,6 +23,7 @@ pub(crate) use file::load_dossier;
 pub use file::{CandidateFile, HistoryEntry, IntroducerEntry, VoteEntry};
 pub use movements::Movement;
 pub use routes::Resolution;
+pub use steps::{Proposal, Proposed};
 
 /// Who a new candidate is: an existing person, or a new one.
 #[derive(Debug, Clone)]

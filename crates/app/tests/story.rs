@@ -12,6 +12,8 @@ mod audit_chain;
 mod backup;
 #[path = "story/corrections.rs"]
 mod corrections;
+#[path = "story/duplicates.rs"]
+mod duplicates;
 #[path = "story/import.rs"]
 mod import;
 #[path = "story/import_limits.rs"]

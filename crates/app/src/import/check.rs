@@ -73,6 +73,8 @@ pub(super) struct Checker<'a> {
     units: HashMap<UnitCode, Option<UnitRow>>,
     work: &'a Work,
     checked: u64,
+    /// Probable duplicates of people already registered: imported anyway.
+    warnings: Vec<RowError>,
 }
 
 impl Checker<'_> {
@@ -133,11 +135,56 @@ impl Checker<'_> {
         }
     }
 
+    /// The people already registered whom a row probably describes (same
+    /// name without marks and case, same birth date; the ID number is
+    /// checked above), among those the actor may see. A row without an ID
+    /// number naming someone already held by the row's own unit is refused:
+    /// importing the same sheet twice must not register everyone twice, and
+    /// updating the record from the sheet could overwrite what was corrected
+    /// since. A match elsewhere is a warning.
+    async fn registered(
+        &mut self,
+        r: &mut RowIn<'_>,
+        name: &str,
+        birth: Date,
+        id_number: Option<&IdNumber>,
+        unit: Option<&UnitCode>,
+    ) -> Result<(), AppError> {
+        let found = crate::duplicates::find(self.conn, self.actor, name, birth, None).await?;
+        for d in found.visible {
+            let born = birth.format("%d/%m/%Y");
+            let same_unit = unit.is_some_and(|u| d.units.iter().any(|c| c == u.as_str()));
+            if same_unit && id_number.is_none() {
+                r.err(
+                    "full_name",
+                    format!(
+                        "{name}, born {born}, is already registered in {} (person {}); a row without an ID number is not imported twice: remove the row, or give the ID number",
+                        d.units.join(", "),
+                        d.person_id
+                    ),
+                );
+            } else {
+                self.warnings.push(RowError::at(
+                    r.row(),
+                    Some("full_name"),
+                    format!(
+                        "probably the same person as {} (person {}, born {born}, {}): check before importing",
+                        d.full_name,
+                        d.person_id,
+                        d.units.join(", ")
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+
     /// The person columns shared by members and candidates.
     async fn person(
         &mut self,
         r: &mut RowIn<'_>,
         seen: &mut HashMap<String, usize>,
+        unit: Option<&UnitCode>,
     ) -> Result<Option<PersonIn>, AppError> {
         let full_name = r.required("full_name");
         if let Some(n) = &full_name {
@@ -242,6 +289,9 @@ impl Checker<'_> {
                 );
             }
         }
+        if let (Some(n), Some(b)) = (&full_name, birth_date) {
+            self.registered(r, n, b, id_number.as_ref(), unit).await?;
+        }
         Ok(match (full_name, gender, birth_date) {
             (Some(full_name), Some(gender), Some(birth_date)) => Some(PersonIn {
                 person: NewPerson {
@@ -268,7 +318,7 @@ pub(super) async fn check(
     today: Date,
     shaped: &Shaped,
     work: &Work,
-) -> Result<(Vec<Planned>, Vec<RowError>), AppError> {
+) -> Result<(Vec<Planned>, Vec<RowError>, Vec<RowError>), AppError> {
     let mut cx = Checker {
         conn,
         actor,
@@ -277,6 +327,7 @@ pub(super) async fn check(
         units: HashMap::new(),
         work,
         checked: 0,
+        warnings: Vec::new(),
     };
     let mut errors = Vec::new();
     let mut planned = Vec::new();
@@ -292,7 +343,7 @@ pub(super) async fn check(
             check_targets(&mut cx, &shaped.rows, &mut errors, &mut planned).await?
         }
     }
-    Ok((planned, errors))
+    Ok((planned, errors, cx.warnings))
 }
 
 pub(super) async fn check_units(
@@ -426,7 +477,7 @@ pub(super) async fn check_members(
         cx.tick().await;
         let mut r = RowIn { fields: f, errors };
         let unit = cx.cell(&mut r, "unit").await?;
-        let person = cx.person(&mut r, &mut seen).await?;
+        let person = cx.person(&mut r, &mut seen, unit.as_ref()).await?;
         let status = r.text("status").and_then(|s| match member_status(&s) {
             Ok(st) => Some(st),
             Err(e) => {
@@ -514,7 +565,7 @@ pub(super) async fn check_candidates(
         let before = errors.len();
         let mut r = RowIn { fields: f, errors };
         let cell = cx.cell(&mut r, "cell").await?;
-        let person = cx.person(&mut r, &mut seen).await?;
+        let person = cx.person(&mut r, &mut seen, cell.as_ref()).await?;
         let general_grade = general_grade(&mut r);
         let area = area(&mut r, &areas);
         let movement_id = match r.text("movement") {

@@ -407,9 +407,11 @@ async fn withdraw(
             store::delete_certificate(conn, *id).await?;
             json!({"id": id, "issued_on": issued_on, "number": number})
         }
-        Entry::Vote { stage } => return Err(AppError::Conflict(format!(
+        Entry::Vote { stage } => {
+            return Err(AppError::Conflict(format!(
             "a vote is part of its step: withdraw the step '{stage}', or correct the vote's counts"
-        ))),
+        )))
+        }
         Entry::Step { stage } => return withdraw_step(cx, profile, cid, stage, steps).await,
     };
     Ok((old, None))

@@ -14,8 +14,30 @@ use ranks_store::records::members::{self, MemberRow};
 use ranks_store::records::units::{self};
 use serde_json::json;
 
+/// A person proposed for a cell's pool.
+#[derive(Debug, Clone)]
+pub struct Proposal {
+    pub who: PersonRef,
+    pub cell: String,
+    pub movement: Option<String>,
+    pub on: Option<Date>,
+    /// A new person's ID number, if known.
+    pub id_number: Option<String>,
+    /// Add even if a probable duplicate is found (the user confirmed).
+    pub confirm_duplicate: bool,
+}
+
+/// What a proposal did.
+#[derive(Debug, Clone)]
+pub enum Proposed {
+    Added(i64),
+    /// Nothing written: these people are probably the one proposed.
+    Duplicates(Vec<crate::duplicates::Duplicate>),
+}
+
 impl App {
-    /// Adds a person to a cell's candidate pool.
+    /// Adds a person to a cell's candidate pool (a probable duplicate
+    /// taken as confirmed: see [`App::propose_candidate`]).
     pub async fn add_candidate(
         &self,
         actor: &Actor,
@@ -24,12 +46,65 @@ impl App {
         movement: Option<&str>,
         on: Option<Date>,
     ) -> Result<i64, AppError> {
+        let proposal = Proposal {
+            who,
+            cell: cell.to_string(),
+            movement: movement.map(str::to_string),
+            on,
+            id_number: None,
+            confirm_duplicate: true,
+        };
+        match self.propose_candidate(actor, proposal).await? {
+            Proposed::Added(id) => Ok(id),
+            Proposed::Duplicates(_) => unreachable!("confirmed"),
+        }
+    }
+
+    /// Adds a person to a cell's candidate pool, unless the person is new
+    /// and probably already registered (same ID number, or same name and
+    /// birth date, among the people the actor may see) and the user has not
+    /// confirmed: then nothing is written and the matches are answered. An
+    /// ID number already registered is refused even when confirmed (one
+    /// person per number), naming the person only inside the actor's units.
+    pub async fn propose_candidate(
+        &self,
+        actor: &Actor,
+        proposal: Proposal,
+    ) -> Result<Proposed, AppError> {
+        let Proposal {
+            who,
+            cell,
+            movement,
+            on,
+            id_number,
+            confirm_duplicate,
+        } = proposal;
+        let id_number = id_number
+            .as_deref()
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .map(ranks_domain::IdNumber::parse)
+            .transpose()?;
         let on = self.check_date("date", on.unwrap_or(self.clock().today()))?;
         let today = self.clock().today();
         let profile = self.profile().clone();
-        let (cell, movement) = (cell.to_string(), movement.map(str::to_string));
         self.run(actor, move |cx| {
             Box::pin(async move {
+                if let PersonRef::New { person, .. } = &who {
+                    let found = crate::duplicates::find(cx.tx.conn(), cx.actor, &person.full_name, person.birth_date, id_number.as_ref().map(|n| n.as_str())).await?;
+                    if found.id_number_outside {
+                        return Err(AppError::Conflict(crate::duplicates::ID_NUMBER_OUTSIDE.into()));
+                    }
+                    if let Some(d) = found.visible.iter().find(|d| d.matched == "id_number") {
+                        return Err(AppError::Conflict(format!(
+                            "this ID number is already registered: {} (person {}); propose that person instead",
+                            d.full_name, d.person_id
+                        )));
+                    }
+                    if !found.visible.is_empty() && !confirm_duplicate {
+                        return Ok(Proposed::Duplicates(found.visible));
+                    }
+                }
                 let cell = visible_unit(cx.tx.conn(), cx.actor, &cell).await?;
                 if !cell.kind.holds_members() {
                     return Err(AppError::Conflict(format!("{} is not a cell; candidates are proposed by a cell", cell.code)));
@@ -54,6 +129,10 @@ impl App {
                         let p = crate::ops::add_person(cx, &person).await?;
                         let area = bounded("area", &area, limits::LINE)?;
                         members::set_education(cx.tx.conn(), p.id, general_grade, &area).await?;
+                        if let Some(n) = &id_number {
+                            members::set_contact(cx.tx.conn(), p.id, Some(n.as_str()), None).await?;
+                            cx.audit("update", "person", p.id, None, Some(json!({"id_number": n.as_str()}))).await?;
+                        }
                         p
                     }
                 };
@@ -92,7 +171,7 @@ impl App {
                 profile
                     .check(&dossier, &Step { stage: first.clone(), on, vote: None, skip_reason: None }, today)
                     .map_err(step_error)?;
-                Ok(crate::ops::add_candidate(cx, &person, &cell, movement_id, &first, on).await?.id)
+                Ok(Proposed::Added(crate::ops::add_candidate(cx, &person, &cell, movement_id, &first, on).await?.id))
             })
         })
         .await
