@@ -70,7 +70,87 @@ pub struct CorrectionEntry {
     pub at: String,
 }
 
+/// The kinds of entry, as forms, the API and the CLI name them.
+pub const ENTRY_KINDS: [&str; 7] = [
+    "document",
+    "mentor",
+    "probation_mentor",
+    "introducer",
+    "certificate",
+    "vote",
+    "step",
+];
+
 impl Entry {
+    /// An entry from its kind and its key: a document's form code, a
+    /// mentor's member id, an introducer's or certificate's id, a vote's or
+    /// step's stage.
+    pub fn parse(kind: &str, key: &str) -> Result<Entry, DomainError> {
+        let key = key.trim();
+        let id = |what: &'static str| {
+            key.parse::<i64>()
+                .map_err(|_| DomainError::invalid(what, key, "a number (the id the file shows)"))
+        };
+        Ok(match kind.trim() {
+            "document" => Entry::Document { code: key.into() },
+            "mentor" => Entry::Mentor {
+                member_id: id("member_id")?,
+                probation: false,
+            },
+            "probation_mentor" => Entry::Mentor {
+                member_id: id("member_id")?,
+                probation: true,
+            },
+            "introducer" => Entry::Introducer { id: id("id")? },
+            "certificate" => Entry::Certificate { id: id("id")? },
+            "vote" => Entry::Vote { stage: key.into() },
+            "step" | "stage" => Entry::Step { stage: key.into() },
+            other => return Err(DomainError::invalid(
+                "kind",
+                other,
+                "one of document, mentor, probation_mentor, introducer, certificate, vote, step",
+            )),
+        })
+    }
+
+    /// The corrected value for this entry from what a form or request
+    /// gives: a date (document, mentor; an introducer's introduction; a
+    /// certificate's issue), `since` (an introducer's working together),
+    /// `number` (a certificate's), a vote's counts.
+    pub fn corrected(
+        &self,
+        date: Option<Date>,
+        since: Option<Date>,
+        number: Option<String>,
+        vote: Option<Vote>,
+    ) -> Result<Corrected, DomainError> {
+        let need =
+            |what: &'static str, expected: &'static str| DomainError::invalid(what, "", expected);
+        Ok(match self {
+            Entry::Document { .. } | Entry::Mentor { .. } => {
+                Corrected::Date(date.ok_or_else(|| need("date", "the corrected date"))?)
+            }
+            Entry::Introducer { .. } => Corrected::Introducer {
+                together_since: since,
+                on: date.ok_or_else(|| need("date", "the date of the introduction"))?,
+            },
+            Entry::Certificate { .. } => Corrected::Certificate {
+                issued_on: date.ok_or_else(|| need("date", "the certificate's date of issue"))?,
+                number: number.unwrap_or_default(),
+            },
+            Entry::Vote { .. } => Corrected::Vote(
+                vote.ok_or_else(|| need("vote", "eligible, present, in favour and against"))?,
+            ),
+            Entry::Step { stage } => {
+                return Err(DomainError::invalid(
+                    "kind",
+                    stage,
+                    "an entry that can be corrected: a step is withdrawn and recorded anew",
+                ))
+            }
+        })
+    }
+
     fn kind(&self) -> &'static str {
         match self {
             Entry::Document { .. } => "document",

@@ -4,7 +4,7 @@ use super::date_arg;
 use crate::output::{table, Format};
 use anyhow::{bail, Result};
 use clap::Subcommand;
-use ranks_app::pipeline::{Movement, PersonRef, StepInput};
+use ranks_app::pipeline::{Entry, Movement, PersonRef, Proposal, Proposed, StepInput};
 use ranks_app::{Actor, App};
 use ranks_domain::member::NewPerson;
 use ranks_domain::procedure::{Profile, Vote};
@@ -48,6 +48,48 @@ pub enum CandidateCmd {
         /// The person is a trade-union member.
         #[arg(long)]
         trade_union_member: bool,
+        /// A new person's ID number (9 or 12 digits).
+        #[arg(long)]
+        id_number: Option<String>,
+        /// Add even if someone with the same name and birth date is
+        /// already registered (the command lists them otherwise).
+        #[arg(long)]
+        confirm_duplicate: bool,
+    },
+    /// Withdraw an entry of the file, with a reason: KIND is document,
+    /// mentor, probation_mentor, introducer, certificate or step; KEY the
+    /// form code, member id, id (as `show --format json` lists them) or the
+    /// latest step's stage.
+    Withdraw {
+        id: i64,
+        kind: String,
+        key: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Correct an entry of the file, with a reason: a document's or mentor's
+    /// --date, an introducer's --date and --since, a certificate's --date and
+    /// --number, a vote's counts (KIND vote, KEY its stage).
+    Correct {
+        id: i64,
+        kind: String,
+        key: String,
+        #[arg(long)]
+        reason: String,
+        #[arg(long, value_parser = date_arg)]
+        date: Option<Date>,
+        #[arg(long, value_parser = date_arg)]
+        since: Option<Date>,
+        #[arg(long)]
+        number: Option<String>,
+        #[arg(long)]
+        eligible: Option<u32>,
+        #[arg(long)]
+        present: Option<u32>,
+        #[arg(long = "for")]
+        in_favour: Option<u32>,
+        #[arg(long)]
+        against: Option<u32>,
     },
     /// Record a candidate's memberships of the Youth Union and the trade union.
     Memberships {
@@ -231,53 +273,7 @@ fn vote_of(
 
 pub async fn candidate(app: &App, actor: &Actor, cmd: CandidateCmd) -> Result<()> {
     match cmd {
-        CandidateCmd::Add {
-            cell,
-            name,
-            birth,
-            gender,
-            ethnicity,
-            grade,
-            area,
-            occupation,
-            person,
-            movement,
-            date,
-            youth_union_member,
-            trade_union_member,
-        } => {
-            let who = match person {
-                Some(id) => PersonRef::Existing(id),
-                None => PersonRef::New {
-                    person: NewPerson {
-                        full_name: name.unwrap_or_default(),
-                        gender,
-                        birth_date: birth.expect("clap requires --birth"),
-                        ethnicity,
-                        education: format!("{grade}/12"),
-                        occupation,
-                    },
-                    general_grade: grade,
-                    area,
-                },
-            };
-            let id = app
-                .add_candidate(actor, who, &cell, movement.as_deref(), date)
-                .await?;
-            if youth_union_member || trade_union_member {
-                app.set_memberships(
-                    actor,
-                    id,
-                    Some(youth_union_member),
-                    Some(trade_union_member),
-                )
-                .await?;
-            }
-            println!(
-                "candidate {id} added to the pool of {}",
-                cell.to_uppercase()
-            );
-        }
+        cmd @ CandidateCmd::Add { .. } => add(app, actor, cmd).await?,
         CandidateCmd::Memberships {
             id,
             youth_union,
@@ -359,6 +355,9 @@ pub async fn candidate(app: &App, actor: &Actor, cmd: CandidateCmd) -> Result<()
             app.add_introducer(actor, id, who, date).await?;
             println!("candidate {id}: introducer recorded");
         }
+        cmd @ (CandidateCmd::Withdraw { .. } | CandidateCmd::Correct { .. }) => {
+            correction(app, actor, cmd).await?;
+        }
         CandidateCmd::Show { id, format } => {
             let f = app.candidate_file(actor, id).await?;
             match format {
@@ -366,6 +365,130 @@ pub async fn candidate(app: &App, actor: &Actor, cmd: CandidateCmd) -> Result<()
                 _ => print!("{}", show_file(app.profile(), &f)),
             }
         }
+    }
+    Ok(())
+}
+
+/// Adds a person to a pool, listing probable duplicates instead unless confirmed.
+async fn add(app: &App, actor: &Actor, cmd: CandidateCmd) -> Result<()> {
+    let CandidateCmd::Add {
+        cell,
+        name,
+        birth,
+        gender,
+        ethnicity,
+        grade,
+        area,
+        occupation,
+        person,
+        movement,
+        date,
+        youth_union_member,
+        trade_union_member,
+        id_number,
+        confirm_duplicate,
+    } = cmd
+    else {
+        unreachable!("an add command")
+    };
+
+    let who = match person {
+        Some(id) => PersonRef::Existing(id),
+        None => PersonRef::New {
+            person: NewPerson {
+                full_name: name.unwrap_or_default(),
+                gender,
+                birth_date: birth.expect("clap requires --birth"),
+                ethnicity,
+                education: format!("{grade}/12"),
+                occupation,
+            },
+            general_grade: grade,
+            area,
+        },
+    };
+    let proposal = Proposal {
+        who,
+        cell: cell.clone(),
+        movement,
+        on: date,
+        id_number,
+        confirm_duplicate,
+    };
+    let id = match app.propose_candidate(actor, proposal).await? {
+        Proposed::Added(id) => id,
+        Proposed::Duplicates(found) => {
+            for d in &found {
+                eprintln!(
+                    "probably already registered: {} (person {}, born {}, {}{}{})",
+                    d.full_name,
+                    d.person_id,
+                    d.birth_date,
+                    d.units.join(", "),
+                    d.candidate_id
+                        .map(|c| format!(", candidate {c}"))
+                        .unwrap_or_default(),
+                    d.member_id
+                        .map(|m| format!(", member {m}"))
+                        .unwrap_or_default(),
+                );
+            }
+            bail!("nothing was added: propose that person with --person, or add anyway with --confirm-duplicate");
+        }
+    };
+    if youth_union_member || trade_union_member {
+        app.set_memberships(
+            actor,
+            id,
+            Some(youth_union_member),
+            Some(trade_union_member),
+        )
+        .await?;
+    }
+    println!(
+        "candidate {id} added to the pool of {}",
+        cell.to_uppercase()
+    );
+    Ok(())
+}
+
+/// Withdraws or corrects an entry of a file.
+async fn correction(app: &App, actor: &Actor, cmd: CandidateCmd) -> Result<()> {
+    match cmd {
+        CandidateCmd::Withdraw {
+            id,
+            kind,
+            key,
+            reason,
+        } => {
+            app.withdraw_entry(actor, id, Entry::parse(&kind, &key)?, &reason)
+                .await?;
+            println!("candidate {id}: {kind} {key} withdrawn");
+        }
+        CandidateCmd::Correct {
+            id,
+            kind,
+            key,
+            reason,
+            date,
+            since,
+            number,
+            eligible,
+            present,
+            in_favour,
+            against,
+        } => {
+            let entry = Entry::parse(&kind, &key)?;
+            let value = entry.corrected(
+                date,
+                since,
+                number,
+                vote_of(eligible, present, in_favour, against)?,
+            )?;
+            app.correct_entry(actor, id, entry, value, &reason).await?;
+            println!("candidate {id}: {kind} {key} corrected");
+        }
+        _ => unreachable!("a correction command"),
     }
     Ok(())
 }
@@ -427,6 +550,12 @@ fn show_file(profile: &Profile, f: &ranks_app::pipeline::CandidateFile) -> Strin
         out.push_str(&format!(
             "vote {} on {}: {} eligible, {} present, {} for, {} against\n",
             v.stage, v.on, v.eligible, v.present, v.in_favour, v.against
+        ));
+    }
+    for c in &f.corrections {
+        out.push_str(&format!(
+            "{} {} by {} at {}: {} — {}\n",
+            c.kind, c.action, c.by, c.at, c.entry, c.reason
         ));
     }
     for d in &f.deadlines {

@@ -8,7 +8,7 @@ use crate::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
-use ranks_app::pipeline::{CandidateFile, PersonRef, StepInput};
+use ranks_app::pipeline::{CandidateFile, PersonRef, Proposal, Proposed, StepInput};
 use ranks_domain::member::NewPerson;
 use ranks_domain::procedure::Vote;
 use serde::Deserialize;
@@ -35,6 +35,12 @@ pub struct NewCandidateBody {
     pub movement: Option<String>,
     #[schemars(extend("format" = "date"))]
     pub date: Option<String>,
+    /// A new person's ID number (9 or 12 digits).
+    pub id_number: Option<String>,
+    /// Add even if a probable duplicate (same name and birth date) is
+    /// found; without it such a request answers 409 with the matches.
+    #[serde(default)]
+    pub confirm_duplicate: bool,
 }
 
 fn default_gender() -> String {
@@ -76,12 +82,30 @@ pub async fn create_candidate(
         }
     };
     let date = opt_date("date", &b.date)?;
-    let id = st
+    let proposal = Proposal {
+        who,
+        cell: b.cell,
+        movement: b.movement,
+        on: date,
+        id_number: b.id_number,
+        confirm_duplicate: b.confirm_duplicate,
+    };
+    match st
         .app
-        .add_candidate(&auth.actor, who, &b.cell, b.movement.as_deref(), date)
+        .propose_candidate(&auth.actor, proposal)
         .await
-        .map_err(app_err)?;
-    Ok((StatusCode::CREATED, Json(json!({ "id": id }))))
+        .map_err(app_err)?
+    {
+        Proposed::Added(id) => Ok((StatusCode::CREATED, Json(json!({ "id": id })))),
+        Proposed::Duplicates(found) => Ok((
+            StatusCode::CONFLICT,
+            Json(json!({
+                "error": "probably already registered: send confirm_duplicate: true to add anyway",
+                "existing": found.iter().map(|d| d.person_id).collect::<Vec<_>>(),
+                "duplicates": found,
+            })),
+        )),
+    }
 }
 
 pub async fn candidate(

@@ -4,6 +4,7 @@
 
 mod analytics;
 mod candidates;
+mod corrections;
 mod import;
 mod members;
 pub mod openapi;
@@ -252,6 +253,28 @@ pub fn api_routes() -> Vec<ApiRoute> {
         )
         .body::<candidates::IntroducerBody>()
         .answers(204),
+        ApiRoute::new(
+            "post",
+            "/api/v1/candidates/{id}/withdrawals",
+            "Withdraw an entry of the file (document, mentor, introducer, certificate, the latest step) with a reason; refused (422) while a recorded step relies on it",
+            post(corrections::withdraw),
+        )
+        .body::<corrections::WithdrawalBody>()
+        .answers(204),
+        ApiRoute::new(
+            "post",
+            "/api/v1/candidates/{id}/corrections",
+            "Correct an entry of the file (a date, an introducer's dates, a certificate, a vote's counts) with a reason; refused (422) when a recorded step would no longer hold",
+            post(corrections::correct),
+        )
+        .body::<corrections::CorrectionBody>()
+        .answers(204),
+        ApiRoute::new(
+            "get",
+            "/api/v1/candidates/{id}/corrections",
+            "What was withdrawn or corrected in the file, with who, when and why",
+            get(corrections::list),
+        ),
         ApiRoute::new(
             "post",
             "/api/v1/import",
