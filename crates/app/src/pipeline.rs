@@ -17,7 +17,7 @@ mod movements;
 mod routes;
 mod steps;
 
-pub use corrections::{Corrected, CorrectionEntry, Entry, ENTRY_KINDS};
+pub use corrections::{Correctable, Corrected, CorrectionEntry, Entry, ENTRY_KINDS};
 pub use due::{DueEntry, DueRow};
 pub(crate) use file::load_dossier;
 pub use file::{CandidateFile, HistoryEntry, IntroducerEntry, VoteEntry};

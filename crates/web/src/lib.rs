@@ -150,6 +150,8 @@ pub fn router_with(app: App, server: ServerConfig) -> Router {
             post(pages::candidate_memberships),
         )
         .route("/candidates/{id}/receipt", post(pages::candidate_receipt))
+        .route("/candidates/{id}/withdraw", post(pages::candidate_withdraw))
+        .route("/candidates/{id}/correct", post(pages::candidate_correct))
         .route("/healthz", get(api::healthz))
         .route("/login", get(auth::login_form).post(auth::login))
         .route("/logout", get(pages::logout_page).post(auth::logout))

@@ -12,6 +12,8 @@ use ranks_testkit::http::{
 use ranks_testkit::{both_backends, TestDb};
 use ranks_web::api::AchievementJson;
 
+#[path = "web/corrections.rs"]
+mod corrections;
 #[path = "web/hardening.rs"]
 mod hardening;
 #[path = "web/import_limits.rs"]

@@ -264,6 +264,34 @@ async fn judged(
     Ok((steps, checks))
 }
 
+/// An entry of a file that may be withdrawn (and, unless a step, corrected),
+/// with its current value, for the forms that do it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Correctable {
+    pub kind: String,
+    pub key: String,
+    /// A mentor's or member introducer's name.
+    pub name: Option<String>,
+    pub date: Option<Date>,
+    pub since: Option<Date>,
+    pub number: Option<String>,
+    pub vote: Option<[u32; 4]>,
+}
+
+impl Correctable {
+    fn new(kind: &str, key: impl ToString, date: Option<Date>) -> Self {
+        Correctable {
+            kind: kind.into(),
+            key: key.to_string(),
+            name: None,
+            date,
+            since: None,
+            number: None,
+            vote: None,
+        }
+    }
+}
+
 /// The corrections of a file the caller has resolved through the scope.
 pub(super) async fn for_file(
     conn: &mut ranks_store::Conn,
@@ -308,6 +336,58 @@ impl App {
     ) -> Result<(), AppError> {
         self.change_entry(actor, candidate_id, entry, Some(value), reason)
             .await
+    }
+
+    /// The entries of a candidate's file that may be withdrawn or
+    /// corrected: documents, mentors, introducers, certificates, votes and
+    /// the latest step.
+    pub async fn correctable(
+        &self,
+        actor: &Actor,
+        candidate_id: i64,
+    ) -> Result<Vec<Correctable>, AppError> {
+        let mut conn = self.db().read().await?;
+        let c = visible_candidate(&mut conn, actor, candidate_id).await?;
+        let mut out = Vec::new();
+        let steps = store::stages(&mut conn, c.id).await?;
+        if steps.len() > 1 {
+            let last = steps.last().expect("two steps");
+            out.push(Correctable::new("step", &last.stage, Some(last.on)));
+        }
+        for (code, on) in candidates::documents(&mut conn, c.id).await? {
+            out.push(Correctable::new("document", code, Some(on)));
+        }
+        for probation in [false, true] {
+            let kind = if probation { "probation_mentor" } else { "mentor" };
+            for (id, name, on) in candidates::mentors(&mut conn, c.id, probation).await? {
+                out.push(Correctable {
+                    name: Some(name),
+                    ..Correctable::new(kind, id, Some(on))
+                });
+            }
+        }
+        let names = candidates::introducers(&mut conn, c.id).await?;
+        for i in store::introducers(&mut conn, c.id).await? {
+            out.push(Correctable {
+                name: names.iter().find(|n| n.id == i.id).and_then(|n| n.name.clone()),
+                since: i.together_since,
+                ..Correctable::new("introducer", i.id, Some(i.on))
+            });
+        }
+        for (id, on, number) in store::certificates(&mut conn, c.id).await? {
+            out.push(Correctable {
+                number: Some(number),
+                ..Correctable::new("certificate", id, Some(on))
+            });
+        }
+        for v in candidates::votes(&mut conn, c.id).await? {
+            let n = |x: i64| u32::try_from(x).unwrap_or(0);
+            out.push(Correctable {
+                vote: Some([n(v.2), n(v.3), n(v.4), n(v.5)]),
+                ..Correctable::new("vote", &v.0, Some(v.1))
+            });
+        }
+        Ok(out)
     }
 
     /// The corrections and withdrawals of a candidate's file, oldest first.

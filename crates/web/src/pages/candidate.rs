@@ -69,6 +69,10 @@ struct CandidateTemplate {
     choices: Vec<MemberChoice>,
     introducers: Vec<String>,
     certificate: String,
+    /// The entries that may be withdrawn or corrected, with their forms.
+    fixes: Vec<super::corrections::FixView>,
+    /// What was withdrawn or corrected: who, when, why.
+    kept: Vec<String>,
 }
 
 async fn candidate_page(
@@ -95,6 +99,13 @@ async fn candidate_page(
     };
     let (error_for, error) = error.map(|(k, m)| (k.to_string(), m)).unwrap_or_default();
     let profile = st.app.profile();
+    let fixes = if writable {
+        let list = st.app.correctable(&auth.actor, id).await.page(lang)?;
+        super::corrections::fix_views(&tr, profile, list)
+    } else {
+        Vec::new()
+    };
+    let kept = super::corrections::kept_views(&tr, profile, &f.corrections);
     let next = if profile.is_open(&f.stage) {
         profile
             .position(&f.stage)
@@ -176,6 +187,8 @@ async fn candidate_page(
             })
             .collect(),
         mentors: f.mentors.join(", "),
+        fixes,
+        kept,
         f,
     };
     render(&t, lang)
@@ -271,7 +284,7 @@ pub async fn candidate_document(
 /// on bad input or a refusal the dossier again, with the message next to
 /// the form that caused it (422). Anything else (not found, not allowed)
 /// is the usual error page.
-async fn form_outcome(
+pub(super) async fn form_outcome(
     st: &AppState,
     auth: &Auth,
     id: i64,

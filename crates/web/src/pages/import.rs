@@ -111,6 +111,8 @@ struct PreviewView {
     columns: Vec<String>,
     records: Vec<RecordView>,
     errors: Vec<String>,
+    /// Probable duplicates of people already registered (issue 15).
+    warnings: Vec<String>,
     upload: String,
 }
 
@@ -354,6 +356,7 @@ fn view(pv: &Preview, upload: String) -> PreviewView {
             })
             .collect(),
         errors: pv.errors.iter().map(|e| e.to_string()).collect(),
+        warnings: pv.warnings.iter().map(|e| e.to_string()).collect(),
         upload,
     }
 }
@@ -398,6 +401,7 @@ pub async fn commit(
                 columns: vec![],
                 records: vec![],
                 errors: s.errors.iter().map(|e| e.to_string()).collect(),
+                warnings: Vec::new(),
                 upload: String::new(),
             });
             render(p, StatusCode::UNPROCESSABLE_ENTITY)

@@ -3,6 +3,7 @@
 //! term tabs.
 
 mod candidate;
+mod corrections;
 mod dashboard;
 mod history;
 pub mod import;
@@ -16,6 +17,7 @@ pub use candidate::{
     candidate, candidate_certificate, candidate_document, candidate_introducer,
     candidate_memberships, candidate_mentor, candidate_receipt, candidate_step,
 };
+pub use corrections::{candidate_correct, candidate_withdraw};
 pub use dashboard::dashboard;
 pub use history::history;
 pub use member::{member, member_exit_ground, member_movement};

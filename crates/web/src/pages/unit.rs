@@ -75,6 +75,10 @@ struct UnitTemplate {
     csrf: String,
     can_add: bool,
     add_error: String,
+    /// Probable duplicates of the person just submitted, and the submitted
+    /// fields to send again with `confirm_duplicate=1`.
+    duplicates: Vec<DuplicateView>,
+    resubmit: Vec<(&'static str, String)>,
     code: String,
     name: String,
     kind: &'static str,
@@ -91,6 +95,16 @@ struct UnitTemplate {
     moves: Vec<String>,
     due: Vec<DueView>,
     refusals: Vec<RefusalView>,
+}
+
+/// An existing person who is probably the one being added.
+pub struct DuplicateView {
+    pub name: String,
+    pub birth: String,
+    pub matched: &'static str,
+    pub units: String,
+    pub candidate_id: Option<i64>,
+    pub member_id: Option<i64>,
 }
 
 pub struct DueView {
@@ -145,6 +159,8 @@ fn unit_template(
         csrf: String::new(),
         can_add: false,
         add_error: String::new(),
+        duplicates: Vec::new(),
+        resubmit: Vec::new(),
         code: p.unit.code.to_string(),
         name: p.unit.name.clone(),
         kind: tr.kind(&p.unit.kind),
@@ -271,6 +287,29 @@ pub async fn unit(
     unit_response(&st, &auth, &code, &q, &lang, String::new()).await
 }
 
+type AddOutcome = (String, Vec<DuplicateView>, Vec<(&'static str, String)>);
+
+/// The unit page after the add form was sent: its message, or the probable
+/// duplicates with the fields to send again.
+async fn unit_response_with(
+    st: &AppState,
+    auth: &Auth,
+    code: &str,
+    lang: &PageLang,
+    (add_error, duplicates, resubmit): AddOutcome,
+) -> Result<Response, WebError> {
+    let q = PageQuery::default();
+    let data = unit_data(st, auth, code, &q).await.page(lang)?;
+    let (p, due, refusals) = &*data;
+    let mut t = unit_template(p, Tr { lang: lang.lang }, st.app.profile(), due, refusals);
+    t.csrf = auth.csrf.clone();
+    t.can_add = auth.actor.role.writes() && p.unit.kind.holds_members();
+    t.add_error = add_error;
+    t.duplicates = duplicates;
+    t.resubmit = resubmit;
+    render(&t, lang)
+}
+
 /// The unit page, with the add form's message if any.
 async fn unit_response(
     st: &AppState,
@@ -336,6 +375,34 @@ pub struct AddCandidateForm {
     /// Checkboxes: sent only when checked.
     pub youth_union_member: Option<String>,
     pub trade_union_member: Option<String>,
+    pub id_number: Option<String>,
+    /// Sent by the warning's second submit: add despite a probable duplicate.
+    pub confirm_duplicate: Option<String>,
+}
+
+impl AddCandidateForm {
+    /// The fields as submitted, to send again with the confirmation.
+    fn fields(&self) -> Vec<(&'static str, String)> {
+        let mut out = vec![
+            ("full_name", self.full_name.clone()),
+            ("birth_date", self.birth_date.clone()),
+        ];
+        for (k, v) in [
+            ("gender", &self.gender),
+            ("general_grade", &self.general_grade),
+            ("occupation", &self.occupation),
+            ("movement", &self.movement),
+            ("date", &self.date),
+            ("youth_union_member", &self.youth_union_member),
+            ("trade_union_member", &self.trade_union_member),
+            ("id_number", &self.id_number),
+        ] {
+            if let Some(v) = v {
+                out.push((k, v.clone()));
+            }
+        }
+        out
+    }
 }
 
 /// Adds a person to a cell's pool from the unit page's form, then opens
@@ -385,10 +452,18 @@ pub async fn add_candidate(
             .map(str::trim)
             .filter(|m| !m.is_empty());
         let on = form_date("date", f.date.as_deref())?;
-        let id = st
-            .app
-            .add_candidate(&auth.actor, who, &code, movement, on)
-            .await?;
+        let proposal = ranks_app::pipeline::Proposal {
+            who,
+            cell: code.clone(),
+            movement: movement.map(str::to_string),
+            on,
+            id_number: f.id_number.clone(),
+            confirm_duplicate: f.confirm_duplicate.as_deref() == Some("1"),
+        };
+        let id = match st.app.propose_candidate(&auth.actor, proposal).await? {
+            ranks_app::pipeline::Proposed::Added(id) => id,
+            ranks_app::pipeline::Proposed::Duplicates(found) => return Ok(Err(found)),
+        };
         let (youth, trade) = (
             f.youth_union_member.is_some(),
             f.trade_union_member.is_some(),
@@ -398,11 +473,29 @@ pub async fn add_candidate(
                 .set_memberships(&auth.actor, id, Some(youth), Some(trade))
                 .await?;
         }
-        Ok(id)
+        Ok(Ok(id))
     };
     use ranks_app::AppError as E;
     match run.await {
-        Ok(id) => Ok(Redirect::to(&format!("/candidates/{id}")).into_response()),
+        Ok(Ok(id)) => Ok(Redirect::to(&format!("/candidates/{id}")).into_response()),
+        Ok(Err(found)) => {
+            let tr = Tr { lang: lang.lang };
+            let dups = found
+                .into_iter()
+                .map(|d| DuplicateView {
+                    name: d.full_name,
+                    birth: tr.date(&d.birth_date),
+                    matched: tr.get(&format!("dup.by.{}", d.matched)),
+                    units: d.units.join(", "),
+                    candidate_id: d.candidate_id,
+                    member_id: d.member_id,
+                })
+                .collect();
+            with_status(
+                unit_response_with(&st, &auth, &code, &lang, (String::new(), dups, f.fields())).await,
+                StatusCode::CONFLICT,
+            )
+        }
         Err(e @ (E::Refused(_) | E::Invalid(_) | E::Conflict(_))) => {
             let msg = lang.error(e).message;
             with_status(

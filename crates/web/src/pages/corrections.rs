@@ -1,0 +1,142 @@
+//! Correcting a mistake on the dossier (issue 15): a small "correct" and
+//! "withdraw" form per entry, each with its reason, and the list of what
+//! was withdrawn or corrected, with who, when and why.
+
+use super::form_date;
+use crate::i18n::Tr;
+use crate::AppState;
+use axum::extract::{Path, State};
+use axum::response::Response;
+use ranks_app::pipeline::{Correctable, CorrectionEntry, Entry};
+use ranks_domain::procedure::{Profile, Vote};
+use serde::Deserialize;
+
+/// One entry with its forms.
+pub struct FixView {
+    pub kind: String,
+    pub key: String,
+    /// What the entry is, in the page's language.
+    pub label: String,
+    pub correctable: bool,
+    /// The current values, to prefill the correction form (ISO dates).
+    pub date: String,
+    pub since: String,
+    pub number: String,
+    pub vote: [u32; 4],
+}
+
+pub fn fix_views(tr: &Tr, profile: &Profile, entries: Vec<Correctable>) -> Vec<FixView> {
+    entries
+        .into_iter()
+        .map(|e| {
+            let date = e.date.map(|d| tr.date(&d)).unwrap_or_default();
+            let what = tr.get(&format!("fix.kind.{}", e.kind));
+            let label = match e.kind.as_str() {
+                "step" | "vote" => format!("{what}: {} — {date}", tr.stage(profile, &e.key)),
+                "document" => format!("{what}: {} — {date}", e.key),
+                "certificate" => format!(
+                    "{what}: {} — {date}",
+                    e.number.clone().unwrap_or_default()
+                ),
+                _ => format!(
+                    "{what}: {} — {date}",
+                    e.name.clone().unwrap_or_else(|| tr.get("cand.youth_union").to_string())
+                ),
+            };
+            FixView {
+                correctable: e.kind != "step",
+                label,
+                date: e.date.map(|d| d.to_string()).unwrap_or_default(),
+                since: e.since.map(|d| d.to_string()).unwrap_or_default(),
+                number: e.number.unwrap_or_default(),
+                vote: e.vote.unwrap_or_default(),
+                kind: e.kind,
+                key: e.key,
+            }
+        })
+        .collect()
+}
+
+/// What was withdrawn or corrected, as the page lists it.
+pub fn kept_views(tr: &Tr, profile: &Profile, list: &[CorrectionEntry]) -> Vec<String> {
+    list.iter()
+        .map(|c| {
+            let what = tr.get(&format!("fix.kind.{}", c.kind));
+            let key = ["stage", "code", "name", "number"]
+                .iter()
+                .find_map(|k| c.entry.get(*k).and_then(|v| v.as_str()))
+                .map(|v| {
+                    if c.kind == "stage" || c.kind == "vote" {
+                        tr.stage(profile, v)
+                    } else {
+                        v.to_string()
+                    }
+                })
+                .unwrap_or_default();
+            let action = tr.get(&format!("fix.{}", c.action));
+            let at = c.at.get(..10).unwrap_or(&c.at);
+            let at = ranks_domain::parse_date("at", at).map_or_else(|_| at.to_string(), |d| tr.date(&d));
+            format!("{what} {key}: {action} — {} {at} ({}): {}", c.by, tr.get("fix.reason"), c.reason)
+        })
+        .collect()
+}
+
+#[derive(Deserialize)]
+pub struct FixForm {
+    pub kind: String,
+    pub key: String,
+    pub reason: String,
+    pub date: Option<String>,
+    pub since: Option<String>,
+    pub number: Option<String>,
+    pub eligible: Option<u32>,
+    pub present: Option<u32>,
+    pub in_favour: Option<u32>,
+    pub against: Option<u32>,
+}
+
+/// Withdraws an entry; a refusal is shown next to the corrections.
+pub async fn candidate_withdraw(
+    State(st): State<AppState>,
+    Path(id): Path<i64>,
+    lang: crate::extract::PageLang,
+    crate::extract::CsrfForm { auth, form: f }: crate::extract::CsrfForm<FixForm>,
+) -> Result<Response, crate::error::WebError> {
+    let result = match Entry::parse(&f.kind, &f.key) {
+        Ok(entry) => st.app.withdraw_entry(&auth.actor, id, entry, &f.reason).await,
+        Err(e) => Err(e.into()),
+    };
+    super::candidate::form_outcome(&st, &auth, id, &lang, "corrections", result).await
+}
+
+/// Corrects an entry; a refusal is shown next to the corrections.
+pub async fn candidate_correct(
+    State(st): State<AppState>,
+    Path(id): Path<i64>,
+    lang: crate::extract::PageLang,
+    crate::extract::CsrfForm { auth, form: f }: crate::extract::CsrfForm<FixForm>,
+) -> Result<Response, crate::error::WebError> {
+    let run = async {
+        let entry = Entry::parse(&f.kind, &f.key)?;
+        let vote = match (f.eligible, f.present, f.in_favour, f.against) {
+            (Some(e), Some(p), Some(i), Some(a)) => Some(Vote {
+                eligible: e,
+                present: p,
+                in_favour: i,
+                against: a,
+            }),
+            _ => None,
+        };
+        let value = entry.corrected(
+            form_date("date", f.date.as_deref())?,
+            form_date("since", f.since.as_deref())?,
+            f.number.clone(),
+            vote,
+        )?;
+        st.app
+            .correct_entry(&auth.actor, id, entry, value, &f.reason)
+            .await
+    };
+    let result = run.await;
+    super::candidate::form_outcome(&st, &auth, id, &lang, "corrections", result).await
+}
