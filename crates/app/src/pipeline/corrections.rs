@@ -358,7 +358,11 @@ impl App {
             out.push(Correctable::new("document", code, Some(on)));
         }
         for probation in [false, true] {
-            let kind = if probation { "probation_mentor" } else { "mentor" };
+            let kind = if probation {
+                "probation_mentor"
+            } else {
+                "mentor"
+            };
             for (id, name, on) in candidates::mentors(&mut conn, c.id, probation).await? {
                 out.push(Correctable {
                     name: Some(name),
@@ -369,7 +373,10 @@ impl App {
         let names = candidates::introducers(&mut conn, c.id).await?;
         for i in store::introducers(&mut conn, c.id).await? {
             out.push(Correctable {
-                name: names.iter().find(|n| n.id == i.id).and_then(|n| n.name.clone()),
+                name: names
+                    .iter()
+                    .find(|n| n.id == i.id)
+                    .and_then(|n| n.name.clone()),
                 since: i.together_since,
                 ..Correctable::new("introducer", i.id, Some(i.on))
             });

@@ -34,6 +34,7 @@ pub struct CorrectionBody {
     /// A document's form code, a mentor's member id, an introducer's or a
     /// certificate's id, a vote's stage.
     pub key: String,
+    /// Why: kept with the old value and in the audit log.
     pub reason: String,
     /// The corrected date (a document's, a mentor's assignment, an
     /// introduction's, a certificate's issue).

@@ -34,13 +34,14 @@ pub fn fix_views(tr: &Tr, profile: &Profile, entries: Vec<Correctable>) -> Vec<F
             let label = match e.kind.as_str() {
                 "step" | "vote" => format!("{what}: {} — {date}", tr.stage(profile, &e.key)),
                 "document" => format!("{what}: {} — {date}", e.key),
-                "certificate" => format!(
-                    "{what}: {} — {date}",
-                    e.number.clone().unwrap_or_default()
-                ),
+                "certificate" => {
+                    format!("{what}: {} — {date}", e.number.clone().unwrap_or_default())
+                }
                 _ => format!(
                     "{what}: {} — {date}",
-                    e.name.clone().unwrap_or_else(|| tr.get("cand.youth_union").to_string())
+                    e.name
+                        .clone()
+                        .unwrap_or_else(|| tr.get("cand.youth_union").to_string())
                 ),
             };
             FixView {
@@ -75,8 +76,14 @@ pub fn kept_views(tr: &Tr, profile: &Profile, list: &[CorrectionEntry]) -> Vec<S
                 .unwrap_or_default();
             let action = tr.get(&format!("fix.{}", c.action));
             let at = c.at.get(..10).unwrap_or(&c.at);
-            let at = ranks_domain::parse_date("at", at).map_or_else(|_| at.to_string(), |d| tr.date(&d));
-            format!("{what} {key}: {action} — {} {at} ({}): {}", c.by, tr.get("fix.reason"), c.reason)
+            let at =
+                ranks_domain::parse_date("at", at).map_or_else(|_| at.to_string(), |d| tr.date(&d));
+            format!(
+                "{what} {key}: {action} — {} {at} ({}): {}",
+                c.by,
+                tr.get("fix.reason"),
+                c.reason
+            )
         })
         .collect()
 }
@@ -103,7 +110,11 @@ pub async fn candidate_withdraw(
     crate::extract::CsrfForm { auth, form: f }: crate::extract::CsrfForm<FixForm>,
 ) -> Result<Response, crate::error::WebError> {
     let result = match Entry::parse(&f.kind, &f.key) {
-        Ok(entry) => st.app.withdraw_entry(&auth.actor, id, entry, &f.reason).await,
+        Ok(entry) => {
+            st.app
+                .withdraw_entry(&auth.actor, id, entry, &f.reason)
+                .await
+        }
         Err(e) => Err(e.into()),
     };
     super::candidate::form_outcome(&st, &auth, id, &lang, "corrections", result).await

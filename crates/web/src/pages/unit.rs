@@ -492,7 +492,8 @@ pub async fn add_candidate(
                 })
                 .collect();
             with_status(
-                unit_response_with(&st, &auth, &code, &lang, (String::new(), dups, f.fields())).await,
+                unit_response_with(&st, &auth, &code, &lang, (String::new(), dups, f.fields()))
+                    .await,
                 StatusCode::CONFLICT,
             )
         }

@@ -35,7 +35,8 @@ async fn duplicates_are_warned_confirmed_and_not_leaked(db: TestDb) {
     let id = first.json()["id"].as_i64().unwrap();
     // The same name without marks and in capitals, the same birth date: 409
     // with the existing record, until confirmed.
-    let again = json!({"cell": "BVPHCN.CB1", "full_name": "LO THI  BON", "birth_date": "2001-02-03"});
+    let again =
+        json!({"cell": "BVPHCN.CB1", "full_name": "LO THI  BON", "birth_date": "2001-02-03"});
     let warned = staff.post("/api/v1/candidates", again.clone()).await;
     assert_eq!(warned.status, StatusCode::CONFLICT, "{}", warned.body);
     let w = warned.json();
@@ -67,9 +68,7 @@ async fn duplicates_are_warned_confirmed_and_not_leaked(db: TestDb) {
     assert_eq!(values_of(&page.body, "full_name"), ["lò thị bốn"]);
     let mut confirmed = fields.to_vec();
     confirmed.push(("confirm_duplicate", "1"));
-    let done = staff
-        .form("/units/BVPHCN.CB1/candidates", &confirmed)
-        .await;
+    let done = staff.form("/units/BVPHCN.CB1/candidates", &confirmed).await;
     assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
     let ok = staff
         .post(
@@ -113,7 +112,10 @@ async fn entries_are_corrected_and_withdrawn_from_the_dossier(db: TestDb) {
     let doc = |code: &str, date: &str| json!({"code": code, "date": date});
     for (code, date) in [("NQ-GIUPDO", "2026-11-03"), ("8-KNĐ", "2026-11-03")] {
         let r = staff
-            .post(&format!("/api/v1/candidates/{cid}/documents"), doc(code, date))
+            .post(
+                &format!("/api/v1/candidates/{cid}/documents"),
+                doc(code, date),
+            )
             .await;
         assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
     }
@@ -121,12 +123,20 @@ async fn entries_are_corrected_and_withdrawn_from_the_dossier(db: TestDb) {
     assert!(dossier.body.contains("action=\"/candidates/"), "forms");
     assert!(dossier.body.contains("/withdraw\""));
     // The secretary may not withdraw the grassroots committee's resolution.
-    let w = |c: &ranks_testkit::http::Client, kind: &'static str, key: &'static str, reason: &'static str| {
+    let w = |c: &ranks_testkit::http::Client,
+             kind: &'static str,
+             key: &'static str,
+             reason: &'static str| {
         let c = c.clone();
         async move {
             c.form(
                 &format!("/candidates/{cid}/withdraw"),
-                &[("csrf", c.csrf.as_str()), ("kind", kind), ("key", key), ("reason", reason)],
+                &[
+                    ("csrf", c.csrf.as_str()),
+                    ("kind", kind),
+                    ("key", key),
+                    ("reason", reason),
+                ],
             )
             .await
         }
@@ -139,7 +149,10 @@ async fn entries_are_corrected_and_withdrawn_from_the_dossier(db: TestDb) {
     let r = w(&staff, "document", "8-KNĐ", "ghi nhầm hồ sơ").await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let dossier = sec.get(&format!("/candidates/{cid}"), None).await;
-    assert!(dossier.body.contains("ghi nhầm hồ sơ"), "the reason is shown");
+    assert!(
+        dossier.body.contains("ghi nhầm hồ sơ"),
+        "the reason is shown"
+    );
     assert!(dossier.body.contains("canbo"), "and who withdrew it");
 
     // A step relied on NQ-GIUPDO: withdrawing it is refused by the form,
@@ -221,7 +234,10 @@ async fn entries_are_corrected_and_withdrawn_from_the_dossier(db: TestDb) {
             ("document", "withdrawn")
         ]
     );
-    let file = staff.get(&format!("/api/v1/candidates/{cid}"), None).await.json();
+    let file = staff
+        .get(&format!("/api/v1/candidates/{cid}"), None)
+        .await
+        .json();
     assert_eq!(file["stage"], "pool");
 }
 
