@@ -418,22 +418,28 @@ async fn add(app: &App, actor: &Actor, cmd: CandidateCmd) -> Result<()> {
     let id = match app.propose_candidate(actor, proposal).await? {
         Proposed::Added(id) => id,
         Proposed::Duplicates(found) => {
-            for d in &found {
-                eprintln!(
-                    "probably already registered: {} (person {}, born {}, {}{}{})",
-                    d.full_name,
-                    d.person_id,
-                    d.birth_date,
-                    d.units.join(", "),
-                    d.candidate_id
-                        .map(|c| format!(", candidate {c}"))
-                        .unwrap_or_default(),
-                    d.member_id
-                        .map(|m| format!(", member {m}"))
-                        .unwrap_or_default(),
-                );
-            }
-            bail!("nothing was added: propose that person with --person, or add anyway with --confirm-duplicate");
+            let list: Vec<String> = found
+                .iter()
+                .map(|d| {
+                    format!(
+                        "{} (person {}, born {}, {}{}{})",
+                        d.full_name,
+                        d.person_id,
+                        d.birth_date,
+                        d.units.join(", "),
+                        d.candidate_id
+                            .map(|c| format!(", candidate {c}"))
+                            .unwrap_or_default(),
+                        d.member_id
+                            .map(|m| format!(", member {m}"))
+                            .unwrap_or_default(),
+                    )
+                })
+                .collect();
+            bail!(
+                "probably already registered: {}; nothing was added: propose that person with --person, or add anyway with --confirm-duplicate",
+                list.join("; ")
+            );
         }
     };
     if youth_union_member || trade_union_member {

@@ -799,7 +799,87 @@ async fn app_members(db: &TestDb, cell: &str) -> i64 {
     m.id
 }
 
-both_backends!(demo_and_reports, pipeline_commands);
+/// Correcting a mistake and the duplicate warning from the command line
+/// (issue 15).
+async fn correction_commands(db: TestDb) {
+    let url = db.url_string();
+    stdout(&ranks(&["demo", "--database", &url], None, &[]));
+    let add = |name: &str, confirm: bool| {
+        let mut args = vec![
+            "candidate",
+            "add",
+            "--cell",
+            "bvphcn.cb1",
+            "--name",
+            name,
+            "--birth",
+            "2001-03-04",
+            "--date",
+            "2026-11-02",
+            "--database",
+            &url,
+        ];
+        if confirm {
+            args.push("--confirm-duplicate");
+        }
+        ranks(&args, None, &[])
+    };
+    let out = stdout(&add("Hoàng Thị Mai", false));
+    let id: i64 = out.split_whitespace().nth(1).unwrap().parse().unwrap();
+    let err = one_line_error(&add("HOANG THI MAI", false));
+    assert!(
+        err.contains("probably already registered: Hoàng Thị Mai")
+            && err.contains(&format!("candidate {id}"))
+            && err.contains("--confirm-duplicate"),
+        "{err}"
+    );
+    stdout(&add("HOANG THI MAI", true));
+    let id = id.to_string();
+    let run = |args: &[&str]| {
+        let mut all = vec!["candidate"];
+        all.extend_from_slice(args);
+        all.extend_from_slice(&["--database", &url]);
+        ranks(&all, None, &[])
+    };
+    stdout(&run(&["doc", &id, "NQ-GIUPDO", "--date", "2026-11-09"]));
+    let out = stdout(&run(&[
+        "correct",
+        &id,
+        "document",
+        "NQ-GIUPDO",
+        "--date",
+        "2026-11-05",
+        "--reason",
+        "ngày ký",
+    ]));
+    assert!(out.contains("corrected"), "{out}");
+    // A reason is required.
+    assert!(!run(&["withdraw", &id, "document", "NQ-GIUPDO"])
+        .status
+        .success());
+    let out = stdout(&run(&[
+        "withdraw",
+        &id,
+        "document",
+        "NQ-GIUPDO",
+        "--reason",
+        "ghi nhầm",
+    ]));
+    assert!(out.contains("withdrawn"), "{out}");
+    let show = stdout(&run(&["show", &id]));
+    assert!(
+        show.contains("document withdrawn") && show.contains("ghi nhầm"),
+        "{show}"
+    );
+    assert!(
+        show.contains("document corrected") && show.contains("ngày ký"),
+        "{show}"
+    );
+    let err = one_line_error(&run(&["withdraw", &id, "step", "pool", "--reason", "x"]));
+    assert!(err.contains("first step"), "{err}");
+}
+
+both_backends!(demo_and_reports, pipeline_commands, correction_commands);
 
 #[test]
 fn a_broken_profile_stops_the_program_with_line_numbers() {
