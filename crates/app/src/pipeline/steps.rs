@@ -64,8 +64,9 @@ impl App {
     /// and probably already registered (same ID number, or same name and
     /// birth date, among the people the actor may see) and the user has not
     /// confirmed: then nothing is written and the matches are answered. An
-    /// ID number already registered is refused even when confirmed (one
-    /// person per number), naming the person only inside the actor's units.
+    /// ID number already registered is refused when confirmed (one person
+    /// per number); held outside the actor's units, it is refused at once,
+    /// saying only that it exists outside them.
     pub async fn propose_candidate(
         &self,
         actor: &Actor,
@@ -95,7 +96,7 @@ impl App {
                     if found.id_number_outside {
                         return Err(AppError::Conflict(crate::duplicates::ID_NUMBER_OUTSIDE.into()));
                     }
-                    if let Some(d) = found.visible.iter().find(|d| d.matched == "id_number") {
+                    if let Some(d) = found.visible.iter().find(|d| d.matched == "id_number" && confirm_duplicate) {
                         return Err(AppError::Conflict(format!(
                             "this ID number is already registered: {} (person {}); propose that person instead",
                             d.full_name, d.person_id

@@ -93,6 +93,20 @@ async fn a_probable_duplicate_is_warned_then_confirmed(db: TestDb) {
         confirm_duplicate: true,
         ..proposal("Đàm Thị Bảy", "2001-03-03", "A1", Some("001203004567"))
     };
+    let out = app
+        .propose_candidate(
+            &sys,
+            Proposal {
+                confirm_duplicate: false,
+                ..again.clone()
+            },
+        )
+        .await
+        .unwrap();
+    assert!(
+        matches!(&out, Proposed::Duplicates(d) if d[0].matched == "id_number" && d[0].candidate_id == Some(six)),
+        "{out:?}"
+    );
     let err = app
         .propose_candidate(&sys, again.clone())
         .await

@@ -79,6 +79,8 @@ struct UnitTemplate {
     /// fields to send again with `confirm_duplicate=1`.
     duplicates: Vec<DuplicateView>,
     resubmit: Vec<(&'static str, String)>,
+    /// No duplicate holds the same ID number (one person per number).
+    dup_confirmable: bool,
     code: String,
     name: String,
     kind: &'static str,
@@ -161,6 +163,7 @@ fn unit_template(
         add_error: String::new(),
         duplicates: Vec::new(),
         resubmit: Vec::new(),
+        dup_confirmable: true,
         code: p.unit.code.to_string(),
         name: p.unit.name.clone(),
         kind: tr.kind(&p.unit.kind),
@@ -287,16 +290,16 @@ pub async fn unit(
     unit_response(&st, &auth, &code, &q, &lang, String::new()).await
 }
 
-type AddOutcome = (String, Vec<DuplicateView>, Vec<(&'static str, String)>);
+type AddOutcome = (bool, Vec<DuplicateView>, Vec<(&'static str, String)>);
 
-/// The unit page after the add form was sent: its message, or the probable
-/// duplicates with the fields to send again.
+/// The unit page after the add form found probable duplicates: them, and
+/// (unless one holds the same ID number) the fields to send again.
 async fn unit_response_with(
     st: &AppState,
     auth: &Auth,
     code: &str,
     lang: &PageLang,
-    (add_error, duplicates, resubmit): AddOutcome,
+    (confirmable, duplicates, resubmit): AddOutcome,
 ) -> Result<Response, WebError> {
     let q = PageQuery::default();
     let data = unit_data(st, auth, code, &q).await.page(lang)?;
@@ -304,7 +307,7 @@ async fn unit_response_with(
     let mut t = unit_template(p, Tr { lang: lang.lang }, st.app.profile(), due, refusals);
     t.csrf = auth.csrf.clone();
     t.can_add = auth.actor.role.writes() && p.unit.kind.holds_members();
-    t.add_error = add_error;
+    t.dup_confirmable = confirmable;
     t.duplicates = duplicates;
     t.resubmit = resubmit;
     render(&t, lang)
@@ -480,6 +483,7 @@ pub async fn add_candidate(
         Ok(Ok(id)) => Ok(Redirect::to(&format!("/candidates/{id}")).into_response()),
         Ok(Err(found)) => {
             let tr = Tr { lang: lang.lang };
+            let confirmable = found.iter().all(|d| d.matched != "id_number");
             let dups = found
                 .into_iter()
                 .map(|d| DuplicateView {
@@ -492,8 +496,7 @@ pub async fn add_candidate(
                 })
                 .collect();
             with_status(
-                unit_response_with(&st, &auth, &code, &lang, (String::new(), dups, f.fields()))
-                    .await,
+                unit_response_with(&st, &auth, &code, &lang, (confirmable, dups, f.fields())).await,
                 StatusCode::CONFLICT,
             )
         }

@@ -43,7 +43,16 @@ async fn duplicates_are_warned_confirmed_and_not_leaked(db: TestDb) {
     assert_eq!(w["existing"], json!([w["duplicates"][0]["person_id"]]));
     assert_eq!(w["duplicates"][0]["candidate_id"], id);
     assert!(w["error"].is_string());
-    // The same ID number: refused, even confirmed.
+    // The same ID number: warned, then refused even when confirmed.
+    let warned = staff
+        .post(
+            "/api/v1/candidates",
+            json!({"cell": "BVPHCN.CB1", "full_name": "Lò Văn Năm", "birth_date": "1990-01-01", "id_number": "001 301 002 003"}),
+        )
+        .await;
+    assert_eq!(warned.status, StatusCode::CONFLICT, "{}", warned.body);
+    assert_eq!(warned.json()["duplicates"][0]["matched"], "id_number");
+    assert_eq!(warned.json()["duplicates"][0]["candidate_id"], id);
     let same_id = staff
         .post(
             "/api/v1/candidates",
