@@ -195,7 +195,7 @@ pub fn api_routes() -> Vec<ApiRoute> {
         ApiRoute::new(
             "post",
             "/api/v1/candidates",
-            "Add a person to a cell's pool",
+            "Add a person to a cell's pool; a probable duplicate (same ID number, or same name and birth date) answers 409 with the existing ids unless confirm_duplicate",
             post(candidates::create_candidate),
         )
         .body::<candidates::NewCandidateBody>()
