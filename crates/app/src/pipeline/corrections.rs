@@ -565,9 +565,9 @@ async fn withdraw(
             json!({"member_id": member_id, "name": name, "probation": probation, "on": on})
         }
         Entry::Introducer { id } => {
-            let i = introducer(conn, cid, *id).await?;
+            let (i, name) = introducer(conn, cid, *id).await?;
             store::delete_introducer(conn, *id).await?;
-            introducer_json(&i)
+            introducer_json(&i, name.as_deref())
         }
         Entry::Certificate { id } => {
             let (_, issued_on, number) = certificate(conn, cid, *id).await?;
@@ -633,20 +633,27 @@ async fn withdraw_step(
     ))
 }
 
+/// An introducer row, with the member's name (a member introducer).
 async fn introducer(
     conn: &mut ranks_store::Conn,
     cid: i64,
     id: i64,
-) -> Result<store::IntroducerRecord, AppError> {
-    store::introducers(conn, cid)
+) -> Result<(store::IntroducerRecord, Option<String>), AppError> {
+    let name = candidates::introducers(conn, cid)
         .await?
         .into_iter()
         .find(|i| i.id == id)
-        .ok_or_else(|| not_found("introducer", id))
+        .and_then(|i| i.name);
+    let row = store::introducers(conn, cid)
+        .await?
+        .into_iter()
+        .find(|i| i.id == id)
+        .ok_or_else(|| not_found("introducer", id))?;
+    Ok((row, name))
 }
 
-fn introducer_json(i: &store::IntroducerRecord) -> Value {
-    json!({"id": i.id, "kind": i.kind, "member_id": i.member_id, "together_since": i.together_since, "on": i.on})
+fn introducer_json(i: &store::IntroducerRecord, name: Option<&str>) -> Value {
+    json!({"id": i.id, "kind": i.kind, "member_id": i.member_id, "name": name, "together_since": i.together_since, "on": i.on})
 }
 
 async fn certificate(
@@ -693,19 +700,19 @@ async fn correct(
             },
             Corrected::Date(on),
         ) => {
-            let (_, _, was) = candidates::mentors(conn, cid, *probation)
+            let (_, name, was) = candidates::mentors(conn, cid, *probation)
                 .await?
                 .into_iter()
                 .find(|m| m.0 == *member_id)
                 .ok_or_else(|| not_found("mentor", member_id))?;
             store::set_mentor_date(conn, cid, *member_id, *probation, *on).await?;
             (
-                json!({"member_id": member_id, "probation": probation, "on": was}),
-                json!({"member_id": member_id, "probation": probation, "on": on}),
+                json!({"member_id": member_id, "name": name, "probation": probation, "on": was}),
+                json!({"member_id": member_id, "name": name, "probation": probation, "on": on}),
             )
         }
         (Entry::Introducer { id }, Corrected::Introducer { together_since, on }) => {
-            let i = introducer(conn, cid, *id).await?;
+            let (i, name) = introducer(conn, cid, *id).await?;
             let since = if i.member_id.is_some() {
                 *together_since
             } else {
@@ -717,7 +724,10 @@ async fn correct(
                 on: *on,
                 ..i.clone()
             };
-            (introducer_json(&i), introducer_json(&after))
+            (
+                introducer_json(&i, name.as_deref()),
+                introducer_json(&after, name.as_deref()),
+            )
         }
         (Entry::Certificate { id }, Corrected::Certificate { issued_on, number }) => {
             let (_, was_on, was_number) = certificate(conn, cid, *id).await?;
