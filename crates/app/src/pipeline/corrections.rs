@@ -617,6 +617,23 @@ async fn withdraw_step(
         )));
     }
     let conn = cx.tx.conn();
+    if !profile.is_open(stage) {
+        // Withdrawing a closing step reopens the file: not beside another
+        // open file of the person (one file at a time).
+        let person = candidates::by_id(conn, cid)
+            .await?
+            .map(|c| c.person_id)
+            .ok_or_else(|| not_found("candidate", cid))?;
+        if candidates::for_person(conn, person)
+            .await?
+            .iter()
+            .any(|o| o.id != cid && profile.is_open(&o.stage))
+        {
+            return Err(AppError::Conflict(format!(
+                "withdrawing '{stage}' would reopen this file while the person has another open admission file; close that one first"
+            )));
+        }
+    }
     let vote = candidates::votes(conn, cid)
         .await?
         .into_iter()

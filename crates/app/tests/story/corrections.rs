@@ -97,6 +97,39 @@ async fn an_introducer_date_is_corrected_not_added_twice(db: TestDb) {
         "2019-09-01"
     );
     assert_eq!(e.after.as_ref().unwrap()["reason"], "typed 2020 for 2019");
+    drop(conn);
+
+    // A step that changed the member registry (the admission decision
+    // made a member) is not withdrawn from the file.
+    for (code, stage, on, vote) in [
+        ("6-KNĐ", "cell_vote", "2025-06-23", Some((3, 3, 3, 0))),
+        ("8-KNĐ", "grassroots_vote", "2025-07-07", Some((7, 6, 6, 0))),
+        ("9-KNĐ", "decision", "2025-08-04", None),
+    ] {
+        app.record_document(&sys, c, code, Some(d(on)))
+            .await
+            .unwrap();
+        let s = match vote {
+            Some(v) => voted(stage, on, v),
+            None => step(stage, on),
+        };
+        app.record_step(&sys, c, s).await.unwrap();
+    }
+    let err = app
+        .withdraw_entry(
+            &sys,
+            c,
+            Entry::Step {
+                stage: "decision".into(),
+            },
+            "wrong date",
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, AppError::Conflict(m) if m.contains("member registry")),
+        "{err}"
+    );
 }
 
 async fn withdrawals_respect_later_steps(db: TestDb) {
@@ -348,8 +381,59 @@ async fn votes_are_corrected_within_the_rules_and_roles_hold(db: TestDb) {
     assert_eq!(w.by, "staff");
 }
 
+async fn withdrawing_an_exit_reopens_the_file_only_alone(db: TestDb) {
+    let app = db.app().await;
+    let sys = Actor::system();
+    setup(&app).await;
+    let who = |name: &str| ranks_app::pipeline::PersonRef::New {
+        person: super::pipeline::person(name, "1999-05-05"),
+        general_grade: 12,
+        area: String::new(),
+    };
+    let c = app
+        .add_candidate(&sys, who("Tô Thị Mười"), "A1", None, Some(d("2025-01-06")))
+        .await
+        .unwrap();
+    app.record_step(&sys, c, step("withdrawn", "2025-02-03"))
+        .await
+        .unwrap();
+    let exit = || Entry::Step {
+        stage: "withdrawn".into(),
+    };
+    app.withdraw_entry(&sys, c, exit(), "she did not leave")
+        .await
+        .unwrap();
+    assert_eq!(app.candidate_file(&sys, c).await.unwrap().stage, "pool");
+    // Left again, then proposed by another cell: the first file stays closed.
+    app.record_step(&sys, c, step("withdrawn", "2025-02-04"))
+        .await
+        .unwrap();
+    let person = app.candidate_file(&sys, c).await.unwrap().person_id;
+    app.add_candidate(
+        &sys,
+        ranks_app::pipeline::PersonRef::Existing(person),
+        "A2",
+        None,
+        Some(d("2025-03-03")),
+    )
+    .await
+    .unwrap();
+    let err = app
+        .withdraw_entry(&sys, c, exit(), "typo")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, AppError::Conflict(m) if m.contains("another open")),
+        "{err}"
+    );
+    // A step that changed the registry is not withdrawn here.
+    let members = app.unit_page(&sys, "A1", None).await.unwrap().members.len();
+    assert!(members > 0);
+}
+
 both_backends!(
     an_introducer_date_is_corrected_not_added_twice,
     withdrawals_respect_later_steps,
     votes_are_corrected_within_the_rules_and_roles_hold,
+    withdrawing_an_exit_reopens_the_file_only_alone,
 );
