@@ -462,16 +462,27 @@ impl App {
                     },
                 )
                 .await?;
+                let mut after = json!({"kind": entry.kind(), "entry": new, "reason": reason});
+                if let Entry::Step { .. } = entry {
+                    // The file is back at the step before: said where the
+                    // audit replay reads a candidate's stage and its day.
+                    let now = candidates::by_id(cx.tx.conn(), c.id)
+                        .await?
+                        .ok_or_else(|| not_found("candidate", c.id))?;
+                    after["stage"] = json!(now.stage);
+                    after["on"] = json!(now.stage_since);
+                }
+                let action = if value.is_some() {
+                    "correct"
+                } else {
+                    "withdraw"
+                };
                 cx.audit(
-                    if value.is_some() {
-                        "correct"
-                    } else {
-                        "withdraw"
-                    },
+                    action,
                     "candidate",
                     c.id,
                     Some(json!({"kind": entry.kind(), "entry": old})),
-                    Some(json!({"kind": entry.kind(), "entry": new, "reason": reason})),
+                    Some(after),
                 )
                 .await
             })

@@ -177,6 +177,8 @@ async fn withdrawals_respect_later_steps(db: TestDb) {
     let file = app.candidate_file(&sys, c).await.unwrap();
     assert_eq!(file.stage, "verification");
     assert_eq!(file.stage_since, d("2024-07-01"));
+    let report = app.verify_audit().await.unwrap();
+    assert!(report.differences.is_empty(), "{:?}", report.differences);
     // Now nothing relies on the document.
     app.withdraw_entry(&sys, c, doc(), "recorded for the wrong person")
         .await
@@ -376,6 +378,10 @@ async fn votes_are_corrected_within_the_rules_and_roles_hold(db: TestDb) {
     let file = app.candidate_file(&sys, c).await.unwrap();
     assert_eq!(file.stage, "comments");
     assert!(file.votes.is_empty());
+    // The audit log still describes the rows: no difference on replay.
+    let report = app.verify_audit().await.unwrap();
+    assert!(report.problems.is_empty(), "{:?}", report.problems);
+    assert!(report.differences.is_empty(), "{:?}", report.differences);
     let w = file.corrections.last().unwrap();
     assert_eq!(w.entry["vote"]["eligible"], 4);
     assert_eq!(w.by, "staff");

@@ -138,6 +138,8 @@ async fn a_probable_duplicate_is_warned_then_confirmed(db: TestDb) {
     assert!(matches!(out, Proposed::Added(_)), "{out:?}");
     let file = app.candidate_file(&sys, six).await.unwrap();
     assert_eq!(file.full_name, "Đàm Thị Sáu");
+    let report = app.verify_audit().await.unwrap();
+    assert!(report.differences.is_empty(), "{:?}", report.differences);
 }
 
 async fn reimporting_rows_without_id_numbers_adds_no_one_twice(db: TestDb) {

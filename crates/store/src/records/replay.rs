@@ -135,7 +135,9 @@ const SPECS: &[Spec] = &[
                 key: "stage",
                 column: "stage",
                 expr: "candidates.stage",
-                actions: &["create", "stage"],
+                // A step withdrawn (issue 15) puts the file back at the
+                // step before, which its after-image names.
+                actions: &["create", "stage", "withdraw"],
             },
             Field {
                 key: "since",
@@ -147,7 +149,7 @@ const SPECS: &[Spec] = &[
                 key: "on",
                 column: "stage_since",
                 expr: "candidates.stage_since",
-                actions: &["stage"],
+                actions: &["stage", "withdraw"],
             },
             Field {
                 key: "member_id",
