@@ -79,7 +79,7 @@ pub fn kept_views(tr: &Tr, profile: &Profile, list: &[CorrectionEntry]) -> Vec<S
             let at =
                 ranks_domain::parse_date("at", at).map_or_else(|_| at.to_string(), |d| tr.date(&d));
             format!(
-                "{what} {key}: {action} — {} {at} ({}): {}",
+                "{what} {key}: {action} — {}, {at}. {}: {}",
                 c.by,
                 tr.get("fix.reason"),
                 c.reason
