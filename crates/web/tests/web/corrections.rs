@@ -250,7 +250,51 @@ async fn entries_are_corrected_and_withdrawn_from_the_dossier(db: TestDb) {
     assert_eq!(file["stage"], "pool");
 }
 
+async fn the_import_preview_lists_probable_duplicates(db: TestDb) {
+    let router = demo_users(&db).await;
+    let staff = sign_in(&router, "canbo", PW).await.unwrap();
+    let first = staff
+        .post(
+            "/api/v1/candidates",
+            json!({"cell": "BVPHCN.CB1", "full_name": "Lò Thị Bốn", "birth_date": "2001-02-03", "date": "2026-11-02"}),
+        )
+        .await;
+    assert_eq!(first.status, StatusCode::CREATED, "{}", first.body);
+    // In another cell: a warning, the row imported; in her own cell
+    // without an ID number: refused, naming the row.
+    let csv = "cell,full_name,gender,birth_date\n\
+               BVPHCN.CB2,lo thi bon,Nữ,03/02/2001\n";
+    let r = ranks_testkit::http::send(
+        &router,
+        staff.multipart(
+            &[("csrf", &staff.csrf), ("kind", "auto")],
+            ("nguon.csv", csv.as_bytes()),
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("id=\"import-warnings\""), "{}", r.body);
+    assert!(r.body.contains("Lò Thị Bốn"), "{}", r.body);
+    let again = csv.replace("BVPHCN.CB2", "BVPHCN.CB1");
+    let r = ranks_testkit::http::send(
+        &router,
+        staff.multipart(
+            &[("csrf", &staff.csrf), ("kind", "auto")],
+            ("nguon.csv", again.as_bytes()),
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("row 2, full_name"), "{}", r.body);
+    assert!(
+        r.body.contains("already registered in BVPHCN.CB1"),
+        "{}",
+        r.body
+    );
+}
+
 both_backends!(
     duplicates_are_warned_confirmed_and_not_leaked,
     entries_are_corrected_and_withdrawn_from_the_dossier,
+    the_import_preview_lists_probable_duplicates,
 );
