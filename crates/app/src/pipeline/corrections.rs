@@ -272,6 +272,8 @@ pub struct Correctable {
     pub key: String,
     /// A mentor's or member introducer's name.
     pub name: Option<String>,
+    /// An introducer's kind: member, youth_union or trade_union.
+    pub introducer: Option<String>,
     pub date: Option<Date>,
     pub since: Option<Date>,
     pub number: Option<String>,
@@ -284,6 +286,7 @@ impl Correctable {
             kind: kind.into(),
             key: key.to_string(),
             name: None,
+            introducer: None,
             date,
             since: None,
             number: None,
@@ -378,6 +381,7 @@ impl App {
                     .find(|n| n.id == i.id)
                     .and_then(|n| n.name.clone()),
                 since: i.together_since,
+                introducer: Some(i.kind.clone()),
                 ..Correctable::new("introducer", i.id, Some(i.on))
             });
         }

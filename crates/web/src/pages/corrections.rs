@@ -39,9 +39,13 @@ pub fn fix_views(tr: &Tr, profile: &Profile, entries: Vec<Correctable>) -> Vec<F
                 }
                 _ => format!(
                     "{what}: {} — {date}",
-                    e.name
-                        .clone()
-                        .unwrap_or_else(|| tr.get("cand.youth_union").to_string())
+                    e.name.clone().unwrap_or_else(|| {
+                        let key = match e.introducer.as_deref() {
+                            Some("trade_union") => "cand.trade_union",
+                            _ => "cand.youth_union",
+                        };
+                        tr.get(key).to_string()
+                    })
                 ),
             };
             FixView {
