@@ -75,7 +75,7 @@ struct CandidateTemplate {
     kept: Vec<String>,
 }
 
-async fn candidate_page(
+pub(super) async fn candidate_page(
     st: &AppState,
     auth: &Auth,
     id: i64,

@@ -106,6 +106,25 @@ pub struct FixForm {
     pub against: Option<u32>,
 }
 
+/// After a correction form: as the other forms of the dossier, and a role
+/// that may not change the entry is told so next to the corrections (403),
+/// with who may.
+async fn outcome(
+    st: &AppState,
+    auth: &crate::auth::Auth,
+    id: i64,
+    lang: &crate::extract::PageLang,
+    result: Result<(), ranks_app::AppError>,
+) -> Result<Response, crate::error::WebError> {
+    match result {
+        Err(ranks_app::AppError::Forbidden(msg)) => super::with_status(
+            super::candidate::candidate_page(st, auth, id, lang, Some(("corrections", msg))).await,
+            axum::http::StatusCode::FORBIDDEN,
+        ),
+        result => super::candidate::form_outcome(st, auth, id, lang, "corrections", result).await,
+    }
+}
+
 /// Withdraws an entry; a refusal is shown next to the corrections.
 pub async fn candidate_withdraw(
     State(st): State<AppState>,
@@ -121,7 +140,7 @@ pub async fn candidate_withdraw(
         }
         Err(e) => Err(e.into()),
     };
-    super::candidate::form_outcome(&st, &auth, id, &lang, "corrections", result).await
+    outcome(&st, &auth, id, &lang, result).await
 }
 
 /// Corrects an entry; a refusal is shown next to the corrections.
@@ -153,5 +172,5 @@ pub async fn candidate_correct(
             .await
     };
     let result = run.await;
-    super::candidate::form_outcome(&st, &auth, id, &lang, "corrections", result).await
+    outcome(&st, &auth, id, &lang, result).await
 }

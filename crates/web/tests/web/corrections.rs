@@ -152,6 +152,11 @@ async fn entries_are_corrected_and_withdrawn_from_the_dossier(db: TestDb) {
     };
     let r = w(&sec, "document", "8-KNĐ", "ghi nhầm").await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    assert!(
+        r.body.contains("id=\"corrections\" open") && r.body.contains("ask them"),
+        "told next to the corrections: {}",
+        r.body
+    );
     // No reason: shown by the form.
     let r = w(&staff, "document", "8-KNĐ", " ").await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
