@@ -200,6 +200,7 @@ pub struct StepForm {
     pub present: Option<u32>,
     pub in_favour: Option<u32>,
     pub against: Option<u32>,
+    pub eligible_reason: Option<String>,
 }
 
 /// Records a step from the form; a refusal is shown next to the form.
@@ -230,6 +231,7 @@ pub async fn candidate_step(
         on,
         vote,
         skip_reason: None,
+        eligible_reason: f.eligible_reason.clone(),
         version: f.version,
     };
     match st.app.record_step(&auth.actor, id, input).await {
