@@ -118,6 +118,7 @@ pub fn router_with(app: App, server: ServerConfig) -> Router {
         .route("/members/{id}/exit-ground", post(pages::member_exit_ground))
         .route("/candidates/{id}", get(pages::candidate))
         .route("/candidates/{id}/step", post(pages::candidate_step))
+        .route("/candidates/{id}/eligible", get(pages::candidate_eligible))
         .route("/candidates/{id}/document", post(pages::candidate_document))
         .route("/units/{code}/candidates", post(pages::add_candidate))
         .route("/history/{entity}/{id}", get(pages::history))

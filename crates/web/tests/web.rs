@@ -1316,6 +1316,19 @@ async fn a_candidate_through_the_whole_procedure_in_forms(db: TestDb) {
     .await
     .unwrap();
     let staff = sign_in(&router, "staff", "demo-ranks-2025").await.unwrap();
+    // The decisions are the competent committee's, above the grassroots
+    // (profile `recorded_by`): its staff records them.
+    app.add_user(
+        &sys,
+        "btc",
+        "demo-ranks-2025",
+        ranks_app::auth::Role::Staff,
+        Some("DBSYT"),
+        None,
+    )
+    .await
+    .unwrap();
+    let superior = sign_in(&router, "btc", "demo-ranks-2025").await.unwrap();
     let before = app.unit_page(&sys, "BVPHCN", None).await.unwrap();
     let admitted_before = before.rows[0].admitted;
     let count = |p: &ranks_app::reports::UnitPage| {
@@ -1417,6 +1430,15 @@ async fn a_candidate_through_the_whole_procedure_in_forms(db: TestDb) {
     let mut walked = vec![];
     loop {
         let page = staff.get(&path, None).await.body;
+        // A step of the body above: the form says who records it, and
+        // that body's staff does.
+        let (client, page) = if page.contains("id=\"recorded-by\"") {
+            assert!(!page.contains(&format!("action=\"{path}/step\"")), "{page}");
+            (&superior, superior.get(&path, None).await.body)
+        } else {
+            (&staff, page)
+        };
+        let csrf = client.csrf.clone();
         let Some(stage) = values_of(&page, "stage").into_iter().next() else {
             break;
         };
@@ -1426,7 +1448,7 @@ async fn a_candidate_through_the_whole_procedure_in_forms(db: TestDb) {
         let date = day.to_string();
         match stage.as_str() {
             "course" => ok(
-                &staff
+                &client
                     .form(
                         &format!("{path}/certificate"),
                         &[
@@ -1443,7 +1465,7 @@ async fn a_candidate_through_the_whole_procedure_in_forms(db: TestDb) {
                 // two official members alone are refused, naming the route.
                 for m in &choices[..2] {
                     ok(
-                        &staff
+                        &client
                             .form(
                                 &format!("{path}/introducer"),
                                 &[
@@ -1458,7 +1480,7 @@ async fn a_candidate_through_the_whole_procedure_in_forms(db: TestDb) {
                     );
                 }
                 ok(
-                    &staff
+                    &client
                         .form(
                             &format!("{path}/document"),
                             &[("csrf", &csrf), ("code", "3-KNĐ"), ("date", &date)],
@@ -1466,7 +1488,7 @@ async fn a_candidate_through_the_whole_procedure_in_forms(db: TestDb) {
                         .await,
                     "3-KNĐ",
                 );
-                let refused = staff
+                let refused = client
                     .form(
                         &format!("{path}/step"),
                         &[("csrf", &csrf), ("stage", "introduction"), ("date", &date)],
@@ -1491,7 +1513,7 @@ async fn a_candidate_through_the_whole_procedure_in_forms(db: TestDb) {
                     "{intro:?}"
                 );
                 ok(
-                    &staff
+                    &client
                         .form(
                             &format!("{path}/introducer"),
                             &[("csrf", &csrf), ("member", ""), ("date", &date)],
@@ -1506,7 +1528,7 @@ async fn a_candidate_through_the_whole_procedure_in_forms(db: TestDb) {
                     f.documents
                 );
                 assert_eq!(f.memberships, (true, false));
-                let shown = staff.get(&path, None).await.body;
+                let shown = client.get(&path, None).await.body;
                 assert!(shown.contains("4-KNĐ) — "), "{shown}");
             }
             "ceremony" => {
@@ -1517,7 +1539,7 @@ async fn a_candidate_through_the_whole_procedure_in_forms(db: TestDb) {
                     "{page}"
                 );
                 ok(
-                    &staff
+                    &client
                         .form(
                             &format!("{path}/receipt"),
                             &[("csrf", &csrf), ("received_on", &date)],
@@ -1525,10 +1547,10 @@ async fn a_candidate_through_the_whole_procedure_in_forms(db: TestDb) {
                         .await,
                     "receipt",
                 );
-                let recorded = staff.get(&path, None).await.body;
+                let recorded = client.get(&path, None).await.body;
                 assert!(!recorded.contains(&format!("action=\"{path}/receipt\"")));
                 ok(
-                    &staff
+                    &client
                         .form(
                             &format!("{path}/mentor"),
                             &[
@@ -1550,7 +1572,7 @@ async fn a_candidate_through_the_whole_procedure_in_forms(db: TestDb) {
                 continue;
             }
             ok(
-                &staff
+                &client
                     .form(
                         &format!("{path}/document"),
                         &[("csrf", &csrf), ("code", &code), ("date", &date)],
@@ -1565,19 +1587,70 @@ async fn a_candidate_through_the_whole_procedure_in_forms(db: TestDb) {
             ("date", date.clone()),
         ];
         if page.contains("name=\"eligible\"") {
+            // A vote of the cell proposes the registry's official members
+            // on the day; a committee's vote leaves its members to enter.
+            // The form proposes it for today; changing the date asks for
+            // the count on that day (htmx swaps the field in).
+            assert!(page.contains(&format!(
+                "hx-get=\"/candidates/{id}/eligible?stage={stage}\""
+            )));
+            let field = client
+                .get(&format!("{path}/eligible?stage={stage}&date={date}"), None)
+                .await
+                .body;
+            let proposed = values_of(&field, "eligible").into_iter().next().unwrap();
+            let eligible: u32 = if stage.ends_with("cell_vote") {
+                assert!(field.contains("id=\"registry-hint\""), "{field}");
+                assert!(page.contains("Số đảng viên chính thức của chi bộ"));
+                proposed
+                    .parse()
+                    .expect("eligible proposed from the registry")
+            } else {
+                assert_eq!(proposed, "", "{stage}");
+                assert!(
+                    page.contains("Số cấp ủy viên")
+                        && !page.contains("Số đảng viên chính thức của chi bộ")
+                );
+                9
+            };
             if stage == "cell_vote" {
-                // 5 of 9: under two thirds; refused, shown, nothing written.
-                let refused = staff
+                // Another number than the registry's, without a reason:
+                // refused, and the form keeps what was entered.
+                let wrong = (eligible + 6).to_string();
+                let refused = client
                     .form(
                         &format!("{path}/step"),
                         &[
                             ("csrf", &csrf),
                             ("stage", &stage),
                             ("date", &date),
-                            ("eligible", "9"),
-                            ("present", "8"),
-                            ("in_favour", "5"),
-                            ("against", "3"),
+                            ("eligible", &wrong),
+                            ("present", "4"),
+                            ("in_favour", "3"),
+                            ("against", "1"),
+                        ],
+                    )
+                    .await;
+                assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+                assert!(refused.body.contains("vote.eligible"), "{}", refused.body);
+                assert_eq!(values_of(&refused.body, "eligible"), vec![wrong.clone()]);
+                assert_eq!(values_of(&refused.body, "present"), vec!["4".to_string()]);
+                assert_eq!(values_of(&refused.body, "in_favour"), vec!["3".to_string()]);
+                assert_eq!(values_of(&refused.body, "against"), vec!["1".to_string()]);
+                assert_eq!(values_of(&refused.body, "date"), vec![date.clone()]);
+                // Under two thirds of the registry's: refused, shown, nothing written.
+                let half = (eligible / 2).to_string();
+                let refused = client
+                    .form(
+                        &format!("{path}/step"),
+                        &[
+                            ("csrf", &csrf),
+                            ("stage", &stage),
+                            ("date", &date),
+                            ("eligible", &eligible.to_string()),
+                            ("present", &eligible.to_string()),
+                            ("in_favour", &half),
+                            ("against", "0"),
                         ],
                     )
                     .await;
@@ -1597,16 +1670,16 @@ async fn a_candidate_through_the_whole_procedure_in_forms(db: TestDb) {
                 );
             }
             for (k, v) in [
-                ("eligible", "9"),
-                ("present", "9"),
-                ("in_favour", "8"),
-                ("against", "1"),
+                ("eligible", eligible),
+                ("present", eligible),
+                ("in_favour", eligible),
+                ("against", 0),
             ] {
                 fields.push((k, v.to_string()));
             }
         }
         let refs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        ok(&staff.form(&format!("{path}/step"), &refs).await, &stage);
+        ok(&client.form(&format!("{path}/step"), &refs).await, &stage);
         if stage == "ceremony" {
             ceremony = Some(day);
         }
@@ -1622,6 +1695,14 @@ async fn a_candidate_through_the_whole_procedure_in_forms(db: TestDb) {
     );
     let f = app.candidate_file(&sys, id).await.unwrap();
     assert_eq!(f.stage, "recognised");
+    // The votes on the dossier: in its header and with each vote's step.
+    let done = staff.get(&path, None).await.body;
+    assert!(done.contains("id=\"last-vote\""), "{done}");
+    assert_eq!(
+        done.matches("tán thành (100,0%)").count(),
+        1 + f.votes.len(),
+        "{done}"
+    );
     let member = f.member_id.expect("the decision made a member");
     let after = app.unit_page(&sys, "BVPHCN", None).await.unwrap();
     let m = after
@@ -1692,6 +1773,9 @@ async fn a_candidate_through_the_whole_procedure_in_forms(db: TestDb) {
         // The text reads back, tone marks and all, through the embedded font's ToUnicode map.
         let text = pdf_text::text_of(&pdf.bytes);
         assert!(text.contains(title), "{uri}: {text}");
+        if uri.contains("checklist") {
+            assert!(text.contains("tán thành (100,0%)"), "{uri}: {text}");
+        }
     }
 }
 

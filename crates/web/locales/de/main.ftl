@@ -322,3 +322,19 @@ error-what-term = Amtszeit
 error-what-token = Token
 error-what-unit = Einheit
 error-what-user = Benutzer
+
+# issue 15: votes and roles
+cand-eligible_cell = Vollmitglieder der Zelle
+cand-eligible_committee = Mitglieder des Ausschusses
+cand-eligible_reason = Grund, falls abweichend vom Register
+cand-registry_count = Register: { $count } Vollmitglieder am { $date }
+cand-committee_hint = Das Register führt die Ausschussmitglieder nicht: ihre Zahl laut Protokoll eingeben.
+cand-vote_result = { $for }/{ $eligible } dafür ({ $share }), { $present } anwesend, { $against } dagegen
+cand-last_vote = Letzte Abstimmung
+cand-recorded_by = Der Schritt „{ $stage }“ wird von { $body } erfasst; Ihr Konto erfasst für { $you }.
+level-cell = der Zelle
+level-grassroots = dem Basis-Parteiausschuss
+level-superior = dem zuständigen Ausschuss oberhalb der Basis
+level_own-cell = die Zelle
+level_own-grassroots = den Basis-Parteiausschuss
+level_own-superior = den zuständigen Ausschuss oberhalb der Basis

@@ -326,3 +326,19 @@ error-what-term = term
 error-what-token = token
 error-what-unit = unit
 error-what-user = user
+
+# issue 15: votes and roles
+cand-eligible_cell = Official members of the cell
+cand-eligible_committee = Committee members
+cand-eligible_reason = Reason, if different from the registry
+cand-registry_count = Registry: { $count } official members on { $date }
+cand-committee_hint = The registry does not list the committee's members: enter their number from the minutes.
+cand-vote_result = { $for }/{ $eligible } in favour ({ $share }), { $present } present, { $against } against
+cand-last_vote = Latest vote
+cand-recorded_by = The step “{ $stage }” is recorded by { $body }; your account records for { $you }.
+level-cell = the cell
+level-grassroots = the grassroots party committee
+level-superior = the competent committee above the grassroots
+level_own-cell = the cell
+level_own-grassroots = the grassroots party committee
+level_own-superior = the competent committee above the grassroots

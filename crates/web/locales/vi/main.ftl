@@ -304,3 +304,19 @@ error-what-term = nhiệm kỳ
 error-what-token = mã
 error-what-unit = đơn vị
 error-what-user = người dùng
+
+# issue 15: votes and roles
+cand-eligible_cell = Số đảng viên chính thức của chi bộ
+cand-eligible_committee = Số cấp ủy viên
+cand-eligible_reason = Lý do, nếu khác số trong sổ đảng viên
+cand-registry_count = Theo sổ đảng viên: { $count } đảng viên chính thức ngày { $date }
+cand-committee_hint = Sổ đảng viên không ghi danh sách cấp ủy viên: nhập số cấp ủy viên theo biên bản.
+cand-vote_result = { $for }/{ $eligible } tán thành ({ $share }), { $present } có mặt, { $against } không tán thành
+cand-last_vote = Biểu quyết gần nhất
+cand-recorded_by = Bước “{ $stage }” do { $body } ghi nhận; tài khoản của bạn ghi nhận cho { $you }.
+level-cell = chi bộ
+level-grassroots = đảng ủy cơ sở
+level-superior = cấp ủy có thẩm quyền (cấp trên cơ sở)
+level_own-cell = chi bộ
+level_own-grassroots = đảng ủy cơ sở
+level_own-superior = cấp ủy có thẩm quyền (cấp trên cơ sở)

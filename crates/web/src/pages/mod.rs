@@ -11,6 +11,7 @@ mod members;
 mod plan;
 mod supervisor;
 mod unit;
+mod vote_view;
 
 pub use candidate::{
     candidate, candidate_certificate, candidate_document, candidate_introducer,
@@ -23,6 +24,7 @@ pub use members::members;
 pub use plan::{plan, plan_score, plan_target};
 pub use supervisor::supervisor;
 pub use unit::{add_candidate, unit, UnitCache};
+pub use vote_view::{candidate_eligible, vote_text};
 
 use crate::auth::Auth;
 use crate::error::WebError;
