@@ -116,6 +116,7 @@ pub fn router_with(app: App, server: ServerConfig) -> Router {
         .route("/members/{id}", get(pages::member))
         .route("/members/{id}/movement", post(pages::member_movement))
         .route("/members/{id}/exit-ground", post(pages::member_exit_ground))
+        .route("/refusals", get(pages::refusals))
         .route("/candidates/{id}", get(pages::candidate))
         .route("/candidates/{id}/step", post(pages::candidate_step))
         .route("/candidates/{id}/eligible", get(pages::candidate_eligible))

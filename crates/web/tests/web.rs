@@ -417,6 +417,7 @@ async fn the_pipeline_over_the_api(db: TestDb) {
 }
 
 async fn the_unit_page_shows_due_overdue_and_refused(db: TestDb) {
+    // (Refused attempts: in the supervisors' view, not on the unit page.)
     let r = demo_router(&db).await;
     let page = r.get("/units/CDC", None).await;
     assert_eq!(page.status, StatusCode::OK);
@@ -440,10 +441,11 @@ async fn the_unit_page_shows_due_overdue_and_refused(db: TestDb) {
         .supervisors;
     let in_charge = sups.iter().find(|s| s.unit_code.as_str() == "CDC").unwrap();
     assert!(due.contains(&in_charge.full_name), "{due}");
-    let refusals = page.body.split("id=\"refusals\"").nth(1).unwrap();
+    // Refused attempts are not published on the unit page (issue 15.7)…
+    assert!(!page.body.contains("id=\"refusals\""));
     assert!(
-        refusals.contains("certificate") && refusals.contains("expired"),
-        "refused at the certificate gate"
+        !page.body.contains("expired after"),
+        "no refusal on the unit page"
     );
     // The supervisor's own page lists the unit with its overdue items.
     let link = format!("/supervisors/{}", in_charge.member_id);
@@ -462,12 +464,52 @@ async fn the_unit_page_shows_due_overdue_and_refused(db: TestDb) {
         .next()
         .unwrap();
     assert_eq!(section.matches("class=\"overdue\"").count(), 2, "{section}");
+    // …but in the supervisors' view: linked from it, dated, filtered, paged.
+    assert!(section.contains("href=\"/refusals?org=CDC\""), "{section}");
+    let list = r.get("/refusals?org=CDC", None).await;
+    assert_eq!(list.status, StatusCode::OK);
+    let rows = |body: &str| body.matches("<tr><td>").count();
+    let table = list.body.split("id=\"refusal-list\"").nth(1).unwrap();
+    assert!(
+        table.contains("certificate") && table.contains("expired"),
+        "refused at the certificate gate: {table}"
+    );
+    let today = ranks_testkit::test_today();
+    assert!(
+        table.contains(&today.format("%d/%m/%Y").to_string()),
+        "dated: {table}"
+    );
+    assert!(table.contains("system"), "who tried: {table}");
+    let all = rows(table);
+    assert!(all >= 1);
+    let q = |extra: &str| format!("/refusals?org=CDC&{extra}");
+    for (extra, expected) in [
+        ("rule=certificate".to_string(), all),
+        ("rule=recorder".to_string(), 0),
+        ("stage=cell_vote".to_string(), all),
+        ("stage=decision".to_string(), 0),
+        (format!("from={today}&to={today}"), all),
+        (format!("from={}", today.succ_opt().unwrap()), 0),
+        ("page=2".to_string(), 0),
+    ] {
+        let body = r.get(&q(&extra), None).await.body;
+        let n = body.split("id=\"refusal-list\"").nth(1).map_or(0, rows);
+        assert_eq!(n, expected, "{extra}");
+    }
+    assert_eq!(
+        r.get("/refusals?org=CDC&from=31-12-2025", None)
+            .await
+            .status,
+        StatusCode::BAD_REQUEST
+    );
     assert_eq!(
         r.get("/supervisors/999999", None).await.status,
         StatusCode::NOT_FOUND
     );
     let en = r.get("/units/CDC?lang=en", None).await;
-    assert!(en.body.contains("Deadlines due and overdue") && en.body.contains("Refused steps"));
+    assert!(en.body.contains("Deadlines due and overdue") && !en.body.contains("Refused steps"));
+    let en = r.get("/refusals?org=CDC&lang=en", None).await;
+    assert!(en.body.contains("Refused steps"));
     assert!(
         en.body.contains("Cell resolution"),
         "stage names come from the profile in English"

@@ -3,6 +3,7 @@
 
 use crate::pipeline::{d, setup, step, to_comments, voted};
 use ranks_app::pipeline::StepInput;
+use ranks_app::refusals::RefusalQuery;
 use ranks_app::{Actor, AppError, Scope};
 use ranks_store::records::audit;
 use ranks_testkit::{both_backends, TestDb};
@@ -202,12 +203,38 @@ async fn each_body_records_its_own_steps(db: TestDb) {
     app.record_step(&secretary, c, step("ceremony", "2025-08-18"))
         .await
         .unwrap();
-    // The refusals are kept for the supervisors.
-    let list = app.refusals(&sys, Some("A")).await.unwrap();
-    assert!(list
+    // The refusals are kept for the supervisors and the committees' staff,
+    // filtered and paged; not for the cell secretary.
+    let log = |rule: Option<&str>, page: u32| RefusalQuery {
+        org: Some("A".into()),
+        rule: rule.map(str::to_string),
+        page,
+        ..RefusalQuery::default()
+    };
+    let all = app.refusal_log(&grassroots, log(None, 1)).await.unwrap();
+    assert_eq!(all.total, 5, "{:?}", all.rows);
+    assert!(all
+        .rows
         .iter()
-        .any(|r| r.rule == "recorder" && r.stage == "decision"));
-    assert!(list.iter().any(|r| r.rule == "grassroots_after_cell"));
+        .any(|r| r.rule == "recorder" && r.stage == "decision" && r.by == "vp-a"));
+    assert!(all
+        .rows
+        .iter()
+        .all(|r| r.at.starts_with(&ranks_testkit::test_today().to_string())));
+    let recorder = app
+        .refusal_log(&superior, log(Some("recorder"), 1))
+        .await
+        .unwrap();
+    assert_eq!(recorder.total, 3);
+    assert!(recorder.rows.iter().all(|r| r.rule == "recorder"));
+    assert!(app
+        .refusal_log(&sys, log(None, 2))
+        .await
+        .unwrap()
+        .rows
+        .is_empty());
+    let err = app.refusal_log(&secretary, log(None, 1)).await.unwrap_err();
+    assert!(matches!(err, AppError::Forbidden(_)), "{err}");
 }
 
 both_backends!(
