@@ -2283,6 +2283,21 @@ async fn plan_forms_targets_and_scores(db: TestDb) {
     );
     assert!(plan.body.contains("action=\"/units/BVPHCN/plan/target\""));
     assert!(!plan.body.contains("/plan/score\"") || plan.body.contains("s-criterion"));
+    // Without a yearly target the member-development criterion is unscored:
+    // the page says so and links to the target form (issue 15.1).
+    let cb1 = app.unit(&sys, "BVPHCN.CB1").await.unwrap().name;
+    let note = |body: &str| {
+        body.split("id=\"target-missing\">")
+            .nth(1)
+            .map(|n| n.split("</p>").next().unwrap().to_string())
+    };
+    let missing = note(&plan.body).expect("the missing target is said");
+    // (The evaluation is of the last year ended, 2025.)
+    assert!(
+        missing.contains(&cb1) && missing.contains("2025"),
+        "{missing}"
+    );
+    assert!(missing.contains("href=\"#t-org\""), "{missing}");
     let bad = staff
         .form(
             "/units/BVPHCN/plan/target",
@@ -2310,6 +2325,29 @@ async fn plan_forms_targets_and_scores(db: TestDb) {
         .await;
     assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
     assert_eq!(ok.location, "/units/BVPHCN/plan?term=2025-2030#allocation");
+    let target_2025 = staff
+        .form(
+            "/units/BVPHCN/plan/target",
+            &[
+                ("csrf", &staff.csrf),
+                ("org", "BVPHCN.CB1"),
+                ("period", "2025"),
+                ("value", "2"),
+                ("term", "2025-2030"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        target_2025.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        target_2025.body
+    );
+    let plan = staff.get("/units/BVPHCN/plan?term=2025-2030", None).await;
+    assert!(
+        note(&plan.body).is_none_or(|n| !n.contains(&cb1)),
+        "the target set, the criterion is scored"
+    );
     let alloc = app
         .allocation(
             &sys,
