@@ -510,6 +510,29 @@ async fn the_unit_page_shows_due_overdue_and_refused(db: TestDb) {
     assert!(en.body.contains("Deadlines due and overdue") && !en.body.contains("Refused steps"));
     let en = r.get("/refusals?org=CDC&lang=en", None).await;
     assert!(en.body.contains("Refused steps"));
+    // Not for the cells: a secretary is told whom the list is for.
+    app.add_user(
+        &Actor::system(),
+        "bt.cb1",
+        "demo-ranks-2025",
+        ranks_app::auth::Role::Secretary,
+        Some("BVPHCN.CB1"),
+        None,
+    )
+    .await
+    .unwrap();
+    let secretary = sign_in(&ranks_web::router(app.clone()), "bt.cb1", "demo-ranks-2025")
+        .await
+        .unwrap();
+    let denied = secretary.get("/refusals", None).await;
+    assert_eq!(denied.status, StatusCode::FORBIDDEN);
+    // (In Vietnamese once error pages translate the reasons: issue 15.2.)
+    assert!(
+        denied.body.contains("dành cho cán bộ tổ chức")
+            || denied.body.contains("staff and supervisors"),
+        "{}",
+        denied.body
+    );
     assert!(
         en.body.contains("Cell resolution"),
         "stage names come from the profile in English"

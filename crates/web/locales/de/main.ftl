@@ -352,3 +352,4 @@ refusals-link = Abgelehnte Schritte
 plan-target_missing = Das Kriterium Mitgliederentwicklung kann für { $units } nicht bewertet werden: für { $year } ist kein Ziel gesetzt, daher noch keine Gesamtpunktzahl und keine Einstufung.
 plan-set_year_target = Jahresziel (Zeitraum = Jahr) im Zielformular setzen
 plan-target_by_staff = Das Organisationspersonal des Ausschusses setzt das Jahresziel.
+error-forbidden-refusals = die abgelehnten Versuche sind dem Organisationspersonal und den Betreuern der Ausschüsse vorbehalten

@@ -356,3 +356,4 @@ refusals-link = Refused steps
 plan-target_missing = The member-development criterion cannot be scored for { $units }: no target is set for { $year }, so there is no total or grade yet.
 plan-set_year_target = Set the yearly target (period = the year) in the target form
 plan-target_by_staff = The committee's organising staff set the yearly target.
+error-forbidden-refusals = the refused attempts are listed for the committees' staff and supervisors

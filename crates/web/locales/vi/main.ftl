@@ -334,3 +334,4 @@ refusals-link = Các bước bị từ chối
 plan-target_missing = Tiêu chí phát triển đảng viên chưa tính được cho { $units }: chưa có chỉ tiêu năm { $year }, nên chưa có tổng điểm và xếp loại.
 plan-set_year_target = Đặt chỉ tiêu năm (kỳ = năm) ở mẫu giao chỉ tiêu
 plan-target_by_staff = Cán bộ tổ chức của cấp ủy đặt chỉ tiêu năm.
+error-forbidden-refusals = danh sách các lần bị từ chối dành cho cán bộ tổ chức và cấp ủy viên phụ trách
