@@ -2,7 +2,7 @@
 //! step, dates the texts space in time, and the certificate's document.
 
 use crate::pipeline::{d, setup, step, to_comments, voted};
-use ranks_app::pipeline::StepInput;
+use ranks_app::pipeline::{Movement, StepInput};
 use ranks_app::refusals::RefusalQuery;
 use ranks_app::{Actor, AppError, Scope};
 use ranks_store::records::audit;
@@ -41,6 +41,22 @@ async fn a_cell_votes_eligible_is_the_registrys(db: TestDb) {
             .await
             .unwrap(),
         Some(3)
+    );
+    // A member gone after the vote still counts on its day, not after.
+    app.member_movement(&sys, members[1], Movement::Death, Some(d("2025-09-01")))
+        .await
+        .unwrap();
+    assert_eq!(
+        app.registry_eligible(&sys, c, "cell_vote", on)
+            .await
+            .unwrap(),
+        Some(3)
+    );
+    assert_eq!(
+        app.registry_eligible(&sys, c, "cell_vote", d("2025-09-02"))
+            .await
+            .unwrap(),
+        Some(2)
     );
     assert_eq!(
         app.registry_eligible(&sys, c, "grassroots_vote", on)
