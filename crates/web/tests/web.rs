@@ -447,6 +447,10 @@ async fn the_unit_page_shows_due_overdue_and_refused(db: TestDb) {
         !page.body.contains("expired after"),
         "no refusal on the unit page"
     );
+    assert!(
+        page.body.contains("href=\"/refusals?org=CDC\""),
+        "a link for the staff"
+    );
     // The supervisor's own page lists the unit with its overdue items.
     let link = format!("/supervisors/{}", in_charge.member_id);
     assert!(
@@ -507,7 +511,7 @@ async fn the_unit_page_shows_due_overdue_and_refused(db: TestDb) {
         StatusCode::NOT_FOUND
     );
     let en = r.get("/units/CDC?lang=en", None).await;
-    assert!(en.body.contains("Deadlines due and overdue") && !en.body.contains("Refused steps"));
+    assert!(en.body.contains("Deadlines due and overdue") && !en.body.contains("refusal-list"));
     let en = r.get("/refusals?org=CDC&lang=en", None).await;
     assert!(en.body.contains("Refused steps"));
     // Not for the cells: a secretary is told whom the list is for.
@@ -524,6 +528,8 @@ async fn the_unit_page_shows_due_overdue_and_refused(db: TestDb) {
     let secretary = sign_in(&ranks_web::router(app.clone()), "bt.cb1", "demo-ranks-2025")
         .await
         .unwrap();
+    let cell = secretary.get("/units/BVPHCN.CB1", None).await.body;
+    assert!(!cell.contains("id=\"refusals-link\""), "no link for a cell");
     let denied = secretary.get("/refusals", None).await;
     assert_eq!(denied.status, StatusCode::FORBIDDEN);
     // (In Vietnamese once error pages translate the reasons: issue 15.2.)

@@ -73,6 +73,8 @@ struct UnitTemplate {
     unit_id: i64,
     csrf: String,
     can_add: bool,
+    /// Staff, supervisors and administrators: a link to the refused attempts.
+    sees_refusals: bool,
     add_error: String,
     code: String,
     name: String,
@@ -126,6 +128,7 @@ fn unit_template(p: &UnitPage, tr: Tr, profile: &Profile, due: &[DueRow]) -> Uni
         unit_id: p.unit.id,
         csrf: String::new(),
         can_add: false,
+        sees_refusals: false,
         add_error: String::new(),
         code: p.unit.code.to_string(),
         name: p.unit.name.clone(),
@@ -254,6 +257,12 @@ async fn unit_response(
     let (p, due) = &*data;
     let mut t = unit_template(p, Tr { lang: lang.lang }, st.app.profile(), due);
     t.csrf = auth.csrf.clone();
+    t.sees_refusals = matches!(
+        auth.actor.role,
+        ranks_app::auth::Role::Admin
+            | ranks_app::auth::Role::Staff
+            | ranks_app::auth::Role::Supervisor
+    );
     t.can_add = auth.actor.role.writes()
         && matches!(
             p.unit.kind,
