@@ -168,20 +168,6 @@ impl Entry {
     }
 }
 
-/// The stages recorded by the committee above the cell (its staff), not by
-/// the cell's secretary: a committee's own resolution (a stage a grassroots
-/// cell does not take, having no such committee) and a decision that
-/// changes the registry (admission, recognition, removal).
-pub(crate) fn committee_stage(profile: &Profile, stage: &str) -> bool {
-    profile.stage(stage).is_some_and(|s| {
-        !s.not_in.is_empty()
-            || matches!(
-                s.effect,
-                Some(Effect::Admit | Effect::Recognise | Effect::Remove)
-            )
-    })
-}
-
 /// The stage an entry belongs to, for the role check: a document belongs
 /// to the first stage that requires it.
 fn stage_of(profile: &Profile, entry: &Entry) -> Option<String> {
@@ -197,15 +183,15 @@ fn stage_of(profile: &Profile, entry: &Entry) -> Option<String> {
     }
 }
 
-/// Only the roles that may record an entry may correct or withdraw it.
-fn may_correct(actor: &Actor, profile: &Profile, entry: &Entry) -> Result<(), AppError> {
-    if actor.role == crate::auth::Role::Secretary {
-        if let Some(stage) = stage_of(profile, entry).filter(|s| committee_stage(profile, s)) {
-            let name = profile.stage(&stage).map_or(stage.as_str(), |s| &s.vi);
-            return Err(AppError::Forbidden(format!(
-                "'{stage}' ({name}) is recorded by the staff of the committee above the cell; ask them to correct it"
-            )));
-        }
+/// Only the bodies that may record an entry may correct or withdraw it:
+/// the recording check of the step (the profile's `recorded_by` against
+/// the body the actor records for), applied to the entry's stage.
+async fn may_correct(cx: &mut Ctx<'_>, profile: &Profile, entry: &Entry) -> Result<(), AppError> {
+    if let Some(stage) = stage_of(profile, entry) {
+        let level = crate::scope::recording_level(cx.tx.conn(), cx.actor).await?;
+        profile
+            .check_recorder(&stage, level)
+            .map_err(AppError::Refused)?;
     }
     Ok(())
 }
@@ -428,10 +414,10 @@ impl App {
             self.check_corrected(v)?;
         }
         let profile = self.profile().clone();
-        may_correct(actor, &profile, &entry)?;
         self.run(actor, move |cx| {
             Box::pin(async move {
                 let c = visible_candidate(cx.tx.conn(), cx.actor, candidate_id).await?;
+                may_correct(cx, &profile, &entry).await?;
                 let (steps, before) = judged(cx, &profile, c.id).await?;
                 let (old, new) = match &value {
                     None => withdraw(cx, &profile, c.id, &entry, &steps).await?,

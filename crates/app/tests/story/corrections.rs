@@ -321,7 +321,10 @@ async fn votes_are_corrected_within_the_rules_and_roles_hold(db: TestDb) {
         .withdraw_entry(&secretary, c, doc8(), "early")
         .await
         .unwrap_err();
-    assert!(matches!(err, AppError::Forbidden(_)), "{err}");
+    assert!(
+        matches!(&err, AppError::Refused(r) if r.rule == "recorder" && r.message.contains("grassroots_vote")),
+        "{err}"
+    );
     // The cell's own entries stay the secretary's.
     app.correct_entry(
         &secretary,

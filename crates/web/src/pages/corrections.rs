@@ -118,7 +118,15 @@ async fn outcome(
 ) -> Result<Response, crate::error::WebError> {
     match result {
         Err(ranks_app::AppError::Forbidden(msg)) => super::with_status(
-            super::candidate::candidate_page(st, auth, id, lang, Some(("corrections", msg))).await,
+            super::candidate::candidate_page(
+                st,
+                auth,
+                id,
+                lang,
+                Some(("corrections", msg)),
+                super::vote_view::Entered::default(),
+            )
+            .await,
             axum::http::StatusCode::FORBIDDEN,
         ),
         result => super::candidate::form_outcome(st, auth, id, lang, "corrections", result).await,

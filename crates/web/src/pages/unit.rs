@@ -1,4 +1,4 @@
-//! A unit's page: its subtree, members, candidates by stage, deadlines and refusals;
+//! A unit's page: its subtree, members, candidates by stage, deadlines;
 //! the form that adds a person to a cell's pool.
 
 use super::{form_date, render, row_view, term_tabs, with_status, PageQuery, RowView, TermTab};
@@ -13,7 +13,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use ranks_app::pipeline::DueRow;
 use ranks_app::privacy::CandidateEntry;
-use ranks_app::refusals::RefusedAttempt;
 use ranks_app::reports::UnitPage;
 use ranks_domain::procedure::Profile;
 use serde::Deserialize;
@@ -74,6 +73,8 @@ struct UnitTemplate {
     unit_id: i64,
     csrf: String,
     can_add: bool,
+    /// Staff, supervisors and administrators: a link to the refused attempts.
+    sees_refusals: bool,
     add_error: String,
     /// Probable duplicates of the person just submitted, and the submitted
     /// fields to send again with `confirm_duplicate=1`.
@@ -96,7 +97,6 @@ struct UnitTemplate {
     sources: Vec<SourceLine>,
     moves: Vec<String>,
     due: Vec<DueView>,
-    refusals: Vec<RefusalView>,
 }
 
 /// An existing person who is probably the one being added.
@@ -122,16 +122,6 @@ pub struct DueView {
     pub escalated: String,
 }
 
-pub struct RefusalView {
-    pub name: String,
-    pub unit: String,
-    pub stage: String,
-    pub on: String,
-    pub message: String,
-    pub rule: String,
-    pub source: String,
-}
-
 fn candidate_row(c: &CandidateEntry, tr: &Tr) -> CandidateRow {
     CandidateRow {
         id: c.id,
@@ -143,13 +133,7 @@ fn candidate_row(c: &CandidateEntry, tr: &Tr) -> CandidateRow {
     }
 }
 
-fn unit_template(
-    p: &UnitPage,
-    tr: Tr,
-    profile: &Profile,
-    due: &[DueRow],
-    refusals: &[RefusedAttempt],
-) -> UnitTemplate {
+fn unit_template(p: &UnitPage, tr: Tr, profile: &Profile, due: &[DueRow]) -> UnitTemplate {
     let mut rows = p.rows.iter();
     let top = rows
         .next()
@@ -160,6 +144,7 @@ fn unit_template(
         unit_id: p.unit.id,
         csrf: String::new(),
         can_add: false,
+        sees_refusals: false,
         add_error: String::new(),
         duplicates: Vec::new(),
         resubmit: Vec::new(),
@@ -265,18 +250,6 @@ fn unit_template(
                 escalated: d.escalated_to.join(", "),
             })
             .collect(),
-        refusals: refusals
-            .iter()
-            .map(|r| RefusalView {
-                name: r.full_name.clone(),
-                unit: r.unit_code.to_string(),
-                stage: tr.stage(profile, &r.stage),
-                on: tr.date(&r.on),
-                message: r.message.clone(),
-                rule: r.rule.clone(),
-                source: r.source.clone(),
-            })
-            .collect(),
     }
 }
 
@@ -301,12 +274,7 @@ async fn unit_response_with(
     lang: &PageLang,
     (confirmable, duplicates, resubmit): AddOutcome,
 ) -> Result<Response, WebError> {
-    let q = PageQuery::default();
-    let data = unit_data(st, auth, code, &q).await.page(lang)?;
-    let (p, due, refusals) = &*data;
-    let mut t = unit_template(p, Tr { lang: lang.lang }, st.app.profile(), due, refusals);
-    t.csrf = auth.csrf.clone();
-    t.can_add = auth.actor.role.writes() && p.unit.kind.holds_members();
+    let mut t = unit_page_template(st, auth, code, &PageQuery::default(), lang).await?;
     t.dup_confirmable = confirmable;
     t.duplicates = duplicates;
     t.resubmit = resubmit;
@@ -322,17 +290,35 @@ async fn unit_response(
     lang: &PageLang,
     add_error: String,
 ) -> Result<Response, WebError> {
+    let mut t = unit_page_template(st, auth, code, q, lang).await?;
+    t.add_error = add_error;
+    render(&t, lang)
+}
+
+/// The unit page's template for this user, before any form's outcome.
+async fn unit_page_template(
+    st: &AppState,
+    auth: &Auth,
+    code: &str,
+    q: &PageQuery,
+    lang: &PageLang,
+) -> Result<UnitTemplate, WebError> {
     let data = unit_data(st, auth, code, q).await.page(lang)?;
-    let (p, due, refusals) = &*data;
-    let mut t = unit_template(p, Tr { lang: lang.lang }, st.app.profile(), due, refusals);
+    let (p, due) = &*data;
+    let mut t = unit_template(p, Tr { lang: lang.lang }, st.app.profile(), due);
     t.csrf = auth.csrf.clone();
+    t.sees_refusals = matches!(
+        auth.actor.role,
+        ranks_app::auth::Role::Admin
+            | ranks_app::auth::Role::Staff
+            | ranks_app::auth::Role::Supervisor
+    );
     t.can_add = auth.actor.role.writes()
         && matches!(
             p.unit.kind,
             ranks_domain::UnitKind::Cell | ranks_domain::UnitKind::GrassrootsCell
         );
-    t.add_error = add_error;
-    render(&t, lang)
+    Ok(t)
 }
 
 /// The data of a unit page. It changes only when a write commits: kept
@@ -360,8 +346,7 @@ async fn unit_data(
         .unit_page(&auth.actor, code, q.term.as_deref())
         .await?;
     let due = st.app.due(&auth.actor, Some(code), Some(20)).await?;
-    let refusals = st.app.refusals(&auth.actor, Some(code)).await?;
-    let data = std::sync::Arc::new((p, due, refusals));
+    let data = std::sync::Arc::new((p, due));
     st.unit_cache.put(key, generation, data.clone());
     Ok(data)
 }
@@ -511,11 +496,7 @@ pub async fn add_candidate(
     }
 }
 
-type UnitData = (
-    ranks_app::reports::UnitPage,
-    Vec<DueRow>,
-    Vec<RefusedAttempt>,
-);
+type UnitData = (ranks_app::reports::UnitPage, Vec<DueRow>);
 
 /// Unit pages' data by (unit, term, scope, day), each with the audit
 /// generation it was read at.

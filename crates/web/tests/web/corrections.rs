@@ -151,9 +151,9 @@ async fn entries_are_corrected_and_withdrawn_from_the_dossier(db: TestDb) {
         }
     };
     let r = w(&sec, "document", "8-KNĐ", "ghi nhầm").await;
-    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert!(
-        r.body.contains("id=\"corrections\" open") && r.body.contains("ask them"),
+        r.body.contains("id=\"corrections\" open") && r.body.contains("grassroots_vote"),
         "told next to the corrections: {}",
         r.body
     );
