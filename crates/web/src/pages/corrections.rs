@@ -100,10 +100,11 @@ pub struct FixForm {
     pub date: Option<String>,
     pub since: Option<String>,
     pub number: Option<String>,
-    pub eligible: Option<u32>,
-    pub present: Option<u32>,
-    pub in_favour: Option<u32>,
-    pub against: Option<u32>,
+    /// A vote's counts (named apart from the step form's own).
+    pub vote_eligible: Option<u32>,
+    pub vote_present: Option<u32>,
+    pub vote_in_favour: Option<u32>,
+    pub vote_against: Option<u32>,
 }
 
 /// After a correction form: as the other forms of the dossier, and a role
@@ -160,7 +161,12 @@ pub async fn candidate_correct(
 ) -> Result<Response, crate::error::WebError> {
     let run = async {
         let entry = Entry::parse(&f.kind, &f.key)?;
-        let vote = match (f.eligible, f.present, f.in_favour, f.against) {
+        let vote = match (
+            f.vote_eligible,
+            f.vote_present,
+            f.vote_in_favour,
+            f.vote_against,
+        ) {
             (Some(e), Some(p), Some(i), Some(a)) => Some(Vote {
                 eligible: e,
                 present: p,
