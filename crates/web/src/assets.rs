@@ -10,6 +10,7 @@ use std::sync::OnceLock;
 
 const CSS: &str = include_str!("../../../assets/static/ranks.css");
 const HTMX: &str = include_str!("../../../assets/static/htmx-2.0.11.min.js");
+const JS: &str = include_str!("../../../assets/static/ranks.js");
 
 /// The style sheet, with the classes pages use instead of inline styles:
 /// `w0`…`w100` for bar widths, `i0`…`i9` for tree indentation.
@@ -44,6 +45,11 @@ pub async fn stylesheet() -> Response {
 
 pub async fn htmx() -> Response {
     cached(HTMX, "text/javascript; charset=utf-8")
+}
+
+/// The page enhancements (column names on table cells for narrow screens).
+pub async fn script() -> Response {
+    cached(JS, "text/javascript; charset=utf-8")
 }
 
 /// The Content-Security-Policy of every response.

@@ -157,6 +157,7 @@ pub fn router_with(app: App, server: ServerConfig) -> Router {
         .route("/api/v1/openapi.json", get(api::openapi::openapi))
         .route("/static/ranks.css", get(assets::stylesheet))
         .route("/static/htmx-2.0.11.min.js", get(assets::htmx))
+        .route("/static/ranks.js", get(assets::script))
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn(limits::input_limits))
         .layer(axum::middleware::from_fn(error::api_error_bodies))

@@ -322,3 +322,6 @@ error-what-term = Amtszeit
 error-what-token = Token
 error-what-unit = Einheit
 error-what-user = Benutzer
+
+# issue 15: look
+look-language = Sprache

@@ -326,3 +326,6 @@ error-what-term = term
 error-what-token = token
 error-what-unit = unit
 error-what-user = user
+
+# issue 15: look
+look-language = Language

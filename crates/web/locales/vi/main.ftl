@@ -304,3 +304,6 @@ error-what-term = nhiệm kỳ
 error-what-token = mã
 error-what-unit = đơn vị
 error-what-user = người dùng
+
+# issue 15: look
+look-language = Ngôn ngữ
