@@ -325,3 +325,7 @@ error-what-user = Benutzer
 
 # issue 15: look
 look-language = Sprache
+look-stages = Schritte des Verfahrens
+look-step_done = Erledigt
+look-step_current = Aktueller Schritt
+look-step_todo = Noch offen

@@ -329,3 +329,7 @@ error-what-user = user
 
 # issue 15: look
 look-language = Language
+look-stages = Stages of the procedure
+look-step_done = Done
+look-step_current = Current step
+look-step_todo = To come

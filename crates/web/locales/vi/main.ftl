@@ -307,3 +307,7 @@ error-what-user = người dùng
 
 # issue 15: look
 look-language = Ngôn ngữ
+look-stages = Các bước của quy trình
+look-step_done = Đã xong
+look-step_current = Đang ở bước này
+look-step_todo = Chưa tới

@@ -38,6 +38,53 @@ pub struct DeadlineView {
     pub started: String,
 }
 
+/// A stage of the procedure in the dossier's stepper: `done`, `current`
+/// or `todo`.
+pub struct StepView {
+    pub name: String,
+    pub state: &'static str,
+}
+
+/// The stepper of the profile's stages for a file at `stage`: the stages
+/// before it done, it current (done too once the file is closed), the rest
+/// to come. A file that left the procedure shows the stages it went through.
+fn stepper(
+    profile: &ranks_domain::procedure::Profile,
+    lang: crate::i18n::Lang,
+    f: &ranks_app::pipeline::CandidateFile,
+) -> Vec<StepView> {
+    let at = profile.position(&f.stage);
+    let open = profile.is_open(&f.stage);
+    profile
+        .stages
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let state = match at {
+                Some(p) if i < p || (i == p && !open) => "done",
+                Some(p) if i == p => "current",
+                None if f.history.iter().any(|h| h.stage == s.key) => "done",
+                _ => "todo",
+            };
+            StepView {
+                name: s.name(lang.code()).to_string(),
+                state,
+            }
+        })
+        .collect()
+}
+
+impl StepView {
+    /// The Fluent key that says the step's state to a screen reader.
+    pub fn state_key(&self) -> &'static str {
+        match self.state {
+            "done" => "look.step_done",
+            "current" => "look.step_current",
+            _ => "look.step_todo",
+        }
+    }
+}
+
 /// A member who may be chosen as mentor or introducer.
 pub struct MemberChoice {
     pub id: i64,
@@ -55,6 +102,9 @@ struct CandidateTemplate {
     csrf: String,
     stage_name: String,
     since: String,
+    /// The birth date, empty for an actor without personal details.
+    birth: String,
+    steps: Vec<StepView>,
     history: Vec<TimelineEntry>,
     next: String,
     next_name: String,
@@ -110,6 +160,12 @@ async fn candidate_page(
         csrf: auth.csrf.clone(),
         stage_name: tr.stage(profile, &f.stage),
         since: tr.date(&f.stage_since),
+        birth: f
+            .birth_date
+            .as_ref()
+            .map(|d| tr.date(d))
+            .unwrap_or_default(),
+        steps: stepper(profile, lang.lang, &f),
         history: f
             .history
             .iter()

@@ -84,6 +84,9 @@ struct UnitTemplate {
     top: Option<RowView>,
     children: Vec<RowView>,
     member_count: usize,
+    /// Candidates in all stages, and the overdue files: the counts on top.
+    candidate_count: usize,
+    overdue_count: usize,
     members: Vec<MemberRow>,
     stages: Vec<StageGroup>,
     supervisors: Vec<SupervisorLine>,
@@ -170,6 +173,8 @@ fn unit_template(
             })
             .collect(),
         member_count: p.members.len(),
+        candidate_count: p.candidates_by_stage.iter().map(|(_, l)| l.len()).sum(),
+        overdue_count: due.iter().filter(|d| d.overdue).count(),
         members: p
             .members
             .iter()
