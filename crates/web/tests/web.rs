@@ -18,6 +18,8 @@ mod hardening;
 mod import_limits;
 #[path = "web/pdf_text.rs"]
 mod pdf_text;
+#[path = "web/pickers.rs"]
+mod pickers;
 #[path = "web/snapshots.rs"]
 mod snapshots;
 

@@ -8,6 +8,7 @@ mod history;
 pub mod import;
 mod member;
 mod members;
+mod pick;
 mod plan;
 mod supervisor;
 mod unit;

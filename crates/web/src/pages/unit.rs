@@ -75,6 +75,8 @@ struct UnitTemplate {
     csrf: String,
     can_add: bool,
     add_error: String,
+    /// The movement picker's suggestions (the add form only).
+    movements: Vec<ranks_app::pickers::Choice>,
     code: String,
     name: String,
     kind: &'static str,
@@ -148,6 +150,7 @@ fn unit_template(
         csrf: String::new(),
         can_add: false,
         add_error: String::new(),
+        movements: Vec::new(),
         code: p.unit.code.to_string(),
         name: p.unit.name.clone(),
         kind: tr.kind(&p.unit.kind),
@@ -295,6 +298,9 @@ async fn unit_response(
             ranks_domain::UnitKind::Cell | ranks_domain::UnitKind::GrassrootsCell
         );
     t.add_error = add_error;
+    if t.can_add {
+        t.movements = st.app.movement_choices().await.page(lang)?;
+    }
     render(&t, lang)
 }
 
@@ -352,6 +358,23 @@ pub async fn add_candidate(
     CsrfForm { auth, form: f }: CsrfForm<AddCandidateForm>,
 ) -> Result<Response, WebError> {
     use ranks_domain::DomainError;
+    // The movement by its name (or code): resolved first, a name that
+    // matches nothing or several is said by the form.
+    let typed = f.movement.as_deref().map(str::trim).unwrap_or_default();
+    let movement = if typed.is_empty() {
+        None
+    } else {
+        let choices = st.app.movement_choices().await.page(&lang)?;
+        match super::pick::resolve(&Tr { lang: lang.lang }, typed, &choices) {
+            Ok(code) => Some(code),
+            Err(msg) => {
+                return with_status(
+                    unit_response(&st, &auth, &code, &PageQuery::default(), &lang, msg).await,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                )
+            }
+        }
+    };
     let run = async {
         let name = ranks_domain::text::nfc(f.full_name.trim());
         if name.is_empty() {
@@ -384,15 +407,10 @@ pub async fn add_candidate(
             general_grade: grade,
             area: String::new(),
         };
-        let movement = f
-            .movement
-            .as_deref()
-            .map(str::trim)
-            .filter(|m| !m.is_empty());
         let on = form_date("date", f.date.as_deref())?;
         let id = st
             .app
-            .add_candidate(&auth.actor, who, &code, movement, on)
+            .add_candidate(&auth.actor, who, &code, movement.as_deref(), on)
             .await?;
         let (youth, trade) = (
             f.youth_union_member.is_some(),
