@@ -489,7 +489,7 @@ async fn the_plan_page_with_its_charts(db: TestDb) {
     );
     let burnup = page
         .body
-        .split("class=\"chart burnup\"")
+        .split("class=\"chart burnup wide\"")
         .nth(1)
         .unwrap()
         .split("</svg>")
