@@ -1,10 +1,10 @@
 // Ranks: small enhancements, none required to use a page.
 // Narrow screens: every data cell carries its column's name (data-label)
-// so that a table can show one card per row (class `cards`, see ranks.css).
+// so that a table can show one card per row (class `reflow`, see ranks.css).
 (function () {
   "use strict";
   function label(root) {
-    root.querySelectorAll("table:not(.facts):not(.cards)").forEach(function (t) {
+    root.querySelectorAll("table:not(.facts):not(.reflow)").forEach(function (t) {
       var heads = t.tHead ? t.tHead.rows[0] : null;
       if (!heads) { return; }
       var names = Array.prototype.map.call(heads.cells, function (th) {
@@ -19,7 +19,7 @@
           });
         });
       });
-      t.classList.add("cards");
+      t.classList.add("reflow");
     });
   }
   function ready() { label(document); }
