@@ -4,9 +4,15 @@
 (function () {
   "use strict";
   function label(root) {
-    root.querySelectorAll("table:not(.facts):not(.reflow)").forEach(function (t) {
+    root.querySelectorAll("table:not(.facts):not(.reflow):not(.fits)").forEach(function (t) {
       var heads = t.tHead ? t.tHead.rows[0] : null;
       if (!heads) { return; }
+      // Three columns fit a phone as they are.
+      // The tree of units stays a table (ranks.css hides its code and bar).
+      if (heads.cells.length <= 3 || t.classList.contains("tree")) {
+        t.classList.add("fits");
+        return;
+      }
       var names = Array.prototype.map.call(heads.cells, function (th) {
         return th.textContent.trim();
       });

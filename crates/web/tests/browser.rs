@@ -646,11 +646,30 @@ fn layout_tour(b: &Browser, candidate: i64) -> Vec<String> {
         b.go("/login");
         check_page(b, "login", w, &mut problems);
     }
+    // The sign-in page switches language, and keeps it.
     b.go("/login");
+    b.click("header nav.lang a[hreflang=en]");
+    assert_eq!(b.js("return document.documentElement.lang"), json!("en"));
+    b.go("/login");
+    assert_eq!(b.js("return document.documentElement.lang"), json!("en"));
+    b.click("header nav.lang a[hreflang=vi]");
+    assert_eq!(b.js("return document.documentElement.lang"), json!("vi"));
     b.type_into("#username", "quantri");
     b.type_into("#password", "demo-ranks-2025");
     b.press_enter("button[type=submit]");
     assert_eq!(b.path(), "/");
+
+    // The registry's unit filter by name: several matches are said in
+    // the results, the suggestion's "Name (CODE)" filters.
+    b.go("/members");
+    b.type_into("#org", "lam sang");
+    b.press_enter("#org");
+    assert_eq!(b.count("#org-error"), 1, "{}", b.text("main"));
+    b.type_into("#org", "Chi bộ Lâm sàng (BVPHCN.CB1)");
+    b.press_enter("#org");
+    assert_eq!(b.count("#org-error"), 0, "{}", b.text("main"));
+    assert!(b.path().contains("org="), "{}", b.path());
+    assert!(b.count("#results a[href^='/members/']") > 0);
 
     // Pages found by following the links the pages themselves show.
     let mut pages: Vec<(String, String)> = vec![
