@@ -16,6 +16,8 @@ use ranks_web::api::AchievementJson;
 mod hardening;
 #[path = "web/import_limits.rs"]
 mod import_limits;
+#[path = "web/look.rs"]
+mod look;
 #[path = "web/pdf_text.rs"]
 mod pdf_text;
 #[path = "web/pickers.rs"]
