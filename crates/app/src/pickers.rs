@@ -118,6 +118,33 @@ impl App {
         Ok(out)
     }
 
+    /// What `typed` names among the units the actor sees (`cells`: only
+    /// those that hold members). A code, or a suggestion "Name (CODE)",
+    /// is one look-up; a name reads the units of the scope.
+    pub async fn pick_unit(
+        &self,
+        actor: &Actor,
+        typed: &str,
+        cells: bool,
+    ) -> Result<Picked, AppError> {
+        let t = typed.trim();
+        let code = t
+            .strip_suffix(')')
+            .and_then(|x| x.rsplit_once('('))
+            .map_or(t, |(_, c)| c.trim());
+        if !code.is_empty() && !code.contains(char::is_whitespace) {
+            match self.unit(actor, code).await {
+                Ok(u) if !cells || u.kind.holds_members() => {
+                    return Ok(Picked::One(u.code.to_string()))
+                }
+                Ok(_) | Err(AppError::NotFound { .. } | AppError::Invalid(_)) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        let choices = self.unit_choices(actor, cells, usize::MAX).await?;
+        Ok(pick(typed, &choices))
+    }
+
     /// The emulation movements candidates come from (shared by all units).
     pub async fn movement_choices(&self) -> Result<Vec<Choice>, AppError> {
         let mut conn = self.db().read().await?;

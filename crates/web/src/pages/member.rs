@@ -180,12 +180,7 @@ pub async fn member_movement(
     let cell = if typed.is_empty() || !matches!(f.kind.as_str(), "transfer" | "temporary") {
         f.cell
     } else {
-        let choices = st
-            .app
-            .unit_choices(&auth.actor, true, usize::MAX)
-            .await
-            .page(&lang)?;
-        match super::pick::resolve(&Tr { lang: lang.lang }, typed, &choices) {
+        match super::pick::unit(&st, &auth, &lang, typed, true).await? {
             Ok(code) => Some(code),
             Err(msg) => {
                 return with_status(

@@ -81,13 +81,13 @@ pub async fn members(
     // The unit filter by name or code, among the units the user sees.
     let units = st
         .app
-        .unit_choices(&auth.actor, false, usize::MAX)
+        .unit_choices(&auth.actor, false, super::pick::UNIT_SUGGESTIONS)
         .await
         .page(&lang)?;
     let (org, org_error) = if typed_org.is_empty() {
         (None, String::new())
     } else {
-        match super::pick::resolve(&tr, typed_org, &units) {
+        match super::pick::unit(&st, &auth, &lang, typed_org, false).await? {
             Ok(code) => (Some(code), String::new()),
             Err(msg) => (None, msg),
         }
@@ -135,10 +135,7 @@ pub async fn members(
             typed_org.to_string()
         },
         org_error,
-        units: units
-            .into_iter()
-            .take(super::pick::UNIT_SUGGESTIONS)
-            .collect(),
+        units,
         status: status.unwrap_or_default().to_string(),
         q: query,
         candidates: candidates

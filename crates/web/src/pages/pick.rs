@@ -11,7 +11,30 @@ pub const UNIT_SUGGESTIONS: usize = 1000;
 
 /// The code `typed` names among `choices`, or the message for the page.
 pub fn resolve(tr: &Tr, typed: &str, choices: &[Choice]) -> Result<String, String> {
-    match pick(typed, choices) {
+    said(tr, typed, pick(typed, choices))
+}
+
+/// A unit the user sees by what they typed (`cells`: only units that hold
+/// members): its code, or the message for the page.
+pub async fn unit(
+    st: &crate::AppState,
+    auth: &crate::auth::Auth,
+    lang: &crate::extract::PageLang,
+    typed: &str,
+    cells: bool,
+) -> Result<Result<String, String>, crate::error::WebError> {
+    use crate::extract::PageResult;
+    let picked = st
+        .app
+        .pick_unit(&auth.actor, typed, cells)
+        .await
+        .page(lang)?;
+    Ok(said(&Tr { lang: lang.lang }, typed, picked))
+}
+
+/// A pick as the page says it.
+fn said(tr: &Tr, typed: &str, picked: Picked) -> Result<String, String> {
+    match picked {
         Picked::One(code) => Ok(code),
         Picked::None => Err(tr.args("look.pick_none", &[("value", Arg::from(typed.trim()))])),
         Picked::Many(many) => Err(tr.args(
