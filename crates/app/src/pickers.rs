@@ -84,6 +84,30 @@ pub fn pick(typed: &str, choices: &[Choice]) -> Picked {
     }
 }
 
+/// The choices whose name holds every typed word at the start of one of
+/// its words (folded), or whose code starts with the typed text; at most
+/// `limit`, in the choices' order.
+pub fn matching(typed: &str, choices: &[Choice], limit: usize) -> Vec<Choice> {
+    let want = fold(typed);
+    let words: Vec<&str> = want.split(' ').filter(|w| !w.is_empty()).collect();
+    let upper = typed.trim().to_uppercase();
+    choices
+        .iter()
+        .filter(|c| {
+            if !upper.is_empty() && c.code.starts_with(&upper) {
+                return true;
+            }
+            let name = fold(&c.name);
+            let tokens: Vec<&str> = name.split(' ').collect();
+            words
+                .iter()
+                .all(|w| tokens.iter().any(|t| t.starts_with(w)))
+        })
+        .take(limit)
+        .cloned()
+        .collect()
+}
+
 impl App {
     /// The units the actor sees, in tree order; `cells` keeps only those
     /// that hold members. At most `limit`.
@@ -192,5 +216,9 @@ mod tests {
         assert!(matches!(pick("can lam sang", &all), Picked::Many(m) if m.len() == 2));
         assert_eq!(pick("nha thuoc", &all), Picked::None);
         assert_eq!(pick("  ", &all), Picked::None);
+        let sug = matching("lam s", &all, 10);
+        assert_eq!(sug.len(), 3, "{sug:?}");
+        assert_eq!(matching("bvphcn", &all, 10).len(), 2);
+        assert_eq!(matching("", &all, 2).len(), 2);
     }
 }

@@ -114,6 +114,7 @@ pub fn router_with(app: App, server: ServerConfig) -> Router {
         .route("/supervisors/{member}", get(pages::supervisor))
         .route("/members", get(pages::members))
         .route("/members/{id}", get(pages::member))
+        .route("/pick/units", get(pages::pick::suggest_units))
         .route("/members/{id}/movement", post(pages::member_movement))
         .route("/members/{id}/exit-ground", post(pages::member_exit_ground))
         .route("/candidates/{id}", get(pages::candidate))

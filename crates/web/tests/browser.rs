@@ -662,7 +662,18 @@ fn layout_tour(b: &Browser, candidate: i64) -> Vec<String> {
     // The registry's unit filter by name: several matches are said in
     // the results, the suggestion's "Name (CODE)" filters.
     b.go("/members");
+    let all = b.count("#org-list option");
     b.type_into("#org", "lam sang");
+    // The suggestions follow what is typed (htmx replaces the list).
+    let until = Instant::now() + Duration::from_secs(5);
+    while b.count("#org-list option") == all || b.count("#org-list option") == 0 {
+        assert!(Instant::now() < until, "the suggestions did not follow");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(b
+        .js("return [...document.querySelectorAll('#org-list option')].every(o => /lâm sàng/i.test(o.value))")
+        .as_bool()
+        .unwrap_or(false));
     b.press_enter("#org");
     assert_eq!(b.count("#org-error"), 1, "{}", b.text("main"));
     b.type_into("#org", "Chi bộ Lâm sàng (BVPHCN.CB1)");

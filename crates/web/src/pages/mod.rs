@@ -8,7 +8,7 @@ mod history;
 pub mod import;
 mod member;
 mod members;
-mod pick;
+pub mod pick;
 mod plan;
 mod supervisor;
 mod unit;

@@ -55,3 +55,59 @@ fn said(tr: &Tr, typed: &str, picked: Picked) -> Result<String, String> {
         )),
     }
 }
+
+/// What the suggestion endpoint is asked: the registry's unit filter
+/// (`org`, any unit) or a target cell (`cell`, units that hold members).
+#[derive(serde::Deserialize, Default)]
+pub struct SuggestQuery {
+    pub org: Option<String>,
+    pub cell: Option<String>,
+}
+
+/// How many suggestions a typed name brings.
+const SUGGESTIONS: usize = 30;
+
+/// The suggestions for what is being typed, as the `<datalist>` that htmx
+/// puts in place of the page's: units of the user's scope whose name has
+/// every typed word (tone marks, đ and case ignored) or whose code starts
+/// with it.
+pub async fn suggest_units(
+    axum::extract::State(st): axum::extract::State<crate::AppState>,
+    auth: crate::auth::Auth,
+    axum::extract::Query(q): axum::extract::Query<SuggestQuery>,
+    lang: crate::extract::PageLang,
+) -> Result<axum::response::Response, crate::error::WebError> {
+    use crate::extract::PageResult;
+    use axum::response::IntoResponse;
+    let (list, typed, cells) = match (&q.org, &q.cell) {
+        (_, Some(c)) => ("cell-list", c.as_str(), true),
+        (Some(o), None) => ("org-list", o.as_str(), false),
+        (None, None) => ("org-list", "", false),
+    };
+    let all = st
+        .app
+        .unit_choices(&auth.actor, cells, usize::MAX)
+        .await
+        .page(&lang)?;
+    let found = if typed.trim().is_empty() {
+        all.into_iter().take(UNIT_SUGGESTIONS).collect()
+    } else {
+        ranks_app::pickers::matching(typed, &all, SUGGESTIONS)
+    };
+    let mut html = format!("<datalist id=\"{list}\">");
+    for c in &found {
+        html.push_str(&format!(
+            "<option value=\"{}\"></option>",
+            escape(&c.label())
+        ));
+    }
+    html.push_str("</datalist>");
+    Ok(axum::response::Html(html).into_response())
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}

@@ -190,7 +190,31 @@ async fn the_transfer_target_is_chosen_by_name(db: TestDb) {
     assert!(moved.iter().any(|x| x.id == m), "moved to BVPHCN.CB3");
 }
 
+async fn suggestions_follow_what_is_typed(db: TestDb) {
+    let (_app, c) = staff_of_bvphcn(&db).await;
+    let r = c.get("/pick/units?org=lam%20s", None).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(
+        r.body.starts_with("<datalist id=\"org-list\">"),
+        "{}",
+        r.body
+    );
+    assert!(r
+        .body
+        .contains("<option value=\"Chi bộ Lâm sàng (BVPHCN.CB1)\">"));
+    assert!(r.body.contains("(BVPHCN.CB2)") && !r.body.contains("(BVPHCN.CB3)"));
+    // Only the user's subtree, and for a transfer only cells.
+    let outside = c.get("/pick/units?org=kiem%20soat", None).await;
+    assert_eq!(outside.body, "<datalist id=\"org-list\"></datalist>");
+    let cells = c.get("/pick/units?cell=BVPHCN", None).await;
+    assert!(cells.body.starts_with("<datalist id=\"cell-list\">"));
+    assert_eq!(cells.body.matches("<option").count(), 3, "{}", cells.body);
+    let page = c.get("/members", None).await;
+    assert!(page.body.contains("hx-get=\"/pick/units\""));
+}
+
 both_backends!(
+    suggestions_follow_what_is_typed,
     the_registry_unit_filter_takes_a_name,
     the_movement_is_chosen_by_name,
     the_transfer_target_is_chosen_by_name
