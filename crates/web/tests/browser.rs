@@ -740,5 +740,20 @@ fn layout_tour(b: &Browser, candidate: i64) -> Vec<String> {
         assert!(b.count("#preview") == 1, "the import preview shows");
         check_page(b, "import-preview", w, &mut problems);
     }
+    // Longer words in English and German: no overflow on a phone either.
+    b.resize(375, 812);
+    for lang in ["en", "de"] {
+        b.go(&format!("/?lang={lang}"));
+        for (name, path) in &pages {
+            b.go(path);
+            let (doc, view, _) = measure(b);
+            if doc > view {
+                problems.push(format!(
+                    "{name} in {lang} at 375 px: {doc} px wide in a {view} px window"
+                ));
+            }
+        }
+    }
+    b.go("/?lang=vi");
     problems
 }
