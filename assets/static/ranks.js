@@ -34,5 +34,5 @@
   } else {
     ready();
   }
-  document.addEventListener("htmx:afterSettle", function (e) { label(e.target); });
+  document.addEventListener("htmx:afterSettle", function () { label(document); });
 })();

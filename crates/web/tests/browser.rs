@@ -681,6 +681,19 @@ fn layout_tour(b: &Browser, candidate: i64) -> Vec<String> {
     assert_eq!(b.count("#org-error"), 0, "{}", b.text("main"));
     assert!(b.path().contains("org="), "{}", b.path());
     assert!(b.count("#results a[href^='/members/']") > 0);
+    // Results swapped in by the live search are labelled for phones too.
+    b.type_into("#q", "nguyen");
+    let until = Instant::now() + Duration::from_secs(5);
+    while !b.path().contains("q=nguyen") {
+        assert!(Instant::now() < until, "live search did not answer");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(
+        b.count("#results table:not(.reflow):not(.fits)"),
+        0,
+        "every table of the swapped results is labelled"
+    );
 
     // Pages found by following the links the pages themselves show.
     let mut pages: Vec<(String, String)> = vec![
