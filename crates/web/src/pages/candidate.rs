@@ -74,6 +74,39 @@ fn stepper(
         .collect()
 }
 
+/// The folded forms that the next step still needs, opened for the user:
+/// from the profile's gates on that step and what the file already holds.
+#[derive(Default)]
+pub struct Opens {
+    pub mentor: bool,
+    pub introducer: bool,
+    pub certificate: bool,
+}
+
+fn opens(
+    profile: &ranks_domain::procedure::Profile,
+    next: &str,
+    f: &ranks_app::pipeline::CandidateFile,
+) -> Opens {
+    use ranks_domain::procedure::GateKind as G;
+    let mut o = Opens::default();
+    for g in profile
+        .gates
+        .iter()
+        .filter(|g| g.stages.iter().any(|s| s == next))
+    {
+        let has = |n: usize, c: u32| n < c as usize;
+        match &g.kind {
+            G::Mentors { count } => o.mentor |= has(f.mentors.len(), *count),
+            G::ProbationMentor { count } => o.mentor |= has(f.probation_mentors.len(), *count),
+            G::Introducers { count, .. } => o.introducer |= has(f.introducers.len(), *count),
+            G::CertificateValid { .. } => o.certificate |= f.certificate.is_none(),
+            _ => {}
+        }
+    }
+    o
+}
+
 impl StepView {
     /// The Fluent key that says the step's state to a screen reader.
     pub fn state_key(&self) -> &'static str {
@@ -105,6 +138,8 @@ struct CandidateTemplate {
     /// The birth date, empty for an actor without personal details.
     birth: String,
     steps: Vec<StepView>,
+    /// Folded forms the next step needs, shown open.
+    opens: Opens,
     history: Vec<TimelineEntry>,
     next: String,
     next_name: String,
@@ -166,6 +201,10 @@ async fn candidate_page(
             .map(|d| tr.date(d))
             .unwrap_or_default(),
         steps: stepper(profile, lang.lang, &f),
+        opens: next
+            .as_ref()
+            .map(|n| opens(profile, &n.key, &f))
+            .unwrap_or_default(),
         history: f
             .history
             .iter()

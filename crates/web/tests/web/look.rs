@@ -45,6 +45,38 @@ async fn the_dossier_has_a_header_and_a_stepper(db: TestDb) {
     assert!(page.body.contains("<details class=\"form\"><summary>"));
 }
 
+/// A form the next step needs is open: a file in the pool needs its
+/// mentors before it becomes a sympathiser.
+async fn the_form_the_next_step_needs_is_open(db: TestDb) {
+    let c = demo_router(&db).await;
+    let app = db.app().await;
+    let sys = Actor::system();
+    let pool = app
+        .search_candidates(&sys, None, "")
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|x| x.stage == "pool" && x.mentors.is_empty())
+        .expect("a file in the pool without mentors");
+    let page = c.get(&format!("/candidates/{}", pool.id), None).await;
+    let open = page
+        .body
+        .split("<details class=\"form\" open>")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no open form: {}", page.body));
+    assert!(
+        open.split("</details>")
+            .next()
+            .unwrap()
+            .contains("/mentor\""),
+        "{open}"
+    );
+    assert_eq!(
+        page.body.matches("<details class=\"form\" open>").count(),
+        1
+    );
+}
+
 async fn the_unit_page_is_in_sections(db: TestDb) {
     let c = demo_router(&db).await;
     let page = c.get("/units/BVPHCN", None).await;
@@ -115,6 +147,7 @@ async fn the_sign_in_page_switches_language(db: TestDb) {
 
 both_backends!(
     the_dossier_has_a_header_and_a_stepper,
+    the_form_the_next_step_needs_is_open,
     the_unit_page_is_in_sections,
     the_sign_in_page_switches_language
 );
