@@ -625,7 +625,17 @@ fn measure(b: &Browser) -> (u64, u64, u64) {
 /// saves `page-width.png`.
 fn check_page(b: &Browser, name: &str, width: u32, problems: &mut Vec<String>) {
     let (doc, view, height) = measure(b);
-    eprintln!("layout: {name} at {width} px: {height} px high, {doc} px wide in {view}");
+    let line = format!("layout: {name} at {width} px: {height} px high, {doc} px wide in {view}");
+    eprintln!("{line}");
+    // The heights, for the note of the change (target/browser-artifacts/layout.txt).
+    let log = artifacts().join("layout.txt");
+    let mut all = std::fs::read_to_string(&log).unwrap_or_default();
+    if name == "login" && width == WIDTHS[0].0 {
+        all.clear();
+    }
+    all.push_str(&line);
+    all.push('\n');
+    std::fs::write(&log, all).unwrap();
     if doc > view {
         problems.push(format!(
             "{name} at {width} px: {doc} px wide in a {view} px window"
