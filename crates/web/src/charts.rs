@@ -108,7 +108,7 @@ pub fn burn_up_sized(
         1.4 * f + 2.0,
         f + 2.0,
         // Cut to the drawing's width; the whole title is its label.
-        esc(&fit(title, ((w - 16.0) / ((f + 2.0) * 0.55)) as usize))
+        esc(&fit(title, ((w - 16.0) / ((f + 2.0) * 0.64)) as usize))
     );
     // Axes, year ticks, value ticks.
     let _ = write!(
@@ -232,7 +232,7 @@ pub fn funnel_sized(title: &str, rows: &[(String, u64)], size: Size) -> String {
     // Characters that fit in the label's room (an average glyph is about
     // half the font size wide).
     let room = if above { w - 16.0 } else { l - 16.0 };
-    let fits = ((room / (f * 0.52)) as usize).max(12);
+    let fits = ((room / (f * 0.58)) as usize).max(12);
     for (i, (label, n)) in rows.iter().enumerate() {
         let top = t + i as f64 * row;
         let yy = if above { top + f + 4.0 } else { top };
