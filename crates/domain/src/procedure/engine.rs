@@ -78,6 +78,10 @@ pub struct Dossier {
     /// When the unit received the decision of a stage (the ceremony's 30
     /// working days count from the receipt of the admission decision).
     pub received: BTreeMap<String, Date>,
+    /// The official members of the candidate's cell on the day of the
+    /// step being checked, from the registry, when the step is a cell's
+    /// vote: the two-thirds count on it (never on fewer).
+    pub cell_official_members: Option<u32>,
 }
 
 /// What re-admission needs to know of a person's past membership.
@@ -449,7 +453,20 @@ impl Profile {
             GateKind::Vote {
                 numerator,
                 denominator,
-            } => share(step.vote, *numerator, *denominator),
+            } => share(
+                step.vote.map(|v| Vote {
+                    eligible: v.eligible.max(dossier.cell_official_members.unwrap_or(0)),
+                    ..v
+                }),
+                *numerator,
+                *denominator,
+            ),
+            GateKind::Interval {
+                after,
+                min_months,
+                min_days,
+            } => super::plausible::interval(dossier, step, after, *min_months, *min_days),
+            GateKind::DocumentsAfter { .. } => None,
             GateKind::ProbationComplete { months } => {
                 match dossier.entered(&self.ceremony_stage().key) {
                     Some(c) if plus_months(c, *months) <= on => None,

@@ -323,6 +323,37 @@ error-what-token = Token
 error-what-unit = Einheit
 error-what-user = Benutzer
 
+# issue 15: votes and roles
+cand-eligible_cell = Vollmitglieder der Zelle
+cand-eligible_committee = Mitglieder des Ausschusses
+cand-eligible_reason = Grund, falls abweichend vom Register
+cand-registry_count = Register: { $count } Vollmitglieder am { $date }
+cand-committee_hint = Das Register führt die Ausschussmitglieder nicht: ihre Zahl laut Protokoll eingeben.
+cand-vote_result = { $for }/{ $eligible } dafür ({ $share }), { $present } anwesend, { $against } dagegen
+cand-last_vote = Letzte Abstimmung
+cand-recorded_by = Der Schritt „{ $stage }“ wird von { $body } erfasst; Ihr Konto erfasst für { $you }.
+level-cell = der Zelle
+level-grassroots = dem Basis-Parteiausschuss
+level-superior = dem zuständigen Ausschuss oberhalb der Basis
+level_own-cell = die Zelle
+level_own-grassroots = den Basis-Parteiausschuss
+level_own-superior = den zuständigen Ausschuss oberhalb der Basis
+refusals-explain = Von den Regeln abgelehnte Versuche, für die Betreuer und das Organisationspersonal der Ausschüsse; nicht auf den Seiten der Zellen.
+refusals-unit = Einheit (Kürzel)
+refusals-from = Von
+refusals-to = Bis
+refusals-filter = Filtern
+refusals-none = Keine abgelehnten Versuche.
+refusals-at = Zeitpunkt
+refusals-by = Erfasst von
+refusals-newer = Neuere
+refusals-older = Ältere
+refusals-link = Abgelehnte Schritte
+plan-target_missing = Das Kriterium Mitgliederentwicklung kann für { $units } nicht bewertet werden: für { $year } ist kein Ziel gesetzt, daher noch keine Gesamtpunktzahl und keine Einstufung.
+plan-set_year_target = Jahresziel (Zeitraum = Jahr) im Zielformular setzen
+plan-target_by_staff = Das Organisationspersonal des Ausschusses setzt das Jahresziel.
+error-forbidden-refusals = die abgelehnten Versuche sind dem Organisationspersonal und den Betreuern der Ausschüsse vorbehalten
+
 # issue 15: look
 look-language = Sprache
 look-stages = Schritte des Verfahrens

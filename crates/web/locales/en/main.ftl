@@ -327,6 +327,37 @@ error-what-token = token
 error-what-unit = unit
 error-what-user = user
 
+# issue 15: votes and roles
+cand-eligible_cell = Official members of the cell
+cand-eligible_committee = Committee members
+cand-eligible_reason = Reason, if different from the registry
+cand-registry_count = Registry: { $count } official members on { $date }
+cand-committee_hint = The registry does not list the committee's members: enter their number from the minutes.
+cand-vote_result = { $for }/{ $eligible } in favour ({ $share }), { $present } present, { $against } against
+cand-last_vote = Latest vote
+cand-recorded_by = The step “{ $stage }” is recorded by { $body }; your account records for { $you }.
+level-cell = the cell
+level-grassroots = the grassroots party committee
+level-superior = the competent committee above the grassroots
+level_own-cell = the cell
+level_own-grassroots = the grassroots party committee
+level_own-superior = the competent committee above the grassroots
+refusals-explain = Attempts the rules refused, for the committees' supervisors and organising staff; not shown on the cells' pages.
+refusals-unit = Unit (code)
+refusals-from = From
+refusals-to = To
+refusals-filter = Filter
+refusals-none = No refused attempts.
+refusals-at = When
+refusals-by = By
+refusals-newer = Newer
+refusals-older = Older
+refusals-link = Refused steps
+plan-target_missing = The member-development criterion cannot be scored for { $units }: no target is set for { $year }, so there is no total or grade yet.
+plan-set_year_target = Set the yearly target (period = the year) in the target form
+plan-target_by_staff = The committee's organising staff set the yearly target.
+error-forbidden-refusals = the refused attempts are listed for the committees' staff and supervisors
+
 # issue 15: look
 look-language = Language
 look-stages = Stages of the procedure

@@ -305,6 +305,37 @@ error-what-token = mã
 error-what-unit = đơn vị
 error-what-user = người dùng
 
+# issue 15: votes and roles
+cand-eligible_cell = Số đảng viên chính thức của chi bộ
+cand-eligible_committee = Số cấp ủy viên
+cand-eligible_reason = Lý do, nếu khác số trong sổ đảng viên
+cand-registry_count = Theo sổ đảng viên: { $count } đảng viên chính thức ngày { $date }
+cand-committee_hint = Sổ đảng viên không ghi danh sách cấp ủy viên: nhập số cấp ủy viên theo biên bản.
+cand-vote_result = { $for }/{ $eligible } tán thành ({ $share }), { $present } có mặt, { $against } không tán thành
+cand-last_vote = Biểu quyết gần nhất
+cand-recorded_by = Bước “{ $stage }” do { $body } ghi nhận; tài khoản của bạn ghi nhận cho { $you }.
+level-cell = chi bộ
+level-grassroots = đảng ủy cơ sở
+level-superior = cấp ủy có thẩm quyền (cấp trên cơ sở)
+level_own-cell = chi bộ
+level_own-grassroots = đảng ủy cơ sở
+level_own-superior = cấp ủy có thẩm quyền (cấp trên cơ sở)
+refusals-explain = Các lần ghi nhận bị quy định từ chối, để cấp ủy và cán bộ tổ chức theo dõi; không hiện trên trang của chi bộ.
+refusals-unit = Đơn vị (mã)
+refusals-from = Từ ngày
+refusals-to = Đến ngày
+refusals-filter = Lọc
+refusals-none = Không có lần từ chối nào.
+refusals-at = Thời điểm
+refusals-by = Người ghi
+refusals-newer = Mới hơn
+refusals-older = Cũ hơn
+refusals-link = Các bước bị từ chối
+plan-target_missing = Tiêu chí phát triển đảng viên chưa tính được cho { $units }: chưa có chỉ tiêu năm { $year }, nên chưa có tổng điểm và xếp loại.
+plan-set_year_target = Đặt chỉ tiêu năm (kỳ = năm) ở mẫu giao chỉ tiêu
+plan-target_by_staff = Cán bộ tổ chức của cấp ủy đặt chỉ tiêu năm.
+error-forbidden-refusals = danh sách các lần bị từ chối dành cho cán bộ tổ chức và cấp ủy viên phụ trách
+
 # issue 15: look
 look-language = Ngôn ngữ
 look-stages = Các bước của quy trình

@@ -1,5 +1,6 @@
 //! A candidate's dossier and its forms: step, document, mentor, introducer, certificate.
 
+use super::vote_view::{self, Entered, StepFields};
 use super::{form_date, render, with_status};
 use crate::auth::Auth;
 use crate::error::WebError;
@@ -17,6 +18,8 @@ pub struct TimelineEntry {
     pub stage: String,
     pub on: String,
     pub by: String,
+    /// The vote recorded with the step, if it was one.
+    pub vote: String,
 }
 
 /// A document the next step needs, and whether it is in the file.
@@ -154,6 +157,12 @@ struct CandidateTemplate {
     choices: Vec<MemberChoice>,
     introducers: Vec<String>,
     certificate: String,
+    /// The step form's fields (kept after a refusal).
+    step: StepFields,
+    last_vote: String,
+    /// The actor may record the next step; if not, who does.
+    may_record: bool,
+    recorded_by: String,
 }
 
 async fn candidate_page(
@@ -162,6 +171,7 @@ async fn candidate_page(
     id: i64,
     lang: &PageLang,
     error: Option<(&str, String)>,
+    entered: Entered,
 ) -> Result<Response, WebError> {
     let tr = Tr { lang: lang.lang };
     let f = st.app.candidate_file(&auth.actor, id).await.page(lang)?;
@@ -188,7 +198,34 @@ async fn candidate_page(
     } else {
         None
     };
+    let level = st.app.recording_level(&auth.actor).await.page(lang)?;
+    let may_record = next
+        .as_ref()
+        .is_none_or(|n| profile.may_record(&n.key, level));
+    let on = entered
+        .date
+        .as_deref()
+        .and_then(|d| ranks_domain::parse_date("date", d).ok())
+        .unwrap_or_else(|| st.app.clock().today());
+    let registry = match &next {
+        Some(n) if writable => st
+            .app
+            .registry_eligible(&auth.actor, id, &n.key, on)
+            .await
+            .page(lang)?,
+        _ => None,
+    };
+    let step = StepFields::new(&tr, profile, next.as_ref(), on, registry, entered);
+    let recorded_by = next
+        .as_ref()
+        .filter(|_| !may_record)
+        .map(|n| vote_view::recorded_by(&tr, profile, n, level))
+        .unwrap_or_default();
     let t = CandidateTemplate {
+        step,
+        may_record,
+        recorded_by,
+        last_vote: vote_view::latest_vote(&tr, profile, &f),
         tr,
         path: format!("/candidates/{id}"),
         term: String::new(),
@@ -212,6 +249,9 @@ async fn candidate_page(
                 stage: tr.stage(profile, &h.stage),
                 on: tr.date(&h.on),
                 by: h.recorded_by.clone(),
+                vote: vote_view::vote_of(&f, &h.stage, &h.on)
+                    .map(|v| vote_view::vote_text(&tr, v))
+                    .unwrap_or_default(),
             })
             .collect(),
         next: next.as_ref().map(|n| n.key.clone()).unwrap_or_default(),
@@ -283,7 +323,7 @@ pub async fn candidate(
     Path(id): Path<i64>,
     lang: PageLang,
 ) -> Result<Response, WebError> {
-    candidate_page(&st, &auth, id, &lang, None).await
+    candidate_page(&st, &auth, id, &lang, None, Entered::default()).await
 }
 
 #[derive(Deserialize)]
@@ -295,6 +335,7 @@ pub struct StepForm {
     pub present: Option<u32>,
     pub in_favour: Option<u32>,
     pub against: Option<u32>,
+    pub eligible_reason: Option<String>,
 }
 
 /// Records a step from the form; a refusal is shown next to the form.
@@ -320,23 +361,40 @@ pub async fn candidate_step(
         }),
         _ => None,
     };
+    let entered = Entered {
+        date: f.date.clone(),
+        eligible: f.eligible,
+        present: f.present,
+        in_favour: f.in_favour,
+        against: f.against,
+        reason: f.eligible_reason.clone(),
+    };
     let input = ranks_app::pipeline::StepInput {
         stage: f.stage,
         on,
         vote,
         skip_reason: None,
+        eligible_reason: f.eligible_reason.clone(),
         version: f.version,
     };
     match st.app.record_step(&auth.actor, id, input).await {
         Ok(_) => Ok(Redirect::to(&format!("/candidates/{id}")).into_response()),
         Err(ranks_app::AppError::Refused(r)) => with_status(
-            candidate_page(&st, &auth, id, &lang, Some(("step", r.to_string()))).await,
+            candidate_page(
+                &st,
+                &auth,
+                id,
+                &lang,
+                Some(("step", r.to_string())),
+                entered,
+            )
+            .await,
             StatusCode::UNPROCESSABLE_ENTITY,
         ),
         // Someone changed the file meanwhile: the page as it is now,
         // with what changed next to the form.
         Err(ranks_app::AppError::Conflict(msg)) => with_status(
-            candidate_page(&st, &auth, id, &lang, Some(("step", msg))).await,
+            candidate_page(&st, &auth, id, &lang, Some(("step", msg)), entered).await,
             StatusCode::CONFLICT,
         ),
         Err(e) => Err(lang.error(e)),
@@ -380,7 +438,7 @@ async fn form_outcome(
         Err(e @ (E::Refused(_) | E::Invalid(_) | E::Conflict(_))) => {
             let msg = lang.error(e).message;
             with_status(
-                candidate_page(st, auth, id, lang, Some((form, msg))).await,
+                candidate_page(st, auth, id, lang, Some((form, msg)), Entered::default()).await,
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
         }

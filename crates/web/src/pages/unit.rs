@@ -1,4 +1,4 @@
-//! A unit's page: its subtree, members, candidates by stage, deadlines and refusals;
+//! A unit's page: its subtree, members, candidates by stage, deadlines;
 //! the form that adds a person to a cell's pool.
 
 use super::{form_date, render, row_view, term_tabs, with_status, PageQuery, RowView, TermTab};
@@ -13,7 +13,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use ranks_app::pipeline::DueRow;
 use ranks_app::privacy::CandidateEntry;
-use ranks_app::refusals::RefusedAttempt;
 use ranks_app::reports::UnitPage;
 use ranks_domain::procedure::Profile;
 use serde::Deserialize;
@@ -74,6 +73,8 @@ struct UnitTemplate {
     unit_id: i64,
     csrf: String,
     can_add: bool,
+    /// Staff, supervisors and administrators: a link to the refused attempts.
+    sees_refusals: bool,
     add_error: String,
     /// The movement picker's suggestions (the add form only).
     movements: Vec<ranks_app::pickers::Choice>,
@@ -95,7 +96,6 @@ struct UnitTemplate {
     sources: Vec<SourceLine>,
     moves: Vec<String>,
     due: Vec<DueView>,
-    refusals: Vec<RefusalView>,
 }
 
 pub struct DueView {
@@ -111,16 +111,6 @@ pub struct DueView {
     pub escalated: String,
 }
 
-pub struct RefusalView {
-    pub name: String,
-    pub unit: String,
-    pub stage: String,
-    pub on: String,
-    pub message: String,
-    pub rule: String,
-    pub source: String,
-}
-
 fn candidate_row(c: &CandidateEntry, tr: &Tr) -> CandidateRow {
     CandidateRow {
         id: c.id,
@@ -132,13 +122,7 @@ fn candidate_row(c: &CandidateEntry, tr: &Tr) -> CandidateRow {
     }
 }
 
-fn unit_template(
-    p: &UnitPage,
-    tr: Tr,
-    profile: &Profile,
-    due: &[DueRow],
-    refusals: &[RefusedAttempt],
-) -> UnitTemplate {
+fn unit_template(p: &UnitPage, tr: Tr, profile: &Profile, due: &[DueRow]) -> UnitTemplate {
     let mut rows = p.rows.iter();
     let top = rows
         .next()
@@ -149,6 +133,7 @@ fn unit_template(
         unit_id: p.unit.id,
         csrf: String::new(),
         can_add: false,
+        sees_refusals: false,
         add_error: String::new(),
         movements: Vec::new(),
         code: p.unit.code.to_string(),
@@ -254,18 +239,6 @@ fn unit_template(
                 escalated: d.escalated_to.join(", "),
             })
             .collect(),
-        refusals: refusals
-            .iter()
-            .map(|r| RefusalView {
-                name: r.full_name.clone(),
-                unit: r.unit_code.to_string(),
-                stage: tr.stage(profile, &r.stage),
-                on: tr.date(&r.on),
-                message: r.message.clone(),
-                rule: r.rule.clone(),
-                source: r.source.clone(),
-            })
-            .collect(),
     }
 }
 
@@ -289,9 +262,15 @@ async fn unit_response(
     add_error: String,
 ) -> Result<Response, WebError> {
     let data = unit_data(st, auth, code, q).await.page(lang)?;
-    let (p, due, refusals) = &*data;
-    let mut t = unit_template(p, Tr { lang: lang.lang }, st.app.profile(), due, refusals);
+    let (p, due) = &*data;
+    let mut t = unit_template(p, Tr { lang: lang.lang }, st.app.profile(), due);
     t.csrf = auth.csrf.clone();
+    t.sees_refusals = matches!(
+        auth.actor.role,
+        ranks_app::auth::Role::Admin
+            | ranks_app::auth::Role::Staff
+            | ranks_app::auth::Role::Supervisor
+    );
     t.can_add = auth.actor.role.writes()
         && matches!(
             p.unit.kind,
@@ -329,8 +308,7 @@ async fn unit_data(
         .unit_page(&auth.actor, code, q.term.as_deref())
         .await?;
     let due = st.app.due(&auth.actor, Some(code), Some(20)).await?;
-    let refusals = st.app.refusals(&auth.actor, Some(code)).await?;
-    let data = std::sync::Arc::new((p, due, refusals));
+    let data = std::sync::Arc::new((p, due));
     st.unit_cache.put(key, generation, data.clone());
     Ok(data)
 }
@@ -437,11 +415,7 @@ pub async fn add_candidate(
     }
 }
 
-type UnitData = (
-    ranks_app::reports::UnitPage,
-    Vec<DueRow>,
-    Vec<RefusedAttempt>,
-);
+type UnitData = (ranks_app::reports::UnitPage, Vec<DueRow>);
 
 /// Unit pages' data by (unit, term, scope, day), each with the audit
 /// generation it was read at.
