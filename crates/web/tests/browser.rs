@@ -660,7 +660,8 @@ fn check_page(b: &Browser, name: &str, width: u32, problems: &mut Vec<String>) {
 }
 
 /// Login, dashboard, unit pages at each level, plan, candidates at several
-/// stages, member, members, supervisor and an import preview, at each width.
+/// stages, member, members, refused attempts, supervisor and an import
+/// preview, at each width.
 /// Returns the overflows found.
 fn layout_tour(b: &Browser, candidate: i64) -> Vec<String> {
     let mut problems = Vec::new();
@@ -727,6 +728,7 @@ fn layout_tour(b: &Browser, candidate: i64) -> Vec<String> {
         ("plan".into(), "/units/BVPHCN/plan".into()),
         ("candidate-vote".into(), format!("/candidates/{candidate}")),
         ("members".into(), "/members?q=nguyen".into()),
+        ("refusals".into(), "/refusals?org=DBSYT".into()),
     ];
     b.go("/units/DBSYT");
     let stages = b.js(

@@ -213,7 +213,29 @@ async fn suggestions_follow_what_is_typed(db: TestDb) {
     assert!(page.body.contains("hx-get=\"/pick/units\""));
 }
 
+/// The refused attempts' unit filter takes a name the same way.
+async fn the_refusals_unit_filter_takes_a_name(db: TestDb) {
+    let (_app, c) = staff_of_bvphcn(&db).await;
+    let by_name = c.get("/refusals?org=chi%20bo%20lam%20sang", None).await;
+    assert_eq!(by_name.status, StatusCode::OK, "{}", by_name.body);
+    assert!(!by_name.body.contains("id=\"org-error\""));
+    assert!(
+        by_name.body.contains("value=\"BVPHCN.CB1\""),
+        "resolved to the code"
+    );
+    for typed in ["lam%20sang", "CDC", "khong%20co"] {
+        let r = c.get(&format!("/refusals?org={typed}"), None).await;
+        assert_eq!(r.status, StatusCode::OK, "{typed}: never a 404");
+        assert!(r.body.contains("id=\"org-error\""), "{typed}");
+        assert!(
+            !r.body.contains("id=\"refusal-list\""),
+            "{typed}: nothing listed"
+        );
+    }
+}
+
 both_backends!(
+    the_refusals_unit_filter_takes_a_name,
     suggestions_follow_what_is_typed,
     the_registry_unit_filter_takes_a_name,
     the_movement_is_chosen_by_name,
