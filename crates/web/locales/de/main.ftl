@@ -354,6 +354,16 @@ plan-set_year_target = Jahresziel (Zeitraum = Jahr) im Zielformular setzen
 plan-target_by_staff = Das Organisationspersonal des Ausschusses setzt das Jahresziel.
 error-forbidden-refusals = die abgelehnten Versuche sind dem Organisationspersonal und den Betreuern der Ausschüsse vorbehalten
 
+# issue 15: look
+look-language = Sprache
+look-stages = Schritte des Verfahrens
+look-step_done = Erledigt
+look-step_current = Aktueller Schritt
+look-step_todo = Noch offen
+look-pick_none = Nichts gefunden für „{ $value }“. Wählen Sie aus den Vorschlägen oder geben Sie einen anderen Namen ein (mit oder ohne Tonzeichen).
+look-pick_many = „{ $value }“ passt zu mehreren: { $choices }. Wählen Sie einen Eintrag aus den Vorschlägen.
+look-pick_hint = Namen eingeben, dann aus den Vorschlägen wählen
+
 # issue 15: corrections
 fix-title = Einen Eintrag der Akte berichtigen oder zurückziehen
 fix-hint = Jede Berichtigung und jede Rücknahme braucht einen Grund; der alte Eintrag bleibt erhalten. Ein Eintrag, auf den sich ein später erfasster Schritt stützt, kann nicht zurückgezogen werden: zuerst diesen Schritt zurückziehen.

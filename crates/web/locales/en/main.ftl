@@ -358,6 +358,16 @@ plan-set_year_target = Set the yearly target (period = the year) in the target f
 plan-target_by_staff = The committee's organising staff set the yearly target.
 error-forbidden-refusals = the refused attempts are listed for the committees' staff and supervisors
 
+# issue 15: look
+look-language = Language
+look-stages = Stages of the procedure
+look-step_done = Done
+look-step_current = Current step
+look-step_todo = To come
+look-pick_none = Nothing found for “{ $value }”. Choose from the suggestions or type another name (with or without tone marks).
+look-pick_many = “{ $value }” matches several: { $choices }. Choose one from the suggestions.
+look-pick_hint = Type a name, then choose from the suggestions
+
 # issue 15: corrections
 fix-title = Correct or withdraw an entry of the file
 fix-hint = Every correction or withdrawal needs a reason; the old entry is kept. An entry a later recorded step relied on cannot be withdrawn: withdraw that step first.

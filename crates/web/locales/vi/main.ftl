@@ -336,6 +336,16 @@ plan-set_year_target = Đặt chỉ tiêu năm (kỳ = năm) ở mẫu giao ch�
 plan-target_by_staff = Cán bộ tổ chức của cấp ủy đặt chỉ tiêu năm.
 error-forbidden-refusals = danh sách các lần bị từ chối dành cho cán bộ tổ chức và cấp ủy viên phụ trách
 
+# issue 15: look
+look-language = Ngôn ngữ
+look-stages = Các bước của quy trình
+look-step_done = Đã xong
+look-step_current = Đang ở bước này
+look-step_todo = Chưa tới
+look-pick_none = Không tìm thấy “{ $value }”. Hãy chọn trong danh sách gợi ý hoặc gõ tên khác (có dấu hay không dấu đều được).
+look-pick_many = “{ $value }” khớp với nhiều mục: { $choices }. Hãy chọn một mục trong danh sách gợi ý.
+look-pick_hint = Gõ tên rồi chọn trong danh sách gợi ý
+
 # issue 15: corrections
 fix-title = Sửa / rút lại một mục của hồ sơ
 fix-hint = Mỗi lần sửa hoặc rút lại cần ghi lý do; mục cũ vẫn được lưu lại. Không rút được mục mà một bước đã ghi nhận sau đó dựa vào: hãy rút bước đó trước.

@@ -25,6 +25,26 @@ pub struct FixView {
     pub vote: [u32; 4],
 }
 
+/// The dossier's correction forms (for a role that records) and what
+/// was corrected or withdrawn.
+pub async fn views(
+    st: &AppState,
+    auth: &crate::auth::Auth,
+    f: &ranks_app::pipeline::CandidateFile,
+    lang: &crate::extract::PageLang,
+) -> Result<(Vec<FixView>, Vec<String>), crate::error::WebError> {
+    use crate::extract::PageResult;
+    let tr = Tr { lang: lang.lang };
+    let profile = st.app.profile();
+    let fixes = if auth.actor.role.writes() {
+        let list = st.app.correctable(&auth.actor, f.id).await.page(lang)?;
+        fix_views(&tr, profile, list)
+    } else {
+        Vec::new()
+    };
+    Ok((fixes, kept_views(&tr, profile, &f.corrections)))
+}
+
 pub fn fix_views(tr: &Tr, profile: &Profile, entries: Vec<Correctable>) -> Vec<FixView> {
     entries
         .into_iter()

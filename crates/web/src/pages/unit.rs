@@ -82,6 +82,8 @@ struct UnitTemplate {
     resubmit: Vec<(&'static str, String)>,
     /// No duplicate holds the same ID number (one person per number).
     dup_confirmable: bool,
+    /// The movement picker's suggestions (the add form only).
+    movements: Vec<ranks_app::pickers::Choice>,
     code: String,
     name: String,
     kind: &'static str,
@@ -91,6 +93,9 @@ struct UnitTemplate {
     top: Option<RowView>,
     children: Vec<RowView>,
     member_count: usize,
+    /// Candidates in all stages, and the overdue files: the counts on top.
+    candidate_count: usize,
+    overdue_count: usize,
     members: Vec<MemberRow>,
     stages: Vec<StageGroup>,
     supervisors: Vec<SupervisorLine>,
@@ -149,6 +154,7 @@ fn unit_template(p: &UnitPage, tr: Tr, profile: &Profile, due: &[DueRow]) -> Uni
         duplicates: Vec::new(),
         resubmit: Vec::new(),
         dup_confirmable: true,
+        movements: Vec::new(),
         code: p.unit.code.to_string(),
         name: p.unit.name.clone(),
         kind: tr.kind(&p.unit.kind),
@@ -174,6 +180,8 @@ fn unit_template(p: &UnitPage, tr: Tr, profile: &Profile, due: &[DueRow]) -> Uni
             })
             .collect(),
         member_count: p.members.len(),
+        candidate_count: p.candidates_by_stage.iter().map(|(_, l)| l.len()).sum(),
+        overdue_count: due.iter().filter(|d| d.overdue).count(),
         members: p
             .members
             .iter()
@@ -318,6 +326,9 @@ async fn unit_page_template(
             p.unit.kind,
             ranks_domain::UnitKind::Cell | ranks_domain::UnitKind::GrassrootsCell
         );
+    if t.can_add {
+        t.movements = st.app.movement_choices().await.page(lang)?;
+    }
     Ok(t)
 }
 
@@ -402,6 +413,23 @@ pub async fn add_candidate(
     CsrfForm { auth, form: f }: CsrfForm<AddCandidateForm>,
 ) -> Result<Response, WebError> {
     use ranks_domain::DomainError;
+    // The movement by its name (or code): resolved first, a name that
+    // matches nothing or several is said by the form.
+    let typed = f.movement.as_deref().map(str::trim).unwrap_or_default();
+    let movement = if typed.is_empty() {
+        None
+    } else {
+        let choices = st.app.movement_choices().await.page(&lang)?;
+        match super::pick::resolve(&Tr { lang: lang.lang }, typed, &choices) {
+            Ok(code) => Some(code),
+            Err(msg) => {
+                return with_status(
+                    unit_response(&st, &auth, &code, &PageQuery::default(), &lang, msg).await,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                )
+            }
+        }
+    };
     let run = async {
         let name = ranks_domain::text::nfc(f.full_name.trim());
         if name.is_empty() {
@@ -434,16 +462,11 @@ pub async fn add_candidate(
             general_grade: grade,
             area: String::new(),
         };
-        let movement = f
-            .movement
-            .as_deref()
-            .map(str::trim)
-            .filter(|m| !m.is_empty());
         let on = form_date("date", f.date.as_deref())?;
         let proposal = ranks_app::pipeline::Proposal {
             who,
             cell: code.clone(),
-            movement: movement.map(str::to_string),
+            movement: movement.clone(),
             on,
             id_number: f.id_number.clone(),
             confirm_duplicate: f.confirm_duplicate.as_deref() == Some("1"),
