@@ -262,20 +262,12 @@ pub fn error_message(lang: Lang, e: &AppError) -> String {
             field,
             value,
             expected,
-        }) => t(
-            "error.invalid",
-            &[
-                ("field", (*field).into()),
-                ("value", value.as_str().into()),
-                ("expected", (*expected).into()),
-            ],
-        ),
+        }) => invalid_message(lang, field, value, expected),
         AppError::Conflict(text) => known_sentence(lang, "error.conflict.", text),
         AppError::Refused(r) => t(
             "error.refused",
             &[
-                ("message", r.message.as_str().into()),
-                ("rule", r.rule.as_str().into()),
+                ("message", refusal_text(lang, r).into()),
                 ("source", r.source.as_str().into()),
             ],
         ),
@@ -291,6 +283,92 @@ pub fn error_message(lang: Lang, e: &AppError) -> String {
         AppError::Store(_) => t("error.internal", &[]),
         AppError::TooLarge(_) | AppError::Busy(_) => e.to_string(),
     }
+}
+
+/// A field's value that is not valid: the field by its label in Vietnamese and German
+/// (`field.<name>`), what was expected when that sentence has a
+/// translation (`error.expected.*`), else without it (no English sentence
+/// in a Vietnamese or German page).
+fn invalid_message(lang: Lang, field: &str, value: &str, expected: &str) -> String {
+    let plain = |id: String| messages(lang).plain.get(&fluent_id(&id)).cloned();
+    // English keeps the field's name, as the API says it.
+    let label = match lang {
+        Lang::En => None,
+        _ => plain(format!("field.{field}")),
+    }
+    .unwrap_or_else(|| field.to_string());
+    let expected_here = known_sentence(lang, "error.expected.", expected);
+    let args = [
+        ("field", Arg::from(label)),
+        ("value", Arg::from(value)),
+        ("expected", Arg::from(expected_here.as_str())),
+    ];
+    if lang != Lang::En && expected_here == expected {
+        tr_args(lang, "error.invalid_value", &args[..2])
+    } else {
+        tr_args(lang, "error.invalid", &args)
+    }
+}
+
+/// The procedure profile whose stage names refusals use: the server's,
+/// set when its router is built, else the shipped one.
+static PROFILE: std::sync::OnceLock<std::sync::Arc<Profile>> = std::sync::OnceLock::new();
+
+/// Names the stages of refusals after `profile` (the first call wins).
+pub fn use_profile(profile: std::sync::Arc<Profile>) {
+    let _ = PROFILE.set(profile);
+}
+
+fn profile() -> &'static Profile {
+    static SHIPPED: LazyLock<Profile> = LazyLock::new(Profile::default_cpv);
+    PROFILE.get().map(|p| p.as_ref()).unwrap_or(&SHIPPED)
+}
+
+/// A refusal of the procedure in `lang`, from its key and arguments:
+/// stage keys (`stage…`) become the stage's name, ISO dates the language's
+/// dates, integers numbers (which select plural forms), an exit ground its
+/// name. Without a message for the key, the English text.
+pub fn refusal_text(lang: Lang, r: &ranks_domain::procedure::Refusal) -> String {
+    let id = fluent_id(&r.key);
+    if r.key.is_empty() || !messages(lang).ids.contains(&id) {
+        return r.message.clone();
+    }
+    let tr = Tr { lang };
+    let args: Vec<(&str, Arg)> = r
+        .args
+        .iter()
+        .map(|(name, value)| {
+            let arg = if name.starts_with("stage") {
+                Arg::Text(tr.stage(profile(), value))
+            } else if name == "ground" {
+                Arg::Text(
+                    messages(lang)
+                        .plain
+                        .get(&fluent_id(&format!("ground.{value}")))
+                        .cloned()
+                        .unwrap_or_else(|| value.clone()),
+                )
+            } else if let Ok(d) = value.parse::<Date>() {
+                Arg::Text(tr.date(&d))
+            } else if let Ok(n) = value.parse::<i64>() {
+                Arg::from(n)
+            } else {
+                Arg::Text(value.clone())
+            };
+            (name.as_str(), arg)
+        })
+        .collect();
+    let mut text = tr_args(lang, &r.key, &args);
+    let invalid = r.args.iter().find(|(k, v)| k == "invalid" && !v.is_empty());
+    if let Some((_, names)) = invalid {
+        text.push_str("; ");
+        text.push_str(&tr_args(
+            lang,
+            "refusal-not-valid",
+            &[("names", names.as_str().into())],
+        ));
+    }
+    text
 }
 
 /// An English sentence of the app in `lang`: the message under `prefix`
@@ -601,6 +679,81 @@ mod tests {
         assert_eq!(tr_args(Lang::En, "no.such.key", &[]), "?");
     }
 
+    /// Refusals of the procedure in each language, from their keys: stage
+    /// names, dates and counts as each language writes them.
+    #[test]
+    fn refusals_in_each_language() {
+        let profile = Profile::default_cpv();
+        let d = |s: &str| s.parse::<Date>().unwrap();
+        let dossier = ranks_domain::procedure::Dossier {
+            birth_date: Some(d("1999-01-01")),
+            general_grade: 12,
+            history: vec![("pool".into(), d("2025-01-02"))],
+            ..Default::default()
+        };
+        let step = ranks_domain::procedure::Step {
+            stage: "sympathiser".into(),
+            on: d("2025-03-01"),
+            vote: None,
+            skip_reason: None,
+        };
+        let r = profile.check(&dossier, &step, d("2025-06-01")).unwrap_err();
+        assert_eq!(r.key, "refusal-documents");
+        assert!(r.message.contains("needs document(s)"), "{}", r.message);
+        let vi = refusal_text(Lang::Vi, &r);
+        assert!(vi.starts_with("bước “Cảm tình Đảng"), "{vi}");
+        let de = refusal_text(Lang::De, &r);
+        assert!(
+            de.contains("Sympathisant") && de.contains("Unterlage"),
+            "{de}"
+        );
+        let en = refusal_text(Lang::En, &r);
+        assert!(en.contains("needs the document"), "{en}");
+        let late = ranks_domain::procedure::Refusal::new(
+            "probation",
+            "Điều lệ".into(),
+            ranks_domain::procedure::Said {
+                key: "refusal-probation-wait",
+                args: vec![
+                    ("months", "12".into()),
+                    ("ceremony", "2026-12-01".into()),
+                    ("until", "2027-12-01".into()),
+                ],
+                text: "probation runs".into(),
+            },
+        );
+        assert_eq!(
+            refusal_text(Lang::Vi, &late),
+            "thời gian dự bị là 12 tháng kể từ lễ kết nạp ngày 01/12/2026, đến ngày 01/12/2027"
+        );
+    }
+
+    /// Every refusal key of the engine and the app has a message.
+    #[test]
+    fn every_refusal_key_has_a_message() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let mut paths = Vec::new();
+        files(&root.join("domain/src/procedure"), &mut paths);
+        files(&root.join("app/src"), &mut paths);
+        let mut seen = 0;
+        for path in paths {
+            let text = std::fs::read_to_string(&path).unwrap();
+            for part in text.split("\"refusal-").skip(1) {
+                let key = format!("refusal-{}", part.split('"').next().unwrap());
+                seen += 1;
+                for lang in Lang::all() {
+                    assert!(
+                        messages(lang).ids.contains(&key),
+                        "{key} ({}) of {}",
+                        lang.code(),
+                        path.display()
+                    );
+                }
+            }
+        }
+        assert!(seen > 30, "{seen}");
+    }
+
     /// Application errors in each language; English keeps today's text.
     #[test]
     fn app_errors_in_each_language() {
@@ -627,6 +780,8 @@ mod tests {
                 rule: "R1".into(),
                 source: "Điều 4".into(),
                 message: "too young".into(),
+                key: String::new(),
+                args: Vec::new(),
             }),
             forbidden("missing or wrong CSRF token"),
             forbidden("a viewer does not record data"),
@@ -636,25 +791,37 @@ mod tests {
             AppError::Empty,
             AppError::Busy("too many imports in progress (1 running, 2 waiting: import.max_running, import.max_waiting); try again in a minute".into()),
         ];
-        for e in &cases {
+        // A refusal names its rule only in the title of the page's message.
+        for e in cases.iter().filter(|e| !matches!(e, AppError::Refused(_))) {
             assert_eq!(error_message(Lang::En, e), e.to_string());
         }
+        assert_eq!(
+            error_message(Lang::En, &cases[6]),
+            "refused: too young (Điều 4)"
+        );
         let vi = |e: &AppError| error_message(Lang::Vi, e);
         let de = |e: &AppError| error_message(Lang::De, e);
         assert_eq!(vi(&cases[0]), "không tìm thấy đơn vị: X1");
         assert_eq!(de(&cases[0]), "Einheit unbekannt: X1");
         assert_eq!(de(&cases[1]), "Datensatzart unbekannt: k");
         assert_eq!(de(&cases[2]), "thing without a key unbekannt: 7");
+        // The field by its label; an expectation without a translation is
+        // left out rather than shown in English.
+        assert_eq!(vi(&cases[3]), "Giới tính: giá trị 'x' không hợp lệ");
         assert_eq!(
-            vi(&cases[3]),
-            "gender: 'x' không hợp lệ; cần one of nam, nữ"
+            vi(&AppError::Invalid(DomainError::invalid(
+                "since",
+                "",
+                "the date the two began to work together"
+            ))),
+            "Ngày bắt đầu cùng công tác: giá trị '' không hợp lệ; cần ngày hai người bắt đầu cùng công tác"
         );
         assert_eq!(
             de(&cases[4]),
             "jemand anderes hat gleichzeitig dasselbe erfasst; nichts wurde gespeichert, neu laden und erneut versuchen"
         );
         assert_eq!(de(&cases[5]), "term 2020-2025 already exists");
-        assert_eq!(vi(&cases[6]), "bị từ chối: too young (quy định R1; Điều 4)");
+        assert_eq!(vi(&cases[6]), "bị từ chối: too young (Điều 4)");
         assert_eq!(
             vi(&cases[7]),
             "không được phép: thiếu mã CSRF hoặc mã không đúng"

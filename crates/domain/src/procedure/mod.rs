@@ -14,11 +14,13 @@
 mod due;
 mod engine;
 mod format;
+mod gates;
 mod model;
 
 pub use due::Due;
 pub use engine::{
-    whole_months, Dossier, Introducer, Memberships, Organisations, PartyExit, Refusal, Step, Vote,
+    whole_months, Dossier, Introducer, Memberships, Organisations, PartyExit, Refusal, Said, Step,
+    Vote,
 };
 pub use format::DEFAULT_PROFILE;
 pub use model::{

@@ -283,7 +283,7 @@ dashboard-files-count = { $count ->
 error-internal = interner Fehler; die Einzelheiten stehen im Serverprotokoll
 error-unknown = { $what } unbekannt: { $key }
 error-invalid = { $field }: '{ $value }' ist ungültig; erwartet: { $expected }
-error-refused = abgelehnt: { $message } (Regel { $rule }; { $source })
+error-refused = abgelehnt: { $message } ({ $source })
 error-forbidden = nicht erlaubt: { $reason }
 error-rate_limited = zu viele fehlgeschlagene Anmeldungen; in 15 Minuten erneut versuchen
 error-empty = die Datenbank enthält noch keine Einheiten; `ranks demo` ausführen oder einen Baum importieren
@@ -322,3 +322,89 @@ error-what-term = Amtszeit
 error-what-token = Token
 error-what-unit = Einheit
 error-what-user = Benutzer
+
+# issue 15: texts
+refusal-stage-unknown = Schritt „{ $key }“ gehört nicht zum Verfahren
+refusal-date-future = { $on } liegt nach dem heutigen Tag ({ $today })
+refusal-sequence-start = ein Kandidat beginnt mit dem Schritt „{ $stage }“
+refusal-date-order = „{ $stage }“ am { $on } läge vor dem aktuellen Schritt „{ $stage_current }“ vom { $since }
+refusal-stage-closed = die Akte ist bei „{ $stage_current }“ geschlossen
+refusal-sequence-exit = „{ $stage }“ ist von „{ $stage_current }“ aus nicht möglich
+refusal-sequence-unit-kind = „{ $stage }“ entfällt für Kandidaten einer Basiszelle: ihr Beschluss geht direkt an das übergeordnete Komitee
+refusal-sequence-passed = „{ $stage }“ ist bereits durchlaufen (der Kandidat ist bei „{ $stage_current }“)
+refusal-sequence-missing = „{ $stage_missing }“ muss vor „{ $stage }“ erfasst werden
+refusal-skip = „{ $reason }“ ist kein Grund, „{ $stage }“ ohne seine Unterlagen zu erfassen
+refusal-documents = „{ $stage }“ braucht zuerst { $count ->
+    [one] die Unterlage
+   *[other] die Unterlagen
+} { $documents }
+refusal-vote-missing = „{ $stage }“ ist eine Abstimmung: Stimmberechtigte, Anwesende, Ja- und Nein-Stimmen erfassen
+refusal-vote-counts = die Abstimmung geht nicht auf: { $eligible } stimmberechtigt, { $present } anwesend, { $in_favour } dafür, { $against } dagegen
+refusal-vote-share = { $in_favour } dafür von { $eligible } Stimmberechtigten; mindestens { $share } davon müssen zustimmen
+refusal-mentors = { $count } { $count ->
+    [one] Betreuer
+   *[other] Betreuer
+} zugewiesen, { $required } nötig
+refusal-probation-mentors = { $count } Betreuer für die Probezeit zugewiesen, { $required } bei der Aufnahmefeier nötig
+refusal-probation-wait = die Probezeit dauert { $months } Monate ab der Aufnahmefeier vom { $ceremony }, bis zum { $until }
+refusal-probation-no-ceremony = keine Aufnahmefeier erfasst
+refusal-age-no-birth-date = das Geburtsdatum ist nicht erfasst
+refusal-age-young = { $years } Jahre { $months } Monate alt am { $on }; mindestens { $min } Jahre sind nötig
+refusal-age-old-decision = { $years } Jahre { $months } Monate alt, als die Zelle beriet; über { $max } Jahren braucht der Aufnahmebeschluss die vorherige schriftliche Zustimmung des Ständigen Ausschusses der Provinz (Unterlage { $document })
+refusal-age-old = { $years } Jahre { $months } Monate alt am { $on }; über { $max } Jahren berät die Zelle nur bei Gesundheit und Ansehen und Arbeit oder Wohnsitz ohne Parteiorganisation oder Parteimitglied, oder auf besondere Anforderung, vorher erfasst (Unterlage { $document })
+refusal-education-consent = die Bildungsausnahme für „{ $area }“ braucht die schriftliche Zustimmung des Ständigen Ausschusses der Provinz vor dem Aufnahmebeschluss (Unterlage { $document })
+refusal-education = Schulbildung Klasse { $grade } liegt unter den nötigen { $required }
+refusal-certificate-missing = kein Zertifikat der Schulung zur Parteibildung erfasst
+refusal-certificate-later = das Zertifikat ist vom { $issued }, nach dem { $on }
+refusal-certificate-expired = das Zertifikat vom { $issued } ist nach { $months } Monaten abgelaufen, am { $expired }
+refusal-introducers = { $valid } { $valid ->
+    [one] gültiger Bürge
+   *[other] gültige Bürgen
+}, { $required } nötig
+refusal-not-valid = nicht gültig: { $names }
+refusal-introducers-youth-age = { $valid } gültige Bürgen, { $required } nötig; der Beschluss des Jugendverbands zählt nur für Kandidaten im Jugendalter mit erfasstem Formular 4-KNĐ
+refusal-introducers-youth-route = { $valid } gültige Bürgen, { $required } nötig; der Beschluss des Jugendverbands zählt nur für Kandidaten im Jugendalter, wo es eine Organisation des Jugendverbands gibt
+refusal-introducers-union = { $valid } gültige Bürgen, { $required } nötig; der Beschluss der Gewerkschaft zählt nur außerhalb des Jugendalters, für Gewerkschaftsmitglieder, wo es eine Gewerkschaft gibt, mit erfasstem Formular { $document }
+refusal-youth-route-not-member = ein Kandidat im Jugendalter (bis { $max }) muss, wo es eine Organisation des Jugendverbands gibt, Mitglied sein und durch den Beschluss des Basiskomitees des Jugendverbands (Formular { $document }) und { $members } Vollmitglieder empfohlen werden; der Kandidat ist nicht als Mitglied des Jugendverbands erfasst
+refusal-youth-route-no-resolution = ein Kandidat im Jugendalter (bis { $max }) wird, wo es eine Organisation des Jugendverbands gibt, durch den Beschluss des Basiskomitees des Jugendverbands (Formular { $document }) und { $members } Vollmitglieder empfohlen; kein Beschluss des Jugendverbands erfasst, { $valid } Vollmitglieder allein genügen nicht
+refusal-youth-route-form = Formular { $document } ist am oder vor dem { $on } nicht erfasst
+refusal-youth-route-members = { $valid } gültige Vollmitglieder neben dem Beschluss des Jugendverbands, { $required } nötig
+refusal-readmit-once = bereits einmal wieder aufgenommen, am { $on }; eine Person wird nur einmal wieder aufgenommen
+refusal-readmit-ground-unknown = Austritt am { $left }; der Grund des Austritts ist nicht erfasst
+refusal-readmit-ground = Austritt am { $left } aus dem Grund „{ $ground }“: aus diesem Grund keine Wiederaufnahme (294-QĐ/TW mục 3.5.2)
+refusal-readmit-record-unknown = Austritt am { $left } aus dem Grund „{ $ground }“: der Tag der Tilgung der Vorstrafe ist nicht erfasst; Wiederaufnahme ist { $months } Monate danach möglich
+refusal-readmit-record-wait = die Vorstrafe wurde am { $cleared } getilgt; Wiederaufnahme ist ab dem { $from } möglich
+refusal-readmit-wait = Austritt am { $left }; Wiederaufnahme ist ab dem { $from } möglich
+refusal-readmit-consent = die Wiederaufnahme braucht die schriftliche Zustimmung des Ständigen Ausschusses der Provinz (Unterlage { $document }), erfasst vor „{ $stage }“
+refusal-temporary-transfer = eine vorübergehende Versetzung für Arbeit oder Wohnsitz dauert { $min } bis { $max } volle Monate; { $from } bis { $until } sind { $months }
+refusal-temporary-transfer-study = eine vorübergehende Versetzung zum Studium dauert { $min } bis { $max } volle Monate; { $from } bis { $until } sind { $months }
+error-invalid_value = { $field }: Wert '{ $value }' ist ungültig
+error-expected-date_format = ein Datum als JJJJ-MM-TT
+error-expected-not_after_today = ein Datum nicht nach heute
+error-expected-together = der Tag, seit dem beide zusammenarbeiten
+error-expected-member_of_list = ein Mitglied der Liste
+error-expected-certificate_date = das Datum auf dem Zertifikat
+error-expected-certificate_number = die Nummer des Zertifikats
+error-expected-received = der Tag, an dem der Beschluss einging
+field-date = Datum
+field-since = Zusammenarbeit seit
+field-member = Mitglied
+field-issued = Ausgestellt
+field-number = Nummer
+field-received_on = Beschluss eingegangen am
+field-code = Unterlage
+field-stage = Schritt
+field-year = Jahr
+field-birth_date = Geburtsdatum
+field-full_name = Name
+field-gender = Geschlecht
+fix-documents = Fehlende Unterlage erfassen
+fix-mentors = Betreuer zuweisen
+fix-introducers = Bürgen hinzufügen
+fix-memberships = Mitgliedschaft im Jugendverband erfassen
+fix-certificate = Zertifikat erfassen
+fix-vote = Abstimmung korrigieren
+fix-wait = Diesen Schritt am oder nach dem { $date } erfassen
+fix-date = Datum des Schritts neu wählen
+fix-step = Den früheren Schritt erfassen
+fix-none = In dieser Akte kann kein weiterer Schritt erfasst werden

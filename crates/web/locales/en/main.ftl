@@ -287,7 +287,7 @@ dashboard-files-count = { $count ->
 error-internal = internal error; the details are in the server log
 error-unknown = unknown { $what }: { $key }
 error-invalid = { $field }: '{ $value }' is not valid; expected { $expected }
-error-refused = refused: { $message } (rule { $rule }; { $source })
+error-refused = refused: { $message } ({ $source })
 error-forbidden = not allowed: { $reason }
 error-rate_limited = too many failed sign-ins; try again in 15 minutes
 error-empty = the database holds no units yet; run `ranks demo` or import a tree
@@ -326,3 +326,92 @@ error-what-term = term
 error-what-token = token
 error-what-unit = unit
 error-what-user = user
+
+# issue 15: texts
+refusal-stage-unknown = stage '{ $key }' is not in the procedure
+refusal-date-future = { $on } is after today ({ $today })
+refusal-sequence-start = a candidate starts at the stage “{ $stage }”
+refusal-date-order = “{ $stage }” on { $on } would come before the current stage “{ $stage_current }” of { $since }
+refusal-stage-closed = the file is closed at “{ $stage_current }”
+refusal-sequence-exit = “{ $stage }” cannot be taken from “{ $stage_current }”
+refusal-sequence-unit-kind = “{ $stage }” is not a step for a candidate of a grassroots cell: its resolution goes to the superior committee directly
+refusal-sequence-passed = “{ $stage }” has already been passed (the candidate is at “{ $stage_current }”)
+refusal-sequence-missing = “{ $stage_missing }” is required before “{ $stage }”
+refusal-skip = “{ $reason }” is not a reason to enter “{ $stage }” without its documents
+refusal-documents = “{ $stage }” needs { $count ->
+    [one] the document
+   *[other] the documents
+} { $documents } recorded first
+refusal-vote-missing = “{ $stage }” is a vote: record eligible, present, in favour and against
+refusal-vote-counts = the vote does not add up: { $eligible } eligible, { $present } present, { $in_favour } in favour, { $against } against
+refusal-vote-share = { $in_favour } in favour of { $eligible } eligible; at least { $share } of them must be in favour
+refusal-mentors = { $count } { $count ->
+    [one] mentor
+   *[other] mentors
+} assigned, { $required } required
+refusal-probation-mentors = { $count } probation { $count ->
+    [one] mentor
+   *[other] mentors
+} assigned, { $required } required at the ceremony
+refusal-probation-wait = probation runs { $months } months from the ceremony of { $ceremony }, until { $until }
+refusal-probation-no-ceremony = no admission ceremony is recorded
+refusal-age-no-birth-date = the birth date is not recorded
+refusal-age-young = aged { $years } years { $months } months on { $on }; at least { $min } years are required
+refusal-age-old-decision = aged { $years } years { $months } months when the cell considered the candidate; over { $max } years the admission decision needs the prior written consent of the provincial standing committee (document { $document })
+refusal-age-old = aged { $years } years { $months } months on { $on }; over { $max } years the cell may consider a candidate only with health and prestige and working or living where there is no party organisation or no party member, or for a special requirement, recorded first (document { $document })
+refusal-education-consent = the education exception for “{ $area }” needs the provincial standing committee's written consent before the admission decision (document { $document })
+refusal-education = general education grade { $grade } is below the required { $required }
+refusal-certificate-missing = no Party-awareness course certificate is recorded
+refusal-certificate-later = the certificate is dated { $issued }, after { $on }
+refusal-certificate-expired = the certificate of { $issued } expired after { $months } months, on { $expired }
+refusal-introducers = { $valid } valid { $valid ->
+    [one] introducer
+   *[other] introducers
+}, { $required } required
+refusal-not-valid = not valid: { $names }
+refusal-introducers-youth-age = { $valid } valid introducer(s), { $required } required; the Youth Union resolution counts only for a youth-age candidate with form 4-KNĐ recorded
+refusal-introducers-youth-route = { $valid } valid introducer(s), { $required } required; the Youth Union resolution counts only for a candidate of youth age where there is a Youth Union organisation
+refusal-introducers-union = { $valid } valid introducer(s), { $required } required; the trade-union resolution counts only outside youth age, for a trade-union member where there is a trade union, with form { $document } recorded
+refusal-youth-route-not-member = a candidate of youth age (up to { $max }) where there is a Youth Union organisation must be a Youth Union member and be introduced by the grassroots Youth Union committee's resolution (form { $document }) and { $members } official member(s); the candidate is not recorded as a Youth Union member
+refusal-youth-route-no-resolution = a candidate of youth age (up to { $max }) where there is a Youth Union organisation is introduced by the grassroots Youth Union committee's resolution (form { $document }) and { $members } official member(s); no Youth Union resolution is recorded, and { $valid } official member(s) alone do not suffice
+refusal-youth-route-form = form { $document } is not recorded on or before { $on }
+refusal-youth-route-members = { $valid } valid official member(s) besides the Youth Union resolution, { $required } required
+refusal-readmit-once = already re-admitted once, on { $on }; a person is re-admitted only once
+refusal-readmit-ground-unknown = left the Party on { $left }; the ground of leaving is not recorded
+refusal-readmit-ground = left the Party on { $left } on the ground “{ $ground }”: not re-admitted on this ground (294-QĐ/TW mục 3.5.2)
+refusal-readmit-record-unknown = left the Party on { $left } on the ground “{ $ground }”: the day the criminal record was cleared is not recorded; re-admission is possible { $months } months after it
+refusal-readmit-record-wait = the criminal record was cleared on { $cleared }; re-admission is possible from { $from }
+refusal-readmit-wait = left the Party on { $left }; re-admission is possible from { $from }
+refusal-readmit-consent = re-admission needs the written consent of the provincial standing committee (document { $document }) recorded before “{ $stage }”
+refusal-temporary-transfer = a temporary transfer for work or residence lasts { $min } to { $max } whole months; { $from } to { $until } is { $months }
+refusal-temporary-transfer-study = a temporary transfer for study lasts { $min } to { $max } whole months; { $from } to { $until } is { $months }
+error-invalid_value = { $field }: '{ $value }' is not valid
+error-expected-date_format = a date as YYYY-MM-DD
+error-expected-not_after_today = a date not after today
+error-expected-together = the date the two began to work together
+error-expected-member_of_list = a member of the list
+error-expected-certificate_date = the date on the certificate
+error-expected-certificate_number = the certificate's number
+error-expected-received = the day the decision was received
+field-date = Date
+field-since = Working together since
+field-member = Member
+field-issued = Issued
+field-number = Number
+field-received_on = Decision received on
+field-code = Document
+field-stage = Stage
+field-year = Year
+field-birth_date = Birth date
+field-full_name = Full name
+field-gender = Gender
+fix-documents = Record the missing document
+fix-mentors = Assign a mentor
+fix-introducers = Add an introducer
+fix-memberships = Record the Youth Union membership
+fix-certificate = Record the certificate
+fix-vote = Correct the vote
+fix-wait = Record this step on or after { $date }
+fix-date = Choose the step's date again
+fix-step = Record the earlier step
+fix-none = No further step can be recorded in this file

@@ -1,5 +1,6 @@
 //! A candidate's dossier and its forms: step, document, mentor, introducer, certificate.
 
+use super::fix::FormError;
 use super::{form_date, render, with_status};
 use crate::auth::Auth;
 use crate::error::WebError;
@@ -63,6 +64,10 @@ struct CandidateTemplate {
     today: String,
     error_for: String,
     error: String,
+    /// The refused rule (a `title`), and the link to the form that remedies it.
+    error_rule: String,
+    fix_href: String,
+    fix_text: String,
     deadlines: Vec<DeadlineView>,
     mentors: String,
     writable: bool,
@@ -76,7 +81,7 @@ async fn candidate_page(
     auth: &Auth,
     id: i64,
     lang: &PageLang,
-    error: Option<(&str, String)>,
+    error: Option<FormError>,
 ) -> Result<Response, WebError> {
     let tr = Tr { lang: lang.lang };
     let f = st.app.candidate_file(&auth.actor, id).await.page(lang)?;
@@ -93,7 +98,7 @@ async fn candidate_page(
     } else {
         Vec::new()
     };
-    let (error_for, error) = error.map(|(k, m)| (k.to_string(), m)).unwrap_or_default();
+    let error = error.unwrap_or_default();
     let profile = st.app.profile();
     let next = if profile.is_open(&f.stage) {
         profile
@@ -139,8 +144,11 @@ async fn candidate_page(
             })
             .unwrap_or_default(),
         today: st.app.clock().today().to_string(),
-        error_for,
-        error,
+        error_for: error.form,
+        error: error.message,
+        error_rule: error.rule,
+        fix_href: error.fix_href,
+        fix_text: error.fix_text,
         writable,
         choices,
         introducers: f
@@ -209,6 +217,7 @@ pub async fn candidate_step(
     lang: PageLang,
     CsrfForm { auth, form: f }: CsrfForm<StepForm>,
 ) -> Result<Response, WebError> {
+    let tr = Tr { lang: lang.lang };
     let on = f
         .date
         .as_deref()
@@ -234,14 +243,14 @@ pub async fn candidate_step(
     };
     match st.app.record_step(&auth.actor, id, input).await {
         Ok(_) => Ok(Redirect::to(&format!("/candidates/{id}")).into_response()),
-        Err(ranks_app::AppError::Refused(r)) => with_status(
-            candidate_page(&st, &auth, id, &lang, Some(("step", r.to_string()))).await,
+        Err(e @ ranks_app::AppError::Refused(_)) => with_status(
+            candidate_page(&st, &auth, id, &lang, Some(FormError::of(tr, "step", &e))).await,
             StatusCode::UNPROCESSABLE_ENTITY,
         ),
         // Someone changed the file meanwhile: the page as it is now,
         // with what changed next to the form.
-        Err(ranks_app::AppError::Conflict(msg)) => with_status(
-            candidate_page(&st, &auth, id, &lang, Some(("step", msg))).await,
+        Err(e @ ranks_app::AppError::Conflict(_)) => with_status(
+            candidate_page(&st, &auth, id, &lang, Some(FormError::of(tr, "step", &e))).await,
             StatusCode::CONFLICT,
         ),
         Err(e) => Err(lang.error(e)),
@@ -283,9 +292,9 @@ async fn form_outcome(
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/candidates/{id}#{form}")).into_response()),
         Err(e @ (E::Refused(_) | E::Invalid(_) | E::Conflict(_))) => {
-            let msg = lang.error(e).message;
+            let msg = FormError::of(Tr { lang: lang.lang }, form, &e);
             with_status(
-                candidate_page(st, auth, id, lang, Some((form, msg))).await,
+                candidate_page(st, auth, id, lang, Some(msg)).await,
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
         }

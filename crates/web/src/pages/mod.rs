@@ -4,6 +4,7 @@
 
 mod candidate;
 mod dashboard;
+mod fix;
 mod history;
 pub mod import;
 mod member;
