@@ -438,6 +438,81 @@ impl Tr {
             .unwrap_or_else(|| key.to_string())
     }
 
+    /// A message of `prefix.key` if there is one, else `None`.
+    fn maybe(&self, prefix: &str, key: &str) -> Option<&'static str> {
+        messages(self.lang)
+            .plain
+            .get(&fluent_id(&format!("{prefix}.{key}")))
+            .map(String::as_str)
+    }
+
+    /// The message `prefix.key` of the first prefix that has one.
+    pub fn named(&self, prefixes: &[&str], key: &str) -> Option<String> {
+        prefixes
+            .iter()
+            .find_map(|p| self.maybe(p, key))
+            .map(str::to_string)
+    }
+
+    /// A rule of the procedure (a gate, a deadline, an order check) by its
+    /// name; its id where none is written (shown in a `title` as reference).
+    pub fn rule(&self, id: &str) -> String {
+        self.maybe("rule", id)
+            .map(str::to_string)
+            .unwrap_or_else(|| id.to_string())
+    }
+
+    /// An evaluation criterion's name: the message, else the profile's
+    /// Vietnamese name, else its key.
+    pub fn criterion(&self, profile: &Profile, key: &str) -> String {
+        if let Some(m) = self.maybe("criterion", key) {
+            return m.to_string();
+        }
+        profile
+            .evaluation
+            .as_ref()
+            .and_then(|e| e.criteria.iter().find(|c| c.key == key))
+            .map(|c| c.vi.clone())
+            .unwrap_or_else(|| key.to_string())
+    }
+
+    /// An evaluation grade's name (`excellent` → "Hoàn thành xuất sắc nhiệm vụ").
+    pub fn grade(&self, profile: &Profile, key: &str) -> String {
+        if let Some(m) = self.maybe("grade", key) {
+            return m.to_string();
+        }
+        profile
+            .evaluation
+            .as_ref()
+            .and_then(|e| e.bands.iter().find(|b| b.grade == key))
+            .map(|b| b.vi.clone())
+            .unwrap_or_else(|| key.to_string())
+    }
+
+    /// Who recorded something: a user's name, or "the system" for what the
+    /// demo, an import or the server recorded itself.
+    pub fn who(&self, name: &str) -> String {
+        match name {
+            "system" | "(system)" => self.get("who.system").to_string(),
+            other => other.to_string(),
+        }
+    }
+
+    /// Working days to a deadline in words: "còn 5 ngày làm việc", or
+    /// "quá hạn 182 ngày làm việc" when passed (never a negative count).
+    pub fn days_left(&self, left: i64) -> String {
+        if left < 0 {
+            self.args("due.overdue_days", &[("count", left.unsigned_abs().into())])
+        } else {
+            self.args("due.days_left", &[("count", left.into())])
+        }
+    }
+
+    /// Yes or no.
+    pub fn yes_no(&self, v: bool) -> &'static str {
+        self.get(if v { "yes" } else { "no" })
+    }
+
     pub fn status(&self, s: &MemberStatus) -> &'static str {
         self.get(&format!("status.{}", s.as_str()))
     }

@@ -16,6 +16,8 @@ use ranks_web::api::AchievementJson;
 mod hardening;
 #[path = "web/import_limits.rs"]
 mod import_limits;
+#[path = "web/languages.rs"]
+mod languages;
 #[path = "web/pdf_text.rs"]
 mod pdf_text;
 #[path = "web/snapshots.rs"]
@@ -135,14 +137,31 @@ async fn errors_are_pages_not_traces(db: TestDb) {
     let missing = r.get("/units/NOPE", None).await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
     assert!(missing.content_type.starts_with("text/html"));
-    assert!(missing.body.contains("unknown unit: NOPE"));
+    // In the page's language (Vietnamese by default), and in English on request.
+    assert!(
+        missing.body.contains("không tìm thấy đơn vị: NOPE"),
+        "{}",
+        missing.body
+    );
+    let missing_en = r.get("/units/NOPE?lang=en", None).await;
+    assert!(missing_en.body.contains("unknown unit: NOPE"));
     let bad_term = r.get("/?term=20-25", None).await;
     assert_eq!(bad_term.status, StatusCode::BAD_REQUEST);
     assert!(
-        bad_term.body.contains("term: &#39;20-25&#39; is not valid")
-            || bad_term.body.contains("term: '20-25' is not valid"),
+        bad_term.body.contains(
+            "Nhiệm kỳ: giá trị &#39;20-25&#39; không hợp lệ; cần một nhiệm kỳ như 2020-2025"
+        ),
         "{}",
         bad_term.body
+    );
+    let bad_term_en = r.get("/?term=20-25&lang=en", None).await;
+    assert!(
+        bad_term_en
+            .body
+            .contains("term: &#39;20-25&#39; is not valid")
+            || bad_term_en.body.contains("term: '20-25' is not valid"),
+        "{}",
+        bad_term_en.body
     );
     let bad_unit_term = r.get("/units/BVP?term=abc", None).await;
     assert_eq!(bad_unit_term.status, StatusCode::BAD_REQUEST);
@@ -1474,8 +1493,15 @@ async fn a_candidate_through_the_whole_procedure_in_forms(db: TestDb) {
                     .await;
                 assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
                 assert!(
-                    refused.body.contains("Youth Union committee")
+                    refused.body.contains("ban chấp hành Đoàn cơ sở")
                         && refused.body.contains("4-KNĐ"),
+                    "{}",
+                    refused.body
+                );
+                // What to do next: a link to the introducer form on the page.
+                assert!(
+                    refused.body.contains("href=\"#introducers\"")
+                        && refused.body.contains("id=\"introducers\""),
                     "{}",
                     refused.body
                 );
@@ -1937,7 +1963,11 @@ async fn member_page_movements_and_read_log(db: TestDb) {
         )
         .await;
     assert_eq!(outside.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(outside.body.contains("unknown unit"), "{}", outside.body);
+    assert!(
+        outside.body.contains("không tìm thấy đơn vị"),
+        "{}",
+        outside.body
+    );
     let ok = own
         .form(
             &format!("{uri}/movement"),
@@ -2205,7 +2235,11 @@ async fn plan_forms_targets_and_scores(db: TestDb) {
         )
         .await;
     assert_eq!(outside.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(outside.body.contains("unknown unit"));
+    assert!(
+        outside.body.contains("không tìm thấy đơn vị"),
+        "{}",
+        outside.body
+    );
 
     // A supervisor scores the unit in their charge; over the weight is refused by the field.
     let over = supervisor

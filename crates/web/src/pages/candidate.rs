@@ -31,7 +31,8 @@ pub struct ChecklistItem {
 pub struct DeadlineView {
     pub due: String,
     pub until: String,
-    pub left: i64,
+    /// "còn 5 ngày làm việc" / "quá hạn 182 ngày làm việc".
+    pub left: String,
     pub overdue: bool,
     /// Counted from a decision's date because its receipt is not recorded.
     pub assumed: bool,
@@ -121,7 +122,7 @@ async fn candidate_page(
             .map(|h| TimelineEntry {
                 stage: tr.stage(profile, &h.stage),
                 on: tr.date(&h.on),
-                by: h.recorded_by.clone(),
+                by: tr.who(&h.recorded_by),
             })
             .collect(),
         next: next.as_ref().map(|n| n.key.clone()).unwrap_or_default(),
@@ -177,7 +178,7 @@ async fn candidate_page(
             .map(|d| DeadlineView {
                 due: tr.date(&d.due),
                 until: tr.stage(profile, &d.until),
-                left: d.working_days_left,
+                left: tr.days_left(d.working_days_left),
                 overdue: d.overdue,
                 assumed: d.assumed_start,
                 started: tr.date(&d.started),

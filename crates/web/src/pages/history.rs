@@ -29,9 +29,48 @@ struct HistoryTemplate {
     rows: Vec<AuditLine>,
 }
 
-/// The fields of an audit entry's JSON, one per line; with `other`, only
-/// the fields whose value differs from it (what an update changed).
-fn json_lines(v: &Option<serde_json::Value>, other: &Option<serde_json::Value>) -> String {
+/// A value of an audit entry as the page's language writes it: a stage,
+/// a status or a unit kind by its name, a date as a date, none as a dash.
+fn value_text(tr: Tr, profile: &ranks_domain::procedure::Profile, v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::Null => "—".into(),
+        serde_json::Value::Bool(b) => tr.yes_no(*b).into(),
+        serde_json::Value::String(s) => {
+            if let Ok(d) = s.parse::<ranks_domain::Date>() {
+                tr.date(&d)
+            } else if profile.stage(s).is_some() {
+                tr.stage(profile, s)
+            } else {
+                tr.named(&["status", "kind", "history.value"], s)
+                    .unwrap_or_else(|| s.clone())
+            }
+        }
+        serde_json::Value::Array(a) => a
+            .iter()
+            .map(|x| value_text(tr, profile, x))
+            .collect::<Vec<_>>()
+            .join(", "),
+        serde_json::Value::Object(m) => m
+            .iter()
+            .map(|(k, x)| {
+                let label = tr.named(&["field"], k).unwrap_or_else(|| k.clone());
+                format!("{label} {}", value_text(tr, profile, x))
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
+        serde_json::Value::Number(n) => n.to_string(),
+    }
+}
+
+/// The fields of an audit entry's JSON, one per line, each by its label;
+/// with `other`, only the fields whose value differs from it (what an
+/// update changed).
+fn json_lines(
+    tr: Tr,
+    profile: &ranks_domain::procedure::Profile,
+    v: &Option<serde_json::Value>,
+    other: &Option<serde_json::Value>,
+) -> String {
     let other = match other {
         Some(serde_json::Value::Object(o)) => Some(o),
         _ => None,
@@ -41,9 +80,9 @@ fn json_lines(v: &Option<serde_json::Value>, other: &Option<serde_json::Value>) 
         Some(serde_json::Value::Object(m)) => m
             .iter()
             .filter(|(k, v)| other.is_none_or(|o| o.get(*k) != Some(*v)))
-            .map(|(k, v)| match v {
-                serde_json::Value::String(s) => format!("{k}: {s}"),
-                other => format!("{k}: {other}"),
+            .map(|(k, v)| {
+                let label = tr.named(&["field"], k).unwrap_or_else(|| k.clone());
+                format!("{label}: {}", value_text(tr, profile, v))
             })
             .collect::<Vec<_>>()
             .join("\n"),
@@ -66,6 +105,7 @@ pub async fn history(
         })
     })?;
     let entries = st.app.history(&auth.actor, kind, id).await.page(&lang)?;
+    let profile = st.app.profile();
     let back = match kind {
         ranks_app::history::Entity::Candidate => format!("/candidates/{id}"),
         _ => "/".to_string(),
@@ -74,16 +114,23 @@ pub async fn history(
         tr,
         path: format!("/history/{entity}/{id}"),
         term: String::new(),
-        title: format!("{} — {entity} {id}", tr.get("history")),
+        title: format!(
+            "{} — {} {id}",
+            tr.get("history"),
+            tr.named(&["history.entity"], &entity)
+                .unwrap_or_else(|| entity.clone())
+        ),
         back,
         rows: entries
             .iter()
             .map(|e| AuditLine {
                 at: e.at.clone(),
-                actor: e.actor.clone(),
-                action: e.action.clone(),
-                before: json_lines(&e.before, &e.after),
-                after: json_lines(&e.after, &e.before),
+                actor: tr.who(&e.actor),
+                action: tr
+                    .named(&["history.action"], &e.action)
+                    .unwrap_or_else(|| e.action.clone()),
+                before: json_lines(tr, profile, &e.before, &e.after),
+                after: json_lines(tr, profile, &e.after, &e.before),
             })
             .collect(),
     };

@@ -15,7 +15,7 @@ use ranks_app::pipeline::DueRow;
 /// the next stage and its rule.
 pub struct LateView {
     pub due: String,
-    pub left: i64,
+    pub left: String,
     pub name: String,
     pub unit: String,
     pub next: String,
@@ -78,11 +78,11 @@ pub async fn supervisor(
         list.iter()
             .map(|d| LateView {
                 due: tr.date(&d.due),
-                left: d.working_days_left,
+                left: tr.days_left(d.working_days_left),
                 name: d.name.clone(),
                 unit: d.unit.clone(),
                 next: tr.stage(&profile, &d.next_stage),
-                rule: d.rule.clone(),
+                rule: tr.rule(&d.rule),
             })
             .collect()
     };

@@ -99,7 +99,8 @@ pub struct DueView {
     pub unit: String,
     pub next: String,
     pub due: String,
-    pub left: i64,
+    /// "còn 5 ngày làm việc" / "quá hạn 182 ngày làm việc".
+    pub left: String,
     pub overdue: bool,
     pub rule: String,
     pub source: String,
@@ -239,10 +240,11 @@ fn unit_template(
                 unit: d.unit.clone(),
                 next: tr.stage(profile, &d.next_stage),
                 due: tr.date(&d.due),
-                left: d.working_days_left,
+                left: tr.days_left(d.working_days_left),
                 overdue: d.overdue,
-                rule: d.rule.clone(),
-                source: d.source.clone(),
+                rule: tr.rule(&d.rule),
+                // The rule's id stays as a reference, in the cell's title.
+                source: format!("{} · {}", d.source, d.rule),
                 escalated: d.escalated_to.join(", "),
             })
             .collect(),
@@ -253,8 +255,11 @@ fn unit_template(
                 unit: r.unit_code.to_string(),
                 stage: tr.stage(profile, &r.stage),
                 on: tr.date(&r.on),
-                message: r.message.clone(),
-                rule: r.rule.clone(),
+                message: match tr.lang {
+                    crate::i18n::Lang::En => r.message.clone(),
+                    _ => tr.args("refusal.stored", &[("rule", tr.rule(&r.rule).into())]),
+                },
+                rule: tr.rule(&r.rule),
                 source: r.source.clone(),
             })
             .collect(),
