@@ -448,8 +448,13 @@ async fn the_unit_page_shows_due_overdue_and_refused(db: TestDb) {
         .next()
         .unwrap();
     assert_eq!(due.matches("class=\"overdue\"").count(), 2, "{due}");
-    assert!(due.contains("Quá hạn"));
-    assert!(due.contains("certificate_expiry") && due.contains("decision_after_cell_vote"));
+    assert!(
+        due.contains("quá hạn") && due.contains("ngày làm việc"),
+        "{due}"
+    );
+    assert!(!due.contains("Quá hạn -"), "no negative count: {due}");
+    // Rules by their names; their ids stay as a reference in the title.
+    assert!(due.contains("Giấy chứng nhận hết hạn") && due.contains("decision_after_cell_vote"));
     // Escalated: the committee member in charge of CDC is named on the overdue rows.
     let app = db.app().await;
     let sups = app
@@ -461,8 +466,14 @@ async fn the_unit_page_shows_due_overdue_and_refused(db: TestDb) {
     assert!(due.contains(&in_charge.full_name), "{due}");
     let refusals = page.body.split("id=\"refusals\"").nth(1).unwrap();
     assert!(
-        refusals.contains("certificate") && refusals.contains("expired"),
+        refusals.contains("Giấy chứng nhận học lớp bồi dưỡng"),
         "refused at the certificate gate"
+    );
+    let en = r.get("/units/CDC?lang=en", None).await;
+    let refusals_en = en.body.split("id=\"refusals\"").nth(1).unwrap();
+    assert!(
+        refusals_en.contains("certificate") && refusals_en.contains("expired"),
+        "in English, the refusal as the engine wrote it"
     );
     // The supervisor's own page lists the unit with its overdue items.
     let link = format!("/supervisors/{}", in_charge.member_id);
@@ -1677,7 +1688,7 @@ async fn a_candidate_through_the_whole_procedure_in_forms(db: TestDb) {
     assert_eq!(csv.status, StatusCode::OK);
     assert!(csv.content_type.starts_with("text/csv"));
     assert!(
-        csv.body.starts_with('\u{feff}') && csv.body.contains("Đinh Thị Thu,2000-05-06"),
+        csv.body.starts_with('\u{feff}') && csv.body.contains("Đinh Thị Thu,06/05/2000"),
         "{}",
         &csv.body[..200]
     );
@@ -1985,21 +1996,22 @@ async fn member_page_movements_and_read_log(db: TestDb) {
     let hist = own.get(&format!("/history/member/{}", m.id), None).await;
     assert_eq!(hist.status, StatusCode::OK);
     assert!(
-        hist.body.contains("<td>canbo</td><td>transfer</td>"),
+        hist.body
+            .contains("<td>canbo</td><td>Chuyển sinh hoạt chính thức</td>"),
         "{}",
         hist.body
     );
     // Only what changed is shown for an update: the unit, not the admission date.
     let row = hist
         .body
-        .split("<td>transfer</td>")
+        .split("<td>Chuyển sinh hoạt chính thức</td>")
         .nth(1)
         .unwrap()
         .split("</tr>")
         .next()
         .unwrap();
     assert!(
-        row.contains("unit_id") && !row.contains("admitted_on"),
+        row.contains("Mã đơn vị") && !row.contains("Ngày kết nạp"),
         "{row}"
     );
 
@@ -2053,7 +2065,17 @@ async fn member_page_movements_and_read_log(db: TestDb) {
         .await;
     assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
     let hist = own.get(&format!("/history/member/{}", m.id), None).await;
-    assert!(hist.body.contains("exit_ground"), "{}", hist.body);
+    assert!(
+        hist.body.contains("Ghi lý do ra khỏi Đảng"),
+        "{}",
+        hist.body
+    );
+    assert!(
+        hist.body
+            .contains("Bị án hình sự về tội phạm ít nghiêm trọng"),
+        "{}",
+        hist.body
+    );
 }
 
 /// The search answers htmx with the results fragment, and a browser with
@@ -2100,7 +2122,9 @@ async fn fragments_and_security_headers(db: TestDb) {
         )
         .await;
     assert_eq!(csv.body.lines().count() - 1, count(&prob.body));
-    assert!(!csv.body.contains(",official,"));
+    // In the page's language: the status by its name.
+    assert!(!csv.body.contains(",Chính thức,"), "{}", csv.body);
+    assert!(csv.body.contains(",Dự bị,"), "{}", csv.body);
     let full = c.get("/members?q=nong%20hong", None).await;
     assert!(full.body.contains("<html") && full.body.contains("<div id=\"results\""));
     assert!(h["content-security-policy"]

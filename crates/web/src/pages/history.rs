@@ -41,7 +41,7 @@ fn value_text(tr: Tr, profile: &ranks_domain::procedure::Profile, v: &serde_json
             } else if profile.stage(s).is_some() {
                 tr.stage(profile, s)
             } else {
-                tr.named(&["status", "kind", "history.value"], s)
+                tr.named(&["status", "kind", "ground"], s)
                     .unwrap_or_else(|| s.clone())
             }
         }
