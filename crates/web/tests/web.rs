@@ -18,6 +18,8 @@ mod hardening;
 mod import_limits;
 #[path = "web/languages.rs"]
 mod languages;
+#[path = "web/next_steps.rs"]
+mod next_steps;
 #[path = "web/pdf_text.rs"]
 mod pdf_text;
 #[path = "web/snapshots.rs"]

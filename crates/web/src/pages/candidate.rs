@@ -38,6 +38,9 @@ pub struct DeadlineView {
     pub assumed: bool,
     /// The day it counts from.
     pub started: String,
+    /// The earliest day its step may be taken ("sớm nhất từ 01/12/2027"),
+    /// when a rule makes it wait (probation); empty otherwise.
+    pub earliest: String,
 }
 
 /// A member who may be chosen as mentor or introducer.
@@ -75,6 +78,37 @@ struct CandidateTemplate {
     choices: Vec<MemberChoice>,
     introducers: Vec<String>,
     certificate: String,
+    /// A finished or closed file says so (and links to the member page).
+    closed_note: String,
+    member_link: String,
+    /// The earliest day of the next step, when a rule makes it wait.
+    earliest: String,
+}
+
+/// The earliest day the next step may be taken when a rule makes it wait:
+/// the end of probation for the recognition vote.
+fn earliest_next(
+    profile: &ranks_domain::procedure::Profile,
+    f: &ranks_app::pipeline::CandidateFile,
+    next: &str,
+) -> Option<ranks_domain::Date> {
+    use ranks_domain::procedure::GateKind;
+    let ceremony = f
+        .history
+        .iter()
+        .rev()
+        .find(|h| h.stage == profile.ceremony_stage().key)?
+        .on;
+    profile
+        .gates
+        .iter()
+        .filter(|g| g.stages.iter().any(|s| s == next))
+        .find_map(|g| match g.kind {
+            GateKind::ProbationComplete { months } => {
+                ceremony.checked_add_months(chrono::Months::new(months))
+            }
+            _ => None,
+        })
 }
 
 async fn candidate_page(
@@ -86,7 +120,9 @@ async fn candidate_page(
 ) -> Result<Response, WebError> {
     let tr = Tr { lang: lang.lang };
     let f = st.app.candidate_file(&auth.actor, id).await.page(lang)?;
-    let writable = auth.actor.role.writes();
+    let profile = st.app.profile();
+    // A finished or closed file takes no more entries: no forms.
+    let writable = auth.actor.role.writes() && profile.is_open(&f.stage);
     let choices = if writable {
         let c = st.app.member_choices(&auth.actor, id).await.page(lang)?;
         c.into_iter()
@@ -100,7 +136,6 @@ async fn candidate_page(
         Vec::new()
     };
     let error = error.unwrap_or_default();
-    let profile = st.app.profile();
     let next = if profile.is_open(&f.stage) {
         profile
             .position(&f.stage)
@@ -109,6 +144,11 @@ async fn candidate_page(
     } else {
         None
     };
+    let earliest = next
+        .as_ref()
+        .and_then(|n| earliest_next(profile, &f, &n.key))
+        .map(|d| tr.args("cand.earliest", &[("date", tr.date(&d).into())]))
+        .unwrap_or_default();
     let t = CandidateTemplate {
         tr,
         path: format!("/candidates/{id}"),
@@ -172,10 +212,28 @@ async fn candidate_page(
             .as_ref()
             .map(|(on, number)| format!("{number} — {}", tr.date(on)))
             .unwrap_or_default(),
+        closed_note: if profile.is_open(&f.stage) {
+            String::new()
+        } else if f.stage == profile.recognition_stage().key {
+            tr.get("cand.finished").to_string()
+        } else {
+            tr.get("cand.closed").to_string()
+        },
+        member_link: f
+            .member_id
+            .filter(|_| !profile.is_open(&f.stage))
+            .map(|m| format!("/members/{m}"))
+            .unwrap_or_default(),
+        earliest: earliest.clone(),
         deadlines: f
             .deadlines
             .iter()
             .map(|d| DeadlineView {
+                earliest: if next.as_ref().is_some_and(|n| n.key == d.until) {
+                    earliest.clone()
+                } else {
+                    String::new()
+                },
                 due: tr.date(&d.due),
                 until: tr.stage(profile, &d.until),
                 left: tr.days_left(d.working_days_left),

@@ -90,8 +90,15 @@ struct UnitTemplate {
     sources: Vec<SourceLine>,
     moves: Vec<String>,
     due: Vec<DueView>,
+    /// Said when no deadline falls within the list's window (deadlines
+    /// further off run on the files themselves).
+    due_none: String,
     refusals: Vec<RefusalView>,
 }
+
+/// The unit page lists the deadlines due within this many working days
+/// (and every overdue one).
+const DUE_WITHIN: i64 = 20;
 
 pub struct DueView {
     pub id: i64,
@@ -248,6 +255,7 @@ fn unit_template(
                 escalated: d.escalated_to.join(", "),
             })
             .collect(),
+        due_none: tr.args("due.none_within", &[("days", DUE_WITHIN.into())]),
         refusals: refusals
             .iter()
             .map(|r| RefusalView {
@@ -322,7 +330,10 @@ async fn unit_data(
         .app
         .unit_page(&auth.actor, code, q.term.as_deref())
         .await?;
-    let due = st.app.due(&auth.actor, Some(code), Some(20)).await?;
+    let due = st
+        .app
+        .due(&auth.actor, Some(code), Some(DUE_WITHIN))
+        .await?;
     let refusals = st.app.refusals(&auth.actor, Some(code)).await?;
     let data = std::sync::Arc::new((p, due, refusals));
     st.unit_cache.put(key, generation, data.clone());
