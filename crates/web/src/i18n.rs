@@ -263,7 +263,8 @@ pub fn error_message(lang: Lang, e: &AppError) -> String {
             value,
             expected,
         }) => invalid_message(lang, field, value, expected),
-        AppError::Conflict(text) => known_sentence(lang, "error.conflict.", text),
+        AppError::Conflict(text) => stale_conflict(lang, text)
+            .unwrap_or_else(|| known_sentence(lang, "error.conflict.", text)),
         AppError::Refused(r) => t(
             "error.refused",
             &[
@@ -369,6 +370,38 @@ pub fn refusal_text(lang: Lang, r: &ranks_domain::procedure::Refusal) -> String 
         ));
     }
     text
+}
+
+/// A write refused because the record changed meanwhile ("this record
+/// changed since you opened it: stage by canbo at 2026-11-30 09:12:03;
+/// nothing was saved, reload it and try again"), in `lang`.
+fn stale_conflict(lang: Lang, text: &str) -> Option<String> {
+    if lang == Lang::En {
+        return None;
+    }
+    let head = text.strip_suffix("; nothing was saved, reload it and try again")?;
+    let (what, change) = head.split_once(": ")?;
+    let (action, rest) = change.split_once(" by ")?;
+    let (who, at) = rest.rsplit_once(" at ")?;
+    let what = known_sentence(lang, "error.conflict.", what);
+    let tr = Tr { lang };
+    let action = tr
+        .named(&["history.action"], action)
+        .unwrap_or_else(|| action.to_string());
+    let at = match at.get(..10).and_then(|d| d.parse::<Date>().ok()) {
+        Some(d) => format!("{}{}", tr.date(&d), &at[10..]),
+        None => at.to_string(),
+    };
+    Some(tr_args(
+        lang,
+        "error.conflict.stale",
+        &[
+            ("what", what.into()),
+            ("action", action.into()),
+            ("who", tr.who(who).into()),
+            ("at", at.into()),
+        ],
+    ))
 }
 
 /// An English sentence of the app in `lang`: the message under `prefix`
@@ -896,6 +929,12 @@ mod tests {
             "jemand anderes hat gleichzeitig dasselbe erfasst; nichts wurde gespeichert, neu laden und erneut versuchen"
         );
         assert_eq!(de(&cases[5]), "term 2020-2025 already exists");
+        let stale = AppError::Conflict("this record changed since you opened it: stage by canbo at 2026-11-30 09:12:03; nothing was saved, reload it and try again".into());
+        assert_eq!(
+            vi(&stale),
+            "hồ sơ này đã thay đổi từ khi bạn mở trang: Ghi bước bởi canbo lúc 30/11/2026 09:12:03; chưa lưu gì, hãy tải lại trang và thử lại"
+        );
+        assert_eq!(error_message(Lang::En, &stale), stale.to_string());
         assert_eq!(vi(&cases[6]), "bị từ chối: too young (Điều 4)");
         assert_eq!(
             vi(&cases[7]),

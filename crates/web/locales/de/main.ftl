@@ -591,3 +591,6 @@ cand-finished = Die Akte ist abgeschlossen: der Kandidat ist Vollmitglied geword
 cand-closed = Die Akte ist geschlossen; es wird kein Schritt mehr erfasst.
 cand-member_page = Zur Mitgliedsseite
 cand-earliest = frühestens ab dem { $date }
+error-conflict-record_changed = dieser Datensatz wurde geändert, seit Sie ihn geöffnet haben
+error-conflict-value_changed = dieser Wert wurde geändert, seit Sie die Seite geöffnet haben
+error-conflict-stale = { $what }: { $action } von { $who } am { $at }; nichts wurde gespeichert, neu laden und erneut versuchen

@@ -598,3 +598,6 @@ cand-finished = The file is complete: the candidate has become an official membe
 cand-closed = The file is closed; no further step is recorded.
 cand-member_page = See the member page
 cand-earliest = at the earliest from { $date }
+error-conflict-record_changed = this record changed since you opened it
+error-conflict-value_changed = this value changed since you opened the page
+error-conflict-stale = { $what }: { $action } by { $who } at { $at }; nothing was saved, reload it and try again

@@ -558,3 +558,6 @@ cand-finished = Hồ sơ đã hoàn tất: quần chúng đã trở thành đả
 cand-closed = Hồ sơ đã đóng; không ghi thêm bước nào.
 cand-member_page = Xem trang đảng viên
 cand-earliest = sớm nhất từ ngày { $date }
+error-conflict-record_changed = hồ sơ này đã thay đổi từ khi bạn mở trang
+error-conflict-value_changed = giá trị này đã thay đổi từ khi bạn mở trang
+error-conflict-stale = { $what }: { $action } bởi { $who } lúc { $at }; chưa lưu gì, hãy tải lại trang và thử lại
