@@ -3,7 +3,8 @@
 //! stands for), with a sentence in the page's language. A rule that waits
 //! for a date says the earliest date.
 
-use crate::i18n::{refusal_text, tr_args, Tr};
+use crate::i18n::{tr_args, Tr};
+use crate::wording::refusal_text;
 use ranks_app::AppError;
 use ranks_domain::procedure::Refusal;
 
