@@ -273,6 +273,18 @@ async fn every_page_and_export_in_vietnamese_and_german(db: TestDb) {
         )
         .await;
         texts.push(("/login".into(), page_text(&login.body)));
+        // The printable dossiers and the report (PDF), read back as text.
+        let mut pdfs: Vec<String> = texts
+            .iter()
+            .filter(|(p, _)| p.starts_with("/candidates/") && !p.contains(' '))
+            .map(|(p, _)| format!("{p}/checklist.pdf"))
+            .collect();
+        pdfs.push("/units/BVPHCN/achievement.pdf".into());
+        for uri in pdfs {
+            let resp = c.get(&format!("{uri}?lang={lang}"), None).await;
+            assert_eq!(resp.status, StatusCode::OK, "{uri}");
+            texts.push((uri, super::pdf_text::text_of(&resp.bytes)));
+        }
         for list in ranks_web::export::LISTS {
             for format in ["csv", "xlsx"] {
                 let uri = format!("/export/{list}?format={format}&lang={lang}");
