@@ -41,6 +41,8 @@ struct SupervisorTemplate {
     term: String,
     name: String,
     units: Vec<SupervisedView>,
+    /// Said when nothing is overdue or due soon (later deadlines run on the files).
+    due_none: String,
 }
 
 /// A committee member's page: the units they are in charge of, with what is late.
@@ -113,6 +115,10 @@ pub async fn supervisor(
                 soon: rows(&u.due_soon),
             })
             .collect(),
+        due_none: tr.args(
+            "due.none_within",
+            &[("days", ranks_app::supervision::DUE_SOON_DAYS.into())],
+        ),
     };
     render(&tmpl, &lang)
 }
