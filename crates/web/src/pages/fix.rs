@@ -91,3 +91,55 @@ pub fn fix(tr: Tr, r: &Refusal) -> Option<(String, String)> {
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Lang;
+    use ranks_domain::procedure::Said;
+
+    fn refusal(key: &'static str, args: &[(&'static str, &str)]) -> Refusal {
+        Refusal::new(
+            "r",
+            "s".into(),
+            Said {
+                key,
+                args: args.iter().map(|(k, v)| (*k, v.to_string())).collect(),
+                text: String::new(),
+            },
+        )
+    }
+
+    /// Each kind of refusal names its form; a rule that waits names the day.
+    #[test]
+    fn each_refusal_names_its_form() {
+        let vi = Tr { lang: Lang::Vi };
+        let docs = refusal("refusal-documents", &[("documents", "NQ-GIUPDO, 2-KNĐ")]);
+        assert_eq!(fix(vi, &docs).unwrap().0, "#doc-NQ-GIUPDO");
+        for (key, anchor) in [
+            ("refusal-mentors", "#mentors"),
+            ("refusal-probation-mentors", "#mentors"),
+            ("refusal-introducers", "#introducers"),
+            ("refusal-youth-route-no-resolution", "#introducers"),
+            ("refusal-youth-route-not-member", "#memberships"),
+            ("refusal-certificate-missing", "#certificate"),
+            ("refusal-certificate-expired", "#certificate"),
+            ("refusal-vote-share", "#next"),
+        ] {
+            let (href, text) = fix(vi, &refusal(key, &[])).unwrap();
+            assert_eq!(href, anchor, "{key}");
+            assert!(!text.is_empty() && text != "?", "{key}");
+        }
+        let wait = refusal(
+            "refusal-probation-wait",
+            &[("until", "2027-12-01"), ("ceremony", "2026-12-01")],
+        );
+        assert_eq!(
+            fix(vi, &wait).unwrap(),
+            (
+                "#date".to_string(),
+                "Ghi nhận bước này vào hoặc sau ngày 01/12/2027".to_string()
+            )
+        );
+    }
+}
