@@ -279,6 +279,10 @@ async fn the_pipeline_over_the_api(db: TestDb) {
         "{body}"
     );
     assert!(body["error"].as_str().unwrap().contains("NQ-GIUPDO"));
+    // And its message key with arguments, for a client in another language.
+    assert_eq!(body["key"], "refusal-documents", "{body}");
+    assert_eq!(body["args"]["stage"], "sympathiser", "{body}");
+    assert_eq!(body["args"]["documents"], "NQ-GIUPDO", "{body}");
     let doc = r
         .post(
             &format!("/api/v1/candidates/{id}/documents"),
