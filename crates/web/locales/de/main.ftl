@@ -601,3 +601,5 @@ area-ethnic_minority = ethnische Minderheit
 area-hardship = besonders schwieriges Gebiet
 area-fishermen = Fischer auf See
 area-village_elder = angesehener Dorfältester
+field-rule = Regel
+field-source = Quelle

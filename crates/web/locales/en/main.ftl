@@ -608,3 +608,5 @@ area-ethnic_minority = ethnic minority people
 area-hardship = especially difficult area
 area-fishermen = fishermen working at sea
 area-village_elder = respected village elder
+field-rule = Rule
+field-source = Source

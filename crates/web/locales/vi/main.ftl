@@ -568,3 +568,5 @@ area-ethnic_minority = đồng bào dân tộc thiểu số
 area-hardship = vùng đặc biệt khó khăn
 area-fishermen = ngư dân thường xuyên làm việc trên biển
 area-village_elder = già làng, trưởng bản có uy tín
+field-rule = Quy định
+field-source = Căn cứ

@@ -82,7 +82,12 @@ fn json_lines(
             .filter(|(k, v)| other.is_none_or(|o| o.get(*k) != Some(*v)))
             .map(|(k, v)| {
                 let label = tr.named(&["field"], k).unwrap_or_else(|| k.clone());
-                format!("{label}: {}", value_text(tr, profile, v))
+                let value = match (k.as_str(), v) {
+                    // A refused step's rule by its name.
+                    ("rule", serde_json::Value::String(r)) => tr.rule(r),
+                    _ => value_text(tr, profile, v),
+                };
+                format!("{label}: {value}")
             })
             .collect::<Vec<_>>()
             .join("\n"),

@@ -263,7 +263,18 @@ async fn every_page_and_export_in_vietnamese_and_german(db: TestDb) {
                     ],
                 )
                 .await;
+            assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{cand}");
+            assert!(refused.body.contains("id=\"refusal\""), "{}", refused.body);
             texts.push((format!("{cand} (refused step)"), page_text(&refused.body)));
+            // The refusal in the file's history, and on the unit pages.
+            let id = cand.trim_start_matches("/candidates/");
+            let hist = c
+                .get(&format!("/history/candidate/{id}?lang={lang}"), None)
+                .await;
+            texts.push((
+                format!("/history/candidate/{id} (after a refusal)"),
+                page_text(&hist.body),
+            ));
         }
         let login = send(
             &c.router,
