@@ -62,6 +62,30 @@ fn value_text(tr: Tr, profile: &ranks_domain::procedure::Profile, v: &serde_json
     }
 }
 
+/// A refused step's reason, worded in the page's language from the key and
+/// arguments its audit entry keeps.
+fn refusal_line(tr: Tr, m: &serde_json::Map<String, serde_json::Value>) -> Option<String> {
+    let key = m.get("key")?.as_str()?;
+    let args = m
+        .get("args")?
+        .as_object()?
+        .iter()
+        .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string()))
+        .collect();
+    let r = ranks_domain::procedure::Refusal {
+        rule: String::new(),
+        source: String::new(),
+        message: String::new(),
+        key: key.to_string(),
+        args,
+    };
+    Some(format!(
+        "{}: {}",
+        tr.get("refusals.reason"),
+        crate::wording::refusal_text(tr.lang, &r)
+    ))
+}
+
 /// The fields of an audit entry's JSON, one per line, each by its label;
 /// with `other`, only the fields whose value differs from it (what an
 /// update changed).
@@ -77,18 +101,22 @@ fn json_lines(
     };
     match v {
         None => String::new(),
-        Some(serde_json::Value::Object(m)) => m
-            .iter()
-            .filter(|(k, v)| other.is_none_or(|o| o.get(*k) != Some(*v)))
-            .map(|(k, v)| {
-                let label = tr.named(&["field"], k).unwrap_or_else(|| k.clone());
-                let value = match (k.as_str(), v) {
-                    // A refused step's rule by its name.
-                    ("rule", serde_json::Value::String(r)) => tr.rule(r),
-                    _ => value_text(tr, profile, v),
-                };
-                format!("{label}: {value}")
-            })
+        Some(serde_json::Value::Object(m)) => refusal_line(tr, m)
+            .into_iter()
+            .chain(
+                m.iter()
+                    .filter(|(k, _)| !matches!(k.as_str(), "key" | "args"))
+                    .filter(|(k, v)| other.is_none_or(|o| o.get(*k) != Some(*v)))
+                    .map(|(k, v)| {
+                        let label = tr.named(&["field"], k).unwrap_or_else(|| k.clone());
+                        let value = match (k.as_str(), v) {
+                            // A refused step's rule by its name.
+                            ("rule", serde_json::Value::String(r)) => tr.rule(r),
+                            _ => value_text(tr, profile, v),
+                        };
+                        format!("{label}: {value}")
+                    }),
+            )
             .collect::<Vec<_>>()
             .join("\n"),
         Some(other) => other.to_string(),

@@ -92,6 +92,16 @@ async fn a_refused_step_says_what_to_do_next(db: TestDb) {
         assert!(refused.body.contains("title=\"documents\""));
     }
 
+    // The file's history words the refusal in the reader's language too.
+    let hist = c
+        .get(&format!("/history/candidate/{}?lang=vi", f.id), None)
+        .await;
+    assert!(
+        hist.body.contains("Bị từ chối") && hist.body.contains("cần ghi nhận trước giấy tờ"),
+        "{}",
+        hist.body
+    );
+
     // In probation: the earliest day of the recognition vote.
     let ceremony = &profile.ceremony_stage().key;
     let f = file_at(&app, ceremony).await;
