@@ -661,10 +661,10 @@ pub(crate) mod tests {
             "jemand anderes hat gleichzeitig dasselbe erfasst; nichts wurde gespeichert, neu laden und erneut versuchen"
         );
         assert_eq!(de(&cases[5]), "term 2020-2025 already exists");
-        let stale = AppError::Conflict("this record changed since you opened it: stage by canbo at 2026-11-30 09:12:03; nothing was saved, reload it and try again".into());
+        let stale = AppError::Conflict("this record changed since you opened it: stage by canbo at 2026-11-30T09:12:03Z; nothing was saved, reload it and try again".into());
         assert_eq!(
             vi(&stale),
-            "hồ sơ này đã thay đổi từ khi bạn mở trang: Ghi bước bởi canbo lúc 30/11/2026 09:12:03; chưa lưu gì, hãy tải lại trang và thử lại"
+            "hồ sơ này đã thay đổi từ khi bạn mở trang: Ghi bước bởi canbo lúc 30/11/2026 09:12 UTC; chưa lưu gì, hãy tải lại trang và thử lại"
         );
         assert_eq!(error_message(Lang::En, &stale), stale.to_string());
         assert_eq!(vi(&cases[6]), "bị từ chối: too young (Điều 4)");

@@ -114,8 +114,15 @@ pub(crate) fn stale_conflict(lang: Lang, text: &str) -> Option<String> {
     let action = tr
         .named(&["history.action"], action)
         .unwrap_or_else(|| action.to_string());
+    // An audit stamp (2026-11-24T05:00:00Z): the day as the language
+    // writes it, the time to the minute, in UTC.
     let at = match at.get(..10).and_then(|d| d.parse::<Date>().ok()) {
-        Some(d) => format!("{}{}", tr.date(&d), &at[10..]),
+        Some(d) => {
+            let time = at[10..].trim_start_matches(['T', ' ']);
+            let utc = time.ends_with('Z');
+            let hm = time.get(..5).unwrap_or(time);
+            format!("{} {hm}{}", tr.date(&d), if utc { " UTC" } else { "" })
+        }
         None => at.to_string(),
     };
     Some(tr_args(
@@ -272,7 +279,11 @@ mod tests {
         for path in paths {
             let text = std::fs::read_to_string(&path).unwrap();
             for part in text.split("\"refusal-").skip(1) {
-                let key = format!("refusal-{}", part.split('"').next().unwrap());
+                let name = part.split('"').next().unwrap();
+                if name.is_empty() {
+                    continue; // the prefix itself, in a check
+                }
+                let key = format!("refusal-{name}");
                 seen += 1;
                 for lang in Lang::all() {
                     assert!(

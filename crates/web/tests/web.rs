@@ -2478,7 +2478,7 @@ async fn no_silent_overwrite(db: TestDb) {
         .next()
         .unwrap();
     assert!(
-        msg.contains("changed since you opened it") && msg.contains("binh"),
+        msg.contains("đã thay đổi từ khi bạn mở trang") && msg.contains("binh"),
         "{msg}"
     );
     assert_eq!(
@@ -2528,7 +2528,11 @@ async fn no_silent_overwrite(db: TestDb) {
         )
         .await;
     assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.body);
-    assert!(stale.body.contains("changed since you opened it"));
+    assert!(
+        stale.body.contains("đã thay đổi từ khi bạn mở trang"),
+        "{}",
+        stale.body
+    );
     assert_eq!(
         app.member_record(&sys, official).await.unwrap().unit,
         member.unit,
@@ -2586,7 +2590,7 @@ async fn no_silent_overwrite(db: TestDb) {
     assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.body);
     let msg = stale.body.split("id=\"target-error\">").nth(1).unwrap();
     assert!(
-        msg.contains("changed since you opened the page") && msg.contains("binh"),
+        msg.contains("giá trị này đã thay đổi từ khi bạn mở trang") && msg.contains("binh"),
         "{msg}"
     );
     assert_eq!(target_of("BVPHCN.CB1").await, 3, "Bình's target kept");
