@@ -66,7 +66,12 @@ pub fn fix(tr: Tr, r: &Refusal) -> Option<(String, String)> {
     match key {
         "refusal-documents" => {
             let first = arg(r, "documents")?.split(", ").next()?.to_string();
-            Some((format!("#doc-{first}"), plain("fix.documents")))
+            let text = tr_args(
+                tr.lang,
+                "fix-documents",
+                &[("document", first.as_str().into())],
+            );
+            Some((format!("#doc-{first}"), text))
         }
         "refusal-mentors" | "refusal-probation-mentors" => {
             Some(("#mentors".into(), plain("fix.mentors")))
@@ -87,7 +92,14 @@ pub fn fix(tr: Tr, r: &Refusal) -> Option<(String, String)> {
         "refusal-age-old"
         | "refusal-age-old-decision"
         | "refusal-education-consent"
-        | "refusal-readmit-consent" => Some(("#next".into(), plain("fix.documents"))),
+        | "refusal-readmit-consent" => Some((
+            "#next".into(),
+            tr_args(
+                tr.lang,
+                "fix-documents",
+                &[("document", arg(r, "document").unwrap_or_default().into())],
+            ),
+        )),
         _ => None,
     }
 }
@@ -115,7 +127,13 @@ mod tests {
     fn each_refusal_names_its_form() {
         let vi = Tr { lang: Lang::Vi };
         let docs = refusal("refusal-documents", &[("documents", "NQ-GIUPDO, 2-KNĐ")]);
-        assert_eq!(fix(vi, &docs).unwrap().0, "#doc-NQ-GIUPDO");
+        assert_eq!(
+            fix(vi, &docs).unwrap(),
+            (
+                "#doc-NQ-GIUPDO".to_string(),
+                "Ghi nhận giấy tờ NQ-GIUPDO".to_string()
+            )
+        );
         for (key, anchor) in [
             ("refusal-mentors", "#mentors"),
             ("refusal-probation-mentors", "#mentors"),
