@@ -408,10 +408,14 @@ impl App {
         // refused (the certificate lapsed), and the refusal is kept.
         if let Some(id) = stalled {
             let on = working_days_before(&cal, today, 3);
+            let eligible = self
+                .registry_eligible(actor, id, "cell_vote", on)
+                .await?
+                .unwrap_or(9);
             let vote = Vote {
-                eligible: 9,
-                present: 8,
-                in_favour: 8,
+                eligible,
+                present: eligible,
+                in_favour: eligible,
                 against: 0,
             };
             let input = crate::pipeline::StepInput {
@@ -419,6 +423,7 @@ impl App {
                 on: Some(on),
                 vote: Some(vote),
                 skip_reason: None,
+                eligible_reason: None,
                 version: None,
             };
             match self.record_step(actor, id, input).await {

@@ -40,6 +40,9 @@ pub struct StepInput {
     pub on: Option<Date>,
     pub vote: Option<Vote>,
     pub skip_reason: Option<String>,
+    /// Why a cell vote's eligible differs from the registry's count of the
+    /// cell's official members on the day (recorded with the step).
+    pub eligible_reason: Option<String>,
     /// The file's version as the user saw it (see [`CandidateFile::version`]):
     /// if someone changed the file since, the step is refused as a conflict.
     pub version: Option<i64>,

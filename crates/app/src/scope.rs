@@ -11,7 +11,8 @@
 //! exist (the same [`AppError::NotFound`], same words), so a request cannot
 //! tell the two apart.
 
-use crate::{Actor, AppError};
+use crate::auth::Role;
+use crate::{Actor, AppError, Scope};
 use ranks_domain::{OrgPath, UnitCode};
 use ranks_store::records::candidates::{self, CandidateRow};
 use ranks_store::records::members::{self, MemberRow, PersonRow};
@@ -158,4 +159,43 @@ pub(crate) async fn created_person(
         .await?
         .ok_or_else(|| unknown("person", id))?;
     Ok(Visible::checked(p))
+}
+
+/// The body an actor records for: an administrator (or the system) for
+/// any; a cell secretary for their cell; organising staff for the level of
+/// the unit at the root of their part of the tree (a cell, a grassroots
+/// organisation, or a committee above the grassroots).
+pub(crate) async fn recording_level(
+    conn: &mut Conn,
+    actor: &Actor,
+) -> Result<ranks_domain::procedure::Level, AppError> {
+    use ranks_domain::procedure::Level;
+    match (actor.role, &actor.scope) {
+        (Role::Admin, _) | (_, Scope::All) => Ok(Level::Superior),
+        (Role::Secretary, _) => Ok(Level::Cell),
+        (_, Scope::Subtree(p)) => level_of(conn, p).await,
+        (_, Scope::Units(ps)) => {
+            let mut best = Level::Cell;
+            for p in ps {
+                best = best.max(level_of(conn, p).await?);
+            }
+            Ok(best)
+        }
+    }
+}
+
+async fn level_of(
+    conn: &mut Conn,
+    path: &ranks_domain::OrgPath,
+) -> Result<ranks_domain::procedure::Level, AppError> {
+    use ranks_domain::procedure::Level;
+    use ranks_domain::UnitKind;
+    let Some(id) = path.ids().last().copied() else {
+        return Ok(Level::Superior);
+    };
+    Ok(match units::by_id(conn, id).await?.map(|u| u.kind) {
+        Some(UnitKind::Cell) => Level::Cell,
+        Some(UnitKind::GrassrootsCell | UnitKind::GrassrootsCommittee) => Level::Grassroots,
+        _ => Level::Superior,
+    })
 }

@@ -30,6 +30,8 @@ mod sign_in;
 mod tamper;
 #[path = "story/texts.rs"]
 mod texts;
+#[path = "story/votes.rs"]
+mod votes;
 
 use ranks_app::{Actor, AppError, Scope};
 use ranks_domain::{Date, MemberStatus, Term, TermName, UnitKind};

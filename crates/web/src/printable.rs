@@ -177,6 +177,17 @@ pub async fn checklist_pdf(
         &rows,
         &[],
     );
+    if !f.votes.is_empty() {
+        doc.heading(tr.get("cand.vote"));
+        for v in &f.votes {
+            doc.para(&format!(
+                "{} — {}: {}",
+                tr.stage(profile, &v.stage),
+                tr.date(&v.on),
+                crate::pages::vote_text(&tr, v)
+            ));
+        }
+    }
     doc.heading(tr.get("due"));
     if f.deadlines.is_empty() {
         doc.para(tr.get("due.none"));

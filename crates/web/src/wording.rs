@@ -65,6 +65,8 @@ pub fn refusal_text(lang: Lang, r: &ranks_domain::procedure::Refusal) -> String 
         .map(|(name, value)| {
             let arg = if name.starts_with("stage") {
                 Arg::Text(tr.stage(profile(), value))
+            } else if name.starts_with("level") {
+                Arg::Text(tr.named(&["level"], value).unwrap_or_else(|| value.clone()))
             } else if name == "area" {
                 Arg::Text(tr.named(&["area"], value).unwrap_or_else(|| value.clone()))
             } else if name == "ground" {

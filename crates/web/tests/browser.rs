@@ -468,9 +468,22 @@ fn browser_journeys() {
         }
         b.click("form.step button[type=submit]");
     };
-    vote("9", "8", "5", "3");
+    // Eligible is proposed from the registry: the cell's official members.
+    let n: u32 = b
+        .js("return document.querySelector('form.step input[name=eligible]').value")
+        .as_str()
+        .unwrap()
+        .parse()
+        .expect("eligible proposed");
+    let (all, half) = (n.to_string(), (n / 2).to_string());
+    vote(&all, &all, &half, "0");
     let refusal = b.text("#refusal");
     assert!(refusal.contains("2/3"), "{refusal}");
+    // The values entered are kept after the refusal.
+    assert_eq!(
+        b.js("return document.querySelector('form.step input[name=in_favour]').value"),
+        json!(half)
+    );
     assert_eq!(
         rt.block_on(app.candidate_file(&Actor::system(), candidate))
             .unwrap()
@@ -479,7 +492,7 @@ fn browser_journeys() {
         "a refused vote writes nothing"
     );
     // …then one that passes.
-    vote("9", "9", "8", "1");
+    vote(&all, &all, &all, "0");
     assert_eq!(
         b.path(),
         format!("/candidates/{candidate}"),

@@ -442,6 +442,7 @@ async fn the_pipeline_over_the_api(db: TestDb) {
 }
 
 async fn the_unit_page_shows_due_overdue_and_refused(db: TestDb) {
+    // (Refused attempts: in the supervisors' view, not on the unit page.)
     let r = demo_router(&db).await;
     let page = r.get("/units/CDC", None).await;
     assert_eq!(page.status, StatusCode::OK);
@@ -470,16 +471,15 @@ async fn the_unit_page_shows_due_overdue_and_refused(db: TestDb) {
         .supervisors;
     let in_charge = sups.iter().find(|s| s.unit_code.as_str() == "CDC").unwrap();
     assert!(due.contains(&in_charge.full_name), "{due}");
-    let refusals = page.body.split("id=\"refusals\"").nth(1).unwrap();
+    // Refused attempts are not published on the unit page (issue 15.7)…
+    assert!(!page.body.contains("id=\"refusals\""));
     assert!(
-        refusals.contains("Giấy chứng nhận học lớp bồi dưỡng"),
-        "refused at the certificate gate"
+        !page.body.contains("expired after"),
+        "no refusal on the unit page"
     );
-    let en = r.get("/units/CDC?lang=en", None).await;
-    let refusals_en = en.body.split("id=\"refusals\"").nth(1).unwrap();
     assert!(
-        refusals_en.contains("certificate") && refusals_en.contains("expired"),
-        "in English, the refusal as the engine wrote it"
+        page.body.contains("href=\"/refusals?org=CDC\""),
+        "a link for the staff"
     );
     // The supervisor's own page lists the unit with its overdue items.
     let link = format!("/supervisors/{}", in_charge.member_id);
@@ -498,12 +498,81 @@ async fn the_unit_page_shows_due_overdue_and_refused(db: TestDb) {
         .next()
         .unwrap();
     assert_eq!(section.matches("class=\"overdue\"").count(), 2, "{section}");
+    // …but in the supervisors' view: linked from it, dated, filtered, paged.
+    assert!(section.contains("href=\"/refusals?org=CDC\""), "{section}");
+    let list = r.get("/refusals?org=CDC", None).await;
+    assert_eq!(list.status, StatusCode::OK);
+    let rows = |body: &str| body.matches("<tr><td>").count();
+    let table = list.body.split("id=\"refusal-list\"").nth(1).unwrap();
+    assert!(
+        table.contains("Giấy chứng nhận học lớp bồi dưỡng"),
+        "refused at the certificate gate, by the rule's name: {table}"
+    );
+    let today = ranks_testkit::test_today();
+    assert!(
+        table.contains(&today.format("%d/%m/%Y").to_string()),
+        "dated: {table}"
+    );
+    assert!(table.contains("hệ thống"), "who tried: {table}");
+    let all = rows(table);
+    assert!(all >= 1);
+    let q = |extra: &str| format!("/refusals?org=CDC&{extra}");
+    for (extra, expected) in [
+        ("rule=certificate".to_string(), all),
+        ("rule=recorder".to_string(), 0),
+        ("stage=cell_vote".to_string(), all),
+        ("stage=decision".to_string(), 0),
+        (format!("from={today}&to={today}"), all),
+        (format!("from={}", today.succ_opt().unwrap()), 0),
+        ("page=2".to_string(), 0),
+    ] {
+        let body = r.get(&q(&extra), None).await.body;
+        let n = body.split("id=\"refusal-list\"").nth(1).map_or(0, rows);
+        assert_eq!(n, expected, "{extra}");
+    }
+    assert_eq!(
+        r.get("/refusals?org=CDC&from=31-12-2025", None)
+            .await
+            .status,
+        StatusCode::BAD_REQUEST
+    );
     assert_eq!(
         r.get("/supervisors/999999", None).await.status,
         StatusCode::NOT_FOUND
     );
     let en = r.get("/units/CDC?lang=en", None).await;
-    assert!(en.body.contains("Deadlines due and overdue") && en.body.contains("Refused steps"));
+    assert!(en.body.contains("Deadlines due and overdue") && !en.body.contains("refusal-list"));
+    let en = r.get("/refusals?org=CDC&lang=en", None).await;
+    assert!(en.body.contains("Refused steps"));
+    assert!(
+        en.body.contains("certificate") && en.body.contains("expired"),
+        "in English, the refusal as the engine wrote it"
+    );
+    // Not for the cells: a secretary is told whom the list is for.
+    app.add_user(
+        &Actor::system(),
+        "bt.cb1",
+        "demo-ranks-2025",
+        ranks_app::auth::Role::Secretary,
+        Some("BVPHCN.CB1"),
+        None,
+    )
+    .await
+    .unwrap();
+    let secretary = sign_in(&ranks_web::router(app.clone()), "bt.cb1", "demo-ranks-2025")
+        .await
+        .unwrap();
+    let cell = secretary.get("/units/BVPHCN.CB1", None).await.body;
+    assert!(!cell.contains("id=\"refusals-link\""), "no link for a cell");
+    let denied = secretary.get("/refusals", None).await;
+    assert_eq!(denied.status, StatusCode::FORBIDDEN);
+    // (In Vietnamese once error pages translate the reasons: issue 15.2.)
+    assert!(
+        denied.body.contains("dành cho cán bộ tổ chức")
+            || denied.body.contains("staff and supervisors"),
+        "{}",
+        denied.body
+    );
     assert!(
         en.body.contains("Cell resolution"),
         "stage names come from the profile in English"
@@ -1352,6 +1421,19 @@ async fn a_candidate_through_the_whole_procedure_in_forms(db: TestDb) {
     .await
     .unwrap();
     let staff = sign_in(&router, "staff", "demo-ranks-2025").await.unwrap();
+    // The decisions are the competent committee's, above the grassroots
+    // (profile `recorded_by`): its staff records them.
+    app.add_user(
+        &sys,
+        "btc",
+        "demo-ranks-2025",
+        ranks_app::auth::Role::Staff,
+        Some("DBSYT"),
+        None,
+    )
+    .await
+    .unwrap();
+    let superior = sign_in(&router, "btc", "demo-ranks-2025").await.unwrap();
     let before = app.unit_page(&sys, "BVPHCN", None).await.unwrap();
     let admitted_before = before.rows[0].admitted;
     let count = |p: &ranks_app::reports::UnitPage| {
@@ -1453,6 +1535,15 @@ async fn a_candidate_through_the_whole_procedure_in_forms(db: TestDb) {
     let mut walked = vec![];
     loop {
         let page = staff.get(&path, None).await.body;
+        // A step of the body above: the form says who records it, and
+        // that body's staff does.
+        let (client, page) = if page.contains("id=\"recorded-by\"") {
+            assert!(!page.contains(&format!("action=\"{path}/step\"")), "{page}");
+            (&superior, superior.get(&path, None).await.body)
+        } else {
+            (&staff, page)
+        };
+        let csrf = client.csrf.clone();
         let Some(stage) = values_of(&page, "stage").into_iter().next() else {
             break;
         };
@@ -1462,7 +1553,7 @@ async fn a_candidate_through_the_whole_procedure_in_forms(db: TestDb) {
         let date = day.to_string();
         match stage.as_str() {
             "course" => ok(
-                &staff
+                &client
                     .form(
                         &format!("{path}/certificate"),
                         &[
@@ -1479,7 +1570,7 @@ async fn a_candidate_through_the_whole_procedure_in_forms(db: TestDb) {
                 // two official members alone are refused, naming the route.
                 for m in &choices[..2] {
                     ok(
-                        &staff
+                        &client
                             .form(
                                 &format!("{path}/introducer"),
                                 &[
@@ -1494,7 +1585,7 @@ async fn a_candidate_through_the_whole_procedure_in_forms(db: TestDb) {
                     );
                 }
                 ok(
-                    &staff
+                    &client
                         .form(
                             &format!("{path}/document"),
                             &[("csrf", &csrf), ("code", "3-KNĐ"), ("date", &date)],
@@ -1502,7 +1593,7 @@ async fn a_candidate_through_the_whole_procedure_in_forms(db: TestDb) {
                         .await,
                     "3-KNĐ",
                 );
-                let refused = staff
+                let refused = client
                     .form(
                         &format!("{path}/step"),
                         &[("csrf", &csrf), ("stage", "introduction"), ("date", &date)],
@@ -1534,7 +1625,7 @@ async fn a_candidate_through_the_whole_procedure_in_forms(db: TestDb) {
                     "{intro:?}"
                 );
                 ok(
-                    &staff
+                    &client
                         .form(
                             &format!("{path}/introducer"),
                             &[("csrf", &csrf), ("member", ""), ("date", &date)],
@@ -1549,7 +1640,7 @@ async fn a_candidate_through_the_whole_procedure_in_forms(db: TestDb) {
                     f.documents
                 );
                 assert_eq!(f.memberships, (true, false));
-                let shown = staff.get(&path, None).await.body;
+                let shown = client.get(&path, None).await.body;
                 assert!(shown.contains("4-KNĐ) — "), "{shown}");
             }
             "ceremony" => {
@@ -1560,7 +1651,7 @@ async fn a_candidate_through_the_whole_procedure_in_forms(db: TestDb) {
                     "{page}"
                 );
                 ok(
-                    &staff
+                    &client
                         .form(
                             &format!("{path}/receipt"),
                             &[("csrf", &csrf), ("received_on", &date)],
@@ -1568,10 +1659,10 @@ async fn a_candidate_through_the_whole_procedure_in_forms(db: TestDb) {
                         .await,
                     "receipt",
                 );
-                let recorded = staff.get(&path, None).await.body;
+                let recorded = client.get(&path, None).await.body;
                 assert!(!recorded.contains(&format!("action=\"{path}/receipt\"")));
                 ok(
-                    &staff
+                    &client
                         .form(
                             &format!("{path}/mentor"),
                             &[
@@ -1593,7 +1684,7 @@ async fn a_candidate_through_the_whole_procedure_in_forms(db: TestDb) {
                 continue;
             }
             ok(
-                &staff
+                &client
                     .form(
                         &format!("{path}/document"),
                         &[("csrf", &csrf), ("code", &code), ("date", &date)],
@@ -1608,19 +1699,70 @@ async fn a_candidate_through_the_whole_procedure_in_forms(db: TestDb) {
             ("date", date.clone()),
         ];
         if page.contains("name=\"eligible\"") {
+            // A vote of the cell proposes the registry's official members
+            // on the day; a committee's vote leaves its members to enter.
+            // The form proposes it for today; changing the date asks for
+            // the count on that day (htmx swaps the field in).
+            assert!(page.contains(&format!(
+                "hx-get=\"/candidates/{id}/eligible?stage={stage}\""
+            )));
+            let field = client
+                .get(&format!("{path}/eligible?stage={stage}&date={date}"), None)
+                .await
+                .body;
+            let proposed = values_of(&field, "eligible").into_iter().next().unwrap();
+            let eligible: u32 = if stage.ends_with("cell_vote") {
+                assert!(field.contains("id=\"registry-hint\""), "{field}");
+                assert!(page.contains("Số đảng viên chính thức của chi bộ"));
+                proposed
+                    .parse()
+                    .expect("eligible proposed from the registry")
+            } else {
+                assert_eq!(proposed, "", "{stage}");
+                assert!(
+                    page.contains("Số cấp ủy viên")
+                        && !page.contains("Số đảng viên chính thức của chi bộ")
+                );
+                9
+            };
             if stage == "cell_vote" {
-                // 5 of 9: under two thirds; refused, shown, nothing written.
-                let refused = staff
+                // Another number than the registry's, without a reason:
+                // refused, and the form keeps what was entered.
+                let wrong = (eligible + 6).to_string();
+                let refused = client
                     .form(
                         &format!("{path}/step"),
                         &[
                             ("csrf", &csrf),
                             ("stage", &stage),
                             ("date", &date),
-                            ("eligible", "9"),
-                            ("present", "8"),
-                            ("in_favour", "5"),
-                            ("against", "3"),
+                            ("eligible", &wrong),
+                            ("present", "4"),
+                            ("in_favour", "3"),
+                            ("against", "1"),
+                        ],
+                    )
+                    .await;
+                assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+                assert!(refused.body.contains("vote.eligible"), "{}", refused.body);
+                assert_eq!(values_of(&refused.body, "eligible"), vec![wrong.clone()]);
+                assert_eq!(values_of(&refused.body, "present"), vec!["4".to_string()]);
+                assert_eq!(values_of(&refused.body, "in_favour"), vec!["3".to_string()]);
+                assert_eq!(values_of(&refused.body, "against"), vec!["1".to_string()]);
+                assert_eq!(values_of(&refused.body, "date"), vec![date.clone()]);
+                // Under two thirds of the registry's: refused, shown, nothing written.
+                let half = (eligible / 2).to_string();
+                let refused = client
+                    .form(
+                        &format!("{path}/step"),
+                        &[
+                            ("csrf", &csrf),
+                            ("stage", &stage),
+                            ("date", &date),
+                            ("eligible", &eligible.to_string()),
+                            ("present", &eligible.to_string()),
+                            ("in_favour", &half),
+                            ("against", "0"),
                         ],
                     )
                     .await;
@@ -1640,16 +1782,16 @@ async fn a_candidate_through_the_whole_procedure_in_forms(db: TestDb) {
                 );
             }
             for (k, v) in [
-                ("eligible", "9"),
-                ("present", "9"),
-                ("in_favour", "8"),
-                ("against", "1"),
+                ("eligible", eligible),
+                ("present", eligible),
+                ("in_favour", eligible),
+                ("against", 0),
             ] {
                 fields.push((k, v.to_string()));
             }
         }
         let refs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        ok(&staff.form(&format!("{path}/step"), &refs).await, &stage);
+        ok(&client.form(&format!("{path}/step"), &refs).await, &stage);
         if stage == "ceremony" {
             ceremony = Some(day);
         }
@@ -1665,6 +1807,14 @@ async fn a_candidate_through_the_whole_procedure_in_forms(db: TestDb) {
     );
     let f = app.candidate_file(&sys, id).await.unwrap();
     assert_eq!(f.stage, "recognised");
+    // The votes on the dossier: in its header and with each vote's step.
+    let done = staff.get(&path, None).await.body;
+    assert!(done.contains("id=\"last-vote\""), "{done}");
+    assert_eq!(
+        done.matches("tán thành (100,0%)").count(),
+        1 + f.votes.len(),
+        "{done}"
+    );
     let member = f.member_id.expect("the decision made a member");
     let after = app.unit_page(&sys, "BVPHCN", None).await.unwrap();
     let m = after
@@ -1735,6 +1885,9 @@ async fn a_candidate_through_the_whole_procedure_in_forms(db: TestDb) {
         // The text reads back, tone marks and all, through the embedded font's ToUnicode map.
         let text = pdf_text::text_of(&pdf.bytes);
         assert!(text.contains(title), "{uri}: {text}");
+        if uri.contains("checklist") {
+            assert!(text.contains("tán thành (100,0%)"), "{uri}: {text}");
+        }
     }
 }
 
@@ -2217,6 +2370,21 @@ async fn plan_forms_targets_and_scores(db: TestDb) {
     );
     assert!(plan.body.contains("action=\"/units/BVPHCN/plan/target\""));
     assert!(!plan.body.contains("/plan/score\"") || plan.body.contains("s-criterion"));
+    // Without a yearly target the member-development criterion is unscored:
+    // the page says so and links to the target form (issue 15.1).
+    let cb1 = app.unit(&sys, "BVPHCN.CB1").await.unwrap().name;
+    let note = |body: &str| {
+        body.split("id=\"target-missing\">")
+            .nth(1)
+            .map(|n| n.split("</p>").next().unwrap().to_string())
+    };
+    let missing = note(&plan.body).expect("the missing target is said");
+    // (The evaluation is of the last year ended, 2025.)
+    assert!(
+        missing.contains(&cb1) && missing.contains("2025"),
+        "{missing}"
+    );
+    assert!(missing.contains("href=\"#t-org\""), "{missing}");
     let bad = staff
         .form(
             "/units/BVPHCN/plan/target",
@@ -2244,6 +2412,29 @@ async fn plan_forms_targets_and_scores(db: TestDb) {
         .await;
     assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
     assert_eq!(ok.location, "/units/BVPHCN/plan?term=2025-2030#allocation");
+    let target_2025 = staff
+        .form(
+            "/units/BVPHCN/plan/target",
+            &[
+                ("csrf", &staff.csrf),
+                ("org", "BVPHCN.CB1"),
+                ("period", "2025"),
+                ("value", "2"),
+                ("term", "2025-2030"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        target_2025.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        target_2025.body
+    );
+    let plan = staff.get("/units/BVPHCN/plan?term=2025-2030", None).await;
+    assert!(
+        note(&plan.body).is_none_or(|n| !n.contains(&cb1)),
+        "the target set, the criterion is scored"
+    );
     let alloc = app
         .allocation(
             &sys,

@@ -8,6 +8,10 @@ use ranks_domain::{Date, DomainError, MemberStatus};
 use ranks_store::records::candidates::{self};
 use serde_json::json;
 
+/// The stage whose document is the course certificate (the stage with a
+/// `certificate_valid` gate's certificate: the Party-awareness course).
+const CERTIFICATE_STAGE: &str = "course";
+
 impl App {
     /// Records that a document of the dossier is present.
     pub async fn record_document(
@@ -45,6 +49,12 @@ impl App {
                         c.id
                     )));
                 }
+                // Papers the texts place after a stage (the probation
+                // papers) are refused before their earliest date.
+                let dossier = super::load_dossier(cx.tx.conn(), &c).await?;
+                profile
+                    .check_document_date(&dossier, &code, on)
+                    .map_err(super::step_error)?;
                 let (by, at) = (cx.actor.name.clone(), cx.at.clone());
                 candidates::add_document(cx.tx.conn(), c.id, &code, on, &by, &at).await?;
                 cx.audit(
@@ -130,6 +140,7 @@ impl App {
     ) -> Result<(), AppError> {
         let issued_on = self.check_date("issued", issued_on)?;
         let number = bounded("number", number, limits::SHORT)?;
+        let profile = self.profile().clone();
         self.run(actor, move |cx| {
             Box::pin(async move {
                 let c = visible_candidate(cx.tx.conn(), cx.actor, candidate_id).await?;
@@ -140,12 +151,22 @@ impl App {
                     )));
                 }
                 candidates::add_certificate(cx.tx.conn(), c.id, issued_on, &number).await?;
+                // The certificate is the course's document (CN-NTVĐ): it is
+                // ticked with it, on the day of issue, unless already there.
+                let ticked = match profile.stage(CERTIFICATE_STAGE).and_then(|s| s.documents.first()) {
+                    Some(code) if !candidates::documents(cx.tx.conn(), c.id).await?.contains_key(code) => {
+                        let (by, at) = (cx.actor.name.clone(), cx.at.clone());
+                        candidates::add_document(cx.tx.conn(), c.id, code, issued_on, &by, &at).await?;
+                        Some(code.clone())
+                    }
+                    _ => None,
+                };
                 cx.audit(
                     "certificate",
                     "candidate",
                     c.id,
                     None,
-                    Some(json!({"issued_on": issued_on, "number": number})),
+                    Some(json!({"issued_on": issued_on, "number": number, "document": ticked})),
                 )
                 .await
             })

@@ -224,6 +224,7 @@ pub(crate) async fn load_dossier(conn: &mut Conn, c: &CandidateRow) -> Result<Do
         party_exit: party_exit(conn, c.person_id).await?,
         unit_kind: units::by_id(conn, c.unit_id).await?.map(|u| u.kind),
         received: candidates::received(conn, c.id).await?,
+        cell_official_members: None,
     })
 }
 

@@ -122,6 +122,13 @@ impl App {
         };
         let step2 = step.clone();
         let version = input.version;
+        let eligible_reason = input
+            .eligible_reason
+            .as_deref()
+            .map(str::trim)
+            .filter(|r| !r.is_empty())
+            .map(|r| bounded("eligible_reason", r, limits::NOTE))
+            .transpose()?;
         let result = self
             .run(actor, move |cx| {
                 Box::pin(async move {
@@ -138,10 +145,18 @@ impl App {
                             c.id, c.stage
                         )));
                     }
-                    let dossier = load_dossier(cx.tx.conn(), &c).await?;
+                    let level = crate::scope::recording_level(cx.tx.conn(), cx.actor).await?;
+                    profile.check_recorder(&step2.stage, level).map_err(step_error)?;
+                    let mut dossier = load_dossier(cx.tx.conn(), &c).await?;
+                    let registry = registry_eligible(cx.tx.conn(), &profile, &c, &step2.stage, step2.on).await?;
+                    dossier.cell_official_members = registry;
+                    profile
+                        .check_eligible(&step2.stage, step2.vote, registry, step2.on, eligible_reason.as_deref())
+                        .map_err(step_error)?;
                     profile.check(&dossier, &step2, today).map_err(step_error)?;
                     let stage = profile.stage(&step2.stage).expect("checked").clone();
-                    let detail = json!({"vote": step2.vote.map(|v| json!({"eligible": v.eligible, "present": v.present, "in_favour": v.in_favour, "against": v.against})), "skip_reason": step2.skip_reason});
+                    let reason = eligible_reason.filter(|_| step2.vote.zip(registry).is_some_and(|(v, n)| v.eligible != n));
+                    let detail = json!({"vote": step2.vote.map(|v| json!({"eligible": v.eligible, "present": v.present, "in_favour": v.in_favour, "against": v.against, "registry_eligible": registry, "eligible_reason": reason})), "skip_reason": step2.skip_reason});
                     let (by, at) = (cx.actor.name.clone(), cx.at.clone());
                     candidates::record_stage(cx.tx.conn(), c.id, &stage.key, on, Some(&detail), &by, &at).await?;
                     if let Some(v) = step2.vote {
@@ -190,6 +205,50 @@ impl App {
             }
         }
         result
+    }
+}
+
+/// The official members of the candidate's cell on `on`, when `stage` is
+/// a vote of the cell (whose eligible are they); `None` otherwise.
+pub(super) async fn registry_eligible(
+    conn: &mut ranks_store::Conn,
+    profile: &ranks_domain::procedure::Profile,
+    c: &CandidateRow,
+    stage: &str,
+    on: Date,
+) -> Result<Option<u32>, AppError> {
+    let cell_vote = profile.stage(stage).is_some_and(|s| {
+        s.vote && profile.voters(s) == ranks_domain::procedure::Voters::CellOfficialMembers
+    });
+    if !cell_vote {
+        return Ok(None);
+    }
+    let n = members::official_count(conn, c.unit_id, on).await?;
+    Ok(Some(u32::try_from(n).unwrap_or(u32::MAX)))
+}
+
+impl App {
+    /// The number the vote form proposes as eligible for `stage` on `on`:
+    /// the cell's official members then, for a vote of the cell.
+    pub async fn registry_eligible(
+        &self,
+        actor: &Actor,
+        candidate_id: i64,
+        stage: &str,
+        on: Date,
+    ) -> Result<Option<u32>, AppError> {
+        let mut conn = self.db().read().await?;
+        let c = visible_candidate(&mut conn, actor, candidate_id).await?;
+        registry_eligible(&mut conn, self.profile(), &c, stage, on).await
+    }
+
+    /// The body the actor records for (see [`ranks_domain::procedure::Level`]).
+    pub async fn recording_level(
+        &self,
+        actor: &Actor,
+    ) -> Result<ranks_domain::procedure::Level, AppError> {
+        let mut conn = self.db().read().await?;
+        crate::scope::recording_level(&mut conn, actor).await
     }
 }
 

@@ -117,6 +117,7 @@ pub(crate) fn step(stage: &str, on: &str) -> StepInput {
         on: Some(d(on)),
         vote: None,
         skip_reason: None,
+        eligible_reason: None,
         version: None,
     }
 }
@@ -184,10 +185,8 @@ pub(crate) async fn to_comments_in(
     app.record_step(&sys, c, step("sympathiser", "2024-02-05"))
         .await
         .unwrap();
+    // The certificate ticks its document (CN-NTVĐ) on its day of issue.
     app.record_certificate(&sys, c, d("2024-04-12"), "15/CN")
-        .await
-        .unwrap();
-    app.record_document(&sys, c, "CN-NTVĐ", Some(d("2024-04-12")))
         .await
         .unwrap();
     app.record_step(&sys, c, step("course", "2024-04-15"))
@@ -314,12 +313,29 @@ async fn the_whole_lifecycle_is_recordable(db: TestDb) {
     app.record_step(&sys, c, step("ceremony", "2025-08-18"))
         .await
         .unwrap();
-    // Recognition: not before twelve months of probation.
-    for code in ["10-KNĐ", "11-KNĐ", "12-KNĐ", "13-KNĐ"] {
+    // Recognition: the probationer's papers as probation ends (not on the
+    // ceremony day), the cell's resolution not before its twelve months.
+    let err = app
+        .record_document(&sys, c, "10-KNĐ", Some(d("2025-08-18")))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, AppError::Refused(r) if r.rule == "probation_papers" && r.message.contains("2026-07-18")),
+        "{err}"
+    );
+    for code in ["10-KNĐ", "11-KNĐ", "12-KNĐ"] {
         app.record_document(&sys, c, code, Some(d("2026-08-10")))
             .await
             .unwrap();
     }
+    let err = app
+        .record_document(&sys, c, "13-KNĐ", Some(d("2026-08-14")))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, AppError::Refused(r) if r.rule == "recognition_papers" && r.message.contains("2026-08-18")),
+        "{err}"
+    );
     let err = app
         .record_step(
             &sys,
@@ -329,9 +345,12 @@ async fn the_whole_lifecycle_is_recordable(db: TestDb) {
         .await
         .unwrap_err();
     assert!(
-        matches!(&err, AppError::Refused(r) if r.rule == "probation_complete"),
+        matches!(&err, AppError::Refused(r) if r.rule == "documents"),
         "{err}"
     );
+    app.record_document(&sys, c, "13-KNĐ", Some(d("2026-08-24")))
+        .await
+        .unwrap();
     app.record_step(
         &sys,
         c,

@@ -72,9 +72,6 @@ async fn to_grassroots_vote(app: &App, members: &[i64], person_id: i64) -> i64 {
     app.record_certificate(&sys, c, d("2026-07-17"), "21/CN")
         .await
         .unwrap();
-    app.record_document(&sys, c, "CN-NTVĐ", Some(d("2026-07-17")))
-        .await
-        .unwrap();
     app.record_step(&sys, c, step("course", "2026-07-20"))
         .await
         .unwrap();

@@ -77,6 +77,9 @@ pub enum CandidateCmd {
         /// A legal reason to enter the stage without its documents (e.g. relative_member for the verification).
         #[arg(long)]
         skip_reason: Option<String>,
+        /// A cell vote whose --eligible differs from the registry's official members of the cell on the day: why.
+        #[arg(long)]
+        eligible_reason: Option<String>,
     },
     /// Record a document of the dossier as present (a form code such as 1-KNĐ).
     Doc {
@@ -302,12 +305,14 @@ pub async fn candidate(app: &App, actor: &Actor, cmd: CandidateCmd) -> Result<()
             in_favour,
             against,
             skip_reason,
+            eligible_reason,
         } => {
             let input = StepInput {
                 stage,
                 on: date,
                 vote: vote_of(eligible, present, in_favour, against)?,
                 skip_reason,
+                eligible_reason,
                 version: None,
             };
             let stage = app.record_step(actor, id, input).await?;

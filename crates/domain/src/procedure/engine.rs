@@ -3,8 +3,8 @@
 //! where it applies and its source come from the profile.
 
 use super::gates::{
-    age, certificate, education, education_consent, introducer_routes, introducers, readmission,
-    share, Readmission,
+    age, certificate, education, education_consent, introducer_routes, introducers, mentors,
+    readmission, share, Readmission,
 };
 use super::model::{Gate, GateKind, Profile, Source, StageDef};
 use crate::Date;
@@ -82,6 +82,10 @@ pub struct Dossier {
     /// When the unit received the decision of a stage (the ceremony's 30
     /// working days count from the receipt of the admission decision).
     pub received: BTreeMap<String, Date>,
+    /// The official members of the candidate's cell on the day of the
+    /// step being checked, from the registry, when the step is a cell's
+    /// vote: the two-thirds count on it (never on fewer).
+    pub cell_official_members: Option<u32>,
 }
 
 /// What re-admission needs to know of a person's past membership.
@@ -544,31 +548,25 @@ impl Profile {
                     )
                 }
             }
-            GateKind::Mentors { count } => (dossier.mentors < *count).then(|| {
-                said!(
-                    "refusal-mentors",
-                    format!("{} mentor(s) assigned, {count} required", dossier.mentors),
-                    count = dossier.mentors,
-                    required = count
-                )
-            }),
-            GateKind::ProbationMentor { count } => {
-                (dossier.probation_mentors < *count).then(|| {
-                    said!(
-                        "refusal-probation-mentors",
-                        format!(
-                            "{} probation mentor(s) assigned, {count} required at the ceremony",
-                            dossier.probation_mentors
-                        ),
-                        count = dossier.probation_mentors,
-                        required = count
-                    )
-                })
-            }
+            GateKind::Mentors { count } => mentors(dossier.mentors, *count, false),
+            GateKind::ProbationMentor { count } => mentors(dossier.probation_mentors, *count, true),
             GateKind::Vote {
                 numerator,
                 denominator,
-            } => share(step.vote, *numerator, *denominator),
+            } => share(
+                step.vote.map(|v| Vote {
+                    eligible: v.eligible.max(dossier.cell_official_members.unwrap_or(0)),
+                    ..v
+                }),
+                *numerator,
+                *denominator,
+            ),
+            GateKind::Interval {
+                after,
+                min_months,
+                min_days,
+            } => super::plausible::interval(dossier, step, after, *min_months, *min_days),
+            GateKind::DocumentsAfter { .. } => None,
             GateKind::ProbationComplete { months } => {
                 match dossier.entered(&self.ceremony_stage().key) {
                     Some(c) if plus_months(c, *months) <= on => None,

@@ -90,6 +90,12 @@ struct RawStage {
     #[serde(default)]
     from: Vec<String>,
     source: RawSource,
+    /// The body whose step this is: cell, grassroots or superior.
+    #[serde(default)]
+    recorded_by: Option<String>,
+    /// The text saying so (required with `recorded_by`).
+    #[serde(default)]
+    recorded_by_source: Option<RawSource>,
 }
 
 #[derive(Deserialize)]
@@ -97,8 +103,17 @@ struct RawStage {
 struct RawGate {
     id: String,
     kind: String,
+    #[serde(default)]
     stages: Vec<String>,
     source: RawSource,
+    /// `interval`: the stages the step is counted from (the latest entered).
+    /// `documents_after`: one stage.
+    #[serde(default)]
+    after: Vec<String>,
+    min_days: Option<u32>,
+    /// `documents_after`: the documents whose dates are checked.
+    #[serde(default)]
+    documents: Vec<String>,
     min_years: Option<u32>,
     max_years: Option<u32>,
     consent_document: Option<String>,
@@ -354,7 +369,9 @@ impl Checker<'_> {
                 );
             }
         }
+        let recorded_by = self.recorded_by(s, &span);
         StageDef {
+            recorded_by,
             key: s.key.clone(),
             vi: s.vi.clone(),
             en: s.en.clone(),
@@ -372,6 +389,30 @@ impl Checker<'_> {
             from: s.from.clone(),
             is_exit,
             source: self.source(&s.source, &span),
+        }
+    }
+
+    /// `recorded_by` with its source, both or neither.
+    fn recorded_by(&mut self, s: &RawStage, span: &Range<usize>) -> Option<(super::Level, Source)> {
+        match (&s.recorded_by, &s.recorded_by_source) {
+            (None, None) => None,
+            (Some(l), Some(src)) => match super::Level::parse(l) {
+                Some(level) => Some((level, self.source(src, span))),
+                None => {
+                    self.err(span.clone(), format!("stage '{}': recorded_by '{l}' is not one of cell, grassroots, superior", s.key));
+                    None
+                }
+            },
+            _ => {
+                self.err(
+                    span.clone(),
+                    format!(
+                        "stage '{}': recorded_by and recorded_by_source go together",
+                        s.key
+                    ),
+                );
+                None
+            }
         }
     }
 
@@ -413,10 +454,10 @@ impl Checker<'_> {
         if !self.gate_ids.insert(r.id.clone()) {
             self.err(span.clone(), format!("gate '{}' is defined twice", r.id));
         }
-        if r.stages.is_empty() {
+        if r.stages.is_empty() && r.kind != "documents_after" {
             self.err(span.clone(), format!("gate '{}' applies to no stage", r.id));
         }
-        for s in &r.stages {
+        for s in r.stages.iter().chain(&r.after) {
             if position(stages, s).is_none() && !exits.iter().any(|e| &e.key == s) {
                 self.err(
                     span.clone(),
@@ -428,6 +469,7 @@ impl Checker<'_> {
         for d in [&r.consent_document, &r.youth_document, &r.union_document]
             .into_iter()
             .flatten()
+            .chain(&r.documents)
         {
             if !self.documents.contains_key(d) {
                 self.err(
@@ -523,8 +565,35 @@ impl Checker<'_> {
                 months: self.need(r, span, "months", r.months),
             },
             "readmission" => self.readmission(r, span),
+            "interval" => {
+                if r.after.is_empty() {
+                    self.err(
+                        span.clone(),
+                        format!(
+                            "gate '{}' of kind interval needs `after`, the stages counted from",
+                            r.id
+                        ),
+                    );
+                }
+                GateKind::Interval {
+                    after: r.after.clone(),
+                    min_months: r.min_months.unwrap_or(0),
+                    min_days: r.min_days.unwrap_or(0),
+                }
+            }
+            "documents_after" => {
+                if r.after.len() != 1 || r.documents.is_empty() || !r.stages.is_empty() {
+                    self.err(span.clone(), format!("gate '{}' of kind documents_after needs one `after` stage, `documents`, and no `stages`", r.id));
+                }
+                GateKind::DocumentsAfter {
+                    documents: r.documents.clone(),
+                    after: r.after.first().cloned().unwrap_or_default(),
+                    min_months: r.min_months.unwrap_or(0),
+                    min_days: r.min_days.unwrap_or(0),
+                }
+            }
             other => {
-                self.err(span.clone(), format!("gate '{}': kind '{other}' is not one of age, education, certificate_valid, introducers, mentors, probation_mentor, vote, probation_complete, readmission", r.id));
+                self.err(span.clone(), format!("gate '{}': kind '{other}' is not one of age, education, certificate_valid, introducers, mentors, probation_mentor, vote, probation_complete, readmission, interval, documents_after", r.id));
                 return None;
             }
         };

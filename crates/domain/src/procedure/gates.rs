@@ -491,3 +491,26 @@ pub(super) fn share(vote: Option<Vote>, numerator: u32, denominator: u32) -> Opt
             )
         })
 }
+
+/// Mentors assigned against those required (at the ceremony, for probation).
+pub(super) fn mentors(assigned: u32, count: u32, probation: bool) -> Option<Said> {
+    (assigned < count).then(|| {
+        if probation {
+            said!(
+                "refusal-probation-mentors",
+                format!(
+                    "{assigned} probation mentor(s) assigned, {count} required at the ceremony"
+                ),
+                count = assigned,
+                required = count
+            )
+        } else {
+            said!(
+                "refusal-mentors",
+                format!("{assigned} mentor(s) assigned, {count} required"),
+                count = assigned,
+                required = count
+            )
+        }
+    })
+}

@@ -16,6 +16,7 @@ mod engine;
 mod format;
 mod gates;
 mod model;
+mod plausible;
 
 pub use due::Due;
 pub use engine::{
@@ -27,7 +28,10 @@ pub use model::{
     exit_ground_label, Deadline, Effect, Gate, GateKind, MemberRules, Profile, ProfileError,
     ProfileErrors, Source, StageDef, Unit, EXIT_GROUNDS,
 };
+pub use plausible::{Level, Voters};
 
+#[cfg(test)]
+mod plausible_tests;
 #[cfg(test)]
 mod properties;
 #[cfg(test)]

@@ -57,6 +57,9 @@ pub struct StageDef {
     pub from: Vec<String>,
     pub is_exit: bool,
     pub source: Source,
+    /// The body whose step this is (its staff, or a committee above it,
+    /// records it), with the text saying so; `None`: any writer.
+    pub recorded_by: Option<(super::Level, Source)>,
 }
 
 impl StageDef {
@@ -114,6 +117,22 @@ pub enum GateKind {
     },
     ProbationComplete {
         months: u32,
+    },
+    /// A step not before a time after the latest of the `after` stages
+    /// (the texts space them: a resolution goes up, a decision comes down).
+    Interval {
+        after: Vec<String>,
+        min_months: u32,
+        min_days: u32,
+    },
+    /// Documents dated not before a time after the `after` stage (the
+    /// probation papers are written during and at the end of probation),
+    /// checked when they are recorded; the gate's `stages` are empty.
+    DocumentsAfter {
+        documents: Vec<String>,
+        after: String,
+        min_months: u32,
+        min_days: u32,
     },
     /// Re-admission of a former member (294-QĐ/TW mục 3.5.1–3.5.2). Only
     /// `min_months` is required; each other part is checked when given.
@@ -325,6 +344,12 @@ impl Profile {
         let mut out: Vec<(String, &Source)> = Vec::new();
         for s in self.stages.iter().chain(&self.exits) {
             out.push((format!("stage {}", s.key), &s.source));
+            if let Some((level, source)) = &s.recorded_by {
+                out.push((
+                    format!("stage {} recorded by {}", s.key, level.as_str()),
+                    source,
+                ));
+            }
         }
         for g in &self.gates {
             out.push((format!("gate {}", g.id), &g.source));

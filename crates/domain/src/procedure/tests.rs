@@ -14,7 +14,7 @@ fn profile() -> Profile {
 const TODAY: &str = "2026-11-24";
 
 /// A candidate with everything needed for the cell vote on 2026-06-01.
-fn ready_for_cell_vote() -> Dossier {
+pub(super) fn ready_for_cell_vote() -> Dossier {
     let mut docs = BTreeMap::new();
     for c in [
         "NQ-GIUPDO",
@@ -62,6 +62,7 @@ fn ready_for_cell_vote() -> Dossier {
         probation_mentors: 0,
         unit_kind: None,
         received: BTreeMap::new(),
+        cell_official_members: None,
         left_party_on: None,
         unit_has: Organisations::default(),
         member_of: Memberships::default(),

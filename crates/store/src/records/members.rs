@@ -369,14 +369,22 @@ pub async fn set_education(
     Ok(())
 }
 
-/// Official members registered in a unit on a day (for a cell's vote).
+/// Official members registered in a unit on a day (for a cell's vote):
+/// official by then, and still official, or gone (transferred out, removed,
+/// expelled, deceased) only after that day. A member moved between units
+/// of the tree counts where they are now.
 pub async fn official_count(conn: &mut Conn, unit_id: i64, on: Date) -> Result<i64, StoreError> {
     Ok(sqlx::query(
-        "SELECT COUNT(*) FROM members WHERE unit_id = $1 AND status = $2 AND official_on <= $3",
+        "SELECT COUNT(*) FROM members WHERE unit_id = $1 AND official_on <= $3 \
+         AND (status = $2 OR (status IN ($4, $5, $6, $7) AND left_on > $3))",
     )
     .bind(unit_id)
     .bind(MemberStatus::Official.as_str())
     .bind(iso(on))
+    .bind(MemberStatus::TransferredOut.as_str())
+    .bind(MemberStatus::Removed.as_str())
+    .bind(MemberStatus::Expelled.as_str())
+    .bind(MemberStatus::Deceased.as_str())
     .fetch_one(&mut *conn)
     .await?
     .try_get(0)?)

@@ -6,6 +6,7 @@ pub mod candidates;
 pub mod maintenance;
 pub mod members;
 pub mod movements;
+pub mod refusals;
 pub mod replay;
 pub mod settings;
 pub mod supervisors;

@@ -114,6 +114,9 @@ pub struct StepBody {
     pub date: Option<String>,
     pub vote: Option<VoteBody>,
     pub skip_reason: Option<String>,
+    /// A cell vote whose `eligible` differs from the registry's count of the
+    /// cell's official members on the day: why (recorded with the step).
+    pub eligible_reason: Option<String>,
     /// The file's `version` as read: a step on a file changed since is a 409.
     pub version: Option<i64>,
 }
@@ -134,6 +137,7 @@ pub async fn step(
             against: v.against,
         }),
         skip_reason: b.skip_reason,
+        eligible_reason: b.eligible_reason,
         version: b.version,
     };
     let stage = st

@@ -1,6 +1,7 @@
 //! A candidate's dossier and its forms: step, document, mentor, introducer, certificate.
 
 use super::fix::FormError;
+use super::vote_view::{self, Entered, StepFields};
 use super::{form_date, render, with_status};
 use crate::auth::Auth;
 use crate::error::WebError;
@@ -18,6 +19,8 @@ pub struct TimelineEntry {
     pub stage: String,
     pub on: String,
     pub by: String,
+    /// The vote recorded with the step, if it was one.
+    pub vote: String,
 }
 
 /// A document the next step needs, and whether it is in the file.
@@ -78,6 +81,12 @@ struct CandidateTemplate {
     choices: Vec<MemberChoice>,
     introducers: Vec<String>,
     certificate: String,
+    /// The step form's fields (kept after a refusal).
+    step: StepFields,
+    last_vote: String,
+    /// The actor may record the next step; if not, who does.
+    may_record: bool,
+    recorded_by: String,
     /// A finished or closed file says so (and links to the member page).
     closed_note: String,
     member_link: String,
@@ -111,12 +120,42 @@ fn earliest_next(
         })
 }
 
+/// What the file's state says at the top and next to the step: a
+/// finished or closed file (and the member page), or the earliest day of
+/// the next step.
+fn file_state(
+    tr: Tr,
+    profile: &ranks_domain::procedure::Profile,
+    f: &ranks_app::pipeline::CandidateFile,
+    next: Option<&ranks_domain::procedure::StageDef>,
+) -> (String, String, String) {
+    let open = profile.is_open(&f.stage);
+    let closed_note = if open {
+        String::new()
+    } else if f.stage == profile.recognition_stage().key {
+        tr.get("cand.finished").to_string()
+    } else {
+        tr.get("cand.closed").to_string()
+    };
+    let member_link = f
+        .member_id
+        .filter(|_| !open)
+        .map(|m| format!("/members/{m}"))
+        .unwrap_or_default();
+    let earliest = next
+        .and_then(|n| earliest_next(profile, f, &n.key))
+        .map(|d| tr.args("cand.earliest", &[("date", tr.date(&d).into())]))
+        .unwrap_or_default();
+    (closed_note, member_link, earliest)
+}
+
 async fn candidate_page(
     st: &AppState,
     auth: &Auth,
     id: i64,
     lang: &PageLang,
     error: Option<FormError>,
+    entered: Entered,
 ) -> Result<Response, WebError> {
     let tr = Tr { lang: lang.lang };
     let f = st.app.candidate_file(&auth.actor, id).await.page(lang)?;
@@ -144,12 +183,35 @@ async fn candidate_page(
     } else {
         None
     };
-    let earliest = next
+    let (closed_note, member_link, earliest) = file_state(tr, profile, &f, next.as_ref());
+    let level = st.app.recording_level(&auth.actor).await.page(lang)?;
+    let may_record = next
         .as_ref()
-        .and_then(|n| earliest_next(profile, &f, &n.key))
-        .map(|d| tr.args("cand.earliest", &[("date", tr.date(&d).into())]))
+        .is_none_or(|n| profile.may_record(&n.key, level));
+    let on = entered
+        .date
+        .as_deref()
+        .and_then(|d| ranks_domain::parse_date("date", d).ok())
+        .unwrap_or_else(|| st.app.clock().today());
+    let registry = match &next {
+        Some(n) if writable => st
+            .app
+            .registry_eligible(&auth.actor, id, &n.key, on)
+            .await
+            .page(lang)?,
+        _ => None,
+    };
+    let step = StepFields::new(&tr, profile, next.as_ref(), on, registry, entered);
+    let recorded_by = next
+        .as_ref()
+        .filter(|_| !may_record)
+        .map(|n| vote_view::recorded_by(&tr, profile, n, level))
         .unwrap_or_default();
     let t = CandidateTemplate {
+        step,
+        may_record,
+        recorded_by,
+        last_vote: vote_view::latest_vote(&tr, profile, &f),
         tr,
         path: format!("/candidates/{id}"),
         term: String::new(),
@@ -163,6 +225,9 @@ async fn candidate_page(
                 stage: tr.stage(profile, &h.stage),
                 on: tr.date(&h.on),
                 by: tr.who(&h.recorded_by),
+                vote: vote_view::vote_of(&f, &h.stage, &h.on)
+                    .map(|v| vote_view::vote_text(&tr, v))
+                    .unwrap_or_default(),
             })
             .collect(),
         next: next.as_ref().map(|n| n.key.clone()).unwrap_or_default(),
@@ -212,18 +277,8 @@ async fn candidate_page(
             .as_ref()
             .map(|(on, number)| format!("{number} — {}", tr.date(on)))
             .unwrap_or_default(),
-        closed_note: if profile.is_open(&f.stage) {
-            String::new()
-        } else if f.stage == profile.recognition_stage().key {
-            tr.get("cand.finished").to_string()
-        } else {
-            tr.get("cand.closed").to_string()
-        },
-        member_link: f
-            .member_id
-            .filter(|_| !profile.is_open(&f.stage))
-            .map(|m| format!("/members/{m}"))
-            .unwrap_or_default(),
+        closed_note,
+        member_link,
         earliest: earliest.clone(),
         deadlines: f
             .deadlines
@@ -255,7 +310,7 @@ pub async fn candidate(
     Path(id): Path<i64>,
     lang: PageLang,
 ) -> Result<Response, WebError> {
-    candidate_page(&st, &auth, id, &lang, None).await
+    candidate_page(&st, &auth, id, &lang, None, Entered::default()).await
 }
 
 #[derive(Deserialize)]
@@ -267,6 +322,7 @@ pub struct StepForm {
     pub present: Option<u32>,
     pub in_favour: Option<u32>,
     pub against: Option<u32>,
+    pub eligible_reason: Option<String>,
 }
 
 /// Records a step from the form; a refusal is shown next to the form.
@@ -293,23 +349,48 @@ pub async fn candidate_step(
         }),
         _ => None,
     };
+    let entered = Entered {
+        date: f.date.clone(),
+        eligible: f.eligible,
+        present: f.present,
+        in_favour: f.in_favour,
+        against: f.against,
+        reason: f.eligible_reason.clone(),
+    };
     let input = ranks_app::pipeline::StepInput {
         stage: f.stage,
         on,
         vote,
         skip_reason: None,
+        eligible_reason: f.eligible_reason.clone(),
         version: f.version,
     };
     match st.app.record_step(&auth.actor, id, input).await {
         Ok(_) => Ok(Redirect::to(&format!("/candidates/{id}")).into_response()),
         Err(e @ ranks_app::AppError::Refused(_)) => with_status(
-            candidate_page(&st, &auth, id, &lang, Some(FormError::of(tr, "step", &e))).await,
+            candidate_page(
+                &st,
+                &auth,
+                id,
+                &lang,
+                Some(FormError::of(tr, "step", &e)),
+                entered,
+            )
+            .await,
             StatusCode::UNPROCESSABLE_ENTITY,
         ),
         // Someone changed the file meanwhile: the page as it is now,
         // with what changed next to the form.
         Err(e @ ranks_app::AppError::Conflict(_)) => with_status(
-            candidate_page(&st, &auth, id, &lang, Some(FormError::of(tr, "step", &e))).await,
+            candidate_page(
+                &st,
+                &auth,
+                id,
+                &lang,
+                Some(FormError::of(tr, "step", &e)),
+                entered,
+            )
+            .await,
             StatusCode::CONFLICT,
         ),
         Err(e) => Err(lang.error(e)),
@@ -353,7 +434,7 @@ async fn form_outcome(
         Err(e @ (E::Refused(_) | E::Invalid(_) | E::Conflict(_))) => {
             let msg = FormError::of(Tr { lang: lang.lang }, form, &e);
             with_status(
-                candidate_page(st, auth, id, lang, Some(msg)).await,
+                candidate_page(st, auth, id, lang, Some(msg), Entered::default()).await,
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
         }

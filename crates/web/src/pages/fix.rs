@@ -87,6 +87,12 @@ pub fn fix(tr: Tr, r: &Refusal) -> Option<(String, String)> {
         "refusal-probation-wait" => wait(arg(r, "until")),
         "refusal-readmit-wait" | "refusal-readmit-record-wait" => wait(arg(r, "from")),
         "refusal-date-order" => wait(arg(r, "since")),
+        "refusal-interval" => wait(arg(r, "earliest")),
+        "refusal-document-too-early" => {
+            let (_, text) = wait(arg(r, "earliest"))?;
+            Some(("#next".into(), text))
+        }
+        "refusal-vote-eligible" => Some(("#next".into(), plain("fix.vote"))),
         "refusal-date-future" => Some(("#date".into(), plain("fix.date"))),
         "refusal-sequence-missing" => Some(("#next".into(), plain("fix.step"))),
         "refusal-age-old"

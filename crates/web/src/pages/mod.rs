@@ -10,8 +10,10 @@ pub mod import;
 mod member;
 mod members;
 mod plan;
+mod refusals;
 mod supervisor;
 mod unit;
+mod vote_view;
 
 pub use candidate::{
     candidate, candidate_certificate, candidate_document, candidate_introducer,
@@ -22,8 +24,10 @@ pub use history::history;
 pub use member::{member, member_exit_ground, member_movement};
 pub use members::members;
 pub use plan::{plan, plan_score, plan_target};
+pub use refusals::refusals;
 pub use supervisor::supervisor;
 pub use unit::{add_candidate, unit, UnitCache};
+pub use vote_view::{candidate_eligible, vote_text};
 
 use crate::auth::Auth;
 use crate::error::WebError;

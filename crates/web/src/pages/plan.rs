@@ -129,6 +129,9 @@ struct PlanTemplate {
     /// The burn-up in words, and per year.
     burnup_text: String,
     burnup_years: Vec<BurnupYear>,
+    /// The units whose member-development criterion cannot be scored for
+    /// lack of a yearly target, said in words (empty: none).
+    target_missing: String,
 }
 
 /// The planning page of a unit: burn-up, forecast, allocation, analytics,
@@ -288,6 +291,7 @@ fn plan_template(
         mentors: mentor_rows(&d.an),
         year: d.year,
         evaluation: evaluation_rows(&d.ev, tr, profile),
+        target_missing: target_missing(&d.ev, tr),
         cap: cap_text(&d.ev, tr),
         csrf: auth.csrf.clone(),
         seen: d.seen,
@@ -435,6 +439,27 @@ fn evaluation_rows(ev: &EvaluationReport, tr: Tr, profile: &Profile) -> Vec<Eval
             },
         })
         .collect()
+}
+
+/// The units whose automatic criterion (target achievement) is unscored:
+/// no target for the year. The evaluation stays incomplete until one is set.
+fn target_missing(ev: &EvaluationReport, tr: Tr) -> String {
+    let units: Vec<&str> = ev
+        .rows
+        .iter()
+        .filter(|r| r.criteria.iter().any(|c| c.auto && c.score.is_none()))
+        .map(|r| r.name.as_str())
+        .collect();
+    if units.is_empty() {
+        return String::new();
+    }
+    tr.args(
+        "plan.target_missing",
+        &[
+            ("units", crate::i18n::Arg::Text(units.join(", "))),
+            ("year", crate::i18n::Arg::Text(ev.year.to_string())),
+        ],
+    )
 }
 
 /// Excellent / good, the cap, and whether it is exceeded.

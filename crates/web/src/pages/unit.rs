@@ -1,4 +1,4 @@
-//! A unit's page: its subtree, members, candidates by stage, deadlines and refusals;
+//! A unit's page: its subtree, members, candidates by stage, deadlines;
 //! the form that adds a person to a cell's pool.
 
 use super::{form_date, render, row_view, term_tabs, with_status, PageQuery, RowView, TermTab};
@@ -13,7 +13,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use ranks_app::pipeline::DueRow;
 use ranks_app::privacy::CandidateEntry;
-use ranks_app::refusals::RefusedAttempt;
 use ranks_app::reports::UnitPage;
 use ranks_domain::procedure::Profile;
 use serde::Deserialize;
@@ -74,6 +73,8 @@ struct UnitTemplate {
     unit_id: i64,
     csrf: String,
     can_add: bool,
+    /// Staff, supervisors and administrators: a link to the refused attempts.
+    sees_refusals: bool,
     add_error: String,
     code: String,
     name: String,
@@ -93,7 +94,6 @@ struct UnitTemplate {
     /// Said when no deadline falls within the list's window (deadlines
     /// further off run on the files themselves).
     due_none: String,
-    refusals: Vec<RefusalView>,
 }
 
 /// The unit page lists the deadlines due within this many working days
@@ -114,16 +114,6 @@ pub struct DueView {
     pub escalated: String,
 }
 
-pub struct RefusalView {
-    pub name: String,
-    pub unit: String,
-    pub stage: String,
-    pub on: String,
-    pub message: String,
-    pub rule: String,
-    pub source: String,
-}
-
 fn candidate_row(c: &CandidateEntry, tr: &Tr) -> CandidateRow {
     CandidateRow {
         id: c.id,
@@ -135,13 +125,7 @@ fn candidate_row(c: &CandidateEntry, tr: &Tr) -> CandidateRow {
     }
 }
 
-fn unit_template(
-    p: &UnitPage,
-    tr: Tr,
-    profile: &Profile,
-    due: &[DueRow],
-    refusals: &[RefusedAttempt],
-) -> UnitTemplate {
+fn unit_template(p: &UnitPage, tr: Tr, profile: &Profile, due: &[DueRow]) -> UnitTemplate {
     let mut rows = p.rows.iter();
     let top = rows
         .next()
@@ -152,6 +136,7 @@ fn unit_template(
         unit_id: p.unit.id,
         csrf: String::new(),
         can_add: false,
+        sees_refusals: false,
         add_error: String::new(),
         code: p.unit.code.to_string(),
         name: p.unit.name.clone(),
@@ -256,21 +241,6 @@ fn unit_template(
             })
             .collect(),
         due_none: tr.args("due.none_within", &[("days", DUE_WITHIN.into())]),
-        refusals: refusals
-            .iter()
-            .map(|r| RefusalView {
-                name: r.full_name.clone(),
-                unit: r.unit_code.to_string(),
-                stage: tr.stage(profile, &r.stage),
-                on: tr.date(&r.on),
-                message: match tr.lang {
-                    crate::i18n::Lang::En => r.message.clone(),
-                    _ => tr.args("refusal.stored", &[("rule", tr.rule(&r.rule).into())]),
-                },
-                rule: tr.rule(&r.rule),
-                source: r.source.clone(),
-            })
-            .collect(),
     }
 }
 
@@ -294,9 +264,15 @@ async fn unit_response(
     add_error: String,
 ) -> Result<Response, WebError> {
     let data = unit_data(st, auth, code, q).await.page(lang)?;
-    let (p, due, refusals) = &*data;
-    let mut t = unit_template(p, Tr { lang: lang.lang }, st.app.profile(), due, refusals);
+    let (p, due) = &*data;
+    let mut t = unit_template(p, Tr { lang: lang.lang }, st.app.profile(), due);
     t.csrf = auth.csrf.clone();
+    t.sees_refusals = matches!(
+        auth.actor.role,
+        ranks_app::auth::Role::Admin
+            | ranks_app::auth::Role::Staff
+            | ranks_app::auth::Role::Supervisor
+    );
     t.can_add = auth.actor.role.writes()
         && matches!(
             p.unit.kind,
@@ -334,8 +310,7 @@ async fn unit_data(
         .app
         .due(&auth.actor, Some(code), Some(DUE_WITHIN))
         .await?;
-    let refusals = st.app.refusals(&auth.actor, Some(code)).await?;
-    let data = std::sync::Arc::new((p, due, refusals));
+    let data = std::sync::Arc::new((p, due));
     st.unit_cache.put(key, generation, data.clone());
     Ok(data)
 }
@@ -430,11 +405,7 @@ pub async fn add_candidate(
     }
 }
 
-type UnitData = (
-    ranks_app::reports::UnitPage,
-    Vec<DueRow>,
-    Vec<RefusedAttempt>,
-);
+type UnitData = (ranks_app::reports::UnitPage, Vec<DueRow>);
 
 /// Unit pages' data by (unit, term, scope, day), each with the audit
 /// generation it was read at.

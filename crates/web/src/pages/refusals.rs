@@ -1,0 +1,150 @@
+//! The refused attempts of a subtree, for its supervisors and organising
+//! staff: filtered by unit, stage, rule and day, dated, a page at a time.
+//! (They are not shown on the unit pages: they are the cells' trial and
+//! error, not their record.)
+
+use super::render;
+use crate::auth::Auth;
+use crate::error::WebError;
+use crate::extract::{PageLang, PageResult};
+use crate::i18n::Tr;
+use crate::AppState;
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::response::Response;
+use ranks_app::refusals::RefusalQuery;
+use serde::Deserialize;
+
+#[derive(Deserialize, Default)]
+pub struct RefusalParams {
+    pub org: Option<String>,
+    pub stage: Option<String>,
+    pub rule: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub page: Option<u32>,
+}
+
+pub struct RefusalLine {
+    pub at: String,
+    pub candidate_id: i64,
+    pub name: String,
+    pub unit: String,
+    pub stage: String,
+    pub on: String,
+    pub rule: String,
+    pub source: String,
+    pub message: String,
+    pub by: String,
+}
+
+#[derive(Template)]
+#[template(path = "refusals.html")]
+struct RefusalsTemplate {
+    tr: Tr,
+    path: String,
+    term: String,
+    org: String,
+    stage: String,
+    rule: String,
+    from: String,
+    to: String,
+    stages: Vec<(String, String)>,
+    /// The rules refused so far: id, name.
+    rules: Vec<(String, String)>,
+    rows: Vec<RefusalLine>,
+    total: i64,
+    page: u32,
+    pages: u32,
+    /// The query string without the page, for the page links.
+    query: String,
+}
+
+fn date_param(
+    lang: &PageLang,
+    field: &'static str,
+    v: &Option<String>,
+) -> Result<Option<ranks_domain::Date>, WebError> {
+    v.as_deref()
+        .filter(|s| !s.is_empty())
+        .map(|s| ranks_domain::parse_date(field, s))
+        .transpose()
+        .map_err(|e| lang.error(e.into()))
+}
+
+/// The supervisors' list of refused attempts.
+pub async fn refusals(
+    State(st): State<AppState>,
+    auth: Auth,
+    Query(p): Query<RefusalParams>,
+    lang: PageLang,
+) -> Result<Response, WebError> {
+    let tr = Tr { lang: lang.lang };
+    let profile = st.app.profile();
+    let some = |v: &Option<String>| v.clone().filter(|s| !s.trim().is_empty());
+    let q = RefusalQuery {
+        org: some(&p.org),
+        stage: some(&p.stage),
+        rule: some(&p.rule),
+        from: date_param(&lang, "from", &p.from)?,
+        to: date_param(&lang, "to", &p.to)?,
+        page: p.page.unwrap_or(1),
+    };
+    let log = st.app.refusal_log(&auth.actor, q).await.page(&lang)?;
+    let enc = |s: &Option<String>| crate::auth::urlencode(s.as_deref().unwrap_or(""));
+    let query = format!(
+        "org={}&stage={}&rule={}&from={}&to={}",
+        enc(&Some(log.root.clone())),
+        enc(&p.stage),
+        enc(&p.rule),
+        enc(&p.from),
+        enc(&p.to)
+    );
+    let t = RefusalsTemplate {
+        tr,
+        path: "/refusals".into(),
+        term: String::new(),
+        org: log.root.clone(),
+        stage: p.stage.clone().unwrap_or_default(),
+        rule: p.rule.clone().unwrap_or_default(),
+        from: p.from.clone().unwrap_or_default(),
+        to: p.to.clone().unwrap_or_default(),
+        stages: profile
+            .stages
+            .iter()
+            .chain(&profile.exits)
+            .map(|s| (s.key.clone(), s.name(lang.lang.code()).to_string()))
+            .collect(),
+        rules: log.rules.iter().map(|r| (r.clone(), tr.rule(r))).collect(),
+        rows: log
+            .rows
+            .iter()
+            .map(|r| RefusalLine {
+                at: r
+                    .at
+                    .get(..10)
+                    .and_then(|d| ranks_domain::parse_date("at", d).ok())
+                    .map(|d| format!("{} {}", tr.date(&d), r.at.get(11..16).unwrap_or("")))
+                    .unwrap_or_else(|| r.at.clone()),
+                candidate_id: r.candidate_id,
+                name: r.full_name.clone(),
+                unit: r.unit_code.clone(),
+                stage: tr.stage(profile, &r.stage),
+                on: tr.date(&r.on),
+                rule: tr.rule(&r.rule),
+                source: format!("{} · {}", r.source, r.rule),
+                // The English text is the engine's; other languages name the rule.
+                message: match tr.lang {
+                    crate::i18n::Lang::En => r.message.clone(),
+                    _ => tr.args("refusal.stored", &[("rule", tr.rule(&r.rule).into())]),
+                },
+                by: tr.who(&r.by),
+            })
+            .collect(),
+        total: log.total,
+        page: log.page,
+        pages: log.pages,
+        query,
+    };
+    render(&t, &lang)
+}
