@@ -21,6 +21,7 @@ pub mod import;
 pub mod index;
 pub mod integrity;
 pub mod ops;
+pub mod pickers;
 pub mod pipeline;
 pub mod privacy;
 pub mod refusals;

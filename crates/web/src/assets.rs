@@ -10,9 +10,11 @@ use std::sync::OnceLock;
 
 const CSS: &str = include_str!("../../../assets/static/ranks.css");
 const HTMX: &str = include_str!("../../../assets/static/htmx-2.0.11.min.js");
+const JS: &str = include_str!("../../../assets/static/ranks.js");
 
 /// The style sheet, with the classes pages use instead of inline styles:
-/// `w0`…`w100` for bar widths, `i0`…`i9` for tree indentation.
+/// `w0`…`w100` for bar widths, `i0`…`i9` for tree indentation (less on
+/// phones).
 pub fn css() -> &'static str {
     static FULL: OnceLock<String> = OnceLock::new();
     FULL.get_or_init(|| {
@@ -23,6 +25,15 @@ pub fn css() -> &'static str {
         for i in 0..10 {
             s.push_str(&format!("td.i{i}{{padding-left:{}px}}\n", i * 18 + 8));
         }
+        // Phones: the tree indents less.
+        s.push_str("@media (max-width:600px){");
+        for i in 0..10 {
+            s.push_str(&format!(
+                "table.tree td.i{i}{{padding-left:{}px}}",
+                i * 8 + 4
+            ));
+        }
+        s.push_str("}\n");
         s
     })
 }
@@ -44,6 +55,11 @@ pub async fn stylesheet() -> Response {
 
 pub async fn htmx() -> Response {
     cached(HTMX, "text/javascript; charset=utf-8")
+}
+
+/// The page enhancements (column names on table cells for narrow screens).
+pub async fn script() -> Response {
+    cached(JS, "text/javascript; charset=utf-8")
 }
 
 /// The Content-Security-Policy of every response.

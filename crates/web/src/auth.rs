@@ -138,6 +138,8 @@ pub fn urlencode(s: &str) -> String {
 struct LoginPage<'a> {
     tr: Tr,
     next: &'a str,
+    /// `next` for the language links' query.
+    next_q: String,
     error: &'a str,
     csrf: &'a str,
 }
@@ -230,6 +232,7 @@ fn login_page(
     let mut resp = match (LoginPage {
         tr,
         next,
+        next_q: urlencode(next),
         error,
         csrf,
     })
@@ -254,14 +257,19 @@ pub async fn login_form(
     uri: Uri,
     headers: HeaderMap,
 ) -> Response {
-    login_page(
+    let mut resp = login_page(
         Tr { lang: lang.lang },
         safe_next(q.next.as_deref()),
         "",
         &login_csrf_of(&headers),
         secure_cookies(&st, &uri, &headers),
         StatusCode::OK,
-    )
+    );
+    // The language chosen on the sign-in page is kept for the pages after it.
+    if let Some(v) = lang.remember {
+        resp.headers_mut().append(SET_COOKIE, v);
+    }
+    resp
 }
 
 pub async fn login(

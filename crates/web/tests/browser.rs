@@ -275,6 +275,37 @@ impl<'a> Browser<'a> {
         std::fs::create_dir_all(file.parent().unwrap()).unwrap();
         std::fs::write(file, png).unwrap();
     }
+
+    /// A screenshot of the whole page (beyond the window), through the
+    /// DevTools protocol; the window's part if that is not available.
+    fn full_screenshot(&self, file: &Path) {
+        let p = format!("/session/{}/goog/cdp/execute", self.session);
+        let shot = http(
+            self.d.port,
+            "POST",
+            &p,
+            Some(&json!({"cmd": "Page.captureScreenshot",
+                         "params": {"format": "png", "captureBeyondViewport": true}})),
+        );
+        match shot {
+            Ok(v) if v["data"].is_string() => {
+                let png = base64_decode(v["data"].as_str().unwrap());
+                std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+                std::fs::write(file, png).unwrap();
+            }
+            _ => self.screenshot(file),
+        }
+    }
+
+    /// The `href` of the first element matching `css`, if any.
+    fn href(&self, css: &str) -> Option<String> {
+        let css = serde_json::to_string(css).unwrap();
+        self.js(&format!(
+            "const e = document.querySelector({css}); return e ? e.getAttribute('href') : null"
+        ))
+        .as_str()
+        .map(str::to_string)
+    }
 }
 
 impl Drop for Browser<'_> {
@@ -405,6 +436,16 @@ fn browser_journeys() {
         )
         .await
         .unwrap();
+        app.add_user(
+            &sys,
+            "quantri",
+            "demo-ranks-2025",
+            ranks_app::auth::Role::Admin,
+            None,
+            None,
+        )
+        .await
+        .unwrap();
         let candidate = prepare(&app).await;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
@@ -413,7 +454,7 @@ fn browser_journeys() {
         (app, base, candidate)
     });
     let driver = Driver::start(&chromedriver);
-    let b = Browser::open(&driver, &chromium, base);
+    let b = Browser::open(&driver, &chromium, base.clone());
 
     // Sign in as the cell secretary (a page asks for sign-in first).
     b.go("/");
@@ -563,9 +604,194 @@ fn browser_journeys() {
     let outside = b.text("main").replace("CDC", "KHONGCO");
     assert_eq!(outside, unknown, "outside looks exactly like nonexistent");
 
+    // Every main page at 1280 and 375 pixels, as an administrator.
+    drop(b);
+    let admin = Browser::open(&driver, &chromium, base);
+    let overflow = layout_tour(&admin, candidate);
+    assert!(
+        overflow.is_empty(),
+        "horizontal overflow:\n{}",
+        overflow.join("\n")
+    );
+
     eprintln!(
         "browser journeys: {:.1} s (screenshots in {})",
         started.elapsed().as_secs_f64(),
         dir.display()
     );
+}
+
+/// The widths every main page is checked at.
+const WIDTHS: [(u32, u32); 2] = [(1280, 900), (375, 812)];
+
+/// Measures the page the browser shows: (document width, window width,
+/// document height).
+fn measure(b: &Browser) -> (u64, u64, u64) {
+    let v = b.js(
+        "return [document.documentElement.scrollWidth, window.innerWidth, document.documentElement.scrollHeight]",
+    );
+    let n = |i: usize| v[i].as_u64().unwrap_or(0);
+    (n(0), n(1), n(2))
+}
+
+/// Checks the page now shown: records an overflow, prints its height,
+/// saves `page-width.png`.
+fn check_page(b: &Browser, name: &str, width: u32, problems: &mut Vec<String>) {
+    let (doc, view, height) = measure(b);
+    let line = format!("layout: {name} at {width} px: {height} px high, {doc} px wide in {view}");
+    eprintln!("{line}");
+    // The heights, for the note of the change (target/browser-artifacts/layout.txt).
+    let log = artifacts().join("layout.txt");
+    let mut all = std::fs::read_to_string(&log).unwrap_or_default();
+    if name == "login" && width == WIDTHS[0].0 {
+        all.clear();
+    }
+    all.push_str(&line);
+    all.push('\n');
+    std::fs::write(&log, all).unwrap();
+    if doc > view {
+        problems.push(format!(
+            "{name} at {width} px: {doc} px wide in a {view} px window"
+        ));
+    }
+    b.full_screenshot(&artifacts().join(format!("{name}-{width}.png")));
+    // What a person sees first, without scrolling.
+    b.screenshot(&artifacts().join(format!("top/{name}-{width}.png")));
+}
+
+/// Login, dashboard, unit pages at each level, plan, candidates at several
+/// stages, member, members, refused attempts, supervisor and an import
+/// preview, at each width.
+/// Returns the overflows found.
+fn layout_tour(b: &Browser, candidate: i64) -> Vec<String> {
+    let mut problems = Vec::new();
+    for (w, h) in WIDTHS {
+        b.resize(w, h);
+        b.go("/login");
+        check_page(b, "login", w, &mut problems);
+    }
+    // The sign-in page switches language, and keeps it.
+    b.go("/login");
+    b.click("header nav.lang a[hreflang=en]");
+    assert_eq!(b.js("return document.documentElement.lang"), json!("en"));
+    b.go("/login");
+    assert_eq!(b.js("return document.documentElement.lang"), json!("en"));
+    b.click("header nav.lang a[hreflang=vi]");
+    assert_eq!(b.js("return document.documentElement.lang"), json!("vi"));
+    b.type_into("#username", "quantri");
+    b.type_into("#password", "demo-ranks-2025");
+    b.press_enter("button[type=submit]");
+    assert_eq!(b.path(), "/");
+
+    // The registry's unit filter by name: several matches are said in
+    // the results, the suggestion's "Name (CODE)" filters.
+    b.go("/members");
+    let all = b.count("#org-list option");
+    b.type_into("#org", "lam sang");
+    // The suggestions follow what is typed (htmx replaces the list).
+    let until = Instant::now() + Duration::from_secs(5);
+    while b.count("#org-list option") == all || b.count("#org-list option") == 0 {
+        assert!(Instant::now() < until, "the suggestions did not follow");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(b
+        .js("return [...document.querySelectorAll('#org-list option')].every(o => /lâm sàng/i.test(o.value))")
+        .as_bool()
+        .unwrap_or(false));
+    b.press_enter("#org");
+    assert_eq!(b.count("#org-error"), 1, "{}", b.text("main"));
+    b.type_into("#org", "Chi bộ Lâm sàng (BVPHCN.CB1)");
+    b.press_enter("#org");
+    assert_eq!(b.count("#org-error"), 0, "{}", b.text("main"));
+    assert!(b.path().contains("org="), "{}", b.path());
+    assert!(b.count("#results a[href^='/members/']") > 0);
+    // Results swapped in by the live search are labelled for phones too.
+    b.type_into("#q", "nguyen");
+    let until = Instant::now() + Duration::from_secs(5);
+    while !b.path().contains("q=nguyen") {
+        assert!(Instant::now() < until, "live search did not answer");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(
+        b.count("#results table:not(.reflow):not(.fits)"),
+        0,
+        "every table of the swapped results is labelled"
+    );
+
+    // Pages found by following the links the pages themselves show.
+    let mut pages: Vec<(String, String)> = vec![
+        ("dashboard".into(), "/".into()),
+        ("unit-root".into(), "/units/DBSYT".into()),
+        ("unit-grassroots".into(), "/units/BVPHCN".into()),
+        ("unit-cell".into(), "/units/BVPHCN.CB1".into()),
+        ("plan".into(), "/units/BVPHCN/plan".into()),
+        ("candidate-vote".into(), format!("/candidates/{candidate}")),
+        ("members".into(), "/members?q=nguyen".into()),
+        ("refusals".into(), "/refusals?org=DBSYT".into()),
+    ];
+    b.go("/units/DBSYT");
+    let stages = b.js(
+        "return [...document.querySelectorAll('[data-stage]')].map(g => { \
+           const a = g.querySelector('a[href^=\"/candidates/\"]'); \
+           return a ? [g.dataset.stage, a.getAttribute('href')] : null }).filter(x => x)",
+    );
+    for s in stages.as_array().into_iter().flatten().take(4) {
+        pages.push((
+            format!("candidate-{}", s[0].as_str().unwrap_or("x")),
+            s[1].as_str().unwrap_or("/").to_string(),
+        ));
+    }
+    b.go("/units/BVPHCN.CB1");
+    if let Some(m) = b.href("a[href^='/members/']") {
+        pages.push(("member".into(), m));
+    }
+    b.go("/units/BVPHCN");
+    if let Some(s) = b.href("a[href^='/supervisors/']") {
+        pages.push(("supervisor".into(), s));
+    }
+    let csv = artifacts().join("import-sample.csv");
+    std::fs::create_dir_all(csv.parent().unwrap()).unwrap();
+    std::fs::write(
+        &csv,
+        "\u{feff}unit,full_name,gender,birth_date,id_number,phone,admitted_on,status\n\
+         BVPHCN.CB1,Vi Văn Mười,Nam,31/02/1990,001090001234,0912345678,15/03/2024,dự bị\n\
+         BVPHCN.CB2,Hà Thị Mười Một Nguyễn Hoàng Phương Thảo,Nữ,01/01/1991,,,15/03/2024,dự bị\n\
+         BVPHCN.CB2,Lục Thị Mười Hai,Nữ,02/02/1992,001092004321,0987654321,15/03/2024,chính thức\n",
+    )
+    .unwrap();
+    let csv = csv.canonicalize().unwrap();
+    for (w, h) in WIDTHS {
+        b.resize(w, h);
+        for (name, path) in &pages {
+            b.go(path);
+            check_page(b, name, w, &mut problems);
+        }
+        b.go("/import");
+        let file = b.find("#import-file");
+        b.cmd(
+            "POST",
+            &format!("/element/{file}/value"),
+            Some(json!({"text": csv.to_string_lossy()})),
+        );
+        b.click("form[action='/import/preview'] button[type=submit]");
+        assert!(b.count("#preview") == 1, "the import preview shows");
+        check_page(b, "import-preview", w, &mut problems);
+    }
+    // Longer words in English and German: no overflow on a phone either.
+    b.resize(375, 812);
+    for lang in ["en", "de"] {
+        b.go(&format!("/?lang={lang}"));
+        for (name, path) in &pages {
+            b.go(path);
+            let (doc, view, _) = measure(b);
+            if doc > view {
+                problems.push(format!(
+                    "{name} in {lang} at 375 px: {doc} px wide in a {view} px window"
+                ));
+            }
+        }
+    }
+    b.go("/?lang=vi");
+    problems
 }

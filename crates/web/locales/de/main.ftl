@@ -648,3 +648,13 @@ rule-recognition_grassroots_after_cell = Anerkennung durch das Basiskomitee nach
 rule-recognition_after_proposal = Anerkennungsbeschluss nach dem Vorschlag
 rule-probation_papers = Unterlagen der Probezeit
 rule-recognition_papers = Unterlagen zur Anerkennung
+
+# issue 15: look
+look-language = Sprache
+look-stages = Schritte des Verfahrens
+look-step_done = Erledigt
+look-step_current = Aktueller Schritt
+look-step_todo = Noch offen
+look-pick_none = Nichts gefunden für „{ $value }“. Wählen Sie aus den Vorschlägen oder geben Sie einen anderen Namen ein (mit oder ohne Tonzeichen).
+look-pick_many = „{ $value }“ passt zu mehreren: { $choices }. Wählen Sie einen Eintrag aus den Vorschlägen.
+look-pick_hint = Namen eingeben, dann aus den Vorschlägen wählen

@@ -655,3 +655,13 @@ rule-recognition_grassroots_after_cell = Grassroots recognition after the cell
 rule-recognition_after_proposal = Recognition decision after the proposal
 rule-probation_papers = Probation papers
 rule-recognition_papers = Recognition papers
+
+# issue 15: look
+look-language = Language
+look-stages = Stages of the procedure
+look-step_done = Done
+look-step_current = Current step
+look-step_todo = To come
+look-pick_none = Nothing found for “{ $value }”. Choose from the suggestions or type another name (with or without tone marks).
+look-pick_many = “{ $value }” matches several: { $choices }. Choose one from the suggestions.
+look-pick_hint = Type a name, then choose from the suggestions

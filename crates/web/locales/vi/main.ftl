@@ -615,3 +615,13 @@ rule-recognition_grassroots_after_cell = Đảng ủy cơ sở xét công nhận
 rule-recognition_after_proposal = Quyết định công nhận sau đề nghị
 rule-probation_papers = Giấy tờ trong thời gian dự bị
 rule-recognition_papers = Giấy tờ đề nghị công nhận chính thức
+
+# issue 15: look
+look-language = Ngôn ngữ
+look-stages = Các bước của quy trình
+look-step_done = Đã xong
+look-step_current = Đang ở bước này
+look-step_todo = Chưa tới
+look-pick_none = Không tìm thấy “{ $value }”. Hãy chọn trong danh sách gợi ý hoặc gõ tên khác (có dấu hay không dấu đều được).
+look-pick_many = “{ $value }” khớp với nhiều mục: { $choices }. Hãy chọn một mục trong danh sách gợi ý.
+look-pick_hint = Gõ tên rồi chọn trong danh sách gợi ý

@@ -46,6 +46,86 @@ pub struct DeadlineView {
     pub earliest: String,
 }
 
+/// A stage of the procedure in the dossier's stepper: `done`, `current`
+/// or `todo`.
+pub struct StepView {
+    pub name: String,
+    pub state: &'static str,
+}
+
+/// The stepper of the profile's stages for a file at `stage`: the stages
+/// before it done, it current (done too once the file is closed), the rest
+/// to come. A file that left the procedure shows the stages it went through.
+fn stepper(
+    profile: &ranks_domain::procedure::Profile,
+    lang: crate::i18n::Lang,
+    f: &ranks_app::pipeline::CandidateFile,
+) -> Vec<StepView> {
+    let at = profile.position(&f.stage);
+    let open = profile.is_open(&f.stage);
+    profile
+        .stages
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let state = match at {
+                Some(p) if i < p || (i == p && !open) => "done",
+                Some(p) if i == p => "current",
+                None if f.history.iter().any(|h| h.stage == s.key) => "done",
+                _ => "todo",
+            };
+            StepView {
+                name: s.name(lang.code()).to_string(),
+                state,
+            }
+        })
+        .collect()
+}
+
+/// The folded forms that the next step still needs, opened for the user:
+/// from the profile's gates on that step and what the file already holds.
+#[derive(Default)]
+pub struct Opens {
+    pub mentor: bool,
+    pub introducer: bool,
+    pub certificate: bool,
+}
+
+fn opens(
+    profile: &ranks_domain::procedure::Profile,
+    next: &str,
+    f: &ranks_app::pipeline::CandidateFile,
+) -> Opens {
+    use ranks_domain::procedure::GateKind as G;
+    let mut o = Opens::default();
+    for g in profile
+        .gates
+        .iter()
+        .filter(|g| g.stages.iter().any(|s| s == next))
+    {
+        let has = |n: usize, c: u32| n < c as usize;
+        match &g.kind {
+            G::Mentors { count } => o.mentor |= has(f.mentors.len(), *count),
+            G::ProbationMentor { count } => o.mentor |= has(f.probation_mentors.len(), *count),
+            G::Introducers { count, .. } => o.introducer |= has(f.introducers.len(), *count),
+            G::CertificateValid { .. } => o.certificate |= f.certificate.is_none(),
+            _ => {}
+        }
+    }
+    o
+}
+
+impl StepView {
+    /// The Fluent key that says the step's state to a screen reader.
+    pub fn state_key(&self) -> &'static str {
+        match self.state {
+            "done" => "look.step_done",
+            "current" => "look.step_current",
+            _ => "look.step_todo",
+        }
+    }
+}
+
 /// A member who may be chosen as mentor or introducer.
 pub struct MemberChoice {
     pub id: i64,
@@ -63,6 +143,11 @@ struct CandidateTemplate {
     csrf: String,
     stage_name: String,
     since: String,
+    /// The birth date, empty for an actor without personal details.
+    birth: String,
+    steps: Vec<StepView>,
+    /// Folded forms the next step needs, shown open.
+    opens: Opens,
     history: Vec<TimelineEntry>,
     next: String,
     next_name: String,
@@ -149,6 +234,32 @@ fn file_state(
     (closed_note, member_link, earliest)
 }
 
+/// The file's deadlines in words; the next step's carries its earliest day.
+fn deadline_views(
+    tr: Tr,
+    profile: &ranks_domain::procedure::Profile,
+    f: &ranks_app::pipeline::CandidateFile,
+    next: Option<&ranks_domain::procedure::StageDef>,
+    earliest: &str,
+) -> Vec<DeadlineView> {
+    f.deadlines
+        .iter()
+        .map(|d| DeadlineView {
+            earliest: if next.is_some_and(|n| n.key == d.until) {
+                earliest.to_string()
+            } else {
+                String::new()
+            },
+            due: tr.date(&d.due),
+            until: tr.stage(profile, &d.until),
+            left: tr.days_left(d.working_days_left),
+            overdue: d.overdue,
+            assumed: d.assumed_start,
+            started: tr.date(&d.started),
+        })
+        .collect()
+}
+
 async fn candidate_page(
     st: &AppState,
     auth: &Auth,
@@ -218,6 +329,16 @@ async fn candidate_page(
         csrf: auth.csrf.clone(),
         stage_name: tr.stage(profile, &f.stage),
         since: tr.date(&f.stage_since),
+        birth: f
+            .birth_date
+            .as_ref()
+            .map(|d| tr.date(d))
+            .unwrap_or_default(),
+        steps: stepper(profile, lang.lang, &f),
+        opens: next
+            .as_ref()
+            .map(|n| opens(profile, &n.key, &f))
+            .unwrap_or_default(),
         history: f
             .history
             .iter()
@@ -280,23 +401,7 @@ async fn candidate_page(
         closed_note,
         member_link,
         earliest: earliest.clone(),
-        deadlines: f
-            .deadlines
-            .iter()
-            .map(|d| DeadlineView {
-                earliest: if next.as_ref().is_some_and(|n| n.key == d.until) {
-                    earliest.clone()
-                } else {
-                    String::new()
-                },
-                due: tr.date(&d.due),
-                until: tr.stage(profile, &d.until),
-                left: tr.days_left(d.working_days_left),
-                overdue: d.overdue,
-                assumed: d.assumed_start,
-                started: tr.date(&d.started),
-            })
-            .collect(),
+        deadlines: deadline_views(tr, profile, &f, next.as_ref(), &earliest),
         mentors: f.mentors.join(", "),
         f,
     };

@@ -38,6 +38,8 @@ struct MemberTemplate {
     writable: bool,
     csrf: String,
     kinds: Vec<MovementKind>,
+    /// The target cell picker's suggestions.
+    cells: Vec<ranks_app::pickers::Choice>,
     error: String,
     /// Removed or expelled: the ground of leaving may be recorded.
     left: bool,
@@ -81,6 +83,18 @@ async fn member_page_with(
         .map(|s| tr.status(&s).to_string())
         .unwrap_or_else(|_| m.status.clone());
     let dash = || "—".to_string();
+    let writable = auth.actor.role.writes();
+    let cells = if writable {
+        let mut c = st
+            .app
+            .unit_choices(&auth.actor, true, super::pick::UNIT_SUGGESTIONS)
+            .await
+            .page(lang)?;
+        c.retain(|u| u.code != m.unit);
+        c
+    } else {
+        Vec::new()
+    };
     let t = MemberTemplate {
         tr,
         path: format!("/members/{id}"),
@@ -105,7 +119,8 @@ async fn member_page_with(
                 )
             })
             .unwrap_or_default(),
-        writable: auth.actor.role.writes(),
+        writable,
+        cells,
         csrf: auth.csrf.clone(),
         kinds: MOVEMENTS
             .iter()
@@ -160,9 +175,24 @@ pub async fn member_movement(
     lang: PageLang,
     CsrfForm { auth, form: f }: CsrfForm<MovementForm>,
 ) -> Result<Response, WebError> {
+    // The target cell by its name (or code), among the cells the user sees.
+    let typed = f.cell.as_deref().map(str::trim).unwrap_or_default();
+    let cell = if typed.is_empty() || !matches!(f.kind.as_str(), "transfer" | "temporary") {
+        f.cell
+    } else {
+        match super::pick::unit(&st, &auth, &lang, typed, true).await? {
+            Ok(code) => Some(code),
+            Err(msg) => {
+                return with_status(
+                    member_page(&st, &auth, id, &lang, msg).await,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                )
+            }
+        }
+    };
     let body = crate::api::MovementBody {
         kind: f.kind,
-        cell: f.cell,
+        cell,
         destination: f.destination,
         until: f.until,
         study: f.study.is_some(),

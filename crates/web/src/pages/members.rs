@@ -42,6 +42,7 @@ pub struct CandidateLine {
 #[template(path = "members_results.html")]
 struct MembersResults<'a> {
     tr: Tr,
+    org_error: &'a str,
     q_url: &'a str,
     rows: &'a [MemberLine],
     candidates: &'a [CandidateLine],
@@ -57,6 +58,10 @@ struct MembersTemplate {
     q_url: String,
     org: String,
     status: String,
+    /// The unit filter typed matches no unit, or several: said in the results.
+    org_error: String,
+    /// The unit picker's suggestions.
+    units: Vec<ranks_app::pickers::Choice>,
     rows: Vec<MemberLine>,
     candidates: Vec<CandidateLine>,
 }
@@ -71,21 +76,41 @@ pub async fn members(
 ) -> Result<Response, WebError> {
     let tr = Tr { lang: lang.lang };
     let query = q.q.clone().unwrap_or_default();
-    let org = q.org.as_deref().map(str::trim).filter(|o| !o.is_empty());
+    let typed_org = q.org.as_deref().map(str::trim).unwrap_or_default();
     let status = q.status.as_deref().map(str::trim).filter(|s| !s.is_empty());
-    let found: Vec<_> = st
+    // The unit filter by name or code, among the units the user sees.
+    let units = st
         .app
-        .search_members(&auth.actor, org, &query)
-        .await
-        .page(&lang)?
-        .into_iter()
-        .filter(|m| status.is_none_or(|s| m.status.as_str() == s))
-        .collect();
-    let candidates = st
-        .app
-        .search_candidates(&auth.actor, org, &query)
+        .unit_choices(&auth.actor, false, super::pick::UNIT_SUGGESTIONS)
         .await
         .page(&lang)?;
+    let (org, org_error) = if typed_org.is_empty() {
+        (None, String::new())
+    } else {
+        match super::pick::unit(&st, &auth, &lang, typed_org, false).await? {
+            Ok(code) => (Some(code), String::new()),
+            Err(msg) => (None, msg),
+        }
+    };
+    let org = org.as_deref();
+    let (found, candidates) = if org_error.is_empty() {
+        let found: Vec<_> = st
+            .app
+            .search_members(&auth.actor, org, &query)
+            .await
+            .page(&lang)?
+            .into_iter()
+            .filter(|m| status.is_none_or(|s| m.status.as_str() == s))
+            .collect();
+        let candidates = st
+            .app
+            .search_candidates(&auth.actor, org, &query)
+            .await
+            .page(&lang)?;
+        (found, candidates)
+    } else {
+        (Vec::new(), Vec::new())
+    };
     let profile = st.app.profile();
     let t = MembersTemplate {
         tr,
@@ -97,7 +122,20 @@ pub async fn members(
             crate::auth::urlencode(org.unwrap_or_default()),
             crate::auth::urlencode(status.unwrap_or_default())
         ),
-        org: org.unwrap_or_default().to_string(),
+        org: if org_error.is_empty() {
+            org.map(|code| {
+                units
+                    .iter()
+                    .find(|u| u.code == code)
+                    .map(ranks_app::pickers::Choice::label)
+                    .unwrap_or_else(|| code.to_string())
+            })
+            .unwrap_or_default()
+        } else {
+            typed_org.to_string()
+        },
+        org_error,
+        units,
         status: status.unwrap_or_default().to_string(),
         q: query,
         candidates: candidates
@@ -126,6 +164,7 @@ pub async fn members(
         // The same handler, the fragment only.
         let part = MembersResults {
             tr,
+            org_error: &t.org_error,
             q_url: &t.q_url,
             rows: &t.rows,
             candidates: &t.candidates,

@@ -9,6 +9,7 @@ mod history;
 pub mod import;
 mod member;
 mod members;
+pub mod pick;
 mod plan;
 mod refusals;
 mod supervisor;

@@ -259,25 +259,31 @@ fn plan_template(
         name: page.unit.name.clone(),
         term: d.term_name.clone(),
         tabs: term_tabs(&page.terms, page.term.as_ref(), &tr),
-        burnup: crate::charts::burn_up(
-            &format!("{} · {}", page.unit.name, d.term_name),
-            d.bu.term.starts_on,
-            d.bu.term.ends_on,
-            &d.bu.admissions,
-            d.bu.target,
-            d.bu.today,
-        ),
+        burnup: both_sizes(|size| {
+            crate::charts::burn_up_sized(
+                &format!("{} · {}", page.unit.name, d.term_name),
+                d.bu.term.starts_on,
+                d.bu.term.ends_on,
+                &d.bu.admissions,
+                d.bu.target,
+                d.bu.today,
+                size,
+            )
+        }),
         forecast: forecast_rows(&d.fc, tr),
         counted: counted_rows(&d.fc, tr, profile),
         allocation: allocation_rows(&d.alloc),
-        funnel: crate::charts::funnel(
-            tr.get("plan.funnel"),
-            &d.an
-                .stages
-                .iter()
-                .map(|s| (tr.stage(profile, &s.stage), s.entered))
-                .collect::<Vec<_>>(),
-        ),
+        funnel: both_sizes(|size| {
+            crate::charts::funnel_sized(
+                tr.get("plan.funnel"),
+                &d.an
+                    .stages
+                    .iter()
+                    .map(|s| (tr.stage(profile, &s.stage), s.entered))
+                    .collect::<Vec<_>>(),
+                size,
+            )
+        }),
         stages: stage_rows(&d.an, tr, profile),
         bottlenecks: d
             .an
@@ -389,21 +395,30 @@ fn stage_rows(an: &Analytics, tr: Tr, profile: &Profile) -> Vec<StageView> {
         .collect()
 }
 
+/// A chart drawn wide for screens and narrow for phones; the style sheet
+/// shows the one that fits.
+fn both_sizes(draw: impl Fn(crate::charts::Size) -> String) -> String {
+    draw(crate::charts::WIDE) + &draw(crate::charts::NARROW)
+}
+
 /// One funnel chart per movement (where the candidates came from).
 fn movement_funnels(an: &Analytics, tr: Tr, profile: &Profile) -> Vec<String> {
     let stage_name = |k: &str| tr.stage(profile, k);
     an.movements
         .iter()
         .map(|m| {
-            crate::charts::funnel(
-                &m.movement,
-                &[
-                    (stage_name("pool"), m.pool),
-                    (stage_name("course"), m.course),
-                    (stage_name(&profile.admission_stage().key), m.admitted),
-                    (stage_name(&profile.recognition_stage().key), m.official),
-                ],
-            )
+            both_sizes(|size| {
+                crate::charts::funnel_sized(
+                    &m.movement,
+                    &[
+                        (stage_name("pool"), m.pool),
+                        (stage_name("course"), m.course),
+                        (stage_name(&profile.admission_stage().key), m.admitted),
+                        (stage_name(&profile.recognition_stage().key), m.official),
+                    ],
+                    size,
+                )
+            })
         })
         .collect()
 }

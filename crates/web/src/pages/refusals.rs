@@ -45,6 +45,10 @@ struct RefusalsTemplate {
     path: String,
     term: String,
     org: String,
+    /// The unit typed matches no unit, or several (issue 15: pickers).
+    org_error: String,
+    /// The unit picker's suggestions.
+    units: Vec<ranks_app::pickers::Choice>,
     stage: String,
     rule: String,
     from: String,
@@ -82,8 +86,16 @@ pub async fn refusals(
     let tr = Tr { lang: lang.lang };
     let profile = st.app.profile();
     let some = |v: &Option<String>| v.clone().filter(|s| !s.trim().is_empty());
+    // The unit by its name or code, among the units the user sees.
+    let (org, org_error) = match some(&p.org) {
+        None => (None, String::new()),
+        Some(typed) => match super::pick::unit(&st, &auth, &lang, &typed, false).await? {
+            Ok(code) => (Some(code), String::new()),
+            Err(msg) => (None, msg),
+        },
+    };
     let q = RefusalQuery {
-        org: some(&p.org),
+        org,
         stage: some(&p.stage),
         rule: some(&p.rule),
         from: date_param(&lang, "from", &p.from)?,
@@ -100,11 +112,18 @@ pub async fn refusals(
         enc(&p.from),
         enc(&p.to)
     );
-    let t = RefusalsTemplate {
+    let units = st
+        .app
+        .unit_choices(&auth.actor, false, super::pick::UNIT_SUGGESTIONS)
+        .await
+        .page(&lang)?;
+    let mut t = RefusalsTemplate {
         tr,
         path: "/refusals".into(),
         term: String::new(),
         org: log.root.clone(),
+        org_error,
+        units,
         stage: p.stage.clone().unwrap_or_default(),
         rule: p.rule.clone().unwrap_or_default(),
         from: p.from.clone().unwrap_or_default(),
@@ -146,5 +165,11 @@ pub async fn refusals(
         pages: log.pages,
         query,
     };
+    if !t.org_error.is_empty() {
+        // Nothing listed for a unit that was not found.
+        t.org = p.org.clone().unwrap_or_default();
+        t.rows.clear();
+        (t.total, t.page, t.pages) = (0, 1, 1);
+    }
     render(&t, &lang)
 }

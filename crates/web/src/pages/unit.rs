@@ -76,6 +76,8 @@ struct UnitTemplate {
     /// Staff, supervisors and administrators: a link to the refused attempts.
     sees_refusals: bool,
     add_error: String,
+    /// The movement picker's suggestions (the add form only).
+    movements: Vec<ranks_app::pickers::Choice>,
     code: String,
     name: String,
     kind: &'static str,
@@ -85,6 +87,9 @@ struct UnitTemplate {
     top: Option<RowView>,
     children: Vec<RowView>,
     member_count: usize,
+    /// Candidates in all stages, and the overdue files: the counts on top.
+    candidate_count: usize,
+    overdue_count: usize,
     members: Vec<MemberRow>,
     stages: Vec<StageGroup>,
     supervisors: Vec<SupervisorLine>,
@@ -138,6 +143,7 @@ fn unit_template(p: &UnitPage, tr: Tr, profile: &Profile, due: &[DueRow]) -> Uni
         can_add: false,
         sees_refusals: false,
         add_error: String::new(),
+        movements: Vec::new(),
         code: p.unit.code.to_string(),
         name: p.unit.name.clone(),
         kind: tr.kind(&p.unit.kind),
@@ -163,6 +169,8 @@ fn unit_template(p: &UnitPage, tr: Tr, profile: &Profile, due: &[DueRow]) -> Uni
             })
             .collect(),
         member_count: p.members.len(),
+        candidate_count: p.candidates_by_stage.iter().map(|(_, l)| l.len()).sum(),
+        overdue_count: due.iter().filter(|d| d.overdue).count(),
         members: p
             .members
             .iter()
@@ -279,6 +287,9 @@ async fn unit_response(
             ranks_domain::UnitKind::Cell | ranks_domain::UnitKind::GrassrootsCell
         );
     t.add_error = add_error;
+    if t.can_add {
+        t.movements = st.app.movement_choices().await.page(lang)?;
+    }
     render(&t, lang)
 }
 
@@ -338,6 +349,23 @@ pub async fn add_candidate(
     CsrfForm { auth, form: f }: CsrfForm<AddCandidateForm>,
 ) -> Result<Response, WebError> {
     use ranks_domain::DomainError;
+    // The movement by its name (or code): resolved first, a name that
+    // matches nothing or several is said by the form.
+    let typed = f.movement.as_deref().map(str::trim).unwrap_or_default();
+    let movement = if typed.is_empty() {
+        None
+    } else {
+        let choices = st.app.movement_choices().await.page(&lang)?;
+        match super::pick::resolve(&Tr { lang: lang.lang }, typed, &choices) {
+            Ok(code) => Some(code),
+            Err(msg) => {
+                return with_status(
+                    unit_response(&st, &auth, &code, &PageQuery::default(), &lang, msg).await,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                )
+            }
+        }
+    };
     let run = async {
         let name = ranks_domain::text::nfc(f.full_name.trim());
         if name.is_empty() {
@@ -370,15 +398,10 @@ pub async fn add_candidate(
             general_grade: grade,
             area: String::new(),
         };
-        let movement = f
-            .movement
-            .as_deref()
-            .map(str::trim)
-            .filter(|m| !m.is_empty());
         let on = form_date("date", f.date.as_deref())?;
         let id = st
             .app
-            .add_candidate(&auth.actor, who, &code, movement, on)
+            .add_candidate(&auth.actor, who, &code, movement.as_deref(), on)
             .await?;
         let (youth, trade) = (
             f.youth_union_member.is_some(),
