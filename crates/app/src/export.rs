@@ -6,7 +6,7 @@
 //! goes through [`CsvOut`]: the `csv` crate's quoting and the one rule
 //! against formulas, [`defuse`].
 
-use crate::xlsx::{workbook, Cell};
+use crate::xlsx::Cell;
 use ranks_domain::Date;
 use std::borrow::Cow;
 use std::io::Write;
@@ -17,6 +17,20 @@ pub struct Table {
     pub name: String,
     pub headers: Vec<String>,
     pub rows: Vec<Vec<Cell>>,
+    /// How its reader's language writes dates and decimals; ISO dates and
+    /// decimal points without one (files for programs).
+    pub locale: Option<Locale>,
+}
+
+/// How a language writes dates and decimals in a table.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Locale {
+    /// Dates in CSV, as a `chrono` format (`%d/%m/%Y`).
+    pub csv_date: &'static str,
+    /// Dates in XLSX, as a number format (`dd/mm/yyyy`).
+    pub xlsx_date: &'static str,
+    /// `12,5` rather than `12.5` in CSV.
+    pub decimal_comma: bool,
 }
 
 /// Whether a spreadsheet could take the cell for a formula: it starts with
@@ -120,12 +134,14 @@ where
     out.into_inner().expect("writing to memory")
 }
 
-fn csv_cell(c: &Cell) -> String {
-    match c {
-        Cell::Text(s) => s.clone(),
-        Cell::Number(n) => n.to_string(),
-        Cell::Date(d) => d.to_string(),
-        Cell::Empty => String::new(),
+fn csv_cell(c: &Cell, locale: Option<&Locale>) -> String {
+    match (c, locale) {
+        (Cell::Text(s), _) => s.clone(),
+        (Cell::Number(n), Some(l)) if l.decimal_comma => n.to_string().replace('.', ","),
+        (Cell::Number(n), _) => n.to_string(),
+        (Cell::Date(d), Some(l)) => d.format(l.csv_date).to_string(),
+        (Cell::Date(d), None) => d.to_string(),
+        (Cell::Empty, _) => String::new(),
     }
 }
 
@@ -135,6 +151,7 @@ impl Table {
             name: name.to_string(),
             headers: headers.iter().map(|h| h.to_string()).collect(),
             rows: Vec::new(),
+            locale: None,
         }
     }
 
@@ -145,14 +162,19 @@ impl Table {
     /// CSV, UTF-8 with a byte-order mark, CRLF line ends (RFC 4180).
     pub fn csv(&self) -> String {
         let headers: Vec<&str> = self.headers.iter().map(String::as_str).collect();
-        let rows = self.rows.iter().map(|r| r.iter().map(csv_cell).collect());
+        let locale = self.locale.as_ref();
+        let rows = self
+            .rows
+            .iter()
+            .map(|r| r.iter().map(|c| csv_cell(c, locale)).collect());
         String::from_utf8(csv_bytes(&headers, rows, LineEnd::Crlf)).expect("UTF-8 in, UTF-8 out")
     }
 
     pub fn xlsx(&self) -> Vec<u8> {
         let mut rows = vec![self.headers.iter().map(|h| Cell::Text(h.clone())).collect()];
         rows.extend(self.rows.iter().cloned());
-        workbook(&self.name, &rows)
+        let date = self.locale.as_ref().map_or("yyyy-mm-dd", |l| l.xlsx_date);
+        crate::xlsx::workbook_dated(&self.name, &rows, date)
     }
 }
 
@@ -211,6 +233,22 @@ mod tests {
         tb.push(vec![d(Date::from_ymd_opt(2025, 3, 9).unwrap()), t("a")]);
         tb.push(vec![opt_d(None), t("b")]);
         assert_eq!(tb.csv(), "\u{feff}on,x\r\n2025-03-09,a\r\n,b\r\n");
+    }
+
+    /// In a reader's language: dates as it writes them, decimal commas
+    /// (the cell quoted), and the XLSX date format.
+    #[test]
+    fn a_locale_writes_dates_and_decimals() {
+        let mut tb = Table::new("x", &["ngày", "tỷ lệ"]);
+        tb.locale = Some(Locale {
+            csv_date: "%d/%m/%Y",
+            xlsx_date: "dd/mm/yyyy",
+            decimal_comma: true,
+        });
+        tb.push(vec![d(Date::from_ymd_opt(2025, 3, 9).unwrap()), n(94.5)]);
+        assert_eq!(tb.csv(), "\u{feff}ngày,tỷ lệ\r\n09/03/2025,\"94,5\"\r\n");
+        let text = crate::xlsx::tests::unpacked(&tb.xlsx());
+        assert!(text.contains("dd/mm/yyyy"), "{text}");
     }
 
     #[test]

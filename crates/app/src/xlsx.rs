@@ -38,9 +38,10 @@ fn excel_date(d: Date) -> Result<ExcelDateTime, XlsxError> {
     ExcelDateTime::from_ymd(year, d.month() as u8, d.day() as u8)
 }
 
-fn build(sheet: &str, rows: &[Vec<Cell>]) -> Result<Vec<u8>, XlsxError> {
+fn build(sheet: &str, rows: &[Vec<Cell>], date_format: &str) -> Result<Vec<u8>, XlsxError> {
     let mut book = Workbook::new();
-    let date = Format::new().set_num_format("yyyy-mm-dd");
+    let date = Format::new().set_num_format(date_format);
+    let header = Format::new().set_bold();
     let ws = book.add_worksheet();
     // A name Excel still refuses (e.g. "History") keeps the default one.
     ws.set_name(sheet_name(sheet)).ok();
@@ -49,6 +50,9 @@ fn build(sheet: &str, rows: &[Vec<Cell>]) -> Result<Vec<u8>, XlsxError> {
         for (c, cell) in row.iter().enumerate() {
             let c = u16::try_from(c).map_err(|_| XlsxError::RowColumnLimitError)?;
             match cell {
+                Cell::Text(t) if r == 0 => {
+                    ws.write_string_with_format(r, c, t, &header)?;
+                }
                 Cell::Text(t) => {
                     ws.write_string(r, c, t)?;
                 }
@@ -68,13 +72,41 @@ fn build(sheet: &str, rows: &[Vec<Cell>]) -> Result<Vec<u8>, XlsxError> {
             }
         }
     }
-    ws.autofit();
+    // The header row stays in view, and a column is never narrower than a
+    // date or wider than a screen.
+    ws.set_freeze_panes(1, 0)?;
+    if let Some(first) = rows.first() {
+        for c in 0..first.len() {
+            let c = u16::try_from(c).map_err(|_| XlsxError::RowColumnLimitError)?;
+            let widest = rows
+                .iter()
+                .filter_map(|r| r.get(usize::from(c)))
+                .map(|cell| match cell {
+                    Cell::Text(t) => t.chars().count(),
+                    Cell::Number(_) => 8,
+                    Cell::Date(_) => 10,
+                    Cell::Empty => 0,
+                })
+                .max()
+                .unwrap_or(0);
+            let width = (widest as f64 * 1.1 + 2.0).clamp(10.0, 60.0);
+            ws.set_column_width(c, width)?;
+        }
+    }
     book.save_to_buffer()
 }
 
-/// The workbook's bytes: one sheet named `sheet` holding `rows`.
+/// The workbook's bytes: one sheet named `sheet` holding `rows`, dates as
+/// YYYY-MM-DD.
 pub fn workbook(sheet: &str, rows: &[Vec<Cell>]) -> Vec<u8> {
-    build(sheet, rows).expect("a sheet of text, numbers and dates within Excel's limits")
+    workbook_dated(sheet, rows, "yyyy-mm-dd")
+}
+
+/// The same, with dates shown in `date_format` (an Excel number format
+/// such as `dd/mm/yyyy`); they stay dates.
+pub fn workbook_dated(sheet: &str, rows: &[Vec<Cell>], date_format: &str) -> Vec<u8> {
+    build(sheet, rows, date_format)
+        .expect("a sheet of text, numbers and dates within Excel's limits")
 }
 
 #[cfg(test)]

@@ -13,8 +13,9 @@ pub struct WebError {
     pub status: StatusCode,
     pub message: String,
     pub html: Option<Lang>,
-    /// For a refused step: the rule and its legal source.
-    pub rule: Option<(String, String)>,
+    /// For a refused step: the rule, its legal source, and its message key
+    /// with arguments (for clients that word it in their language).
+    pub rule: Option<Box<ranks_domain::procedure::Refusal>>,
 }
 
 impl WebError {
@@ -31,14 +32,21 @@ impl WebError {
             AppError::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
         };
         let rule = match &e {
-            AppError::Refused(r) => Some((r.rule.clone(), r.source.clone())),
+            AppError::Refused(r) => Some(Box::new(r.clone())),
             _ => None,
         };
         let message = if status == StatusCode::INTERNAL_SERVER_ERROR {
             tracing::error!(error = %e, "internal error");
-            "internal error; the details are in the server log".to_string()
+            match html {
+                Some(lang) => crate::i18n::error_message(lang, &e),
+                None => "internal error; the details are in the server log".to_string(),
+            }
         } else {
-            e.to_string()
+            match html {
+                // A page: in the page's language.
+                Some(lang) => crate::i18n::error_message(lang, &e),
+                None => e.to_string(),
+            }
         };
         WebError {
             status,
@@ -72,8 +80,13 @@ impl IntoResponse for WebError {
         match self.html {
             None => {
                 let body = match &self.rule {
-                    Some((rule, source)) => {
-                        serde_json::json!({ "error": self.message, "rule": rule, "source": source })
+                    Some(r) => {
+                        let args: serde_json::Map<String, serde_json::Value> = r
+                            .args
+                            .iter()
+                            .map(|(k, v)| (k.clone(), v.as_str().into()))
+                            .collect();
+                        serde_json::json!({ "error": self.message, "rule": r.rule, "source": r.source, "key": r.key, "args": args })
                     }
                     None => serde_json::json!({ "error": self.message }),
                 };

@@ -7,14 +7,16 @@
 
 use crate::auth::Auth;
 use crate::error::WebError;
+use crate::i18n::{Lang, Tr};
 use crate::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use chrono::Datelike;
-use ranks_app::export::{d, n, opt_d, t, Table};
+use ranks_app::export::{d, n, opt_d, t, Locale, Table};
 use ranks_app::xlsx::Cell;
 use ranks_app::{Actor, App, AppError};
+use ranks_domain::procedure::Profile;
 use serde::Deserialize;
 
 #[derive(Deserialize, Default)]
@@ -38,6 +40,11 @@ pub const LISTS: &[&str] = &[
     "evaluation",
     "statistics",
 ];
+
+/// A share as committees report it: one decimal (109.1 %).
+fn one_decimal(v: f64) -> f64 {
+    (v * 10.0).round() / 10.0
+}
 
 /// A value that may be withheld (a personal detail): empty when absent.
 fn opt_t(v: Option<impl ToString>) -> Cell {
@@ -112,7 +119,7 @@ async fn achievement(
             n(row.depth as f64),
             opt_n(row.target.map(|v| v as f64)),
             n(row.admitted as f64),
-            opt_n(row.percent.map(|p| p.exact())),
+            opt_n(row.percent.map(|p| one_decimal(p.exact()))),
         ]);
     }
     Ok(tb)
@@ -266,10 +273,10 @@ async fn forecast(
             t(f.name),
             opt_n(f.target.map(|v| v as f64)),
             n(f.admitted as f64),
-            n(f.expected),
+            n(one_decimal(f.expected)),
             n(f.low as f64),
             n(f.high as f64),
-            opt_n(f.chance_of_target),
+            opt_n(f.chance_of_target.map(|c| one_decimal(c * 100.0))),
             t(if f.at_risk { "yes" } else { "no" }),
         ]);
     }
@@ -325,7 +332,7 @@ async fn statistics(
             n(s.members as f64),
             n(s.admitted as f64),
             opt_n(s.target.map(|v| v as f64)),
-            opt_n(s.percent),
+            opt_n(s.percent.map(one_decimal)),
             n(s.recognised as f64),
             n(s.left as f64),
         ]);
@@ -373,6 +380,7 @@ pub async fn export(
     State(st): State<AppState>,
     auth: Auth,
     Path(list): Path<String>,
+    lang: crate::extract::PageLang,
     Query(q): Query<ExportQuery>,
 ) -> Result<Response, WebError> {
     let format = q.format.clone().unwrap_or_else(|| "csv".into());
@@ -382,8 +390,58 @@ pub async fn export(
             None,
         ));
     }
-    let tb = table(&st.app, &auth.actor, &list, &q)
+    let mut tb = table(&st.app, &auth.actor, &list, &q)
         .await
         .map_err(|e| WebError::from_app(e, None))?;
+    localize(&mut tb, Tr { lang: lang.lang }, st.app.profile());
     download(&tb, &format)
+}
+
+/// The table in the reader's language: headers, the values that are
+/// codes of the program (stages, statuses, rules, grades, criteria, yes
+/// and no), and dates and decimals as the language writes them.
+pub fn localize(tb: &mut Table, tr: Tr, profile: &Profile) {
+    let columns = tb.headers.clone();
+    for (c, name) in columns.iter().enumerate() {
+        for row in &mut tb.rows {
+            let Some(Cell::Text(v)) = row.get_mut(c) else {
+                continue;
+            };
+            let named = match name.as_str() {
+                "stage" | "next_stage" => tr.stage(profile, v),
+                "status" => tr.named(&["status"], v).unwrap_or_else(|| v.clone()),
+                "overdue" | "at_risk" => tr.yes_no(v == "yes").to_string(),
+                "rule" => tr.rule(v),
+                "grade" => tr.grade(profile, v),
+                "missing" if !v.is_empty() => v
+                    .split("; ")
+                    .map(|k| tr.criterion(profile, k))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                _ => continue,
+            };
+            *v = named;
+        }
+    }
+    for h in &mut tb.headers {
+        if let Some(label) = tr.named(&["export.col"], h) {
+            *h = label;
+        }
+    }
+    if let Some(sheet) = tr.named(&["export.sheet"], &tb.name) {
+        tb.name = sheet;
+    }
+    tb.locale = match tr.lang {
+        Lang::Vi => Some(Locale {
+            csv_date: "%d/%m/%Y",
+            xlsx_date: "dd/mm/yyyy",
+            decimal_comma: true,
+        }),
+        Lang::De => Some(Locale {
+            csv_date: "%d.%m.%Y",
+            xlsx_date: "dd.mm.yyyy",
+            decimal_comma: true,
+        }),
+        Lang::En => None,
+    };
 }

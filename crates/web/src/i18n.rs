@@ -55,18 +55,18 @@ const SOURCES: [&str; 3] = [
 
 /// The Fluent id of a key: `nav.dashboard` is `nav-dashboard` (Fluent ids
 /// have no dots; no key has a hyphen, so the mapping is one to one).
-fn fluent_id(key: &str) -> String {
+pub(crate) fn fluent_id(key: &str) -> String {
     key.replace('.', "-")
 }
 
 /// The messages of one language.
-struct Messages {
+pub(crate) struct Messages {
     bundle: FluentBundle<FluentResource>,
     /// Every message without arguments, formatted once at first use, so
     /// that `Tr::get` hands templates a `&'static str`.
-    plain: HashMap<String, String>,
+    pub(crate) plain: HashMap<String, String>,
     /// The ids of all messages, in the order of the source.
-    ids: Vec<String>,
+    pub(crate) ids: Vec<String>,
     /// What the source did not parse (a test asserts none).
     errors: Vec<String>,
 }
@@ -75,7 +75,7 @@ struct Messages {
 /// messages each: 8 ms for all three in an unoptimised build).
 static MESSAGES: LazyLock<[Messages; 3]> = LazyLock::new(|| Lang::all().map(Messages::load));
 
-fn messages(lang: Lang) -> &'static Messages {
+pub(crate) fn messages(lang: Lang) -> &'static Messages {
     &MESSAGES[lang as usize]
 }
 
@@ -262,20 +262,13 @@ pub fn error_message(lang: Lang, e: &AppError) -> String {
             field,
             value,
             expected,
-        }) => t(
-            "error.invalid",
-            &[
-                ("field", (*field).into()),
-                ("value", value.as_str().into()),
-                ("expected", (*expected).into()),
-            ],
-        ),
-        AppError::Conflict(text) => known_sentence(lang, "error.conflict.", text),
+        }) => crate::wording::invalid_message(lang, field, value, expected),
+        AppError::Conflict(text) => crate::wording::stale_conflict(lang, text)
+            .unwrap_or_else(|| known_sentence(lang, "error.conflict.", text)),
         AppError::Refused(r) => t(
             "error.refused",
             &[
-                ("message", r.message.as_str().into()),
-                ("rule", r.rule.as_str().into()),
+                ("message", crate::wording::refusal_text(lang, r).into()),
                 ("source", r.source.as_str().into()),
             ],
         ),
@@ -296,7 +289,7 @@ pub fn error_message(lang: Lang, e: &AppError) -> String {
 /// An English sentence of the app in `lang`: the message under `prefix`
 /// whose English text it is (with a role as `$role`, for the sentences
 /// that name one), or the sentence itself when none is.
-fn known_sentence(lang: Lang, prefix: &str, english: &str) -> String {
+pub(crate) fn known_sentence(lang: Lang, prefix: &str, english: &str) -> String {
     let prefix = fluent_id(prefix);
     let en = messages(Lang::En);
     for (id, text) in &en.plain {
@@ -410,12 +403,12 @@ impl Tr {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use std::collections::BTreeSet;
 
     /// The files under `dir`, in its subdirectories too.
-    fn files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+    pub(crate) fn files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
         for entry in std::fs::read_dir(dir).unwrap() {
             let path = entry.unwrap().path();
             if path.is_dir() {
@@ -627,6 +620,8 @@ mod tests {
                 rule: "R1".into(),
                 source: "Điều 4".into(),
                 message: "too young".into(),
+                key: String::new(),
+                args: Vec::new(),
             }),
             forbidden("missing or wrong CSRF token"),
             forbidden("a viewer does not record data"),
@@ -636,25 +631,43 @@ mod tests {
             AppError::Empty,
             AppError::Busy("too many imports in progress (1 running, 2 waiting: import.max_running, import.max_waiting); try again in a minute".into()),
         ];
-        for e in &cases {
+        // A refusal names its rule only in the title of the page's message.
+        for e in cases.iter().filter(|e| !matches!(e, AppError::Refused(_))) {
             assert_eq!(error_message(Lang::En, e), e.to_string());
         }
+        assert_eq!(
+            error_message(Lang::En, &cases[6]),
+            "refused: too young (Điều 4)"
+        );
         let vi = |e: &AppError| error_message(Lang::Vi, e);
         let de = |e: &AppError| error_message(Lang::De, e);
         assert_eq!(vi(&cases[0]), "không tìm thấy đơn vị: X1");
         assert_eq!(de(&cases[0]), "Einheit unbekannt: X1");
         assert_eq!(de(&cases[1]), "Datensatzart unbekannt: k");
         assert_eq!(de(&cases[2]), "thing without a key unbekannt: 7");
+        // The field by its label; an expectation without a translation is
+        // left out rather than shown in English.
+        assert_eq!(vi(&cases[3]), "Giới tính: giá trị 'x' không hợp lệ");
         assert_eq!(
-            vi(&cases[3]),
-            "gender: 'x' không hợp lệ; cần one of nam, nữ"
+            vi(&AppError::Invalid(DomainError::invalid(
+                "since",
+                "",
+                "the date the two began to work together"
+            ))),
+            "Ngày bắt đầu cùng công tác: giá trị '' không hợp lệ; cần ngày hai người bắt đầu cùng công tác"
         );
         assert_eq!(
             de(&cases[4]),
             "jemand anderes hat gleichzeitig dasselbe erfasst; nichts wurde gespeichert, neu laden und erneut versuchen"
         );
         assert_eq!(de(&cases[5]), "term 2020-2025 already exists");
-        assert_eq!(vi(&cases[6]), "bị từ chối: too young (quy định R1; Điều 4)");
+        let stale = AppError::Conflict("this record changed since you opened it: stage by canbo at 2026-11-30T09:12:03Z; nothing was saved, reload it and try again".into());
+        assert_eq!(
+            vi(&stale),
+            "hồ sơ này đã thay đổi từ khi bạn mở trang: Ghi bước bởi canbo lúc 30/11/2026 09:12 UTC; chưa lưu gì, hãy tải lại trang và thử lại"
+        );
+        assert_eq!(error_message(Lang::En, &stale), stale.to_string());
+        assert_eq!(vi(&cases[6]), "bị từ chối: too young (Điều 4)");
         assert_eq!(
             vi(&cases[7]),
             "không được phép: thiếu mã CSRF hoặc mã không đúng"

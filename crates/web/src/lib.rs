@@ -22,6 +22,7 @@ pub mod limits;
 pub mod pages;
 pub mod pdf;
 mod printable;
+pub mod wording;
 
 pub use api::{api_routes, ApiRoute, SchemaOf};
 pub use error::WebError;
@@ -95,6 +96,7 @@ pub fn router_with(app: App, server: ServerConfig) -> Router {
     let form_limit = usize::try_from(app.import_limits().upload_bytes)
         .unwrap_or(usize::MAX)
         .saturating_add(64 * 1024);
+    wording::use_profile(app.profile().clone());
     let state = AppState {
         app,
         uploads: pages::import::Uploads::default(),

@@ -194,17 +194,9 @@ pub async fn checklist_pdf(
     }
     for d in &f.deadlines {
         let left = if d.overdue {
-            format!(
-                "⚠ {} {}",
-                tr.get("due.overdue"),
-                tr.num(-d.working_days_left as f64, 0)
-            )
+            format!("⚠ {}", tr.days_left(d.working_days_left))
         } else {
-            format!(
-                "{} {}",
-                tr.num(d.working_days_left as f64, 0),
-                tr.get("due.left")
-            )
+            tr.days_left(d.working_days_left)
         };
         doc.para(&format!(
             "{}: {} ({left})",

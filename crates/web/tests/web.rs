@@ -18,8 +18,12 @@ mod corrections;
 mod hardening;
 #[path = "web/import_limits.rs"]
 mod import_limits;
+#[path = "web/languages.rs"]
+mod languages;
 #[path = "web/look.rs"]
 mod look;
+#[path = "web/next_steps.rs"]
+mod next_steps;
 #[path = "web/pdf_text.rs"]
 mod pdf_text;
 #[path = "web/pickers.rs"]
@@ -142,14 +146,31 @@ async fn errors_are_pages_not_traces(db: TestDb) {
     let missing = r.get("/units/NOPE", None).await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
     assert!(missing.content_type.starts_with("text/html"));
-    assert!(missing.body.contains("unknown unit: NOPE"));
+    // In the page's language (Vietnamese by default), and in English on request.
+    assert!(
+        missing.body.contains("không tìm thấy đơn vị: NOPE"),
+        "{}",
+        missing.body
+    );
+    let missing_en = r.get("/units/NOPE?lang=en", None).await;
+    assert!(missing_en.body.contains("unknown unit: NOPE"));
     let bad_term = r.get("/?term=20-25", None).await;
     assert_eq!(bad_term.status, StatusCode::BAD_REQUEST);
     assert!(
-        bad_term.body.contains("term: &#39;20-25&#39; is not valid")
-            || bad_term.body.contains("term: '20-25' is not valid"),
+        bad_term.body.contains(
+            "Nhiệm kỳ: giá trị &#39;20-25&#39; không hợp lệ; cần một nhiệm kỳ như 2020-2025"
+        ),
         "{}",
         bad_term.body
+    );
+    let bad_term_en = r.get("/?term=20-25&lang=en", None).await;
+    assert!(
+        bad_term_en
+            .body
+            .contains("term: &#39;20-25&#39; is not valid")
+            || bad_term_en.body.contains("term: '20-25' is not valid"),
+        "{}",
+        bad_term_en.body
     );
     let bad_unit_term = r.get("/units/BVP?term=abc", None).await;
     assert_eq!(bad_unit_term.status, StatusCode::BAD_REQUEST);
@@ -265,6 +286,10 @@ async fn the_pipeline_over_the_api(db: TestDb) {
         "{body}"
     );
     assert!(body["error"].as_str().unwrap().contains("NQ-GIUPDO"));
+    // And its message key with arguments, for a client in another language.
+    assert_eq!(body["key"], "refusal-documents", "{body}");
+    assert_eq!(body["args"]["stage"], "sympathiser", "{body}");
+    assert_eq!(body["args"]["documents"], "NQ-GIUPDO", "{body}");
     let doc = r
         .post(
             &format!("/api/v1/candidates/{id}/documents"),
@@ -437,8 +462,13 @@ async fn the_unit_page_shows_due_overdue_and_refused(db: TestDb) {
         .next()
         .unwrap();
     assert_eq!(due.matches("class=\"overdue\"").count(), 2, "{due}");
-    assert!(due.contains("Quá hạn"));
-    assert!(due.contains("certificate_expiry") && due.contains("decision_after_cell_vote"));
+    assert!(
+        due.contains("quá hạn") && due.contains("ngày làm việc"),
+        "{due}"
+    );
+    assert!(!due.contains("Quá hạn -"), "no negative count: {due}");
+    // Rules by their names; their ids stay as a reference in the title.
+    assert!(due.contains("Giấy chứng nhận hết hạn") && due.contains("decision_after_cell_vote"));
     // Escalated: the committee member in charge of CDC is named on the overdue rows.
     let app = db.app().await;
     let sups = app
@@ -482,15 +512,15 @@ async fn the_unit_page_shows_due_overdue_and_refused(db: TestDb) {
     let rows = |body: &str| body.matches("<tr><td>").count();
     let table = list.body.split("id=\"refusal-list\"").nth(1).unwrap();
     assert!(
-        table.contains("certificate") && table.contains("expired"),
-        "refused at the certificate gate: {table}"
+        table.contains("Giấy chứng nhận học lớp bồi dưỡng"),
+        "refused at the certificate gate, by the rule's name: {table}"
     );
     let today = ranks_testkit::test_today();
     assert!(
         table.contains(&today.format("%d/%m/%Y").to_string()),
         "dated: {table}"
     );
-    assert!(table.contains("system"), "who tried: {table}");
+    assert!(table.contains("hệ thống"), "who tried: {table}");
     let all = rows(table);
     assert!(all >= 1);
     let q = |extra: &str| format!("/refusals?org=CDC&{extra}");
@@ -521,6 +551,10 @@ async fn the_unit_page_shows_due_overdue_and_refused(db: TestDb) {
     assert!(en.body.contains("Deadlines due and overdue") && !en.body.contains("refusal-list"));
     let en = r.get("/refusals?org=CDC&lang=en", None).await;
     assert!(en.body.contains("Refused steps"));
+    assert!(
+        en.body.contains("certificate") && en.body.contains("expired"),
+        "in English, the refusal as the engine wrote it"
+    );
     // Not for the cells: a secretary is told whom the list is for.
     app.add_user(
         &Actor::system(),
@@ -1585,8 +1619,15 @@ async fn a_candidate_through_the_whole_procedure_in_forms(db: TestDb) {
                     .await;
                 assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
                 assert!(
-                    refused.body.contains("Youth Union committee")
+                    refused.body.contains("ban chấp hành Đoàn cơ sở")
                         && refused.body.contains("4-KNĐ"),
+                    "{}",
+                    refused.body
+                );
+                // What to do next: a link to the introducer form on the page.
+                assert!(
+                    refused.body.contains("href=\"#introducers\"")
+                        && refused.body.contains("id=\"introducers\""),
                     "{}",
                     refused.body
                 );
@@ -1821,7 +1862,7 @@ async fn a_candidate_through_the_whole_procedure_in_forms(db: TestDb) {
     assert_eq!(csv.status, StatusCode::OK);
     assert!(csv.content_type.starts_with("text/csv"));
     assert!(
-        csv.body.starts_with('\u{feff}') && csv.body.contains("Đinh Thị Thu,2000-05-06"),
+        csv.body.starts_with('\u{feff}') && csv.body.contains("Đinh Thị Thu,06/05/2000"),
         "{}",
         &csv.body[..200]
     );
@@ -2133,21 +2174,22 @@ async fn member_page_movements_and_read_log(db: TestDb) {
     let hist = own.get(&format!("/history/member/{}", m.id), None).await;
     assert_eq!(hist.status, StatusCode::OK);
     assert!(
-        hist.body.contains("<td>canbo</td><td>transfer</td>"),
+        hist.body
+            .contains("<td>canbo</td><td>Chuyển sinh hoạt chính thức</td>"),
         "{}",
         hist.body
     );
     // Only what changed is shown for an update: the unit, not the admission date.
     let row = hist
         .body
-        .split("<td>transfer</td>")
+        .split("<td>Chuyển sinh hoạt chính thức</td>")
         .nth(1)
         .unwrap()
         .split("</tr>")
         .next()
         .unwrap();
     assert!(
-        row.contains("unit_id") && !row.contains("admitted_on"),
+        row.contains("Mã đơn vị") && !row.contains("Ngày kết nạp"),
         "{row}"
     );
 
@@ -2201,7 +2243,17 @@ async fn member_page_movements_and_read_log(db: TestDb) {
         .await;
     assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
     let hist = own.get(&format!("/history/member/{}", m.id), None).await;
-    assert!(hist.body.contains("exit_ground"), "{}", hist.body);
+    assert!(
+        hist.body.contains("Ghi lý do ra khỏi Đảng"),
+        "{}",
+        hist.body
+    );
+    assert!(
+        hist.body
+            .contains("Bị án hình sự về tội phạm ít nghiêm trọng"),
+        "{}",
+        hist.body
+    );
 }
 
 /// The search answers htmx with the results fragment, and a browser with
@@ -2248,7 +2300,9 @@ async fn fragments_and_security_headers(db: TestDb) {
         )
         .await;
     assert_eq!(csv.body.lines().count() - 1, count(&prob.body));
-    assert!(!csv.body.contains(",official,"));
+    // In the page's language: the status by its name.
+    assert!(!csv.body.contains(",Chính thức,"), "{}", csv.body);
+    assert!(csv.body.contains(",Dự bị,"), "{}", csv.body);
     let full = c.get("/members?q=nong%20hong", None).await;
     assert!(full.body.contains("<html") && full.body.contains("<div id=\"results\""));
     assert!(h["content-security-policy"]
@@ -2421,7 +2475,11 @@ async fn plan_forms_targets_and_scores(db: TestDb) {
         )
         .await;
     assert_eq!(outside.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(outside.body.contains("unknown unit"));
+    assert!(
+        outside.body.contains("không tìm thấy đơn vị"),
+        "{}",
+        outside.body
+    );
 
     // A supervisor scores the unit in their charge; over the weight is refused by the field.
     let over = supervisor
@@ -2630,7 +2688,7 @@ async fn no_silent_overwrite(db: TestDb) {
         .next()
         .unwrap();
     assert!(
-        msg.contains("changed since you opened it") && msg.contains("binh"),
+        msg.contains("đã thay đổi từ khi bạn mở trang") && msg.contains("binh"),
         "{msg}"
     );
     assert_eq!(
@@ -2680,7 +2738,11 @@ async fn no_silent_overwrite(db: TestDb) {
         )
         .await;
     assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.body);
-    assert!(stale.body.contains("changed since you opened it"));
+    assert!(
+        stale.body.contains("đã thay đổi từ khi bạn mở trang"),
+        "{}",
+        stale.body
+    );
     assert_eq!(
         app.member_record(&sys, official).await.unwrap().unit,
         member.unit,
@@ -2738,7 +2800,7 @@ async fn no_silent_overwrite(db: TestDb) {
     assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.body);
     let msg = stale.body.split("id=\"target-error\">").nth(1).unwrap();
     assert!(
-        msg.contains("changed since you opened the page") && msg.contains("binh"),
+        msg.contains("giá trị này đã thay đổi từ khi bạn mở trang") && msg.contains("binh"),
         "{msg}"
     );
     assert_eq!(target_of("BVPHCN.CB1").await, 3, "Bình's target kept");

@@ -16,7 +16,7 @@
 use super::{load_dossier, visible_candidate};
 use crate::ops::Ctx;
 use crate::{Actor, App, AppError};
-use ranks_domain::procedure::{Dossier, Effect, Profile, Refusal, Step, Vote};
+use ranks_domain::procedure::{Dossier, Effect, Profile, Refusal, Said, Step, Vote};
 use ranks_domain::text::{bounded, limits};
 use ranks_domain::{Date, DomainError};
 use ranks_store::records::candidates;
@@ -516,17 +516,28 @@ fn relied_on(profile: &Profile, step: &StageRecord, r: &Refusal, correcting: boo
     } else {
         format!("withdraw '{}' first", step.stage)
     };
-    AppError::Refused(Refusal {
-        rule: "correction.relied_on".into(),
-        source: r.source.clone(),
-        message: format!(
-            "the step '{}' ({name}) recorded on {} relied on this entry ({}: {}); {what}",
-            step.stage,
-            step.on.format("%d/%m/%Y"),
-            r.rule,
-            r.message
-        ),
-    })
+    let on = step.on.to_string();
+    let text = format!(
+        "the step '{}' ({name}) recorded on {} relied on this entry ({}: {}); {what}",
+        step.stage,
+        step.on.format("%d/%m/%Y"),
+        r.rule,
+        r.message
+    );
+    let said = Said {
+        key: if correcting {
+            "refusal-relied-on-correct"
+        } else {
+            "refusal-relied-on-withdraw"
+        },
+        args: vec![
+            ("stage", step.stage.clone()),
+            ("on", on),
+            ("rule", r.rule.clone()),
+        ],
+        text,
+    };
+    AppError::Refused(Refusal::new("correction.relied_on", r.source.clone(), said))
 }
 
 fn not_found(what: &'static str, key: impl ToString) -> AppError {

@@ -2,7 +2,7 @@
 
 use super::{check_version, visible_member};
 use crate::{visible_unit, Actor, App, AppError};
-use ranks_domain::procedure::Refusal;
+use ranks_domain::procedure::{Refusal, Said};
 use ranks_domain::text::{bounded, limits};
 use ranks_domain::{Date, DomainError, MemberStatus};
 use ranks_store::records::members::{self};
@@ -111,11 +111,15 @@ impl App {
                             let what = if *study { "for study" } else { "for work or residence" };
                             let months = ranks_domain::procedure::whole_months(on, *until);
                             if months < i64::from(lo) || months > i64::from(hi) {
-                                return Err(AppError::Refused(Refusal {
-                                    rule: "temporary_transfer".into(),
-                                    source: r.source.cite(),
-                                    message: format!("a temporary transfer {what} lasts {lo} to {hi} whole months; {on} to {until} is {months}"),
-                                }));
+                                return Err(AppError::Refused(Refusal::new(
+                                    "temporary_transfer",
+                                    r.source.cite(),
+                                    Said {
+                                        key: if *study { "refusal-temporary-transfer-study" } else { "refusal-temporary-transfer" },
+                                        args: vec![("min", lo.to_string()), ("max", hi.to_string()), ("from", on.to_string()), ("until", until.to_string()), ("months", months.to_string())],
+                                        text: format!("a temporary transfer {what} lasts {lo} to {hi} whole months; {on} to {until} is {months}"),
+                                    },
+                                )));
                             }
                         }
                         detail = json!({"host": host.code, "until": until, "study": study});

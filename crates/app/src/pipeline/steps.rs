@@ -264,7 +264,8 @@ impl App {
                         entity: "candidate".into(),
                         entity_id: candidate_id.to_string(),
                         before: None,
-                        after: Some(json!({"stage": step.stage, "on": on, "rule": r.rule, "source": r.source})),
+                        // With its message key and arguments: the history words it in the reader's language.
+                        after: Some(json!({"stage": step.stage, "on": on, "rule": r.rule, "source": r.source, "key": r.key, "args": r.args.iter().map(|(k, v)| (k.clone(), serde_json::Value::from(v.as_str()))).collect::<serde_json::Map<String, serde_json::Value>>()})),
                     },
                 )
                 .await?;

@@ -2,6 +2,10 @@
 //! *kind* checks is code (an age in months, a share of votes); its numbers,
 //! where it applies and its source come from the profile.
 
+use super::gates::{
+    age, certificate, education, education_consent, introducer_routes, introducers, mentors,
+    readmission, share, Readmission,
+};
 use super::model::{Gate, GateKind, Profile, Source, StageDef};
 use crate::Date;
 use chrono::{Datelike, Months};
@@ -135,12 +139,55 @@ pub struct Step {
     pub skip_reason: Option<String>,
 }
 
-/// Why a step was refused: the rule, its source, and what is wrong.
+/// Why a step was refused: the rule, its source, and what is wrong, in
+/// English (`message`, for the CLI and the API) and as a message key with
+/// its arguments (`key`, `args`) for the interface's languages. Arguments
+/// named `stage…` are stage keys, dates are ISO dates, counts are integers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Refusal {
     pub rule: String,
     pub source: String,
     pub message: String,
+    /// The Fluent id of the message (`refusal-documents`).
+    pub key: String,
+    pub args: Vec<(String, String)>,
+}
+
+/// What is wrong, in English and as a key with arguments.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Said {
+    pub key: &'static str,
+    pub args: Vec<(&'static str, String)>,
+    pub text: String,
+}
+
+/// `said!(key, text, name = value, …)`.
+macro_rules! said {
+    ($key:expr, $text:expr $(, $name:ident = $value:expr)* $(,)?) => {
+        Said {
+            key: $key,
+            args: vec![$((stringify!($name), $value.to_string())),*],
+            text: $text,
+        }
+    };
+}
+pub(crate) use said;
+
+impl Refusal {
+    /// A refusal outside the engine (a movement's rule), with its key.
+    pub fn new(rule: &str, source: String, said: Said) -> Refusal {
+        Refusal {
+            rule: rule.to_string(),
+            source,
+            message: said.text,
+            key: said.key.to_string(),
+            args: said
+                .args
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v))
+                .collect(),
+        }
+    }
 }
 
 impl fmt::Display for Refusal {
@@ -161,17 +208,13 @@ pub fn whole_months(from: Date, to: Date) -> i64 {
     m
 }
 
-pub(super) fn plus_months(d: Date, m: u32) -> Date {
+pub(crate) fn plus_months(d: Date, m: u32) -> Date {
     d.checked_add_months(Months::new(m)).unwrap_or(Date::MAX)
 }
 
 impl Profile {
-    pub(super) fn refuse(rule: &str, source: &Source, message: String) -> Refusal {
-        Refusal {
-            rule: rule.to_string(),
-            source: source.cite(),
-            message,
-        }
+    pub(super) fn refuse(rule: &str, source: &Source, said: Said) -> Refusal {
+        Refusal::new(rule, source.cite(), said)
     }
 
     fn engine_source(&self) -> Source {
@@ -191,14 +234,23 @@ impl Profile {
             return Err(Self::refuse(
                 "stage.unknown",
                 &general,
-                format!("stage '{}' is not in the procedure", step.stage),
+                said!(
+                    "refusal-stage-unknown",
+                    format!("stage '{}' is not in the procedure", step.stage),
+                    key = step.stage
+                ),
             ));
         };
         if step.on > today {
             return Err(Self::refuse(
                 "date.future",
                 &general,
-                format!("{} is after today ({today})", step.on),
+                said!(
+                    "refusal-date-future",
+                    format!("{} is after today ({today})", step.on),
+                    on = step.on,
+                    today = today
+                ),
             ));
         }
         self.check_sequence(stage, dossier, step, &general)?;
@@ -225,7 +277,11 @@ impl Profile {
                     return Err(Self::refuse(
                         "sequence",
                         &self.first_stage().source,
-                        format!("a candidate starts at stage '{}'", self.first_stage().key),
+                        said!(
+                            "refusal-sequence-start",
+                            format!("a candidate starts at stage '{}'", self.first_stage().key),
+                            stage = self.first_stage().key
+                        ),
                     ));
                 }
             }
@@ -234,9 +290,16 @@ impl Profile {
                     return Err(Self::refuse(
                         "date.order",
                         &stage.source,
-                        format!(
-                            "{} on {} would come before '{cur}' on {cur_on}",
-                            stage.key, step.on
+                        said!(
+                            "refusal-date-order",
+                            format!(
+                                "{} on {} would come before '{cur}' on {cur_on}",
+                                stage.key, step.on
+                            ),
+                            stage = stage.key,
+                            on = step.on,
+                            stage_current = cur,
+                            since = cur_on
                         ),
                     ));
                 }
@@ -244,7 +307,11 @@ impl Profile {
                     return Err(Self::refuse(
                         "stage.closed",
                         general,
-                        format!("the candidate's file is closed at '{cur}'"),
+                        said!(
+                            "refusal-stage-closed",
+                            format!("the candidate's file is closed at '{cur}'"),
+                            stage_current = cur
+                        ),
                     ));
                 }
                 if stage.is_exit {
@@ -252,7 +319,12 @@ impl Profile {
                         return Err(Self::refuse(
                             "sequence",
                             &stage.source,
-                            format!("'{}' cannot be taken from '{cur}'", stage.key),
+                            said!(
+                                "refusal-sequence-exit",
+                                format!("'{}' cannot be taken from '{cur}'", stage.key),
+                                stage = stage.key,
+                                stage_current = cur
+                            ),
                         ));
                     }
                 } else {
@@ -260,10 +332,14 @@ impl Profile {
                         return Err(Self::refuse(
                             "sequence.unit_kind",
                             &stage.source,
-                            format!(
-                                "'{}' is not a step for a candidate of a {} (chi bộ cơ sở): its resolution goes to the superior committee directly",
-                                stage.key,
-                                dossier.unit_kind.map(|k| k.as_str()).unwrap_or("unit")
+                            said!(
+                                "refusal-sequence-unit-kind",
+                                format!(
+                                    "'{}' is not a step for a candidate of a {} (chi bộ cơ sở): its resolution goes to the superior committee directly",
+                                    stage.key,
+                                    dossier.unit_kind.map(|k| k.as_str()).unwrap_or("unit")
+                                ),
+                                stage = stage.key
                             ),
                         ));
                     }
@@ -273,9 +349,14 @@ impl Profile {
                         return Err(Self::refuse(
                             "sequence",
                             &stage.source,
-                            format!(
-                                "'{}' has already been passed (the candidate is at '{cur}')",
-                                stage.key
+                            said!(
+                                "refusal-sequence-passed",
+                                format!(
+                                    "'{}' has already been passed (the candidate is at '{cur}')",
+                                    stage.key
+                                ),
+                                stage = stage.key,
+                                stage_current = cur
                             ),
                         ));
                     }
@@ -289,7 +370,12 @@ impl Profile {
                         return Err(Self::refuse(
                             "sequence",
                             &missing.source,
-                            format!("'{}' is required before '{}'", missing.key, stage.key),
+                            said!(
+                                "refusal-sequence-missing",
+                                format!("'{}' is required before '{}'", missing.key, stage.key),
+                                stage_missing = missing.key,
+                                stage = stage.key
+                            ),
                         ));
                     }
                 }
@@ -309,9 +395,14 @@ impl Profile {
                 return Err(Self::refuse(
                     "skip",
                     &stage.source,
-                    format!(
-                        "'{reason}' is not a reason to enter '{}' without its documents",
-                        stage.key
+                    said!(
+                        "refusal-skip",
+                        format!(
+                            "'{reason}' is not a reason to enter '{}' without its documents",
+                            stage.key
+                        ),
+                        reason = reason,
+                        stage = stage.key
                     ),
                 ))
             }
@@ -327,10 +418,16 @@ impl Profile {
                     return Err(Self::refuse(
                         "documents",
                         &stage.source,
-                        format!(
-                            "'{}' needs document(s) {} recorded first",
-                            stage.key,
-                            missing.join(", ")
+                        said!(
+                            "refusal-documents",
+                            format!(
+                                "'{}' needs document(s) {} recorded first",
+                                stage.key,
+                                missing.join(", ")
+                            ),
+                            stage = stage.key,
+                            documents = missing.join(", "),
+                            count = missing.len()
                         ),
                     ));
                 }
@@ -346,9 +443,13 @@ impl Profile {
                 return Err(Self::refuse(
                     "vote.missing",
                     &stage.source,
-                    format!(
-                        "'{}' is a vote: record eligible, present, in favour and against",
-                        stage.key
+                    said!(
+                        "refusal-vote-missing",
+                        format!(
+                            "'{}' is a vote: record eligible, present, in favour and against",
+                            stage.key
+                        ),
+                        stage = stage.key
                     ),
                 ));
             };
@@ -356,9 +457,16 @@ impl Profile {
                 return Err(Self::refuse(
                     "vote.counts",
                     &stage.source,
-                    format!(
-                        "the vote does not add up: {} eligible, {} present, {} in favour, {} against",
-                        v.eligible, v.present, v.in_favour, v.against
+                    said!(
+                        "refusal-vote-counts",
+                        format!(
+                            "the vote does not add up: {} eligible, {} present, {} in favour, {} against",
+                            v.eligible, v.present, v.in_favour, v.against
+                        ),
+                        eligible = v.eligible,
+                        present = v.present,
+                        in_favour = v.in_favour,
+                        against = v.against
                     ),
                 ));
             }
@@ -440,16 +548,8 @@ impl Profile {
                     )
                 }
             }
-            GateKind::Mentors { count } => (dossier.mentors < *count)
-                .then(|| format!("{} mentor(s) assigned, {count} required", dossier.mentors)),
-            GateKind::ProbationMentor { count } => {
-                (dossier.probation_mentors < *count).then(|| {
-                    format!(
-                        "{} probation mentor(s) assigned, {count} required at the ceremony",
-                        dossier.probation_mentors
-                    )
-                })
-            }
+            GateKind::Mentors { count } => mentors(dossier.mentors, *count, false),
+            GateKind::ProbationMentor { count } => mentors(dossier.probation_mentors, *count, true),
             GateKind::Vote {
                 numerator,
                 denominator,
@@ -470,11 +570,20 @@ impl Profile {
             GateKind::ProbationComplete { months } => {
                 match dossier.entered(&self.ceremony_stage().key) {
                     Some(c) if plus_months(c, *months) <= on => None,
-                    Some(c) => Some(format!(
-                        "probation runs {months} months from the ceremony of {c}, until {}",
-                        plus_months(c, *months)
+                    Some(c) => Some(said!(
+                        "refusal-probation-wait",
+                        format!(
+                            "probation runs {months} months from the ceremony of {c}, until {}",
+                            plus_months(c, *months)
+                        ),
+                        months = months,
+                        ceremony = c,
+                        until = plus_months(c, *months)
                     )),
-                    None => Some("no admission ceremony is recorded".into()),
+                    None => Some(said!(
+                        "refusal-probation-no-ceremony",
+                        "no admission ceremony is recorded".into()
+                    )),
                 }
             }
             GateKind::Readmission {
@@ -498,370 +607,8 @@ impl Profile {
             ),
         };
         match problem {
-            Some(message) => Err(Self::refuse(&gate.id, &gate.source, message)),
+            Some(said) => Err(Self::refuse(&gate.id, &gate.source, said)),
             None => Ok(()),
         }
     }
-}
-
-// What each gate kind finds wrong, if anything.
-
-/// The age at `at` (the cell's consideration). At the cell vote, over the
-/// maximum needs the conditions recorded; at the decision (`decision`), the
-/// provincial standing committee's written consent recorded by `on`.
-fn age(
-    dossier: &Dossier,
-    at: Date,
-    on: Date,
-    (min_years, max_years): (u32, u32),
-    document: &Option<String>,
-    decision: bool,
-) -> Option<String> {
-    let Some(birth) = dossier.birth_date else {
-        return Some("the birth date is not recorded".into());
-    };
-    let months = whole_months(birth, at);
-    let (y, m) = (months.div_euclid(12), months.rem_euclid(12));
-    if months < i64::from(min_years) * 12 {
-        return (!decision).then(|| {
-            format!("aged {y} years {m} months on {at}; at least {min_years} years are required")
-        });
-    }
-    if months > i64::from(max_years) * 12 {
-        let recorded = document
-            .as_ref()
-            .and_then(|d| dossier.documents.get(d))
-            .is_some_and(|d| *d <= on);
-        if !recorded {
-            let doc = document
-                .as_ref()
-                .map(|d| format!(" (document {d})"))
-                .unwrap_or_default();
-            return Some(if decision {
-                format!(
-                    "aged {y} years {m} months when the cell considered the candidate; over {max_years} years the admission decision needs the prior written consent of the provincial standing committee{doc}"
-                )
-            } else {
-                format!(
-                    "aged {y} years {m} months on {at}; over {max_years} years the cell may consider a candidate only with health and prestige and working or living where there is no party organisation or no party member, or for a special requirement, recorded first{doc}"
-                )
-            });
-        }
-    }
-    None
-}
-
-/// At the decision: an exception that needs the provincial standing
-/// committee's written consent (a village elder who only reads and writes).
-fn education_consent(
-    dossier: &Dossier,
-    on: Date,
-    consent_documents: &BTreeMap<String, String>,
-) -> Option<String> {
-    let area = dossier.area.as_ref()?;
-    let doc = consent_documents.get(area)?;
-    dossier.documents.get(doc).is_none_or(|d| *d > on).then(|| {
-        format!(
-            "the education exception for '{area}' needs the provincial standing committee's written consent before the admission decision (document {doc})"
-        )
-    })
-}
-
-fn education(
-    dossier: &Dossier,
-    min_grade: u8,
-    exceptions: &BTreeMap<String, u8>,
-) -> Option<String> {
-    let need = dossier
-        .area
-        .as_ref()
-        .and_then(|a| exceptions.get(a))
-        .copied()
-        .unwrap_or(min_grade);
-    (dossier.general_grade < need).then(|| {
-        format!(
-            "general education grade {} is below the required {need}{}",
-            dossier.general_grade,
-            dossier
-                .area
-                .as_ref()
-                .map(|a| format!(" for area '{a}'"))
-                .unwrap_or_default()
-        )
-    })
-}
-
-fn certificate(dossier: &Dossier, on: Date, valid_months: u32) -> Option<String> {
-    match dossier.certificate_issued {
-        None => Some("no Party-awareness course certificate is recorded".into()),
-        Some(issued) if issued > on => {
-            Some(format!("the certificate is dated {issued}, after {on}"))
-        }
-        Some(issued) if plus_months(issued, valid_months) < on => Some(format!(
-            "the certificate of {issued} expired after {valid_months} months, on {}",
-            plus_months(issued, valid_months)
-        )),
-        Some(_) => None,
-    }
-}
-
-fn introducers(
-    dossier: &Dossier,
-    on: Date,
-    count: u32,
-    min_months_together: u32,
-    youth_max_age: Option<u32>,
-    youth_document: &Option<String>,
-) -> Option<String> {
-    let mut valid = 0u32;
-    let mut problems = Vec::new();
-    let mut youth = false;
-    for i in &dossier.introducers {
-        match i {
-            Introducer::Member {
-                name,
-                official_since,
-                together_since,
-            } => match official_since {
-                None => problems.push(format!("{name} is a probationary member")),
-                Some(o) if *o > on => problems.push(format!("{name} was not yet an official member on {on}")),
-                Some(_) if plus_months(*together_since, min_months_together) > on => problems.push(format!(
-                    "{name} has worked with the candidate since {together_since}, less than {min_months_together} months"
-                )),
-                Some(_) => valid += 1,
-            },
-            Introducer::YouthUnion => youth = true,
-            Introducer::TradeUnion => {}
-        }
-    }
-    let young = match (youth_max_age, dossier.birth_date) {
-        (Some(max), Some(b)) => whole_months(b, on) < i64::from(max + 1) * 12,
-        _ => false,
-    };
-    let youth_ok = youth
-        && young
-        && youth_document
-            .as_ref()
-            .is_none_or(|d| dossier.documents.get(d).is_some_and(|x| *x <= on));
-    let needed = if youth_ok {
-        count.saturating_sub(1)
-    } else {
-        count
-    };
-    if valid < needed {
-        let mut msg = format!("{valid} valid introducer(s), {needed} required");
-        if youth && !youth_ok {
-            msg.push_str("; the Youth Union resolution counts only for a youth-age candidate with form 4-KNĐ recorded");
-        }
-        if !problems.is_empty() {
-            msg.push_str(": ");
-            msg.push_str(&problems.join("; "));
-        }
-        return Some(msg);
-    }
-    None
-}
-
-/// The numbers of a re-admission gate, borrowed from the profile.
-struct Readmission<'a> {
-    min_months: u32,
-    excluded_grounds: &'a [String],
-    months_after_record_cleared: &'a BTreeMap<String, u32>,
-    consent_document: &'a Option<String>,
-    consent_stage: &'a Option<String>,
-    only_once: bool,
-}
-
-/// A former member: re-admitted only once, not on an excluded ground, after
-/// the waiting time, with the written consent recorded before its stage.
-fn readmission(dossier: &Dossier, step: &Step, r: Readmission<'_>) -> Option<String> {
-    let on = step.on;
-    let left = dossier.left_party_on?;
-    let exit = &dossier.party_exit;
-    if let Some(again) = exit.readmitted_on.filter(|_| r.only_once) {
-        return Some(format!(
-            "already re-admitted once, on {again}; a person is re-admitted only once"
-        ));
-    }
-    if !r.excluded_grounds.is_empty() {
-        let Some(ground) = &exit.ground else {
-            return Some(format!(
-                "left the Party on {left}; the ground of leaving is not recorded (one of {})",
-                super::EXIT_GROUNDS
-                    .iter()
-                    .map(|g| g.0)
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ));
-        };
-        if r.excluded_grounds.contains(ground) {
-            return Some(format!(
-                "left the Party on {left} on the ground '{ground}' ({}): not re-admitted on this ground (294-QĐ/TW mục 3.5.2)",
-                super::exit_ground_label(ground).unwrap_or(ground)
-            ));
-        }
-    }
-    let special = exit
-        .ground
-        .as_ref()
-        .and_then(|g| r.months_after_record_cleared.get(g).map(|m| (g, *m)));
-    match special {
-        Some((ground, months)) => match exit.record_cleared_on {
-            None => {
-                return Some(format!(
-                    "left the Party on {left} on the ground '{ground}': the day the criminal record was cleared is not recorded; re-admission is possible {months} months after it"
-                ))
-            }
-            Some(cleared) if plus_months(cleared, months) > on => {
-                return Some(format!(
-                    "the criminal record was cleared on {cleared}; re-admission is possible from {}",
-                    plus_months(cleared, months)
-                ))
-            }
-            Some(_) => {}
-        },
-        None if plus_months(left, r.min_months) > on => {
-            return Some(format!(
-                "left the Party on {left}; re-admission is possible from {}",
-                plus_months(left, r.min_months)
-            ))
-        }
-        None => {}
-    }
-    if let (Some(doc), Some(stage)) = (r.consent_document, r.consent_stage) {
-        let consented = dossier.documents.get(doc).is_some_and(|d| *d <= on);
-        if step.stage == *stage && !consented {
-            return Some(format!(
-                "re-admission needs the written consent of the provincial standing committee (document {doc}) recorded before '{stage}'"
-            ));
-        }
-    }
-    None
-}
-
-/// The official members among the introducers who may introduce on `on`,
-/// and what is wrong with the others.
-fn official_introducers(
-    dossier: &Dossier,
-    on: Date,
-    min_months_together: u32,
-) -> (u32, Vec<String>) {
-    let mut valid = 0u32;
-    let mut problems = Vec::new();
-    for i in &dossier.introducers {
-        if let Introducer::Member {
-            name,
-            official_since,
-            together_since,
-        } = i
-        {
-            match official_since {
-                None => problems.push(format!("{name} is a probationary member")),
-                Some(o) if *o > on => problems.push(format!("{name} was not yet an official member on {on}")),
-                Some(_) if plus_months(*together_since, min_months_together) > on => problems.push(format!(
-                    "{name} has worked with the candidate since {together_since}, less than {min_months_together} months"
-                )),
-                Some(_) => valid += 1,
-            }
-        }
-    }
-    (valid, problems)
-}
-
-/// The routes of the Charter (Điều 4 khoản 1): a candidate of youth age
-/// where there is a Youth Union organisation must be a Youth Union member
-/// and is introduced by the grassroots Youth Union committee's resolution
-/// and official members (one fewer); outside youth age, where there is a
-/// trade union, the trade-union committee's resolution may take the place
-/// of one member; otherwise `count` official members.
-fn introducer_routes(
-    dossier: &Dossier,
-    on: Date,
-    count: u32,
-    min_months_together: u32,
-    youth_max_age: u32,
-    youth_document: &Option<String>,
-    union_document: &Option<String>,
-) -> Option<String> {
-    let (valid, problems) = official_introducers(dossier, on, min_months_together);
-    let has = |k: &Introducer| dossier.introducers.iter().any(|i| i == k);
-    let recorded = |d: &Option<String>| {
-        d.as_ref()
-            .is_none_or(|d| dossier.documents.get(d).is_some_and(|x| *x <= on))
-    };
-    let form = |d: &Option<String>, default: &'static str| {
-        d.clone().unwrap_or_else(|| default.to_string())
-    };
-    let young = dossier
-        .birth_date
-        .is_some_and(|b| whole_months(b, on) < i64::from(youth_max_age + 1) * 12);
-    let with_problems = |mut msg: String| {
-        if !problems.is_empty() {
-            msg.push_str(": ");
-            msg.push_str(&problems.join("; "));
-        }
-        msg
-    };
-    let one_fewer = count.saturating_sub(1);
-    if young && dossier.unit_has.youth_union {
-        let route = format!(
-            "a candidate of youth age (up to {youth_max_age}) where there is a Youth Union organisation must be a Youth Union member and be introduced by the grassroots Youth Union committee's resolution (form {}) and {one_fewer} official member(s)",
-            form(youth_document, "4-KNĐ")
-        );
-        if !dossier.member_of.youth_union {
-            return Some(format!(
-                "{route}; the candidate is not recorded as a Youth Union member"
-            ));
-        }
-        if !has(&Introducer::YouthUnion) {
-            return Some(with_problems(format!(
-                "{route}; no Youth Union resolution is recorded, and {valid} official member(s) alone do not suffice"
-            )));
-        }
-        if !recorded(youth_document) {
-            return Some(format!(
-                "{route}; form {} is not recorded on or before {on}",
-                form(youth_document, "4-KNĐ")
-            ));
-        }
-        if valid < one_fewer {
-            return Some(with_problems(format!(
-                "{valid} valid official member(s) besides the Youth Union resolution, {one_fewer} required"
-            )));
-        }
-        return None;
-    }
-    let union_claimed = has(&Introducer::TradeUnion);
-    let union_ok = union_claimed
-        && !young
-        && union_document.is_some()
-        && dossier.unit_has.trade_union
-        && dossier.member_of.trade_union
-        && recorded(union_document);
-    let needed = if union_ok { one_fewer } else { count };
-    if valid < needed {
-        let mut msg = format!("{valid} valid introducer(s), {needed} required");
-        if union_claimed && !union_ok {
-            msg.push_str(&format!(
-                "; the trade-union resolution counts only outside youth age, for a trade-union member where there is a trade union, with form {} recorded",
-                form(union_document, "4A-KNĐ")
-            ));
-        }
-        if has(&Introducer::YouthUnion) {
-            msg.push_str("; the Youth Union resolution counts only for a candidate of youth age where there is a Youth Union organisation");
-        }
-        return Some(with_problems(msg));
-    }
-    None
-}
-
-fn share(vote: Option<Vote>, numerator: u32, denominator: u32) -> Option<String> {
-    let v = vote?;
-    (u64::from(v.in_favour) * u64::from(denominator) < u64::from(v.eligible) * u64::from(numerator))
-        .then(|| {
-            format!(
-                "{} in favour of {} eligible; at least {numerator}/{denominator} of them must be in favour",
-                v.in_favour, v.eligible
-            )
-        })
 }

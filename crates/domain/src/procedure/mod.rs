@@ -14,12 +14,14 @@
 mod due;
 mod engine;
 mod format;
+mod gates;
 mod model;
 mod plausible;
 
 pub use due::Due;
 pub use engine::{
-    whole_months, Dossier, Introducer, Memberships, Organisations, PartyExit, Refusal, Step, Vote,
+    whole_months, Dossier, Introducer, Memberships, Organisations, PartyExit, Refusal, Said, Step,
+    Vote,
 };
 pub use format::DEFAULT_PROFILE;
 pub use model::{

@@ -2,7 +2,7 @@
 //! registry, and the dates the texts space in time: what the profile says
 //! about them, checked here.
 
-use super::engine::{plus_months, Dossier, Refusal, Vote};
+use super::engine::{plus_months, said, Dossier, Refusal, Said, Vote};
 use super::model::{GateKind, Profile, StageDef};
 use crate::Date;
 use serde::Serialize;
@@ -86,11 +86,17 @@ impl Profile {
             Some((need, source)) if level < *need => Err(Self::refuse(
                 "recorder",
                 source,
-                format!(
-                    "'{}' is recorded by {} or a committee above it; you record for {}",
-                    s.key,
-                    need.describe(),
-                    level.describe()
+                said!(
+                    "refusal-recorder",
+                    format!(
+                        "'{}' is recorded by {} or a committee above it; you record for {}",
+                        s.key,
+                        need.describe(),
+                        level.describe()
+                    ),
+                    stage = s.key,
+                    level_need = need.as_str(),
+                    level_own = level.as_str()
                 ),
             )),
             _ => Ok(()),
@@ -119,9 +125,15 @@ impl Profile {
         Err(Self::refuse(
             "vote.eligible",
             &s.source,
-            format!(
-                "the registry has {n} official members of the cell on {on}; {} eligible differs: enter {n}, or give the reason for the difference",
-                v.eligible
+            said!(
+                "refusal-vote-eligible",
+                format!(
+                    "the registry has {n} official members of the cell on {on}; {} eligible differs: enter {n}, or give the reason for the difference",
+                    v.eligible
+                ),
+                registry = n,
+                on = on,
+                eligible = v.eligible
             ),
         ))
     }
@@ -151,7 +163,14 @@ impl Profile {
                 return Err(Self::refuse(
                     &gate.id,
                     &gate.source,
-                    format!("document {code} belongs after '{after}', which is not recorded yet"),
+                    said!(
+                        "refusal-document-before-stage",
+                        format!(
+                            "document {code} belongs after '{after}', which is not recorded yet"
+                        ),
+                        document = code,
+                        stage_after = after
+                    ),
                 ));
             };
             let earliest = later(from, *min_months, *min_days);
@@ -159,8 +178,16 @@ impl Profile {
                 return Err(Self::refuse(
                     &gate.id,
                     &gate.source,
-                    format!(
-                        "document {code} dated {on} is too early: '{after}' was on {from}; the earliest allowed date is {earliest}"
+                    said!(
+                        "refusal-document-too-early",
+                        format!(
+                            "document {code} dated {on} is too early: '{after}' was on {from}; the earliest allowed date is {earliest}"
+                        ),
+                        document = code,
+                        on = on,
+                        stage_after = after,
+                        from = from,
+                        earliest = earliest
                     ),
                 ));
             }
@@ -182,16 +209,24 @@ pub(super) fn interval(
     after: &[String],
     min_months: u32,
     min_days: u32,
-) -> Option<String> {
+) -> Option<Said> {
     let (stage, from) = after
         .iter()
         .filter_map(|a| dossier.entered(a).map(|d| (a, d)))
         .max_by_key(|x| x.1)?;
     let earliest = later(from, min_months, min_days);
     (step.on < earliest).then(|| {
-        format!(
-            "'{}' on {} is too soon after '{stage}' of {from}: the earliest allowed date is {earliest}",
-            step.stage, step.on
+        said!(
+            "refusal-interval",
+            format!(
+                "'{}' on {} is too soon after '{stage}' of {from}: the earliest allowed date is {earliest}",
+                step.stage, step.on
+            ),
+            stage = step.stage,
+            on = step.on,
+            stage_after = stage,
+            from = from,
+            earliest = earliest
         )
     })
 }

@@ -127,8 +127,10 @@ fn steps_the_texts_space_are_refused_on_one_day() {
         vote: None,
         skip_reason: None,
     };
-    let msg = plausible::interval(&dos, &step, after, *min_months, *min_days).unwrap();
+    let said = plausible::interval(&dos, &step, after, *min_months, *min_days).unwrap();
+    let msg = &said.text;
     assert!(msg.contains("earliest allowed date is 2026-06-02"), "{msg}");
+    assert_eq!(said.key, "refusal-interval");
     let next = Step {
         on: d("2026-06-02"),
         ..step

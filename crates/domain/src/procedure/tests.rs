@@ -89,9 +89,17 @@ fn cell_vote(on: &str, v: Option<Vote>) -> Step {
 }
 
 fn refused(dossier: &Dossier, step: &Step) -> Refusal {
-    profile()
+    let r = profile()
         .check(dossier, step, d(TODAY))
-        .expect_err("should be refused")
+        .expect_err("should be refused");
+    // Every refusal also carries its message key, with its arguments named
+    // once each, for the interface's languages.
+    assert!(r.key.starts_with("refusal-"), "{r:?}");
+    let mut names: Vec<&str> = r.args.iter().map(|a| a.0.as_str()).collect();
+    names.sort_unstable();
+    names.dedup();
+    assert_eq!(names.len(), r.args.len(), "{r:?}");
+    r
 }
 
 #[test]

@@ -102,7 +102,7 @@ pub fn openapi_document() -> Value {
         "percent": {"type": "number", "nullable": true, "description": "admitted / target × 100, exact"}
     }}));
     schemas.insert("Error".into(), json!({"type": "object", "required": ["error"], "properties": {"error": {"type": "string", "minLength": 1}}}));
-    schemas.insert("Refusal".into(), json!({"type": "object", "required": ["error"], "properties": {"error": {"type": "string"}, "rule": {"type": "string"}, "source": {"type": "string"}}}));
+    schemas.insert("Refusal".into(), json!({"type": "object", "required": ["error"], "properties": {"error": {"type": "string"}, "rule": {"type": "string"}, "source": {"type": "string"}, "key": {"type": "string", "description": "the message id of the refusal (refusal-…), for a client that words it in its language"}, "args": {"type": "object", "additionalProperties": {"type": "string"}, "description": "the message's arguments: stage keys, ISO dates, counts"}}}));
     json!({
         "openapi": "3.0.3",
         "info": {"title": "Ranks API", "version": env!("CARGO_PKG_VERSION")},

@@ -1,5 +1,6 @@
 //! A candidate's dossier and its forms: step, document, mentor, introducer, certificate.
 
+use super::fix::FormError;
 use super::vote_view::{self, Entered, StepFields};
 use super::{form_date, render, with_status};
 use crate::auth::Auth;
@@ -33,12 +34,16 @@ pub struct ChecklistItem {
 pub struct DeadlineView {
     pub due: String,
     pub until: String,
-    pub left: i64,
+    /// "còn 5 ngày làm việc" / "quá hạn 182 ngày làm việc".
+    pub left: String,
     pub overdue: bool,
     /// Counted from a decision's date because its receipt is not recorded.
     pub assumed: bool,
     /// The day it counts from.
     pub started: String,
+    /// The earliest day its step may be taken ("sớm nhất từ 01/12/2027"),
+    /// when a rule makes it wait (probation); empty otherwise.
+    pub earliest: String,
 }
 
 /// A stage of the procedure in the dossier's stepper: `done`, `current`
@@ -151,6 +156,10 @@ struct CandidateTemplate {
     today: String,
     error_for: String,
     error: String,
+    /// The refused rule (a `title`), and the link to the form that remedies it.
+    error_rule: String,
+    fix_href: String,
+    fix_text: String,
     deadlines: Vec<DeadlineView>,
     mentors: String,
     writable: bool,
@@ -167,6 +176,92 @@ struct CandidateTemplate {
     /// The actor may record the next step; if not, who does.
     may_record: bool,
     recorded_by: String,
+    /// A finished or closed file says so (and links to the member page).
+    closed_note: String,
+    member_link: String,
+    /// The earliest day of the next step, when a rule makes it wait.
+    earliest: String,
+}
+
+/// The earliest day the next step may be taken when a rule makes it wait:
+/// the end of probation for the recognition vote.
+fn earliest_next(
+    profile: &ranks_domain::procedure::Profile,
+    f: &ranks_app::pipeline::CandidateFile,
+    next: &str,
+) -> Option<ranks_domain::Date> {
+    use ranks_domain::procedure::GateKind;
+    let ceremony = f
+        .history
+        .iter()
+        .rev()
+        .find(|h| h.stage == profile.ceremony_stage().key)?
+        .on;
+    profile
+        .gates
+        .iter()
+        .filter(|g| g.stages.iter().any(|s| s == next))
+        .find_map(|g| match g.kind {
+            GateKind::ProbationComplete { months } => {
+                ceremony.checked_add_months(chrono::Months::new(months))
+            }
+            _ => None,
+        })
+}
+
+/// What the file's state says at the top and next to the step: a
+/// finished or closed file (and the member page), or the earliest day of
+/// the next step.
+fn file_state(
+    tr: Tr,
+    profile: &ranks_domain::procedure::Profile,
+    f: &ranks_app::pipeline::CandidateFile,
+    next: Option<&ranks_domain::procedure::StageDef>,
+) -> (String, String, String) {
+    let open = profile.is_open(&f.stage);
+    let closed_note = if open {
+        String::new()
+    } else if f.stage == profile.recognition_stage().key {
+        tr.get("cand.finished").to_string()
+    } else {
+        tr.get("cand.closed").to_string()
+    };
+    let member_link = f
+        .member_id
+        .filter(|_| !open)
+        .map(|m| format!("/members/{m}"))
+        .unwrap_or_default();
+    let earliest = next
+        .and_then(|n| earliest_next(profile, f, &n.key))
+        .map(|d| tr.args("cand.earliest", &[("date", tr.date(&d).into())]))
+        .unwrap_or_default();
+    (closed_note, member_link, earliest)
+}
+
+/// The file's deadlines in words; the next step's carries its earliest day.
+fn deadline_views(
+    tr: Tr,
+    profile: &ranks_domain::procedure::Profile,
+    f: &ranks_app::pipeline::CandidateFile,
+    next: Option<&ranks_domain::procedure::StageDef>,
+    earliest: &str,
+) -> Vec<DeadlineView> {
+    f.deadlines
+        .iter()
+        .map(|d| DeadlineView {
+            earliest: if next.is_some_and(|n| n.key == d.until) {
+                earliest.to_string()
+            } else {
+                String::new()
+            },
+            due: tr.date(&d.due),
+            until: tr.stage(profile, &d.until),
+            left: tr.days_left(d.working_days_left),
+            overdue: d.overdue,
+            assumed: d.assumed_start,
+            started: tr.date(&d.started),
+        })
+        .collect()
 }
 
 pub(super) async fn candidate_page(
@@ -174,12 +269,14 @@ pub(super) async fn candidate_page(
     auth: &Auth,
     id: i64,
     lang: &PageLang,
-    error: Option<(&str, String)>,
+    error: Option<FormError>,
     entered: Entered,
 ) -> Result<Response, WebError> {
     let tr = Tr { lang: lang.lang };
     let f = st.app.candidate_file(&auth.actor, id).await.page(lang)?;
-    let writable = auth.actor.role.writes();
+    let profile = st.app.profile();
+    // A finished or closed file takes no more entries: no forms.
+    let writable = auth.actor.role.writes() && profile.is_open(&f.stage);
     let choices = if writable {
         let c = st.app.member_choices(&auth.actor, id).await.page(lang)?;
         c.into_iter()
@@ -192,9 +289,8 @@ pub(super) async fn candidate_page(
     } else {
         Vec::new()
     };
-    let (error_for, error) = error.map(|(k, m)| (k.to_string(), m)).unwrap_or_default();
-    let profile = st.app.profile();
     let (fixes, kept) = super::corrections::views(st, auth, &f, lang).await?;
+    let error = error.unwrap_or_default();
     let next = if profile.is_open(&f.stage) {
         profile
             .position(&f.stage)
@@ -203,6 +299,7 @@ pub(super) async fn candidate_page(
     } else {
         None
     };
+    let (closed_note, member_link, earliest) = file_state(tr, profile, &f, next.as_ref());
     let level = st.app.recording_level(&auth.actor).await.page(lang)?;
     let may_record = next
         .as_ref()
@@ -253,7 +350,7 @@ pub(super) async fn candidate_page(
             .map(|h| TimelineEntry {
                 stage: tr.stage(profile, &h.stage),
                 on: tr.date(&h.on),
-                by: h.recorded_by.clone(),
+                by: tr.who(&h.recorded_by),
                 vote: vote_view::vote_of(&f, &h.stage, &h.on)
                     .map(|v| vote_view::vote_text(&tr, v))
                     .unwrap_or_default(),
@@ -279,8 +376,11 @@ pub(super) async fn candidate_page(
             })
             .unwrap_or_default(),
         today: st.app.clock().today().to_string(),
-        error_for,
-        error,
+        error_for: error.form,
+        error: error.message,
+        error_rule: error.rule,
+        fix_href: error.fix_href,
+        fix_text: error.fix_text,
         writable,
         choices,
         introducers: f
@@ -303,18 +403,10 @@ pub(super) async fn candidate_page(
             .as_ref()
             .map(|(on, number)| format!("{number} — {}", tr.date(on)))
             .unwrap_or_default(),
-        deadlines: f
-            .deadlines
-            .iter()
-            .map(|d| DeadlineView {
-                due: tr.date(&d.due),
-                until: tr.stage(profile, &d.until),
-                left: d.working_days_left,
-                overdue: d.overdue,
-                assumed: d.assumed_start,
-                started: tr.date(&d.started),
-            })
-            .collect(),
+        closed_note,
+        member_link,
+        earliest: earliest.clone(),
+        deadlines: deadline_views(tr, profile, &f, next.as_ref(), &earliest),
         mentors: f.mentors.join(", "),
         fixes,
         kept,
@@ -352,6 +444,7 @@ pub async fn candidate_step(
     lang: PageLang,
     CsrfForm { auth, form: f }: CsrfForm<StepForm>,
 ) -> Result<Response, WebError> {
+    let tr = Tr { lang: lang.lang };
     let on = f
         .date
         .as_deref()
@@ -386,13 +479,13 @@ pub async fn candidate_step(
     };
     match st.app.record_step(&auth.actor, id, input).await {
         Ok(_) => Ok(Redirect::to(&format!("/candidates/{id}")).into_response()),
-        Err(ranks_app::AppError::Refused(r)) => with_status(
+        Err(e @ ranks_app::AppError::Refused(_)) => with_status(
             candidate_page(
                 &st,
                 &auth,
                 id,
                 &lang,
-                Some(("step", r.to_string())),
+                Some(FormError::of(tr, "step", &e)),
                 entered,
             )
             .await,
@@ -400,8 +493,16 @@ pub async fn candidate_step(
         ),
         // Someone changed the file meanwhile: the page as it is now,
         // with what changed next to the form.
-        Err(ranks_app::AppError::Conflict(msg)) => with_status(
-            candidate_page(&st, &auth, id, &lang, Some(("step", msg)), entered).await,
+        Err(e @ ranks_app::AppError::Conflict(_)) => with_status(
+            candidate_page(
+                &st,
+                &auth,
+                id,
+                &lang,
+                Some(FormError::of(tr, "step", &e)),
+                entered,
+            )
+            .await,
             StatusCode::CONFLICT,
         ),
         Err(e) => Err(lang.error(e)),
@@ -443,9 +544,9 @@ pub(super) async fn form_outcome(
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/candidates/{id}#{form}")).into_response()),
         Err(e @ (E::Refused(_) | E::Invalid(_) | E::Conflict(_))) => {
-            let msg = lang.error(e).message;
+            let msg = FormError::of(Tr { lang: lang.lang }, form, &e);
             with_status(
-                candidate_page(st, auth, id, lang, Some((form, msg)), Entered::default()).await,
+                candidate_page(st, auth, id, lang, Some(msg), Entered::default()).await,
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
         }

@@ -144,7 +144,11 @@ async fn outcome(
                 auth,
                 id,
                 lang,
-                Some(("corrections", msg)),
+                Some(super::fix::FormError::of(
+                    crate::i18n::Tr { lang: lang.lang },
+                    "corrections",
+                    &ranks_app::AppError::Forbidden(msg),
+                )),
                 super::vote_view::Entered::default(),
             )
             .await,

@@ -71,9 +71,10 @@ impl Uploads {
     }
 }
 
-/// A documented column: name, required, example.
+/// A documented column: name, its label, required, example.
 struct ColumnDoc {
     name: String,
+    label: String,
     required: bool,
     example: String,
 }
@@ -81,6 +82,7 @@ struct ColumnDoc {
 /// A kind of file and its columns.
 struct KindDoc {
     kind: String,
+    label: String,
     columns: Vec<ColumnDoc>,
 }
 
@@ -126,11 +128,17 @@ fn page(tr: Tr, csrf: &str) -> ImportPage {
             .iter()
             .map(|k| KindDoc {
                 kind: k.as_str().to_string(),
+                label: tr
+                    .named(&["import.kind_name"], k.as_str())
+                    .unwrap_or_else(|| k.as_str().to_string()),
                 columns: k
                     .columns()
                     .iter()
                     .map(|c| ColumnDoc {
                         name: c.name.to_string(),
+                        label: tr
+                            .named(&["field", "export.col"], c.name)
+                            .unwrap_or_default(),
                         required: c.required,
                         example: c.example.to_string(),
                     })
@@ -318,7 +326,7 @@ pub async fn preview(
     } else {
         String::new()
     };
-    p.preview = Some(view(&pv, upload));
+    p.preview = Some(view(tr, &pv, upload));
     render(
         p,
         if ok {
@@ -340,10 +348,16 @@ fn multipart_refused(st: &AppState, tr: Tr, e: &MultipartError) -> Result<Respon
     Err(WebError::bad_request(format!("file: {e}"), Some(tr.lang)))
 }
 
-fn view(pv: &Preview, upload: String) -> PreviewView {
+fn view(tr: Tr, pv: &Preview, upload: String) -> PreviewView {
     let bad: std::collections::HashSet<usize> = pv.errors.iter().filter_map(|e| e.row).collect();
     PreviewView {
-        kind: pv.kind.map(|k| k.as_str().to_string()).unwrap_or_default(),
+        kind: pv
+            .kind
+            .map(|k| {
+                tr.named(&["import.kind_name"], k.as_str())
+                    .unwrap_or_else(|| k.as_str().to_string())
+            })
+            .unwrap_or_default(),
         rows: pv.rows,
         columns: pv.columns.clone(),
         records: pv

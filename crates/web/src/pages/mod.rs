@@ -5,6 +5,7 @@
 mod candidate;
 mod corrections;
 mod dashboard;
+mod fix;
 mod history;
 pub mod import;
 mod member;
@@ -80,7 +81,7 @@ fn render(page: &impl Template, lang: &PageLang) -> Result<Response, WebError> {
             tracing::error!(error = %e, "template failed");
             Err(WebError {
                 status: axum::http::StatusCode::INTERNAL_SERVER_ERROR,
-                message: "internal error; the details are in the server log".into(),
+                message: crate::i18n::tr_args(lang.lang, "error.internal", &[]),
                 html: Some(lang.lang),
                 rule: None,
             })

@@ -296,7 +296,7 @@ fn plan_template(
         movements: movement_funnels(&d.an, tr, profile),
         mentors: mentor_rows(&d.an),
         year: d.year,
-        evaluation: evaluation_rows(&d.ev),
+        evaluation: evaluation_rows(&d.ev, tr, profile),
         target_missing: target_missing(&d.ev, tr),
         cap: cap_text(&d.ev, tr),
         csrf: auth.csrf.clone(),
@@ -437,17 +437,21 @@ fn mentor_rows(an: &Analytics) -> Vec<MentorView> {
         .collect()
 }
 
-fn evaluation_rows(ev: &EvaluationReport) -> Vec<EvaluationView> {
+fn evaluation_rows(ev: &EvaluationReport, tr: Tr, profile: &Profile) -> Vec<EvaluationView> {
     ev.rows
         .iter()
         .map(|r| EvaluationView {
             code: r.code.clone(),
             name: r.name.clone(),
-            score: r
-                .score
-                .map(|s| format!("{s:.2}"))
-                .unwrap_or_else(|| "—".into()),
-            grade: r.grade.clone().unwrap_or_else(|| r.missing.join(", ")),
+            score: r.score.map(|s| tr.num(s, 2)).unwrap_or_else(|| "—".into()),
+            grade: match &r.grade {
+                Some(g) => tr.grade(profile, g),
+                None => {
+                    let missing: Vec<String> =
+                        r.missing.iter().map(|c| tr.criterion(profile, c)).collect();
+                    tr.args("eval.missing", &[("criteria", missing.join("; ").into())])
+                }
+            },
         })
         .collect()
 }
@@ -499,7 +503,7 @@ fn criteria(profile: &Profile, tr: Tr) -> Vec<CriterionView> {
                 .filter(|c| !c.auto)
                 .map(|c| CriterionView {
                     key: c.key.clone(),
-                    name: c.vi.clone(),
+                    name: tr.criterion(profile, &c.key),
                     weight: tr.num(c.weight, 0),
                 })
                 .collect()

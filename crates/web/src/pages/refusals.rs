@@ -54,7 +54,8 @@ struct RefusalsTemplate {
     from: String,
     to: String,
     stages: Vec<(String, String)>,
-    rules: Vec<String>,
+    /// The rules refused so far: id, name.
+    rules: Vec<(String, String)>,
     rows: Vec<RefusalLine>,
     total: i64,
     page: u32,
@@ -133,7 +134,7 @@ pub async fn refusals(
             .chain(&profile.exits)
             .map(|s| (s.key.clone(), s.name(lang.lang.code()).to_string()))
             .collect(),
-        rules: log.rules.clone(),
+        rules: log.rules.iter().map(|r| (r.clone(), tr.rule(r))).collect(),
         rows: log
             .rows
             .iter()
@@ -149,10 +150,14 @@ pub async fn refusals(
                 unit: r.unit_code.clone(),
                 stage: tr.stage(profile, &r.stage),
                 on: tr.date(&r.on),
-                rule: r.rule.clone(),
-                source: r.source.clone(),
-                message: r.message.clone(),
-                by: r.by.clone(),
+                rule: tr.rule(&r.rule),
+                source: format!("{} · {}", r.source, r.rule),
+                // The English text is the engine's; other languages name the rule.
+                message: match tr.lang {
+                    crate::i18n::Lang::En => r.message.clone(),
+                    _ => tr.args("refusal.stored", &[("rule", tr.rule(&r.rule).into())]),
+                },
+                by: tr.who(&r.by),
             })
             .collect(),
         total: log.total,

@@ -15,7 +15,7 @@ use ranks_app::pipeline::DueRow;
 /// the next stage and its rule.
 pub struct LateView {
     pub due: String,
-    pub left: i64,
+    pub left: String,
     pub name: String,
     pub unit: String,
     pub next: String,
@@ -41,6 +41,8 @@ struct SupervisorTemplate {
     term: String,
     name: String,
     units: Vec<SupervisedView>,
+    /// Said when nothing is overdue or due soon (later deadlines run on the files).
+    due_none: String,
 }
 
 /// A committee member's page: the units they are in charge of, with what is late.
@@ -78,11 +80,11 @@ pub async fn supervisor(
         list.iter()
             .map(|d| LateView {
                 due: tr.date(&d.due),
-                left: d.working_days_left,
+                left: tr.days_left(d.working_days_left),
                 name: d.name.clone(),
                 unit: d.unit.clone(),
                 next: tr.stage(&profile, &d.next_stage),
-                rule: d.rule.clone(),
+                rule: tr.rule(&d.rule),
             })
             .collect()
     };
@@ -113,6 +115,10 @@ pub async fn supervisor(
                 soon: rows(&u.due_soon),
             })
             .collect(),
+        due_none: tr.args(
+            "due.none_within",
+            &[("days", ranks_app::supervision::DUE_SOON_DAYS.into())],
+        ),
     };
     render(&tmpl, &lang)
 }

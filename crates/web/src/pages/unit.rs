@@ -102,6 +102,9 @@ struct UnitTemplate {
     sources: Vec<SourceLine>,
     moves: Vec<String>,
     due: Vec<DueView>,
+    /// Said when no deadline falls within the list's window (deadlines
+    /// further off run on the files themselves).
+    due_none: String,
 }
 
 /// An existing person who is probably the one being added.
@@ -114,13 +117,18 @@ pub struct DuplicateView {
     pub member_id: Option<i64>,
 }
 
+/// The unit page lists the deadlines due within this many working days
+/// (and every overdue one).
+const DUE_WITHIN: i64 = 20;
+
 pub struct DueView {
     pub id: i64,
     pub name: String,
     pub unit: String,
     pub next: String,
     pub due: String,
-    pub left: i64,
+    /// "còn 5 ngày làm việc" / "quá hạn 182 ngày làm việc".
+    pub left: String,
     pub overdue: bool,
     pub rule: String,
     pub source: String,
@@ -251,13 +259,15 @@ fn unit_template(p: &UnitPage, tr: Tr, profile: &Profile, due: &[DueRow]) -> Uni
                 unit: d.unit.clone(),
                 next: tr.stage(profile, &d.next_stage),
                 due: tr.date(&d.due),
-                left: d.working_days_left,
+                left: tr.days_left(d.working_days_left),
                 overdue: d.overdue,
-                rule: d.rule.clone(),
-                source: d.source.clone(),
+                rule: tr.rule(&d.rule),
+                // The rule's id stays as a reference, in the cell's title.
+                source: format!("{} · {}", d.source, d.rule),
                 escalated: d.escalated_to.join(", "),
             })
             .collect(),
+        due_none: tr.args("due.none_within", &[("days", DUE_WITHIN.into())]),
     }
 }
 
@@ -356,7 +366,10 @@ async fn unit_data(
         .app
         .unit_page(&auth.actor, code, q.term.as_deref())
         .await?;
-    let due = st.app.due(&auth.actor, Some(code), Some(20)).await?;
+    let due = st
+        .app
+        .due(&auth.actor, Some(code), Some(DUE_WITHIN))
+        .await?;
     let data = std::sync::Arc::new((p, due));
     st.unit_cache.put(key, generation, data.clone());
     Ok(data)
