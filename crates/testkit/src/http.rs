@@ -54,6 +54,24 @@ pub struct Client {
     pub router: axum::Router,
     pub cookie: String,
     pub csrf: String,
+    /// What this client has sent, shared by its clones.
+    pub tally: std::sync::Arc<Tally>,
+}
+
+/// The pages a client loaded (GET) and the forms and bodies it sent
+/// (POST): a user's page loads and clicks, counted by a test.
+#[derive(Debug, Default)]
+pub struct Tally {
+    pub gets: std::sync::atomic::AtomicUsize,
+    pub posts: std::sync::atomic::AtomicUsize,
+}
+
+impl Tally {
+    /// (pages loaded, forms sent) so far.
+    pub fn now(&self) -> (usize, usize) {
+        use std::sync::atomic::Ordering::Relaxed;
+        (self.gets.load(Relaxed), self.posts.load(Relaxed))
+    }
 }
 
 /// Reads a response whole.
@@ -94,6 +112,9 @@ impl Client {
 
     /// GET with the session cookie, and `cookie` (e.g. `lang=en`) besides.
     pub async fn get(&self, uri: &str, cookie: Option<&str>) -> Resp {
+        self.tally
+            .gets
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let all = match cookie {
             Some(extra) => format!("{}; {extra}", self.cookie),
             None => self.cookie.clone(),
@@ -104,6 +125,9 @@ impl Client {
 
     /// POST of a JSON body with the session cookie and the CSRF header.
     pub async fn post(&self, uri: &str, body: serde_json::Value) -> Resp {
+        self.tally
+            .posts
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let req = Request::post(uri)
             .header(header::CONTENT_TYPE, "application/json")
             .header(header::COOKIE, &self.cookie)
@@ -116,6 +140,9 @@ impl Client {
     /// Posts an HTML form (urlencoded), as a browser without JavaScript
     /// does: the caller puts the form's `csrf` field among `fields`.
     pub async fn form(&self, path: &str, fields: &[(&str, &str)]) -> Resp {
+        self.tally
+            .posts
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let body = fields
             .iter()
             .map(|(k, v)| format!("{k}={}", enc(v)))
@@ -217,6 +244,7 @@ pub async fn sign_in(
         router: router.clone(),
         cookie,
         csrf: String::new(),
+        tally: Default::default(),
     };
     let session = c.get("/api/v1/session", None).await.json();
     c.csrf = session["csrf"].as_str().unwrap().to_string();

@@ -610,7 +610,7 @@ fn browser_journeys() {
     let overflow = layout_tour(&admin, candidate);
     assert!(
         overflow.is_empty(),
-        "horizontal overflow:\n{}",
+        "horizontal overflow or English on Vietnamese pages:\n{}",
         overflow.join("\n")
     );
 
@@ -620,6 +620,9 @@ fn browser_journeys() {
         dir.display()
     );
 }
+
+/// The journeys' user names (shown as who recorded a step).
+const USERS: [&str; 2] = ["bithu.bvphcn.cb1", "quantri"];
 
 /// The widths every main page is checked at.
 const WIDTHS: [(u32, u32); 2] = [(1280, 900), (375, 812)];
@@ -653,6 +656,23 @@ fn check_page(b: &Browser, name: &str, width: u32, problems: &mut Vec<String>) {
         problems.push(format!(
             "{name} at {width} px: {doc} px wide in a {view} px window"
         ));
+    }
+    // A Vietnamese page says everything in Vietnamese (as the browser
+    // shows it, after the script has run).
+    // Not yet the import preview: its row errors are the importer's
+    // English sentences (named as not done in the note of issue 15).
+    if name != "import-preview" && b.js("return document.documentElement.lang") == json!("vi") {
+        let html = b.js("return document.documentElement.outerHTML");
+        let mut found = ranks_testkit::wording::offences(&ranks_testkit::wording::page_text(
+            html.as_str().unwrap_or_default(),
+        ));
+        // Who recorded a step is shown by user name, which is no key.
+        found.retain(|w| !USERS.contains(&w.as_str()));
+        if !found.is_empty() {
+            problems.push(format!(
+                "{name} at {width} px: English or raw keys on a Vietnamese page: {found:?}"
+            ));
+        }
     }
     b.full_screenshot(&artifacts().join(format!("{name}-{width}.png")));
     // What a person sees first, without scrolling.

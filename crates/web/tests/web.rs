@@ -651,6 +651,7 @@ async fn sign_in_roles_and_access_by_subtree(db: TestDb) {
         router: router.clone(),
         cookie: String::new(),
         csrf: String::new(),
+        tally: Default::default(),
     };
     // Without a session: pages redirect to the sign-in form, the API answers 401, health stays open.
     let page = anon.get("/units/CDC", None).await;
@@ -1452,6 +1453,18 @@ async fn a_candidate_through_the_whole_procedure_in_forms(db: TestDb) {
     .await
     .unwrap();
     let superior = sign_in(&router, "btc", "demo-ranks-2025").await.unwrap();
+    // The cell's own steps are its secretary's.
+    app.add_user(
+        &sys,
+        "bithu",
+        "demo-ranks-2025",
+        ranks_app::auth::Role::Secretary,
+        Some("BVPHCN.CB1"),
+        None,
+    )
+    .await
+    .unwrap();
+    let secretary = sign_in(&router, "bithu", "demo-ranks-2025").await.unwrap();
     let before = app.unit_page(&sys, "BVPHCN", None).await.unwrap();
     let admitted_before = before.rows[0].admitted;
     let count = |p: &ranks_app::reports::UnitPage| {
@@ -1551,16 +1564,31 @@ async fn a_candidate_through_the_whole_procedure_in_forms(db: TestDb) {
     let mut day = chrono::NaiveDate::from_ymd_opt(2025, 1, 20).unwrap();
     let mut ceremony = None;
     let mut walked = vec![];
+    // Page loads and forms sent per stage, by every role together.
+    let tallied = || {
+        [&secretary, &staff, &superior]
+            .iter()
+            .map(|c| c.tally.now())
+            .fold((0, 0), |(g, p), (cg, cp)| (g + cg, p + cp))
+    };
+    let mut per_stage = vec![];
     loop {
-        let page = staff.get(&path, None).await.body;
-        // A step of the body above: the form says who records it, and
-        // that body's staff does.
-        let (client, page) = if page.contains("id=\"recorded-by\"") {
-            assert!(!page.contains(&format!("action=\"{path}/step\"")), "{page}");
-            (&superior, superior.get(&path, None).await.body)
-        } else {
-            (&staff, page)
-        };
+        let start = tallied();
+        // Each step by the lowest body that records it: the cell's
+        // secretary, the grassroots committee's staff, the superior
+        // committee's staff. A body below sees who records it and no form.
+        let mut by = None;
+        for client in [&secretary, &staff, &superior] {
+            let page = client.get(&path, None).await.body;
+            ranks_testkit::wording::assert_vietnamese(&path, &page);
+            if page.contains("id=\"recorded-by\"") {
+                assert!(!page.contains(&format!("action=\"{path}/step\"")), "{page}");
+                continue;
+            }
+            by = Some((client, page));
+            break;
+        }
+        let (client, page) = by.expect("some body records the step");
         let csrf = client.csrf.clone();
         let Some(stage) = values_of(&page, "stage").into_iter().next() else {
             break;
@@ -1618,6 +1646,8 @@ async fn a_candidate_through_the_whole_procedure_in_forms(db: TestDb) {
                     )
                     .await;
                 assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+                ranks_testkit::wording::assert_vietnamese("refused introduction", &refused.body);
+                ranks_testkit::wording::assert_way_forward("refused introduction", &refused.body);
                 assert!(
                     refused.body.contains("ban chấp hành Đoàn cơ sở")
                         && refused.body.contains("4-KNĐ"),
@@ -1679,13 +1709,16 @@ async fn a_candidate_through_the_whole_procedure_in_forms(db: TestDb) {
                 );
                 let recorded = client.get(&path, None).await.body;
                 assert!(!recorded.contains(&format!("action=\"{path}/receipt\"")));
+                // Whom the recording body may choose (a cell's secretary
+                // sees the cell's members).
+                let own = options_of(&page, "mentor-member");
                 ok(
                     &client
                         .form(
                             &format!("{path}/mentor"),
                             &[
                                 ("csrf", &csrf),
-                                ("member", &choices[2].0),
+                                ("member", &own.last().expect("a probation mentor offered").0),
                                 ("probation", "1"),
                                 ("date", &date),
                             ],
@@ -1762,6 +1795,8 @@ async fn a_candidate_through_the_whole_procedure_in_forms(db: TestDb) {
                     )
                     .await;
                 assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+                ranks_testkit::wording::assert_vietnamese("refused eligible", &refused.body);
+                ranks_testkit::wording::assert_way_forward("refused eligible", &refused.body);
                 assert!(refused.body.contains("vote.eligible"), "{}", refused.body);
                 assert_eq!(values_of(&refused.body, "eligible"), vec![wrong.clone()]);
                 assert_eq!(values_of(&refused.body, "present"), vec!["4".to_string()]);
@@ -1785,6 +1820,8 @@ async fn a_candidate_through_the_whole_procedure_in_forms(db: TestDb) {
                     )
                     .await;
                 assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+                ranks_testkit::wording::assert_vietnamese("refused vote", &refused.body);
+                ranks_testkit::wording::assert_way_forward("refused vote", &refused.body);
                 let msg = refused
                     .body
                     .split("id=\"refusal\">")
@@ -1813,10 +1850,17 @@ async fn a_candidate_through_the_whole_procedure_in_forms(db: TestDb) {
         if stage == "ceremony" {
             ceremony = Some(day);
         }
+        let end = tallied();
+        per_stage.push(format!(
+            "{stage}: {} page loads, {} forms sent",
+            end.0 - start.0,
+            end.1 - start.1
+        ));
         walked.push(stage);
         day = day + chrono::Days::new(14);
         assert!(walked.len() < 30, "the walk does not end: {walked:?}");
     }
+    eprintln!("the forms walk, per stage:\n  {}", per_stage.join("\n  "));
     assert_eq!(walked.first().map(String::as_str), Some("sympathiser"));
     assert_eq!(
         walked.last().map(String::as_str),
@@ -2883,6 +2927,7 @@ async fn session_fixation_is_impossible(db: TestDb) {
         router: router.clone(),
         cookie: planted.into(),
         csrf: String::new(),
+        tally: Default::default(),
     };
     assert_eq!(
         attacker.get("/api/v1/session", None).await.status,
@@ -2894,6 +2939,7 @@ async fn session_fixation_is_impossible(db: TestDb) {
         router: router.clone(),
         cookie: issued.clone(),
         csrf: String::new(),
+        tally: Default::default(),
     };
     assert_eq!(
         first.get("/api/v1/session", None).await.status,
@@ -2957,6 +3003,7 @@ async fn sign_in_goes_nowhere_off_site(db: TestDb) {
         router: router.clone(),
         cookie: String::new(),
         csrf: String::new(),
+        tally: Default::default(),
     };
     let form = anon
         .get("/login?next=%2F%5C127.0.0.1%3A18084%2Fhealthz", None)

@@ -151,7 +151,7 @@ pub async fn refusals(
                 stage: tr.stage(profile, &r.stage),
                 on: tr.date(&r.on),
                 rule: tr.rule(&r.rule),
-                source: format!("{} · {}", r.source, r.rule),
+                source: r.source.clone(),
                 // The English text is the engine's; other languages name the rule.
                 message: match tr.lang {
                     crate::i18n::Lang::En => r.message.clone(),

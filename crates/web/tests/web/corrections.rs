@@ -153,7 +153,7 @@ async fn entries_are_corrected_and_withdrawn_from_the_dossier(db: TestDb) {
     let r = w(&sec, "document", "8-KNĐ", "ghi nhầm").await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert!(
-        r.body.contains("id=\"corrections\" open") && r.body.contains("grassroots_vote"),
+        r.body.contains("id=\"corrections\" open") && r.body.contains("Đảng ủy cơ sở xét, đề nghị"),
         "told next to the corrections: {}",
         r.body
     );
@@ -197,7 +197,11 @@ async fn entries_are_corrected_and_withdrawn_from_the_dossier(db: TestDb) {
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let r = w(&sec, "document", "NQ-GIUPDO", "nhầm ngày").await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.body.contains("sympathiser"), "names the step");
+    assert!(
+        r.body.contains("Cảm tình Đảng, có đảng viên giúp đỡ"),
+        "names the step, in Vietnamese: {}",
+        r.body
+    );
     let api = staff
         .post(
             &format!("/api/v1/candidates/{cid}/withdrawals"),
