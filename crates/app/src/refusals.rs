@@ -48,6 +48,10 @@ pub struct LoggedAttempt {
     pub by: String,
     /// When the attempt was made (RFC 3339).
     pub at: String,
+    /// The message's key and arguments, to word it in the reader's
+    /// language (empty for attempts refused before they were kept).
+    pub key: String,
+    pub args: Vec<(String, String)>,
 }
 
 /// What the supervisors' log is asked for; `None` is "any".
@@ -129,6 +133,8 @@ impl crate::App {
                     message: r.message,
                     by: r.recorded_by,
                     at: r.recorded_at,
+                    key: r.key,
+                    args: r.args,
                 })
                 .collect(),
             total,

@@ -80,6 +80,15 @@ macro_rules! migrations {
                 name: "corrections",
                 sql: include_str!(concat!("../migrations/", $dialect, "/0012_corrections.sql")),
             },
+            Migration {
+                version: 13,
+                name: "refusal_keys",
+                sql: include_str!(concat!(
+                    "../migrations/",
+                    $dialect,
+                    "/0013_refusal_keys.sql"
+                )),
+            },
         ]
     };
 }

@@ -521,6 +521,13 @@ async fn the_unit_page_shows_due_overdue_and_refused(db: TestDb) {
         "dated: {table}"
     );
     assert!(table.contains("hệ thống"), "who tried: {table}");
+    // The reason itself, worded in Vietnamese from its kept key and
+    // arguments (not only the rule's name).
+    assert!(
+        table.contains("giấy chứng nhận ngày") && table.contains("đã hết hạn sau 60 tháng"),
+        "the reason in Vietnamese: {table}"
+    );
+    assert!(!table.contains("không đáp ứng quy định"), "{table}");
     let all = rows(table);
     assert!(all >= 1);
     let q = |extra: &str| format!("/refusals?org=CDC&{extra}");

@@ -269,18 +269,8 @@ impl App {
                     },
                 )
                 .await?;
-                candidates::add_refusal(
-                    tx.conn(),
-                    candidate_id,
-                    &step.stage,
-                    on,
-                    &r.rule,
-                    &r.source,
-                    &r.message,
-                    &by,
-                    &at,
-                )
-                .await?;
+                candidates::add_refusal(tx.conn(), candidate_id, &step.stage, on, r, &by, &at)
+                    .await?;
                 tx.commit().await?;
             }
         }

@@ -438,21 +438,23 @@ pub async fn add_refusal(
     candidate_id: i64,
     stage: &str,
     on: Date,
-    rule: &str,
-    source: &str,
-    message: &str,
+    r: &ranks_domain::procedure::Refusal,
     by: &str,
     at: &str,
 ) -> Result<(), StoreError> {
-    sqlx::query("INSERT INTO candidate_refusals (candidate_id, stage, on_date, rule, source, message, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+    // The arguments as a JSON list of [name, value] pairs, in their order.
+    let args = serde_json::to_string(&r.args).unwrap_or_else(|_| "[]".into());
+    sqlx::query("INSERT INTO candidate_refusals (candidate_id, stage, on_date, rule, source, message, recorded_by, recorded_at, message_key, message_args) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
         .bind(candidate_id)
         .bind(stage)
         .bind(iso(on))
-        .bind(rule)
-        .bind(source)
-        .bind(message)
+        .bind(&r.rule)
+        .bind(&r.source)
+        .bind(&r.message)
         .bind(by)
         .bind(at)
+        .bind(&r.key)
+        .bind(args)
         .execute(&mut *conn)
         .await?;
     Ok(())

@@ -33,6 +33,10 @@ pub struct LoggedRefusal {
     pub recorded_by: String,
     /// When the attempt was made (RFC 3339).
     pub recorded_at: String,
+    /// The message's key and arguments (empty for attempts refused before
+    /// they were kept).
+    pub key: String,
+    pub args: Vec<(String, String)>,
 }
 
 const FROM_WHERE: &str = "FROM candidate_refusals r JOIN candidates c ON c.id = r.candidate_id \
@@ -73,7 +77,8 @@ pub async fn page(
     let rows = sqlx::query(&format!(
         "SELECT r.candidate_id AS candidate_id, p.full_name AS full_name, u.code AS unit_code, r.stage AS stage, \
          r.on_date AS on_date, r.rule AS rule, r.source AS source, r.message AS message, \
-         r.recorded_by AS recorded_by, r.recorded_at AS recorded_at {FROM_WHERE} \
+         r.recorded_by AS recorded_by, r.recorded_at AS recorded_at, \
+         r.message_key AS message_key, r.message_args AS message_args {FROM_WHERE} \
          ORDER BY r.recorded_at DESC, r.id DESC LIMIT $7 OFFSET $8"
     ))
     .bind(&lo)
@@ -100,6 +105,10 @@ pub async fn page(
                 message: r.try_get("message")?,
                 recorded_by: r.try_get("recorded_by")?,
                 recorded_at: r.try_get("recorded_at")?,
+                key: r.try_get("message_key")?,
+                // A list the program wrote; an unreadable one names the rule only.
+                args: serde_json::from_str(&r.try_get::<String, _>("message_args")?)
+                    .unwrap_or_default(),
             })
         })
         .collect::<Result<Vec<_>, StoreError>>()?;

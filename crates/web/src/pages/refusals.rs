@@ -155,7 +155,20 @@ pub async fn refusals(
                 // The English text is the engine's; other languages name the rule.
                 message: match tr.lang {
                     crate::i18n::Lang::En => r.message.clone(),
-                    _ => tr.args("refusal.stored", &[("rule", tr.rule(&r.rule).into())]),
+                    // Attempts refused before their key was kept name the rule.
+                    _ if r.key.is_empty() => {
+                        tr.args("refusal.stored", &[("rule", tr.rule(&r.rule).into())])
+                    }
+                    lang => crate::wording::refusal_text(
+                        lang,
+                        &ranks_domain::procedure::Refusal {
+                            rule: r.rule.clone(),
+                            source: r.source.clone(),
+                            message: r.message.clone(),
+                            key: r.key.clone(),
+                            args: r.args.clone(),
+                        },
+                    ),
                 },
                 by: tr.who(&r.by),
             })
