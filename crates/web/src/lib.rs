@@ -18,6 +18,7 @@ mod error;
 pub mod export;
 pub mod extract;
 pub mod i18n;
+pub mod import_wording;
 pub mod limits;
 pub mod pages;
 pub mod pdf;

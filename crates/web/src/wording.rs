@@ -44,7 +44,7 @@ pub fn use_profile(profile: std::sync::Arc<Profile>) {
     let _ = PROFILE.set(profile);
 }
 
-fn profile() -> &'static Profile {
+pub(crate) fn profile() -> &'static Profile {
     static SHIPPED: LazyLock<Profile> = LazyLock::new(Profile::default_cpv);
     PROFILE.get().map(|p| p.as_ref()).unwrap_or(&SHIPPED)
 }

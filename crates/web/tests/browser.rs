@@ -659,9 +659,7 @@ fn check_page(b: &Browser, name: &str, width: u32, problems: &mut Vec<String>) {
     }
     // A Vietnamese page says everything in Vietnamese (as the browser
     // shows it, after the script has run).
-    // Not yet the import preview: its row errors are the importer's
-    // English sentences (named as not done in the note of issue 15).
-    if name != "import-preview" && b.js("return document.documentElement.lang") == json!("vi") {
+    if b.js("return document.documentElement.lang") == json!("vi") {
         let html = b.js("return document.documentElement.outerHTML");
         let mut found = ranks_testkit::wording::offences(&ranks_testkit::wording::page_text(
             html.as_str().unwrap_or_default(),

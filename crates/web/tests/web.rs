@@ -1999,12 +1999,20 @@ async fn import_with_preview(db: TestDb) {
     )
     .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
-    assert!(r.body.contains("row 2, birth_date"), "{}", r.body);
+    // In the page's language, the column by its name and as the file has it.
     assert!(
-        r.body.contains("row 3, unit") && r.body.contains("unknown unit"),
+        r.body
+            .contains("Dòng 2, cột Ngày sinh (<code>birth_date</code>)")
+            && r.body.contains("“31/02/1990” không phải là ngày"),
+        "{}",
+        r.body
+    );
+    assert!(
+        r.body.contains("Dòng 3, cột") && r.body.contains("không có đơn vị “CDC.CB1”"),
         "outside the subtree: {}",
         r.body
     );
+    ranks_testkit::wording::assert_vietnamese("import preview with errors", &r.body);
     assert!(
         !r.body.contains("import-confirm"),
         "no confirmation for a file with errors"

@@ -107,14 +107,21 @@ struct ImportPage {
     error: String,
 }
 
+/// A column of the file: its name in the page's language (when it has
+/// one) and as the file names it.
+struct ColumnHead {
+    label: String,
+    code: String,
+}
+
 struct PreviewView {
     kind: String,
     rows: usize,
-    columns: Vec<String>,
+    columns: Vec<ColumnHead>,
     records: Vec<RecordView>,
-    errors: Vec<String>,
+    errors: Vec<crate::import_wording::ErrorLine>,
     /// Probable duplicates of people already registered (issue 15).
-    warnings: Vec<String>,
+    warnings: Vec<crate::import_wording::ErrorLine>,
     upload: String,
 }
 
@@ -359,7 +366,14 @@ fn view(tr: Tr, pv: &Preview, upload: String) -> PreviewView {
             })
             .unwrap_or_default(),
         rows: pv.rows,
-        columns: pv.columns.clone(),
+        columns: pv
+            .columns
+            .iter()
+            .map(|c| ColumnHead {
+                label: tr.named(&["field", "export.col"], c).unwrap_or_default(),
+                code: c.clone(),
+            })
+            .collect(),
         records: pv
             .records
             .iter()
@@ -369,8 +383,16 @@ fn view(tr: Tr, pv: &Preview, upload: String) -> PreviewView {
                 bad: bad.contains(&r.row),
             })
             .collect(),
-        errors: pv.errors.iter().map(|e| e.to_string()).collect(),
-        warnings: pv.warnings.iter().map(|e| e.to_string()).collect(),
+        errors: pv
+            .errors
+            .iter()
+            .map(|e| crate::import_wording::row_error(tr.lang, e))
+            .collect(),
+        warnings: pv
+            .warnings
+            .iter()
+            .map(|e| crate::import_wording::row_error(tr.lang, e))
+            .collect(),
         upload,
     }
 }
@@ -414,7 +436,11 @@ pub async fn commit(
                 rows: s.rows,
                 columns: vec![],
                 records: vec![],
-                errors: s.errors.iter().map(|e| e.to_string()).collect(),
+                errors: s
+                    .errors
+                    .iter()
+                    .map(|e| crate::import_wording::row_error(tr.lang, e))
+                    .collect(),
                 warnings: Vec::new(),
                 upload: String::new(),
             });

@@ -294,12 +294,14 @@ async fn the_import_preview_lists_probable_duplicates(db: TestDb) {
     )
     .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
-    assert!(r.body.contains("row 2, full_name"), "{}", r.body);
     assert!(
-        r.body.contains("already registered in BVPHCN.CB1"),
+        r.body
+            .contains("Dòng 2, cột Họ và tên (<code>full_name</code>)"),
         "{}",
         r.body
     );
+    ranks_testkit::wording::assert_vietnamese("import refused as a duplicate", &r.body);
+    assert!(r.body.contains("đã có trong BVPHCN.CB1"), "{}", r.body);
 }
 
 both_backends!(
