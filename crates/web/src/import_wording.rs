@@ -54,6 +54,20 @@ const SENTENCES: &[(&str, &str)] = &[
     ("import-err-last-stage", "the last item is {last}, not the stage {stage}"),
     ("import-err-last-dated", "the last item is dated {last}, not the day in since ({since})"),
     ("import-err-item-after-today", "item {n}: {value} is after today"),
+    ("import-err-no-rows", "the file holds no rows"),
+    ("import-err-no-kind", "the header names no single kind: units have a column code, members a column unit, candidates a column cell, targets a column period (see docs/import.md)"),
+    ("import-err-column-twice", "the column appears twice"),
+    ("import-err-unknown-column", "unknown column for {kind}; the columns are {list}"),
+    ("import-err-column-missing", "the column is missing"),
+    ("import-err-no-header", "a value in column {n}, which has no header"),
+    ("import-err-header-only", "the header has no rows under it"),
+    ("import-err-xls", "old Excel files (.xls) are not read; save the sheet as .xlsx or as CSV UTF-8"),
+    ("import-err-ods", "OpenDocument sheets are not read; save the sheet as .xlsx or as CSV UTF-8"),
+    ("import-err-xlsx-unreadable", "not a readable XLSX file: {reason}"),
+    ("import-err-no-sheet", "the workbook has no sheet"),
+    ("import-err-sheet-unreadable", "the first sheet cannot be read: {reason}"),
+    ("import-err-not-utf8", "the file is not UTF-8 text (line {line}); save it as CSV UTF-8, or as .xlsx"),
+    ("import-err-quote-open", "a quoted field is not closed (a \" is missing)"),
 ];
 
 /// Where an error is and what it says, for the import page.
@@ -204,6 +218,17 @@ mod tests {
         );
         let en = row_error(Lang::En, &e(3, "full_name", "anything"));
         assert_eq!(en.text, "anything");
+        // A problem of the file: no row, no column.
+        let file = RowError {
+            row: None,
+            column: None,
+            message: "the file holds no rows".into(),
+        };
+        let vi = row_error(Lang::Vi, &file);
+        assert_eq!(
+            (vi.at.as_str(), vi.text.as_str()),
+            ("", "tệp không có dòng nào")
+        );
         // A sentence the table does not know stays as written.
         assert_eq!(
             row_error(Lang::Vi, &e(4, "x", "new words")).text,
