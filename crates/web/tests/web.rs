@@ -1494,7 +1494,7 @@ async fn a_candidate_through_the_whole_procedure_in_forms(db: TestDb) {
                 ("csrf", &csrf),
                 ("full_name", "Đinh Thị Thu"),
                 ("birth_date", "2000-13-06"),
-                ("general_grade", "12"),
+                ("general_grade", "11"),
             ],
         )
         .await;
@@ -1503,6 +1503,19 @@ async fn a_candidate_through_the_whole_procedure_in_forms(db: TestDb) {
         bad.body.contains("role=\"alert\">") && bad.body.contains("birth_date"),
         "{}",
         bad.body
+    );
+    // What was entered stays in the form, to be corrected, not retyped.
+    assert_eq!(
+        values_of(&bad.body, "full_name"),
+        vec!["Đinh Thị Thu".to_string()]
+    );
+    assert_eq!(
+        values_of(&bad.body, "birth_date"),
+        vec!["2000-13-06".to_string()]
+    );
+    assert_eq!(
+        values_of(&bad.body, "general_grade"),
+        vec!["11".to_string()]
     );
     assert_eq!(
         count(&app.unit_page(&sys, "BVPHCN", None).await.unwrap()),

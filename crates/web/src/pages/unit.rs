@@ -76,6 +76,8 @@ struct UnitTemplate {
     /// Staff, supervisors and administrators: a link to the refused attempts.
     sees_refusals: bool,
     add_error: String,
+    /// What the add form held when it was refused (kept, not retyped).
+    entered: AddEntered,
     /// Probable duplicates of the person just submitted, and the submitted
     /// fields to send again with `confirm_duplicate=1`.
     duplicates: Vec<DuplicateView>,
@@ -159,6 +161,7 @@ fn unit_template(p: &UnitPage, tr: Tr, profile: &Profile, due: &[DueRow]) -> Uni
         can_add: false,
         sees_refusals: false,
         add_error: String::new(),
+        entered: AddEntered::default(),
         duplicates: Vec::new(),
         resubmit: Vec::new(),
         dup_confirmable: true,
@@ -291,11 +294,29 @@ async fn unit_response_with(
     code: &str,
     lang: &PageLang,
     (confirmable, duplicates, resubmit): AddOutcome,
+    entered: AddEntered,
 ) -> Result<Response, WebError> {
     let mut t = unit_page_template(st, auth, code, &PageQuery::default(), lang).await?;
     t.dup_confirmable = confirmable;
     t.duplicates = duplicates;
     t.resubmit = resubmit;
+    t.entered = entered;
+    render(&t, lang)
+}
+
+/// The unit page after a refused add form: its message, and the form
+/// holding what was entered.
+async fn unit_response_refused(
+    st: &AppState,
+    auth: &Auth,
+    code: &str,
+    lang: &PageLang,
+    add_error: String,
+    f: &AddCandidateForm,
+) -> Result<Response, WebError> {
+    let mut t = unit_page_template(st, auth, code, &PageQuery::default(), lang).await?;
+    t.add_error = add_error;
+    t.entered = AddEntered::from(f);
     render(&t, lang)
 }
 
@@ -392,6 +413,55 @@ pub struct AddCandidateForm {
     pub confirm_duplicate: Option<String>,
 }
 
+/// The add form's values as entered, to show them again after a refusal.
+pub struct AddEntered {
+    pub full_name: String,
+    pub birth_date: String,
+    pub male: bool,
+    pub general_grade: String,
+    pub occupation: String,
+    pub movement: String,
+    pub date: String,
+    pub id_number: String,
+    pub youth_union_member: bool,
+    pub trade_union_member: bool,
+}
+
+impl Default for AddEntered {
+    fn default() -> Self {
+        AddEntered {
+            full_name: String::new(),
+            birth_date: String::new(),
+            male: false,
+            general_grade: "12".into(),
+            occupation: String::new(),
+            movement: String::new(),
+            date: String::new(),
+            id_number: String::new(),
+            youth_union_member: false,
+            trade_union_member: false,
+        }
+    }
+}
+
+impl From<&AddCandidateForm> for AddEntered {
+    fn from(f: &AddCandidateForm) -> Self {
+        let text = |v: &Option<String>| v.clone().unwrap_or_default();
+        AddEntered {
+            full_name: f.full_name.clone(),
+            birth_date: f.birth_date.clone(),
+            male: f.gender.as_deref().map(str::trim) == Some("Nam"),
+            general_grade: f.general_grade.clone().unwrap_or_else(|| "12".into()),
+            occupation: text(&f.occupation),
+            movement: text(&f.movement),
+            date: text(&f.date),
+            id_number: text(&f.id_number),
+            youth_union_member: f.youth_union_member.is_some(),
+            trade_union_member: f.trade_union_member.is_some(),
+        }
+    }
+}
+
 impl AddCandidateForm {
     /// The fields as submitted, to send again with the confirmation.
     fn fields(&self) -> Vec<(&'static str, String)> {
@@ -437,7 +507,7 @@ pub async fn add_candidate(
             Ok(code) => Some(code),
             Err(msg) => {
                 return with_status(
-                    unit_response(&st, &auth, &code, &PageQuery::default(), &lang, msg).await,
+                    unit_response_refused(&st, &auth, &code, &lang, msg, &f).await,
                     StatusCode::UNPROCESSABLE_ENTITY,
                 )
             }
@@ -517,14 +587,22 @@ pub async fn add_candidate(
                 })
                 .collect();
             with_status(
-                unit_response_with(&st, &auth, &code, &lang, (confirmable, dups, f.fields())).await,
+                unit_response_with(
+                    &st,
+                    &auth,
+                    &code,
+                    &lang,
+                    (confirmable, dups, f.fields()),
+                    AddEntered::from(&f),
+                )
+                .await,
                 StatusCode::CONFLICT,
             )
         }
         Err(e @ (E::Refused(_) | E::Invalid(_) | E::Conflict(_))) => {
             let msg = lang.error(e).message;
             with_status(
-                unit_response(&st, &auth, &code, &PageQuery::default(), &lang, msg).await,
+                unit_response_refused(&st, &auth, &code, &lang, msg, &f).await,
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
         }
