@@ -647,7 +647,10 @@ pub(crate) mod tests {
         assert_eq!(de(&cases[2]), "thing without a key unbekannt: 7");
         // The field by its label; an expectation without a translation is
         // left out rather than shown in English.
-        assert_eq!(vi(&cases[3]), "Giới tính: giá trị 'x' không hợp lệ");
+        assert_eq!(
+            vi(&cases[3]),
+            "Giới tính: giá trị 'x' không hợp lệ; cần nam hoặc nữ"
+        );
         assert_eq!(
             vi(&AppError::Invalid(DomainError::invalid(
                 "since",

@@ -272,6 +272,50 @@ mod tests {
         );
     }
 
+    /// Every value a form field expects (the last text of a
+    /// `DomainError::invalid` call) has its words in Vietnamese and German.
+    #[test]
+    fn every_expected_value_has_its_words() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let mut paths = Vec::new();
+        for dir in ["domain/src", "app/src", "web/src"] {
+            files(&root.join(dir), &mut paths);
+        }
+        let mut missing = Vec::new();
+        let mut seen = 0;
+        for path in paths {
+            let text = std::fs::read_to_string(&path).unwrap();
+            for call in text.split("invalid(").skip(1) {
+                // The call's literal texts, up to its closing parenthesis.
+                let (mut texts, mut inside, mut current) = (Vec::new(), false, String::new());
+                for c in call.chars() {
+                    match (inside, c) {
+                        (false, ')') => break,
+                        (false, '"') => inside = true,
+                        (true, '"') => {
+                            inside = false;
+                            texts.push(std::mem::take(&mut current));
+                        }
+                        (true, c) => current.push(c),
+                        _ => {}
+                    }
+                }
+                if texts.len() < 2 {
+                    continue; // a call with a computed expectation
+                }
+                let expected = texts.last().unwrap();
+                seen += 1;
+                for lang in [Lang::Vi, Lang::De] {
+                    if known_sentence(lang, "error.expected.", expected) == *expected {
+                        missing.push(format!("{expected} ({}, {})", lang.code(), path.display()));
+                    }
+                }
+            }
+        }
+        assert!(missing.is_empty(), "no words for: {missing:#?}");
+        assert!(seen > 20, "{seen}");
+    }
+
     /// Every refusal key of the engine and the app has a message.
     #[test]
     fn every_refusal_key_has_a_message() {
