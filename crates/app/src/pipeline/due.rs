@@ -156,29 +156,3 @@ impl App {
         Ok(rows)
     }
 }
-
-impl App {
-    /// Refused attempts in the subtree, newest first.
-    pub async fn refusals(
-        &self,
-        actor: &Actor,
-        org: Option<&str>,
-    ) -> Result<Vec<crate::refusals::RefusedAttempt>, AppError> {
-        let mut conn = self.db().read().await?;
-        let root = match org {
-            Some(c) => visible_unit(&mut conn, actor, c).await?,
-            None => crate::default_root(&mut conn, actor).await?,
-        };
-        let list = candidates::refusals_in_subtree(&mut conn, &root.path).await?;
-        // Only refusals of files still open matter to a supervisor.
-        let mut open = Vec::new();
-        for r in list {
-            if let Some(c) = candidates::by_id(&mut conn, r.candidate_id).await? {
-                if self.profile().is_open(&c.stage) {
-                    open.push(r.into());
-                }
-            }
-        }
-        Ok(open)
-    }
-}

@@ -486,7 +486,18 @@ async fn impossible_steps_are_refused_and_write_nothing(db: TestDb) {
         .iter()
         .any(|e| e.after.as_ref().unwrap()["rule"] == "cell_vote_two_thirds"));
     drop(conn);
-    let refusals = app.refusals(&sys, Some("A")).await.unwrap();
+    let refusals = app
+        .refusal_log(
+            &sys,
+            ranks_app::refusals::RefusalQuery {
+                org: Some("A".into()),
+                page: 1,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap()
+        .rows;
     assert_eq!(refusals.len(), 4);
     assert_eq!(
         refusals.iter().filter(|r| r.rule == "vote.counts").count(),
@@ -836,7 +847,18 @@ async fn due_lists_deadlines_and_escalates_the_overdue(db: TestDb) {
         .all(|r| r.overdue || r.working_days_left <= 10));
     assert_eq!(within.len(), overdue.len() + soon.len());
     // The stalled file's cell vote was refused at the certificate gate, and the refusal is kept.
-    let refusals = app.refusals(&sys, Some("CDC")).await.unwrap();
+    let refusals = app
+        .refusal_log(
+            &sys,
+            ranks_app::refusals::RefusalQuery {
+                org: Some("CDC".into()),
+                page: 1,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap()
+        .rows;
     assert_eq!(refusals.len(), 1);
     assert_eq!(refusals[0].rule, "certificate");
     // As of an earlier day, the file whose decision is overdue today was not yet late.

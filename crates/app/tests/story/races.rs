@@ -116,10 +116,10 @@ async fn every_write_kind_is_won_by_exactly_one(db: TestDb) {
         "the step recorded once"
     );
     assert_eq!(
-        candidates::refusals_in_subtree(&mut conn, &root)
+        ranks_store::records::refusals::page(&mut conn, &root, &Default::default(), 50, 0)
             .await
             .unwrap()
-            .len(),
+            .1,
         0,
         "a step sent twice is not a refusal"
     );

@@ -420,18 +420,6 @@ pub async fn mentors(
         .collect()
 }
 
-#[derive(Debug, Clone, PartialEq)]
-pub struct RefusalRow {
-    pub candidate_id: i64,
-    pub full_name: String,
-    pub unit_code: UnitCode,
-    pub stage: String,
-    pub on: Date,
-    pub rule: String,
-    pub source: String,
-    pub message: String,
-}
-
 #[allow(clippy::too_many_arguments)]
 pub async fn add_refusal(
     conn: &mut Conn,
@@ -458,38 +446,6 @@ pub async fn add_refusal(
         .execute(&mut *conn)
         .await?;
     Ok(())
-}
-
-/// Refused attempts for open candidates of the subtree, newest first.
-pub async fn refusals_in_subtree(
-    conn: &mut Conn,
-    root: &OrgPath,
-) -> Result<Vec<RefusalRow>, StoreError> {
-    let (lo, hi) = root.subtree_range();
-    let rows = sqlx::query(
-        "SELECT r.candidate_id AS candidate_id, p.full_name AS full_name, u.code AS unit_code, r.stage AS stage, r.on_date AS on_date, \
-         r.rule AS rule, r.source AS source, r.message AS message \
-         FROM candidate_refusals r JOIN candidates c ON c.id = r.candidate_id JOIN people p ON p.id = c.person_id JOIN units u ON u.id = c.unit_id \
-         WHERE u.path >= $1 AND u.path < $2 ORDER BY r.on_date DESC, r.id DESC",
-    )
-    .bind(lo)
-    .bind(hi)
-    .fetch_all(&mut *conn)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(RefusalRow {
-                candidate_id: r.try_get("candidate_id")?,
-                full_name: r.try_get("full_name")?,
-                unit_code: UnitCode::parse(&r.try_get::<String, _>("unit_code")?)?,
-                stage: r.try_get("stage")?,
-                on: date(r, "on_date")?,
-                rule: r.try_get("rule")?,
-                source: r.try_get("source")?,
-                message: r.try_get("message")?,
-            })
-        })
-        .collect()
 }
 
 /// Records the day the unit received the decision of the candidate's latest
