@@ -281,7 +281,8 @@ pub async fn unit(
     Query(q): Query<PageQuery>,
     lang: PageLang,
 ) -> Result<Response, WebError> {
-    unit_response(&st, &auth, &code, &q, &lang, String::new()).await
+    let t = unit_page_template(&st, &auth, &code, &q, &lang).await?;
+    render(&t, &lang)
 }
 
 type AddOutcome = (bool, Vec<DuplicateView>, Vec<(&'static str, String)>);
@@ -317,20 +318,6 @@ async fn unit_response_refused(
     let mut t = unit_page_template(st, auth, code, &PageQuery::default(), lang).await?;
     t.add_error = add_error;
     t.entered = AddEntered::from(f);
-    render(&t, lang)
-}
-
-/// The unit page, with the add form's message if any.
-async fn unit_response(
-    st: &AppState,
-    auth: &Auth,
-    code: &str,
-    q: &PageQuery,
-    lang: &PageLang,
-    add_error: String,
-) -> Result<Response, WebError> {
-    let mut t = unit_page_template(st, auth, code, q, lang).await?;
-    t.add_error = add_error;
     render(&t, lang)
 }
 
