@@ -55,7 +55,8 @@ pub struct Base {
 #[derive(Clone)]
 pub struct TreeIndex {
     pub b: Arc<Base>,
-    /// Members changed since the build: their current (position, day).
+    /// Members changed since the build: their current (position, day);
+    /// position `NONE` for a member row since removed.
     overlay: HashMap<i64, (u32, i32)>,
     /// Term targets: term id → position → target.
     targets: Arc<HashMap<i64, HashMap<u32, u32>>>,
@@ -342,7 +343,15 @@ impl App {
         members.sort_unstable();
         members.dedup();
         for chunk in members.chunks(500) {
-            for (id, unit, on) in q::admissions_of(&mut conn, chunk).await? {
+            let found = q::admissions_of(&mut conn, chunk).await?;
+            // A member row removed (a withdrawn admission decision): no
+            // longer counted anywhere.
+            for id in chunk {
+                if !found.iter().any(|f| f.0 == *id) {
+                    next.overlay.insert(*id, (NONE, 0));
+                }
+            }
+            for (id, unit, on) in found {
                 if let (Some(p), Some(d)) = (next.b.pos_of_id.get(&unit).copied(), day(&on)) {
                     next.overlay.insert(id, (p, d));
                 } else {

@@ -14,6 +14,7 @@ mod documents;
 mod due;
 mod file;
 mod movements;
+mod registry_steps;
 mod routes;
 mod steps;
 

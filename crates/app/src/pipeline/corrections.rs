@@ -16,7 +16,8 @@
 use super::{load_dossier, visible_candidate};
 use crate::ops::Ctx;
 use crate::{Actor, App, AppError};
-use ranks_domain::procedure::{Dossier, Effect, Profile, Refusal, Said, Step, Vote};
+use super::registry_steps;
+use ranks_domain::procedure::{Dossier, Profile, Refusal, Said, Step, Vote};
 use ranks_domain::text::{bounded, limits};
 use ranks_domain::{Date, DomainError};
 use ranks_store::records::candidates;
@@ -44,7 +45,7 @@ pub enum Entry {
 /// The corrected value of an entry.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Corrected {
-    /// A document's date, a mentor's assignment date.
+    /// A document's date, a mentor's assignment date, the latest step's date.
     Date(Date),
     /// An introducer's dates: working together since, introduced on.
     Introducer {
@@ -141,12 +142,8 @@ impl Entry {
             Entry::Vote { .. } => Corrected::Vote(
                 vote.ok_or_else(|| need("vote", "eligible, present, in favour and against"))?,
             ),
-            Entry::Step { stage } => {
-                return Err(DomainError::invalid(
-                    "kind",
-                    stage,
-                    "an entry that can be corrected: a step is withdrawn and recorded anew",
-                ))
+            Entry::Step { .. } => {
+                Corrected::Date(date.ok_or_else(|| need("date", "the corrected date"))?)
             }
         })
     }
@@ -196,29 +193,84 @@ async fn may_correct(cx: &mut Ctx<'_>, profile: &Profile, entry: &Entry) -> Resu
     Ok(())
 }
 
-/// Every recorded step judged again on a file: the first that fails.
+/// The dated entries of a file, to judge each recorded step on what was
+/// there on its day: an entry dated after a step was not there for it.
+struct Dated {
+    mentors: Vec<Date>,
+    probation_mentors: Vec<Date>,
+    /// Each introducer's day, in the order of the dossier's introducers.
+    introducers: Vec<Date>,
+    certificates: Vec<Date>,
+}
+
+impl Dated {
+    async fn load(conn: &mut ranks_store::Conn, cid: i64) -> Result<Dated, AppError> {
+        let days = |m: Vec<(i64, String, Date)>| m.into_iter().map(|x| x.2).collect();
+        Ok(Dated {
+            mentors: days(candidates::mentors(conn, cid, false).await?),
+            probation_mentors: days(candidates::mentors(conn, cid, true).await?),
+            introducers: store::introducers(conn, cid)
+                .await?
+                .into_iter()
+                .map(|i| i.on)
+                .collect(),
+            certificates: store::certificates(conn, cid)
+                .await?
+                .into_iter()
+                .map(|c| c.1)
+                .collect(),
+        })
+    }
+
+    /// The file as it stood on `on`, with the history before step `i`.
+    fn as_of(&self, dossier: &Dossier, i: usize, on: Date) -> Dossier {
+        let count = |days: &[Date]| days.iter().filter(|d| **d <= on).count() as u32;
+        let mut introducers = dossier.introducers.clone();
+        if introducers.len() == self.introducers.len() {
+            let mut days = self.introducers.iter();
+            introducers.retain(|_| days.next().is_some_and(|d| *d <= on));
+        }
+        Dossier {
+            history: dossier.history.iter().take(i).cloned().collect(),
+            documents: dossier
+                .documents
+                .iter()
+                .filter(|(_, d)| **d <= on)
+                .map(|(k, d)| (k.clone(), *d))
+                .collect(),
+            mentors: count(&self.mentors),
+            probation_mentors: count(&self.probation_mentors),
+            introducers,
+            certificate_issued: self.certificates.iter().filter(|d| **d <= on).max().copied(),
+            received: dossier
+                .received
+                .iter()
+                .filter(|(_, d)| **d <= on)
+                .map(|(k, d)| (k.clone(), *d))
+                .collect(),
+            ..dossier.clone()
+        }
+    }
+}
+
+/// Every recorded step judged again, twice: on the file as it is, and on
+/// the file as it stood on the step's day (an entry dated after the step
+/// did not count for it: a mentor's date moved past the step that needed
+/// a mentor fails the second).
 fn recheck(
     profile: &Profile,
     dossier: &Dossier,
+    dated: &Dated,
     steps: &[StageRecord],
     votes: &[candidates::VoteRow],
     today: Date,
-) -> Vec<Result<(), Refusal>> {
+) -> Vec<[Result<(), Refusal>; 2]> {
     steps
         .iter()
         .enumerate()
         .skip(1)
         .map(|(i, s)| {
-            let before = Dossier {
-                history: dossier.history.iter().take(i).cloned().collect(),
-                ..dossier.clone()
-            };
-            let vote = votes.iter().rev().find(|v| v.0 == s.stage).map(|v| Vote {
-                eligible: u32::try_from(v.2).unwrap_or(0),
-                present: u32::try_from(v.3).unwrap_or(0),
-                in_favour: u32::try_from(v.4).unwrap_or(0),
-                against: u32::try_from(v.5).unwrap_or(0),
-            });
+            let vote = votes.iter().rev().find(|v| v.0 == s.stage).map(vote_of);
             let skip_reason = s
                 .detail
                 .as_ref()
@@ -231,7 +283,7 @@ fn recheck(
                 vote,
                 skip_reason,
             };
-            profile.check(&before, &step, today)
+            [Date::MAX, s.on].map(|on| profile.check(&dated.as_of(dossier, i, on), &step, today))
         })
         .collect()
 }
@@ -241,12 +293,13 @@ async fn judged(
     cx: &mut Ctx<'_>,
     profile: &Profile,
     candidate_id: i64,
-) -> Result<(Vec<StageRecord>, Vec<Result<(), Refusal>>), AppError> {
+) -> Result<(Vec<StageRecord>, Vec<[Result<(), Refusal>; 2]>), AppError> {
     let c = visible_candidate(cx.tx.conn(), cx.actor, candidate_id).await?;
     let dossier = load_dossier(cx.tx.conn(), &c).await?;
+    let dated = Dated::load(cx.tx.conn(), c.id).await?;
     let steps = store::stages(cx.tx.conn(), c.id).await?;
     let votes = candidates::votes(cx.tx.conn(), c.id).await?;
-    let checks = recheck(profile, &dossier, &steps, &votes, cx.today);
+    let checks = recheck(profile, &dossier, &dated, &steps, &votes, cx.today);
     Ok((steps, checks))
 }
 
@@ -422,14 +475,16 @@ impl App {
                 let (old, new) = match &value {
                     None => withdraw(cx, &profile, c.id, &entry, &steps).await?,
                     Some(v) => {
-                        let (old, new) = correct(cx, c.id, &entry, v).await?;
+                        let (old, new) = correct(cx, &profile, &steps, c.id, &entry, v).await?;
                         (old, Some(new))
                     }
                 };
                 let (steps_after, after) = judged(cx, &profile, c.id).await?;
                 for ((step, was), now) in steps_after.iter().skip(1).zip(&before).zip(&after) {
-                    if let (Ok(()), Err(r)) = (was, now) {
-                        return Err(relied_on(&profile, step, r, value.is_some()));
+                    for (was, now) in was.iter().zip(now) {
+                        if let (Ok(()), Err(r)) = (was, now) {
+                            return Err(relied_on(&profile, step, r, value.is_some()));
+                        }
                     }
                 }
                 let action = if value.is_some() {
@@ -540,6 +595,25 @@ fn relied_on(profile: &Profile, step: &StageRecord, r: &Refusal, correcting: boo
     AppError::Refused(Refusal::new("correction.relied_on", r.source.clone(), said))
 }
 
+/// The refusal of a receipt dated after a step that relied on the
+/// decision being in hand, naming the step.
+pub(super) fn receipt_relied_on(profile: &Profile, stage: &str, on: Date) -> AppError {
+    let source = profile
+        .stage(stage)
+        .map(|s| s.source.cite())
+        .unwrap_or_default();
+    let text = format!(
+        "the step '{stage}' recorded on {} relied on the decision being received: a receipt after it cannot be recorded; correct or withdraw that step first",
+        on.format("%d/%m/%Y")
+    );
+    let said = Said {
+        key: "refusal-relied-on-receipt",
+        args: vec![("stage", stage.to_string()), ("on", on.to_string())],
+        text,
+    };
+    AppError::Refused(Refusal::new("correction.relied_on", source, said))
+}
+
 fn not_found(what: &'static str, key: impl ToString) -> AppError {
     AppError::NotFound {
         what,
@@ -603,31 +677,12 @@ async fn withdraw_step(
     stage: &str,
     steps: &[StageRecord],
 ) -> Result<(Value, Option<Value>), AppError> {
-    let Some((latest, earlier)) = steps.split_last() else {
-        return Err(not_found("stage", stage));
-    };
-    if latest.stage != stage {
-        if !steps.iter().any(|s| s.stage == stage) {
-            return Err(not_found("stage", stage));
-        }
-        return Err(AppError::Conflict(format!(
-            "only the latest step can be withdrawn: '{stage}' is followed by '{}' recorded on {}; withdraw that one first",
-            latest.stage,
-            latest.on.format("%d/%m/%Y")
-        )));
-    }
+    let (latest, earlier) = latest_step(steps, stage, "withdrawn")?;
     let Some(previous) = earlier.last() else {
         return Err(AppError::Conflict(format!(
             "'{stage}' is the file's first step: a file cannot be emptied; record its exit instead"
         )));
     };
-    if let Some(effect @ (Effect::Admit | Effect::Recognise | Effect::Remove)) =
-        profile.stage(stage).and_then(|s| s.effect)
-    {
-        return Err(AppError::Conflict(format!(
-            "'{stage}' changed the member registry ({effect:?}); it cannot be withdrawn from the file: correct the member record, or ask the administrator"
-        )));
-    }
     let conn = cx.tx.conn();
     if !profile.is_open(stage) {
         // Withdrawing a closing step reopens the file: not beside another
@@ -652,14 +707,101 @@ async fn withdraw_step(
         .rev()
         .find(|v| v.0 == stage)
         .map(|v| json!({"eligible": v.2, "present": v.3, "in_favour": v.4, "against": v.5}));
+    // A step that changed the registry takes its change with it, unless
+    // something since relied on the member record.
+    let c = candidates::by_id(conn, cid)
+        .await?
+        .ok_or_else(|| not_found("candidate", cid))?;
+    let member = registry_steps::undo(cx, profile, &c, latest).await?;
+    let conn = cx.tx.conn();
     store::delete_votes(conn, cid, stage).await?;
     store::delete_stage(conn, cid, latest.id, (&previous.stage, previous.on)).await?;
     Ok((
         json!({"stage": latest.stage, "on": latest.on, "detail": latest.detail, "vote": vote,
                "recorded_by": latest.recorded_by, "recorded_at": latest.recorded_at,
-               "back_to": previous.stage}),
+               "back_to": previous.stage, "member": member}),
         None,
     ))
+}
+
+/// The latest step, when it is `stage`: only the latest step is
+/// withdrawn or has its date corrected (`done`: withdrawn, corrected).
+fn latest_step<'a>(
+    steps: &'a [StageRecord],
+    stage: &str,
+    done: &str,
+) -> Result<(&'a StageRecord, &'a [StageRecord]), AppError> {
+    let Some((latest, earlier)) = steps.split_last() else {
+        return Err(not_found("stage", stage));
+    };
+    if latest.stage != stage {
+        if !steps.iter().any(|s| s.stage == stage) {
+            return Err(not_found("stage", stage));
+        }
+        return Err(AppError::Conflict(format!(
+            "only the latest step can be {done}: '{stage}' is followed by '{}' recorded on {}; withdraw that one first",
+            latest.stage,
+            latest.on.format("%d/%m/%Y")
+        )));
+    }
+    Ok((latest, earlier))
+}
+
+/// Moves the latest step to another day: the step is judged again by the
+/// engine on its new day (its gates, intervals and deadlines, the step
+/// before it, the registry's count for a vote), refused with its rule when
+/// it would not hold; the registry follows a step that changed it.
+async fn correct_step(
+    cx: &mut Ctx<'_>,
+    profile: &Profile,
+    cid: i64,
+    stage: &str,
+    on: Date,
+    steps: &[StageRecord],
+) -> Result<(Value, Value), AppError> {
+    let (latest, earlier) = latest_step(steps, stage, "corrected")?;
+    let conn = cx.tx.conn();
+    let c = candidates::by_id(conn, cid)
+        .await?
+        .ok_or_else(|| not_found("candidate", cid))?;
+    let mut dossier = load_dossier(conn, &c).await?;
+    dossier.history = earlier.iter().map(|s| (s.stage.clone(), s.on)).collect();
+    let vote = candidates::votes(conn, cid)
+        .await?
+        .into_iter()
+        .rev()
+        .find(|v| v.0 == stage)
+        .map(|v| vote_of(&v));
+    let registry = super::steps::registry_eligible(conn, profile, &c, stage, on).await?;
+    dossier.cell_official_members = registry;
+    let detail = |k: &str| latest.detail.as_ref().and_then(|d| d.pointer(k)).and_then(Value::as_str).map(str::to_string);
+    let reason = detail("/vote/eligible_reason");
+    profile
+        .check_eligible(stage, vote, registry, on, reason.as_deref())
+        .map_err(AppError::Refused)?;
+    let step = Step {
+        stage: stage.to_string(),
+        on,
+        vote,
+        skip_reason: detail("/skip_reason"),
+    };
+    profile.check(&dossier, &step, cx.today).map_err(AppError::Refused)?;
+    registry_steps::redate(cx, profile, &c, latest, on).await?;
+    store::set_stage_date(cx.tx.conn(), cid, latest, on).await?;
+    Ok((
+        json!({"stage": stage, "on": latest.on}),
+        json!({"stage": stage, "on": on}),
+    ))
+}
+
+fn vote_of(v: &candidates::VoteRow) -> Vote {
+    let n = |x: i64| u32::try_from(x).unwrap_or(0);
+    Vote {
+        eligible: n(v.2),
+        present: n(v.3),
+        in_favour: n(v.4),
+        against: n(v.5),
+    }
 }
 
 /// An introducer row, with the member's name (a member introducer).
@@ -709,6 +851,8 @@ fn mismatch(entry: &Entry) -> AppError {
 /// Changes the entry in place; answers what it held and what it holds now.
 async fn correct(
     cx: &mut Ctx<'_>,
+    profile: &Profile,
+    steps: &[StageRecord],
     cid: i64,
     entry: &Entry,
     value: &Corrected,
@@ -785,10 +929,8 @@ async fn correct(
                 json!({"stage": stage, "eligible": v.eligible, "present": v.present, "in_favour": v.in_favour, "against": v.against}),
             )
         }
-        (Entry::Step { stage }, _) => {
-            return Err(AppError::Conflict(format!(
-                "a step is corrected by withdrawing it ('{stage}', if it is the latest) and recording it anew"
-            )))
+        (Entry::Step { stage }, Corrected::Date(on)) => {
+            return correct_step(cx, profile, cid, stage, *on, steps).await
         }
         _ => return Err(mismatch(entry)),
     })

@@ -100,7 +100,8 @@ async fn an_introducer_date_is_corrected_not_added_twice(db: TestDb) {
     drop(conn);
 
     // A step that changed the member registry (the admission decision
-    // made a member) is not withdrawn from the file.
+    // made a member) is withdrawn with its change (see
+    // corrections_registry.rs for the whole story).
     for (code, stage, on, vote) in [
         ("6-KNĐ", "cell_vote", "2025-06-23", Some((3, 3, 3, 0))),
         ("8-KNĐ", "grassroots_vote", "2025-07-07", Some((7, 6, 6, 0))),
@@ -115,21 +116,20 @@ async fn an_introducer_date_is_corrected_not_added_twice(db: TestDb) {
         };
         app.record_step(&sys, c, s).await.unwrap();
     }
-    let err = app
-        .withdraw_entry(
-            &sys,
-            c,
-            Entry::Step {
-                stage: "decision".into(),
-            },
-            "wrong date",
-        )
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(&err, AppError::Conflict(m) if m.contains("member registry")),
-        "{err}"
-    );
+    assert!(app.candidate_file(&sys, c).await.unwrap().member_id.is_some());
+    app.withdraw_entry(
+        &sys,
+        c,
+        Entry::Step {
+            stage: "decision".into(),
+        },
+        "wrong date",
+    )
+    .await
+    .unwrap();
+    let file = app.candidate_file(&sys, c).await.unwrap();
+    assert_eq!(file.stage, "grassroots_vote");
+    assert_eq!(file.member_id, None);
 }
 
 async fn withdrawals_respect_later_steps(db: TestDb) {
@@ -435,7 +435,6 @@ async fn withdrawing_an_exit_reopens_the_file_only_alone(db: TestDb) {
         matches!(&err, AppError::Conflict(m) if m.contains("another open")),
         "{err}"
     );
-    // A step that changed the registry is not withdrawn here.
     let members = app.unit_page(&sys, "A1", None).await.unwrap().members.len();
     assert!(members > 0);
 }

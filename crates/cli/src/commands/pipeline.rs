@@ -68,7 +68,8 @@ pub enum CandidateCmd {
         reason: String,
     },
     /// Correct an entry of the file, with a reason: a document's or mentor's
-    /// --date, an introducer's --date and --since, a certificate's --date and
+    /// --date, the latest step's --date (KIND step, KEY its stage), an
+    /// introducer's --date and --since, a certificate's --date and
     /// --number, a vote's counts (KIND vote, KEY its stage).
     Correct {
         id: i64,

@@ -372,3 +372,146 @@ pub async fn people_born_on(
         .map(|r| Ok((r.try_get("id")?, r.try_get("full_name")?)))
         .collect()
 }
+
+/// Moves the latest step of a candidate to another day: the step's row,
+/// the candidate's `stage_since` and the vote taken at that step.
+pub async fn set_stage_date(
+    conn: &mut Conn,
+    candidate_id: i64,
+    step: &StageRecord,
+    on: Date,
+) -> Result<(), StoreError> {
+    sqlx::query("UPDATE candidate_stages SET on_date = $1 WHERE id = $2 AND candidate_id = $3")
+        .bind(iso(on))
+        .bind(step.id)
+        .bind(candidate_id)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("UPDATE candidates SET stage_since = $1 WHERE id = $2 AND stage = $3")
+        .bind(iso(on))
+        .bind(candidate_id)
+        .bind(&step.stage)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query(
+        "UPDATE candidate_votes SET on_date = $1 WHERE candidate_id = $2 AND stage = $3 AND on_date = $4",
+    )
+    .bind(iso(on))
+    .bind(candidate_id)
+    .bind(&step.stage)
+    .bind(iso(step.on))
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// The places, besides its own candidate file and its own history, that
+/// name a member: (what, how many), for those that do. What a step that
+/// made or changed the member cannot be undone under.
+pub async fn member_uses(
+    conn: &mut Conn,
+    member_id: i64,
+    candidate_id: i64,
+) -> Result<Vec<(&'static str, i64)>, StoreError> {
+    const USES: [(&str, &str); 7] = [
+        ("mentor", "SELECT COUNT(*) FROM mentors WHERE member_id = $1"),
+        ("mentor", "SELECT COUNT(*) FROM probation_mentors WHERE member_id = $1"),
+        ("introducer", "SELECT COUNT(*) FROM candidate_introducers WHERE member_id = $1"),
+        ("supervisor", "SELECT COUNT(*) FROM supervisors WHERE member_id = $1"),
+        ("leader", "SELECT COUNT(*) FROM leaders WHERE member_id = $1"),
+        ("leader", "SELECT COUNT(*) FROM leader_scores WHERE member_id = $1"),
+        ("user", "SELECT COUNT(*) FROM users WHERE member_id = $1"),
+    ];
+    let mut out: Vec<(&'static str, i64)> = Vec::new();
+    for (what, sql) in USES {
+        let n: i64 = sqlx::query(sql)
+            .bind(member_id)
+            .fetch_one(&mut *conn)
+            .await?
+            .try_get(0)?;
+        if n > 0 {
+            match out.iter_mut().find(|o| o.0 == what) {
+                Some(o) => o.1 += n,
+                None => out.push((what, n)),
+            }
+        }
+    }
+    let n: i64 = sqlx::query(
+        "SELECT COUNT(*) FROM candidates WHERE member_id = $1 AND id <> $2",
+    )
+    .bind(member_id)
+    .bind(candidate_id)
+    .fetch_one(&mut *conn)
+    .await?
+    .try_get(0)?;
+    if n > 0 {
+        out.push(("file", n));
+    }
+    Ok(out)
+}
+
+/// A member's history: (id, kind, day), in the order written.
+pub async fn member_events(
+    conn: &mut Conn,
+    member_id: i64,
+) -> Result<Vec<(i64, String, Date)>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT id, kind, on_date FROM member_events WHERE member_id = $1 ORDER BY id",
+    )
+    .bind(member_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get("id")?, r.try_get("kind")?, date(r, "on_date")?)))
+        .collect()
+}
+
+pub async fn delete_member_event(conn: &mut Conn, id: i64) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM member_events WHERE id = $1")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn set_member_event_date(conn: &mut Conn, id: i64, on: Date) -> Result<(), StoreError> {
+    sqlx::query("UPDATE member_events SET on_date = $1 WHERE id = $2")
+        .bind(iso(on))
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Removes a member row an admission decision made, unlinking its file
+/// (the caller has checked that nothing else names it).
+pub async fn delete_member(
+    conn: &mut Conn,
+    member_id: i64,
+    candidate_id: i64,
+) -> Result<(), StoreError> {
+    sqlx::query("UPDATE candidates SET member_id = NULL WHERE id = $1 AND member_id = $2")
+        .bind(candidate_id)
+        .bind(member_id)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("DELETE FROM member_events WHERE member_id = $1")
+        .bind(member_id)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("DELETE FROM members WHERE id = $1")
+        .bind(member_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// A member's admission day, as a corrected admission decision gives it.
+pub async fn set_admitted_on(conn: &mut Conn, member_id: i64, on: Date) -> Result<(), StoreError> {
+    sqlx::query("UPDATE members SET admitted_on = $1 WHERE id = $2")
+        .bind(iso(on))
+        .bind(member_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}

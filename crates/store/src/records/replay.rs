@@ -137,7 +137,7 @@ const SPECS: &[Spec] = &[
                 expr: "candidates.stage",
                 // A step withdrawn (issue 15) puts the file back at the
                 // step before, which its after-image names.
-                actions: &["create", "stage", "withdraw"],
+                actions: &["create", "stage", "withdraw", "correct"],
             },
             Field {
                 key: "since",
@@ -149,7 +149,8 @@ const SPECS: &[Spec] = &[
                 key: "on",
                 column: "stage_since",
                 expr: "candidates.stage_since",
-                actions: &["stage", "withdraw"],
+                // A step's date corrected names the file's day too.
+                actions: &["stage", "withdraw", "correct"],
             },
             Field {
                 key: "member_id",
@@ -245,6 +246,12 @@ pub async fn replay(conn: &mut Conn) -> Result<(u64, Vec<Difference>), StoreErro
             };
             let spec = &SPECS[si];
             let order = key.parse::<i64>().unwrap_or(i64::MAX);
+            if obj.get("deleted") == Some(&Value::Bool(true)) {
+                // Removed by the application (a withdrawn admission
+                // decision's member): nothing of it is expected to stand.
+                folded.remove(&(si, order, key));
+                continue;
+            }
             let record = folded.entry((si, order, key)).or_default();
             for field in spec.fields {
                 if !field.actions.is_empty() && !field.actions.contains(&action.as_str()) {

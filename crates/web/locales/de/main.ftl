@@ -809,3 +809,18 @@ error-expected-unit_kind = eine Art von Einheit: zentral, Provinz, übergeordnet
 error-expected-entry_kind = eine Art von Eintrag: Unterlage, Pate, Pate der Probezeit, Bürge, Bescheinigung, Abstimmung, Schritt
 error-expected-status = ein Status: Probemitglied, Vollmitglied, überwiesen, gestrichen, ausgeschlossen, verstorben
 error-expected-import_kind = eine Art: Einheiten, Mitglieder, Kandidaten, Ziele
+
+# h15: correcting a step's date, withdrawing a step that changed the registry
+error-expected-corrected_date = das berichtigte Datum
+refusal-registry-changed = der Mitgliedseintrag, den der Schritt „{ $stage }“ angelegt oder geändert hat, wurde seither geändert, am { $on } (siehe Verlauf des Mitglieds): zuerst diese Änderung rückgängig machen
+refusal-registry-changed-now = der Mitgliedseintrag, den der Schritt „{ $stage }“ angelegt oder geändert hat, ist nicht mehr so, wie der Schritt ihn hinterließ (Status oder Zelle geändert): zuerst diese Änderung rückgängig machen
+refusal-registry-used = auf den Mitgliedseintrag, den der Schritt „{ $stage }“ angelegt oder geändert hat, stützt sich seither etwas: { $what ->
+    [mentor] das Mitglied betreut { $count } Akte(n)
+    [introducer] das Mitglied hat { $count } Kandidat(en) empfohlen
+    [supervisor] das Mitglied gehört einem Komitee an
+    [leader] das Mitglied hat eine leitende Funktion
+    [user] dem Mitglied gehört ein Benutzerkonto
+    [membership] die Person hat seither eine andere Mitgliedschaft
+   *[other] eine andere Akte nennt das Mitglied
+  }; zuerst das entfernen
+refusal-relied-on-receipt = der am { $on } erfasste Schritt „{ $stage }“ stützte sich darauf, dass der Beschluss vorlag: der Eingang kann nicht danach datiert werden; zuerst diesen Schritt berichtigen oder zurückziehen

@@ -816,3 +816,18 @@ error-expected-unit_kind = one of central, provincial, superior, grassroots_comm
 error-expected-entry_kind = one of document, mentor, probation_mentor, introducer, certificate, vote, step
 error-expected-status = one of probationary, official, transferred_out, removed, expelled, deceased
 error-expected-import_kind = one of units, members, candidates, targets
+
+# h15: correcting a step's date, withdrawing a step that changed the registry
+error-expected-corrected_date = the corrected date
+refusal-registry-changed = the member record made or changed by the step “{ $stage }” was changed since, on { $on } (see the member's history): undo that change first
+refusal-registry-changed-now = the member record made or changed by the step “{ $stage }” is no longer as the step left it (its status or cell changed since): undo that change first
+refusal-registry-used = the member record made or changed by the step “{ $stage }” is relied on since: { $what ->
+    [mentor] the member is a mentor of { $count } file(s)
+    [introducer] the member introduced { $count } candidate(s)
+    [supervisor] the member sits on a committee
+    [leader] the member holds a leading post
+    [user] a user account belongs to the member
+    [membership] the person has another membership since
+   *[other] another file names the member
+  }; remove that first
+refusal-relied-on-receipt = the step “{ $stage }” recorded on { $on } relied on the decision being in hand: the receipt cannot be dated after it; correct or withdraw that step first

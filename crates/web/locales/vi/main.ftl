@@ -776,3 +776,18 @@ error-expected-unit_kind = một loại đơn vị: trung ương, tỉnh, cấp 
 error-expected-entry_kind = một loại mục: giấy tờ, người giúp đỡ, người giúp đỡ dự bị, người giới thiệu, giấy chứng nhận, biểu quyết, bước
 error-expected-status = một tình trạng: dự bị, chính thức, đã chuyển đi, xóa tên, khai trừ, từ trần
 error-expected-import_kind = một loại dữ liệu: đơn vị, đảng viên, quần chúng, chỉ tiêu
+
+# h15: correcting a step's date, withdrawing a step that changed the registry
+error-expected-corrected_date = ngày đã sửa
+refusal-registry-changed = hồ sơ đảng viên do bước “{ $stage }” tạo ra hoặc thay đổi đã có thay đổi sau đó, ngày { $on } (xem lịch sử của đảng viên): hãy hủy thay đổi đó trước
+refusal-registry-changed-now = hồ sơ đảng viên do bước “{ $stage }” tạo ra hoặc thay đổi không còn như sau bước đó (tình trạng hoặc chi bộ đã thay đổi): hãy hủy thay đổi đó trước
+refusal-registry-used = hồ sơ đảng viên do bước “{ $stage }” tạo ra hoặc thay đổi đã được dựa vào sau đó: { $what ->
+    [mentor] đảng viên này đang giúp đỡ { $count } hồ sơ
+    [introducer] đảng viên này đã giới thiệu { $count } quần chúng
+    [supervisor] đảng viên này là cấp ủy viên phụ trách
+    [leader] đảng viên này giữ chức vụ lãnh đạo
+    [user] đảng viên này có tài khoản người dùng
+    [membership] người này đã có một lần vào Đảng khác sau đó
+   *[other] một hồ sơ khác ghi tên đảng viên này
+  }; hãy gỡ bỏ điều đó trước
+refusal-relied-on-receipt = bước “{ $stage }” ghi nhận ngày { $on } dựa vào việc đã nhận quyết định: ngày nhận không thể sau bước đó; hãy sửa hoặc rút lại bước đó trước

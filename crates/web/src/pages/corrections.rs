@@ -69,7 +69,7 @@ pub fn fix_views(tr: &Tr, profile: &Profile, entries: Vec<Correctable>) -> Vec<F
                 ),
             };
             FixView {
-                correctable: e.kind != "step",
+                correctable: true,
                 label,
                 date: e.date.map(|d| d.to_string()).unwrap_or_default(),
                 since: e.since.map(|d| d.to_string()).unwrap_or_default(),
