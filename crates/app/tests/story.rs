@@ -12,6 +12,8 @@ mod audit_chain;
 mod backup;
 #[path = "story/corrections.rs"]
 mod corrections;
+#[path = "story/corrections_registry.rs"]
+mod corrections_registry;
 #[path = "story/duplicates.rs"]
 mod duplicates;
 #[path = "story/import.rs"]

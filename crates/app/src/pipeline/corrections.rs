@@ -13,10 +13,10 @@
 //! change, and a step that passed before and fails after refuses the change,
 //! naming the step and its rule.
 
+use super::registry_steps;
 use super::{load_dossier, visible_candidate};
 use crate::ops::Ctx;
 use crate::{Actor, App, AppError};
-use super::registry_steps;
 use ranks_domain::procedure::{Dossier, Profile, Refusal, Said, Step, Vote};
 use ranks_domain::text::{bounded, limits};
 use ranks_domain::{Date, DomainError};
@@ -241,7 +241,12 @@ impl Dated {
             mentors: count(&self.mentors),
             probation_mentors: count(&self.probation_mentors),
             introducers,
-            certificate_issued: self.certificates.iter().filter(|d| **d <= on).max().copied(),
+            certificate_issued: self
+                .certificates
+                .iter()
+                .filter(|d| **d <= on)
+                .max()
+                .copied(),
             received: dossier
                 .received
                 .iter()
@@ -774,7 +779,14 @@ async fn correct_step(
         .map(|v| vote_of(&v));
     let registry = super::steps::registry_eligible(conn, profile, &c, stage, on).await?;
     dossier.cell_official_members = registry;
-    let detail = |k: &str| latest.detail.as_ref().and_then(|d| d.pointer(k)).and_then(Value::as_str).map(str::to_string);
+    let detail = |k: &str| {
+        latest
+            .detail
+            .as_ref()
+            .and_then(|d| d.pointer(k))
+            .and_then(Value::as_str)
+            .map(str::to_string)
+    };
     let reason = detail("/vote/eligible_reason");
     profile
         .check_eligible(stage, vote, registry, on, reason.as_deref())
@@ -785,7 +797,9 @@ async fn correct_step(
         vote,
         skip_reason: detail("/skip_reason"),
     };
-    profile.check(&dossier, &step, cx.today).map_err(AppError::Refused)?;
+    profile
+        .check(&dossier, &step, cx.today)
+        .map_err(AppError::Refused)?;
     registry_steps::redate(cx, profile, &c, latest, on).await?;
     store::set_stage_date(cx.tx.conn(), cid, latest, on).await?;
     Ok((
@@ -864,7 +878,10 @@ async fn correct(
                 .await?
                 .ok_or_else(|| not_found("document", code))?;
             store::set_document_date(conn, cid, code, *on).await?;
-            (json!({"code": code, "on": was}), json!({"code": code, "on": on}))
+            (
+                json!({"code": code, "on": was}),
+                json!({"code": code, "on": on}),
+            )
         }
         (
             Entry::Mentor {

@@ -111,7 +111,9 @@ impl App {
                 // A later step relied on the decision being in hand (the
                 // ceremony): the receipt is not moved past it.
                 if let Some(later) = history[at + 1..].iter().find(|h| h.1 < on) {
-                    return Err(super::corrections::receipt_relied_on(&profile, &later.0, later.1));
+                    return Err(super::corrections::receipt_relied_on(
+                        &profile, &later.0, later.1,
+                    ));
                 }
                 let Some(entered) = history.iter().rev().find(|h| h.0 == stage).map(|h| h.1) else {
                     return Err(DomainError::invalid(

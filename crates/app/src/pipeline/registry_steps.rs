@@ -33,7 +33,13 @@ pub(super) fn registry_effect(profile: &Profile, stage: &str) -> Option<Effect> 
 
 /// A refusal of undoing `step`'s registry change, under the corrections'
 /// rule, citing the step's own source.
-fn refused(profile: &Profile, step: &StageRecord, key: &'static str, text: String, args: Vec<(&'static str, String)>) -> AppError {
+fn refused(
+    profile: &Profile,
+    step: &StageRecord,
+    key: &'static str,
+    text: String,
+    args: Vec<(&'static str, String)>,
+) -> AppError {
     let source = profile
         .stage(&step.stage)
         .map(|s| s.source.cite())
@@ -97,7 +103,10 @@ async fn untouched(
         Effect::Recognise => MemberStatus::Official,
         _ => MemberStatus::Removed,
     };
-    if row.status != expected || row.unit_id != c.unit_id || (effect == Effect::Admit && row.left_on.is_some()) {
+    if row.status != expected
+        || row.unit_id != c.unit_id
+        || (effect == Effect::Admit && row.left_on.is_some())
+    {
         return Err(refused(
             profile,
             step,
@@ -157,10 +166,22 @@ pub(super) async fn undo(
     let before = row.to_json();
     if effect == Effect::Admit {
         store::delete_member(cx.tx.conn(), row.id, c.id).await?;
-        cx.audit("withdraw", "member", row.id, Some(before.clone()), Some(json!({"deleted": true})))
-            .await?;
-        cx.audit("link", "candidate", c.id, Some(json!({"member_id": row.id})), Some(json!({"member_id": null})))
-            .await?;
+        cx.audit(
+            "withdraw",
+            "member",
+            row.id,
+            Some(before.clone()),
+            Some(json!({"deleted": true})),
+        )
+        .await?;
+        cx.audit(
+            "link",
+            "candidate",
+            c.id,
+            Some(json!({"member_id": row.id})),
+            Some(json!({"member_id": null})),
+        )
+        .await?;
         return Ok(Some(before));
     }
     let mut after = row.clone();
@@ -174,8 +195,14 @@ pub(super) async fn undo(
     if let Some(id) = event {
         store::delete_member_event(cx.tx.conn(), id).await?;
     }
-    cx.audit("withdraw", "member", row.id, Some(before.clone()), Some(after.to_json()))
-        .await?;
+    cx.audit(
+        "withdraw",
+        "member",
+        row.id,
+        Some(before.clone()),
+        Some(after.to_json()),
+    )
+    .await?;
     Ok(Some(before))
 }
 
@@ -209,6 +236,12 @@ pub(super) async fn redate(
     if let Some(id) = event {
         store::set_member_event_date(cx.tx.conn(), id, on).await?;
     }
-    cx.audit("correct", "member", row.id, Some(row.to_json()), Some(after.to_json()))
-        .await
+    cx.audit(
+        "correct",
+        "member",
+        row.id,
+        Some(row.to_json()),
+        Some(after.to_json()),
+    )
+    .await
 }

@@ -116,7 +116,12 @@ async fn an_introducer_date_is_corrected_not_added_twice(db: TestDb) {
         };
         app.record_step(&sys, c, s).await.unwrap();
     }
-    assert!(app.candidate_file(&sys, c).await.unwrap().member_id.is_some());
+    assert!(app
+        .candidate_file(&sys, c)
+        .await
+        .unwrap()
+        .member_id
+        .is_some());
     app.withdraw_entry(
         &sys,
         c,

@@ -414,12 +414,30 @@ pub async fn member_uses(
     candidate_id: i64,
 ) -> Result<Vec<(&'static str, i64)>, StoreError> {
     const USES: [(&str, &str); 7] = [
-        ("mentor", "SELECT COUNT(*) FROM mentors WHERE member_id = $1"),
-        ("mentor", "SELECT COUNT(*) FROM probation_mentors WHERE member_id = $1"),
-        ("introducer", "SELECT COUNT(*) FROM candidate_introducers WHERE member_id = $1"),
-        ("supervisor", "SELECT COUNT(*) FROM supervisors WHERE member_id = $1"),
-        ("leader", "SELECT COUNT(*) FROM leaders WHERE member_id = $1"),
-        ("leader", "SELECT COUNT(*) FROM leader_scores WHERE member_id = $1"),
+        (
+            "mentor",
+            "SELECT COUNT(*) FROM mentors WHERE member_id = $1",
+        ),
+        (
+            "mentor",
+            "SELECT COUNT(*) FROM probation_mentors WHERE member_id = $1",
+        ),
+        (
+            "introducer",
+            "SELECT COUNT(*) FROM candidate_introducers WHERE member_id = $1",
+        ),
+        (
+            "supervisor",
+            "SELECT COUNT(*) FROM supervisors WHERE member_id = $1",
+        ),
+        (
+            "leader",
+            "SELECT COUNT(*) FROM leaders WHERE member_id = $1",
+        ),
+        (
+            "leader",
+            "SELECT COUNT(*) FROM leader_scores WHERE member_id = $1",
+        ),
         ("user", "SELECT COUNT(*) FROM users WHERE member_id = $1"),
     ];
     let mut out: Vec<(&'static str, i64)> = Vec::new();
@@ -436,14 +454,12 @@ pub async fn member_uses(
             }
         }
     }
-    let n: i64 = sqlx::query(
-        "SELECT COUNT(*) FROM candidates WHERE member_id = $1 AND id <> $2",
-    )
-    .bind(member_id)
-    .bind(candidate_id)
-    .fetch_one(&mut *conn)
-    .await?
-    .try_get(0)?;
+    let n: i64 = sqlx::query("SELECT COUNT(*) FROM candidates WHERE member_id = $1 AND id <> $2")
+        .bind(member_id)
+        .bind(candidate_id)
+        .fetch_one(&mut *conn)
+        .await?
+        .try_get(0)?;
     if n > 0 {
         out.push(("file", n));
     }
@@ -455,12 +471,11 @@ pub async fn member_events(
     conn: &mut Conn,
     member_id: i64,
 ) -> Result<Vec<(i64, String, Date)>, StoreError> {
-    let rows = sqlx::query(
-        "SELECT id, kind, on_date FROM member_events WHERE member_id = $1 ORDER BY id",
-    )
-    .bind(member_id)
-    .fetch_all(&mut *conn)
-    .await?;
+    let rows =
+        sqlx::query("SELECT id, kind, on_date FROM member_events WHERE member_id = $1 ORDER BY id")
+            .bind(member_id)
+            .fetch_all(&mut *conn)
+            .await?;
     rows.iter()
         .map(|r| Ok((r.try_get("id")?, r.try_get("kind")?, date(r, "on_date")?)))
         .collect()
