@@ -14,6 +14,8 @@ use ranks_web::api::AchievementJson;
 
 #[path = "web/corrections.rs"]
 mod corrections;
+#[path = "web/corrections_dates.rs"]
+mod corrections_dates;
 #[path = "web/hardening.rs"]
 mod hardening;
 #[path = "web/import_limits.rs"]

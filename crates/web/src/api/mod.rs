@@ -264,7 +264,7 @@ pub fn api_routes() -> Vec<ApiRoute> {
         ApiRoute::new(
             "post",
             "/api/v1/candidates/{id}/corrections",
-            "Correct an entry of the file (a date, an introducer's dates, a certificate, a vote's counts) with a reason; refused (422) when a recorded step would no longer hold",
+            "Correct an entry of the file (a date, the latest step's date, an introducer's dates, a certificate, a vote's counts) with a reason; refused (422) when a recorded step would no longer hold",
             post(corrections::correct),
         )
         .body::<corrections::CorrectionBody>()
