@@ -212,6 +212,8 @@ async fn the_admission_decision_is_withdrawn_from_the_dossier(db: TestDb) {
         .await
         .json();
     let member = file["member_id"].as_i64().expect("admitted: a member");
+    let page = admin.get(&format!("/members/{member}"), None).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     let r = fix(
         &admin,
         cid,
@@ -235,8 +237,54 @@ async fn the_admission_decision_is_withdrawn_from_the_dossier(db: TestDb) {
         .await
         .json();
     assert!(file["member_id"].is_null(), "{file}");
-    let gone = admin.get(&format!("/api/v1/members/{member}"), None).await;
+    let gone = admin.get(&format!("/members/{member}"), None).await;
     assert_eq!(gone.status, StatusCode::NOT_FOUND, "{}", gone.body);
+    // Recorded again on its day, then an exemption in the member's
+    // history: the decision is relied on, and the form says so in
+    // Vietnamese.
+    let kept = admin
+        .get(&format!("/api/v1/candidates/{cid}/corrections"), None)
+        .await
+        .json();
+    let on = kept.as_array().unwrap().last().unwrap()["entry"]["on"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let r = admin
+        .post(
+            &format!("/api/v1/candidates/{cid}/steps"),
+            json!({"stage": "decision", "date": on}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let file = admin
+        .get(&format!("/api/v1/candidates/{cid}"), None)
+        .await
+        .json();
+    let member = file["member_id"].as_i64().expect("a member again");
+    let r = admin
+        .post(
+            &format!("/api/v1/members/{member}/movements"),
+            json!({"kind": "exempt", "level": "partial", "date": "2026-11-20"}),
+        )
+        .await;
+    assert!(r.status.is_success(), "{}", r.body);
+    let r = fix(
+        &admin,
+        cid,
+        "withdraw",
+        &[
+            ("kind", "step"),
+            ("key", "decision"),
+            ("reason", "ghi nhầm"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("20/11/2026"), "{}", r.body);
+    assert!(r.body.contains("hồ sơ đảng viên do bước"), "{}", r.body);
+    assert_vietnamese("the decision's withdrawal refused", &r.body);
+    assert_way_forward("the decision's withdrawal refused", &r.body);
 }
 
 both_backends!(
