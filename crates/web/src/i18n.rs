@@ -242,8 +242,8 @@ pub fn tr_args(lang: Lang, key: &str, args: &[(&str, Arg)]) -> String {
 /// does). What the app hands over as English text (a refusal's reason, a
 /// conflict) is translated when it is one of the sentences that have a
 /// key (`error.forbidden.*`, `error.conflict.*`) and passed on as it is
-/// otherwise; a busy import and an import limit keep their English detail
-/// (the import page words them with `import.busy` and `import.limit.*`).
+/// otherwise; a busy import, an import limit and an importer's conflict
+/// are worded by the importer's sentences (`import_wording`).
 pub fn error_message(lang: Lang, e: &AppError) -> String {
     let t = |key: &str, args: &[(&str, Arg)]| tr_args(lang, key, args);
     match e {
@@ -264,6 +264,7 @@ pub fn error_message(lang: Lang, e: &AppError) -> String {
             expected,
         }) => crate::wording::invalid_message(lang, field, value, expected),
         AppError::Conflict(text) => crate::wording::stale_conflict(lang, text)
+            .or_else(|| crate::import_wording::importer_conflict(lang, text))
             .unwrap_or_else(|| known_sentence(lang, "error.conflict.", text)),
         AppError::Refused(r) => t(
             "error.refused",
@@ -282,7 +283,10 @@ pub fn error_message(lang: Lang, e: &AppError) -> String {
         AppError::RateLimited => t("error.rate_limited", &[]),
         AppError::Empty => t("error.empty", &[]),
         AppError::Store(_) => t("error.internal", &[]),
-        AppError::TooLarge(_) | AppError::Busy(_) => e.to_string(),
+        AppError::TooLarge(_) | AppError::Busy(_) => {
+            let text = e.to_string();
+            crate::import_wording::importer_sentence(lang, &text).unwrap_or(text)
+        }
     }
 }
 

@@ -63,11 +63,60 @@ const SENTENCES: &[(&str, &str)] = &[
     ("import-err-header-only", "the header has no rows under it"),
     ("import-err-xls", "old Excel files (.xls) are not read; save the sheet as .xlsx or as CSV UTF-8"),
     ("import-err-ods", "OpenDocument sheets are not read; save the sheet as .xlsx or as CSV UTF-8"),
+    ("import-err-xlsx-part-unreadable", "not a readable XLSX file: {part} cannot be unpacked: {reason}"),
     ("import-err-xlsx-unreadable", "not a readable XLSX file: {reason}"),
     ("import-err-no-sheet", "the workbook has no sheet"),
     ("import-err-sheet-unreadable", "the first sheet cannot be read: {reason}"),
     ("import-err-not-utf8", "the file is not UTF-8 text (line {line}); save it as CSV UTF-8, or as .xlsx"),
     ("import-err-quote-open", "a quoted field is not closed (a \" is missing)"),
+    ("import-err-item-not-stage-date", "item {n} \"{value}\" is not stage:date"),
+    ("import-err-item-not-date", "item {n}: \"{value}\" is not a date"),
+    ("import-err-item-order", "item {n}: {stage} does not come after {stage_before} in the procedure; list the stages in their order"),
+    ("import-err-item-before", "item {n}: {stage} on {on} is before {stage_before} on {before}"),
+    ("import-err-item", "item {n}: {what}"),
+    // After the items: a stage history's item says which item first.
+    ("import-err-stage-admitted", "{stage} comes at or after the admission decision; import admitted people as members"),
+    ("import-err-not-open-stage", "\"{value}\" is not a stage of the procedure before the admission decision"),
+    ("import-err-limit-row", "{what}: row {row} is past the limit of {max} rows under the header (import.max_rows); split the file"),
+    ("import-err-limit-column", "{what}: column {column} ({name}) is past the limit of {max} columns (import.max_columns)"),
+    ("import-err-limit-cells", "the file holds more than {n} cells with a value; the limit is {max} (import.max_cells); split the file"),
+    ("import-err-limit-cell-chars", "{what}: the cell holds {n} characters; the limit is {max} (import.max_cell_chars)"),
+    ("import-err-limit-upload", "the file is {size}; the limit is {max} (import.max_upload_mb)"),
+    ("import-err-limit-upload-body", "the file is larger than the limit of {max} (import.max_upload_mb)"),
+    ("import-err-busy", "too many imports in progress ({running} running, {waiting} waiting: import.max_running, import.max_waiting); try again in a minute"),
+    ("import-err-limit-parts", "the XLSX file holds {n} parts; the limit is {max}; save the sheet alone in a new workbook"),
+    ("import-err-limit-unpacked", "the XLSX file unpacks to more than {max} ({what}); the limit is {limit} (import.max_unpacked_mb)"),
+    ("import-err-limit-tag-attributes", "the XLSX part {part} has a tag with more than {n} attributes or namespace declarations, which no spreadsheet program writes; the limit is {max}"),
+    ("import-err-limit-tag-bytes", "the XLSX part {part} has a tag longer than {size}, which no spreadsheet program writes; the limit is {max}"),
+];
+
+/// The importer's conflicts (an import stopped, a row that could not be
+/// written), apart: other conflicts have their own words.
+const CONFLICTS: &[(&str, &str)] = &[
+    (
+        "import-err-stopped",
+        "the import was stopped: its caller went away",
+    ),
+    (
+        "import-err-read-failed",
+        "the file could not be read: {reason}",
+    ),
+    ("import-err-row-write", "row {row}: {what}"),
+];
+
+/// The parts the importer puts into its sentences (a sentence's `{what}`
+/// or `{part}`): where in the file it went over a limit.
+const FRAGMENTS: &[(&str, &str)] = &[
+    ("import-err-part-declare", "its parts declare {size}"),
+    ("import-err-at-part", "at {part}"),
+    ("import-err-part-n", "part {n}"),
+    (
+        "import-err-used-range",
+        "the sheet's used range {from}:{to}",
+    ),
+    ("import-err-cell-at", "cell {cell}"),
+    ("import-err-row-column", "row {row}, column {column}"),
+    ("import-err-the-file", "the file"),
 ];
 
 /// Where an error is and what it says, for the import page.
@@ -111,8 +160,29 @@ pub fn row_error(lang: Lang, e: &RowError) -> ErrorLine {
     }
 }
 
+/// An English sentence of the importer (a row error, a limit, a busy
+/// importer, a stopped import) in `lang`; `None` in English, or for a
+/// sentence without words.
+pub fn importer_sentence(lang: Lang, english: &str) -> Option<String> {
+    (lang != Lang::En)
+        .then(|| sentence(Tr { lang }, english))
+        .flatten()
+}
+
+/// A conflict of the importer in `lang`; `None` in English or for any
+/// other conflict.
+pub fn importer_conflict(lang: Lang, english: &str) -> Option<String> {
+    (lang != Lang::En)
+        .then(|| worded(Tr { lang }, english, CONFLICTS))
+        .flatten()
+}
+
 fn sentence(tr: Tr, english: &str) -> Option<String> {
-    SENTENCES.iter().find_map(|(id, pattern)| {
+    worded(tr, english, SENTENCES)
+}
+
+fn worded(tr: Tr, english: &str, table: &[(&str, &str)]) -> Option<String> {
+    table.iter().find_map(|(id, pattern)| {
         let parts = matched(pattern, english)?;
         let args: Vec<(&str, Arg)> = parts
             .iter()
@@ -125,6 +195,24 @@ fn sentence(tr: Tr, english: &str) -> Option<String> {
 /// A value of a sentence as `tr`'s language writes it: a unit kind or a
 /// stage by its name, a date with the language's separators.
 fn argument(tr: Tr, name: &str, value: &str) -> String {
+    if matches!(name, "what" | "part") {
+        // A part of the sentence: itself a sentence or a fragment.
+        return sentence(tr, value)
+            .or_else(|| worded(tr, value, FRAGMENTS))
+            .unwrap_or_else(|| value.to_string());
+    }
+    if tr.lang != Lang::En {
+        // 200,000 and 12.5 MB as the language writes them.
+        let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit() || b == b',');
+        if digits(value) && value.contains(',') {
+            return value.replace(',', ".");
+        }
+        if let Some((n, unit)) = value.split_once(' ') {
+            if matches!(unit, "MB" | "KB") && n.parse::<f64>().is_ok() {
+                return format!("{} {unit}", n.replace('.', ","));
+            }
+        }
+    }
     if name == "kind" {
         return tr
             .named(&["kind"], value)
@@ -178,7 +266,7 @@ mod tests {
 
     #[test]
     fn every_sentence_has_a_message_in_each_language() {
-        for (id, _) in SENTENCES {
+        for (id, _) in SENTENCES.iter().chain(FRAGMENTS).chain(CONFLICTS) {
             for lang in Lang::all() {
                 assert!(
                     crate::i18n::messages(lang).ids.contains(&id.to_string()),
@@ -186,6 +274,208 @@ mod tests {
                     lang.code()
                 );
             }
+        }
+    }
+
+    /// The string literals of Rust source, unescaped (comments, char
+    /// literals and lifetimes skipped; a `\` at a line's end joins lines).
+    fn literals(src: &str) -> Vec<String> {
+        let b: Vec<char> = src.chars().collect();
+        let (mut out, mut i) = (Vec::new(), 0);
+        while i < b.len() {
+            match b[i] {
+                '/' if b.get(i + 1) == Some(&'/') => {
+                    while i < b.len() && b[i] != '\n' {
+                        i += 1;
+                    }
+                }
+                '\'' => {
+                    // 'x', '\'' or '\n': a char; otherwise a lifetime.
+                    if b.get(i + 1) == Some(&'\\') {
+                        i += 2;
+                        while i < b.len() && b[i] != '\'' {
+                            i += 1;
+                        }
+                    } else if b.get(i + 2) == Some(&'\'') {
+                        i += 2;
+                    }
+                    i += 1;
+                }
+                '"' => {
+                    let mut lit = String::new();
+                    i += 1;
+                    while i < b.len() && b[i] != '"' {
+                        if b[i] == '\\' {
+                            i += 1;
+                            match b.get(i) {
+                                Some('n') => lit.push('\n'),
+                                Some('\n') => {
+                                    while b.get(i + 1).is_some_and(|c| c.is_whitespace()) {
+                                        i += 1;
+                                    }
+                                }
+                                Some(c) => lit.push(*c),
+                                None => {}
+                            }
+                        } else {
+                            lit.push(b[i]);
+                        }
+                        i += 1;
+                    }
+                    out.push(lit);
+                    i += 1;
+                }
+                _ => i += 1,
+            }
+        }
+        out
+    }
+
+    /// A sentence with every `{...}` as `{}`.
+    fn shape(text: &str) -> String {
+        let mut out = String::new();
+        let mut depth = 0;
+        for c in text.chars() {
+            match c {
+                '{' => {
+                    if depth == 0 {
+                        out.push_str("{}");
+                    }
+                    depth += 1;
+                }
+                '}' if depth > 0 => depth -= 1,
+                c if depth == 0 => out.push(c),
+                _ => {}
+            }
+        }
+        // Values side by side (`{}{}`: a column and a row) are one.
+        while out.contains("{}{}") {
+            out = out.replace("{}{}", "{}");
+        }
+        out
+    }
+
+    /// Texts of the importer's source that are not sentences a user reads
+    /// through this table, each with why.
+    const NOT_SHOWN: &[&str] = &[
+        // An expectation, worded by `error.expected.*` (see wording.rs).
+        "one of units, members, candidates, targets",
+        "a term between real years",
+        // The sample file's rows.
+        "Chi bộ Phòng Kế hoạch tổng hợp",
+        "Nguyễn Thị Hoa",
+        "Bác sĩ",
+        "Hoàng Văn Nam",
+        "Điều dưỡng",
+        // A row error's English display, for the CLI; the page words the
+        // parts itself (`import-err-at-*`).
+        "row {r}, {c}: {}",
+        "row {r}: {}",
+        "{c}: {}",
+        // Worded by `error.forbidden.*`, with the role.
+        "a {} does not record data",
+        // A log line, and `expect` messages of invariants.
+        "import stopped while reading: its caller went away",
+        "the import semaphore is never closed",
+        "8 bytes",
+        "not empty",
+        "a stage of the profile",
+        "a history has an item",
+    ];
+
+    /// Fails on a sentence of the importer without its words: every
+    /// string literal of `ranks_app::import` (and the web's own upload
+    /// limit) with words outside its `{}` is one of the table's patterns,
+    /// or listed as not shown.
+    #[test]
+    fn every_importer_sentence_has_its_words() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let mut paths = vec![
+            root.join("app/src/import.rs"),
+            root.join("web/src/pages/import.rs"),
+        ];
+        for e in std::fs::read_dir(root.join("app/src/import")).unwrap() {
+            let p = e.unwrap().path();
+            if p.extension().is_some_and(|x| x == "rs") && !p.ends_with("tests.rs") {
+                paths.push(p);
+            }
+        }
+        let known: Vec<String> = SENTENCES
+            .iter()
+            .chain(FRAGMENTS)
+            .chain(CONFLICTS)
+            .map(|(_, p)| shape(p))
+            .collect();
+        let (mut missing, mut seen) = (Vec::new(), 0);
+        for path in &paths {
+            let text = std::fs::read_to_string(path).unwrap();
+            let code = text.split("#[cfg(test)]").next().unwrap();
+            let web = path.ends_with("pages/import.rs");
+            for lit in literals(code) {
+                let words = shape(&lit).replace("{}", "");
+                let wordy = words
+                    .split(' ')
+                    .filter(|w| w.len() > 2 && w.chars().any(char::is_alphabetic))
+                    .count();
+                if wordy < 2 && lit != "the file" || NOT_SHOWN.contains(&lit.as_str()) {
+                    continue;
+                }
+                if web && !lit.contains("import.max_") {
+                    continue; // the page's own words are Fluent keys
+                }
+                seen += 1;
+                if !known.contains(&shape(&lit)) {
+                    missing.push(format!("{lit} ({})", path.display()));
+                }
+            }
+        }
+        assert!(
+            missing.is_empty(),
+            "importer sentences without words: {missing:#?}"
+        );
+        assert!(seen > 60, "{seen}");
+    }
+
+    #[test]
+    fn limits_and_histories_are_worded_with_the_language_numbers() {
+        let vi = |t: &str| importer_sentence(Lang::Vi, t).unwrap_or_else(|| panic!("{t}"));
+        let de = |t: &str| importer_sentence(Lang::De, t).unwrap_or_else(|| panic!("{t}"));
+        let rows = "the file: row 200,002 is past the limit of 200,000 rows under the header (import.max_rows); split the file";
+        assert_eq!(
+            vi(rows),
+            "tệp: dòng 200.002 vượt quá giới hạn 200.000 dòng dưới dòng tiêu đề; hãy chia nhỏ tệp"
+        );
+        assert_eq!(
+            de(rows),
+            "die Datei: Zeile 200.002 liegt über der Grenze von 200.000 Zeilen unter der Kopfzeile; die Datei aufteilen"
+        );
+        let unpacked = "the XLSX file unpacks to more than 12.5 MB (at xl/worksheets/sheet1.xml); the limit is 12.5 MB (import.max_unpacked_mb)";
+        assert_eq!(
+            vi(unpacked),
+            "tệp XLSX khi giải nén lớn hơn 12,5 MB (tại xl/worksheets/sheet1.xml); giới hạn là 12,5 MB"
+        );
+        let chars = "row 4, column 2: the cell holds 40,001 characters; the limit is 40,000 (import.max_cell_chars)";
+        assert_eq!(
+            vi(chars),
+            "dòng 4, cột 2: ô có 40.001 ký tự; giới hạn là 40.000"
+        );
+        let cell =
+            "cell XFD3: column 16,384 (XFD) is past the limit of 200 columns (import.max_columns)";
+        assert_eq!(
+            de(cell),
+            "Zelle XFD3: Spalte 16.384 (XFD) liegt über der Grenze von 200 Spalten"
+        );
+        let item = "item 2: ceremony comes at or after the admission decision; import admitted people as members";
+        let worded = vi(item);
+        assert!(
+            worded.starts_with("mục 2: ") && !worded.contains("ceremony"),
+            "{worded}"
+        );
+        assert!(importer_sentence(Lang::En, rows).is_none());
+        // No English left in the Vietnamese of any limit.
+        for t in [rows, unpacked, chars, cell] {
+            let w = vi(t);
+            assert!(!w.contains("limit") && !w.contains("import.max"), "{w}");
         }
     }
 

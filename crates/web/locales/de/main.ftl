@@ -824,3 +824,34 @@ refusal-registry-used = auf den Mitgliedseintrag, den der Schritt „{ $stage }�
    *[other] eine andere Akte nennt das Mitglied
   }; zuerst das entfernen
 refusal-relied-on-receipt = der am { $on } erfasste Schritt „{ $stage }“ stützte sich darauf, dass der Beschluss vorlag: der Eingang kann nicht danach datiert werden; zuerst diesen Schritt berichtigen oder zurückziehen
+
+# h15: every sentence of the importer (limits, stage histories, fragments)
+import-err-xlsx-part-unreadable = keine lesbare XLSX-Datei: { $part } lässt sich nicht entpacken: { $reason }
+import-err-stage-admitted = { $stage } liegt beim Aufnahmebeschluss oder danach; Aufgenommene als Mitglieder importieren
+import-err-not-open-stage = „{ $value }“ ist kein Schritt des Verfahrens vor dem Aufnahmebeschluss
+import-err-item-not-stage-date = Eintrag { $n } „{ $value }“ hat nicht die Form Schritt:Datum
+import-err-item-not-date = Eintrag { $n }: „{ $value }“ ist kein Datum
+import-err-item-order = Eintrag { $n }: { $stage } kommt im Verfahren nicht nach { $stage_before }; die Schritte in ihrer Reihenfolge angeben
+import-err-item-before = Eintrag { $n }: { $stage } am { $on } liegt vor { $stage_before } am { $before }
+import-err-item = Eintrag { $n }: { $what }
+import-err-limit-row = { $what }: Zeile { $row } liegt über der Grenze von { $max } Zeilen unter der Kopfzeile; die Datei aufteilen
+import-err-limit-column = { $what }: Spalte { $column } ({ $name }) liegt über der Grenze von { $max } Spalten
+import-err-limit-cells = die Datei enthält mehr als { $n } Zellen mit Wert; die Grenze ist { $max }; die Datei aufteilen
+import-err-limit-cell-chars = { $what }: die Zelle enthält { $n } Zeichen; die Grenze ist { $max }
+import-err-limit-upload = die Datei ist { $size } groß; die Grenze ist { $max }
+import-err-limit-upload-body = die Datei ist größer als die Grenze von { $max }
+import-err-busy = zu viele Importe laufen ({ $running } laufend, { $waiting } wartend); in einer Minute erneut versuchen
+import-err-limit-parts = die XLSX-Datei enthält { $n } Teile; die Grenze ist { $max }; das Blatt allein in einer neuen Arbeitsmappe speichern
+import-err-limit-unpacked = die XLSX-Datei entpackt sich zu mehr als { $max } ({ $what }); die Grenze ist { $limit }
+import-err-limit-tag-attributes = der XLSX-Teil { $part } hat ein Tag mit mehr als { $n } Attributen oder Namensraum-Deklarationen, was kein Tabellenprogramm schreibt; die Grenze ist { $max }
+import-err-limit-tag-bytes = der XLSX-Teil { $part } hat ein Tag, das länger als { $size } ist, was kein Tabellenprogramm schreibt; die Grenze ist { $max }
+import-err-stopped = der Import wurde abgebrochen: der Aufrufer ist nicht mehr da
+import-err-read-failed = die Datei konnte nicht gelesen werden: { $reason }
+import-err-row-write = Zeile { $row }: { $what }
+import-err-part-declare = ihre Teile geben { $size } an
+import-err-at-part = bei { $part }
+import-err-part-n = Teil { $n }
+import-err-used-range = der benutzte Bereich des Blatts { $from }:{ $to }
+import-err-cell-at = Zelle { $cell }
+import-err-row-column = Zeile { $row }, Spalte { $column }
+import-err-the-file = die Datei

@@ -831,3 +831,34 @@ refusal-registry-used = the member record made or changed by the step “{ $stag
    *[other] another file names the member
   }; remove that first
 refusal-relied-on-receipt = the step “{ $stage }” recorded on { $on } relied on the decision being in hand: the receipt cannot be dated after it; correct or withdraw that step first
+
+# h15: every sentence of the importer (limits, stage histories, fragments)
+import-err-xlsx-part-unreadable = not a readable XLSX file: { $part } cannot be unpacked: { $reason }
+import-err-stage-admitted = { $stage } comes at or after the admission decision; import admitted people as members
+import-err-not-open-stage = "{ $value }" is not a stage of the procedure before the admission decision
+import-err-item-not-stage-date = item { $n } "{ $value }" is not stage:date
+import-err-item-not-date = item { $n }: "{ $value }" is not a date
+import-err-item-order = item { $n }: { $stage } does not come after { $stage_before } in the procedure; list the stages in their order
+import-err-item-before = item { $n }: { $stage } on { $on } is before { $stage_before } on { $before }
+import-err-item = item { $n }: { $what }
+import-err-limit-row = { $what }: row { $row } is past the limit of { $max } rows under the header; split the file
+import-err-limit-column = { $what }: column { $column } ({ $name }) is past the limit of { $max } columns
+import-err-limit-cells = the file holds more than { $n } cells with a value; the limit is { $max }; split the file
+import-err-limit-cell-chars = { $what }: the cell holds { $n } characters; the limit is { $max }
+import-err-limit-upload = the file is { $size }; the limit is { $max }
+import-err-limit-upload-body = the file is larger than the limit of { $max }
+import-err-busy = too many imports in progress ({ $running } running, { $waiting } waiting); try again in a minute
+import-err-limit-parts = the XLSX file holds { $n } parts; the limit is { $max }; save the sheet alone in a new workbook
+import-err-limit-unpacked = the XLSX file unpacks to more than { $max } ({ $what }); the limit is { $limit }
+import-err-limit-tag-attributes = the XLSX part { $part } has a tag with more than { $n } attributes or namespace declarations, which no spreadsheet program writes; the limit is { $max }
+import-err-limit-tag-bytes = the XLSX part { $part } has a tag longer than { $size }, which no spreadsheet program writes; the limit is { $max }
+import-err-stopped = the import was stopped: its caller went away
+import-err-read-failed = the file could not be read: { $reason }
+import-err-row-write = row { $row }: { $what }
+import-err-part-declare = its parts declare { $size }
+import-err-at-part = at { $part }
+import-err-part-n = part { $n }
+import-err-used-range = the sheet's used range { $from }:{ $to }
+import-err-cell-at = cell { $cell }
+import-err-row-column = row { $row }, column { $column }
+import-err-the-file = the file

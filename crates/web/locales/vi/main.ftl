@@ -791,3 +791,34 @@ refusal-registry-used = hồ sơ đảng viên do bước “{ $stage }” tạo
    *[other] một hồ sơ khác ghi tên đảng viên này
   }; hãy gỡ bỏ điều đó trước
 refusal-relied-on-receipt = bước “{ $stage }” ghi nhận ngày { $on } dựa vào việc đã nhận quyết định: ngày nhận không thể sau bước đó; hãy sửa hoặc rút lại bước đó trước
+
+# h15: every sentence of the importer (limits, stage histories, fragments)
+import-err-xlsx-part-unreadable = không đọc được tệp XLSX: không giải nén được { $part }: { $reason }
+import-err-stage-admitted = { $stage } là từ quyết định kết nạp trở đi; người đã được kết nạp hãy nhập như đảng viên
+import-err-not-open-stage = “{ $value }” không phải là một bước của quy trình trước quyết định kết nạp
+import-err-item-not-stage-date = mục { $n } “{ $value }” không có dạng bước:ngày
+import-err-item-not-date = mục { $n }: “{ $value }” không phải là ngày
+import-err-item-order = mục { $n }: { $stage } không đứng sau { $stage_before } trong quy trình; hãy liệt kê các bước theo đúng thứ tự
+import-err-item-before = mục { $n }: { $stage } ngày { $on } lại trước { $stage_before } ngày { $before }
+import-err-item = mục { $n }: { $what }
+import-err-limit-row = { $what }: dòng { $row } vượt quá giới hạn { $max } dòng dưới dòng tiêu đề; hãy chia nhỏ tệp
+import-err-limit-column = { $what }: cột { $column } ({ $name }) vượt quá giới hạn { $max } cột
+import-err-limit-cells = tệp có hơn { $n } ô có giá trị; giới hạn là { $max }; hãy chia nhỏ tệp
+import-err-limit-cell-chars = { $what }: ô có { $n } ký tự; giới hạn là { $max }
+import-err-limit-upload = tệp có dung lượng { $size }; giới hạn là { $max }
+import-err-limit-upload-body = tệp lớn hơn giới hạn { $max }
+import-err-busy = đang có quá nhiều lượt nhập dữ liệu ({ $running } đang chạy, { $waiting } đang chờ); hãy thử lại sau một phút
+import-err-limit-parts = tệp XLSX có { $n } phần; giới hạn là { $max }; hãy lưu riêng trang tính vào một sổ tính mới
+import-err-limit-unpacked = tệp XLSX khi giải nén lớn hơn { $max } ({ $what }); giới hạn là { $limit }
+import-err-limit-tag-attributes = phần { $part } của tệp XLSX có một thẻ với hơn { $n } thuộc tính hoặc khai báo không gian tên, điều không chương trình bảng tính nào tạo ra; giới hạn là { $max }
+import-err-limit-tag-bytes = phần { $part } của tệp XLSX có một thẻ dài hơn { $size }, điều không chương trình bảng tính nào tạo ra; giới hạn là { $max }
+import-err-stopped = việc nhập dữ liệu đã dừng: người gửi tệp đã rời đi
+import-err-read-failed = không đọc được tệp: { $reason }
+import-err-row-write = dòng { $row }: { $what }
+import-err-part-declare = các phần của tệp khai báo { $size }
+import-err-at-part = tại { $part }
+import-err-part-n = phần { $n }
+import-err-used-range = vùng dữ liệu của trang tính { $from }:{ $to }
+import-err-cell-at = ô { $cell }
+import-err-row-column = dòng { $row }, cột { $column }
+import-err-the-file = tệp

@@ -190,7 +190,8 @@ fn limit_text(tr: Tr, t: &TooLarge) -> String {
             &[("max", max.into())]
         ),
         tr.get("import.limit.detail"),
-        t.message
+        crate::import_wording::importer_sentence(tr.lang, &t.message)
+            .unwrap_or_else(|| t.message.clone())
     )
 }
 
