@@ -877,6 +877,22 @@ async fn correction_commands(db: TestDb) {
     );
     let err = one_line_error(&run(&["withdraw", &id, "step", "pool", "--reason", "x"]));
     assert!(err.contains("first step"), "{err}");
+    // The latest step's date is corrected in place, judged again.
+    let out = stdout(&run(&[
+        "correct",
+        &id,
+        "step",
+        "pool",
+        "--date",
+        "2026-11-03",
+        "--reason",
+        "ngày của nghị quyết",
+    ]));
+    assert!(out.contains("corrected"), "{out}");
+    let show = stdout(&run(&["show", &id]));
+    assert!(show.contains("ngày của nghị quyết"), "{show}");
+    let err = one_line_error(&run(&["correct", &id, "step", "pool", "--reason", "x"]));
+    assert!(err.contains("date"), "{err}");
 }
 
 both_backends!(demo_and_reports, pipeline_commands, correction_commands);
