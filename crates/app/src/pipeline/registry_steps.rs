@@ -124,9 +124,12 @@ async fn untouched(
     } else {
         Vec::new()
     };
-    if effect == Effect::Recognise {
+    match effect {
         // An account or a leader's role needs no official status.
-        found.retain(|(what, _)| !matches!(*what, "user" | "leader"));
+        Effect::Recognise => found.retain(|(what, _)| !matches!(*what, "user" | "leader")),
+        // Back on probation, the member may be named as before.
+        Effect::Remove => found.clear(),
+        _ => {}
     }
     let others = members::for_person(cx.tx.conn(), row.person_id)
         .await?
