@@ -10,8 +10,11 @@
 //!
 //! Nothing a later step relied on is rewritten silently: the engine re-runs
 //! the checks of every recorded step on the file before and after the
-//! change, and a step that passed before and fails after refuses the change,
-//! naming the step and its rule.
+//! change (as the file is, and as it stood on the step's day), and a step
+//! that passed before and fails after refuses the change, naming the step
+//! and its rule. The latest step's date is corrected in place, the step
+//! judged again on its new day; a step that changed the member registry
+//! takes its change with it (see `registry_steps`).
 
 use super::registry_steps;
 use super::{load_dossier, visible_candidate};
