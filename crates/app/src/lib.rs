@@ -28,6 +28,7 @@ pub mod privacy;
 pub mod refusals;
 pub mod reports;
 pub mod scope;
+pub mod search;
 pub mod supervision;
 pub mod targets;
 pub mod xlsx;

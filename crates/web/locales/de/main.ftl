@@ -809,3 +809,16 @@ error-expected-unit_kind = eine Art von Einheit: zentral, Provinz, übergeordnet
 error-expected-entry_kind = eine Art von Eintrag: Unterlage, Pate, Pate der Probezeit, Bürge, Bescheinigung, Abstimmung, Schritt
 error-expected-status = ein Status: Probemitglied, Vollmitglied, überwiesen, gestrichen, ausgeschlossen, verstorben
 error-expected-import_kind = eine Art: Einheiten, Mitglieder, Kandidaten, Ziele
+
+## search (issue 16: indizierte, seitenweise Suche)
+search-total = { $count } gefunden
+search-total-at-least = mindestens { $count } gefunden (weiter zu zählen wäre langsam; Suche eingrenzen)
+search-next = Nächste Seite
+search-first = Erste Seite
+search-more-candidates = Weitere Kandidaten
+error-expected-page_limit = eine ganze Zahl von 1 bis 200
+error-expected-page_cursor = ein Seitenzeiger der vorigen Seite
+error-expected-a_full_name = ein vollständiger Name
+field-limit = Zeilen pro Seite
+field-cursor = Seite
+field-q = Suche

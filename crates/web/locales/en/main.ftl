@@ -816,3 +816,19 @@ error-expected-unit_kind = one of central, provincial, superior, grassroots_comm
 error-expected-entry_kind = one of document, mentor, probation_mentor, introducer, certificate, vote, step
 error-expected-status = one of probationary, official, transferred_out, removed, expelled, deceased
 error-expected-import_kind = one of units, members, candidates, targets
+
+## search (issue 16: indexed, paged registry search)
+search-total = { $count ->
+    [one] { $count } found
+   *[other] { $count } found
+}
+search-total-at-least = at least { $count } found (counting further would be slow; narrow the search)
+search-next = Next page
+search-first = First page
+search-more-candidates = More candidates
+error-expected-page_limit = a whole number from 1 to 200
+error-expected-page_cursor = a cursor from the page before
+error-expected-a_full_name = a full name
+field-limit = Rows per page
+field-cursor = Page
+field-q = Search

@@ -776,3 +776,16 @@ error-expected-unit_kind = một loại đơn vị: trung ương, tỉnh, cấp 
 error-expected-entry_kind = một loại mục: giấy tờ, người giúp đỡ, người giúp đỡ dự bị, người giới thiệu, giấy chứng nhận, biểu quyết, bước
 error-expected-status = một tình trạng: dự bị, chính thức, đã chuyển đi, xóa tên, khai trừ, từ trần
 error-expected-import_kind = một loại dữ liệu: đơn vị, đảng viên, quần chúng, chỉ tiêu
+
+## search (issue 16: tìm kiếm có chỉ mục, phân trang)
+search-total = Tìm thấy { $count }
+search-total-at-least = Tìm thấy ít nhất { $count } (đếm tiếp sẽ chậm; hãy thu hẹp tìm kiếm)
+search-next = Trang sau
+search-first = Trang đầu
+search-more-candidates = Xem thêm quần chúng
+error-expected-page_limit = một số nguyên từ 1 đến 200
+error-expected-page_cursor = một con trỏ trang do trang trước đưa ra
+error-expected-a_full_name = một họ và tên
+field-limit = Số dòng mỗi trang
+field-cursor = Trang
+field-q = Tìm kiếm
