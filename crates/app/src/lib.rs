@@ -29,6 +29,7 @@ pub mod refusals;
 pub mod reports;
 pub mod scope;
 pub mod search;
+pub mod stream;
 pub mod supervision;
 pub mod targets;
 pub mod xlsx;

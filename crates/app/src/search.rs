@@ -172,6 +172,25 @@ async fn choose_plan(
     })
 }
 
+/// For an export: the rarest word of the query, when few names have it.
+pub(crate) async fn export_plan(
+    conn: &mut Conn,
+    root: &OrgPath,
+    words: &[String],
+) -> Result<Option<Plan>, AppError> {
+    let _ = root;
+    let mut rarest: Option<(u64, &String)> = None;
+    for w in words {
+        let n = store::word_count_capped(conn, w, RARE_WORD + 1).await?;
+        if rarest.is_none_or(|(m, _)| n < m) {
+            rarest = Some((n, w));
+        }
+    }
+    Ok(rarest
+        .filter(|(n, _)| *n <= RARE_WORD)
+        .map(|(_, w)| Plan::Word(w.clone())))
+}
+
 /// The total of a search: exact on the last first page, counted (up to the
 /// cap) otherwise.
 async fn total_of(

@@ -259,25 +259,25 @@ pub async fn members_page(
     let rows = bind_all(sqlx::query(&text), &sql.binds)
         .fetch_all(&mut *conn)
         .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(FoundMember {
-                view: super::members::MemberView {
-                    id: r.try_get("id")?,
-                    person_id: r.try_get("person_id")?,
-                    full_name: r.try_get("full_name")?,
-                    gender: r.try_get("gender")?,
-                    birth_date: date(r, "birth_date")?,
-                    unit_code: UnitCode::parse(&r.try_get::<String, _>("unit_code")?)?,
-                    unit_name: r.try_get("unit_name")?,
-                    status: MemberStatus::parse(&r.try_get::<String, _>("status")?)?,
-                    admitted_on: date(r, "admitted_on")?,
-                    official_on: opt_date(r, "official_on")?,
-                },
-                name_sort: r.try_get("name_sort")?,
-            })
-        })
-        .collect()
+    rows.iter().map(found_member).collect()
+}
+
+fn found_member(r: &sqlx::any::AnyRow) -> Result<FoundMember, StoreError> {
+    Ok(FoundMember {
+        view: super::members::MemberView {
+            id: r.try_get("id")?,
+            person_id: r.try_get("person_id")?,
+            full_name: r.try_get("full_name")?,
+            gender: r.try_get("gender")?,
+            birth_date: date(r, "birth_date")?,
+            unit_code: UnitCode::parse(&r.try_get::<String, _>("unit_code")?)?,
+            unit_name: r.try_get("unit_name")?,
+            status: MemberStatus::parse(&r.try_get::<String, _>("status")?)?,
+            admitted_on: date(r, "admitted_on")?,
+            official_on: opt_date(r, "official_on")?,
+        },
+        name_sort: r.try_get("name_sort")?,
+    })
 }
 
 /// A candidate found, with its sort key for the next page's cursor.
@@ -403,4 +403,35 @@ pub async fn subtree_count_capped(
         .await?
         .try_get(0)?;
     Ok(n.max(0) as u64)
+}
+
+/// Every row of a search, in list order, handed to `each` one at a time
+/// as the database returns them (the connection streams; nothing is
+/// collected here); `each` answers `false` to stop.
+pub async fn each_member<F, Fut>(
+    conn: &mut Conn,
+    q: &NameQuery<'_>,
+    plan: &Plan,
+    mut each: F,
+) -> Result<(), StoreError>
+where
+    F: FnMut(FoundMember) -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    use futures_util::TryStreamExt;
+    let sql = build(q, plan, true);
+    let text = format!(
+        "SELECT m.id AS id, p.id AS person_id, p.full_name AS full_name, p.gender AS gender, \
+         p.birth_date AS birth_date, u.code AS unit_code, u.name AS unit_name, m.status AS status, \
+         m.admitted_on AS admitted_on, m.official_on AS official_on, p.name_sort AS name_sort {} \
+         ORDER BY p.name_sort, p.id",
+        sql.text
+    );
+    let mut rows = bind_all(sqlx::query(&text), &sql.binds).fetch(&mut *conn);
+    while let Some(r) = rows.try_next().await? {
+        if !each(found_member(&r)?).await {
+            break;
+        }
+    }
+    Ok(())
 }

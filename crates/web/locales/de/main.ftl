@@ -822,3 +822,4 @@ error-expected-a_full_name = ein vollständiger Name
 field-limit = Zeilen pro Seite
 field-cursor = Seite
 field-q = Suche
+error-expected-current_status = auf Probe oder ordentlich

@@ -832,3 +832,4 @@ error-expected-a_full_name = a full name
 field-limit = Rows per page
 field-cursor = Page
 field-q = Search
+error-expected-current_status = probationary or official

@@ -789,3 +789,4 @@ error-expected-a_full_name = một họ và tên
 field-limit = Số dòng mỗi trang
 field-cursor = Trang
 field-q = Tìm kiếm
+error-expected-current_status = dự bị hoặc chính thức
