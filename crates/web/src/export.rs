@@ -46,11 +46,6 @@ fn one_decimal(v: f64) -> f64 {
     (v * 10.0).round() / 10.0
 }
 
-/// A value that may be withheld (a personal detail): empty when absent.
-fn opt_t(v: Option<impl ToString>) -> Cell {
-    v.map(|v| t(v.to_string())).unwrap_or(Cell::Empty)
-}
-
 fn opt_n(v: Option<impl Into<f64>>) -> Cell {
     v.map(|v| Cell::Number(v.into())).unwrap_or(Cell::Empty)
 }
@@ -79,7 +74,6 @@ pub async fn table(
     let year = q.year.unwrap_or(app.clock().today().year());
     let tb = match list {
         "achievement" => achievement(app, actor, org, q).await?,
-        "members" => members(app, actor, org, q).await?,
         "candidates" => candidates(app, actor, org, q).await?,
         "due" => due(app, actor, org).await?,
         "forecast" => forecast(app, actor, org, q).await?,
@@ -92,8 +86,9 @@ pub async fn table(
             })
         }
     };
-    if matches!(list, "members" | "candidates") {
-        // A bulk read of personal details, logged as a single read is.
+    if list == "candidates" {
+        // A bulk read of personal details, logged as a single read is
+        // (the members' export, streamed, logs in `App::export_members`).
         app.log_bulk_read(actor, list, org, tb.rows.len()).await?;
     }
     Ok(tb)
@@ -120,48 +115,6 @@ async fn achievement(
             opt_n(row.target.map(|v| v as f64)),
             n(row.admitted as f64),
             opt_n(row.percent.map(|p| one_decimal(p.exact()))),
-        ]);
-    }
-    Ok(tb)
-}
-
-/// The members list.
-async fn members(
-    app: &App,
-    actor: &Actor,
-    org: Option<&str>,
-    q: &ExportQuery,
-) -> Result<Table, AppError> {
-    let status = q.status.as_deref().map(str::trim).filter(|s| !s.is_empty());
-    let found: Vec<_> = app
-        .search_members(actor, org, q.q.as_deref().unwrap_or(""))
-        .await?
-        .into_iter()
-        .filter(|m| status.is_none_or(|s| m.status.as_str() == s))
-        .collect();
-    let mut tb = Table::new(
-        "members",
-        &[
-            "name",
-            "birth_date",
-            "gender",
-            "unit",
-            "unit_name",
-            "status",
-            "admitted_on",
-            "official_on",
-        ],
-    );
-    for m in found {
-        tb.push(vec![
-            t(m.full_name),
-            opt_d(m.birth_date),
-            opt_t(m.gender),
-            t(m.unit_code.to_string()),
-            t(m.unit_name),
-            t(m.status.as_str()),
-            d(m.admitted_on),
-            opt_d(m.official_on),
         ]);
     }
     Ok(tb)

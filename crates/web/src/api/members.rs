@@ -19,7 +19,8 @@ pub struct MemberSearch {
     pub org: Option<String>,
     /// probationary or official; both when absent.
     pub status: Option<String>,
-    /// Rows per page, 1 to 200 (default 50).
+    /// Rows per page, 1 to 200 (default 50); anything else is a 400 naming `limit`.
+    #[schemars(with = "Option<u32>", range(min = 1, max = 200))]
     pub limit: Option<String>,
     /// The `next` of the page before; the first page when absent.
     pub cursor: Option<String>,
