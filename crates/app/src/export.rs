@@ -134,7 +134,7 @@ where
     out.into_inner().expect("writing to memory")
 }
 
-fn csv_cell(c: &Cell, locale: Option<&Locale>) -> String {
+pub fn csv_cell(c: &Cell, locale: Option<&Locale>) -> String {
     match (c, locale) {
         (Cell::Text(s), _) => s.clone(),
         (Cell::Number(n), Some(l)) if l.decimal_comma => n.to_string().replace('.', ","),

@@ -28,6 +28,8 @@ pub mod privacy;
 pub mod refusals;
 pub mod reports;
 pub mod scope;
+pub mod search;
+pub mod stream;
 pub mod supervision;
 pub mod targets;
 pub mod xlsx;

@@ -487,68 +487,60 @@ impl App {
 }
 
 impl App {
-    /// Current members of the subtree whose name matches `query`, ignoring
-    /// tone marks, đ and case; every word of the query must appear.
+    /// Every current member of the subtree whose name matches `query`
+    /// (see [`crate::search`]), walking all pages: for small subtrees and
+    /// tests; pages, the API and exports read page by page.
     pub async fn search_members(
         &self,
         actor: &Actor,
         org: Option<&str>,
         query: &str,
     ) -> Result<Vec<MemberEntry>, AppError> {
-        let mut conn = self.db().read().await?;
-        let root = match org {
-            Some(c) => visible_unit(&mut conn, actor, c).await?,
-            None => crate::default_root(&mut conn, actor).await?,
+        let mut paging = crate::search::Paging {
+            limit: crate::search::MAX_LIMIT,
+            cursor: None,
         };
-        let words = query_words(query);
-        let mut found: Vec<MemberEntry> = members::current_in_subtree(&mut conn, &root.path)
-            .await?
-            .into_iter()
-            .filter(|m| name_matches(&words, &m.full_name))
-            .map(|m| MemberEntry::shown_to(actor, m))
-            .collect();
-        found.sort_by_cached_key(|m| name_sort_key(&m.full_name));
-        Ok(found)
+        let mut found = Vec::new();
+        loop {
+            let page = self.member_page(actor, org, query, None, &paging).await?;
+            found.extend(page.rows);
+            match page.next {
+                Some(next) => paging.cursor = Some(next),
+                None => return Ok(found),
+            }
+        }
     }
 
-    /// Candidates of the subtree whose name matches `query` the same way
-    /// as [`App::search_members`].
+    /// Every candidate of the subtree whose name matches `query`, as
+    /// [`App::search_members`], with their mentors.
     pub async fn search_candidates(
         &self,
         actor: &Actor,
         org: Option<&str>,
         query: &str,
     ) -> Result<Vec<CandidateEntry>, AppError> {
-        let mut conn = self.db().read().await?;
-        let root = match org {
-            Some(c) => visible_unit(&mut conn, actor, c).await?,
-            None => crate::default_root(&mut conn, actor).await?,
+        let mut paging = crate::search::Paging {
+            limit: crate::search::MAX_LIMIT,
+            cursor: None,
         };
-        let words = query_words(query);
-        let mut found: Vec<_> = ranks_store::records::candidates::in_subtree(&mut conn, &root.path)
-            .await?
-            .into_iter()
-            .filter(|c| name_matches(&words, &c.full_name))
-            .map(|c| CandidateEntry::shown_to(actor, c))
-            .collect();
-        found.sort_by_cached_key(|c| name_sort_key(&c.full_name));
+        let mut found = Vec::new();
+        loop {
+            let page = self.candidate_page(actor, org, query, &paging).await?;
+            found.extend(page.rows);
+            match page.next {
+                Some(next) => paging.cursor = Some(next),
+                None => break,
+            }
+        }
+        if !found.is_empty() {
+            let mut conn = self.db().read().await?;
+            let ids: Vec<i64> = found.iter().map(|c| c.id).collect();
+            let mut mentors =
+                ranks_store::records::candidates::mentor_names(&mut conn, &ids).await?;
+            for c in &mut found {
+                c.mentors = mentors.remove(&c.id).unwrap_or_default();
+            }
+        }
         Ok(found)
     }
-}
-
-fn query_words(query: &str) -> Vec<String> {
-    ranks_domain::text::fold(query)
-        .split(' ')
-        .filter(|w| !w.is_empty())
-        .map(str::to_string)
-        .collect()
-}
-
-/// Every word of the query starts a word of the name (both folded).
-fn name_matches(words: &[String], name: &str) -> bool {
-    let name = ranks_domain::text::fold(name);
-    let tokens: Vec<&str> = name.split(' ').collect();
-    words
-        .iter()
-        .all(|w| tokens.iter().any(|t| t.starts_with(w.as_str())))
 }

@@ -18,7 +18,7 @@ pub enum Cell {
 
 /// A sheet name Excel accepts: at most 31 characters, none of `[ ] : * ? / \`,
 /// no apostrophe at either end, not blank.
-fn sheet_name(name: &str) -> String {
+pub(crate) fn sheet_name(name: &str) -> String {
     let cleaned: String = name
         .chars()
         .map(|c| if "[]:*?/\\".contains(c) { '_' } else { c })
@@ -53,22 +53,7 @@ fn build(sheet: &str, rows: &[Vec<Cell>], date_format: &str) -> Result<Vec<u8>, 
                 Cell::Text(t) if r == 0 => {
                     ws.write_string_with_format(r, c, t, &header)?;
                 }
-                Cell::Text(t) => {
-                    ws.write_string(r, c, t)?;
-                }
-                Cell::Number(n) => {
-                    ws.write_number(r, c, *n)?;
-                }
-                Cell::Date(d) => match excel_date(*d) {
-                    Ok(x) => {
-                        ws.write_date_with_format(r, c, &x, &date)?;
-                    }
-                    // Before 1900 or after 9999: Excel has no such date; keep the text.
-                    Err(_) => {
-                        ws.write_string(r, c, d.to_string())?;
-                    }
-                },
-                Cell::Empty => {}
+                cell => write_cell(ws, r, c, cell, &date)?,
             }
         }
     }
@@ -94,6 +79,36 @@ fn build(sheet: &str, rows: &[Vec<Cell>], date_format: &str) -> Result<Vec<u8>, 
         }
     }
     book.save_to_buffer()
+}
+
+/// One cell: text, a number, a date (as a date in `date`'s format; the
+/// ISO text for a day Excel has no number for), or nothing.
+pub(crate) fn write_cell(
+    ws: &mut rust_xlsxwriter::Worksheet,
+    r: u32,
+    c: u16,
+    cell: &Cell,
+    date: &Format,
+) -> Result<(), XlsxError> {
+    match cell {
+        Cell::Text(t) => {
+            ws.write_string(r, c, t)?;
+        }
+        Cell::Number(n) => {
+            ws.write_number(r, c, *n)?;
+        }
+        Cell::Date(d) => match excel_date(*d) {
+            Ok(x) => {
+                ws.write_date_with_format(r, c, &x, date)?;
+            }
+            // Before 1900 or after 9999: Excel has no such date; keep the text.
+            Err(_) => {
+                ws.write_string(r, c, d.to_string())?;
+            }
+        },
+        Cell::Empty => {}
+    }
+    Ok(())
 }
 
 /// The workbook's bytes: one sheet named `sheet` holding `rows`, dates as

@@ -30,6 +30,8 @@ mod races;
 mod readmission;
 #[path = "story/routes.rs"]
 mod routes;
+#[path = "story/search.rs"]
+mod search;
 #[path = "story/sign_in.rs"]
 mod sign_in;
 #[path = "story/tamper.rs"]

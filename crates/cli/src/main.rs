@@ -298,6 +298,18 @@ enum Report {
         #[arg(long)]
         output: Option<PathBuf>,
     },
+    /// The current members of a unit's subtree (optionally those matching --q),
+    /// streamed to a CSV or XLSX file with a progress counter.
+    Members {
+        #[arg(long)]
+        org: Option<String>,
+        #[arg(long, default_value = "")]
+        q: String,
+        #[arg(long, value_enum, default_value_t = Format::Csv)]
+        format: Format,
+        #[arg(long)]
+        output: PathBuf,
+    },
     /// The burn-up chart of a unit's admissions against its term target, as SVG.
     Burnup {
         #[arg(long)]
@@ -825,6 +837,20 @@ async fn dispatch_reports(command: Command, cfg: &config::Config, profile: Profi
                 output.as_deref(),
                 format,
             )?;
+        }
+        Command::Report {
+            report:
+                Report::Members {
+                    org,
+                    q,
+                    format,
+                    output,
+                },
+        } => {
+            let app = open_app(cfg, profile).await?;
+            let n =
+                commands::export_members(&app, &actor, org.as_deref(), &q, format, &output).await?;
+            println!("{n} members written to {}", output.display());
         }
         Command::Report {
             report: Report::Burnup { term, org, output },

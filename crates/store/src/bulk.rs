@@ -23,7 +23,7 @@ use tokio::sync::{mpsc, oneshot};
 /// The secondary indexes of the people tables: dropped for a load into empty
 /// tables and built once at the end, which is cheaper than maintaining them
 /// row by row (the same definitions as the migrations, on both engines).
-const PEOPLE_INDEXES: [(&str, &str); 7] = [
+const PEOPLE_INDEXES: [(&str, &str); 9] = [
     (
         "members_unit_admitted",
         "CREATE INDEX members_unit_admitted ON members(unit_id, admitted_on)",
@@ -51,6 +51,14 @@ const PEOPLE_INDEXES: [(&str, &str); 7] = [
     (
         "candidate_stages_candidate",
         "CREATE INDEX candidate_stages_candidate ON candidate_stages(candidate_id, on_date)",
+    ),
+    (
+        "people_name_sort",
+        "CREATE INDEX people_name_sort ON people(name_sort, id)",
+    ),
+    (
+        "name_words_word",
+        "CREATE INDEX name_words_word ON name_words(word, person_id)",
     ),
 ];
 
@@ -306,6 +314,10 @@ async fn pg_commit(c: &mut PgConnection, touched: &[&'static str]) -> Result<(),
         sqlx::raw_sql(&format!("ANALYZE {t}"))
             .execute(&mut *c)
             .await?;
+    }
+    if touched.contains(&"people") {
+        // The search's words (no id of their own) come with the people.
+        sqlx::raw_sql("ANALYZE name_words").execute(&mut *c).await?;
     }
     Ok(())
 }

@@ -89,6 +89,11 @@ macro_rules! migrations {
                     "/0013_refusal_keys.sql"
                 )),
             },
+            Migration {
+                version: 14,
+                name: "search",
+                sql: include_str!(concat!("../migrations/", $dialect, "/0014_search.sql")),
+            },
         ]
     };
 }
@@ -100,6 +105,10 @@ pub const MIGRATIONS_SQLITE: &[Migration] = migrations!("sqlite");
 /// procedure for other schema changes asks (with them on, dropping the old
 /// table would check every row that points at it).
 const SQLITE_REBUILDS: &[i64] = &[11];
+
+/// The migration after whose SQL the search keys of the people already
+/// there are computed (the fold is Rust's), in the same transaction.
+const SEARCH_BACKFILL: i64 = 14;
 
 pub const MIGRATIONS_POSTGRES: &[Migration] = migrations!("postgres");
 
@@ -213,6 +222,9 @@ async fn apply(
         .map_err(err)?;
     let applied = async {
         sqlx::raw_sql(m.sql).execute(&mut *conn).await?;
+        if m.version == SEARCH_BACKFILL {
+            crate::records::search::backfill(conn).await?;
+        }
         sqlx::query("INSERT INTO ranks_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
             .bind(m.version)
             .bind(m.name)

@@ -46,11 +46,6 @@ fn one_decimal(v: f64) -> f64 {
     (v * 10.0).round() / 10.0
 }
 
-/// A value that may be withheld (a personal detail): empty when absent.
-fn opt_t(v: Option<impl ToString>) -> Cell {
-    v.map(|v| t(v.to_string())).unwrap_or(Cell::Empty)
-}
-
 fn opt_n(v: Option<impl Into<f64>>) -> Cell {
     v.map(|v| Cell::Number(v.into())).unwrap_or(Cell::Empty)
 }
@@ -79,7 +74,6 @@ pub async fn table(
     let year = q.year.unwrap_or(app.clock().today().year());
     let tb = match list {
         "achievement" => achievement(app, actor, org, q).await?,
-        "members" => members(app, actor, org, q).await?,
         "candidates" => candidates(app, actor, org, q).await?,
         "due" => due(app, actor, org).await?,
         "forecast" => forecast(app, actor, org, q).await?,
@@ -92,8 +86,9 @@ pub async fn table(
             })
         }
     };
-    if matches!(list, "members" | "candidates") {
-        // A bulk read of personal details, logged as a single read is.
+    if list == "candidates" {
+        // A bulk read of personal details, logged as a single read is
+        // (the members' export, streamed, logs in `App::export_members`).
         app.log_bulk_read(actor, list, org, tb.rows.len()).await?;
     }
     Ok(tb)
@@ -120,48 +115,6 @@ async fn achievement(
             opt_n(row.target.map(|v| v as f64)),
             n(row.admitted as f64),
             opt_n(row.percent.map(|p| one_decimal(p.exact()))),
-        ]);
-    }
-    Ok(tb)
-}
-
-/// The members list.
-async fn members(
-    app: &App,
-    actor: &Actor,
-    org: Option<&str>,
-    q: &ExportQuery,
-) -> Result<Table, AppError> {
-    let status = q.status.as_deref().map(str::trim).filter(|s| !s.is_empty());
-    let found: Vec<_> = app
-        .search_members(actor, org, q.q.as_deref().unwrap_or(""))
-        .await?
-        .into_iter()
-        .filter(|m| status.is_none_or(|s| m.status.as_str() == s))
-        .collect();
-    let mut tb = Table::new(
-        "members",
-        &[
-            "name",
-            "birth_date",
-            "gender",
-            "unit",
-            "unit_name",
-            "status",
-            "admitted_on",
-            "official_on",
-        ],
-    );
-    for m in found {
-        tb.push(vec![
-            t(m.full_name),
-            opt_d(m.birth_date),
-            opt_t(m.gender),
-            t(m.unit_code.to_string()),
-            t(m.unit_name),
-            t(m.status.as_str()),
-            d(m.admitted_on),
-            opt_d(m.official_on),
         ]);
     }
     Ok(tb)
@@ -390,6 +343,9 @@ pub async fn export(
             None,
         ));
     }
+    if list == "members" {
+        return streamed_members(&st, &auth.actor, Tr { lang: lang.lang }, &q, &format).await;
+    }
     let mut tb = table(&st.app, &auth.actor, &list, &q)
         .await
         .map_err(|e| WebError::from_app(e, None))?;
@@ -444,4 +400,124 @@ pub fn localize(tb: &mut Table, tr: Tr, profile: &Profile) {
         }),
         Lang::En => None,
     };
+}
+
+/// Rows per batch of a streamed export.
+const BATCH: usize = 1000;
+
+/// The members' export, streamed: rows leave the database and the body
+/// goes out a batch at a time (CSV), or through a constant-memory
+/// worksheet and a temporary file (XLSX); memory does not grow with the
+/// row count. An error after the first byte ends the body early (the
+/// download fails rather than looking complete).
+async fn streamed_members(
+    st: &AppState,
+    actor: &Actor,
+    tr: Tr,
+    q: &ExportQuery,
+    format: &str,
+) -> Result<Response, WebError> {
+    use ranks_app::stream::{member_cells, CsvStream, XlsxStream, MEMBER_COLUMNS};
+    let org = q.org.as_deref().map(str::trim).filter(|o| !o.is_empty());
+    let status = crate::pages::members::status_filter(q.status.as_deref())
+        .map_err(|e| WebError::from_app(e, None))?;
+    let mut rows = st
+        .app
+        .export_members(actor, org, q.q.as_deref().unwrap_or(""), status)
+        .await
+        .map_err(|e| WebError::from_app(e, None))?;
+    let profile = st.app.profile().clone();
+    // Headers, sheet name and locale as the reader's language has them.
+    let mut shape = Table::new("members", &MEMBER_COLUMNS);
+    localize(&mut shape, tr, &profile);
+    let (tx, rx) = tokio::sync::mpsc::channel::<Result<Vec<u8>, std::io::Error>>(4);
+    let xlsx = format == "xlsx";
+    let filename = format!(
+        "attachment; filename=\"{}.{}\"",
+        shape.name,
+        if xlsx { "xlsx" } else { "csv" }
+    );
+    tokio::spawn(async move {
+        let fail = |e: String| std::io::Error::other(e);
+        let localized = |batch: Vec<ranks_app::privacy::MemberEntry>| {
+            let mut tb = Table::new("members", &MEMBER_COLUMNS);
+            tb.rows = batch.into_iter().map(member_cells).collect();
+            localize(&mut tb, tr, &profile);
+            tb.rows
+        };
+        if xlsx {
+            let mut book = match XlsxStream::new(&shape.name, &shape.headers, shape.locale.as_ref())
+            {
+                Ok(b) => b,
+                Err(e) => return drop(tx.send(Err(fail(e.to_string()))).await),
+            };
+            while let Some(batch) = rows.next_batch(BATCH).await {
+                let written = batch
+                    .map_err(|e| e.to_string())
+                    .and_then(|b| book.rows(&localized(b)).map_err(|e| e.to_string()));
+                if let Err(e) = written {
+                    return drop(tx.send(Err(fail(e))).await);
+                }
+            }
+            let file = tokio::task::spawn_blocking(move || book.finish()).await;
+            let mut file = match file {
+                Ok(Ok(f)) => f,
+                Ok(Err(e)) => return drop(tx.send(Err(fail(e.to_string()))).await),
+                Err(e) => return drop(tx.send(Err(fail(e.to_string()))).await),
+            };
+            loop {
+                // A local file, 64 KiB at a time: short enough not to hold the runtime.
+                let chunk = {
+                    use std::io::Read;
+                    let mut buf = vec![0u8; 64 * 1024];
+                    file.read(&mut buf).map(|n| {
+                        buf.truncate(n);
+                        buf
+                    })
+                };
+                match chunk {
+                    Ok(b) if b.is_empty() => return,
+                    other => {
+                        let stop = other.is_err();
+                        if tx.send(other).await.is_err() || stop {
+                            return;
+                        }
+                    }
+                }
+            }
+        } else {
+            let (csv, head) = match CsvStream::new(&shape.headers, shape.locale.clone()) {
+                Ok(c) => c,
+                Err(e) => return drop(tx.send(Err(e)).await),
+            };
+            if tx.send(Ok(head)).await.is_err() {
+                return;
+            }
+            while let Some(batch) = rows.next_batch(BATCH).await {
+                let bytes = batch
+                    .map_err(|e| fail(e.to_string()))
+                    .and_then(|b| csv.rows(&localized(b)));
+                let stop = bytes.is_err();
+                if tx.send(bytes).await.is_err() || stop {
+                    return;
+                }
+            }
+        }
+    });
+    let body = futures_util::stream::unfold(rx, |mut rx| async move {
+        rx.recv().await.map(|chunk| (chunk, rx))
+    });
+    let kind = if xlsx {
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    } else {
+        "text/csv; charset=utf-8"
+    };
+    Ok((
+        [
+            (CONTENT_TYPE, kind.to_string()),
+            (CONTENT_DISPOSITION, filename),
+        ],
+        axum::body::Body::from_stream(body),
+    )
+        .into_response())
 }

@@ -30,6 +30,8 @@ mod next_steps;
 mod pdf_text;
 #[path = "web/pickers.rs"]
 mod pickers;
+#[path = "web/search.rs"]
+mod search;
 #[path = "web/snapshots.rs"]
 mod snapshots;
 
@@ -778,7 +780,7 @@ async fn sign_in_roles_and_access_by_subtree(db: TestDb) {
         .full_name
         .clone();
     let typed = ranks_domain::text::fold(&some).to_uppercase();
-    let hits: Vec<serde_json::Value> = serde_json::from_str(
+    let hits: serde_json::Value = serde_json::from_str(
         &sec.get(
             &format!("/api/v1/members?q={}", typed.replace(' ', "%20")),
             None,
@@ -787,13 +789,20 @@ async fn sign_in_roles_and_access_by_subtree(db: TestDb) {
         .body,
     )
     .unwrap();
+    let hits = hits["members"].as_array().unwrap();
     assert!(
         hits.iter().any(|h| h["full_name"] == some.as_str()),
         "{typed} should find {some}: {hits:?}"
     );
     assert!(hits.iter().all(|h| h["unit"] == "BVPHCN.CB1"));
-    let everyone: Vec<serde_json::Value> =
+    let everyone: serde_json::Value =
         serde_json::from_str(&viewer.get("/api/v1/members?q=", None).await.body).unwrap();
+    assert_eq!(
+        everyone["total"],
+        serde_json::json!({"kind": "exact", "count": 34})
+    );
+    assert!(everyone["next"].is_null());
+    let everyone = everyone["members"].as_array().unwrap();
     assert_eq!(everyone.len(), 34);
     assert!(
         everyone.iter().all(|h| h.get("birth_date").is_none()),

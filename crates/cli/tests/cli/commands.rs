@@ -895,7 +895,12 @@ async fn correction_commands(db: TestDb) {
     assert!(err.contains("date"), "{err}");
 }
 
-both_backends!(demo_and_reports, pipeline_commands, correction_commands);
+both_backends!(
+    member_export_streams_with_progress,
+    demo_and_reports,
+    pipeline_commands,
+    correction_commands
+);
 
 #[test]
 fn a_broken_profile_stops_the_program_with_line_numbers() {
@@ -1208,4 +1213,62 @@ fn bad_database_urls_get_a_clear_message() {
 
 fn tempfile_dir() -> tempfile::TempDir {
     tempfile::tempdir().unwrap()
+}
+
+/// Issue 16: `report members` streams a subtree's members to a file (CSV or
+/// XLSX) with a progress counter on stderr.
+async fn member_export_streams_with_progress(db: TestDb) {
+    let url = db.url_string();
+    stdout(&ranks(&["demo", "--database", &url], None, &[]));
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("m.csv");
+    let o = ranks(
+        &[
+            "report",
+            "members",
+            "--org",
+            "DBSYT",
+            "--output",
+            csv.to_str().unwrap(),
+            "--database",
+            &url,
+        ],
+        None,
+        &[],
+    );
+    let said = stdout(&o);
+    assert_eq!(
+        said.trim(),
+        format!("328 members written to {}", csv.display())
+    );
+    let progress = String::from_utf8(o.stderr).unwrap();
+    assert!(
+        progress.contains("members: 328 / 328 (100 %)"),
+        "{progress}"
+    );
+    let text = std::fs::read_to_string(&csv).unwrap();
+    assert!(text.starts_with("\u{feff}name,birth_date,gender,unit,"));
+    assert_eq!(text.lines().count(), 1 + 328);
+    let xlsx = dir.path().join("m.xlsx");
+    let o = ranks(
+        &[
+            "report",
+            "members",
+            "--q",
+            "nguyen",
+            "--format",
+            "xlsx",
+            "--output",
+            xlsx.to_str().unwrap(),
+            "--database",
+            &url,
+        ],
+        None,
+        &[],
+    );
+    let said = stdout(&o);
+    let n: usize = said.split(' ').next().unwrap().parse().unwrap();
+    assert!(n > 0 && n < 328, "{said}");
+    let bytes = std::fs::read(&xlsx).unwrap();
+    assert_eq!(&bytes[..2], b"PK");
 }

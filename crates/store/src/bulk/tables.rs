@@ -6,8 +6,9 @@ use super::{Bulk, Values};
 use crate::error::StoreError;
 use std::collections::HashMap;
 
-/// The columns of `people` as a load writes them.
-const PEOPLE: [&str; 11] = [
+/// The columns of `people` as a load writes them (the caller's eleven,
+/// then the search keys the load adds).
+const PEOPLE: [&str; 13] = [
     "id",
     "full_name",
     "gender",
@@ -19,6 +20,8 @@ const PEOPLE: [&str; 11] = [
     "phone",
     "general_grade",
     "area",
+    "name_key",
+    "name_sort",
 ];
 
 /// A unit already in the database: (id, materialized path, kind), by code.
@@ -102,8 +105,23 @@ impl Bulk {
 
     /// People: id, full_name, gender, birth_date, ethnicity, education,
     /// occupation, id_number, phone, general_grade, area.
-    pub async fn insert_people(&mut self, rows: Vec<Values>) -> Result<(), StoreError> {
-        self.insert("people", &PEOPLE, rows).await
+    /// The search keys and words of each person are added here
+    /// ([`crate::records::search::keys`]), as every other writer of a name does.
+    pub async fn insert_people(&mut self, mut rows: Vec<Values>) -> Result<(), StoreError> {
+        let mut words = Vec::with_capacity(rows.len() * 3);
+        for r in &mut rows {
+            let name = r.get(1).cloned().flatten().unwrap_or_default();
+            let (key, sort, ws) = crate::records::search::keys(&name);
+            let id = r.first().cloned().flatten();
+            for w in ws {
+                words.push(vec![Some(w), id.clone()]);
+            }
+            r.push(Some(key));
+            r.push(Some(sort));
+        }
+        self.insert("people", &PEOPLE, rows).await?;
+        self.insert("name_words", &["word", "person_id"], words)
+            .await
     }
 
     /// Members: id, person_id, unit_id, status, admitted_on, official_on.

@@ -533,6 +533,34 @@ pub async fn histories_in_subtree(
     Ok(out)
 }
 
+/// The mentors' names of these candidates, in the order of assignment.
+pub async fn mentor_names(
+    conn: &mut Conn,
+    ids: &[i64],
+) -> Result<HashMap<i64, Vec<String>>, StoreError> {
+    let mut mentors: HashMap<i64, Vec<String>> = HashMap::new();
+    for chunk in ids.chunks(500) {
+        let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "SELECT mt.candidate_id AS candidate_id, p.full_name AS full_name FROM mentors mt \
+             JOIN members m ON m.id = mt.member_id JOIN people p ON p.id = m.person_id \
+             WHERE mt.candidate_id IN ({}) ORDER BY mt.assigned_on, m.id",
+            marks.join(", ")
+        );
+        let mut q = sqlx::query(&sql);
+        for id in chunk {
+            q = q.bind(*id);
+        }
+        for r in q.fetch_all(&mut *conn).await? {
+            mentors
+                .entry(r.try_get("candidate_id")?)
+                .or_default()
+                .push(r.try_get("full_name")?);
+        }
+    }
+    Ok(mentors)
+}
+
 /// Mentor assignments of the subtree's candidates: (candidate, member, member's name).
 pub async fn mentor_links_in_subtree(
     conn: &mut Conn,

@@ -30,7 +30,9 @@ pub async fn insert_person(conn: &mut Conn, p: &NewPerson) -> Result<i64, StoreE
         .bind(&p.occupation)
         .fetch_one(&mut *conn)
         .await?;
-    Ok(r.try_get(0)?)
+    let id = r.try_get(0)?;
+    super::search::insert_words(conn, id, &p.full_name).await?;
+    Ok(id)
 }
 
 #[derive(Debug, Clone, PartialEq)]

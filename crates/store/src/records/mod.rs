@@ -9,6 +9,7 @@ pub mod members;
 pub mod movements;
 pub mod refusals;
 pub mod replay;
+pub mod search;
 pub mod settings;
 pub mod supervisors;
 pub mod terms;

@@ -855,3 +855,16 @@ import-err-used-range = der benutzte Bereich des Blatts { $from }:{ $to }
 import-err-cell-at = Zelle { $cell }
 import-err-row-column = Zeile { $row }, Spalte { $column }
 import-err-the-file = die Datei
+## search (issue 16: indizierte, seitenweise Suche)
+search-total = { $count } gefunden
+search-total-at-least = mindestens { $count } gefunden (weiter zu zählen wäre langsam; Suche eingrenzen)
+search-next = Nächste Seite
+search-first = Erste Seite
+search-more-candidates = Weitere Kandidaten
+error-expected-page_limit = eine ganze Zahl von 1 bis 200
+error-expected-page_cursor = ein Seitenzeiger der vorigen Seite
+error-expected-a_full_name = ein vollständiger Name
+field-limit = Zeilen pro Seite
+field-cursor = Seite
+field-q = Suche
+error-expected-current_status = auf Probe oder ordentlich

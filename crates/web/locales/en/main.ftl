@@ -862,3 +862,19 @@ import-err-used-range = the sheet's used range { $from }:{ $to }
 import-err-cell-at = cell { $cell }
 import-err-row-column = row { $row }, column { $column }
 import-err-the-file = the file
+## search (issue 16: indexed, paged registry search)
+search-total = { $count ->
+    [one] { $count } found
+   *[other] { $count } found
+}
+search-total-at-least = at least { $count } found (counting further would be slow; narrow the search)
+search-next = Next page
+search-first = First page
+search-more-candidates = More candidates
+error-expected-page_limit = a whole number from 1 to 200
+error-expected-page_cursor = a cursor from the page before
+error-expected-a_full_name = a full name
+field-limit = Rows per page
+field-cursor = Page
+field-q = Search
+error-expected-current_status = probationary or official

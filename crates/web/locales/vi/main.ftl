@@ -822,3 +822,16 @@ import-err-used-range = vùng dữ liệu của trang tính { $from }:{ $to }
 import-err-cell-at = ô { $cell }
 import-err-row-column = dòng { $row }, cột { $column }
 import-err-the-file = tệp
+## search (issue 16: tìm kiếm có chỉ mục, phân trang)
+search-total = Tìm thấy { $count }
+search-total-at-least = Tìm thấy ít nhất { $count } (đếm tiếp sẽ chậm; hãy thu hẹp tìm kiếm)
+search-next = Trang sau
+search-first = Trang đầu
+search-more-candidates = Xem thêm quần chúng
+error-expected-page_limit = một số nguyên từ 1 đến 200
+error-expected-page_cursor = một con trỏ trang do trang trước đưa ra
+error-expected-a_full_name = một họ và tên
+field-limit = Số dòng mỗi trang
+field-cursor = Trang
+field-q = Tìm kiếm
+error-expected-current_status = dự bị hoặc chính thức

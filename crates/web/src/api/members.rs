@@ -9,32 +9,52 @@ use axum::http::StatusCode;
 use axum::Json;
 use ranks_app::pipeline::Movement;
 use serde::Deserialize;
-use serde_json::Value;
+use serde_json::{json, Value};
 
 #[derive(Deserialize, schemars::JsonSchema)]
 pub struct MemberSearch {
+    /// Words each starting a word of the name, tone marks and case ignored (at most 300 characters).
     pub q: Option<String>,
+    /// The unit whose subtree is searched (the caller's own unit when absent).
     pub org: Option<String>,
+    /// probationary or official; both when absent.
+    pub status: Option<String>,
+    /// Rows per page, 1 to 200 (default 50); anything else is a 400 naming `limit`.
+    #[schemars(with = "Option<u32>", range(min = 1, max = 200))]
+    pub limit: Option<String>,
+    /// The `next` of the page before; the first page when absent.
+    pub cursor: Option<String>,
 }
 
-/// Members matching a name typed with or without diacritics.
+/// One page of members matching a name typed with or without diacritics:
+/// `members` in list order (given name, full name), `total` (`exact` or
+/// `at_least` with its `count`), and `next`, the cursor of the next page
+/// (null on the last).
 pub async fn members(
     State(st): State<AppState>,
     auth: crate::auth::Auth,
     Query(q): Query<MemberSearch>,
-) -> Result<Json<Vec<Value>>, WebError> {
-    let found = st
+) -> Result<Json<Value>, WebError> {
+    let status = crate::pages::members::status_filter(q.status.as_deref()).map_err(app_err)?;
+    let paging = ranks_app::search::Paging::parse(q.limit.as_deref(), q.cursor.as_deref())
+        .map_err(|e| app_err(e.into()))?;
+    let page = st
         .app
-        .search_members(&auth.actor, q.org.as_deref(), q.q.as_deref().unwrap_or(""))
+        .member_page(
+            &auth.actor,
+            q.org.as_deref(),
+            q.q.as_deref().unwrap_or(""),
+            status,
+            &paging,
+        )
         .await
         .map_err(app_err)?;
     // Personal details are already withheld for a role without them.
-    Ok(Json(
-        found
-            .iter()
-            .map(|m| serde_json::to_value(m).unwrap_or(Value::Null))
-            .collect(),
-    ))
+    Ok(Json(json!({
+        "members": page.rows,
+        "total": page.total,
+        "next": page.next,
+    })))
 }
 
 #[derive(Deserialize, Default, schemars::JsonSchema)]

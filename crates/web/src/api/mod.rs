@@ -172,7 +172,7 @@ pub fn api_routes() -> Vec<ApiRoute> {
         ApiRoute::new(
             "get",
             "/api/v1/members",
-            "Members whose name matches q, without regard to tone marks",
+            "One page of members whose name matches q, without regard to tone marks (limit, cursor; total and next)",
             get(members::members),
         )
         .query::<members::MemberSearch>(),

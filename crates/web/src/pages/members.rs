@@ -9,6 +9,7 @@ use crate::AppState;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
+use ranks_app::search::{Page, Paging, Total};
 use serde::Deserialize;
 
 #[derive(Deserialize, Default)]
@@ -17,6 +18,39 @@ pub struct MemberQuery {
     pub org: Option<String>,
     /// probationary or official; empty for both.
     pub status: Option<String>,
+    /// Rows per page: 1 to 200, 50 when absent.
+    pub limit: Option<String>,
+    /// The members' page after the one that handed out this cursor.
+    pub cursor: Option<String>,
+    /// The candidates' page after the one that handed out this cursor.
+    pub ccursor: Option<String>,
+}
+
+/// The status filter: empty for both current statuses.
+pub fn status_filter(
+    s: Option<&str>,
+) -> Result<Option<ranks_domain::MemberStatus>, ranks_app::AppError> {
+    use ranks_domain::MemberStatus;
+    match s.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some("probationary") => Ok(Some(MemberStatus::Probationary)),
+        Some("official") => Ok(Some(MemberStatus::Official)),
+        Some(other) => Err(ranks_domain::DomainError::invalid(
+            "status",
+            other.to_string(),
+            "probationary or official",
+        )
+        .into()),
+    }
+}
+
+/// A page's total as the page words it.
+pub fn total_text(tr: &Tr, total: ranks_app::search::Total) -> String {
+    use ranks_app::search::Total;
+    match total {
+        Total::Exact(n) => tr.args("search.total", &[("count", (n as f64).into())]),
+        Total::AtLeast(n) => tr.args("search.total_at_least", &[("count", (n as f64).into())]),
+    }
 }
 
 pub struct MemberLine {
@@ -46,6 +80,18 @@ struct MembersResults<'a> {
     q_url: &'a str,
     rows: &'a [MemberLine],
     candidates: &'a [CandidateLine],
+    paging: &'a Paged,
+}
+
+/// Totals and the links to the next pages (URLs already escaped for HTML).
+#[derive(Default)]
+pub struct Paged {
+    pub members_total: String,
+    pub candidates_total: String,
+    pub next: Option<String>,
+    pub next_candidates: Option<String>,
+    /// A later page: a link back to the first.
+    pub first: Option<String>,
 }
 
 #[derive(Template)]
@@ -64,6 +110,7 @@ struct MembersTemplate {
     units: Vec<ranks_app::pickers::Choice>,
     rows: Vec<MemberLine>,
     candidates: Vec<CandidateLine>,
+    paging: Paged,
 }
 
 /// The member registry with a search that ignores tone marks and case.
@@ -93,24 +140,61 @@ pub async fn members(
         }
     };
     let org = org.as_deref();
+    let status_value = status_filter(status).page(&lang)?;
+    let paging = Paging::parse(q.limit.as_deref(), q.cursor.as_deref())
+        .map_err(ranks_app::AppError::from)
+        .page(&lang)?;
+    let cpaging = Paging::parse(q.limit.as_deref(), q.ccursor.as_deref())
+        .map_err(ranks_app::AppError::from)
+        .page(&lang)?;
     let (found, candidates) = if org_error.is_empty() {
-        let found: Vec<_> = st
+        let found = st
             .app
-            .search_members(&auth.actor, org, &query)
+            .member_page(&auth.actor, org, &query, status_value, &paging)
             .await
-            .page(&lang)?
-            .into_iter()
-            .filter(|m| status.is_none_or(|s| m.status.as_str() == s))
-            .collect();
+            .page(&lang)?;
         let candidates = st
             .app
-            .search_candidates(&auth.actor, org, &query)
+            .candidate_page(&auth.actor, org, &query, &cpaging)
             .await
             .page(&lang)?;
         (found, candidates)
     } else {
-        (Vec::new(), Vec::new())
+        let found = Page {
+            rows: Vec::new(),
+            total: Total::Exact(0),
+            next: None,
+        };
+        let candidates = Page {
+            rows: Vec::new(),
+            total: Total::Exact(0),
+            next: None,
+        };
+        (found, candidates)
     };
+    let base = format!(
+        "/members?q={}&amp;org={}&amp;status={}&amp;limit={}",
+        crate::auth::urlencode(&query),
+        crate::auth::urlencode(org.unwrap_or_default()),
+        crate::auth::urlencode(status.unwrap_or_default()),
+        paging.limit
+    );
+    let paged = Paged {
+        members_total: total_text(&tr, found.total),
+        candidates_total: total_text(&tr, candidates.total),
+        next: found
+            .next
+            .as_deref()
+            .map(|c| format!("{base}&amp;cursor={}#members", crate::auth::urlencode(c))),
+        next_candidates: candidates.next.as_deref().map(|c| {
+            format!(
+                "{base}&amp;ccursor={}#candidates",
+                crate::auth::urlencode(c)
+            )
+        }),
+        first: (paging.cursor.is_some() || cpaging.cursor.is_some()).then(|| base.clone()),
+    };
+    let (found, candidates) = (found.rows, candidates.rows);
     let profile = st.app.profile();
     let t = MembersTemplate {
         tr,
@@ -138,6 +222,7 @@ pub async fn members(
         units,
         status: status.unwrap_or_default().to_string(),
         q: query,
+        paging: paged,
         candidates: candidates
             .iter()
             .map(|c| CandidateLine {
@@ -168,6 +253,7 @@ pub async fn members(
             q_url: &t.q_url,
             rows: &t.rows,
             candidates: &t.candidates,
+            paging: &t.paging,
         };
         return render(&part, &lang);
     }

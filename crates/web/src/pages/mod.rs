@@ -9,7 +9,7 @@ mod fix;
 mod history;
 pub mod import;
 mod member;
-mod members;
+pub(crate) mod members;
 pub mod pick;
 mod plan;
 mod refusals;

@@ -1,0 +1,414 @@
+//! The registry's indexed, paged search (issue 16), on both engines.
+
+use super::{d, small_tree};
+use ranks_app::auth::Role;
+use ranks_app::search::{Paging, Total};
+use ranks_app::{Actor, AppError, Scope};
+use ranks_domain::{DomainError, MemberStatus};
+use ranks_store::records::members::NewPerson;
+use ranks_store::records::search::{self as store, NameQuery, Plan};
+use ranks_testkit::{both_backends, TestDb};
+use std::collections::BTreeSet;
+
+fn born(name: &str, day: u32) -> NewPerson {
+    NewPerson {
+        full_name: name.into(),
+        gender: "Nam".into(),
+        birth_date: d(&format!("1990-01-{:02}", 1 + day % 28)),
+        ethnicity: "Kinh".into(),
+        education: "12/12".into(),
+        occupation: "Kỹ sư".into(),
+    }
+}
+
+const GIVEN: [&str; 12] = [
+    "An", "Anh", "Bình", "Cường", "Dũng", "Đức", "Giang", "Hà", "Hải", "Hùng", "Khánh", "Lan",
+];
+
+/// R > A > A1 and R > B > B1 (the small tree), plus named members: 24
+/// "Nguyễn Văn <given>" in A1, one in B1, and names that hold "nguyen"
+/// only inside a word or not first.
+async fn registry(app: &ranks_app::App) -> (i64, i64) {
+    let sys = Actor::system();
+    small_tree(app).await;
+    let mut an = 0;
+    for i in 0..24 {
+        let name = format!("Nguyễn Văn {}", GIVEN[i % GIVEN.len()]);
+        let id = app
+            .add_member(
+                &sys,
+                born(&name, i as u32),
+                "A1",
+                MemberStatus::Official,
+                d("2021-01-01"),
+                None,
+            )
+            .await
+            .unwrap();
+        if i == 0 {
+            an = id;
+        }
+    }
+    let b = app
+        .add_member(
+            &sys,
+            born("Nguyễn Văn Anh", 3),
+            "B1",
+            MemberStatus::Probationary,
+            d("2024-01-01"),
+            None,
+        )
+        .await
+        .unwrap();
+    for (i, name) in ["Trần Thị Nguyên", "Lê Nguyệt", "Phạm Thị Uyên"]
+        .iter()
+        .enumerate()
+    {
+        app.add_member(
+            &sys,
+            born(name, 20 + i as u32),
+            "A1",
+            MemberStatus::Official,
+            d("2021-01-01"),
+            None,
+        )
+        .await
+        .unwrap();
+    }
+    (an, b)
+}
+
+fn names(found: &[ranks_app::privacy::MemberEntry]) -> Vec<String> {
+    found.iter().map(|m| m.full_name.clone()).collect()
+}
+
+async fn search_is_diacritics_insensitive_prefix_scoped_and_paged(db: TestDb) {
+    let app = db.app().await;
+    let sys = Actor::system();
+    let (an, in_b) = registry(&app).await;
+
+    // Tone marks, đ and case are ignored; every typed word starts a word.
+    let found = app
+        .search_members(&sys, None, "nguyen van a")
+        .await
+        .unwrap();
+    let mut got = names(&found);
+    got.sort();
+    got.dedup();
+    assert_eq!(got, vec!["Nguyễn Văn An", "Nguyễn Văn Anh"], "{found:?}");
+    assert_eq!(
+        found.len(),
+        2 + 2 + 1,
+        "two An and two Anh in A1, an Anh in B1"
+    );
+    let upper = app.search_members(&sys, None, "NGUYEN an").await.unwrap();
+    assert_eq!(upper, found, "case and word order do not matter");
+    let marked = app
+        .search_members(&sys, None, "Nguyễn  Văn An")
+        .await
+        .unwrap();
+    assert!(marked.iter().any(|m| m.id == an));
+    assert!(marked
+        .iter()
+        .all(|m| m.full_name.starts_with("Nguyễn Văn An")));
+    // A word is matched from its start only.
+    assert!(app
+        .search_members(&sys, None, "guyen")
+        .await
+        .unwrap()
+        .is_empty());
+    assert!(app
+        .search_members(&sys, None, "van an x")
+        .await
+        .unwrap()
+        .is_empty());
+    // "nguyen" starts "Nguyên" (a given name) too, but not "Nguyệt".
+    let n = app.search_members(&sys, None, "nguyen").await.unwrap();
+    assert_eq!(n.len(), 3 + 24 + 1 + 1, "{:?}", names(&n));
+    assert!(n.iter().any(|m| m.full_name == "Trần Thị Nguyên"));
+    assert!(!n.iter().any(|m| m.full_name == "Lê Nguyệt"));
+    // LIKE's wildcards are plain characters in a query.
+    assert!(app
+        .search_members(&sys, None, "%")
+        .await
+        .unwrap()
+        .is_empty());
+    assert!(app
+        .search_members(&sys, None, "n_uyen")
+        .await
+        .unwrap()
+        .is_empty());
+
+    // Scope: a secretary of A1 never sees B1's member, and naming B1
+    // reads like an unknown unit.
+    let a1 = app.unit(&sys, "A1").await.unwrap();
+    let secretary = Actor {
+        name: "bí thư A1".into(),
+        scope: Scope::Subtree(a1.path.clone()),
+        role: Role::Secretary,
+    };
+    let mine = app
+        .search_members(&secretary, None, "nguyen van anh")
+        .await
+        .unwrap();
+    assert_eq!(mine.len(), 2);
+    assert!(mine
+        .iter()
+        .all(|m| m.id != in_b && m.unit_code.as_str() == "A1"));
+    let everyone = app.search_members(&secretary, None, "").await.unwrap();
+    assert!(everyone.iter().all(|m| m.id != in_b));
+    assert!(matches!(
+        app.member_page(&secretary, Some("B1"), "", None, &Paging::default())
+            .await,
+        Err(AppError::NotFound { .. })
+    ));
+
+    // Paging: every match exactly once, in a stable order, whatever the limit.
+    for limit in [1, 7, 200] {
+        let mut paging = Paging {
+            limit,
+            cursor: None,
+        };
+        let mut seen = Vec::new();
+        let mut pages = 0;
+        loop {
+            let page = app
+                .member_page(&sys, None, "nguyen", None, &paging)
+                .await
+                .unwrap();
+            assert!(page.rows.len() <= limit as usize);
+            if pages == 0 {
+                assert_eq!(page.total, Total::Exact(29), "a small tree counts exactly");
+            }
+            pages += 1;
+            seen.extend(page.rows.iter().map(|m| m.id));
+            match page.next {
+                Some(next) => paging.cursor = Some(next),
+                None => break,
+            }
+        }
+        assert_eq!(seen.len(), 29, "limit {limit}");
+        assert_eq!(seen.iter().collect::<BTreeSet<_>>().len(), 29, "no repeats");
+        assert_eq!(
+            seen,
+            n.iter().map(|m| m.id).collect::<Vec<_>>(),
+            "one order"
+        );
+        assert_eq!(pages, 29_usize.div_ceil(limit as usize));
+    }
+    // The order: given name first (An before Anh before Bình), then the full name.
+    let order = names(&n);
+    let pos = |g: &str| order.iter().position(|x| x.ends_with(g)).unwrap();
+    assert!(
+        pos(" An") < pos(" Anh") && pos(" Anh") < pos(" Bình"),
+        "{order:?}"
+    );
+    // The status filter is applied before paging.
+    let probationary = app
+        .member_page(
+            &sys,
+            None,
+            "nguyen",
+            Some(MemberStatus::Probationary),
+            &Paging::default(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        probationary.rows.iter().map(|m| m.id).collect::<Vec<_>>(),
+        vec![in_b]
+    );
+
+    // Limits and cursors are checked, naming the field.
+    for bad in ["0", "201", "-3", "fifty", "1e3"] {
+        let DomainError::Invalid { field, .. } = Paging::parse(Some(bad), None).unwrap_err();
+        assert_eq!(field, "limit", "{bad}");
+    }
+    assert_eq!(Paging::parse(Some(" 200 "), None).unwrap().limit, 200);
+    assert_eq!(Paging::parse(Some(""), None).unwrap().limit, 50);
+    for bad in [
+        "x",
+        "12",
+        "12-zz",
+        "0-61",
+        &format!("1-{}", "61".repeat(1500)),
+    ] {
+        let DomainError::Invalid { field, .. } = Paging::parse(None, Some(bad)).unwrap_err();
+        assert_eq!(field, "cursor", "{bad}");
+    }
+    let long_query = "a ".repeat(200);
+    assert!(matches!(
+        app.member_page(&sys, None, &long_query, None, &Paging::default())
+            .await,
+        Err(AppError::Invalid(DomainError::Invalid { field: "q", .. }))
+    ));
+}
+
+async fn the_three_plans_give_the_same_pages(db: TestDb) {
+    let app = db.app().await;
+    let sys = Actor::system();
+    registry(&app).await;
+    let root = app.unit(&sys, "R").await.unwrap().path;
+    let a = app.unit(&sys, "A").await.unwrap().path;
+    for (query, scope) in [
+        ("nguyen van", &root),
+        ("van anh", &root),
+        ("nguyen", &a),
+        ("", &a),
+    ] {
+        let words: Vec<String> = ranks_domain::text::fold(query)
+            .split(' ')
+            .filter(|w| !w.is_empty())
+            .map(str::to_string)
+            .collect();
+        let mut plans = vec![Plan::Scope, Plan::Ordered];
+        plans.extend(words.iter().map(|w| Plan::Word(w.clone())));
+        let mut results = Vec::new();
+        for plan in &plans {
+            let mut conn = app.db().read().await.unwrap();
+            let mut after = None;
+            let mut ids = Vec::new();
+            loop {
+                let q = NameQuery {
+                    root: scope,
+                    words: &words,
+                    status: None,
+                    after: after.clone(),
+                };
+                let page = store::members_page(&mut conn, &q, plan, 4).await.unwrap();
+                let Some(last) = page.last() else { break };
+                after = Some((last.name_sort.clone(), last.view.person_id));
+                ids.extend(page.iter().map(|m| m.view.id));
+            }
+            let q = NameQuery {
+                root: scope,
+                words: &words,
+                status: None,
+                after: None,
+            };
+            let counted = store::count_capped(&mut conn, &q, plan, true, 1000, 1000)
+                .await
+                .unwrap();
+            assert_eq!(counted, ids.len() as u64, "{plan:?} {query:?}");
+            let mut streamed = Vec::new();
+            store::each_member(&mut conn, &q, plan, |m| {
+                streamed.push(m.view.id);
+                async { true }
+            })
+            .await
+            .unwrap();
+            assert_eq!(streamed, ids, "{plan:?} {query:?}");
+            results.push((plan.clone(), ids));
+        }
+        let first = &results[0].1;
+        assert!(!first.is_empty(), "{query:?}");
+        for (plan, ids) in &results {
+            assert_eq!(ids, first, "{plan:?} {query:?}");
+        }
+    }
+}
+
+async fn a_corrected_name_is_found_by_the_new_name_only(db: TestDb) {
+    let app = db.app().await;
+    let sys = Actor::system();
+    let (an, in_b) = registry(&app).await;
+    app.correct_member_name(&sys, an, "Trịnh Thị Mới")
+        .await
+        .unwrap();
+    let old = app
+        .search_members(&sys, None, "nguyen van an")
+        .await
+        .unwrap();
+    assert!(old.iter().all(|m| m.id != an), "not by the old name");
+    let new = app.search_members(&sys, None, "trinh moi").await.unwrap();
+    assert_eq!(new.iter().map(|m| m.id).collect::<Vec<_>>(), vec![an]);
+    assert_eq!(new[0].full_name, "Trịnh Thị Mới");
+    // The sort key moved with the name: "Mới" sorts among the M's.
+    let all = app.search_members(&sys, Some("A1"), "").await.unwrap();
+    let i = all.iter().position(|m| m.id == an).unwrap();
+    assert!(all[..i].iter().all(|m| !m.full_name.ends_with(" Nguyên")));
+    // Audited with both names.
+    let log = ranks_testkit::audit_of(&app, "person", &new_person(&app, an).await).await;
+    let last = log.last().unwrap();
+    assert_eq!(last.action, "correct_name");
+    assert_eq!(last.before.as_ref().unwrap()["full_name"], "Nguyễn Văn An");
+    assert_eq!(last.after.as_ref().unwrap()["full_name"], "Trịnh Thị Mới");
+
+    // Out of scope reads like unknown; a viewer does not write; a blank
+    // or over-long name is refused naming the field; nothing changed.
+    let a1 = app.unit(&sys, "A1").await.unwrap();
+    let secretary = Actor {
+        name: "bí thư A1".into(),
+        scope: Scope::Subtree(a1.path.clone()),
+        role: Role::Secretary,
+    };
+    assert!(matches!(
+        app.correct_member_name(&secretary, in_b, "Ai Đó").await,
+        Err(AppError::NotFound { .. })
+    ));
+    let viewer = Actor {
+        role: Role::Viewer,
+        ..Actor::system()
+    };
+    assert!(matches!(
+        app.correct_member_name(&viewer, an, "Ai Đó").await,
+        Err(AppError::Forbidden(_))
+    ));
+    for bad in ["   ", &"x".repeat(121)] {
+        assert!(matches!(
+            app.correct_member_name(&sys, an, bad).await,
+            Err(AppError::Invalid(DomainError::Invalid {
+                field: "full_name",
+                ..
+            }))
+        ));
+    }
+    let b = app
+        .search_members(&sys, Some("B1"), "nguyen van anh")
+        .await
+        .unwrap();
+    assert_eq!(b.iter().map(|m| m.id).collect::<Vec<_>>(), vec![in_b]);
+    // The audit replay agrees with the live rows.
+    let mut conn = app.db().read().await.unwrap();
+    let (records, differences) = ranks_store::records::replay::replay(&mut conn)
+        .await
+        .unwrap();
+    assert!(records > 0);
+    assert!(differences.is_empty(), "{differences:?}");
+}
+
+async fn new_person(app: &ranks_app::App, member: i64) -> String {
+    let mut conn = app.db().read().await.unwrap();
+    ranks_store::records::members::by_id(&mut conn, member)
+        .await
+        .unwrap()
+        .unwrap()
+        .person_id
+        .to_string()
+}
+
+async fn an_export_streams_every_match_in_order(db: TestDb) {
+    let app = db.app().await;
+    let sys = Actor::system();
+    registry(&app).await;
+    let want = app.search_members(&sys, Some("R"), "nguyen").await.unwrap();
+    let mut export = app
+        .export_members(&sys, Some("R"), "nguyen", None)
+        .await
+        .unwrap();
+    assert_eq!(export.total, want.len() as u64);
+    let mut got = Vec::new();
+    while let Some(batch) = export.next_batch(5).await {
+        let batch = batch.unwrap();
+        assert!(batch.len() <= 5);
+        got.extend(batch);
+    }
+    assert_eq!(got, want);
+}
+
+both_backends!(
+    search_is_diacritics_insensitive_prefix_scoped_and_paged,
+    the_three_plans_give_the_same_pages,
+    a_corrected_name_is_found_by_the_new_name_only,
+    an_export_streams_every_match_in_order,
+);
