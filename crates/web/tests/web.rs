@@ -24,6 +24,8 @@ mod languages;
 mod look;
 #[path = "web/next_steps.rs"]
 mod next_steps;
+#[path = "web/pages.rs"]
+mod pages;
 #[path = "web/pdf_text.rs"]
 mod pdf_text;
 #[path = "web/pickers.rs"]
