@@ -57,26 +57,120 @@ pub(crate) fn index_rows(
     depth: Option<usize>,
 ) -> Result<Vec<AchievementRow>, AppError> {
     let counts = ix.rollup_counts(start, term.term.starts_on, term.term.ends_on);
-    let mut rows = Vec::new();
+    index_order(ix, start, depth)
+        .into_iter()
+        .map(|(p, d)| index_row(ix, start, &counts, term, p, d))
+        .collect()
+}
+
+/// The report's units as (position, depth): preorder, siblings by code.
+fn index_order(ix: &TreeIndex, start: usize, depth: Option<usize>) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
     let mut stack = vec![(start, 0usize)];
     while let Some((p, d)) = stack.pop() {
-        let admitted = counts[p - start];
-        let target = ix.target_of(term.id, p).map(u64::from);
-        rows.push(AchievementRow {
-            code: UnitCode::parse(ix.code(p))?,
-            name: ix.name(p).to_string(),
-            depth: d,
-            target,
-            admitted,
-            percent: Percent::of(admitted, target),
-        });
+        out.push((p, d));
         if depth.is_none_or(|m| d < m) {
             let mut kids = ix.children(p);
             kids.sort_by(|a, b| ix.code(*b).cmp(ix.code(*a)));
             stack.extend(kids.into_iter().map(|k| (k, d + 1)));
         }
     }
-    Ok(rows)
+    out
+}
+
+fn index_row(
+    ix: &TreeIndex,
+    start: usize,
+    counts: &[u64],
+    term: &TermRow,
+    p: usize,
+    d: usize,
+) -> Result<AchievementRow, AppError> {
+    let admitted = counts[p - start];
+    let target = ix.target_of(term.id, p).map(u64::from);
+    Ok(AchievementRow {
+        code: UnitCode::parse(ix.code(p))?,
+        name: ix.name(p).to_string(),
+        depth: d,
+        target,
+        admitted,
+        percent: Percent::of(admitted, target),
+    })
+}
+
+/// A page of the achievement report (see [`App::achievement_page`]).
+#[derive(Debug, Clone)]
+pub struct AchievementPage {
+    pub report: crate::reports::AchievementReport,
+    /// Rows of the whole report.
+    pub total: usize,
+    /// Whether rows follow this page (the cursor: the last row's code).
+    pub more: bool,
+}
+
+impl App {
+    /// The rows of the achievement report after `cursor` (the code of the
+    /// previous page's last row), at most `limit`: only the page's rows are
+    /// made, whatever the subtree's size.
+    pub async fn achievement_page(
+        &self,
+        actor: &Actor,
+        org: Option<&str>,
+        term: &str,
+        depth: Option<usize>,
+        cursor: Option<&str>,
+        limit: usize,
+    ) -> Result<AchievementPage, AppError> {
+        let name = ranks_domain::TermName::parse(term)?;
+        let (root, term) = {
+            let mut conn = self.db().read().await?;
+            let root = match org {
+                Some(c) => visible_unit(&mut conn, actor, c).await?,
+                None => crate::default_root(&mut conn, actor).await?,
+            };
+            let t = ranks_store::records::terms::by_name(&mut conn, &name)
+                .await?
+                .ok_or(AppError::NotFound {
+                    what: "term",
+                    key: name.to_string(),
+                })?;
+            (root, t)
+        };
+        let ix = self.tree_index().await?;
+        let start = ix.position(root.code.as_str()).ok_or(AppError::NotFound {
+            what: "unit",
+            key: root.code.to_string(),
+        })?;
+        let order = index_order(&ix, start, depth);
+        let from = match cursor.filter(|c| !c.is_empty()) {
+            None => 0,
+            Some(c) => {
+                let c = checked_cursor(c)?;
+                order
+                    .iter()
+                    .position(|(p, _)| ix.code(*p) == c)
+                    .ok_or_else(|| bad_cursor(c))?
+                    + 1
+            }
+        };
+        let counts = ix.rollup_counts(start, term.term.starts_on, term.term.ends_on);
+        let limit = limit.clamp(1, PAGE_MAX);
+        let rows = order
+            .iter()
+            .skip(from)
+            .take(limit)
+            .map(|(p, d)| index_row(&ix, start, &counts, &term, *p, *d))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(AchievementPage {
+            total: order.len(),
+            more: from + limit < order.len(),
+            report: crate::reports::AchievementReport {
+                term: term.term,
+                root: root.into_inner(),
+                rows,
+            },
+        })
+    }
 }
 
 /// Which members a list shows.

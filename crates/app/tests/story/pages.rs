@@ -97,6 +97,22 @@ async fn check_reports(app: &App) {
                     .await
                     .unwrap();
                 assert_eq!(ix.rows, sql.rows, "{org} {term} {depth:?}");
+                // A page at a time, only the page's rows made: the same rows.
+                let (mut walked, mut cursor) = (Vec::new(), None::<String>);
+                loop {
+                    let p = app
+                        .achievement_page(&sys, Some(org), term, depth, cursor.as_deref(), 7)
+                        .await
+                        .unwrap();
+                    assert_eq!(p.total, sql.rows.len());
+                    assert!(p.report.rows.len() <= 7);
+                    walked.extend(p.report.rows.iter().cloned());
+                    if !p.more {
+                        break;
+                    }
+                    cursor = walked.last().map(|r| r.code.to_string());
+                }
+                assert_eq!(walked, sql.rows, "pages of {org} {term} {depth:?}");
             }
         }
     }

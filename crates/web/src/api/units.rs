@@ -64,50 +64,57 @@ pub async fn achievement(
             )
         })?),
     };
-    let report = match q.as_of.as_deref().filter(|s| !s.is_empty()) {
+    let cursor = q.cursor.as_deref().filter(|c| !c.is_empty());
+    let (report, total, more) = match q.as_of.as_deref().filter(|s| !s.is_empty()) {
         Some(s) => {
             let day = ranks_domain::parse_date("as_of", s)
                 .map_err(|e| WebError::from_app(e.into(), None))?;
-            st.app
+            let mut report = st
+                .app
                 .achievement_as_of(&auth.actor, Some(&code), &term, depth, day)
                 .await
+                .map_err(|e| WebError::from_app(e, None))?;
+            // The cursor is the code of the last row of the previous page.
+            let from = match cursor {
+                None => 0,
+                Some(c) => {
+                    report
+                        .rows
+                        .iter()
+                        .position(|r| r.code.as_str() == c)
+                        .ok_or_else(|| {
+                            WebError::from_app(
+                                ranks_domain::DomainError::invalid(
+                                    "cursor",
+                                    c,
+                                    "the cursor of the previous page",
+                                )
+                                .into(),
+                                None,
+                            )
+                        })?
+                        + 1
+                }
+            };
+            let total = report.rows.len();
+            report.rows = report.rows.into_iter().skip(from).take(limit).collect();
+            (report, total, from + limit < total)
         }
         None => {
-            st.app
-                .achievement(&auth.actor, Some(&code), &term, depth)
+            let p = st
+                .app
+                .achievement_page(&auth.actor, Some(&code), &term, depth, cursor, limit)
                 .await
-        }
-    }
-    .map_err(|e| WebError::from_app(e, None))?;
-    // The cursor is the code of the last row of the previous page.
-    let from = match q.cursor.as_deref().filter(|c| !c.is_empty()) {
-        None => 0,
-        Some(c) => {
-            report
-                .rows
-                .iter()
-                .position(|r| r.code.as_str() == c)
-                .ok_or_else(|| {
-                    WebError::from_app(
-                        ranks_domain::DomainError::invalid(
-                            "cursor",
-                            c,
-                            "the cursor of the previous page",
-                        )
-                        .into(),
-                        None,
-                    )
-                })?
-                + 1
+                .map_err(|e| WebError::from_app(e, None))?;
+            (p.report, p.total, p.more)
         }
     };
-    let total = report.rows.len();
-    let page = &report.rows[from.min(total)..(from + limit).min(total)];
+    let page = &report.rows;
     let body: Vec<AchievementJson> = page.iter().map(AchievementJson::from).collect();
     let mut resp = axum::response::IntoResponse::into_response(Json(body));
     let h = resp.headers_mut();
     h.insert("x-total-count", total.into());
-    if from + limit < total {
+    if more {
         if let Some(last) = page.last() {
             let next = last.code.to_string();
             let mut query = vec![format!("term={}", report.term.name)];
