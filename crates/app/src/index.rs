@@ -25,6 +25,25 @@ use std::sync::Arc;
 
 const NONE: u32 = u32::MAX;
 
+/// The position of a member row since removed: outside every subtree.
+const GONE: u32 = NONE & !CUR;
+
+/// The bit of a member's packed position that says "a current member"
+/// (probationary or official); the rest is the unit's position.
+const CUR: u32 = 1 << 31;
+
+fn unpack(p: u32) -> (u32, bool) {
+    (p & !CUR, p & CUR != 0)
+}
+
+fn pack(p: u32, current: bool) -> u32 {
+    if current {
+        p | CUR
+    } else {
+        p
+    }
+}
+
 /// Days since 1970-01-01.
 fn day(d: &str) -> Option<i32> {
     let date = NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()?;
@@ -47,7 +66,10 @@ pub struct Base {
     pos_of_code: HashMap<Arc<str>, u32>,
     adm_off: Vec<u32>,
     adm_days: Vec<i32>,
-    /// Each base member's (id, position, admission day), sorted by id.
+    /// Current members (probationary, official) at the positions before
+    /// each: a subtree's count is `cur_prefix[end] - cur_prefix[pos]`.
+    cur_prefix: Vec<u64>,
+    /// Each base member's (id, packed position, admission day), sorted by id.
     members: Vec<(i64, u32, i32)>,
 }
 
@@ -55,9 +77,12 @@ pub struct Base {
 #[derive(Clone)]
 pub struct TreeIndex {
     pub b: Arc<Base>,
-    /// Members changed since the build: their current (position, day);
-    /// position `NONE` for a member row since removed.
+    /// Members changed since the build: their current (packed position,
+    /// day); position `GONE` for a member row since removed.
     overlay: HashMap<i64, (u32, i32)>,
+    /// What the overlay changes in current members: (position, running
+    /// sum of the changes up to it), sorted by position.
+    cur_delta: Arc<Vec<(u32, i64)>>,
     /// Term targets: term id → position → target.
     targets: Arc<HashMap<i64, HashMap<u32, u32>>>,
     /// The last audit entry reflected.
@@ -129,6 +154,7 @@ impl TreeIndex {
             pos_of_code: HashMap::with_capacity(n),
             adm_off: Vec::new(),
             adm_days: Vec::new(),
+            cur_prefix: Vec::new(),
             members: Vec::new(),
         };
         for (i, u) in units.into_iter().enumerate() {
@@ -166,22 +192,31 @@ impl TreeIndex {
         // Admissions, bucketed by unit position, sorted by day.
         // Streamed: 5.6 million rows never sit in memory as rows.
         let mut per: Vec<u32> = vec![0; n + 1];
+        let mut cur: Vec<u64> = vec![0; n + 1];
         let mut list: Vec<(i64, u32, i32)> = Vec::new();
-        q::each_admission(conn, |id, unit, on| {
+        q::each_admission(conn, |id, unit, on, current| {
             if let (Some(p), Some(d)) = (ix.pos_of_id.get(&unit), day(on)) {
                 per[*p as usize + 1] += 1;
-                list.push((id, *p, d));
+                if current {
+                    cur[*p as usize + 1] += 1;
+                }
+                list.push((id, pack(*p, current), d));
             }
         })
         .await?;
+        for i in 0..n {
+            cur[i + 1] += cur[i];
+        }
+        ix.cur_prefix = cur;
         for i in 0..n {
             per[i + 1] += per[i];
         }
         let mut fill = per.clone();
         let mut days = vec![0i32; list.len()];
         for (_, p, d) in &list {
-            days[fill[*p as usize] as usize] = *d;
-            fill[*p as usize] += 1;
+            let p = unpack(*p).0 as usize;
+            days[fill[p] as usize] = *d;
+            fill[p] += 1;
         }
         list.sort_unstable_by_key(|m| m.0);
         list.shrink_to_fit();
@@ -194,6 +229,7 @@ impl TreeIndex {
         let mut index = TreeIndex {
             b: Arc::new(ix),
             overlay: HashMap::new(),
+            cur_delta: Arc::new(Vec::new()),
             targets: Arc::new(HashMap::new()),
             seen,
             applied: recent,
@@ -244,18 +280,14 @@ impl TreeIndex {
         // put in where they are now.
         let inside = |p: u32| (p as usize) >= root && (p as usize) < end;
         for (id, (p, d)) in &self.overlay {
-            if let Some((_, bp, bd)) = b
-                .members
-                .binary_search_by_key(id, |m| m.0)
-                .ok()
-                .map(|i| &b.members[i])
-            {
-                if inside(*bp) && *bd >= lo && *bd <= hi {
-                    counts[*bp as usize - root] -= 1;
+            if let Some((bp, bd)) = self.base_member(*id) {
+                if inside(bp) && bd >= lo && bd <= hi {
+                    counts[bp as usize - root] -= 1;
                 }
             }
-            if inside(*p) && *d >= lo && *d <= hi {
-                counts[*p as usize - root] += 1;
+            let p = unpack(*p).0;
+            if inside(p) && *d >= lo && *d <= hi {
+                counts[p as usize - root] += 1;
             }
         }
         for i in (root + 1..end).rev() {
@@ -263,6 +295,127 @@ impl TreeIndex {
             counts[p - root] += counts[i - root];
         }
         counts
+    }
+
+    /// A member as the base counted it: (position, admission day).
+    fn base_member(&self, id: i64) -> Option<(u32, i32)> {
+        let b = &self.b;
+        b.members
+            .binary_search_by_key(&id, |m| m.0)
+            .ok()
+            .map(|i| (unpack(b.members[i].1).0, b.members[i].2))
+    }
+
+    /// The overlay's change to current members at positions `lo..hi`.
+    fn cur_delta_in(&self, lo: usize, hi: usize) -> i64 {
+        let d = &self.cur_delta;
+        let upto = |x: usize| -> i64 {
+            match d.partition_point(|e| (e.0 as usize) < x) {
+                0 => 0,
+                k => d[k - 1].1,
+            }
+        };
+        upto(hi) - upto(lo)
+    }
+
+    /// Current members (probationary and official) of the unit at `pos`
+    /// with its whole subtree: two subtractions and two binary searches.
+    pub fn members_total(&self, pos: usize) -> u64 {
+        let end = self.b.end[pos] as usize;
+        let base = self.b.cur_prefix[end] - self.b.cur_prefix[pos];
+        (base as i64 + self.cur_delta_in(pos, end)).max(0) as u64
+    }
+
+    /// Current members of the unit at `pos` itself (not below it).
+    pub fn members_own(&self, pos: usize) -> u64 {
+        let base = self.b.cur_prefix[pos + 1] - self.b.cur_prefix[pos];
+        (base as i64 + self.cur_delta_in(pos, pos + 1)).max(0) as u64
+    }
+
+    /// Recomputes `cur_delta` from the overlay.
+    fn refresh_cur_delta(&mut self) {
+        let mut changes: Vec<(u32, i64)> = Vec::new();
+        for (id, (p, _)) in &self.overlay {
+            let b = &self.b;
+            if let Ok(i) = b.members.binary_search_by_key(id, |m| m.0) {
+                if let (bp, true) = unpack(b.members[i].1) {
+                    changes.push((bp, -1));
+                }
+            }
+            if let (p, true) = unpack(*p) {
+                changes.push((p, 1));
+            }
+        }
+        changes.sort_unstable_by_key(|c| c.0);
+        let mut sum = 0;
+        for c in &mut changes {
+            sum += c.1;
+            c.1 = sum;
+        }
+        self.cur_delta = Arc::new(changes);
+    }
+
+    /// The code of the unit at `pos`.
+    pub fn code(&self, pos: usize) -> &str {
+        &self.b.codes[pos]
+    }
+
+    /// The name of the unit at `pos`.
+    pub fn name(&self, pos: usize) -> &str {
+        &self.b.names[pos]
+    }
+
+    /// The end of the subtree at `pos` (exclusive).
+    pub fn end(&self, pos: usize) -> usize {
+        self.b.end[pos] as usize
+    }
+
+    /// The direct subordinates of the unit at `pos`, in preorder: O(children).
+    pub fn children(&self, pos: usize) -> Vec<usize> {
+        let end = self.end(pos);
+        let mut out = Vec::new();
+        let mut c = pos + 1;
+        while c < end {
+            out.push(c);
+            c = self.end(c);
+        }
+        out
+    }
+
+    /// Admissions between `from` and `to` (inclusive) in the subtree at
+    /// `pos`: a binary search per unit of the subtree, no roll-up.
+    pub fn admitted_total(&self, pos: usize, from: Date, to: Date) -> u64 {
+        let (lo, hi) = (day_of(from), day_of(to));
+        let b = &self.b;
+        let end = self.end(pos);
+        let mut n: i64 = 0;
+        for i in pos..end {
+            let s = &b.adm_days[b.adm_off[i] as usize..b.adm_off[i + 1] as usize];
+            if !s.is_empty() {
+                n += (s.partition_point(|d| *d <= hi) - s.partition_point(|d| *d < lo)) as i64;
+            }
+        }
+        let inside = |p: u32| (p as usize) >= pos && (p as usize) < end;
+        for (id, (p, d)) in &self.overlay {
+            if let Some((bp, bd)) = self.base_member(*id) {
+                if inside(bp) && bd >= lo && bd <= hi {
+                    n -= 1;
+                }
+            }
+            let p = unpack(*p).0;
+            if inside(p) && *d >= lo && *d <= hi {
+                n += 1;
+            }
+        }
+        n.max(0) as u64
+    }
+
+    /// The term target of the unit at `pos`.
+    pub fn target_of(&self, term_id: i64, pos: usize) -> Option<u32> {
+        self.targets
+            .get(&term_id)
+            .and_then(|t| t.get(&(pos as u32)))
+            .copied()
     }
 }
 
@@ -345,15 +498,15 @@ impl App {
         for chunk in members.chunks(500) {
             let found = q::admissions_of(&mut conn, chunk).await?;
             // A member row removed (a withdrawn admission decision): no
-            // longer counted anywhere.
+            // longer counted anywhere, neither admitted nor current.
             for id in chunk {
                 if !found.iter().any(|f| f.0 == *id) {
-                    next.overlay.insert(*id, (NONE, 0));
+                    next.overlay.insert(*id, (pack(GONE, false), 0));
                 }
             }
-            for (id, unit, on) in found {
+            for (id, unit, on, current) in found {
                 if let (Some(p), Some(d)) = (next.b.pos_of_id.get(&unit).copied(), day(&on)) {
-                    next.overlay.insert(id, (p, d));
+                    next.overlay.insert(id, (pack(p, current), d));
                 } else {
                     // A unit the index does not know: rebuild.
                     let built = Arc::new(TreeIndex::build(&mut conn).await?);
@@ -361,6 +514,9 @@ impl App {
                     return Ok(built);
                 }
             }
+        }
+        if !members.is_empty() {
+            next.refresh_cur_delta();
         }
         if targets {
             next.load_targets(&mut conn).await?;

@@ -22,6 +22,7 @@ pub mod import;
 pub mod index;
 pub mod integrity;
 pub mod ops;
+pub mod overview;
 pub mod pickers;
 pub mod pipeline;
 pub mod privacy;

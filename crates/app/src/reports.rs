@@ -7,7 +7,6 @@
 use crate::privacy::{CandidateEntry, MemberEntry};
 use crate::{visible_unit, Actor, App, AppError};
 use ranks_domain::achievement::{roll_up, UnitNode};
-use ranks_domain::text::name_sort_key;
 use ranks_domain::{AchievementRow, Date, Term, TermName, UnitCode, UnitKind};
 use ranks_store::records::supervisors::SupervisorView;
 use ranks_store::records::terms::TermRow;
@@ -29,6 +28,29 @@ async fn term_by_name(conn: &mut Conn, name: &TermName) -> Result<TermRow, AppEr
         what: "term",
         key: name.to_string(),
     })
+}
+
+/// The unit's position in the index (a unit the index does not hold yet
+/// reads as unknown).
+fn index_position(ix: &crate::index::TreeIndex, unit: &UnitRow) -> Result<usize, AppError> {
+    ix.position(unit.code.as_str()).ok_or(AppError::NotFound {
+        what: "unit",
+        key: unit.code.to_string(),
+    })
+}
+
+/// The unit's direct subordinates' current members (each with its
+/// subtree), and the unit's own total, from the index.
+fn member_totals(
+    ix: &crate::index::TreeIndex,
+    start: usize,
+) -> Result<(u64, HashMap<UnitCode, u64>), AppError> {
+    let mut map = HashMap::new();
+    map.insert(UnitCode::parse(ix.code(start))?, ix.members_total(start));
+    for c in ix.children(start) {
+        map.insert(UnitCode::parse(ix.code(c))?, ix.members_total(c));
+    }
+    Ok((ix.members_total(start), map))
 }
 
 async fn achievement_rows(
@@ -154,8 +176,38 @@ impl App {
         })
     }
 
-    /// `ranks report achievement`: one row per unit of the subtree, root first.
+    /// `ranks report achievement`: one row per unit of the subtree, root
+    /// first, from the roll-up index (milliseconds for the whole country).
     pub async fn achievement(
+        &self,
+        actor: &Actor,
+        org: Option<&str>,
+        term: &str,
+        depth: Option<usize>,
+    ) -> Result<AchievementReport, AppError> {
+        let name = TermName::parse(term)?;
+        let (root, term) = {
+            let mut conn = self.db().read().await?;
+            let root = match org {
+                Some(c) => visible_unit(&mut conn, actor, c).await?,
+                None => crate::default_root(&mut conn, actor).await?,
+            };
+            (root, term_by_name(&mut conn, &name).await?)
+        };
+        let ix = self.tree_index().await?;
+        let start = index_position(&ix, &root)?;
+        let rows = crate::overview::index_rows(&ix, start, &term, depth)?;
+        Ok(AchievementReport {
+            term: term.term,
+            root: root.into_inner(),
+            rows,
+        })
+    }
+
+    /// The same report as [`App::achievement`] computed in SQL from the
+    /// tables (a range scan of the subtree and a grouped count): the check
+    /// that the index answers the same.
+    pub async fn achievement_sql(
         &self,
         actor: &Actor,
         org: Option<&str>,
@@ -186,7 +238,10 @@ impl App {
             .collect())
     }
 
-    /// The dashboard: the tree with each unit's achievement and membership.
+    /// The dashboard: the actor's unit and its direct subordinates, each
+    /// with its achievement and current members (all from the index: the
+    /// work grows with the number of units shown and the subtree's units,
+    /// never its members).
     pub async fn dashboard(
         &self,
         actor: &Actor,
@@ -214,18 +269,14 @@ impl App {
                 }
             },
         };
-        let rows = achievement_rows(&mut conn, &root, &chosen, None).await?;
-        let per_unit = members::current_per_unit(&mut conn, &root.path).await?;
-        let tree = units::subtree(&mut conn, &root.path).await?;
-        let mut totals: HashMap<UnitCode, u64> = HashMap::new();
-        for u in &tree {
-            let n = per_unit.get(&u.id).copied().unwrap_or(0);
-            for anc in &tree {
-                if anc.path.contains(&u.path) {
-                    *totals.entry(anc.code.clone()).or_default() += n;
-                }
-            }
-        }
+        // One connection at a time: the index reads through its own.
+        drop(conn);
+        let ix = self.tree_index().await?;
+        let start = index_position(&ix, &root)?;
+        let rows = crate::overview::index_rows(&ix, start, &chosen, Some(1))?;
+        let (total, totals) = member_totals(&ix, start)?;
+        drop(ix);
+        let mut conn = self.db().read().await?;
         let per_stage =
             ranks_store::records::candidates::count_by_stage(&mut conn, &root.path).await?;
         let profile = self.profile();
@@ -237,7 +288,7 @@ impl App {
             .collect();
         Ok(Dashboard {
             pipeline,
-            total_members: totals.get(&root.code).copied().unwrap_or(0),
+            total_members: total,
             root: root.into_inner(),
             terms: all_terms.into_iter().map(|t| t.term).collect(),
             term: Some(chosen.term),
@@ -275,42 +326,69 @@ impl App {
                 .or(all_terms.last())
                 .cloned(),
         };
+        // One connection at a time: the index and the members' page read
+        // through their own.
+        drop(conn);
+        let ix = self.tree_index().await?;
+        let start = index_position(&ix, &unit)?;
         let rows = match &chosen {
-            Some(t) => achievement_rows(&mut conn, &unit, t, Some(1)).await?,
+            Some(t) => crate::overview::index_rows(&ix, start, t, Some(1))?,
             None => vec![],
         };
-        let mut members = members::current_in_subtree(&mut conn, &unit.path).await?;
-        members.sort_by_cached_key(|m| (m.unit_code.clone(), name_sort_key(&m.full_name)));
-        let members: Vec<MemberEntry> = members
-            .into_iter()
-            .map(|m| MemberEntry::shown_to(actor, m))
-            .collect();
-        let candidates: Vec<CandidateEntry> = candidates::in_subtree(&mut conn, &unit.path)
-            .await?
-            .into_iter()
-            .map(|c| CandidateEntry::shown_to(actor, c))
-            .collect();
+        let (member_total, child_members) = member_totals(&ix, start)?;
+        drop(ix);
+        let first = self
+            .unit_members(
+                actor,
+                unit.code.as_str(),
+                crate::overview::MemberFilter::Current,
+                None,
+                LIST_FIRST,
+            )
+            .await?;
+        let mut conn = self.db().read().await?;
+        let counts = candidates::count_by_stage(&mut conn, &unit.path).await?;
         let mut by_stage: Vec<(String, Vec<CandidateEntry>)> = Vec::new();
+        let mut stage_totals = HashMap::new();
+        let mut stage_next = HashMap::new();
         for stage in self.profile().stages.iter().chain(&self.profile().exits) {
-            let list: Vec<CandidateEntry> = candidates
-                .iter()
-                .filter(|c| c.stage == stage.key)
-                .cloned()
-                .collect();
-            if !list.is_empty() {
-                by_stage.push((stage.key.clone(), list));
+            let n = counts.get(&stage.key).copied().unwrap_or(0);
+            if n == 0 {
+                continue;
             }
+            let (list, next) = crate::overview::stage_page(
+                &mut conn, actor, &unit.path, &stage.key, None, LIST_FIRST,
+            )
+            .await?;
+            stage_totals.insert(stage.key.clone(), n);
+            if let Some(next) = next {
+                stage_next.insert(stage.key.clone(), next);
+            }
+            by_stage.push((stage.key.clone(), list));
         }
-        let supervisors = supervisors::for_subtree(&mut conn, &unit.path).await?;
+        let mut supervisors =
+            supervisors::for_subtree_first(&mut conn, &unit.path, LIST_FIRST as i64 + 1).await?;
+        let supervisors_more = supervisors.len() > LIST_FIRST;
+        supervisors.truncate(LIST_FIRST);
         let sources = movements::sources_in_subtree(&mut conn, &unit.path).await?;
-        let moves = units::moves_in_subtree(&mut conn, &unit.path).await?;
+        let mut moves =
+            units::moves_in_subtree_first(&mut conn, &unit.path, LIST_FIRST as i64 + 1).await?;
+        let moves_more = moves.len() > LIST_FIRST;
+        moves.truncate(LIST_FIRST);
         Ok(UnitPage {
+            member_total,
+            child_members,
+            members_next: first.next,
+            stage_totals,
+            stage_next,
+            supervisors_more,
+            moves_more,
             unit: unit.into_inner(),
             ancestors,
             term: chosen.map(|t| t.term),
             terms: all_terms.into_iter().map(|t| t.term).collect(),
             rows,
-            members,
+            members: first.members,
             candidates_by_stage: by_stage,
             supervisors,
             sources,
@@ -370,14 +448,31 @@ pub struct UnitPage {
     pub terms: Vec<Term>,
     /// The unit and its direct children for the chosen term.
     pub rows: Vec<AchievementRow>,
+    /// Current members of the subtree (from the index).
+    pub member_total: u64,
+    /// Current members of the unit and of each direct subordinate's subtree.
+    pub child_members: HashMap<UnitCode, u64>,
+    /// The first page of the members (tree order), and the next page's cursor.
     pub members: Vec<MemberEntry>,
-    /// Candidates grouped by stage key, in the profile's order.
+    pub members_next: Option<String>,
+    /// The first page of each stage's candidates, by stage key, in the
+    /// profile's order (stages without candidates left out).
     pub candidates_by_stage: Vec<(String, Vec<CandidateEntry>)>,
+    /// Candidates per stage key, and the cursor of each stage's next page.
+    pub stage_totals: HashMap<String, u64>,
+    pub stage_next: HashMap<String, String>,
+    /// The first supervisors (tree order); more exist when `supervisors_more`.
     pub supervisors: Vec<SupervisorView>,
+    pub supervisors_more: bool,
     /// Emulation movements feeding this subtree: (name, candidates, admitted).
     pub sources: Vec<(String, i64, i64)>,
+    /// The newest moves; older ones exist when `moves_more`.
     pub moves: Vec<(UnitCode, UnitMove)>,
+    pub moves_more: bool,
 }
+
+/// Rows of each list the unit page shows first.
+pub const LIST_FIRST: usize = 50;
 
 /// What a burn-up chart needs: the term, the unit's target and its admission dates.
 #[derive(Debug, Clone)]

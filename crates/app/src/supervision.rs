@@ -59,11 +59,32 @@ impl App {
         if assignments.is_empty() {
             return Err(not_found());
         }
+        // Each unit's own row from the index: its subtree's admissions by
+        // binary search per unit, no query per unit.
+        let term_row = {
+            let name = ranks_domain::TermName::parse(term)?;
+            let mut conn = self.db().read().await?;
+            ranks_store::records::terms::by_name(&mut conn, &name)
+                .await?
+                .ok_or(AppError::NotFound {
+                    what: "term",
+                    key: name.to_string(),
+                })?
+        };
+        let ix = self.tree_index().await?;
         let mut out = Vec::new();
         for (u, role) in assignments {
-            let report = self
-                .achievement(actor, Some(u.code.as_str()), term, Some(0))
-                .await?;
+            let pos = ix.position(u.code.as_str()).ok_or_else(not_found)?;
+            let admitted = ix.admitted_total(pos, term_row.term.starts_on, term_row.term.ends_on);
+            let target = ix.target_of(term_row.id, pos).map(u64::from);
+            let achievement = AchievementRow {
+                code: u.code.clone(),
+                name: u.name.clone(),
+                depth: 0,
+                target,
+                admitted,
+                percent: ranks_domain::Percent::of(admitted, target),
+            };
             let due = self
                 .due(actor, Some(u.code.as_str()), Some(DUE_SOON_DAYS))
                 .await?;
@@ -73,7 +94,7 @@ impl App {
                 code: u.code.to_string(),
                 name: u.name.clone(),
                 role,
-                achievement: report.rows.into_iter().next().expect("the unit's own row"),
+                achievement,
                 overdue,
                 due_soon,
             });

@@ -22,6 +22,8 @@ mod import;
 mod import_limits;
 #[path = "story/national.rs"]
 mod national;
+#[path = "story/pages.rs"]
+mod pages;
 #[path = "story/pipeline.rs"]
 mod pipeline;
 #[path = "story/races.rs"]

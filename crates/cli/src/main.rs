@@ -808,8 +808,10 @@ async fn dispatch_reports(command: Command, cfg: &config::Config, profile: Profi
                     app.achievement_as_of(&actor, org.as_deref(), &term, depth, day)
                         .await?
                 }
+                // A one-shot process: the grouped SQL answers sooner than
+                // building the roll-up index (which a server keeps).
                 None => {
-                    app.achievement(&actor, org.as_deref(), &term, depth)
+                    app.achievement_sql(&actor, org.as_deref(), &term, depth)
                         .await?
                 }
             };

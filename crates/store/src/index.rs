@@ -55,41 +55,56 @@ pub async fn units_in_preorder(conn: &mut Conn) -> Result<Vec<TreeUnit>, StoreEr
         .collect()
 }
 
-/// Every member's (id, unit id, admission day as `yyyy-mm-dd`), streamed
-/// to `each`: 5.6 million rows never sit in memory as rows.
+/// A current member: probationary or official.
+fn current(status: &str) -> bool {
+    use ranks_domain::MemberStatus as S;
+    status == S::Probationary.as_str() || status == S::Official.as_str()
+}
+
+/// Every member's (id, unit id, admission day as `yyyy-mm-dd`, current
+/// member), streamed to `each`: 5.6 million rows never sit in memory as rows.
 pub async fn each_admission(
     conn: &mut Conn,
-    mut each: impl FnMut(i64, i64, &str),
+    mut each: impl FnMut(i64, i64, &str, bool),
 ) -> Result<(), StoreError> {
     use futures_util::TryStreamExt;
-    let mut rows = sqlx::query("SELECT id, unit_id, admitted_on FROM members").fetch(&mut *conn);
+    let mut rows =
+        sqlx::query("SELECT id, unit_id, admitted_on, status FROM members").fetch(&mut *conn);
     while let Some(r) = rows.try_next().await? {
         let id: i64 = r.try_get(0)?;
         let unit: i64 = r.try_get(1)?;
         let on: String = r.try_get(2)?;
-        each(id, unit, &on);
+        let status: String = r.try_get(3)?;
+        each(id, unit, &on, current(&status));
     }
     Ok(())
 }
 
-/// The (id, unit id, admission day) of the members `ids` (at most a few
-/// hundred at a time).
+/// The (id, unit id, admission day, current member) of the members `ids`
+/// (at most a few hundred at a time).
 pub async fn admissions_of(
     conn: &mut Conn,
     ids: &[i64],
-) -> Result<Vec<(i64, i64, String)>, StoreError> {
+) -> Result<Vec<(i64, i64, String, bool)>, StoreError> {
     let list = ids
         .iter()
         .map(|m| m.to_string())
         .collect::<Vec<_>>()
         .join(",");
     let rows = sqlx::query(&format!(
-        "SELECT id, unit_id, admitted_on FROM members WHERE id IN ({list})"
+        "SELECT id, unit_id, admitted_on, status FROM members WHERE id IN ({list})"
     ))
     .fetch_all(&mut *conn)
     .await?;
     rows.iter()
-        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
+        .map(|r| {
+            Ok((
+                r.try_get(0)?,
+                r.try_get(1)?,
+                r.try_get(2)?,
+                current(&r.try_get::<String, _>(3)?),
+            ))
+        })
         .collect()
 }
 

@@ -111,6 +111,8 @@ pub fn router_with(app: App, server: ServerConfig) -> Router {
     router
         .route("/", get(pages::dashboard))
         .route("/units/{code}", get(pages::unit))
+        .route("/units/{code}/members", get(pages::unit_members))
+        .route("/units/{code}/stages/{stage}", get(pages::unit_stage))
         .route("/units/{code}/plan", get(pages::plan))
         .route("/units/{code}/plan/target", post(pages::plan_target))
         .route("/units/{code}/plan/score", post(pages::plan_score))

@@ -113,11 +113,11 @@ pub struct MemberView {
     pub official_on: Option<Date>,
 }
 
-const MEMBER_VIEW: &str = "SELECT m.id AS id, p.id AS person_id, p.full_name AS full_name, p.gender AS gender, p.birth_date AS birth_date, \
+pub(crate) const MEMBER_VIEW: &str = "SELECT m.id AS id, p.id AS person_id, p.full_name AS full_name, p.gender AS gender, p.birth_date AS birth_date, \
      u.code AS unit_code, u.name AS unit_name, m.status AS status, m.admitted_on AS admitted_on, m.official_on AS official_on \
      FROM members m JOIN people p ON p.id = m.person_id JOIN units u ON u.id = m.unit_id";
 
-fn member_view(r: &sqlx::any::AnyRow) -> Result<MemberView, StoreError> {
+pub(crate) fn member_view(r: &sqlx::any::AnyRow) -> Result<MemberView, StoreError> {
     Ok(MemberView {
         id: r.try_get("id")?,
         person_id: r.try_get("person_id")?,

@@ -40,14 +40,24 @@ pub async fn for_subtree(
     conn: &mut Conn,
     root: &OrgPath,
 ) -> Result<Vec<SupervisorView>, StoreError> {
+    for_subtree_first(conn, root, i64::MAX).await
+}
+
+/// The first `limit` of [`for_subtree`], in the same order.
+pub async fn for_subtree_first(
+    conn: &mut Conn,
+    root: &OrgPath,
+    limit: i64,
+) -> Result<Vec<SupervisorView>, StoreError> {
     let (lo, hi) = root.subtree_range();
     let rows = sqlx::query(
         "SELECT u.code AS unit_code, u.name AS unit_name, s.member_id AS member_id, p.full_name AS full_name, s.role AS role, s.since AS since \
          FROM supervisors s JOIN units u ON u.id = s.unit_id JOIN members m ON m.id = s.member_id JOIN people p ON p.id = m.person_id \
-         WHERE u.path >= $1 AND u.path < $2 AND s.until IS NULL ORDER BY u.path, s.id",
+         WHERE u.path >= $1 AND u.path < $2 AND s.until IS NULL ORDER BY u.path, s.id LIMIT $3",
     )
     .bind(lo)
     .bind(hi)
+    .bind(limit)
     .fetch_all(&mut *conn)
     .await?;
     rows.iter()

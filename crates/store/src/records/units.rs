@@ -187,15 +187,25 @@ pub async fn moves_in_subtree(
     conn: &mut Conn,
     root: &OrgPath,
 ) -> Result<Vec<(UnitCode, UnitMove)>, StoreError> {
+    moves_in_subtree_first(conn, root, i64::MAX).await
+}
+
+/// The first `limit` of [`moves_in_subtree`], newest first.
+pub async fn moves_in_subtree_first(
+    conn: &mut Conn,
+    root: &OrgPath,
+    limit: i64,
+) -> Result<Vec<(UnitCode, UnitMove)>, StoreError> {
     let (lo, hi) = root.subtree_range();
     let rows = sqlx::query(
         "SELECT u.code AS code, m.unit_id AS unit_id, f.code AS from_code, t.code AS to_code, m.effective_on AS effective_on, m.recorded_by AS recorded_by \
          FROM unit_moves m JOIN units u ON u.id = m.unit_id \
          LEFT JOIN units f ON f.id = m.from_parent_id JOIN units t ON t.id = m.to_parent_id \
-         WHERE u.path >= $1 AND u.path < $2 ORDER BY m.effective_on DESC, m.id DESC",
+         WHERE u.path >= $1 AND u.path < $2 ORDER BY m.effective_on DESC, m.id DESC LIMIT $3",
     )
     .bind(lo)
     .bind(hi)
+    .bind(limit)
     .fetch_all(&mut *conn)
     .await?;
     rows.iter()

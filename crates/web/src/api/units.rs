@@ -13,6 +13,12 @@ pub struct AchievementQuery {
     pub depth: Option<String>,
     #[schemars(extend("format" = "date"))]
     pub as_of: Option<String>,
+    /// Rows per page: 1 to 200, default 50. The total is in the
+    /// `X-Total-Count` header; a next page's cursor in `X-Next-Cursor`
+    /// (and a `Link: <…>; rel="next"`).
+    pub limit: Option<String>,
+    /// The `X-Next-Cursor` of the previous page.
+    pub cursor: Option<String>,
 }
 
 /// One row of the achievement report, as JSON: exactly the CLI's keys.
@@ -43,7 +49,9 @@ pub async fn achievement(
     auth: crate::auth::Auth,
     Path(code): Path<String>,
     Query(q): Query<AchievementQuery>,
-) -> Result<Json<Vec<AchievementJson>>, WebError> {
+) -> Result<axum::response::Response, WebError> {
+    let limit = ranks_app::overview::page_limit(q.limit.as_deref())
+        .map_err(|e| WebError::from_app(e, None))?;
     let term = q.term.ok_or_else(|| {
         WebError::bad_request("term: missing; expected a term like 2020-2025", None)
     })?;
@@ -56,24 +64,80 @@ pub async fn achievement(
             )
         })?),
     };
-    let report = match q.as_of.as_deref().filter(|s| !s.is_empty()) {
+    let cursor = q.cursor.as_deref().filter(|c| !c.is_empty());
+    let (report, total, more) = match q.as_of.as_deref().filter(|s| !s.is_empty()) {
         Some(s) => {
             let day = ranks_domain::parse_date("as_of", s)
                 .map_err(|e| WebError::from_app(e.into(), None))?;
-            st.app
+            let mut report = st
+                .app
                 .achievement_as_of(&auth.actor, Some(&code), &term, depth, day)
                 .await
+                .map_err(|e| WebError::from_app(e, None))?;
+            // The cursor is the code of the last row of the previous page.
+            let from = match cursor {
+                None => 0,
+                Some(c) => {
+                    report
+                        .rows
+                        .iter()
+                        .position(|r| r.code.as_str() == c)
+                        .ok_or_else(|| {
+                            WebError::from_app(
+                                ranks_domain::DomainError::invalid(
+                                    "cursor",
+                                    c,
+                                    "the cursor of the previous page",
+                                )
+                                .into(),
+                                None,
+                            )
+                        })?
+                        + 1
+                }
+            };
+            let total = report.rows.len();
+            report.rows = report.rows.into_iter().skip(from).take(limit).collect();
+            (report, total, from + limit < total)
         }
         None => {
-            st.app
-                .achievement(&auth.actor, Some(&code), &term, depth)
+            let p = st
+                .app
+                .achievement_page(&auth.actor, Some(&code), &term, depth, cursor, limit)
                 .await
+                .map_err(|e| WebError::from_app(e, None))?;
+            (p.report, p.total, p.more)
+        }
+    };
+    let page = &report.rows;
+    let body: Vec<AchievementJson> = page.iter().map(AchievementJson::from).collect();
+    let mut resp = axum::response::IntoResponse::into_response(Json(body));
+    let h = resp.headers_mut();
+    h.insert("x-total-count", total.into());
+    if more {
+        if let Some(last) = page.last() {
+            let next = last.code.to_string();
+            let mut query = vec![format!("term={}", report.term.name)];
+            if let Some(d) = depth {
+                query.push(format!("depth={d}"));
+            }
+            if let Some(a) = q.as_of.as_deref().filter(|s| !s.is_empty()) {
+                query.push(format!("as_of={a}"));
+            }
+            query.push(format!("limit={limit}"));
+            query.push(format!("cursor={next}"));
+            let link = format!(
+                "</api/v1/units/{}/achievement?{}>; rel=\"next\"",
+                report.root.code,
+                query.join("&")
+            );
+            if let (Ok(c), Ok(l)) = (next.parse(), link.parse()) {
+                h.insert("x-next-cursor", c);
+                h.insert(axum::http::header::LINK, l);
+            }
         }
     }
-    .map_err(|e| WebError::from_app(e, None))?;
-    Ok(Json(
-        report.rows.iter().map(AchievementJson::from).collect(),
-    ))
+    Ok(resp)
 }
 
 #[derive(serde::Deserialize, schemars::JsonSchema)]

@@ -1,5 +1,8 @@
-//! The dashboard: the user's subtree over a term, and the pipeline's stages.
+//! The dashboard: the user's unit and its direct subordinates over a term
+//! (sorted, a page at a time: each links to its unit page to drill down),
+//! and the pipeline's stages.
 
+use super::paging::{subordinates, Pager, UnitsQuery};
 use super::{render, row_view, term_tabs, PageQuery, RowView, TermTab};
 use crate::error::WebError;
 use crate::extract::{PageLang, PageResult};
@@ -33,12 +36,14 @@ struct DashboardPage {
     /// The open files per stage, and the largest count (for the bars).
     pipeline: Vec<StageCount>,
     pipeline_max: u64,
+    pager: Pager,
 }
 
 pub async fn dashboard(
     State(st): State<AppState>,
     auth: crate::auth::Auth,
     Query(q): Query<PageQuery>,
+    Query(uq): Query<UnitsQuery>,
     lang: PageLang,
 ) -> Result<Response, WebError> {
     let d = st
@@ -47,10 +52,23 @@ pub async fn dashboard(
         .await
         .page(&lang)?;
     let tr = Tr { lang: lang.lang };
+    let term_name = d
+        .term
+        .as_ref()
+        .map(|t| t.name.to_string())
+        .unwrap_or_default();
+    let base = if term_name.is_empty() {
+        "/".to_string()
+    } else {
+        format!("/?term={term_name}")
+    };
+    let (kids, pager) = subordinates(&d.rows, &d.members, &uq, &base, &tr).page(&lang)?;
     let rows: Vec<RowView> = d
         .rows
         .iter()
+        .filter(|r| r.depth == 0)
         .map(|r| row_view(r, d.members.get(&r.code).copied(), &tr))
+        .chain(kids)
         .collect();
     let page = DashboardPage {
         tr,
@@ -58,12 +76,9 @@ pub async fn dashboard(
         root_code: d.root.code.to_string(),
         root_name: d.root.name.clone(),
         tabs: term_tabs(&d.terms, d.term.as_ref(), &tr),
-        term: d
-            .term
-            .as_ref()
-            .map(|t| t.name.to_string())
-            .unwrap_or_default(),
+        term: term_name,
         subordinate: d.rows.iter().filter(|r| r.depth == 1).count(),
+        pager,
         top: d
             .rows
             .first()

@@ -10,11 +10,13 @@ mod history;
 pub mod import;
 mod member;
 pub(crate) mod members;
+mod paging;
 pub mod pick;
 mod plan;
 mod refusals;
 mod supervisor;
 mod unit;
+mod unit_lists;
 mod vote_view;
 
 pub use candidate::{
@@ -30,6 +32,7 @@ pub use plan::{plan, plan_score, plan_target};
 pub use refusals::refusals;
 pub use supervisor::supervisor;
 pub use unit::{add_candidate, unit, UnitCache};
+pub use unit_lists::{unit_members, unit_stage};
 pub use vote_view::{candidate_eligible, vote_text};
 
 use crate::auth::Auth;

@@ -1,6 +1,10 @@
 //! A unit's page: its subtree, members, candidates by stage, deadlines;
 //! the form that adds a person to a cell's pool.
 
+use super::paging::{subordinates, Pager, UnitsQuery};
+use super::unit_lists::{
+    candidate_row, member_row, members_more, stage_more, CandidateRow, MemberRow,
+};
 use super::{form_date, render, row_view, term_tabs, with_status, PageQuery, RowView, TermTab};
 use crate::auth::Auth;
 use crate::error::WebError;
@@ -12,35 +16,18 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use ranks_app::pipeline::DueRow;
-use ranks_app::privacy::CandidateEntry;
 use ranks_app::reports::UnitPage;
 use ranks_domain::procedure::Profile;
 use serde::Deserialize;
 
-pub struct CandidateRow {
-    pub id: i64,
-    pub name: String,
-    pub cell: String,
-    pub since: String,
-    pub movement: String,
-    pub mentors: String,
-}
-
 pub struct StageGroup {
     pub label: String,
     pub key: String,
+    /// Candidates at the stage in the subtree; `people` is the first page.
+    pub total: u64,
     pub people: Vec<CandidateRow>,
-}
-
-pub struct MemberRow {
-    pub id: i64,
-    pub name: String,
-    pub birth: String,
-    pub gender: String,
-    pub cell: String,
-    pub status: &'static str,
-    pub probationary: bool,
-    pub admitted: String,
+    /// The next page's link (empty: none).
+    pub more: String,
 }
 
 /// An ancestor in the breadcrumbs.
@@ -94,16 +81,25 @@ struct UnitTemplate {
     term: String,
     top: Option<RowView>,
     children: Vec<RowView>,
-    member_count: usize,
+    /// The subordinate units' sort and pages.
+    pager: Pager,
+    member_count: u64,
     /// Candidates in all stages, and the overdue files: the counts on top.
-    candidate_count: usize,
+    candidate_count: u64,
     overdue_count: usize,
+    /// The members' first page, the link to the next and the filter shown.
     members: Vec<MemberRow>,
+    members_more: String,
+    status: &'static str,
     stages: Vec<StageGroup>,
     supervisors: Vec<SupervisorLine>,
+    supervisors_more: bool,
     sources: Vec<SourceLine>,
     moves: Vec<String>,
+    moves_more: bool,
+    /// The first deadlines (all of them are counted in `due_total`).
     due: Vec<DueView>,
+    due_total: usize,
     /// Said when no deadline falls within the list's window (deadlines
     /// further off run on the files themselves).
     due_none: String,
@@ -137,23 +133,33 @@ pub struct DueView {
     pub escalated: String,
 }
 
-fn candidate_row(c: &CandidateEntry, tr: &Tr) -> CandidateRow {
-    CandidateRow {
-        id: c.id,
-        name: c.full_name.clone(),
-        cell: c.unit_name.clone(),
-        since: tr.date(&c.stage_since),
-        movement: c.movement.clone().unwrap_or_else(|| "—".into()),
-        mentors: c.mentors.join(", "),
-    }
-}
+/// The deadlines the unit page prints (the rest: the due list's export).
+const DUE_SHOWN: usize = 50;
 
-fn unit_template(p: &UnitPage, tr: Tr, profile: &Profile, due: &[DueRow]) -> UnitTemplate {
-    let mut rows = p.rows.iter();
-    let top = rows
-        .next()
-        .map(|r| row_view(r, Some(p.members.len() as u64), &tr));
-    UnitTemplate {
+fn unit_template(
+    p: &UnitPage,
+    tr: Tr,
+    profile: &Profile,
+    due: &[DueRow],
+    uq: &UnitsQuery,
+) -> Result<UnitTemplate, ranks_app::AppError> {
+    let top = p
+        .rows
+        .first()
+        .map(|r| row_view(r, Some(p.member_total), &tr));
+    let term_name = p
+        .term
+        .as_ref()
+        .map(|t| t.name.to_string())
+        .unwrap_or_default();
+    let base = if term_name.is_empty() {
+        format!("/units/{}", p.unit.code)
+    } else {
+        format!("/units/{}?term={term_name}", p.unit.code)
+    };
+    let (children, pager) = subordinates(&p.rows, &p.child_members, uq, &base, &tr)?;
+    let code = p.unit.code.to_string();
+    Ok(UnitTemplate {
         tr,
         path: format!("/units/{}", p.unit.code),
         unit_id: p.unit.id,
@@ -184,38 +190,32 @@ fn unit_template(p: &UnitPage, tr: Tr, profile: &Profile, due: &[DueRow]) -> Uni
             .map(|t| t.name.to_string())
             .unwrap_or_default(),
         top,
-        children: rows
-            .map(|r| {
-                let n = p.members.iter().filter(|m| m.unit_code == r.code).count() as u64;
-                row_view(r, Some(n).filter(|n| *n > 0), &tr)
-            })
-            .collect(),
-        member_count: p.members.len(),
-        candidate_count: p.candidates_by_stage.iter().map(|(_, l)| l.len()).sum(),
+        children,
+        pager,
+        member_count: p.member_total,
+        candidate_count: p.stage_totals.values().sum(),
         overdue_count: due.iter().filter(|d| d.overdue).count(),
-        members: p
-            .members
-            .iter()
-            .map(|m| MemberRow {
-                id: m.id,
-                name: m.full_name.clone(),
-                birth: tr.opt_date(&m.birth_date),
-                gender: m.gender.clone().unwrap_or_default(),
-                cell: m.unit_name.clone(),
-                status: tr.status(&m.status),
-                probationary: m.status == ranks_domain::MemberStatus::Probationary,
-                admitted: tr.date(&m.admitted_on),
-            })
-            .collect(),
+        members: p.members.iter().map(|m| member_row(m, &tr)).collect(),
+        members_more: members_more(
+            &code,
+            ranks_app::overview::MemberFilter::Current,
+            p.members_next.as_deref(),
+        ),
+        status: "current",
         stages: p
             .candidates_by_stage
             .iter()
             .map(|(s, list)| StageGroup {
                 label: tr.stage(profile, s),
                 key: s.clone(),
+                total: p.stage_totals.get(s).copied().unwrap_or(0),
                 people: list.iter().map(|c| candidate_row(c, &tr)).collect(),
+                more: stage_more(&code, s, p.stage_next.get(s).map(String::as_str)),
             })
             .collect(),
+        supervisors_more: p.supervisors_more,
+        moves_more: p.moves_more,
+        due_total: due.len(),
         supervisors: p
             .supervisors
             .iter()
@@ -256,6 +256,7 @@ fn unit_template(p: &UnitPage, tr: Tr, profile: &Profile, due: &[DueRow]) -> Uni
             .collect(),
         due: due
             .iter()
+            .take(DUE_SHOWN)
             .map(|d| DueView {
                 id: d.candidate_id,
                 name: d.name.clone(),
@@ -271,7 +272,7 @@ fn unit_template(p: &UnitPage, tr: Tr, profile: &Profile, due: &[DueRow]) -> Uni
             })
             .collect(),
         due_none: tr.args("due.none_within", &[("days", DUE_WITHIN.into())]),
-    }
+    })
 }
 
 pub async fn unit(
@@ -279,9 +280,10 @@ pub async fn unit(
     auth: Auth,
     Path(code): Path<String>,
     Query(q): Query<PageQuery>,
+    Query(uq): Query<UnitsQuery>,
     lang: PageLang,
 ) -> Result<Response, WebError> {
-    let t = unit_page_template(&st, &auth, &code, &q, &lang).await?;
+    let t = unit_page_template(&st, &auth, &code, &q, &uq, &lang).await?;
     render(&t, &lang)
 }
 
@@ -297,7 +299,15 @@ async fn unit_response_with(
     (confirmable, duplicates, resubmit): AddOutcome,
     entered: AddEntered,
 ) -> Result<Response, WebError> {
-    let mut t = unit_page_template(st, auth, code, &PageQuery::default(), lang).await?;
+    let mut t = unit_page_template(
+        st,
+        auth,
+        code,
+        &PageQuery::default(),
+        &UnitsQuery::default(),
+        lang,
+    )
+    .await?;
     t.dup_confirmable = confirmable;
     t.duplicates = duplicates;
     t.resubmit = resubmit;
@@ -315,7 +325,15 @@ async fn unit_response_refused(
     add_error: String,
     f: &AddCandidateForm,
 ) -> Result<Response, WebError> {
-    let mut t = unit_page_template(st, auth, code, &PageQuery::default(), lang).await?;
+    let mut t = unit_page_template(
+        st,
+        auth,
+        code,
+        &PageQuery::default(),
+        &UnitsQuery::default(),
+        lang,
+    )
+    .await?;
     t.add_error = add_error;
     t.entered = AddEntered::from(f);
     render(&t, lang)
@@ -327,11 +345,12 @@ async fn unit_page_template(
     auth: &Auth,
     code: &str,
     q: &PageQuery,
+    uq: &UnitsQuery,
     lang: &PageLang,
 ) -> Result<UnitTemplate, WebError> {
     let data = unit_data(st, auth, code, q).await.page(lang)?;
     let (p, due) = &*data;
-    let mut t = unit_template(p, Tr { lang: lang.lang }, st.app.profile(), due);
+    let mut t = unit_template(p, Tr { lang: lang.lang }, st.app.profile(), due, uq).page(lang)?;
     t.csrf = auth.csrf.clone();
     t.sees_refusals = matches!(
         auth.actor.role,

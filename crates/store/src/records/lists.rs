@@ -1,0 +1,120 @@
+//! Paged lists of the unit page: a bounded slice per query, never the
+//! whole subtree (a province holds hundreds of thousands of members).
+
+use super::candidates::CandidateView;
+use super::date;
+use super::members::{member_view, MemberView, MEMBER_VIEW};
+use crate::error::StoreError;
+use crate::Conn;
+use ranks_domain::{Date, MemberStatus, OrgPath, UnitCode};
+use sqlx::Row;
+use std::collections::HashMap;
+
+/// Members registered directly in `unit_id` with one of `statuses`, id
+/// above `after`, by id, at most `limit` (one index range of
+/// `members(unit_id, status)`).
+pub async fn members_of_unit(
+    conn: &mut Conn,
+    unit_id: i64,
+    statuses: &[MemberStatus],
+    after: i64,
+    limit: i64,
+) -> Result<Vec<MemberView>, StoreError> {
+    let (a, b) = match statuses {
+        [one] => (one.as_str(), one.as_str()),
+        [a, b, ..] => (a.as_str(), b.as_str()),
+        [] => return Ok(Vec::new()),
+    };
+    let rows = sqlx::query(&format!(
+        "{MEMBER_VIEW} WHERE m.unit_id = $1 AND m.status IN ($2, $3) AND m.id > $4 ORDER BY m.id LIMIT $5"
+    ))
+    .bind(unit_id)
+    .bind(a)
+    .bind(b)
+    .bind(after)
+    .bind(limit)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter().map(member_view).collect()
+}
+
+/// Where a page of candidates resumes: after this (stage since, id).
+pub type CandidateKey = (Date, i64);
+
+/// Candidates of the subtree at `stage`, longest in the stage first
+/// (stage since, id), after `after`, at most `limit`, with their mentors.
+/// The page is chosen on the candidates alone, then joined to the people.
+pub async fn candidates_at_stage(
+    conn: &mut Conn,
+    root: &OrgPath,
+    stage: &str,
+    after: Option<CandidateKey>,
+    limit: i64,
+) -> Result<Vec<CandidateView>, StoreError> {
+    let (lo, hi) = root.subtree_range();
+    let (since, id) = after
+        .map(|(d, i)| (super::iso(d), i))
+        .unwrap_or_else(|| (String::new(), 0));
+    let rows = sqlx::query(
+        "SELECT c.id AS id, p.full_name AS full_name, p.birth_date AS birth_date, u.code AS unit_code, u.name AS unit_name, \
+         c.stage AS stage, c.stage_since AS stage_since, mv.name AS movement \
+         FROM (SELECT c.id, c.person_id, c.unit_id, c.movement_id, c.stage, c.stage_since \
+               FROM candidates c JOIN units u ON u.id = c.unit_id \
+               WHERE u.path >= $1 AND u.path < $2 AND c.stage = $3 \
+               AND (c.stage_since > $4 OR (c.stage_since = $4 AND c.id > $5)) \
+               ORDER BY c.stage_since, c.id LIMIT $6) c \
+         JOIN people p ON p.id = c.person_id JOIN units u ON u.id = c.unit_id \
+         LEFT JOIN movements mv ON mv.id = c.movement_id ORDER BY c.stage_since, c.id",
+    )
+    .bind(&lo)
+    .bind(&hi)
+    .bind(stage)
+    .bind(&since)
+    .bind(id)
+    .bind(limit)
+    .fetch_all(&mut *conn)
+    .await?;
+    let ids: Vec<i64> = rows
+        .iter()
+        .map(|r| r.try_get::<i64, _>("id"))
+        .collect::<Result<_, _>>()?;
+    let mut mentors = mentors_of(conn, &ids).await?;
+    rows.iter()
+        .map(|r| {
+            let id: i64 = r.try_get("id")?;
+            Ok(CandidateView {
+                id,
+                full_name: r.try_get("full_name")?,
+                birth_date: date(r, "birth_date")?,
+                unit_code: UnitCode::parse(&r.try_get::<String, _>("unit_code")?)?,
+                unit_name: r.try_get("unit_name")?,
+                stage: r.try_get("stage")?,
+                stage_since: date(r, "stage_since")?,
+                movement: r.try_get("movement")?,
+                mentors: mentors.remove(&id).unwrap_or_default(),
+            })
+        })
+        .collect()
+}
+
+/// The mentors' names of a page of candidates (ids from the database).
+async fn mentors_of(conn: &mut Conn, ids: &[i64]) -> Result<HashMap<i64, Vec<String>>, StoreError> {
+    let mut out: HashMap<i64, Vec<String>> = HashMap::new();
+    if ids.is_empty() {
+        return Ok(out);
+    }
+    let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+    let rows = sqlx::query(&format!(
+        "SELECT mt.candidate_id AS candidate_id, p.full_name AS full_name FROM mentors mt \
+         JOIN members m ON m.id = mt.member_id JOIN people p ON p.id = m.person_id \
+         WHERE mt.candidate_id IN ({list}) ORDER BY mt.assigned_on, m.id"
+    ))
+    .fetch_all(&mut *conn)
+    .await?;
+    for r in &rows {
+        out.entry(r.try_get("candidate_id")?)
+            .or_default()
+            .push(r.try_get("full_name")?);
+    }
+    Ok(out)
+}
