@@ -226,18 +226,15 @@ impl App {
 
         // Movements: the funnel, and which units they feed.
         let tree = ranks_store::records::units::subtree(&mut conn, &root.path).await?;
+        let code_of: HashMap<i64, &str> = tree.iter().map(|u| (u.id, u.code.as_str())).collect();
+        let depth = root.path.depth();
         let top_unit: HashMap<String, String> = tree
             .iter()
             .map(|u| {
                 let ids = u.path.ids();
-                let depth = root.path.depth();
                 let top = ids.get(depth + 1).copied().unwrap_or(root.id);
-                let code = tree
-                    .iter()
-                    .find(|x| x.id == top)
-                    .map(|x| x.code.to_string())
-                    .unwrap_or_default();
-                (u.code.to_string(), code)
+                let code = code_of.get(&top).copied().unwrap_or_default();
+                (u.code.to_string(), code.to_string())
             })
             .collect();
         let mut funnels: BTreeMap<String, MovementFunnel> = BTreeMap::new();

@@ -28,8 +28,10 @@ pub mod privacy;
 pub mod refusals;
 pub mod reports;
 pub mod scope;
+pub mod summaries;
 pub mod supervision;
 pub mod targets;
+mod tree_order;
 pub mod xlsx;
 
 pub use clock::{Clock, FixedClock, SystemClock};

@@ -30,6 +30,8 @@ mod readmission;
 mod routes;
 #[path = "story/sign_in.rs"]
 mod sign_in;
+#[path = "story/summaries.rs"]
+mod summaries;
 #[path = "story/tamper.rs"]
 mod tamper;
 #[path = "story/texts.rs"]
