@@ -7,6 +7,12 @@
 //! its total is a sum over that range and its first page the smallest keys
 //! of the range, without computing any file of the country.
 //!
+//! The files themselves, compact: each file's unit position, stages (as
+//! profile positions) with their days, movement and next deadline, bucketed
+//! by unit position. Analytics of a subtree (stage counts, dwell times in
+//! working days, conversion, waiting, movements' funnels) are one pass over
+//! the range's buckets, with no query and no calendar walk.
+//!
 //! Exact after writes: every write to a file appends an audit entry naming
 //! the candidate; before answering, the entries newer than the last seen are
 //! read and the files they name recomputed into an overlay. A change of
@@ -63,19 +69,41 @@ pub(crate) fn next_due(
         .map(|d| d.due)
 }
 
-/// The earliest-deadline summary, as of audit entry `seen` and day `today`.
+/// A stage not in the profile.
+pub(crate) const UNKNOWN_STAGE: u8 = u8::MAX;
+
+/// One file as the summaries hold it (its stages up to the summary's day).
+#[derive(Debug, Clone, PartialEq)]
+pub struct FileEntry {
+    pub id: i64,
+    pub pos: u32,
+    /// (profile position of the stage, day), oldest first.
+    pub steps: Box<[(u8, i32)]>,
+    /// Index into [`DueSummary::movements`].
+    pub movement: Option<u32>,
+    pub due: Option<i32>,
+}
+
+/// The summaries, as of audit entry `seen` and day `today`.
 #[derive(Clone)]
 pub struct DueSummary {
     pub(crate) tree: Arc<Base>,
     pub(crate) today: Date,
+    /// `files[file_off[p]..file_off[p + 1]]`: the files of the unit at `p`.
+    file_off: Arc<Vec<u32>>,
+    files: Arc<Vec<FileEntry>>,
+    /// (candidate id, position) of every file in `files`, by id.
+    by_id: Arc<Vec<(i64, u32)>>,
+    /// Movement names, as files refer to them.
+    pub(crate) movements: Arc<Vec<String>>,
     /// `items[off[p]..off[p + 1]]`: (due day, candidate id) of the open
     /// files of the unit at position `p`, sorted.
     off: Arc<Vec<u32>>,
     items: Arc<Vec<(i32, i64)>>,
     /// (candidate id, position, due day) of every file in `items`, by id.
     base: Arc<Vec<(i64, u32, i32)>>,
-    /// Files changed since the build: where they are due now (None: nothing due).
-    overlay: HashMap<i64, Option<(u32, i32)>>,
+    /// Files changed since the build, as they are now (None: gone).
+    overlay: HashMap<i64, Option<FileEntry>>,
     seen: i64,
     applied: BTreeSet<i64>,
 }
@@ -97,15 +125,27 @@ impl DueSummary {
             .into_iter()
             .collect();
         let n = tree.units();
-        let mut base: Vec<(i64, u32, i32)> = Vec::new();
+        let mut movements: Vec<String> = Vec::new();
+        let mut entries: Vec<FileEntry> = Vec::new();
         for f in files::files(conn, None).await? {
-            let Some(p) = tree.position_of_id(f.unit_id) else {
-                continue;
-            };
-            if let Some(d) = next_due(profile, cal, &f, today) {
-                base.push((f.id, p as u32, day_of(d)));
+            if let Some(e) = entry(profile, cal, &f, tree, today, &mut movements) {
+                entries.push(e);
             }
         }
+        entries.sort_unstable_by_key(|e| (e.pos, e.id));
+        let mut file_off = vec![0u32; n + 1];
+        for e in &entries {
+            file_off[e.pos as usize + 1] += 1;
+        }
+        for i in 0..n {
+            file_off[i + 1] += file_off[i];
+        }
+        let mut by_id: Vec<(i64, u32)> = entries.iter().map(|e| (e.id, e.pos)).collect();
+        by_id.sort_unstable();
+        let mut base: Vec<(i64, u32, i32)> = entries
+            .iter()
+            .filter_map(|e| e.due.map(|d| (e.id, e.pos, d)))
+            .collect();
         let mut per = vec![0u32; n + 1];
         for (_, p, _) in &base {
             per[*p as usize + 1] += 1;
@@ -126,6 +166,10 @@ impl DueSummary {
         Ok(DueSummary {
             tree: tree.b.clone(),
             today,
+            file_off: Arc::new(file_off),
+            by_id: Arc::new(by_id),
+            files: Arc::new(entries),
+            movements: Arc::new(movements),
             off: Arc::new(per),
             items: Arc::new(items),
             base: Arc::new(base),
@@ -176,12 +220,12 @@ impl DueSummary {
                     total -= 1;
                 }
             }
-            if let Some((p, d)) = now {
-                if inside(*p) && *d <= cut {
+            if let Some((p, d)) = now.as_ref().and_then(|e| e.due.map(|d| (e.pos, d))) {
+                if inside(p) && d <= cut {
                     total += 1;
-                    let k = (*d, *id);
+                    let k = (d, *id);
                     if !matches!(after, Some(a) if k <= a) {
-                        found.push((k, *p as usize));
+                        found.push((k, p as usize));
                     }
                 }
             }
@@ -192,6 +236,85 @@ impl DueSummary {
         }
         found.sort_unstable_by_key(|x| x.0);
         (total.max(0) as u64, found)
+    }
+}
+
+/// A file as the summaries hold it; None for a file of a unit the tree
+/// does not know or without any stage by `today`.
+fn entry(
+    profile: &Profile,
+    cal: &WorkCalendar,
+    f: &FileRow,
+    tree: &TreeIndex,
+    today: Date,
+    movements: &mut Vec<String>,
+) -> Option<FileEntry> {
+    let pos = tree.position_of_id(f.unit_id)? as u32;
+    let steps: Box<[(u8, i32)]> = f
+        .history
+        .iter()
+        .filter(|x| x.1 <= today)
+        .map(|(k, d)| (stage_index(profile, k), day_of(*d)))
+        .collect();
+    if steps.is_empty() {
+        return None;
+    }
+    let movement = f.movement.as_ref().map(|m| {
+        let at = movements.iter().position(|x| x == m).unwrap_or_else(|| {
+            movements.push(m.clone());
+            movements.len() - 1
+        });
+        at as u32
+    });
+    Some(FileEntry {
+        id: f.id,
+        pos,
+        steps,
+        movement,
+        due: next_due(profile, cal, f, today).map(day_of),
+    })
+}
+
+/// A stage's index among the profile's stages then its exits
+/// ([`all_stages`]), [`UNKNOWN_STAGE`] if it has none.
+pub(crate) fn stage_index(profile: &Profile, key: &str) -> u8 {
+    all_stages(profile)
+        .position(|s| s.key == key)
+        .and_then(|p| u8::try_from(p).ok())
+        .filter(|p| *p != UNKNOWN_STAGE)
+        .unwrap_or(UNKNOWN_STAGE)
+}
+
+/// The profile's stages in sequence, then its exits: what a stage index counts.
+pub(crate) fn all_stages(
+    profile: &Profile,
+) -> impl Iterator<Item = &ranks_domain::procedure::StageDef> {
+    profile.stages.iter().chain(&profile.exits)
+}
+
+impl DueSummary {
+    /// Every file of the subtree at `root` as it is now (the overlay applied).
+    pub fn files_in(&self, root: usize) -> impl Iterator<Item = &FileEntry> {
+        let end = self.tree.end[root] as usize;
+        let base = self.files[self.file_off[root] as usize..self.file_off[end] as usize]
+            .iter()
+            .filter(|e| !self.overlay.contains_key(&e.id));
+        let changed = self
+            .overlay
+            .values()
+            .flatten()
+            .filter(move |e| (e.pos as usize) >= root && (e.pos as usize) < end);
+        base.chain(changed)
+    }
+
+    /// One file as it is now, by candidate id.
+    pub fn file(&self, id: i64) -> Option<&FileEntry> {
+        if let Some(now) = self.overlay.get(&id) {
+            return now.as_ref();
+        }
+        let pos = self.by_id[self.by_id.binary_search_by_key(&id, |b| b.0).ok()?].1 as usize;
+        let s = &self.files[self.file_off[pos] as usize..self.file_off[pos + 1] as usize];
+        s.binary_search_by_key(&id, |e| e.id).ok().map(|i| &s[i])
     }
 }
 
@@ -237,7 +360,7 @@ impl App {
         for c in &fresh {
             match c.entity.as_str() {
                 "candidate" => ids.extend(c.entity_id.parse::<i64>().ok()),
-                "unit" | "calendar" => rebuild = true,
+                "unit" | "calendar" | "movement" => rebuild = true,
                 _ if c.action == "bulk import" => rebuild = true,
                 _ => {}
             }
@@ -256,9 +379,11 @@ impl App {
             let mut missing: BTreeSet<i64> = chunk.iter().copied().collect();
             for f in rows {
                 missing.remove(&f.id);
-                let now = tree.position_of_id(f.unit_id).and_then(|p| {
-                    next_due(self.profile(), &cal, &f, today).map(|d| (p as u32, day_of(d)))
-                });
+                let mut names = (*next.movements).clone();
+                let now = entry(self.profile(), &cal, &f, &tree, today, &mut names);
+                if names.len() != next.movements.len() {
+                    next.movements = Arc::new(names);
+                }
                 next.overlay.insert(f.id, now);
             }
             for id in missing {

@@ -61,7 +61,7 @@ async fn same_as_from_scratch(app: &App, what: &str) {
     }
 }
 
-async fn the_due_list_pages_from_the_maintained_summary(db: TestDb) {
+async fn due_pages_and_analytics_equal_from_scratch_after_writes(db: TestDb) {
     let app = db.app().await;
     let sys = Actor::system();
     assert!(app.load_demo(&sys).await.unwrap().loaded);
@@ -185,4 +185,4 @@ async fn the_due_list_pages_from_the_maintained_summary(db: TestDb) {
     assert_eq!(mine, app.due_as_of(&staff, None, None, None).await.unwrap());
 }
 
-both_backends!(the_due_list_pages_from_the_maintained_summary);
+both_backends!(due_pages_and_analytics_equal_from_scratch_after_writes);

@@ -18,6 +18,8 @@ pub struct FileRow {
     pub unit_id: i64,
     pub history: Vec<(String, Date)>,
     pub received: BTreeMap<String, Date>,
+    /// The emulation movement the file came from, by name.
+    pub movement: Option<String>,
 }
 
 fn id_list(ids: &[i64]) -> String {
@@ -36,14 +38,17 @@ pub async fn files(conn: &mut Conn, ids: Option<&[i64]>) -> Result<Vec<FileRow>,
         Some(ids) => {
             let list = id_list(ids);
             (
-                format!(" WHERE id IN ({list})"),
+                format!(" WHERE c.id IN ({list})"),
                 format!(" WHERE candidate_id IN ({list})"),
             )
         }
     };
-    let rows = sqlx::query(&format!("SELECT id, unit_id FROM candidates{cands}"))
-        .fetch_all(&mut *conn)
-        .await?;
+    let rows = sqlx::query(&format!(
+        "SELECT c.id, c.unit_id, mv.name FROM candidates c \
+         LEFT JOIN movements mv ON mv.id = c.movement_id{cands}"
+    ))
+    .fetch_all(&mut *conn)
+    .await?;
     let mut out: HashMap<i64, FileRow> = HashMap::with_capacity(rows.len());
     for r in &rows {
         let id: i64 = r.try_get(0)?;
@@ -52,6 +57,7 @@ pub async fn files(conn: &mut Conn, ids: Option<&[i64]>) -> Result<Vec<FileRow>,
             FileRow {
                 id,
                 unit_id: r.try_get(1)?,
+                movement: r.try_get(2)?,
                 ..FileRow::default()
             },
         );
