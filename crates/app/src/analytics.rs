@@ -332,7 +332,7 @@ impl App {
         let mentors = mentor_stats(
             links,
             |c| sum.file(c).is_some_and(|f| reached(f, admit)),
-            |c| sum.file(c).is_some_and(|f| lost(f)),
+            |c| sum.file(c).is_some_and(&lost),
         );
         // Each position's unit directly under the root (the root's own for itself).
         let b = &tree.b;
