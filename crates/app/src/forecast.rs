@@ -9,7 +9,7 @@ use ranks_domain::forecast::{forecast, FileHistory, Inflow, Model};
 use ranks_domain::procedure::Profile;
 use ranks_domain::{Date, DomainError, TermName};
 use ranks_store::records::candidates::CandidateView;
-use ranks_store::records::{candidates, members, terms, units};
+use ranks_store::records::{candidates, terms, units};
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -152,18 +152,9 @@ impl App {
         let tree = units::subtree(&mut conn, &root.path).await?;
         let list = candidates::in_subtree(&mut conn, &root.path).await?;
         let (open, arrivals) = as_they_stood(self.profile(), &list, &histories, as_of);
-        let term_admitted = members::admitted_per_unit(
-            &mut conn,
-            &root.path,
-            t.term.starts_on,
-            as_of.min(t.term.ends_on),
-        )
-        .await?;
         let year = as_of.year();
         let year_start = Date::from_ymd_opt(year, 1, 1).expect("valid");
         let year_end = Date::from_ymd_opt(year, 12, 31).expect("valid");
-        let year_admitted =
-            members::admitted_per_unit(&mut conn, &root.path, year_start, as_of).await?;
         let term_targets = terms::term_targets(&mut conn, t.id).await?;
         let year_targets = terms::year_targets(&mut conn, year).await?;
         let window = as_of - Days::new(730);
@@ -172,10 +163,31 @@ impl App {
         // its sums two prefix look-ups, its open files the buckets of its range.
         let ord = TreeOrder::new(&tree, root.id);
         let n = ord.len();
-        let per_pos =
-            |m: &HashMap<i64, u64>| ord.prefix(|i| m.get(&ord.order[i].id).copied().unwrap_or(0));
-        let term_sums = per_pos(&term_admitted);
-        let year_sums = per_pos(&year_admitted);
+        // Admissions so far, rolled up, from the roll-up index.
+        let index = self.tree_index().await?;
+        let at = index
+            .position(root.code.as_str())
+            .ok_or(AppError::NotFound {
+                what: "unit",
+                key: root.code.to_string(),
+            })?;
+        let rolled = |from: Date, to: Date| -> HashMap<&str, u64> {
+            let counts = if from <= to {
+                index.rollup_counts(at, from, to)
+            } else {
+                vec![0; index.b.end[at] as usize - at]
+            };
+            counts
+                .iter()
+                .enumerate()
+                .map(|(i, n)| (&*index.b.codes[at + i], *n))
+                .collect()
+        };
+        let term_sums = rolled(t.term.starts_on, as_of.min(t.term.ends_on));
+        let year_sums = rolled(year_start, as_of);
+        let admitted = |m: &HashMap<&str, u64>, u: &units::UnitRow| {
+            m.get(u.code.as_str()).copied().unwrap_or(0)
+        };
         let mut recent = vec![0u64; n];
         for a in arrivals.iter().filter(|a| a.1 > window) {
             if let Some(p) = ord.pos_of_code(&a.0) {
@@ -210,8 +222,8 @@ impl App {
                 u,
                 &mine,
                 inflow,
-                (ord.sum(&term_sums, i), term_targets.get(&u.id).copied()),
-                (ord.sum(&year_sums, i), year_targets.get(&u.id).copied()),
+                (admitted(&term_sums, u), term_targets.get(&u.id).copied()),
+                (admitted(&year_sums, u), year_targets.get(&u.id).copied()),
                 as_of,
             ));
         }
