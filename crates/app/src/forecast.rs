@@ -2,13 +2,14 @@
 //! by the end of the term (and of the calendar year) from its pipeline and
 //! its inflow, learned from the whole visible tree's history.
 
+use crate::tree_order::TreeOrder;
 use crate::{visible_unit, Actor, App, AppError};
 use chrono::{Datelike, Days};
 use ranks_domain::forecast::{forecast, FileHistory, Inflow, Model};
 use ranks_domain::procedure::Profile;
 use ranks_domain::{Date, DomainError, TermName};
 use ranks_store::records::candidates::CandidateView;
-use ranks_store::records::{candidates, members, terms, units};
+use ranks_store::records::{candidates, terms, units};
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -150,103 +151,81 @@ impl App {
 
         let tree = units::subtree(&mut conn, &root.path).await?;
         let list = candidates::in_subtree(&mut conn, &root.path).await?;
-        let path_of: HashMap<String, &ranks_domain::OrgPath> =
-            tree.iter().map(|u| (u.code.to_string(), &u.path)).collect();
         let (open, arrivals) = as_they_stood(self.profile(), &list, &histories, as_of);
-        let term_admitted = members::admitted_per_unit(
-            &mut conn,
-            &root.path,
-            t.term.starts_on,
-            as_of.min(t.term.ends_on),
-        )
-        .await?;
         let year = as_of.year();
         let year_start = Date::from_ymd_opt(year, 1, 1).expect("valid");
         let year_end = Date::from_ymd_opt(year, 12, 31).expect("valid");
-        let year_admitted =
-            members::admitted_per_unit(&mut conn, &root.path, year_start, as_of).await?;
         let term_targets = terms::term_targets(&mut conn, t.id).await?;
         let year_targets = terms::year_targets(&mut conn, year).await?;
         let window = as_of - Days::new(730);
 
-        let mut rows = Vec::new();
-        for u in units_in_tree_order(&tree, &root) {
-            let inside = |code: &str| path_of.get(code).is_some_and(|p| u.path.contains(p));
-            let sum = |m: &HashMap<i64, u64>| -> u64 {
-                tree.iter()
-                    .filter(|x| u.path.contains(&x.path))
-                    .map(|x| m.get(&x.id).copied().unwrap_or(0))
-                    .sum()
+        // One preorder layout: each unit's subtree is a range of positions,
+        // its sums two prefix look-ups, its open files the buckets of its range.
+        let ord = TreeOrder::new(&tree, root.id);
+        let n = ord.len();
+        // Admissions so far, rolled up, from the roll-up index.
+        let index = self.tree_index().await?;
+        let at = index
+            .position(root.code.as_str())
+            .ok_or(AppError::NotFound {
+                what: "unit",
+                key: root.code.to_string(),
+            })?;
+        let rolled = |from: Date, to: Date| -> HashMap<&str, u64> {
+            let counts = if from <= to {
+                index.rollup_counts(at, from, to)
+            } else {
+                vec![0; index.b.end[at] as usize - at]
             };
-            let mine: Vec<&Open> = open.iter().filter(|o| inside(&o.unit)).collect();
-            let files: Vec<(i64, String, Date)> = mine
+            counts
                 .iter()
-                .map(|o| (o.id, o.stage.clone(), o.entered))
-                .collect();
+                .enumerate()
+                .map(|(i, n)| (&*index.b.codes[at + i], *n))
+                .collect()
+        };
+        let term_sums = rolled(t.term.starts_on, as_of.min(t.term.ends_on));
+        let year_sums = rolled(year_start, as_of);
+        let admitted = |m: &HashMap<&str, u64>, u: &units::UnitRow| {
+            m.get(u.code.as_str()).copied().unwrap_or(0)
+        };
+        let mut recent = vec![0u64; n];
+        for a in arrivals.iter().filter(|a| a.1 > window) {
+            if let Some(p) = ord.pos_of_code(&a.0) {
+                recent[p] += 1;
+            }
+        }
+        let recent = ord.prefix(|i| recent[i]);
+        let mut open_at: Vec<Vec<usize>> = vec![Vec::new(); n];
+        for (k, o) in open.iter().enumerate() {
+            if let Some(p) = ord.pos_of_code(&o.unit) {
+                open_at[p].push(k);
+            }
+        }
+        let ctx = RowContext {
+            model: &model,
+            horizon,
+            year,
+            year_end,
+            depth0: root.path.depth(),
+        };
+        let mut rows = Vec::with_capacity(n);
+        for (i, u) in ord.order.iter().enumerate() {
+            // The subtree's open files in the order of the candidate list.
+            let mut ks: Vec<usize> = open_at[i..ord.end[i]].iter().flatten().copied().collect();
+            ks.sort_unstable();
+            let mine: Vec<&Open> = ks.iter().map(|k| &open[*k]).collect();
             let inflow = Inflow {
-                arrivals: arrivals
-                    .iter()
-                    .filter(|a| inside(&a.0) && a.1 > window)
-                    .count() as u64,
+                arrivals: ord.sum(&recent, i),
                 days: 730,
             };
-            let target = term_targets.get(&u.id).copied();
-            let fc = forecast(
-                &model,
-                sum(&term_admitted),
-                &files,
+            rows.push(ctx.row(
+                u,
+                &mine,
                 inflow,
-                horizon.max(as_of),
-                target,
-            );
-            let yfc = (year_end <= horizon || year_end > as_of).then(|| {
-                let y = forecast(
-                    &model,
-                    sum(&year_admitted),
-                    &files,
-                    inflow,
-                    year_end,
-                    year_targets.get(&u.id).copied(),
-                );
-                YearForecast {
-                    year,
-                    target: y.target,
-                    admitted: y.admitted,
-                    expected: y.expected,
-                    low: y.low,
-                    high: y.high,
-                    at_risk: y.at_risk,
-                }
-            });
-            let mut counted: Vec<Counted> = fc
-                .candidates
-                .iter()
-                .zip(&mine)
-                .filter(|(c, _)| c.chance > 0.0)
-                .map(|(c, o)| Counted {
-                    id: c.id,
-                    name: o.name.to_string(),
-                    unit: o.unit.clone(),
-                    stage: c.stage.clone(),
-                    chance: c.chance,
-                })
-                .collect();
-            counted.sort_by(|a, b| b.chance.total_cmp(&a.chance));
-            rows.push(ForecastRow {
-                code: u.code.to_string(),
-                name: u.name.clone(),
-                depth: u.path.depth() - root.path.depth(),
-                target,
-                admitted: fc.admitted,
-                expected: fc.expected,
-                low: fc.low,
-                high: fc.high,
-                chance_of_target: fc.chance_of_target,
-                at_risk: fc.at_risk,
-                from_inflow: fc.from_inflow,
-                year: yfc,
-                candidates: counted,
-            });
+                (admitted(&term_sums, u), term_targets.get(&u.id).copied()),
+                (admitted(&year_sums, u), year_targets.get(&u.id).copied()),
+                as_of,
+            ));
         }
         Ok(ForecastReport {
             term: name.to_string(),
@@ -257,19 +236,87 @@ impl App {
     }
 }
 
+/// What every row of a forecast shares.
+struct RowContext<'m> {
+    model: &'m Model,
+    horizon: Date,
+    year: i32,
+    year_end: Date,
+    depth0: usize,
+}
+
+impl RowContext<'_> {
+    /// One unit's row from its subtree's open files, inflow, and (admitted,
+    /// target) for the term and for the year.
+    fn row(
+        &self,
+        u: &units::UnitRow,
+        mine: &[&Open],
+        inflow: Inflow,
+        term: (u64, Option<u64>),
+        year: (u64, Option<u64>),
+        as_of: Date,
+    ) -> ForecastRow {
+        let files: Vec<(i64, String, Date)> = mine
+            .iter()
+            .map(|o| (o.id, o.stage.clone(), o.entered))
+            .collect();
+        let fc = forecast(
+            self.model,
+            term.0,
+            &files,
+            inflow,
+            self.horizon.max(as_of),
+            term.1,
+        );
+        let yfc = (self.year_end <= self.horizon || self.year_end > as_of).then(|| {
+            let y = forecast(self.model, year.0, &files, inflow, self.year_end, year.1);
+            YearForecast {
+                year: self.year,
+                target: y.target,
+                admitted: y.admitted,
+                expected: y.expected,
+                low: y.low,
+                high: y.high,
+                at_risk: y.at_risk,
+            }
+        });
+        let mut counted: Vec<Counted> = fc
+            .candidates
+            .iter()
+            .zip(mine)
+            .filter(|(c, _)| c.chance > 0.0)
+            .map(|(c, o)| Counted {
+                id: c.id,
+                name: o.name.to_string(),
+                unit: o.unit.clone(),
+                stage: c.stage.clone(),
+                chance: c.chance,
+            })
+            .collect();
+        counted.sort_by(|a, b| b.chance.total_cmp(&a.chance));
+        ForecastRow {
+            code: u.code.to_string(),
+            name: u.name.clone(),
+            depth: u.path.depth() - self.depth0,
+            target: term.1,
+            admitted: fc.admitted,
+            expected: fc.expected,
+            low: fc.low,
+            high: fc.high,
+            chance_of_target: fc.chance_of_target,
+            at_risk: fc.at_risk,
+            from_inflow: fc.from_inflow,
+            year: yfc,
+            candidates: counted,
+        }
+    }
+}
+
 /// Units of the subtree, root first, then depth-first with siblings by code.
 pub(crate) fn units_in_tree_order<'a>(
     tree: &'a [units::UnitRow],
     root: &units::UnitRow,
 ) -> Vec<&'a units::UnitRow> {
-    let mut out = Vec::new();
-    let mut stack: Vec<&units::UnitRow> = tree.iter().filter(|u| u.id == root.id).collect();
-    while let Some(u) = stack.pop() {
-        out.push(u);
-        let mut kids: Vec<&units::UnitRow> =
-            tree.iter().filter(|c| c.parent_id == Some(u.id)).collect();
-        kids.sort_by(|a, b| b.code.cmp(&a.code));
-        stack.extend(kids);
-    }
-    out
+    TreeOrder::new(tree, root.id).order
 }

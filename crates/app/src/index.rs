@@ -253,6 +253,11 @@ impl TreeIndex {
         self.b.pos_of_code.get(code).map(|p| *p as usize)
     }
 
+    /// The preorder position of the unit with this id.
+    pub fn position_of_id(&self, id: i64) -> Option<usize> {
+        self.b.pos_of_id.get(&id).map(|p| *p as usize)
+    }
+
     pub fn units(&self) -> usize {
         self.b.ids.len()
     }
@@ -424,6 +429,8 @@ impl TreeIndex {
 #[derive(Default)]
 pub struct IndexCell {
     current: tokio::sync::Mutex<Option<Arc<TreeIndex>>>,
+    /// The pipeline summaries laid out on this index.
+    pub(crate) summaries: crate::summaries::SummaryCell,
 }
 
 /// The overlay size at which the index is rebuilt instead.

@@ -31,8 +31,10 @@ pub mod reports;
 pub mod scope;
 pub mod search;
 pub mod stream;
+pub mod summaries;
 pub mod supervision;
 pub mod targets;
+mod tree_order;
 pub mod xlsx;
 
 pub use clock::{Clock, FixedClock, SystemClock};

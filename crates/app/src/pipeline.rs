@@ -12,6 +12,7 @@ mod calendar;
 mod corrections;
 mod documents;
 mod due;
+mod due_page;
 mod file;
 mod movements;
 mod registry_steps;
@@ -20,6 +21,7 @@ mod steps;
 
 pub use corrections::{Correctable, Corrected, CorrectionEntry, Entry, ENTRY_KINDS};
 pub use due::{DueEntry, DueRow};
+pub use due_page::{DuePage, DUE_LIMIT, DUE_LIMIT_MAX};
 pub(crate) use file::load_dossier;
 pub use file::{CandidateFile, HistoryEntry, IntroducerEntry, VoteEntry};
 pub use movements::Movement;

@@ -555,14 +555,19 @@ impl App {
         let left =
             members::count_per_unit(&mut conn, &root.path, MemberDate::Left, from, to).await?;
         let targets = terms::year_targets(&mut conn, year).await?;
+        // Subtree sums from prefix sums over the preorder layout.
+        let ord = crate::tree_order::TreeOrder::new(&tree, root.id);
+        let sums =
+            |m: &HashMap<i64, u64>| ord.prefix(|i| m.get(&ord.order[i].id).copied().unwrap_or(0));
+        let (current, admitted, official, left) = (
+            sums(&current),
+            sums(&admitted),
+            sums(&official),
+            sums(&left),
+        );
         let mut rows = Vec::new();
-        for u in crate::forecast::units_in_tree_order(&tree, &root) {
-            let sum = |m: &HashMap<i64, u64>| -> u64 {
-                tree.iter()
-                    .filter(|x| u.path.contains(&x.path))
-                    .map(|x| m.get(&x.id).copied().unwrap_or(0))
-                    .sum()
-            };
+        for (i, u) in ord.order.iter().enumerate() {
+            let sum = |p: &Vec<u64>| ord.sum(p, i);
             let a = sum(&admitted);
             let target = targets.get(&u.id).copied();
             rows.push(StatisticsRow {

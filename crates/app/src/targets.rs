@@ -5,6 +5,7 @@ use crate::{visible_unit, Actor, App, AppError};
 use ranks_domain::{DomainError, TermName};
 use ranks_store::records::{terms, units};
 use serde::Serialize;
+use std::collections::HashMap;
 
 /// The period a target is for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -138,13 +139,15 @@ impl App {
             Period::Year(y) => terms::year_targets(&mut conn, *y).await?,
         };
         let tree = units::subtree(&mut conn, &root.path).await?;
+        let mut kid_targets: HashMap<i64, Vec<u64>> = HashMap::new();
+        for c in &tree {
+            if let (Some(p), Some(t)) = (c.parent_id, targets.get(&c.id)) {
+                kid_targets.entry(p).or_default().push(*t);
+            }
+        }
         let mut rows = Vec::new();
         for u in crate::forecast::units_in_tree_order(&tree, &root) {
-            let kids: Vec<u64> = tree
-                .iter()
-                .filter(|c| c.parent_id == Some(u.id))
-                .filter_map(|c| targets.get(&c.id).copied())
-                .collect();
+            let kids: &[u64] = kid_targets.get(&u.id).map_or(&[], |k| k.as_slice());
             let target = targets.get(&u.id).copied();
             let children = (!kids.is_empty()).then(|| kids.iter().sum::<u64>());
             rows.push(AllocationRow {

@@ -36,6 +36,8 @@ mod routes;
 mod search;
 #[path = "story/sign_in.rs"]
 mod sign_in;
+#[path = "story/summaries.rs"]
+mod summaries;
 #[path = "story/tamper.rs"]
 mod tamper;
 #[path = "story/texts.rs"]

@@ -219,6 +219,15 @@ enum Command {
         /// Only items due within so many working days (overdue ones always).
         #[arg(long)]
         within: Option<i64>,
+        /// Rows per page (1 to 200).
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+        /// The next page: the cursor printed after the previous one.
+        #[arg(long)]
+        cursor: Option<String>,
+        /// Every row at once, unpaged (computed file by file; slow for a big subtree).
+        #[arg(long)]
+        all: bool,
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
@@ -542,10 +551,14 @@ async fn dispatch(command: Command, cfg: &config::Config, profile: Profile) -> R
             org,
             as_of,
             within,
+            limit,
+            cursor,
+            all,
             format,
         } => {
             let app = open_app(cfg, profile).await?;
-            commands::due(&app, &actor, org.as_deref(), within, as_of, format).await?
+            let page = commands::DuePaging { limit, cursor, all };
+            commands::due(&app, &actor, org.as_deref(), within, as_of, page, format).await?
         }
         Command::Calendar { cmd } => {
             commands::calendar(&open_app(cfg, profile).await?, &actor, cmd).await?

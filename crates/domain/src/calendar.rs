@@ -130,6 +130,37 @@ fn is_weekend(d: Date) -> bool {
 struct YearDays {
     off: BTreeMap<Date, Holiday>,
     working: BTreeMap<Date, WorkingWeekend>,
+    /// `upto[k]`: working days among the year's first `k` days (prefix
+    /// counts, so that counting working days between two dates is two
+    /// look-ups per year instead of a walk day by day).
+    upto: Vec<u16>,
+}
+
+impl YearDays {
+    fn works(&self, d: Date) -> bool {
+        self.working.contains_key(&d) || (!is_weekend(d) && !self.off.contains_key(&d))
+    }
+
+    /// Working days of the year up to and including `d`.
+    fn through(&self, d: Date) -> i64 {
+        i64::from(self.upto[d.ordinal0() as usize + 1])
+    }
+
+    fn total(&self) -> i64 {
+        i64::from(*self.upto.last().expect("a year has days"))
+    }
+
+    fn with_prefix_counts(mut self, year: i32) -> Self {
+        let mut d = Date::from_ymd_opt(year, 1, 1).expect("valid year");
+        let mut upto = vec![0u16];
+        while d.year() == year {
+            let last = *upto.last().expect("non-empty");
+            upto.push(last + u16::from(self.works(d)));
+            d = d + Days::new(1);
+        }
+        self.upto = upto;
+        self
+    }
 }
 
 /// The working-day calendar. Cheap to clone; each year is computed once.
@@ -329,7 +360,12 @@ impl WorkCalendar {
                 );
             }
         }
-        YearDays { off, working }
+        YearDays {
+            off,
+            working,
+            upto: Vec::new(),
+        }
+        .with_prefix_counts(year)
     }
 
     /// The year's days off, by date (holidays on weekends included).
@@ -343,11 +379,7 @@ impl WorkCalendar {
     }
 
     pub fn is_working_day(&self, d: Date) -> bool {
-        let y = self.year(d.year());
-        if y.working.contains_key(&d) {
-            return true;
-        }
-        !is_weekend(d) && !y.off.contains_key(&d)
+        self.year(d.year()).works(d)
     }
 
     /// The `n`-th working day strictly after `from` (`from` itself for 0).
@@ -364,9 +396,27 @@ impl WorkCalendar {
     }
 
     /// Working days in `(from, to]`; negative (those in `(to, from]`) when `to` is earlier.
+    /// From the years' prefix counts: two look-ups, plus one per year in between.
     pub fn working_days_between(&self, from: Date, to: Date) -> i64 {
         if to < from {
             return -self.working_days_between(to, from);
+        }
+        let first = self.year(from.year());
+        if from.year() == to.year() {
+            return first.through(to) - first.through(from);
+        }
+        let mut n = first.total() - first.through(from);
+        for y in from.year() + 1..to.year() {
+            n += self.year(y).total();
+        }
+        n + self.year(to.year()).through(to)
+    }
+
+    /// The same count walked day by day: the reference the prefix counts
+    /// are checked against.
+    pub fn working_days_between_walked(&self, from: Date, to: Date) -> i64 {
+        if to < from {
+            return -self.working_days_between_walked(to, from);
         }
         let mut n = 0;
         let mut d = from;
@@ -636,6 +686,15 @@ mod properties {
 
         /// Adding n working days and counting the working days between gives n back,
         /// in both directions.
+        /// The prefix counts give what the walk day by day gives, for any two days
+        /// (across years, either order), on every kind of calendar.
+        #[test]
+        fn prefix_counts_equal_the_walk((cal, _) in calendar(), a in day(), span in 0u64..2_500, back in any::<bool>()) {
+            let b = a + Days::new(span);
+            let (from, to) = if back { (b, a) } else { (a, b) };
+            prop_assert_eq!(cal.working_days_between(from, to), cal.working_days_between_walked(from, to));
+        }
+
         #[test]
         fn adding_then_counting_gives_n((cal, _) in calendar(), from in day(), n in 0u32..400) {
             let to = cal.add_working_days(from, n);

@@ -392,14 +392,43 @@ async fn the_pipeline_over_the_api(db: TestDb) {
     assert!(vote.body.contains("date.future"));
     // Deadlines and the calendar.
     let due = r.get("/api/v1/due?within=10", None).await;
-    let due: Vec<serde_json::Value> = serde_json::from_str(&due.body).unwrap();
+    let page: serde_json::Value = serde_json::from_str(&due.body).unwrap();
+    let due = page["rows"].as_array().unwrap();
     assert!(due
         .iter()
         .any(|d| d["overdue"] == true && !d["escalated_to"].as_array().unwrap().is_empty()));
+    assert_eq!(page["total"].as_u64().unwrap() as usize, due.len());
     assert_eq!(
         r.get("/api/v1/due?within=soon", None).await.status,
         StatusCode::BAD_REQUEST
     );
+    // Paged: a page of one, then the next from its cursor, with the total.
+    let first: serde_json::Value =
+        serde_json::from_str(&r.get("/api/v1/due?within=10&limit=1", None).await.body).unwrap();
+    assert_eq!(first["rows"].as_array().unwrap().len(), 1);
+    assert_eq!(first["total"], page["total"]);
+    assert_eq!(first["rows"][0], due[0]);
+    let cursor = first["next_cursor"].as_str().unwrap();
+    let second: serde_json::Value = serde_json::from_str(
+        &r.get(
+            &format!("/api/v1/due?within=10&limit=1&cursor={cursor}"),
+            None,
+        )
+        .await
+        .body,
+    )
+    .unwrap();
+    assert_eq!(second["rows"][0], due[1]);
+    for (query, field) in [
+        ("limit=0", "limit"),
+        ("limit=201", "limit"),
+        ("limit=ten", "limit"),
+        ("cursor=nonsense", "cursor"),
+    ] {
+        let bad = r.get(&format!("/api/v1/due?{query}"), None).await;
+        assert_eq!(bad.status, StatusCode::BAD_REQUEST, "{query}");
+        assert!(bad.body.contains(field), "{query}: {}", bad.body);
+    }
     let cal = r.get("/api/v1/calendar/2026", None).await;
     assert!(cal.body.contains("\"2026-02-17\"") && cal.body.contains("Tết Nguyên đán"));
     assert_eq!(
@@ -753,9 +782,11 @@ async fn sign_in_roles_and_access_by_subtree(db: TestDb) {
             "{outside}"
         );
     }
-    let due: Vec<serde_json::Value> =
+    let due: serde_json::Value =
         serde_json::from_str(&viewer.get("/api/v1/due", None).await.body).unwrap();
-    assert!(due
+    assert!(due["rows"]
+        .as_array()
+        .unwrap()
         .iter()
         .all(|d| d["unit"].as_str().unwrap().starts_with("BVPHCN")));
     let write = viewer.post("/api/v1/candidates", serde_json::json!({"cell": "BVPHCN.CB1", "full_name": "Hà Thị Một", "birth_date": "2000-01-01"})).await;

@@ -94,6 +94,12 @@ impl App {
         let by_code: HashMap<UnitCode, &UnitRow> =
             tree.iter().map(|u| (u.code.clone(), u)).collect();
         let sups = supervisors::for_subtree(&mut conn, &root.path).await?;
+        let mut sups_of: HashMap<i64, Vec<&supervisors::SupervisorView>> = HashMap::new();
+        for sv in &sups {
+            if let Some(u) = by_code.get(&sv.unit_code) {
+                sups_of.entry(u.id).or_default().push(sv);
+            }
+        }
         let histories = candidates::histories_in_subtree(&mut conn, &root.path).await?;
         let mut receipts = candidates::receipts_in_subtree(&mut conn, &root.path).await?;
         let list = candidates::in_subtree(&mut conn, &root.path).await?;
@@ -126,13 +132,13 @@ impl App {
                 continue;
             }
             let escalated_to = if next.overdue() {
-                // The committee members in charge of the candidate's cell and the units above it.
-                let path = by_code.get(&c.unit_code).map(|u| u.path.clone());
-                sups.iter()
-                    .filter(|s| {
-                        let sp = by_code.get(&s.unit_code).map(|u| &u.path);
-                        matches!((sp, &path), (Some(sp), Some(p)) if sp.contains(p))
-                    })
+                // The committee members in charge of the candidate's cell and
+                // the units above it (by path, as the list is ordered).
+                let path = by_code.get(&c.unit_code).map(|u| u.path.ids());
+                path.iter()
+                    .flatten()
+                    .filter_map(|id| sups_of.get(id))
+                    .flatten()
                     .map(|s| format!("{} ({})", s.full_name, s.unit_code))
                     .collect()
             } else {

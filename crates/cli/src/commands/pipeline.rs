@@ -633,17 +633,44 @@ pub async fn member(app: &App, actor: &Actor, cmd: MemberCmd) -> Result<()> {
     Ok(())
 }
 
+/// How much of the due list `ranks due` prints.
+pub struct DuePaging {
+    pub limit: usize,
+    pub cursor: Option<String>,
+    /// Every row, unpaged.
+    pub all: bool,
+}
+
 pub async fn due(
     app: &App,
     actor: &Actor,
     org: Option<&str>,
     within: Option<i64>,
     as_of: Option<Date>,
+    paging: DuePaging,
     format: Format,
 ) -> Result<()> {
-    let rows = app.due_as_of(actor, org, within, as_of).await?;
+    // A past day, or every row: each file computed as it stood; otherwise
+    // a page from the maintained summary.
+    let (rows, page) = if paging.all || as_of.is_some() {
+        (app.due_as_of(actor, org, within, as_of).await?, None)
+    } else {
+        let p = app
+            .due_page(
+                actor,
+                org,
+                within,
+                Some(paging.limit),
+                paging.cursor.as_deref(),
+            )
+            .await?;
+        (p.rows.clone(), Some(p))
+    };
     match format {
-        Format::Json => println!("{}", serde_json::to_string_pretty(&rows)?),
+        Format::Json => match &page {
+            Some(p) => println!("{}", serde_json::to_string_pretty(p)?),
+            None => println!("{}", serde_json::to_string_pretty(&rows)?),
+        },
         Format::Csv | Format::Xlsx => {
             bail!("format: csv and xlsx are not available for due; use table or json")
         }
@@ -688,6 +715,12 @@ pub async fn due(
                     &[false, true, false, true, false, false, false, false, false, false]
                 )
             );
+            if let Some(p) = &page {
+                println!("{} of {}", p.rows.len(), p.total);
+                if let Some(c) = &p.next_cursor {
+                    println!("next page: --cursor {c}");
+                }
+            }
         }
     }
     Ok(())

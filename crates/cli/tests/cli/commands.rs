@@ -488,7 +488,7 @@ async fn pipeline_commands(db: TestDb) {
         lines[2].contains("OVERDUE") && lines[2].contains("certificate_expiry"),
         "{due}"
     );
-    let json: Vec<serde_json::Value> = serde_json::from_str(&stdout(&ranks(
+    let page: serde_json::Value = serde_json::from_str(&stdout(&ranks(
         &[
             "due",
             "--org",
@@ -502,6 +502,12 @@ async fn pipeline_commands(db: TestDb) {
         &[],
     )))
     .unwrap();
+    let json = page["rows"].as_array().unwrap();
+    assert_eq!(
+        page["total"].as_u64().unwrap() as usize,
+        json.len(),
+        "{page}"
+    );
     assert!(json
         .iter()
         .all(|r| r["unit"].as_str().unwrap().starts_with("CDC")));

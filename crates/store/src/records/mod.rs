@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod candidates;
 pub mod corrections;
+pub mod files;
 pub mod lists;
 pub mod maintenance;
 pub mod members;

@@ -6,32 +6,62 @@ use crate::error::WebError;
 use crate::AppState;
 use axum::extract::{Path, Query, State};
 use axum::Json;
-use ranks_app::pipeline::DueRow;
+use ranks_app::pipeline::{DuePage, DUE_LIMIT_MAX};
 use serde::Deserialize;
 
 #[derive(Deserialize, schemars::JsonSchema)]
 pub struct DueQuery {
     pub org: Option<String>,
     pub within: Option<String>,
+    /// Rows per page, 1 to 200 (50 by default).
+    pub limit: Option<String>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
 }
 
 pub async fn due(
     State(st): State<AppState>,
     auth: crate::auth::Auth,
     Query(q): Query<DueQuery>,
-) -> Result<Json<Vec<DueRow>>, WebError> {
+) -> Result<Json<DuePage>, WebError> {
+    let limit = match q.limit.as_deref() {
+        None | Some("") => None,
+        Some(s) => Some(
+            s.parse::<usize>()
+                .ok()
+                .filter(|n| (1..=DUE_LIMIT_MAX).contains(n))
+                .ok_or_else(|| {
+                    WebError::bad_request(
+                        format!(
+                            "limit: '{}' is not a whole number from 1 to {DUE_LIMIT_MAX}",
+                            s.chars().take(80).collect::<String>()
+                        ),
+                        None,
+                    )
+                })?,
+        ),
+    };
     let within = match q.within.as_deref() {
         None | Some("") => None,
         Some(s) => Some(s.parse::<i64>().map_err(|_| {
             WebError::bad_request(
-                format!("within: '{s}' is not a whole number of working days"),
+                format!(
+                    "within: '{}' is not a whole number of working days",
+                    s.chars().take(80).collect::<String>()
+                ),
                 None,
             )
         })?),
     };
     Ok(Json(
         st.app
-            .due(&auth.actor, q.org.as_deref(), within)
+            .due_page(
+                &auth.actor,
+                q.org.as_deref(),
+                within,
+                limit,
+                q.cursor.as_deref().filter(|c| !c.is_empty()),
+            )
             .await
             .map_err(app_err)?,
     ))

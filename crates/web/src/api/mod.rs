@@ -287,7 +287,7 @@ pub fn api_routes() -> Vec<ApiRoute> {
         ApiRoute::new(
             "get",
             "/api/v1/due",
-            "Next deadlines, overdue first (org, within)",
+            "Next deadlines, overdue first (org, within), a page at a time (limit, cursor) with the total",
             get(analytics::due),
         )
         .query::<analytics::DueQuery>(),

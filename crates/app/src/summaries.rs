@@ -1,0 +1,403 @@
+//! Maintained per-unit summaries of the candidates' files, kept exact by the
+//! audit-overlay technique of the roll-up index ([`crate::index`]).
+//!
+//! The earliest deadlines: every open file's next deadline, bucketed by the
+//! preorder position of its unit and sorted by (due day, candidate id)
+//! inside each unit. A subtree is the position range `pos .. end[pos]`, so
+//! its total is a sum over that range and its first page the smallest keys
+//! of the range, without computing any file of the country.
+//!
+//! The files themselves, compact: each file's unit position, stages (as
+//! profile positions) with their days, movement and next deadline, bucketed
+//! by unit position. Analytics of a subtree (stage counts, dwell times in
+//! working days, conversion, waiting, movements' funnels) are one pass over
+//! the range's buckets, with no query and no calendar walk.
+//!
+//! Exact after writes: every write to a file appends an audit entry naming
+//! the candidate; before answering, the entries newer than the last seen are
+//! read and the files they name recomputed into an overlay. A change of
+//! the tree (the roll-up index rebuilt), of the calendar, a bulk load, a new
+//! day or a large overlay rebuilds the whole summary.
+
+use crate::index::{Base, TreeIndex};
+use crate::{App, AppError};
+use ranks_domain::calendar::WorkCalendar;
+use ranks_domain::procedure::{Dossier, Profile};
+use ranks_domain::Date;
+use ranks_store::index as q;
+use ranks_store::records::files::{self, FileRow};
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
+
+/// Look-back window in audit ids (late commits on PostgreSQL), as the index.
+const WINDOW: i64 = 512;
+/// The overlay size at which the summary is rebuilt instead.
+const REBUILD_AFTER: usize = 20_000;
+
+/// Days since 1970-01-01.
+pub(crate) fn day_of(d: Date) -> i32 {
+    (d - Date::from_ymd_opt(1970, 1, 1).expect("epoch")).num_days() as i32
+}
+
+pub(crate) fn date_of(day: i32) -> Date {
+    Date::from_ymd_opt(1970, 1, 1).expect("epoch") + chrono::Duration::days(i64::from(day))
+}
+
+/// A file's next deadline on `today` (the stages recorded after `today`
+/// ignored), as `due_as_of` computes it; None when the file is closed or
+/// nothing is due.
+pub(crate) fn next_due(
+    profile: &Profile,
+    cal: &WorkCalendar,
+    f: &FileRow,
+    today: Date,
+) -> Option<Date> {
+    let history: Vec<(String, Date)> = f.history.iter().filter(|x| x.1 <= today).cloned().collect();
+    let (stage, _) = history.last()?;
+    if !profile.is_open(stage) {
+        return None;
+    }
+    let dossier = Dossier {
+        history,
+        received: f.received.clone(),
+        ..Dossier::default()
+    };
+    profile
+        .deadlines_for(&dossier, cal, today)
+        .into_iter()
+        .next()
+        .map(|d| d.due)
+}
+
+/// A stage not in the profile.
+pub(crate) const UNKNOWN_STAGE: u8 = u8::MAX;
+
+/// One file as the summaries hold it (its stages up to the summary's day).
+#[derive(Debug, Clone, PartialEq)]
+pub struct FileEntry {
+    pub id: i64,
+    pub pos: u32,
+    /// (profile position of the stage, day), oldest first.
+    pub steps: Box<[(u8, i32)]>,
+    /// Index into [`DueSummary::movements`].
+    pub movement: Option<u32>,
+    pub due: Option<i32>,
+}
+
+/// The summaries, as of audit entry `seen` and day `today`.
+#[derive(Clone)]
+pub struct DueSummary {
+    pub(crate) tree: Arc<Base>,
+    pub(crate) today: Date,
+    /// `files[file_off[p]..file_off[p + 1]]`: the files of the unit at `p`.
+    file_off: Arc<Vec<u32>>,
+    files: Arc<Vec<FileEntry>>,
+    /// (candidate id, position) of every file in `files`, by id.
+    by_id: Arc<Vec<(i64, u32)>>,
+    /// Movement names, as files refer to them.
+    pub(crate) movements: Arc<Vec<String>>,
+    /// `items[off[p]..off[p + 1]]`: (due day, candidate id) of the open
+    /// files of the unit at position `p`, sorted.
+    off: Arc<Vec<u32>>,
+    items: Arc<Vec<(i32, i64)>>,
+    /// (candidate id, position, due day) of every file in `items`, by id.
+    base: Arc<Vec<(i64, u32, i32)>>,
+    /// Files changed since the build, as they are now (None: gone).
+    overlay: HashMap<i64, Option<FileEntry>>,
+    seen: i64,
+    applied: BTreeSet<i64>,
+}
+
+/// One file of a page: (due day, candidate id).
+pub type DueKey = (i32, i64);
+
+impl DueSummary {
+    async fn build(
+        conn: &mut ranks_store::Conn,
+        tree: &TreeIndex,
+        profile: &Profile,
+        cal: &WorkCalendar,
+        today: Date,
+    ) -> Result<DueSummary, AppError> {
+        let seen = ranks_store::records::audit::newest_id(conn).await?;
+        let applied: BTreeSet<i64> = q::audit_ids_after(conn, seen - WINDOW)
+            .await?
+            .into_iter()
+            .collect();
+        let n = tree.units();
+        let mut movements: Vec<String> = Vec::new();
+        let mut entries: Vec<FileEntry> = Vec::new();
+        for f in files::files(conn, None).await? {
+            if let Some(e) = entry(profile, cal, &f, tree, today, &mut movements) {
+                entries.push(e);
+            }
+        }
+        entries.sort_unstable_by_key(|e| (e.pos, e.id));
+        let mut file_off = vec![0u32; n + 1];
+        for e in &entries {
+            file_off[e.pos as usize + 1] += 1;
+        }
+        for i in 0..n {
+            file_off[i + 1] += file_off[i];
+        }
+        let mut by_id: Vec<(i64, u32)> = entries.iter().map(|e| (e.id, e.pos)).collect();
+        by_id.sort_unstable();
+        let mut base: Vec<(i64, u32, i32)> = entries
+            .iter()
+            .filter_map(|e| e.due.map(|d| (e.id, e.pos, d)))
+            .collect();
+        let mut per = vec![0u32; n + 1];
+        for (_, p, _) in &base {
+            per[*p as usize + 1] += 1;
+        }
+        for i in 0..n {
+            per[i + 1] += per[i];
+        }
+        let mut fill = per.clone();
+        let mut items = vec![(0i32, 0i64); base.len()];
+        for (id, p, d) in &base {
+            items[fill[*p as usize] as usize] = (*d, *id);
+            fill[*p as usize] += 1;
+        }
+        for i in 0..n {
+            items[per[i] as usize..per[i + 1] as usize].sort_unstable();
+        }
+        base.sort_unstable_by_key(|b| b.0);
+        Ok(DueSummary {
+            tree: tree.b.clone(),
+            today,
+            file_off: Arc::new(file_off),
+            by_id: Arc::new(by_id),
+            files: Arc::new(entries),
+            movements: Arc::new(movements),
+            off: Arc::new(per),
+            items: Arc::new(items),
+            base: Arc::new(base),
+            overlay: HashMap::new(),
+            seen,
+            applied,
+        })
+    }
+
+    fn base_of(&self, id: i64) -> Option<(u32, i32)> {
+        self.base
+            .binary_search_by_key(&id, |b| b.0)
+            .ok()
+            .map(|i| (self.base[i].1, self.base[i].2))
+    }
+
+    /// The open files of the subtree at `root` due on or before `cutoff`:
+    /// how many, and the first `limit` after `after`, by (due, id).
+    pub fn page(
+        &self,
+        root: usize,
+        cutoff: Option<i32>,
+        after: Option<DueKey>,
+        limit: usize,
+    ) -> (u64, Vec<(DueKey, usize)>) {
+        let end = self.tree.end[root] as usize;
+        let cut = cutoff.unwrap_or(i32::MAX);
+        let inside = |p: u32| (p as usize) >= root && (p as usize) < end;
+        let mut total: i64 = 0;
+        let mut found: Vec<(DueKey, usize)> = Vec::new();
+        for p in root..end {
+            let s = &self.items[self.off[p] as usize..self.off[p + 1] as usize];
+            if s.is_empty() {
+                continue;
+            }
+            let upto = s.partition_point(|k| k.0 <= cut);
+            total += upto as i64;
+            let from = after.map_or(0, |a| s.partition_point(|k| *k <= a));
+            let mine = s[from.min(upto)..upto]
+                .iter()
+                .filter(|k| !self.overlay.contains_key(&k.1))
+                .take(limit);
+            found.extend(mine.map(|k| (*k, p)));
+        }
+        for (id, now) in &self.overlay {
+            if let Some((bp, bd)) = self.base_of(*id) {
+                if inside(bp) && bd <= cut {
+                    total -= 1;
+                }
+            }
+            if let Some((p, d)) = now.as_ref().and_then(|e| e.due.map(|d| (e.pos, d))) {
+                if inside(p) && d <= cut {
+                    total += 1;
+                    let k = (d, *id);
+                    if !matches!(after, Some(a) if k <= a) {
+                        found.push((k, p as usize));
+                    }
+                }
+            }
+        }
+        if found.len() > limit {
+            found.select_nth_unstable_by_key(limit, |x| x.0);
+            found.truncate(limit);
+        }
+        found.sort_unstable_by_key(|x| x.0);
+        (total.max(0) as u64, found)
+    }
+}
+
+/// A file as the summaries hold it; None for a file of a unit the tree
+/// does not know or without any stage by `today`.
+fn entry(
+    profile: &Profile,
+    cal: &WorkCalendar,
+    f: &FileRow,
+    tree: &TreeIndex,
+    today: Date,
+    movements: &mut Vec<String>,
+) -> Option<FileEntry> {
+    let pos = tree.position_of_id(f.unit_id)? as u32;
+    let steps: Box<[(u8, i32)]> = f
+        .history
+        .iter()
+        .filter(|x| x.1 <= today)
+        .map(|(k, d)| (stage_index(profile, k), day_of(*d)))
+        .collect();
+    if steps.is_empty() {
+        return None;
+    }
+    let movement = f.movement.as_ref().map(|m| {
+        let at = movements.iter().position(|x| x == m).unwrap_or_else(|| {
+            movements.push(m.clone());
+            movements.len() - 1
+        });
+        at as u32
+    });
+    Some(FileEntry {
+        id: f.id,
+        pos,
+        steps,
+        movement,
+        due: next_due(profile, cal, f, today).map(day_of),
+    })
+}
+
+/// A stage's index among the profile's stages then its exits
+/// ([`all_stages`]), [`UNKNOWN_STAGE`] if it has none.
+pub(crate) fn stage_index(profile: &Profile, key: &str) -> u8 {
+    all_stages(profile)
+        .position(|s| s.key == key)
+        .and_then(|p| u8::try_from(p).ok())
+        .filter(|p| *p != UNKNOWN_STAGE)
+        .unwrap_or(UNKNOWN_STAGE)
+}
+
+/// The profile's stages in sequence, then its exits: what a stage index counts.
+pub(crate) fn all_stages(
+    profile: &Profile,
+) -> impl Iterator<Item = &ranks_domain::procedure::StageDef> {
+    profile.stages.iter().chain(&profile.exits)
+}
+
+impl DueSummary {
+    /// Every file of the subtree at `root` as it is now (the overlay applied).
+    pub fn files_in(&self, root: usize) -> impl Iterator<Item = &FileEntry> {
+        let end = self.tree.end[root] as usize;
+        let base = self.files[self.file_off[root] as usize..self.file_off[end] as usize]
+            .iter()
+            .filter(|e| !self.overlay.contains_key(&e.id));
+        let changed = self
+            .overlay
+            .values()
+            .flatten()
+            .filter(move |e| (e.pos as usize) >= root && (e.pos as usize) < end);
+        base.chain(changed)
+    }
+
+    /// One file as it is now, by candidate id.
+    pub fn file(&self, id: i64) -> Option<&FileEntry> {
+        if let Some(now) = self.overlay.get(&id) {
+            return now.as_ref();
+        }
+        let pos = self.by_id[self.by_id.binary_search_by_key(&id, |b| b.0).ok()?].1 as usize;
+        let s = &self.files[self.file_off[pos] as usize..self.file_off[pos + 1] as usize];
+        s.binary_search_by_key(&id, |e| e.id).ok().map(|i| &s[i])
+    }
+}
+
+/// The summaries of an [`App`], built on first use.
+#[derive(Default)]
+pub struct SummaryCell {
+    due: tokio::sync::Mutex<Option<Arc<DueSummary>>>,
+}
+
+impl App {
+    /// The earliest-deadline summary, brought up to date with every
+    /// committed write, and the roll-up index it is laid out on.
+    pub async fn due_summary(&self) -> Result<(Arc<TreeIndex>, Arc<DueSummary>), AppError> {
+        let tree = self.tree_index().await?;
+        let cal = self.calendar().await?;
+        let today = self.clock().today();
+        let mut guard = self.index_cell().summaries.due.lock().await;
+        let mut conn = self.db().read().await?;
+        let current = guard
+            .take()
+            .filter(|s| Arc::ptr_eq(&s.tree, &tree.b) && s.today == today);
+        let Some(sum) = current else {
+            let built =
+                Arc::new(DueSummary::build(&mut conn, &tree, self.profile(), &cal, today).await?);
+            *guard = Some(built.clone());
+            return Ok((tree, built));
+        };
+        let window = match self.db().backend() {
+            ranks_store::Backend::Sqlite => 0,
+            ranks_store::Backend::Postgres => WINDOW,
+        };
+        let changes = q::changes_after(&mut conn, sum.seen - window).await?;
+        let fresh: Vec<&q::Change> = changes
+            .iter()
+            .filter(|c| c.id > sum.seen || !sum.applied.contains(&c.id))
+            .collect();
+        if fresh.is_empty() {
+            *guard = Some(sum.clone());
+            return Ok((tree, sum));
+        }
+        let mut ids: Vec<i64> = Vec::new();
+        let mut rebuild = false;
+        for c in &fresh {
+            match c.entity.as_str() {
+                "candidate" => ids.extend(c.entity_id.parse::<i64>().ok()),
+                "unit" | "calendar" | "movement" => rebuild = true,
+                _ if c.action == "bulk import" => rebuild = true,
+                _ => {}
+            }
+        }
+        if rebuild || sum.overlay.len() + ids.len() > REBUILD_AFTER {
+            let built =
+                Arc::new(DueSummary::build(&mut conn, &tree, self.profile(), &cal, today).await?);
+            *guard = Some(built.clone());
+            return Ok((tree, built));
+        }
+        let mut next = Arc::try_unwrap(sum).unwrap_or_else(|shared| (*shared).clone());
+        ids.sort_unstable();
+        ids.dedup();
+        for chunk in ids.chunks(500) {
+            let rows = files::files(&mut conn, Some(chunk)).await?;
+            let mut missing: BTreeSet<i64> = chunk.iter().copied().collect();
+            for f in rows {
+                missing.remove(&f.id);
+                let mut names = (*next.movements).clone();
+                let now = entry(self.profile(), &cal, &f, &tree, today, &mut names);
+                if names.len() != next.movements.len() {
+                    next.movements = Arc::new(names);
+                }
+                next.overlay.insert(f.id, now);
+            }
+            for id in missing {
+                next.overlay.insert(id, None);
+            }
+        }
+        for c in fresh {
+            next.seen = next.seen.max(c.id);
+            next.applied.insert(c.id);
+        }
+        let floor = next.seen - WINDOW;
+        next.applied.retain(|a| *a > floor);
+        let next = Arc::new(next);
+        *guard = Some(next.clone());
+        Ok((tree, next))
+    }
+}

@@ -1,0 +1,188 @@
+//! The maintained pipeline summaries: the due list a page at a time from
+//! the earliest-deadline summary, equal to the from-scratch computation
+//! after every kind of write (steps, withdrawals, corrections, receipts,
+//! unit moves, calendar changes), on both engines.
+
+// A story reads top to bottom; its length is its plot.
+#![allow(clippy::too_many_lines)]
+
+use ranks_app::pipeline::{DueRow, Entry, StepInput};
+use ranks_app::{Actor, App, AppError, Scope};
+use ranks_domain::Date;
+use ranks_testkit::{both_backends, TestDb};
+
+/// Every page of the due list, `limit` at a time, following the cursors.
+async fn all_pages(
+    app: &App,
+    actor: &Actor,
+    org: Option<&str>,
+    within: Option<i64>,
+    limit: usize,
+) -> (u64, Vec<DueRow>) {
+    let mut rows = Vec::new();
+    let mut cursor: Option<String> = None;
+    let mut total = None;
+    loop {
+        let p = app
+            .due_page(actor, org, within, Some(limit), cursor.as_deref())
+            .await
+            .unwrap();
+        assert!(p.rows.len() <= limit);
+        assert!(total.is_none_or(|t| t == p.total), "the total is stable");
+        total = Some(p.total);
+        rows.extend(p.rows);
+        match p.next_cursor {
+            Some(c) => cursor = Some(c),
+            None => break,
+        }
+    }
+    (total.unwrap(), rows)
+}
+
+/// The paged list equals the from-scratch computation for several
+/// subtrees and filters, row for row, total included.
+async fn same_as_from_scratch(app: &App, what: &str) {
+    let sys = Actor::system();
+    for org in [
+        None,
+        Some("CDC"),
+        Some("BVSN"),
+        Some("BVPHCN"),
+        Some("BVPHCN.CB1"),
+    ] {
+        for within in [None, Some(10), Some(0), Some(-3)] {
+            let want = app.due_as_of(&sys, org, within, None).await.unwrap();
+            for limit in [1, 3, 200] {
+                let (total, got) = all_pages(app, &sys, org, within, limit).await;
+                assert_eq!(got, want, "{what}: {org:?} within {within:?} limit {limit}");
+                assert_eq!(total as usize, want.len(), "{what}: {org:?} {within:?}");
+            }
+        }
+    }
+}
+
+async fn due_pages_and_analytics_equal_from_scratch_after_writes(db: TestDb) {
+    let app = db.app().await;
+    let sys = Actor::system();
+    assert!(app.load_demo(&sys).await.unwrap().loaded);
+    same_as_from_scratch(&app, "after the demo").await;
+    let all = app.due_as_of(&sys, None, None, None).await.unwrap();
+    assert!(all.len() > 3 && all.iter().any(|r| r.overdue));
+
+    // A withdrawal from the pipeline closes a file: it leaves the list.
+    let gone = all.iter().find(|r| r.stage != "decision").unwrap().clone();
+    app.record_step(
+        &sys,
+        gone.candidate_id,
+        StepInput {
+            stage: "withdrawn".into(),
+            ..StepInput::default()
+        },
+    )
+    .await
+    .unwrap();
+    let (_, now) = all_pages(&app, &sys, None, None, 200).await;
+    assert!(now.iter().all(|r| r.candidate_id != gone.candidate_id));
+    same_as_from_scratch(&app, "after a withdrawal").await;
+
+    // The withdrawal withdrawn (a correction of the file): it comes back.
+    app.withdraw_entry(
+        &sys,
+        gone.candidate_id,
+        Entry::Step {
+            stage: "withdrawn".into(),
+        },
+        "recorded for the wrong person",
+    )
+    .await
+    .unwrap();
+    let (_, now) = all_pages(&app, &sys, None, None, 200).await;
+    assert!(now.iter().any(|r| r.candidate_id == gone.candidate_id));
+    same_as_from_scratch(&app, "after a correction").await;
+
+    // A receipt recorded for an admission decision moves that deadline.
+    let decided = all.iter().find(|r| r.stage == "decision");
+    if let Some(r) = decided {
+        app.record_receipt(&sys, r.candidate_id, "decision", app.clock().today())
+            .await
+            .unwrap();
+        same_as_from_scratch(&app, "after a receipt").await;
+    }
+
+    // A cell moved to another committee: its files follow it.
+    let cell = all
+        .iter()
+        .find(|r| r.unit.starts_with("CDC."))
+        .map(|r| r.unit.clone())
+        .unwrap_or_else(|| "CDC.CB1".into());
+    app.move_unit(&sys, &cell, "BVSN", app.clock().today())
+        .await
+        .unwrap();
+    let bvsn = app
+        .due_page(&sys, Some("BVSN"), None, None, None)
+        .await
+        .unwrap();
+    assert!(bvsn.rows.iter().any(|r| r.unit == cell) || !all.iter().any(|r| r.unit == cell));
+    same_as_from_scratch(&app, "after a move").await;
+
+    // The government's decision for a year changes working days: deadlines move.
+    let this_year = app.clock().today().format("%Y").to_string();
+    let year: i32 = this_year.parse().unwrap();
+    let dates: Vec<Date> = all
+        .iter()
+        .map(|r| r.due)
+        .filter(|d| d.format("%Y").to_string() == this_year)
+        .collect();
+    assert!(!dates.is_empty(), "some deadlines fall this year");
+    let ov = ranks_domain::calendar::YearOverride {
+        year,
+        days_off: dates
+            .iter()
+            .take(3)
+            .map(|d| ranks_domain::calendar::OverrideDay {
+                date: *d,
+                name: "nghỉ".into(),
+            })
+            .collect(),
+        ..Default::default()
+    };
+    app.set_calendar_override(&sys, ov).await.unwrap();
+    same_as_from_scratch(&app, "after a calendar override").await;
+
+    // Bad paging is refused naming the field; another unit's files stay hidden.
+    for bad in [0usize, 201] {
+        let e = app
+            .due_page(&sys, None, None, Some(bad), None)
+            .await
+            .unwrap_err();
+        assert!(e.to_string().contains("limit"), "{e}");
+    }
+    for bad in ["garbage", "2026-01-01", "2026-13-01.4", &"9".repeat(60)] {
+        let e = app
+            .due_page(&sys, None, None, None, Some(bad))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(e, AppError::Invalid(_)) && e.to_string().contains("cursor"),
+            "{e}"
+        );
+    }
+    let bvsn_path = app.unit(&sys, "BVSN").await.unwrap().path;
+    let staff = Actor {
+        name: "staff".into(),
+        scope: Scope::Subtree(bvsn_path),
+        role: ranks_app::auth::Role::Staff,
+    };
+    let e = app
+        .due_page(&staff, Some("CDC"), None, None, None)
+        .await
+        .unwrap_err();
+    assert!(matches!(e, AppError::NotFound { .. }), "{e}");
+    let (_, mine) = all_pages(&app, &staff, None, None, 2).await;
+    assert!(mine
+        .iter()
+        .all(|r| r.unit.starts_with("BVSN") || r.unit == cell));
+    assert_eq!(mine, app.due_as_of(&staff, None, None, None).await.unwrap());
+}
+
+both_backends!(due_pages_and_analytics_equal_from_scratch_after_writes);

@@ -1,0 +1,139 @@
+//! Candidates' files read whole for the maintained pipeline summaries:
+//! every file (or the few named) with its unit, stage history and recorded
+//! receipts, streamed in one pass per table.
+
+use super::{date, opt_date};
+use crate::error::StoreError;
+use crate::Conn;
+use ranks_domain::Date;
+use sqlx::Row;
+use std::collections::{BTreeMap, HashMap};
+
+/// A candidate's file: its unit, its stages oldest first (as
+/// `candidates::histories_in_subtree` orders them) and the receipts
+/// recorded for them (a later row wins, as in `receipts_in_subtree`).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FileRow {
+    pub id: i64,
+    pub unit_id: i64,
+    pub history: Vec<(String, Date)>,
+    pub received: BTreeMap<String, Date>,
+    /// The emulation movement the file came from, by name.
+    pub movement: Option<String>,
+}
+
+fn id_list(ids: &[i64]) -> String {
+    ids.iter()
+        .map(|m| m.to_string())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// Every candidate's file (`ids` None), or those of `ids` (a few hundred
+/// at a time), by candidate id.
+pub async fn files(conn: &mut Conn, ids: Option<&[i64]>) -> Result<Vec<FileRow>, StoreError> {
+    let (cands, stages) = match ids {
+        Some([]) => return Ok(Vec::new()),
+        None => (String::new(), String::new()),
+        Some(ids) => {
+            let list = id_list(ids);
+            (
+                format!(" WHERE c.id IN ({list})"),
+                format!(" WHERE candidate_id IN ({list})"),
+            )
+        }
+    };
+    let rows = sqlx::query(&format!(
+        "SELECT c.id, c.unit_id, mv.name FROM candidates c \
+         LEFT JOIN movements mv ON mv.id = c.movement_id{cands}"
+    ))
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut out: HashMap<i64, FileRow> = HashMap::with_capacity(rows.len());
+    for r in &rows {
+        let id: i64 = r.try_get(0)?;
+        out.insert(
+            id,
+            FileRow {
+                id,
+                unit_id: r.try_get(1)?,
+                movement: r.try_get(2)?,
+                ..FileRow::default()
+            },
+        );
+    }
+    let rows = sqlx::query(&format!(
+        "SELECT candidate_id, stage, on_date, received_on, id FROM candidate_stages{stages} \
+         ORDER BY candidate_id, on_date, id"
+    ))
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut receipts: HashMap<i64, Vec<(i64, String, Date)>> = HashMap::new();
+    for r in &rows {
+        let cid: i64 = r.try_get(0)?;
+        let Some(f) = out.get_mut(&cid) else { continue };
+        let stage: String = r.try_get(1)?;
+        if let Some(on) = opt_date(r, "received_on")? {
+            receipts
+                .entry(cid)
+                .or_default()
+                .push((r.try_get(4)?, stage.clone(), on));
+        }
+        f.history.push((stage, date(r, "on_date")?));
+    }
+    for (cid, mut list) in receipts {
+        list.sort_by_key(|x| x.0);
+        if let Some(f) = out.get_mut(&cid) {
+            f.received = list.into_iter().map(|(_, s, d)| (s, d)).collect();
+        }
+    }
+    let mut files: Vec<FileRow> = out.into_values().collect();
+    files.sort_unstable_by_key(|f| f.id);
+    Ok(files)
+}
+
+/// (id, full name, unit code) of the candidates `ids`.
+pub async fn names_of(
+    conn: &mut Conn,
+    ids: &[i64],
+) -> Result<HashMap<i64, (String, String)>, StoreError> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows = sqlx::query(&format!(
+        "SELECT c.id, p.full_name, u.code FROM candidates c JOIN people p ON p.id = c.person_id \
+         JOIN units u ON u.id = c.unit_id WHERE c.id IN ({})",
+        id_list(ids)
+    ))
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get(0)?, (r.try_get(1)?, r.try_get(2)?))))
+        .collect()
+}
+
+/// The current committee members in charge of the units `ids`:
+/// (unit id, "name (unit code)"), by path then by appointment.
+pub async fn supervisors_of(
+    conn: &mut Conn,
+    unit_ids: &[i64],
+) -> Result<Vec<(i64, String)>, StoreError> {
+    if unit_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows = sqlx::query(&format!(
+        "SELECT s.unit_id, p.full_name, u.code FROM supervisors s JOIN units u ON u.id = s.unit_id \
+         JOIN members m ON m.id = s.member_id JOIN people p ON p.id = m.person_id \
+         WHERE s.unit_id IN ({}) AND s.until IS NULL ORDER BY u.path, s.id",
+        id_list(unit_ids)
+    ))
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let name: String = r.try_get(1)?;
+            let code: String = r.try_get(2)?;
+            Ok((r.try_get(0)?, format!("{name} ({code})")))
+        })
+        .collect()
+}
