@@ -1,6 +1,8 @@
 //! `ranks`: the one binary of Ranks (server, demo loader, reports).
 
 mod bench;
+mod bench_http;
+mod bench_pages;
 mod commands;
 mod config;
 mod gen;
@@ -101,6 +103,15 @@ enum Command {
         /// Fewer repetitions (a smoke test).
         #[arg(long)]
         quick: bool,
+        /// Every page and API read as five users, timed and checked against plain SQL.
+        #[arg(long)]
+        pages: bool,
+        /// With --pages: requests per page and user (default 20, 5 with --quick).
+        #[arg(long)]
+        requests: Option<usize>,
+        /// With --pages: seconds before a request counts as timed out.
+        #[arg(long, default_value_t = 30.0)]
+        timeout: f64,
     },
     /// A consistent copy of the (SQLite) database, taken while the server runs.
     Backup { file: std::path::PathBuf },
@@ -636,6 +647,25 @@ async fn dispatch(command: Command, cfg: &config::Config, profile: Profile) -> R
             seconds,
             connections,
             quick,
+            pages: true,
+            requests,
+            timeout,
+        } => {
+            let app = open_app(cfg, profile).await?;
+            let args = bench_pages::PagesArgs {
+                quick,
+                requests: requests.unwrap_or(if quick { 5 } else { 20 }).max(1),
+                timeout: std::time::Duration::from_secs_f64(timeout.clamp(0.1, 3600.0)),
+                seconds: if quick { seconds.min(3.0) } else { seconds },
+                connections,
+            };
+            bench_pages::run(&app, args).await?
+        }
+        Command::Bench {
+            seconds,
+            connections,
+            quick,
+            ..
         } => {
             let app = open_app(cfg, profile).await?;
             bench::run(
