@@ -2,7 +2,7 @@
 //! the order the caller's rows give them: the load's SQL lives here, the
 //! application (`ranks_app::bulk`) only builds the rows.
 
-use super::{Bulk, Values};
+use super::{Bulk, Rows, Values};
 use crate::error::StoreError;
 use std::collections::HashMap;
 
@@ -83,7 +83,7 @@ impl Bulk {
     }
 
     /// Units: id, code, name, kind, parent_id, path, created_on.
-    pub async fn insert_units(&mut self, rows: Vec<Values>) -> Result<(), StoreError> {
+    pub async fn insert_units(&mut self, rows: Rows) -> Result<(), StoreError> {
         self.insert(
             "units",
             &[
@@ -102,12 +102,12 @@ impl Bulk {
 
     /// People: id, full_name, gender, birth_date, ethnicity, education,
     /// occupation, id_number, phone, general_grade, area.
-    pub async fn insert_people(&mut self, rows: Vec<Values>) -> Result<(), StoreError> {
+    pub async fn insert_people(&mut self, rows: Rows) -> Result<(), StoreError> {
         self.insert("people", &PEOPLE, rows).await
     }
 
     /// Members: id, person_id, unit_id, status, admitted_on, official_on.
-    pub async fn insert_members(&mut self, rows: Vec<Values>) -> Result<(), StoreError> {
+    pub async fn insert_members(&mut self, rows: Rows) -> Result<(), StoreError> {
         self.insert(
             "members",
             &[
@@ -125,7 +125,7 @@ impl Bulk {
 
     /// Candidates: id, person_id, unit_id, movement_id, member_id, stage,
     /// stage_since, created_on.
-    pub async fn insert_candidates(&mut self, rows: Vec<Values>) -> Result<(), StoreError> {
+    pub async fn insert_candidates(&mut self, rows: Rows) -> Result<(), StoreError> {
         self.insert(
             "candidates",
             &[
@@ -145,7 +145,7 @@ impl Bulk {
 
     /// Candidate stages: id, candidate_id, stage, on_date, recorded_by,
     /// recorded_at.
-    pub async fn insert_candidate_stages(&mut self, rows: Vec<Values>) -> Result<(), StoreError> {
+    pub async fn insert_candidate_stages(&mut self, rows: Rows) -> Result<(), StoreError> {
         self.insert(
             "candidate_stages",
             &[
@@ -163,18 +163,19 @@ impl Bulk {
 
     /// Terms: id, name, starts_on, ends_on.
     pub async fn insert_terms(&mut self, rows: Vec<Values>) -> Result<(), StoreError> {
+        let rows = Rows::from((4, rows));
         self.insert("terms", &["id", "name", "starts_on", "ends_on"], rows)
             .await
     }
 
     /// Term targets: unit_id, term_id, target.
-    pub async fn insert_term_targets(&mut self, rows: Vec<Values>) -> Result<(), StoreError> {
+    pub async fn insert_term_targets(&mut self, rows: Rows) -> Result<(), StoreError> {
         self.insert("term_targets", &["unit_id", "term_id", "target"], rows)
             .await
     }
 
     /// Year targets: unit_id, year, target.
-    pub async fn insert_year_targets(&mut self, rows: Vec<Values>) -> Result<(), StoreError> {
+    pub async fn insert_year_targets(&mut self, rows: Rows) -> Result<(), StoreError> {
         self.insert("year_targets", &["unit_id", "year", "target"], rows)
             .await
     }
@@ -182,6 +183,7 @@ impl Bulk {
     /// Audit entries: id, at, actor, action, entity, entity_id,
     /// before_json, after_json, prev_hash, hash.
     pub async fn insert_audit(&mut self, rows: Vec<Values>) -> Result<(), StoreError> {
+        let rows = Rows::from((10, rows));
         self.insert(
             "audit_log",
             &[
