@@ -32,6 +32,25 @@ pub struct PagesArgs {
     pub connections: usize,
 }
 
+impl PagesArgs {
+    /// From the command line: `requests` per page and user (default 20, 5
+    /// with --quick), `timeout` seconds per request; a quick run loads the
+    /// grassroots page for at most 3 s.
+    pub fn of(b: bench::BenchArgs, requests: Option<usize>, timeout: f64) -> PagesArgs {
+        PagesArgs {
+            quick: b.quick,
+            requests: requests.unwrap_or(if b.quick { 5 } else { 20 }).max(1),
+            timeout: Duration::from_secs_f64(timeout.clamp(0.1, 3600.0)),
+            seconds: if b.quick {
+                b.seconds.min(3.0)
+            } else {
+                b.seconds
+            },
+            connections: b.connections,
+        }
+    }
+}
+
 /// The five users the bench signs in as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum Who {

@@ -647,36 +647,21 @@ async fn dispatch(command: Command, cfg: &config::Config, profile: Profile) -> R
             seconds,
             connections,
             quick,
-            pages: true,
+            pages,
             requests,
             timeout,
         } => {
             let app = open_app(cfg, profile).await?;
-            let args = bench_pages::PagesArgs {
-                quick,
-                requests: requests.unwrap_or(if quick { 5 } else { 20 }).max(1),
-                timeout: std::time::Duration::from_secs_f64(timeout.clamp(0.1, 3600.0)),
-                seconds: if quick { seconds.min(3.0) } else { seconds },
+            let args = bench::BenchArgs {
+                seconds,
                 connections,
+                quick,
             };
-            bench_pages::run(&app, args).await?
-        }
-        Command::Bench {
-            seconds,
-            connections,
-            quick,
-            ..
-        } => {
-            let app = open_app(cfg, profile).await?;
-            bench::run(
-                &app,
-                bench::BenchArgs {
-                    seconds,
-                    connections,
-                    quick,
-                },
-            )
-            .await?
+            if pages {
+                bench_pages::run(&app, bench_pages::PagesArgs::of(args, requests, timeout)).await?
+            } else {
+                bench::run(&app, args).await?
+            }
         }
         other => dispatch_admin(other, cfg, profile).await?,
     }
