@@ -70,6 +70,7 @@ impl BulkSummary {
 }
 
 mod csv;
+mod fast;
 mod load;
 mod rows;
 

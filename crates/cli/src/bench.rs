@@ -22,13 +22,13 @@ pub struct BenchArgs {
 }
 
 /// A small deterministic generator for picking ranges and units.
-struct Pick(u64);
+pub(crate) struct Pick(pub u64);
 
 impl Pick {
     fn next(&mut self) -> u64 {
         ranks_domain::rng::splitmix64(&mut self.0)
     }
-    fn below(&mut self, n: usize) -> usize {
+    pub(crate) fn below(&mut self, n: usize) -> usize {
         (self.next() % n.max(1) as u64) as usize
     }
 }
@@ -44,7 +44,7 @@ fn stats(mut v: Vec<Duration>) -> (f64, f64) {
     (at(0.5), at(0.99))
 }
 
-fn peak_memory_mib() -> f64 {
+pub(crate) fn peak_memory_mib() -> f64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| {
@@ -271,7 +271,7 @@ async fn read_response(s: &mut tokio::net::TcpStream, buf: &mut [u8]) -> Option<
 }
 
 /// A token for the bench's requests, as an administrator `bench`.
-async fn bench_token(app: &App) -> Result<String> {
+pub(crate) async fn bench_token(app: &App) -> Result<String> {
     let sys = Actor::system();
     if !app.users().await?.iter().any(|u| u.username == "bench") {
         let pw = ranks_app::auth::random_token();
@@ -284,7 +284,7 @@ async fn bench_token(app: &App) -> Result<String> {
 
 /// Loads the page of one of `codes` (at random) over `args.connections`
 /// keep-alive connections: (requests/s, median ms, p99 ms, failures).
-async fn load(
+pub(crate) async fn load(
     addr: std::net::SocketAddr,
     token: &str,
     codes: Arc<Vec<String>>,

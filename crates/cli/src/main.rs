@@ -1,6 +1,8 @@
 //! `ranks`: the one binary of Ranks (server, demo loader, reports).
 
 mod bench;
+mod bench_http;
+mod bench_pages;
 mod commands;
 mod config;
 mod gen;
@@ -101,6 +103,15 @@ enum Command {
         /// Fewer repetitions (a smoke test).
         #[arg(long)]
         quick: bool,
+        /// Every page and API read as five users, timed and checked against plain SQL.
+        #[arg(long)]
+        pages: bool,
+        /// With --pages: requests per page and user (default 20, 5 with --quick).
+        #[arg(long)]
+        requests: Option<usize>,
+        /// With --pages: seconds before a request counts as timed out.
+        #[arg(long, default_value_t = 30.0)]
+        timeout: f64,
     },
     /// A consistent copy of the (SQLite) database, taken while the server runs.
     Backup { file: std::path::PathBuf },
@@ -661,17 +672,21 @@ async fn dispatch(command: Command, cfg: &config::Config, profile: Profile) -> R
             seconds,
             connections,
             quick,
+            pages,
+            requests,
+            timeout,
         } => {
             let app = open_app(cfg, profile).await?;
-            bench::run(
-                &app,
-                bench::BenchArgs {
-                    seconds,
-                    connections,
-                    quick,
-                },
-            )
-            .await?
+            let args = bench::BenchArgs {
+                seconds,
+                connections,
+                quick,
+            };
+            if pages {
+                bench_pages::run(&app, bench_pages::PagesArgs::of(args, requests, timeout)).await?
+            } else {
+                bench::run(&app, args).await?
+            }
         }
         other => dispatch_admin(other, cfg, profile).await?,
     }

@@ -6,6 +6,8 @@
 // A story reads top to bottom; its length is its plot.
 #![allow(clippy::too_many_lines)]
 
+#[path = "cli/bench_pages.rs"]
+mod bench_pages;
 #[path = "cli/commands.rs"]
 mod commands;
 #[path = "cli/crash.rs"]

@@ -11,7 +11,9 @@
 //! without [`Bulk::commit`] is rolled back. Nothing here is audited row by
 //! row: the caller writes one audit entry for the whole load.
 
+mod rows;
 mod tables;
+pub use rows::{Mark, Rows};
 pub use tables::UnitsByCode;
 
 use crate::error::StoreError;
@@ -62,7 +64,8 @@ const PEOPLE_INDEXES: [(&str, &str); 9] = [
     ),
 ];
 
-/// A row of text values (NULL as `None`), in the column order given.
+/// A row of text values (NULL as `None`), in the column order given (the
+/// small tables' rows; the people tables' come as [`Rows`]).
 pub type Values = Vec<Option<String>>;
 
 type Reply<T> = oneshot::Sender<Result<T, String>>;
@@ -74,7 +77,7 @@ enum Job {
     Insert {
         table: String,
         sql: String,
-        rows: Vec<Values>,
+        rows: Rows,
     },
     Execute {
         sql: String,
@@ -101,7 +104,7 @@ pub struct Bulk {
     /// Batches written, sent back to be freed by the thread that allocated
     /// them (freeing them on the writer made the two threads contend for
     /// malloc's arena lock).
-    spent: std::sync::mpsc::Receiver<Vec<Values>>,
+    spent: std::sync::mpsc::Receiver<Rows>,
     /// The SQLite writer thread, joined on drop.
     thread: Option<std::thread::JoinHandle<()>>,
     /// The tables whose ids the load assigned.
@@ -116,7 +119,7 @@ fn writer_gone() -> StoreError {
     StoreError::Bulk("the bulk writer stopped; the load was rolled back".into())
 }
 
-fn csv_field(out: &mut String, v: &Option<String>) {
+fn csv_field(out: &mut String, v: Option<&str>) {
     match v {
         // COPY's CSV format: an unquoted empty field is NULL, a quoted one is ''.
         None => {}
@@ -156,7 +159,7 @@ fn sqlite_writer(
     path: &str,
     mut jobs: mpsc::Receiver<Job>,
     ready: Reply<()>,
-    spent: std::sync::mpsc::Sender<Vec<Values>>,
+    spent: std::sync::mpsc::Sender<Rows>,
 ) {
     let open = || -> rusqlite::Result<rusqlite::Connection> {
         let c = rusqlite::Connection::open(path)?;
@@ -181,19 +184,19 @@ fn sqlite_writer(
         }
     };
     // The error names the table and the row's first column (its id).
-    let insert = |table: &str, sql: &str, rows: &[Values]| -> Result<(), String> {
+    let insert = |table: &str, sql: &str, rows: &Rows| -> Result<(), String> {
         let mut st = conn
             .prepare_cached(sql)
             .map_err(|e| format!("{table}: {e}"))?;
-        for r in rows {
+        for r in 0..rows.len() {
             let step = |st: &mut rusqlite::CachedStatement<'_>| -> rusqlite::Result<()> {
-                for (i, v) in r.iter().enumerate() {
-                    st.raw_bind_parameter(i + 1, v.as_deref())?;
+                for (i, v) in rows.row(r).enumerate() {
+                    st.raw_bind_parameter(i + 1, v)?;
                 }
                 st.raw_execute().map(|_| ())
             };
             step(&mut st).map_err(|e| {
-                let first = r.first().cloned().flatten().unwrap_or_default();
+                let first = rows.get(r, 0).unwrap_or_default();
                 format!("{e} (table {table}, the row with id {first})")
             })?;
         }
@@ -278,11 +281,11 @@ async fn pg_select(c: &mut PgConnection, sql: &str) -> Result<Vec<Vec<String>>, 
         .collect())
 }
 
-async fn pg_copy(c: &mut PgConnection, sql: &str, rows: &[Values]) -> Result<(), sqlx::Error> {
+async fn pg_copy(c: &mut PgConnection, sql: &str, rows: &Rows) -> Result<(), sqlx::Error> {
     let mut copy = c.copy_in_raw(sql).await?;
     let mut buf = String::with_capacity(1 << 20);
-    for r in rows {
-        for (j, v) in r.iter().enumerate() {
+    for r in 0..rows.len() {
+        for (j, v) in rows.row(r).enumerate() {
             if j > 0 {
                 buf.push(',');
             }
@@ -328,7 +331,7 @@ async fn pg_writer(
     url: &str,
     mut jobs: mpsc::Receiver<Job>,
     ready: Reply<()>,
-    spent: std::sync::mpsc::Sender<Vec<Values>>,
+    spent: std::sync::mpsc::Sender<Rows>,
 ) {
     let open = async {
         let mut c = PgConnection::connect(url).await?;
@@ -460,10 +463,13 @@ impl Bulk {
     }
 
     async fn send(&self, job: Job) -> Result<(), StoreError> {
-        while let Ok(done) = self.spent.try_recv() {
-            drop(done);
-        }
         self.jobs.send(job).await.map_err(|_| writer_gone())
+    }
+
+    /// A batch the writer is done with, to be filled again (its buffers
+    /// kept: no allocation per batch once the load is under way).
+    pub fn spent_rows(&self) -> Option<Rows> {
+        self.spent.try_recv().ok()
     }
 
     async fn ask<T>(&self, job: impl FnOnce(Reply<T>) -> Job) -> Result<T, StoreError> {
@@ -553,10 +559,17 @@ impl Bulk {
         &mut self,
         table: &str,
         columns: &[&str],
-        rows: Vec<Values>,
+        rows: Rows,
     ) -> Result<(), StoreError> {
         if rows.is_empty() {
             return Ok(());
+        }
+        if rows.width() != columns.len() {
+            return Err(StoreError::Bulk(format!(
+                "{table}: rows of {} values for {} columns",
+                rows.width(),
+                columns.len()
+            )));
         }
         let cols = columns.join(", ");
         let sql = if self.postgres {

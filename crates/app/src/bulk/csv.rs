@@ -111,13 +111,21 @@ pub(super) fn iso(s: &str) -> Option<String> {
 
 /// A day as `yyyy-mm-dd`.
 pub(super) fn iso_of(d: Date) -> String {
+    let mut out = String::with_capacity(10);
+    iso_into(&mut out, d);
+    out
+}
+
+/// Appends a day as `yyyy-mm-dd`.
+pub(super) fn iso_into(out: &mut String, d: Date) {
     use chrono::Datelike;
+    use std::fmt::Write;
     // By hand: chrono's formatter was a tenth of a national load's time.
     let (y, m, day) = (d.year(), d.month(), d.day());
     if !(0..=9999).contains(&y) {
-        return d.format("%Y-%m-%d").to_string();
+        let _ = write!(out, "{}", d.format("%Y-%m-%d"));
+        return;
     }
-    let mut out = String::with_capacity(10);
     for v in [
         y as u32 / 1000,
         y as u32 / 100 % 10,
@@ -131,15 +139,21 @@ pub(super) fn iso_of(d: Date) -> String {
         out.push(char::from(b'0' + (v / 10) as u8));
         out.push(char::from(b'0' + (v % 10) as u8));
     }
-    out
 }
 
 pub(super) fn clean(s: &str) -> String {
+    let mut out = String::new();
+    clean_into(&mut out, s);
+    out
+}
+
+/// Appends `s` trimmed, in NFC.
+pub(super) fn clean_into(out: &mut String, s: &str) {
     use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
     let t = s.trim();
-    if is_nfc_quick(t.chars()) == IsNormalized::Yes {
-        t.to_string()
+    if t.is_ascii() || is_nfc_quick(t.chars()) == IsNormalized::Yes {
+        out.push_str(t);
     } else {
-        t.nfc().collect()
+        out.extend(t.nfc());
     }
 }

@@ -3,13 +3,14 @@
 //! read file by file in batches, each file sealed with its audit entry.
 
 use super::csv::CsvReader;
+use super::fast::{FxMap, FxSet};
 use super::{io_err, BulkKind, FileLoad};
 use crate::{Actor, App, AppError};
 use ranks_domain::procedure::Profile;
 use ranks_domain::Date;
 use ranks_store::anchor::AuditKey;
-use ranks_store::bulk::{Bulk, UnitsByCode, Values};
-use std::collections::{HashMap, HashSet};
+use ranks_store::bulk::{Bulk, Rows, UnitsByCode};
+use std::collections::HashMap;
 use std::path::Path;
 use std::time::Instant;
 
@@ -35,7 +36,7 @@ impl Errors {
 
 /// Columns by name.
 struct Header {
-    idx: HashMap<String, usize>,
+    idx: FxMap<String, usize>,
 }
 
 impl Header {
@@ -76,14 +77,32 @@ impl<'a> Line<'a> {
 /// The rows waiting to be written, by table: units (`a`); people and
 /// members (`a`, `b`); people, candidates and their stages (`a`, `b`,
 /// `c`); term and year targets (`a`, `b`).
-#[derive(Default)]
 pub(super) struct Batch {
-    pub(super) a: Vec<Values>,
-    pub(super) b: Vec<Values>,
-    pub(super) c: Vec<Values>,
+    pub(super) a: Rows,
+    pub(super) b: Rows,
+    pub(super) c: Rows,
 }
 
 impl Batch {
+    /// The widths of a kind's tables (as `ranks_store::bulk`'s `insert_*`).
+    fn widths(kind: BulkKind) -> [usize; 3] {
+        match kind {
+            BulkKind::Units => [7, 1, 1],
+            BulkKind::Members => [11, 6, 1],
+            BulkKind::Candidates => [11, 8, 6],
+            BulkKind::Targets => [3, 3, 1],
+        }
+    }
+
+    fn new(kind: BulkKind) -> Batch {
+        let [a, b, c] = Batch::widths(kind);
+        Batch {
+            a: Rows::with_capacity(a, BATCH),
+            b: Rows::with_capacity(b, BATCH),
+            c: Rows::new(c),
+        }
+    }
+
     fn full(&self) -> bool {
         self.a.len() >= BATCH || self.b.len() >= BATCH || self.c.len() >= BATCH
     }
@@ -92,6 +111,18 @@ impl Batch {
         self.a.clear();
         self.b.clear();
         self.c.clear();
+    }
+}
+
+/// Rows of `width` for the next batch: a spent batch back from the writer
+/// (its buffers reused) or a new one.
+fn fresh(bulk: &Bulk, width: usize) -> Rows {
+    match bulk.spent_rows() {
+        Some(mut r) => {
+            r.reset(width);
+            r
+        }
+        None => Rows::with_capacity(width, BATCH),
     }
 }
 
@@ -122,8 +153,8 @@ pub(super) struct Load {
     pub(super) today: Date,
     pub(super) profile: std::sync::Arc<Profile>,
     pub(super) next: Next,
-    /// ID numbers met so far in the load.
-    pub(super) seen_ids: HashSet<String>,
+    /// ID numbers met so far in the load (as [`super::fast::id_key`]).
+    pub(super) seen_ids: FxSet<u64>,
 }
 
 impl Load {
@@ -164,7 +195,7 @@ impl Load {
             today: app.clock().today(),
             profile: app.profile().clone(),
             next,
-            seen_ids: HashSet::new(),
+            seen_ids: FxSet::default(),
         })
     }
 
@@ -196,11 +227,7 @@ impl Load {
         let mut rec = Vec::new();
         r.next(&mut rec).map_err(|e| io_err(p, e))?;
         let header = Header::of(&rec);
-        let mut batch = Batch {
-            a: Vec::with_capacity(BATCH),
-            b: Vec::with_capacity(BATCH),
-            c: Vec::new(),
-        };
+        let mut batch = Batch::new(kind);
         let mut rows = 0u64;
         let mut last_report = 0u64;
         loop {
@@ -266,26 +293,26 @@ impl Load {
     /// Sends the queued rows to the writer.
     async fn flush(&mut self, kind: BulkKind, batch: &mut Batch) -> Result<(), AppError> {
         let bulk = &mut self.bulk;
+        let [wa, wb, wc] = Batch::widths(kind);
+        let a = std::mem::replace(&mut batch.a, fresh(bulk, wa));
+        let b = std::mem::replace(&mut batch.b, fresh(bulk, wb));
+        let c = std::mem::replace(&mut batch.c, fresh(bulk, wc));
         match kind {
-            BulkKind::Units => bulk.insert_units(std::mem::take(&mut batch.a)).await?,
+            BulkKind::Units => bulk.insert_units(a).await?,
             BulkKind::Members => {
-                bulk.insert_people(std::mem::take(&mut batch.a)).await?;
-                bulk.insert_members(std::mem::take(&mut batch.b)).await?;
+                bulk.insert_people(a).await?;
+                bulk.insert_members(b).await?;
             }
             BulkKind::Candidates => {
-                bulk.insert_people(std::mem::take(&mut batch.a)).await?;
-                bulk.insert_candidates(std::mem::take(&mut batch.b)).await?;
-                bulk.insert_candidate_stages(std::mem::take(&mut batch.c))
-                    .await?;
+                bulk.insert_people(a).await?;
+                bulk.insert_candidates(b).await?;
+                bulk.insert_candidate_stages(c).await?;
             }
             BulkKind::Targets => {
-                bulk.insert_term_targets(std::mem::take(&mut batch.a))
-                    .await?;
-                bulk.insert_year_targets(std::mem::take(&mut batch.b))
-                    .await?;
+                bulk.insert_term_targets(a).await?;
+                bulk.insert_year_targets(b).await?;
             }
         }
-        batch.clear();
         Ok(())
     }
 

@@ -2,14 +2,14 @@
 //! of its tables, with the ids the load assigns. A record with a problem
 //! is refused (the problem noted) and nothing of it is queued.
 
-use super::csv::{clean, iso, iso_of};
+use super::csv::{clean, clean_into, iso, iso_into};
 use super::load::{Batch, Line, Load};
 use super::BulkKind;
 use crate::import::parse_day;
 use crate::targets::Period;
 use crate::AppError;
 use ranks_domain::{BirthDate, Gender, IdNumber, MemberStatus, Phone, UnitCode, UnitKind};
-use ranks_store::bulk::Values;
+use ranks_store::bulk::Rows;
 
 impl Load {
     /// A unit, under a unit there already or earlier in the load.
@@ -48,7 +48,7 @@ impl Load {
         let id = self.next.unit;
         self.next.unit += 1;
         let path = format!("{parent_path}{id}/");
-        batch.a.push(vec![
+        batch.a.push_values(&[
             Some(id.to_string()),
             Some(code.clone()),
             Some(clean(l.g("name"))),
@@ -65,36 +65,42 @@ impl Load {
     /// A member or a candidate: the person, then the membership or the
     /// candidacy.
     pub(super) fn person(&mut self, kind: BulkKind, l: &Line<'_>, batch: &mut Batch) -> bool {
-        let Some((unit_id, person_row)) = self.person_row(kind, l) else {
+        let mark = batch.a.mark();
+        let Some(unit_id) = self.person_row(kind, l, &mut batch.a) else {
+            batch.a.rewind(mark);
             return false;
         };
         let person = self.next.person;
         let queued = if kind == BulkKind::Members {
-            self.member(l, person, unit_id, person_row, batch)
+            self.member(l, person, unit_id, batch)
         } else {
-            self.candidate(l, person, unit_id, person_row, batch)
+            self.candidate(l, person, unit_id, batch)
         };
         if queued {
             self.next.person += 1;
+        } else {
+            batch.a.rewind(mark);
         }
         queued
     }
 
-    /// The unit (its id) and the `people` row of a member or a candidate.
-    fn person_row(&mut self, kind: BulkKind, l: &Line<'_>) -> Option<(i64, Values)> {
+    /// The unit (its id) of a member or a candidate, their `people` row
+    /// appended to `rows` (partly, on a refusal: the caller rewinds).
+    fn person_row(&mut self, kind: BulkKind, l: &Line<'_>, rows: &mut Rows) -> Option<i64> {
         let unit_col = if kind == BulkKind::Members {
             "unit"
         } else {
             "cell"
         };
-        let unit = l.g(unit_col).to_uppercase();
-        let Some((unit_id, _, _)) = self.units.get(&unit) else {
-            self.refuse(l, unit_col, format!("unknown unit {unit:?}"));
-            return None;
+        let unit_id = match self.unit_id(l.g(unit_col)) {
+            Ok(id) => id,
+            Err(unit) => {
+                self.refuse(l, unit_col, format!("unknown unit {unit:?}"));
+                return None;
+            }
         };
-        let unit_id = *unit_id;
-        let full_name = clean(l.g("full_name"));
-        if full_name.is_empty() {
+        // Trimmed already; in NFC it stays empty exactly when it is.
+        if l.g("full_name").is_empty() {
             self.refuse(l, "full_name", "missing");
             return None;
         }
@@ -125,10 +131,14 @@ impl Load {
                 return None;
             }
         };
-        let id_number = match l.g("id_number") {
+        let id_number: Option<std::borrow::Cow<'_, str>> = match l.g("id_number") {
             "" => None,
+            // Already as IdNumber::parse would leave it: no copy.
+            n if (n.len() == 9 || n.len() == 12) && n.bytes().all(|b| b.is_ascii_digit()) => {
+                Some(n.into())
+            }
             n => match IdNumber::parse(n) {
-                Ok(id) => Some(String::from(id)),
+                Ok(id) => Some(String::from(id).into()),
                 Err(_) => {
                     self.refuse(l, "id_number", format!("{n:?} is not 9 or 12 digits"));
                     return None;
@@ -136,7 +146,7 @@ impl Load {
             },
         };
         if let Some(n) = &id_number {
-            if !self.seen_ids.insert(n.clone()) {
+            if !self.seen_ids.insert(super::fast::id_key(n)) {
                 self.refuse(l, "id_number", format!("{n} appears twice"));
                 return None;
             }
@@ -165,42 +175,50 @@ impl Load {
                 }
             },
         };
-        let ethnicity = match l.g("ethnicity") {
-            "" => "Kinh".to_string(),
-            e => clean(e),
+        rows.push_int(self.next.person);
+        rows.push_with(|out| clean_into(out, l.g("full_name")));
+        rows.push_str(gender.as_str());
+        rows.push_with(|out| iso_into(out, birth.date()));
+        match l.g("ethnicity") {
+            "" => rows.push_str("Kinh"),
+            e => rows.push_with(|out| clean_into(out, e)),
+        }
+        match l.g("education") {
+            "" => rows.push_with(|out| {
+                use std::fmt::Write;
+                let _ = write!(out, "{grade}/12");
+            }),
+            e => rows.push_with(|out| clean_into(out, e)),
+        }
+        rows.push_with(|out| clean_into(out, l.g("occupation")));
+        rows.push(id_number.as_deref());
+        rows.push(phone.as_deref());
+        rows.push_int(i64::from(grade));
+        rows.push_with(|out| clean_into(out, l.g("area")));
+        Some(unit_id)
+    }
+
+    /// The id of the unit of this code (as typed: any case), or the code
+    /// upper-cased as the refusal names it.
+    fn unit_id(&self, code: &str) -> Result<i64, String> {
+        let found = if code.bytes().any(|b| b.is_ascii_lowercase()) || !code.is_ascii() {
+            let upper = code.to_uppercase();
+            match self.units.get(&upper) {
+                Some(u) => Ok(u.0),
+                None => Err(upper),
+            }
+        } else {
+            self.units
+                .get(code)
+                .map(|u| u.0)
+                .ok_or_else(|| code.to_string())
         };
-        let education = match l.g("education") {
-            "" => format!("{grade}/12"),
-            e => clean(e),
-        };
-        Some((
-            unit_id,
-            vec![
-                Some(self.next.person.to_string()),
-                Some(full_name),
-                Some(gender.as_str().to_string()),
-                Some(iso_of(birth.date())),
-                Some(ethnicity),
-                Some(education),
-                Some(clean(l.g("occupation"))),
-                id_number,
-                phone,
-                Some(grade.to_string()),
-                Some(clean(l.g("area"))),
-            ],
-        ))
+        found
     }
 
     /// A member's row, after their person's.
-    fn member(
-        &mut self,
-        l: &Line<'_>,
-        person: i64,
-        unit_id: i64,
-        person_row: Values,
-        batch: &mut Batch,
-    ) -> bool {
-        let Some(admitted) = iso(l.g("admitted_on")) else {
+    fn member(&mut self, l: &Line<'_>, person: i64, unit_id: i64, batch: &mut Batch) -> bool {
+        let Some(admitted) = parse_day(l.g("admitted_on")) else {
             return self.refuse(
                 l,
                 "admitted_on",
@@ -224,33 +242,27 @@ impl Load {
         };
         let official = match l.g("official_on") {
             "" => None,
-            s => match iso(s) {
+            s => match parse_day(s) {
                 Some(d) => Some(d),
                 None => return self.refuse(l, "official_on", format!("{s:?} is not a date")),
             },
         };
-        batch.a.push(person_row);
-        batch.b.push(vec![
-            Some(self.next.member.to_string()),
-            Some(person.to_string()),
-            Some(unit_id.to_string()),
-            Some(status.as_str().to_string()),
-            Some(admitted),
-            official,
-        ]);
+        let b = &mut batch.b;
+        b.push_int(self.next.member);
+        b.push_int(person);
+        b.push_int(unit_id);
+        b.push_str(status.as_str());
+        b.push_with(|out| iso_into(out, admitted));
+        match official {
+            Some(d) => b.push_with(|out| iso_into(out, d)),
+            None => b.push_null(),
+        }
         self.next.member += 1;
         true
     }
 
     /// A candidate's row and their stages, after their person's.
-    fn candidate(
-        &mut self,
-        l: &Line<'_>,
-        person: i64,
-        unit_id: i64,
-        person_row: Values,
-        batch: &mut Batch,
-    ) -> bool {
+    fn candidate(&mut self, l: &Line<'_>, person: i64, unit_id: i64, batch: &mut Batch) -> bool {
         let stage = match l.g("stage") {
             "" => "pool".to_string(),
             s => s.to_string(),
@@ -276,10 +288,9 @@ impl Load {
                 None => return self.refuse(l, "movement", format!("unknown movement {m:?}")),
             },
         };
-        batch.a.push(person_row);
         let cand = self.next.candidate;
         self.next.candidate += 1;
-        batch.b.push(vec![
+        batch.b.push_values(&[
             Some(cand.to_string()),
             Some(person.to_string()),
             Some(unit_id.to_string()),
@@ -290,14 +301,13 @@ impl Load {
             Some(history[0].1.clone()),
         ]);
         for (s, d) in history {
-            batch.c.push(vec![
-                Some(self.next.stage.to_string()),
-                Some(cand.to_string()),
-                Some(s),
-                Some(d),
-                Some("import".into()),
-                Some(self.now.clone()),
-            ]);
+            let c = &mut batch.c;
+            c.push_int(self.next.stage);
+            c.push_int(cand);
+            c.push_str(&s);
+            c.push_str(&d);
+            c.push_str("import");
+            c.push_str(&self.now);
             self.next.stage += 1;
         }
         true
@@ -371,17 +381,15 @@ impl Load {
                         id
                     }
                 };
-                batch.a.push(vec![
-                    Some(unit_id.to_string()),
-                    Some(term_id.to_string()),
-                    Some(target.to_string()),
-                ]);
+                batch.a.push_int(unit_id);
+                batch.a.push_int(term_id);
+                batch.a.push_int(i64::from(target));
             }
-            Ok(Period::Year(y)) => batch.b.push(vec![
-                Some(unit_id.to_string()),
-                Some(y.to_string()),
-                Some(target.to_string()),
-            ]),
+            Ok(Period::Year(y)) => {
+                batch.b.push_int(unit_id);
+                batch.b.push_str(&y.to_string());
+                batch.b.push_int(i64::from(target));
+            }
             Err(e) => return Ok(self.refuse(l, "period", e)),
         }
         Ok(true)

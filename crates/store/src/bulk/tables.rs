@@ -2,7 +2,7 @@
 //! the order the caller's rows give them: the load's SQL lives here, the
 //! application (`ranks_app::bulk`) only builds the rows.
 
-use super::{Bulk, Values};
+use super::{Bulk, Rows, Values};
 use crate::error::StoreError;
 use std::collections::HashMap;
 
@@ -86,7 +86,7 @@ impl Bulk {
     }
 
     /// Units: id, code, name, kind, parent_id, path, created_on.
-    pub async fn insert_units(&mut self, rows: Vec<Values>) -> Result<(), StoreError> {
+    pub async fn insert_units(&mut self, rows: Rows) -> Result<(), StoreError> {
         self.insert(
             "units",
             &[
@@ -107,25 +107,29 @@ impl Bulk {
     /// occupation, id_number, phone, general_grade, area.
     /// The search keys and words of each person are added here
     /// ([`crate::records::search::keys`]), as every other writer of a name does.
-    pub async fn insert_people(&mut self, mut rows: Vec<Values>) -> Result<(), StoreError> {
-        let mut words = Vec::with_capacity(rows.len() * 3);
-        for r in &mut rows {
-            let name = r.get(1).cloned().flatten().unwrap_or_default();
-            let (key, sort, ws) = crate::records::search::keys(&name);
-            let id = r.first().cloned().flatten();
-            for w in ws {
-                words.push(vec![Some(w), id.clone()]);
+    pub async fn insert_people(&mut self, rows: Rows) -> Result<(), StoreError> {
+        let mut people = Rows::with_capacity(PEOPLE.len(), rows.len());
+        let mut words = Rows::with_capacity(2, rows.len() * 3);
+        for i in 0..rows.len() {
+            for v in rows.row(i) {
+                people.push(v);
             }
-            r.push(Some(key));
-            r.push(Some(sort));
+            let (key, sort, ws) = crate::records::search::keys(rows.get(i, 1).unwrap_or(""));
+            people.push_str(&key);
+            people.push_str(&sort);
+            let id = rows.get(i, 0);
+            for w in ws {
+                words.push_str(&w);
+                words.push(id);
+            }
         }
-        self.insert("people", &PEOPLE, rows).await?;
+        self.insert("people", &PEOPLE, people).await?;
         self.insert("name_words", &["word", "person_id"], words)
             .await
     }
 
     /// Members: id, person_id, unit_id, status, admitted_on, official_on.
-    pub async fn insert_members(&mut self, rows: Vec<Values>) -> Result<(), StoreError> {
+    pub async fn insert_members(&mut self, rows: Rows) -> Result<(), StoreError> {
         self.insert(
             "members",
             &[
@@ -143,7 +147,7 @@ impl Bulk {
 
     /// Candidates: id, person_id, unit_id, movement_id, member_id, stage,
     /// stage_since, created_on.
-    pub async fn insert_candidates(&mut self, rows: Vec<Values>) -> Result<(), StoreError> {
+    pub async fn insert_candidates(&mut self, rows: Rows) -> Result<(), StoreError> {
         self.insert(
             "candidates",
             &[
@@ -163,7 +167,7 @@ impl Bulk {
 
     /// Candidate stages: id, candidate_id, stage, on_date, recorded_by,
     /// recorded_at.
-    pub async fn insert_candidate_stages(&mut self, rows: Vec<Values>) -> Result<(), StoreError> {
+    pub async fn insert_candidate_stages(&mut self, rows: Rows) -> Result<(), StoreError> {
         self.insert(
             "candidate_stages",
             &[
@@ -181,18 +185,19 @@ impl Bulk {
 
     /// Terms: id, name, starts_on, ends_on.
     pub async fn insert_terms(&mut self, rows: Vec<Values>) -> Result<(), StoreError> {
+        let rows = Rows::from((4, rows));
         self.insert("terms", &["id", "name", "starts_on", "ends_on"], rows)
             .await
     }
 
     /// Term targets: unit_id, term_id, target.
-    pub async fn insert_term_targets(&mut self, rows: Vec<Values>) -> Result<(), StoreError> {
+    pub async fn insert_term_targets(&mut self, rows: Rows) -> Result<(), StoreError> {
         self.insert("term_targets", &["unit_id", "term_id", "target"], rows)
             .await
     }
 
     /// Year targets: unit_id, year, target.
-    pub async fn insert_year_targets(&mut self, rows: Vec<Values>) -> Result<(), StoreError> {
+    pub async fn insert_year_targets(&mut self, rows: Rows) -> Result<(), StoreError> {
         self.insert("year_targets", &["unit_id", "year", "target"], rows)
             .await
     }
@@ -200,6 +205,7 @@ impl Bulk {
     /// Audit entries: id, at, actor, action, entity, entity_id,
     /// before_json, after_json, prev_hash, hash.
     pub async fn insert_audit(&mut self, rows: Vec<Values>) -> Result<(), StoreError> {
+        let rows = Rows::from((10, rows));
         self.insert(
             "audit_log",
             &[

@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod candidates;
+pub mod checks;
 pub mod corrections;
 pub mod files;
 pub mod lists;

@@ -1,0 +1,116 @@
+//! `ranks bench --pages` at a tiny size on both engines: it signs in as the
+//! five users, prints a row for every page and user, checks what the pages
+//! say against plain SQL, and passes (every page answered 200, every check
+//! agreed). No timing is asserted.
+
+use ranks_testkit::{both_backends, TestDb};
+use std::process::{Command, Output};
+
+fn ranks(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ranks"))
+        .args(args)
+        .env_remove("RANKS_DATABASE_URL")
+        .env_remove("RANKS_CONFIG")
+        .output()
+        .expect("run ranks")
+}
+
+fn ok(o: &Output, what: &str) -> String {
+    let stdout = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(
+        o.status.success(),
+        "{what} failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    stdout
+}
+
+const PAGES: [&str; 17] = [
+    "/ (dashboard)",
+    "/units/{code}",
+    "/units/{code}/plan",
+    "/members?q=",
+    "/members/{id}",
+    "/candidates/{id}",
+    "/supervisors/{member}",
+    "api due",
+    "api achievement",
+    "api rollup",
+    "api allocation",
+    "api members",
+    "api candidate",
+    "api forecast",
+    "api analytics",
+    "api evaluation",
+    "api supervisor",
+];
+
+const USERS: [&str; 5] = [
+    "national admin",
+    "provincial admin",
+    "superior committee staff",
+    "grassroots staff",
+    "cell secretary",
+];
+
+async fn bench_pages_rows(db: TestDb) {
+    let url = db.url_string();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("tiny");
+    let out_s = out.to_str().unwrap();
+    ok(
+        &ranks(&["gen", "--members", "3000", "--seed", "5", "--out", out_s]),
+        "gen",
+    );
+    ok(&ranks(&["--database", &url, "import", out_s]), "import");
+    let args = [
+        "--database",
+        &url,
+        "bench",
+        "--pages",
+        "--quick",
+        "--requests",
+        "2",
+        "--seconds",
+        "1",
+        "--connections",
+        "4",
+    ];
+    let bench = ok(&ranks(&args), "bench --pages");
+    println!("{bench}");
+    let engine = if url.starts_with("postgres") {
+        "postgres"
+    } else {
+        "sqlite"
+    };
+    for page in PAGES {
+        for user in USERS {
+            let row = bench
+                .lines()
+                .find(|l| l.starts_with(page) && l.contains(user))
+                .unwrap_or_else(|| panic!("no row for {page} as {user}:\n{bench}"));
+            assert!(row.contains(engine), "{row}");
+            // Requests were made: n is a positive count, times are numbers.
+            let cells: Vec<&str> = row[page.len()..].split_whitespace().collect();
+            let n_at = cells.iter().position(|c| *c == engine).unwrap() + 1;
+            let n: usize = cells[n_at].parse().unwrap();
+            assert!(n > 0 || row.contains("nothing to open"), "{row}");
+            if n > 0 {
+                let med: f64 = cells[n_at + 1].parse().unwrap();
+                assert!(med > 0.0, "{row}");
+            }
+        }
+    }
+    assert!(bench.contains("0 differ"), "{bench}");
+    assert!(
+        bench.contains("peak memory of the server's process"),
+        "{bench}"
+    );
+    assert!(bench.contains("requests/s"), "{bench}");
+    assert!(bench.contains("every check agreed"), "{bench}");
+    // The bench's users exist now; a second run signs them in again.
+    let again = ok(&ranks(&args), "bench --pages again");
+    assert!(again.contains("every check agreed"), "{again}");
+}
+
+both_backends!(bench_pages_rows);
