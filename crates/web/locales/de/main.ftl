@@ -809,3 +809,7 @@ error-expected-unit_kind = eine Art von Einheit: zentral, Provinz, übergeordnet
 error-expected-entry_kind = eine Art von Eintrag: Unterlage, Pate, Pate der Probezeit, Bürge, Bescheinigung, Abstimmung, Schritt
 error-expected-status = ein Status: Probemitglied, Vollmitglied, überwiesen, gestrichen, ausgeschlossen, verstorben
 error-expected-import_kind = eine Art: Einheiten, Mitglieder, Kandidaten, Ziele
+
+# branch summaries: the due list a page at a time
+error-expected-cursor = der next_cursor einer vorherigen Seite
+error-expected-due_limit = eine ganze Zahl von 1 bis 200

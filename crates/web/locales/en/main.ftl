@@ -816,3 +816,7 @@ error-expected-unit_kind = one of central, provincial, superior, grassroots_comm
 error-expected-entry_kind = one of document, mentor, probation_mentor, introducer, certificate, vote, step
 error-expected-status = one of probationary, official, transferred_out, removed, expelled, deceased
 error-expected-import_kind = one of units, members, candidates, targets
+
+# branch summaries: the due list a page at a time
+error-expected-cursor = the next_cursor of a previous page
+error-expected-due_limit = a whole number from 1 to 200

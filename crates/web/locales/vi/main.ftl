@@ -776,3 +776,7 @@ error-expected-unit_kind = một loại đơn vị: trung ương, tỉnh, cấp 
 error-expected-entry_kind = một loại mục: giấy tờ, người giúp đỡ, người giúp đỡ dự bị, người giới thiệu, giấy chứng nhận, biểu quyết, bước
 error-expected-status = một tình trạng: dự bị, chính thức, đã chuyển đi, xóa tên, khai trừ, từ trần
 error-expected-import_kind = một loại dữ liệu: đơn vị, đảng viên, quần chúng, chỉ tiêu
+
+# branch summaries: the due list a page at a time
+error-expected-cursor = giá trị next_cursor của một trang trước
+error-expected-due_limit = một số nguyên từ 1 đến 200
