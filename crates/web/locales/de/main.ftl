@@ -890,3 +890,6 @@ error-expected-member_filter = einer von current (aktuell), probationary (auf Pr
 error-expected-profile_stage = ein Schritt des Verfahrens
 error-expected-units_sort = einer von code (Kennung), name (Name), members (Mitglieder), admitted (aufgenommen), percent (Prozent)
 error-expected-page_number = eine Seitenzahl ab 1
+# branch summaries: the due list a page at a time
+error-expected-cursor = der next_cursor einer vorherigen Seite
+error-expected-due_limit = eine ganze Zahl von 1 bis 200

@@ -900,3 +900,6 @@ error-expected-member_filter = one of current, probationary, official
 error-expected-profile_stage = a stage of the profile
 error-expected-units_sort = one of code, name, members, admitted, percent
 error-expected-page_number = a page number from 1
+# branch summaries: the due list a page at a time
+error-expected-cursor = the next_cursor of a previous page
+error-expected-due_limit = a whole number from 1 to 200

@@ -857,3 +857,6 @@ error-expected-member_filter = một trong: hiện có (current), dự bị (pro
 error-expected-profile_stage = một bước của quy trình
 error-expected-units_sort = một trong: mã (code), tên (name), đảng viên (members), kết nạp (admitted), tỷ lệ (percent)
 error-expected-page_number = số trang, từ 1 trở lên
+# branch summaries: the due list a page at a time
+error-expected-cursor = giá trị next_cursor của một trang trước
+error-expected-due_limit = một số nguyên từ 1 đến 200
