@@ -179,14 +179,12 @@ async fn choose_plan(
     // words together are common, hopeless when they are rare together
     // ("tran thanh thuy"); the rarest word's people are then fewer to read.
     let sampled = store::sample_matches(conn, words, SAMPLE).await?;
-    let expected_scan = if sampled == 0 {
-        u64::MAX
-    } else {
-        // Rows read in list order to fill a page (the subtree's share
-        // taken as a tenth below the top).
-        let share = if root.parent().is_none() { 1 } else { 10 };
-        (u64::from(DEFAULT_LIMIT) * SAMPLE / sampled).saturating_mul(share)
-    };
+    // Rows read in list order to fill a page (the subtree's share taken as
+    // a tenth below the top); none sampled: the whole list.
+    let share = if root.parent().is_none() { 1 } else { 10 };
+    let expected_scan = (u64::from(DEFAULT_LIMIT) * SAMPLE)
+        .checked_div(sampled)
+        .map_or(u64::MAX, |n| n.saturating_mul(share));
     let mut best: Option<(u64, &String)> = None;
     for w in words {
         let n = store::word_count_capped(conn, w, BIG_WORD).await?;
