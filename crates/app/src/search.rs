@@ -33,6 +33,10 @@ pub const MAX_LIMIT: u32 = 200;
 const SMALL_SCOPE: u64 = 30_000;
 /// A word that at most this many names have drives the search.
 const RARE_WORD: u64 = 30_000;
+/// People sampled (by id) to estimate how common the words are together.
+const SAMPLE: u64 = 4_000;
+/// The most index entries counted to cost the rarest word's plan.
+const BIG_WORD: u64 = 400_000;
 /// Totals are counted up to this many, then shown as "at least".
 const TOTAL_CAP: u64 = 1_000;
 /// With common words in a big subtree, the count looks at no more people
@@ -165,9 +169,31 @@ async fn choose_plan(
             rarest = Some((n, w));
         }
     }
-    Ok(match rarest {
-        Some((n, w)) if n <= RARE_WORD && n < scope => Plan::Word(w.clone()),
-        _ if scope <= SMALL_SCOPE => Plan::Scope,
+    match rarest {
+        Some((n, w)) if n <= RARE_WORD && n < scope => return Ok(Plan::Word(w.clone())),
+        _ if scope <= SMALL_SCOPE => return Ok(Plan::Scope),
+        None => return Ok(Plan::Ordered),
+        Some(_) => {}
+    }
+    // Common words in a big subtree: walking the list is quick when the
+    // words together are common, hopeless when they are rare together
+    // ("tran thanh thuy"); the rarest word's people are then fewer to read.
+    let sampled = store::sample_matches(conn, words, SAMPLE).await?;
+    // Rows read in list order to fill a page (the subtree's share taken as
+    // a tenth below the top); none sampled: the whole list.
+    let share = if root.parent().is_none() { 1 } else { 10 };
+    let expected_scan = (u64::from(DEFAULT_LIMIT) * SAMPLE)
+        .checked_div(sampled)
+        .map_or(u64::MAX, |n| n.saturating_mul(share));
+    let mut best: Option<(u64, &String)> = None;
+    for w in words {
+        let n = store::word_count_capped(conn, w, BIG_WORD).await?;
+        if best.is_none_or(|(m, _)| n < m) {
+            best = Some((n, w));
+        }
+    }
+    Ok(match best {
+        Some((n, w)) if n < expected_scan => Plan::Word(w.clone()),
         _ => Plan::Ordered,
     })
 }

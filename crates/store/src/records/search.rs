@@ -435,3 +435,24 @@ where
     }
     Ok(())
 }
+
+/// How many of the first `sample` people (by id, which says nothing of
+/// their names) match every word: the query's selectivity, estimated.
+pub async fn sample_matches(
+    conn: &mut Conn,
+    words: &[String],
+    sample: u64,
+) -> Result<u64, StoreError> {
+    let mut text = format!(
+        "SELECT COUNT(*) FROM (SELECT name_key FROM people ORDER BY id LIMIT {sample}) p WHERE 1 = 1"
+    );
+    for i in 1..=words.len() {
+        text.push_str(&format!(" AND (' ' || p.name_key) LIKE ${i} ESCAPE '\\'"));
+    }
+    let mut q = sqlx::query(&text);
+    for w in words {
+        q = q.bind(word_pattern(w));
+    }
+    let n: i64 = q.fetch_one(&mut *conn).await?.try_get(0)?;
+    Ok(n.max(0) as u64)
+}
