@@ -14,6 +14,7 @@
 //! transaction. An unknown name is checked against a dummy hash with the
 //! same parameters, so it takes as long as a known one.
 
+use crate::generation::KnownActor;
 use crate::ops::Ctx;
 use crate::{visible_unit, Actor, App, AppError, Scope};
 use argon2::password_hash::rand_core::{OsRng, RngCore};
@@ -544,25 +545,77 @@ impl App {
         Ok(())
     }
 
+    /// Ends a session. The end is audited (as the sign-in was), which
+    /// also tells every server sharing the database that actors it
+    /// remembers are to be read again.
     pub async fn sign_out(&self, token: &str) -> Result<(), AppError> {
+        let hash = token_hash(token);
+        self.fresh().actors.forget(&hash);
+        let now = self.clock().now();
         let mut tx = self.db().begin_write().await?;
-        users::end_session(tx.conn(), &token_hash(token)).await?;
+        let Some(user_id) = users::session_user(tx.conn(), &hash).await? else {
+            tx.rollback().await?;
+            return Ok(());
+        };
+        let username = users::by_id(tx.conn(), user_id)
+            .await?
+            .map_or_else(|| "anonymous".to_string(), |u| u.username);
+        users::end_session(tx.conn(), &hash).await?;
+        let actor = Actor {
+            name: username.clone(),
+            scope: Scope::Units(Vec::new()),
+            role: Role::Viewer,
+        };
+        let mut cx = Ctx {
+            tx: &mut tx,
+            actor: &actor,
+            at: stamp(now),
+            today: self.clock().today(),
+        };
+        cx.audit(
+            "sign_out",
+            "sign_in",
+            &username,
+            None,
+            Some(serde_json::json!({"user_id": user_id})),
+        )
+        .await?;
         tx.commit().await?;
+        self.fresh().actors.forget(&hash);
         Ok(())
     }
 
     /// The actor behind a session token, with the session's CSRF token.
+    /// Remembered while nothing is written (see [`App::audit_generation`])
+    /// and until the session ends: no query per request, none written.
     pub async fn session_actor(&self, token: &str) -> Result<Option<(Actor, String)>, AppError> {
         let now = self
             .clock()
             .now()
             .to_rfc3339_opts(SecondsFormat::Secs, true);
+        let hash = token_hash(token);
+        let generation = self.audit_generation().await?;
+        if let Some(k) = self.fresh().actors.get(&hash, generation, &now) {
+            return Ok(Some((k.actor, k.csrf)));
+        }
         let mut conn = self.db().read().await?;
-        let Some((user_id, csrf)) = users::session(&mut conn, &token_hash(token), &now).await?
+        let Some((user_id, csrf, expires_at)) = users::session(&mut conn, &hash, &now).await?
         else {
             return Ok(None);
         };
-        Ok(user_actor(&mut conn, user_id).await?.map(|a| (a, csrf)))
+        let Some(actor) = user_actor(&mut conn, user_id).await? else {
+            return Ok(None);
+        };
+        self.fresh().actors.put(
+            hash,
+            KnownActor {
+                generation,
+                actor: actor.clone(),
+                csrf: csrf.clone(),
+                expires_at,
+            },
+        );
+        Ok(Some((actor, csrf)))
     }
 
     /// A token for scripts, acting as `username` with that user's role and
@@ -651,17 +704,35 @@ impl App {
         .await
     }
 
-    /// The actor behind a script token (`Authorization: Bearer rk_…`).
+    /// The actor behind a script token (`Authorization: Bearer rk_…`),
+    /// remembered like a session's.
     pub async fn token_actor(&self, token: &str) -> Result<Option<Actor>, AppError> {
         let now = self
             .clock()
             .now()
             .to_rfc3339_opts(SecondsFormat::Secs, true);
+        let hash = token_hash(token);
+        let generation = self.audit_generation().await?;
+        if let Some(k) = self.fresh().actors.get(&hash, generation, &now) {
+            return Ok(Some(k.actor));
+        }
         let mut conn = self.db().read().await?;
-        let Some(user_id) = users::token_user(&mut conn, &token_hash(token), &now).await? else {
+        let Some((user_id, expires_at)) = users::token_user(&mut conn, &hash, &now).await? else {
             return Ok(None);
         };
-        user_actor(&mut conn, user_id).await
+        let Some(actor) = user_actor(&mut conn, user_id).await? else {
+            return Ok(None);
+        };
+        self.fresh().actors.put(
+            hash,
+            KnownActor {
+                generation,
+                actor: actor.clone(),
+                csrf: String::new(),
+                expires_at,
+            },
+        );
+        Ok(Some(actor))
     }
 }
 

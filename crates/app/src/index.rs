@@ -92,7 +92,7 @@ pub struct TreeIndex {
 }
 
 /// How far back (in audit ids) the index looks for late commits.
-const WINDOW: i64 = 512;
+pub(crate) const WINDOW: i64 = 512;
 
 /// A roll-up: admissions per unit of a subtree over a date range.
 pub struct Rollup {
@@ -604,16 +604,5 @@ impl App {
                 what: "term",
                 key: name.to_string(),
             })
-    }
-}
-
-impl App {
-    /// A value that changes whenever a write commits: the newest audit id
-    /// and how many entries sit in the look-back window below it (on
-    /// PostgreSQL an entry with a lower id can commit later). Caches keyed
-    /// on it are never stale.
-    pub async fn audit_generation(&self) -> Result<(i64, i64), AppError> {
-        let mut conn = self.db().read().await?;
-        Ok(q::audit_generation(&mut conn, WINDOW).await?)
     }
 }

@@ -18,6 +18,7 @@ mod error;
 pub mod evaluation;
 pub mod export;
 pub mod forecast;
+mod generation;
 pub mod history;
 pub mod import;
 pub mod index;
@@ -104,6 +105,8 @@ pub struct App {
     auth: Arc<auth::AuthState>,
     /// The imports' limits and turnstile.
     imports: Arc<import::limits::Gate>,
+    /// The shared audit generation poll and the actors read against it.
+    fresh: Arc<generation::Fresh>,
 }
 
 impl App {
@@ -115,7 +118,12 @@ impl App {
             index: Arc::new(index::IndexCell::default()),
             auth: Arc::new(auth::AuthState::default()),
             imports: Arc::new(import::limits::Gate::new(import::ImportLimits::default())),
+            fresh: Arc::new(generation::Fresh::default()),
         }
+    }
+
+    pub(crate) fn fresh(&self) -> &generation::Fresh {
+        &self.fresh
     }
 
     pub(crate) fn auth_state(&self) -> &auth::AuthState {

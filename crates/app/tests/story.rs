@@ -16,6 +16,8 @@ mod corrections;
 mod corrections_registry;
 #[path = "story/duplicates.rs"]
 mod duplicates;
+#[path = "story/fresh.rs"]
+mod fresh;
 #[path = "story/import.rs"]
 mod import;
 #[path = "story/import_limits.rs"]

@@ -25,7 +25,7 @@ impl Backend {
 }
 
 /// A handle to the database: a read pool and a write pool (one connection
-/// on SQLite, so writes never race each other).
+/// on SQLite, so writes never race each other; eight on PostgreSQL).
 #[derive(Clone, Debug)]
 pub struct Db {
     read: AnyPool,
@@ -49,6 +49,11 @@ pub struct AuditSeal {
 // WAL is a property of the file, set once. sqlx's SQLite driver already
 // turns foreign keys on and sets a busy timeout on every connection.
 const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL;";
+
+/// Read connections: SQLite reads run on the connection's own thread, a
+/// few per core keep the cores busy; PostgreSQL's are server processes.
+const SQLITE_READERS: u32 = 4;
+const POSTGRES_READERS: u32 = 16;
 
 impl Db {
     /// Opens (creating a SQLite file if needed) and migrates to the latest schema.
@@ -109,9 +114,18 @@ impl Db {
                 .await
                 .map_err(connect_err)?;
         }
+        // Readers have a pool of their own on both engines: on PostgreSQL
+        // a burst of page views no longer queues writers behind it (they
+        // shared eight connections), and a page waits for one of more.
         let read = match backend {
-            Backend::Sqlite => pool(4).connect(&connect_url).await.map_err(connect_err)?,
-            Backend::Postgres => write.clone(),
+            Backend::Sqlite => pool(SQLITE_READERS)
+                .connect(&connect_url)
+                .await
+                .map_err(connect_err)?,
+            Backend::Postgres => pool(POSTGRES_READERS)
+                .connect(&connect_url)
+                .await
+                .map_err(connect_err)?,
         };
         let db = Db {
             read,

@@ -8,9 +8,17 @@ use ranks_store::Conn;
 
 impl App {
     /// The working-day calendar with the overrides recorded in the database.
+    /// Read again only after a write has committed (the overrides are
+    /// written with an audit entry), not on every page.
     pub async fn calendar(&self) -> Result<WorkCalendar, AppError> {
+        let generation = self.audit_generation().await?;
+        if let Some(cal) = self.fresh().calendar(generation) {
+            return Ok(cal);
+        }
         let mut conn = self.db().read().await?;
-        load_calendar(&mut conn).await
+        let cal = load_calendar(&mut conn).await?;
+        self.fresh().keep_calendar(generation, cal.clone());
+        Ok(cal)
     }
 
     /// Records the government's actual days off and swapped working days for a year.

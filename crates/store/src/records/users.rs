@@ -143,18 +143,30 @@ pub async fn create_session(
 }
 
 /// The session's user and CSRF token, if the session exists and has not expired at `now`.
+/// The session's user, CSRF token and end, unless it has ended at `now`.
 pub async fn session(
     conn: &mut Conn,
     token_hash: &str,
     now: &str,
-) -> Result<Option<(i64, String)>, StoreError> {
-    let r =
-        sqlx::query("SELECT user_id, csrf FROM sessions WHERE token_hash = $1 AND expires_at > $2")
-            .bind(token_hash)
-            .bind(now)
-            .fetch_optional(&mut *conn)
-            .await?;
-    r.map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).transpose()
+) -> Result<Option<(i64, String, String)>, StoreError> {
+    let r = sqlx::query(
+        "SELECT user_id, csrf, expires_at FROM sessions WHERE token_hash = $1 AND expires_at > $2",
+    )
+    .bind(token_hash)
+    .bind(now)
+    .fetch_optional(&mut *conn)
+    .await?;
+    r.map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
+        .transpose()
+}
+
+/// The user of a session, ended or not (sign-out names who signed out).
+pub async fn session_user(conn: &mut Conn, token_hash: &str) -> Result<Option<i64>, StoreError> {
+    let r = sqlx::query("SELECT user_id FROM sessions WHERE token_hash = $1")
+        .bind(token_hash)
+        .fetch_optional(&mut *conn)
+        .await?;
+    r.map(|r| Ok(r.try_get(0)?)).transpose()
 }
 
 pub async fn end_session(conn: &mut Conn, token_hash: &str) -> Result<(), StoreError> {
@@ -285,19 +297,20 @@ pub async fn create_token(
 }
 
 /// The user behind a live token.
+/// The token's user and end, unless it has ended at `now` or was revoked.
 pub async fn token_user(
     conn: &mut Conn,
     token_hash: &str,
     now: &str,
-) -> Result<Option<i64>, StoreError> {
+) -> Result<Option<(i64, String)>, StoreError> {
     let r = sqlx::query(
-        "SELECT user_id FROM api_tokens WHERE token_hash = $1 AND expires_at > $2 AND revoked = 0",
+        "SELECT user_id, expires_at FROM api_tokens WHERE token_hash = $1 AND expires_at > $2 AND revoked = 0",
     )
     .bind(token_hash)
     .bind(now)
     .fetch_optional(&mut *conn)
     .await?;
-    r.map(|r| Ok(r.try_get(0)?)).transpose()
+    r.map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).transpose()
 }
 
 const TOKEN_SELECT: &str =
