@@ -180,8 +180,10 @@ impl App {
         }
     }
 
+    /// On an upkeep connection: the requests waiting for this poll may hold
+    /// every reader.
     async fn poll_generation(&self) -> Result<Generation, AppError> {
-        let mut conn = self.db().read().await?;
+        let mut conn = self.db().upkeep().await?;
         Ok(ranks_store::index::audit_generation(&mut conn, crate::index::WINDOW).await?)
     }
 

@@ -449,7 +449,7 @@ impl App {
     /// The index, brought up to date with every committed write.
     pub async fn tree_index(&self) -> Result<Arc<TreeIndex>, AppError> {
         let mut guard = self.index_cell().current.lock().await;
-        let mut conn = self.db().read().await?;
+        let mut conn = self.db().upkeep().await?;
         let Some(ix) = guard.take() else {
             let built = Arc::new(TreeIndex::build(&mut conn).await?);
             *guard = Some(built.clone());

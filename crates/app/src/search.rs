@@ -111,7 +111,7 @@ pub struct Page<T> {
 }
 
 fn bad_cursor(c: &str) -> DomainError {
-    DomainError::invalid("cursor", c.to_string(), "a cursor from the page before")
+    DomainError::invalid("cursor", c.to_string(), "the cursor of the previous page")
 }
 
 /// `<id>-<hex of the sort key>`: opaque to clients, checked when read.

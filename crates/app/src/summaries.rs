@@ -332,7 +332,7 @@ impl App {
         let cal = self.calendar().await?;
         let today = self.clock().today();
         let mut guard = self.index_cell().summaries.due.lock().await;
-        let mut conn = self.db().read().await?;
+        let mut conn = self.db().upkeep().await?;
         let current = guard
             .take()
             .filter(|s| Arc::ptr_eq(&s.tree, &tree.b) && s.today == today);

@@ -568,7 +568,11 @@ async fn check_searches(
                 .filter(|(_, n)| name_matches(&word, n))
                 .map(|(id, _)| *id)
                 .collect();
-            let first = format!("/api/v1/members?q={}&org={}&limit=200", enc(&word), seat.code);
+            let first = format!(
+                "/api/v1/members?q={}&org={}&limit=200",
+                enc(&word),
+                seat.code
+            );
             checked += 1;
             if let Err(e) = walk_hits(&mut clients[i], &first, &want, deadline).await {
                 problems.push(format!("{first} as the {}: {e}", seat.who.label()));

@@ -30,6 +30,11 @@ impl Backend {
 pub struct Db {
     read: AnyPool,
     write: AnyPool,
+    /// Connections only for refreshing the in-memory index and summaries
+    /// under their locks: a request may hold a reader while it waits for
+    /// such a lock, so the lock's holder must never wait for a reader (with
+    /// every reader held by a waiting request, that was a deadlock).
+    upkeep: AnyPool,
     backend: Backend,
     url: String,
     source: DatabaseUrl,
@@ -54,6 +59,9 @@ const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL;";
 /// few per core keep the cores busy; PostgreSQL's are server processes.
 const SQLITE_READERS: u32 = 4;
 const POSTGRES_READERS: u32 = 16;
+/// One per lock that refreshes an in-memory structure (the roll-up index,
+/// the due summary, the audit generation poll).
+const UPKEEP_CONNECTIONS: u32 = 3;
 
 impl Db {
     /// Opens (creating a SQLite file if needed) and migrates to the latest schema.
@@ -127,9 +135,14 @@ impl Db {
                 .await
                 .map_err(connect_err)?,
         };
+        let upkeep = pool(UPKEEP_CONNECTIONS)
+            .connect(&connect_url)
+            .await
+            .map_err(connect_err)?;
         let db = Db {
             read,
             write,
+            upkeep,
             backend,
             url: shown,
             source: url.clone(),
@@ -194,6 +207,12 @@ impl Db {
     /// A connection for reading.
     pub async fn read(&self) -> Result<PoolConnection<Any>, StoreError> {
         Ok(self.read.acquire().await?)
+    }
+
+    /// A connection for the index's and summaries' refresh, taken while
+    /// holding their lock (see the field `upkeep`).
+    pub async fn upkeep(&self) -> Result<PoolConnection<Any>, StoreError> {
+        Ok(self.upkeep.acquire().await?)
     }
 
     /// Begins a write transaction (`BEGIN IMMEDIATE` on SQLite).

@@ -33,7 +33,7 @@ fn cursor_of(k: DueKey) -> String {
 }
 
 fn parse_cursor(s: &str) -> Result<DueKey, AppError> {
-    let bad = || DomainError::invalid("cursor", s, "the next_cursor of a previous page");
+    let bad = || DomainError::invalid("cursor", s, "the cursor of the previous page");
     if s.len() > 40 {
         return Err(bad().into());
     }

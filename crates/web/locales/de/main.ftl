@@ -857,17 +857,16 @@ import-err-row-column = Zeile { $row }, Spalte { $column }
 import-err-the-file = die Datei
 ## search (issue 16: indizierte, seitenweise Suche)
 search-total = { $count } gefunden
-search-total-at-least = mindestens { $count } gefunden (weiter zu zählen wäre langsam; Suche eingrenzen)
+search-total_at_least = mindestens { $count } gefunden (weiter zu zählen wäre langsam; Suche eingrenzen)
 search-next = Nächste Seite
 search-first = Erste Seite
-search-more-candidates = Weitere Kandidaten
+search-more_candidates = Weitere Kandidaten
 error-expected-page_limit = eine ganze Zahl von 1 bis 200
 error-expected-page_cursor = ein Seitenzeiger der vorigen Seite
 error-expected-a_full_name = ein vollständiger Name
 field-limit = Zeilen pro Seite
 field-cursor = Seite
 field-q = Suche
-error-expected-current_status = auf Probe oder ordentlich
 # pages: paged lists of the dashboard and the unit page (issue 16)
 pager-label = Seiten der Liste
 pager-sort = Sortieren nach
@@ -880,16 +879,12 @@ members-filter-official = Vollmitglieder
 members-filter-apply = Filtern
 list-first_shown = Zuerst angezeigt:
 list-drill_down = für den Rest eine untergeordnete Einheit öffnen
-field-limit = Zeilen pro Seite
-field-cursor = Seitenzeiger
 field-page = Seite
 field-sort = Sortierung
-error-expected-page_limit = eine ganze Zahl von 1 bis 200
 error-expected-cursor = der Seitenzeiger der vorigen Seite
 error-expected-member_filter = einer von current (aktuell), probationary (auf Probe), official (Vollmitglied)
 error-expected-profile_stage = ein Schritt des Verfahrens
 error-expected-units_sort = einer von code (Kennung), name (Name), members (Mitglieder), admitted (aufgenommen), percent (Prozent)
 error-expected-page_number = eine Seitenzahl ab 1
 # branch summaries: the due list a page at a time
-error-expected-cursor = der next_cursor einer vorherigen Seite
 error-expected-due_limit = eine ganze Zahl von 1 bis 200

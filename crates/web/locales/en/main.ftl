@@ -867,17 +867,16 @@ search-total = { $count ->
     [one] { $count } found
    *[other] { $count } found
 }
-search-total-at-least = at least { $count } found (counting further would be slow; narrow the search)
+search-total_at_least = at least { $count } found (counting further would be slow; narrow the search)
 search-next = Next page
 search-first = First page
-search-more-candidates = More candidates
+search-more_candidates = More candidates
 error-expected-page_limit = a whole number from 1 to 200
 error-expected-page_cursor = a cursor from the page before
 error-expected-a_full_name = a full name
 field-limit = Rows per page
 field-cursor = Page
 field-q = Search
-error-expected-current_status = probationary or official
 # pages: paged lists of the dashboard and the unit page (issue 16)
 pager-label = Pages of the list
 pager-sort = Sort by
@@ -890,16 +889,12 @@ members-filter-official = Official members
 members-filter-apply = Filter
 list-first_shown = First shown:
 list-drill_down = open a unit below for the rest
-field-limit = Rows per page
-field-cursor = Page cursor
 field-page = Page
 field-sort = Sort
-error-expected-page_limit = a whole number from 1 to 200
 error-expected-cursor = the cursor of the previous page
 error-expected-member_filter = one of current, probationary, official
 error-expected-profile_stage = a stage of the profile
 error-expected-units_sort = one of code, name, members, admitted, percent
 error-expected-page_number = a page number from 1
 # branch summaries: the due list a page at a time
-error-expected-cursor = the next_cursor of a previous page
 error-expected-due_limit = a whole number from 1 to 200

@@ -824,17 +824,16 @@ import-err-row-column = dòng { $row }, cột { $column }
 import-err-the-file = tệp
 ## search (issue 16: tìm kiếm có chỉ mục, phân trang)
 search-total = Tìm thấy { $count }
-search-total-at-least = Tìm thấy ít nhất { $count } (đếm tiếp sẽ chậm; hãy thu hẹp tìm kiếm)
+search-total_at_least = Tìm thấy ít nhất { $count } (đếm tiếp sẽ chậm; hãy thu hẹp tìm kiếm)
 search-next = Trang sau
 search-first = Trang đầu
-search-more-candidates = Xem thêm quần chúng
+search-more_candidates = Xem thêm quần chúng
 error-expected-page_limit = một số nguyên từ 1 đến 200
 error-expected-page_cursor = một con trỏ trang do trang trước đưa ra
 error-expected-a_full_name = một họ và tên
 field-limit = Số dòng mỗi trang
 field-cursor = Trang
 field-q = Tìm kiếm
-error-expected-current_status = dự bị hoặc chính thức
 # pages: paged lists of the dashboard and the unit page (issue 16)
 pager-label = Các trang của danh sách
 pager-sort = Sắp xếp theo
@@ -847,16 +846,12 @@ members-filter-official = Đảng viên chính thức
 members-filter-apply = Lọc
 list-first_shown = Hiển thị đầu tiên:
 list-drill_down = mở một đơn vị cấp dưới để xem phần còn lại
-field-limit = Số dòng mỗi trang
-field-cursor = Vị trí trang
 field-page = Trang
 field-sort = Sắp xếp
-error-expected-page_limit = một số nguyên từ 1 đến 200
 error-expected-cursor = vị trí trang do trang trước đưa ra
 error-expected-member_filter = một trong: hiện có (current), dự bị (probationary), chính thức (official)
 error-expected-profile_stage = một bước của quy trình
 error-expected-units_sort = một trong: mã (code), tên (name), đảng viên (members), kết nạp (admitted), tỷ lệ (percent)
 error-expected-page_number = số trang, từ 1 trở lên
 # branch summaries: the due list a page at a time
-error-expected-cursor = giá trị next_cursor của một trang trước
 error-expected-due_limit = một số nguyên từ 1 đến 200

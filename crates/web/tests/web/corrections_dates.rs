@@ -48,9 +48,12 @@ async fn a_steps_date_is_corrected_from_the_dossier_in_vietnamese(db: TestDb) {
         .await;
     assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
     let member = staff
-        .get("/api/v1/members?q=", None)
+        .get(
+            "/api/v1/members?q=&org=BVPHCN.CB1&status=official&limit=200",
+            None,
+        )
         .await
-        .json()
+        .json()["members"]
         .as_array()
         .unwrap()
         .iter()
