@@ -8,6 +8,7 @@ mod config;
 mod gen;
 mod import_cmd;
 mod output;
+mod report_args;
 mod token_cmd;
 
 use anyhow::{Context, Result};
@@ -16,6 +17,7 @@ use output::Format;
 use ranks_app::storage::{DatabaseUrl, Db};
 use ranks_app::{Actor, App, SystemClock};
 use ranks_domain::procedure::Profile;
+use report_args::Report;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -282,63 +284,6 @@ impl Command {
             Command::Config | Command::Profile { .. } | Command::Gen(_) | Command::Restore { .. }
         )
     }
-}
-
-#[derive(Subcommand, Debug)]
-enum Report {
-    /// Admissions against the term target, per unit, rolled up the tree.
-    Achievement {
-        /// Term, like 2020-2025.
-        #[arg(long)]
-        term: String,
-        /// The unit to start from (default: the top unit).
-        #[arg(long)]
-        org: Option<String>,
-        /// How many levels below the unit to show (0: the unit alone).
-        #[arg(long)]
-        depth: Option<usize>,
-        /// The report as it stood on this day: that day's tree and the admissions decided by then.
-        #[arg(long, value_parser = commands::date_arg)]
-        as_of: Option<ranks_domain::Date>,
-        #[arg(long, value_enum, default_value_t = Format::Table)]
-        format: Format,
-        /// Write to this file instead of the terminal (required for xlsx).
-        #[arg(long)]
-        output: Option<PathBuf>,
-    },
-    /// Year-end statistics per unit (cut-off 31 December): members, admitted against the
-    /// annual target, recognised, left.
-    Statistics {
-        #[arg(long)]
-        year: i32,
-        #[arg(long)]
-        org: Option<String>,
-        #[arg(long, value_enum, default_value_t = Format::Table)]
-        format: Format,
-        #[arg(long)]
-        output: Option<PathBuf>,
-    },
-    /// The current members of a unit's subtree (optionally those matching --q),
-    /// streamed to a CSV or XLSX file with a progress counter.
-    Members {
-        #[arg(long)]
-        org: Option<String>,
-        #[arg(long, default_value = "")]
-        q: String,
-        #[arg(long, value_enum, default_value_t = Format::Csv)]
-        format: Format,
-        #[arg(long)]
-        output: PathBuf,
-    },
-    /// The burn-up chart of a unit's admissions against its term target, as SVG.
-    Burnup {
-        #[arg(long)]
-        term: String,
-        #[arg(long)]
-        org: String,
-        #[arg(long)]
-        output: PathBuf,
-    },
 }
 
 fn main() {
