@@ -3,12 +3,12 @@
 -- people.name_sort: the folded given name, a space, the folded full name (the list order);
 -- name_words: one row per distinct word of the folded name, for prefix look-ups.
 -- The application writes all three wherever it writes a name (no triggers);
--- the rows already there are filled by the migrator after this file (Rust's fold).
+-- the rows already there are filled by the migrator after this file (Rust's fold),
+-- which then builds the indexes people_name_sort (name_sort, id) and
+-- name_words_word (word, person_id).
 ALTER TABLE people ADD COLUMN name_key TEXT NOT NULL DEFAULT '';
 ALTER TABLE people ADD COLUMN name_sort TEXT NOT NULL DEFAULT '';
-CREATE INDEX people_name_sort ON people(name_sort, id);
 CREATE TABLE name_words (
     word       TEXT NOT NULL,
     person_id  INTEGER NOT NULL
 );
-CREATE INDEX name_words_word ON name_words(word, person_id);
