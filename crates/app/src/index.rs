@@ -50,9 +50,7 @@ fn day(d: &str) -> Option<i32> {
     Some((date - NaiveDate::from_ymd_opt(1970, 1, 1)?).num_days() as i32)
 }
 
-fn day_of(d: Date) -> i32 {
-    (d - NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch")).num_days() as i32
-}
+use crate::summaries::day_of;
 
 /// The part rebuilt only with the whole index: tree and base admissions.
 pub struct Base {
