@@ -121,6 +121,47 @@ impl Rollup {
         )
     }
 
+    /// The rows down to `depth` levels below the root, in preorder: how
+    /// many, and the first `limit` after the unit `after` (a code of an
+    /// earlier page; `None` when it is not such a row). Subtrees below
+    /// `depth` are skipped whole.
+    pub fn page(
+        &self,
+        depth: usize,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Option<(usize, Vec<usize>)> {
+        let ix = &self.index.b;
+        let d0 = ix.depth[self.start] as usize;
+        let stop = self.start + self.counts.len();
+        let from = match after {
+            None => self.start,
+            Some(code) => {
+                let p = self.index.position(code)?;
+                if p < self.start || p >= stop || ix.depth[p] as usize - d0 > depth {
+                    return None;
+                }
+                p + 1
+            }
+        };
+        let (mut total, mut rows, mut p) = (0, Vec::new(), self.start);
+        while p < stop {
+            let d = ix.depth[p] as usize - d0;
+            if d <= depth {
+                total += 1;
+                if p >= from && rows.len() < limit {
+                    rows.push(p - self.start);
+                }
+            }
+            p = if d >= depth {
+                ix.end[p] as usize
+            } else {
+                p + 1
+            };
+        }
+        Some((total, rows))
+    }
+
     /// The term target of the i-th unit.
     pub fn target(&self, term_id: i64, i: usize) -> Option<u32> {
         self.index

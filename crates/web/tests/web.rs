@@ -2677,6 +2677,57 @@ async fn rollup_api_matches_the_report(db: TestDb) {
             .unwrap();
         assert_eq!(same["admitted"], row["admitted"], "{}", row["code"]);
     }
+    // Paged: every row of the whole tree once, in the order of one page.
+    let whole = c
+        .get("/api/v1/rollup?term=2020-2025&depth=9&limit=200", None)
+        .await;
+    let whole: serde_json::Value = serde_json::from_str(&whole.body).unwrap();
+    let all: Vec<String> = whole["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["code"].as_str().unwrap().to_string())
+        .collect();
+    assert!(all.len() > 11, "cells are listed at depth 9: {}", all.len());
+    assert_eq!(whole["total"], all.len());
+    assert!(whole["next_cursor"].is_null());
+    let (mut walked, mut cursor) = (Vec::new(), String::new());
+    loop {
+        let page = c
+            .get(
+                &format!("/api/v1/rollup?term=2020-2025&depth=9&limit=4&cursor={cursor}"),
+                None,
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        let v: serde_json::Value = serde_json::from_str(&page.body).unwrap();
+        assert_eq!(v["total"], all.len());
+        let rows = v["rows"].as_array().unwrap();
+        assert!(rows.len() <= 4);
+        walked.extend(rows.iter().map(|r| r["code"].as_str().unwrap().to_string()));
+        match v["next_cursor"].as_str() {
+            Some(n) => cursor = n.to_string(),
+            None => break,
+        }
+    }
+    assert_eq!(walked, all, "the pages give every row once, in order");
+    for bad in ["NOPE", "BVPHCN"] {
+        // Unknown, or a unit not listed at depth 0.
+        let r = c
+            .get(
+                &format!("/api/v1/rollup?term=2020-2025&depth=0&cursor={bad}"),
+                None,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{bad}: {}", r.body);
+        assert!(r.body.contains("cursor"), "{}", r.body);
+    }
+    assert_eq!(
+        c.get("/api/v1/rollup?term=2020-2025&limit=0", None)
+            .await
+            .status,
+        StatusCode::BAD_REQUEST
+    );
     let bvphcn = c
         .get(
             "/api/v1/rollup?from=2020-07-01&to=2025-06-30&org=BVPHCN&depth=0",

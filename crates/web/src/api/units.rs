@@ -150,6 +150,11 @@ pub struct RollupQuery {
     pub org: Option<String>,
     /// Levels below the root to list (default 1; the root is depth 0).
     pub depth: Option<usize>,
+    /// Rows per page: 1 to 200, default 50; `total` counts every row and
+    /// `next_cursor` (null on the last page) asks for the next.
+    pub limit: Option<String>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
 }
 
 /// Admissions of every unit of a subtree between two dates (or over a
@@ -215,8 +220,25 @@ pub async fn rollup(
         .await
         .map_err(|e| WebError::from_app(e, None))?;
     let depth = q.depth.unwrap_or(1);
-    let rows: Vec<Value> = (0..r.len())
-        .filter(|i| r.row(*i).2 <= depth)
+    let limit = ranks_app::overview::page_limit(q.limit.as_deref())
+        .map_err(|e| WebError::from_app(e, None))?;
+    let cursor = q.cursor.as_deref().filter(|c| !c.is_empty());
+    let (total, mut page) = r.page(depth, cursor, limit + 1).ok_or_else(|| {
+        let c = cursor.unwrap_or_default();
+        WebError::from_app(
+            ranks_domain::DomainError::invalid("cursor", c, "the cursor of the previous page")
+                .into(),
+            None,
+        )
+    })?;
+    let more = page.len() > limit;
+    page.truncate(limit);
+    let next = page
+        .last()
+        .filter(|_| more)
+        .map(|last| r.row(*last).0.to_string());
+    let rows: Vec<Value> = page
+        .into_iter()
         .map(|i| {
             let (code, name, d, admitted) = r.row(i);
             let target = term_id.and_then(|t| r.target(t, i));
@@ -228,6 +250,7 @@ pub async fn rollup(
         })
         .collect();
     Ok(Json(
-        json!({ "from": from, "to": to, "units": r.len(), "rows": rows }),
+        json!({ "from": from, "to": to, "units": r.len(), "total": total, "limit": limit,
+                "next_cursor": next, "rows": rows }),
     ))
 }
