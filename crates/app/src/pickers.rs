@@ -3,10 +3,13 @@
 //! choice offered as "Name (CODE)", or a name typed with or without tone
 //! marks (đ as d, any case) that names exactly one choice.
 
+use crate::index::{Base, TreeIndex};
 use crate::{Actor, App, AppError, Scope};
+use ranks_domain::org::UnitKind;
 use ranks_domain::text::fold;
-use ranks_store::records::{movements, units};
+use ranks_store::records::movements;
 use serde::Serialize;
+use std::sync::Arc;
 
 /// Something a picker offers: its code and its name.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -84,31 +87,97 @@ pub fn pick(typed: &str, choices: &[Choice]) -> Picked {
     }
 }
 
-/// The choices whose name holds every typed word at the start of one of
-/// its words (folded), or whose code starts with the typed text; at most
-/// `limit`, in the choices' order.
-pub fn matching(typed: &str, choices: &[Choice], limit: usize) -> Vec<Choice> {
-    let want = fold(typed);
-    let words: Vec<&str> = want.split(' ').filter(|w| !w.is_empty()).collect();
-    let upper = typed.trim().to_uppercase();
-    choices
-        .iter()
-        .filter(|c| {
-            if !upper.is_empty() && c.code.starts_with(&upper) {
-                return true;
+/// The units' names as the pickers compare them, in the roll-up index's
+/// preorder: folded once per tree, not per request (a national admin's
+/// picker reads 312,735 units).
+pub struct UnitNames {
+    tree: Arc<Base>,
+    folded: Vec<Box<str>>,
+    cell: Vec<bool>,
+}
+
+impl UnitNames {
+    fn build(ix: &TreeIndex, kinds: Vec<(i64, String)>) -> UnitNames {
+        let n = ix.units();
+        let mut cell = vec![false; n];
+        for (id, kind) in kinds {
+            if let (Some(p), Ok(k)) = (ix.position_of_id(id), UnitKind::parse(&kind)) {
+                cell[p] = k.holds_members();
             }
-            let name = fold(&c.name);
-            let tokens: Vec<&str> = name.split(' ').collect();
-            words
-                .iter()
-                .all(|w| tokens.iter().any(|t| t.starts_with(w)))
-        })
-        .take(limit)
-        .cloned()
-        .collect()
+        }
+        UnitNames {
+            tree: ix.b.clone(),
+            folded: ix.b.names.iter().map(|n| fold(n).into()).collect(),
+            cell,
+        }
+    }
+
+    fn choice(&self, p: usize) -> Choice {
+        Choice {
+            code: self.tree.codes[p].to_string(),
+            name: self.tree.names[p].to_string(),
+        }
+    }
+}
+
+/// Every typed word begins a word of the folded name.
+fn words_begin(words: &[&str], folded: &str) -> bool {
+    words
+        .iter()
+        .all(|w| folded.split(' ').any(|t| t.starts_with(w)))
 }
 
 impl App {
+    /// The pickers' names on the current tree, built on first use.
+    async fn unit_names(&self) -> Result<(Arc<TreeIndex>, Arc<UnitNames>), AppError> {
+        let ix = self.tree_index().await?;
+        let mut guard = self.index_cell().summaries.unit_names.lock().await;
+        if let Some(n) = guard.as_ref().filter(|n| Arc::ptr_eq(&n.tree, &ix.b)) {
+            return Ok((ix, n.clone()));
+        }
+        let kinds = {
+            let mut conn = self.db().upkeep().await?;
+            ranks_store::index::unit_kinds(&mut conn).await?
+        };
+        let names = Arc::new(UnitNames::build(&ix, kinds));
+        *guard = Some(names.clone());
+        Ok((ix, names))
+    }
+
+    /// The preorder ranges of the units the actor sees: the roots by code
+    /// for the whole tree, else each unit of the scope not inside another.
+    fn scope_ranges(ix: &TreeIndex, actor: &Actor) -> Vec<(usize, usize)> {
+        let b = &ix.b;
+        let range = |p: usize| (p, b.end[p] as usize);
+        let mut out: Vec<(usize, usize)> = match &actor.scope {
+            Scope::All => {
+                let mut roots: Vec<usize> = (0..ix.units()).filter(|p| b.depth[*p] == 0).collect();
+                roots.sort_by(|x, y| b.codes[*x].cmp(&b.codes[*y]));
+                return roots.into_iter().map(range).collect();
+            }
+            Scope::Subtree(p) => p
+                .ids()
+                .last()
+                .and_then(|id| ix.position_of_id(*id))
+                .map(range)
+                .into_iter()
+                .collect(),
+            Scope::Units(ps) => ps
+                .iter()
+                .filter_map(|p| p.ids().last().and_then(|id| ix.position_of_id(*id)))
+                .map(range)
+                .collect(),
+        };
+        out.sort_unstable();
+        let mut kept: Vec<(usize, usize)> = Vec::with_capacity(out.len());
+        for r in out {
+            if kept.last().is_none_or(|k| r.0 >= k.1) {
+                kept.push(r);
+            }
+        }
+        kept
+    }
+
     /// The units the actor sees, in tree order; `cells` keeps only those
     /// that hold members. At most `limit`.
     pub async fn unit_choices(
@@ -117,34 +186,48 @@ impl App {
         cells: bool,
         limit: usize,
     ) -> Result<Vec<Choice>, AppError> {
-        let mut conn = self.db().read().await?;
-        let roots = match &actor.scope {
-            Scope::All => units::roots(&mut conn)
-                .await?
-                .into_iter()
-                .map(|u| u.path)
-                .collect(),
-            Scope::Subtree(p) => vec![p.clone()],
-            Scope::Units(ps) => ps.clone(),
-        };
-        let mut out: Vec<Choice> = Vec::new();
-        for root in roots {
-            for u in units::subtree(&mut conn, &root).await? {
-                if out.len() >= limit {
-                    return Ok(out);
-                }
-                let code = u.code.to_string();
-                if (!cells || u.kind.holds_members()) && !out.iter().any(|c| c.code == code) {
-                    out.push(Choice { code, name: u.name });
-                }
-            }
-        }
-        Ok(out)
+        let (ix, names) = self.unit_names().await?;
+        Ok(Self::scope_ranges(&ix, actor)
+            .into_iter()
+            .flat_map(|(a, z)| a..z)
+            .filter(|p| !cells || names.cell[*p])
+            .take(limit)
+            .map(|p| names.choice(p))
+            .collect())
+    }
+
+    /// The units the actor sees (`cells`: those that hold members) whose
+    /// name holds every typed word at the start of one of its words
+    /// (folded), or whose code starts with the typed text; at most `limit`,
+    /// in tree order ([`matching`] over [`App::unit_choices`]).
+    pub async fn unit_suggestions(
+        &self,
+        actor: &Actor,
+        typed: &str,
+        cells: bool,
+        limit: usize,
+    ) -> Result<Vec<Choice>, AppError> {
+        let (ix, names) = self.unit_names().await?;
+        let want = fold(typed);
+        let words: Vec<&str> = want.split(' ').filter(|w| !w.is_empty()).collect();
+        let upper = typed.trim().to_uppercase();
+        Ok(Self::scope_ranges(&ix, actor)
+            .into_iter()
+            .flat_map(|(a, z)| a..z)
+            .filter(|p| !cells || names.cell[*p])
+            .filter(|p| {
+                (!upper.is_empty() && ix.b.codes[*p].starts_with(&upper))
+                    || words_begin(&words, &names.folded[*p])
+            })
+            .take(limit)
+            .map(|p| names.choice(p))
+            .collect())
     }
 
     /// What `typed` names among the units the actor sees (`cells`: only
     /// those that hold members). A code, or a suggestion "Name (CODE)",
-    /// is one look-up; a name reads the units of the scope.
+    /// is one look-up; a name is compared with the scope's folded names
+    /// ([`pick`]'s rules: the whole name first, then every word's start).
     pub async fn pick_unit(
         &self,
         actor: &Actor,
@@ -152,6 +235,9 @@ impl App {
         cells: bool,
     ) -> Result<Picked, AppError> {
         let t = typed.trim();
+        if t.is_empty() {
+            return Ok(Picked::None);
+        }
         let code = t
             .strip_suffix(')')
             .and_then(|x| x.rsplit_once('('))
@@ -165,8 +251,34 @@ impl App {
                 Err(e) => return Err(e),
             }
         }
-        let choices = self.unit_choices(actor, cells, usize::MAX).await?;
-        Ok(pick(typed, &choices))
+        let (ix, names) = self.unit_names().await?;
+        let want = fold(t);
+        let words: Vec<&str> = want.split(' ').filter(|w| !w.is_empty()).collect();
+        let (mut whole, mut begun) = (Vec::new(), Vec::new());
+        for p in Self::scope_ranges(&ix, actor)
+            .into_iter()
+            .flat_map(|(a, z)| a..z)
+            .filter(|p| !cells || names.cell[*p])
+        {
+            if ix.b.codes[p].eq_ignore_ascii_case(code) {
+                return Ok(Picked::One(ix.b.codes[p].to_string()));
+            }
+            let f = &names.folded[p];
+            if **f == *want {
+                whole.push(p);
+                if whole.len() > MANY {
+                    break;
+                }
+            } else if whole.is_empty() && begun.len() <= MANY && words_begin(&words, f) {
+                begun.push(p);
+            }
+        }
+        let found = if whole.is_empty() { begun } else { whole };
+        Ok(match found.as_slice() {
+            [] => Picked::None,
+            [one] => Picked::One(ix.b.codes[*one].to_string()),
+            many => Picked::Many(many.iter().take(MANY).map(|p| names.choice(*p)).collect()),
+        })
     }
 
     /// The emulation movements candidates come from (shared by all units).
@@ -216,9 +328,5 @@ mod tests {
         assert!(matches!(pick("can lam sang", &all), Picked::Many(m) if m.len() == 2));
         assert_eq!(pick("nha thuoc", &all), Picked::None);
         assert_eq!(pick("  ", &all), Picked::None);
-        let sug = matching("lam s", &all, 10);
-        assert_eq!(sug.len(), 3, "{sug:?}");
-        assert_eq!(matching("bvphcn", &all, 10).len(), 2);
-        assert_eq!(matching("", &all, 2).len(), 2);
     }
 }

@@ -322,6 +322,8 @@ impl DueSummary {
 #[derive(Default)]
 pub struct SummaryCell {
     due: tokio::sync::Mutex<Option<Arc<DueSummary>>>,
+    /// The units' folded names for the pickers, laid out on the index.
+    pub(crate) unit_names: tokio::sync::Mutex<Option<Arc<crate::pickers::UnitNames>>>,
 }
 
 impl App {

@@ -26,6 +26,8 @@ mod import_limits;
 mod national;
 #[path = "story/pages.rs"]
 mod pages;
+#[path = "story/pickers.rs"]
+mod pickers;
 #[path = "story/pipeline.rs"]
 mod pipeline;
 #[path = "story/races.rs"]

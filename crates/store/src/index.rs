@@ -179,3 +179,13 @@ pub async fn audit_generation(conn: &mut Conn, window: i64) -> Result<(i64, i64)
     .await?;
     Ok((r.try_get(0)?, r.try_get(1)?))
 }
+
+/// Every unit's (id, kind): what the pickers need beside the index's tree.
+pub async fn unit_kinds(conn: &mut Conn) -> Result<Vec<(i64, String)>, StoreError> {
+    let rows = sqlx::query("SELECT id, kind FROM units")
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+        .collect()
+}

@@ -84,16 +84,16 @@ pub async fn suggest_units(
         (Some(o), None) => ("org-list", o.as_str(), false),
         (None, None) => ("org-list", "", false),
     };
-    let all = st
-        .app
-        .unit_choices(&auth.actor, cells, usize::MAX)
-        .await
-        .page(&lang)?;
     let found = if typed.trim().is_empty() {
-        all.into_iter().take(UNIT_SUGGESTIONS).collect()
+        st.app
+            .unit_choices(&auth.actor, cells, UNIT_SUGGESTIONS)
+            .await
     } else {
-        ranks_app::pickers::matching(typed, &all, SUGGESTIONS)
-    };
+        st.app
+            .unit_suggestions(&auth.actor, typed, cells, SUGGESTIONS)
+            .await
+    }
+    .page(&lang)?;
     let mut html = format!("<datalist id=\"{list}\">");
     for c in &found {
         html.push_str(&format!(
