@@ -52,6 +52,9 @@ pub struct RefusalLog {
 /// Rows per page of the log.
 pub const PER_PAGE: u32 = 50;
 
+/// Units in a subtree above which its log is read from the refusals outwards.
+const WIDE_SUBTREE: usize = 20_000;
+
 impl crate::App {
     /// The refused attempts of a subtree for its supervisors and organising
     /// staff (not for the cells, whose trial and error it is), filtered,
@@ -79,15 +82,23 @@ impl crate::App {
             to: q.to,
         };
         let page = q.page.max(1);
+        // A subtree of more units than this reads the log from the
+        // refusals outwards (the roll-up index knows its size).
+        let wide = {
+            let ix = self.tree_index().await?;
+            ix.position(root.code.as_str())
+                .is_some_and(|p| ix.b.end[p] as usize - p > WIDE_SUBTREE)
+        };
         let (list, total) = ranks_store::records::refusals::page(
             &mut conn,
             &root.path,
             &filter,
             i64::from(PER_PAGE),
             i64::from((page - 1) * PER_PAGE),
+            wide,
         )
         .await?;
-        let rules = ranks_store::records::refusals::rules(&mut conn, &root.path).await?;
+        let rules = ranks_store::records::refusals::rules(&mut conn, &root.path, wide).await?;
         Ok(RefusalLog {
             root: root.code.to_string(),
             rows: list

@@ -115,14 +115,23 @@ async fn every_write_kind_is_won_by_exactly_one(db: TestDb) {
         1,
         "the step recorded once"
     );
-    assert_eq!(
-        ranks_store::records::refusals::page(&mut conn, &root, &Default::default(), 50, 0)
+    for wide in [false, true] {
+        assert_eq!(
+            ranks_store::records::refusals::page(
+                &mut conn,
+                &root,
+                &Default::default(),
+                50,
+                0,
+                wide
+            )
             .await
             .unwrap()
             .1,
-        0,
-        "a step sent twice is not a refusal"
-    );
+            0,
+            "a step sent twice is not a refusal"
+        );
+    }
     drop(conn);
     exactly_one(
         "certificate",

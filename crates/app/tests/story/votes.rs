@@ -243,6 +243,31 @@ async fn each_body_records_its_own_steps(db: TestDb) {
         .unwrap();
     assert_eq!(recorder.total, 3);
     assert!(recorder.rows.iter().all(|r| r.rule == "recorder"));
+    // The log read from the refusals outwards (a wide subtree) is the log
+    // read from the units inwards, for a unit and the whole tree.
+    {
+        use ranks_store::records::refusals::{rules, RefusalFilter};
+        let a = app.unit(&sys, "A").await.unwrap().path;
+        let mut conn = app.db().read().await.unwrap();
+        for root in [a.parent().unwrap(), a] {
+            let filters = [
+                RefusalFilter::default(),
+                RefusalFilter {
+                    rule: "recorder".into(),
+                    ..RefusalFilter::default()
+                },
+            ];
+            for f in &filters {
+                let narrow = log_page(&mut conn, &root, f, false).await;
+                assert!(narrow.1 >= 3, "{narrow:?}");
+                assert_eq!(narrow, log_page(&mut conn, &root, f, true).await);
+            }
+            assert_eq!(
+                rules(&mut conn, &root, false).await.unwrap(),
+                rules(&mut conn, &root, true).await.unwrap()
+            );
+        }
+    }
     assert!(app
         .refusal_log(&sys, log(None, 2))
         .await
@@ -251,6 +276,24 @@ async fn each_body_records_its_own_steps(db: TestDb) {
         .is_empty());
     let err = app.refusal_log(&secretary, log(None, 1)).await.unwrap_err();
     assert!(matches!(err, AppError::Forbidden(_)), "{err}");
+}
+
+/// The second page of three of a refusal log read one way or the other:
+/// (candidate, rule, stage, when) of each row, and the total.
+async fn log_page(
+    conn: &mut ranks_store::Conn,
+    root: &ranks_domain::OrgPath,
+    f: &ranks_store::records::refusals::RefusalFilter,
+    wide: bool,
+) -> (Vec<(i64, String, String, String)>, i64) {
+    let (rows, total) = ranks_store::records::refusals::page(conn, root, f, 3, 1, wide)
+        .await
+        .unwrap();
+    let rows = rows
+        .into_iter()
+        .map(|r| (r.candidate_id, r.rule, r.stage, r.recorded_at))
+        .collect();
+    (rows, total)
 }
 
 both_backends!(

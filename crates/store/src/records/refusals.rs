@@ -39,10 +39,23 @@ pub struct LoggedRefusal {
     pub args: Vec<(String, String)>,
 }
 
-const FROM_WHERE: &str = "FROM candidate_refusals r JOIN candidates c ON c.id = r.candidate_id \
-     JOIN people p ON p.id = c.person_id JOIN units u ON u.id = c.unit_id \
-     WHERE u.path >= $1 AND u.path < $2 AND ($3 = '' OR r.stage = $3) AND ($4 = '' OR r.rule = $4) \
-     AND r.recorded_at >= $5 AND r.recorded_at < $6";
+/// The refusals of a subtree. `wide`: a subtree of most of the tree, read
+/// from the refusals outwards (SQLite keeps the order of a CROSS JOIN; a
+/// country's 312,735 units and their candidates were read for an empty
+/// log); otherwise from the subtree's units inwards.
+fn from_where(wide: bool) -> String {
+    let joins = if wide {
+        "FROM candidate_refusals r CROSS JOIN candidates c CROSS JOIN people p CROSS JOIN units u \
+         WHERE c.id = r.candidate_id AND p.id = c.person_id AND u.id = c.unit_id"
+    } else {
+        "FROM units u JOIN candidates c ON c.unit_id = u.id JOIN people p ON p.id = c.person_id \
+         JOIN candidate_refusals r ON r.candidate_id = c.id WHERE 1 = 1"
+    };
+    format!(
+        "{joins} AND u.path >= $1 AND u.path < $2 AND ($3 = '' OR r.stage = $3) \
+         AND ($4 = '' OR r.rule = $4) AND r.recorded_at >= $5 AND r.recorded_at < $6"
+    )
+}
 
 fn bounds(f: &RefusalFilter) -> (String, String) {
     let from = f.from.map(iso).unwrap_or_default();
@@ -61,10 +74,12 @@ pub async fn page(
     f: &RefusalFilter,
     limit: i64,
     offset: i64,
+    wide: bool,
 ) -> Result<(Vec<LoggedRefusal>, i64), StoreError> {
     let (lo, hi) = root.subtree_range();
     let (from, to) = bounds(f);
-    let total: i64 = sqlx::query(&format!("SELECT COUNT(*) {FROM_WHERE}"))
+    let from_where = from_where(wide);
+    let total: i64 = sqlx::query(&format!("SELECT COUNT(*) {from_where}"))
         .bind(&lo)
         .bind(&hi)
         .bind(&f.stage)
@@ -78,7 +93,7 @@ pub async fn page(
         "SELECT r.candidate_id AS candidate_id, p.full_name AS full_name, u.code AS unit_code, r.stage AS stage, \
          r.on_date AS on_date, r.rule AS rule, r.source AS source, r.message AS message, \
          r.recorded_by AS recorded_by, r.recorded_at AS recorded_at, \
-         r.message_key AS message_key, r.message_args AS message_args {FROM_WHERE} \
+         r.message_key AS message_key, r.message_args AS message_args {from_where} \
          ORDER BY r.recorded_at DESC, r.id DESC LIMIT $7 OFFSET $8"
     ))
     .bind(&lo)
@@ -116,12 +131,18 @@ pub async fn page(
 }
 
 /// The rules that refused something in the subtree (for the filter).
-pub async fn rules(conn: &mut Conn, root: &OrgPath) -> Result<Vec<String>, StoreError> {
+pub async fn rules(conn: &mut Conn, root: &OrgPath, wide: bool) -> Result<Vec<String>, StoreError> {
     let (lo, hi) = root.subtree_range();
-    let rows = sqlx::query(
-        "SELECT DISTINCT r.rule FROM candidate_refusals r JOIN candidates c ON c.id = r.candidate_id \
-         JOIN units u ON u.id = c.unit_id WHERE u.path >= $1 AND u.path < $2 ORDER BY r.rule",
-    )
+    let joins = if wide {
+        "FROM candidate_refusals r CROSS JOIN candidates c CROSS JOIN units u \
+         WHERE c.id = r.candidate_id AND u.id = c.unit_id"
+    } else {
+        "FROM units u JOIN candidates c ON c.unit_id = u.id \
+         JOIN candidate_refusals r ON r.candidate_id = c.id WHERE 1 = 1"
+    };
+    let rows = sqlx::query(&format!(
+        "SELECT DISTINCT r.rule {joins} AND u.path >= $1 AND u.path < $2 ORDER BY r.rule"
+    ))
     .bind(lo)
     .bind(hi)
     .fetch_all(&mut *conn)
