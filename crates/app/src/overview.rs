@@ -384,3 +384,113 @@ impl App {
         Ok((u.code.to_string(), u.name.clone()))
     }
 }
+
+/// The achievement rows of the unit at `r0` as the tree stood on a past
+/// day, inside the actor's top unit `t0` (see [`App::achievement_as_of`]):
+/// the index's tree with the `moves` since the day undone (unit id, parent
+/// before, parent after; latest first, so the earliest move's parent
+/// stays) and the units `created` since left out, with those cut off from
+/// the top by it; admissions between `from` and `to` where each member is
+/// now. `None` when `r0` was not in the top's tree that day.
+pub(crate) fn rows_as_of(
+    ix: &TreeIndex,
+    (t0, r0): (usize, usize),
+    moves: &[(i64, Option<i64>, i64)],
+    created: &[i64],
+    (from, to, term_id): (Date, Date, i64),
+    depth: Option<usize>,
+) -> Option<Vec<AchievementRow>> {
+    let b = &ix.b;
+    let t1 = ix.end(t0);
+    let inside = |p: usize| (t0..t1).contains(&p).then_some(p - t0);
+    // Own admissions per unit: the roll-up less its children's.
+    let rolled = if from <= to {
+        ix.rollup_counts(t0, from, to)
+    } else {
+        vec![0; t1 - t0]
+    };
+    let mut own = rolled.clone();
+    let mut parent: Vec<Option<usize>> = vec![None; t1 - t0];
+    for p in t0 + 1..t1 {
+        let q = b.parent[p] as usize - t0;
+        own[q] -= rolled[p - t0];
+        parent[p - t0] = Some(q);
+    }
+    for (unit, before, _) in moves {
+        if let Some(i) = ix.position_of_id(*unit).and_then(inside) {
+            parent[i] = before.and_then(|id| ix.position_of_id(id)).and_then(inside);
+        }
+    }
+    let mut alive = vec![true; t1 - t0];
+    for id in created {
+        if let Some(i) = ix.position_of_id(*id).and_then(inside) {
+            alive[i] = false;
+        }
+    }
+    // In the tree that day: alive, and alive parents up to the top.
+    let mut state: Vec<u8> = vec![0; t1 - t0]; // 0 unknown, 1 in, 2 out
+    state[0] = if alive[0] { 1 } else { 2 };
+    for i in 1..state.len() {
+        let mut walk = Vec::new();
+        let mut cur = i;
+        let verdict = loop {
+            if state[cur] != 0 {
+                break state[cur];
+            }
+            if !alive[cur] || walk.len() >= 64 {
+                break 2;
+            }
+            walk.push(cur);
+            match parent[cur] {
+                Some(p) => cur = p,
+                None => break 2,
+            }
+        };
+        for w in walk {
+            state[w] = verdict;
+        }
+    }
+    let r = r0
+        .checked_sub(t0)
+        .filter(|r| *r < state.len() && state[*r] == 1)?;
+    let mut kids: Vec<Vec<usize>> = vec![Vec::new(); t1 - t0];
+    for i in 1..state.len() {
+        if let (1, Some(p)) = (state[i], parent[i]) {
+            kids[p].push(i);
+        }
+    }
+    // The root's subtree that day, then its sums from the leaves up.
+    let mut order = vec![(r, 0usize)];
+    let mut k = 0;
+    while k < order.len() {
+        let (p, d) = order[k];
+        order.extend(kids[p].iter().map(|c| (*c, d + 1)));
+        k += 1;
+    }
+    let mut total = own;
+    for (p, _) in order.iter().skip(1).rev() {
+        if let Some(q) = parent[*p] {
+            total[q] += total[*p];
+        }
+    }
+    let mut rows = Vec::new();
+    let mut stack = vec![(r, 0usize)];
+    while let Some((p, d)) = stack.pop() {
+        let at = p + t0;
+        let target = ix.target_of(term_id, at).map(u64::from);
+        rows.push(AchievementRow {
+            code: UnitCode::parse(ix.code(at)).ok()?,
+            name: ix.name(at).to_string(),
+            depth: d,
+            target,
+            admitted: total[p],
+            percent: Percent::of(total[p], target),
+        });
+        if depth.is_none_or(|m| d < m) {
+            let mut next = kids[p].clone();
+            next.sort_by(|a, b| ix.code(*b + t0).cmp(ix.code(*a + t0)));
+            stack.extend(next.into_iter().map(|c| (c, d + 1)));
+        }
+    }
+    Some(rows)
+}

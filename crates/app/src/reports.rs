@@ -130,8 +130,66 @@ async fn tree_as_of(conn: &mut Conn, top: &UnitRow, day: Date) -> Result<Vec<Uni
 impl App {
     /// The achievement report as it stood on `as_of`: the tree of that day
     /// (a unit that moved since counts where it was) and the admissions
-    /// decided by then.
+    /// decided by then. From the roll-up index: its tree with the moves
+    /// since the day undone and the units created since left out, and its
+    /// admissions per unit ([`App::achievement_as_of_sql`] reads the
+    /// tables instead: the check).
     pub async fn achievement_as_of(
+        &self,
+        actor: &Actor,
+        org: Option<&str>,
+        term: &str,
+        depth: Option<usize>,
+        as_of: Date,
+    ) -> Result<AchievementReport, AppError> {
+        let name = TermName::parse(term)?;
+        let (root, top, term, moves, created) = {
+            let mut conn = self.db().read().await?;
+            let root = match org {
+                Some(c) => visible_unit(&mut conn, actor, c).await?,
+                None => crate::default_root(&mut conn, actor).await?,
+            };
+            if root.created_on > as_of {
+                return Err(ranks_domain::DomainError::invalid(
+                    "as_of",
+                    as_of.to_string(),
+                    "a date on or after the unit was created",
+                )
+                .into());
+            }
+            let term = term_by_name(&mut conn, &name).await?;
+            let top = crate::default_root(&mut conn, actor).await?;
+            let moves = units::moves_after(&mut conn, as_of).await?;
+            let created = units::created_after(&mut conn, as_of).await?;
+            (root, top, term, moves, created)
+        };
+        let ix = self.tree_index().await?;
+        let t0 = index_position(&ix, &top)?;
+        let r0 = index_position(&ix, &root)?;
+        let end = term.term.ends_on.min(as_of);
+        let rows = crate::overview::rows_as_of(
+            &ix,
+            (t0, r0),
+            &moves,
+            &created,
+            (term.term.starts_on, end, term.id),
+            depth,
+        )
+        .ok_or_else(|| AppError::NotFound {
+            what: "unit",
+            key: root.code.to_string(),
+        })?;
+        Ok(AchievementReport {
+            term: term.term,
+            root: root.into_inner(),
+            rows,
+        })
+    }
+
+    /// [`App::achievement_as_of`] from the tables: the subtree's units and
+    /// moves read, the tree of the day rebuilt, admissions counted by a
+    /// grouped query.
+    pub async fn achievement_as_of_sql(
         &self,
         actor: &Actor,
         org: Option<&str>,

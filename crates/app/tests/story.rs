@@ -356,6 +356,45 @@ async fn roll_up_follows_a_unit_moved_mid_term(db: TestDb) {
         .await
         .unwrap();
     assert_eq!(figures(&after_move.rows)[0], ("B".into(), 4, Some(200)));
+    // From the index as from the tables, for every unit, day and depth
+    // (before and after the move; before and after B2 was created).
+    app.create_unit(
+        &sys,
+        "B2",
+        "Đơn vị B2",
+        UnitKind::Cell,
+        Some("B"),
+        d("2024-01-01"),
+    )
+    .await
+    .unwrap();
+    for org in ["R", "A", "B", "A1", "B1", "B2"] {
+        for day in [
+            "2021-06-30",
+            "2022-12-31",
+            "2023-01-01",
+            "2024-06-30",
+            "2025-06-30",
+        ] {
+            for depth in [None, Some(0), Some(1)] {
+                let index = app
+                    .achievement_as_of(&sys, Some(org), "2020-2025", depth, d(day))
+                    .await;
+                let sql = app
+                    .achievement_as_of_sql(&sys, Some(org), "2020-2025", depth, d(day))
+                    .await;
+                match (index, sql) {
+                    (Ok(i), Ok(s)) => assert_eq!(i.rows, s.rows, "{org} on {day}, {depth:?}"),
+                    (Err(i), Err(s)) => assert_eq!(i.to_string(), s.to_string()),
+                    (i, s) => panic!(
+                        "{org} on {day}: {:?} against {:?}",
+                        i.map(|r| r.rows),
+                        s.map(|r| r.rows)
+                    ),
+                }
+            }
+        }
+    }
     let err = app
         .achievement_as_of(&sys, Some("R"), "2020-2025", None, d("1999-12-31"))
         .await

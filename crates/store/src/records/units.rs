@@ -228,6 +228,15 @@ pub async fn moves_in_subtree_first(
 }
 
 /// Moves taking effect after `day`, newest first: (unit, from parent, to parent).
+/// The units created after `day` (a scan of the units; few are).
+pub async fn created_after(conn: &mut Conn, day: Date) -> Result<Vec<i64>, StoreError> {
+    let rows = sqlx::query("SELECT id FROM units WHERE created_on > $1")
+        .bind(iso(day))
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
+}
+
 pub async fn moves_after(
     conn: &mut Conn,
     day: Date,
