@@ -455,6 +455,8 @@ pub async fn run(app: &App, args: PagesArgs) -> Result<()> {
     problems.extend(check_dashboards(app, &seats_in_time, args.timeout, server_rt.handle()).await?);
     problems.extend(check_searches(&mut clients, &seats, &mut pick, args.timeout).await);
 
+    crate::bench_writes::run(app, if args.quick { 10 } else { 50 }).await?;
+
     let token = bench::bench_token(app).await?;
     let grassroots = Arc::new(units_at(&index, 3));
     let load_args = bench::BenchArgs {

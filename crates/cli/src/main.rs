@@ -3,6 +3,7 @@
 mod bench;
 mod bench_http;
 mod bench_pages;
+mod bench_writes;
 mod commands;
 mod config;
 mod gen;

@@ -53,7 +53,13 @@ fn typed_values(all: &[(Choice, bool)]) -> Vec<String> {
         let folded = fold(&c.name);
         out.push(c.name.clone());
         out.push(folded.clone());
-        out.push(folded.split(' ').next_back().unwrap_or_default().to_string());
+        out.push(
+            folded
+                .split(' ')
+                .next_back()
+                .unwrap_or_default()
+                .to_string(),
+        );
         out.push(c.code.to_lowercase());
         out.push(c.label());
         out.push(folded.chars().take(5).collect());

@@ -76,8 +76,21 @@ async fn bench_pages_rows(db: TestDb) {
         "--connections",
         "4",
     ];
+    let due = |what: &str| ok(&ranks(&["--database", &url, "due", "--all"]), what);
     let bench = ok(&ranks(&args), "bench --pages");
     println!("{bench}");
+    // The write figures: withdrawals taken back, which leave every file
+    // (and so every deadline) as it was.
+    let writes = bench
+        .lines()
+        .find(|l| l.starts_with("writes: "))
+        .unwrap_or_else(|| panic!("no writes line:\n{bench}"));
+    let n: usize = writes["writes: ".len()..]
+        .split(' ')
+        .next()
+        .and_then(|w| w.parse().ok())
+        .unwrap_or(0);
+    assert!(n > 0 && writes.contains("writes/s"), "{writes}");
     let engine = if url.starts_with("postgres") {
         "postgres"
     } else {
@@ -108,9 +121,12 @@ async fn bench_pages_rows(db: TestDb) {
     );
     assert!(bench.contains("requests/s"), "{bench}");
     assert!(bench.contains("every check agreed"), "{bench}");
-    // The bench's users exist now; a second run signs them in again.
+    // The bench's users (and the supervisors it assigned) exist now; a
+    // second run signs them in again and leaves every file as it was.
+    let due_before = due("due before");
     let again = ok(&ranks(&args), "bench --pages again");
     assert!(again.contains("every check agreed"), "{again}");
+    assert_eq!(due("due after"), due_before, "the writes were taken back");
 }
 
 both_backends!(bench_pages_rows);

@@ -1,0 +1,134 @@
+//! The write side of `ranks bench --pages`: what keeping the roll-up index
+//! and the pipeline summaries exact costs a write. Open files of the
+//! country are withdrawn and the withdrawal taken back (two audited writes
+//! through the use cases, which leave the file as it was), first alone,
+//! then each followed by the national due list's first page and the
+//! country's analytics (the reads that bring the summaries up to date with
+//! the writes). The figures: writes per second alone, reads per second
+//! alone, and the time the interleaved run took beyond the two alone: the
+//! cost per write that the summaries put on the next read.
+
+use anyhow::Result;
+use ranks_app::pipeline::{Entry, StepInput};
+use ranks_app::{Actor, App};
+use std::time::{Duration, Instant};
+
+/// The exit stage whose `from` list says which files may be withdrawn.
+const EXIT: &str = "withdrawn";
+
+/// Files withdrawn and restored: up to `n` open files the exit applies to.
+async fn files(app: &App, n: usize) -> Result<Vec<i64>> {
+    let from: Vec<String> = app
+        .profile()
+        .exits
+        .iter()
+        .find(|e| e.key == EXIT)
+        .map(|e| e.from.clone())
+        .unwrap_or_default();
+    let sys = Actor::system();
+    let mut out = Vec::new();
+    let mut cursor: Option<String> = None;
+    while out.len() < n {
+        let page = app
+            .due_page(&sys, None, None, Some(200), cursor.as_deref())
+            .await?;
+        out.extend(
+            page.rows
+                .iter()
+                .filter(|r| from.contains(&r.stage))
+                .map(|r| r.candidate_id),
+        );
+        match page.next_cursor {
+            Some(c) => cursor = Some(c),
+            None => break,
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out.truncate(n);
+    Ok(out)
+}
+
+/// One write pair: the file withdrawn today, and the withdrawal taken back.
+async fn write_pair(app: &App, id: i64) -> Result<(), ranks_app::AppError> {
+    let sys = Actor::system();
+    app.record_step(
+        &sys,
+        id,
+        StepInput {
+            stage: EXIT.into(),
+            on: None,
+            vote: None,
+            skip_reason: None,
+            eligible_reason: None,
+            version: None,
+        },
+    )
+    .await?;
+    app.withdraw_entry(
+        &sys,
+        id,
+        Entry::Step { stage: EXIT.into() },
+        "ranks bench: the write is taken back",
+    )
+    .await
+}
+
+/// The reads a write's summaries are brought up to date by.
+async fn reads(app: &App) -> Result<()> {
+    let sys = Actor::system();
+    app.due_page(&sys, None, None, None, None).await?;
+    app.analytics(&sys, None).await?;
+    Ok(())
+}
+
+fn per_second(n: usize, d: Duration) -> f64 {
+    n as f64 / d.as_secs_f64().max(1e-9)
+}
+
+/// Runs the three rounds on `n` files and prints the figures.
+pub async fn run(app: &App, n: usize) -> Result<()> {
+    reads(app).await?;
+    // A file whose withdrawal the procedure refuses today is left out.
+    let mut ids = Vec::new();
+    let t = Instant::now();
+    for id in files(app, n).await? {
+        if write_pair(app, id).await.is_ok() {
+            ids.push(id);
+        }
+    }
+    let writes = t.elapsed();
+    if ids.is_empty() {
+        println!("writes: no open file could be withdrawn; not measured");
+        return Ok(());
+    }
+    reads(app).await?;
+    let t = Instant::now();
+    for _ in &ids {
+        reads(app).await?;
+    }
+    let alone = t.elapsed();
+    let t = Instant::now();
+    for id in &ids {
+        write_pair(app, *id).await?;
+        reads(app).await?;
+    }
+    let both = t.elapsed();
+    let k = ids.len();
+    let extra = both.saturating_sub(writes + alone);
+    println!(
+        "writes: {} withdrawals taken back ({} writes) alone in {:.2} s: {:.0} writes/s; \
+         the national due page and analytics {k} times alone in {:.2} s; \
+         interleaved (a read after each pair) {:.2} s: {:.1} ms more per write at the next read, \
+         {:.0} writes/s with a read after every pair",
+        k,
+        2 * k,
+        writes.as_secs_f64(),
+        per_second(2 * k, writes),
+        alone.as_secs_f64(),
+        both.as_secs_f64(),
+        extra.as_secs_f64() * 1e3 / (2 * k) as f64,
+        per_second(2 * k, both),
+    );
+    Ok(())
+}
