@@ -486,16 +486,17 @@ pub struct BurnUp {
 impl App {
     pub async fn burn_up(&self, actor: &Actor, code: &str, term: &str) -> Result<BurnUp, AppError> {
         let name = TermName::parse(term)?;
-        let mut conn = self.db().read().await?;
-        let unit = visible_unit(&mut conn, actor, code).await?;
-        let t = term_by_name(&mut conn, &name).await?;
-        let admissions =
-            members::admission_dates(&mut conn, &unit.path, t.term.starts_on, t.term.ends_on)
-                .await?;
-        let target = terms::term_targets_in(&mut conn, t.id, &unit.path)
-            .await?
-            .get(&unit.id)
-            .copied();
+        let (unit, t) = {
+            let mut conn = self.db().read().await?;
+            let unit = visible_unit(&mut conn, actor, code).await?;
+            let t = term_by_name(&mut conn, &name).await?;
+            (unit, t)
+        };
+        // From the roll-up index: the subtree's admission days and the target.
+        let ix = self.tree_index().await?;
+        let at = index_position(&ix, &unit)?;
+        let admissions = ix.admission_days(at, t.term.starts_on, t.term.ends_on);
+        let target = ix.target_of(t.id, at).map(u64::from);
         Ok(BurnUp {
             term: t.term,
             target,

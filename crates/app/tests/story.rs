@@ -28,6 +28,8 @@ mod national;
 mod pages;
 #[path = "story/pipeline.rs"]
 mod pipeline;
+#[path = "story/plan.rs"]
+mod plan;
 #[path = "story/races.rs"]
 mod races;
 #[path = "story/readmission.rs"]
