@@ -83,7 +83,8 @@ pub struct ForecastReport {
     /// Whether rows follow this page (the next cursor: the last row's code).
     pub more: bool,
     pub rows: Vec<ForecastRow>,
-    /// The unit asked's counted candidates, most likely first: the first
+    /// The unit asked's counted candidates, most likely first (then by
+    /// id): the first
     /// [`CANDIDATES_SHOWN`] of `candidates_total`.
     pub candidates: Vec<Counted>,
     pub candidates_total: u64,
@@ -316,10 +317,9 @@ impl App {
             .iter()
             .map(|p| shared.row(*p, year_targets.get(&ix.b.ids[*p]).copied()))
             .collect();
-        // The unit asked's candidates, most likely first (a stable sort: ties
-        // keep the files' order, as the reference's).
+        // The unit asked's candidates, most likely first, then by id.
         let mut counted: Vec<&OpenFile> = open.iter().filter(|o| o.term > 0.0).collect();
-        counted.sort_by(|a, b| b.term.total_cmp(&a.term));
+        counted.sort_by(|a, b| b.term.total_cmp(&a.term).then(a.id.cmp(&b.id)));
         let shown: Vec<&OpenFile> = counted.iter().take(CANDIDATES_SHOWN).copied().collect();
         let shown_ids: Vec<i64> = shown.iter().map(|o| o.id).collect();
         let names = files::names_of(&mut conn, &shown_ids).await?;

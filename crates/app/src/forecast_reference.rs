@@ -252,7 +252,7 @@ impl RowContext<'_> {
                 chance: c.chance,
             })
             .collect();
-        counted.sort_by(|a, b| b.chance.total_cmp(&a.chance));
+        counted.sort_by(|a, b| b.chance.total_cmp(&a.chance).then(a.id.cmp(&b.id)));
         let row = ForecastRow {
             code: u.code.to_string(),
             name: u.name.clone(),

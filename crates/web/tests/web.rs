@@ -32,6 +32,8 @@ mod pages;
 mod pdf_text;
 #[path = "web/pickers.rs"]
 mod pickers;
+#[path = "web/plan_size.rs"]
+mod plan_size;
 #[path = "web/search.rs"]
 mod search;
 #[path = "web/snapshots.rs"]
