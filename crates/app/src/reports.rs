@@ -229,6 +229,32 @@ impl App {
         })
     }
 
+    /// A unit (through the actor's scope), every term and the one chosen
+    /// as the unit page chooses it (`term`, else the one containing today,
+    /// else the last): the head of the plan page, without the unit page's
+    /// lists and counts.
+    pub async fn unit_head(
+        &self,
+        actor: &Actor,
+        code: &str,
+        term: Option<&str>,
+    ) -> Result<UnitHead, AppError> {
+        let mut conn = self.db().read().await?;
+        let unit = visible_unit(&mut conn, actor, code).await?.into_inner();
+        let all_terms = terms::all(&mut conn).await?;
+        let chosen = match term {
+            Some(t) => Some(term_by_name(&mut conn, &TermName::parse(t)?).await?),
+            None => terms::containing(&all_terms, self.clock().today())
+                .or(all_terms.last())
+                .cloned(),
+        };
+        Ok(UnitHead {
+            unit,
+            term: chosen.map(|t| t.term),
+            terms: all_terms.into_iter().map(|t| t.term).collect(),
+        })
+    }
+
     pub async fn terms(&self) -> Result<Vec<Term>, AppError> {
         let mut conn = self.db().read().await?;
         Ok(terms::all(&mut conn)
@@ -438,6 +464,14 @@ pub struct Dashboard {
     pub today: Date,
     /// Open files per stage of the profile, in the profile's order.
     pub pipeline: Vec<(String, u64)>,
+}
+
+/// A unit with the terms (see [`App::unit_head`]).
+#[derive(Debug, Clone)]
+pub struct UnitHead {
+    pub unit: UnitRow,
+    pub term: Option<Term>,
+    pub terms: Vec<Term>,
 }
 
 #[derive(Debug, Clone)]

@@ -14,7 +14,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use ranks_app::analytics::Analytics;
 use ranks_app::evaluation::EvaluationReport;
 use ranks_app::forecast::ForecastReport;
-use ranks_app::reports::{BurnUp, UnitPage};
+use ranks_app::reports::{BurnUp, UnitHead};
 use ranks_app::targets::{AllocationPage, AllocationRow};
 use ranks_domain::procedure::Profile;
 use serde::Deserialize;
@@ -172,7 +172,7 @@ async fn plan_page(
 
 /// What the plan page shows, read in one go.
 struct PlanData {
-    page: UnitPage,
+    page: UnitHead,
     term_name: String,
     year: i32,
     bu: BurnUp,
@@ -196,7 +196,7 @@ async fn load(
     let seen = st.app.audit_position().await?;
     let page = st
         .app
-        .unit_page(&auth.actor, code, q.term.as_deref())
+        .unit_head(&auth.actor, code, q.term.as_deref())
         .await?;
     let term = page
         .term
