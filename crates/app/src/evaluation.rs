@@ -9,6 +9,7 @@ use ranks_domain::DomainError;
 use ranks_store::records::{members, settings, supervisors, terms, units};
 use serde::Serialize;
 use serde_json::json;
+use std::collections::HashMap;
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct CriterionScore {
@@ -144,7 +145,9 @@ impl App {
         .await
     }
 
-    /// `ranks evaluate`: the units directly under the organisation, scored and graded.
+    /// `ranks evaluate`: the units directly under the organisation, scored
+    /// and graded. Admissions from the roll-up index; targets, scores and
+    /// leaders read for those units only.
     pub async fn evaluate(
         &self,
         actor: &Actor,
@@ -152,6 +155,44 @@ impl App {
         year: i32,
     ) -> Result<EvaluationReport, AppError> {
         let ev = self.evaluation_profile()?.clone();
+        self.check_year(year)?;
+        let root = {
+            let mut conn = self.db().read().await?;
+            match org {
+                Some(c) => visible_unit(&mut conn, actor, c).await?,
+                None => crate::default_root(&mut conn, actor).await?,
+            }
+            .into_inner()
+        };
+        let ix = self.tree_index().await?;
+        let at = ix.position(root.code.as_str()).ok_or(AppError::NotFound {
+            what: "unit",
+            key: root.code.to_string(),
+        })?;
+        let (start, end) = year_bounds(year);
+        let mut kids: Vec<Kid> = ix
+            .children(at)
+            .into_iter()
+            .map(|p| Kid {
+                id: ix.b.ids[p],
+                code: ix.code(p).to_string(),
+                name: ix.name(p).to_string(),
+                admitted: ix.admitted_total(p, start, end),
+            })
+            .collect();
+        kids.sort_by(|a, b| a.code.cmp(&b.code));
+        let ids: Vec<i64> = kids.iter().map(|k| k.id).collect();
+        let mut conn = self.db().read().await?;
+        let targets = terms::year_targets_of(&mut conn, year, &ids).await?;
+        let scores = settings::scores_of(&mut conn, year, &ids).await?;
+        let leaders = supervisors::leaders_of(&mut conn, &ids).await?;
+        let personal = supervisors::leader_scores_of(&mut conn, year, &ids).await?;
+        Ok(report(
+            &ev, year, &kids, &targets, &scores, leaders, &personal,
+        ))
+    }
+
+    fn check_year(&self, year: i32) -> Result<(), AppError> {
         if year > self.clock().today().year() || year < 1900 {
             return Err(DomainError::invalid(
                 "year",
@@ -160,109 +201,156 @@ impl App {
             )
             .into());
         }
+        Ok(())
+    }
+
+    /// [`App::evaluate`] from the database: the whole subtree's units,
+    /// admissions per unit and leaders, as it was computed before the index
+    /// (the reference the story tests compare with).
+    #[doc(hidden)]
+    pub async fn evaluate_reference(
+        &self,
+        actor: &Actor,
+        org: Option<&str>,
+        year: i32,
+    ) -> Result<EvaluationReport, AppError> {
+        let ev = self.evaluation_profile()?.clone();
+        self.check_year(year)?;
         let mut conn = self.db().read().await?;
         let root = match org {
             Some(c) => visible_unit(&mut conn, actor, c).await?,
             None => crate::default_root(&mut conn, actor).await?,
         };
         let tree = units::subtree(&mut conn, &root.path).await?;
-        let start = ranks_domain::Date::from_ymd_opt(year, 1, 1).expect("valid");
-        let end = ranks_domain::Date::from_ymd_opt(year, 12, 31).expect("valid");
+        let (start, end) = year_bounds(year);
         let admitted = members::admitted_per_unit(&mut conn, &root.path, start, end).await?;
         let targets = terms::year_targets(&mut conn, year).await?;
         let scores = settings::scores(&mut conn, year).await?;
-        let mut kids: Vec<&units::UnitRow> = tree
+        let mut kids: Vec<Kid> = tree
             .iter()
             .filter(|u| u.parent_id == Some(root.id))
-            .collect();
-        kids.sort_by(|a, b| a.code.cmp(&b.code));
-        let mut rows = Vec::new();
-        for u in kids {
-            let in_unit: u64 = tree
-                .iter()
-                .filter(|x| u.path.contains(&x.path))
-                .map(|x| admitted.get(&x.id).copied().unwrap_or(0))
-                .sum();
-            let criteria: Vec<CriterionScore> = ev
-                .criteria
-                .iter()
-                .map(|c| CriterionScore {
-                    key: c.key.clone(),
-                    weight: c.weight,
-                    score: if c.auto {
-                        ev.target_score(c.weight, in_unit, targets.get(&u.id).copied())
-                    } else {
-                        scores.get(&(u.id, c.key.clone())).copied()
-                    },
-                    auto: c.auto,
-                })
-                .collect();
-            let missing: Vec<String> = criteria
-                .iter()
-                .filter(|c| c.score.is_none())
-                .map(|c| c.key.clone())
-                .collect();
-            let score = missing.is_empty().then(|| {
-                (criteria.iter().filter_map(|c| c.score).sum::<f64>() * 100.0).round() / 100.0
-            });
-            rows.push(EvaluationRow {
+            .map(|u| Kid {
+                id: u.id,
                 code: u.code.to_string(),
                 name: u.name.clone(),
-                grade: score.and_then(|s| ev.grade(s)).map(|b| b.grade.clone()),
-                score,
-                criteria,
-                missing,
-            });
-        }
-        let count = |g: &str| {
-            rows.iter()
-                .filter(|r| r.grade.as_deref() == Some(g))
-                .count()
-        };
-        let (excellent, good) = (count("excellent"), count("good"));
-        // Leaders of the units evaluated.
+                admitted: tree
+                    .iter()
+                    .filter(|x| u.path.contains(&x.path))
+                    .map(|x| admitted.get(&x.id).copied().unwrap_or(0))
+                    .sum(),
+            })
+            .collect();
+        kids.sort_by(|a, b| a.code.cmp(&b.code));
         let personal = supervisors::leader_scores(&mut conn, year).await?;
-        let mut leaders = Vec::new();
-        for (unit_id, member_id, name, title) in
-            supervisors::leaders_in_subtree(&mut conn, &root.path).await?
-        {
-            let unit_row = tree
-                .iter()
-                .find(|u| u.id == unit_id && u.parent_id == Some(root.id))
-                .and_then(|u| rows.iter().find(|r| r.code == u.code.as_str()));
-            let Some(row) = unit_row else { continue };
-            let mine = personal.get(&(unit_id, member_id)).copied();
-            let score = match (row.score, mine) {
-                (Some(u), Some(p)) => Some((ev.leader_score(u, p) * 100.0).round() / 100.0),
-                _ => None,
-            };
-            leaders.push(LeaderRow {
-                unit: row.code.clone(),
-                member_id,
-                name,
-                title,
-                unit_score: row.score,
-                personal: mine,
-                grade: score.and_then(|s| ev.grade(s)).map(|b| b.grade.clone()),
-                score,
-            });
-        }
-        let lcount = |g: &str| {
-            leaders
-                .iter()
-                .filter(|r| r.grade.as_deref() == Some(g))
-                .count()
+        let leaders: Vec<(i64, i64, String, String)> =
+            supervisors::leaders_in_subtree(&mut conn, &root.path)
+                .await?
+                .into_iter()
+                .filter(|l| kids.iter().any(|k| k.id == l.0))
+                .collect();
+        Ok(report(
+            &ev, year, &kids, &targets, &scores, leaders, &personal,
+        ))
+    }
+}
+
+/// A unit evaluated: id, code, name, admissions of its subtree in the year.
+struct Kid {
+    id: i64,
+    code: String,
+    name: String,
+    admitted: u64,
+}
+
+fn year_bounds(year: i32) -> (ranks_domain::Date, ranks_domain::Date) {
+    (
+        ranks_domain::Date::from_ymd_opt(year, 1, 1).expect("valid"),
+        ranks_domain::Date::from_ymd_opt(year, 12, 31).expect("valid"),
+    )
+}
+
+/// The units' scores and grades, their leaders' (`leaders`: unit id,
+/// member id, name, title, of those units only) and the caps.
+fn report(
+    ev: &Evaluation,
+    year: i32,
+    kids: &[Kid],
+    targets: &HashMap<i64, u64>,
+    scores: &HashMap<(i64, String), f64>,
+    leaders: Vec<(i64, i64, String, String)>,
+    personal: &HashMap<(i64, i64), f64>,
+) -> EvaluationReport {
+    let mut rows = Vec::new();
+    for u in kids {
+        let criteria: Vec<CriterionScore> = ev
+            .criteria
+            .iter()
+            .map(|c| CriterionScore {
+                key: c.key.clone(),
+                weight: c.weight,
+                score: if c.auto {
+                    ev.target_score(c.weight, u.admitted, targets.get(&u.id).copied())
+                } else {
+                    scores.get(&(u.id, c.key.clone())).copied()
+                },
+                auto: c.auto,
+            })
+            .collect();
+        let missing: Vec<String> = criteria
+            .iter()
+            .filter(|c| c.score.is_none())
+            .map(|c| c.key.clone())
+            .collect();
+        let score = missing.is_empty().then(|| {
+            (criteria.iter().filter_map(|c| c.score).sum::<f64>() * 100.0).round() / 100.0
+        });
+        rows.push(EvaluationRow {
+            code: u.code.clone(),
+            name: u.name.clone(),
+            grade: score.and_then(|s| ev.grade(s)).map(|b| b.grade.clone()),
+            score,
+            criteria,
+            missing,
+        });
+    }
+    let count = |g: &str| {
+        rows.iter()
+            .filter(|r| r.grade.as_deref() == Some(g))
+            .count()
+    };
+    let (excellent, good) = (count("excellent"), count("good"));
+    let mut out = Vec::new();
+    for (unit_id, member_id, name, title) in leaders {
+        let Some(at) = kids.iter().position(|k| k.id == unit_id) else {
+            continue;
         };
-        Ok(EvaluationReport {
-            leaders_cap_exceeded: ev.cap_exceeded(lcount("excellent"), lcount("good")),
-            leaders,
-            year,
-            cap_exceeded: ev.cap_exceeded(excellent, good),
-            cap_percent: ev.excellent_cap_percent,
-            excellent,
-            good,
-            rows,
-        })
+        let row = &rows[at];
+        let mine = personal.get(&(unit_id, member_id)).copied();
+        let score = match (row.score, mine) {
+            (Some(u), Some(p)) => Some((ev.leader_score(u, p) * 100.0).round() / 100.0),
+            _ => None,
+        };
+        out.push(LeaderRow {
+            unit: row.code.clone(),
+            member_id,
+            name,
+            title,
+            unit_score: row.score,
+            personal: mine,
+            grade: score.and_then(|s| ev.grade(s)).map(|b| b.grade.clone()),
+            score,
+        });
+    }
+    let lcount = |g: &str| out.iter().filter(|r| r.grade.as_deref() == Some(g)).count();
+    EvaluationReport {
+        leaders_cap_exceeded: ev.cap_exceeded(lcount("excellent"), lcount("good")),
+        leaders: out,
+        year,
+        cap_exceeded: ev.cap_exceeded(excellent, good),
+        cap_percent: ev.excellent_cap_percent,
+        excellent,
+        good,
+        rows,
     }
 }
 

@@ -1,17 +1,33 @@
-//! The forecast use case: for each unit of a subtree, the admissions expected
-//! by the end of the term (and of the calendar year) from its pipeline and
-//! its inflow, learned from the whole visible tree's history.
+//! The forecast use case: for the unit asked and its direct subordinates
+//! (a page of them), the admissions expected by the end of the term (and of
+//! the calendar year) from its pipeline and its inflow, learned from the
+//! whole visible tree's history.
+//!
+//! Everything comes from memory: the files from the maintained summary
+//! ([`App::due_summary`]: each file's stages as (stage index, day) and its
+//! unit's preorder position, exact after every committed write), the
+//! admissions so far and the term targets from the roll-up index. The
+//! model is learned from the compact files of the actor's visible range
+//! ([`Model::learn_compact`]); a row's open files are those of its
+//! position range. Only the page's year targets and the names of the
+//! candidates listed (the unit asked's first [`CANDIDATES_SHOWN`] by
+//! chance) are read from the database. [`App::forecast_reference`]
+//! computes the same from scratch; the story tests compare the two.
 
-use crate::tree_order::TreeOrder;
+use crate::index::TreeIndex;
+use crate::overview::PAGE_MAX;
+use crate::summaries::{all_stages, date_of, day_of, DueSummary};
 use crate::{visible_unit, Actor, App, AppError};
-use chrono::{Datelike, Days};
-use ranks_domain::forecast::{forecast, FileHistory, Inflow, Model};
+use chrono::Datelike;
+use ranks_domain::forecast::{forecast_of_chances, Inflow, Model};
 use ranks_domain::procedure::Profile;
 use ranks_domain::{Date, DomainError, TermName};
-use ranks_store::records::candidates::CandidateView;
-use ranks_store::records::{candidates, terms, units};
+use ranks_store::records::{files, terms};
 use serde::Serialize;
-use std::collections::HashMap;
+use std::sync::Arc;
+
+/// The most candidates a forecast lists (the unit asked's, by chance).
+pub const CANDIDATES_SHOWN: usize = 50;
 
 /// A candidate counted in a unit's forecast, with its chance.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -27,6 +43,7 @@ pub struct Counted {
 pub struct ForecastRow {
     pub code: String,
     pub name: String,
+    /// 0 for the unit asked, 1 for its direct subordinates.
     pub depth: usize,
     pub target: Option<u64>,
     pub admitted: u64,
@@ -39,7 +56,8 @@ pub struct ForecastRow {
     pub from_inflow: f64,
     /// The same by the end of the as-of date's calendar year.
     pub year: Option<YearForecast>,
-    pub candidates: Vec<Counted>,
+    /// Open files of the subtree with a chance of admission by the horizon.
+    pub counted: u64,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -53,61 +71,169 @@ pub struct YearForecast {
     pub at_risk: bool,
 }
 
+/// A page of the forecast: the unit asked first, then its direct
+/// subordinates by code.
 #[derive(Debug, Clone, Serialize)]
 pub struct ForecastReport {
     pub term: String,
     pub as_of: Date,
     pub horizon: Date,
+    /// Rows in all (the unit asked and its direct subordinates).
+    pub total: usize,
+    /// Whether rows follow this page (the next cursor: the last row's code).
+    pub more: bool,
     pub rows: Vec<ForecastRow>,
+    /// The unit asked's counted candidates, most likely first (then by
+    /// id): the first
+    /// [`CANDIDATES_SHOWN`] of `candidates_total`.
+    pub candidates: Vec<Counted>,
+    pub candidates_total: u64,
 }
 
-/// An open file as it stood on the as-of date.
-struct Open<'a> {
+/// An open file of the subtree as it stood on the as-of date.
+struct OpenFile {
     id: i64,
-    name: &'a str,
-    unit: String,
-    stage: String,
-    entered: Date,
+    pos: u32,
+    stage: u8,
+    /// Chances of a decision by the term's horizon and by the year's end.
+    term: f64,
+    year: f64,
 }
 
-/// Each candidate as it stood on the as-of date: the files open then, and
-/// every file's arrival (its unit and first day).
-fn as_they_stood<'a>(
+/// The subtree's files as they stood on `as_of`: the open ones (ordered as
+/// the reference orders them: by their current stage's day, then id) and
+/// the position of every file that arrived in the inflow window.
+fn as_they_stood(
     profile: &Profile,
-    list: &'a [CandidateView],
-    histories: &HashMap<i64, Vec<(String, Date)>>,
+    sum: &DueSummary,
+    at: usize,
     as_of: Date,
-) -> (Vec<Open<'a>>, Vec<(String, Date)>) {
+) -> (Vec<(i32, i64, u32, u8, i32)>, Vec<u32>) {
+    let open_stage: Vec<bool> = all_stages(profile)
+        .map(|s| profile.is_open(&s.key) && !profile.is_admitted(&s.key))
+        .collect();
+    let day = day_of(as_of);
+    let window = day_of(as_of - chrono::Days::new(730));
     let mut open = Vec::new();
-    let mut arrivals: Vec<(String, Date)> = Vec::new();
-    for c in list {
-        let Some(h) = histories.get(&c.id) else {
-            continue;
-        };
-        let seen: Vec<&(String, Date)> = h.iter().filter(|x| x.1 <= as_of).collect();
-        let Some(first) = seen.first() else { continue };
-        arrivals.push((c.unit_code.to_string(), first.1));
-        let last = seen.last().expect("non-empty");
-        if profile.is_open(&last.0) && !profile.is_admitted(&last.0) {
-            open.push(Open {
-                id: c.id,
-                name: &c.full_name,
-                unit: c.unit_code.to_string(),
-                stage: last.0.clone(),
-                entered: last.1,
-            });
+    let mut arrivals = Vec::new();
+    for e in sum.files_in(at) {
+        let mut seen = e.steps.iter().filter(|s| s.1 <= day);
+        let Some(first) = seen.next() else { continue };
+        if first.1 > window {
+            arrivals.push(e.pos);
+        }
+        let last = seen.last().unwrap_or(first);
+        if open_stage.get(last.0 as usize).copied().unwrap_or(false) {
+            let since = e.steps.last().map_or(last.1, |s| s.1);
+            open.push((since, e.id, e.pos, last.0, last.1));
         }
     }
+    open.sort_unstable_by_key(|o| (o.0, o.1));
     (open, arrivals)
 }
 
+/// What the rows of a page share.
+struct Shared<'a> {
+    ix: &'a TreeIndex,
+    model: &'a Model,
+    open: &'a [OpenFile],
+    arrivals: &'a [u32],
+    term: &'a terms::TermRow,
+    as_of: Date,
+    horizon: Date,
+    /// The year's end, when its forecast is made.
+    year_end: Option<Date>,
+    depth0: u8,
+}
+
+impl Shared<'_> {
+    /// The row of the unit at `p` (its whole subtree's files).
+    fn row(&self, p: usize, year_target: Option<u64>) -> ForecastRow {
+        let ix = self.ix;
+        let end = ix.end(p) as u32;
+        let inside = |q: u32| q >= p as u32 && q < end;
+        let mine: Vec<&OpenFile> = self.open.iter().filter(|o| inside(o.pos)).collect();
+        let inflow = Inflow {
+            arrivals: self.arrivals.iter().filter(|q| inside(**q)).count() as u64,
+            days: 730,
+        };
+        let (t0, t1) = (
+            self.term.term.starts_on,
+            self.as_of.min(self.term.term.ends_on),
+        );
+        let admitted = if t0 <= t1 {
+            ix.admitted_total(p, t0, t1)
+        } else {
+            0
+        };
+        let target = ix.target_of(self.term.id, p).map(u64::from);
+        let ps: Vec<f64> = mine.iter().map(|o| o.term).collect();
+        let fc = forecast_of_chances(self.model, admitted, &ps, inflow, self.horizon, target);
+        let year = self.year_end.map(|year_end| {
+            let y0 = Date::from_ymd_opt(self.as_of.year(), 1, 1).expect("valid");
+            let admitted = ix.admitted_total(p, y0, self.as_of);
+            let ps: Vec<f64> = mine.iter().map(|o| o.year).collect();
+            let y = forecast_of_chances(self.model, admitted, &ps, inflow, year_end, year_target);
+            YearForecast {
+                year: self.as_of.year(),
+                target: y.target,
+                admitted: y.admitted,
+                expected: y.expected,
+                low: y.low,
+                high: y.high,
+                at_risk: y.at_risk,
+            }
+        });
+        ForecastRow {
+            code: ix.code(p).to_string(),
+            name: ix.name(p).to_string(),
+            depth: usize::from(ix.b.depth[p] - self.depth0),
+            target,
+            admitted: fc.admitted,
+            expected: fc.expected,
+            low: fc.low,
+            high: fc.high,
+            chance_of_target: fc.chance_of_target,
+            at_risk: fc.at_risk,
+            from_inflow: fc.from_inflow,
+            year,
+            counted: ps.iter().filter(|c| **c > 0.0).count() as u64,
+        }
+    }
+}
+
+/// The unit at `at` then its direct subordinates by code.
+pub(crate) fn row_order(ix: &TreeIndex, at: usize) -> Vec<usize> {
+    let mut kids = ix.children(at);
+    kids.sort_by(|a, b| ix.code(*a).cmp(ix.code(*b)));
+    std::iter::once(at).chain(kids).collect()
+}
+
 impl App {
+    /// The first page of the forecast (the unit asked and up to 199 of its
+    /// direct subordinates).
     pub async fn forecast(
         &self,
         actor: &Actor,
         term: &str,
         as_of: Option<Date>,
         org: Option<&str>,
+    ) -> Result<ForecastReport, AppError> {
+        self.forecast_page(actor, term, as_of, org, None, PAGE_MAX)
+            .await
+    }
+
+    /// A page of the forecast of `org` (default: the actor's unit): rows
+    /// after `cursor` (the code of the previous page's last row), at most
+    /// `limit` (1 to 200), each row its whole subtree's.
+    pub async fn forecast_page(
+        &self,
+        actor: &Actor,
+        term: &str,
+        as_of: Option<Date>,
+        org: Option<&str>,
+        cursor: Option<&str>,
+        limit: usize,
     ) -> Result<ForecastReport, AppError> {
         let today = self.clock().today();
         let as_of = as_of.unwrap_or(today);
@@ -117,206 +243,122 @@ impl App {
             );
         }
         let name = TermName::parse(term)?;
-        let mut conn = self.db().read().await?;
-        let root = match org {
-            Some(c) => visible_unit(&mut conn, actor, c).await?,
-            None => crate::default_root(&mut conn, actor).await?,
+        let (root, top, t) = {
+            let mut conn = self.db().read().await?;
+            let root = match org {
+                Some(c) => visible_unit(&mut conn, actor, c).await?,
+                None => crate::default_root(&mut conn, actor).await?,
+            };
+            if root.created_on > as_of {
+                return Err(DomainError::invalid(
+                    "as_of",
+                    as_of.to_string(),
+                    "a date on or after the unit was created",
+                )
+                .into());
+            }
+            let t = terms::by_name(&mut conn, &name)
+                .await?
+                .ok_or(AppError::NotFound {
+                    what: "term",
+                    key: name.to_string(),
+                })?;
+            // Learn from everything the actor may see, not only the report's subtree.
+            let top = crate::default_root(&mut conn, actor).await?;
+            (root.into_inner(), top.into_inner(), t)
         };
-        if root.created_on > as_of {
-            return Err(DomainError::invalid(
-                "as_of",
-                as_of.to_string(),
-                "a date on or after the unit was created",
-            )
-            .into());
-        }
-        let t = terms::by_name(&mut conn, &name)
-            .await?
-            .ok_or(AppError::NotFound {
-                what: "term",
-                key: name.to_string(),
-            })?;
-        let horizon = t.term.ends_on;
-        // Learn from everything the actor may see, not only the report's subtree.
-        let top = crate::default_root(&mut conn, actor).await?;
-        let histories = candidates::histories_in_subtree(&mut conn, &top.path).await?;
-        let files: Vec<FileHistory> = histories
-            .iter()
-            .map(|(id, h)| FileHistory {
-                id: *id,
-                history: h.clone(),
+        let (ix, sum) = self.due_summary().await?;
+        let pos = |code: &str| {
+            ix.position(code).ok_or(AppError::NotFound {
+                what: "unit",
+                key: code.to_string(),
+            })
+        };
+        let (at, top_at) = (pos(root.code.as_str())?, pos(top.code.as_str())?);
+        let order = row_order(&ix, at);
+        let from = crate::overview::page_from(&ix, &order, cursor)?;
+        let limit = limit.clamp(1, PAGE_MAX);
+        let page: Vec<usize> = order.iter().skip(from).take(limit).copied().collect();
+        let model = self.forecast_model(&sum, top_at, as_of);
+        let horizon = t.term.ends_on.max(as_of);
+        let year_end = Date::from_ymd_opt(as_of.year(), 12, 31).expect("valid");
+        let year_end = (year_end <= t.term.ends_on || year_end > as_of).then_some(year_end);
+        let profile = self.profile();
+        let keys: Vec<&str> = all_stages(profile).map(|s| s.key.as_str()).collect();
+        let (open, arrivals) = as_they_stood(profile, &sum, at, as_of);
+        let open: Vec<OpenFile> = open
+            .into_iter()
+            .map(|(_, id, pos, stage, entered)| {
+                let (key, entered) = (keys[stage as usize], date_of(entered));
+                OpenFile {
+                    id,
+                    pos,
+                    stage,
+                    term: model.chance(key, entered, horizon),
+                    year: year_end.map_or(0.0, |y| model.chance(key, entered, y)),
+                }
             })
             .collect();
-        let model = Model::learn(self.profile(), &files, as_of);
-
-        let tree = units::subtree(&mut conn, &root.path).await?;
-        let list = candidates::in_subtree(&mut conn, &root.path).await?;
-        let (open, arrivals) = as_they_stood(self.profile(), &list, &histories, as_of);
-        let year = as_of.year();
-        let year_start = Date::from_ymd_opt(year, 1, 1).expect("valid");
-        let year_end = Date::from_ymd_opt(year, 12, 31).expect("valid");
-        let term_targets = terms::term_targets(&mut conn, t.id).await?;
-        let year_targets = terms::year_targets(&mut conn, year).await?;
-        let window = as_of - Days::new(730);
-
-        // One preorder layout: each unit's subtree is a range of positions,
-        // its sums two prefix look-ups, its open files the buckets of its range.
-        let ord = TreeOrder::new(&tree, root.id);
-        let n = ord.len();
-        // Admissions so far, rolled up, from the roll-up index.
-        let index = self.tree_index().await?;
-        let at = index
-            .position(root.code.as_str())
-            .ok_or(AppError::NotFound {
-                what: "unit",
-                key: root.code.to_string(),
-            })?;
-        let rolled = |from: Date, to: Date| -> HashMap<&str, u64> {
-            let counts = if from <= to {
-                index.rollup_counts(at, from, to)
-            } else {
-                vec![0; index.b.end[at] as usize - at]
-            };
-            counts
-                .iter()
-                .enumerate()
-                .map(|(i, n)| (&*index.b.codes[at + i], *n))
-                .collect()
-        };
-        let term_sums = rolled(t.term.starts_on, as_of.min(t.term.ends_on));
-        let year_sums = rolled(year_start, as_of);
-        let admitted = |m: &HashMap<&str, u64>, u: &units::UnitRow| {
-            m.get(u.code.as_str()).copied().unwrap_or(0)
-        };
-        let mut recent = vec![0u64; n];
-        for a in arrivals.iter().filter(|a| a.1 > window) {
-            if let Some(p) = ord.pos_of_code(&a.0) {
-                recent[p] += 1;
-            }
-        }
-        let recent = ord.prefix(|i| recent[i]);
-        let mut open_at: Vec<Vec<usize>> = vec![Vec::new(); n];
-        for (k, o) in open.iter().enumerate() {
-            if let Some(p) = ord.pos_of_code(&o.unit) {
-                open_at[p].push(k);
-            }
-        }
-        let ctx = RowContext {
+        let mut conn = self.db().read().await?;
+        let ids: Vec<i64> = page.iter().map(|p| ix.b.ids[*p]).collect();
+        let year_targets = terms::year_targets_of(&mut conn, as_of.year(), &ids).await?;
+        let shared = Shared {
+            ix: &ix,
             model: &model,
+            open: &open,
+            arrivals: &arrivals,
+            term: &t,
+            as_of,
             horizon,
-            year,
             year_end,
-            depth0: root.path.depth(),
+            depth0: ix.b.depth[at],
         };
-        let mut rows = Vec::with_capacity(n);
-        for (i, u) in ord.order.iter().enumerate() {
-            // The subtree's open files in the order of the candidate list.
-            let mut ks: Vec<usize> = open_at[i..ord.end[i]].iter().flatten().copied().collect();
-            ks.sort_unstable();
-            let mine: Vec<&Open> = ks.iter().map(|k| &open[*k]).collect();
-            let inflow = Inflow {
-                arrivals: ord.sum(&recent, i),
-                days: 730,
-            };
-            rows.push(ctx.row(
-                u,
-                &mine,
-                inflow,
-                (admitted(&term_sums, u), term_targets.get(&u.id).copied()),
-                (admitted(&year_sums, u), year_targets.get(&u.id).copied()),
-                as_of,
-            ));
-        }
+        let rows: Vec<ForecastRow> = page
+            .iter()
+            .map(|p| shared.row(*p, year_targets.get(&ix.b.ids[*p]).copied()))
+            .collect();
+        // The unit asked's candidates, most likely first, then by id.
+        let mut counted: Vec<&OpenFile> = open.iter().filter(|o| o.term > 0.0).collect();
+        counted.sort_by(|a, b| b.term.total_cmp(&a.term).then(a.id.cmp(&b.id)));
+        let shown: Vec<&OpenFile> = counted.iter().take(CANDIDATES_SHOWN).copied().collect();
+        let shown_ids: Vec<i64> = shown.iter().map(|o| o.id).collect();
+        let names = files::names_of(&mut conn, &shown_ids).await?;
+        let candidates = shown
+            .iter()
+            .map(|o| Counted {
+                id: o.id,
+                name: names.get(&o.id).map(|n| n.0.clone()).unwrap_or_default(),
+                unit: ix.code(o.pos as usize).to_string(),
+                stage: keys[o.stage as usize].to_string(),
+                chance: o.term,
+            })
+            .collect();
         Ok(ForecastReport {
             term: name.to_string(),
             as_of,
-            horizon,
+            horizon: t.term.ends_on,
+            total: order.len(),
+            more: from + limit < order.len(),
             rows,
+            candidates,
+            candidates_total: counted.len() as u64,
         })
     }
-}
 
-/// What every row of a forecast shares.
-struct RowContext<'m> {
-    model: &'m Model,
-    horizon: Date,
-    year: i32,
-    year_end: Date,
-    depth0: usize,
-}
-
-impl RowContext<'_> {
-    /// One unit's row from its subtree's open files, inflow, and (admitted,
-    /// target) for the term and for the year.
-    fn row(
-        &self,
-        u: &units::UnitRow,
-        mine: &[&Open],
-        inflow: Inflow,
-        term: (u64, Option<u64>),
-        year: (u64, Option<u64>),
-        as_of: Date,
-    ) -> ForecastRow {
-        let files: Vec<(i64, String, Date)> = mine
-            .iter()
-            .map(|o| (o.id, o.stage.clone(), o.entered))
-            .collect();
-        let fc = forecast(
-            self.model,
-            term.0,
-            &files,
-            inflow,
-            self.horizon.max(as_of),
-            term.1,
-        );
-        let yfc = (self.year_end <= self.horizon || self.year_end > as_of).then(|| {
-            let y = forecast(self.model, year.0, &files, inflow, self.year_end, year.1);
-            YearForecast {
-                year: self.year,
-                target: y.target,
-                admitted: y.admitted,
-                expected: y.expected,
-                low: y.low,
-                high: y.high,
-                at_risk: y.at_risk,
-            }
-        });
-        let mut counted: Vec<Counted> = fc
-            .candidates
-            .iter()
-            .zip(mine)
-            .filter(|(c, _)| c.chance > 0.0)
-            .map(|(c, o)| Counted {
-                id: c.id,
-                name: o.name.to_string(),
-                unit: o.unit.clone(),
-                stage: c.stage.clone(),
-                chance: c.chance,
-            })
-            .collect();
-        counted.sort_by(|a, b| b.chance.total_cmp(&a.chance));
-        ForecastRow {
-            code: u.code.to_string(),
-            name: u.name.clone(),
-            depth: u.path.depth() - self.depth0,
-            target: term.1,
-            admitted: fc.admitted,
-            expected: fc.expected,
-            low: fc.low,
-            high: fc.high,
-            chance_of_target: fc.chance_of_target,
-            at_risk: fc.at_risk,
-            from_inflow: fc.from_inflow,
-            year: yfc,
-            candidates: counted,
+    /// The model learned from the files of the range at `top` as they
+    /// stood on `as_of`; remembered for the summary it was learned from.
+    fn forecast_model(&self, sum: &Arc<DueSummary>, top: usize, as_of: Date) -> Arc<Model> {
+        let cell = &self.index_cell().summaries;
+        let key = (Arc::as_ptr(sum) as usize, top, as_of);
+        if let Some(m) = cell.model_for(key) {
+            return m;
         }
+        let model = Arc::new(Model::learn_compact(
+            self.profile(),
+            sum.files_in(top).map(|e| &*e.steps),
+            as_of,
+        ));
+        cell.keep_model(key, sum.clone(), model.clone());
+        model
     }
-}
-
-/// Units of the subtree, root first, then depth-first with siblings by code.
-pub(crate) fn units_in_tree_order<'a>(
-    tree: &'a [units::UnitRow],
-    root: &units::UnitRow,
-) -> Vec<&'a units::UnitRow> {
-    TreeOrder::new(tree, root.id).order
 }

@@ -454,6 +454,51 @@ impl TreeIndex {
         n.max(0) as u64
     }
 
+    /// The admission days between `from` and `to` (inclusive) in the
+    /// subtree at `pos`, oldest first (what `members::admission_dates`
+    /// reads from the database), with the overlay's changes applied.
+    pub fn admission_days(&self, pos: usize, from: Date, to: Date) -> Vec<Date> {
+        let (lo, hi) = (day_of(from), day_of(to));
+        let b = &self.b;
+        let end = self.end(pos);
+        let mut days: Vec<i32> = Vec::new();
+        for i in pos..end {
+            let s = &b.adm_days[b.adm_off[i] as usize..b.adm_off[i + 1] as usize];
+            let (a, z) = (
+                s.partition_point(|d| *d < lo),
+                s.partition_point(|d| *d <= hi),
+            );
+            if a < z {
+                days.extend_from_slice(&s[a..z]);
+            }
+        }
+        let inside = |p: u32| (p as usize) >= pos && (p as usize) < end;
+        let mut gone: Vec<i32> = Vec::new();
+        for (id, (p, d)) in &self.overlay {
+            if let Some((bp, bd)) = self.base_member(*id) {
+                if inside(bp) && bd >= lo && bd <= hi {
+                    gone.push(bd);
+                }
+            }
+            if inside(unpack(*p).0) && *d >= lo && *d <= hi {
+                days.push(*d);
+            }
+        }
+        days.sort_unstable();
+        gone.sort_unstable();
+        // Take out one admission per member the base counted there.
+        let mut out = Vec::with_capacity(days.len());
+        let mut g = gone.into_iter().peekable();
+        for d in days {
+            while g.next_if(|x| *x < d).is_some() {}
+            if g.next_if_eq(&d).is_some() {
+                continue;
+            }
+            out.push(crate::summaries::date_of(d));
+        }
+        out
+    }
+
     /// The term target of the unit at `pos`.
     pub fn target_of(&self, term_id: i64, pos: usize) -> Option<u32> {
         self.targets

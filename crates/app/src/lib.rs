@@ -18,6 +18,8 @@ mod error;
 pub mod evaluation;
 pub mod export;
 pub mod forecast;
+#[doc(hidden)]
+pub mod forecast_reference;
 mod generation;
 pub mod history;
 pub mod import;

@@ -47,6 +47,26 @@ fn checked_cursor(c: &str) -> Result<&str, AppError> {
     Ok(c)
 }
 
+/// Where a page of `order` (positions) starts after `cursor`, the code of
+/// the previous page's last row; an unknown cursor is refused.
+pub(crate) fn page_from(
+    ix: &TreeIndex,
+    order: &[usize],
+    cursor: Option<&str>,
+) -> Result<usize, AppError> {
+    match cursor.filter(|c| !c.is_empty()) {
+        None => Ok(0),
+        Some(c) => {
+            let c = checked_cursor(c)?;
+            Ok(order
+                .iter()
+                .position(|p| ix.code(*p) == c)
+                .ok_or_else(|| bad_cursor(c))?
+                + 1)
+        }
+    }
+}
+
 /// The achievement rows of the subtree at `start` over `term`, from the
 /// index: preorder, siblings by code, down to `depth` levels (the same
 /// rows as the SQL roll-up, `reports::achievement_sql`).

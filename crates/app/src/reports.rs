@@ -287,6 +287,32 @@ impl App {
         })
     }
 
+    /// A unit (through the actor's scope), every term and the one chosen
+    /// as the unit page chooses it (`term`, else the one containing today,
+    /// else the last): the head of the plan page, without the unit page's
+    /// lists and counts.
+    pub async fn unit_head(
+        &self,
+        actor: &Actor,
+        code: &str,
+        term: Option<&str>,
+    ) -> Result<UnitHead, AppError> {
+        let mut conn = self.db().read().await?;
+        let unit = visible_unit(&mut conn, actor, code).await?.into_inner();
+        let all_terms = terms::all(&mut conn).await?;
+        let chosen = match term {
+            Some(t) => Some(term_by_name(&mut conn, &TermName::parse(t)?).await?),
+            None => terms::containing(&all_terms, self.clock().today())
+                .or(all_terms.last())
+                .cloned(),
+        };
+        Ok(UnitHead {
+            unit,
+            term: chosen.map(|t| t.term),
+            terms: all_terms.into_iter().map(|t| t.term).collect(),
+        })
+    }
+
     pub async fn terms(&self) -> Result<Vec<Term>, AppError> {
         let mut conn = self.db().read().await?;
         Ok(terms::all(&mut conn)
@@ -498,6 +524,14 @@ pub struct Dashboard {
     pub pipeline: Vec<(String, u64)>,
 }
 
+/// A unit with the terms (see [`App::unit_head`]).
+#[derive(Debug, Clone)]
+pub struct UnitHead {
+    pub unit: UnitRow,
+    pub term: Option<Term>,
+    pub terms: Vec<Term>,
+}
+
 #[derive(Debug, Clone)]
 pub struct UnitPage {
     pub unit: UnitRow,
@@ -544,16 +578,17 @@ pub struct BurnUp {
 impl App {
     pub async fn burn_up(&self, actor: &Actor, code: &str, term: &str) -> Result<BurnUp, AppError> {
         let name = TermName::parse(term)?;
-        let mut conn = self.db().read().await?;
-        let unit = visible_unit(&mut conn, actor, code).await?;
-        let t = term_by_name(&mut conn, &name).await?;
-        let admissions =
-            members::admission_dates(&mut conn, &unit.path, t.term.starts_on, t.term.ends_on)
-                .await?;
-        let target = terms::term_targets_in(&mut conn, t.id, &unit.path)
-            .await?
-            .get(&unit.id)
-            .copied();
+        let (unit, t) = {
+            let mut conn = self.db().read().await?;
+            let unit = visible_unit(&mut conn, actor, code).await?;
+            let t = term_by_name(&mut conn, &name).await?;
+            (unit, t)
+        };
+        // From the roll-up index: the subtree's admission days and the target.
+        let ix = self.tree_index().await?;
+        let at = index_position(&ix, &unit)?;
+        let admissions = ix.admission_days(at, t.term.starts_on, t.term.ends_on);
+        let target = ix.target_of(t.id, at).map(u64::from);
         Ok(BurnUp {
             term: t.term,
             target,

@@ -22,6 +22,7 @@
 use crate::index::{Base, TreeIndex};
 use crate::{App, AppError};
 use ranks_domain::calendar::WorkCalendar;
+use ranks_domain::forecast::Model;
 use ranks_domain::procedure::{Dossier, Profile};
 use ranks_domain::Date;
 use ranks_store::index as q;
@@ -324,6 +325,34 @@ pub struct SummaryCell {
     due: tokio::sync::Mutex<Option<Arc<DueSummary>>>,
     /// The units' folded names for the pickers, laid out on the index.
     pub(crate) unit_names: tokio::sync::Mutex<Option<Arc<crate::pickers::UnitNames>>>,
+    /// Forecast models learned from the current summary (see [`ModelKey`]).
+    models: std::sync::Mutex<Vec<(ModelKey, Arc<DueSummary>, Arc<Model>)>>,
+}
+
+/// A learned model's key: the summary (by address, kept alive beside the
+/// model so that the address is not reused), the range's top position, the
+/// as-of day.
+pub(crate) type ModelKey = (usize, usize, Date);
+
+/// Models kept per summary (tops and days asked).
+const MODELS_KEPT: usize = 16;
+
+impl SummaryCell {
+    /// The model learned for `key`, if it is kept.
+    pub(crate) fn model_for(&self, key: ModelKey) -> Option<Arc<Model>> {
+        let kept = self.models.lock().unwrap_or_else(|e| e.into_inner());
+        kept.iter().find(|m| m.0 == key).map(|m| m.2.clone())
+    }
+
+    /// Keeps a model learned from `sum`; models of older summaries go.
+    pub(crate) fn keep_model(&self, key: ModelKey, sum: Arc<DueSummary>, model: Arc<Model>) {
+        let mut kept = self.models.lock().unwrap_or_else(|e| e.into_inner());
+        kept.retain(|m| m.0 .0 == key.0);
+        if kept.len() >= MODELS_KEPT {
+            kept.remove(0);
+        }
+        kept.push((key, sum, model));
+    }
 }
 
 impl App {

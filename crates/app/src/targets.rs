@@ -1,6 +1,7 @@
 //! Targets: setting them per unit per term or year, and checking a
 //! top-down allocation (the children's targets against the parent's).
 
+use crate::overview::PAGE_MAX;
 use crate::{visible_unit, Actor, App, AppError};
 use ranks_domain::{DomainError, TermName};
 use ranks_store::records::{terms, units};
@@ -49,6 +50,16 @@ pub struct AllocationRow {
     pub children: Option<u64>,
     /// children − target, when both exist: positive means over-allocated.
     pub difference: Option<i64>,
+}
+
+/// A page of the allocation check (see [`App::allocation_page`]).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct AllocationPage {
+    pub rows: Vec<AllocationRow>,
+    /// Rows in all: the unit asked and its direct subordinates.
+    pub total: usize,
+    /// Whether rows follow (the cursor: the last row's code).
+    pub more: bool,
 }
 
 impl App {
@@ -114,8 +125,115 @@ impl App {
         Ok(ranks_store::records::audit::newest_id(&mut conn).await?)
     }
 
-    /// Each unit's target next to the sum of its children's: the allocation check.
+    /// The allocation check of `org` (default: the actor's unit) and its
+    /// direct subordinates: the first page (up to 200 rows).
     pub async fn allocation(
+        &self,
+        actor: &Actor,
+        org: Option<&str>,
+        period: &Period,
+    ) -> Result<Vec<AllocationRow>, AppError> {
+        Ok(self
+            .allocation_page(actor, org, period, None, PAGE_MAX)
+            .await?
+            .rows)
+    }
+
+    /// A page of the allocation check: the unit asked, then its direct
+    /// subordinates by code, each with its target and the sum of its own
+    /// children's; rows after `cursor` (the previous page's last code), at
+    /// most `limit`. From the roll-up index: the tree and the term targets
+    /// in memory, a year's targets read for the page's units only.
+    pub async fn allocation_page(
+        &self,
+        actor: &Actor,
+        org: Option<&str>,
+        period: &Period,
+        cursor: Option<&str>,
+        limit: usize,
+    ) -> Result<AllocationPage, AppError> {
+        let (root, term_id) = {
+            let mut conn = self.db().read().await?;
+            let root = match org {
+                Some(c) => visible_unit(&mut conn, actor, c).await?,
+                None => crate::default_root(&mut conn, actor).await?,
+            };
+            let term_id = match period {
+                Period::Term(name) => Some(
+                    terms::by_name(&mut conn, name)
+                        .await?
+                        .ok_or(AppError::NotFound {
+                            what: "term",
+                            key: name.to_string(),
+                        })?
+                        .id,
+                ),
+                Period::Year(_) => None,
+            };
+            (root.into_inner(), term_id)
+        };
+        let ix = self.tree_index().await?;
+        let at = ix.position(root.code.as_str()).ok_or(AppError::NotFound {
+            what: "unit",
+            key: root.code.to_string(),
+        })?;
+        let order = crate::forecast::row_order(&ix, at);
+        let from = crate::overview::page_from(&ix, &order, cursor)?;
+        let limit = limit.clamp(1, PAGE_MAX);
+        let page: Vec<usize> = order.iter().skip(from).take(limit).copied().collect();
+        let kids: Vec<Vec<usize>> = page.iter().map(|p| ix.children(*p)).collect();
+        let target_of: HashMap<usize, u64> = match (period, term_id) {
+            (Period::Year(y), _) => {
+                let all: Vec<usize> = page.iter().chain(kids.iter().flatten()).copied().collect();
+                let ids: Vec<i64> = all.iter().map(|p| ix.b.ids[*p]).collect();
+                let mut conn = self.db().read().await?;
+                let got = terms::year_targets_of(&mut conn, *y, &ids).await?;
+                all.iter()
+                    .filter_map(|p| got.get(&ix.b.ids[*p]).map(|t| (*p, *t)))
+                    .collect()
+            }
+            (Period::Term(_), Some(id)) => page
+                .iter()
+                .chain(kids.iter().flatten())
+                .filter_map(|p| ix.target_of(id, *p).map(|t| (*p, u64::from(t))))
+                .collect(),
+            (Period::Term(_), None) => HashMap::new(),
+        };
+        let rows = page
+            .iter()
+            .zip(&kids)
+            .map(|(p, kids)| {
+                let target = target_of.get(p).copied();
+                let set: Vec<u64> = kids
+                    .iter()
+                    .filter_map(|k| target_of.get(k).copied())
+                    .collect();
+                let children = (!set.is_empty()).then(|| set.iter().sum::<u64>());
+                AllocationRow {
+                    code: ix.code(*p).to_string(),
+                    name: ix.name(*p).to_string(),
+                    depth: usize::from(ix.b.depth[*p] - ix.b.depth[at]),
+                    target,
+                    children,
+                    difference: match (target, children) {
+                        (Some(t), Some(c)) => Some(c as i64 - t as i64),
+                        _ => None,
+                    },
+                }
+            })
+            .collect();
+        Ok(AllocationPage {
+            rows,
+            total: order.len(),
+            more: from + limit < order.len(),
+        })
+    }
+
+    /// Each unit of the whole subtree's target next to the sum of its
+    /// children's, from the database: the reference the paged check is
+    /// tested against.
+    #[doc(hidden)]
+    pub async fn allocation_reference(
         &self,
         actor: &Actor,
         org: Option<&str>,
@@ -146,7 +264,7 @@ impl App {
             }
         }
         let mut rows = Vec::new();
-        for u in crate::forecast::units_in_tree_order(&tree, &root) {
+        for u in crate::forecast_reference::units_in_tree_order(&tree, &root) {
             let kids: &[u64] = kid_targets.get(&u.id).map_or(&[], |k| k.as_slice());
             let target = targets.get(&u.id).copied();
             let children = (!kids.is_empty()).then(|| kids.iter().sum::<u64>());

@@ -30,6 +30,8 @@ mod pages;
 mod pickers;
 #[path = "story/pipeline.rs"]
 mod pipeline;
+#[path = "story/plan.rs"]
+mod plan;
 #[path = "story/races.rs"]
 mod races;
 #[path = "story/readmission.rs"]

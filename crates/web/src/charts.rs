@@ -169,12 +169,17 @@ pub fn burn_up_sized(
             y(tg) - 4.0
         );
     }
-    // The step line of admissions.
+    // The step line of admissions: one step per day (a country admits
+    // thousands a term; a step each would make the page megabytes).
     let mut path = format!("M{l},{}", y(0.0));
     let mut n = 0.0;
-    for d in admissions.iter().filter(|d| **d <= end) {
-        let _ = write!(path, " H{:.1} V{:.1}", x(*d), y(n + 1.0));
+    let mut upto = admissions.iter().filter(|d| **d <= end).peekable();
+    while let Some(d) = upto.next() {
         n += 1.0;
+        if upto.peek().is_some_and(|next| *next == d) {
+            continue;
+        }
+        let _ = write!(path, " H{:.1} V{:.1}", x(*d), y(n));
     }
     let _ = write!(path, " H{:.1}", x(today.min(end)));
     let _ = write!(

@@ -934,11 +934,17 @@ async fn forecasts_from_the_pipeline(db: TestDb) {
     assert!(app.load_demo(&sys).await.unwrap().loaded);
     let r = app.forecast(&sys, "2025-2030", None, None).await.unwrap();
     assert_eq!(r.rows[0].code, "DBSYT");
-    assert_eq!(r.rows.len(), 39);
     let achievement = app
-        .achievement(&sys, None, "2025-2030", None)
+        .achievement(&sys, None, "2025-2030", Some(1))
         .await
         .unwrap();
+    assert_eq!(
+        r.rows.len(),
+        achievement.rows.len(),
+        "the unit and its children"
+    );
+    assert_eq!(r.total, r.rows.len());
+    assert!(!r.more);
     for (f, a) in r.rows.iter().zip(&achievement.rows) {
         assert_eq!(f.code, a.code.as_str());
         assert_eq!(
@@ -951,11 +957,12 @@ async fn forecasts_from_the_pipeline(db: TestDb) {
             "{f:?}"
         );
         assert_eq!(f.at_risk, f.chance_of_target.is_some_and(|c| c < 0.5));
-        assert!(f
-            .candidates
-            .iter()
-            .all(|c| c.chance > 0.0 && c.chance <= 1.0));
     }
+    assert!(r
+        .candidates
+        .iter()
+        .all(|c| c.chance > 0.0 && c.chance <= 1.0));
+    assert!(r.candidates.windows(2).all(|w| w[0].chance >= w[1].chance));
     // The committee's pipeline is the sum of its units'.
     let units: f64 = r
         .rows
@@ -964,13 +971,14 @@ async fn forecasts_from_the_pipeline(db: TestDb) {
         .map(|x| x.expected - x.from_inflow)
         .sum();
     assert!((units - (r.rows[0].expected - r.rows[0].from_inflow)).abs() < 1e-6);
-    let counted: usize = r
+    let counted: u64 = r
         .rows
         .iter()
         .filter(|x| x.depth == 1)
-        .map(|x| x.candidates.len())
+        .map(|x| x.counted)
         .sum();
-    assert_eq!(counted, r.rows[0].candidates.len());
+    assert_eq!(counted, r.rows[0].counted);
+    assert_eq!(r.candidates_total, r.rows[0].counted);
     // As of mid-term, admissions so far are those decided by then.
     let mid = app
         .forecast(&sys, "2020-2025", Some(d("2023-01-02")), Some("BVPHCN"))
@@ -1020,7 +1028,11 @@ async fn targets_and_the_allocation_check(db: TestDb) {
         (by("A").target, by("A").children, by("A").difference),
         (Some(4), Some(5), Some(1))
     );
-    assert_eq!(by("A1").children, None);
+    // The unit asked and its direct subordinates only; a cell is a row under A.
+    assert!(rows.iter().all(|r| r.code != "A1"));
+    let under_a = app.allocation(&sys, Some("A"), &term).await.unwrap();
+    let a1 = under_a.iter().find(|r| r.code == "A1").unwrap();
+    assert_eq!((a1.target, a1.children), (Some(3), None));
     let year = Period::parse("2026").unwrap();
     app.set_target(&sys, "A", &year, 2).await.unwrap();
     let rows = app.allocation(&sys, Some("A"), &year).await.unwrap();

@@ -56,8 +56,9 @@ pub fn forecast_text(
                         String::new()
                     },
                 ]);
-                if explain {
-                    for c in &row.candidates {
+                // The unit asked's candidates, most likely first.
+                if explain && row.depth == 0 {
+                    for c in &r.candidates {
                         body.push(vec![
                             String::new(),
                             format!(

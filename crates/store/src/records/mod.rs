@@ -42,3 +42,11 @@ pub(crate) fn opt_date(row: &AnyRow, col: &str) -> Result<Option<Date>, StoreErr
 pub(crate) fn iso(d: Date) -> String {
     d.format("%Y-%m-%d").to_string()
 }
+
+/// Ids as an SQL list (integers only: nothing a user typed).
+pub(crate) fn id_list(ids: &[i64]) -> String {
+    ids.iter()
+        .map(|m| m.to_string())
+        .collect::<Vec<_>>()
+        .join(",")
+}

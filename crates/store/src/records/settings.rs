@@ -86,3 +86,25 @@ pub async fn scores(
         .map(|r| Ok(((r.try_get(0)?, r.try_get(1)?), r.try_get(2)?)))
         .collect()
 }
+
+/// Scores entered for a year of the units `unit_ids`: (unit id, criterion) → score.
+pub async fn scores_of(
+    conn: &mut Conn,
+    year: i32,
+    unit_ids: &[i64],
+) -> Result<std::collections::HashMap<(i64, String), f64>, StoreError> {
+    let mut out = std::collections::HashMap::new();
+    for chunk in unit_ids.chunks(500) {
+        let rows = sqlx::query(&format!(
+            "SELECT unit_id, criterion, score FROM evaluation_scores WHERE year = $1 AND unit_id IN ({})",
+            super::id_list(chunk)
+        ))
+        .bind(i64::from(year))
+        .fetch_all(&mut *conn)
+        .await?;
+        for r in &rows {
+            out.insert((r.try_get(0)?, r.try_get(1)?), r.try_get(2)?);
+        }
+    }
+    Ok(out)
+}

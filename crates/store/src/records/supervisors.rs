@@ -167,3 +167,53 @@ pub async fn leader_scores(
         .map(|r| Ok(((r.try_get(0)?, r.try_get(1)?), r.try_get(2)?)))
         .collect()
 }
+
+/// Current leaders of the units `unit_ids`: (unit id, member id, name,
+/// title), by path then appointment (as [`leaders_in_subtree`]).
+pub async fn leaders_of(
+    conn: &mut Conn,
+    unit_ids: &[i64],
+) -> Result<Vec<(i64, i64, String, String)>, StoreError> {
+    let mut out: Vec<(String, i64, (i64, i64, String, String))> = Vec::new();
+    for chunk in unit_ids.chunks(500) {
+        let rows = sqlx::query(&format!(
+            "SELECT l.unit_id, l.member_id, p.full_name, l.title, u.path, l.id FROM leaders l \
+             JOIN units u ON u.id = l.unit_id JOIN members m ON m.id = l.member_id \
+             JOIN people p ON p.id = m.person_id WHERE l.unit_id IN ({}) AND l.until IS NULL",
+            super::id_list(chunk)
+        ))
+        .fetch_all(&mut *conn)
+        .await?;
+        for r in &rows {
+            out.push((
+                r.try_get(4)?,
+                r.try_get(5)?,
+                (r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?),
+            ));
+        }
+    }
+    out.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
+    Ok(out.into_iter().map(|l| l.2).collect())
+}
+
+/// Leaders' personal scores for a year in the units `unit_ids`.
+pub async fn leader_scores_of(
+    conn: &mut Conn,
+    year: i32,
+    unit_ids: &[i64],
+) -> Result<std::collections::HashMap<(i64, i64), f64>, StoreError> {
+    let mut out = std::collections::HashMap::new();
+    for chunk in unit_ids.chunks(500) {
+        let rows = sqlx::query(&format!(
+            "SELECT unit_id, member_id, score FROM leader_scores WHERE year = $1 AND unit_id IN ({})",
+            super::id_list(chunk)
+        ))
+        .bind(i64::from(year))
+        .fetch_all(&mut *conn)
+        .await?;
+        for r in &rows {
+            out.insert((r.try_get(0)?, r.try_get(1)?), r.try_get(2)?);
+        }
+    }
+    Ok(out)
+}

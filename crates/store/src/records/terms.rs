@@ -144,6 +144,28 @@ pub async fn year_targets(conn: &mut Conn, year: i32) -> Result<HashMap<i64, u64
         .collect()
 }
 
+/// The year's targets of the units `unit_ids` (any number; read 500 at a time).
+pub async fn year_targets_of(
+    conn: &mut Conn,
+    year: i32,
+    unit_ids: &[i64],
+) -> Result<HashMap<i64, u64>, StoreError> {
+    let mut out = HashMap::new();
+    for chunk in unit_ids.chunks(500) {
+        let rows = sqlx::query(&format!(
+            "SELECT unit_id, target FROM year_targets WHERE year = $1 AND unit_id IN ({})",
+            super::id_list(chunk)
+        ))
+        .bind(i64::from(year))
+        .fetch_all(&mut *conn)
+        .await?;
+        for r in &rows {
+            out.insert(r.try_get::<i64, _>(0)?, r.try_get::<i64, _>(1)? as u64);
+        }
+    }
+    Ok(out)
+}
+
 /// The term containing `day`, if any.
 pub fn containing(terms: &[TermRow], day: Date) -> Option<&TermRow> {
     terms.iter().rev().find(|t| t.term.contains(day))

@@ -886,3 +886,4 @@ error-expected-units_sort = einer von code (Kennung), name (Name), members (Mitg
 error-expected-page_number = eine Seitenzahl ab 1
 # branch summaries: the due list a page at a time
 error-expected-due_limit = eine ganze Zahl von 1 bis 200
+plan-rows_shown = { $shown } von { $total } Einheiten angezeigt; die übrigen liefert die API seitenweise (limit, cursor).

@@ -896,3 +896,4 @@ error-expected-units_sort = one of code, name, members, admitted, percent
 error-expected-page_number = a page number from 1
 # branch summaries: the due list a page at a time
 error-expected-due_limit = a whole number from 1 to 200
+plan-rows_shown = { $shown } of { $total } units shown; the API (limit, cursor) pages through the rest.

@@ -853,3 +853,4 @@ error-expected-units_sort = một trong: mã (code), tên (name), đảng viên 
 error-expected-page_number = số trang, từ 1 trở lên
 # branch summaries: the due list a page at a time
 error-expected-due_limit = một số nguyên từ 1 đến 200
+plan-rows_shown = Hiển thị { $shown } trên { $total } đơn vị; các đơn vị còn lại xem qua API (limit, cursor).

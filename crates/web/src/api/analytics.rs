@@ -73,23 +73,41 @@ pub struct ForecastQuery {
     #[schemars(extend("format" = "date"))]
     pub as_of: Option<String>,
     pub org: Option<String>,
+    /// Rows per page (the unit asked, then its direct subordinates): 1 to
+    /// 200, default 50. The total is in `total` and the `X-Total-Count`
+    /// header; a next page's cursor in `X-Next-Cursor`.
+    pub limit: Option<String>,
+    /// The `X-Next-Cursor` of the previous page.
+    pub cursor: Option<String>,
 }
 
 pub async fn forecast(
     State(st): State<AppState>,
     auth: crate::auth::Auth,
     Query(q): Query<ForecastQuery>,
-) -> Result<Json<ranks_app::forecast::ForecastReport>, WebError> {
+) -> Result<axum::response::Response, WebError> {
+    let limit = ranks_app::overview::page_limit(q.limit.as_deref()).map_err(app_err)?;
     let term = q.term.ok_or_else(|| {
         WebError::bad_request("term: missing; expected a term like 2025-2030", None)
     })?;
     let as_of = opt_date("as_of", &q.as_of)?;
-    Ok(Json(
-        st.app
-            .forecast(&auth.actor, &term, as_of, q.org.as_deref())
-            .await
-            .map_err(app_err)?,
-    ))
+    let r = st
+        .app
+        .forecast_page(
+            &auth.actor,
+            &term,
+            as_of,
+            q.org.as_deref(),
+            q.cursor.as_deref(),
+            limit,
+        )
+        .await
+        .map_err(app_err)?;
+    let next = r
+        .more
+        .then(|| r.rows.last().map(|l| l.code.clone()))
+        .flatten();
+    Ok(super::paged(Json(&r), r.total, next))
 }
 
 #[derive(Deserialize, schemars::JsonSchema)]

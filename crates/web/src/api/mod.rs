@@ -26,6 +26,22 @@ use ranks_app::AppError;
 use ranks_domain::{parse_date, Date};
 use serde_json::{json, Value};
 
+/// A page as JSON with its total in `X-Total-Count` and, when rows follow,
+/// the next page's cursor in `X-Next-Cursor`.
+pub(crate) fn paged<T: serde::Serialize>(
+    body: Json<T>,
+    total: usize,
+    next: Option<String>,
+) -> axum::response::Response {
+    let mut resp = axum::response::IntoResponse::into_response(body);
+    let h = resp.headers_mut();
+    h.insert("x-total-count", total.into());
+    if let Some(c) = next.and_then(|c| c.parse().ok()) {
+        h.insert("x-next-cursor", c);
+    }
+    resp
+}
+
 fn app_err(e: AppError) -> WebError {
     WebError::from_app(e, None)
 }
@@ -165,7 +181,7 @@ pub fn api_routes() -> Vec<ApiRoute> {
         ApiRoute::new(
             "get",
             "/api/v1/allocation",
-            "Targets against the sum of the children's (period, org)",
+            "Targets of a unit and its direct subordinates against the sum of their children's (period, org, limit, cursor; total and next)",
             get(targets::allocation),
         )
         .query::<targets::AllocationQuery>(),
@@ -306,7 +322,7 @@ pub fn api_routes() -> Vec<ApiRoute> {
         ApiRoute::new(
             "get",
             "/api/v1/forecast",
-            "Expected admissions per unit with an 80 % interval (term, as_of, org)",
+            "Expected admissions of a unit and its direct subordinates with an 80 % interval (term, as_of, org, limit, cursor; total and next)",
             get(analytics::forecast),
         )
         .query::<analytics::ForecastQuery>(),

@@ -46,23 +46,40 @@ pub async fn set_target(
 pub struct AllocationQuery {
     pub period: Option<String>,
     pub org: Option<String>,
+    /// Rows per page (the unit asked, then its direct subordinates): 1 to
+    /// 200, default 50. The total is in the `X-Total-Count` header; a next
+    /// page's cursor in `X-Next-Cursor`.
+    pub limit: Option<String>,
+    /// The `X-Next-Cursor` of the previous page.
+    pub cursor: Option<String>,
 }
 
 pub async fn allocation(
     State(st): State<AppState>,
     auth: crate::auth::Auth,
     Query(q): Query<AllocationQuery>,
-) -> Result<Json<Vec<ranks_app::targets::AllocationRow>>, WebError> {
+) -> Result<axum::response::Response, WebError> {
+    let limit = ranks_app::overview::page_limit(q.limit.as_deref()).map_err(app_err)?;
     let period = q.period.ok_or_else(|| {
         WebError::bad_request("period: missing; expected 2025 or 2020-2025", None)
     })?;
     let period = ranks_app::targets::Period::parse(&period).map_err(|e| app_err(e.into()))?;
-    Ok(Json(
-        st.app
-            .allocation(&auth.actor, q.org.as_deref(), &period)
-            .await
-            .map_err(app_err)?,
-    ))
+    let p = st
+        .app
+        .allocation_page(
+            &auth.actor,
+            q.org.as_deref(),
+            &period,
+            q.cursor.as_deref(),
+            limit,
+        )
+        .await
+        .map_err(app_err)?;
+    let next = p
+        .more
+        .then(|| p.rows.last().map(|l| l.code.clone()))
+        .flatten();
+    Ok(super::paged(Json(&p.rows), p.total, next))
 }
 
 #[derive(Deserialize, schemars::JsonSchema)]

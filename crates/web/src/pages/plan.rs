@@ -14,8 +14,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use ranks_app::analytics::Analytics;
 use ranks_app::evaluation::EvaluationReport;
 use ranks_app::forecast::ForecastReport;
-use ranks_app::reports::{BurnUp, UnitPage};
-use ranks_app::targets::AllocationRow;
+use ranks_app::reports::{BurnUp, UnitHead};
+use ranks_app::targets::{AllocationPage, AllocationRow};
 use ranks_domain::procedure::Profile;
 use serde::Deserialize;
 
@@ -107,8 +107,13 @@ struct PlanTemplate {
     tabs: Vec<TermTab>,
     burnup: String,
     forecast: Vec<ForecastView>,
+    /// "n of m units shown" when the forecast has more rows than the page.
+    forecast_more: String,
     counted: Vec<CountedView>,
+    /// Candidates the unit's forecast counts, of which `counted` the first.
+    counted_total: usize,
     allocation: Vec<AllocationView>,
+    allocation_more: String,
     funnel: String,
     stages: Vec<StageView>,
     bottlenecks: String,
@@ -167,12 +172,12 @@ async fn plan_page(
 
 /// What the plan page shows, read in one go.
 struct PlanData {
-    page: UnitPage,
+    page: UnitHead,
     term_name: String,
     year: i32,
     bu: BurnUp,
     fc: ForecastReport,
-    alloc: Vec<AllocationRow>,
+    alloc: AllocationPage,
     an: Analytics,
     ev: EvaluationReport,
     /// The audit position read before the data.
@@ -191,7 +196,7 @@ async fn load(
     let seen = st.app.audit_position().await?;
     let page = st
         .app
-        .unit_page(&auth.actor, code, q.term.as_deref())
+        .unit_head(&auth.actor, code, q.term.as_deref())
         .await?;
     let term = page
         .term
@@ -223,10 +228,12 @@ async fn load(
         .await?;
     let alloc = st
         .app
-        .allocation(
+        .allocation_page(
             &auth.actor,
             Some(&code),
             &ranks_app::targets::Period::Term(term.name.clone()),
+            None,
+            ranks_app::overview::PAGE_MAX,
         )
         .await?;
     let an = st.app.analytics(&auth.actor, Some(&code)).await?;
@@ -271,8 +278,11 @@ fn plan_template(
             )
         }),
         forecast: forecast_rows(&d.fc, tr),
+        forecast_more: rows_shown(d.fc.rows.len(), d.fc.total, tr),
         counted: counted_rows(&d.fc, tr, profile),
-        allocation: allocation_rows(&d.alloc),
+        counted_total: d.fc.candidates_total as usize,
+        allocation: allocation_rows(&d.alloc.rows),
+        allocation_more: rows_shown(d.alloc.rows.len(), d.alloc.total, tr),
         funnel: both_sizes(|size| {
             crate::charts::funnel_sized(
                 tr.get("plan.funnel"),
@@ -314,6 +324,20 @@ fn plan_template(
     }
 }
 
+/// "n of m units shown" when a page holds fewer rows than the report.
+fn rows_shown(shown: usize, total: usize, tr: Tr) -> String {
+    if shown >= total {
+        return String::new();
+    }
+    tr.args(
+        "plan.rows_shown",
+        &[
+            ("shown", crate::i18n::Arg::Text(shown.to_string())),
+            ("total", crate::i18n::Arg::Text(total.to_string())),
+        ],
+    )
+}
+
 fn pct(v: Option<f64>) -> String {
     v.map(|x| format!("{:.0} %", x * 100.0))
         .unwrap_or_else(|| "—".into())
@@ -347,20 +371,15 @@ fn forecast_rows(fc: &ForecastReport, tr: Tr) -> Vec<ForecastView> {
 
 /// The candidates the unit's forecast counts: name, unit, stage, chance.
 fn counted_rows(fc: &ForecastReport, tr: Tr, profile: &Profile) -> Vec<CountedView> {
-    fc.rows
-        .first()
-        .map(|r| {
-            r.candidates
-                .iter()
-                .map(|c| CountedView {
-                    name: c.name.clone(),
-                    unit: c.unit.clone(),
-                    stage: tr.stage(profile, &c.stage),
-                    chance: format!("{:.0} %", c.chance * 100.0),
-                })
-                .collect()
+    fc.candidates
+        .iter()
+        .map(|c| CountedView {
+            name: c.name.clone(),
+            unit: c.unit.clone(),
+            stage: tr.stage(profile, &c.stage),
+            chance: format!("{:.0} %", c.chance * 100.0),
         })
-        .unwrap_or_default()
+        .collect()
 }
 
 fn allocation_rows(alloc: &[AllocationRow]) -> Vec<AllocationView> {
