@@ -129,7 +129,10 @@ impl App {
         };
         let mut out: Vec<Choice> = Vec::new();
         for root in roots {
-            for u in units::subtree(&mut conn, &root).await? {
+            // Only as many units as the list may still take: a national
+            // scope has tens of thousands.
+            let left = limit.saturating_sub(out.len());
+            for u in units::subtree_first(&mut conn, &root, cells, left).await? {
                 if out.len() >= limit {
                     return Ok(out);
                 }

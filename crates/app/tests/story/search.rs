@@ -592,7 +592,49 @@ async fn postings_follow_every_writer(db: TestDb) {
     assert!(cands.rows.iter().any(|r| r.id == c));
 }
 
+/// The unit suggestions of a form read no further than the list takes and
+/// are the first units (or cells) of the scope in path order, as filtering
+/// the whole subtree gives them.
+async fn unit_choices_are_the_first_of_the_scope(db: TestDb) {
+    let app = db.app().await;
+    let sys = Actor::system();
+    registry(&app).await;
+    let a = app.unit(&sys, "A").await.unwrap().path;
+    let staff = Actor {
+        name: "staff A".into(),
+        scope: Scope::Subtree(a.clone()),
+        role: Role::Staff,
+    };
+    for (actor, root) in [(&sys, "R"), (&staff, "A")] {
+        let path = app.unit(&sys, root).await.unwrap().path;
+        let mut conn = app.db().read().await.unwrap();
+        let whole = ranks_store::records::units::subtree(&mut conn, &path)
+            .await
+            .unwrap();
+        drop(conn);
+        for cells in [true, false] {
+            for limit in [1, 2, 1000] {
+                let want: Vec<String> = whole
+                    .iter()
+                    .filter(|u| !cells || u.kind.holds_members())
+                    .take(limit)
+                    .map(|u| u.code.to_string())
+                    .collect();
+                let got: Vec<String> = app
+                    .unit_choices(actor, cells, limit)
+                    .await
+                    .unwrap()
+                    .into_iter()
+                    .map(|c| c.code)
+                    .collect();
+                assert_eq!(got, want, "{root} {cells} {limit}");
+            }
+        }
+    }
+}
+
 both_backends!(
+    unit_choices_are_the_first_of_the_scope,
     postings_follow_every_writer,
     the_backfill_writes_what_the_writers_write,
     search_is_diacritics_insensitive_prefix_scoped_and_paged,

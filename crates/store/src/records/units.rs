@@ -110,6 +110,35 @@ pub async fn subtree(conn: &mut Conn, root: &OrgPath) -> Result<Vec<UnitRow>, St
     rows.iter().map(from_row).collect()
 }
 
+/// The first `limit` units of the subtree in path order; `cells`: only
+/// those that hold members (cells and grassroots cells). One index range
+/// read no further than the limit, whatever the subtree's size.
+pub async fn subtree_first(
+    conn: &mut Conn,
+    root: &OrgPath,
+    cells: bool,
+    limit: usize,
+) -> Result<Vec<UnitRow>, StoreError> {
+    let (lo, hi) = root.subtree_range();
+    let kinds = if cells {
+        format!(
+            " AND kind IN ('{}', '{}')",
+            ranks_domain::UnitKind::Cell.as_str(),
+            ranks_domain::UnitKind::GrassrootsCell.as_str()
+        )
+    } else {
+        String::new()
+    };
+    let rows = sqlx::query(&format!(
+        "SELECT {COLS} FROM units WHERE path >= $1 AND path < $2{kinds} ORDER BY path LIMIT {limit}"
+    ))
+    .bind(lo)
+    .bind(hi)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter().map(from_row).collect()
+}
+
 /// Units without a parent.
 pub async fn roots(conn: &mut Conn) -> Result<Vec<UnitRow>, StoreError> {
     let rows = sqlx::query(&format!(

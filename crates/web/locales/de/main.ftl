@@ -886,3 +886,11 @@ error-expected-units_sort = einer von code (Kennung), name (Name), members (Mitg
 error-expected-page_number = eine Seitenzahl ab 1
 # branch summaries: the due list a page at a time
 error-expected-due_limit = eine ganze Zahl von 1 bis 200
+# supervisor view, a page of units at a time (issue 16)
+supervisor-units_total = { $count ->
+    [one] { $count } betreute Einheit
+   *[other] { $count } betreute Einheiten
+}
+supervisor-due_soon = Bald fällig
+supervisor-first_items = Von jeder Art werden hier die ersten { $count } gezeigt.
+error-expected-units_limit = eine ganze Zahl von 1 bis 100

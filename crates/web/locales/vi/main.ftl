@@ -853,3 +853,8 @@ error-expected-units_sort = một trong: mã (code), tên (name), đảng viên 
 error-expected-page_number = số trang, từ 1 trở lên
 # branch summaries: the due list a page at a time
 error-expected-due_limit = một số nguyên từ 1 đến 200
+# supervisor view, a page of units at a time (issue 16)
+supervisor-units_total = { $count } đơn vị phụ trách
+supervisor-due_soon = Sắp đến hạn
+supervisor-first_items = Mỗi loại chỉ liệt kê { $count } hồ sơ đầu tiên.
+error-expected-units_limit = một số nguyên từ 1 đến 100
