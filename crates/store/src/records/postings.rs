@@ -65,14 +65,37 @@ async fn remove(conn: &mut Conn, kind: i64, row_id: i64) -> Result<(), StoreErro
     Ok(())
 }
 
-/// The `name_postings` rows of the `name_order` rows a condition selects
-/// (`o.` columns), from the people's words.
-fn postings_from_order(person: &str, cond: &str) -> String {
-    format!(
-        "INSERT INTO name_postings (kind, word, path, row_id, name_sort, status) \
-         SELECT o.kind, w.word, o.path, o.row_id, o.name_sort, o.status FROM name_order o \
-         JOIN {person} JOIN name_words w ON w.person_id = x.person_id WHERE {cond}"
+/// The `name_postings` rows of the `name_order` row just written, one per
+/// word of its sort key (the person's words, as `name_words` holds them).
+async fn post(conn: &mut Conn, kind: i64, row_id: i64) -> Result<(), StoreError> {
+    let Some(row) = sqlx::query(
+        "SELECT name_sort, path, status FROM name_order WHERE kind = $1 AND row_id = $2",
     )
+    .bind(kind)
+    .bind(row_id)
+    .fetch_optional(&mut *conn)
+    .await?
+    else {
+        return Ok(());
+    };
+    let sort: String = row.try_get(0)?;
+    let path: String = row.try_get(1)?;
+    let status: String = row.try_get(2)?;
+    for w in words_of(&sort) {
+        sqlx::query(
+            "INSERT INTO name_postings (kind, word, path, row_id, name_sort, status) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(kind)
+        .bind(w)
+        .bind(path.as_str())
+        .bind(row_id)
+        .bind(sort.as_str())
+        .bind(status.as_str())
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
 }
 
 /// Brings the rows of the member of person `person_id` in line with the
@@ -92,15 +115,7 @@ pub async fn sync_member(conn: &mut Conn, person_id: i64) -> Result<(), StoreErr
     .bind(MemberStatus::Official.as_str())
     .execute(&mut *conn)
     .await?;
-    sqlx::query(&postings_from_order(
-        "(SELECT id AS person_id FROM people) x ON x.person_id = o.row_id",
-        "o.kind = $1 AND o.row_id = $2",
-    ))
-    .bind(MEMBER)
-    .bind(person_id)
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
+    post(conn, MEMBER, person_id).await
 }
 
 /// Brings the rows of candidate `candidate_id` in line with its file.
@@ -115,15 +130,7 @@ pub async fn sync_candidate(conn: &mut Conn, candidate_id: i64) -> Result<(), St
     .bind(candidate_id)
     .execute(&mut *conn)
     .await?;
-    sqlx::query(&postings_from_order(
-        "candidates x ON x.id = o.row_id",
-        "o.kind = $1 AND o.row_id = $2",
-    ))
-    .bind(CANDIDATE)
-    .bind(candidate_id)
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
+    post(conn, CANDIDATE, candidate_id).await
 }
 
 /// After a person's name changed: their member row and candidate files.
@@ -164,7 +171,9 @@ pub async fn rebase(
 }
 
 /// Both tables from scratch (the migration's backfill, a bulk load): every
-/// current member and every candidate, in key order.
+/// current member and every candidate, in key order. The word rows are
+/// driven from `name_words` (`CROSS JOIN` keeps SQLite to that order: the
+/// words have no index by person).
 pub const REBUILD: &str = "DELETE FROM name_postings;
 DELETE FROM name_order;
 INSERT INTO name_order (kind, row_id, name_sort, path, status)
@@ -175,13 +184,13 @@ INSERT INTO name_order (kind, row_id, name_sort, path, status)
  SELECT 1, c.id, p.name_sort, u.path, '' FROM candidates c
  JOIN people p ON p.id = c.person_id JOIN units u ON u.id = c.unit_id ORDER BY c.id;
 INSERT INTO name_postings (kind, word, path, row_id, name_sort, status)
- SELECT o.kind, w.word, o.path, o.row_id, o.name_sort, o.status FROM name_order o
- JOIN name_words w ON w.person_id = o.row_id WHERE o.kind = 0
- ORDER BY o.kind, w.word, o.path, o.row_id;
+ SELECT o.kind, w.word, o.path, o.row_id, o.name_sort, o.status
+ FROM name_words w CROSS JOIN name_order o
+ WHERE o.kind = 0 AND o.row_id = w.person_id ORDER BY o.kind, w.word, o.path, o.row_id;
 INSERT INTO name_postings (kind, word, path, row_id, name_sort, status)
- SELECT o.kind, w.word, o.path, o.row_id, o.name_sort, o.status FROM name_order o
- JOIN candidates c ON c.id = o.row_id JOIN name_words w ON w.person_id = c.person_id
- WHERE o.kind = 1 ORDER BY o.kind, w.word, o.path, o.row_id;";
+ SELECT o.kind, w.word, o.path, o.row_id, o.name_sort, o.status
+ FROM name_words w CROSS JOIN candidates c CROSS JOIN name_order o
+ WHERE c.person_id = w.person_id AND o.kind = 1 AND o.row_id = c.id ORDER BY o.kind, w.word, o.path, o.row_id;";
 
 /// [`REBUILD`] on a connection (the migration's, in its transaction).
 pub async fn rebuild(conn: &mut sqlx::AnyConnection) -> Result<(), sqlx::Error> {
