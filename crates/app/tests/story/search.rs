@@ -613,7 +613,7 @@ async fn unit_choices_are_the_first_of_the_scope(db: TestDb) {
             .unwrap();
         drop(conn);
         for cells in [true, false] {
-            for limit in [1, 2, 1000] {
+            for limit in [1, 2, 1000, usize::MAX] {
                 let want: Vec<String> = whole
                     .iter()
                     .filter(|u| !cells || u.kind.holds_members())

@@ -120,6 +120,8 @@ pub async fn subtree_first(
     limit: usize,
 ) -> Result<Vec<UnitRow>, StoreError> {
     let (lo, hi) = root.subtree_range();
+    // SQL's LIMIT is a signed 64-bit number ("no limit" asked as usize::MAX).
+    let limit = limit.min(i64::MAX as usize);
     let kinds = if cells {
         format!(
             " AND kind IN ('{}', '{}')",
