@@ -261,6 +261,7 @@ struct Sql {
     binds: Vec<Bind>,
 }
 
+#[derive(Clone)]
 enum Bind {
     Text(String),
     Int(i64),
@@ -373,8 +374,13 @@ async fn member_sql(
     plan: &Plan,
     limit: Option<u32>,
 ) -> Result<(String, Sql), StoreError> {
-    let expanded = expansion(conn, plan, true).await?;
-    let sql = build(q, plan, true, expanded.as_deref());
+    let sql = match (plan, limit) {
+        (Plan::Ordered, Some(n)) => ordered_page(conn, q, true, n).await?,
+        _ => {
+            let expanded = expansion(conn, plan, true).await?;
+            build(q, plan, true, expanded.as_deref())
+        }
+    };
     let limit = limit.map(|n| format!(" LIMIT {n}")).unwrap_or_default();
     let text = format!(
         "SELECT m.id AS id, p.id AS person_id, p.full_name AS full_name, p.gender AS gender, \
@@ -445,8 +451,12 @@ pub async fn candidates_page(
     plan: &Plan,
     limit: u32,
 ) -> Result<Vec<FoundCandidate>, StoreError> {
-    let expanded = expansion(conn, plan, false).await?;
-    let sql = build(q, plan, false, expanded.as_deref());
+    let sql = if *plan == Plan::Ordered {
+        ordered_page(conn, q, false, limit).await?
+    } else {
+        let expanded = expansion(conn, plan, false).await?;
+        build(q, plan, false, expanded.as_deref())
+    };
     let text = format!(
         "SELECT c.id AS id, p.full_name AS full_name, p.birth_date AS birth_date, u.code AS unit_code, \
          u.name AS unit_name, c.stage AS stage, c.stage_since AS stage_since, f.name_sort AS name_sort, \
@@ -586,6 +596,82 @@ pub async fn ordered_probe(
     let hits: Option<i64> = r.try_get(1)?;
     let hits = hits.unwrap_or(0).max(0) as u64;
     Ok((hits.min(want), (walked.max(0) as u64) < budget))
+}
+
+/// [`Plan::Ordered`] for one page: the list is walked a chunk at a time
+/// (each chunk the next rows of `name_order_sort` after the last one seen,
+/// only the kind and position in the WHERE, so that no engine plans it as
+/// a scan and a sort), each row checked, until `limit` rows match or the
+/// list ends. Returns the source of exactly those rows.
+async fn ordered_page(
+    conn: &mut Conn,
+    q: &NameQuery<'_>,
+    members: bool,
+    limit: u32,
+) -> Result<Sql, StoreError> {
+    let sql = build(q, &Plan::Ordered, members, None);
+    let hit = probe_condition(&sql.text);
+    let mut walked: Option<(String, i64)> = q.after.clone();
+    let mut ids: Vec<i64> = Vec::new();
+    // Debug builds (the tests) walk in small chunks so that the small
+    // registries of the tests go through the continuation too.
+    let mut chunk: usize = if cfg!(debug_assertions) { 8 } else { 2_000 };
+    'walk: loop {
+        let mut binds = sql.binds.clone();
+        let from = match &walked {
+            Some((sort, id)) => {
+                binds.push(Bind::Text(sort.clone()));
+                binds.push(Bind::Int(*id));
+                let (a, b) = (binds.len() - 1, binds.len());
+                format!(" AND (name_sort > ${a} OR (name_sort = ${a} AND row_id > ${b}))")
+            }
+            None => String::new(),
+        };
+        let text = format!(
+            "SELECT o.row_id, o.name_sort, CAST(CASE WHEN {hit} THEN 1 ELSE 0 END AS BIGINT) AS hit \
+             FROM (SELECT kind, row_id, name_sort, path, status FROM name_order WHERE kind = $1{from} \
+             ORDER BY kind, name_sort, row_id LIMIT {chunk}) o ORDER BY o.name_sort, o.row_id"
+        );
+        let rows = bind_all(sqlx::query(&text), &binds)
+            .fetch_all(&mut *conn)
+            .await?;
+        for r in &rows {
+            let id: i64 = r.try_get(0)?;
+            walked = Some((r.try_get(1)?, id));
+            if r.try_get::<i64, _>(2)? == 1 {
+                ids.push(id);
+                if ids.len() >= limit as usize {
+                    break 'walk;
+                }
+            }
+        }
+        if rows.len() < chunk {
+            break;
+        }
+        chunk = (chunk * 4).min(50_000);
+    }
+    let kind = if members {
+        super::postings::MEMBER
+    } else {
+        super::postings::CANDIDATE
+    };
+    let mut binds = vec![Bind::Int(kind)];
+    let marks: Vec<String> = ids
+        .iter()
+        .map(|id| {
+            binds.push(Bind::Int(*id));
+            format!("${}", binds.len())
+        })
+        .collect();
+    let list = if marks.is_empty() {
+        "1 = 0".to_string()
+    } else {
+        format!("o.row_id IN ({})", marks.join(", "))
+    };
+    Ok(Sql {
+        text: format!("FROM name_order o WHERE o.kind = $1 AND {list}"),
+        binds,
+    })
 }
 
 /// The conditions of an ordered source after `WHERE o.kind = $1 AND `.
