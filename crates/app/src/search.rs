@@ -31,17 +31,12 @@ pub const DEFAULT_LIMIT: u32 = 50;
 pub const MAX_LIMIT: u32 = 200;
 /// A subtree with at most this many rows is read whole (then filtered).
 const SMALL_SCOPE: u64 = 30_000;
-/// A word that at most this many names have drives the search.
+/// A word that at most this many rows of the subtree have drives the search.
 const RARE_WORD: u64 = 30_000;
-/// People sampled (by id) to estimate how common the words are together.
-const SAMPLE: u64 = 4_000;
-/// The most index entries counted to cost the rarest word's plan.
-const BIG_WORD: u64 = 400_000;
+/// Rows walked in list order to see whether the walk fills a page.
+const WALK_BUDGET: u64 = 20_000;
 /// Totals are counted up to this many, then shown as "at least".
 const TOTAL_CAP: u64 = 1_000;
-/// With common words in a big subtree, the count looks at no more people
-/// than this (in list order) and says "at least" what it found.
-const COUNT_BUDGET: u64 = 20_000;
 /// The longest cursor accepted (a sort key of two 120-character names).
 const MAX_CURSOR: usize = 2_000;
 /// The longest query accepted, in characters.
@@ -154,75 +149,71 @@ fn query_words(query: &str) -> Result<Vec<String>, DomainError> {
         .collect())
 }
 
-/// The cheapest plan for the query in this subtree (see the module).
-async fn choose_plan(
+/// The query word whose postings in the subtree are fewest, with their
+/// number (counted up to `cap`).
+async fn rarest_word<'w>(
     conn: &mut Conn,
     root: &OrgPath,
-    words: &[String],
+    words: &'w [String],
     members: bool,
-) -> Result<Plan, AppError> {
-    let scope = store::subtree_count_capped(conn, root, members, SMALL_SCOPE + 1).await?;
+    cap: u64,
+) -> Result<Option<(u64, &'w String)>, AppError> {
     let mut rarest: Option<(u64, &String)> = None;
     for w in words {
-        let n = store::word_count_capped(conn, w, RARE_WORD + 1).await?;
+        let n = store::word_count_capped(conn, root, members, w, cap).await?;
         if rarest.is_none_or(|(m, _)| n < m) {
             rarest = Some((n, w));
         }
     }
-    match rarest {
-        Some((n, w)) if n <= RARE_WORD && n < scope => return Ok(Plan::Word(w.clone())),
-        _ if scope <= SMALL_SCOPE => return Ok(Plan::Scope),
-        None => return Ok(Plan::Ordered),
-        Some(_) => {}
+    Ok(rarest)
+}
+
+/// The cheapest plan for the query in this subtree (see the module). Every
+/// plan reads postings that carry the unit's path, so a word within a
+/// subtree costs what the subtree holds of it, not what the country does.
+async fn choose_plan(conn: &mut Conn, q: &NameQuery<'_>, members: bool) -> Result<Plan, AppError> {
+    let Some((n, w)) = rarest_word(conn, q.root, q.words, members, RARE_WORD + 1).await? else {
+        let scope = store::subtree_count_capped(conn, q.root, members, SMALL_SCOPE + 1).await?;
+        return Ok(if scope <= SMALL_SCOPE {
+            Plan::Scope
+        } else {
+            Plan::Ordered
+        });
+    };
+    if n <= RARE_WORD {
+        return Ok(Plan::Word(w.clone()));
     }
-    // Common words in a big subtree: walking the list is quick when the
-    // words together are common, hopeless when they are rare together
-    // ("tran thanh thuy"); the rarest word's people are then fewer to read.
-    let sampled = store::sample_matches(conn, words, SAMPLE).await?;
-    // Rows read in list order to fill a page (the subtree's share taken as
-    // a tenth below the top); none sampled: the whole list.
-    let share = if root.parent().is_none() { 1 } else { 10 };
-    let expected_scan = (u64::from(DEFAULT_LIMIT) * SAMPLE)
-        .checked_div(sampled)
-        .map_or(u64::MAX, |n| n.saturating_mul(share));
-    let mut best: Option<(u64, &String)> = None;
-    for w in words {
-        let n = store::word_count_capped(conn, w, BIG_WORD).await?;
-        if best.is_none_or(|(m, _)| n < m) {
-            best = Some((n, w));
-        }
-    }
-    Ok(match best {
-        Some((n, w)) if n < expected_scan => Plan::Word(w.clone()),
-        _ => Plan::Ordered,
+    // Every word is common in the subtree: walking the list is quick when
+    // they are common together, hopeless when they are rare together
+    // ("tran thanh thuy"); then the rarest word's postings are read.
+    let want = u64::from(DEFAULT_LIMIT.max(1)) + 1;
+    let (hits, ended) = store::ordered_probe(conn, q, members, want, WALK_BUDGET).await?;
+    Ok(if hits >= want || ended {
+        Plan::Ordered
+    } else {
+        Plan::Word(w.clone())
     })
 }
 
-/// For an export: the rarest word of the query, when few names have it.
+/// For an export: the rarest word of the query, when the subtree has few
+/// rows with it.
 pub(crate) async fn export_plan(
     conn: &mut Conn,
     root: &OrgPath,
     words: &[String],
 ) -> Result<Option<Plan>, AppError> {
-    let _ = root;
-    let mut rarest: Option<(u64, &String)> = None;
-    for w in words {
-        let n = store::word_count_capped(conn, w, RARE_WORD + 1).await?;
-        if rarest.is_none_or(|(m, _)| n < m) {
-            rarest = Some((n, w));
-        }
-    }
-    Ok(rarest
+    Ok(rarest_word(conn, root, words, true, RARE_WORD + 1)
+        .await?
         .filter(|(n, _)| *n <= RARE_WORD)
         .map(|(_, w)| Plan::Word(w.clone())))
 }
 
-/// The total of a search: exact on the last first page, counted (up to the
-/// cap) otherwise.
+/// The total of a search: exact on the last first page, else counted up
+/// to the cap over the rarest word's postings in the subtree (or the
+/// subtree's rows), whatever plan read the page.
 async fn total_of(
     conn: &mut Conn,
     q: &NameQuery<'_>,
-    plan: &Plan,
     members: bool,
     first_page_rows: Option<usize>,
 ) -> Result<Total, AppError> {
@@ -233,8 +224,12 @@ async fn total_of(
         after: None,
         ..q.clone()
     };
-    let n = store::count_capped(conn, &q, plan, members, TOTAL_CAP, COUNT_BUDGET).await?;
-    Ok(if n >= TOTAL_CAP || *plan == Plan::Ordered {
+    let plan = match rarest_word(conn, q.root, q.words, members, RARE_WORD + 1).await? {
+        Some((_, w)) => Plan::Word(w.clone()),
+        None => Plan::Scope,
+    };
+    let n = store::count_capped(conn, &q, &plan, members, TOTAL_CAP).await?;
+    Ok(if n >= TOTAL_CAP {
         Total::AtLeast(n)
     } else {
         Total::Exact(n)
@@ -260,13 +255,13 @@ impl App {
             Some(c) => visible_unit(&mut conn, actor, c).await?,
             None => crate::default_root(&mut conn, actor).await?,
         };
-        let plan = choose_plan(&mut conn, &root.path, &words, true).await?;
         let q = NameQuery {
             root: &root.path,
             words: &words,
             status,
             after: after.clone(),
         };
+        let plan = choose_plan(&mut conn, &q, true).await?;
         let mut rows = store::members_page(&mut conn, &q, &plan, paging.limit + 1).await?;
         let more = rows.len() > paging.limit as usize;
         rows.truncate(paging.limit as usize);
@@ -277,7 +272,7 @@ impl App {
             })
             .flatten();
         let whole = (after.is_none() && !more).then_some(rows.len());
-        let total = total_of(&mut conn, &q, &plan, true, whole).await?;
+        let total = total_of(&mut conn, &q, true, whole).await?;
         Ok(Page {
             rows: rows
                 .into_iter()
@@ -304,13 +299,13 @@ impl App {
             Some(c) => visible_unit(&mut conn, actor, c).await?,
             None => crate::default_root(&mut conn, actor).await?,
         };
-        let plan = choose_plan(&mut conn, &root.path, &words, false).await?;
         let q = NameQuery {
             root: &root.path,
             words: &words,
             status: None,
             after: after.clone(),
         };
+        let plan = choose_plan(&mut conn, &q, false).await?;
         let mut rows = store::candidates_page(&mut conn, &q, &plan, paging.limit + 1).await?;
         let more = rows.len() > paging.limit as usize;
         rows.truncate(paging.limit as usize);
@@ -318,7 +313,7 @@ impl App {
             .then(|| rows.last().map(|r| encode_cursor(&r.name_sort, r.id)))
             .flatten();
         let whole = (after.is_none() && !more).then_some(rows.len());
-        let total = total_of(&mut conn, &q, &plan, false, whole).await?;
+        let total = total_of(&mut conn, &q, false, whole).await?;
         Ok(Page {
             rows: rows
                 .into_iter()

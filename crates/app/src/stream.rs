@@ -113,8 +113,7 @@ impl App {
             status,
             after: None,
         };
-        let total =
-            store::count_capped(&mut conn, &nq, &plan, true, u64::MAX / 2, u64::MAX / 2).await?;
+        let total = store::count_capped(&mut conn, &nq, &plan, true, u64::MAX / 2).await?;
         self.log_bulk_read(actor, "members", org, total as usize)
             .await?;
         let (tx, rx) = mpsc::channel(QUEUE);

@@ -529,7 +529,14 @@ async fn dispatch(command: Command, cfg: &config::Config, profile: Profile) -> R
             let app = open_app(cfg, profile).await?;
             let v = app.supervisor_view(&actor, member, &term).await?;
             if format == Format::Table {
-                println!("{} (member {}), term {}", v.name, v.member_id, v.term);
+                println!(
+                    "{} (member {}), term {}, {} units (the first {} here)",
+                    v.name,
+                    v.member_id,
+                    v.term,
+                    v.units_total,
+                    v.units.len()
+                );
                 for u in &v.units {
                     println!(
                         "{} {} [{}]: admitted {} of {} ({}), {} overdue, {} due soon",
@@ -545,8 +552,8 @@ async fn dispatch(command: Command, cfg: &config::Config, profile: Profile) -> R
                             .percent
                             .map(|p| p.to_string())
                             .unwrap_or_else(|| "no target".into()),
-                        u.overdue.len(),
-                        u.due_soon.len()
+                        u.overdue_total,
+                        u.due_soon_total
                     );
                     for d in u.overdue.iter().chain(&u.due_soon) {
                         println!(

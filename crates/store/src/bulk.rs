@@ -320,7 +320,9 @@ async fn pg_commit(c: &mut PgConnection, touched: &[&'static str]) -> Result<(),
     }
     if touched.contains(&"people") {
         // The search's words (no id of their own) come with the people.
-        sqlx::raw_sql("ANALYZE name_words").execute(&mut *c).await?;
+        sqlx::raw_sql("ANALYZE name_words; ANALYZE name_order; ANALYZE name_postings")
+            .execute(&mut *c)
+            .await?;
     }
     Ok(())
 }
@@ -604,6 +606,14 @@ impl Bulk {
                 self.execute(&format!("ALTER TABLE {t} ADD CONSTRAINT {n} {d}"))
                     .await?;
             }
+        }
+        if self
+            .touched
+            .iter()
+            .any(|t| matches!(*t, "people" | "members" | "candidates"))
+        {
+            // The search postings of the rows loaded, from scratch.
+            self.execute(crate::records::postings::REBUILD).await?;
         }
         let touched = std::mem::take(&mut self.touched);
         self.ask(|reply| Job::Commit { touched, reply }).await

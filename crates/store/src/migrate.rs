@@ -94,6 +94,15 @@ macro_rules! migrations {
                 name: "search",
                 sql: include_str!(concat!("../migrations/", $dialect, "/0014_search.sql")),
             },
+            Migration {
+                version: 15,
+                name: "search postings",
+                sql: include_str!(concat!(
+                    "../migrations/",
+                    $dialect,
+                    "/0015_search_postings.sql"
+                )),
+            },
         ]
     };
 }
@@ -109,6 +118,10 @@ const SQLITE_REBUILDS: &[i64] = &[11];
 /// The migration after whose SQL the search keys of the people already
 /// there are computed (the fold is Rust's), in the same transaction.
 const SEARCH_BACKFILL: i64 = 14;
+
+/// The migration after whose SQL the search postings are built from the
+/// rows already there (`postings::rebuild`), in the same transaction.
+const POSTINGS_BACKFILL: i64 = 15;
 
 pub const MIGRATIONS_POSTGRES: &[Migration] = migrations!("postgres");
 
@@ -224,6 +237,9 @@ async fn apply(
         sqlx::raw_sql(m.sql).execute(&mut *conn).await?;
         if m.version == SEARCH_BACKFILL {
             crate::records::search::backfill(conn).await?;
+        }
+        if m.version == POSTINGS_BACKFILL {
+            crate::records::postings::rebuild(conn).await?;
         }
         sqlx::query("INSERT INTO ranks_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
             .bind(m.version)

@@ -17,6 +17,15 @@ use std::collections::{HashMap, HashSet};
 pub const DUE_LIMIT: usize = 50;
 pub const DUE_LIMIT_MAX: usize = 200;
 
+/// What is late in a subtree ([`App::due_glance`]).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct DueGlance {
+    pub overdue_total: u64,
+    pub soon_total: u64,
+    pub overdue: Vec<DueRow>,
+    pub soon: Vec<DueRow>,
+}
+
 /// One page of the due list.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct DuePage {
@@ -119,10 +128,45 @@ impl App {
         })
     }
 
+    /// What is late in the subtree at `pos`, from the summary: how many
+    /// files are overdue, how many more are due within `within` working
+    /// days, and the first `few` of each (soonest first), computed afresh.
+    pub(crate) async fn due_glance(
+        &self,
+        tree: &crate::index::TreeIndex,
+        sum: &crate::summaries::DueSummary,
+        cal: &WorkCalendar,
+        pos: usize,
+        within: i64,
+        few: usize,
+    ) -> Result<DueGlance, AppError> {
+        let late = cutoff(cal, sum.today, -1);
+        let (overdue_total, late_keys) = sum.page(pos, late, None, few);
+        let (soon_total, soon_keys) = match late {
+            // Every day of the calendar is past: nothing is merely soon.
+            None => (0, Vec::new()),
+            Some(l) => {
+                let (all, keys) = sum.page(
+                    pos,
+                    cutoff(cal, sum.today, within),
+                    Some((l, i64::MAX)),
+                    few,
+                );
+                (all.saturating_sub(overdue_total), keys)
+            }
+        };
+        Ok(DueGlance {
+            overdue_total,
+            soon_total,
+            overdue: self.due_rows(tree, pos, &late_keys, sum.today, cal).await?,
+            soon: self.due_rows(tree, pos, &soon_keys, sum.today, cal).await?,
+        })
+    }
+
     /// The rows of a page: each file's next deadline computed afresh, the
     /// committee members in charge (of its unit and those above it, up to
     /// the page's root) for overdue ones.
-    async fn due_rows(
+    pub(crate) async fn due_rows(
         &self,
         tree: &crate::index::TreeIndex,
         root: usize,

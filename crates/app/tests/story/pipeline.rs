@@ -1283,6 +1283,56 @@ async fn a_supervisor_sees_their_units_overdue_items(db: TestDb) {
         .find(|u| u.code == "CDC")
         .expect("CDC is supervised");
     assert_eq!(cdc.overdue.len(), 2);
+    assert_eq!(cdc.overdue_total, 2);
+    // Every unit's counts and first items equal the due list computed from
+    // scratch for that unit.
+    let days = ranks_app::supervision::DUE_SOON_DAYS;
+    let few = ranks_app::supervision::FIRST_ITEMS;
+    for u in &v.units {
+        let all = app.due(&sys, Some(&u.code), Some(days)).await.unwrap();
+        let (late, soon): (Vec<_>, Vec<_>) = all.into_iter().partition(|d| d.overdue);
+        assert_eq!(u.overdue_total, late.len() as u64, "{}", u.code);
+        assert_eq!(u.due_soon_total, soon.len() as u64, "{}", u.code);
+        let ids = |l: &[ranks_app::pipeline::DueRow]| {
+            let mut k: Vec<(ranks_domain::Date, i64)> =
+                l.iter().map(|d| (d.due, d.candidate_id)).collect();
+            k.sort();
+            k.truncate(few);
+            k
+        };
+        assert_eq!(ids(&u.overdue), ids(&late), "{}", u.code);
+        assert_eq!(ids(&u.due_soon), ids(&soon), "{}", u.code);
+        assert_eq!(u.overdue.len(), late.len().min(few));
+    }
+    // A page of one unit at a time walks them all, by code.
+    let mut cursor: Option<String> = None;
+    let mut walked = Vec::new();
+    loop {
+        let p = app
+            .supervisor_page(
+                &sys,
+                in_charge.member_id,
+                "2025-2030",
+                cursor.as_deref(),
+                Some(1),
+            )
+            .await
+            .unwrap();
+        assert_eq!(p.units_total, v.units_total);
+        assert!(p.units.len() <= 1);
+        walked.extend(p.units.iter().map(|u| (u.code.clone(), u.role.clone())));
+        match p.next_cursor {
+            Some(c) => cursor = Some(c),
+            None => break,
+        }
+    }
+    assert_eq!(walked.len() as u64, v.units_total);
+    assert!(walked.windows(2).all(|w| w[0] < w[1]), "{walked:?}");
+    assert!(matches!(
+        app.supervisor_page(&sys, in_charge.member_id, "2025-2030", None, Some(0))
+            .await,
+        Err(AppError::Invalid(_))
+    ));
     assert!(cdc.overdue.iter().all(|d| d.overdue
         && d.escalated_to
             .iter()

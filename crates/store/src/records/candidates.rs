@@ -25,7 +25,9 @@ pub async fn insert(conn: &mut Conn, c: &NewCandidate) -> Result<i64, StoreError
         .bind(iso(c.since))
         .fetch_one(&mut *conn)
         .await?;
-    Ok(r.try_get(0)?)
+    let id = r.try_get(0)?;
+    super::postings::sync_candidate(conn, id).await?;
+    Ok(id)
 }
 
 /// Records a stage transition in the history and as the current stage.

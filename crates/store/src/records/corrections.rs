@@ -514,10 +514,19 @@ pub async fn delete_member(
         .bind(member_id)
         .execute(&mut *conn)
         .await?;
+    let person: Option<i64> = sqlx::query("SELECT person_id FROM members WHERE id = $1")
+        .bind(member_id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .map(|r| r.try_get(0))
+        .transpose()?;
     sqlx::query("DELETE FROM members WHERE id = $1")
         .bind(member_id)
         .execute(&mut *conn)
         .await?;
+    if let Some(person) = person {
+        super::postings::sync_member(conn, person).await?;
+    }
     Ok(())
 }
 

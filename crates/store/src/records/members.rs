@@ -62,6 +62,7 @@ pub async fn insert_member(conn: &mut Conn, m: &NewMember) -> Result<i64, StoreE
         .bind(m.official_on.map(iso))
         .fetch_one(&mut *conn)
         .await?;
+    super::postings::sync_member(conn, m.person_id).await?;
     Ok(r.try_get(0)?)
 }
 
@@ -234,6 +235,7 @@ pub async fn update(conn: &mut Conn, m: &MemberRow) -> Result<(), StoreError> {
     .bind(m.id)
     .execute(&mut *conn)
     .await?;
+    super::postings::sync_member(conn, m.person_id).await?;
     Ok(())
 }
 

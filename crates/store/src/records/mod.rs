@@ -10,6 +10,7 @@ pub mod lists;
 pub mod maintenance;
 pub mod members;
 pub mod movements;
+pub mod postings;
 pub mod refusals;
 pub mod replay;
 pub mod search;

@@ -89,6 +89,7 @@ pub async fn set_name(
         .execute(&mut *conn)
         .await?;
     insert_words(conn, person_id, full_name).await?;
+    super::postings::sync_person(conn, person_id).await?;
     Ok(Some(old))
 }
 
@@ -163,16 +164,21 @@ fn placeholders(rows: usize, width: usize) -> String {
         .join(", ")
 }
 
-/// How a search reads its page, chosen by the caller by cost.
+/// How a search reads its page, chosen by the caller by cost. All three
+/// read the postings of migration 0015 ([`super::postings`]), which carry
+/// the sort key, the unit's path and the status: no other table is read
+/// until the page's rows are chosen.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Plan {
-    /// The subtree's rows first (a small subtree), then sorted.
+    /// The subtree's rows (one range of `name_order_scope`), filtered and
+    /// sorted: a small subtree.
     Scope,
-    /// The people whose name has a word starting with this prefix first
-    /// (a rare word), then sorted.
+    /// The postings of the words that start with this prefix, within the
+    /// subtree (one index range per word), filtered and sorted: a word
+    /// that is rare in the subtree.
     Word(String),
-    /// People in sort order, each checked (common words, big subtree): the
-    /// page ends as soon as it is full.
+    /// Everyone in list order (`name_order_sort`), each checked, until the
+    /// page is full: common words in a big subtree.
     Ordered,
 }
 
@@ -197,7 +203,8 @@ pub struct FoundMember {
 }
 
 /// A LIKE pattern for "a word of the name starts with `w`" over
-/// `' ' || name_key`, with `\` escaping LIKE's wildcards.
+/// `' ' || name_sort`, with `\` escaping LIKE's wildcards (the sort key
+/// holds the same words as the folded name).
 fn word_pattern(w: &str) -> String {
     let mut p = String::from("% ");
     for c in w.chars() {
@@ -210,35 +217,98 @@ fn word_pattern(w: &str) -> String {
     p
 }
 
-/// The FROM and WHERE of a search: `row` is the table of the rows listed
-/// (`members m` or `candidates c`), `tie` the column breaking ties.
+/// The most distinct words a prefix is expanded into (one index range
+/// each); beyond, the prefix is read as one range of words.
+const MAX_EXPANSION: usize = 64;
+
+/// The distinct words of the postings (`kind`) that start with `prefix`,
+/// by skipping through the index (one seek per word); `None` past
+/// [`MAX_EXPANSION`].
+pub async fn expand(
+    conn: &mut Conn,
+    kind: i64,
+    prefix: &str,
+) -> Result<Option<Vec<String>>, StoreError> {
+    let (lo, hi) = prefix_range(prefix);
+    let mut out: Vec<String> = Vec::new();
+    loop {
+        let (cmp, from) = match out.last() {
+            Some(w) => (">", w.clone()),
+            None => (">=", lo.clone()),
+        };
+        let next = sqlx::query(&format!(
+            "SELECT word FROM name_postings WHERE kind = $1 AND word {cmp} $2 AND word < $3 ORDER BY kind, word LIMIT 1"
+        ))
+        .bind(kind)
+        .bind(from)
+        .bind(hi.as_str())
+        .fetch_optional(&mut *conn)
+        .await?;
+        let Some(r) = next else {
+            return Ok(Some(out));
+        };
+        if out.len() == MAX_EXPANSION {
+            return Ok(None);
+        }
+        out.push(r.try_get(0)?);
+    }
+}
+
+/// The SQL of a search's source: `o` is the postings table the plan reads,
+/// every filter on its own columns.
 struct Sql {
     text: String,
     binds: Vec<Bind>,
 }
 
+#[derive(Clone)]
 enum Bind {
     Text(String),
     Int(i64),
 }
 
-fn build(q: &NameQuery<'_>, plan: &Plan, members: bool) -> Sql {
+/// `expanded`: with [`Plan::Word`], the words its prefix stands for (`None`:
+/// read as a range of words).
+fn build(q: &NameQuery<'_>, plan: &Plan, members: bool, expanded: Option<&[String]>) -> Sql {
     let (lo, hi) = q.root.subtree_range();
-    let row = if members { "members m" } else { "candidates c" };
-    let r = if members { "m" } else { "c" };
-    let from = match plan {
-        Plan::Scope => format!(
-            "FROM units u CROSS JOIN {row} CROSS JOIN people p WHERE {r}.unit_id = u.id AND p.id = {r}.person_id"
-        ),
-        Plan::Word(_) | Plan::Ordered => format!(
-            "FROM people p CROSS JOIN {row} CROSS JOIN units u WHERE {r}.person_id = p.id AND u.id = {r}.unit_id"
-        ),
+    let kind = if members {
+        super::postings::MEMBER
+    } else {
+        super::postings::CANDIDATE
     };
-    let mut binds = vec![Bind::Text(lo), Bind::Text(hi)];
-    let mut text = format!("{from} AND u.path >= $1 AND u.path < $2");
+    let mut binds = vec![Bind::Int(kind), Bind::Text(lo), Bind::Text(hi)];
     let next = |b: Bind, binds: &mut Vec<Bind>| {
         binds.push(b);
         format!("${}", binds.len())
+    };
+    let mut text = match plan {
+        Plan::Scope => {
+            "FROM name_order o WHERE o.kind = $1 AND o.path >= $2 AND o.path < $3".into()
+        }
+        // The path is not a range of this index: `|| ''` keeps it a filter.
+        Plan::Ordered => {
+            "FROM name_order o WHERE o.kind = $1 AND (o.path || '') >= $2 AND (o.path || '') < $3"
+                .into()
+        }
+        Plan::Word(prefix) => {
+            let words = match expanded {
+                Some(ws) if !ws.is_empty() => {
+                    let marks: Vec<String> = ws
+                        .iter()
+                        .map(|w| next(Bind::Text(w.clone()), &mut binds))
+                        .collect();
+                    format!("o.word IN ({})", marks.join(", "))
+                }
+                Some(_) => "1 = 0".into(),
+                None => {
+                    let (wlo, whi) = prefix_range(prefix);
+                    let a = next(Bind::Text(wlo), &mut binds);
+                    let b = next(Bind::Text(whi), &mut binds);
+                    format!("o.word >= {a} AND o.word < {b}")
+                }
+            };
+            format!("FROM name_postings o WHERE o.kind = $1 AND {words} AND o.path >= $2 AND o.path < $3")
+        }
     };
     if members {
         let statuses: Vec<MemberStatus> = match q.status {
@@ -249,29 +319,39 @@ fn build(q: &NameQuery<'_>, plan: &Plan, members: bool) -> Sql {
             .iter()
             .map(|s| next(Bind::Text(s.as_str().to_string()), &mut binds))
             .collect();
-        text.push_str(&format!(" AND m.status IN ({})", marks.join(", ")));
-    }
-    if let Plan::Word(prefix) = plan {
-        let (wlo, whi) = prefix_range(prefix);
-        let a = next(Bind::Text(wlo), &mut binds);
-        let b = next(Bind::Text(whi), &mut binds);
-        text.push_str(&format!(
-            " AND p.id IN (SELECT w.person_id FROM name_words w WHERE w.word >= {a} AND w.word < {b})"
-        ));
+        text.push_str(&format!(" AND o.status IN ({})", marks.join(", ")));
     }
     for w in q.words {
         let m = next(Bind::Text(word_pattern(w)), &mut binds);
-        text.push_str(&format!(" AND (' ' || p.name_key) LIKE {m} ESCAPE '\\'"));
+        text.push_str(&format!(" AND (' ' || o.name_sort) LIKE {m} ESCAPE '\\'"));
     }
-    let tie = if members { "p.id" } else { "c.id" };
     if let Some((sort, id)) = &q.after {
         let a = next(Bind::Text(sort.clone()), &mut binds);
         let b = next(Bind::Int(*id), &mut binds);
         text.push_str(&format!(
-            " AND (p.name_sort > {a} OR (p.name_sort = {a} AND {tie} > {b}))"
+            " AND (o.name_sort > {a} OR (o.name_sort = {a} AND o.row_id > {b}))"
         ));
     }
     Sql { text, binds }
+}
+
+/// The words a plan's prefix stands for, looked up when it is a word plan.
+async fn expansion(
+    conn: &mut Conn,
+    plan: &Plan,
+    members: bool,
+) -> Result<Option<Vec<String>>, StoreError> {
+    match plan {
+        Plan::Word(prefix) => {
+            let kind = if members {
+                super::postings::MEMBER
+            } else {
+                super::postings::CANDIDATE
+            };
+            expand(conn, kind, prefix).await
+        }
+        _ => Ok(None),
+    }
 }
 
 fn bind_all<'q>(
@@ -287,6 +367,35 @@ fn bind_all<'q>(
     query
 }
 
+/// The members' page query around the source (`limit`: `None` for all).
+async fn member_sql(
+    conn: &mut Conn,
+    q: &NameQuery<'_>,
+    plan: &Plan,
+    limit: Option<u32>,
+) -> Result<(String, Sql), StoreError> {
+    let sql = match (plan, limit) {
+        (Plan::Ordered, Some(n)) => ordered_page(conn, q, true, n).await?,
+        _ => {
+            let expanded = expansion(conn, plan, true).await?;
+            build(q, plan, true, expanded.as_deref())
+        }
+    };
+    let limit = limit.map(|n| format!(" LIMIT {n}")).unwrap_or_default();
+    let text = format!(
+        "SELECT m.id AS id, p.id AS person_id, p.full_name AS full_name, p.gender AS gender, \
+         p.birth_date AS birth_date, u.code AS unit_code, u.name AS unit_name, m.status AS status, \
+         m.admitted_on AS admitted_on, m.official_on AS official_on, f.name_sort AS name_sort \
+         FROM (SELECT o.row_id AS row_id, o.name_sort AS name_sort {} \
+         ORDER BY o.name_sort, o.row_id{limit}) f \
+         JOIN people p ON p.id = f.row_id \
+         JOIN members m ON m.person_id = p.id AND m.status IN ('probationary', 'official') \
+         JOIN units u ON u.id = m.unit_id ORDER BY f.name_sort, f.row_id",
+        sql.text
+    );
+    Ok((text, sql))
+}
+
 /// One page of current members (at most `limit`), in `(name_sort, person
 /// id)` order.
 pub async fn members_page(
@@ -295,14 +404,7 @@ pub async fn members_page(
     plan: &Plan,
     limit: u32,
 ) -> Result<Vec<FoundMember>, StoreError> {
-    let sql = build(q, plan, true);
-    let text = format!(
-        "SELECT m.id AS id, p.id AS person_id, p.full_name AS full_name, p.gender AS gender, \
-         p.birth_date AS birth_date, u.code AS unit_code, u.name AS unit_name, m.status AS status, \
-         m.admitted_on AS admitted_on, m.official_on AS official_on, p.name_sort AS name_sort {} \
-         ORDER BY p.name_sort, p.id LIMIT {limit}",
-        sql.text
-    );
+    let (text, sql) = member_sql(conn, q, plan, Some(limit)).await?;
     let rows = bind_all(sqlx::query(&text), &sql.binds)
         .fetch_all(&mut *conn)
         .await?;
@@ -349,12 +451,20 @@ pub async fn candidates_page(
     plan: &Plan,
     limit: u32,
 ) -> Result<Vec<FoundCandidate>, StoreError> {
-    let sql = build(q, plan, false);
+    let sql = if *plan == Plan::Ordered {
+        ordered_page(conn, q, false, limit).await?
+    } else {
+        let expanded = expansion(conn, plan, false).await?;
+        build(q, plan, false, expanded.as_deref())
+    };
     let text = format!(
         "SELECT c.id AS id, p.full_name AS full_name, p.birth_date AS birth_date, u.code AS unit_code, \
-         u.name AS unit_name, c.stage AS stage, c.stage_since AS stage_since, p.name_sort AS name_sort, \
-         (SELECT mv.name FROM movements mv WHERE mv.id = c.movement_id) AS movement {} \
-         ORDER BY p.name_sort, c.id LIMIT {limit}",
+         u.name AS unit_name, c.stage AS stage, c.stage_since AS stage_since, f.name_sort AS name_sort, \
+         (SELECT mv.name FROM movements mv WHERE mv.id = c.movement_id) AS movement \
+         FROM (SELECT o.row_id AS row_id, o.name_sort AS name_sort {} \
+         ORDER BY o.name_sort, o.row_id LIMIT {limit}) f \
+         JOIN candidates c ON c.id = f.row_id JOIN people p ON p.id = c.person_id \
+         JOIN units u ON u.id = c.unit_id ORDER BY f.name_sort, f.row_id",
         sql.text
     );
     let rows = bind_all(sqlx::query(&text), &sql.binds)
@@ -377,29 +487,21 @@ pub async fn candidates_page(
         .collect()
 }
 
-/// How many rows the query finds, counting at most `cap` (`members`:
-/// members, else candidates); with [`Plan::Ordered`], looking at no more
-/// than `budget` people in sort order.
+/// How many rows the query finds by this plan, counting at most `cap`
+/// (`members`: members, else candidates).
 pub async fn count_capped(
     conn: &mut Conn,
     q: &NameQuery<'_>,
     plan: &Plan,
     members: bool,
     cap: u64,
-    budget: u64,
 ) -> Result<u64, StoreError> {
-    let sql = build(q, plan, members);
-    let mut from = sql.text.clone();
-    if *plan == Plan::Ordered {
-        from = from.replacen(
-            "FROM people p",
-            &format!(
-                "FROM (SELECT id, name_key, name_sort FROM people ORDER BY name_sort, id LIMIT {budget}) p"
-            ),
-            1,
-        );
-    }
-    let text = format!("SELECT COUNT(*) FROM (SELECT 1 AS one {from} LIMIT {cap}) found");
+    let expanded = expansion(conn, plan, members).await?;
+    let sql = build(q, plan, members, expanded.as_deref());
+    let text = format!(
+        "SELECT COUNT(*) FROM (SELECT 1 AS one {} LIMIT {cap}) found",
+        sql.text
+    );
     let n: i64 = bind_all(sqlx::query(&text), &sql.binds)
         .fetch_one(&mut *conn)
         .await?
@@ -407,49 +509,40 @@ pub async fn count_capped(
     Ok(n.max(0) as u64)
 }
 
-/// How many people have a word starting with `prefix`, counting at most `cap`.
-pub async fn word_count_capped(conn: &mut Conn, prefix: &str, cap: u64) -> Result<u64, StoreError> {
-    let (lo, hi) = prefix_range(prefix);
-    let n: i64 = sqlx::query(&format!(
-        "SELECT COUNT(*) FROM (SELECT 1 AS one FROM name_words WHERE word >= $1 AND word < $2 LIMIT {cap}) w"
-    ))
-    .bind(lo)
-    .bind(hi)
-    .fetch_one(&mut *conn)
-    .await?
-    .try_get(0)?;
-    Ok(n.max(0) as u64)
+/// How many postings of the subtree (`members`: current members, else
+/// candidates) have a word starting with `prefix`, counting at most `cap`
+/// (one index range per word: nothing outside the subtree is read).
+pub async fn word_count_capped(
+    conn: &mut Conn,
+    root: &OrgPath,
+    members: bool,
+    prefix: &str,
+    cap: u64,
+) -> Result<u64, StoreError> {
+    let q = NameQuery {
+        root,
+        words: &[],
+        status: None,
+        after: None,
+    };
+    count_capped(conn, &q, &Plan::Word(prefix.to_string()), members, cap).await
 }
 
 /// How many current members (or candidates) the subtree has, counting at
-/// most `cap`.
+/// most `cap` (one index range).
 pub async fn subtree_count_capped(
     conn: &mut Conn,
     root: &OrgPath,
     members: bool,
     cap: u64,
 ) -> Result<u64, StoreError> {
-    let (lo, hi) = root.subtree_range();
-    let text = if members {
-        format!(
-            "SELECT COUNT(*) FROM (SELECT 1 AS one FROM units u CROSS JOIN members m \
-             WHERE m.unit_id = u.id AND u.path >= $1 AND u.path < $2 AND m.status IN ($3, $4) LIMIT {cap}) s"
-        )
-    } else {
-        format!(
-            "SELECT COUNT(*) FROM (SELECT 1 AS one FROM units u CROSS JOIN candidates c \
-             WHERE c.unit_id = u.id AND u.path >= $1 AND u.path < $2 AND $3 <> $4 LIMIT {cap}) s"
-        )
+    let q = NameQuery {
+        root,
+        words: &[],
+        status: None,
+        after: None,
     };
-    let n: i64 = sqlx::query(&text)
-        .bind(lo)
-        .bind(hi)
-        .bind(MemberStatus::Probationary.as_str())
-        .bind(MemberStatus::Official.as_str())
-        .fetch_one(&mut *conn)
-        .await?
-        .try_get(0)?;
-    Ok(n.max(0) as u64)
+    count_capped(conn, &q, &Plan::Scope, members, cap).await
 }
 
 /// Every row of a search, in list order, handed to `each` one at a time
@@ -466,14 +559,7 @@ where
     Fut: std::future::Future<Output = bool>,
 {
     use futures_util::TryStreamExt;
-    let sql = build(q, plan, true);
-    let text = format!(
-        "SELECT m.id AS id, p.id AS person_id, p.full_name AS full_name, p.gender AS gender, \
-         p.birth_date AS birth_date, u.code AS unit_code, u.name AS unit_name, m.status AS status, \
-         m.admitted_on AS admitted_on, m.official_on AS official_on, p.name_sort AS name_sort {} \
-         ORDER BY p.name_sort, p.id",
-        sql.text
-    );
+    let (text, sql) = member_sql(conn, q, plan, None).await?;
     let mut rows = bind_all(sqlx::query(&text), &sql.binds).fetch(&mut *conn);
     while let Some(r) = rows.try_next().await? {
         if !each(found_member(&r)?).await {
@@ -483,23 +569,129 @@ where
     Ok(())
 }
 
-/// How many of the first `sample` people (by id, which says nothing of
-/// their names) match every word: the query's selectivity, estimated.
-pub async fn sample_matches(
+/// With [`Plan::Ordered`]: how many of the first `budget` rows in list
+/// order after the cursor (whatever their subtree or name) match, counting
+/// at most `want`; and whether the list ended within the budget. Tells
+/// whether the walk fills a page cheaply.
+pub async fn ordered_probe(
     conn: &mut Conn,
-    words: &[String],
-    sample: u64,
-) -> Result<u64, StoreError> {
-    let mut text = format!(
-        "SELECT COUNT(*) FROM (SELECT name_key FROM people ORDER BY id LIMIT {sample}) p WHERE 1 = 1"
+    q: &NameQuery<'_>,
+    members: bool,
+    want: u64,
+    budget: u64,
+) -> Result<(u64, bool), StoreError> {
+    let sql = build(q, &Plan::Ordered, members, None);
+    // The walk's rows: the source's first filters (kind, cursor) only.
+    let text = format!(
+        "SELECT COUNT(*), SUM(CASE WHEN hit THEN 1 ELSE 0 END) FROM \
+         (SELECT ({}) AS hit FROM name_order o WHERE o.kind = $1{} \
+         ORDER BY o.name_sort, o.row_id LIMIT {budget}) walked",
+        probe_condition(&sql.text),
+        cursor_condition(&sql.text),
     );
-    for i in 1..=words.len() {
-        text.push_str(&format!(" AND (' ' || p.name_key) LIKE ${i} ESCAPE '\\'"));
+    let r = bind_all(sqlx::query(&text), &sql.binds)
+        .fetch_one(&mut *conn)
+        .await?;
+    let walked: i64 = r.try_get(0)?;
+    let hits: Option<i64> = r.try_get(1)?;
+    let hits = hits.unwrap_or(0).max(0) as u64;
+    Ok((hits.min(want), (walked.max(0) as u64) < budget))
+}
+
+/// [`Plan::Ordered`] for one page: the list is walked a chunk at a time
+/// (each chunk the next rows of `name_order_sort` after the last one seen,
+/// only the kind and position in the WHERE, so that no engine plans it as
+/// a scan and a sort), each row checked, until `limit` rows match or the
+/// list ends. Returns the source of exactly those rows.
+async fn ordered_page(
+    conn: &mut Conn,
+    q: &NameQuery<'_>,
+    members: bool,
+    limit: u32,
+) -> Result<Sql, StoreError> {
+    let sql = build(q, &Plan::Ordered, members, None);
+    let hit = probe_condition(&sql.text);
+    let mut walked: Option<(String, i64)> = q.after.clone();
+    let mut ids: Vec<i64> = Vec::new();
+    // Debug builds (the tests) walk in small chunks so that the small
+    // registries of the tests go through the continuation too.
+    let mut chunk: usize = if cfg!(debug_assertions) { 8 } else { 2_000 };
+    'walk: loop {
+        let mut binds = sql.binds.clone();
+        let from = match &walked {
+            Some((sort, id)) => {
+                binds.push(Bind::Text(sort.clone()));
+                binds.push(Bind::Int(*id));
+                let (a, b) = (binds.len() - 1, binds.len());
+                format!(" AND (name_sort > ${a} OR (name_sort = ${a} AND row_id > ${b}))")
+            }
+            None => String::new(),
+        };
+        let text = format!(
+            "SELECT o.row_id, o.name_sort, CAST(CASE WHEN {hit} THEN 1 ELSE 0 END AS BIGINT) AS hit \
+             FROM (SELECT kind, row_id, name_sort, path, status FROM name_order WHERE kind = $1{from} \
+             ORDER BY kind, name_sort, row_id LIMIT {chunk}) o ORDER BY o.name_sort, o.row_id"
+        );
+        let rows = bind_all(sqlx::query(&text), &binds)
+            .fetch_all(&mut *conn)
+            .await?;
+        for r in &rows {
+            let id: i64 = r.try_get(0)?;
+            walked = Some((r.try_get(1)?, id));
+            if r.try_get::<i64, _>(2)? == 1 {
+                ids.push(id);
+                if ids.len() >= limit as usize {
+                    break 'walk;
+                }
+            }
+        }
+        if rows.len() < chunk {
+            break;
+        }
+        chunk = (chunk * 4).min(50_000);
     }
-    let mut q = sqlx::query(&text);
-    for w in words {
-        q = q.bind(word_pattern(w));
-    }
-    let n: i64 = q.fetch_one(&mut *conn).await?.try_get(0)?;
-    Ok(n.max(0) as u64)
+    let kind = if members {
+        super::postings::MEMBER
+    } else {
+        super::postings::CANDIDATE
+    };
+    let mut binds = vec![Bind::Int(kind)];
+    let marks: Vec<String> = ids
+        .iter()
+        .map(|id| {
+            binds.push(Bind::Int(*id));
+            format!("${}", binds.len())
+        })
+        .collect();
+    let list = if marks.is_empty() {
+        "1 = 0".to_string()
+    } else {
+        format!("o.row_id IN ({})", marks.join(", "))
+    };
+    Ok(Sql {
+        text: format!("FROM name_order o WHERE o.kind = $1 AND {list}"),
+        binds,
+    })
+}
+
+/// The conditions of an ordered source after `WHERE o.kind = $1 AND `.
+fn probe_condition(source: &str) -> String {
+    source
+        .split_once("WHERE o.kind = $1 AND ")
+        .map(|(_, c)| c.to_string())
+        .unwrap_or_else(|| "1 = 1".into())
+}
+
+/// The cursor's condition of a source, if any, as ` AND (…)`.
+fn cursor_condition(source: &str) -> String {
+    source
+        .find(" AND (o.name_sort > ")
+        .map(|i| source[i..].to_string())
+        .unwrap_or_default()
+}
+
+/// The SQL that computes the search postings from scratch (migration
+/// 0015's backfill, the bulk loader's), for tests that compare.
+pub fn postings_rebuild_sql() -> &'static str {
+    super::postings::REBUILD
 }

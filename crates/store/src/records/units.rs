@@ -155,10 +155,11 @@ pub async fn move_to(
     )
     .bind(new_path.as_str())
     .bind(old_len + 1)
-    .bind(lo)
-    .bind(hi)
+    .bind(lo.as_str())
+    .bind(hi.as_str())
     .execute(&mut *conn)
     .await?;
+    super::postings::rebase(conn, &lo, &hi, old_len, new_path.as_str()).await?;
     sqlx::query("UPDATE units SET parent_id = $1 WHERE id = $2")
         .bind(new_parent.id)
         .bind(unit.id)

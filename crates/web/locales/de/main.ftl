@@ -887,3 +887,11 @@ error-expected-page_number = eine Seitenzahl ab 1
 # branch summaries: the due list a page at a time
 error-expected-due_limit = eine ganze Zahl von 1 bis 200
 plan-rows_shown = { $shown } von { $total } Einheiten angezeigt; die übrigen liefert die API seitenweise (limit, cursor).
+# supervisor view, a page of units at a time (issue 16)
+supervisor-units_total = { $count ->
+    [one] { $count } betreute Einheit
+   *[other] { $count } betreute Einheiten
+}
+supervisor-due_soon = Bald fällig
+supervisor-first_items = Von jeder Art werden hier die ersten { $count } gezeigt.
+error-expected-units_limit = eine ganze Zahl von 1 bis 100

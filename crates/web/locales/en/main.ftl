@@ -897,3 +897,11 @@ error-expected-page_number = a page number from 1
 # branch summaries: the due list a page at a time
 error-expected-due_limit = a whole number from 1 to 200
 plan-rows_shown = { $shown } of { $total } units shown; the API (limit, cursor) pages through the rest.
+# supervisor view, a page of units at a time (issue 16)
+supervisor-units_total = { $count ->
+    [one] { $count } unit in charge
+   *[other] { $count } units in charge
+}
+supervisor-due_soon = Due soon
+supervisor-first_items = The first { $count } of each are listed here.
+error-expected-units_limit = a whole number from 1 to 100

@@ -854,3 +854,8 @@ error-expected-page_number = số trang, từ 1 trở lên
 # branch summaries: the due list a page at a time
 error-expected-due_limit = một số nguyên từ 1 đến 200
 plan-rows_shown = Hiển thị { $shown } trên { $total } đơn vị; các đơn vị còn lại xem qua API (limit, cursor).
+# supervisor view, a page of units at a time (issue 16)
+supervisor-units_total = { $count } đơn vị phụ trách
+supervisor-due_soon = Sắp đến hạn
+supervisor-first_items = Mỗi loại chỉ liệt kê { $count } hồ sơ đầu tiên.
+error-expected-units_limit = một số nguyên từ 1 đến 100

@@ -133,18 +133,40 @@ pub struct TermQuery {
     pub term: Option<String>,
 }
 
+/// `GET /api/v1/supervisors/{member}`: the term, and a page of the units
+/// in charge (`limit` 1–100, `cursor` the previous page's `next_cursor`).
+#[derive(Deserialize, schemars::JsonSchema)]
+pub struct SupervisorQuery {
+    pub term: Option<String>,
+    pub limit: Option<String>,
+    pub cursor: Option<String>,
+}
+
 pub async fn supervisor(
     State(st): State<AppState>,
     auth: crate::auth::Auth,
     Path(member): Path<i64>,
-    Query(q): Query<TermQuery>,
+    Query(q): Query<SupervisorQuery>,
 ) -> Result<Json<ranks_app::supervision::SupervisorView>, WebError> {
     let term = q.term.ok_or_else(|| {
         WebError::bad_request("term: missing; expected a term like 2025-2030", None)
     })?;
+    let limit = match q.limit.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => None,
+        Some(s) => Some(s.parse::<usize>().map_err(|_| {
+            app_err(ranks_app::AppError::Invalid(
+                ranks_domain::DomainError::invalid(
+                    "limit",
+                    s.to_string(),
+                    "a whole number from 1 to 100",
+                ),
+            ))
+        })?),
+    };
+    let cursor = q.cursor.as_deref().map(str::trim).filter(|c| !c.is_empty());
     Ok(Json(
         st.app
-            .supervisor_view(&auth.actor, member, &term)
+            .supervisor_page(&auth.actor, member, &term, cursor, limit)
             .await
             .map_err(app_err)?,
     ))

@@ -359,9 +359,9 @@ pub fn api_routes() -> Vec<ApiRoute> {
         ApiRoute::new(
             "get",
             "/api/v1/supervisors/{member}",
-            "A supervisor's units with achievement and what is late (term)",
+            "A supervisor's units with achievement and what is late (term), a page of units at a time (limit, cursor)",
             get(analytics::supervisor),
         )
-        .query::<analytics::TermQuery>(),
+        .query::<analytics::SupervisorQuery>(),
     ]
 }
