@@ -276,15 +276,18 @@ impl App {
         let rows = crate::overview::index_rows(&ix, start, &chosen, Some(1))?;
         let (total, totals) = member_totals(&ix, start)?;
         drop(ix);
-        let mut conn = self.db().read().await?;
-        let per_stage =
-            ranks_store::records::candidates::count_by_stage(&mut conn, &root.path).await?;
+        // The open files per stage from the maintained summary (one pass
+        // over the subtree's files, no query): `dashboard_pipeline_sql` is
+        // the from-scratch count it is checked against.
+        let (tree, sum) = self.due_summary().await?;
+        let per_stage = sum.stage_counts(index_position(&tree, &root)?);
         let profile = self.profile();
         let pipeline = profile
             .stages
             .iter()
-            .filter(|s| profile.is_open(&s.key))
-            .map(|s| (s.key.clone(), per_stage.get(&s.key).copied().unwrap_or(0)))
+            .enumerate()
+            .filter(|(_, s)| profile.is_open(&s.key))
+            .map(|(k, s)| (s.key.clone(), per_stage[k]))
             .collect();
         Ok(Dashboard {
             pipeline,
@@ -296,6 +299,26 @@ impl App {
             members: totals,
             today,
         })
+    }
+
+    /// The dashboard's pipeline (open files per open stage of the actor's
+    /// unit) counted afresh by SQL: what the summary's counts are checked
+    /// against.
+    pub async fn dashboard_pipeline_sql(
+        &self,
+        actor: &Actor,
+    ) -> Result<Vec<(String, u64)>, AppError> {
+        let mut conn = self.db().read().await?;
+        let root = crate::default_root(&mut conn, actor).await?;
+        let per_stage =
+            ranks_store::records::candidates::count_by_stage(&mut conn, &root.path).await?;
+        let profile = self.profile();
+        Ok(profile
+            .stages
+            .iter()
+            .filter(|s| profile.is_open(&s.key))
+            .map(|s| (s.key.clone(), per_stage.get(&s.key).copied().unwrap_or(0)))
+            .collect())
     }
 
     /// Everything the unit page shows, scoped to the actor.

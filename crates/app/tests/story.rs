@@ -32,6 +32,8 @@ mod pipeline;
 mod races;
 #[path = "story/readmission.rs"]
 mod readmission;
+#[path = "story/rebuilds.rs"]
+mod rebuilds;
 #[path = "story/routes.rs"]
 mod routes;
 #[path = "story/search.rs"]

@@ -34,10 +34,16 @@ async fn member_ids(db: &TestDb, app: &App, code: &str) -> HashSet<i64> {
 }
 
 /// The dashboard lists the root and exactly its direct subordinates, each
-/// with totals equal to the SQL computation.
-async fn check_dashboard(app: &App, term: &str) {
+/// with totals equal to the SQL computation, and its pipeline (open files
+/// per stage, from the due summary) equal to a `GROUP BY`.
+pub(crate) async fn check_dashboard(app: &App, term: &str) {
     let sys = Actor::system();
     let dash = app.dashboard(&sys, Some(term)).await.unwrap();
+    assert_eq!(
+        dash.pipeline,
+        app.dashboard_pipeline_sql(&sys).await.unwrap(),
+        "the pipeline as the SQL counts it"
+    );
     let root = dash.root.code.to_string();
     let mut kids: Vec<String> = app
         .children(&sys, &root, None)

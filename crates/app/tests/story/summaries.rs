@@ -12,7 +12,7 @@ use ranks_domain::Date;
 use ranks_testkit::{both_backends, TestDb};
 
 /// Every page of the due list, `limit` at a time, following the cursors.
-async fn all_pages(
+pub(crate) async fn all_pages(
     app: &App,
     actor: &Actor,
     org: Option<&str>,
@@ -40,9 +40,28 @@ async fn all_pages(
 }
 
 /// The paged list equals the from-scratch computation for several
-/// subtrees and filters, row for row, total included.
-async fn same_as_from_scratch(app: &App, what: &str) {
+/// subtrees and filters, row for row, total included; so do the
+/// dashboards' pipelines (open files per stage) of the whole tree's and of
+/// two committees' staff.
+pub(crate) async fn same_as_from_scratch(app: &App, what: &str) {
     let sys = Actor::system();
+    for org in [None, Some("CDC"), Some("BVSN")] {
+        let actor = match org {
+            None => sys.clone(),
+            Some(code) => Actor {
+                name: "staff".into(),
+                scope: Scope::Subtree(app.unit(&sys, code).await.unwrap().path),
+                role: ranks_app::auth::Role::Staff,
+            },
+        };
+        let dash = app.dashboard(&actor, None).await.unwrap();
+        assert_eq!(
+            dash.pipeline,
+            app.dashboard_pipeline_sql(&actor).await.unwrap(),
+            "{what}: the pipeline of {org:?}"
+        );
+        assert!(dash.pipeline.iter().any(|p| p.1 > 0) || org.is_some());
+    }
     for org in [
         None,
         Some("CDC"),

@@ -20,6 +20,8 @@ pub struct FileRow {
     pub received: BTreeMap<String, Date>,
     /// The emulation movement the file came from, by name.
     pub movement: Option<String>,
+    /// The stage the candidates table records (`candidates.stage`).
+    pub stage: String,
 }
 
 fn id_list(ids: &[i64]) -> String {
@@ -44,7 +46,7 @@ pub async fn files(conn: &mut Conn, ids: Option<&[i64]>) -> Result<Vec<FileRow>,
         }
     };
     let rows = sqlx::query(&format!(
-        "SELECT c.id, c.unit_id, mv.name FROM candidates c \
+        "SELECT c.id, c.unit_id, mv.name, c.stage FROM candidates c \
          LEFT JOIN movements mv ON mv.id = c.movement_id{cands}"
     ))
     .fetch_all(&mut *conn)
@@ -58,6 +60,7 @@ pub async fn files(conn: &mut Conn, ids: Option<&[i64]>) -> Result<Vec<FileRow>,
                 id,
                 unit_id: r.try_get(1)?,
                 movement: r.try_get(2)?,
+                stage: r.try_get(3)?,
                 ..FileRow::default()
             },
         );
