@@ -39,11 +39,14 @@ async fn member_ids(db: &TestDb, app: &App, code: &str) -> HashSet<i64> {
 pub(crate) async fn check_dashboard(app: &App, term: &str) {
     let sys = Actor::system();
     let dash = app.dashboard(&sys, Some(term)).await.unwrap();
-    assert_eq!(
-        dash.pipeline,
-        app.dashboard_pipeline_sql(&sys).await.unwrap(),
-        "the pipeline as the SQL counts it"
-    );
+    let sql = app.stage_counts_sql(&sys, None).await.unwrap();
+    for (stage, n) in &dash.pipeline {
+        assert_eq!(
+            *n,
+            sql.get(stage).copied().unwrap_or(0),
+            "the pipeline at {stage}"
+        );
+    }
     let root = dash.root.code.to_string();
     let mut kids: Vec<String> = app
         .children(&sys, &root, None)
