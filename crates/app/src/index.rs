@@ -18,7 +18,6 @@
 
 use crate::rebuild::Use;
 use crate::{App, AppError};
-use chrono::NaiveDate;
 use ranks_domain::Date;
 use ranks_store::index as q;
 use std::collections::HashMap;
@@ -47,8 +46,7 @@ fn pack(p: u32, current: bool) -> u32 {
 
 /// Days since 1970-01-01.
 fn day(d: &str) -> Option<i32> {
-    let date = NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()?;
-    Some((date - NaiveDate::from_ymd_opt(1970, 1, 1)?).num_days() as i32)
+    q::day_number(d)
 }
 
 use crate::summaries::day_of;
@@ -133,7 +131,10 @@ impl Rollup {
 }
 
 impl TreeIndex {
-    async fn build(conn: &mut ranks_store::Conn) -> Result<TreeIndex, AppError> {
+    async fn build(
+        db: &ranks_store::Db,
+        conn: &mut ranks_store::Conn,
+    ) -> Result<TreeIndex, AppError> {
         let seen = ranks_store::records::audit::newest_id(conn).await?;
         // The entries this snapshot already holds, near its end (see WINDOW).
         let recent: std::collections::BTreeSet<i64> = q::audit_ids_after(conn, seen - WINDOW)
@@ -193,8 +194,8 @@ impl TreeIndex {
         let mut per: Vec<u32> = vec![0; n + 1];
         let mut cur: Vec<u64> = vec![0; n + 1];
         let mut list: Vec<(i64, u32, i32)> = Vec::new();
-        q::each_admission(conn, |id, unit, on, current| {
-            if let (Some(p), Some(d)) = (ix.pos_of_id.get(&unit), day(on)) {
+        q::each_admission(db, conn, |(id, unit, on, current)| {
+            if let (Some(p), Some(d)) = (ix.pos_of_id.get(&unit), on) {
                 per[*p as usize + 1] += 1;
                 if current {
                     cur[*p as usize + 1] += 1;
@@ -496,7 +497,7 @@ impl App {
 
     /// A whole build of the index, counted.
     async fn build_index(&self, conn: &mut ranks_store::Conn) -> Result<Arc<TreeIndex>, AppError> {
-        let built = Arc::new(TreeIndex::build(conn).await?);
+        let built = Arc::new(TreeIndex::build(self.db(), conn).await?);
         self.index_cell().background.counted();
         Ok(built)
     }
@@ -610,7 +611,7 @@ impl App {
             let app = self.clone();
             cell.background.start(async move {
                 let mut conn = app.db().upkeep().await?;
-                TreeIndex::build(&mut conn).await
+                TreeIndex::build(app.db(), &mut conn).await
             });
         }
         let next = Arc::new(next);
