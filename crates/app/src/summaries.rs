@@ -119,6 +119,7 @@ pub type DueKey = (i32, i64);
 
 impl DueSummary {
     async fn build(
+        db: &ranks_store::Db,
         conn: &mut ranks_store::Conn,
         tree: &TreeIndex,
         profile: &Profile,
@@ -133,7 +134,7 @@ impl DueSummary {
         let n = tree.units();
         let mut movements: Vec<String> = Vec::new();
         let mut entries: Vec<FileEntry> = Vec::new();
-        for f in files::files(conn, None).await? {
+        for f in files::all_files(db, conn).await? {
             if let Some(e) = entry(profile, cal, &f, tree, today, &mut movements) {
                 entries.push(e);
             }
@@ -400,7 +401,7 @@ impl App {
         cal: &WorkCalendar,
         today: Date,
     ) -> Result<Arc<DueSummary>, AppError> {
-        let built = DueSummary::build(conn, tree, self.profile(), cal, today).await?;
+        let built = DueSummary::build(self.db(), conn, tree, self.profile(), cal, today).await?;
         self.index_cell().summaries.background.counted();
         Ok(Arc::new(built))
     }
@@ -416,7 +417,7 @@ impl App {
             let tree = app.tree_index().await?;
             let cal = app.calendar().await?;
             let mut conn = app.db().upkeep().await?;
-            DueSummary::build(&mut conn, &tree, app.profile(), &cal, day).await
+            DueSummary::build(app.db(), &mut conn, &tree, app.profile(), &cal, day).await
         });
     }
 

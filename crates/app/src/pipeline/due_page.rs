@@ -176,6 +176,9 @@ impl App {
         today: Date,
         cal: &WorkCalendar,
     ) -> Result<Vec<DueRow>, AppError> {
+        if keys.is_empty() {
+            return Ok(Vec::new());
+        }
         let ids: Vec<i64> = keys.iter().map(|k| k.0 .1).collect();
         let mut conn = self.db().read().await?;
         let found: HashMap<i64, files::FileRow> = files::files(&mut conn, Some(&ids))
