@@ -16,8 +16,8 @@
 //!   load or a large overlay rebuilds the index. Several servers on one
 //!   database each follow the log, so none needs a shared counter.
 
+use crate::rebuild::Use;
 use crate::{App, AppError};
-use chrono::NaiveDate;
 use ranks_domain::Date;
 use ranks_store::index as q;
 use std::collections::HashMap;
@@ -46,8 +46,7 @@ fn pack(p: u32, current: bool) -> u32 {
 
 /// Days since 1970-01-01.
 fn day(d: &str) -> Option<i32> {
-    let date = NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()?;
-    Some((date - NaiveDate::from_ymd_opt(1970, 1, 1)?).num_days() as i32)
+    q::day_number(d)
 }
 
 use crate::summaries::day_of;
@@ -173,7 +172,10 @@ impl Rollup {
 }
 
 impl TreeIndex {
-    async fn build(conn: &mut ranks_store::Conn) -> Result<TreeIndex, AppError> {
+    async fn build(
+        db: &ranks_store::Db,
+        conn: &mut ranks_store::Conn,
+    ) -> Result<TreeIndex, AppError> {
         let seen = ranks_store::records::audit::newest_id(conn).await?;
         // The entries this snapshot already holds, near its end (see WINDOW).
         let recent: std::collections::BTreeSet<i64> = q::audit_ids_after(conn, seen - WINDOW)
@@ -233,8 +235,8 @@ impl TreeIndex {
         let mut per: Vec<u32> = vec![0; n + 1];
         let mut cur: Vec<u64> = vec![0; n + 1];
         let mut list: Vec<(i64, u32, i32)> = Vec::new();
-        q::each_admission(conn, |id, unit, on, current| {
-            if let (Some(p), Some(d)) = (ix.pos_of_id.get(&unit), day(on)) {
+        q::each_admission(db, conn, |(id, unit, on, current)| {
+            if let (Some(p), Some(d)) = (ix.pos_of_id.get(&unit), on) {
                 per[*p as usize + 1] += 1;
                 if current {
                     cur[*p as usize + 1] += 1;
@@ -513,12 +515,36 @@ impl TreeIndex {
 #[derive(Default)]
 pub struct IndexCell {
     current: tokio::sync::Mutex<Option<Arc<TreeIndex>>>,
+    /// A whole rebuild started when the overlay grew large, while readers
+    /// go on with the overlaid version ([`crate::rebuild`]).
+    background: crate::rebuild::Background<TreeIndex>,
+    /// The overlay sizes that start a rebuild (0: the defaults).
+    limits: std::sync::Mutex<(usize, usize)>,
     /// The pipeline summaries laid out on this index.
     pub(crate) summaries: crate::summaries::SummaryCell,
 }
 
-/// The overlay size at which the index is rebuilt instead.
+/// The overlay size at which a rebuild starts in the background.
 const REBUILD_AFTER: usize = 50_000;
+/// The overlay size at which readers wait for a rebuild (the background
+/// one has not caught up with the writes).
+const REBUILD_NOW: usize = 1_000_000;
+
+impl IndexCell {
+    /// (index overlay that starts a rebuild in the background, the same
+    /// for the due summary).
+    pub(crate) fn limits(&self) -> (usize, usize) {
+        let l = *self.limits.lock().unwrap_or_else(|e| e.into_inner());
+        (
+            if l.0 == 0 { REBUILD_AFTER } else { l.0 },
+            if l.1 == 0 {
+                crate::summaries::REBUILD_AFTER
+            } else {
+                l.1
+            },
+        )
+    }
+}
 
 impl App {
     /// Drops the index; the next report rebuilds it (after a bulk load).
@@ -530,12 +556,61 @@ impl App {
         }
     }
 
+    /// Sets the overlay sizes (changed members, changed files) past which
+    /// the index and the due summary are rebuilt in the background, for
+    /// tests and benchmarks; 0 keeps the default.
+    pub fn set_rebuild_limits(&self, index: usize, summary: usize) {
+        *self
+            .index_cell()
+            .limits
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()) = (index, summary);
+    }
+
+    /// Waits for the rebuilds running in the background (tests, benchmarks).
+    pub async fn settle_rebuilds(&self) {
+        self.index_cell().background.settle().await;
+        self.index_cell().summaries.settle().await;
+    }
+
+    /// Whole builds so far: (roll-up index, due summary).
+    pub fn whole_builds(&self) -> (u64, u64) {
+        (
+            self.index_cell().background.builds(),
+            self.index_cell().summaries.builds(),
+        )
+    }
+
+    /// A whole build of the index, counted.
+    async fn build_index(&self, conn: &mut ranks_store::Conn) -> Result<Arc<TreeIndex>, AppError> {
+        let built = Arc::new(TreeIndex::build(self.db(), conn).await?);
+        self.index_cell().background.counted();
+        Ok(built)
+    }
+
     /// The index, brought up to date with every committed write.
     pub async fn tree_index(&self) -> Result<Arc<TreeIndex>, AppError> {
-        let mut guard = self.index_cell().current.lock().await;
+        let cell = self.index_cell();
+        let mut guard = cell.current.lock().await;
         let mut conn = self.db().upkeep().await?;
-        let Some(ix) = guard.take() else {
-            let built = Arc::new(TreeIndex::build(&mut conn).await?);
+        // A rebuild finished in the background: bring it up to date from
+        // its own snapshot, as the old version would have been.
+        // One older than the version at hand (built before a rebuild in
+        // the foreground) is dropped.
+        let at_hand = guard.as_ref().map(|g| g.seen);
+        let current = match cell
+            .background
+            .take(|b| match at_hand {
+                Some(seen) if b.seen < seen => Use::Drop,
+                _ => Use::Take,
+            })
+            .await
+        {
+            Some(built) => Some(built),
+            None => guard.take(),
+        };
+        let Some(ix) = current else {
+            let built = self.build_index(&mut conn).await?;
             *guard = Some(built.clone());
             return Ok(built);
         };
@@ -576,8 +651,8 @@ impl App {
                 _ => {}
             }
         }
-        if rebuild || ix.overlay.len() + members.len() > REBUILD_AFTER {
-            let built = Arc::new(TreeIndex::build(&mut conn).await?);
+        if rebuild || ix.overlay.len() + members.len() > REBUILD_NOW {
+            let built = self.build_index(&mut conn).await?;
             *guard = Some(built.clone());
             return Ok(built);
         }
@@ -600,7 +675,7 @@ impl App {
                     next.overlay.insert(id, (pack(p, current), d));
                 } else {
                     // A unit the index does not know: rebuild.
-                    let built = Arc::new(TreeIndex::build(&mut conn).await?);
+                    let built = self.build_index(&mut conn).await?;
                     *guard = Some(built.clone());
                     return Ok(built);
                 }
@@ -616,6 +691,15 @@ impl App {
         next.applied.extend(applied);
         let floor = last - WINDOW;
         next.applied.retain(|a| *a > floor);
+        if next.overlay.len() > cell.limits().0 {
+            // Exact as it is, but slower with every change: a fresh build
+            // in the background replaces it once done.
+            let app = self.clone();
+            cell.background.start(async move {
+                let mut conn = app.db().upkeep().await?;
+                TreeIndex::build(app.db(), &mut conn).await
+            });
+        }
         let next = Arc::new(next);
         *guard = Some(next.clone());
         Ok(next)

@@ -30,6 +30,7 @@ pub mod overview;
 pub mod pickers;
 pub mod pipeline;
 pub mod privacy;
+mod rebuild;
 pub mod refusals;
 pub mod reports;
 pub mod scope;

@@ -132,7 +132,11 @@ impl App {
     async fn unit_names(&self) -> Result<(Arc<TreeIndex>, Arc<UnitNames>), AppError> {
         let ix = self.tree_index().await?;
         let mut guard = self.index_cell().summaries.unit_names.lock().await;
-        if let Some(n) = guard.as_ref().filter(|n| Arc::ptr_eq(&n.tree, &ix.b)) {
+        // An index rebuilt for its members keeps its units where they were.
+        let same = |n: &&Arc<UnitNames>| {
+            Arc::ptr_eq(&n.tree, &ix.b) || crate::summaries::same_layout(&n.tree, &ix.b)
+        };
+        if let Some(n) = guard.as_ref().filter(same) {
             return Ok((ix, n.clone()));
         }
         let kinds = {

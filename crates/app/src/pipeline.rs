@@ -21,7 +21,7 @@ mod steps;
 
 pub use corrections::{Correctable, Corrected, CorrectionEntry, Entry, ENTRY_KINDS};
 pub use due::{DueEntry, DueRow};
-pub use due_page::{DuePage, DUE_LIMIT, DUE_LIMIT_MAX};
+pub use due_page::{DueOverview, DuePage, DUE_LIMIT, DUE_LIMIT_MAX};
 pub(crate) use file::load_dossier;
 pub use file::{CandidateFile, HistoryEntry, IntroducerEntry, VoteEntry};
 pub use movements::Movement;

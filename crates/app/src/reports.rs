@@ -11,7 +11,7 @@ use ranks_domain::{AchievementRow, Date, Term, TermName, UnitCode, UnitKind};
 use ranks_store::records::supervisors::SupervisorView;
 use ranks_store::records::terms::TermRow;
 use ranks_store::records::units::{UnitMove, UnitRow};
-use ranks_store::records::{candidates, members, movements, supervisors, terms, units};
+use ranks_store::records::{members, movements, supervisors, terms, units};
 use ranks_store::Conn;
 use std::collections::HashMap;
 
@@ -360,15 +360,18 @@ impl App {
         let rows = crate::overview::index_rows(&ix, start, &chosen, Some(1))?;
         let (total, totals) = member_totals(&ix, start)?;
         drop(ix);
-        let mut conn = self.db().read().await?;
-        let per_stage =
-            ranks_store::records::candidates::count_by_stage(&mut conn, &root.path).await?;
+        // The open files per stage from the maintained summary (one pass
+        // over the subtree's files, no query): `dashboard_pipeline_sql` is
+        // the from-scratch count it is checked against.
+        let (tree, sum) = self.due_summary().await?;
+        let per_stage = sum.stage_counts(index_position(&tree, &root)?);
         let profile = self.profile();
         let pipeline = profile
             .stages
             .iter()
-            .filter(|s| profile.is_open(&s.key))
-            .map(|s| (s.key.clone(), per_stage.get(&s.key).copied().unwrap_or(0)))
+            .enumerate()
+            .filter(|(_, s)| profile.is_open(&s.key))
+            .map(|(k, s)| (s.key.clone(), per_stage[k]))
             .collect();
         Ok(Dashboard {
             pipeline,
@@ -382,6 +385,23 @@ impl App {
         })
     }
 
+    /// Files per stage of a subtree (`org`, the actor's root by default)
+    /// counted afresh by SQL (a `GROUP BY` of the candidates table): what
+    /// the dashboard's pipeline and the unit page's stage totals, read from
+    /// the summary, are checked against.
+    pub async fn stage_counts_sql(
+        &self,
+        actor: &Actor,
+        org: Option<&str>,
+    ) -> Result<HashMap<String, u64>, AppError> {
+        let mut conn = self.db().read().await?;
+        let root = match org {
+            Some(c) => visible_unit(&mut conn, actor, c).await?,
+            None => crate::default_root(&mut conn, actor).await?,
+        };
+        Ok(ranks_store::records::candidates::count_by_stage(&mut conn, &root.path).await?)
+    }
+
     /// Everything the unit page shows, scoped to the actor.
     pub async fn unit_page(
         &self,
@@ -391,17 +411,23 @@ impl App {
     ) -> Result<UnitPage, AppError> {
         let mut conn = self.db().read().await?;
         let unit = visible_unit(&mut conn, actor, code).await?;
-        let mut ancestors = Vec::new();
-        for id in unit.path.ids() {
-            if id == unit.id {
-                break;
-            }
-            if let Some(a) = units::by_id(&mut conn, id).await? {
-                if actor.can_see(&a.path) {
-                    ancestors.push(a);
-                }
-            }
-        }
+        // The units above, top first, in one query.
+        let above: Vec<i64> = unit
+            .path
+            .ids()
+            .into_iter()
+            .take_while(|id| *id != unit.id)
+            .collect();
+        let mut found: HashMap<i64, UnitRow> = units::by_ids(&mut conn, &above)
+            .await?
+            .into_iter()
+            .map(|u| (u.id, u))
+            .collect();
+        let ancestors: Vec<UnitRow> = above
+            .iter()
+            .filter_map(|id| found.remove(id))
+            .filter(|a| actor.can_see(&a.path))
+            .collect();
         let all_terms = terms::all(&mut conn).await?;
         let today = self.clock().today();
         let chosen = match term {
@@ -430,13 +456,23 @@ impl App {
                 LIST_FIRST,
             )
             .await?;
+        // Files per stage from the maintained summary (no query).
+        let counts = {
+            let (tree, sum) = self.due_summary().await?;
+            sum.stage_counts(index_position(&tree, &unit)?)
+        };
         let mut conn = self.db().read().await?;
-        let counts = candidates::count_by_stage(&mut conn, &unit.path).await?;
         let mut by_stage: Vec<(String, Vec<CandidateEntry>)> = Vec::new();
         let mut stage_totals = HashMap::new();
         let mut stage_next = HashMap::new();
-        for stage in self.profile().stages.iter().chain(&self.profile().exits) {
-            let n = counts.get(&stage.key).copied().unwrap_or(0);
+        for (k, stage) in self
+            .profile()
+            .stages
+            .iter()
+            .chain(&self.profile().exits)
+            .enumerate()
+        {
+            let n = counts[k];
             if n == 0 {
                 continue;
             }

@@ -20,6 +20,7 @@
 //! day or a large overlay rebuilds the whole summary.
 
 use crate::index::{Base, TreeIndex};
+use crate::rebuild::{Background, Use};
 use crate::{App, AppError};
 use ranks_domain::calendar::WorkCalendar;
 use ranks_domain::forecast::Model;
@@ -32,8 +33,10 @@ use std::sync::Arc;
 
 /// Look-back window in audit ids (late commits on PostgreSQL), as the index.
 const WINDOW: i64 = 512;
-/// The overlay size at which the summary is rebuilt instead.
-const REBUILD_AFTER: usize = 20_000;
+/// The overlay size at which a rebuild starts in the background.
+pub(crate) const REBUILD_AFTER: usize = 20_000;
+/// The overlay size at which readers wait for a rebuild.
+const REBUILD_NOW: usize = 400_000;
 
 /// Days since 1970-01-01.
 pub(crate) fn day_of(d: Date) -> i32 {
@@ -83,6 +86,9 @@ pub struct FileEntry {
     /// Index into [`DueSummary::movements`].
     pub movement: Option<u32>,
     pub due: Option<i32>,
+    /// The stage the candidates table records (`candidates.stage`), as a
+    /// profile position: what the dashboard's pipeline counts.
+    pub stage: u8,
 }
 
 /// The summaries, as of audit entry `seen` and day `today`.
@@ -114,6 +120,7 @@ pub type DueKey = (i32, i64);
 
 impl DueSummary {
     async fn build(
+        db: &ranks_store::Db,
         conn: &mut ranks_store::Conn,
         tree: &TreeIndex,
         profile: &Profile,
@@ -128,7 +135,7 @@ impl DueSummary {
         let n = tree.units();
         let mut movements: Vec<String> = Vec::new();
         let mut entries: Vec<FileEntry> = Vec::new();
-        for f in files::files(conn, None).await? {
+        for f in files::all_files(db, conn).await? {
             if let Some(e) = entry(profile, cal, &f, tree, today, &mut movements) {
                 entries.push(e);
             }
@@ -241,7 +248,9 @@ impl DueSummary {
 }
 
 /// A file as the summaries hold it; None for a file of a unit the tree
-/// does not know or without any stage by `today`.
+/// does not know. A file without any stage by `today` is kept (its stage
+/// counts in the pipeline) but left out of [`DueSummary::files_in`] and
+/// [`DueSummary::file`].
 fn entry(
     profile: &Profile,
     cal: &WorkCalendar,
@@ -257,9 +266,6 @@ fn entry(
         .filter(|x| x.1 <= today)
         .map(|(k, d)| (stage_index(profile, k), day_of(*d)))
         .collect();
-    if steps.is_empty() {
-        return None;
-    }
     let movement = f.movement.as_ref().map(|m| {
         let at = movements.iter().position(|x| x == m).unwrap_or_else(|| {
             movements.push(m.clone());
@@ -273,6 +279,7 @@ fn entry(
         steps,
         movement,
         due: next_due(profile, cal, f, today).map(day_of),
+        stage: stage_index(profile, &f.stage),
     })
 }
 
@@ -296,6 +303,12 @@ pub(crate) fn all_stages(
 impl DueSummary {
     /// Every file of the subtree at `root` as it is now (the overlay applied).
     pub fn files_in(&self, root: usize) -> impl Iterator<Item = &FileEntry> {
+        self.all_files_in(root).filter(|e| !e.steps.is_empty())
+    }
+
+    /// Every file of the subtree at `root`, those without a stage by the
+    /// summary's day too.
+    fn all_files_in(&self, root: usize) -> impl Iterator<Item = &FileEntry> {
         let end = self.tree.end[root] as usize;
         let base = self.files[self.file_off[root] as usize..self.file_off[end] as usize]
             .iter()
@@ -308,14 +321,33 @@ impl DueSummary {
         base.chain(changed)
     }
 
+    /// How many files the summary was built with.
+    pub fn files_count(&self) -> usize {
+        self.by_id.len()
+    }
+
     /// One file as it is now, by candidate id.
     pub fn file(&self, id: i64) -> Option<&FileEntry> {
         if let Some(now) = self.overlay.get(&id) {
-            return now.as_ref();
+            return now.as_ref().filter(|e| !e.steps.is_empty());
         }
         let pos = self.by_id[self.by_id.binary_search_by_key(&id, |b| b.0).ok()?].1 as usize;
         let s = &self.files[self.file_off[pos] as usize..self.file_off[pos + 1] as usize];
-        s.binary_search_by_key(&id, |e| e.id).ok().map(|i| &s[i])
+        s.binary_search_by_key(&id, |e| e.id)
+            .ok()
+            .map(|i| &s[i])
+            .filter(|e| !e.steps.is_empty())
+    }
+
+    /// How many files of the subtree at `root` stand at each stage (as the
+    /// candidates table records it), by profile position: `counts[k]` for
+    /// the stage [`all_stages`] lists k-th. One pass over the range's files.
+    pub fn stage_counts(&self, root: usize) -> Vec<u64> {
+        let mut counts = vec![0u64; usize::from(UNKNOWN_STAGE) + 1];
+        for e in self.all_files_in(root) {
+            counts[usize::from(e.stage)] += 1;
+        }
+        counts
     }
 }
 
@@ -327,6 +359,9 @@ pub struct SummaryCell {
     pub(crate) unit_names: tokio::sync::Mutex<Option<Arc<crate::pickers::UnitNames>>>,
     /// Forecast models learned from the current summary (see [`ModelKey`]).
     models: std::sync::Mutex<Vec<(ModelKey, Arc<DueSummary>, Arc<Model>)>>,
+    /// A whole rebuild in the background (a large overlay, or the next
+    /// day's summary made before midnight), see [`crate::rebuild`].
+    background: Background<DueSummary>,
 }
 
 /// A learned model's key: the summary (by address, kept alive beside the
@@ -353,23 +388,110 @@ impl SummaryCell {
         }
         kept.push((key, sum, model));
     }
+
+    pub(crate) async fn settle(&self) {
+        self.background.settle().await;
+    }
+
+    pub(crate) fn builds(&self) -> u64 {
+        self.background.builds()
+    }
+}
+
+/// Whether two trees lay their units out alike (same units at the same
+/// positions, same subtrees): a summary laid out on one holds for the other.
+pub(crate) fn same_layout(a: &Base, b: &Base) -> bool {
+    a.ids == b.ids && a.end == b.end
+}
+
+impl DueSummary {
+    /// This summary laid out on `tree` if it lays units out as the one it
+    /// was built on (an index rebuilt for its members' overlay, not for a
+    /// change of the tree); None otherwise.
+    fn on_tree(self: Arc<Self>, tree: &Arc<Base>) -> Option<Arc<Self>> {
+        if Arc::ptr_eq(&self.tree, tree) {
+            return Some(self);
+        }
+        if !same_layout(&self.tree, tree) {
+            return None;
+        }
+        let mut s = Arc::try_unwrap(self).unwrap_or_else(|shared| (*shared).clone());
+        s.tree = tree.clone();
+        Some(Arc::new(s))
+    }
 }
 
 impl App {
+    /// A whole build of the summary for `today`, counted.
+    async fn build_summary(
+        &self,
+        conn: &mut ranks_store::Conn,
+        tree: &TreeIndex,
+        cal: &WorkCalendar,
+        today: Date,
+    ) -> Result<Arc<DueSummary>, AppError> {
+        let built = DueSummary::build(self.db(), conn, tree, self.profile(), cal, today).await?;
+        self.index_cell().summaries.background.counted();
+        Ok(Arc::new(built))
+    }
+
+    /// Starts building the summary of `day` in the background (the next
+    /// day's, before midnight, so that its first reader does not wait for
+    /// every file to be computed again); the first reader on that day takes
+    /// it and applies the writes made since. Does nothing while another
+    /// build runs or waits.
+    pub fn prepare_due_summary(&self, day: Date) {
+        let app = self.clone();
+        self.index_cell().summaries.background.start(async move {
+            let tree = app.tree_index().await?;
+            let cal = app.calendar().await?;
+            let mut conn = app.db().upkeep().await?;
+            DueSummary::build(app.db(), &mut conn, &tree, app.profile(), &cal, day).await
+        });
+    }
+
+    /// From 23:00 in Vietnam, prepares tomorrow's summary (see
+    /// [`App::prepare_due_summary`]); `ranks serve` calls it every minute.
+    pub fn prepare_next_day(&self) {
+        let vn = chrono::FixedOffset::east_opt(7 * 3600).expect("valid offset");
+        let now = self.clock().now().with_timezone(&vn);
+        if chrono::Timelike::hour(&now) >= 23 {
+            if let Some(tomorrow) = now.date_naive().succ_opt() {
+                self.prepare_due_summary(tomorrow);
+            }
+        }
+    }
+
     /// The earliest-deadline summary, brought up to date with every
     /// committed write, and the roll-up index it is laid out on.
     pub async fn due_summary(&self) -> Result<(Arc<TreeIndex>, Arc<DueSummary>), AppError> {
         let tree = self.tree_index().await?;
         let cal = self.calendar().await?;
         let today = self.clock().today();
-        let mut guard = self.index_cell().summaries.due.lock().await;
+        let cell = &self.index_cell().summaries;
+        let mut guard = cell.due.lock().await;
         let mut conn = self.db().upkeep().await?;
-        let current = guard
-            .take()
-            .filter(|s| Arc::ptr_eq(&s.tree, &tree.b) && s.today == today);
+        // A build finished in the background for today, newer than the
+        // version at hand: start from it.
+        let at_hand = guard.as_ref().filter(|s| s.today == today).map(|s| s.seen);
+        let built = cell
+            .background
+            .take(|b| {
+                if b.today > today {
+                    Use::Keep
+                } else if b.today < today || at_hand.is_some_and(|seen| b.seen < seen) {
+                    Use::Drop
+                } else {
+                    Use::Take
+                }
+            })
+            .await;
+        let current = built
+            .or_else(|| guard.take())
+            .filter(|s| s.today == today)
+            .and_then(|s| s.on_tree(&tree.b));
         let Some(sum) = current else {
-            let built =
-                Arc::new(DueSummary::build(&mut conn, &tree, self.profile(), &cal, today).await?);
+            let built = self.build_summary(&mut conn, &tree, &cal, today).await?;
             *guard = Some(built.clone());
             return Ok((tree, built));
         };
@@ -396,9 +518,8 @@ impl App {
                 _ => {}
             }
         }
-        if rebuild || sum.overlay.len() + ids.len() > REBUILD_AFTER {
-            let built =
-                Arc::new(DueSummary::build(&mut conn, &tree, self.profile(), &cal, today).await?);
+        if rebuild || sum.overlay.len() + ids.len() > REBUILD_NOW {
+            let built = self.build_summary(&mut conn, &tree, &cal, today).await?;
             *guard = Some(built.clone());
             return Ok((tree, built));
         }
@@ -427,6 +548,10 @@ impl App {
         }
         let floor = next.seen - WINDOW;
         next.applied.retain(|a| *a > floor);
+        if next.overlay.len() > self.index_cell().limits().1 {
+            // Exact as it is, slower with every change: rebuilt aside.
+            self.prepare_due_summary(today);
+        }
         let next = Arc::new(next);
         *guard = Some(next.clone());
         Ok((tree, next))

@@ -36,6 +36,8 @@ mod plan;
 mod races;
 #[path = "story/readmission.rs"]
 mod readmission;
+#[path = "story/rebuilds.rs"]
+mod rebuilds;
 #[path = "story/routes.rs"]
 mod routes;
 #[path = "story/search.rs"]

@@ -362,14 +362,10 @@ pub async fn run(app: &App, args: PagesArgs) -> Result<()> {
     let engine = app.db().backend().name();
     println!("ranks bench --pages on {} ({engine})", app.db().url());
     let mut pick = Pick(20261201);
-    let t = Instant::now();
+    // As `ranks serve`: the index and the summary are built before the
+    // server accepts connections.
+    crate::warm::warm_up(app).await?;
     let index = app.tree_index().await?;
-    println!(
-        "index: {} units, {} admissions, built in {:.2} s",
-        index.units(),
-        index.admissions(),
-        t.elapsed().as_secs_f64()
-    );
     let seats = seats(app, if args.quick { 2 } else { 4 }, &mut pick).await?;
     let today = app.clock().today();
     let terms = app.terms().await?;

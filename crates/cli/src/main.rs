@@ -11,6 +11,7 @@ mod import_cmd;
 mod output;
 mod report_args;
 mod token_cmd;
+mod warm;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
@@ -885,6 +886,8 @@ async fn dispatch_serve(command: Command, cfg: &config::Config, profile: Profile
                     cfg.listen
                 )
             })?;
+            // No request waits for a whole build: both are made first.
+            warm::warm_up(&app).await?;
             let listener = tokio::net::TcpListener::bind(addr)
                 .await
                 .with_context(|| format!("cannot listen on {addr}"))?;
@@ -921,26 +924,13 @@ async fn dispatch_serve(command: Command, cfg: &config::Config, profile: Profile
                     }
                 }
             });
-            // Build the roll-up index now, not at the first report (seconds
-            // at national size); requests wait for it only if they need it.
-            let warm = app.clone();
-            tokio::spawn(async move {
-                let t = std::time::Instant::now();
-                match warm.tree_index().await {
-                    Ok(ix) => tracing::info!(
-                        units = ix.units(),
-                        admissions = ix.admissions(),
-                        seconds = t.elapsed().as_secs_f64(),
-                        "roll-up index built"
-                    ),
-                    Err(e) => tracing::warn!(error = %e, "roll-up index not built"),
-                }
-            });
+            let tomorrow = warm::keep_tomorrow_ready(&app);
             let served = axum::serve(listener, ranks_web::router_with(app.clone(), server))
                 .with_graceful_shutdown(stop_signal())
                 .await
                 .context("server stopped");
             checkpoints.abort();
+            tomorrow.abort();
             match app.checkpoint().await {
                 Ok(head) => {
                     tracing::info!(head = ?head.map(|h| h.0), "audit checkpoint written at shutdown")

@@ -61,7 +61,7 @@ const SQLITE_READERS: u32 = 4;
 const POSTGRES_READERS: u32 = 16;
 /// One per lock that refreshes an in-memory structure (the roll-up index,
 /// the due summary, the audit generation poll).
-const UPKEEP_CONNECTIONS: u32 = 3;
+const UPKEEP_CONNECTIONS: u32 = 5;
 
 impl Db {
     /// Opens (creating a SQLite file if needed) and migrates to the latest schema.

@@ -61,12 +61,37 @@ fn current(status: &str) -> bool {
     status == S::Probationary.as_str() || status == S::Official.as_str()
 }
 
-/// Every member's (id, unit id, admission day as `yyyy-mm-dd`, current
-/// member), streamed to `each`: 5.6 million rows never sit in memory as rows.
+/// Days since 1970-01-01 of a `yyyy-mm-dd` date (None if it is not one).
+pub fn day_number(d: &str) -> Option<i32> {
+    let b = d.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let y: i32 = d.get(0..4)?.parse().ok()?;
+    let m: u32 = d.get(5..7)?.parse().ok()?;
+    let dd: u32 = d.get(8..10)?.parse().ok()?;
+    let date = chrono::NaiveDate::from_ymd_opt(y, m, dd)?;
+    let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1)?;
+    i32::try_from((date - epoch).num_days()).ok()
+}
+
+/// One member as the index reads it: (id, unit id, admission day as
+/// days since 1970-01-01, current member).
+pub type Admission = (i64, i64, Option<i32>, bool);
+
+/// Every member's [`Admission`], streamed to `each`: 5.6 million rows
+/// never sit in memory as rows. On SQLite they are read by a connection of
+/// their own (rusqlite, on a thread of its own) and handed over in chunks:
+/// sqlx's SQLite driver hands rows one at a time from its worker thread,
+/// and those wake-ups were most of the index's build.
 pub async fn each_admission(
+    db: &crate::Db,
     conn: &mut Conn,
-    mut each: impl FnMut(i64, i64, &str, bool),
+    mut each: impl FnMut(Admission),
 ) -> Result<(), StoreError> {
+    if let crate::DatabaseUrl::Sqlite { path } = db.database_url() {
+        return each_admission_sqlite(path.clone(), each).await;
+    }
     use futures_util::TryStreamExt;
     let mut rows =
         sqlx::query("SELECT id, unit_id, admitted_on, status FROM members").fetch(&mut *conn);
@@ -75,7 +100,50 @@ pub async fn each_admission(
         let unit: i64 = r.try_get(1)?;
         let on: String = r.try_get(2)?;
         let status: String = r.try_get(3)?;
-        each(id, unit, &on, current(&status));
+        each((id, unit, day_number(&on), current(&status)));
+    }
+    Ok(())
+}
+
+/// Rows per chunk handed from the SQLite reader's thread.
+const CHUNK: usize = 65_536;
+
+async fn each_admission_sqlite(
+    path: String,
+    mut each: impl FnMut(Admission),
+) -> Result<(), StoreError> {
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Result<Vec<Admission>, String>>(2);
+    std::thread::spawn(move || {
+        let run = || -> rusqlite::Result<()> {
+            let c = rusqlite::Connection::open(&path)?;
+            c.busy_timeout(std::time::Duration::from_secs(30))?;
+            let mut st = c.prepare("SELECT id, unit_id, admitted_on, status FROM members")?;
+            let mut rows = st.query([])?;
+            let mut chunk = Vec::with_capacity(CHUNK);
+            while let Some(r) = rows.next()? {
+                let on = r.get_ref(2)?.as_str().map_err(rusqlite::Error::from)?;
+                let status = r.get_ref(3)?.as_str().map_err(rusqlite::Error::from)?;
+                chunk.push((r.get(0)?, r.get(1)?, day_number(on), current(status)));
+                if chunk.len() == CHUNK {
+                    let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK));
+                    if tx.blocking_send(Ok(full)).is_err() {
+                        return Ok(());
+                    }
+                }
+            }
+            if !chunk.is_empty() {
+                let _ = tx.blocking_send(Ok(chunk));
+            }
+            Ok(())
+        };
+        if let Err(e) = run() {
+            let _ = tx.blocking_send(Err(e.to_string()));
+        }
+    });
+    while let Some(chunk) = rx.recv().await {
+        for a in chunk.map_err(|e| StoreError::Corrupt(format!("reading members: {e}")))? {
+            each(a);
+        }
     }
     Ok(())
 }

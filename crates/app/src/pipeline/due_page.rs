@@ -37,6 +37,17 @@ pub struct DuePage {
     pub rows: Vec<DueRow>,
 }
 
+/// The deadlines a unit page shows (see [`App::due_overview`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DueOverview {
+    /// Files with a deadline within the filter (overdue ones included).
+    pub total: u64,
+    /// Files past their deadline.
+    pub overdue: u64,
+    /// The first of them, soonest first.
+    pub rows: Vec<DueRow>,
+}
+
 fn cursor_of(k: DueKey) -> String {
     format!("{}.{}", date_of(k.0), k.1)
 }
@@ -163,6 +174,41 @@ impl App {
         })
     }
 
+    /// What a unit page shows of the deadlines of `org`'s subtree, from the
+    /// summary: how many run within `within` working days (overdue ones
+    /// included), how many are overdue, and the first `shown` (at most 200)
+    /// of them, soonest first, as [`App::due_as_of`] computes them.
+    pub async fn due_overview(
+        &self,
+        actor: &Actor,
+        org: &str,
+        within: i64,
+        shown: usize,
+    ) -> Result<DueOverview, AppError> {
+        let shown = shown.clamp(1, DUE_LIMIT_MAX);
+        let root = {
+            let mut conn = self.db().read().await?;
+            visible_unit(&mut conn, actor, org).await?
+        };
+        let (tree, sum) = self.due_summary().await?;
+        let pos = tree
+            .position(root.code.as_str())
+            .ok_or(AppError::NotFound {
+                what: "unit",
+                key: root.code.to_string(),
+            })?;
+        let cal = self.calendar().await?;
+        let (total, keys) = sum.page(pos, cutoff(&cal, sum.today, within), None, shown);
+        // Overdue: fewer than zero working days left.
+        let (overdue, _) = sum.page(pos, cutoff(&cal, sum.today, -1), None, 0);
+        let rows = self.due_rows(&tree, pos, &keys, sum.today, &cal).await?;
+        Ok(DueOverview {
+            total,
+            overdue,
+            rows,
+        })
+    }
+
     /// The rows of a page: each file's next deadline computed afresh, the
     /// committee members in charge (of its unit and those above it, up to
     /// the page's root) for overdue ones.
@@ -174,6 +220,9 @@ impl App {
         today: Date,
         cal: &WorkCalendar,
     ) -> Result<Vec<DueRow>, AppError> {
+        if keys.is_empty() {
+            return Ok(Vec::new());
+        }
         let ids: Vec<i64> = keys.iter().map(|k| k.0 .1).collect();
         let mut conn = self.db().read().await?;
         let found: HashMap<i64, files::FileRow> = files::files(&mut conn, Some(&ids))

@@ -34,10 +34,19 @@ async fn member_ids(db: &TestDb, app: &App, code: &str) -> HashSet<i64> {
 }
 
 /// The dashboard lists the root and exactly its direct subordinates, each
-/// with totals equal to the SQL computation.
-async fn check_dashboard(app: &App, term: &str) {
+/// with totals equal to the SQL computation, and its pipeline (open files
+/// per stage, from the due summary) equal to a `GROUP BY`.
+pub(crate) async fn check_dashboard(app: &App, term: &str) {
     let sys = Actor::system();
     let dash = app.dashboard(&sys, Some(term)).await.unwrap();
+    let sql = app.stage_counts_sql(&sys, None).await.unwrap();
+    for (stage, n) in &dash.pipeline {
+        assert_eq!(
+            *n,
+            sql.get(stage).copied().unwrap_or(0),
+            "the pipeline at {stage}"
+        );
+    }
     let root = dash.root.code.to_string();
     let mut kids: Vec<String> = app
         .children(&sys, &root, None)

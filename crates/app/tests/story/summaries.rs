@@ -12,7 +12,7 @@ use ranks_domain::Date;
 use ranks_testkit::{both_backends, TestDb};
 
 /// Every page of the due list, `limit` at a time, following the cursors.
-async fn all_pages(
+pub(crate) async fn all_pages(
     app: &App,
     actor: &Actor,
     org: Option<&str>,
@@ -40,9 +40,48 @@ async fn all_pages(
 }
 
 /// The paged list equals the from-scratch computation for several
-/// subtrees and filters, row for row, total included.
-async fn same_as_from_scratch(app: &App, what: &str) {
+/// subtrees and filters, row for row, total included; so do the
+/// dashboards' pipelines (open files per stage) of the whole tree's and of
+/// two committees' staff.
+pub(crate) async fn same_as_from_scratch(app: &App, what: &str) {
     let sys = Actor::system();
+    for org in [None, Some("CDC"), Some("BVSN")] {
+        let actor = match org {
+            None => sys.clone(),
+            Some(code) => Actor {
+                name: "staff".into(),
+                scope: Scope::Subtree(app.unit(&sys, code).await.unwrap().path),
+                role: ranks_app::auth::Role::Staff,
+            },
+        };
+        let dash = app.dashboard(&actor, None).await.unwrap();
+        let sql = app.stage_counts_sql(&actor, None).await.unwrap();
+        for (stage, n) in &dash.pipeline {
+            let want = sql.get(stage).copied().unwrap_or(0);
+            assert_eq!(*n, want, "{what}: the pipeline of {org:?} at {stage}");
+        }
+        assert!(dash.pipeline.iter().any(|p| p.1 > 0) || org.is_some());
+    }
+    // A unit page's stage totals and deadlines (counts and first rows).
+    for org in ["CDC", "BVSN", "BVPHCN", "BVPHCN.CB1"] {
+        let page = app.unit_page(&sys, org, None).await.unwrap();
+        let mut sql = app.stage_counts_sql(&sys, Some(org)).await.unwrap();
+        sql.retain(|_, n| *n > 0);
+        assert_eq!(page.stage_totals, sql, "{what}: stage totals of {org}");
+        let want = app
+            .due_as_of(&sys, Some(org), Some(20), None)
+            .await
+            .unwrap();
+        let got = app.due_overview(&sys, org, 20, 3).await.unwrap();
+        assert_eq!(got.total as usize, want.len(), "{what}: due at {org}");
+        let late = want.iter().filter(|r| r.overdue).count();
+        assert_eq!(got.overdue as usize, late, "{what}: overdue at {org}");
+        assert_eq!(
+            got.rows,
+            want[..want.len().min(3)],
+            "{what}: first rows at {org}"
+        );
+    }
     for org in [
         None,
         Some("CDC"),

@@ -20,6 +20,8 @@ pub struct FileRow {
     pub received: BTreeMap<String, Date>,
     /// The emulation movement the file came from, by name.
     pub movement: Option<String>,
+    /// The stage the candidates table records (`candidates.stage`).
+    pub stage: String,
 }
 
 fn id_list(ids: &[i64]) -> String {
@@ -44,7 +46,7 @@ pub async fn files(conn: &mut Conn, ids: Option<&[i64]>) -> Result<Vec<FileRow>,
         }
     };
     let rows = sqlx::query(&format!(
-        "SELECT c.id, c.unit_id, mv.name FROM candidates c \
+        "SELECT c.id, c.unit_id, mv.name, c.stage FROM candidates c \
          LEFT JOIN movements mv ON mv.id = c.movement_id{cands}"
     ))
     .fetch_all(&mut *conn)
@@ -58,6 +60,7 @@ pub async fn files(conn: &mut Conn, ids: Option<&[i64]>) -> Result<Vec<FileRow>,
                 id,
                 unit_id: r.try_get(1)?,
                 movement: r.try_get(2)?,
+                stage: r.try_get(3)?,
                 ..FileRow::default()
             },
         );
@@ -81,6 +84,90 @@ pub async fn files(conn: &mut Conn, ids: Option<&[i64]>) -> Result<Vec<FileRow>,
         }
         f.history.push((stage, date(r, "on_date")?));
     }
+    for (cid, mut list) in receipts {
+        list.sort_by_key(|x| x.0);
+        if let Some(f) = out.get_mut(&cid) {
+            f.received = list.into_iter().map(|(_, s, d)| (s, d)).collect();
+        }
+    }
+    let mut files: Vec<FileRow> = out.into_values().collect();
+    files.sort_unstable_by_key(|f| f.id);
+    Ok(files)
+}
+
+/// Every candidate's file, as [`files`] with `ids` None reads them; on
+/// SQLite through a rusqlite connection of its own on a thread of its own
+/// (sqlx's SQLite driver hands rows one at a time across threads, the
+/// most of a whole build's time, see [`crate::index::each_admission`]).
+pub async fn all_files(db: &crate::Db, conn: &mut Conn) -> Result<Vec<FileRow>, StoreError> {
+    let crate::DatabaseUrl::Sqlite { path } = db.database_url() else {
+        return files(conn, None).await;
+    };
+    let path = path.clone();
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(all_files_sqlite(&path).map_err(|e| e.to_string()));
+    });
+    rx.await
+        .map_err(|_| StoreError::Corrupt("reading files: the reader stopped".into()))?
+        .map_err(|e| StoreError::Corrupt(format!("reading files: {e}")))
+}
+
+fn all_files_sqlite(path: &str) -> rusqlite::Result<Vec<FileRow>> {
+    let c = rusqlite::Connection::open(path)?;
+    c.busy_timeout(std::time::Duration::from_secs(30))?;
+    let text_date = |v: rusqlite::types::ValueRef<'_>, col: usize| -> rusqlite::Result<Date> {
+        let s = v.as_str()?;
+        Date::parse_from_str(s, "%Y-%m-%d").map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(col, rusqlite::types::Type::Text, e.into())
+        })
+    };
+    // One snapshot for both reads, as the two queries of `files` see one.
+    c.execute_batch("BEGIN")?;
+    let mut out: HashMap<i64, FileRow> = HashMap::new();
+    {
+        let mut st = c.prepare(
+            "SELECT c.id, c.unit_id, mv.name, c.stage FROM candidates c \
+             LEFT JOIN movements mv ON mv.id = c.movement_id",
+        )?;
+        let mut rows = st.query([])?;
+        while let Some(r) = rows.next()? {
+            let id: i64 = r.get(0)?;
+            out.insert(
+                id,
+                FileRow {
+                    id,
+                    unit_id: r.get(1)?,
+                    movement: r.get(2)?,
+                    stage: r.get(3)?,
+                    ..FileRow::default()
+                },
+            );
+        }
+    }
+    let mut receipts: HashMap<i64, Vec<(i64, String, Date)>> = HashMap::new();
+    {
+        let mut st = c.prepare(
+            "SELECT candidate_id, stage, on_date, received_on, id FROM candidate_stages \
+             ORDER BY candidate_id, on_date, id",
+        )?;
+        let mut rows = st.query([])?;
+        while let Some(r) = rows.next()? {
+            let cid: i64 = r.get(0)?;
+            let Some(f) = out.get_mut(&cid) else { continue };
+            let stage: String = r.get(1)?;
+            let on = text_date(r.get_ref(2)?, 2)?;
+            if let rusqlite::types::ValueRef::Text(_) = r.get_ref(3)? {
+                let got = text_date(r.get_ref(3)?, 3)?;
+                receipts
+                    .entry(cid)
+                    .or_default()
+                    .push((r.get(4)?, stage.clone(), got));
+            }
+            f.history.push((stage, on));
+        }
+    }
+    c.execute_batch("COMMIT")?;
     for (cid, mut list) in receipts {
         list.sort_by_key(|x| x.0);
         if let Some(f) = out.get_mut(&cid) {

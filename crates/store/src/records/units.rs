@@ -97,6 +97,18 @@ pub async fn by_id(conn: &mut Conn, id: i64) -> Result<Option<UnitRow>, StoreErr
     r.as_ref().map(from_row).transpose()
 }
 
+/// The units of `ids` (any order; the missing left out), in one query.
+pub async fn by_ids(conn: &mut Conn, ids: &[i64]) -> Result<Vec<UnitRow>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+    let rows = sqlx::query(&format!("SELECT {COLS} FROM units WHERE id IN ({list})"))
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter().map(from_row).collect()
+}
+
 /// The unit and everything below it: one range scan on the path index.
 pub async fn subtree(conn: &mut Conn, root: &OrgPath) -> Result<Vec<UnitRow>, StoreError> {
     let (lo, hi) = root.subtree_range();

@@ -15,7 +15,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use ranks_app::pipeline::DueRow;
+use ranks_app::pipeline::DueOverview;
 use ranks_app::reports::UnitPage;
 use ranks_domain::procedure::Profile;
 use serde::Deserialize;
@@ -140,7 +140,7 @@ fn unit_template(
     p: &UnitPage,
     tr: Tr,
     profile: &Profile,
-    due: &[DueRow],
+    due: &DueOverview,
     uq: &UnitsQuery,
 ) -> Result<UnitTemplate, ranks_app::AppError> {
     let top = p
@@ -194,7 +194,7 @@ fn unit_template(
         pager,
         member_count: p.member_total,
         candidate_count: p.stage_totals.values().sum(),
-        overdue_count: due.iter().filter(|d| d.overdue).count(),
+        overdue_count: due.overdue as usize,
         members: p.members.iter().map(|m| member_row(m, &tr)).collect(),
         members_more: members_more(
             &code,
@@ -215,7 +215,7 @@ fn unit_template(
             .collect(),
         supervisors_more: p.supervisors_more,
         moves_more: p.moves_more,
-        due_total: due.len(),
+        due_total: due.total as usize,
         supervisors: p
             .supervisors
             .iter()
@@ -255,6 +255,7 @@ fn unit_template(
             })
             .collect(),
         due: due
+            .rows
             .iter()
             .take(DUE_SHOWN)
             .map(|d| DueView {
@@ -393,9 +394,11 @@ async fn unit_data(
         .app
         .unit_page(&auth.actor, code, q.term.as_deref())
         .await?;
+    // The deadlines from the maintained summary: the counts and the
+    // first rows only, whatever the subtree's size.
     let due = st
         .app
-        .due(&auth.actor, Some(code), Some(DUE_WITHIN))
+        .due_overview(&auth.actor, code, DUE_WITHIN, DUE_SHOWN)
         .await?;
     let data = std::sync::Arc::new((p, due));
     st.unit_cache.put(key, generation, data.clone());
@@ -616,7 +619,7 @@ pub async fn add_candidate(
     }
 }
 
-type UnitData = (ranks_app::reports::UnitPage, Vec<DueRow>);
+type UnitData = (ranks_app::reports::UnitPage, DueOverview);
 
 /// Unit pages' data by (unit, term, scope, day), each with the audit
 /// generation it was read at.

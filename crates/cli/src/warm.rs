@@ -1,0 +1,49 @@
+//! What `ranks serve` (and `ranks bench --pages`, which measures the same
+//! server) builds before it accepts a connection: the roll-up index and the
+//! due summary, so that no request waits for a whole build; and the next
+//! day's summary, made before midnight.
+
+use anyhow::Result;
+use ranks_app::App;
+use std::io::Write;
+use std::time::Instant;
+
+/// Builds the index and the summary now, saying so on the console with a
+/// progress line per step.
+pub async fn warm_up(app: &App) -> Result<()> {
+    let t = Instant::now();
+    print!("building the roll-up index before accepting connections… ");
+    let _ = std::io::stdout().flush();
+    let ix = app.tree_index().await?;
+    println!(
+        "{} units, {} members in {:.1} s",
+        ix.units(),
+        ix.admissions(),
+        t.elapsed().as_secs_f64()
+    );
+    drop(ix);
+    let t = Instant::now();
+    print!("building the due summary… ");
+    let _ = std::io::stdout().flush();
+    let (_, sum) = app.due_summary().await?;
+    println!(
+        "{} candidates' files in {:.1} s",
+        sum.files_count(),
+        t.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// Every minute, from 23:00 in Vietnam, has tomorrow's due summary built
+/// in the background (`App::prepare_next_day`).
+pub fn keep_tomorrow_ready(app: &App) -> tokio::task::JoinHandle<()> {
+    let app = app.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            app.prepare_next_day();
+        }
+    })
+}
