@@ -324,13 +324,16 @@ impl DueSummary {
 pub struct SummaryCell {
     due: tokio::sync::Mutex<Option<Arc<DueSummary>>>,
     /// Forecast models learned from the current summary (see [`ModelKey`]).
-    models: std::sync::Mutex<Vec<(ModelKey, Arc<DueSummary>, Arc<Model>)>>,
+    models: std::sync::Mutex<Vec<KeptModel>>,
 }
 
 /// A learned model's key: the summary (by address, kept alive beside the
 /// model so that the address is not reused), the range's top position, the
 /// as-of day.
 pub(crate) type ModelKey = (usize, usize, Date);
+
+/// A model kept with its key and the summary it was learned from.
+type KeptModel = (ModelKey, Arc<DueSummary>, Arc<Model>);
 
 /// Models kept per summary (tops and days asked).
 const MODELS_KEPT: usize = 16;
