@@ -173,10 +173,7 @@ pub type Leader = (i64, i64, String, String);
 
 /// Current leaders of the units `unit_ids`: (unit id, member id, name,
 /// title), by path then appointment (as [`leaders_in_subtree`]).
-pub async fn leaders_of(
-    conn: &mut Conn,
-    unit_ids: &[i64],
-) -> Result<Vec<Leader>, StoreError> {
+pub async fn leaders_of(conn: &mut Conn, unit_ids: &[i64]) -> Result<Vec<Leader>, StoreError> {
     let mut out: Vec<(String, i64, Leader)> = Vec::new();
     for chunk in unit_ids.chunks(500) {
         let rows = sqlx::query(&format!(
