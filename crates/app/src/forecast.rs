@@ -100,6 +100,10 @@ struct OpenFile {
     year: f64,
 }
 
+/// An open file as it stood: (its current stage's day, id, unit position,
+/// stage index, day it entered that stage as of the forecast day).
+type Stood = (i32, i64, u32, u8, i32);
+
 /// The subtree's files as they stood on `as_of`: the open ones (ordered as
 /// the reference orders them: by their current stage's day, then id) and
 /// the position of every file that arrived in the inflow window.
@@ -108,7 +112,7 @@ fn as_they_stood(
     sum: &DueSummary,
     at: usize,
     as_of: Date,
-) -> (Vec<(i32, i64, u32, u8, i32)>, Vec<u32>) {
+) -> (Vec<Stood>, Vec<u32>) {
     let open_stage: Vec<bool> = all_stages(profile)
         .map(|s| profile.is_open(&s.key) && !profile.is_admitted(&s.key))
         .collect();
@@ -122,7 +126,7 @@ fn as_they_stood(
         if first.1 > window {
             arrivals.push(e.pos);
         }
-        let last = seen.last().unwrap_or(first);
+        let last = seen.next_back().unwrap_or(first);
         if open_stage.get(last.0 as usize).copied().unwrap_or(false) {
             let since = e.steps.last().map_or(last.1, |s| s.1);
             open.push((since, e.id, e.pos, last.0, last.1));

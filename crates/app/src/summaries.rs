@@ -358,7 +358,7 @@ pub struct SummaryCell {
     /// The units' folded names for the pickers, laid out on the index.
     pub(crate) unit_names: tokio::sync::Mutex<Option<Arc<crate::pickers::UnitNames>>>,
     /// Forecast models learned from the current summary (see [`ModelKey`]).
-    models: std::sync::Mutex<Vec<(ModelKey, Arc<DueSummary>, Arc<Model>)>>,
+    models: std::sync::Mutex<Vec<KeptModel>>,
     /// A whole rebuild in the background (a large overlay, or the next
     /// day's summary made before midnight), see [`crate::rebuild`].
     background: Background<DueSummary>,
@@ -368,6 +368,9 @@ pub struct SummaryCell {
 /// model so that the address is not reused), the range's top position, the
 /// as-of day.
 pub(crate) type ModelKey = (usize, usize, Date);
+
+/// A model kept with its key and the summary it was learned from.
+type KeptModel = (ModelKey, Arc<DueSummary>, Arc<Model>);
 
 /// Models kept per summary (tops and days asked).
 const MODELS_KEPT: usize = 16;

@@ -168,13 +168,13 @@ pub async fn leader_scores(
         .collect()
 }
 
+/// A leader: (unit id, member id, name, title).
+pub type Leader = (i64, i64, String, String);
+
 /// Current leaders of the units `unit_ids`: (unit id, member id, name,
 /// title), by path then appointment (as [`leaders_in_subtree`]).
-pub async fn leaders_of(
-    conn: &mut Conn,
-    unit_ids: &[i64],
-) -> Result<Vec<(i64, i64, String, String)>, StoreError> {
-    let mut out: Vec<(String, i64, (i64, i64, String, String))> = Vec::new();
+pub async fn leaders_of(conn: &mut Conn, unit_ids: &[i64]) -> Result<Vec<Leader>, StoreError> {
+    let mut out: Vec<(String, i64, Leader)> = Vec::new();
     for chunk in unit_ids.chunks(500) {
         let rows = sqlx::query(&format!(
             "SELECT l.unit_id, l.member_id, p.full_name, l.title, u.path, l.id FROM leaders l \
