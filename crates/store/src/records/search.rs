@@ -335,6 +335,15 @@ fn build(q: &NameQuery<'_>, plan: &Plan, members: bool, expanded: Option<&[Strin
     Sql { text, binds }
 }
 
+/// A word plan reads one posting per matching word of a name: a name with
+/// two words of the prefix ("Thu Thủy" for "thu") is one row, once.
+fn distinct(plan: &Plan) -> &'static str {
+    match plan {
+        Plan::Word(_) => "DISTINCT ",
+        Plan::Scope | Plan::Ordered => "",
+    }
+}
+
 /// The words a plan's prefix stands for, looked up when it is a word plan.
 async fn expansion(
     conn: &mut Conn,
@@ -386,11 +395,12 @@ async fn member_sql(
         "SELECT m.id AS id, p.id AS person_id, p.full_name AS full_name, p.gender AS gender, \
          p.birth_date AS birth_date, u.code AS unit_code, u.name AS unit_name, m.status AS status, \
          m.admitted_on AS admitted_on, m.official_on AS official_on, f.name_sort AS name_sort \
-         FROM (SELECT o.row_id AS row_id, o.name_sort AS name_sort {} \
+         FROM (SELECT {}o.row_id AS row_id, o.name_sort AS name_sort {} \
          ORDER BY o.name_sort, o.row_id{limit}) f \
          JOIN people p ON p.id = f.row_id \
          JOIN members m ON m.person_id = p.id AND m.status IN ('probationary', 'official') \
          JOIN units u ON u.id = m.unit_id ORDER BY f.name_sort, f.row_id",
+        distinct(plan),
         sql.text
     );
     Ok((text, sql))
@@ -461,10 +471,11 @@ pub async fn candidates_page(
         "SELECT c.id AS id, p.full_name AS full_name, p.birth_date AS birth_date, u.code AS unit_code, \
          u.name AS unit_name, c.stage AS stage, c.stage_since AS stage_since, f.name_sort AS name_sort, \
          (SELECT mv.name FROM movements mv WHERE mv.id = c.movement_id) AS movement \
-         FROM (SELECT o.row_id AS row_id, o.name_sort AS name_sort {} \
+         FROM (SELECT {}o.row_id AS row_id, o.name_sort AS name_sort {} \
          ORDER BY o.name_sort, o.row_id LIMIT {limit}) f \
          JOIN candidates c ON c.id = f.row_id JOIN people p ON p.id = c.person_id \
          JOIN units u ON u.id = c.unit_id ORDER BY f.name_sort, f.row_id",
+        distinct(plan),
         sql.text
     );
     let rows = bind_all(sqlx::query(&text), &sql.binds)
@@ -499,7 +510,8 @@ pub async fn count_capped(
     let expanded = expansion(conn, plan, members).await?;
     let sql = build(q, plan, members, expanded.as_deref());
     let text = format!(
-        "SELECT COUNT(*) FROM (SELECT 1 AS one {} LIMIT {cap}) found",
+        "SELECT COUNT(*) FROM (SELECT {}o.row_id AS one {} LIMIT {cap}) found",
+        distinct(plan),
         sql.text
     );
     let n: i64 = bind_all(sqlx::query(&text), &sql.binds)
