@@ -110,11 +110,6 @@ pub async fn analytics(
     ))
 }
 
-#[derive(Deserialize, schemars::JsonSchema)]
-pub struct TermQuery {
-    pub term: Option<String>,
-}
-
 /// `GET /api/v1/supervisors/{member}`: the term, and a page of the units
 /// in charge (`limit` 1–100, `cursor` the previous page's `next_cursor`).
 #[derive(Deserialize, schemars::JsonSchema)]
