@@ -59,7 +59,7 @@ fn cursor_of(code: &str, role: &str) -> String {
 fn parse_cursor(c: &str) -> Result<(String, String), DomainError> {
     let bad = || DomainError::invalid("cursor", c.to_string(), "the cursor of the previous page");
     let unhex = |h: &str| -> Option<String> {
-        if h.len() % 2 != 0 || !h.bytes().all(|b| b.is_ascii_hexdigit()) {
+        if !h.len().is_multiple_of(2) || !h.bytes().all(|b| b.is_ascii_hexdigit()) {
             return None;
         }
         let bytes: Option<Vec<u8>> = (0..h.len())

@@ -530,13 +530,10 @@ async fn dispatch(command: Command, cfg: &config::Config, profile: Profile) -> R
             let app = open_app(cfg, profile).await?;
             let v = app.supervisor_view(&actor, member, &term).await?;
             if format == Format::Table {
+                let (n, all) = (v.units.len(), v.units_total);
                 println!(
-                    "{} (member {}), term {}, {} units (the first {} here)",
-                    v.name,
-                    v.member_id,
-                    v.term,
-                    v.units_total,
-                    v.units.len()
+                    "{} (member {}), term {}, {n} of {all} units",
+                    v.name, v.member_id, v.term
                 );
                 for u in &v.units {
                     println!(
