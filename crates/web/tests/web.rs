@@ -1056,8 +1056,11 @@ async fn api_bodies_are_documented_and_refusals_explained(db: TestDb) {
         .as_array()
         .unwrap();
     let names: Vec<&str> = rollup.iter().map(|p| p["name"].as_str().unwrap()).collect();
-    assert_eq!(names, ["depth", "from", "org", "term", "to"]);
-    assert_eq!(rollup[0]["schema"]["type"], "integer");
+    assert_eq!(
+        names,
+        ["cursor", "depth", "from", "limit", "org", "term", "to"]
+    );
+    assert_eq!(rollup[1]["schema"]["type"], "integer", "depth");
     // What the schema calls invalid is refused, each with a message naming
     // what was wrong.
     let cases: Vec<(Resp, StatusCode, &str)> = vec![
