@@ -17,7 +17,7 @@
 use crate::index::TreeIndex;
 use crate::overview::PAGE_MAX;
 use crate::summaries::{all_stages, date_of, day_of, DueSummary};
-use crate::{visible_unit, Actor, App, AppError};
+use crate::{Actor, App, AppError};
 use chrono::Datelike;
 use ranks_domain::forecast::{forecast_of_chances, Inflow, Model};
 use ranks_domain::procedure::Profile;
@@ -249,18 +249,7 @@ impl App {
         let name = TermName::parse(term)?;
         let (root, top, t) = {
             let mut conn = self.db().read().await?;
-            let root = match org {
-                Some(c) => visible_unit(&mut conn, actor, c).await?,
-                None => crate::default_root(&mut conn, actor).await?,
-            };
-            if root.created_on > as_of {
-                return Err(DomainError::invalid(
-                    "as_of",
-                    as_of.to_string(),
-                    "a date on or after the unit was created",
-                )
-                .into());
-            }
+            let root = crate::root_on(&mut conn, actor, org, as_of).await?;
             let t = terms::by_name(&mut conn, &name)
                 .await?
                 .ok_or(AppError::NotFound {

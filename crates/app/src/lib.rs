@@ -182,6 +182,29 @@ impl App {
 
 pub(crate) use scope::unit as visible_unit;
 
+/// A report's root as of a past day: `org` if the actor sees it, else the
+/// actor's own root; refused when the unit did not exist yet on `as_of`.
+pub(crate) async fn root_on(
+    conn: &mut ranks_store::Conn,
+    actor: &Actor,
+    org: Option<&str>,
+    as_of: ranks_domain::Date,
+) -> Result<scope::Visible<UnitRow>, AppError> {
+    let root = match org {
+        Some(c) => visible_unit(conn, actor, c).await?,
+        None => default_root(conn, actor).await?,
+    };
+    if root.created_on > as_of {
+        return Err(ranks_domain::DomainError::invalid(
+            "as_of",
+            as_of.to_string(),
+            "a date on or after the unit was created",
+        )
+        .into());
+    }
+    Ok(root)
+}
+
 /// The actor's own root: the first unit of their charge, or the single top
 /// unit for an actor over the whole tree.
 pub(crate) async fn default_root(

@@ -69,13 +69,7 @@ pub fn pick(typed: &str, choices: &[Choice]) -> Picked {
         let words: Vec<&str> = want.split(' ').filter(|w| !w.is_empty()).collect();
         choices
             .iter()
-            .filter(|c| {
-                let name = fold(&c.name);
-                let tokens: Vec<&str> = name.split(' ').collect();
-                words
-                    .iter()
-                    .all(|w| tokens.iter().any(|t| t.starts_with(w)))
-            })
+            .filter(|c| words_begin(&words, &fold(&c.name)))
             .collect()
     } else {
         whole

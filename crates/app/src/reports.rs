@@ -145,18 +145,7 @@ impl App {
         let name = TermName::parse(term)?;
         let (root, top, term, moves, created) = {
             let mut conn = self.db().read().await?;
-            let root = match org {
-                Some(c) => visible_unit(&mut conn, actor, c).await?,
-                None => crate::default_root(&mut conn, actor).await?,
-            };
-            if root.created_on > as_of {
-                return Err(ranks_domain::DomainError::invalid(
-                    "as_of",
-                    as_of.to_string(),
-                    "a date on or after the unit was created",
-                )
-                .into());
-            }
+            let root = crate::root_on(&mut conn, actor, org, as_of).await?;
             let term = term_by_name(&mut conn, &name).await?;
             let top = crate::default_root(&mut conn, actor).await?;
             let moves = units::moves_after(&mut conn, as_of).await?;
@@ -199,18 +188,7 @@ impl App {
     ) -> Result<AchievementReport, AppError> {
         let name = TermName::parse(term)?;
         let mut conn = self.db().read().await?;
-        let root = match org {
-            Some(c) => visible_unit(&mut conn, actor, c).await?,
-            None => crate::default_root(&mut conn, actor).await?,
-        };
-        if root.created_on > as_of {
-            return Err(ranks_domain::DomainError::invalid(
-                "as_of",
-                as_of.to_string(),
-                "a date on or after the unit was created",
-            )
-            .into());
-        }
+        let root = crate::root_on(&mut conn, actor, org, as_of).await?;
         let term = term_by_name(&mut conn, &name).await?;
         let top = crate::default_root(&mut conn, actor).await?;
         let nodes = tree_as_of(&mut conn, &top, as_of).await?;
