@@ -136,6 +136,19 @@ impl App {
         path: &Path,
         progress: &(dyn Fn(u64, u64) + Sync),
     ) -> Result<BulkSummary, AppError> {
+        self.bulk_import_reporting(actor, path, progress, &|_| {})
+            .await
+    }
+
+    /// [`App::bulk_import`], naming each step of the load's end (index
+    /// builds, the search tables, the commit) to `step` as it starts.
+    pub async fn bulk_import_reporting(
+        &self,
+        actor: &Actor,
+        path: &Path,
+        progress: &(dyn Fn(u64, u64) + Sync),
+        step: &(dyn Fn(&str) + Sync),
+    ) -> Result<BulkSummary, AppError> {
         if actor.scope != Scope::All || !actor.role.writes() {
             return Err(AppError::Forbidden(
                 "a bulk import needs an administrator of the whole tree".into(),
@@ -155,7 +168,7 @@ impl App {
             progress(done, total);
             loads.push(file);
         }
-        load.finish().await?;
+        load.finish(step).await?;
         self.invalidate_index();
         let rows = loads.iter().map(|l| l.rows).sum();
         Ok(BulkSummary {

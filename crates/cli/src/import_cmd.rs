@@ -77,12 +77,34 @@ pub fn progress_printer(what: &'static str) -> impl Fn(u64, u64) + Sync {
     }
 }
 
+/// A line per step of a long job's end, with the seconds since the job
+/// began and those the step before took.
+pub fn step_printer(what: &'static str) -> impl Fn(&str) + Sync {
+    let started = std::time::Instant::now();
+    let last = std::sync::Mutex::new(started);
+    move |step: &str| {
+        let now = std::time::Instant::now();
+        let before = last
+            .lock()
+            .map(|mut l| std::mem::replace(&mut *l, now))
+            .unwrap_or(now);
+        eprintln!(
+            "{what}: {step}  ({:.1} s; the step before {:.1} s)",
+            now.duration_since(started).as_secs_f64(),
+            now.duration_since(before).as_secs_f64()
+        );
+    }
+}
+
 async fn run_bulk(app: &App, actor: &Actor, args: &ImportArgs) -> Result<()> {
     if args.dry_run {
         bail!("--dry-run is for one file; a bulk load checks every row and writes nothing when one is wrong");
     }
     let progress = progress_printer("import");
-    let s = app.bulk_import(actor, &args.file, &progress).await?;
+    let steps = step_printer("import");
+    let s = app
+        .bulk_import_reporting(actor, &args.file, &progress, &steps)
+        .await?;
     for f in &s.files {
         println!(
             "{}: {} {} in {:.1} s ({:.0} rows/s)",

@@ -597,14 +597,27 @@ impl Bulk {
     /// Commits the load (after building the deferred indexes); PostgreSQL's
     /// identity sequences move past the ids the load assigned, and both
     /// engines refresh their planner statistics.
-    pub async fn commit(mut self) -> Result<(), StoreError> {
+    pub async fn commit(self) -> Result<(), StoreError> {
+        self.commit_reporting(&|_| {}).await
+    }
+
+    /// [`Bulk::commit`], naming each step of the load's end to `step` as it
+    /// starts (`"3/14 index members_person"`): at national size they take
+    /// minutes after the last row is read.
+    pub async fn commit_reporting(
+        mut self,
+        step: &(dyn Fn(&str) + Sync),
+    ) -> Result<(), StoreError> {
+        let mut steps: Vec<(String, String)> = Vec::new();
         if self.deferred {
-            for (_, create) in PEOPLE_INDEXES {
-                self.execute(create).await?;
+            for (name, create) in PEOPLE_INDEXES {
+                steps.push((format!("index {name}"), create.to_string()));
             }
             for (t, n, d) in std::mem::take(&mut self.foreign_keys) {
-                self.execute(&format!("ALTER TABLE {t} ADD CONSTRAINT {n} {d}"))
-                    .await?;
+                steps.push((
+                    format!("foreign key {n}"),
+                    format!("ALTER TABLE {t} ADD CONSTRAINT {n} {d}"),
+                ));
             }
         }
         if self
@@ -612,11 +625,113 @@ impl Bulk {
             .iter()
             .any(|t| matches!(*t, "people" | "members" | "candidates"))
         {
-            // The search postings of the rows loaded, from scratch.
-            self.execute(crate::records::postings::REBUILD).await?;
+            steps.extend(self.postings_steps().await?);
         }
+        let total = steps.len() + 1;
+        for (i, (what, sql)) in steps.iter().enumerate() {
+            step(&format!("{}/{total} {what}", i + 1));
+            self.execute(sql).await?;
+        }
+        step(&format!("{total}/{total} commit and planner statistics"));
         let touched = std::mem::take(&mut self.touched);
         self.ask(|reply| Job::Commit { touched, reply }).await
+    }
+
+    /// The search postings of the rows loaded, from scratch
+    /// ([`crate::records::postings::FILL`]). A first load (the tables were
+    /// empty) drops their indexes first and builds them once at the end, as
+    /// for the people tables: at national size (23 M word rows) that is
+    /// minutes less than keeping them up row by row. On PostgreSQL the
+    /// primary keys go too and the rows need no order; SQLite's keys are
+    /// the tables themselves (`WITHOUT ROWID`), filled in key order.
+    async fn postings_steps(&mut self) -> Result<Vec<(String, String)>, StoreError> {
+        use crate::records::postings::{FILL, TABLES};
+        // Empty already after a first load (they hold what the people
+        // tables hold); emptied for anything else.
+        let mut steps = vec![(
+            "search tables emptied".to_string(),
+            "DELETE FROM name_postings; DELETE FROM name_order".to_string(),
+        )];
+        let rebuilt = if self.deferred {
+            self.secondary_structures(&TABLES).await?
+        } else {
+            Vec::new()
+        };
+        if !rebuilt.is_empty() {
+            let drops: Vec<&str> = rebuilt.iter().map(|(_, d, _)| d.as_str()).collect();
+            steps.push(("search indexes dropped".to_string(), drops.join("; ")));
+        }
+        for (what, sql, order) in FILL {
+            let ordered = !(self.deferred && self.postgres);
+            let sql = if ordered {
+                format!("{sql}{order}")
+            } else {
+                sql.to_string()
+            };
+            steps.push((what.to_string(), sql));
+        }
+        for (name, _, create) in rebuilt {
+            steps.push((format!("index {name}"), create));
+        }
+        Ok(steps)
+    }
+
+    /// The indexes of `tables` that can be dropped and made again, as
+    /// (name, the statement that drops it, the one that makes it), read
+    /// from the catalog: SQLite's declared indexes; PostgreSQL's indexes
+    /// and primary or unique keys.
+    async fn secondary_structures(
+        &mut self,
+        tables: &[&str],
+    ) -> Result<Vec<(String, String, String)>, StoreError> {
+        let list = tables
+            .iter()
+            .map(|t| format!("'{t}'"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let mut out = Vec::new();
+        if self.postgres {
+            let keys = self
+                .select_text(&format!(
+                    "SELECT conrelid::regclass::text, conname::text, pg_get_constraintdef(oid) \
+                     FROM pg_constraint WHERE contype IN ('p', 'u') \
+                     AND conrelid::regclass::text IN ({list}) ORDER BY 1, 2"
+                ))
+                .await?;
+            let indexes = self
+                .select_text(&format!(
+                    "SELECT indexname::text, indexdef FROM pg_indexes WHERE tablename IN ({list}) \
+                     AND indexname NOT IN (SELECT conname FROM pg_constraint) ORDER BY 1"
+                ))
+                .await?;
+            for r in indexes {
+                if let [n, def] = r.as_slice() {
+                    out.push((n.clone(), format!("DROP INDEX {n}"), def.clone()));
+                }
+            }
+            for r in keys {
+                if let [t, n, def] = r.as_slice() {
+                    out.push((
+                        n.clone(),
+                        format!("ALTER TABLE {t} DROP CONSTRAINT {n}"),
+                        format!("ALTER TABLE {t} ADD CONSTRAINT {n} {def}"),
+                    ));
+                }
+            }
+        } else {
+            let indexes = self
+                .select_text(&format!(
+                    "SELECT name, sql FROM sqlite_master WHERE type = 'index' \
+                     AND tbl_name IN ({list}) AND sql IS NOT NULL ORDER BY name"
+                ))
+                .await?;
+            for r in indexes {
+                if let [n, def] = r.as_slice() {
+                    out.push((n.clone(), format!("DROP INDEX {n}"), def.clone()));
+                }
+            }
+        }
+        Ok(out)
     }
 }
 

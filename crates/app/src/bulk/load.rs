@@ -358,7 +358,7 @@ impl Load {
     }
 
     /// Commits the load, or (with problems) rolls it back and names them.
-    pub(super) async fn finish(self) -> Result<(), AppError> {
+    pub(super) async fn finish(self, step: &(dyn Fn(&str) + Sync)) -> Result<(), AppError> {
         let Load { bulk, errors, .. } = self;
         if !errors.list.is_empty() {
             // Dropping the load's connection rolls it back: nothing written.
@@ -373,7 +373,7 @@ impl Load {
                 }
             )));
         }
-        bulk.commit().await?;
+        bulk.commit_reporting(step).await?;
         Ok(())
     }
 }

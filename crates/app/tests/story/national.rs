@@ -128,7 +128,57 @@ async fn bulk_import_and_the_rollup(db: TestDb) {
     };
     let fks = foreign_keys().await;
     assert!(fks >= 7, "{fks} foreign keys on the people tables");
-    let s = app.bulk_import(&sys, dir.path(), &|_, _| {}).await.unwrap();
+    let search_indexes = || {
+        let app = app.clone();
+        let sql = if db.is_postgres() {
+            "SELECT indexname::text, indexdef FROM pg_indexes \
+             WHERE tablename IN ('name_order', 'name_postings') ORDER BY 1"
+        } else {
+            "SELECT name, COALESCE(sql, '') FROM sqlite_master WHERE type = 'index' \
+             AND tbl_name IN ('name_order', 'name_postings') ORDER BY 1"
+        };
+        async move {
+            use sqlx::Row;
+            let mut conn = app.db().read().await.unwrap();
+            sqlx::query(sql)
+                .fetch_all(&mut *conn)
+                .await
+                .unwrap()
+                .iter()
+                .map(|r| (r.get::<String, _>(0), r.get::<String, _>(1)))
+                .collect::<Vec<_>>()
+        }
+    };
+    let before = search_indexes().await;
+    assert!(before.len() >= 2, "{before:?}");
+    let steps = std::sync::Mutex::new(Vec::<String>::new());
+    let s = app
+        .bulk_import_reporting(&sys, dir.path(), &|_, _| {}, &|step| {
+            steps.lock().unwrap().push(step.to_string())
+        })
+        .await
+        .unwrap();
+    // The load's end was reported step by step, numbered, the search
+    // tables' indexes among them (dropped for a first load, built again).
+    let steps = steps.into_inner().unwrap();
+    let n = steps.len();
+    for (i, step) in steps.iter().enumerate() {
+        assert!(step.starts_with(&format!("{}/{n} ", i + 1)), "{steps:?}");
+    }
+    for what in [
+        "index members_person",
+        "search words: members",
+        "index name_order_sort",
+        "commit and planner statistics",
+    ] {
+        assert!(steps.iter().any(|s| s.ends_with(what)), "{what}: {steps:?}");
+    }
+    assert_eq!(
+        search_indexes().await,
+        before,
+        "the search indexes are back"
+    );
+    crate::search::check_postings(&app, "after a first bulk load").await;
     assert_eq!(
         foreign_keys().await,
         fks,

@@ -480,7 +480,7 @@ async fn the_backfill_writes_what_the_writers_write(db: TestDb) {
 /// The postings of migration 0015 as the writers left them, and as
 /// `postings::REBUILD` computes them from scratch (in a write that then
 /// commits the same rows): they must be equal.
-async fn check_postings(app: &ranks_app::App, when: &str) {
+pub(crate) async fn check_postings(app: &ranks_app::App, when: &str) {
     use sqlx::Row;
     async fn rows(app: &ranks_app::App) -> (Vec<String>, Vec<String>) {
         let mut conn = app.db().read().await.unwrap();

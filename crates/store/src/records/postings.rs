@@ -170,27 +170,91 @@ pub async fn rebase(
     Ok(())
 }
 
-/// Both tables from scratch (the migration's backfill, a bulk load): every
-/// current member and every candidate, in key order. The word rows are
-/// driven from `name_words` (`CROSS JOIN` keeps SQLite to that order: the
-/// words have no index by person).
-pub const REBUILD: &str = "DELETE FROM name_postings;
-DELETE FROM name_order;
-INSERT INTO name_order (kind, row_id, name_sort, path, status)
+/// The statements that fill both tables from the registry, each as
+/// (what it fills, the `INSERT … SELECT`, the `ORDER BY` that puts its rows
+/// in key order). The word rows are driven from `name_words` (`CROSS JOIN`
+/// keeps SQLite to that order: the words have no index by person).
+macro_rules! fill {
+    (order_members) => {
+        "INSERT INTO name_order (kind, row_id, name_sort, path, status)
  SELECT 0, p.id, p.name_sort, u.path, m.status FROM members m
  JOIN people p ON p.id = m.person_id JOIN units u ON u.id = m.unit_id
- WHERE m.status IN ('probationary', 'official') ORDER BY p.id;
-INSERT INTO name_order (kind, row_id, name_sort, path, status)
+ WHERE m.status IN ('probationary', 'official')"
+    };
+    (order_candidates) => {
+        "INSERT INTO name_order (kind, row_id, name_sort, path, status)
  SELECT 1, c.id, p.name_sort, u.path, '' FROM candidates c
- JOIN people p ON p.id = c.person_id JOIN units u ON u.id = c.unit_id ORDER BY c.id;
-INSERT INTO name_postings (kind, word, path, row_id, name_sort, status)
+ JOIN people p ON p.id = c.person_id JOIN units u ON u.id = c.unit_id"
+    };
+    (postings_members) => {
+        "INSERT INTO name_postings (kind, word, path, row_id, name_sort, status)
  SELECT o.kind, w.word, o.path, o.row_id, o.name_sort, o.status
  FROM name_words w CROSS JOIN name_order o
- WHERE o.kind = 0 AND o.row_id = w.person_id ORDER BY o.kind, w.word, o.path, o.row_id;
-INSERT INTO name_postings (kind, word, path, row_id, name_sort, status)
+ WHERE o.kind = 0 AND o.row_id = w.person_id"
+    };
+    (postings_candidates) => {
+        "INSERT INTO name_postings (kind, word, path, row_id, name_sort, status)
  SELECT o.kind, w.word, o.path, o.row_id, o.name_sort, o.status
  FROM name_words w CROSS JOIN candidates c CROSS JOIN name_order o
- WHERE c.person_id = w.person_id AND o.kind = 1 AND o.row_id = c.id ORDER BY o.kind, w.word, o.path, o.row_id;";
+ WHERE c.person_id = w.person_id AND o.kind = 1 AND o.row_id = c.id"
+    };
+    (by_person) => {
+        " ORDER BY p.id"
+    };
+    (by_candidate) => {
+        " ORDER BY c.id"
+    };
+    (by_posting) => {
+        " ORDER BY o.kind, w.word, o.path, o.row_id"
+    };
+}
+
+/// [`REBUILD`]'s filling statements one by one, for a loader that reports
+/// them as steps: (what, statement, its key order).
+pub const FILL: [(&str, &str, &str); 4] = [
+    (
+        "search list: members",
+        fill!(order_members),
+        fill!(by_person),
+    ),
+    (
+        "search list: candidates",
+        fill!(order_candidates),
+        fill!(by_candidate),
+    ),
+    (
+        "search words: members",
+        fill!(postings_members),
+        fill!(by_posting),
+    ),
+    (
+        "search words: candidates",
+        fill!(postings_candidates),
+        fill!(by_posting),
+    ),
+];
+
+/// Both tables from scratch (the migration's backfill, a bulk load into a
+/// database that held people already): every current member and every
+/// candidate, each table's rows in key order.
+pub const REBUILD: &str = concat!(
+    "DELETE FROM name_postings;\nDELETE FROM name_order;\n",
+    fill!(order_members),
+    fill!(by_person),
+    ";\n",
+    fill!(order_candidates),
+    fill!(by_candidate),
+    ";\n",
+    fill!(postings_members),
+    fill!(by_posting),
+    ";\n",
+    fill!(postings_candidates),
+    fill!(by_posting),
+    ";"
+);
+
+/// The tables [`FILL`] writes.
+pub const TABLES: [&str; 2] = ["name_order", "name_postings"];
 
 /// [`REBUILD`] on a connection (the migration's, in its transaction).
 pub async fn rebuild(conn: &mut sqlx::AnyConnection) -> Result<(), sqlx::Error> {
