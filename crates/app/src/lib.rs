@@ -50,6 +50,9 @@ pub use clock::{Clock, FixedClock, SystemClock};
 /// application so that the CLI and the web never depend on the store.
 pub mod storage {
     pub use ranks_store::anchor::AuditFiles;
+    /// Calls and time this process's writers spent keeping the search
+    /// postings up (docs/search.md), for `ranks bench`.
+    pub use ranks_store::records::postings::upkeep as search_postings_upkeep;
     pub use ranks_store::{redact_url, DatabaseUrl, Db};
 }
 pub use error::AppError;

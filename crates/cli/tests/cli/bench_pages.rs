@@ -91,6 +91,24 @@ async fn bench_pages_rows(db: TestDb) {
         .and_then(|w| w.parse().ok())
         .unwrap_or(0);
     assert!(n > 0 && writes.contains("writes/s"), "{writes}");
+    // Members moved and back: writes that rewrite search postings, whose
+    // upkeep was timed (two upkeeps at least per member moved).
+    let moved = bench
+        .lines()
+        .find(|l| l.contains("members moved to another cell and back"))
+        .unwrap_or_else(|| panic!("no member writes line:\n{bench}"));
+    let k: usize = moved["writes: ".len()..]
+        .split(' ')
+        .next()
+        .and_then(|w| w.parse().ok())
+        .unwrap_or(0);
+    let upkeeps: usize = moved
+        .split(" upkeeps")
+        .next()
+        .and_then(|h| h.rsplit('(').next())
+        .and_then(|w| w.parse().ok())
+        .unwrap_or(0);
+    assert!(k > 0 && upkeeps >= 2 * k, "{moved}");
     let engine = if url.starts_with("postgres") {
         "postgres"
     } else {

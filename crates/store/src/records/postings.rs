@@ -19,6 +19,29 @@ use crate::Conn;
 use ranks_domain::MemberStatus;
 use sqlx::Row;
 
+/// What keeping the postings up has cost this process's writers: calls of
+/// [`sync_member`], [`sync_candidate`] and [`sync_person`], and their
+/// nanoseconds (read by `ranks bench --pages` for the cost per write).
+static UPKEEP_CALLS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+static UPKEEP_NANOS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// (calls, time) spent keeping the postings up since the process began.
+pub fn upkeep() -> (u64, std::time::Duration) {
+    use std::sync::atomic::Ordering::Relaxed;
+    (
+        UPKEEP_CALLS.load(Relaxed),
+        std::time::Duration::from_nanos(UPKEEP_NANOS.load(Relaxed)),
+    )
+}
+
+/// Counts one upkeep call and its time.
+fn counted(started: std::time::Instant) {
+    use std::sync::atomic::Ordering::Relaxed;
+    UPKEEP_CALLS.fetch_add(1, Relaxed);
+    let nanos = u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
+    UPKEEP_NANOS.fetch_add(nanos, Relaxed);
+}
+
 /// `name_order.kind` / `name_postings.kind` of a current member.
 pub const MEMBER: i64 = 0;
 /// … of a candidate.
@@ -102,6 +125,13 @@ async fn post(conn: &mut Conn, kind: i64, row_id: i64) -> Result<(), StoreError>
 /// members table: listed (with its unit's path and status) when current,
 /// else not at all.
 pub async fn sync_member(conn: &mut Conn, person_id: i64) -> Result<(), StoreError> {
+    let started = std::time::Instant::now();
+    let r = member_rows(conn, person_id).await;
+    counted(started);
+    r
+}
+
+async fn member_rows(conn: &mut Conn, person_id: i64) -> Result<(), StoreError> {
     remove(conn, MEMBER, person_id).await?;
     sqlx::query(
         "INSERT INTO name_order (kind, row_id, name_sort, path, status) \
@@ -120,6 +150,13 @@ pub async fn sync_member(conn: &mut Conn, person_id: i64) -> Result<(), StoreErr
 
 /// Brings the rows of candidate `candidate_id` in line with its file.
 pub async fn sync_candidate(conn: &mut Conn, candidate_id: i64) -> Result<(), StoreError> {
+    let started = std::time::Instant::now();
+    let r = candidate_rows(conn, candidate_id).await;
+    counted(started);
+    r
+}
+
+async fn candidate_rows(conn: &mut Conn, candidate_id: i64) -> Result<(), StoreError> {
     remove(conn, CANDIDATE, candidate_id).await?;
     sqlx::query(
         "INSERT INTO name_order (kind, row_id, name_sort, path, status) \
@@ -135,13 +172,20 @@ pub async fn sync_candidate(conn: &mut Conn, candidate_id: i64) -> Result<(), St
 
 /// After a person's name changed: their member row and candidate files.
 pub async fn sync_person(conn: &mut Conn, person_id: i64) -> Result<(), StoreError> {
-    sync_member(conn, person_id).await?;
+    let started = std::time::Instant::now();
+    let r = person_rows(conn, person_id).await;
+    counted(started);
+    r
+}
+
+async fn person_rows(conn: &mut Conn, person_id: i64) -> Result<(), StoreError> {
+    member_rows(conn, person_id).await?;
     let files = sqlx::query("SELECT id FROM candidates WHERE person_id = $1 ORDER BY id")
         .bind(person_id)
         .fetch_all(&mut *conn)
         .await?;
     for f in files {
-        sync_candidate(conn, f.try_get(0)?).await?;
+        candidate_rows(conn, f.try_get(0)?).await?;
     }
     Ok(())
 }
