@@ -31,6 +31,9 @@ pub struct PagesArgs {
     /// The grassroots throughput figure: seconds and connections.
     pub seconds: f64,
     pub connections: usize,
+    /// Only the pages whose names contain one of these (all when empty);
+    /// then the checks and the load are skipped.
+    pub only: Vec<String>,
 }
 
 impl PagesArgs {
@@ -48,6 +51,7 @@ impl PagesArgs {
                 b.seconds
             },
             connections: b.connections,
+            only: Vec::new(),
         }
     }
 }
@@ -402,7 +406,8 @@ pub async fn run(app: &App, args: PagesArgs) -> Result<()> {
         "\n{:<24} {:<26} {:<10} {:>4} {:>11} {:>11} {:>12}  note",
         "page", "user", "engine", "n", "median ms", "p95 ms", "max bytes"
     );
-    for (page, name) in PAGES.iter().enumerate() {
+    let wanted = |name: &str| args.only.is_empty() || args.only.iter().any(|o| name.contains(o));
+    for (page, name) in PAGES.iter().enumerate().filter(|p| wanted(p.1)) {
         for who in Who::ALL {
             let row = measure(
                 &mut clients,
@@ -443,6 +448,11 @@ pub async fn run(app: &App, args: PagesArgs) -> Result<()> {
         bench::peak_memory_mib()
     );
 
+    if !args.only.is_empty() {
+        crate::bench_writes::run(app, if args.quick { 10 } else { 50 }).await?;
+        server_rt.shutdown_background();
+        return Ok(());
+    }
     problems.extend(check_rollup(app).await?);
     let seats_in_time: Vec<&Seat> = seats
         .iter()

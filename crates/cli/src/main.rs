@@ -116,6 +116,11 @@ enum Command {
         /// With --pages: seconds before a request counts as timed out.
         #[arg(long, default_value_t = 30.0)]
         timeout: f64,
+        /// With --pages: only the rows whose page names contain one of these
+        /// (comma-separated, e.g. `plan,forecast,analytics`); the checks and
+        /// the grassroots load are skipped, the write part is kept.
+        #[arg(long, value_delimiter = ',')]
+        only: Vec<String>,
     },
     /// A consistent copy of the (SQLite) database, taken while the server runs.
     Backup { file: std::path::PathBuf },
@@ -626,6 +631,7 @@ async fn dispatch(command: Command, cfg: &config::Config, profile: Profile) -> R
             pages,
             requests,
             timeout,
+            only,
         } => {
             let app = open_app(cfg, profile).await?;
             let args = bench::BenchArgs {
@@ -634,7 +640,9 @@ async fn dispatch(command: Command, cfg: &config::Config, profile: Profile) -> R
                 quick,
             };
             if pages {
-                bench_pages::run(&app, bench_pages::PagesArgs::of(args, requests, timeout)).await?
+                let mut pages = bench_pages::PagesArgs::of(args, requests, timeout);
+                pages.only = only;
+                bench_pages::run(&app, pages).await?
             } else {
                 bench::run(&app, args).await?
             }
