@@ -195,7 +195,7 @@ struct UpTo<'a> {
 }
 
 impl UpTo<'_> {
-    fn to_today(&mut self, day: i32) -> Option<i64> {
+    fn until_today(&mut self, day: i32) -> Option<i64> {
         let k = usize::try_from(self.today - day).ok()?;
         if k >= self.memo.len() {
             self.memo.resize(k + 1, None);
@@ -209,7 +209,7 @@ impl UpTo<'_> {
     }
 
     fn between(&mut self, from: i32, to: i32) -> i64 {
-        match (self.to_today(from), self.to_today(to)) {
+        match (self.until_today(from), self.until_today(to)) {
             (Some(a), Some(b)) => a - b,
             _ => self.cal.working_days_between(date_of(from), date_of(to)),
         }

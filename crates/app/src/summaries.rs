@@ -391,8 +391,11 @@ pub(crate) type PreparedKey = (usize, usize, Date, Date, Option<Date>);
 /// a newer summary come: a write makes a new summary, so nothing kept
 /// outlives the files it was computed from.
 pub(crate) struct Kept<K, V> {
-    items: std::sync::Mutex<Vec<(K, Arc<DueSummary>, Arc<V>)>>,
+    items: std::sync::Mutex<Vec<KeptItem<K, V>>>,
 }
+
+/// A result kept with its key and the summary it was computed from.
+type KeptItem<K, V> = (K, Arc<DueSummary>, Arc<V>);
 
 impl<K, V> Default for Kept<K, V> {
     fn default() -> Self {

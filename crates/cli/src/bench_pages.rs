@@ -39,8 +39,13 @@ pub struct PagesArgs {
 impl PagesArgs {
     /// From the command line: `requests` per page and user (default 20, 5
     /// with --quick), `timeout` seconds per request; a quick run loads the
-    /// grassroots page for at most 3 s.
-    pub fn of(b: bench::BenchArgs, requests: Option<usize>, timeout: f64) -> PagesArgs {
+    /// grassroots page for at most 3 s; `only` the pages named so.
+    pub fn of(
+        b: bench::BenchArgs,
+        requests: Option<usize>,
+        timeout: f64,
+        only: Vec<String>,
+    ) -> PagesArgs {
         PagesArgs {
             quick: b.quick,
             requests: requests.unwrap_or(if b.quick { 5 } else { 20 }).max(1),
@@ -51,7 +56,7 @@ impl PagesArgs {
                 b.seconds
             },
             connections: b.connections,
-            only: Vec::new(),
+            only,
         }
     }
 }
@@ -441,7 +446,7 @@ pub async fn run(app: &App, args: PagesArgs) -> Result<()> {
     }
     println!(
         "rows with p95 over {P95_BOUND_MS:.0} ms: {over} of {}",
-        PAGES.len() * Who::ALL.len()
+        PAGES.iter().filter(|p| wanted(p)).count() * Who::ALL.len()
     );
     println!(
         "peak memory of the server's process (VmHWM): {:.0} MiB",

@@ -624,6 +624,15 @@ async fn dispatch(command: Command, cfg: &config::Config, profile: Profile) -> R
                 .with_import_limits(cfg.import.limits()?);
             import_cmd::run(&app, &actor, args).await?
         }
+        other => dispatch_admin(other, cfg, profile).await?,
+    }
+    Ok(())
+}
+
+/// Backup, restore, the audit chain, tokens, users, targets and forecasts.
+async fn dispatch_admin(command: Command, cfg: &config::Config, profile: Profile) -> Result<()> {
+    let actor = Actor::system();
+    match command {
         Command::Bench {
             seconds,
             connections,
@@ -640,22 +649,15 @@ async fn dispatch(command: Command, cfg: &config::Config, profile: Profile) -> R
                 quick,
             };
             if pages {
-                let mut pages = bench_pages::PagesArgs::of(args, requests, timeout);
-                pages.only = only;
-                bench_pages::run(&app, pages).await?
+                bench_pages::run(
+                    &app,
+                    bench_pages::PagesArgs::of(args, requests, timeout, only),
+                )
+                .await?
             } else {
                 bench::run(&app, args).await?
             }
         }
-        other => dispatch_admin(other, cfg, profile).await?,
-    }
-    Ok(())
-}
-
-/// Backup, restore, the audit chain, tokens, users, targets and forecasts.
-async fn dispatch_admin(command: Command, cfg: &config::Config, profile: Profile) -> Result<()> {
-    let actor = Actor::system();
-    match command {
         Command::Backup { file } => {
             let app = open_app(cfg, profile).await?;
             let bytes = app.backup(&file).await?;
