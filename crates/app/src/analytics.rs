@@ -2,7 +2,10 @@
 //! (in working days), which stages are bottlenecks, how mentors fare, and
 //! which emulation movements feed admissions.
 
-use crate::summaries::{all_stages, date_of, day_of, stage_index, FileEntry, UNKNOWN_STAGE};
+use crate::index::TreeIndex;
+use crate::summaries::{
+    all_stages, date_of, day_of, stage_index, DueSummary, FileEntry, UNKNOWN_STAGE,
+};
 use crate::{visible_unit, Actor, App, AppError};
 use ranks_domain::calendar::WorkCalendar;
 use ranks_domain::procedure::{Effect, Profile};
@@ -11,6 +14,7 @@ use ranks_store::records::candidates;
 use ranks_store::records::units::UnitRow;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct StageStats {
@@ -65,6 +69,7 @@ pub struct Analytics {
     pub movements: Vec<MovementFunnel>,
 }
 
+#[cfg(test)]
 fn percentile(sorted: &[i64], q: f64) -> Option<i64> {
     if sorted.is_empty() {
         return None;
@@ -106,6 +111,12 @@ pub(crate) fn stage_stats_of<'a>(
     let exit: Vec<bool> = all_stages(profile).map(|s| s.is_exit).collect();
     let mut acc = vec![Acc::default(); admit];
     let mut seen = vec![false; admit];
+    let now = day_of(today);
+    let mut upto = UpTo {
+        cal,
+        today: now,
+        memo: Vec::new(),
+    };
     for h in files {
         seen.iter_mut().for_each(|x| *x = false);
         for (pos, (stage, day)) in h.iter().enumerate() {
@@ -119,14 +130,13 @@ pub(crate) fn stage_stats_of<'a>(
             match h.get(pos + 1) {
                 Some((k, d)) if *k as usize == i + 1 => {
                     a.advanced += 1;
-                    a.days
-                        .push(cal.working_days_between(date_of(*day), date_of(*d)));
+                    a.days.push(upto.between(*day, *d));
                 }
                 Some((k, _)) if exit.get(*k as usize).copied().unwrap_or(false) => a.lost += 1,
                 Some(_) => {}
                 None => {
                     a.waiting += 1;
-                    let w = cal.working_days_between(date_of(*day), today);
+                    let w = upto.between(*day, now);
                     a.longest = Some(a.longest.map_or(w, |l: i64| l.max(w)));
                 }
             }
@@ -137,8 +147,7 @@ pub(crate) fn stage_stats_of<'a>(
         .iter()
         .zip(acc)
         .map(|(stage, mut a)| {
-            a.days.sort_unstable();
-            let median = percentile(&a.days, 0.5);
+            let (median, p90) = percentiles(&mut a.days);
             StageStats {
                 stage: stage.key.clone(),
                 entered: a.entered,
@@ -147,13 +156,64 @@ pub(crate) fn stage_stats_of<'a>(
                 conversion: (a.advanced + a.lost > 0)
                     .then(|| a.advanced as f64 / (a.advanced + a.lost) as f64),
                 median_days: median,
-                p90_days: percentile(&a.days, 0.9),
+                p90_days: p90,
                 waiting: a.waiting,
                 longest_wait_days: a.longest,
                 bottleneck_score: a.waiting as f64 * median.unwrap_or(0) as f64,
             }
         })
         .collect()
+}
+
+/// [`percentile`] 0.5 and 0.9 of `days`, by selection instead of a sort
+/// (the same elements: the ones a sort would put at those places).
+fn percentiles(days: &mut [i64]) -> (Option<i64>, Option<i64>) {
+    if days.is_empty() {
+        return (None, None);
+    }
+    let at = |q: f64| ((days.len() as f64 - 1.0) * q).round() as usize;
+    let (m, n) = (at(0.5), at(0.9));
+    let (_, median, above) = days.select_nth_unstable(m);
+    let median = *median;
+    let p90 = if n == m {
+        median
+    } else {
+        *above.select_nth_unstable(n - m - 1).1
+    };
+    (Some(median), Some(p90))
+}
+
+/// Working days between days of the files, from each day's count up to
+/// today (computed once per day): `between(a, b)` is
+/// `working_days_between(a, b)`, the working days in `(a, b]` being those
+/// in `(a, today]` less those in `(b, today]`.
+struct UpTo<'a> {
+    cal: &'a WorkCalendar,
+    today: i32,
+    /// `memo[k]`: working days in `(today − k, today]`, once computed.
+    memo: Vec<Option<i64>>,
+}
+
+impl UpTo<'_> {
+    fn until_today(&mut self, day: i32) -> Option<i64> {
+        let k = usize::try_from(self.today - day).ok()?;
+        if k >= self.memo.len() {
+            self.memo.resize(k + 1, None);
+        }
+        let cal = self.cal;
+        let today = self.today;
+        Some(
+            *self.memo[k]
+                .get_or_insert_with(|| cal.working_days_between(date_of(day), date_of(today))),
+        )
+    }
+
+    fn between(&mut self, from: i32, to: i32) -> i64 {
+        match (self.until_today(from), self.until_today(to)) {
+            (Some(a), Some(b)) => a - b,
+            _ => self.cal.working_days_between(date_of(from), date_of(to)),
+        }
+    }
 }
 
 /// One stage's counts while files are read.
@@ -257,6 +317,65 @@ fn funnels<'a>(files: impl Iterator<Item = Fed<'a>>) -> Vec<MovementFunnel> {
     funnels.into_values().collect()
 }
 
+/// Units in a subtree above which the mentors' links are read from the
+/// mentors outwards (as the refusal log does).
+const WIDE_SUBTREE: usize = 20_000;
+
+/// Today's analytics of a subtree but the mentors': what the summary alone
+/// gives, kept per summary and subtree.
+pub(crate) struct SubtreeStats {
+    stages: Vec<StageStats>,
+    bottlenecks: Vec<String>,
+    movements: Vec<MovementFunnel>,
+}
+
+/// One pass over the files of the subtree at `start`.
+fn subtree_stats(
+    profile: &Profile,
+    tree: &TreeIndex,
+    sum: &DueSummary,
+    start: usize,
+    cal: &WorkCalendar,
+) -> SubtreeStats {
+    let stages = stage_stats_of(
+        profile,
+        sum.files_in(start).map(|f| &*f.steps),
+        cal,
+        sum.today,
+    );
+    let bottlenecks = rank_bottlenecks(&stages);
+    let admit = stage_index(profile, &profile.admission_stage().key);
+    let recognised = stage_index(profile, &profile.recognition_stage().key);
+    let course = stage_index(profile, "course");
+    let reached = |f: &FileEntry, k: u8| k != UNKNOWN_STAGE && f.steps.iter().any(|x| x.0 == k);
+    // Each position's unit directly under the root (the root's own for itself).
+    let b = &tree.b;
+    let end = b.end[start] as usize;
+    let mut top = vec![start; end - start];
+    for p in start + 1..end {
+        top[p - start] = if b.parent[p] as usize == start {
+            p
+        } else {
+            top[b.parent[p] as usize - start]
+        };
+    }
+    let movements = funnels(sum.files_in(start).filter_map(|f| {
+        let mv = sum.movements.get(f.movement? as usize)?;
+        Some(Fed {
+            movement: mv,
+            top_unit: &b.codes[top[f.pos as usize - start]],
+            course: reached(f, course),
+            admitted: reached(f, admit),
+            official: reached(f, recognised),
+        })
+    }));
+    SubtreeStats {
+        stages,
+        bottlenecks,
+        movements,
+    }
+}
+
 impl App {
     /// Today's analytics, from the maintained summaries.
     pub async fn analytics(&self, actor: &Actor, org: Option<&str>) -> Result<Analytics, AppError> {
@@ -294,11 +413,11 @@ impl App {
         }
     }
 
-    /// One pass over the subtree's range of the maintained summaries; the
-    /// mentors' links are the one query.
+    /// One pass over the subtree's range of the maintained summaries, kept
+    /// for the summary (a second request reads it); the mentors' links
+    /// are the one query.
     async fn analytics_from_summaries(&self, root: &UnitRow) -> Result<Analytics, AppError> {
         let (tree, sum) = self.due_summary().await?;
-        let cal = self.calendar().await?;
         let profile = self.profile().clone();
         let start = tree
             .position(root.code.as_str())
@@ -306,16 +425,17 @@ impl App {
                 what: "unit",
                 key: root.code.to_string(),
             })?;
-        let stages = stage_stats_of(
-            &profile,
-            sum.files_in(start).map(|f| &*f.steps),
-            &cal,
-            sum.today,
-        );
-        let bottlenecks = rank_bottlenecks(&stages);
+        let kept = &self.index_cell().summaries.analytics;
+        let stats = match kept.get(&sum, &start) {
+            Some(s) => s,
+            None => {
+                let cal = self.calendar().await?;
+                let s = Arc::new(subtree_stats(&profile, &tree, &sum, start, &cal));
+                kept.keep(&sum, start, s.clone());
+                s
+            }
+        };
         let admit = stage_index(&profile, &profile.admission_stage().key);
-        let recognised = stage_index(&profile, &profile.recognition_stage().key);
-        let course = stage_index(&profile, "course");
         let withdraw: Vec<bool> = all_stages(&profile)
             .map(|s| s.is_exit && s.effect == Some(Effect::Withdraw))
             .collect();
@@ -325,41 +445,22 @@ impl App {
                 .last()
                 .is_some_and(|x| withdraw.get(x.0 as usize).copied().unwrap_or(false))
         };
+        // A subtree of most of the tree reads the links from the mentors outwards.
+        let wide = tree.end(start) - start > WIDE_SUBTREE;
         let links = {
             let mut conn = self.db().read().await?;
-            candidates::mentor_links_in_subtree(&mut conn, &root.path).await?
+            candidates::mentor_links_in_subtree(&mut conn, &root.path, wide).await?
         };
         let mentors = mentor_stats(
             links,
             |c| sum.file(c).is_some_and(|f| reached(f, admit)),
             |c| sum.file(c).is_some_and(&lost),
         );
-        // Each position's unit directly under the root (the root's own for itself).
-        let b = &tree.b;
-        let end = b.end[start] as usize;
-        let mut top = vec![start; end - start];
-        for p in start + 1..end {
-            top[p - start] = if b.parent[p] as usize == start {
-                p
-            } else {
-                top[b.parent[p] as usize - start]
-            };
-        }
-        let movements = funnels(sum.files_in(start).filter_map(|f| {
-            let mv = sum.movements.get(f.movement? as usize)?;
-            Some(Fed {
-                movement: mv,
-                top_unit: &b.codes[top[f.pos as usize - start]],
-                course: reached(f, course),
-                admitted: reached(f, admit),
-                official: reached(f, recognised),
-            })
-        }));
         Ok(Analytics {
-            stages,
-            bottlenecks,
+            stages: stats.stages.clone(),
+            bottlenecks: stats.bottlenecks.clone(),
             mentors,
-            movements,
+            movements: stats.movements.clone(),
         })
     }
 
@@ -399,7 +500,7 @@ impl App {
                     .is_some_and(|s| s.is_exit && s.effect == Some(Effect::Withdraw))
             })
         };
-        let links = candidates::mentor_links_in_subtree(&mut conn, &root.path).await?;
+        let links = candidates::mentor_links_in_subtree(&mut conn, &root.path, false).await?;
         let mentors = mentor_stats(links, |c| reached(c, &admit), lost);
         // Movements: the funnel, and which units they feed.
         let tree = ranks_store::records::units::subtree(&mut conn, &root.path).await?;
@@ -543,6 +644,27 @@ mod tests {
             stage_stats(&profile, &refs, &cal, today),
             reference(&profile, &refs, &cal, today)
         );
+    }
+
+    /// Selection gives the percentiles a sort gives, for every length up
+    /// to 60 and values with many repeats.
+    #[test]
+    fn selected_percentiles_equal_sorted_ones() {
+        let mut seed = 5u64;
+        for len in 0..60usize {
+            for _ in 0..20 {
+                let mut v: Vec<i64> = (0..len)
+                    .map(|_| {
+                        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1);
+                        ((seed >> 33) % 9) as i64 - 2
+                    })
+                    .collect();
+                let mut sorted = v.clone();
+                sorted.sort_unstable();
+                let want = (percentile(&sorted, 0.5), percentile(&sorted, 0.9));
+                assert_eq!(percentiles(&mut v), want, "{sorted:?}");
+            }
+        }
     }
 
     #[test]

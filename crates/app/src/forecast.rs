@@ -19,12 +19,13 @@ use crate::overview::PAGE_MAX;
 use crate::summaries::{all_stages, date_of, day_of, DueSummary};
 use crate::{Actor, App, AppError};
 use chrono::Datelike;
-use ranks_domain::forecast::{forecast_of_chances, Inflow, Model};
+use ranks_domain::forecast::{forecast_of_law, Inflow, Law, Model};
 use ranks_domain::procedure::Profile;
 use ranks_domain::{Date, DomainError, TermName};
 use ranks_store::records::{files, terms};
 use serde::Serialize;
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 /// The most candidates a forecast lists (the unit asked's, by chance).
 pub const CANDIDATES_SHOWN: usize = 50;
@@ -136,12 +137,144 @@ fn as_they_stood(
     (open, arrivals)
 }
 
+/// Subtrees with at most this many open files take their law from their
+/// files one at a time, in the reference's order (bit for bit as before);
+/// bigger ones combine their own files' law with their direct
+/// subordinates' laws ([`Law::and`]), which costs far less for a country.
+pub(crate) const DIRECT: usize = 4096;
+
+/// A subtree's open files' laws by the term's horizon and by the year's end.
+struct Laws {
+    term: Law,
+    year: Law,
+    /// Files with a chance of admission by the horizon.
+    counted: u64,
+}
+
+/// What a forecast of the unit at `at` computes once per summary (a write
+/// makes a new summary, so it is computed again, exactly): the subtree's
+/// open files with their chances, their arrivals, the unit's counted
+/// candidates, and the subtrees' laws as rows ask for them.
+pub(crate) struct Prepared {
+    at: usize,
+    open: Vec<OpenFile>,
+    /// Indices into `open` bucketed by position: `by_pos[off[q - at]..off[q - at + 1]]`
+    /// are the open files of the unit at `q`, in the reference's order.
+    by_pos: Vec<u32>,
+    off: Vec<u32>,
+    /// Arrivals in the inflow window at positions before `at + k`.
+    arrivals_before: Vec<u32>,
+    /// The unit's first [`CANDIDATES_SHOWN`] counted files (indices into
+    /// `open`), most likely first, then by id; how many it counts in all.
+    counted: Vec<u32>,
+    counted_total: u64,
+    direct: usize,
+    laws: Mutex<HashMap<usize, Arc<Laws>>>,
+}
+
+impl Prepared {
+    fn new(
+        ix: &TreeIndex,
+        at: usize,
+        open: Vec<OpenFile>,
+        arrivals: &[u32],
+        direct: usize,
+    ) -> Prepared {
+        let n = ix.end(at) - at;
+        let mut off = vec![0u32; n + 1];
+        for o in &open {
+            off[o.pos as usize - at + 1] += 1;
+        }
+        let mut arrivals_before = vec![0u32; n + 1];
+        for q in arrivals {
+            arrivals_before[*q as usize - at + 1] += 1;
+        }
+        for k in 0..n {
+            off[k + 1] += off[k];
+            arrivals_before[k + 1] += arrivals_before[k];
+        }
+        let mut fill = off.clone();
+        let mut by_pos = vec![0u32; open.len()];
+        for (i, o) in open.iter().enumerate() {
+            let f = &mut fill[o.pos as usize - at];
+            by_pos[*f as usize] = i as u32;
+            *f += 1;
+        }
+        let mut counted: Vec<u32> = (0..open.len() as u32)
+            .filter(|i| open[*i as usize].term > 0.0)
+            .collect();
+        // Only the first ones are shown: selected, then sorted.
+        let order = |a: &u32, b: &u32| {
+            let (a, b) = (&open[*a as usize], &open[*b as usize]);
+            b.term.total_cmp(&a.term).then(a.id.cmp(&b.id))
+        };
+        let counted_total = counted.len() as u64;
+        if counted.len() > CANDIDATES_SHOWN {
+            counted.select_nth_unstable_by(CANDIDATES_SHOWN, order);
+            counted.truncate(CANDIDATES_SHOWN);
+        }
+        counted.sort_by(order);
+        Prepared {
+            at,
+            open,
+            by_pos,
+            off,
+            arrivals_before,
+            counted,
+            counted_total,
+            direct,
+            laws: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The laws of the subtree at `p` (inside the range at `at`).
+    fn laws(&self, ix: &TreeIndex, p: usize) -> Arc<Laws> {
+        let mut memo = self.laws.lock().unwrap_or_else(|e| e.into_inner());
+        self.laws_in(ix, p, &mut memo)
+    }
+
+    fn laws_in(&self, ix: &TreeIndex, p: usize, memo: &mut HashMap<usize, Arc<Laws>>) -> Arc<Laws> {
+        if let Some(l) = memo.get(&p) {
+            return l.clone();
+        }
+        let (lo, hi) = (p - self.at, ix.end(p) - self.at);
+        let (from, to) = (self.off[lo] as usize, self.off[hi] as usize);
+        let of = |idx: &[u32]| {
+            let files = idx.iter().map(|i| &self.open[*i as usize]);
+            let term: Vec<f64> = files.clone().map(|o| o.term).collect();
+            let year: Vec<f64> = files.map(|o| o.year).collect();
+            Laws {
+                term: Law::of(&term),
+                year: Law::of(&year),
+                counted: term.iter().filter(|c| **c > 0.0).count() as u64,
+            }
+        };
+        let laws = if to - from <= self.direct {
+            // The subtree's files in the reference's order.
+            let mut idx = self.by_pos[from..to].to_vec();
+            idx.sort_unstable();
+            of(&idx)
+        } else {
+            let mut laws = of(&self.by_pos[from..self.off[lo + 1] as usize]);
+            for c in ix.children(p) {
+                let l = self.laws_in(ix, c, memo);
+                laws.term = laws.term.and(&l.term);
+                laws.year = laws.year.and(&l.year);
+                laws.counted += l.counted;
+            }
+            laws
+        };
+        let laws = Arc::new(laws);
+        memo.insert(p, laws.clone());
+        laws
+    }
+}
+
 /// What the rows of a page share.
 struct Shared<'a> {
     ix: &'a TreeIndex,
     model: &'a Model,
-    open: &'a [OpenFile],
-    arrivals: &'a [u32],
+    prepared: &'a Prepared,
     term: &'a terms::TermRow,
     as_of: Date,
     horizon: Date,
@@ -154,11 +287,12 @@ impl Shared<'_> {
     /// The row of the unit at `p` (its whole subtree's files).
     fn row(&self, p: usize, year_target: Option<u64>) -> ForecastRow {
         let ix = self.ix;
-        let end = ix.end(p) as u32;
-        let inside = |q: u32| q >= p as u32 && q < end;
-        let mine: Vec<&OpenFile> = self.open.iter().filter(|o| inside(o.pos)).collect();
+        let pr = self.prepared;
+        let laws = pr.laws(ix, p);
         let inflow = Inflow {
-            arrivals: self.arrivals.iter().filter(|q| inside(**q)).count() as u64,
+            arrivals: u64::from(
+                pr.arrivals_before[ix.end(p) - pr.at] - pr.arrivals_before[p - pr.at],
+            ),
             days: 730,
         };
         let (t0, t1) = (
@@ -171,13 +305,25 @@ impl Shared<'_> {
             0
         };
         let target = ix.target_of(self.term.id, p).map(u64::from);
-        let ps: Vec<f64> = mine.iter().map(|o| o.term).collect();
-        let fc = forecast_of_chances(self.model, admitted, &ps, inflow, self.horizon, target);
+        let fc = forecast_of_law(
+            self.model,
+            admitted,
+            &laws.term,
+            inflow,
+            self.horizon,
+            target,
+        );
         let year = self.year_end.map(|year_end| {
             let y0 = Date::from_ymd_opt(self.as_of.year(), 1, 1).expect("valid");
             let admitted = ix.admitted_total(p, y0, self.as_of);
-            let ps: Vec<f64> = mine.iter().map(|o| o.year).collect();
-            let y = forecast_of_chances(self.model, admitted, &ps, inflow, year_end, year_target);
+            let y = forecast_of_law(
+                self.model,
+                admitted,
+                &laws.year,
+                inflow,
+                year_end,
+                year_target,
+            );
             YearForecast {
                 year: self.as_of.year(),
                 target: y.target,
@@ -201,7 +347,7 @@ impl Shared<'_> {
             at_risk: fc.at_risk,
             from_inflow: fc.from_inflow,
             year,
-            counted: ps.iter().filter(|c| **c > 0.0).count() as u64,
+            counted: laws.counted,
         }
     }
 }
@@ -276,30 +422,16 @@ impl App {
         let horizon = t.term.ends_on.max(as_of);
         let year_end = Date::from_ymd_opt(as_of.year(), 12, 31).expect("valid");
         let year_end = (year_end <= t.term.ends_on || year_end > as_of).then_some(year_end);
-        let profile = self.profile();
-        let keys: Vec<&str> = all_stages(profile).map(|s| s.key.as_str()).collect();
-        let (open, arrivals) = as_they_stood(profile, &sum, at, as_of);
-        let open: Vec<OpenFile> = open
-            .into_iter()
-            .map(|(_, id, pos, stage, entered)| {
-                let (key, entered) = (keys[stage as usize], date_of(entered));
-                OpenFile {
-                    id,
-                    pos,
-                    stage,
-                    term: model.chance(key, entered, horizon),
-                    year: year_end.map_or(0.0, |y| model.chance(key, entered, y)),
-                }
-            })
-            .collect();
+        let prepared =
+            self.forecast_prepared(&ix, &sum, &model, (top_at, at), as_of, (horizon, year_end));
+        let keys: Vec<&str> = all_stages(self.profile()).map(|s| s.key.as_str()).collect();
         let mut conn = self.db().read().await?;
         let ids: Vec<i64> = page.iter().map(|p| ix.b.ids[*p]).collect();
         let year_targets = terms::year_targets_of(&mut conn, as_of.year(), &ids).await?;
         let shared = Shared {
             ix: &ix,
             model: &model,
-            open: &open,
-            arrivals: &arrivals,
+            prepared: &prepared,
             term: &t,
             as_of,
             horizon,
@@ -311,9 +443,12 @@ impl App {
             .map(|p| shared.row(*p, year_targets.get(&ix.b.ids[*p]).copied()))
             .collect();
         // The unit asked's candidates, most likely first, then by id.
-        let mut counted: Vec<&OpenFile> = open.iter().filter(|o| o.term > 0.0).collect();
-        counted.sort_by(|a, b| b.term.total_cmp(&a.term).then(a.id.cmp(&b.id)));
-        let shown: Vec<&OpenFile> = counted.iter().take(CANDIDATES_SHOWN).copied().collect();
+        let shown: Vec<&OpenFile> = prepared
+            .counted
+            .iter()
+            .take(CANDIDATES_SHOWN)
+            .map(|i| &prepared.open[*i as usize])
+            .collect();
         let shown_ids: Vec<i64> = shown.iter().map(|o| o.id).collect();
         let names = files::names_of(&mut conn, &shown_ids).await?;
         let candidates = shown
@@ -334,8 +469,55 @@ impl App {
             more: from + limit < order.len(),
             rows,
             candidates,
-            candidates_total: counted.len() as u64,
+            candidates_total: prepared.counted_total,
         })
+    }
+
+    /// The open files of the subtree at `at` with their chances by the
+    /// horizons, as they stood on `as_of`, and the laws of its subtrees;
+    /// kept for the summary, so that a second request computes nothing.
+    fn forecast_prepared(
+        &self,
+        ix: &TreeIndex,
+        sum: &Arc<DueSummary>,
+        model: &Model,
+        (top, at): (usize, usize),
+        as_of: Date,
+        (horizon, year_end): (Date, Option<Date>),
+    ) -> Arc<Prepared> {
+        let cell = &self.index_cell().summaries;
+        let key = (top, at, as_of, horizon, year_end);
+        if let Some(p) = cell.forecasts.get(sum, &key) {
+            return p;
+        }
+        let profile = self.profile();
+        let keys: Vec<&str> = all_stages(profile).map(|s| s.key.as_str()).collect();
+        let (open, arrivals) = as_they_stood(profile, sum, at, as_of);
+        // A chance depends on the stage and the day it was entered only:
+        // computed once per pair (a country's files share a few thousand).
+        let mut chances: HashMap<(u8, i32), (f64, f64)> = HashMap::new();
+        let open: Vec<OpenFile> = open
+            .into_iter()
+            .map(|(_, id, pos, stage, entered)| {
+                let (term, year) = *chances.entry((stage, entered)).or_insert_with(|| {
+                    let (key, entered) = (keys[stage as usize], date_of(entered));
+                    (
+                        model.chance(key, entered, horizon),
+                        year_end.map_or(0.0, |y| model.chance(key, entered, y)),
+                    )
+                });
+                OpenFile {
+                    id,
+                    pos,
+                    stage,
+                    term,
+                    year,
+                }
+            })
+            .collect();
+        let prepared = Arc::new(Prepared::new(ix, at, open, &arrivals, cell.direct()));
+        cell.forecasts.keep(sum, key, prepared.clone());
+        prepared
     }
 
     /// The model learned from the files of the range at `top` as they

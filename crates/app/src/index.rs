@@ -556,6 +556,14 @@ impl App {
         }
     }
 
+    /// Tests: subtrees with more open files than `n` get their forecast's
+    /// law by combining their subordinates' laws (0: the default, 4,096),
+    /// so that small trees take the path a country takes.
+    #[doc(hidden)]
+    pub fn set_forecast_direct_limit(&self, n: usize) {
+        self.index_cell().summaries.set_direct(n);
+    }
+
     /// Sets the overlay sizes (changed members, changed files) past which
     /// the index and the due summary are rebuilt in the background, for
     /// tests and benchmarks; 0 keeps the default.

@@ -359,6 +359,13 @@ pub struct SummaryCell {
     pub(crate) unit_names: tokio::sync::Mutex<Option<Arc<crate::pickers::UnitNames>>>,
     /// Forecast models learned from the current summary (see [`ModelKey`]).
     models: std::sync::Mutex<Vec<KeptModel>>,
+    /// Forecasts' open files, chances and laws for the current summary
+    /// (see [`PreparedKey`]).
+    pub(crate) forecasts: Kept<PreparedKey, crate::forecast::Prepared>,
+    /// Today's analytics of subtrees (by position) but the mentors'.
+    pub(crate) analytics: Kept<usize, crate::analytics::SubtreeStats>,
+    /// [`crate::forecast::DIRECT`] unless a test lowers it (0: the default).
+    direct: std::sync::atomic::AtomicUsize,
     /// A whole rebuild in the background (a large overlay, or the next
     /// day's summary made before midnight), see [`crate::rebuild`].
     background: Background<DueSummary>,
@@ -375,6 +382,53 @@ type KeptModel = (ModelKey, Arc<DueSummary>, Arc<Model>);
 /// Models kept per summary (tops and days asked).
 const MODELS_KEPT: usize = 16;
 
+/// A prepared forecast's key: the actor's top position, the unit asked's
+/// position, the as-of day, the term's horizon and the year's end (if
+/// forecast).
+pub(crate) type PreparedKey = (usize, usize, Date, Date, Option<Date>);
+
+/// Results computed from one summary, kept (at most 32) until results of
+/// a newer summary come: a write makes a new summary, so nothing kept
+/// outlives the files it was computed from.
+pub(crate) struct Kept<K, V> {
+    items: std::sync::Mutex<Vec<KeptItem<K, V>>>,
+}
+
+/// A result kept with its key and the summary it was computed from.
+type KeptItem<K, V> = (K, Arc<DueSummary>, Arc<V>);
+
+impl<K, V> Default for Kept<K, V> {
+    fn default() -> Self {
+        Kept {
+            items: std::sync::Mutex::new(Vec::new()),
+        }
+    }
+}
+
+impl<K: PartialEq, V> Kept<K, V> {
+    /// What was kept for `key` computed from `sum`.
+    pub(crate) fn get(&self, sum: &Arc<DueSummary>, key: &K) -> Option<Arc<V>> {
+        let kept = self.items.lock().unwrap_or_else(|e| e.into_inner());
+        kept.iter()
+            .find(|m| m.0 == *key && Arc::ptr_eq(&m.1, sum))
+            .map(|m| m.2.clone())
+    }
+
+    /// Keeps `v`, computed from `sum`; what older summaries gave goes.
+    pub(crate) fn keep(&self, sum: &Arc<DueSummary>, key: K, v: Arc<V>) {
+        let mut kept = self.items.lock().unwrap_or_else(|e| e.into_inner());
+        kept.retain(|m| Arc::ptr_eq(&m.1, sum));
+        if kept.len() >= 32 {
+            kept.remove(0);
+        }
+        kept.push((key, sum.clone(), v));
+    }
+
+    fn clear(&self) {
+        self.items.lock().unwrap_or_else(|e| e.into_inner()).clear();
+    }
+}
+
 impl SummaryCell {
     /// The model learned for `key`, if it is kept.
     pub(crate) fn model_for(&self, key: ModelKey) -> Option<Arc<Model>> {
@@ -390,6 +444,21 @@ impl SummaryCell {
             kept.remove(0);
         }
         kept.push((key, sum, model));
+    }
+
+    /// Subtrees with at most this many open files take their law directly.
+    pub(crate) fn direct(&self) -> usize {
+        match self.direct.load(std::sync::atomic::Ordering::Relaxed) {
+            0 => crate::forecast::DIRECT,
+            n => n,
+        }
+    }
+
+    /// Sets [`SummaryCell::direct`] (0: the default) and forgets the
+    /// prepared forecasts.
+    pub(crate) fn set_direct(&self, n: usize) {
+        self.direct.store(n, std::sync::atomic::Ordering::Relaxed);
+        self.forecasts.clear();
     }
 
     pub(crate) async fn settle(&self) {

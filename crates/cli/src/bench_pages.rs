@@ -31,13 +31,21 @@ pub struct PagesArgs {
     /// The grassroots throughput figure: seconds and connections.
     pub seconds: f64,
     pub connections: usize,
+    /// Only the pages whose names contain one of these (all when empty);
+    /// then the checks and the load are skipped.
+    pub only: Vec<String>,
 }
 
 impl PagesArgs {
     /// From the command line: `requests` per page and user (default 20, 5
     /// with --quick), `timeout` seconds per request; a quick run loads the
-    /// grassroots page for at most 3 s.
-    pub fn of(b: bench::BenchArgs, requests: Option<usize>, timeout: f64) -> PagesArgs {
+    /// grassroots page for at most 3 s; `only` the pages named so.
+    pub fn of(
+        b: bench::BenchArgs,
+        requests: Option<usize>,
+        timeout: f64,
+        only: Vec<String>,
+    ) -> PagesArgs {
         PagesArgs {
             quick: b.quick,
             requests: requests.unwrap_or(if b.quick { 5 } else { 20 }).max(1),
@@ -48,6 +56,7 @@ impl PagesArgs {
                 b.seconds
             },
             connections: b.connections,
+            only,
         }
     }
 }
@@ -402,7 +411,8 @@ pub async fn run(app: &App, args: PagesArgs) -> Result<()> {
         "\n{:<24} {:<26} {:<10} {:>4} {:>11} {:>11} {:>12}  note",
         "page", "user", "engine", "n", "median ms", "p95 ms", "max bytes"
     );
-    for (page, name) in PAGES.iter().enumerate() {
+    let wanted = |name: &str| args.only.is_empty() || args.only.iter().any(|o| name.contains(o));
+    for (page, name) in PAGES.iter().enumerate().filter(|p| wanted(p.1)) {
         for who in Who::ALL {
             let row = measure(
                 &mut clients,
@@ -436,13 +446,18 @@ pub async fn run(app: &App, args: PagesArgs) -> Result<()> {
     }
     println!(
         "rows with p95 over {P95_BOUND_MS:.0} ms: {over} of {}",
-        PAGES.len() * Who::ALL.len()
+        PAGES.iter().filter(|p| wanted(p)).count() * Who::ALL.len()
     );
     println!(
         "peak memory of the server's process (VmHWM): {:.0} MiB",
         bench::peak_memory_mib()
     );
 
+    if !args.only.is_empty() {
+        crate::bench_writes::run(app, if args.quick { 10 } else { 50 }).await?;
+        server_rt.shutdown_background();
+        return Ok(());
+    }
     problems.extend(check_rollup(app).await?);
     let seats_in_time: Vec<&Seat> = seats
         .iter()

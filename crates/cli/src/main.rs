@@ -116,6 +116,11 @@ enum Command {
         /// With --pages: seconds before a request counts as timed out.
         #[arg(long, default_value_t = 30.0)]
         timeout: f64,
+        /// With --pages: only the rows whose page names contain one of these
+        /// (comma-separated, e.g. `plan,forecast,analytics`); the checks and
+        /// the grassroots load are skipped, the write part is kept.
+        #[arg(long, value_delimiter = ',')]
+        only: Vec<String>,
     },
     /// A consistent copy of the (SQLite) database, taken while the server runs.
     Backup { file: std::path::PathBuf },
@@ -619,26 +624,6 @@ async fn dispatch(command: Command, cfg: &config::Config, profile: Profile) -> R
                 .with_import_limits(cfg.import.limits()?);
             import_cmd::run(&app, &actor, args).await?
         }
-        Command::Bench {
-            seconds,
-            connections,
-            quick,
-            pages,
-            requests,
-            timeout,
-        } => {
-            let app = open_app(cfg, profile).await?;
-            let args = bench::BenchArgs {
-                seconds,
-                connections,
-                quick,
-            };
-            if pages {
-                bench_pages::run(&app, bench_pages::PagesArgs::of(args, requests, timeout)).await?
-            } else {
-                bench::run(&app, args).await?
-            }
-        }
         other => dispatch_admin(other, cfg, profile).await?,
     }
     Ok(())
@@ -648,6 +633,31 @@ async fn dispatch(command: Command, cfg: &config::Config, profile: Profile) -> R
 async fn dispatch_admin(command: Command, cfg: &config::Config, profile: Profile) -> Result<()> {
     let actor = Actor::system();
     match command {
+        Command::Bench {
+            seconds,
+            connections,
+            quick,
+            pages,
+            requests,
+            timeout,
+            only,
+        } => {
+            let app = open_app(cfg, profile).await?;
+            let args = bench::BenchArgs {
+                seconds,
+                connections,
+                quick,
+            };
+            if pages {
+                bench_pages::run(
+                    &app,
+                    bench_pages::PagesArgs::of(args, requests, timeout, only),
+                )
+                .await?
+            } else {
+                bench::run(&app, args).await?
+            }
+        }
         Command::Backup { file } => {
             let app = open_app(cfg, profile).await?;
             let bytes = app.backup(&file).await?;

@@ -250,34 +250,120 @@ const TRIM_FROM: usize = 256;
 /// below [`NEGLIGIBLE`] per entry. Trials of chance 0 change nothing and
 /// are skipped; the window keeps the cost at O(trials × spread) instead of
 /// O(trials²) for a country's files.
+#[cfg(test)]
 fn poisson_binomial_window(ps: &[f64]) -> (usize, Vec<f64>) {
-    let mut offset = 0usize;
-    let mut dist = vec![1.0];
-    for &p in ps {
-        if p == 0.0 {
-            continue;
-        }
-        // In place, from the top: entry k becomes q[k]·(1−p) + q[k−1]·p,
-        // the same two products added in the same order as with a second
-        // buffer (bit for bit), with half the memory traffic.
-        let keep = 1.0 - p;
-        let last = *dist.last().expect("never empty");
-        dist.push(last * p);
-        for k in (1..dist.len() - 1).rev() {
-            dist[k] = dist[k] * keep + dist[k - 1] * p;
-        }
-        dist[0] *= keep;
-        if dist.len() > TRIM_FROM {
-            let lead = dist.iter().take_while(|x| **x < NEGLIGIBLE).count();
-            let keep = dist.len() - dist.iter().rev().take_while(|x| **x < NEGLIGIBLE).count();
-            if lead < keep {
-                dist.truncate(keep);
-                dist.drain(..lead);
-                offset += lead;
-            }
+    let law = Law::of(ps);
+    (law.offset, law.window)
+}
+
+/// The law of the number of successes of independent trials (a
+/// Poisson-binomial law), kept as a window: `window[k]` is the chance of
+/// `offset + k` successes, every chance outside it below [`NEGLIGIBLE`].
+/// Laws of disjoint sets of trials combine ([`Law::and`]): a unit's law is
+/// its own files' law combined with its subordinates' laws.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Law {
+    pub offset: usize,
+    pub window: Vec<f64>,
+    /// The sum of the chances (the expected number of successes).
+    pub mean: f64,
+}
+
+impl Default for Law {
+    fn default() -> Law {
+        Law::none()
+    }
+}
+
+impl Law {
+    /// No trial: 0 successes for certain.
+    pub fn none() -> Law {
+        Law {
+            offset: 0,
+            window: vec![1.0],
+            mean: 0.0,
         }
     }
-    (offset, dist)
+
+    /// The law of trials of chances `ps`, one trial after another (in
+    /// their order): each entry k becomes `q[k]·(1−p) + q[k−1]·p`. Trials of
+    /// chance 0 are skipped; once the law is longer than [`TRIM_FROM`],
+    /// tails under [`NEGLIGIBLE`] per entry are dropped (O(trials × spread)).
+    pub fn of(ps: &[f64]) -> Law {
+        let mut offset = 0usize;
+        let mut dist: Vec<f64> = Vec::with_capacity(64);
+        dist.push(1.0);
+        let mut next: Vec<f64> = Vec::with_capacity(64);
+        for &p in ps {
+            if p == 0.0 {
+                continue;
+            }
+            // A second buffer filled front to back: the same two products
+            // added in the same order as in place (bit for bit), in a loop
+            // the compiler vectorises.
+            let keep = 1.0 - p;
+            next.clear();
+            next.push(dist[0] * keep);
+            next.extend(
+                dist[1..]
+                    .iter()
+                    .zip(&dist[..dist.len() - 1])
+                    .map(|(q, below)| q * keep + below * p),
+            );
+            next.push(dist[dist.len() - 1] * p);
+            std::mem::swap(&mut dist, &mut next);
+            if dist.len() > TRIM_FROM {
+                offset += trim(&mut dist);
+            }
+        }
+        Law {
+            offset,
+            window: dist,
+            mean: ps.iter().sum(),
+        }
+    }
+
+    /// The law of both sets of trials together (the convolution of the
+    /// two), its tails under [`NEGLIGIBLE`] dropped as in [`Law::of`].
+    pub fn and(&self, other: &Law) -> Law {
+        let (a, b) = if self.window.len() <= other.window.len() {
+            (&self.window, &other.window)
+        } else {
+            (&other.window, &self.window)
+        };
+        let mut out = vec![0.0; a.len() + b.len() - 1];
+        for (i, x) in a.iter().enumerate() {
+            if *x == 0.0 {
+                continue;
+            }
+            for (o, y) in out[i..i + b.len()].iter_mut().zip(b) {
+                *o += x * y;
+            }
+        }
+        let mut offset = self.offset + other.offset;
+        if out.len() > TRIM_FROM {
+            offset += trim(&mut out);
+        }
+        Law {
+            offset,
+            window: out,
+            mean: self.mean + other.mean,
+        }
+    }
+}
+
+/// Drops the leading and trailing entries under [`NEGLIGIBLE`] (unless
+/// every entry is); returns how many leading ones went.
+fn trim(dist: &mut Vec<f64>) -> usize {
+    let lead = dist.iter().take_while(|x| **x < NEGLIGIBLE).count();
+    let keep = dist.len() - dist.iter().rev().take_while(|x| **x < NEGLIGIBLE).count();
+    if lead < keep {
+        dist.truncate(keep);
+        dist.drain(..lead);
+        lead
+    } else {
+        0
+    }
 }
 
 /// Newcomers' admissions when the inflow rate itself is only estimated from
@@ -376,11 +462,27 @@ pub fn forecast_of_chances(
     horizon: Date,
     target: Option<u64>,
 ) -> Forecast {
+    forecast_of_law(model, admitted, &Law::of(ps), inflow, horizon, target)
+}
+
+/// [`forecast_of_chances`] from the law of the open files' decisions by
+/// `horizon` ([`Law::of`] their chances, or the laws of parts of them
+/// combined with [`Law::and`]).
+pub fn forecast_of_law(
+    model: &Model,
+    admitted: u64,
+    law: &Law,
+    inflow: Inflow,
+    horizon: Date,
+    target: Option<u64>,
+) -> Forecast {
     let from_inflow = model.inflow_mean(inflow.per_day(), horizon);
-    let (offset, pb) = poisson_binomial_window(ps);
-    let dist = convolve(&pb, &uncertain_poisson(from_inflow, inflow.arrivals));
-    let base = admitted + offset as u64;
-    let expected = admitted as f64 + ps.iter().sum::<f64>() + from_inflow;
+    let dist = convolve(
+        &law.window,
+        &uncertain_poisson(from_inflow, inflow.arrivals),
+    );
+    let base = admitted + law.offset as u64;
+    let expected = admitted as f64 + law.mean + from_inflow;
     let chance_of_target = target.map(|t| {
         let need = t.saturating_sub(base) as usize;
         dist.iter().skip(need).sum::<f64>().clamp(0.0, 1.0)
@@ -466,6 +568,115 @@ mod tests {
         }
         // Short laws are computed in full, bit for bit.
         assert_eq!(poisson_binomial(&ps[..200]), full(&ps[..200]));
+    }
+
+    /// The law as first computed, in place from the top: [`Law::of`] must
+    /// give the same, bit for bit.
+    fn in_place(ps: &[f64]) -> (usize, Vec<f64>) {
+        let mut offset = 0usize;
+        let mut dist = vec![1.0];
+        for &p in ps {
+            if p == 0.0 {
+                continue;
+            }
+            let keep = 1.0 - p;
+            let last = *dist.last().unwrap();
+            dist.push(last * p);
+            for k in (1..dist.len() - 1).rev() {
+                dist[k] = dist[k] * keep + dist[k - 1] * p;
+            }
+            dist[0] *= keep;
+            if dist.len() > TRIM_FROM {
+                offset += trim(&mut dist);
+            }
+        }
+        (offset, dist)
+    }
+
+    fn chances(seed: u64, n: usize) -> Vec<f64> {
+        let mut rng = Rng(seed);
+        (0..n)
+            .map(|i| match i % 7 {
+                0 => 0.0,
+                1 => 1.0,
+                2 => rng.next() * 0.02,
+                _ => rng.next() * 0.6,
+            })
+            .collect()
+    }
+
+    /// Laws of parts combined ([`Law::and`], as a unit's law is made of its
+    /// subordinates') equal the law of all the trials at once: every chance
+    /// within 1e-12, the same percentiles and the same chance of reaching
+    /// any count within 1e-12; the one-at-a-time law is bit for bit the
+    /// in-place computation it replaced.
+    #[test]
+    fn combined_laws_equal_the_law_of_all_trials() {
+        for (seed, n) in [(3, 40), (5, 700), (9, 5000)] {
+            let ps = chances(seed, n);
+            let whole = Law::of(&ps);
+            let (offset, window) = in_place(&ps);
+            assert_eq!((whole.offset, &whole.window), (offset, &window));
+            assert_eq!(whole.mean.to_bits(), ps.iter().sum::<f64>().to_bits());
+            // Parts of uneven sizes, combined as a tree would combine them.
+            let mut rng = Rng(seed + 1);
+            let mut parts: Vec<Law> = Vec::new();
+            let mut at = 0;
+            while at < ps.len() {
+                let len = 1 + (rng.next() * 300.0) as usize;
+                parts.push(Law::of(&ps[at..(at + len).min(ps.len())]));
+                at += len;
+            }
+            while parts.len() > 1 {
+                let k = (rng.next() * (parts.len() - 1) as f64) as usize;
+                let b = parts.remove(k + 1);
+                parts[k] = parts[k].and(&b);
+            }
+            let combined = parts.pop().unwrap().and(&Law::none());
+            assert!((combined.mean - whole.mean).abs() < 1e-9);
+            let full = |l: &Law| {
+                let mut d = vec![0.0; l.offset];
+                d.extend(&l.window);
+                d.resize(ps.len() + 1, 0.0);
+                d
+            };
+            let (a, b) = (full(&combined), full(&whole));
+            let (mut ta, mut tb) = (0.0, 0.0);
+            for k in (0..a.len()).rev() {
+                assert!((a[k] - b[k]).abs() < 1e-12, "{n}: {k}: {} {}", a[k], b[k]);
+                ta += a[k];
+                tb += b[k];
+                assert!((ta - tb).abs() < 1e-12, "{n}: at least {k}: {ta} {tb}");
+            }
+            for q in [0.1, 0.5, 0.9] {
+                assert_eq!(quantile(&a, q), quantile(&b, q), "{n} {q}");
+            }
+        }
+    }
+
+    /// Time of a country's law, one trial at a time and as parts combined
+    /// (`cargo test --release -p ranks-domain law_timing -- --ignored
+    /// --nocapture`).
+    #[test]
+    #[ignore]
+    fn law_timing() {
+        let ps = chances(11, 200_000);
+        let t = std::time::Instant::now();
+        let whole = Law::of(&ps);
+        let one = t.elapsed();
+        let t = std::time::Instant::now();
+        let mut law = Law::none();
+        for part in ps.chunks(4_000) {
+            law = law.and(&Law::of(part));
+        }
+        let parts = t.elapsed();
+        let t = std::time::Instant::now();
+        let _ = in_place(&ps);
+        let before = t.elapsed();
+        println!(
+            "200,000 trials: in place {before:?}, one at a time {one:?} ({} wide), 50 parts combined {parts:?}",
+            whole.window.len()
+        );
     }
 
     /// A tiny deterministic generator for the backtest.

@@ -224,6 +224,11 @@ async fn plan_reports_equal_from_scratch_after_writes(db: TestDb) {
     let sys = Actor::system();
     assert!(app.load_demo(&sys).await.unwrap().loaded);
     same_as_from_scratch(&app, &sys, &ORGS, "after the demo").await;
+    // Subtrees of more than two open files combine their subordinates'
+    // laws (as a country's do, past 4,096 files): the same rows.
+    app.set_forecast_direct_limit(2);
+    same_as_from_scratch(&app, &sys, &ORGS, "laws combined up the tree").await;
+    app.set_forecast_direct_limit(0);
     let first = app.forecast(&sys, "2025-2030", None, None).await.unwrap();
     assert!(first.candidates_total > 0 && first.rows.len() > 3);
 
@@ -300,6 +305,9 @@ async fn plan_reports_equal_from_scratch_after_writes(db: TestDb) {
         .unwrap();
     let orgs = [None, Some("BVSN"), Some("BVPHCN"), Some("BVDK")];
     same_as_from_scratch(&app, &sys, &orgs, "after a move").await;
+    app.set_forecast_direct_limit(1);
+    same_as_from_scratch(&app, &sys, &orgs, "after a move, laws combined").await;
+    app.set_forecast_direct_limit(0);
 
     // A staff member of a committee sees its subtree only; the model is
     // learned from that subtree.

@@ -82,6 +82,32 @@ pub(crate) async fn same_as_from_scratch(app: &App, what: &str) {
             "{what}: first rows at {org}"
         );
     }
+    // Today's analytics (from the summary, kept for it: asked twice) equal
+    // those computed from the files; the mentors' links read from the
+    // mentors outwards (a country's way) equal those read from the units.
+    let today = app.clock().today();
+    let mut linked = 0;
+    for org in [None, Some("CDC"), Some("BVSN"), Some("BVPHCN.CB1")] {
+        let want = app.analytics_as_of(&sys, org, Some(today)).await.unwrap();
+        for _ in 0..2 {
+            let got = app.analytics(&sys, org).await.unwrap();
+            assert_eq!(got, want, "{what}: analytics of {org:?}");
+        }
+        let path = app.unit(&sys, org.unwrap_or("CDC")).await.unwrap().path;
+        let mut conn = app.db().read().await.unwrap();
+        let mut links = Vec::new();
+        for wide in [false, true] {
+            let mut l =
+                ranks_store::records::candidates::mentor_links_in_subtree(&mut conn, &path, wide)
+                    .await
+                    .unwrap();
+            l.sort_unstable();
+            links.push(l);
+        }
+        assert_eq!(links[0], links[1], "{what}: mentors of {org:?}");
+        linked += links[0].len();
+    }
+    assert!(linked > 0, "{what}: the demo's files have mentors");
     for org in [
         None,
         Some("CDC"),

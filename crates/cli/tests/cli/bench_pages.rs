@@ -145,6 +145,26 @@ async fn bench_pages_rows(db: TestDb) {
     let again = ok(&ranks(&args), "bench --pages again");
     assert!(again.contains("every check agreed"), "{again}");
     assert_eq!(due("due after"), due_before, "the writes were taken back");
+    // --only: the rows of the pages named, then the writes, nothing else.
+    let mut only = args.to_vec();
+    only.extend(["--only", "plan,analytics"]);
+    let some = ok(&ranks(&only), "bench --pages --only");
+    let rows: Vec<&str> = some
+        .lines()
+        .filter(|l| l.contains(engine) && !l.starts_with("ranks bench"))
+        .collect();
+    assert_eq!(rows.len(), 2 * USERS.len(), "{some}");
+    assert!(rows
+        .iter()
+        .all(|r| r.starts_with("/units/{code}/plan") || r.starts_with("api analytics")));
+    assert!(
+        some.contains("writes/s") && !some.contains("requests/s"),
+        "{some}"
+    );
+    assert!(
+        some.contains("over 200 ms: ") && some.contains(" of 10\n"),
+        "{some}"
+    );
 }
 
 both_backends!(bench_pages_rows);
