@@ -31,6 +31,9 @@ pub struct PagesArgs {
     /// The grassroots throughput figure: seconds and connections.
     pub seconds: f64,
     pub connections: usize,
+    /// Only these pages' rows (names of [`PAGES`]; empty: all), and then
+    /// neither the checks nor the writes.
+    pub only: Vec<String>,
 }
 
 impl PagesArgs {
@@ -48,7 +51,20 @@ impl PagesArgs {
                 b.seconds
             },
             connections: b.connections,
+            only: Vec::new(),
         }
+    }
+
+    /// Only the rows of `pages` (names as the table prints them).
+    pub fn only(mut self, pages: Vec<String>) -> Result<PagesArgs> {
+        if let Some(p) = pages.iter().find(|p| !PAGES.contains(&p.as_str())) {
+            bail!(
+                "no page '{p}' in the bench; its pages: {}",
+                PAGES.join(", ")
+            );
+        }
+        self.only = pages;
+        Ok(self)
     }
 }
 
@@ -403,6 +419,9 @@ pub async fn run(app: &App, args: PagesArgs) -> Result<()> {
         "page", "user", "engine", "n", "median ms", "p95 ms", "max bytes"
     );
     for (page, name) in PAGES.iter().enumerate() {
+        if !args.only.is_empty() && !args.only.iter().any(|o| o == name) {
+            continue;
+        }
         for who in Who::ALL {
             let row = measure(
                 &mut clients,
@@ -443,15 +462,19 @@ pub async fn run(app: &App, args: PagesArgs) -> Result<()> {
         bench::peak_memory_mib()
     );
 
-    problems.extend(check_rollup(app).await?);
-    let seats_in_time: Vec<&Seat> = seats
-        .iter()
-        .filter(|s| !slow_dashboards.contains(&s.who))
-        .collect();
-    problems.extend(check_dashboards(app, &seats_in_time, args.timeout, server_rt.handle()).await?);
-    problems.extend(check_searches(&mut clients, &seats, &mut pick, args.timeout).await);
-
-    crate::bench_writes::run(app, if args.quick { 10 } else { 50 }).await?;
+    if args.only.is_empty() {
+        problems.extend(check_rollup(app).await?);
+        let seats_in_time: Vec<&Seat> = seats
+            .iter()
+            .filter(|s| !slow_dashboards.contains(&s.who))
+            .collect();
+        problems
+            .extend(check_dashboards(app, &seats_in_time, args.timeout, server_rt.handle()).await?);
+        problems.extend(check_searches(&mut clients, &seats, &mut pick, args.timeout).await);
+        crate::bench_writes::run(app, if args.quick { 10 } else { 50 }).await?;
+    } else {
+        println!("only {}: no checks, no writes", args.only.join(", "));
+    }
 
     let token = bench::bench_token(app).await?;
     let grassroots = Arc::new(units_at(&index, 3));

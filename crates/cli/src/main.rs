@@ -116,6 +116,10 @@ enum Command {
         /// With --pages: seconds before a request counts as timed out.
         #[arg(long, default_value_t = 30.0)]
         timeout: f64,
+        /// With --pages: only this page's rows (its name as printed, e.g.
+        /// '/units/{code}'; repeatable), without the checks and the writes.
+        #[arg(long = "page")]
+        only: Vec<String>,
     },
     /// A consistent copy of the (SQLite) database, taken while the server runs.
     Backup { file: std::path::PathBuf },
@@ -626,6 +630,7 @@ async fn dispatch(command: Command, cfg: &config::Config, profile: Profile) -> R
             pages,
             requests,
             timeout,
+            only,
         } => {
             let app = open_app(cfg, profile).await?;
             let args = bench::BenchArgs {
@@ -634,7 +639,8 @@ async fn dispatch(command: Command, cfg: &config::Config, profile: Profile) -> R
                 quick,
             };
             if pages {
-                bench_pages::run(&app, bench_pages::PagesArgs::of(args, requests, timeout)).await?
+                let args = bench_pages::PagesArgs::of(args, requests, timeout).only(only)?;
+                bench_pages::run(&app, args).await?
             } else {
                 bench::run(&app, args).await?
             }
