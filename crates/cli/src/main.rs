@@ -623,34 +623,41 @@ async fn dispatch(command: Command, cfg: &config::Config, profile: Profile) -> R
                 .with_import_limits(cfg.import.limits()?);
             import_cmd::run(&app, &actor, args).await?
         }
-        Command::Bench {
-            seconds,
-            connections,
-            quick,
-            pages,
-            requests,
-            timeout,
-            only,
-        } => {
-            let app = open_app(cfg, profile).await?;
-            let args = bench::BenchArgs {
-                seconds,
-                connections,
-                quick,
-            };
-            if pages {
-                let args = bench_pages::PagesArgs::of(args, requests, timeout).only(only)?;
-                bench_pages::run(&app, args).await?
-            } else {
-                bench::run(&app, args).await?
-            }
-        }
+        bench @ Command::Bench { .. } => bench_cmd(bench, cfg, profile).await?,
         other => dispatch_admin(other, cfg, profile).await?,
     }
     Ok(())
 }
 
 /// Backup, restore, the audit chain, tokens, users, targets and forecasts.
+/// `ranks bench`, with `--pages` the five users' pages.
+async fn bench_cmd(cmd: Command, cfg: &config::Config, profile: Profile) -> Result<()> {
+    let Command::Bench {
+        seconds,
+        connections,
+        quick,
+        pages,
+        requests,
+        timeout,
+        only,
+    } = cmd
+    else {
+        unreachable!("bench_cmd is called with Command::Bench")
+    };
+    let app = open_app(cfg, profile).await?;
+    let args = bench::BenchArgs {
+        seconds,
+        connections,
+        quick,
+    };
+    if pages {
+        let args = bench_pages::PagesArgs::of(args, requests, timeout).only(only)?;
+        bench_pages::run(&app, args).await
+    } else {
+        bench::run(&app, args).await
+    }
+}
+
 async fn dispatch_admin(command: Command, cfg: &config::Config, profile: Profile) -> Result<()> {
     let actor = Actor::system();
     match command {
