@@ -70,6 +70,7 @@ pub(crate) async fn same_as_from_scratch(app: &App, what: &str) {
         .root
         .code
         .to_string();
+    let (mut any_supervisor, mut any_source) = (false, false);
     for org in [root.as_str(), "CDC", "BVSN", "BVPHCN", "BVPHCN.CB1"] {
         let page = app.unit_page(&sys, org, None).await.unwrap();
         let mut sql = app.stage_counts_sql(&sys, Some(org)).await.unwrap();
@@ -92,6 +93,8 @@ pub(crate) async fn same_as_from_scratch(app: &App, what: &str) {
         moves.truncate(50);
         assert_eq!(page.supervisors, sups, "{what}: supervisors of {org}");
         assert_eq!(page.moves, moves, "{what}: moves of {org}");
+        any_supervisor |= !page.supervisors.is_empty();
+        any_source |= !page.sources.is_empty();
         let want = app
             .due_as_of(&sys, Some(org), Some(20), None)
             .await
@@ -106,6 +109,7 @@ pub(crate) async fn same_as_from_scratch(app: &App, what: &str) {
             "{what}: first rows at {org}"
         );
     }
+    assert!(any_supervisor && any_source, "{what}: lists to compare");
     for org in [
         None,
         Some("CDC"),

@@ -127,6 +127,24 @@ async fn bench_pages_rows(db: TestDb) {
     let again = ok(&ranks(&args), "bench --pages again");
     assert!(again.contains("every check agreed"), "{again}");
     assert_eq!(due("due after"), due_before, "the writes were taken back");
+    // One page's rows only: the unit page, as the five users, no checks.
+    let mut one = args.to_vec();
+    one.extend(["--page", "/units/{code}"]);
+    let only = ok(&ranks(&one), "bench --pages --page");
+    for user in USERS {
+        assert!(
+            only.lines()
+                .any(|l| l.starts_with("/units/{code} ") && l.contains(user)),
+            "{user}:\n{only}"
+        );
+    }
+    assert!(!only.contains("/units/{code}/plan"), "{only}");
+    assert!(only.contains("no checks, no writes"), "{only}");
+    assert!(only.contains("requests/s"), "{only}");
+    one.extend(["--page", "/no/such/page"]);
+    let refused = ranks(&one);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("no page '/no/such/page'"));
 }
 
 both_backends!(bench_pages_rows);
