@@ -53,9 +53,13 @@ pub async fn files(conn: &mut Conn, ids: Option<&[i64]>) -> Result<Vec<FileRow>,
     for id in &binds {
         q = q.bind(*id);
     }
-    let rows = q.fetch_all(&mut *conn).await?;
-    let mut out: HashMap<i64, FileRow> = HashMap::with_capacity(rows.len());
-    for r in &rows {
+    // Streamed: the whole country's rows are never held at once (the
+    // server's peak memory is that of a whole build on PostgreSQL).
+    use futures_util::TryStreamExt;
+    let mut out: HashMap<i64, FileRow> = HashMap::new();
+    let mut rows = q.fetch(&mut *conn);
+    while let Some(row) = rows.try_next().await? {
+        let r = &row;
         let id: i64 = r.try_get(0)?;
         out.insert(
             id,
@@ -71,6 +75,7 @@ pub async fn files(conn: &mut Conn, ids: Option<&[i64]>) -> Result<Vec<FileRow>,
             },
         );
     }
+    drop(rows);
     let sql = format!(
         "SELECT candidate_id, stage, on_date, received_on, id FROM candidate_stages{stages} \
          ORDER BY candidate_id, on_date, id"
@@ -79,9 +84,10 @@ pub async fn files(conn: &mut Conn, ids: Option<&[i64]>) -> Result<Vec<FileRow>,
     for id in &binds {
         q = q.bind(*id);
     }
-    let rows = q.fetch_all(&mut *conn).await?;
     let mut receipts: HashMap<i64, Vec<(i64, String, Date)>> = HashMap::new();
-    for r in &rows {
+    let mut rows = q.fetch(&mut *conn);
+    while let Some(row) = rows.try_next().await? {
+        let r = &row;
         let cid: i64 = r.try_get(0)?;
         let Some(f) = out.get_mut(&cid) else { continue };
         let stage: String = r.try_get(1)?;
@@ -93,6 +99,7 @@ pub async fn files(conn: &mut Conn, ids: Option<&[i64]>) -> Result<Vec<FileRow>,
         }
         f.history.push((stage, date(r, "on_date")?));
     }
+    drop(rows);
     for (cid, mut list) in receipts {
         list.sort_by_key(|x| x.0);
         if let Some(f) = out.get_mut(&cid) {
