@@ -19,6 +19,18 @@ use tokio::sync::watch;
 /// The audit generation: newest audit id and entries in the look-back window.
 pub type Generation = (i64, i64);
 
+tokio::task_local! {
+    /// The audit generation of the request being answered (see
+    /// [`App::at_generation`]).
+    static REQUEST_GENERATION: Generation;
+}
+
+/// The audit generation the request being answered polled after it
+/// arrived, when it runs inside [`App::at_generation`].
+pub(crate) fn request_generation() -> Option<Generation> {
+    REQUEST_GENERATION.try_with(|g| *g).ok()
+}
+
 /// What is kept fresh against the audit generation.
 #[derive(Default)]
 pub(crate) struct Fresh {
@@ -185,6 +197,21 @@ impl App {
     async fn poll_generation(&self) -> Result<Generation, AppError> {
         let mut conn = self.db().upkeep().await?;
         Ok(ranks_store::index::audit_generation(&mut conn, crate::index::WINDOW).await?)
+    }
+
+    /// Runs the read `f` as of `generation`, which the caller polled with
+    /// [`App::audit_generation`] after its request arrived. The in-memory
+    /// structures (roll-up index, due summary, calendar) last brought up to
+    /// date after a poll that gave the same generation are used as they are,
+    /// without asking the database for changes again: none has committed
+    /// since, or the generation would differ. For reads only: a write made
+    /// inside `f` would not be seen by the reads after it.
+    pub async fn at_generation<F: std::future::Future>(
+        &self,
+        generation: Generation,
+        f: F,
+    ) -> F::Output {
+        REQUEST_GENERATION.scope(generation, f).await
     }
 
     /// How many audit generation polls this process has started.

@@ -522,6 +522,24 @@ pub struct IndexCell {
     limits: std::sync::Mutex<(usize, usize)>,
     /// The pipeline summaries laid out on this index.
     pub(crate) summaries: crate::summaries::SummaryCell,
+    /// The version last brought up to date inside a request's
+    /// [`App::at_generation`], with that generation: a request of the same
+    /// generation takes it without a query (see [`App::tree_index`]).
+    checked: std::sync::Mutex<Option<(crate::generation::Generation, Arc<TreeIndex>)>>,
+}
+
+impl IndexCell {
+    fn checked_at(&self, g: crate::generation::Generation) -> Option<Arc<TreeIndex>> {
+        let c = self.checked.lock().unwrap_or_else(|e| e.into_inner());
+        c.as_ref().filter(|c| c.0 == g).map(|c| c.1.clone())
+    }
+
+    /// Forgets the version kept for a generation (before a refresh: a
+    /// version held here would be cloned rather than updated in place).
+    fn forget_checked(&self) {
+        *self.checked.lock().unwrap_or_else(|e| e.into_inner()) = None;
+        self.summaries.forget_checked();
+    }
 }
 
 /// The overlay size at which a rebuild starts in the background.
@@ -549,6 +567,7 @@ impl IndexCell {
 impl App {
     /// Drops the index; the next report rebuilds it (after a bulk load).
     pub fn invalidate_index(&self) {
+        self.index_cell().forget_checked();
         if let Ok(mut g) = self.index_cell().current.try_lock() {
             *g = None;
         } else {
@@ -598,8 +617,30 @@ impl App {
 
     /// The index, brought up to date with every committed write.
     pub async fn tree_index(&self) -> Result<Arc<TreeIndex>, AppError> {
+        // Inside a request's `at_generation`: the version brought up to
+        // date at that generation holds every write committed before the
+        // request arrived (its changes were read after that generation was
+        // polled, and nothing has committed since).
+        let g = crate::generation::request_generation();
+        if let Some(ix) = g.and_then(|g| self.index_cell().checked_at(g)) {
+            return Ok(ix);
+        }
+        let ix = self.refreshed_index().await?;
+        if let Some(g) = g {
+            *self
+                .index_cell()
+                .checked
+                .lock()
+                .unwrap_or_else(|e| e.into_inner()) = Some((g, ix.clone()));
+        }
+        Ok(ix)
+    }
+
+    /// The index brought up to date with the audit log (see [`App::tree_index`]).
+    async fn refreshed_index(&self) -> Result<Arc<TreeIndex>, AppError> {
         let cell = self.index_cell();
         let mut guard = cell.current.lock().await;
+        cell.forget_checked();
         let mut conn = self.db().upkeep().await?;
         // A rebuild finished in the background: bring it up to date from
         // its own snapshot, as the old version would have been.

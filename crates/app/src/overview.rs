@@ -270,9 +270,24 @@ impl App {
         cursor: Option<&str>,
         limit: usize,
     ) -> Result<MembersPage, AppError> {
-        let limit = limit.clamp(1, PAGE_MAX);
         let mut conn = self.db().read().await?;
         let unit = visible_unit(&mut conn, actor, code).await?;
+        self.members_page(&mut conn, actor, &unit, filter, cursor, limit)
+            .await
+    }
+
+    /// [`App::unit_members`] of a unit already resolved through the
+    /// actor's scope, on the caller's connection.
+    pub(crate) async fn members_page(
+        &self,
+        conn: &mut ranks_store::Conn,
+        actor: &Actor,
+        unit: &crate::scope::Visible<ranks_store::records::units::UnitRow>,
+        filter: MemberFilter,
+        cursor: Option<&str>,
+        limit: usize,
+    ) -> Result<MembersPage, AppError> {
+        let limit = limit.clamp(1, PAGE_MAX);
         let ix = self.tree_index().await?;
         let start = ix.position(unit.code.as_str()).ok_or(AppError::NotFound {
             what: "unit",
@@ -302,9 +317,8 @@ impl App {
             }
             let need = limit - out.len();
             let unit_id = ix.b.ids[pos];
-            let rows =
-                lists::members_of_unit(&mut conn, unit_id, filter.statuses(), after, need as i64)
-                    .await?;
+            let rows = lists::members_of_unit(conn, unit_id, filter.statuses(), after, need as i64)
+                .await?;
             read += 1;
             let full = rows.len() == need;
             if let Some(last) = rows.last() {

@@ -414,32 +414,43 @@ impl App {
                 .or(all_terms.last())
                 .cloned(),
         };
-        // One connection at a time: the index and the members' page read
-        // through their own.
+        // One connection at a time: the index reads through its own.
         drop(conn);
-        let ix = self.tree_index().await?;
+        // The index and the summary laid out on it: one version of both
+        // for the whole page.
+        let (ix, sum) = self.due_summary().await?;
         let start = index_position(&ix, &unit)?;
         let rows = match &chosen {
             Some(t) => crate::overview::index_rows(&ix, start, t, Some(1))?,
             None => vec![],
         };
         let (member_total, child_members) = member_totals(&ix, start)?;
-        drop(ix);
+        // A small subtree's units by id (their statements' plans do not
+        // depend on where the subtree lies); a large one by path range.
+        let end = ix.end(start);
+        let unit_ids: Option<&[i64]> = (end - start <= BY_IDS_UNITS).then(|| &ix.b.ids[start..end]);
+        // Files per stage, the first of each stage's list and the
+        // movements feeding the subtree: from the maintained summary.
+        let counts = sum.stage_counts(start);
+        let firsts = sum.stage_firsts(start, LIST_FIRST + 1);
+        let source_counts = sum.sources(start);
+        let mut conn = self.db().read().await?;
         let first = self
-            .unit_members(
+            .members_page(
+                &mut conn,
                 actor,
-                unit.code.as_str(),
+                &unit,
                 crate::overview::MemberFilter::Current,
                 None,
                 LIST_FIRST,
             )
             .await?;
-        // Files per stage from the maintained summary (no query).
-        let counts = {
-            let (tree, sum) = self.due_summary().await?;
-            sum.stage_counts(index_position(&tree, &unit)?)
-        };
-        let mut conn = self.db().read().await?;
+        // Every stage's first page in one statement (and one for mentors).
+        let listed: Vec<i64> = firsts
+            .iter()
+            .flat_map(|l| l.iter().take(LIST_FIRST).map(|f| f.1))
+            .collect();
+        let mut found = ranks_store::records::lists::candidates_by_ids(&mut conn, &listed).await?;
         let mut by_stage: Vec<(String, Vec<CandidateEntry>)> = Vec::new();
         let mut stage_totals = HashMap::new();
         let mut stage_next = HashMap::new();
@@ -454,25 +465,43 @@ impl App {
             if n == 0 {
                 continue;
             }
-            let (list, next) = crate::overview::stage_page(
-                &mut conn, actor, &unit.path, &stage.key, None, LIST_FIRST,
-            )
-            .await?;
+            let list: Vec<_> = firsts[k]
+                .iter()
+                .take(LIST_FIRST)
+                .filter_map(|f| found.remove(&f.1))
+                .collect();
             stage_totals.insert(stage.key.clone(), n);
-            if let Some(next) = next {
-                stage_next.insert(stage.key.clone(), next);
+            if firsts[k].len() > LIST_FIRST {
+                if let Some(last) = list.last() {
+                    let next = format!("{}_{}", last.stage_since.format("%Y-%m-%d"), last.id);
+                    stage_next.insert(stage.key.clone(), next);
+                }
             }
+            let list = list
+                .into_iter()
+                .map(|c| CandidateEntry::shown_to(actor, c))
+                .collect();
             by_stage.push((stage.key.clone(), list));
         }
-        let mut supervisors =
-            supervisors::for_subtree_first(&mut conn, &unit.path, LIST_FIRST as i64 + 1).await?;
+        let limit = LIST_FIRST as i64 + 1;
+        // The whole tree: no range to check.
+        let whole = start == 0 && end == ix.units();
+        let mut supervisors = match unit_ids {
+            _ if whole => supervisors::all_first(&mut conn, limit).await?,
+            Some(ids) => supervisors::for_units_first(&mut conn, ids, limit).await?,
+            None => supervisors::for_subtree_first(&mut conn, &unit.path, limit).await?,
+        };
         let supervisors_more = supervisors.len() > LIST_FIRST;
         supervisors.truncate(LIST_FIRST);
-        let sources = movements::sources_in_subtree(&mut conn, &unit.path).await?;
-        let mut moves =
-            units::moves_in_subtree_first(&mut conn, &unit.path, LIST_FIRST as i64 + 1).await?;
+        let sources = movements::sources_named(&mut conn, &source_counts).await?;
+        let mut moves = match unit_ids {
+            _ if whole => units::moves_all_first(&mut conn, limit).await?,
+            Some(ids) => units::moves_of_units_first(&mut conn, ids, limit).await?,
+            None => units::moves_in_subtree_first(&mut conn, &unit.path, limit).await?,
+        };
         let moves_more = moves.len() > LIST_FIRST;
         moves.truncate(LIST_FIRST);
+        drop(ix);
         Ok(UnitPage {
             member_total,
             child_members,
@@ -492,6 +521,34 @@ impl App {
             sources,
             moves,
         })
+    }
+
+    /// The unit page's lists read afresh by path range, one statement per
+    /// stage (the first page of each stage with its next page's cursor,
+    /// supervisors, movements feeding the subtree, moves): what the page's
+    /// lists, read from the summary and by the subtree's unit ids, are
+    /// checked against.
+    pub async fn unit_lists_sql(&self, actor: &Actor, code: &str) -> Result<UnitLists, AppError> {
+        let mut conn = self.db().read().await?;
+        let unit = visible_unit(&mut conn, actor, code).await?;
+        let mut out = UnitLists::default();
+        for stage in self.profile().stages.iter().chain(&self.profile().exits) {
+            let (list, next) = crate::overview::stage_page(
+                &mut conn, actor, &unit.path, &stage.key, None, LIST_FIRST,
+            )
+            .await?;
+            if !list.is_empty() {
+                out.candidates_by_stage.push((stage.key.clone(), list));
+            }
+            if let Some(next) = next {
+                out.stage_next.insert(stage.key.clone(), next);
+            }
+        }
+        let limit = LIST_FIRST as i64 + 1;
+        out.supervisors = supervisors::for_subtree_first(&mut conn, &unit.path, limit).await?;
+        out.sources = movements::sources_in_subtree(&mut conn, &unit.path).await?;
+        out.moves = units::moves_in_subtree_first(&mut conn, &unit.path, limit).await?;
+        Ok(out)
     }
 
     /// Current membership of a subtree.
@@ -577,8 +634,22 @@ pub struct UnitPage {
     pub moves_more: bool,
 }
 
+/// The lists of [`App::unit_lists_sql`] (supervisors and moves: the first
+/// `LIST_FIRST + 1`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct UnitLists {
+    pub candidates_by_stage: Vec<(String, Vec<CandidateEntry>)>,
+    pub stage_next: HashMap<String, String>,
+    pub supervisors: Vec<SupervisorView>,
+    pub sources: Vec<(String, i64, i64)>,
+    pub moves: Vec<(UnitCode, UnitMove)>,
+}
+
 /// Rows of each list the unit page shows first.
 pub const LIST_FIRST: usize = 50;
+
+/// Subtrees of at most this many units are read by their units' ids.
+const BY_IDS_UNITS: usize = 1024;
 
 /// What a burn-up chart needs: the term, the unit's target and its admission dates.
 #[derive(Debug, Clone)]

@@ -89,6 +89,13 @@ pub struct FileEntry {
     /// The stage the candidates table records (`candidates.stage`), as a
     /// profile position: what the dashboard's pipeline counts.
     pub stage: u8,
+    /// `candidates.stage_since`, as a day: the unit page's stage lists
+    /// are ordered by (since, id).
+    pub since: i32,
+    /// `candidates.movement_id` and whether `candidates.member_id` is set:
+    /// the unit page's movements feeding the subtree.
+    pub movement_id: Option<i64>,
+    pub admitted: bool,
 }
 
 /// The summaries, as of audit entry `seen` and day `today`.
@@ -280,6 +287,9 @@ fn entry(
         movement,
         due: next_due(profile, cal, f, today).map(day_of),
         stage: stage_index(profile, &f.stage),
+        since: day_of(f.stage_since),
+        movement_id: f.movement_id,
+        admitted: f.admitted,
     })
 }
 
@@ -349,6 +359,47 @@ impl DueSummary {
         }
         counts
     }
+
+    /// The first `n` files of each stage of the subtree at `root`, by
+    /// (stage since, candidate id) as the candidates table records them
+    /// (the unit page's stage lists): `firsts[k]` for the stage
+    /// [`all_stages`] lists k-th. One pass over the range's files.
+    pub fn stage_firsts(&self, root: usize, n: usize) -> Vec<Vec<(i32, i64)>> {
+        firsts_per_stage(self.all_files_in(root).map(|e| (e.stage, e.since, e.id)), n)
+    }
+
+    /// The emulation movements feeding the subtree at `root`: (movement
+    /// id, files, admitted), by movement id. One pass over the range.
+    pub fn sources(&self, root: usize) -> Vec<(i64, u64, u64)> {
+        let mut per: std::collections::BTreeMap<i64, (u64, u64)> = Default::default();
+        for e in self.all_files_in(root) {
+            if let Some(m) = e.movement_id {
+                let s = per.entry(m).or_default();
+                s.0 += 1;
+                s.1 += u64::from(e.admitted);
+            }
+        }
+        per.into_iter().map(|(m, (n, a))| (m, n, a)).collect()
+    }
+}
+
+/// The `n` smallest (since, id) of each stage of `files` ((stage, since,
+/// id)), sorted: `firsts[k]` for stage k. Keeps at most 2n per stage.
+fn firsts_per_stage(files: impl Iterator<Item = (u8, i32, i64)>, n: usize) -> Vec<Vec<(i32, i64)>> {
+    let mut firsts: Vec<Vec<(i32, i64)>> = vec![Vec::new(); usize::from(UNKNOWN_STAGE) + 1];
+    for (stage, since, id) in files {
+        let list = &mut firsts[usize::from(stage)];
+        list.push((since, id));
+        if list.len() >= 2 * n.max(1) {
+            list.select_nth_unstable(n.saturating_sub(1));
+            list.truncate(n);
+        }
+    }
+    for list in &mut firsts {
+        list.sort_unstable();
+        list.truncate(n);
+    }
+    firsts
 }
 
 /// The summaries of an [`App`], built on first use.
@@ -369,6 +420,16 @@ pub struct SummaryCell {
     /// A whole rebuild in the background (a large overlay, or the next
     /// day's summary made before midnight), see [`crate::rebuild`].
     background: Background<DueSummary>,
+    /// The version last brought up to date inside a request's
+    /// `at_generation`, with that generation (see [`App::due_summary`]).
+    #[allow(clippy::type_complexity)]
+    checked: std::sync::Mutex<
+        Option<(
+            crate::generation::Generation,
+            Arc<TreeIndex>,
+            Arc<DueSummary>,
+        )>,
+    >,
 }
 
 /// A learned model's key: the summary (by address, kept alive beside the
@@ -430,6 +491,13 @@ impl<K: PartialEq, V> Kept<K, V> {
 }
 
 impl SummaryCell {
+    /// Forgets the version kept for a generation (before a refresh of it or
+    /// of the index it holds: a version held here would be cloned rather
+    /// than updated in place).
+    pub(crate) fn forget_checked(&self) {
+        *self.checked.lock().unwrap_or_else(|e| e.into_inner()) = None;
+    }
+
     /// The model learned for `key`, if it is kept.
     pub(crate) fn model_for(&self, key: ModelKey) -> Option<Arc<Model>> {
         let kept = self.models.lock().unwrap_or_else(|e| e.into_inner());
@@ -537,11 +605,33 @@ impl App {
     /// The earliest-deadline summary, brought up to date with every
     /// committed write, and the roll-up index it is laid out on.
     pub async fn due_summary(&self) -> Result<(Arc<TreeIndex>, Arc<DueSummary>), AppError> {
+        // Inside a request's `at_generation`, as `tree_index`: the version
+        // brought up to date at that generation, for the same day.
+        let g = crate::generation::request_generation();
+        let cell = &self.index_cell().summaries;
+        let today = self.clock().today();
+        if let Some(g) = g {
+            let c = cell.checked.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some((_, tree, sum)) = c.as_ref().filter(|c| c.0 == g && c.2.today == today) {
+                return Ok((tree.clone(), sum.clone()));
+            }
+        }
+        let (tree, sum) = self.refreshed_summary().await?;
+        if let Some(g) = g {
+            *cell.checked.lock().unwrap_or_else(|e| e.into_inner()) =
+                Some((g, tree.clone(), sum.clone()));
+        }
+        Ok((tree, sum))
+    }
+
+    /// The due summary brought up to date (see [`App::due_summary`]).
+    async fn refreshed_summary(&self) -> Result<(Arc<TreeIndex>, Arc<DueSummary>), AppError> {
         let tree = self.tree_index().await?;
         let cal = self.calendar().await?;
         let today = self.clock().today();
         let cell = &self.index_cell().summaries;
         let mut guard = cell.due.lock().await;
+        cell.forget_checked();
         let mut conn = self.db().upkeep().await?;
         // A build finished in the background for today, newer than the
         // version at hand: start from it.
@@ -627,5 +717,34 @@ impl App {
         let next = Arc::new(next);
         *guard = Some(next.clone());
         Ok((tree, next))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// The first n of each stage equal a sort of everything, for lists
+    /// shorter than n, of 2n and longer, with ties on the day.
+    #[test]
+    fn firsts_per_stage_equal_a_full_sort() {
+        let mut seed = 7u64;
+        for n in [0usize, 1, 3, 51] {
+            let files: Vec<(u8, i32, i64)> = (0..2000i64)
+                .map(|id| {
+                    let r = ranks_domain::rng::splitmix64(&mut seed);
+                    ((r % 5) as u8 * 3, (r >> 8) as i32 % 40, id)
+                })
+                .collect();
+            let got = super::firsts_per_stage(files.iter().copied(), n);
+            for (k, list) in got.iter().enumerate() {
+                let mut want: Vec<(i32, i64)> = files
+                    .iter()
+                    .filter(|f| usize::from(f.0) == k)
+                    .map(|f| (f.1, f.2))
+                    .collect();
+                want.sort_unstable();
+                want.truncate(n);
+                assert_eq!(*list, want, "stage {k}, n {n}");
+            }
+        }
     }
 }

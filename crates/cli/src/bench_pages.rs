@@ -32,20 +32,15 @@ pub struct PagesArgs {
     pub seconds: f64,
     pub connections: usize,
     /// Only the pages whose names contain one of these (all when empty);
-    /// then the checks and the load are skipped.
+    /// then the checks against SQL are skipped.
     pub only: Vec<String>,
 }
 
 impl PagesArgs {
     /// From the command line: `requests` per page and user (default 20, 5
     /// with --quick), `timeout` seconds per request; a quick run loads the
-    /// grassroots page for at most 3 s; `only` the pages named so.
-    pub fn of(
-        b: bench::BenchArgs,
-        requests: Option<usize>,
-        timeout: f64,
-        only: Vec<String>,
-    ) -> PagesArgs {
+    /// grassroots page for at most 3 s.
+    pub fn of(b: bench::BenchArgs, requests: Option<usize>, timeout: f64) -> PagesArgs {
         PagesArgs {
             quick: b.quick,
             requests: requests.unwrap_or(if b.quick { 5 } else { 20 }).max(1),
@@ -56,8 +51,25 @@ impl PagesArgs {
                 b.seconds
             },
             connections: b.connections,
-            only,
+            only: Vec::new(),
         }
+    }
+
+    /// Only the rows of the pages whose names (as the table prints them)
+    /// contain one of `words`; a word no name contains is refused.
+    pub fn only(mut self, words: Vec<String>) -> Result<PagesArgs> {
+        let pages = words;
+        if let Some(p) = pages
+            .iter()
+            .find(|p| p.is_empty() || !PAGES.iter().any(|name| name.contains(p.as_str())))
+        {
+            bail!(
+                "no page '{p}' in the bench; its pages: {}",
+                PAGES.join(", ")
+            );
+        }
+        self.only = pages;
+        Ok(self)
     }
 }
 
@@ -411,7 +423,15 @@ pub async fn run(app: &App, args: PagesArgs) -> Result<()> {
         "\n{:<24} {:<26} {:<10} {:>4} {:>11} {:>11} {:>12}  note",
         "page", "user", "engine", "n", "median ms", "p95 ms", "max bytes"
     );
-    let wanted = |name: &str| args.only.is_empty() || args.only.iter().any(|o| name.contains(o));
+    // A page's whole name selects it alone; another word, every page
+    // whose name holds it.
+    let wanted = |name: &str| {
+        args.only.is_empty()
+            || args
+                .only
+                .iter()
+                .any(|o| o == name || (!PAGES.contains(&o.as_str()) && name.contains(o.as_str())))
+    };
     for (page, name) in PAGES.iter().enumerate().filter(|p| wanted(p.1)) {
         for who in Who::ALL {
             let row = measure(
@@ -453,19 +473,18 @@ pub async fn run(app: &App, args: PagesArgs) -> Result<()> {
         bench::peak_memory_mib()
     );
 
-    if !args.only.is_empty() {
-        crate::bench_writes::run(app, if args.quick { 10 } else { 50 }).await?;
-        server_rt.shutdown_background();
-        return Ok(());
+    if args.only.is_empty() {
+        problems.extend(check_rollup(app).await?);
+        let seats_in_time: Vec<&Seat> = seats
+            .iter()
+            .filter(|s| !slow_dashboards.contains(&s.who))
+            .collect();
+        problems
+            .extend(check_dashboards(app, &seats_in_time, args.timeout, server_rt.handle()).await?);
+        problems.extend(check_searches(&mut clients, &seats, &mut pick, args.timeout).await);
+    } else {
+        println!("only {}: no checks", args.only.join(", "));
     }
-    problems.extend(check_rollup(app).await?);
-    let seats_in_time: Vec<&Seat> = seats
-        .iter()
-        .filter(|s| !slow_dashboards.contains(&s.who))
-        .collect();
-    problems.extend(check_dashboards(app, &seats_in_time, args.timeout, server_rt.handle()).await?);
-    problems.extend(check_searches(&mut clients, &seats, &mut pick, args.timeout).await);
-
     crate::bench_writes::run(app, if args.quick { 10 } else { 50 }).await?;
 
     let token = bench::bench_token(app).await?;

@@ -117,8 +117,10 @@ enum Command {
         #[arg(long, default_value_t = 30.0)]
         timeout: f64,
         /// With --pages: only the rows whose page names contain one of these
-        /// (comma-separated, e.g. `plan,forecast,analytics`); the checks and
-        /// the grassroots load are skipped, the write part is kept.
+        /// (comma-separated or repeated, e.g. `plan,forecast,analytics` or
+        /// `/units/{code}`); a word no page name contains is refused. The
+        /// checks against SQL are skipped; the writes and the grassroots
+        /// load are kept.
         #[arg(long, value_delimiter = ',')]
         only: Vec<String>,
     },
@@ -630,34 +632,38 @@ async fn dispatch(command: Command, cfg: &config::Config, profile: Profile) -> R
 }
 
 /// Backup, restore, the audit chain, tokens, users, targets and forecasts.
+/// `ranks bench`, with `--pages` the five users' pages.
+async fn bench_cmd(cmd: Command, cfg: &config::Config, profile: Profile) -> Result<()> {
+    let Command::Bench {
+        seconds,
+        connections,
+        quick,
+        pages,
+        requests,
+        timeout,
+        only,
+    } = cmd
+    else {
+        unreachable!("bench_cmd is called with Command::Bench")
+    };
+    let app = open_app(cfg, profile).await?;
+    let args = bench::BenchArgs {
+        seconds,
+        connections,
+        quick,
+    };
+    if pages {
+        let args = bench_pages::PagesArgs::of(args, requests, timeout).only(only)?;
+        bench_pages::run(&app, args).await
+    } else {
+        bench::run(&app, args).await
+    }
+}
+
 async fn dispatch_admin(command: Command, cfg: &config::Config, profile: Profile) -> Result<()> {
     let actor = Actor::system();
     match command {
-        Command::Bench {
-            seconds,
-            connections,
-            quick,
-            pages,
-            requests,
-            timeout,
-            only,
-        } => {
-            let app = open_app(cfg, profile).await?;
-            let args = bench::BenchArgs {
-                seconds,
-                connections,
-                quick,
-            };
-            if pages {
-                bench_pages::run(
-                    &app,
-                    bench_pages::PagesArgs::of(args, requests, timeout, only),
-                )
-                .await?
-            } else {
-                bench::run(&app, args).await?
-            }
-        }
+        bench @ Command::Bench { .. } => bench_cmd(bench, cfg, profile).await?,
         Command::Backup { file } => {
             let app = open_app(cfg, profile).await?;
             let bytes = app.backup(&file).await?;

@@ -11,7 +11,10 @@ impl App {
     /// Read again only after a write has committed (the overrides are
     /// written with an audit entry), not on every page.
     pub async fn calendar(&self) -> Result<WorkCalendar, AppError> {
-        let generation = self.audit_generation().await?;
+        let generation = match crate::generation::request_generation() {
+            Some(g) => g,
+            None => self.audit_generation().await?,
+        };
         if let Some(cal) = self.fresh().calendar(generation) {
             return Ok(cal);
         }

@@ -63,11 +63,38 @@ pub(crate) async fn same_as_from_scratch(app: &App, what: &str) {
         assert!(dash.pipeline.iter().any(|p| p.1 > 0) || org.is_some());
     }
     // A unit page's stage totals and deadlines (counts and first rows).
-    for org in ["CDC", "BVSN", "BVPHCN", "BVPHCN.CB1"] {
+    let root = app
+        .dashboard(&sys, None)
+        .await
+        .unwrap()
+        .root
+        .code
+        .to_string();
+    let (mut any_supervisor, mut any_source) = (false, false);
+    for org in [root.as_str(), "CDC", "BVSN", "BVPHCN", "BVPHCN.CB1"] {
         let page = app.unit_page(&sys, org, None).await.unwrap();
         let mut sql = app.stage_counts_sql(&sys, Some(org)).await.unwrap();
         sql.retain(|_, n| *n > 0);
         assert_eq!(page.stage_totals, sql, "{what}: stage totals of {org}");
+        // Its lists (stage lists and movements from the summary,
+        // supervisors and moves by the subtree's unit ids) equal the
+        // same lists read by path range, one statement per stage.
+        let lists = app.unit_lists_sql(&sys, org).await.unwrap();
+        assert_eq!(
+            page.candidates_by_stage, lists.candidates_by_stage,
+            "{what}: stage lists of {org}"
+        );
+        assert_eq!(page.stage_next, lists.stage_next, "{what}: {org}");
+        assert_eq!(page.sources, lists.sources, "{what}: sources of {org}");
+        let (mut sups, mut moves) = (lists.supervisors, lists.moves);
+        assert_eq!(page.supervisors_more, sups.len() > 50, "{what}: {org}");
+        assert_eq!(page.moves_more, moves.len() > 50, "{what}: {org}");
+        sups.truncate(50);
+        moves.truncate(50);
+        assert_eq!(page.supervisors, sups, "{what}: supervisors of {org}");
+        assert_eq!(page.moves, moves, "{what}: moves of {org}");
+        any_supervisor |= !page.supervisors.is_empty();
+        any_source |= !page.sources.is_empty();
         let want = app
             .due_as_of(&sys, Some(org), Some(20), None)
             .await
@@ -82,6 +109,7 @@ pub(crate) async fn same_as_from_scratch(app: &App, what: &str) {
             "{what}: first rows at {org}"
         );
     }
+    assert!(any_supervisor && any_source, "{what}: lists to compare");
     // Today's analytics (from the summary, kept for it: asked twice) equal
     // those computed from the files; the mentors' links read from the
     // mentors outwards (a country's way) equal those read from the units.
@@ -251,3 +279,80 @@ async fn due_pages_and_analytics_equal_from_scratch_after_writes(db: TestDb) {
 }
 
 both_backends!(due_pages_and_analytics_equal_from_scratch_after_writes);
+
+/// The unit page's stage lists (from the summary, then one statement for
+/// every stage) past their first page: 55 files proposed in one cell, most
+/// on one day (the order falls to the id), some from a movement, equal the
+/// lists read by path range stage by stage, with the same next cursor, in
+/// the cell, its organisation and the whole tree; after a step moves one.
+async fn unit_page_lists_equal_the_path_range_past_the_first_page(db: TestDb) {
+    let app = db.app().await;
+    let sys = Actor::system();
+    assert!(app.load_demo(&sys).await.unwrap().loaded);
+    let root = app
+        .dashboard(&sys, None)
+        .await
+        .unwrap()
+        .root
+        .code
+        .to_string();
+    let mut added = Vec::new();
+    for i in 0..55u32 {
+        let who = ranks_app::pipeline::PersonRef::New {
+            person: super::pipeline::person(
+                &format!("Người Thử Số {i}"),
+                &format!("1990-01-{:02}", 1 + i % 28),
+            ),
+            general_grade: 12,
+            area: String::new(),
+        };
+        let day = if i % 5 == 0 {
+            "2025-02-03"
+        } else {
+            "2025-01-06"
+        };
+        let movement = (i % 3 == 0).then_some("HCM");
+        let id = app
+            .add_candidate(&sys, who, "BVSN.CB1", movement, Some(d(day)))
+            .await
+            .unwrap();
+        added.push(id);
+    }
+    let check = |what: &'static str| {
+        let (app, sys, root) = (&app, &sys, &root);
+        async move {
+            for org in [root.as_str(), "BVSN", "BVSN.CB1"] {
+                let page = app.unit_page(sys, org, None).await.unwrap();
+                let lists = app.unit_lists_sql(sys, org).await.unwrap();
+                assert_eq!(
+                    page.candidates_by_stage, lists.candidates_by_stage,
+                    "{what}: {org}"
+                );
+                assert_eq!(page.stage_next, lists.stage_next, "{what}: {org}");
+                assert_eq!(page.sources, lists.sources, "{what}: {org}");
+                let pool = &page.candidates_by_stage.iter().find(|s| s.0 == "pool");
+                assert_eq!(pool.map(|p| p.1.len()), Some(50), "{what}: {org}");
+                assert!(page.stage_next.contains_key("pool"), "{what}: {org}");
+            }
+        }
+    };
+    check("55 proposed").await;
+    app.record_step(
+        &sys,
+        added[7],
+        StepInput {
+            stage: "withdrawn".into(),
+            on: Some(d("2025-03-03")),
+            ..StepInput::default()
+        },
+    )
+    .await
+    .unwrap();
+    check("one withdrawn").await;
+}
+
+fn d(s: &str) -> Date {
+    Date::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+both_backends!(unit_page_lists_equal_the_path_range_past_the_first_page);

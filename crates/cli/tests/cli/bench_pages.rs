@@ -145,7 +145,8 @@ async fn bench_pages_rows(db: TestDb) {
     let again = ok(&ranks(&args), "bench --pages again");
     assert!(again.contains("every check agreed"), "{again}");
     assert_eq!(due("due after"), due_before, "the writes were taken back");
-    // --only: the rows of the pages named, then the writes, nothing else.
+    // --only words: the rows of the pages whose names hold them, the writes
+    // and the load, no checks.
     let mut only = args.to_vec();
     only.extend(["--only", "plan,analytics"]);
     let some = ok(&ranks(&only), "bench --pages --only");
@@ -158,13 +159,32 @@ async fn bench_pages_rows(db: TestDb) {
         .iter()
         .all(|r| r.starts_with("/units/{code}/plan") || r.starts_with("api analytics")));
     assert!(
-        some.contains("writes/s") && !some.contains("requests/s"),
+        some.contains("writes/s") && some.contains("requests/s") && some.contains("no checks"),
         "{some}"
     );
     assert!(
         some.contains("over 200 ms: ") && some.contains(" of 10\n"),
         "{some}"
     );
+    // A page's whole name: that page's rows only (not the plan's, whose
+    // name begins the same), as the five users.
+    let mut one = args.to_vec();
+    one.extend(["--only", "/units/{code}"]);
+    let only = ok(&ranks(&one), "bench --pages --only page");
+    for user in USERS {
+        assert!(
+            only.lines()
+                .any(|l| l.starts_with("/units/{code} ") && l.contains(user)),
+            "{user}:\n{only}"
+        );
+    }
+    assert!(!only.contains("/units/{code}/plan"), "{only}");
+    assert!(only.contains("no checks"), "{only}");
+    assert!(only.contains("requests/s"), "{only}");
+    one.extend(["--only", "/no/such/page"]);
+    let refused = ranks(&one);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("no page '/no/such/page'"));
 }
 
 both_backends!(bench_pages_rows);

@@ -22,37 +22,44 @@ pub struct FileRow {
     pub movement: Option<String>,
     /// The stage the candidates table records (`candidates.stage`).
     pub stage: String,
-}
-
-fn id_list(ids: &[i64]) -> String {
-    ids.iter()
-        .map(|m| m.to_string())
-        .collect::<Vec<_>>()
-        .join(",")
+    /// Since when (`candidates.stage_since`): the stage lists' order.
+    pub stage_since: Date,
+    /// The emulation movement by id (`candidates.movement_id`).
+    pub movement_id: Option<i64>,
+    /// Admitted: `candidates.member_id` is set.
+    pub admitted: bool,
 }
 
 /// Every candidate's file (`ids` None), or those of `ids` (a few hundred
 /// at a time), by candidate id.
 pub async fn files(conn: &mut Conn, ids: Option<&[i64]>) -> Result<Vec<FileRow>, StoreError> {
-    let (cands, stages) = match ids {
+    let (cands, stages, binds) = match ids {
         Some([]) => return Ok(Vec::new()),
-        None => (String::new(), String::new()),
+        None => (String::new(), String::new(), Vec::new()),
         Some(ids) => {
-            let list = id_list(ids);
+            let (list, binds) = super::bound_ids(1, ids);
             (
                 format!(" WHERE c.id IN ({list})"),
                 format!(" WHERE candidate_id IN ({list})"),
+                binds,
             )
         }
     };
-    let rows = sqlx::query(&format!(
-        "SELECT c.id, c.unit_id, mv.name, c.stage FROM candidates c \
-         LEFT JOIN movements mv ON mv.id = c.movement_id{cands}"
-    ))
-    .fetch_all(&mut *conn)
-    .await?;
-    let mut out: HashMap<i64, FileRow> = HashMap::with_capacity(rows.len());
-    for r in &rows {
+    let sql = format!(
+        "SELECT c.id, c.unit_id, mv.name, c.stage, c.stage_since AS stage_since, c.movement_id, \
+         c.member_id FROM candidates c LEFT JOIN movements mv ON mv.id = c.movement_id{cands}"
+    );
+    let mut q = sqlx::query(&sql);
+    for id in &binds {
+        q = q.bind(*id);
+    }
+    // Streamed: the whole country's rows are never held at once (the
+    // server's peak memory is that of a whole build on PostgreSQL).
+    use futures_util::TryStreamExt;
+    let mut out: HashMap<i64, FileRow> = HashMap::new();
+    let mut rows = q.fetch(&mut *conn);
+    while let Some(row) = rows.try_next().await? {
+        let r = &row;
         let id: i64 = r.try_get(0)?;
         out.insert(
             id,
@@ -61,18 +68,26 @@ pub async fn files(conn: &mut Conn, ids: Option<&[i64]>) -> Result<Vec<FileRow>,
                 unit_id: r.try_get(1)?,
                 movement: r.try_get(2)?,
                 stage: r.try_get(3)?,
+                stage_since: date(r, "stage_since")?,
+                movement_id: r.try_get(5)?,
+                admitted: r.try_get::<Option<i64>, _>(6)?.is_some(),
                 ..FileRow::default()
             },
         );
     }
-    let rows = sqlx::query(&format!(
+    drop(rows);
+    let sql = format!(
         "SELECT candidate_id, stage, on_date, received_on, id FROM candidate_stages{stages} \
          ORDER BY candidate_id, on_date, id"
-    ))
-    .fetch_all(&mut *conn)
-    .await?;
+    );
+    let mut q = sqlx::query(&sql);
+    for id in &binds {
+        q = q.bind(*id);
+    }
     let mut receipts: HashMap<i64, Vec<(i64, String, Date)>> = HashMap::new();
-    for r in &rows {
+    let mut rows = q.fetch(&mut *conn);
+    while let Some(row) = rows.try_next().await? {
+        let r = &row;
         let cid: i64 = r.try_get(0)?;
         let Some(f) = out.get_mut(&cid) else { continue };
         let stage: String = r.try_get(1)?;
@@ -84,6 +99,7 @@ pub async fn files(conn: &mut Conn, ids: Option<&[i64]>) -> Result<Vec<FileRow>,
         }
         f.history.push((stage, date(r, "on_date")?));
     }
+    drop(rows);
     for (cid, mut list) in receipts {
         list.sort_by_key(|x| x.0);
         if let Some(f) = out.get_mut(&cid) {
@@ -127,8 +143,8 @@ fn all_files_sqlite(path: &str) -> rusqlite::Result<Vec<FileRow>> {
     let mut out: HashMap<i64, FileRow> = HashMap::new();
     {
         let mut st = c.prepare(
-            "SELECT c.id, c.unit_id, mv.name, c.stage FROM candidates c \
-             LEFT JOIN movements mv ON mv.id = c.movement_id",
+            "SELECT c.id, c.unit_id, mv.name, c.stage, c.stage_since, c.movement_id, c.member_id \
+             FROM candidates c LEFT JOIN movements mv ON mv.id = c.movement_id",
         )?;
         let mut rows = st.query([])?;
         while let Some(r) = rows.next()? {
@@ -140,6 +156,9 @@ fn all_files_sqlite(path: &str) -> rusqlite::Result<Vec<FileRow>> {
                     unit_id: r.get(1)?,
                     movement: r.get(2)?,
                     stage: r.get(3)?,
+                    stage_since: text_date(r.get_ref(4)?, 4)?,
+                    movement_id: r.get(5)?,
+                    admitted: r.get::<_, Option<i64>>(6)?.is_some(),
                     ..FileRow::default()
                 },
             );
@@ -187,13 +206,16 @@ pub async fn names_of(
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
-    let rows = sqlx::query(&format!(
+    let (list, binds) = super::bound_ids(1, ids);
+    let sql = format!(
         "SELECT c.id, p.full_name, u.code FROM candidates c JOIN people p ON p.id = c.person_id \
-         JOIN units u ON u.id = c.unit_id WHERE c.id IN ({})",
-        id_list(ids)
-    ))
-    .fetch_all(&mut *conn)
-    .await?;
+         JOIN units u ON u.id = c.unit_id WHERE c.id IN ({list})"
+    );
+    let mut q = sqlx::query(&sql);
+    for id in binds {
+        q = q.bind(id);
+    }
+    let rows = q.fetch_all(&mut *conn).await?;
     rows.iter()
         .map(|r| Ok((r.try_get(0)?, (r.try_get(1)?, r.try_get(2)?))))
         .collect()
@@ -208,14 +230,17 @@ pub async fn supervisors_of(
     if unit_ids.is_empty() {
         return Ok(Vec::new());
     }
-    let rows = sqlx::query(&format!(
+    let (list, binds) = super::bound_ids(1, unit_ids);
+    let sql = format!(
         "SELECT s.unit_id, p.full_name, u.code FROM supervisors s JOIN units u ON u.id = s.unit_id \
          JOIN members m ON m.id = s.member_id JOIN people p ON p.id = m.person_id \
-         WHERE s.unit_id IN ({}) AND s.until IS NULL ORDER BY u.path, s.id",
-        id_list(unit_ids)
-    ))
-    .fetch_all(&mut *conn)
-    .await?;
+         WHERE s.unit_id IN ({list}) AND s.until IS NULL ORDER BY u.path, s.id"
+    );
+    let mut q = sqlx::query(&sql);
+    for id in binds {
+        q = q.bind(id);
+    }
+    let rows = q.fetch_all(&mut *conn).await?;
     rows.iter()
         .map(|r| {
             let name: String = r.try_get(1)?;

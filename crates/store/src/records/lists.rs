@@ -2,11 +2,12 @@
 //! whole subtree (a province holds hundreds of thousands of members).
 
 use super::candidates::CandidateView;
-use super::date;
 use super::members::{member_view, MemberView, MEMBER_VIEW};
+use super::{bound_ids, date};
 use crate::error::StoreError;
 use crate::Conn;
 use ranks_domain::{Date, MemberStatus, OrgPath, UnitCode};
+use sqlx::any::AnyRow;
 use sqlx::Row;
 use std::collections::HashMap;
 
@@ -80,21 +81,57 @@ pub async fn candidates_at_stage(
         .collect::<Result<_, _>>()?;
     let mut mentors = mentors_of(conn, &ids).await?;
     rows.iter()
-        .map(|r| {
-            let id: i64 = r.try_get("id")?;
-            Ok(CandidateView {
-                id,
-                full_name: r.try_get("full_name")?,
-                birth_date: date(r, "birth_date")?,
-                unit_code: UnitCode::parse(&r.try_get::<String, _>("unit_code")?)?,
-                unit_name: r.try_get("unit_name")?,
-                stage: r.try_get("stage")?,
-                stage_since: date(r, "stage_since")?,
-                movement: r.try_get("movement")?,
-                mentors: mentors.remove(&id).unwrap_or_default(),
-            })
-        })
+        .map(|r| candidate_view(r, &mut mentors))
         .collect()
+}
+
+fn candidate_view(
+    r: &AnyRow,
+    mentors: &mut HashMap<i64, Vec<String>>,
+) -> Result<CandidateView, StoreError> {
+    let id: i64 = r.try_get("id")?;
+    Ok(CandidateView {
+        id,
+        full_name: r.try_get("full_name")?,
+        birth_date: date(r, "birth_date")?,
+        unit_code: UnitCode::parse(&r.try_get::<String, _>("unit_code")?)?,
+        unit_name: r.try_get("unit_name")?,
+        stage: r.try_get("stage")?,
+        stage_since: date(r, "stage_since")?,
+        movement: r.try_get("movement")?,
+        mentors: mentors.remove(&id).unwrap_or_default(),
+    })
+}
+
+/// The candidates `ids` as the stage lists show them (the columns of
+/// [`candidates_at_stage`], with their mentors), by id: one statement for
+/// the rows and one for the mentors, whatever the number of stages.
+pub async fn candidates_by_ids(
+    conn: &mut Conn,
+    ids: &[i64],
+) -> Result<HashMap<i64, CandidateView>, StoreError> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let (list, binds) = bound_ids(1, ids);
+    let sql = format!(
+        "SELECT c.id AS id, p.full_name AS full_name, p.birth_date AS birth_date, u.code AS unit_code, u.name AS unit_name, \
+         c.stage AS stage, c.stage_since AS stage_since, mv.name AS movement \
+         FROM candidates c JOIN people p ON p.id = c.person_id JOIN units u ON u.id = c.unit_id \
+         LEFT JOIN movements mv ON mv.id = c.movement_id WHERE c.id IN ({list})"
+    );
+    let mut q = sqlx::query(&sql);
+    for id in binds {
+        q = q.bind(id);
+    }
+    let rows = q.fetch_all(&mut *conn).await?;
+    let mut mentors = mentors_of(conn, ids).await?;
+    let mut out = HashMap::with_capacity(rows.len());
+    for r in &rows {
+        let v = candidate_view(r, &mut mentors)?;
+        out.insert(v.id, v);
+    }
+    Ok(out)
 }
 
 /// The mentors' names of a page of candidates (ids from the database).
@@ -103,14 +140,17 @@ async fn mentors_of(conn: &mut Conn, ids: &[i64]) -> Result<HashMap<i64, Vec<Str
     if ids.is_empty() {
         return Ok(out);
     }
-    let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
-    let rows = sqlx::query(&format!(
+    let (list, binds) = bound_ids(1, ids);
+    let sql = format!(
         "SELECT mt.candidate_id AS candidate_id, p.full_name AS full_name FROM mentors mt \
          JOIN members m ON m.id = mt.member_id JOIN people p ON p.id = m.person_id \
          WHERE mt.candidate_id IN ({list}) ORDER BY mt.assigned_on, m.id"
-    ))
-    .fetch_all(&mut *conn)
-    .await?;
+    );
+    let mut q = sqlx::query(&sql);
+    for id in binds {
+        q = q.bind(id);
+    }
+    let rows = q.fetch_all(&mut *conn).await?;
     for r in &rows {
         out.entry(r.try_get("candidate_id")?)
             .or_default()

@@ -51,3 +51,48 @@ pub(crate) fn id_list(ids: &[i64]) -> String {
         .collect::<Vec<_>>()
         .join(",")
 }
+
+/// The list lengths [`bound_ids`] pads to.
+const ID_LIST_LENGTHS: [usize; 7] = [1, 4, 16, 64, 256, 1024, 4096];
+
+/// An `IN (…)` list of `ids` as parameters `$from, $from + 1, …`, padded
+/// with the last id (a repeat changes nothing in an `IN` list) to one of a
+/// few fixed lengths: the statement's text, and so SQLite's prepared
+/// statement and PostgreSQL's cached plan, is shared by every list of that
+/// length class; a generic plan of a list of ids is as good as a custom one,
+/// so PostgreSQL stops planning it on every run. Past the longest length
+/// the ids are written into the text (no parameters).
+pub(crate) fn bound_ids(from: usize, ids: &[i64]) -> (String, Vec<i64>) {
+    let Some(n) = ID_LIST_LENGTHS.iter().copied().find(|n| *n >= ids.len()) else {
+        return (id_list(ids), Vec::new());
+    };
+    let Some(last) = ids.last().copied() else {
+        return ("NULL".into(), Vec::new());
+    };
+    let mut binds = ids.to_vec();
+    binds.resize(n, last);
+    let text = (from..from + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(",");
+    (text, binds)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::bound_ids;
+
+    #[test]
+    fn id_lists_are_padded_to_a_few_lengths() {
+        assert_eq!(bound_ids(1, &[]).0, "NULL");
+        assert_eq!(bound_ids(1, &[7]), ("$1".into(), vec![7]));
+        assert_eq!(
+            bound_ids(3, &[7, 9]),
+            ("$3,$4,$5,$6".into(), vec![7, 9, 9, 9])
+        );
+        assert_eq!(bound_ids(1, &[1; 17]).1.len(), 64);
+        let long: Vec<i64> = (0..5000).collect();
+        let (text, binds) = bound_ids(1, &long);
+        assert!(binds.is_empty() && text.starts_with("0,1,2,"));
+    }
+}

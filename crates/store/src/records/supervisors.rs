@@ -50,16 +50,57 @@ pub async fn for_subtree_first(
     limit: i64,
 ) -> Result<Vec<SupervisorView>, StoreError> {
     let (lo, hi) = root.subtree_range();
-    let rows = sqlx::query(
-        "SELECT u.code AS unit_code, u.name AS unit_name, s.member_id AS member_id, p.full_name AS full_name, s.role AS role, s.since AS since \
-         FROM supervisors s JOIN units u ON u.id = s.unit_id JOIN members m ON m.id = s.member_id JOIN people p ON p.id = m.person_id \
-         WHERE u.path >= $1 AND u.path < $2 AND s.until IS NULL ORDER BY u.path, s.id LIMIT $3",
-    )
+    let rows = sqlx::query(&format!(
+        "{SUPERVISOR_VIEW} WHERE u.path >= $1 AND u.path < $2 AND s.until IS NULL ORDER BY u.path, s.id LIMIT $3",
+    ))
     .bind(lo)
     .bind(hi)
     .bind(limit)
     .fetch_all(&mut *conn)
     .await?;
+    supervisor_views(&rows)
+}
+
+/// As [`for_subtree_first`] for the whole tree: without the path range,
+/// which made SQLite read every unit of the country (90 ms for its 312,735
+/// units and 17 supervisors).
+pub async fn all_first(conn: &mut Conn, limit: i64) -> Result<Vec<SupervisorView>, StoreError> {
+    let rows = sqlx::query(&format!(
+        "{SUPERVISOR_VIEW} WHERE s.until IS NULL ORDER BY u.path, s.id LIMIT $1"
+    ))
+    .bind(limit)
+    .fetch_all(&mut *conn)
+    .await?;
+    supervisor_views(&rows)
+}
+
+/// The columns of a [`SupervisorView`].
+const SUPERVISOR_VIEW: &str = "SELECT u.code AS unit_code, u.name AS unit_name, s.member_id AS member_id, p.full_name AS full_name, s.role AS role, s.since AS since \
+     FROM supervisors s JOIN units u ON u.id = s.unit_id JOIN members m ON m.id = s.member_id JOIN people p ON p.id = m.person_id";
+
+/// As [`for_subtree_first`], for a subtree given by its units' ids (a
+/// small one, from the roll-up index): the same rows in the same order,
+/// by a statement whose plan does not depend on where the subtree lies.
+pub async fn for_units_first(
+    conn: &mut Conn,
+    unit_ids: &[i64],
+    limit: i64,
+) -> Result<Vec<SupervisorView>, StoreError> {
+    if unit_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let (list, binds) = super::bound_ids(2, unit_ids);
+    let sql = format!(
+        "{SUPERVISOR_VIEW} WHERE s.unit_id IN ({list}) AND s.until IS NULL ORDER BY u.path, s.id LIMIT $1"
+    );
+    let mut q = sqlx::query(&sql).bind(limit);
+    for id in binds {
+        q = q.bind(id);
+    }
+    supervisor_views(&q.fetch_all(&mut *conn).await?)
+}
+
+fn supervisor_views(rows: &[sqlx::any::AnyRow]) -> Result<Vec<SupervisorView>, StoreError> {
     rows.iter()
         .map(|r| {
             Ok(SupervisorView {

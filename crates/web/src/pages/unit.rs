@@ -390,15 +390,23 @@ async fn unit_data(
     if let Some(data) = st.unit_cache.get(&key, generation) {
         return Ok(data);
     }
-    let p = st
+    // As of the generation just polled: the index and the summary brought
+    // up to date at it are taken without asking the database again.
+    let (p, due) = st
         .app
-        .unit_page(&auth.actor, code, q.term.as_deref())
-        .await?;
-    // The deadlines from the maintained summary: the counts and the
-    // first rows only, whatever the subtree's size.
-    let due = st
-        .app
-        .due_overview(&auth.actor, code, DUE_WITHIN, DUE_SHOWN)
+        .at_generation(generation, async {
+            let p = st
+                .app
+                .unit_page(&auth.actor, code, q.term.as_deref())
+                .await?;
+            // The deadlines from the maintained summary: the counts and
+            // the first rows only, whatever the subtree's size.
+            let due = st
+                .app
+                .due_overview(&auth.actor, code, DUE_WITHIN, DUE_SHOWN)
+                .await?;
+            Ok::<_, ranks_app::AppError>((p, due))
+        })
         .await?;
     let data = std::sync::Arc::new((p, due));
     st.unit_cache.put(key, generation, data.clone());
