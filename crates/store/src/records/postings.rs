@@ -173,9 +173,14 @@ pub async fn rebase(
 /// Both tables from scratch (the migration's backfill, a bulk load): every
 /// current member and every candidate, in key order. The word rows are
 /// driven from `name_words` (`CROSS JOIN` keeps SQLite to that order: the
-/// words have no index by person).
+/// words have no index by person). The postings' index in list order
+/// (migration 0016, `name_postings_sort`) is dropped for the load and built
+/// once at the end (kept row by row it was millions of random inserts); the
+/// definition is the same on both engines, and migration 0016 creates it
+/// only where it is missing.
 pub const REBUILD: &str = "DELETE FROM name_postings;
 DELETE FROM name_order;
+DROP INDEX IF EXISTS name_postings_sort;
 INSERT INTO name_order (kind, row_id, name_sort, path, status)
  SELECT 0, p.id, p.name_sort, u.path, m.status FROM members m
  JOIN people p ON p.id = m.person_id JOIN units u ON u.id = m.unit_id
@@ -190,7 +195,8 @@ INSERT INTO name_postings (kind, word, path, row_id, name_sort, status)
 INSERT INTO name_postings (kind, word, path, row_id, name_sort, status)
  SELECT o.kind, w.word, o.path, o.row_id, o.name_sort, o.status
  FROM name_words w CROSS JOIN candidates c CROSS JOIN name_order o
- WHERE c.person_id = w.person_id AND o.kind = 1 AND o.row_id = c.id ORDER BY o.kind, w.word, o.path, o.row_id;";
+ WHERE c.person_id = w.person_id AND o.kind = 1 AND o.row_id = c.id ORDER BY o.kind, w.word, o.path, o.row_id;
+CREATE INDEX name_postings_sort ON name_postings(kind, word, name_sort, row_id, path, status);";
 
 /// [`REBUILD`] on a connection (the migration's, in its transaction).
 pub async fn rebuild(conn: &mut sqlx::AnyConnection) -> Result<(), sqlx::Error> {
