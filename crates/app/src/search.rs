@@ -11,8 +11,9 @@
 //! both get a quick answer (`ranks_store::records::search::Plan`):
 //! - a subtree with few rows: its rows, filtered and sorted;
 //! - else a word of the query that few names have: those people, filtered;
-//! - else (common words, a big subtree) people in list order until the page
-//!   is full: common words fill a page quickly.
+//! - else (common words, a big subtree) one word's postings in list order
+//!   until the page is full: common words fill a page quickly (without
+//!   words, everyone in list order).
 //!
 //! The total is exact when counting is cheap, else "at least N".
 
