@@ -11,8 +11,9 @@
 //! both get a quick answer (`ranks_store::records::search::Plan`):
 //! - a subtree with few rows: its rows, filtered and sorted;
 //! - else a word of the query that few names have: those people, filtered;
-//! - else (common words, a big subtree) people in list order until the page
-//!   is full: common words fill a page quickly.
+//! - else (common words, a big subtree) one word's postings in list order
+//!   until the page is full: common words fill a page quickly (without
+//!   words, everyone in list order).
 //!
 //! The total is exact when counting is cheap, else "at least N".
 
@@ -31,10 +32,19 @@ pub const DEFAULT_LIMIT: u32 = 50;
 pub const MAX_LIMIT: u32 = 200;
 /// A subtree with at most this many rows is read whole (then filtered).
 const SMALL_SCOPE: u64 = 30_000;
-/// A word that at most this many rows of the subtree have drives the search.
-const RARE_WORD: u64 = 30_000;
+/// A word that at most this many rows of the subtree have drives the search
+/// (its rows are read whole and sorted). Counting a word to this cap is
+/// the first cost of every search with words (about 1 µs a row); above it
+/// a walk in list order fills a page from fewer rows.
+const RARE_WORD: u64 = 10_000;
+/// A word this rare in the subtree drives the search without counting
+/// the query's other words.
+const RARE_ENOUGH: u64 = 1_000;
 /// Rows walked in list order to see whether the walk fills a page.
 const WALK_BUDGET: u64 = 20_000;
+/// Postings of a query word read in list order to see whether walking
+/// them fills a page.
+const WORD_PROBE: u64 = 2_000;
 /// Totals are counted up to this many, then shown as "at least".
 const TOTAL_CAP: u64 = 1_000;
 /// The longest cursor accepted (a sort key of two 120-character names).
@@ -150,7 +160,11 @@ fn query_words(query: &str) -> Result<Vec<String>, DomainError> {
 }
 
 /// The query word whose postings in the subtree are fewest, with their
-/// number (counted up to `cap`).
+/// number (counted up to `cap`), counting from the last word typed and
+/// stopping at one with at most [`RARE_ENOUGH`]. Of words counted to the
+/// cap, the last one typed: in a Vietnamese name the family and middle
+/// names are the common words and the given name, usually typed last, the
+/// rarest (a guess that only ever costs time, never changes a result).
 async fn rarest_word<'w>(
     conn: &mut Conn,
     root: &OrgPath,
@@ -159,40 +173,77 @@ async fn rarest_word<'w>(
     cap: u64,
 ) -> Result<Option<(u64, &'w String)>, AppError> {
     let mut rarest: Option<(u64, &String)> = None;
-    for w in words {
+    for w in words.iter().rev() {
         let n = store::word_count_capped(conn, root, members, w, cap).await?;
         if rarest.is_none_or(|(m, _)| n < m) {
             rarest = Some((n, w));
+        }
+        if n <= RARE_ENOUGH {
+            break;
         }
     }
     Ok(rarest)
 }
 
-/// The cheapest plan for the query in this subtree (see the module). Every
-/// plan reads postings that carry the unit's path, so a word within a
-/// subtree costs what the subtree holds of it, not what the country does.
-async fn choose_plan(conn: &mut Conn, q: &NameQuery<'_>, members: bool) -> Result<Plan, AppError> {
+/// The cheapest plan for the query in this subtree (see the module), with
+/// the rarest query word and its count in the subtree (counted up to
+/// [`RARE_WORD`] + 1; the total counts over its postings). Every plan reads
+/// postings that carry the unit's path, so a word within a subtree costs
+/// what the subtree holds of it, not what the country does.
+async fn choose_plan(
+    conn: &mut Conn,
+    q: &NameQuery<'_>,
+    members: bool,
+) -> Result<(Plan, Option<(u64, String)>), AppError> {
     let Some((n, w)) = rarest_word(conn, q.root, q.words, members, RARE_WORD + 1).await? else {
         let scope = store::subtree_count_capped(conn, q.root, members, SMALL_SCOPE + 1).await?;
-        return Ok(if scope <= SMALL_SCOPE {
+        let plan = if scope <= SMALL_SCOPE {
             Plan::Scope
         } else {
             Plan::Ordered
-        });
+        };
+        return Ok((plan, None));
     };
+    let rarest = Some((n, w.clone()));
     if n <= RARE_WORD {
-        return Ok(Plan::Word(w.clone()));
+        return Ok((Plan::Word(w.clone()), rarest));
     }
-    // Every word is common in the subtree: walking the list is quick when
-    // they are common together, hopeless when they are rare together
-    // ("tran thanh thuy"); then the rarest word's postings are read.
-    let want = u64::from(DEFAULT_LIMIT.max(1)) + 1;
-    let (hits, ended) = store::ordered_probe(conn, q, members, want, WALK_BUDGET).await?;
-    Ok(if hits >= want || ended {
-        Plan::Ordered
-    } else {
-        Plan::Word(w.clone())
-    })
+    // Every word is common in the subtree: walking one word's postings in
+    // list order fills a page quickly when the words are common together
+    // ("nguyen", "nguyen thi"); a probe of each word's first postings
+    // tells which word, if any. Rare together ("tran thanh thuy": every
+    // word common, few names with all three), the rarest word's postings
+    // in the subtree are read whole.
+    let want = DEFAULT_LIMIT as usize + 1;
+    let mut best: Option<(usize, &String)> = None;
+    let mut walkable = false;
+    for word in q.words.iter().rev() {
+        let Some(probe) = store::walk_word(conn, q, members, word, want, Some(WORD_PROBE)).await?
+        else {
+            continue;
+        };
+        walkable = true;
+        if probe.ids.len() >= want || probe.ended {
+            return Ok((Plan::WordOrder(word.clone()), rarest));
+        }
+        if best.is_none_or(|(h, _)| probe.ids.len() > h) {
+            best = Some((probe.ids.len(), word));
+        }
+    }
+    if let Some((_, word)) = best.filter(|(h, _)| *h > 0) {
+        // Some matches among the first postings: a page within about
+        // `want / hits` probes' worth of rows.
+        return Ok((Plan::WordOrder(word.clone()), rarest));
+    }
+    if !walkable {
+        // Only prefixes of many words ("a", "th"): everyone in list order.
+        let want = want as u64;
+        let (hits, ended) = store::ordered_probe(conn, q, members, want, WALK_BUDGET).await?;
+        if hits >= want || ended {
+            return Ok((Plan::Ordered, rarest));
+        }
+    }
+    Ok((Plan::Word(w.clone()), rarest))
 }
 
 /// For an export: the rarest word of the query, when the subtree has few
@@ -215,6 +266,7 @@ async fn total_of(
     conn: &mut Conn,
     q: &NameQuery<'_>,
     members: bool,
+    rarest: Option<&(u64, String)>,
     first_page_rows: Option<usize>,
 ) -> Result<Total, AppError> {
     if let Some(n) = first_page_rows {
@@ -224,7 +276,7 @@ async fn total_of(
         after: None,
         ..q.clone()
     };
-    let plan = match rarest_word(conn, q.root, q.words, members, RARE_WORD + 1).await? {
+    let plan = match rarest {
         Some((_, w)) => Plan::Word(w.clone()),
         None => Plan::Scope,
     };
@@ -261,7 +313,7 @@ impl App {
             status,
             after: after.clone(),
         };
-        let plan = choose_plan(&mut conn, &q, true).await?;
+        let (plan, rarest) = choose_plan(&mut conn, &q, true).await?;
         let mut rows = store::members_page(&mut conn, &q, &plan, paging.limit + 1).await?;
         let more = rows.len() > paging.limit as usize;
         rows.truncate(paging.limit as usize);
@@ -272,7 +324,7 @@ impl App {
             })
             .flatten();
         let whole = (after.is_none() && !more).then_some(rows.len());
-        let total = total_of(&mut conn, &q, true, whole).await?;
+        let total = total_of(&mut conn, &q, true, rarest.as_ref(), whole).await?;
         Ok(Page {
             rows: rows
                 .into_iter()
@@ -305,7 +357,7 @@ impl App {
             status: None,
             after: after.clone(),
         };
-        let plan = choose_plan(&mut conn, &q, false).await?;
+        let (plan, rarest) = choose_plan(&mut conn, &q, false).await?;
         let mut rows = store::candidates_page(&mut conn, &q, &plan, paging.limit + 1).await?;
         let more = rows.len() > paging.limit as usize;
         rows.truncate(paging.limit as usize);
@@ -313,7 +365,7 @@ impl App {
             .then(|| rows.last().map(|r| encode_cursor(&r.name_sort, r.id)))
             .flatten();
         let whole = (after.is_none() && !more).then_some(rows.len());
-        let total = total_of(&mut conn, &q, false, whole).await?;
+        let total = total_of(&mut conn, &q, false, rarest.as_ref(), whole).await?;
         Ok(Page {
             rows: rows
                 .into_iter()

@@ -1,10 +1,10 @@
 //! What `ranks serve` (and `ranks bench --pages`, which measures the same
-//! server) builds before it accepts a connection: the roll-up index and the
-//! due summary, so that no request waits for a whole build; and the next
-//! day's summary, made before midnight.
+//! server) builds before it accepts a connection: the roll-up index, the
+//! due summary and the unit pickers' names, so that no request waits for a
+//! whole build; and the next day's summary, made before midnight.
 
 use anyhow::Result;
-use ranks_app::App;
+use ranks_app::{Actor, App};
 use std::io::Write;
 use std::time::Instant;
 
@@ -31,6 +31,13 @@ pub async fn warm_up(app: &App) -> Result<()> {
         sum.files_count(),
         t.elapsed().as_secs_f64()
     );
+    // Every unit's kind, read once for the pickers: the registry page's
+    // first request waited 2–3 s for it at national scale.
+    let t = Instant::now();
+    print!("building the unit pickers' names… ");
+    let _ = std::io::stdout().flush();
+    app.unit_choices(&Actor::system(), false, 1).await?;
+    println!("{:.1} s", t.elapsed().as_secs_f64());
     Ok(())
 }
 

@@ -320,9 +320,18 @@ async fn pg_commit(c: &mut PgConnection, touched: &[&'static str]) -> Result<(),
     }
     if touched.contains(&"people") {
         // The search's words (no id of their own) come with the people.
-        sqlx::raw_sql("ANALYZE name_words; ANALYZE name_order; ANALYZE name_postings")
-            .execute(&mut *c)
-            .await?;
+        sqlx::raw_sql("ANALYZE name_words").execute(&mut *c).await?;
+        // The search reads the postings by index-only scans; until a VACUUM
+        // marks their pages all-visible every row read is also a heap
+        // fetch (20,000 random reads for one page of a national search on
+        // a fresh import, 0.4 s; autovacuum may be off or late). 8 s for
+        // the national tables (23 M rows). One statement per call: VACUUM
+        // cannot run in a transaction block.
+        for t in ["name_order", "name_postings"] {
+            sqlx::raw_sql(&format!("VACUUM (ANALYZE) {t}"))
+                .execute(&mut *c)
+                .await?;
+        }
     }
     Ok(())
 }
@@ -638,35 +647,28 @@ impl Bulk {
     }
 
     /// The search postings of the rows loaded, from scratch
-    /// ([`crate::records::postings::FILL`]). A first load (the tables were
-    /// empty) drops their indexes first and builds them once at the end, as
-    /// for the people tables: at national size (23 M word rows) that is
-    /// minutes less than keeping them up row by row. On PostgreSQL the
-    /// primary keys go too and the rows need no order; SQLite's keys are
-    /// the tables themselves (`WITHOUT ROWID`), filled in key order.
+    /// ([`crate::records::postings::FILL`]). Their indexes are dropped
+    /// first and built once at the end, as for the people tables of a
+    /// first load: at national size (23 M word rows) that is minutes less
+    /// than keeping them up row by row. On PostgreSQL the primary keys go
+    /// too and the rows need no order; SQLite's keys are the tables
+    /// themselves (`WITHOUT ROWID`), filled in key order.
     async fn postings_steps(&mut self) -> Result<Vec<(String, String)>, StoreError> {
         use crate::records::postings::{FILL, TABLES};
-        // Empty already after a first load (they hold what the people
-        // tables hold); emptied for anything else.
         let mut steps = vec![(
             "search tables emptied".to_string(),
             "DELETE FROM name_postings; DELETE FROM name_order".to_string(),
         )];
-        let rebuilt = if self.deferred {
-            self.secondary_structures(&TABLES).await?
-        } else {
-            Vec::new()
-        };
+        let rebuilt = self.secondary_structures(&TABLES).await?;
         if !rebuilt.is_empty() {
             let drops: Vec<&str> = rebuilt.iter().map(|(_, d, _)| d.as_str()).collect();
             steps.push(("search indexes dropped".to_string(), drops.join("; ")));
         }
         for (what, sql, order) in FILL {
-            let ordered = !(self.deferred && self.postgres);
-            let sql = if ordered {
-                format!("{sql}{order}")
-            } else {
+            let sql = if self.postgres {
                 sql.to_string()
+            } else {
+                format!("{sql}{order}")
             };
             steps.push((what.to_string(), sql));
         }

@@ -103,6 +103,15 @@ macro_rules! migrations {
                     "/0015_search_postings.sql"
                 )),
             },
+            Migration {
+                version: 16,
+                name: "postings in list order",
+                sql: include_str!(concat!(
+                    "../migrations/",
+                    $dialect,
+                    "/0016_postings_in_list_order.sql"
+                )),
+            },
         ]
     };
 }

@@ -277,6 +277,7 @@ async fn the_three_plans_give_the_same_pages(db: TestDb) {
             .collect();
         let mut plans = vec![Plan::Scope, Plan::Ordered];
         plans.extend(words.iter().map(|w| Plan::Word(w.clone())));
+        plans.extend(words.iter().map(|w| Plan::WordOrder(w.clone())));
         let mut results = Vec::new();
         for plan in &plans {
             let mut conn = app.db().read().await.unwrap();
@@ -304,6 +305,14 @@ async fn the_three_plans_give_the_same_pages(db: TestDb) {
                 .await
                 .unwrap();
             assert_eq!(counted, ids.len() as u64, "{plan:?} {query:?}");
+            // Counted to a small cap: each person once, even one with
+            // three words of the prefix ("ng": Nguyễn Nguyệt Nga).
+            for cap in 1..=3u64 {
+                let n = store::count_capped(&mut conn, &q, plan, true, cap)
+                    .await
+                    .unwrap();
+                assert_eq!(n, cap.min(ids.len() as u64), "{plan:?} {query:?} cap {cap}");
+            }
             let mut streamed = Vec::new();
             store::each_member(&mut conn, &q, plan, |m| {
                 streamed.push(m.view.id);
