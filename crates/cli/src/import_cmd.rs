@@ -77,19 +77,20 @@ pub fn progress_printer(what: &'static str) -> impl Fn(u64, u64) + Sync {
     }
 }
 
-/// A line per step of a long job's end, with the seconds since the job
-/// began and those the step before took.
+/// A line per step of a long job's end as it starts, with the seconds
+/// since the job began and what the step before took (named: the first
+/// step's "before" is the reading of the rows).
 pub fn step_printer(what: &'static str) -> impl Fn(&str) + Sync {
     let started = std::time::Instant::now();
-    let last = std::sync::Mutex::new(started);
+    let last = std::sync::Mutex::new((started, "reading the rows".to_string()));
     move |step: &str| {
         let now = std::time::Instant::now();
-        let before = last
+        let (before, name) = last
             .lock()
-            .map(|mut l| std::mem::replace(&mut *l, now))
-            .unwrap_or(now);
+            .map(|mut l| std::mem::replace(&mut *l, (now, step.to_string())))
+            .unwrap_or((now, String::new()));
         eprintln!(
-            "{what}: {step}  ({:.1} s; the step before {:.1} s)",
+            "{what}: {step}  ({:.1} s in; {name} took {:.1} s)",
             now.duration_since(started).as_secs_f64(),
             now.duration_since(before).as_secs_f64()
         );

@@ -36,8 +36,27 @@ async fn gen_import_bench(db: TestDb) {
         &ranks(&["gen", "--members", &n, "--seed", "3", "--out", out_s]),
         "gen",
     );
-    let imported = ok(&ranks(&["--database", &url, "import", out_s]), "import");
+    let load = ranks(&["--database", &url, "import", out_s]);
+    let imported = ok(&load, "import");
     assert!(imported.contains("rows/s"), "{imported}");
+    // The load's end is told step by step (minutes at national size), each
+    // with what the step before took, the last the commit.
+    let told = String::from_utf8_lossy(&load.stderr);
+    let steps: Vec<&str> = told.lines().filter(|l| l.starts_with("import: ")).collect();
+    assert!(
+        steps.len() > 5
+            && steps[0].contains("reading the rows took")
+            && steps[1].contains(&format!(
+                "{} took",
+                &steps[0]["import: ".len()..].split("  (").next().unwrap()
+            ))
+            && steps
+                .last()
+                .unwrap()
+                .contains("commit and planner statistics")
+            && steps.iter().any(|s| s.contains("index name_order_sort")),
+        "{told}"
+    );
     assert!(
         imported.contains(&format!("members.csv: {n} members")),
         "{imported}"
