@@ -79,29 +79,27 @@ async fn bench_pages_rows(db: TestDb) {
     let due = |what: &str| ok(&ranks(&["--database", &url, "due", "--all"]), what);
     let bench = ok(&ranks(&args), "bench --pages");
     println!("{bench}");
+    // A write line of the bench (the first holding `what`) and its count
+    // (the number after "writes: ").
+    let writes_line = |what: &str| -> (&str, usize) {
+        let line = bench
+            .lines()
+            .find(|l| l.starts_with("writes: ") && l.contains(what))
+            .unwrap_or_else(|| panic!("no writes line with {what}:\n{bench}"));
+        let n = line["writes: ".len()..]
+            .split(' ')
+            .next()
+            .and_then(|w| w.parse().ok())
+            .unwrap_or(0);
+        (line, n)
+    };
     // The write figures: withdrawals taken back, which leave every file
     // (and so every deadline) as it was.
-    let writes = bench
-        .lines()
-        .find(|l| l.starts_with("writes: "))
-        .unwrap_or_else(|| panic!("no writes line:\n{bench}"));
-    let n: usize = writes["writes: ".len()..]
-        .split(' ')
-        .next()
-        .and_then(|w| w.parse().ok())
-        .unwrap_or(0);
+    let (writes, n) = writes_line("withdrawals taken back");
     assert!(n > 0 && writes.contains("writes/s"), "{writes}");
     // Members moved and back: writes that rewrite search postings, whose
     // upkeep was timed (two upkeeps at least per member moved).
-    let moved = bench
-        .lines()
-        .find(|l| l.contains("members moved to another cell and back"))
-        .unwrap_or_else(|| panic!("no member writes line:\n{bench}"));
-    let k: usize = moved["writes: ".len()..]
-        .split(' ')
-        .next()
-        .and_then(|w| w.parse().ok())
-        .unwrap_or(0);
+    let (moved, k) = writes_line("members moved to another cell and back");
     let upkeeps: usize = moved
         .split(" upkeeps")
         .next()
