@@ -58,8 +58,7 @@ impl PagesArgs {
     /// Only the rows of the pages whose names (as the table prints them)
     /// contain one of `words`; a word no name contains is refused.
     pub fn only(mut self, words: Vec<String>) -> Result<PagesArgs> {
-        let pages = words;
-        if let Some(p) = pages
+        if let Some(p) = words
             .iter()
             .find(|p| p.is_empty() || !PAGES.iter().any(|name| name.contains(p.as_str())))
         {
@@ -68,7 +67,7 @@ impl PagesArgs {
                 PAGES.join(", ")
             );
         }
-        self.only = pages;
+        self.only = words;
         Ok(self)
     }
 }

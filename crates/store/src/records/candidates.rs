@@ -140,20 +140,7 @@ pub async fn in_subtree(conn: &mut Conn, root: &OrgPath) -> Result<Vec<Candidate
             .push(r.try_get("full_name")?);
     }
     rows.iter()
-        .map(|r| {
-            let id: i64 = r.try_get("id")?;
-            Ok(CandidateView {
-                id,
-                full_name: r.try_get("full_name")?,
-                birth_date: date(r, "birth_date")?,
-                unit_code: UnitCode::parse(&r.try_get::<String, _>("unit_code")?)?,
-                unit_name: r.try_get("unit_name")?,
-                stage: r.try_get("stage")?,
-                stage_since: date(r, "stage_since")?,
-                movement: r.try_get("movement")?,
-                mentors: mentors.remove(&id).unwrap_or_default(),
-            })
-        })
+        .map(|r| candidate_view(r, &mut mentors))
         .collect()
 }
 
@@ -647,4 +634,25 @@ pub async fn set_memberships(
     .execute(&mut *conn)
     .await?;
     Ok(())
+}
+
+/// A candidate row of a list (`id`, `full_name`, `birth_date`,
+/// `unit_code`, `unit_name`, `stage`, `stage_since`, `movement`), with its
+/// mentors taken from `mentors`.
+pub(super) fn candidate_view(
+    r: &sqlx::any::AnyRow,
+    mentors: &mut HashMap<i64, Vec<String>>,
+) -> Result<CandidateView, StoreError> {
+    let id: i64 = r.try_get("id")?;
+    Ok(CandidateView {
+        id,
+        full_name: r.try_get("full_name")?,
+        birth_date: date(r, "birth_date")?,
+        unit_code: UnitCode::parse(&r.try_get::<String, _>("unit_code")?)?,
+        unit_name: r.try_get("unit_name")?,
+        stage: r.try_get("stage")?,
+        stage_since: date(r, "stage_since")?,
+        movement: r.try_get("movement")?,
+        mentors: mentors.remove(&id).unwrap_or_default(),
+    })
 }

@@ -1,13 +1,12 @@
 //! Paged lists of the unit page: a bounded slice per query, never the
 //! whole subtree (a province holds hundreds of thousands of members).
 
-use super::candidates::CandidateView;
+use super::bound_ids;
+use super::candidates::{candidate_view, CandidateView};
 use super::members::{member_view, MemberView, MEMBER_VIEW};
-use super::{bound_ids, date};
 use crate::error::StoreError;
 use crate::Conn;
-use ranks_domain::{Date, MemberStatus, OrgPath, UnitCode};
-use sqlx::any::AnyRow;
+use ranks_domain::{Date, MemberStatus, OrgPath};
 use sqlx::Row;
 use std::collections::HashMap;
 
@@ -83,24 +82,6 @@ pub async fn candidates_at_stage(
     rows.iter()
         .map(|r| candidate_view(r, &mut mentors))
         .collect()
-}
-
-fn candidate_view(
-    r: &AnyRow,
-    mentors: &mut HashMap<i64, Vec<String>>,
-) -> Result<CandidateView, StoreError> {
-    let id: i64 = r.try_get("id")?;
-    Ok(CandidateView {
-        id,
-        full_name: r.try_get("full_name")?,
-        birth_date: date(r, "birth_date")?,
-        unit_code: UnitCode::parse(&r.try_get::<String, _>("unit_code")?)?,
-        unit_name: r.try_get("unit_name")?,
-        stage: r.try_get("stage")?,
-        stage_since: date(r, "stage_since")?,
-        movement: r.try_get("movement")?,
-        mentors: mentors.remove(&id).unwrap_or_default(),
-    })
 }
 
 /// The candidates `ids` as the stage lists show them (the columns of

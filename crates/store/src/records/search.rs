@@ -708,15 +708,7 @@ async fn ordered_page(
     let mut chunk: usize = if cfg!(debug_assertions) { 8 } else { 2_000 };
     'walk: loop {
         let mut binds = sql.binds.clone();
-        let from = match &walked {
-            Some((sort, id)) => {
-                binds.push(Bind::Text(sort.clone()));
-                binds.push(Bind::Int(*id));
-                let (a, b) = (binds.len() - 1, binds.len());
-                format!(" AND name_sort >= ${a} AND (name_sort > ${a} OR row_id > ${b})")
-            }
-            None => String::new(),
-        };
+        let from = after_position(&mut binds, walked.as_ref());
         let text = format!(
             "SELECT o.row_id, o.name_sort, CAST(CASE WHEN {hit} THEN 1 ELSE 0 END AS BIGINT) AS hit \
              FROM (SELECT kind, row_id, name_sort, path, status FROM name_order WHERE kind = $1{from} \
@@ -741,6 +733,22 @@ async fn ordered_page(
         chunk = (chunk * 4).min(50_000);
     }
     Ok(rows_by_id(members, &ids))
+}
+
+/// ` AND …` for the rows after a position `(name_sort, row_id)` in list
+/// order, its values bound after `binds`: the first condition is the index
+/// range, the second only drops the rows of the same sort key up to the
+/// position. Empty without a position.
+fn after_position(binds: &mut Vec<Bind>, from: Option<&(String, i64)>) -> String {
+    match from {
+        Some((sort, id)) => {
+            binds.push(Bind::Text(sort.clone()));
+            binds.push(Bind::Int(*id));
+            let (a, b) = (binds.len() - 1, binds.len());
+            format!(" AND name_sort >= ${a} AND (name_sort > ${a} OR row_id > ${b})")
+        }
+        None => String::new(),
+    }
 }
 
 /// The most words a prefix may stand for to be walked in list order (each
@@ -772,17 +780,7 @@ async fn word_chunk(
     let mut binds = source.binds.clone();
     binds.push(Bind::Text(word.to_string()));
     let w = binds.len();
-    let from = match from {
-        Some((sort, id)) => {
-            binds.push(Bind::Text(sort.clone()));
-            binds.push(Bind::Int(*id));
-            let (a, b) = (binds.len() - 1, binds.len());
-            // The first condition is the index range, the second only
-            // drops the rows of the same sort key up to the position.
-            format!(" AND name_sort >= ${a} AND (name_sort > ${a} OR row_id > ${b})")
-        }
-        None => String::new(),
-    };
+    let from = after_position(&mut binds, from);
     let text = format!(
         "SELECT o.row_id, o.name_sort, CAST(CASE WHEN {hit} THEN 1 ELSE 0 END AS BIGINT) AS hit \
          FROM (SELECT kind, row_id, name_sort, path, status FROM name_postings \
