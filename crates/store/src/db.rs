@@ -254,8 +254,12 @@ impl Db {
         migrate::current_version(&mut conn).await
     }
 
+    /// Closes every pool of this handle (the upkeep pool too: a SQLite
+    /// connection left open would checkpoint its log into the file later,
+    /// when it is dropped, under whoever has the file by then).
     pub async fn close(&self) {
         self.read.close().await;
+        self.upkeep.close().await;
         self.write.close().await;
     }
 }

@@ -1,5 +1,5 @@
 //! Interface languages: Vietnamese first, English, German. The messages
-//! are Fluent resources, `locales/{vi,en,de}/main.ftl`, compiled into the
+//! are Fluent resources, `locales/{vi,en,de}/*.ftl` (main and one per feature), compiled into the
 //! binary; a key asked for in code (`nav.dashboard`) is the Fluent id with
 //! hyphens for dots (`nav-dashboard`). A missing key shows "?", and tests
 //! check that every key used exists and that every id exists in all three
@@ -46,12 +46,27 @@ impl Lang {
     }
 }
 
+/// The Fluent sources of one language: `main.ftl` and one file per larger
+/// feature (so that work on two features does not touch the same file),
+/// joined in this order into one resource.
+macro_rules! sources {
+    ($lang:literal) => {
+        concat!(
+            include_str!(concat!("../locales/", $lang, "/main.ftl")),
+            "\n",
+            include_str!(concat!("../locales/", $lang, "/deadlines.ftl")),
+            "\n",
+            include_str!(concat!("../locales/", $lang, "/meetings.ftl")),
+            "\n",
+            include_str!(concat!("../locales/", $lang, "/transfers.ftl")),
+            "\n",
+            include_str!(concat!("../locales/", $lang, "/subject.ftl")),
+        )
+    };
+}
+
 /// The Fluent sources, compiled into the binary, in the order of `Lang`.
-const SOURCES: [&str; 3] = [
-    include_str!("../locales/vi/main.ftl"),
-    include_str!("../locales/en/main.ftl"),
-    include_str!("../locales/de/main.ftl"),
-];
+const SOURCES: [&str; 3] = [sources!("vi"), sources!("en"), sources!("de")];
 
 /// The Fluent id of a key: `nav.dashboard` is `nav-dashboard` (Fluent ids
 /// have no dots; no key has a hyphen, so the mapping is one to one).

@@ -1,0 +1,1 @@
+# Messages of the data subject's rights (Decree 13/2023).

@@ -1,0 +1,1 @@
+# Messages of reminders by e-mail and the calendar feed.

@@ -1,0 +1,1 @@
+# Messages of cell and committee meetings and their minutes.

@@ -1,0 +1,1 @@
+# Messages of transfers seen from both ends.
