@@ -10,6 +10,7 @@
 pub mod analytics;
 pub mod auth;
 pub mod bulk;
+pub mod calendar_feed;
 pub mod checks;
 mod clock;
 pub mod demo;

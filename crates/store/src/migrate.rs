@@ -112,6 +112,15 @@ macro_rules! migrations {
                     "/0016_postings_in_list_order.sql"
                 )),
             },
+            Migration {
+                version: 18,
+                name: "calendar feeds",
+                sql: include_str!(concat!(
+                    "../migrations/",
+                    $dialect,
+                    "/0018_calendar_feeds.sql"
+                )),
+            },
         ]
     };
 }

@@ -18,6 +18,7 @@ mod error;
 pub mod export;
 pub mod extract;
 pub mod i18n;
+mod ical;
 pub mod import_wording;
 pub mod limits;
 pub mod pages;
@@ -123,6 +124,11 @@ pub fn router_with(app: App, server: ServerConfig) -> Router {
         .route("/members/{id}/movement", post(pages::member_movement))
         .route("/members/{id}/exit-ground", post(pages::member_exit_ground))
         .route("/refusals", get(pages::refusals))
+        .route(
+            "/calendar",
+            get(pages::calendar_page).post(pages::calendar_form),
+        )
+        .route("/calendar/{file}", get(pages::calendar_feed))
         .route("/candidates/{id}", get(pages::candidate))
         .route("/candidates/{id}/step", post(pages::candidate_step))
         .route("/candidates/{id}/eligible", get(pages::candidate_eligible))

@@ -12,6 +12,8 @@ use ranks_testkit::http::{
 use ranks_testkit::{both_backends, TestDb};
 use ranks_web::api::AchievementJson;
 
+#[path = "web/calendar.rs"]
+mod calendar;
 #[path = "web/corrections.rs"]
 mod corrections;
 #[path = "web/corrections_dates.rs"]
@@ -3327,6 +3329,9 @@ async fn secure_cookies_follow_the_settings(db: TestDb) {
         .unwrap_err()
         .contains("cookie_secure: 'yes'"));
 }
+
+use calendar::calendar_feed_is_the_scope_s_deadlines;
+both_backends!(calendar_feed_is_the_scope_s_deadlines);
 
 both_backends!(
     sign_in_goes_nowhere_off_site,

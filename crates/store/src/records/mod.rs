@@ -2,6 +2,7 @@
 //! use (a read connection or a write transaction's) and speaks domain types.
 
 pub mod audit;
+pub mod calendar;
 pub mod candidates;
 pub mod checks;
 pub mod corrections;

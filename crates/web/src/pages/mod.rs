@@ -2,6 +2,7 @@
 //! the language of a request, rendering, the tree table's rows and the
 //! term tabs.
 
+mod calendar;
 mod candidate;
 mod corrections;
 mod dashboard;
@@ -19,6 +20,7 @@ mod unit;
 mod unit_lists;
 mod vote_view;
 
+pub use calendar::{calendar_feed, calendar_form, calendar_page};
 pub use candidate::{
     candidate, candidate_certificate, candidate_document, candidate_introducer,
     candidate_memberships, candidate_mentor, candidate_receipt, candidate_step,
