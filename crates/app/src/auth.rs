@@ -737,7 +737,10 @@ impl App {
 }
 
 /// The actor a user acts as: role and subtree (a supervisor's units).
-async fn user_actor(conn: &mut ranks_store::Conn, user_id: i64) -> Result<Option<Actor>, AppError> {
+pub(crate) async fn user_actor(
+    conn: &mut ranks_store::Conn,
+    user_id: i64,
+) -> Result<Option<Actor>, AppError> {
     let Some(u) = users::by_id(conn, user_id).await?.filter(|u| !u.disabled) else {
         return Ok(None);
     };

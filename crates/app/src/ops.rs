@@ -437,7 +437,7 @@ impl App {
         self.run_unchecked(actor, f).await
     }
 
-    async fn run_unchecked<T, F>(&self, actor: &Actor, f: F) -> Result<T, AppError>
+    pub(crate) async fn run_unchecked<T, F>(&self, actor: &Actor, f: F) -> Result<T, AppError>
     where
         F: for<'c> FnOnce(
             &'c mut Ctx<'_>,

@@ -20,6 +20,7 @@ pub mod extract;
 pub mod i18n;
 pub mod import_wording;
 pub mod limits;
+pub mod notify;
 pub mod pages;
 pub mod pdf;
 mod printable;
