@@ -420,8 +420,19 @@ async fn the_reminders_page_saves_and_names_a_wrong_field(db: TestDb) {
         )
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
-    assert!(bad.body.contains("id=\"reminders-error\""));
-    assert!(bad.body.contains("email"), "{}", bad.body);
+    let error = bad
+        .body
+        .split("id=\"reminders-error\" role=\"alert\">")
+        .nth(1)
+        .and_then(|e| e.split("</p>").next())
+        .expect("the error paragraph")
+        .to_string();
+    assert!(
+        error.starts_with("Địa chỉ thư điện tử: ")
+            && error.contains("không phải địa chỉ")
+            && error.contains("ten@example.vn"),
+        "{error}"
+    );
     let viewer = Actor {
         name: "xem".into(),
         scope: ranks_app::Scope::Units(vec![]),
@@ -444,7 +455,13 @@ async fn the_reminders_page_saves_and_names_a_wrong_field(db: TestDb) {
         )
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(bad.body.contains("days_ahead"), "{}", bad.body);
+    assert!(
+        bad.body.contains(
+            "Số ngày làm việc báo trước: giá trị &#39;61&#39; không hợp lệ; cần số nguyên ngày làm việc từ 0 đến 60"
+        ),
+        "{}",
+        bad.body
+    );
 
     // A viewer may choose their own reminders; saved and audited.
     let ok = c
