@@ -173,4 +173,132 @@ async fn notify_run_dry_run_shows_who_gets_what(db: TestDb) {
     );
 }
 
-both_backends!(notify_run_dry_run_shows_who_gets_what);
+fn healthz(port: u16) -> bool {
+    use std::io::Read;
+    let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", port)) else {
+        return false;
+    };
+    let _ = s.set_read_timeout(Some(std::time::Duration::from_secs(10)));
+    if s.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .is_err()
+    {
+        return false;
+    }
+    let mut out = String::new();
+    let _ = s.read_to_string(&mut out);
+    out.starts_with("HTTP/1.1 200")
+}
+
+/// `ranks serve` sends the digests due on its own schedule, once.
+async fn serve_sends_digests_on_its_schedule(db: TestDb) {
+    let url = db.url_string();
+    let d = ["--database", url.as_str()];
+    ok(&ranks(&cat(&d, &["demo"]), ""));
+    ok(&ranks(
+        &cat(
+            &d,
+            &[
+                "user",
+                "add",
+                "--username",
+                "quantri",
+                "--role",
+                "admin",
+                "--password-stdin",
+            ],
+        ),
+        "mật khẩu quản trị viên\n",
+    ));
+    ok(&ranks(
+        &cat(
+            &d,
+            &[
+                "user",
+                "reminders",
+                "quantri",
+                "--email",
+                "quantri@tinhuy.vn",
+                "--digest",
+                "daily",
+                "--lang",
+                "de",
+                "--days",
+                "60",
+            ],
+        ),
+        "",
+    ));
+    // Digests go out on working days: on a weekend or a holiday there is
+    // nothing for the schedule to send today.
+    let today = ok(&ranks(
+        &cat(&d, &["notify", "run", "--dry-run", "--notify-hour", "0"]),
+        "",
+    ));
+    if today.contains("dry run: 0 digests would be sent") {
+        eprintln!("today is not a working day: the schedule has nothing to send");
+        return;
+    }
+    if !smtp::available() {
+        return;
+    }
+    let sink = SmtpSink::start(free_port(), None);
+    let (port, smtp_port) = (free_port(), sink.port.to_string());
+    let listen = format!("127.0.0.1:{port}");
+    let mail = [
+        "--smtp-host",
+        "127.0.0.1",
+        "--smtp-port",
+        &smtp_port,
+        "--smtp-tls",
+        "off",
+        "--notify-hour",
+        "0",
+    ];
+    let mut server = Command::new(env!("CARGO_BIN_EXE_ranks"))
+        .args(cat(
+            &d,
+            &[
+                &["serve", "--listen", &listen, "--notify-every", "1"][..],
+                &mail,
+            ]
+            .concat(),
+        ))
+        .env_remove("RANKS_CONFIG")
+        .env_remove("RANKS_DATABASE_URL")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start the server");
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while sink.messages().is_empty() {
+        if std::time::Instant::now() > until {
+            let _ = server.kill();
+            panic!("the schedule sent nothing within 60 s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert!(healthz(port), "the server answers while the schedule runs");
+    let _ = server.kill();
+    let _ = server.wait();
+    let got = sink.messages();
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0]["rcpt_tos"][0], "quantri@tinhuy.vn");
+    assert_eq!(got[0]["content_language"], "de");
+    assert!(
+        got[0]["subject"].as_str().unwrap().contains("im Blick"),
+        "{}",
+        got[0]
+    );
+    // Recorded: a run now (another process) sends nothing new.
+    let again = ok(&ranks(
+        &cat(&d, &[&["notify", "run"][..], &mail].concat()),
+        "",
+    ));
+    assert!(again.contains("0 digests: 0 sent"), "{again}");
+    assert_eq!(sink.messages().len(), 1);
+}
+
+both_backends!(
+    notify_run_dry_run_shows_who_gets_what,
+    serve_sends_digests_on_its_schedule
+);
