@@ -26,6 +26,7 @@ pub mod history;
 pub mod import;
 pub mod index;
 pub mod integrity;
+pub mod notify;
 pub mod ops;
 pub mod overview;
 pub mod pickers;

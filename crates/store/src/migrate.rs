@@ -113,6 +113,11 @@ macro_rules! migrations {
                 )),
             },
             Migration {
+                version: 17,
+                name: "reminders",
+                sql: include_str!(concat!("../migrations/", $dialect, "/0017_reminders.sql")),
+            },
+            Migration {
                 version: 18,
                 name: "calendar feeds",
                 sql: include_str!(concat!(

@@ -21,6 +21,7 @@ pub mod i18n;
 mod ical;
 pub mod import_wording;
 pub mod limits;
+pub mod notify;
 pub mod pages;
 pub mod pdf;
 mod printable;
@@ -166,6 +167,10 @@ pub fn router_with(app: App, server: ServerConfig) -> Router {
         .route("/candidates/{id}/receipt", post(pages::candidate_receipt))
         .route("/candidates/{id}/withdraw", post(pages::candidate_withdraw))
         .route("/candidates/{id}/correct", post(pages::candidate_correct))
+        .route(
+            "/account/reminders",
+            get(pages::reminders::form).post(pages::reminders::save),
+        )
         .route("/healthz", get(api::healthz))
         .route("/login", get(auth::login_form).post(auth::login))
         .route("/logout", get(pages::logout_page).post(auth::logout))

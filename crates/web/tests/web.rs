@@ -36,6 +36,8 @@ mod pdf_text;
 mod pickers;
 #[path = "web/plan_size.rs"]
 mod plan_size;
+#[path = "web/reminders.rs"]
+mod reminders;
 #[path = "web/search.rs"]
 mod search;
 #[path = "web/snapshots.rs"]

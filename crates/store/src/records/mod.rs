@@ -13,6 +13,7 @@ pub mod members;
 pub mod movements;
 pub mod postings;
 pub mod refusals;
+pub mod reminders;
 pub mod replay;
 pub mod search;
 pub mod settings;

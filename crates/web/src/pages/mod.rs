@@ -15,6 +15,7 @@ mod paging;
 pub mod pick;
 mod plan;
 mod refusals;
+pub mod reminders;
 mod supervisor;
 mod unit;
 mod unit_lists;
