@@ -112,6 +112,11 @@ macro_rules! migrations {
                     "/0016_postings_in_list_order.sql"
                 )),
             },
+            Migration {
+                version: 20,
+                name: "transfers",
+                sql: include_str!(concat!("../migrations/", $dialect, "/0020_transfers.sql")),
+            },
         ]
     };
 }
