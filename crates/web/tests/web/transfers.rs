@@ -146,6 +146,11 @@ async fn a_transfer_over_the_pages_and_the_api(db: TestDb) {
         .get(&format!("/api/v1/transfers/{id}"), None)
         .await
         .json();
+    // Printed for docs/transfers.md (`-- --nocapture`).
+    println!(
+        "RECEIVER SEES (sent): {}",
+        serde_json::to_string_pretty(&api).unwrap()
+    );
     assert_eq!(api["member"]["member_id"], json!(null));
     assert_eq!(api["status"], "sent");
     assert_eq!(api["deadlines"][1]["due"], "2026-12-14");
@@ -243,6 +248,18 @@ async fn a_transfer_over_the_pages_and_the_api(db: TestDb) {
         )
         .await
         .json();
+    let whole = sender
+        .get(&format!("/api/v1/transfers/{id}"), None)
+        .await
+        .json();
+    println!(
+        "SENDER SEES (registered): {}",
+        serde_json::to_string_pretty(&whole).unwrap()
+    );
+    println!(
+        "SENDER'S OUTGOING: {}",
+        serde_json::to_string_pretty(&out).unwrap()
+    );
     assert_eq!(out["transfers"][0]["id"], id);
     assert_eq!(out["transfers"][0]["status"], "registered");
     let bad_end = sender
