@@ -367,7 +367,7 @@ pub fn api_routes() -> Vec<ApiRoute> {
         ApiRoute::new(
             "get",
             "/api/v1/units/{code}/transfers",
-            "A unit's outgoing or incoming transfer files (end), open ones first",
+            "A unit's outgoing and incoming transfer files (end: one of them), open ones first",
             get(transfers::list),
         )
         .query::<transfers::ListQuery>(),

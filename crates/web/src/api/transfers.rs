@@ -19,33 +19,40 @@ use serde_json::{json, Value};
 #[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ListQuery {
-    /// outgoing (sent from the unit's subtree) or incoming (addressed to it)
-    pub end: String,
+    /// outgoing (sent from the unit's subtree) or incoming (addressed to
+    /// it); both when absent.
+    pub end: Option<String>,
 }
 
-/// A unit's outgoing or incoming files, open ones first (at most 200).
+/// A unit's outgoing and incoming files, open ones first (at most 200 each):
+/// `{"outgoing": [...], "incoming": [...]}`, only the asked one with `end`.
 pub async fn list(
     State(st): State<AppState>,
     auth: Auth,
     Path(code): Path<String>,
     Query(q): Query<ListQuery>,
 ) -> Result<Json<Value>, WebError> {
-    let end = match q.end.as_str() {
-        "outgoing" => End::Outgoing,
-        "incoming" => End::Incoming,
-        other => {
+    let ends: &[(&str, End)] = match q.end.as_deref() {
+        None => &[("outgoing", End::Outgoing), ("incoming", End::Incoming)],
+        Some("outgoing") => &[("outgoing", End::Outgoing)],
+        Some("incoming") => &[("incoming", End::Incoming)],
+        Some(other) => {
             return Err(WebError::bad_request(
                 format!("end: '{other}' is not one of outgoing, incoming"),
                 None,
             ))
         }
     };
-    let rows = st
-        .app
-        .unit_transfers(&auth.actor, &code, end)
-        .await
-        .map_err(app_err)?;
-    Ok(Json(json!({ "transfers": rows })))
+    let mut out = serde_json::Map::new();
+    for (name, end) in ends {
+        let rows = st
+            .app
+            .unit_transfers(&auth.actor, &code, *end)
+            .await
+            .map_err(app_err)?;
+        out.insert((*name).to_string(), json!(rows));
+    }
+    Ok(Json(Value::Object(out)))
 }
 
 /// One file as the caller's end sees it.

@@ -260,8 +260,15 @@ async fn a_transfer_over_the_pages_and_the_api(db: TestDb) {
         "SENDER'S OUTGOING: {}",
         serde_json::to_string_pretty(&out).unwrap()
     );
-    assert_eq!(out["transfers"][0]["id"], id);
-    assert_eq!(out["transfers"][0]["status"], "registered");
+    assert_eq!(out["outgoing"][0]["id"], id);
+    assert_eq!(out["outgoing"][0]["status"], "registered");
+    assert!(out.get("incoming").is_none());
+    let both = receiver
+        .get("/api/v1/units/BVSN/transfers", None)
+        .await
+        .json();
+    assert_eq!(both["incoming"][0]["id"], id);
+    assert_eq!(both["outgoing"], json!([]));
     let bad_end = sender
         .get(
             &format!("/api/v1/units/{from}/transfers?end=sideways"),
