@@ -20,6 +20,7 @@ pub use view::{
 use crate::ops::Ctx;
 use crate::scope::{self, Visible};
 use crate::{Actor, App, AppError};
+use chrono::Datelike;
 use ranks_domain::procedure::{Refusal, Said};
 use ranks_domain::text::{bounded, limits};
 use ranks_domain::{Date, DomainError, MemberStatus};
@@ -115,6 +116,15 @@ pub fn is_open(status: &str) -> bool {
 fn not_after_today(field: &'static str, on: Date, today: Date) -> Result<Date, AppError> {
     if on > today {
         return Err(DomainError::invalid(field, on.to_string(), "a date not after today").into());
+    }
+    // The working-day calendar holds from 1900; the Party's papers from its founding.
+    if on.year() < 1930 {
+        return Err(DomainError::invalid(
+            field,
+            on.to_string(),
+            "a date from 1930 (the Party's founding) on",
+        )
+        .into());
     }
     Ok(on)
 }

@@ -579,6 +579,20 @@ async fn temporary_transfers_and_bad_input(db: TestDb) {
         .await
         .unwrap_err();
     assert!(err.to_string().starts_with("sent_on:"), "{err}");
+    // Nor before the Party's papers (the calendar holds from 1900 only).
+    let err = app
+        .create_transfer(
+            &sender,
+            official(
+                members[0],
+                Destination::Cell("B1".into()),
+                "0001-01-01",
+                &[],
+            ),
+        )
+        .await
+        .unwrap_err();
+    assert!(err.to_string().starts_with("sent_on:"), "{err}");
     let err = app
         .create_transfer(
             &receiver,

@@ -1348,9 +1348,7 @@ async fn transfer_files(db: TestDb) {
     ));
     assert!(shown.contains("— sent"), "{shown}");
     assert!(
-        shown.contains(
-            "deadline present: 30 working days from 2026-11-02 → 2026-12-14 ("
-        ),
+        shown.contains("deadline present: 30 working days from 2026-11-02 → 2026-12-14 ("),
         "{shown}"
     );
     assert!(

@@ -59,6 +59,7 @@ transfer-do_refuse = Ablehnen
 error-what-transfer = Überweisungsakte
 
 # What a transfer form's field expects, and the fields' labels.
+error-expected-transfer_since_1930 = ein Datum ab 1930 (Gründung der Partei)
 error-expected-transfer_before_letter = ein Datum am oder vor dem Überweisungsschreiben (sent_on)
 error-expected-transfer_until = der Tag, an dem die vorübergehende Überweisung endet
 error-expected-transfer_destination = die Organisation, zu der das Mitglied geht

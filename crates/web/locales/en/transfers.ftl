@@ -59,6 +59,7 @@ transfer-do_refuse = Refuse
 error-what-transfer = transfer
 
 # What a transfer form's field expects, and the fields' labels.
+error-expected-transfer_since_1930 = a date from 1930 (the Party's founding) on
 error-expected-transfer_before_letter = a date on or before the letter (sent_on)
 error-expected-transfer_until = the day a temporary transfer ends
 error-expected-transfer_destination = the organisation the member goes to

@@ -59,6 +59,7 @@ transfer-do_refuse = Từ chối tiếp nhận
 error-what-transfer = hồ sơ chuyển sinh hoạt
 
 # What a transfer form's field expects, and the fields' labels.
+error-expected-transfer_since_1930 = một ngày từ năm 1930 (năm thành lập Đảng) trở đi
 error-expected-transfer_before_letter = một ngày không sau ngày giới thiệu (sent_on)
 error-expected-transfer_until = ngày kết thúc chuyển sinh hoạt tạm thời
 error-expected-transfer_destination = tổ chức đảng nơi đảng viên chuyển đến
