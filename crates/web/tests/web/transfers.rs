@@ -222,6 +222,23 @@ async fn a_transfer_over_the_pages_and_the_api(db: TestDb) {
         (count(&app, &from).await, count(&app, &to).await),
         (home - 1, away + 1)
     );
+    // Every text of both pages in Vietnamese and German (no missing message).
+    for lang in ["vi", "de"] {
+        for uri in [
+            format!("/transfers/{id}?lang={lang}"),
+            format!("/units/{from}/transfers?lang={lang}"),
+        ] {
+            let p = sender.get(&uri, None).await;
+            assert_eq!(p.status, StatusCode::OK, "{uri}");
+            assert!(
+                !p.body.contains(">?<") && !p.body.contains("transfer."),
+                "{uri}: {}",
+                p.body
+            );
+        }
+    }
+    let de = sender.get(&format!("/transfers/{id}?lang=de"), None).await;
+    assert!(de.body.contains(">Unterlagen eingegangen<"), "{}", de.body);
     // The sender sees the whole history, in English too.
     let done = sender.get(&format!("/transfers/{id}?lang=en"), None).await;
     assert!(
