@@ -41,6 +41,7 @@ pub mod stream;
 pub mod summaries;
 pub mod supervision;
 pub mod targets;
+pub mod transfers;
 mod tree_order;
 pub mod xlsx;
 

@@ -126,6 +126,11 @@ macro_rules! migrations {
                     "/0018_calendar_feeds.sql"
                 )),
             },
+            Migration {
+                version: 20,
+                name: "transfers",
+                sql: include_str!(concat!("../migrations/", $dialect, "/0020_transfers.sql")),
+            },
         ]
     };
 }

@@ -119,6 +119,13 @@ pub fn router_with(app: App, server: ServerConfig) -> Router {
         .route("/units/{code}/plan/target", post(pages::plan_target))
         .route("/units/{code}/plan/score", post(pages::plan_score))
         .route("/supervisors/{member}", get(pages::supervisor))
+        .route(
+            "/units/{code}/transfers",
+            get(pages::unit_transfers).post(pages::create_transfer),
+        )
+        .route("/units/{code}/arrivals", post(pages::record_arrival))
+        .route("/transfers/{id}", get(pages::transfer))
+        .route("/transfers/{id}/action", post(pages::transfer_action))
         .route("/members", get(pages::members))
         .route("/members/{id}", get(pages::member))
         .route("/pick/units", get(pages::pick::suggest_units))

@@ -42,6 +42,8 @@ mod reminders;
 mod search;
 #[path = "web/snapshots.rs"]
 mod snapshots;
+#[path = "web/transfers.rs"]
+mod transfers;
 
 async fn admin(app: &ranks_app::App) -> Client {
     app.add_user(

@@ -4,12 +4,14 @@
 mod calendar;
 mod pipeline;
 mod reports;
+mod transfers;
 mod units;
 mod users;
 
 pub use calendar::*;
 pub use pipeline::*;
 pub use reports::*;
+pub use transfers::*;
 pub use units::*;
 pub use users::*;
 

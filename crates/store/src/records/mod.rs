@@ -19,6 +19,7 @@ pub mod search;
 pub mod settings;
 pub mod supervisors;
 pub mod terms;
+pub mod transfers;
 pub mod units;
 pub mod users;
 
