@@ -153,7 +153,7 @@ impl App {
             let name = actor.name.clone();
             (feed, actor, name)
         };
-        let roots = self.feed_roots(&actor).await?;
+        let roots = self.scope_roots(&actor).await?;
         let mut rows: Vec<DueRow> = Vec::new();
         let mut seen = HashSet::new();
         let mut total = 0u64;
@@ -198,9 +198,10 @@ impl App {
         }))
     }
 
-    /// The units a feed lists the deadlines of: the actor's own root, or
-    /// each unit a supervisor is in charge of.
-    async fn feed_roots(&self, actor: &Actor) -> Result<Vec<Option<String>>, AppError> {
+    /// The units whose deadlines are a user's (their feed, their digest):
+    /// the actor's own root (`None`), or each unit a supervisor is in
+    /// charge of, by code.
+    pub(crate) async fn scope_roots(&self, actor: &Actor) -> Result<Vec<Option<String>>, AppError> {
         let Scope::Units(paths) = &actor.scope else {
             return Ok(vec![None]);
         };

@@ -400,21 +400,9 @@ impl App {
         days_ahead: i64,
         day: Date,
     ) -> Result<Vec<DigestItem>, AppError> {
-        let (roots, mine) = {
+        let roots = self.scope_roots(actor).await?;
+        let mine = {
             let mut conn = self.db().read().await?;
-            let roots: Vec<Option<String>> = match &actor.scope {
-                Scope::Units(paths) => {
-                    let mut codes = Vec::new();
-                    for p in paths {
-                        let id = *p.ids().last().expect("a path has an id");
-                        if let Some(u) = units::by_id(&mut conn, id).await? {
-                            codes.push(Some(u.code.to_string()));
-                        }
-                    }
-                    codes
-                }
-                _ => vec![None],
-            };
             // "Name (UNIT)" as the due list names the members in charge.
             let mut mine = HashSet::new();
             if let Some(m) = user.member_id {
@@ -426,7 +414,7 @@ impl App {
                     }
                 }
             }
-            (roots, mine)
+            mine
         };
         let mut seen = HashSet::new();
         let mut items = Vec::new();

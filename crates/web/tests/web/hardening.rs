@@ -140,6 +140,26 @@ async fn referenced_ids_go_through_scope(db: TestDb) {
             "CDC.CB1".into(),
             "KHONGCO.CB9".into(),
         ),
+        // Transfer files: the member sent, the cell an arrival is received
+        // into, the former member taken back.
+        (
+            "/api/v1/transfers".into(),
+            r#"{"member_id": {x}, "kind": "official", "cell": "BVPHCN.CB1"}"#.into(),
+            m_out_s.clone(),
+            GHOST.into(),
+        ),
+        (
+            "/api/v1/arrivals".into(),
+            r#"{"cell": "{x}", "origin": "Đảng bộ xã Hữu Lũng", "sent_on": "2026-11-02", "person": {"full_name": "Lý Văn Đến", "birth_date": "1990-04-05", "status": "official", "admitted_on": "2015-05-19", "official_on": "2016-05-19"}}"#.into(),
+            "CDC.CB1".into(),
+            "KHONGCO.CB9".into(),
+        ),
+        (
+            "/api/v1/arrivals".into(),
+            r#"{"cell": "BVPHCN.CB1", "origin": "Đảng bộ xã Hữu Lũng", "sent_on": "2026-11-02", "former_member_id": {x}}"#.into(),
+            m_out_s.clone(),
+            GHOST.into(),
+        ),
     ];
     let mut tried = 0;
     for user in ["staff", "secretary"] {
