@@ -25,6 +25,7 @@ pub mod history;
 pub mod import;
 pub mod index;
 pub mod integrity;
+pub mod meetings;
 pub mod ops;
 pub mod overview;
 pub mod pickers;

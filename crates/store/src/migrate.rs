@@ -112,6 +112,11 @@ macro_rules! migrations {
                     "/0016_postings_in_list_order.sql"
                 )),
             },
+            Migration {
+                version: 19,
+                name: "meetings",
+                sql: include_str!(concat!("../migrations/", $dialect, "/0019_meetings.sql")),
+            },
         ]
     };
 }
