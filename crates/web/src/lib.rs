@@ -20,6 +20,7 @@ pub mod extract;
 pub mod i18n;
 pub mod import_wording;
 pub mod limits;
+mod minutes;
 pub mod pages;
 pub mod pdf;
 mod printable;
@@ -116,6 +117,14 @@ pub fn router_with(app: App, server: ServerConfig) -> Router {
         .route("/units/{code}/plan", get(pages::plan))
         .route("/units/{code}/plan/target", post(pages::plan_target))
         .route("/units/{code}/plan/score", post(pages::plan_score))
+        .route(
+            "/units/{code}/meetings",
+            get(pages::unit_meetings).post(pages::create_meeting),
+        )
+        .route("/meetings/{id}", get(pages::meeting))
+        .route("/meetings/{id}/attendance", post(pages::meeting_attendance))
+        .route("/meetings/{id}/votes", post(pages::meeting_vote))
+        .route("/meetings/{id}/minutes.pdf", get(minutes::minutes_pdf))
         .route("/supervisors/{member}", get(pages::supervisor))
         .route("/members", get(pages::members))
         .route("/members/{id}", get(pages::member))
