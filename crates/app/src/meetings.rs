@@ -206,12 +206,10 @@ fn reason_of(a: &Attendance) -> Result<Option<String>, AppError> {
     }
     let r = a.reason.as_deref().map(str::trim).unwrap_or_default();
     if r.is_empty() {
-        return Err(DomainError::invalid(
-            "reason",
-            format!("member {}", a.member_id),
-            "the reason for the member's absence",
-        )
-        .into());
+        let who = format!("member {}", a.member_id);
+        return Err(
+            DomainError::invalid("reason", who, "the reason for the member's absence").into(),
+        );
     }
     Ok(Some(bounded("reason", r, limits::LINE)?))
 }
