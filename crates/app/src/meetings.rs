@@ -89,8 +89,8 @@ pub struct Votable {
     pub candidate_id: i64,
     pub full_name: String,
     pub stage: String,
-    /// The vote of the cell that follows the file's stage, if one does.
-    pub next_vote: Option<String>,
+    /// The vote of the cell that follows the file's stage.
+    pub next_vote: String,
 }
 
 /// A meeting whole.
@@ -112,7 +112,8 @@ pub struct Meeting {
     pub probationary_present: i64,
     /// Votes were taken: the attendance can no longer change.
     pub attendance_fixed: bool,
-    /// The open files of the unit, for the vote form.
+    /// The unit's candidates whose next step is a vote of the cell, for
+    /// the vote form.
     pub candidates: Vec<Votable>,
     /// The vote stages a meeting takes (the cell's votes).
     pub vote_stages: Vec<String>,
@@ -482,14 +483,14 @@ impl App {
             .await?
             .into_iter()
             .filter(|(_, _, stage)| profile.is_open(stage))
-            .map(|(candidate_id, full_name, stage)| {
-                let next_vote = next_vote(profile, &stages, &stage);
-                Votable {
+            .filter_map(|(candidate_id, full_name, stage)| {
+                let next_vote = next_vote(profile, &stages, &stage)?;
+                Some(Votable {
                     candidate_id,
                     full_name,
                     stage,
                     next_vote,
-                }
+                })
             })
             .collect();
         Ok(Meeting {

@@ -304,7 +304,7 @@ pub(crate) async fn take_step(
         .check_recorder(&step2.stage, level)
         .map_err(step_error)?;
     let mut dossier = load_dossier(cx.tx.conn(), &c).await?;
-    let registry = registry_eligible(cx.tx.conn(), &profile, &c, &step2.stage, step2.on).await?;
+    let registry = registry_eligible(cx.tx.conn(), profile, &c, &step2.stage, step2.on).await?;
     dossier.cell_official_members = registry;
     profile
         .check_eligible(
@@ -315,7 +315,7 @@ pub(crate) async fn take_step(
             eligible_reason.as_deref(),
         )
         .map_err(step_error)?;
-    profile.check(&dossier, &step2, today).map_err(step_error)?;
+    profile.check(&dossier, step2, today).map_err(step_error)?;
     let stage = profile.stage(&step2.stage).expect("checked").clone();
     let reason = eligible_reason.filter(|_| {
         step2
@@ -339,7 +339,7 @@ pub(crate) async fn take_step(
         )
         .await?;
     }
-    apply_effect(cx, &profile, &c, &dossier, stage.effect, on).await?;
+    apply_effect(cx, profile, &c, &dossier, stage.effect, on).await?;
     cx.audit(
         "stage",
         "candidate",

@@ -136,8 +136,8 @@ async fn a_meeting_votes_from_its_attendance_and_the_registry(db: TestDb) {
     assert_eq!((m.official_eligible, m.official_present), (3, 2));
     assert_eq!((m.probationary_on_roll, m.probationary_present), (2, 2));
     assert_eq!(m.vote_stages, vec!["cell_vote", "recognition_cell_vote"]);
-    let next: Vec<_> = m.candidates.iter().map(|c| c.next_vote.clone()).collect();
-    assert_eq!(next, vec![Some("cell_vote".to_string()); 3]);
+    let next: Vec<_> = m.candidates.iter().map(|c| c.next_vote.as_str()).collect();
+    assert_eq!(next, vec!["cell_vote"; 3]);
 
     // Two of three official members in favour: two thirds of the registry's
     // three, carried; the step is the candidate's, with the meeting's counts.
@@ -187,6 +187,10 @@ async fn a_meeting_votes_from_its_attendance_and_the_registry(db: TestDb) {
         .map(|v| (v.candidate_id, v.carried))
         .collect();
     assert_eq!(votes, vec![(c1, true), (c2, false), (c3, true)]);
+    // The vote form offers those whose next step is the cell's vote: the
+    // candidate not carried, no longer those carried.
+    let offered: Vec<i64> = m.candidates.iter().map(|c| c.candidate_id).collect();
+    assert_eq!(offered, vec![c2]);
     assert_eq!(m.votes[1].full_name, "Hoàng Văn Khánh");
     // The attendance the votes counted is fixed.
     assert!(m.attendance_fixed);

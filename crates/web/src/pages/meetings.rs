@@ -246,7 +246,7 @@ fn meeting_view(m: Meeting, tr: Tr, profile: &ranks_domain::procedure::Profile) 
             .map(|c| CandidateChoice {
                 id: c.candidate_id,
                 label: format!("{} — {}", c.full_name, tr.stage(profile, &c.stage)),
-                next_vote: c.next_vote.unwrap_or_default(),
+                next_vote: c.next_vote,
             })
             .collect(),
         stages: m
