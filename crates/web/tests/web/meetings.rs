@@ -257,6 +257,18 @@ async fn a_meeting_votes_three_candidates_and_prints_its_minutes(db: TestDb) {
             .status,
         StatusCode::FORBIDDEN
     );
+    // Printed on another day by another server over the same data: the
+    // same bytes (nothing of the clock or the printing goes in). Last: a
+    // sign-in on a later day ends the sessions that day finds stale.
+    let later = db.app_on(super::meeting_setup::d("2027-03-15")).await;
+    let other = sign_in(
+        &ranks_web::router(later),
+        "admin",
+        "m%E1%BA%ADt%20kh%E1%BA%A9u%20qu%E1%BA%A3n%20tr%E1%BB%8B",
+    )
+    .await
+    .unwrap();
+    assert_eq!(other.get(&uri, None).await.bytes, one.bytes);
 }
 
 both_backends!(a_meeting_votes_three_candidates_and_prints_its_minutes);
