@@ -25,6 +25,14 @@ use ranks_store::Conn;
 use serde::Serialize;
 use serde_json::json;
 
+/// The attendance of a meeting that has taken votes (they counted it).
+pub const ATTENDANCE_FIXED: &str =
+    "votes were taken at this meeting with the attendance as it stood; it can no longer change";
+
+/// A second vote of one meeting on the same candidate's step.
+pub const VOTED_TWICE: &str =
+    "this meeting already took the vote on this candidate for this step; nothing was saved";
+
 /// The most entries one attendance change may name.
 pub const MAX_ATTENDANCE: usize = 1000;
 
@@ -324,15 +332,13 @@ impl App {
             Box::pin(async move {
                 let (m, _) = visible_meeting(cx.tx.conn(), cx.actor, meeting_id).await?;
                 if !meetings::votes(cx.tx.conn(), m.id).await?.is_empty() {
-                    return Err(AppError::Conflict(format!(
-                        "votes were taken at meeting {} with the attendance as it stood; it can no longer change",
-                        m.id
-                    )));
+                    return Err(AppError::Conflict(ATTENDANCE_FIXED.into()));
                 }
                 let before = roll_json(&meetings::attendance(cx.tx.conn(), m.id).await?);
                 mark(cx, m.id, &marks).await?;
                 let after = roll_json(&meetings::attendance(cx.tx.conn(), m.id).await?);
-                cx.audit("attendance", "meeting", m.id, Some(before), Some(after)).await
+                cx.audit("attendance", "meeting", m.id, Some(before), Some(after))
+                    .await
             })
         })
         .await
@@ -373,10 +379,7 @@ impl App {
                         return Err(DomainError::invalid("candidate", candidate_id.to_string(), "a candidate of the meeting's unit").into());
                     }
                     if meetings::votes(cx.tx.conn(), m.id).await?.iter().any(|(v, _)| v.candidate_id == c.id && v.stage == stage2) {
-                        return Err(AppError::Conflict(format!(
-                            "meeting {} already voted on candidate {} for {stage2}; nothing was saved",
-                            m.id, c.id
-                        )));
+                        return Err(AppError::Conflict(VOTED_TWICE.into()));
                     }
                     let eligible = members::official_count(cx.tx.conn(), unit.id, m.held_on).await?;
                     let present = meetings::official_present(cx.tx.conn(), m.id, unit.id, m.held_on).await?;

@@ -118,6 +118,18 @@ async fn a_meeting_votes_three_candidates_and_prints_its_minutes(db: TestDb) {
     assert!(page.body.contains("cell_vote_two_thirds"));
     // The attendance is fixed once votes were taken: no form any more.
     assert!(!page.body.contains(r#"id="attendance-save""#));
+    let late = r
+        .form(
+            &format!("/meetings/{id}/attendance"),
+            &[("csrf", &r.csrf), (&p2, "present"), (&r2, "")],
+        )
+        .await;
+    assert_eq!(late.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        late.body.contains("không thể sửa điểm danh nữa"),
+        "{}",
+        late.body
+    );
     let file = app
         .candidate_file(&Actor::system(), cands[0])
         .await
