@@ -450,8 +450,124 @@ async fn meetings_are_the_units_staffs_and_name_only_its_people(db: TestDb) {
     );
 }
 
+async fn a_probationers_recognition_is_voted_at_a_later_meeting(db: TestDb) {
+    let app = db.app().await;
+    let sys = Actor::system();
+    let members = setup(&app).await;
+    let c = to_comments(&app, &members).await;
+    app.record_document(&sys, c, "6-KNĐ", Some(d("2025-06-20")))
+        .await
+        .unwrap();
+    let meeting = |on: &str, agenda: &str| NewMeeting {
+        unit: "A1".into(),
+        on: d(on),
+        agenda: agenda.into(),
+        absent: vec![],
+    };
+    let first = app
+        .create_meeting(&sys, meeting("2025-06-23", "Xét kết nạp"))
+        .await
+        .unwrap();
+    assert!(
+        app.meeting_vote(&sys, first, vote(c, 3, 0))
+            .await
+            .unwrap()
+            .carried
+    );
+    for (code, on) in [("8-KNĐ", "2025-07-01"), ("9-KNĐ", "2025-08-04")] {
+        app.record_document(&sys, c, code, Some(d(on)))
+            .await
+            .unwrap();
+    }
+    app.record_step(
+        &sys,
+        c,
+        crate::pipeline::voted("grassroots_vote", "2025-07-07", (7, 6, 6, 0)),
+    )
+    .await
+    .unwrap();
+    app.record_step(&sys, c, crate::pipeline::step("decision", "2025-08-04"))
+        .await
+        .unwrap();
+    app.record_document(&sys, c, "BB-KN", Some(d("2025-08-18")))
+        .await
+        .unwrap();
+    app.assign_mentor(&sys, c, members[2], true, Some(d("2025-08-18")))
+        .await
+        .unwrap();
+    app.record_step(&sys, c, crate::pipeline::step("ceremony", "2025-08-18"))
+        .await
+        .unwrap();
+    for (code, on) in [
+        ("10-KNĐ", "2026-08-10"),
+        ("11-KNĐ", "2026-08-10"),
+        ("12-KNĐ", "2026-08-10"),
+        ("13-KNĐ", "2026-08-24"),
+    ] {
+        app.record_document(&sys, c, code, Some(d(on)))
+            .await
+            .unwrap();
+    }
+    let probationer = app
+        .candidate_file(&sys, c)
+        .await
+        .unwrap()
+        .member_id
+        .unwrap();
+    // A year later the probationer is on the roll, as probationary, beside
+    // Vi Thị Dự (admitted in May 2026); neither is counted as a voter.
+    let second = app
+        .create_meeting(
+            &sys,
+            meeting("2026-08-24", "Xét công nhận đảng viên chính thức"),
+        )
+        .await
+        .unwrap();
+    let m = app.meeting(&sys, second).await.unwrap();
+    let on_roll: Vec<(i64, &str)> = m
+        .roll
+        .iter()
+        .filter(|a| a.status == "probationary")
+        .map(|a| (a.member_id, a.status.as_str()))
+        .collect();
+    assert_eq!(
+        on_roll,
+        vec![(members[3], "probationary"), (probationer, "probationary")]
+    );
+    assert_eq!((m.official_eligible, m.official_present), (3, 3));
+    let offered: Vec<(i64, &str)> = m
+        .candidates
+        .iter()
+        .map(|v| (v.candidate_id, v.next_vote.as_str()))
+        .collect();
+    assert_eq!(offered, vec![(c, "recognition_cell_vote")]);
+    let out = app
+        .meeting_vote(
+            &sys,
+            second,
+            VoteInput {
+                stage: "recognition_cell_vote".into(),
+                ..vote(c, 3, 0)
+            },
+        )
+        .await
+        .unwrap();
+    assert!(
+        out.carried && out.eligible == 3 && out.present == 3,
+        "{out:?}"
+    );
+    let f = app.candidate_file(&sys, c).await.unwrap();
+    assert_eq!(f.stage, "recognition_cell_vote");
+    let v = f.votes.last().unwrap();
+    assert_eq!(
+        (v.stage.as_str(), v.eligible, v.present),
+        ("recognition_cell_vote", 3, 3)
+    );
+}
+
 both_backends!(
     a_meeting_votes_from_its_attendance_and_the_registry,
     a_later_meeting_counts_the_registry_of_its_own_day,
-    meetings_are_the_units_staffs_and_name_only_its_people
+    meetings_are_the_units_staffs_and_name_only_its_people,
+    a_probationers_recognition_is_voted_at_a_later_meeting
 );
