@@ -141,6 +141,19 @@ fn a_meeting_with_three_candidates_voted_and_its_minutes_printed() {
     }
     assert_eq!(votes.matches("Không đạt").count(), 1, "{votes}");
     b.full_screenshot(&artifacts().join("meeting.png"));
+    // On a phone: nothing wider than the window.
+    b.resize(375, 812);
+    for page in [format!("/meetings/{id}"), "/units/A1/meetings".to_string()] {
+        b.go(&page);
+        let (doc, view, _) = super::measure(&b);
+        assert!(
+            doc <= view,
+            "{page} at 375 px: {doc} px wide in a {view} px window"
+        );
+    }
+    b.full_screenshot(&artifacts().join("meeting-375.png"));
+    b.resize(1280, 900);
+    b.go(&format!("/meetings/{id}"));
 
     // The minutes printed: the link, and the PDF it gives.
     let href = b.href("#minutes-link").unwrap();
