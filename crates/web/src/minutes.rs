@@ -51,7 +51,7 @@ pub fn minutes(m: &Meeting, tr: Tr, profile: &Profile) -> Vec<u8> {
     let day = tr.date(&m.held_on);
     let mut doc = Doc::new(&format!(
         "Ranks · {} · {} · {}",
-        tr.get("meetings.minutes"),
+        tr.get("meetings.minutes_title"),
         m.unit_name,
         day
     ));
@@ -176,5 +176,7 @@ pub fn minutes(m: &Meeting, tr: Tr, profile: &Profile) -> Vec<u8> {
         "meetings.minutes_recorded",
         &[("by", Arg::from(m.recorded_by.as_str()))],
     ));
+    doc.heading(tr.get("meetings.minutes_signatures"));
+    doc.para(tr.get("meetings.minutes_sign"));
     doc.finish()
 }

@@ -173,6 +173,28 @@ async fn a_meeting_votes_from_its_attendance_and_the_registry(db: TestDb) {
         "{err}"
     );
     assert_eq!(app.meeting(&sys, id).await.unwrap().votes.len(), 2);
+    let log = app
+        .refusal_log(
+            &sys,
+            ranks_app::refusals::RefusalQuery {
+                org: Some("A1".into()),
+                rule: Some("vote.counts".into()),
+                page: 1,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let kept: Vec<(i64, &str, ranks_domain::Date)> = log
+        .rows
+        .iter()
+        .map(|r| (r.candidate_id, r.stage.as_str(), r.on))
+        .collect();
+    assert_eq!(
+        kept,
+        vec![(c3, "cell_vote", d("2025-06-23"))],
+        "kept for the supervisors"
+    );
     app.meeting_vote(&sys, id, vote(c3, 2, 0)).await.unwrap();
     // The same candidate twice at one sitting: a conflict.
     let err = app

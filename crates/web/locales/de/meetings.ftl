@@ -55,3 +55,5 @@ error-expected-vote_count = eine ganze Zahl, 0 oder mehr
 error-forbidden-meetings_personal = die Rolle { $role } sieht die Sitzungen nicht (die Anwesenheit nennt Mitglieder und Gründe)
 error-conflict-meeting_attendance_fixed = in dieser Sitzung wurde mit der damaligen Anwesenheit abgestimmt; sie lässt sich nicht mehr ändern
 error-conflict-meeting_voted_twice = diese Sitzung hat über diesen Schritt dieses Kandidaten schon abgestimmt; nichts wurde gespeichert
+meetings-minutes_signatures = Unterschriften
+meetings-minutes_sign = Sitzungsleitung (Unterschrift, Name): ………………………   Protokoll (Unterschrift, Name): ………………………

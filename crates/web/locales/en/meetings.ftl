@@ -55,3 +55,5 @@ error-expected-vote_count = a whole number, 0 or more
 error-forbidden-meetings_personal = a { $role } does not see the meetings (their attendance names members and reasons)
 error-conflict-meeting_attendance_fixed = votes were taken at this meeting with the attendance as it stood; it can no longer change
 error-conflict-meeting_voted_twice = this meeting already took the vote on this candidate for this step; nothing was saved
+meetings-minutes_signatures = Signatures
+meetings-minutes_sign = Chair (signature, full name): ………………………   Secretary (signature, full name): ………………………

@@ -55,3 +55,5 @@ error-expected-vote_count = một số nguyên, từ 0 trở lên
 error-forbidden-meetings_personal = { $role } không xem được các cuộc họp (điểm danh ghi tên đảng viên và lý do vắng mặt)
 error-conflict-meeting_attendance_fixed = cuộc họp đã biểu quyết theo điểm danh lúc đó; không thể sửa điểm danh nữa
 error-conflict-meeting_voted_twice = cuộc họp này đã biểu quyết về quần chúng này ở bước này; không có gì được lưu
+meetings-minutes_signatures = Xác nhận
+meetings-minutes_sign = Chủ trì cuộc họp (ký, ghi rõ họ tên): ………………………   Thư ký (ký, ghi rõ họ tên): ………………………
