@@ -148,13 +148,13 @@ pub fn minutes(m: &Meeting, tr: Tr, profile: &Profile) -> Vec<u8> {
             &[
                 tr.get("meetings.candidate"),
                 tr.get("stage"),
-                tr.get("meetings.eligible"),
+                tr.get("meetings.pdf_eligible"),
                 tr.get("meetings.present"),
                 tr.get("meetings.in_favour"),
                 tr.get("meetings.against"),
                 tr.get("meetings.result"),
             ],
-            &[0.24, 0.24, 0.10, 0.09, 0.10, 0.10, 0.13],
+            &[0.19, 0.19, 0.10, 0.09, 0.11, 0.17, 0.15],
             &[
                 Align::Left,
                 Align::Left,

@@ -57,3 +57,4 @@ error-conflict-meeting_attendance_fixed = in dieser Sitzung wurde mit der damali
 error-conflict-meeting_voted_twice = diese Sitzung hat über diesen Schritt dieses Kandidaten schon abgestimmt; nichts wurde gespeichert
 meetings-minutes_signatures = Unterschriften
 meetings-minutes_sign = Sitzungsleitung (Unterschrift, Name): ………………………   Protokoll (Unterschrift, Name): ………………………
+meetings-pdf_eligible = Berechtigt

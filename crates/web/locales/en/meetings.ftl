@@ -57,3 +57,4 @@ error-conflict-meeting_attendance_fixed = votes were taken at this meeting with 
 error-conflict-meeting_voted_twice = this meeting already took the vote on this candidate for this step; nothing was saved
 meetings-minutes_signatures = Signatures
 meetings-minutes_sign = Chair (signature, full name): ………………………   Secretary (signature, full name): ………………………
+meetings-pdf_eligible = Eligible

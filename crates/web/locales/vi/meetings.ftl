@@ -57,3 +57,4 @@ error-conflict-meeting_attendance_fixed = cuộc họp đã biểu quyết theo 
 error-conflict-meeting_voted_twice = cuộc họp này đã biểu quyết về quần chúng này ở bước này; không có gì được lưu
 meetings-minutes_signatures = Xác nhận
 meetings-minutes_sign = Chủ trì cuộc họp (ký, ghi rõ họ tên): ………………………   Thư ký (ký, ghi rõ họ tên): ………………………
+meetings-pdf_eligible = Tổng số
