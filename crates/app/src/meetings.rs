@@ -12,7 +12,7 @@
 //! reasons of their absence.
 
 use crate::ops::Ctx;
-use crate::pipeline::steps::take_step;
+use crate::pipeline::steps::{take_step, StepExtra};
 use crate::scope::Visible;
 use crate::{visible_unit, Actor, App, AppError};
 use ranks_domain::procedure::{GateKind, Profile, Step, Vote, Voters};
@@ -397,7 +397,7 @@ impl App {
                         source: None,
                         message: None,
                     };
-                    match take_step(cx, &profile, today, c.id, &step, None, None).await {
+                    match take_step(cx, &profile, today, c.id, &step, StepExtra { meeting: Some(m.id), ..StepExtra::default() }).await {
                         Ok(_) => {}
                         Err(AppError::Refused(r)) if is_share_rule(&profile, &r.rule) => {
                             outcome.carried = false;

@@ -218,8 +218,11 @@ impl App {
                         today,
                         candidate_id,
                         &step2,
-                        version,
-                        eligible_reason,
+                        StepExtra {
+                            version,
+                            eligible_reason,
+                            meeting: None,
+                        },
                     )
                     .await
                 })
@@ -268,6 +271,16 @@ impl App {
     }
 }
 
+/// What a step carries besides itself: the file's version as the user saw
+/// it, why a cell vote's eligible differs from the registry's, and the
+/// meeting the vote was taken at.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct StepExtra {
+    pub version: Option<i64>,
+    pub eligible_reason: Option<String>,
+    pub meeting: Option<i64>,
+}
+
 /// Checks a step and applies it, inside the caller's write: the candidate
 /// through the actor's scope, the recorder's level, a cell vote's eligible
 /// against the registry, the profile's rules; then the stage, the vote, the
@@ -278,9 +291,13 @@ pub(crate) async fn take_step(
     today: Date,
     candidate_id: i64,
     step2: &Step,
-    version: Option<i64>,
-    eligible_reason: Option<String>,
+    extra: StepExtra,
 ) -> Result<String, AppError> {
+    let StepExtra {
+        version,
+        eligible_reason,
+        meeting,
+    } = extra;
     let on = step2.on;
     let c = visible_candidate(cx.tx.conn(), cx.actor, candidate_id).await?;
     check_version(cx.tx.conn(), "candidate", c.id, version).await?;
@@ -323,7 +340,11 @@ pub(crate) async fn take_step(
             .zip(registry)
             .is_some_and(|(v, n)| v.eligible != n)
     });
-    let detail = json!({"vote": step2.vote.map(|v| json!({"eligible": v.eligible, "present": v.present, "in_favour": v.in_favour, "against": v.against, "registry_eligible": registry, "eligible_reason": reason})), "skip_reason": step2.skip_reason});
+    let mut detail = json!({"vote": step2.vote.map(|v| json!({"eligible": v.eligible, "present": v.present, "in_favour": v.in_favour, "against": v.against, "registry_eligible": registry, "eligible_reason": reason})), "skip_reason": step2.skip_reason});
+    if let Some(m) = meeting {
+        // The vote was taken at this meeting (its attendance gave present).
+        detail["meeting"] = json!(m);
+    }
     let (by, at) = (cx.actor.name.clone(), cx.at.clone());
     candidates::record_stage(cx.tx.conn(), c.id, &stage.key, on, Some(&detail), &by, &at).await?;
     if let Some(v) = step2.vote {

@@ -234,6 +234,13 @@ async fn a_meeting_votes_from_its_attendance_and_the_registry(db: TestDb) {
         .unwrap();
     let actions: Vec<&str> = trail.iter().map(|e| e.action.as_str()).collect();
     assert_eq!(actions, vec!["create", "vote", "vote", "vote"]);
+    // The candidate's step names the meeting its vote was taken at.
+    let trail = ranks_store::records::audit::for_entity(&mut conn, "candidate", &c1.to_string())
+        .await
+        .unwrap();
+    let stage = trail.iter().rev().find(|e| e.action == "stage").unwrap();
+    let after = stage.after.as_ref().unwrap();
+    assert_eq!(after["detail"]["meeting"], id, "{after}");
 }
 
 async fn a_later_meeting_counts_the_registry_of_its_own_day(db: TestDb) {
