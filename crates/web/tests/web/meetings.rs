@@ -262,13 +262,18 @@ async fn a_meeting_votes_three_candidates_and_prints_its_minutes(db: TestDb) {
         .await;
     assert_eq!(resp.status, StatusCode::NOT_FOUND);
     let viewer = sign_in(&router, "xem-a", pw).await.unwrap();
-    assert_eq!(
-        viewer
-            .get(&format!("/api/v1/meetings/{id}"), None)
-            .await
-            .status,
-        StatusCode::FORBIDDEN
-    );
+    for uri in [
+        format!("/api/v1/meetings/{id}"),
+        "/api/v1/units/A1/meetings".to_string(),
+        format!("/meetings/{id}"),
+        format!("/meetings/{id}/minutes.pdf"),
+    ] {
+        assert_eq!(
+            viewer.get(&uri, None).await.status,
+            StatusCode::FORBIDDEN,
+            "{uri}"
+        );
+    }
     // Printed on another day by another server over the same data: the
     // same bytes (nothing of the clock or the printing goes in). Last: a
     // sign-in on a later day ends the sessions that day finds stale.
