@@ -27,6 +27,7 @@ pub mod import;
 pub mod index;
 pub mod integrity;
 pub mod notify;
+pub mod meetings;
 pub mod ops;
 pub mod overview;
 pub mod pickers;

@@ -17,7 +17,7 @@ mod file;
 mod movements;
 mod registry_steps;
 mod routes;
-mod steps;
+pub(crate) mod steps;
 
 pub use corrections::{Correctable, Corrected, CorrectionEntry, Entry, ENTRY_KINDS};
 pub use due::{DueEntry, DueRow};

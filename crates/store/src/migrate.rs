@@ -127,6 +127,11 @@ macro_rules! migrations {
                 )),
             },
             Migration {
+                version: 19,
+                name: "meetings",
+                sql: include_str!(concat!("../migrations/", $dialect, "/0019_meetings.sql")),
+            },
+            Migration {
                 version: 20,
                 name: "transfers",
                 sql: include_str!(concat!("../migrations/", $dialect, "/0020_transfers.sql")),
@@ -314,4 +319,20 @@ async fn apply(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Migrations run in list order, each once its version is above the
+    /// database's: a list out of order would skip one for good.
+    #[test]
+    fn versions_ascend_from_one_without_gaps() {
+        for list in [MIGRATIONS_SQLITE, MIGRATIONS_POSTGRES] {
+            let v: Vec<i64> = list.iter().map(|m| m.version).collect();
+            let want: Vec<i64> = (1..=v.len() as i64).collect();
+            assert_eq!(v, want);
+        }
+    }
 }

@@ -22,6 +22,7 @@ mod ical;
 pub mod import_wording;
 pub mod limits;
 pub mod notify;
+mod minutes;
 pub mod pages;
 pub mod pdf;
 mod printable;
@@ -118,6 +119,14 @@ pub fn router_with(app: App, server: ServerConfig) -> Router {
         .route("/units/{code}/plan", get(pages::plan))
         .route("/units/{code}/plan/target", post(pages::plan_target))
         .route("/units/{code}/plan/score", post(pages::plan_score))
+        .route(
+            "/units/{code}/meetings",
+            get(pages::unit_meetings).post(pages::create_meeting),
+        )
+        .route("/meetings/{id}", get(pages::meeting))
+        .route("/meetings/{id}/attendance", post(pages::meeting_attendance))
+        .route("/meetings/{id}/votes", post(pages::meeting_vote))
+        .route("/meetings/{id}/minutes.pdf", get(minutes::minutes_pdf))
         .route("/supervisors/{member}", get(pages::supervisor))
         .route(
             "/units/{code}/transfers",

@@ -21,7 +21,7 @@ pub struct PdfQuery {
     pub term: Option<String>,
 }
 
-fn pdf_response(bytes: Vec<u8>, file: &str) -> Result<Response, WebError> {
+pub(crate) fn pdf_response(bytes: Vec<u8>, file: &str) -> Result<Response, WebError> {
     Ok((
         [
             (CONTENT_TYPE, "application/pdf".to_string()),

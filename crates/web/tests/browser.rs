@@ -11,6 +11,13 @@
 // A story reads top to bottom; its length is its plot.
 #![allow(clippy::too_many_lines)]
 
+#[path = "browser/meeting_journey.rs"]
+mod meeting_journey;
+#[path = "web/meeting_setup.rs"]
+mod meeting_setup;
+#[path = "web/pdf_text.rs"]
+mod pdf_text;
+
 use ranks_app::{Actor, App};
 use ranks_testkit::TestDb;
 use serde_json::{json, Value};

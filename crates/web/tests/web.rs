@@ -26,6 +26,10 @@ mod import_limits;
 mod languages;
 #[path = "web/look.rs"]
 mod look;
+#[path = "web/meeting_setup.rs"]
+mod meeting_setup;
+#[path = "web/meetings.rs"]
+mod meetings;
 #[path = "web/next_steps.rs"]
 mod next_steps;
 #[path = "web/pages.rs"]

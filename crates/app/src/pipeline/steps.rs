@@ -212,50 +212,45 @@ impl App {
         let result = self
             .run(actor, move |cx| {
                 Box::pin(async move {
-                    let c = visible_candidate(cx.tx.conn(), cx.actor, candidate_id).await?;
-                    check_version(cx.tx.conn(), "candidate", c.id, version).await?;
-                    if c.stage == step2.stage {
-                        // The same step sent twice (a double click, two
-                        // clerks at once): the second is told, not refused
-                        // by the procedure, and leaves no refusal behind.
-                        let last = ranks_store::records::audit::latest_for(cx.tx.conn(), "candidate", &c.id.to_string()).await?;
-                        let by = last.map(|(_, at, who, _)| format!(" by {who} at {at}")).unwrap_or_default();
-                        return Err(AppError::Conflict(format!(
-                            "candidate {} is already at stage {}{by}; nothing was saved",
-                            c.id, c.stage
-                        )));
-                    }
-                    let level = crate::scope::recording_level(cx.tx.conn(), cx.actor).await?;
-                    profile.check_recorder(&step2.stage, level).map_err(step_error)?;
-                    let mut dossier = load_dossier(cx.tx.conn(), &c).await?;
-                    let registry = registry_eligible(cx.tx.conn(), &profile, &c, &step2.stage, step2.on).await?;
-                    dossier.cell_official_members = registry;
-                    profile
-                        .check_eligible(&step2.stage, step2.vote, registry, step2.on, eligible_reason.as_deref())
-                        .map_err(step_error)?;
-                    profile.check(&dossier, &step2, today).map_err(step_error)?;
-                    let stage = profile.stage(&step2.stage).expect("checked").clone();
-                    let reason = eligible_reason.filter(|_| step2.vote.zip(registry).is_some_and(|(v, n)| v.eligible != n));
-                    let detail = json!({"vote": step2.vote.map(|v| json!({"eligible": v.eligible, "present": v.present, "in_favour": v.in_favour, "against": v.against, "registry_eligible": registry, "eligible_reason": reason})), "skip_reason": step2.skip_reason});
-                    let (by, at) = (cx.actor.name.clone(), cx.at.clone());
-                    candidates::record_stage(cx.tx.conn(), c.id, &stage.key, on, Some(&detail), &by, &at).await?;
-                    if let Some(v) = step2.vote {
-                        candidates::add_vote(cx.tx.conn(), c.id, &stage.key, on, v.eligible, v.present, v.in_favour, v.against).await?;
-                    }
-                    apply_effect(cx, &profile, &c, &dossier, stage.effect, on).await?;
-                    cx.audit("stage", "candidate", c.id, Some(json!({"stage": c.stage})), Some(json!({"stage": stage.key, "on": on, "detail": detail})))
-                        .await?;
-                    Ok(stage.key)
+                    take_step(
+                        cx,
+                        &profile,
+                        today,
+                        candidate_id,
+                        &step2,
+                        StepExtra {
+                            version,
+                            eligible_reason,
+                            meeting: None,
+                        },
+                    )
+                    .await
                 })
             })
             .await;
         if let Err(AppError::Refused(r)) = &result {
-            // The refusal is kept for the supervisors, and audited like every
-            // other write; the step itself wrote nothing.
-            let mut tx = self.write().await?;
-            if candidates::by_id(tx.conn(), candidate_id).await?.is_some() {
-                let (by, at) = (actor.name.clone(), self.clock().stamp());
-                ranks_store::records::audit::append(
+            self.keep_refusal(actor, candidate_id, &step.stage, on, r)
+                .await?;
+        }
+        result
+    }
+
+    /// Keeps a refused step for the supervisors, audited like every other
+    /// write; the step itself wrote nothing.
+    pub(crate) async fn keep_refusal(
+        &self,
+        actor: &Actor,
+        candidate_id: i64,
+        stage: &str,
+        on: Date,
+        r: &ranks_domain::procedure::Refusal,
+    ) -> Result<(), AppError> {
+        // The refusal is kept for the supervisors, and audited like every
+        // other write; the step itself wrote nothing.
+        let mut tx = self.write().await?;
+        if candidates::by_id(tx.conn(), candidate_id).await?.is_some() {
+            let (by, at) = (actor.name.clone(), self.clock().stamp());
+            ranks_store::records::audit::append(
                     &mut tx,
                     &ranks_store::records::audit::AuditEntry {
                         at: at.clone(),
@@ -265,17 +260,116 @@ impl App {
                         entity_id: candidate_id.to_string(),
                         before: None,
                         // With its message key and arguments: the history words it in the reader's language.
-                        after: Some(json!({"stage": step.stage, "on": on, "rule": r.rule, "source": r.source, "key": r.key, "args": r.args.iter().map(|(k, v)| (k.clone(), serde_json::Value::from(v.as_str()))).collect::<serde_json::Map<String, serde_json::Value>>()})),
+                        after: Some(json!({"stage": stage, "on": on, "rule": r.rule, "source": r.source, "key": r.key, "args": r.args.iter().map(|(k, v)| (k.clone(), serde_json::Value::from(v.as_str()))).collect::<serde_json::Map<String, serde_json::Value>>()})),
                     },
                 )
                 .await?;
-                candidates::add_refusal(tx.conn(), candidate_id, &step.stage, on, r, &by, &at)
-                    .await?;
-                tx.commit().await?;
-            }
+            candidates::add_refusal(tx.conn(), candidate_id, stage, on, r, &by, &at).await?;
+            tx.commit().await?;
         }
-        result
+        Ok(())
     }
+}
+
+/// What a step carries besides itself: the file's version as the user saw
+/// it, why a cell vote's eligible differs from the registry's, and the
+/// meeting the vote was taken at.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct StepExtra {
+    pub version: Option<i64>,
+    pub eligible_reason: Option<String>,
+    pub meeting: Option<i64>,
+}
+
+/// Checks a step and applies it, inside the caller's write: the candidate
+/// through the actor's scope, the recorder's level, a cell vote's eligible
+/// against the registry, the profile's rules; then the stage, the vote, the
+/// effect on the registry and the audit entry.
+pub(crate) async fn take_step(
+    cx: &mut Ctx<'_>,
+    profile: &ranks_domain::procedure::Profile,
+    today: Date,
+    candidate_id: i64,
+    step2: &Step,
+    extra: StepExtra,
+) -> Result<String, AppError> {
+    let StepExtra {
+        version,
+        eligible_reason,
+        meeting,
+    } = extra;
+    let on = step2.on;
+    let c = visible_candidate(cx.tx.conn(), cx.actor, candidate_id).await?;
+    check_version(cx.tx.conn(), "candidate", c.id, version).await?;
+    if c.stage == step2.stage {
+        // The same step sent twice (a double click, two
+        // clerks at once): the second is told, not refused
+        // by the procedure, and leaves no refusal behind.
+        let last =
+            ranks_store::records::audit::latest_for(cx.tx.conn(), "candidate", &c.id.to_string())
+                .await?;
+        let by = last
+            .map(|(_, at, who, _)| format!(" by {who} at {at}"))
+            .unwrap_or_default();
+        return Err(AppError::Conflict(format!(
+            "candidate {} is already at stage {}{by}; nothing was saved",
+            c.id, c.stage
+        )));
+    }
+    let level = crate::scope::recording_level(cx.tx.conn(), cx.actor).await?;
+    profile
+        .check_recorder(&step2.stage, level)
+        .map_err(step_error)?;
+    let mut dossier = load_dossier(cx.tx.conn(), &c).await?;
+    let registry = registry_eligible(cx.tx.conn(), profile, &c, &step2.stage, step2.on).await?;
+    dossier.cell_official_members = registry;
+    profile
+        .check_eligible(
+            &step2.stage,
+            step2.vote,
+            registry,
+            step2.on,
+            eligible_reason.as_deref(),
+        )
+        .map_err(step_error)?;
+    profile.check(&dossier, step2, today).map_err(step_error)?;
+    let stage = profile.stage(&step2.stage).expect("checked").clone();
+    let reason = eligible_reason.filter(|_| {
+        step2
+            .vote
+            .zip(registry)
+            .is_some_and(|(v, n)| v.eligible != n)
+    });
+    let mut detail = json!({"vote": step2.vote.map(|v| json!({"eligible": v.eligible, "present": v.present, "in_favour": v.in_favour, "against": v.against, "registry_eligible": registry, "eligible_reason": reason})), "skip_reason": step2.skip_reason});
+    if let Some(m) = meeting {
+        // The vote was taken at this meeting (its attendance gave present).
+        detail["meeting"] = json!(m);
+    }
+    let (by, at) = (cx.actor.name.clone(), cx.at.clone());
+    candidates::record_stage(cx.tx.conn(), c.id, &stage.key, on, Some(&detail), &by, &at).await?;
+    if let Some(v) = step2.vote {
+        candidates::add_vote(
+            cx.tx.conn(),
+            c.id,
+            &stage.key,
+            on,
+            v.eligible,
+            v.present,
+            v.in_favour,
+            v.against,
+        )
+        .await?;
+    }
+    apply_effect(cx, profile, &c, &dossier, stage.effect, on).await?;
+    cx.audit(
+        "stage",
+        "candidate",
+        c.id,
+        Some(json!({"stage": c.stage})),
+        Some(json!({"stage": stage.key, "on": on, "detail": detail})),
+    )
+    .await?;
+    Ok(stage.key)
 }
 
 /// The official members of the candidate's cell on `on`, when `stage` is

@@ -9,6 +9,7 @@ pub mod corrections;
 pub mod files;
 pub mod lists;
 pub mod maintenance;
+pub mod meetings;
 pub mod members;
 pub mod movements;
 pub mod postings;

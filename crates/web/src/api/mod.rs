@@ -6,6 +6,7 @@ mod analytics;
 mod candidates;
 mod corrections;
 mod import;
+mod meetings;
 mod members;
 pub mod openapi;
 mod reference;
@@ -401,5 +402,40 @@ pub fn api_routes() -> Vec<ApiRoute> {
         )
         .body::<transfers::ActionBody>()
         .answers(204),
+        ApiRoute::new(
+            "get",
+            "/api/v1/units/{code}/meetings",
+            "A unit's meetings, the latest first (staff of the unit or above)",
+            get(meetings::list),
+        ),
+        ApiRoute::new(
+            "post",
+            "/api/v1/units/{code}/meetings",
+            "Open a meeting of a unit: its roll is the registry's official and probationary members on the day, present but those named absent with a reason",
+            post(meetings::create),
+        )
+        .body::<meetings::NewMeetingBody>()
+        .answers(201),
+        ApiRoute::new(
+            "get",
+            "/api/v1/meetings/{id}",
+            "A meeting: agenda, roll, votes, the registry's count of official members on its day",
+            get(meetings::meeting),
+        ),
+        ApiRoute::new(
+            "post",
+            "/api/v1/meetings/{id}/attendance",
+            "Mark members of the roll present or absent (with a reason); 409 once a vote was taken",
+            post(meetings::attendance),
+        )
+        .body::<meetings::AttendanceBody>()
+        .answers(204),
+        ApiRoute::new(
+            "post",
+            "/api/v1/meetings/{id}/votes",
+            "Take a vote on a candidate's step at the meeting: eligible and present from the registry and the attendance; a vote short of the profile's share is kept as not carried, any other refusal is 422",
+            post(meetings::vote),
+        )
+        .body::<meetings::MeetingVoteBody>(),
     ]
 }

@@ -9,6 +9,7 @@ mod dashboard;
 mod fix;
 mod history;
 pub mod import;
+mod meetings;
 mod member;
 pub(crate) mod members;
 mod paging;
@@ -30,6 +31,7 @@ pub use candidate::{
 pub use corrections::{candidate_correct, candidate_withdraw};
 pub use dashboard::dashboard;
 pub use history::history;
+pub use meetings::{create_meeting, meeting, meeting_attendance, meeting_vote, unit_meetings};
 pub use member::{member, member_exit_ground, member_movement};
 pub use members::members;
 pub use plan::{plan, plan_score, plan_target};

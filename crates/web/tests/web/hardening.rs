@@ -423,6 +423,9 @@ async fn a_viewer_gets_no_personal_details_anywhere(db: TestDb) {
     let api: Vec<String> = ranks_web::api_routes()
         .iter()
         .filter(|r| r.method == "get")
+        // A meeting's roll names members and the reasons of their absence:
+        // its routes answer a viewer 403 (tests/web/meetings.rs checks it).
+        .filter(|r| !r.path.contains("meetings"))
         .map(|r| format!("{}{}", fill(r.path), query(r.path)))
         .collect();
     assert!(api.len() >= 14, "{api:?}");
