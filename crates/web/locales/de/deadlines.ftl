@@ -58,6 +58,10 @@ reminders-mail-overdue = Überfällig
 reminders-mail-soon = Fällig in den nächsten { $days } Arbeitstagen
 reminders-mail-item = { $name } ({ $unit }): { $stage } → { $next }, fällig am { $due }, { $left }
 reminders-mail-settings = Erinnerungen ändern oder abstellen: { $link }
+reminders-mail-more = … und { $count ->
+    [one] eine weitere Akte
+   *[other] { $count } weitere Akten
+  }, siehe Ranks: { $link }
 reminders-mail-footer = Ranks verschickt diese E-Mail automatisch; bitte nicht antworten.
 field-email = E-Mail-Adresse
 field-lang = Sprache

@@ -58,6 +58,10 @@ reminders-mail-overdue = Overdue
 reminders-mail-soon = Due within the next { $days } working days
 reminders-mail-item = { $name } ({ $unit }): { $stage } → { $next }, due { $due }, { $left }
 reminders-mail-settings = Change or turn off these reminders: { $link }
+reminders-mail-more = … and { $count ->
+    [one] one more file
+   *[other] { $count } more files
+  }, see Ranks: { $link }
 reminders-mail-footer = Ranks sends this e-mail on its own; please do not reply.
 field-email = E-mail address
 field-lang = Language

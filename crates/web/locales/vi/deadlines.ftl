@@ -52,6 +52,7 @@ reminders-mail-overdue = Quá hạn
 reminders-mail-soon = Đến hạn trong { $days } ngày làm việc tới
 reminders-mail-item = { $name } ({ $unit }): { $stage } → { $next }, hạn { $due }, { $left }
 reminders-mail-settings = Thay đổi hoặc tắt nhắc hạn: { $link }
+reminders-mail-more = … và { $count } hồ sơ khác, xem trên Ranks: { $link }
 reminders-mail-footer = Thư này do Ranks gửi tự động, xin đừng trả lời.
 field-email = Địa chỉ thư điện tử
 field-lang = Ngôn ngữ

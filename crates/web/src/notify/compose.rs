@@ -51,6 +51,11 @@ fn rule_line(tr: Tr, i: &DigestItem) -> String {
 }
 
 /// The message of one digest.
+/// The most files a section of a digest lists; the rest are counted, with
+/// a link to Ranks (a national administrator's overdue files would not fit
+/// in a message anyone reads).
+pub const SHOWN_PER_SECTION: usize = 50;
+
 pub fn compose(d: &Digest, base_url: &str, profile: &Profile) -> Mail {
     let lang = Lang::parse(&d.lang).unwrap_or(Lang::Vi);
     let tr = Tr { lang };
@@ -90,7 +95,8 @@ pub fn compose(d: &Digest, base_url: &str, profile: &Profile) -> Mail {
             esc(&heading),
             items.len()
         ));
-        for i in items {
+        let more = items.len().saturating_sub(SHOWN_PER_SECTION);
+        for i in items.into_iter().take(SHOWN_PER_SECTION) {
             let link = format!("{}/candidates/{}", base(base_url), i.due.candidate_id);
             let (line, rule) = (item_line(tr, profile, i), rule_line(tr, i));
             text.push_str(&format!("- {line}\n  {rule}\n  {link}\n"));
@@ -99,6 +105,19 @@ pub fn compose(d: &Digest, base_url: &str, profile: &Profile) -> Mail {
                 esc(&link),
                 esc(&line),
                 esc(&rule)
+            ));
+        }
+        if more > 0 {
+            let home = format!("{}/", base(base_url));
+            let line = tr.args(
+                "reminders.mail.more",
+                &[("count", more.into()), ("link", home.clone().into())],
+            );
+            text.push_str(&format!("- {line}\n"));
+            html.push_str(&format!(
+                "<li><a href=\"{}\">{}</a></li>\n",
+                esc(&home),
+                esc(&line)
             ));
         }
         html.push_str("</ul>\n");
@@ -122,5 +141,74 @@ pub fn compose(d: &Digest, base_url: &str, profile: &Profile) -> Mail {
         html,
         message_id: d.message_id.clone(),
         lang: lang.code(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ranks_app::pipeline::DueRow;
+
+    fn item(id: i64, overdue: bool) -> DigestItem {
+        let day = ranks_domain::Date::from_ymd_opt(2026, 12, 1).unwrap();
+        DigestItem {
+            due: DueRow {
+                candidate_id: id,
+                name: format!("Người {id}"),
+                unit: "CDC.CB1".into(),
+                stage: "dossier".into(),
+                next_stage: "cell_vote".into(),
+                rule: "r".into(),
+                source: "s".into(),
+                due: day,
+                working_days_left: if overdue { -3 } else { 4 },
+                overdue,
+                escalated_to: Vec::new(),
+            },
+            escalated_to_me: false,
+        }
+    }
+
+    /// A big scope's digest lists the first files of each section and
+    /// counts the rest, with a link to Ranks.
+    #[test]
+    fn a_long_section_is_cut_and_counted() {
+        let digest = Digest {
+            user_id: 1,
+            username: "tw".into(),
+            email: "tw@example.vn".into(),
+            lang: "en".into(),
+            every: Every::Daily,
+            days_ahead: 5,
+            period: "2026-12-01".into(),
+            day: ranks_domain::Date::from_ymd_opt(2026, 12, 1).unwrap(),
+            items: (1..=120)
+                .map(|i| item(i, true))
+                .chain([item(500, false)])
+                .collect(),
+            attempts_before: 0,
+            message_id: "<x@ranks>".into(),
+        };
+        let m = compose(&digest, "https://ranks.example", &Profile::default_cpv());
+        let links = m.text.matches("https://ranks.example/candidates/").count();
+        assert_eq!(
+            links,
+            SHOWN_PER_SECTION + 1,
+            "50 overdue and the one due soon"
+        );
+        assert!(m.text.contains("/candidates/50\n"));
+        assert!(!m.text.contains("/candidates/51\n"));
+        assert!(
+            m.text
+                .contains("… and 70 more files, see Ranks: https://ranks.example/"),
+            "{}",
+            m.text
+        );
+        assert!(m.html.contains("70 more files"));
+        assert!(
+            m.subject.contains("121"),
+            "the subject counts them all: {}",
+            m.subject
+        );
     }
 }
