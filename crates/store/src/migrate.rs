@@ -112,6 +112,15 @@ macro_rules! migrations {
                     "/0016_postings_in_list_order.sql"
                 )),
             },
+            Migration {
+                version: 21,
+                name: "data subject",
+                sql: include_str!(concat!(
+                    "../migrations/",
+                    $dialect,
+                    "/0021_data_subject.sql"
+                )),
+            },
         ]
     };
 }
