@@ -263,6 +263,11 @@ enum Command {
         #[command(subcommand)]
         cmd: commands::ProfileCmd,
     },
+    /// The data subject's rights: export, consent, erasure, retention (docs/privacy.md).
+    Privacy {
+        #[command(subcommand)]
+        cmd: commands::PrivacyCmd,
+    },
 }
 
 impl Command {
@@ -282,6 +287,7 @@ impl Command {
             Command::Candidate { cmd } => !matches!(cmd, commands::CandidateCmd::Show { .. }),
             Command::Unit { cmd } => matches!(cmd, commands::UnitCmd::Set { .. }),
             Command::Calendar { cmd } => matches!(cmd, commands::CalendarCmd::Set { .. }),
+            Command::Privacy { cmd } => cmd.writes(),
             _ => false,
         }
     }
@@ -529,6 +535,9 @@ async fn dispatch(command: Command, cfg: &config::Config, profile: Profile) -> R
             commands::calendar(&open_app(cfg, profile).await?, &actor, cmd).await?
         }
         Command::Profile { cmd } => commands::profile(&profile, cmd)?,
+        Command::Privacy { cmd } => {
+            commands::privacy(&open_app(cfg, profile).await?, &actor, cmd).await?
+        }
         Command::Supervisor {
             member,
             term,
@@ -938,12 +947,14 @@ async fn dispatch_serve(command: Command, cfg: &config::Config, profile: Profile
                 }
             });
             let tomorrow = warm::keep_tomorrow_ready(&app);
+            let retention = commands::spawn_retention(&app);
             let served = axum::serve(listener, ranks_web::router_with(app.clone(), server))
                 .with_graceful_shutdown(stop_signal())
                 .await
                 .context("server stopped");
             checkpoints.abort();
             tomorrow.abort();
+            retention.inspect(|r| r.abort());
             match app.checkpoint().await {
                 Ok(head) => {
                     tracing::info!(head = ?head.map(|h| h.0), "audit checkpoint written at shutdown")

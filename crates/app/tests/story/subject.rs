@@ -439,10 +439,38 @@ async fn erasure_on_request_is_for_people_never_admitted(db: TestDb) {
     let admin_a2 = actor(&app, "quan-tri-A2", "A2", Role::Admin).await;
     let err = app.erase_person(&admin_a2, mai).await.unwrap_err();
     assert!(matches!(err, AppError::NotFound { .. }), "{err}");
+    // A namesake, a member of A2: her data is hers, and stays.
+    let namesake = app
+        .add_member(
+            &sys,
+            person(MAI, "1970-07-07"),
+            "A2",
+            ranks_domain::MemberStatus::Official,
+            d("2000-05-19"),
+            Some(d("2001-05-19")),
+        )
+        .await
+        .unwrap();
     let admin_a = actor(&app, "quan-tri-A", "A", Role::Admin).await;
     let n = app.erase_person(&admin_a, mai).await.unwrap();
     assert!(n >= 2, "{n}");
-    assert!(found_anywhere(&app, MAI).await.is_empty());
+    let mut found = found_anywhere(&app, MAI).await;
+    found.sort();
+    assert_eq!(
+        found,
+        ["audit_log.after_json", "people.full_name"],
+        "only the namesake's row and her own creation entry"
+    );
+    assert_eq!(
+        app.member_record(&sys, namesake).await.unwrap().full_name,
+        MAI
+    );
+    assert!(
+        app.subject_export(&sys, mai).await.unwrap().person["full_name"]
+            .as_str()
+            .unwrap()
+            .starts_with("[đã xóa]")
+    );
     let report = app.verify_audit().await.unwrap();
     assert!(
         report.is_clean(),

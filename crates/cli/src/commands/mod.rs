@@ -3,12 +3,14 @@
 
 mod calendar;
 mod pipeline;
+mod privacy;
 mod reports;
 mod units;
 mod users;
 
 pub use calendar::*;
 pub use pipeline::*;
+pub use privacy::*;
 pub use reports::*;
 pub use units::*;
 pub use users::*;

@@ -51,6 +51,10 @@ pub const FILE_KEYS: &[&str] = &[
     "message",
 ];
 
+/// The records that belong to one person: another person's entries are
+/// never rewritten, even when they hold the same name.
+const OTHERS_RECORDS: &[&str] = &["person", "member", "candidate", "consent"];
+
 /// The redactions the sealed `erase` entries recorded: entry id → the MAC
 /// of its content as redacted (the newest erasure of an entry wins).
 /// An `erase` entry whose own MAC does not hold is not believed.
@@ -233,6 +237,10 @@ pub async fn redact(tx: &mut WriteTx, subject: &Subject) -> Result<Vec<(i64, Str
             PERSON_KEYS.iter().chain(FILE_KEYS).copied().collect()
         } else if own("candidate", &subject.candidate_ids) || own("consent", &subject.consent_ids) {
             FILE_KEYS.to_vec()
+        } else if matches!(entity, Some(e) if OTHERS_RECORDS.contains(&e)) {
+            // Another person's record that holds the same name (a
+            // namesake, common in Vietnam): theirs, not the subject's.
+            continue;
         } else {
             Vec::new()
         };
