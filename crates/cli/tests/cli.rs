@@ -22,3 +22,5 @@ mod import;
 mod import_limits;
 #[path = "cli/national.rs"]
 mod national;
+#[path = "cli/privacy.rs"]
+mod privacy;
