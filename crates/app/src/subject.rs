@@ -320,7 +320,8 @@ impl App {
         .await
     }
 
-    /// A person's consents, for a reader whose part of the tree holds them.
+    /// A person's consents, for a reader whose part of the tree holds them
+    /// and who sees personal details.
     pub async fn consents(
         &self,
         actor: &Actor,
@@ -328,6 +329,11 @@ impl App {
     ) -> Result<Vec<ConsentView>, AppError> {
         let mut conn = self.db().read().await?;
         crate::scope::person(&mut conn, actor, person_id).await?;
+        if !crate::privacy::sees_personal(actor) {
+            return Err(AppError::Forbidden(
+                "consents and their reasons are personal details".into(),
+            ));
+        }
         Ok(rec::consents(&mut conn, person_id)
             .await?
             .into_iter()

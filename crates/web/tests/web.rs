@@ -38,6 +38,8 @@ mod plan_size;
 mod search;
 #[path = "web/snapshots.rs"]
 mod snapshots;
+#[path = "web/subject.rs"]
+mod subject;
 
 async fn admin(app: &ranks_app::App) -> Client {
     app.add_user(
