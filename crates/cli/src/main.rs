@@ -739,8 +739,12 @@ async fn dispatch_admin(command: Command, cfg: &config::Config, profile: Profile
                 .as_ref()
                 .map(|(id, mac)| format!("; head {id} {mac}"))
                 .unwrap_or_default();
+            let redacted = match r.redacted {
+                0 => String::new(),
+                n => format!(" ({n} redacted by an erasure, docs/privacy.md)"),
+            };
             println!(
-                "audit log verified: {} entries sealed with the key (fingerprint {}), {} checkpoint lines, {} records replayed against their rows{head}",
+                "audit log verified: {} entries sealed with the key (fingerprint {}){redacted}, {} checkpoint lines, {} records replayed against their rows{head}",
                 r.entries,
                 key.map(|k| k.fingerprint()).unwrap_or_default(),
                 r.checkpoints,

@@ -72,6 +72,7 @@ async fn retention_on_the_demo_and_the_audit_verifies(db: TestDb) {
     assert_eq!(people(&run, "erased"), due, "{run}");
     let verified = ok(&ranks(&url, &["audit", "verify"]));
     assert!(verified.starts_with("audit log verified"), "{verified}");
+    assert!(verified.contains("redacted by an erasure"), "{verified}");
     let after = ok(&ranks(&url, &["privacy", "export", &first.to_string()]));
     let x: serde_json::Value = serde_json::from_str(&after).unwrap();
     assert!(x["person"]["full_name"]
