@@ -186,6 +186,36 @@ async fn export_holds_the_person_and_the_audit_and_nothing_of_others(db: TestDb)
         && e.actor == "van-phong-A"
         && e.entity_id == mai.to_string()));
 
+    // A member's export: the membership with its history and the card.
+    app.member_movement(
+        &sys,
+        members[1],
+        ranks_app::pipeline::Movement::Card {
+            number: "09876543".into(),
+        },
+        Some(d("2026-10-01")),
+    )
+    .await
+    .unwrap();
+    let hai = app.member_record(&sys, members[1]).await.unwrap().person_id;
+    let m = app.subject_export(&staff, hai).await.unwrap();
+    assert_eq!(m.person["full_name"], "Hoàng Thị Hai");
+    assert!(m.candidate_files.is_empty());
+    assert_eq!(m.memberships.len(), 1);
+    assert_eq!(m.memberships[0]["unit"], "A1");
+    assert_eq!(m.memberships[0]["status"], "official");
+    assert_eq!(m.memberships[0]["card_number"], "09876543");
+    assert!(!m.memberships[0]["events"].as_array().unwrap().is_empty());
+    assert!(m
+        .audit
+        .iter()
+        .any(|e| e.entity == "member" && e.action == "create"));
+    let text = serde_json::to_string(&m).unwrap();
+    assert!(
+        !text.contains(MAI) && !text.contains("Nông Văn Một"),
+        "{text}"
+    );
+
     // Outside the reader's part of the tree the person does not exist; a
     // viewer sees no personal details.
     let a2 = actor(&app, "van-phong-A2", "A2", Role::Staff).await;
@@ -310,6 +340,24 @@ async fn retention_erases_after_the_period_and_the_audit_still_verifies(db: Test
     )
     .await
     .unwrap();
+    // A document recorded by mistake and withdrawn with a reason naming
+    // her; a step refused (kept with its message).
+    app.record_document(&sys, c, "1-KNĐ", Some(d("2024-02-05")))
+        .await
+        .unwrap();
+    app.withdraw_entry(
+        &sys,
+        c,
+        ranks_app::pipeline::Entry::Document {
+            code: "1-KNĐ".into(),
+        },
+        "đơn của Lò Thị Mai nộp nhầm chi bộ",
+    )
+    .await
+    .unwrap();
+    app.record_step(&sys, c, step("sympathiser", "2024-03-04"))
+        .await
+        .unwrap_err();
     app.record_step(&sys, c, step("withdrawn", "2024-06-03"))
         .await
         .unwrap();
