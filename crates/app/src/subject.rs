@@ -385,6 +385,9 @@ impl App {
                     });
                 }
             }
+            if !erased.is_empty() {
+                self.truncate_log().await;
+            }
         }
         Ok(RetentionRun {
             today,
@@ -416,13 +419,36 @@ impl App {
             let mut conn = self.db().read().await?;
             crate::scope::person(&mut conn, actor, person_id).await?;
         }
-        self.erase(actor, person_id, self.clock().today(), GROUND_REQUEST)
+        let n = self
+            .erase(actor, person_id, self.clock().today(), GROUND_REQUEST)
             .await?
             .ok_or_else(|| {
                 AppError::Conflict(format!(
                     "person {person_id} cannot be erased: only someone never admitted whose files are all closed (withdrawn), and not erased before"
                 ))
-            })
+            })?;
+        self.truncate_log().await;
+        Ok(n)
+    }
+
+    /// After an erasure on SQLite: the write-ahead log copied into the
+    /// database and emptied, so the page images from before the erasure
+    /// leave the log file (best effort: a reader may keep it busy; the next
+    /// checkpoint then overwrites them).
+    async fn truncate_log(&self) {
+        let done = match self.db().read().await {
+            Ok(mut conn) => rec::truncate_log(&mut conn).await,
+            Err(e) => Err(e),
+        };
+        match done {
+            Ok(true) => {}
+            Ok(false) => tracing::info!(
+                "after an erasure the write-ahead log was busy; SQLite checkpoints it later"
+            ),
+            Err(e) => {
+                tracing::warn!(error = %e, "after an erasure the write-ahead log was not truncated")
+            }
+        }
     }
 
     /// One erasure in one transaction: re-checked inside it (never
@@ -478,6 +504,7 @@ impl App {
                     .collect::<Vec<_>>());
                 cx.audit("erase", "person", person_id, None, Some(after))
                     .await?;
+                rec::secure_delete(cx.tx.conn(), false).await?;
                 Ok(Some(n))
             })
         })

@@ -492,6 +492,7 @@ pub async fn erase_rows(
     person_id: i64,
     needles: &[String],
 ) -> Result<Value, StoreError> {
+    secure_delete(conn, true).await?;
     let placeholder = format!("{ERASED} #{person_id}");
     super::search::set_name(conn, person_id, &placeholder).await?;
     sqlx::query(
@@ -573,4 +574,34 @@ pub async fn erasure(
         .fetch_optional(&mut *conn)
         .await?;
     r.map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).transpose()
+}
+
+/// SQLite: overwrite deleted and replaced content with zeros in this
+/// connection (`PRAGMA secure_delete`), so that an erased value does not
+/// linger in the file's free space. Nothing on PostgreSQL.
+pub async fn secure_delete(conn: &mut Conn, on: bool) -> Result<(), StoreError> {
+    if conn.backend_name() == "SQLite" {
+        let sql = if on {
+            "PRAGMA secure_delete = ON"
+        } else {
+            "PRAGMA secure_delete = OFF"
+        };
+        sqlx::query(sql).execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// SQLite: copies the write-ahead log into the database and empties it
+/// (`PRAGMA wal_checkpoint(TRUNCATE)`), so that the page images of before
+/// an erasure are gone from the log file too. Best effort: false when a
+/// reader kept it from finishing. Nothing on PostgreSQL (true).
+pub async fn truncate_log(conn: &mut Conn) -> Result<bool, StoreError> {
+    if conn.backend_name() != "SQLite" {
+        return Ok(true);
+    }
+    let r = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+        .fetch_one(&mut *conn)
+        .await?;
+    let busy: i64 = r.try_get(0)?;
+    Ok(busy == 0)
 }
