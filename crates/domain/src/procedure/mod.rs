@@ -33,6 +33,8 @@ pub use plausible::{Level, Voters};
 #[cfg(test)]
 mod plausible_tests;
 #[cfg(test)]
+mod privacy_tests;
+#[cfg(test)]
 mod properties;
 #[cfg(test)]
 mod tests;
