@@ -22,7 +22,7 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use argon2::Argon2;
 use chrono::{Duration, SecondsFormat};
 use ranks_domain::{DomainError, OrgPath};
-use ranks_store::records::{supervisors, units, users};
+use ranks_store::records::{calendar, supervisors, units, users};
 use sha2::{Digest, Sha256};
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -191,7 +191,7 @@ pub fn random_token() -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn token_hash(token: &str) -> String {
+pub(crate) fn token_hash(token: &str) -> String {
     Sha256::digest(token.as_bytes())
         .iter()
         .map(|b| format!("{b:02x}"))
@@ -299,12 +299,15 @@ impl App {
                     },
                 )?;
                 let (sessions, tokens) = users::set_password(cx.tx.conn(), u.id, &hash).await?;
+                // The calendar feed's address is a secret like a token.
+                let at = cx.at.clone();
+                let feeds = calendar::revoke_all(cx.tx.conn(), u.id, &at).await?;
                 cx.audit(
                     "passwd",
                     "user",
                     u.id,
                     None,
-                    Some(serde_json::json!({"sessions_ended": sessions, "tokens_revoked": tokens})),
+                    Some(serde_json::json!({"sessions_ended": sessions, "tokens_revoked": tokens, "calendar_feeds_revoked": feeds})),
                 )
                 .await
             })
@@ -335,6 +338,10 @@ impl App {
                     },
                 )?;
                 let (sessions, tokens) = users::set_disabled(cx.tx.conn(), u.id, disabled).await?;
+                if disabled {
+                    let at = cx.at.clone();
+                    calendar::revoke_all(cx.tx.conn(), u.id, &at).await?;
+                }
                 cx.audit(
                     if disabled { "disable" } else { "enable" },
                     "user",
@@ -737,7 +744,10 @@ impl App {
 }
 
 /// The actor a user acts as: role and subtree (a supervisor's units).
-async fn user_actor(conn: &mut ranks_store::Conn, user_id: i64) -> Result<Option<Actor>, AppError> {
+pub(crate) async fn user_actor(
+    conn: &mut ranks_store::Conn,
+    user_id: i64,
+) -> Result<Option<Actor>, AppError> {
     let Some(u) = users::by_id(conn, user_id).await?.filter(|u| !u.disabled) else {
         return Ok(None);
     };

@@ -10,6 +10,7 @@
 pub mod analytics;
 pub mod auth;
 pub mod bulk;
+pub mod calendar_feed;
 pub mod checks;
 mod clock;
 pub mod demo;
@@ -25,6 +26,7 @@ pub mod history;
 pub mod import;
 pub mod index;
 pub mod integrity;
+pub mod notify;
 pub mod ops;
 pub mod overview;
 pub mod pickers;
@@ -40,6 +42,7 @@ pub mod subject;
 pub mod summaries;
 pub mod supervision;
 pub mod targets;
+pub mod transfers;
 mod tree_order;
 pub mod xlsx;
 

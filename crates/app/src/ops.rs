@@ -182,7 +182,7 @@ pub async fn set_year_target(
 
 /// A person as entered, held to the limits: names and words of plausible
 /// length, a date of birth from 1900 to today.
-fn clean_person(p: &NewPerson, today: Date) -> Result<NewPerson, AppError> {
+pub(crate) fn clean_person(p: &NewPerson, today: Date) -> Result<NewPerson, AppError> {
     let full_name = bounded("full_name", &p.full_name, limits::NAME)?;
     if full_name.split_whitespace().count() < 2 {
         return Err(
@@ -437,7 +437,7 @@ impl App {
         self.run_unchecked(actor, f).await
     }
 
-    async fn run_unchecked<T, F>(&self, actor: &Actor, f: F) -> Result<T, AppError>
+    pub(crate) async fn run_unchecked<T, F>(&self, actor: &Actor, f: F) -> Result<T, AppError>
     where
         F: for<'c> FnOnce(
             &'c mut Ctx<'_>,

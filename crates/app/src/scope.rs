@@ -199,3 +199,49 @@ async fn level_of(
         _ => Level::Superior,
     })
 }
+
+/// The ends of a transfer file an actor stands at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ends {
+    /// The actor sees the sending unit.
+    pub sender: bool,
+    /// The actor sees the receiving unit.
+    pub receiver: bool,
+}
+
+/// A transfer file: visible to whoever sees its sending unit or its
+/// receiving unit (and to nobody else, answered as not found).
+pub(crate) async fn transfer(
+    conn: &mut Conn,
+    actor: &Actor,
+    id: i64,
+) -> Result<(Visible<ranks_store::records::transfers::TransferRow>, Ends), AppError> {
+    let not_found = || unknown("transfer", id);
+    let t = ranks_store::records::transfers::by_id(conn, id)
+        .await?
+        .ok_or_else(not_found)?;
+    let sender = sees_unit(conn, actor, t.from_unit_id).await?;
+    let receiver = sees_unit(conn, actor, t.to_unit_id).await?;
+    if !sender && !receiver {
+        return Err(not_found());
+    }
+    Ok((Visible::checked(t), Ends { sender, receiver }))
+}
+
+/// The receiving cell of a transfer, named by its code among all cells:
+/// a transfer leaves the sender's subtree by its nature, and a cell's code
+/// and name are the tree's structure, not anyone's personal data.
+pub(crate) async fn transfer_destination(conn: &mut Conn, code: &str) -> Result<UnitRow, AppError> {
+    let not_found = || unknown("unit", code.trim());
+    let parsed = UnitCode::parse(code).map_err(|_| not_found())?;
+    units::by_code(conn, &parsed).await?.ok_or_else(not_found)
+}
+
+async fn sees_unit(conn: &mut Conn, actor: &Actor, unit: Option<i64>) -> Result<bool, AppError> {
+    Ok(match unit {
+        Some(u) => units::by_id(conn, u)
+            .await?
+            .is_some_and(|u| actor.can_see(&u.path)),
+        None => false,
+    })
+}

@@ -52,6 +52,8 @@ mod summaries;
 mod tamper;
 #[path = "story/texts.rs"]
 mod texts;
+#[path = "story/transfers.rs"]
+mod transfers;
 #[path = "story/votes.rs"]
 mod votes;
 

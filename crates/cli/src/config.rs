@@ -20,6 +20,8 @@ pub struct FileConfig {
     pub trust_proxy: Option<bool>,
     /// The `[import]` table: limits of uploaded spreadsheets.
     pub import: Option<ImportConfig>,
+    /// The `[mail]` table: the SMTP server and schedule of reminders.
+    pub mail: Option<crate::notify_cmd::MailConfig>,
 }
 
 /// The limits of spreadsheet imports (docs/import.md), as an operator
@@ -165,6 +167,8 @@ pub struct Config {
     pub config_file: Option<PathBuf>,
     /// Limits of spreadsheet imports, every one filled in.
     pub import: ImportConfig,
+    /// Reminders by e-mail (the password is never printed).
+    pub mail: crate::notify_cmd::MailConfig,
 }
 
 /// The settings of the web server, from the command line, environment or
@@ -192,6 +196,7 @@ pub struct Given {
     pub checkpoint_interval: Option<String>,
     pub server: ServerFlags,
     pub import: ImportConfig,
+    pub mail: crate::notify_cmd::MailConfig,
 }
 
 /// Reads the file if given, or `ranks.toml` in the current directory if present.
@@ -238,6 +243,7 @@ pub fn resolve(file: FileConfig, path: Option<PathBuf>, given: Given) -> Result<
         .and_then(|u| ranks_app::storage::AuditFiles::default_for(&u).ok());
     Ok(Config {
         import: given.import.or(file.import.unwrap_or_default()).filled(),
+        mail: given.mail.or(file.mail.unwrap_or_default()),
         cookie_secure: given
             .server
             .cookie_secure

@@ -8,6 +8,7 @@ mod commands;
 mod config;
 mod gen;
 mod import_cmd;
+mod notify_cmd;
 mod output;
 mod report_args;
 mod token_cmd;
@@ -48,6 +49,9 @@ struct Cli {
     /// Limits of spreadsheet imports (docs/import.md).
     #[command(flatten, next_help_heading = "Import limits")]
     import: config::ImportConfig,
+    /// Reminders by e-mail (docs/reminders.md).
+    #[command(flatten, next_help_heading = "Reminders by e-mail")]
+    mail: notify_cmd::MailConfig,
     #[command(subcommand)]
     command: Command,
 }
@@ -87,6 +91,11 @@ enum Command {
     },
     /// Print the effective configuration.
     Config,
+    /// Reminders by e-mail: send the digests due, or list their records.
+    Notify {
+        #[command(subcommand)]
+        cmd: notify_cmd::NotifyCmd,
+    },
     /// Users who sign in to the web application.
     User {
         #[command(subcommand)]
@@ -282,6 +291,9 @@ impl Command {
             | Command::Score { .. }
             | Command::Member { .. } => true,
             Command::User { cmd } => !matches!(cmd, commands::UserCmd::List),
+            Command::Notify { cmd } => {
+                matches!(cmd, notify_cmd::NotifyCmd::Run { dry_run: false, .. })
+            }
             Command::Token { cmd } => !matches!(cmd, token_cmd::TokenCmd::List),
             Command::Target { cmd } => matches!(cmd, commands::TargetCmd::Set { .. }),
             Command::Candidate { cmd } => !matches!(cmd, commands::CandidateCmd::Show { .. }),
@@ -451,6 +463,7 @@ async fn run(cli: Cli) -> Result<()> {
             checkpoint_interval: std::env::var("RANKS_CHECKPOINT_INTERVAL").ok(),
             server: server_flags,
             import: cli.import,
+            mail: cli.mail,
         },
     )?;
     // As the profile: a bad server setting stops here, naming it; import
@@ -535,6 +548,10 @@ async fn dispatch(command: Command, cfg: &config::Config, profile: Profile) -> R
             commands::calendar(&open_app(cfg, profile).await?, &actor, cmd).await?
         }
         Command::Profile { cmd } => commands::profile(&profile, cmd)?,
+        Command::Notify { cmd } => {
+            let app = open_app(cfg, profile).await?;
+            notify_cmd::notify(&app, &cfg.mail, &cfg.listen, cmd).await?
+        }
         Command::Privacy { cmd } => {
             commands::privacy(&open_app(cfg, profile).await?, &actor, cmd).await?
         }
@@ -952,6 +969,7 @@ async fn dispatch_serve(command: Command, cfg: &config::Config, profile: Profile
             });
             let tomorrow = warm::keep_tomorrow_ready(&app);
             let retention = commands::spawn_retention(&app);
+            let reminders = notify_cmd::schedule(&app, &cfg.mail, &cfg.listen)?;
             let served = axum::serve(listener, ranks_web::router_with(app.clone(), server))
                 .with_graceful_shutdown(stop_signal())
                 .await
@@ -959,6 +977,7 @@ async fn dispatch_serve(command: Command, cfg: &config::Config, profile: Profile
             checkpoints.abort();
             tomorrow.abort();
             retention.inspect(|r| r.abort());
+            reminders.inspect(|r| r.abort());
             match app.checkpoint().await {
                 Ok(head) => {
                     tracing::info!(head = ?head.map(|h| h.0), "audit checkpoint written at shutdown")

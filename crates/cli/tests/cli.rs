@@ -22,5 +22,7 @@ mod import;
 mod import_limits;
 #[path = "cli/national.rs"]
 mod national;
+#[path = "cli/notify.rs"]
+mod notify;
 #[path = "cli/privacy.rs"]
 mod privacy;

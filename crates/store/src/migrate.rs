@@ -113,6 +113,25 @@ macro_rules! migrations {
                 )),
             },
             Migration {
+                version: 17,
+                name: "reminders",
+                sql: include_str!(concat!("../migrations/", $dialect, "/0017_reminders.sql")),
+            },
+            Migration {
+                version: 18,
+                name: "calendar feeds",
+                sql: include_str!(concat!(
+                    "../migrations/",
+                    $dialect,
+                    "/0018_calendar_feeds.sql"
+                )),
+            },
+            Migration {
+                version: 20,
+                name: "transfers",
+                sql: include_str!(concat!("../migrations/", $dialect, "/0020_transfers.sql")),
+            },
+            Migration {
                 version: 21,
                 name: "data subject",
                 sql: include_str!(concat!(

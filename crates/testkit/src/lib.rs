@@ -8,6 +8,7 @@
 
 pub mod hostile;
 pub mod http;
+pub mod smtp;
 pub mod wording;
 
 use ranks_app::{App, FixedClock};

@@ -18,8 +18,10 @@ mod error;
 pub mod export;
 pub mod extract;
 pub mod i18n;
+mod ical;
 pub mod import_wording;
 pub mod limits;
+pub mod notify;
 pub mod pages;
 pub mod pdf;
 mod printable;
@@ -117,12 +119,24 @@ pub fn router_with(app: App, server: ServerConfig) -> Router {
         .route("/units/{code}/plan/target", post(pages::plan_target))
         .route("/units/{code}/plan/score", post(pages::plan_score))
         .route("/supervisors/{member}", get(pages::supervisor))
+        .route(
+            "/units/{code}/transfers",
+            get(pages::unit_transfers).post(pages::create_transfer),
+        )
+        .route("/units/{code}/arrivals", post(pages::record_arrival))
+        .route("/transfers/{id}", get(pages::transfer))
+        .route("/transfers/{id}/action", post(pages::transfer_action))
         .route("/members", get(pages::members))
         .route("/members/{id}", get(pages::member))
         .route("/pick/units", get(pages::pick::suggest_units))
         .route("/members/{id}/movement", post(pages::member_movement))
         .route("/members/{id}/exit-ground", post(pages::member_exit_ground))
         .route("/refusals", get(pages::refusals))
+        .route(
+            "/calendar",
+            get(pages::calendar_page).post(pages::calendar_form),
+        )
+        .route("/calendar/{file}", get(pages::calendar_feed))
         .route("/candidates/{id}", get(pages::candidate))
         .route("/candidates/{id}/step", post(pages::candidate_step))
         .route("/candidates/{id}/eligible", get(pages::candidate_eligible))
@@ -161,6 +175,10 @@ pub fn router_with(app: App, server: ServerConfig) -> Router {
         .route("/candidates/{id}/receipt", post(pages::candidate_receipt))
         .route("/candidates/{id}/withdraw", post(pages::candidate_withdraw))
         .route("/candidates/{id}/correct", post(pages::candidate_correct))
+        .route(
+            "/account/reminders",
+            get(pages::reminders::form).post(pages::reminders::save),
+        )
         .route("/healthz", get(api::healthz))
         .route("/login", get(auth::login_form).post(auth::login))
         .route("/logout", get(pages::logout_page).post(auth::logout))

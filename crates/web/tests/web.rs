@@ -12,6 +12,8 @@ use ranks_testkit::http::{
 use ranks_testkit::{both_backends, TestDb};
 use ranks_web::api::AchievementJson;
 
+#[path = "web/calendar.rs"]
+mod calendar;
 #[path = "web/corrections.rs"]
 mod corrections;
 #[path = "web/corrections_dates.rs"]
@@ -34,12 +36,16 @@ mod pdf_text;
 mod pickers;
 #[path = "web/plan_size.rs"]
 mod plan_size;
+#[path = "web/reminders.rs"]
+mod reminders;
 #[path = "web/search.rs"]
 mod search;
 #[path = "web/snapshots.rs"]
 mod snapshots;
 #[path = "web/subject.rs"]
 mod subject;
+#[path = "web/transfers.rs"]
+mod transfers;
 
 async fn admin(app: &ranks_app::App) -> Client {
     app.add_user(
@@ -3329,6 +3335,9 @@ async fn secure_cookies_follow_the_settings(db: TestDb) {
         .unwrap_err()
         .contains("cookie_secure: 'yes'"));
 }
+
+use calendar::calendar_feed_is_the_scope_s_deadlines;
+both_backends!(calendar_feed_is_the_scope_s_deadlines);
 
 both_backends!(
     sign_in_goes_nowhere_off_site,

@@ -78,6 +78,10 @@ impl App {
                         before.status.as_str()
                     )));
                 }
+                if matches!(movement, Movement::TransferTo { .. } | Movement::TransferOut { .. } | Movement::Temporary { .. }) {
+                    // A transfer file still open decides where the member goes.
+                    crate::transfers::refuse_if_open(cx, member_id).await?;
+                }
                 let mut m = (*before).clone();
                 let mut detail = json!({});
                 let kind = match &movement {

@@ -5,6 +5,7 @@ mod calendar;
 mod pipeline;
 mod privacy;
 mod reports;
+mod transfers;
 mod units;
 mod users;
 
@@ -12,6 +13,7 @@ pub use calendar::*;
 pub use pipeline::*;
 pub use privacy::*;
 pub use reports::*;
+pub use transfers::*;
 pub use units::*;
 pub use users::*;
 

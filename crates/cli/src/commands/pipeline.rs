@@ -200,6 +200,9 @@ pub enum MemberCmd {
         #[arg(long, value_parser = date_arg)]
         date: Option<Date>,
     },
+    /// Transfer files seen from both ends: start, show, answer (docs/transfers.md).
+    #[command(subcommand)]
+    File(super::TransferCmd),
     /// End a temporary transfer.
     Return {
         id: i64,
@@ -604,6 +607,7 @@ pub async fn member(app: &App, actor: &Actor, cmd: MemberCmd) -> Result<()> {
             };
             (id, m, date)
         }
+        MemberCmd::File(cmd) => return super::transfer(app, actor, cmd).await,
         MemberCmd::Return { id, date } => (id, Movement::ReturnHome, date),
         MemberCmd::Exempt { id, level, date } => {
             let level = if level == "none" {

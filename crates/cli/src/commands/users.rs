@@ -35,6 +35,23 @@ pub enum UserCmd {
     Enable { username: String },
     /// List the users.
     List,
+    /// Show or set a user's reminders by e-mail (docs/reminders.md); the
+    /// options given change, the others stay.
+    Reminders {
+        username: String,
+        /// The address digests go to ("" removes it and turns digests off).
+        #[arg(long)]
+        email: Option<String>,
+        /// vi, en or de.
+        #[arg(long)]
+        lang: Option<String>,
+        /// off, daily or weekly.
+        #[arg(long)]
+        digest: Option<String>,
+        /// Working days ahead (0 to 60).
+        #[arg(long)]
+        days: Option<i64>,
+    },
 }
 
 fn read_password(from_stdin: bool) -> Result<String> {
@@ -79,6 +96,46 @@ pub async fn user(app: &App, actor: &Actor, cmd: UserCmd) -> Result<()> {
         UserCmd::Enable { username } => {
             app.set_user_disabled(actor, &username, false).await?;
             println!("{username} enabled");
+        }
+        UserCmd::Reminders {
+            username,
+            email,
+            lang,
+            digest,
+            days,
+        } => {
+            use ranks_app::notify::Every;
+            let mut p = app.user_reminders(actor, &username).await?;
+            let changed = email.is_some() || lang.is_some() || digest.is_some() || days.is_some();
+            if let Some(e) = email {
+                if e.trim().is_empty() {
+                    p.every = Every::Off;
+                }
+                p.email = e;
+            }
+            if let Some(l) = lang {
+                p.lang = l;
+            }
+            if let Some(d) = digest {
+                p.every = Every::parse(&d)?;
+            }
+            if let Some(n) = days {
+                p.days_ahead = n;
+            }
+            if changed {
+                app.set_user_reminders(actor, &username, p.clone()).await?;
+            }
+            println!(
+                "{username}: digest {}, {} working days ahead, in {}, to {}",
+                p.every.as_str(),
+                p.days_ahead,
+                p.lang,
+                if p.email.is_empty() {
+                    "(no address)"
+                } else {
+                    &p.email
+                }
+            );
         }
         UserCmd::List => {
             let body: Vec<Vec<String>> = app

@@ -905,7 +905,8 @@ both_backends!(
     member_export_streams_with_progress,
     demo_and_reports,
     pipeline_commands,
-    correction_commands
+    correction_commands,
+    transfer_files
 );
 
 #[test]
@@ -1277,4 +1278,108 @@ async fn member_export_streams_with_progress(db: TestDb) {
     assert!(n > 0 && n < 328, "{said}");
     let bytes = std::fs::read(&xlsx).unwrap();
     assert_eq!(&bytes[..2], b"PK");
+}
+
+/// A transfer file from the command line (issue 17, part 4): started,
+/// shown with its deadlines, received and registered; the count moves at
+/// registration only.
+async fn transfer_files(db: TestDb) {
+    let url = db.url_string();
+    stdout(&ranks(&["demo", "--database", &url], None, &[]));
+    let member = app_members(&db, "BVPHCN.CB1").await;
+    let count = |code: &'static str| {
+        let db = &db;
+        async move {
+            db.app()
+                .await
+                .member_count(&ranks_app::Actor::system(), Some(code))
+                .await
+                .unwrap()
+        }
+    };
+    let (home, away) = (count("BVPHCN.CB1").await, count("BVSN.CB1").await);
+    let err = one_line_error(&ranks(
+        &[
+            "member",
+            "file",
+            "start",
+            &member.to_string(),
+            "--to",
+            "BVSN.CB1",
+            "--doc",
+            "nope",
+            "--database",
+            &url,
+        ],
+        None,
+        &[],
+    ));
+    assert!(err.contains("documents"), "{err}");
+    let sent = stdout(&ranks(
+        &[
+            "member",
+            "file",
+            "start",
+            &member.to_string(),
+            "--to",
+            "BVSN.CB1",
+            "--sent-on",
+            "2026-11-02",
+            "--doc",
+            "letter",
+            "--doc",
+            "dossier",
+            "--database",
+            &url,
+        ],
+        None,
+        &[],
+    ));
+    let id = sent
+        .trim()
+        .strip_prefix("transfer ")
+        .and_then(|s| s.strip_suffix(": sent"))
+        .unwrap_or_else(|| panic!("{sent}"))
+        .to_string();
+    let shown = stdout(&ranks(
+        &["member", "file", "show", &id, "--database", &url],
+        None,
+        &[],
+    ));
+    assert!(shown.contains("— sent"), "{shown}");
+    assert!(
+        shown.contains("deadline present: 30 working days from 2026-11-02 → 2026-12-14 ("),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("paper member_sheet: not handed over"),
+        "{shown}"
+    );
+    for action in ["receive", "register"] {
+        let mut args = vec!["member", "file", "answer", &id, action];
+        if action == "receive" {
+            args.extend(["--doc", "letter"]);
+        }
+        args.extend(["--database", &url]);
+        assert_eq!(
+            (count("BVPHCN.CB1").await, count("BVSN.CB1").await),
+            (home, away),
+            "{action}"
+        );
+        stdout(&ranks(&args, None, &[]));
+    }
+    assert_eq!(
+        (count("BVPHCN.CB1").await, count("BVSN.CB1").await),
+        (home - 1, away + 1)
+    );
+    let shown = stdout(&ranks(
+        &["member", "file", "show", &id, "--database", &url],
+        None,
+        &[],
+    ));
+    assert!(shown.contains("— registered"), "{shown}");
+    assert!(
+        shown.contains("paper dossier: handed over NOT received"),
+        "{shown}"
+    );
 }

@@ -3,8 +3,8 @@
 //! reported with its line.
 
 use super::model::{
-    Deadline, Effect, Gate, GateKind, MemberRules, PrivacyRules, Profile, ProfileError,
-    ProfileErrors, Source, StageDef, Unit,
+    Deadline, Effect, Gate, GateKind, HandoverDoc, MemberRules, PrivacyRules, Profile,
+    ProfileError, ProfileErrors, Source, StageDef, Unit,
 };
 use crate::Date;
 use serde::Deserialize;
@@ -185,6 +185,20 @@ struct RawMembers {
     transfer_start_working_days: u32,
     transfer_present_working_days: u32,
     source: RawSource,
+    /// The papers an official or temporary transfer hands over.
+    #[serde(default)]
+    handover: Vec<RawHandover>,
+    #[serde(default)]
+    handover_source: Option<RawSource>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawHandover {
+    key: String,
+    vi: String,
+    /// official, temporary, or both.
+    kinds: Vec<String>,
 }
 
 fn line_of(text: &str, offset: usize) -> usize {
@@ -741,12 +755,46 @@ impl Checker<'_> {
                     .into(),
             );
         }
+        let mut handover = Vec::new();
+        for h in &r.handover {
+            let official = h.kinds.iter().any(|k| k == "official");
+            let temporary = h.kinds.iter().any(|k| k == "temporary");
+            let key_ok =
+                !h.key.is_empty() && h.key.chars().all(|c| c.is_ascii_lowercase() || c == '_');
+            if !key_ok
+                || h.kinds.is_empty()
+                || h.kinds.iter().any(|k| k != "official" && k != "temporary")
+                || handover.iter().any(|x: &HandoverDoc| x.key == h.key)
+            {
+                self.err(
+                    span.clone(),
+                    format!(
+                        "members.handover '{}': a unique key of lowercase letters and '_', and kinds among official, temporary",
+                        h.key
+                    ),
+                );
+            }
+            handover.push(HandoverDoc {
+                key: h.key.clone(),
+                vi: h.vi.clone(),
+                official,
+                temporary,
+            });
+        }
+        if !handover.is_empty() && r.handover_source.is_none() {
+            self.err(
+                span.clone(),
+                "members.handover needs a handover_source".into(),
+            );
+        }
         MemberRules {
             temporary_transfer_months: (lo, hi),
             temporary_transfer_study_months: r.temporary_transfer_study_months.map(|[a, b]| (a, b)),
             transfer_start_working_days: r.transfer_start_working_days,
             transfer_present_working_days: r.transfer_present_working_days,
             source: self.source(&r.source, &span),
+            handover,
+            handover_source: r.handover_source.as_ref().map(|s| self.source(s, &span)),
         }
     }
 

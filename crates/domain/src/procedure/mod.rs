@@ -25,8 +25,8 @@ pub use engine::{
 };
 pub use format::DEFAULT_PROFILE;
 pub use model::{
-    exit_ground_label, Deadline, Effect, Gate, GateKind, MemberRules, PrivacyRules, Profile,
-    ProfileError, ProfileErrors, Source, StageDef, Unit, EXIT_GROUNDS,
+    exit_ground_label, Deadline, Effect, Gate, GateKind, HandoverDoc, MemberRules, PrivacyRules,
+    Profile, ProfileError, ProfileErrors, Source, StageDef, Unit, EXIT_GROUNDS,
 };
 pub use plausible::{Level, Voters};
 

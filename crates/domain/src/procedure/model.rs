@@ -235,6 +235,30 @@ pub struct MemberRules {
     pub transfer_start_working_days: u32,
     pub transfer_present_working_days: u32,
     pub source: Source,
+    /// The hand-over checklist of a transfer (the papers the sending
+    /// committee seals and the member carries to the receiving one).
+    pub handover: Vec<HandoverDoc>,
+    pub handover_source: Option<Source>,
+}
+
+/// One paper of a transfer's hand-over checklist.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HandoverDoc {
+    pub key: String,
+    pub vi: String,
+    /// Handed over with an official transfer.
+    pub official: bool,
+    /// Handed over with a temporary transfer.
+    pub temporary: bool,
+}
+
+impl MemberRules {
+    /// The papers a transfer of this kind hands over.
+    pub fn handover_for(&self, temporary: bool) -> impl Iterator<Item = &HandoverDoc> {
+        self.handover
+            .iter()
+            .filter(move |h| if temporary { h.temporary } else { h.official })
+    }
 }
 
 /// The data subject's rights (Decree 13/2023/NĐ-CP, docs/privacy.md).

@@ -2,6 +2,7 @@
 //! use (a read connection or a write transaction's) and speaks domain types.
 
 pub mod audit;
+pub mod calendar;
 pub mod candidates;
 pub mod checks;
 pub mod corrections;
@@ -13,12 +14,14 @@ pub mod movements;
 pub mod postings;
 pub mod redaction;
 pub mod refusals;
+pub mod reminders;
 pub mod replay;
 pub mod search;
 pub mod settings;
 pub mod subject;
 pub mod supervisors;
 pub mod terms;
+pub mod transfers;
 pub mod units;
 pub mod users;
 

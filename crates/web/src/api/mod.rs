@@ -12,6 +12,7 @@ mod reference;
 mod session;
 mod subject;
 mod targets;
+mod transfers;
 mod units;
 
 pub use members::{movement_of, MovementBody};
@@ -392,5 +393,42 @@ pub fn api_routes() -> Vec<ApiRoute> {
             get(analytics::supervisor),
         )
         .query::<analytics::SupervisorQuery>(),
+        ApiRoute::new(
+            "get",
+            "/api/v1/units/{code}/transfers",
+            "A unit's outgoing and incoming transfer files (end: one of them), open ones first",
+            get(transfers::list),
+        )
+        .query::<transfers::ListQuery>(),
+        ApiRoute::new(
+            "post",
+            "/api/v1/transfers",
+            "Start a transfer (official or temporary, to a cell or outside the system); the member stays counted until registered",
+            post(transfers::create),
+        )
+        .body::<transfers::TransferBody>()
+        .answers(201),
+        ApiRoute::new(
+            "post",
+            "/api/v1/arrivals",
+            "Record a member arriving with their papers from outside the system",
+            post(transfers::arrival),
+        )
+        .body::<transfers::ArrivalBody>()
+        .answers(201),
+        ApiRoute::new(
+            "get",
+            "/api/v1/transfers/{id}",
+            "A transfer file as the caller's end sees it: status history, checklist, deadlines in working days",
+            get(transfers::file),
+        ),
+        ApiRoute::new(
+            "post",
+            "/api/v1/transfers/{id}/actions",
+            "The receiving end records receipt, registration (the count moves) or refusal",
+            post(transfers::action),
+        )
+        .body::<transfers::ActionBody>()
+        .answers(204),
     ]
 }

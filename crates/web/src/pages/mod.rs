@@ -2,6 +2,7 @@
 //! the language of a request, rendering, the tree table's rows and the
 //! term tabs.
 
+mod calendar;
 mod candidate;
 mod corrections;
 mod dashboard;
@@ -14,12 +15,15 @@ mod paging;
 pub mod pick;
 mod plan;
 mod refusals;
+pub mod reminders;
 mod subject;
 mod supervisor;
+mod transfers;
 mod unit;
 mod unit_lists;
 mod vote_view;
 
+pub use calendar::{calendar_feed, calendar_form, calendar_page};
 pub use candidate::{
     candidate, candidate_certificate, candidate_document, candidate_introducer,
     candidate_memberships, candidate_mentor, candidate_receipt, candidate_step,
@@ -33,6 +37,7 @@ pub use plan::{plan, plan_score, plan_target};
 pub use refusals::refusals;
 pub use subject::person_data;
 pub use supervisor::supervisor;
+pub use transfers::{create_transfer, record_arrival, transfer, transfer_action, unit_transfers};
 pub use unit::{add_candidate, unit, UnitCache};
 pub use unit_lists::{unit_members, unit_stage};
 pub use vote_view::{candidate_eligible, vote_text};

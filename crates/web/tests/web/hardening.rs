@@ -357,8 +357,30 @@ async fn a_viewer_gets_no_personal_details_anywhere(db: TestDb) {
         .find(|s| s.unit_code.as_str() == "BVPHCN")
         .unwrap()
         .member_id;
+    // A transfer file of the unit (issue 17): to a cell outside the system.
+    let transfer = d
+        .app
+        .create_transfer(
+            &sys,
+            ranks_app::transfers::TransferInput {
+                member_id: m,
+                temporary: false,
+                to: ranks_app::transfers::Destination::Outside("Đảng bộ nơi khác".into()),
+                sent_on: None,
+                decided_on: None,
+                until: None,
+                study: false,
+                documents: vec![],
+            },
+        )
+        .await
+        .unwrap();
     // Every GET route of the API, filled in.
     let fill = |p: &str| {
+        let p = p.replace(
+            "/api/v1/transfers/{id}",
+            &format!("/api/v1/transfers/{transfer}"),
+        );
         p.replace("{code}", "BVPHCN")
             .replace("{id}", &c.to_string())
             .replace("{member}", &sup.to_string())
