@@ -39,6 +39,7 @@ pub mod reports;
 pub mod scope;
 pub mod search;
 pub mod stream;
+pub mod subject;
 pub mod summaries;
 pub mod supervision;
 pub mod targets;

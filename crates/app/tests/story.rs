@@ -46,6 +46,8 @@ mod routes;
 mod search;
 #[path = "story/sign_in.rs"]
 mod sign_in;
+#[path = "story/subject.rs"]
+mod subject;
 #[path = "story/summaries.rs"]
 mod summaries;
 #[path = "story/tamper.rs"]

@@ -272,6 +272,11 @@ enum Command {
         #[command(subcommand)]
         cmd: commands::ProfileCmd,
     },
+    /// The data subject's rights: export, consent, erasure, retention (docs/privacy.md).
+    Privacy {
+        #[command(subcommand)]
+        cmd: commands::PrivacyCmd,
+    },
 }
 
 impl Command {
@@ -294,6 +299,7 @@ impl Command {
             Command::Candidate { cmd } => !matches!(cmd, commands::CandidateCmd::Show { .. }),
             Command::Unit { cmd } => matches!(cmd, commands::UnitCmd::Set { .. }),
             Command::Calendar { cmd } => matches!(cmd, commands::CalendarCmd::Set { .. }),
+            Command::Privacy { cmd } => cmd.writes(),
             _ => false,
         }
     }
@@ -546,6 +552,9 @@ async fn dispatch(command: Command, cfg: &config::Config, profile: Profile) -> R
             let app = open_app(cfg, profile).await?;
             notify_cmd::notify(&app, &cfg.mail, &cfg.listen, cmd).await?
         }
+        Command::Privacy { cmd } => {
+            commands::privacy(&open_app(cfg, profile).await?, &actor, cmd).await?
+        }
         Command::Supervisor {
             member,
             term,
@@ -747,8 +756,12 @@ async fn dispatch_admin(command: Command, cfg: &config::Config, profile: Profile
                 .as_ref()
                 .map(|(id, mac)| format!("; head {id} {mac}"))
                 .unwrap_or_default();
+            let redacted = match r.redacted {
+                0 => String::new(),
+                n => format!(" ({n} redacted by an erasure, docs/privacy.md)"),
+            };
             println!(
-                "audit log verified: {} entries sealed with the key (fingerprint {}), {} checkpoint lines, {} records replayed against their rows{head}",
+                "audit log verified: {} entries sealed with the key (fingerprint {}){redacted}, {} checkpoint lines, {} records replayed against their rows{head}",
                 r.entries,
                 key.map(|k| k.fingerprint()).unwrap_or_default(),
                 r.checkpoints,
@@ -955,6 +968,7 @@ async fn dispatch_serve(command: Command, cfg: &config::Config, profile: Profile
                 }
             });
             let tomorrow = warm::keep_tomorrow_ready(&app);
+            let retention = commands::spawn_retention(&app);
             let reminders = notify_cmd::schedule(&app, &cfg.mail, &cfg.listen)?;
             let served = axum::serve(listener, ranks_web::router_with(app.clone(), server))
                 .with_graceful_shutdown(stop_signal())
@@ -962,6 +976,7 @@ async fn dispatch_serve(command: Command, cfg: &config::Config, profile: Profile
                 .context("server stopped");
             checkpoints.abort();
             tomorrow.abort();
+            retention.inspect(|r| r.abort());
             reminders.inspect(|r| r.abort());
             match app.checkpoint().await {
                 Ok(head) => {

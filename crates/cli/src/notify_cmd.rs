@@ -35,19 +35,20 @@ pub enum NotifyCmd {
 #[serde(deny_unknown_fields)]
 pub struct MailConfig {
     /// SMTP server (no server: digests are not sent; `notify run --dry-run` still shows them).
-    #[arg(long = "smtp-host", global = true, env = "RANKS_SMTP_HOST")]
+    #[arg(id = "smtp_host", long = "smtp-host", global = true, env = "RANKS_SMTP_HOST")]
     pub host: Option<String>,
     /// SMTP port (default 587; 465 with tls = "tls"; 25 with tls = "off").
-    #[arg(long = "smtp-port", global = true, env = "RANKS_SMTP_PORT")]
+    #[arg(id = "smtp_port", long = "smtp-port", global = true, env = "RANKS_SMTP_PORT")]
     pub port: Option<u16>,
     /// off, starttls (required) or tls (from the first byte); default starttls.
-    #[arg(long = "smtp-tls", global = true, env = "RANKS_SMTP_TLS")]
+    #[arg(id = "smtp_tls", long = "smtp-tls", global = true, env = "RANKS_SMTP_TLS")]
     pub tls: Option<String>,
     /// SMTP user (authentication when set).
-    #[arg(long = "smtp-user", global = true, env = "RANKS_SMTP_USER")]
+    #[arg(id = "smtp_user", long = "smtp-user", global = true, env = "RANKS_SMTP_USER")]
     pub user: Option<String>,
     /// SMTP password: from the environment (RANKS_SMTP_PASSWORD) or the file, never printed.
     #[arg(
+        id = "smtp_password",
         long = "smtp-password",
         global = true,
         env = "RANKS_SMTP_PASSWORD",
@@ -57,25 +58,28 @@ pub struct MailConfig {
     #[serde(skip_serializing)]
     pub password: Option<String>,
     /// The sender (default "Ranks <ranks@localhost>").
-    #[arg(long = "mail-from", global = true, env = "RANKS_MAIL_FROM")]
+    #[arg(id = "mail_from", long = "mail-from", global = true, env = "RANKS_MAIL_FROM")]
     pub from: Option<String>,
     /// The name given in EHLO (default localhost).
-    #[arg(long = "smtp-helo", global = true, env = "RANKS_SMTP_HELO")]
+    #[arg(id = "smtp_helo", long = "smtp-helo", global = true, env = "RANKS_SMTP_HELO")]
     pub helo: Option<String>,
     /// Seconds any SMTP command may take (default 30).
-    #[arg(long = "smtp-timeout", global = true, env = "RANKS_SMTP_TIMEOUT")]
+    #[arg(id = "smtp_timeout", long = "smtp-timeout", global = true, env = "RANKS_SMTP_TIMEOUT")]
     pub timeout: Option<u64>,
     /// The address links in a digest start with (default http://LISTEN).
-    #[arg(long = "base-url", global = true, env = "RANKS_BASE_URL")]
+    #[arg(id = "base_url", long = "base-url", global = true, env = "RANKS_BASE_URL")]
     pub base_url: Option<String>,
     /// Minutes between the server's checks for digests due (default 15; 0: off).
-    #[arg(long = "notify-every", global = true, env = "RANKS_NOTIFY_EVERY")]
+    #[arg(id = "notify_every", long = "notify-every", global = true, env = "RANKS_NOTIFY_EVERY")]
     pub every_minutes: Option<u64>,
     /// Digests go out from this hour, Vietnam's time (default 7).
-    #[arg(long = "notify-hour", global = true, env = "RANKS_NOTIFY_HOUR")]
+    #[arg(id = "notify_hour", long = "notify-hour", global = true, env = "RANKS_NOTIFY_HOUR")]
     pub hour: Option<u32>,
 }
 
+// Every flag here is global: its id (by default the field's name) must not
+// be the id of any command's own flag (`bench --timeout` is a number of
+// another type; clap panics on the mismatch), hence the explicit ids.
 impl MailConfig {
     /// Each value given here, else the one in `other`.
     pub fn or(self, o: MailConfig) -> MailConfig {

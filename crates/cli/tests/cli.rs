@@ -24,3 +24,5 @@ mod import_limits;
 mod national;
 #[path = "cli/notify.rs"]
 mod notify;
+#[path = "cli/privacy.rs"]
+mod privacy;

@@ -136,6 +136,15 @@ macro_rules! migrations {
                 name: "transfers",
                 sql: include_str!(concat!("../migrations/", $dialect, "/0020_transfers.sql")),
             },
+            Migration {
+                version: 21,
+                name: "data subject",
+                sql: include_str!(concat!(
+                    "../migrations/",
+                    $dialect,
+                    "/0021_data_subject.sql"
+                )),
+            },
         ]
     };
 }

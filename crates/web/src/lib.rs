@@ -152,6 +152,7 @@ pub fn router_with(app: App, server: ServerConfig) -> Router {
         .route("/candidates/{id}/document", post(pages::candidate_document))
         .route("/units/{code}/candidates", post(pages::add_candidate))
         .route("/history/{entity}/{id}", get(pages::history))
+        .route("/people/{id}/data", get(pages::person_data))
         .route("/export/{list}", get(export::export))
         .route("/import", get(pages::import::form))
         .route(

@@ -46,6 +46,8 @@ mod reminders;
 mod search;
 #[path = "web/snapshots.rs"]
 mod snapshots;
+#[path = "web/subject.rs"]
+mod subject;
 #[path = "web/transfers.rs"]
 mod transfers;
 

@@ -3,6 +3,7 @@
 
 mod calendar;
 mod pipeline;
+mod privacy;
 mod reports;
 mod transfers;
 mod units;
@@ -10,6 +11,7 @@ mod users;
 
 pub use calendar::*;
 pub use pipeline::*;
+pub use privacy::*;
 pub use reports::*;
 pub use transfers::*;
 pub use units::*;

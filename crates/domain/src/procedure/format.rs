@@ -3,8 +3,8 @@
 //! reported with its line.
 
 use super::model::{
-    Deadline, Effect, Gate, GateKind, HandoverDoc, MemberRules, Profile, ProfileError,
-    ProfileErrors, Source, StageDef, Unit,
+    Deadline, Effect, Gate, GateKind, HandoverDoc, MemberRules, PrivacyRules, Profile,
+    ProfileError, ProfileErrors, Source, StageDef, Unit,
 };
 use crate::Date;
 use serde::Deserialize;
@@ -35,6 +35,20 @@ struct RawProfile {
     members: Option<Spanned<RawMembers>>,
     #[serde(default)]
     evaluation: Option<Spanned<RawEvaluation>>,
+    #[serde(default)]
+    privacy: Option<Spanned<RawPrivacy>>,
+}
+
+/// The data subject's rights (Decree 13/2023/NĐ-CP): how long the personal
+/// data of people never admitted is kept, and the consent asked of a
+/// candidate entering the pool.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPrivacy {
+    never_admitted_months: u32,
+    retention_source: RawSource,
+    consent_purpose: String,
+    consent_source: RawSource,
 }
 
 #[derive(Deserialize)]
@@ -230,6 +244,7 @@ impl Profile {
             .collect();
         let members = raw.members.as_ref().map(|m| check.members(m));
         let evaluation = raw.evaluation.as_ref().and_then(|e| check.evaluation(e));
+        let privacy = raw.privacy.as_ref().map(|p| check.privacy(p));
         let mut errors = check.errors;
         if !errors.is_empty() {
             errors.sort_by_key(|e| e.line);
@@ -246,6 +261,7 @@ impl Profile {
             deadlines,
             members,
             evaluation,
+            privacy,
         })
     }
 }
@@ -779,6 +795,29 @@ impl Checker<'_> {
             source: self.source(&r.source, &span),
             handover,
             handover_source: r.handover_source.as_ref().map(|s| self.source(s, &span)),
+        }
+    }
+
+    fn privacy(&mut self, p: &Spanned<RawPrivacy>) -> PrivacyRules {
+        let span = p.span();
+        let r = p.get_ref();
+        if r.never_admitted_months == 0 || r.never_admitted_months > 1200 {
+            self.err(
+                span.clone(),
+                format!(
+                    "privacy.never_admitted_months: {} is not from 1 to 1200",
+                    r.never_admitted_months
+                ),
+            );
+        }
+        if r.consent_purpose.trim().is_empty() {
+            self.err(span.clone(), "privacy.consent_purpose is empty".into());
+        }
+        PrivacyRules {
+            never_admitted_months: r.never_admitted_months,
+            retention_source: self.source(&r.retention_source, &span),
+            consent_purpose: r.consent_purpose.trim().to_string(),
+            consent_source: self.source(&r.consent_source, &span),
         }
     }
 

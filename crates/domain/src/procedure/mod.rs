@@ -25,13 +25,15 @@ pub use engine::{
 };
 pub use format::DEFAULT_PROFILE;
 pub use model::{
-    exit_ground_label, Deadline, Effect, Gate, GateKind, HandoverDoc, MemberRules, Profile,
-    ProfileError, ProfileErrors, Source, StageDef, Unit, EXIT_GROUNDS,
+    exit_ground_label, Deadline, Effect, Gate, GateKind, HandoverDoc, MemberRules, PrivacyRules,
+    Profile, ProfileError, ProfileErrors, Source, StageDef, Unit, EXIT_GROUNDS,
 };
 pub use plausible::{Level, Voters};
 
 #[cfg(test)]
 mod plausible_tests;
+#[cfg(test)]
+mod privacy_tests;
 #[cfg(test)]
 mod properties;
 #[cfg(test)]

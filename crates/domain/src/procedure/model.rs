@@ -261,6 +261,18 @@ impl MemberRules {
     }
 }
 
+/// The data subject's rights (Decree 13/2023/NĐ-CP, docs/privacy.md).
+#[derive(Debug, Clone)]
+pub struct PrivacyRules {
+    /// Months after a file closed without admission (withdrawn) before
+    /// the person's personal data is erased.
+    pub never_admitted_months: u32,
+    pub retention_source: Source,
+    /// What a candidate entering the pool consents to.
+    pub consent_purpose: String,
+    pub consent_source: Source,
+}
+
 #[derive(Debug, Clone)]
 pub struct Profile {
     pub id: String,
@@ -274,6 +286,7 @@ pub struct Profile {
     pub deadlines: Vec<Deadline>,
     pub members: Option<MemberRules>,
     pub evaluation: Option<crate::evaluation::Evaluation>,
+    pub privacy: Option<PrivacyRules>,
 }
 
 /// One problem in a profile file, with its line.
@@ -386,6 +399,13 @@ impl Profile {
         }
         if let Some(e) = &self.evaluation {
             out.push(("evaluation".into(), &e.source));
+        }
+        if let Some(p) = &self.privacy {
+            out.push((
+                "retention of people never admitted".into(),
+                &p.retention_source,
+            ));
+            out.push(("consent to processing".into(), &p.consent_source));
         }
         out
     }

@@ -104,9 +104,9 @@ pub async fn append(tx: &mut WriteTx, e: &AuditEntry) -> Result<(), StoreError> 
     Ok(())
 }
 
-type ChainRow = (i64, [Option<String>; 7], Option<String>, Option<String>);
+pub(crate) type ChainRow = (i64, [Option<String>; 7], Option<String>, Option<String>);
 
-fn chain_row(r: &sqlx::any::AnyRow) -> Result<ChainRow, StoreError> {
+pub(crate) fn chain_row(r: &sqlx::any::AnyRow) -> Result<ChainRow, StoreError> {
     Ok((
         r.try_get(0)?,
         [
@@ -123,11 +123,11 @@ fn chain_row(r: &sqlx::any::AnyRow) -> Result<ChainRow, StoreError> {
     ))
 }
 
-const CHAIN_COLS: &str =
+pub(crate) const CHAIN_COLS: &str =
     "id, at, actor, action, entity, entity_id, before_json, after_json, prev_hash, hash";
 
 /// True when a row's MAC is the key's MAC of its fields and stored link.
-fn mac_holds(key: &AuditKey, row: &ChainRow) -> bool {
+pub(crate) fn mac_holds(key: &AuditKey, row: &ChainRow) -> bool {
     let (id, f, prev, hash) = row;
     match hash {
         Some(h) if h.starts_with(MAC_PREFIX) => {
@@ -245,8 +245,12 @@ impl std::fmt::Display for Difference {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChainReport {
     pub entries: u64,
-    /// Entries whose MAC holds.
+    /// Entries whose MAC holds (a redacted entry's with the MAC its
+    /// erasure entry recorded).
     pub verified: u64,
+    /// Entries whose personal values were erased (docs/privacy.md): their
+    /// MAC holds with the MAC a sealed `erase` entry recorded for them.
+    pub redacted: u64,
     /// The newest entry's id and MAC.
     pub head: Option<(i64, String)>,
     /// Checkpoint lines compared.
@@ -327,6 +331,7 @@ pub async fn verify(
         }
     }
     report.checkpoints = checkpoints.len() as u64;
+    let redacted = super::redaction::recorded(conn, key).await?;
     let mut link = GENESIS.to_string();
     let mut prev_row: Option<i64> = None;
     let sql = format!("SELECT {CHAIN_COLS} FROM audit_log ORDER BY id");
@@ -340,8 +345,13 @@ pub async fn verify(
         match hash {
             None => faults.push(Fault::Unsealed),
             Some(h) if !h.starts_with(MAC_PREFIX) => faults.push(Fault::Unkeyed),
-            Some(_) if !mac_holds(key, &row) => faults.push(Fault::Changed),
+            Some(_) if !mac_holds(key, &row) && !super::redaction::holds(key, &row, &redacted) => {
+                faults.push(Fault::Changed)
+            }
             Some(_) => {
+                if redacted.contains_key(&id) {
+                    report.redacted += 1;
+                }
                 report.verified += 1;
                 if stored_prev.as_deref() != Some(link.as_str()) {
                     faults.push(Fault::Gap);

@@ -11,6 +11,7 @@ mod members;
 pub mod openapi;
 mod reference;
 mod session;
+mod subject;
 mod targets;
 mod transfers;
 mod units;
@@ -293,6 +294,34 @@ pub fn api_routes() -> Vec<ApiRoute> {
             "What was withdrawn or corrected in the file, with who, when and why",
             get(corrections::list),
         ),
+        ApiRoute::new(
+            "get",
+            "/api/v1/people/{id}/export",
+            "Everything held about a person (Decree 13/2023): details, files, memberships, consents and the audit of who read and changed them; the export is audited",
+            get(subject::export),
+        ),
+        ApiRoute::new(
+            "get",
+            "/api/v1/people/{id}/consents",
+            "A person's consents to the processing of their personal data, given and withdrawn",
+            get(subject::consents),
+        ),
+        ApiRoute::new(
+            "post",
+            "/api/v1/candidates/{id}/consents",
+            "Record the candidate's consent to the profile's purpose (409 while one stands)",
+            post(subject::give),
+        )
+        .body::<subject::ConsentBody>()
+        .answers(201),
+        ApiRoute::new(
+            "post",
+            "/api/v1/consents/{id}/withdrawal",
+            "Record the withdrawal of a consent, with the person's reason",
+            post(subject::withdraw),
+        )
+        .body::<subject::ConsentWithdrawalBody>()
+        .answers(204),
         ApiRoute::new(
             "post",
             "/api/v1/import",

@@ -89,7 +89,7 @@ fn refusal_line(tr: Tr, m: &serde_json::Map<String, serde_json::Value>) -> Optio
 /// The fields of an audit entry's JSON, one per line, each by its label;
 /// with `other`, only the fields whose value differs from it (what an
 /// update changed).
-fn json_lines(
+pub(crate) fn json_lines(
     tr: Tr,
     profile: &ranks_domain::procedure::Profile,
     v: &Option<serde_json::Value>,
