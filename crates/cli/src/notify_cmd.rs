@@ -35,16 +35,36 @@ pub enum NotifyCmd {
 #[serde(deny_unknown_fields)]
 pub struct MailConfig {
     /// SMTP server (no server: digests are not sent; `notify run --dry-run` still shows them).
-    #[arg(id = "smtp_host", long = "smtp-host", global = true, env = "RANKS_SMTP_HOST")]
+    #[arg(
+        id = "smtp_host",
+        long = "smtp-host",
+        global = true,
+        env = "RANKS_SMTP_HOST"
+    )]
     pub host: Option<String>,
     /// SMTP port (default 587; 465 with tls = "tls"; 25 with tls = "off").
-    #[arg(id = "smtp_port", long = "smtp-port", global = true, env = "RANKS_SMTP_PORT")]
+    #[arg(
+        id = "smtp_port",
+        long = "smtp-port",
+        global = true,
+        env = "RANKS_SMTP_PORT"
+    )]
     pub port: Option<u16>,
     /// off, starttls (required) or tls (from the first byte); default starttls.
-    #[arg(id = "smtp_tls", long = "smtp-tls", global = true, env = "RANKS_SMTP_TLS")]
+    #[arg(
+        id = "smtp_tls",
+        long = "smtp-tls",
+        global = true,
+        env = "RANKS_SMTP_TLS"
+    )]
     pub tls: Option<String>,
     /// SMTP user (authentication when set).
-    #[arg(id = "smtp_user", long = "smtp-user", global = true, env = "RANKS_SMTP_USER")]
+    #[arg(
+        id = "smtp_user",
+        long = "smtp-user",
+        global = true,
+        env = "RANKS_SMTP_USER"
+    )]
     pub user: Option<String>,
     /// SMTP password: from the environment (RANKS_SMTP_PASSWORD) or the file, never printed.
     #[arg(
@@ -58,22 +78,52 @@ pub struct MailConfig {
     #[serde(skip_serializing)]
     pub password: Option<String>,
     /// The sender (default "Ranks <ranks@localhost>").
-    #[arg(id = "mail_from", long = "mail-from", global = true, env = "RANKS_MAIL_FROM")]
+    #[arg(
+        id = "mail_from",
+        long = "mail-from",
+        global = true,
+        env = "RANKS_MAIL_FROM"
+    )]
     pub from: Option<String>,
     /// The name given in EHLO (default localhost).
-    #[arg(id = "smtp_helo", long = "smtp-helo", global = true, env = "RANKS_SMTP_HELO")]
+    #[arg(
+        id = "smtp_helo",
+        long = "smtp-helo",
+        global = true,
+        env = "RANKS_SMTP_HELO"
+    )]
     pub helo: Option<String>,
     /// Seconds any SMTP command may take (default 30).
-    #[arg(id = "smtp_timeout", long = "smtp-timeout", global = true, env = "RANKS_SMTP_TIMEOUT")]
+    #[arg(
+        id = "smtp_timeout",
+        long = "smtp-timeout",
+        global = true,
+        env = "RANKS_SMTP_TIMEOUT"
+    )]
     pub timeout: Option<u64>,
     /// The address links in a digest start with (default http://LISTEN).
-    #[arg(id = "base_url", long = "base-url", global = true, env = "RANKS_BASE_URL")]
+    #[arg(
+        id = "base_url",
+        long = "base-url",
+        global = true,
+        env = "RANKS_BASE_URL"
+    )]
     pub base_url: Option<String>,
     /// Minutes between the server's checks for digests due (default 15; 0: off).
-    #[arg(id = "notify_every", long = "notify-every", global = true, env = "RANKS_NOTIFY_EVERY")]
+    #[arg(
+        id = "notify_every",
+        long = "notify-every",
+        global = true,
+        env = "RANKS_NOTIFY_EVERY"
+    )]
     pub every_minutes: Option<u64>,
     /// Digests go out from this hour, Vietnam's time (default 7).
-    #[arg(id = "notify_hour", long = "notify-hour", global = true, env = "RANKS_NOTIFY_HOUR")]
+    #[arg(
+        id = "notify_hour",
+        long = "notify-hour",
+        global = true,
+        env = "RANKS_NOTIFY_HOUR"
+    )]
     pub hour: Option<u32>,
 }
 
