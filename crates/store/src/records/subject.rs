@@ -2,7 +2,7 @@
 //! person, their consents, and the erasure of the personal data of people
 //! never admitted.
 
-use super::redaction::ERASED;
+use super::redaction::{ERASED, PERSON_KEYS};
 use crate::error::StoreError;
 use crate::Conn;
 use ranks_domain::{Date, OrgPath};
@@ -42,25 +42,50 @@ async fn rows_as_json(
         .collect()
 }
 
-/// The person's row, every column that holds something of them.
+/// The person's row, every column that holds something of them: the id
+/// and the [`PERSON_KEYS`].
 pub async fn person(conn: &mut Conn, person_id: i64) -> Result<Option<Value>, StoreError> {
-    let cols = [
-        "id",
-        "full_name",
-        "gender",
-        "birth_date",
-        "ethnicity",
-        "education",
-        "occupation",
-        "general_grade",
-        "area",
-        "id_number",
-        "phone",
-    ];
+    let cols: Vec<&str> = std::iter::once("id")
+        .chain(PERSON_KEYS.iter().copied())
+        .collect();
     Ok(rows_as_json(conn, &cols, "people WHERE id = $1", person_id)
         .await?
         .into_iter()
         .next())
+}
+
+/// The one row of `FROM … WHERE …` (bound to `id`) as [`rows_as_json`]
+/// reads it, or null when there is none.
+async fn row_as_json(
+    conn: &mut Conn,
+    cols: &[&str],
+    from_where: &str,
+    id: i64,
+) -> Result<Value, StoreError> {
+    Ok(rows_as_json(conn, cols, from_where, id)
+        .await?
+        .into_iter()
+        .next()
+        .unwrap_or(Value::Null))
+}
+
+/// The ids `sql` selects for the person (bound to `$1`), each with the
+/// path of the unit that holds it.
+async fn held(
+    conn: &mut Conn,
+    sql: &str,
+    person_id: i64,
+) -> Result<Vec<(i64, OrgPath)>, StoreError> {
+    let rows = sqlx::query(sql)
+        .bind(person_id)
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter()
+        .map(|r| {
+            let path: String = r.try_get(1)?;
+            Ok((r.try_get(0)?, OrgPath::parse(&path)?))
+        })
+        .collect()
 }
 
 /// The parts of one candidate file, each a list of rows.
@@ -150,18 +175,15 @@ pub struct FileOf {
 /// Every candidate file of the person (all units; the caller keeps those
 /// the reader may see).
 pub async fn files(conn: &mut Conn, person_id: i64) -> Result<Vec<FileOf>, StoreError> {
-    let rows = sqlx::query(
+    let held = held(
+        conn,
         "SELECT c.id, u.path FROM candidates c JOIN units u ON u.id = c.unit_id WHERE c.person_id = $1 ORDER BY c.id",
+        person_id,
     )
-    .bind(person_id)
-    .fetch_all(&mut *conn)
     .await?;
     let mut out = Vec::new();
-    for r in rows {
-        let id: i64 = r.try_get(0)?;
-        let path: String = r.try_get(1)?;
-        let path = OrgPath::parse(&path)?;
-        let mut body = rows_as_json(
+    for (id, path) in held {
+        let mut body = row_as_json(
             conn,
             &[
                 "id",
@@ -175,10 +197,7 @@ pub async fn files(conn: &mut Conn, person_id: i64) -> Result<Vec<FileOf>, Store
             "candidates WHERE id = $1",
             id,
         )
-        .await?
-        .into_iter()
-        .next()
-        .unwrap_or(Value::Null);
+        .await?;
         let unit = sqlx::query("SELECT u.code, u.name, mv.code FROM candidates c JOIN units u ON u.id = c.unit_id LEFT JOIN movements mv ON mv.id = c.movement_id WHERE c.id = $1")
             .bind(id)
             .fetch_one(&mut *conn)
@@ -206,18 +225,15 @@ pub async fn files(conn: &mut Conn, person_id: i64) -> Result<Vec<FileOf>, Store
 
 /// A person's memberships with their history, each with its unit's path.
 pub async fn memberships(conn: &mut Conn, person_id: i64) -> Result<Vec<FileOf>, StoreError> {
-    let rows = sqlx::query(
+    let held = held(
+        conn,
         "SELECT m.id, u.path FROM members m JOIN units u ON u.id = m.unit_id WHERE m.person_id = $1 ORDER BY m.id",
+        person_id,
     )
-    .bind(person_id)
-    .fetch_all(&mut *conn)
     .await?;
     let mut out = Vec::new();
-    for r in rows {
-        let id: i64 = r.try_get(0)?;
-        let path: String = r.try_get(1)?;
-        let path = OrgPath::parse(&path)?;
-        let mut body = rows_as_json(
+    for (id, path) in held {
+        let mut body = row_as_json(
             conn,
             &[
                 "m.id",
@@ -236,10 +252,7 @@ pub async fn memberships(conn: &mut Conn, person_id: i64) -> Result<Vec<FileOf>,
             "members m JOIN units u ON u.id = m.unit_id WHERE m.id = $1",
             id,
         )
-        .await?
-        .into_iter()
-        .next()
-        .unwrap_or(Value::Null);
+        .await?;
         if let Value::Object(m) = &mut body {
             if let Some(code) = m.remove("code") {
                 m.insert("unit".into(), code);
