@@ -54,38 +54,34 @@ pub async fn person(conn: &mut Conn, person_id: i64) -> Result<Option<Value>, St
         .next())
 }
 
-/// The one row of `FROM … WHERE …` (bound to `id`) as [`rows_as_json`]
-/// reads it, or null when there is none.
-async fn row_as_json(
-    conn: &mut Conn,
-    cols: &[&str],
-    from_where: &str,
-    id: i64,
-) -> Result<Value, StoreError> {
-    Ok(rows_as_json(conn, cols, from_where, id)
-        .await?
-        .into_iter()
-        .next()
-        .unwrap_or(Value::Null))
-}
-
-/// The ids `sql` selects for the person (bound to `$1`), each with the
-/// path of the unit that holds it.
+/// The person's records `sql` selects (bound to `$1`: their ids and the
+/// paths of the units that hold them), each with its row: `cols` of
+/// `from_where` (bound to the record's id) as [`rows_as_json`] reads them,
+/// or null.
 async fn held(
     conn: &mut Conn,
     sql: &str,
     person_id: i64,
-) -> Result<Vec<(i64, OrgPath)>, StoreError> {
+    cols: &[&str],
+    from_where: &str,
+) -> Result<Vec<FileOf>, StoreError> {
     let rows = sqlx::query(sql)
         .bind(person_id)
         .fetch_all(&mut *conn)
         .await?;
-    rows.iter()
-        .map(|r| {
-            let path: String = r.try_get(1)?;
-            Ok((r.try_get(0)?, OrgPath::parse(&path)?))
-        })
-        .collect()
+    let mut out = Vec::new();
+    for r in rows {
+        let id: i64 = r.try_get(0)?;
+        let path: String = r.try_get(1)?;
+        let path = OrgPath::parse(&path)?;
+        let body = rows_as_json(conn, cols, from_where, id)
+            .await?
+            .into_iter()
+            .next()
+            .unwrap_or(Value::Null);
+        out.push(FileOf { id, path, body });
+    }
+    Ok(out)
 }
 
 /// The parts of one candidate file, each a list of rows.
@@ -175,29 +171,24 @@ pub struct FileOf {
 /// Every candidate file of the person (all units; the caller keeps those
 /// the reader may see).
 pub async fn files(conn: &mut Conn, person_id: i64) -> Result<Vec<FileOf>, StoreError> {
-    let held = held(
+    let mut out = held(
         conn,
         "SELECT c.id, u.path FROM candidates c JOIN units u ON u.id = c.unit_id WHERE c.person_id = $1 ORDER BY c.id",
         person_id,
+        &[
+            "id",
+            "stage",
+            "stage_since",
+            "created_on",
+            "member_id",
+            "youth_union_member",
+            "trade_union_member",
+        ],
+        "candidates WHERE id = $1",
     )
     .await?;
-    let mut out = Vec::new();
-    for (id, path) in held {
-        let mut body = row_as_json(
-            conn,
-            &[
-                "id",
-                "stage",
-                "stage_since",
-                "created_on",
-                "member_id",
-                "youth_union_member",
-                "trade_union_member",
-            ],
-            "candidates WHERE id = $1",
-            id,
-        )
-        .await?;
+    for FileOf { id, body, .. } in &mut out {
+        let id = *id;
         let unit = sqlx::query("SELECT u.code, u.name, mv.code FROM candidates c JOIN units u ON u.id = c.unit_id LEFT JOIN movements mv ON mv.id = c.movement_id WHERE c.id = $1")
             .bind(id)
             .fetch_one(&mut *conn)
@@ -218,42 +209,36 @@ pub async fn files(conn: &mut Conn, person_id: i64) -> Result<Vec<FileOf>, Store
             .await?;
             body[*name] = Value::Array(part);
         }
-        out.push(FileOf { id, path, body });
     }
     Ok(out)
 }
 
 /// A person's memberships with their history, each with its unit's path.
 pub async fn memberships(conn: &mut Conn, person_id: i64) -> Result<Vec<FileOf>, StoreError> {
-    let held = held(
+    let mut out = held(
         conn,
         "SELECT m.id, u.path FROM members m JOIN units u ON u.id = m.unit_id WHERE m.person_id = $1 ORDER BY m.id",
         person_id,
+        &[
+            "m.id",
+            "u.code",
+            "m.status",
+            "m.admitted_on",
+            "m.official_on",
+            "m.left_on",
+            "m.exempted",
+            "m.card_number",
+            "m.card_issued_on",
+            "m.host_until",
+            "m.left_ground",
+            "m.record_cleared_on",
+        ],
+        "members m JOIN units u ON u.id = m.unit_id WHERE m.id = $1",
     )
     .await?;
-    let mut out = Vec::new();
-    for (id, path) in held {
-        let mut body = row_as_json(
-            conn,
-            &[
-                "m.id",
-                "u.code",
-                "m.status",
-                "m.admitted_on",
-                "m.official_on",
-                "m.left_on",
-                "m.exempted",
-                "m.card_number",
-                "m.card_issued_on",
-                "m.host_until",
-                "m.left_ground",
-                "m.record_cleared_on",
-            ],
-            "members m JOIN units u ON u.id = m.unit_id WHERE m.id = $1",
-            id,
-        )
-        .await?;
-        if let Value::Object(m) = &mut body {
+    for FileOf { id, body, .. } in &mut out {
+        let id = *id;
+        if let Value::Object(m) = body {
             if let Some(code) = m.remove("code") {
                 m.insert("unit".into(), code);
             }
@@ -267,7 +252,6 @@ pub async fn memberships(conn: &mut Conn, person_id: i64) -> Result<Vec<FileOf>,
             )
             .await?,
         );
-        out.push(FileOf { id, path, body });
     }
     Ok(out)
 }
