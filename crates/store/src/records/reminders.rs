@@ -49,32 +49,27 @@ pub async fn subscribed(conn: &mut Conn) -> Result<Vec<PrefsRow>, StoreError> {
     rows.iter().map(prefs_row).collect()
 }
 
-/// Inserts or replaces a user's settings.
+/// Inserts or replaces a user's settings: the row is updated, or inserted
+/// when there was none (both statements bind the same values in the same
+/// order).
 pub async fn set_prefs(conn: &mut Conn, p: &PrefsRow) -> Result<(), StoreError> {
-    let done = sqlx::query(
+    for sql in [
         "UPDATE user_reminders SET email = $2, lang = $3, digest = $4, days_ahead = $5, updated_at = $6 WHERE user_id = $1",
-    )
-    .bind(p.user_id)
-    .bind(&p.email)
-    .bind(&p.lang)
-    .bind(&p.digest)
-    .bind(p.days_ahead)
-    .bind(&p.updated_at)
-    .execute(&mut *conn)
-    .await?
-    .rows_affected();
-    if done == 0 {
-        sqlx::query(
-            "INSERT INTO user_reminders (user_id, email, lang, digest, days_ahead, updated_at) VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(p.user_id)
-        .bind(&p.email)
-        .bind(&p.lang)
-        .bind(&p.digest)
-        .bind(p.days_ahead)
-        .bind(&p.updated_at)
-        .execute(&mut *conn)
-        .await?;
+        "INSERT INTO user_reminders (user_id, email, lang, digest, days_ahead, updated_at) VALUES ($1, $2, $3, $4, $5, $6)",
+    ] {
+        let done = sqlx::query(sql)
+            .bind(p.user_id)
+            .bind(&p.email)
+            .bind(&p.lang)
+            .bind(&p.digest)
+            .bind(p.days_ahead)
+            .bind(&p.updated_at)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected();
+        if done > 0 {
+            break;
+        }
     }
     Ok(())
 }

@@ -2,7 +2,7 @@
 //! person, their consents, and the erasure of the personal data of people
 //! never admitted.
 
-use super::redaction::ERASED;
+use super::redaction::{ERASED, PERSON_KEYS};
 use crate::error::StoreError;
 use crate::Conn;
 use ranks_domain::{Date, OrgPath};
@@ -42,25 +42,46 @@ async fn rows_as_json(
         .collect()
 }
 
-/// The person's row, every column that holds something of them.
+/// The person's row, every column that holds something of them: the id
+/// and the [`PERSON_KEYS`].
 pub async fn person(conn: &mut Conn, person_id: i64) -> Result<Option<Value>, StoreError> {
-    let cols = [
-        "id",
-        "full_name",
-        "gender",
-        "birth_date",
-        "ethnicity",
-        "education",
-        "occupation",
-        "general_grade",
-        "area",
-        "id_number",
-        "phone",
-    ];
+    let cols: Vec<&str> = std::iter::once("id")
+        .chain(PERSON_KEYS.iter().copied())
+        .collect();
     Ok(rows_as_json(conn, &cols, "people WHERE id = $1", person_id)
         .await?
         .into_iter()
         .next())
+}
+
+/// The person's records `sql` selects (bound to `$1`: their ids and the
+/// paths of the units that hold them), each with its row: `cols` of
+/// `from_where` (bound to the record's id) as [`rows_as_json`] reads them,
+/// or null.
+async fn held(
+    conn: &mut Conn,
+    sql: &str,
+    person_id: i64,
+    cols: &[&str],
+    from_where: &str,
+) -> Result<Vec<FileOf>, StoreError> {
+    let rows = sqlx::query(sql)
+        .bind(person_id)
+        .fetch_all(&mut *conn)
+        .await?;
+    let mut out = Vec::new();
+    for r in rows {
+        let id: i64 = r.try_get(0)?;
+        let path: String = r.try_get(1)?;
+        let path = OrgPath::parse(&path)?;
+        let body = rows_as_json(conn, cols, from_where, id)
+            .await?
+            .into_iter()
+            .next()
+            .unwrap_or(Value::Null);
+        out.push(FileOf { id, path, body });
+    }
+    Ok(out)
 }
 
 /// The parts of one candidate file, each a list of rows.
@@ -150,35 +171,24 @@ pub struct FileOf {
 /// Every candidate file of the person (all units; the caller keeps those
 /// the reader may see).
 pub async fn files(conn: &mut Conn, person_id: i64) -> Result<Vec<FileOf>, StoreError> {
-    let rows = sqlx::query(
+    let mut out = held(
+        conn,
         "SELECT c.id, u.path FROM candidates c JOIN units u ON u.id = c.unit_id WHERE c.person_id = $1 ORDER BY c.id",
+        person_id,
+        &[
+            "id",
+            "stage",
+            "stage_since",
+            "created_on",
+            "member_id",
+            "youth_union_member",
+            "trade_union_member",
+        ],
+        "candidates WHERE id = $1",
     )
-    .bind(person_id)
-    .fetch_all(&mut *conn)
     .await?;
-    let mut out = Vec::new();
-    for r in rows {
-        let id: i64 = r.try_get(0)?;
-        let path: String = r.try_get(1)?;
-        let path = OrgPath::parse(&path)?;
-        let mut body = rows_as_json(
-            conn,
-            &[
-                "id",
-                "stage",
-                "stage_since",
-                "created_on",
-                "member_id",
-                "youth_union_member",
-                "trade_union_member",
-            ],
-            "candidates WHERE id = $1",
-            id,
-        )
-        .await?
-        .into_iter()
-        .next()
-        .unwrap_or(Value::Null);
+    for FileOf { id, body, .. } in &mut out {
+        let id = *id;
         let unit = sqlx::query("SELECT u.code, u.name, mv.code FROM candidates c JOIN units u ON u.id = c.unit_id LEFT JOIN movements mv ON mv.id = c.movement_id WHERE c.id = $1")
             .bind(id)
             .fetch_one(&mut *conn)
@@ -199,48 +209,36 @@ pub async fn files(conn: &mut Conn, person_id: i64) -> Result<Vec<FileOf>, Store
             .await?;
             body[*name] = Value::Array(part);
         }
-        out.push(FileOf { id, path, body });
     }
     Ok(out)
 }
 
 /// A person's memberships with their history, each with its unit's path.
 pub async fn memberships(conn: &mut Conn, person_id: i64) -> Result<Vec<FileOf>, StoreError> {
-    let rows = sqlx::query(
+    let mut out = held(
+        conn,
         "SELECT m.id, u.path FROM members m JOIN units u ON u.id = m.unit_id WHERE m.person_id = $1 ORDER BY m.id",
+        person_id,
+        &[
+            "m.id",
+            "u.code",
+            "m.status",
+            "m.admitted_on",
+            "m.official_on",
+            "m.left_on",
+            "m.exempted",
+            "m.card_number",
+            "m.card_issued_on",
+            "m.host_until",
+            "m.left_ground",
+            "m.record_cleared_on",
+        ],
+        "members m JOIN units u ON u.id = m.unit_id WHERE m.id = $1",
     )
-    .bind(person_id)
-    .fetch_all(&mut *conn)
     .await?;
-    let mut out = Vec::new();
-    for r in rows {
-        let id: i64 = r.try_get(0)?;
-        let path: String = r.try_get(1)?;
-        let path = OrgPath::parse(&path)?;
-        let mut body = rows_as_json(
-            conn,
-            &[
-                "m.id",
-                "u.code",
-                "m.status",
-                "m.admitted_on",
-                "m.official_on",
-                "m.left_on",
-                "m.exempted",
-                "m.card_number",
-                "m.card_issued_on",
-                "m.host_until",
-                "m.left_ground",
-                "m.record_cleared_on",
-            ],
-            "members m JOIN units u ON u.id = m.unit_id WHERE m.id = $1",
-            id,
-        )
-        .await?
-        .into_iter()
-        .next()
-        .unwrap_or(Value::Null);
-        if let Value::Object(m) = &mut body {
+    for FileOf { id, body, .. } in &mut out {
+        let id = *id;
+        if let Value::Object(m) = body {
             if let Some(code) = m.remove("code") {
                 m.insert("unit".into(), code);
             }
@@ -254,7 +252,6 @@ pub async fn memberships(conn: &mut Conn, person_id: i64) -> Result<Vec<FileOf>,
             )
             .await?,
         );
-        out.push(FileOf { id, path, body });
     }
     Ok(out)
 }

@@ -307,19 +307,44 @@ pub async fn meeting_attendance(
     }
     marks.sort_by_key(|a| a.member_id);
     let result = st.app.set_attendance(&auth.actor, id, marks).await;
+    form_done(&st, &auth, id, &lang, result, Section::Attendance).await
+}
+
+/// The two forms of a meeting's page.
+#[derive(Clone, Copy)]
+enum Section {
+    Attendance,
+    Votes,
+}
+
+/// After a form of the meeting's page: back to its section when it went
+/// through; when the input was refused, the page again (422) with the
+/// error beside that form.
+async fn form_done(
+    st: &AppState,
+    auth: &Auth,
+    id: i64,
+    lang: &PageLang,
+    result: Result<(), AppError>,
+    section: Section,
+) -> Result<Response, WebError> {
+    let anchor = match section {
+        Section::Attendance => "attendance",
+        Section::Votes => "votes",
+    };
     match result {
-        Ok(()) => Ok(Redirect::to(&format!("/meetings/{id}#attendance")).into_response()),
-        Err(e) if shown_again(&e) => with_status(
-            meeting_page(
-                &st,
-                &auth,
-                id,
-                &lang,
-                (error_message(lang.lang, &e), String::new()),
+        Ok(()) => Ok(Redirect::to(&format!("/meetings/{id}#{anchor}")).into_response()),
+        Err(e) if shown_again(&e) => {
+            let message = error_message(lang.lang, &e);
+            let errors = match section {
+                Section::Attendance => (message, String::new()),
+                Section::Votes => (String::new(), message),
+            };
+            with_status(
+                meeting_page(st, auth, id, lang, errors).await,
+                StatusCode::UNPROCESSABLE_ENTITY,
             )
-            .await,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        ),
+        }
         Err(e) => Err(lang.error(e)),
     }
 }
@@ -367,19 +392,5 @@ pub async fn meeting_vote(
             .map(|_| ()),
         Err(e) => Err(e),
     };
-    match result {
-        Ok(()) => Ok(Redirect::to(&format!("/meetings/{id}#votes")).into_response()),
-        Err(e) if shown_again(&e) => with_status(
-            meeting_page(
-                &st,
-                &auth,
-                id,
-                &lang,
-                (String::new(), error_message(lang.lang, &e)),
-            )
-            .await,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        ),
-        Err(e) => Err(lang.error(e)),
-    }
+    form_done(&st, &auth, id, &lang, result, Section::Votes).await
 }
