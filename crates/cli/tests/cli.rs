@@ -26,3 +26,13 @@ mod national;
 mod notify;
 #[path = "cli/privacy.rs"]
 mod privacy;
+
+/// The standard output of a run that must succeed; its error output if not.
+fn ok(o: &std::process::Output) -> String {
+    assert!(
+        o.status.success(),
+        "ranks failed: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8(o.stdout.clone()).unwrap()
+}

@@ -8,6 +8,7 @@
 
 pub mod hostile;
 pub mod http;
+pub mod pipeline;
 pub mod smtp;
 pub mod wording;
 
@@ -192,6 +193,24 @@ macro_rules! both_backends {
             }
         )*
     };
+}
+
+/// `db`'s app with the demo loaded and `users` added, each a username, a
+/// role and the unit of their scope, all with `password`.
+pub async fn demo_with_users(
+    db: &TestDb,
+    password: &str,
+    users: &[(&str, ranks_app::auth::Role, &str)],
+) -> App {
+    let app = db.app().await;
+    let sys = ranks_app::Actor::system();
+    assert!(app.load_demo(&sys).await.unwrap().loaded);
+    for (user, role, unit) in users {
+        app.add_user(&sys, user, password, *role, Some(unit), None)
+            .await
+            .unwrap();
+    }
+    app
 }
 
 /// The leaders of the units under `root`: (unit id, member id, name, title).

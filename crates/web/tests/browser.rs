@@ -350,6 +350,42 @@ fn base64_decode(s: &str) -> Vec<u8> {
     out
 }
 
+/// Chromium and its driver; `None`, with `what` said to be skipped, when
+/// either is missing (a failure under RANKS_REQUIRE_BROWSER=1).
+fn browser_tools(what: &str) -> Option<(PathBuf, PathBuf)> {
+    let required = std::env::var("RANKS_REQUIRE_BROWSER").is_ok_and(|v| v == "1");
+    let (Some(chromium), Some(chromedriver)) = (
+        tool("RANKS_CHROMIUM", "/usr/bin/chromium"),
+        tool("RANKS_CHROMEDRIVER", "/usr/bin/chromedriver"),
+    ) else {
+        assert!(
+            !required,
+            "RANKS_REQUIRE_BROWSER=1 but chromium/chromedriver are missing (run .ci/install-browser)"
+        );
+        eprintln!("chromium or chromedriver not installed: {what} skipped");
+        return None;
+    };
+    Some((chromium, chromedriver))
+}
+
+/// The runtime the app is served on while the browser drives it.
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+/// Serves `app` on a free local port; its base address.
+async fn serve(app: &App) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let router = ranks_web::router(app.clone());
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    base
+}
+
 fn tool(env: &str, default: &str) -> Option<PathBuf> {
     let p = std::env::var(env)
         .map(PathBuf::from)
@@ -410,24 +446,11 @@ async fn prepare(app: &App) -> i64 {
 
 #[test]
 fn browser_journeys() {
-    let required = std::env::var("RANKS_REQUIRE_BROWSER").is_ok_and(|v| v == "1");
-    let (Some(chromium), Some(chromedriver)) = (
-        tool("RANKS_CHROMIUM", "/usr/bin/chromium"),
-        tool("RANKS_CHROMEDRIVER", "/usr/bin/chromedriver"),
-    ) else {
-        assert!(
-            !required,
-            "RANKS_REQUIRE_BROWSER=1 but chromium/chromedriver are missing (run .ci/install-browser)"
-        );
-        eprintln!("chromium or chromedriver not installed: browser journeys skipped");
+    let Some((chromium, chromedriver)) = browser_tools("browser journeys") else {
         return;
     };
     let started = Instant::now();
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
+    let rt = runtime();
     let db = TestDb::sqlite();
     let (app, base, candidate) = rt.block_on(async {
         let app = db.app().await;
@@ -454,10 +477,7 @@ fn browser_journeys() {
         .await
         .unwrap();
         let candidate = prepare(&app).await;
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        let router = ranks_web::router(app.clone());
-        tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+        let base = serve(&app).await;
         (app, base, candidate)
     });
     let driver = Driver::start(&chromedriver);

@@ -33,6 +33,31 @@ fn vote(candidate_id: i64, in_favour: u32, against: u32) -> VoteInput {
     }
 }
 
+/// Adds a member of `cell`, `who` being a name and a birth date, admitted
+/// on `admitted`: official from `official` on, probationary without it.
+async fn member(
+    app: &App,
+    who: (&str, &str),
+    cell: &str,
+    admitted: &str,
+    official: Option<&str>,
+) -> i64 {
+    let status = match official {
+        Some(_) => MemberStatus::Official,
+        None => MemberStatus::Probationary,
+    };
+    app.add_member(
+        &Actor::system(),
+        person(who.0, who.1),
+        cell,
+        status,
+        d(admitted),
+        official.map(d),
+    )
+    .await
+    .unwrap()
+}
+
 /// Three candidates of A1 at the stage before the cell's vote, each with
 /// the cell's resolution form dated before the meeting.
 async fn three_candidates(app: &App, members: &[i64]) -> [i64; 3] {
@@ -76,28 +101,15 @@ async fn a_meeting_votes_from_its_attendance_and_the_registry(db: TestDb) {
     let members = setup(&app).await;
     // A probationary member admitted before the meeting: on the roll, does
     // not vote; one recognised only after it: probationary on its day.
-    let early = app
-        .add_member(
-            &sys,
-            person("Hà Thị Sáu", "1995-05-05"),
-            "A1",
-            MemberStatus::Probationary,
-            d("2025-03-03"),
-            None,
-        )
-        .await
-        .unwrap();
-    let later = app
-        .add_member(
-            &sys,
-            person("Sầm Văn Bảy", "1993-03-03"),
-            "A1",
-            MemberStatus::Official,
-            d("2024-08-01"),
-            Some(d("2025-08-01")),
-        )
-        .await
-        .unwrap();
+    let early = member(&app, ("Hà Thị Sáu", "1995-05-05"), "A1", "2025-03-03", None).await;
+    let later = member(
+        &app,
+        ("Sầm Văn Bảy", "1993-03-03"),
+        "A1",
+        "2024-08-01",
+        Some("2025-08-01"),
+    )
+    .await;
     let [c1, c2, c3] = three_candidates(&app, &members).await;
     let id = app
         .create_meeting(
@@ -250,16 +262,14 @@ async fn a_later_meeting_counts_the_registry_of_its_own_day(db: TestDb) {
     let [c1, _, _] = three_candidates(&app, &members).await;
     // A member recognised after the first meeting: four official members on
     // the later day, so two in favour no longer make two thirds.
-    app.add_member(
-        &sys,
-        person("Sầm Văn Bảy", "1993-03-03"),
+    member(
+        &app,
+        ("Sầm Văn Bảy", "1993-03-03"),
         "A1",
-        MemberStatus::Official,
-        d("2024-06-01"),
-        Some(d("2025-06-01")),
+        "2024-06-01",
+        Some("2025-06-01"),
     )
-    .await
-    .unwrap();
+    .await;
     let before = app
         .create_meeting(
             &sys,
@@ -307,28 +317,22 @@ async fn meetings_are_the_units_staffs_and_name_only_its_people(db: TestDb) {
     let sys = Actor::system();
     let members = setup(&app).await;
     let [c1, _, _] = three_candidates(&app, &members).await;
-    let a2_member = app
-        .add_member(
-            &sys,
-            person("Lý Văn Tám", "1980-08-08"),
-            "A2",
-            MemberStatus::Official,
-            d("2005-01-01"),
-            Some(d("2006-01-01")),
-        )
-        .await
-        .unwrap();
-    let a2_other = app
-        .add_member(
-            &sys,
-            person("Lý Thị Mười", "1981-08-08"),
-            "A2",
-            MemberStatus::Official,
-            d("2005-01-01"),
-            Some(d("2006-01-01")),
-        )
-        .await
-        .unwrap();
+    let a2_member = member(
+        &app,
+        ("Lý Văn Tám", "1980-08-08"),
+        "A2",
+        "2005-01-01",
+        Some("2006-01-01"),
+    )
+    .await;
+    let a2_other = member(
+        &app,
+        ("Lý Thị Mười", "1981-08-08"),
+        "A2",
+        "2005-01-01",
+        Some("2006-01-01"),
+    )
+    .await;
     let a2_candidate = to_comments_in(
         &app,
         &[a2_member, a2_other],

@@ -4,69 +4,17 @@ use ranks_app::pipeline::{Movement, PersonRef, StepInput};
 use ranks_app::{Actor, App, AppError};
 use ranks_domain::calendar::{OverrideDay, YearOverride};
 use ranks_domain::procedure::Vote;
-use ranks_domain::{Date, MemberStatus, Term, TermName, UnitKind};
-use ranks_store::records::members::NewPerson;
+use ranks_domain::{MemberStatus, Term, TermName};
 use ranks_store::records::{audit, candidates};
 use ranks_testkit::{both_backends, TestDb};
 
-pub(crate) fn d(s: &str) -> Date {
-    ranks_domain::parse_date("date", s).unwrap()
-}
-
-pub(crate) fn person(name: &str, birth: &str) -> NewPerson {
-    NewPerson {
-        full_name: name.into(),
-        gender: "Nữ".into(),
-        birth_date: d(birth),
-        ethnicity: "Tày".into(),
-        education: "12/12".into(),
-        occupation: "Điều dưỡng".into(),
-    }
-}
+use ranks_testkit::pipeline::{create_units, members_of_a1, TREE};
+pub(crate) use ranks_testkit::pipeline::{d, person, step, to_comments_in, Newcomer};
 
 /// R > A > cells A1, A2 with official members; term 2025-2030.
 pub(crate) async fn setup(app: &App) -> Vec<i64> {
     let sys = Actor::system();
-    app.create_unit(
-        &sys,
-        "R",
-        "Đảng bộ R",
-        UnitKind::Superior,
-        None,
-        d("2000-01-01"),
-    )
-    .await
-    .unwrap();
-    app.create_unit(
-        &sys,
-        "A",
-        "Đảng bộ A",
-        UnitKind::GrassrootsCommittee,
-        Some("R"),
-        d("2000-01-01"),
-    )
-    .await
-    .unwrap();
-    app.create_unit(
-        &sys,
-        "A1",
-        "Chi bộ A1",
-        UnitKind::Cell,
-        Some("A"),
-        d("2000-01-01"),
-    )
-    .await
-    .unwrap();
-    app.create_unit(
-        &sys,
-        "A2",
-        "Chi bộ A2",
-        UnitKind::Cell,
-        Some("A"),
-        d("2000-01-01"),
-    )
-    .await
-    .unwrap();
+    create_units(app, &TREE).await;
     let term = Term::new(
         TermName::parse("2025-2030").unwrap(),
         d("2025-07-01"),
@@ -77,49 +25,7 @@ pub(crate) async fn setup(app: &App) -> Vec<i64> {
     app.set_term_target(&sys, "A", &TermName::parse("2025-2030").unwrap(), 4)
         .await
         .unwrap();
-    let mut ids = Vec::new();
-    for (i, name) in ["Nông Văn Một", "Hoàng Thị Hai", "Lương Văn Ba"]
-        .iter()
-        .enumerate()
-    {
-        ids.push(
-            app.add_member(
-                &sys,
-                person(name, "1980-01-01"),
-                "A1",
-                MemberStatus::Official,
-                d("2005-03-01"),
-                Some(d(&format!("2006-03-0{}", i + 1))),
-            )
-            .await
-            .unwrap(),
-        );
-    }
-    // A probationary member of A1.
-    ids.push(
-        app.add_member(
-            &sys,
-            person("Vi Thị Dự", "1999-01-01"),
-            "A1",
-            MemberStatus::Probationary,
-            d("2026-05-04"),
-            None,
-        )
-        .await
-        .unwrap(),
-    );
-    ids
-}
-
-pub(crate) fn step(stage: &str, on: &str) -> StepInput {
-    StepInput {
-        stage: stage.into(),
-        on: Some(d(on)),
-        vote: None,
-        skip_reason: None,
-        eligible_reason: None,
-        version: None,
-    }
+    members_of_a1(app).await
 }
 
 pub(crate) fn voted(stage: &str, on: &str, v: (u32, u32, u32, u32)) -> StepInput {
@@ -143,117 +49,6 @@ pub(crate) async fn to_comments(app: &App, members: &[i64]) -> i64 {
         area: "",
     };
     to_comments_in(app, members, "A1", who).await
-}
-
-/// Who a story adds to a pool.
-pub(crate) struct Newcomer<'a> {
-    pub name: &'a str,
-    pub birth: &'a str,
-    pub grade: u8,
-    pub area: &'a str,
-}
-
-/// Takes a new candidate of `cell` through to the stage before the cell
-/// vote, with `members` of the cell as mentor and introducers.
-pub(crate) async fn to_comments_in(
-    app: &App,
-    members: &[i64],
-    cell: &str,
-    who: Newcomer<'_>,
-) -> i64 {
-    let sys = Actor::system();
-    let c = app
-        .add_candidate(
-            &sys,
-            PersonRef::New {
-                person: person(who.name, who.birth),
-                general_grade: who.grade,
-                area: who.area.into(),
-            },
-            cell,
-            None,
-            Some(d("2024-01-08")),
-        )
-        .await
-        .unwrap();
-    app.record_document(&sys, c, "NQ-GIUPDO", Some(d("2024-02-01")))
-        .await
-        .unwrap();
-    app.assign_mentor(&sys, c, members[0], false, Some(d("2024-02-01")))
-        .await
-        .unwrap();
-    app.record_step(&sys, c, step("sympathiser", "2024-02-05"))
-        .await
-        .unwrap();
-    // The certificate ticks its document (CN-NTVĐ) on its day of issue.
-    app.record_certificate(&sys, c, d("2024-04-12"), "15/CN")
-        .await
-        .unwrap();
-    app.record_step(&sys, c, step("course", "2024-04-15"))
-        .await
-        .unwrap();
-    for (code, stage, on) in [
-        ("1-KNĐ", "application", "2024-05-06"),
-        ("2-KNĐ", "personal_history", "2024-06-03"),
-    ] {
-        app.record_document(&sys, c, code, Some(d(on)))
-            .await
-            .unwrap();
-        app.record_step(&sys, c, step(stage, on)).await.unwrap();
-    }
-    // The verification is left out: a parent is a member (the legal skip).
-    app.record_step(
-        &sys,
-        c,
-        StepInput {
-            skip_reason: Some("relative_member".into()),
-            ..step("verification", "2024-07-01")
-        },
-    )
-    .await
-    .unwrap();
-    app.add_introducer(
-        &sys,
-        c,
-        Some((members[0], d("2020-01-01"))),
-        Some(d("2024-08-01")),
-    )
-    .await
-    .unwrap();
-    if ranks_domain::procedure::whole_months(d(who.birth), d("2024-08-05")) < 31 * 12 {
-        // Of youth age where the cell has a Youth Union organisation: a
-        // Youth Union member, introduced by its committee's resolution
-        // (4-KNĐ, recorded with it) and one official member (Charter Điều 4
-        // khoản 1).
-        app.set_memberships(&sys, c, Some(true), None)
-            .await
-            .unwrap();
-        app.add_introducer(&sys, c, None, Some(d("2024-08-01")))
-            .await
-            .unwrap();
-    } else {
-        app.add_introducer(
-            &sys,
-            c,
-            Some((members[1], d("2021-06-01"))),
-            Some(d("2024-08-01")),
-        )
-        .await
-        .unwrap();
-    }
-    app.record_document(&sys, c, "3-KNĐ", Some(d("2024-08-01")))
-        .await
-        .unwrap();
-    app.record_step(&sys, c, step("introduction", "2024-08-05"))
-        .await
-        .unwrap();
-    app.record_document(&sys, c, "5-KNĐ", Some(d("2024-09-02")))
-        .await
-        .unwrap();
-    app.record_step(&sys, c, step("comments", "2024-09-02"))
-        .await
-        .unwrap();
-    c
 }
 
 async fn the_whole_lifecycle_is_recordable(db: TestDb) {

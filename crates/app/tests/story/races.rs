@@ -8,6 +8,7 @@ use ranks_app::targets::Period;
 use ranks_app::{Actor, App, AppError, Scope};
 use ranks_domain::UnitKind;
 use ranks_store::records::candidates;
+use ranks_testkit::pipeline::{create_units, B_AND_B1};
 use ranks_testkit::{both_backends, TestDb};
 use std::future::Future;
 use std::pin::Pin;
@@ -315,26 +316,7 @@ async fn conflicts_name_nothing_outside_the_scope(db: TestDb) {
     let app = db.app().await;
     let sys = Actor::system();
     setup(&app).await;
-    app.create_unit(
-        &sys,
-        "B",
-        "Đảng bộ B",
-        UnitKind::GrassrootsCommittee,
-        Some("R"),
-        d("2000-01-01"),
-    )
-    .await
-    .unwrap();
-    app.create_unit(
-        &sys,
-        "B1",
-        "Chi bộ B1",
-        UnitKind::Cell,
-        Some("B"),
-        d("2000-01-01"),
-    )
-    .await
-    .unwrap();
+    create_units(&app, &B_AND_B1).await;
     let first = app
         .add_candidate(
             &sys,

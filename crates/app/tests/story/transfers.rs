@@ -8,7 +8,8 @@ use ranks_app::transfers::{
 };
 use ranks_app::{Actor, App, AppError, Scope};
 use ranks_domain::calendar::{OverrideDay, YearOverride};
-use ranks_domain::{MemberStatus, UnitKind};
+use ranks_domain::{Date, MemberStatus};
+use ranks_testkit::pipeline::{create_units, B_AND_B1};
 use ranks_testkit::{both_backends, TestDb};
 
 /// `setup`'s tree plus a second committee B with a cell B1, and staff of
@@ -16,26 +17,7 @@ use ranks_testkit::{both_backends, TestDb};
 async fn ends(app: &App) -> (Vec<i64>, Actor, Actor, Actor) {
     let members = setup(app).await;
     let sys = Actor::system();
-    app.create_unit(
-        &sys,
-        "B",
-        "Đảng bộ B",
-        UnitKind::GrassrootsCommittee,
-        Some("R"),
-        d("2000-01-01"),
-    )
-    .await
-    .unwrap();
-    app.create_unit(
-        &sys,
-        "B1",
-        "Chi bộ B1",
-        UnitKind::Cell,
-        Some("B"),
-        d("2000-01-01"),
-    )
-    .await
-    .unwrap();
+    create_units(app, &B_AND_B1).await;
     let staff = |name: &str, path| Actor {
         name: name.into(),
         scope: Scope::Subtree(path),
@@ -58,6 +40,41 @@ fn official(member_id: i64, to: Destination, sent: &str, documents: &[&str]) -> 
         study: false,
         documents: documents.iter().map(|s| s.to_string()).collect(),
     }
+}
+
+/// `official`, sent by `by` to the cell `cell`.
+async fn to_cell(
+    app: &App,
+    by: &Actor,
+    member_id: i64,
+    cell: &str,
+    sent: &str,
+    documents: &[&str],
+) -> Result<i64, AppError> {
+    let to = Destination::Cell(cell.into());
+    app.create_transfer(by, official(member_id, to, sent, documents))
+        .await
+}
+
+/// The answering end records the receipt of file `id` with `documents`.
+async fn receive(
+    app: &App,
+    by: &Actor,
+    id: i64,
+    documents: &[&str],
+    on: Option<Date>,
+) -> Result<(), AppError> {
+    let documents = documents.iter().map(|s| s.to_string()).collect();
+    let action = TransferAction::Receive { documents };
+    app.transfer_action(by, id, action, on).await
+}
+
+/// The answering end refuses file `id`, giving `reason`.
+async fn refuse(app: &App, by: &Actor, id: i64, reason: &str) -> Result<(), AppError> {
+    let action = TransferAction::Refuse {
+        reason: reason.into(),
+    };
+    app.transfer_action(by, id, action, None).await
 }
 
 /// Current members of a unit, counted by SQL and by the roll-up index.
@@ -85,16 +102,7 @@ async fn a_transfer_seen_from_both_ends(db: TestDb) {
         "self_review",
     ];
     // The sending unit's staff name a cell outside their own subtree.
-    let id = app
-        .create_transfer(
-            &sender,
-            official(
-                members[0],
-                Destination::Cell("B1".into()),
-                "2026-11-02",
-                &all,
-            ),
-        )
+    let id = to_cell(&app, &sender, members[0], "B1", "2026-11-02", &all)
         .await
         .unwrap();
     // Both ends see it; nobody else, answered as for a file that does not exist.
@@ -177,25 +185,15 @@ async fn a_transfer_seen_from_both_ends(db: TestDb) {
         .await
         .unwrap_err();
     assert!(err.to_string().contains("open transfer"), "{err}");
-    let err = app
-        .create_transfer(
-            &sender,
-            official(
-                members[0],
-                Destination::Cell("A2".into()),
-                "2026-11-02",
-                &[],
-            ),
-        )
+    let err = to_cell(&app, &sender, members[0], "A2", "2026-11-02", &[])
         .await
         .unwrap_err();
     assert!(err.to_string().contains("open transfer"), "{err}");
-    app.transfer_action(
+    receive(
+        &app,
         &receiver,
         id,
-        TransferAction::Receive {
-            documents: vec!["letter".into(), "dossier".into()],
-        },
+        &["letter", "dossier"],
         Some(d("2026-11-10")),
     )
     .await
@@ -241,17 +239,7 @@ async fn a_transfer_seen_from_both_ends(db: TestDb) {
             .member_id,
         Some(members[0])
     );
-    let err = app
-        .transfer_action(
-            &receiver,
-            id,
-            TransferAction::Refuse {
-                reason: "muộn".into(),
-            },
-            None,
-        )
-        .await
-        .unwrap_err();
+    let err = refuse(&app, &receiver, id, "muộn").await.unwrap_err();
     assert!(matches!(err, AppError::Conflict(_)), "{err}");
     // Every step is in the audit log, under the file and under the member.
     let audit = ranks_testkit::audit_of(&app, "transfer", &id.to_string()).await;
@@ -264,16 +252,7 @@ async fn a_transfer_seen_from_both_ends(db: TestDb) {
 async fn a_refused_transfer_leaves_the_member_home(db: TestDb) {
     let app = db.app().await;
     let (members, sender, receiver, _) = ends(&app).await;
-    let id = app
-        .create_transfer(
-            &sender,
-            official(
-                members[1],
-                Destination::Cell("B1".into()),
-                "2026-10-02",
-                &["letter"],
-            ),
-        )
+    let id = to_cell(&app, &sender, members[1], "B1", "2026-10-02", &["letter"])
         .await
         .unwrap();
     // Still sent after 30 working days: overdue on both ends.
@@ -288,27 +267,15 @@ async fn a_refused_transfer_leaves_the_member_home(db: TestDb) {
             .overdue
     );
     // A refusal needs its reason, and changes nothing in the registry.
-    let err = app
-        .transfer_action(
-            &receiver,
-            id,
-            TransferAction::Refuse {
-                reason: "  ".into(),
-            },
-            None,
-        )
-        .await
-        .unwrap_err();
+    let err = refuse(&app, &receiver, id, "  ").await.unwrap_err();
     assert!(err.to_string().starts_with("reason:"), "{err}");
     let before = app.transfer_file(&sender, id).await.unwrap();
     assert_eq!(before.status, "sent", "the refused refusal wrote nothing");
-    app.transfer_action(
+    refuse(
+        &app,
         &receiver,
         id,
-        TransferAction::Refuse {
-            reason: "Thiếu phiếu đảng viên và hồ sơ đảng viên".into(),
-        },
-        None,
+        "Thiếu phiếu đảng viên và hồ sơ đảng viên",
     )
     .await
     .unwrap();
@@ -326,17 +293,9 @@ async fn a_refused_transfer_leaves_the_member_home(db: TestDb) {
     assert_eq!(counts(&app, "A1").await, (4, 4));
     assert_eq!(counts(&app, "B1").await, (0, 0));
     // The member is free to move again.
-    app.create_transfer(
-        &sender,
-        official(
-            members[1],
-            Destination::Cell("A2".into()),
-            "2026-11-20",
-            &[],
-        ),
-    )
-    .await
-    .unwrap();
+    to_cell(&app, &sender, members[1], "A2", "2026-11-20", &[])
+        .await
+        .unwrap();
 }
 
 async fn out_of_the_system_and_back_in(db: TestDb) {
@@ -364,16 +323,9 @@ async fn out_of_the_system_and_back_in(db: TestDb) {
         Some("Đảng bộ Quân sự tỉnh Cao Bằng")
     );
     assert!(app.transfer_file(&outsider, id).await.is_err());
-    app.transfer_action(
-        &sender,
-        id,
-        TransferAction::Receive {
-            documents: vec!["letter".into()],
-        },
-        Some(d("2026-11-09")),
-    )
-    .await
-    .unwrap();
+    receive(&app, &sender, id, &["letter"], Some(d("2026-11-09")))
+        .await
+        .unwrap();
     assert_eq!(counts(&app, "A1").await, (4, 4));
     app.transfer_action(&sender, id, TransferAction::Register, Some(d("2026-11-16")))
         .await
@@ -499,16 +451,9 @@ async fn out_of_the_system_and_back_in(db: TestDb) {
         )
         .await
         .unwrap();
-    app.transfer_action(
-        &sender,
-        refused,
-        TransferAction::Refuse {
-            reason: "Giấy giới thiệu không hợp lệ".into(),
-        },
-        None,
-    )
-    .await
-    .unwrap();
+    refuse(&app, &sender, refused, "Giấy giới thiệu không hợp lệ")
+        .await
+        .unwrap();
     assert_eq!(counts(&app, "A1").await, (5, 5));
 }
 
@@ -540,16 +485,7 @@ async fn temporary_transfers_and_bad_input(db: TestDb) {
         .await
         .unwrap_err();
     assert!(err.to_string().starts_with("documents:"), "{err}");
-    let err = app
-        .create_transfer(
-            &sender,
-            official(
-                members[0],
-                Destination::Cell("NOPE".into()),
-                "2026-11-02",
-                &[],
-            ),
-        )
+    let err = to_cell(&app, &sender, members[0], "NOPE", "2026-11-02", &[])
         .await
         .unwrap_err();
     assert_eq!(err.to_string(), "unknown unit: NOPE");
@@ -566,43 +502,16 @@ async fn temporary_transfers_and_bad_input(db: TestDb) {
         .await
         .unwrap_err();
     assert!(err.to_string().starts_with("destination:"), "{err}");
-    let err = app
-        .create_transfer(
-            &sender,
-            official(
-                members[0],
-                Destination::Cell("B1".into()),
-                "2026-12-30",
-                &[],
-            ),
-        )
+    let err = to_cell(&app, &sender, members[0], "B1", "2026-12-30", &[])
         .await
         .unwrap_err();
     assert!(err.to_string().starts_with("sent_on:"), "{err}");
     // Nor before the Party's papers (the calendar holds from 1900 only).
-    let err = app
-        .create_transfer(
-            &sender,
-            official(
-                members[0],
-                Destination::Cell("B1".into()),
-                "0001-01-01",
-                &[],
-            ),
-        )
+    let err = to_cell(&app, &sender, members[0], "B1", "0001-01-01", &[])
         .await
         .unwrap_err();
     assert!(err.to_string().starts_with("sent_on:"), "{err}");
-    let err = app
-        .create_transfer(
-            &receiver,
-            official(
-                members[0],
-                Destination::Cell("A2".into()),
-                "2026-11-02",
-                &[],
-            ),
-        )
+    let err = to_cell(&app, &receiver, members[0], "A2", "2026-11-02", &[])
         .await
         .unwrap_err();
     assert_eq!(
@@ -625,16 +534,9 @@ async fn temporary_transfers_and_bad_input(db: TestDb) {
             .collect::<Vec<_>>(),
         ["temporary_letter", "self_review"]
     );
-    app.transfer_action(
-        &receiver,
-        id,
-        TransferAction::Receive {
-            documents: vec!["temporary_letter".into()],
-        },
-        None,
-    )
-    .await
-    .unwrap();
+    receive(&app, &receiver, id, &["temporary_letter"], None)
+        .await
+        .unwrap();
     app.transfer_action(&receiver, id, TransferAction::Register, None)
         .await
         .unwrap();
@@ -645,16 +547,7 @@ async fn temporary_transfers_and_bad_input(db: TestDb) {
     assert_eq!(rec.host, Some(("B1".into(), d("2028-05-02"))));
     // A day off recorded later moves an open file's deadline: 30 working
     // days from 2 Nov end on 15 Dec once 1 Dec 2026 is off.
-    let open = app
-        .create_transfer(
-            &sender,
-            official(
-                members[1],
-                Destination::Cell("B1".into()),
-                "2026-11-02",
-                &[],
-            ),
-        )
+    let open = to_cell(&app, &sender, members[1], "B1", "2026-11-02", &[])
         .await
         .unwrap();
     app.set_calendar_override(

@@ -1,6 +1,7 @@
 //! `ranks notify` and `ranks user reminders` (issue 17, part 1), on SQLite
 //! and PostgreSQL; the sending run against a real SMTP server (aiosmtpd).
 
+use super::ok;
 use ranks_testkit::smtp::{self, free_port, SmtpSink};
 use ranks_testkit::{both_backends, TestDb};
 use std::io::Write;
@@ -32,36 +33,25 @@ fn cat<'a>(d: &[&'a str], args: &[&'a str]) -> Vec<&'a str> {
     [args, d].concat()
 }
 
-fn ok(o: &Output) -> String {
-    assert!(
-        o.status.success(),
-        "ranks failed: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8(o.stdout.clone()).unwrap()
+/// `ranks user add` with `args`, the password given on standard input.
+fn user_add(d: &[&str], args: &[&str], password: &str) {
+    let args = [&["user", "add"][..], args, &["--password-stdin"]].concat();
+    ok(&ranks(&cat(d, &args), &format!("{password}\n")));
 }
 
 async fn notify_run_dry_run_shows_who_gets_what(db: TestDb) {
     let url = db.url_string();
     let d = ["--database", url.as_str()];
     ok(&ranks(&cat(&d, &["demo"]), ""));
-    ok(&ranks(
-        &cat(
-            &d,
-            &[
-                "user",
-                "add",
-                "--username",
-                "bithu.cb1",
-                "--role",
-                "secretary",
-                "--org",
-                "CDC.CB1",
-                "--password-stdin",
-            ],
-        ),
-        "mật khẩu bí thư chi bộ\n",
-    ));
+    let secretary = [
+        "--username",
+        "bithu.cb1",
+        "--role",
+        "secretary",
+        "--org",
+        "CDC.CB1",
+    ];
+    user_add(&d, &secretary, "mật khẩu bí thư chi bộ");
     let set = ok(&ranks(
         &cat(
             &d,
@@ -194,21 +184,11 @@ async fn serve_sends_digests_on_its_schedule(db: TestDb) {
     let url = db.url_string();
     let d = ["--database", url.as_str()];
     ok(&ranks(&cat(&d, &["demo"]), ""));
-    ok(&ranks(
-        &cat(
-            &d,
-            &[
-                "user",
-                "add",
-                "--username",
-                "quantri",
-                "--role",
-                "admin",
-                "--password-stdin",
-            ],
-        ),
-        "mật khẩu quản trị viên\n",
-    ));
+    user_add(
+        &d,
+        &["--username", "quantri", "--role", "admin"],
+        "mật khẩu quản trị viên",
+    );
     ok(&ranks(
         &cat(
             &d,

@@ -2,6 +2,7 @@
 //! withdrawn long ago), the audit verified afterwards by `ranks audit
 //! verify`, and a person's export written to a private file.
 
+use super::ok;
 use ranks_testkit::{both_backends, TestDb};
 use std::process::{Command, Output};
 
@@ -12,15 +13,6 @@ fn ranks(url: &str, args: &[&str]) -> Output {
         .env("RANKS_DATABASE_URL", url)
         .output()
         .expect("run ranks")
-}
-
-fn ok(o: &Output) -> String {
-    assert!(
-        o.status.success(),
-        "ranks failed: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8(o.stdout.clone()).unwrap()
 }
 
 /// The person ids of the lines starting with `word`.

@@ -3,20 +3,12 @@
 //! on three candidates with only the counts typed, and prints the minutes
 //! (fetched by the browser's session, read back: the Vietnamese names).
 
-use super::{artifacts, tool, Browser, Driver};
+use super::{artifacts, browser_tools, runtime, serve, Browser, Driver};
 use crate::meeting_setup::{meeting_setup, CANDIDATES};
-use ranks_app::{Actor, App};
+use ranks_app::Actor;
 use ranks_testkit::TestDb;
 use serde_json::Value;
 use std::time::Instant;
-
-async fn serve(app: &App) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let router = ranks_web::router(app.clone());
-    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
-    base
-}
 
 /// The bytes of a download, fetched by the page's own session.
 fn fetch_bytes(b: &Browser<'_>, path: &str) -> (u64, String, Vec<u8>) {
@@ -42,24 +34,11 @@ fn fetch_bytes(b: &Browser<'_>, path: &str) -> (u64, String, Vec<u8>) {
 
 #[test]
 fn a_meeting_with_three_candidates_voted_and_its_minutes_printed() {
-    let required = std::env::var("RANKS_REQUIRE_BROWSER").is_ok_and(|v| v == "1");
-    let (Some(chromium), Some(chromedriver)) = (
-        tool("RANKS_CHROMIUM", "/usr/bin/chromium"),
-        tool("RANKS_CHROMEDRIVER", "/usr/bin/chromedriver"),
-    ) else {
-        assert!(
-            !required,
-            "RANKS_REQUIRE_BROWSER=1 but chromium/chromedriver are missing"
-        );
-        eprintln!("chromium or chromedriver not installed: the meeting journey is skipped");
+    let Some((chromium, chromedriver)) = browser_tools("the meeting journey") else {
         return;
     };
     let started = Instant::now();
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
+    let rt = runtime();
     let db = TestDb::sqlite();
     let (app, base, members, cands) = rt.block_on(async {
         let app = db.app().await;

@@ -3,27 +3,19 @@
 
 use axum::http::StatusCode;
 use ranks_app::auth::Role;
-use ranks_app::Actor;
 use ranks_testkit::http::{sign_in, values_of};
-use ranks_testkit::{both_backends, TestDb};
+use ranks_testkit::{both_backends, demo_with_users, TestDb};
 use serde_json::json;
 
 const PW: &str = "demo-ranks-2025";
 
 async fn demo_users(db: &TestDb) -> axum::Router {
-    let app = db.app().await;
-    let sys = Actor::system();
-    assert!(app.load_demo(&sys).await.unwrap().loaded);
-    app.add_user(&sys, "canbo", PW, Role::Staff, Some("BVPHCN"), None)
-        .await
-        .unwrap();
-    app.add_user(&sys, "bithu", PW, Role::Secretary, Some("BVPHCN.CB1"), None)
-        .await
-        .unwrap();
-    app.add_user(&sys, "khac", PW, Role::Staff, Some("BVSN"), None)
-        .await
-        .unwrap();
-    ranks_web::router(app)
+    let users = [
+        ("canbo", Role::Staff, "BVPHCN"),
+        ("bithu", Role::Secretary, "BVPHCN.CB1"),
+        ("khac", Role::Staff, "BVSN"),
+    ];
+    ranks_web::router(demo_with_users(db, PW, &users).await)
 }
 
 async fn duplicates_are_warned_confirmed_and_not_leaked(db: TestDb) {

@@ -8,7 +8,7 @@ use ranks_app::auth::Role;
 use ranks_app::Actor;
 use ranks_testkit::http::{sign_in, Client, Resp};
 use ranks_testkit::wording::{assert_vietnamese, assert_way_forward};
-use ranks_testkit::{both_backends, TestDb};
+use ranks_testkit::{both_backends, demo_with_users, TestDb};
 use serde_json::json;
 
 const PW: &str = "demo-ranks-2025";
@@ -20,15 +20,11 @@ async fn fix(c: &Client, cid: i64, action: &str, fields: &[(&str, &str)]) -> Res
 }
 
 async fn a_steps_date_is_corrected_from_the_dossier_in_vietnamese(db: TestDb) {
-    let app = db.app().await;
-    let sys = Actor::system();
-    assert!(app.load_demo(&sys).await.unwrap().loaded);
-    app.add_user(&sys, "canbo", PW, Role::Staff, Some("BVPHCN"), None)
-        .await
-        .unwrap();
-    app.add_user(&sys, "bithu", PW, Role::Secretary, Some("BVPHCN.CB1"), None)
-        .await
-        .unwrap();
+    let users = [
+        ("canbo", Role::Staff, "BVPHCN"),
+        ("bithu", Role::Secretary, "BVPHCN.CB1"),
+    ];
+    let app = demo_with_users(&db, PW, &users).await;
     let router = ranks_web::router(app);
     let staff = sign_in(&router, "canbo", PW).await.unwrap();
     let sec = sign_in(&router, "bithu", PW).await.unwrap();

@@ -11,18 +11,12 @@ struct Demo {
 }
 
 async fn demo_with_users(db: &TestDb) -> Demo {
-    let app = db.app().await;
-    let sys = Actor::system();
-    assert!(app.load_demo(&sys).await.unwrap().loaded);
-    for (user, role, unit) in [
+    let users = [
         ("staff", Role::Staff, "BVPHCN"),
         ("secretary", Role::Secretary, "BVPHCN.CB1"),
         ("viewer", Role::Viewer, "BVPHCN"),
-    ] {
-        app.add_user(&sys, user, PW, role, Some(unit), None)
-            .await
-            .unwrap();
-    }
+    ];
+    let app = ranks_testkit::demo_with_users(db, PW, &users).await;
     let router = ranks_web::router(app.clone());
     Demo { app, router }
 }

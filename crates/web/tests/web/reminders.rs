@@ -107,52 +107,24 @@ async fn digests_reach_a_real_smtp_server(db: TestDb) {
         .iter()
         .find(|s| s.unit_code.as_str() == "CDC")
         .expect("the committee member in charge of CDC");
-    user_with(
-        &app,
-        "bithu.cb1",
-        Role::Secretary,
-        Some("CDC.CB1"),
-        None,
-        prefs("bithu.cb1@cdc.vn", "vi", Every::Daily),
-    )
-    .await;
-    user_with(
-        &app,
-        "canbo.cdc",
-        Role::Staff,
-        Some("CDC"),
-        None,
-        prefs("canbo@cdc.vn", "en", Every::Weekly),
-    )
-    .await;
-    user_with(
-        &app,
-        "phutrach.cdc",
-        Role::Supervisor,
-        None,
-        Some(loan.member_id),
-        prefs("phutrach@tinhuy.vn", "vi", Every::Daily),
-    )
-    .await;
-    // Asked for nothing, or disabled: no mail.
-    user_with(
-        &app,
-        "tat",
-        Role::Staff,
-        Some("CDC"),
-        None,
-        prefs("tat@cdc.vn", "vi", Every::Off),
-    )
-    .await;
-    user_with(
-        &app,
-        "nghi",
-        Role::Staff,
-        Some("CDC"),
-        None,
-        prefs("nghi@cdc.vn", "vi", Every::Daily),
-    )
-    .await;
+    let users = [
+        ("bithu.cb1", Role::Secretary, Some("CDC.CB1"), None),
+        ("canbo.cdc", Role::Staff, Some("CDC"), None),
+        ("phutrach.cdc", Role::Supervisor, None, Some(loan.member_id)),
+        // Asked for nothing, or disabled: no mail.
+        ("tat", Role::Staff, Some("CDC"), None),
+        ("nghi", Role::Staff, Some("CDC"), None),
+    ];
+    let asked = [
+        ("bithu.cb1@cdc.vn", "vi", Every::Daily),
+        ("canbo@cdc.vn", "en", Every::Weekly),
+        ("phutrach@tinhuy.vn", "vi", Every::Daily),
+        ("tat@cdc.vn", "vi", Every::Off),
+        ("nghi@cdc.vn", "vi", Every::Daily),
+    ];
+    for ((name, role, org, member), (email, lang, every)) in users.into_iter().zip(asked) {
+        user_with(&app, name, role, org, member, prefs(email, lang, every)).await;
+    }
     app.set_user_disabled(&sys, "nghi", true).await.unwrap();
 
     // What each should be told: the due list of their scope.

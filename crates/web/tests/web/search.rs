@@ -3,16 +3,12 @@
 
 use super::*;
 use ranks_app::auth::Role;
+use ranks_testkit::demo_with_users;
 
 const PW: &str = "mật khẩu tìm kiếm";
 
 async fn staff_of_bvphcn(db: &TestDb) -> Client {
-    let app = db.app().await;
-    let sys = Actor::system();
-    assert!(app.load_demo(&sys).await.unwrap().loaded);
-    app.add_user(&sys, "canbo", PW, Role::Staff, Some("BVPHCN"), None)
-        .await
-        .unwrap();
+    let app = demo_with_users(db, PW, &[("canbo", Role::Staff, "BVPHCN")]).await;
     let router = ranks_web::router(app.clone());
     sign_in(&router, "canbo", PW).await.unwrap()
 }

@@ -3,26 +3,19 @@
 
 use axum::http::StatusCode;
 use ranks_app::auth::Role;
-use ranks_app::Actor;
 use ranks_testkit::http::sign_in;
-use ranks_testkit::{both_backends, TestDb};
+use ranks_testkit::{both_backends, demo_with_users, TestDb};
 use serde_json::json;
 
 const PW: &str = "demo-ranks-2025";
 
 async fn export_consent_and_page(db: TestDb) {
-    let app = db.app().await;
-    let sys = Actor::system();
-    assert!(app.load_demo(&sys).await.unwrap().loaded);
-    app.add_user(&sys, "canbo", PW, Role::Staff, Some("BVPHCN"), None)
-        .await
-        .unwrap();
-    app.add_user(&sys, "khac", PW, Role::Staff, Some("BVSN"), None)
-        .await
-        .unwrap();
-    app.add_user(&sys, "xem", PW, Role::Viewer, Some("BVPHCN"), None)
-        .await
-        .unwrap();
+    let users = [
+        ("canbo", Role::Staff, "BVPHCN"),
+        ("khac", Role::Staff, "BVSN"),
+        ("xem", Role::Viewer, "BVPHCN"),
+    ];
+    let app = demo_with_users(&db, PW, &users).await;
     let router = ranks_web::router(app);
     let staff = sign_in(&router, "canbo", PW).await.unwrap();
     let body = json!({"cell": "BVPHCN.CB1", "full_name": "Sầm Thị Riêng", "birth_date": "2000-04-05", "date": "2026-11-02", "id_number": "001300004005"});
