@@ -61,13 +61,14 @@ fn check_lang(lang: &str) -> Result<(), AppError> {
 impl App {
     async fn feed_user(&self, actor: &Actor) -> Result<users::UserRow, AppError> {
         let mut conn = self.db().read().await?;
-        users::by_username(&mut conn, &actor.name)
-            .await?
-            .filter(|u| !u.disabled)
-            .ok_or(AppError::NotFound {
+        let user = crate::notify::own_user(&mut conn, &actor.name).await?;
+        if user.disabled {
+            return Err(AppError::NotFound {
                 what: "user",
                 key: actor.name.clone(),
-            })
+            });
+        }
+        Ok(user)
     }
 
     /// The signed-in user's live feed, if they made one.

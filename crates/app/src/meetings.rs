@@ -268,7 +268,7 @@ impl App {
     /// present but those named absent (each with a reason).
     pub async fn create_meeting(&self, actor: &Actor, new: NewMeeting) -> Result<i64, AppError> {
         may_see_meetings(actor)?;
-        let on = self.check_meeting_date(new.on)?;
+        let on = self.check_date("date", new.on)?;
         let agenda = bounded("agenda", new.agenda.trim(), limits::NOTE)?;
         if agenda.is_empty() {
             return Err(DomainError::invalid("agenda", "", "the meeting's agenda").into());
@@ -304,15 +304,6 @@ impl App {
             })
         })
         .await
-    }
-
-    fn check_meeting_date(&self, on: Date) -> Result<Date, AppError> {
-        if on > self.clock().today() {
-            return Err(
-                DomainError::invalid("date", on.to_string(), "a date not after today").into(),
-            );
-        }
-        Ok(on)
     }
 
     /// Marks members of the roll present or absent (with a reason); refused

@@ -325,7 +325,7 @@ impl App {
     ) -> Result<Vec<Digest>, AppError> {
         let now = self.clock().now();
         let day = match on {
-            Some(d) => self.check_day("on", d)?,
+            Some(d) => self.check_date("on", d)?,
             None => {
                 if vn(now).hour() < send_hour {
                     return Ok(Vec::new());
@@ -380,15 +380,6 @@ impl App {
             });
         }
         Ok(out)
-    }
-
-    fn check_day(&self, field: &'static str, d: Date) -> Result<Date, AppError> {
-        if d > self.clock().today() {
-            return Err(
-                DomainError::invalid(field, d.to_string(), "a date not after today").into(),
-            );
-        }
-        Ok(d)
     }
 
     /// The deadlines of a user's scope (each of a supervisor's units),
@@ -568,7 +559,7 @@ impl App {
     }
 }
 
-async fn own_user(
+pub(crate) async fn own_user(
     conn: &mut ranks_store::Conn,
     username: &str,
 ) -> Result<users::UserRow, AppError> {

@@ -15,6 +15,7 @@ mod due;
 mod due_page;
 mod file;
 mod movements;
+pub(crate) use movements::temporary_band;
 mod registry_steps;
 mod routes;
 pub(crate) mod steps;
@@ -138,7 +139,8 @@ fn elsewhere(person_id: i64) -> AppError {
 }
 
 impl App {
-    fn check_date(&self, field: &'static str, on: Date) -> Result<Date, AppError> {
+    /// A day named in a request, refused when after today (naming `field`).
+    pub(crate) fn check_date(&self, field: &'static str, on: Date) -> Result<Date, AppError> {
         let today = self.clock().today();
         if on > today {
             return Err(

@@ -342,13 +342,7 @@ impl App {
     }
 
     fn check_consent_date(&self, on: Option<Date>) -> Result<Date, AppError> {
-        let on = on.unwrap_or(self.clock().today());
-        if on > self.clock().today() {
-            return Err(
-                DomainError::invalid("date", on.to_string(), "a date not after today").into(),
-            );
-        }
-        Ok(on)
+        self.check_date("date", on.unwrap_or(self.clock().today()))
     }
 
     /// The retention rule (profile `[privacy]`): the people never admitted

@@ -3,7 +3,8 @@
 use ranks_domain::Date;
 use std::fmt::Write;
 
-fn esc(s: &str) -> String {
+/// Text escaped for HTML and SVG (text and attribute values).
+pub(crate) fn esc(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")

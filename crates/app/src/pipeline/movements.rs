@@ -2,7 +2,7 @@
 
 use super::{check_version, visible_member};
 use crate::{visible_unit, Actor, App, AppError};
-use ranks_domain::procedure::{Refusal, Said};
+use ranks_domain::procedure::{MemberRules, Refusal, Said};
 use ranks_domain::text::{bounded, limits};
 use ranks_domain::{Date, DomainError, MemberStatus};
 use ranks_store::records::members::{self};
@@ -108,23 +108,7 @@ impl App {
                             return Err(AppError::Conflict(format!("{} is not another cell", host.code)));
                         }
                         if let Some(r) = &rules {
-                            let (lo, hi) = match (study, r.temporary_transfer_study_months) {
-                                (true, Some(band)) => band,
-                                _ => r.temporary_transfer_months,
-                            };
-                            let what = if *study { "for study" } else { "for work or residence" };
-                            let months = ranks_domain::procedure::whole_months(on, *until);
-                            if months < i64::from(lo) || months > i64::from(hi) {
-                                return Err(AppError::Refused(Refusal::new(
-                                    "temporary_transfer",
-                                    r.source.cite(),
-                                    Said {
-                                        key: if *study { "refusal-temporary-transfer-study" } else { "refusal-temporary-transfer" },
-                                        args: vec![("min", lo.to_string()), ("max", hi.to_string()), ("from", on.to_string()), ("until", until.to_string()), ("months", months.to_string())],
-                                        text: format!("a temporary transfer {what} lasts {lo} to {hi} whole months; {on} to {until} is {months}"),
-                                    },
-                                )));
-                            }
+                            temporary_band(r, on, *until, *study)?;
                         }
                         detail = json!({"host": host.code, "until": until, "study": study});
                         m.host_unit_id = Some(host.id);
@@ -246,4 +230,48 @@ impl App {
         })
         .await
     }
+}
+
+/// A temporary transfer lasts the profile's band of whole months (for
+/// study its own band, where the profile has one), counted from `from`.
+pub(crate) fn temporary_band(
+    r: &MemberRules,
+    from: Date,
+    until: Date,
+    study: bool,
+) -> Result<(), AppError> {
+    let (lo, hi) = match (study, r.temporary_transfer_study_months) {
+        (true, Some(band)) => band,
+        _ => r.temporary_transfer_months,
+    };
+    let what = if study {
+        "for study"
+    } else {
+        "for work or residence"
+    };
+    let months = ranks_domain::procedure::whole_months(from, until);
+    if months < i64::from(lo) || months > i64::from(hi) {
+        return Err(AppError::Refused(Refusal::new(
+            "temporary_transfer",
+            r.source.cite(),
+            Said {
+                key: if study {
+                    "refusal-temporary-transfer-study"
+                } else {
+                    "refusal-temporary-transfer"
+                },
+                args: vec![
+                    ("min", lo.to_string()),
+                    ("max", hi.to_string()),
+                    ("from", from.to_string()),
+                    ("until", until.to_string()),
+                    ("months", months.to_string()),
+                ],
+                text: format!(
+                    "a temporary transfer {what} lasts {lo} to {hi} whole months; {from} to {until} is {months}"
+                ),
+            },
+        )));
+    }
+    Ok(())
 }

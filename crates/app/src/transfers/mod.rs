@@ -21,7 +21,6 @@ use crate::ops::Ctx;
 use crate::scope::{self, Visible};
 use crate::{Actor, App, AppError};
 use chrono::Datelike;
-use ranks_domain::procedure::{Refusal, Said};
 use ranks_domain::text::{bounded, limits};
 use ranks_domain::{Date, DomainError, MemberStatus};
 use ranks_store::records::members::{self, NewPerson};
@@ -282,31 +281,10 @@ impl App {
             )
             .into());
         }
-        let Some(r) = &self.profile().members else {
-            return Ok(());
-        };
-        let (lo, hi) = match (study, r.temporary_transfer_study_months) {
-            (true, Some(band)) => band,
-            _ => r.temporary_transfer_months,
-        };
-        let what = if study {
-            "for study"
-        } else {
-            "for work or residence"
-        };
-        let months = ranks_domain::procedure::whole_months(from, until);
-        if months < i64::from(lo) || months > i64::from(hi) {
-            return Err(AppError::Refused(Refusal::new(
-                "temporary_transfer",
-                r.source.cite(),
-                Said {
-                    key: if study { "refusal-temporary-transfer-study" } else { "refusal-temporary-transfer" },
-                    args: vec![("min", lo.to_string()), ("max", hi.to_string()), ("from", from.to_string()), ("until", until.to_string()), ("months", months.to_string())],
-                    text: format!("a temporary transfer {what} lasts {lo} to {hi} whole months; {from} to {until} is {months}"),
-                },
-            )));
+        match &self.profile().members {
+            Some(r) => crate::pipeline::temporary_band(r, from, until, study),
+            None => Ok(()),
         }
-        Ok(())
     }
 
     /// A member arriving from an organisation Ranks does not hold, papers

@@ -2,6 +2,7 @@
 //! the user's language, every deadline with a link to its file.
 
 use super::smtp::Mail;
+use crate::charts::esc;
 use crate::i18n::{Lang, Tr};
 use ranks_app::notify::{Digest, DigestItem, Every};
 use ranks_domain::procedure::Profile;
@@ -17,13 +18,6 @@ fn sections(d: &Digest) -> [(&'static str, Vec<&DigestItem>); 3] {
         ),
         ("reminders.mail.soon", pick(&|i| !i.due.overdue)),
     ]
-}
-
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 /// The base address without a trailing slash.
