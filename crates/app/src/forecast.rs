@@ -450,7 +450,7 @@ impl App {
             .map(|i| &prepared.open[*i as usize])
             .collect();
         let shown_ids: Vec<i64> = shown.iter().map(|o| o.id).collect();
-        let names = files::names_of(&mut conn, &shown_ids).await?;
+        let names = files::names_of(&mut (&mut *conn).into(), &shown_ids).await?;
         let candidates = shown
             .iter()
             .map(|o| Counted {

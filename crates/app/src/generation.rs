@@ -37,19 +37,57 @@ pub(crate) struct Fresh {
     pub poll: GenerationPoll,
     pub actors: ActorCache,
     /// The working-day calendar with the overrides as of a generation.
-    calendar: Mutex<Option<(Generation, WorkCalendar)>>,
+    pub calendar: KeptAt<WorkCalendar>,
+    /// Every term, oldest first, as of a generation.
+    pub terms: KeptAt<std::sync::Arc<Vec<ranks_store::records::terms::TermRow>>>,
 }
 
-impl Fresh {
-    pub fn calendar(&self, generation: Generation) -> Option<WorkCalendar> {
-        let g = self.calendar.lock().unwrap_or_else(|e| e.into_inner());
+/// One value read as of an audit generation: whatever a write changes
+/// appends to the audit log, so the value holds until the generation moves.
+pub(crate) struct KeptAt<T>(Mutex<Option<(Generation, T)>>);
+
+impl<T> Default for KeptAt<T> {
+    fn default() -> Self {
+        KeptAt(Mutex::new(None))
+    }
+}
+
+impl<T: Clone> KeptAt<T> {
+    /// The value kept at `generation`, if that is the one kept.
+    pub fn at(&self, generation: Generation) -> Option<T> {
+        let g = self.0.lock().unwrap_or_else(|e| e.into_inner());
         g.as_ref()
             .filter(|(at, _)| *at == generation)
-            .map(|(_, cal)| cal.clone())
+            .map(|(_, v)| v.clone())
     }
 
-    pub fn keep_calendar(&self, generation: Generation, cal: WorkCalendar) {
-        *self.calendar.lock().unwrap_or_else(|e| e.into_inner()) = Some((generation, cal));
+    /// Keeps `value`, read after `generation` was polled.
+    pub fn keep(&self, generation: Generation, value: T) {
+        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = Some((generation, value));
+    }
+}
+
+impl App {
+    /// The generation of the request being answered, or a fresh poll.
+    pub(crate) async fn current_generation(&self) -> Result<Generation, AppError> {
+        match request_generation() {
+            Some(g) => Ok(g),
+            None => self.audit_generation().await,
+        }
+    }
+
+    /// Every term, oldest first: read once per audit generation.
+    pub(crate) async fn all_terms(
+        &self,
+    ) -> Result<std::sync::Arc<Vec<ranks_store::records::terms::TermRow>>, AppError> {
+        let generation = self.current_generation().await?;
+        if let Some(t) = self.fresh().terms.at(generation) {
+            return Ok(t);
+        }
+        let mut conn = self.db().read().await?;
+        let t = std::sync::Arc::new(ranks_store::records::terms::all(&mut conn).await?);
+        self.fresh().terms.keep(generation, t.clone());
+        Ok(t)
     }
 }
 
@@ -195,8 +233,25 @@ impl App {
     /// On an upkeep connection: the requests waiting for this poll may hold
     /// every reader.
     async fn poll_generation(&self) -> Result<Generation, AppError> {
-        let mut conn = self.db().upkeep().await?;
-        Ok(ranks_store::index::audit_generation(&mut conn, crate::index::WINDOW).await?)
+        // Two index lookups: stepped inline on SQLite (see `Db::page_conn`);
+        // on PostgreSQL through an upkeep connection (see `Db::upkeep`).
+        match self.db().lite() {
+            Some(lite) => {
+                let mut c = lite.get()?;
+                Ok(
+                    ranks_store::index::audit_generation(&mut c.reader(), crate::index::WINDOW)
+                        .await?,
+                )
+            }
+            None => {
+                let mut conn = self.db().upkeep().await?;
+                Ok(ranks_store::index::audit_generation(
+                    &mut (&mut *conn).into(),
+                    crate::index::WINDOW,
+                )
+                .await?)
+            }
+        }
     }
 
     /// Runs the read `f` as of `generation`, which the caller polled with

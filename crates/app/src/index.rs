@@ -56,6 +56,12 @@ pub struct Base {
     pub ids: Vec<i64>,
     pub codes: Vec<Arc<str>>,
     pub names: Vec<Arc<str>>,
+    /// Each unit's kind, materialized path and day of creation: with the
+    /// codes, names and parents, the unit's whole row (see
+    /// [`TreeIndex::unit_row`]), so a page finds its unit without a query.
+    kinds: Vec<ranks_domain::UnitKind>,
+    paths: Vec<Box<str>>,
+    created: Vec<Date>,
     pub depth: Vec<u8>,
     pub parent: Vec<u32>,
     pub end: Vec<u32>,
@@ -188,6 +194,9 @@ impl TreeIndex {
             ids: Vec::with_capacity(n),
             codes: Vec::with_capacity(n),
             names: Vec::with_capacity(n),
+            kinds: Vec::with_capacity(n),
+            paths: Vec::with_capacity(n),
+            created: Vec::with_capacity(n),
             depth: Vec::with_capacity(n),
             parent: Vec::with_capacity(n),
             end: vec![0; n],
@@ -205,6 +214,8 @@ impl TreeIndex {
                 name,
                 parent_id: parent,
                 path,
+                kind,
+                created_on,
             } = u;
             let code: Arc<str> = Arc::from(code.as_str());
             ix.ids.push(id);
@@ -212,8 +223,14 @@ impl TreeIndex {
             ix.pos_of_code.insert(code.clone(), i as u32);
             ix.codes.push(code);
             ix.names.push(Arc::from(name.as_str()));
+            ix.kinds.push(ranks_domain::UnitKind::parse(&kind)?);
+            ix.created
+                .push(Date::parse_from_str(&created_on, "%Y-%m-%d").map_err(|_| {
+                    ranks_domain::DomainError::invalid("created_on", &created_on, "a date")
+                })?);
             ix.depth
                 .push(path.matches('/').count().saturating_sub(2) as u8);
+            ix.paths.push(path.into_boxed_str());
             ix.parent.push(
                 parent
                     .and_then(|p| ix.pos_of_id.get(&p).copied())
@@ -292,6 +309,22 @@ impl TreeIndex {
 
     pub fn position(&self, code: &str) -> Option<usize> {
         self.b.pos_of_code.get(code).map(|p| *p as usize)
+    }
+
+    /// The row of the unit at `pos`, as the units table held it when the
+    /// index was built (a change to any unit rebuilds the index).
+    pub fn unit_row(&self, pos: usize) -> Result<ranks_store::records::units::UnitRow, AppError> {
+        let b = &self.b;
+        let parent = b.parent[pos];
+        Ok(ranks_store::records::units::UnitRow {
+            id: b.ids[pos],
+            code: ranks_domain::UnitCode::parse(&b.codes[pos])?,
+            name: b.names[pos].to_string(),
+            kind: b.kinds[pos],
+            parent_id: (parent != NONE).then(|| b.ids[parent as usize]),
+            path: ranks_domain::OrgPath::parse(&b.paths[pos])?,
+            created_on: b.created[pos],
+        })
     }
 
     /// The preorder position of the unit with this id.

@@ -270,9 +270,12 @@ impl App {
         cursor: Option<&str>,
         limit: usize,
     ) -> Result<MembersPage, AppError> {
-        let mut conn = self.db().read().await?;
-        let unit = visible_unit(&mut conn, actor, code).await?;
-        self.members_page(&mut conn, actor, &unit, filter, cursor, limit)
+        let unit = {
+            let mut conn = self.db().read().await?;
+            visible_unit(&mut conn, actor, code).await?
+        };
+        let mut pc = self.db().page_conn().await?;
+        self.members_page(&mut pc.reader(), actor, &unit, filter, cursor, limit)
             .await
     }
 
@@ -280,7 +283,7 @@ impl App {
     /// actor's scope, on the caller's connection.
     pub(crate) async fn members_page(
         &self,
-        conn: &mut ranks_store::Conn,
+        conn: &mut ranks_store::lite::Reader<'_>,
         actor: &Actor,
         unit: &crate::scope::Visible<ranks_store::records::units::UnitRow>,
         filter: MemberFilter,

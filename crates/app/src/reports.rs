@@ -287,7 +287,7 @@ impl App {
         Ok(UnitHead {
             unit,
             term: chosen.map(|t| t.term),
-            terms: all_terms.into_iter().map(|t| t.term).collect(),
+            terms: all_terms.iter().map(|t| t.term.clone()).collect(),
         })
     }
 
@@ -387,39 +387,35 @@ impl App {
         code: &str,
         term: Option<&str>,
     ) -> Result<UnitPage, AppError> {
-        let mut conn = self.db().read().await?;
-        let unit = visible_unit(&mut conn, actor, code).await?;
-        // The units above, top first, in one query.
-        let above: Vec<i64> = unit
-            .path
-            .ids()
-            .into_iter()
-            .take_while(|id| *id != unit.id)
-            .collect();
-        let mut found: HashMap<i64, UnitRow> = units::by_ids(&mut conn, &above)
-            .await?
-            .into_iter()
-            .map(|u| (u.id, u))
-            .collect();
-        let ancestors: Vec<UnitRow> = above
-            .iter()
-            .filter_map(|id| found.remove(id))
-            .filter(|a| actor.can_see(&a.path))
-            .collect();
-        let all_terms = terms::all(&mut conn).await?;
+        // The index and the summary laid out on it: one version of both
+        // for the whole page. The unit, the units above it and the terms
+        // come from them and from the terms kept per generation: no query.
+        let (ix, sum) = self.due_summary().await?;
+        let unit = crate::scope::unit_in(&ix, actor, code)?;
+        let start = index_position(&ix, &unit)?;
+        let mut ancestors = Vec::new();
+        let mut p = ix.b.parent[start];
+        while p != u32::MAX {
+            ancestors.push(ix.unit_row(p as usize)?);
+            p = ix.b.parent[p as usize];
+        }
+        ancestors.reverse();
+        ancestors.retain(|a| actor.can_see(&a.path));
+        let all_terms = self.all_terms().await?;
         let today = self.clock().today();
         let chosen = match term {
-            Some(t) => Some(term_by_name(&mut conn, &TermName::parse(t)?).await?),
+            Some(t) => {
+                let name = TermName::parse(t)?;
+                let found = all_terms.iter().find(|x| x.term.name == name).cloned();
+                Some(found.ok_or(AppError::NotFound {
+                    what: "term",
+                    key: name.to_string(),
+                })?)
+            }
             None => terms::containing(&all_terms, today)
                 .or(all_terms.last())
                 .cloned(),
         };
-        // One connection at a time: the index reads through its own.
-        drop(conn);
-        // The index and the summary laid out on it: one version of both
-        // for the whole page.
-        let (ix, sum) = self.due_summary().await?;
-        let start = index_position(&ix, &unit)?;
         let rows = match &chosen {
             Some(t) => crate::overview::index_rows(&ix, start, t, Some(1))?,
             None => vec![],
@@ -434,10 +430,13 @@ impl App {
         let counts = sum.stage_counts(start);
         let firsts = sum.stage_firsts(start, LIST_FIRST + 1);
         let source_counts = sum.sources(start);
-        let mut conn = self.db().read().await?;
+        // The page's bounded reads (a few rows each, by index): inline on
+        // SQLite; the large subtrees' supervisors and moves by path range
+        // through a pooled reader.
+        let mut pc = self.db().page_conn().await?;
         let first = self
             .members_page(
-                &mut conn,
+                &mut pc.reader(),
                 actor,
                 &unit,
                 crate::overview::MemberFilter::Current,
@@ -450,7 +449,8 @@ impl App {
             .iter()
             .flat_map(|l| l.iter().take(LIST_FIRST).map(|f| f.1))
             .collect();
-        let mut found = ranks_store::records::lists::candidates_by_ids(&mut conn, &listed).await?;
+        let mut found =
+            ranks_store::records::lists::candidates_by_ids(&mut pc.reader(), &listed).await?;
         let mut by_stage: Vec<(String, Vec<CandidateEntry>)> = Vec::new();
         let mut stage_totals = HashMap::new();
         let mut stage_next = HashMap::new();
@@ -486,19 +486,30 @@ impl App {
         let limit = LIST_FIRST as i64 + 1;
         // The whole tree: no range to check.
         let whole = start == 0 && end == ix.units();
-        let mut supervisors = match unit_ids {
-            _ if whole => supervisors::all_first(&mut conn, limit).await?,
-            Some(ids) => supervisors::for_units_first(&mut conn, ids, limit).await?,
-            None => supervisors::for_subtree_first(&mut conn, &unit.path, limit).await?,
+        let sources = movements::sources_named(&mut pc.reader(), &source_counts).await?;
+        let (mut supervisors, mut moves) = match unit_ids {
+            Some(ids) if !whole => (
+                supervisors::for_units_first(&mut pc.reader(), ids, limit).await?,
+                units::moves_of_units_first(&mut pc.reader(), ids, limit).await?,
+            ),
+            _ => {
+                drop(pc);
+                let mut conn = self.db().read().await?;
+                if whole {
+                    (
+                        supervisors::all_first(&mut conn, limit).await?,
+                        units::moves_all_first(&mut conn, limit).await?,
+                    )
+                } else {
+                    (
+                        supervisors::for_subtree_first(&mut conn, &unit.path, limit).await?,
+                        units::moves_in_subtree_first(&mut conn, &unit.path, limit).await?,
+                    )
+                }
+            }
         };
         let supervisors_more = supervisors.len() > LIST_FIRST;
         supervisors.truncate(LIST_FIRST);
-        let sources = movements::sources_named(&mut conn, &source_counts).await?;
-        let mut moves = match unit_ids {
-            _ if whole => units::moves_all_first(&mut conn, limit).await?,
-            Some(ids) => units::moves_of_units_first(&mut conn, ids, limit).await?,
-            None => units::moves_in_subtree_first(&mut conn, &unit.path, limit).await?,
-        };
         let moves_more = moves.len() > LIST_FIRST;
         moves.truncate(LIST_FIRST);
         drop(ix);
@@ -513,7 +524,7 @@ impl App {
             unit: unit.into_inner(),
             ancestors,
             term: chosen.map(|t| t.term),
-            terms: all_terms.into_iter().map(|t| t.term).collect(),
+            terms: all_terms.iter().map(|t| t.term.clone()).collect(),
             rows,
             members: first.members,
             candidates_by_stage: by_stage,

@@ -689,7 +689,7 @@ impl App {
         ids.sort_unstable();
         ids.dedup();
         for chunk in ids.chunks(500) {
-            let rows = files::files(&mut conn, Some(chunk)).await?;
+            let rows = files::files_of(&mut (&mut *conn).into(), chunk).await?;
             let mut missing: BTreeSet<i64> = chunk.iter().copied().collect();
             for f in rows {
                 missing.remove(&f.id);

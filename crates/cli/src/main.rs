@@ -1,5 +1,8 @@
 //! `ranks`: the one binary of Ranks (server, demo loader, reports).
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod bench;
 mod bench_http;
 mod bench_pages;

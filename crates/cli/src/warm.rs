@@ -21,6 +21,7 @@ pub async fn warm_up(app: &App) -> Result<()> {
         ix.admissions(),
         t.elapsed().as_secs_f64()
     );
+    let root = (ix.units() > 0).then(|| ix.code(0).to_string());
     drop(ix);
     let t = Instant::now();
     print!("building the due summary… ");
@@ -38,6 +39,23 @@ pub async fn warm_up(app: &App) -> Result<()> {
     let _ = std::io::stdout().flush();
     app.unit_choices(&Actor::system(), false, 1).await?;
     println!("{:.1} s", t.elapsed().as_secs_f64());
+    // The whole tree's forecast (its model and laws, kept per summary)
+    // and analytics: the national plan page's first request computed them
+    // (about 0.3 s at national scale); a write makes the next request
+    // compute them again, for that write's summary.
+    if let Some(root) = root {
+        let t = Instant::now();
+        print!("preparing the whole tree's forecast and analytics… ");
+        let _ = std::io::stdout().flush();
+        let system = Actor::system();
+        let head = app.unit_head(&system, &root, None).await?;
+        if let Some(term) = head.term {
+            app.forecast(&system, &term.name.to_string(), None, Some(&root))
+                .await?;
+        }
+        app.analytics(&system, Some(&root)).await?;
+        println!("{:.1} s", t.elapsed().as_secs_f64());
+    }
     Ok(())
 }
 

@@ -41,6 +41,8 @@ pub struct Db {
     audit: Option<Arc<AuditSeal>>,
     /// SQLite: the shared lock on `FILE.lock` while this handle lives.
     _lock: Option<Arc<DbLock>>,
+    /// SQLite: read-only connections for reads stepped inline.
+    lite: Option<Arc<crate::lite::Lite>>,
 }
 
 /// The key the audit log is sealed with and the checkpoint file its heads
@@ -154,6 +156,10 @@ impl Db {
             source: url.clone(),
             audit: None,
             _lock: lock,
+            lite: match url {
+                DatabaseUrl::Sqlite { path } => Some(Arc::new(crate::lite::Lite::new(path))),
+                DatabaseUrl::Postgres { .. } => None,
+            },
         };
         let mut conn = db.write.acquire().await.map_err(connect_err)?;
         migrate::run(&mut conn, backend, now).await?;
@@ -210,6 +216,21 @@ impl Db {
             })
     }
 
+    /// On SQLite, read-only connections whose statements run inline on the
+    /// calling task (see [`crate::lite`]); `None` on PostgreSQL.
+    pub fn lite(&self) -> Option<&crate::lite::Lite> {
+        self.lite.as_deref()
+    }
+
+    /// A connection for a page's small, bounded reads (index lookups of a
+    /// few rows): on SQLite stepped inline, on PostgreSQL a reader.
+    pub async fn page_conn(&self) -> Result<crate::lite::PageConn<'_>, StoreError> {
+        Ok(match &self.lite {
+            Some(l) => crate::lite::PageConn::Lite(l.get()?),
+            None => crate::lite::PageConn::Any(self.read().await?),
+        })
+    }
+
     /// A connection for reading.
     pub async fn read(&self) -> Result<PoolConnection<Any>, StoreError> {
         Ok(self.read.acquire().await?)
@@ -258,6 +279,9 @@ impl Db {
     /// connection left open would checkpoint its log into the file later,
     /// when it is dropped, under whoever has the file by then).
     pub async fn close(&self) {
+        if let Some(l) = &self.lite {
+            l.close();
+        }
         self.read.close().await;
         self.upkeep.close().await;
         self.write.close().await;

@@ -15,6 +15,9 @@ pub struct TreeUnit {
     pub parent_id: Option<i64>,
     /// The materialized path (`/1/4/9/`).
     pub path: String,
+    pub kind: String,
+    /// `yyyy-mm-dd`.
+    pub created_on: String,
 }
 
 /// An audit entry the index follows (reads left out).
@@ -39,9 +42,11 @@ pub async fn audit_ids_after(conn: &mut Conn, after: i64) -> Result<Vec<i64>, St
 
 /// Every unit, in preorder (the order of their paths).
 pub async fn units_in_preorder(conn: &mut Conn) -> Result<Vec<TreeUnit>, StoreError> {
-    let rows = sqlx::query("SELECT id, code, name, parent_id, path FROM units ORDER BY path")
-        .fetch_all(&mut *conn)
-        .await?;
+    let rows = sqlx::query(
+        "SELECT id, code, name, parent_id, path, kind, created_on FROM units ORDER BY path",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
     rows.iter()
         .map(|r| {
             Ok(TreeUnit {
@@ -50,6 +55,8 @@ pub async fn units_in_preorder(conn: &mut Conn) -> Result<Vec<TreeUnit>, StoreEr
                 name: r.try_get(2)?,
                 parent_id: r.try_get(3)?,
                 path: r.try_get(4)?,
+                kind: r.try_get(5)?,
+                created_on: r.try_get(6)?,
             })
         })
         .collect()
@@ -236,16 +243,22 @@ pub async fn rollup_sql(
 
 /// The newest audit id and how many entries sit in the `window` of ids
 /// below it.
-pub async fn audit_generation(conn: &mut Conn, window: i64) -> Result<(i64, i64), StoreError> {
-    let r = sqlx::query(
-        "SELECT COALESCE(MAX(id), 0), \
-         (SELECT COUNT(*) FROM audit_log WHERE id > (SELECT COALESCE(MAX(id), 0) FROM audit_log) - $1) \
-         FROM audit_log",
-    )
-    .bind(window)
-    .fetch_one(&mut *conn)
-    .await?;
-    Ok((r.try_get(0)?, r.try_get(1)?))
+pub async fn audit_generation(
+    conn: &mut crate::lite::Reader<'_>,
+    window: i64,
+) -> Result<(i64, i64), StoreError> {
+    let rows = conn
+        .all(
+            "SELECT COALESCE(MAX(id), 0) AS newest, \
+             (SELECT COUNT(*) FROM audit_log WHERE id > (SELECT COALESCE(MAX(id), 0) FROM audit_log) - $1) AS recent \
+             FROM audit_log",
+            &[window.into()],
+            |r| Ok((r.int("newest")?, r.int("recent")?)),
+        )
+        .await?;
+    rows.into_iter()
+        .next()
+        .ok_or_else(|| StoreError::Corrupt("no audit generation".into()))
 }
 
 /// Every unit's (id, kind): what the pickers need beside the index's tree.

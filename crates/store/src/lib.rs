@@ -17,6 +17,7 @@ pub mod bulk;
 mod db;
 mod error;
 pub mod index;
+pub mod lite;
 mod migrate;
 pub mod records;
 mod url;

@@ -413,10 +413,14 @@ impl Tr {
 
     /// Dates as each language writes them.
     pub fn date(&self, d: &Date) -> String {
+        use chrono::Datelike;
         match self.lang {
-            Lang::Vi => d.format("%d/%m/%Y").to_string(),
-            Lang::En => d.format("%Y-%m-%d").to_string(),
-            Lang::De => d.format("%d.%m.%Y").to_string(),
+            // Written out rather than through chrono's format strings,
+            // which are parsed again for every date (a unit page shows
+            // hundreds).
+            Lang::Vi => format!("{:02}/{:02}/{:04}", d.day(), d.month(), d.year()),
+            Lang::En => format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day()),
+            Lang::De => format!("{:02}.{:02}.{:04}", d.day(), d.month(), d.year()),
         }
     }
 }

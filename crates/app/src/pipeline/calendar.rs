@@ -11,16 +11,13 @@ impl App {
     /// Read again only after a write has committed (the overrides are
     /// written with an audit entry), not on every page.
     pub async fn calendar(&self) -> Result<WorkCalendar, AppError> {
-        let generation = match crate::generation::request_generation() {
-            Some(g) => g,
-            None => self.audit_generation().await?,
-        };
-        if let Some(cal) = self.fresh().calendar(generation) {
+        let generation = self.current_generation().await?;
+        if let Some(cal) = self.fresh().calendar.at(generation) {
             return Ok(cal);
         }
         let mut conn = self.db().read().await?;
         let cal = load_calendar(&mut conn).await?;
-        self.fresh().keep_calendar(generation, cal.clone());
+        self.fresh().calendar.keep(generation, cal.clone());
         Ok(cal)
     }
 

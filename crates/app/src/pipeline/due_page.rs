@@ -186,11 +186,8 @@ impl App {
         shown: usize,
     ) -> Result<DueOverview, AppError> {
         let shown = shown.clamp(1, DUE_LIMIT_MAX);
-        let root = {
-            let mut conn = self.db().read().await?;
-            visible_unit(&mut conn, actor, org).await?
-        };
         let (tree, sum) = self.due_summary().await?;
+        let root = crate::scope::unit_in(&tree, actor, org)?;
         let pos = tree
             .position(root.code.as_str())
             .ok_or(AppError::NotFound {
@@ -224,8 +221,10 @@ impl App {
             return Ok(Vec::new());
         }
         let ids: Vec<i64> = keys.iter().map(|k| k.0 .1).collect();
-        let mut conn = self.db().read().await?;
-        let found: HashMap<i64, files::FileRow> = files::files(&mut conn, Some(&ids))
+        // Bounded reads (at most 200 files by id): inline on SQLite.
+        let mut pc = self.db().page_conn().await?;
+        let mut conn = pc.reader();
+        let found: HashMap<i64, files::FileRow> = files::files_of(&mut conn, &ids)
             .await?
             .into_iter()
             .map(|f| (f.id, f))

@@ -640,19 +640,19 @@ pub async fn set_memberships(
 /// `unit_code`, `unit_name`, `stage`, `stage_since`, `movement`), with its
 /// mentors taken from `mentors`.
 pub(super) fn candidate_view(
-    r: &sqlx::any::AnyRow,
+    r: &dyn crate::lite::Get,
     mentors: &mut HashMap<i64, Vec<String>>,
 ) -> Result<CandidateView, StoreError> {
-    let id: i64 = r.try_get("id")?;
+    let id: i64 = r.int("id")?;
     Ok(CandidateView {
         id,
-        full_name: r.try_get("full_name")?,
+        full_name: r.text("full_name")?,
         birth_date: date(r, "birth_date")?,
-        unit_code: UnitCode::parse(&r.try_get::<String, _>("unit_code")?)?,
-        unit_name: r.try_get("unit_name")?,
-        stage: r.try_get("stage")?,
+        unit_code: UnitCode::parse(&r.text("unit_code")?)?,
+        unit_name: r.text("unit_name")?,
+        stage: r.text("stage")?,
         stage_since: date(r, "stage_since")?,
-        movement: r.try_get("movement")?,
+        movement: r.opt_text("movement")?,
         mentors: mentors.remove(&id).unwrap_or_default(),
     })
 }

@@ -4,9 +4,9 @@
 
 use super::{date, opt_date};
 use crate::error::StoreError;
+use crate::lite::{Arg, Get, Reader};
 use crate::Conn;
 use ranks_domain::Date;
-use sqlx::Row;
 use std::collections::{BTreeMap, HashMap};
 
 /// A candidate's file: its unit, its stages oldest first (as
@@ -30,85 +30,120 @@ pub struct FileRow {
     pub admitted: bool,
 }
 
-/// Every candidate's file (`ids` None), or those of `ids` (a few hundred
-/// at a time), by candidate id.
-pub async fn files(conn: &mut Conn, ids: Option<&[i64]>) -> Result<Vec<FileRow>, StoreError> {
-    let (cands, stages, binds) = match ids {
-        Some([]) => return Ok(Vec::new()),
-        None => (String::new(), String::new(), Vec::new()),
-        Some(ids) => {
-            let (list, binds) = super::bound_ids(1, ids);
-            (
-                format!(" WHERE c.id IN ({list})"),
-                format!(" WHERE candidate_id IN ({list})"),
-                binds,
-            )
+const FILE_HEADS: &str =
+    "SELECT c.id AS id, c.unit_id AS unit_id, mv.name AS movement, c.stage AS stage, \
+     c.stage_since AS stage_since, c.movement_id AS movement_id, c.member_id AS member_id \
+     FROM candidates c LEFT JOIN movements mv ON mv.id = c.movement_id";
+const FILE_STAGES: &str =
+    "SELECT candidate_id, stage, on_date, received_on, id FROM candidate_stages";
+
+fn file_head(r: &dyn Get) -> Result<FileRow, StoreError> {
+    Ok(FileRow {
+        id: r.int("id")?,
+        unit_id: r.int("unit_id")?,
+        movement: r.opt_text("movement")?,
+        stage: r.text("stage")?,
+        stage_since: date(r, "stage_since")?,
+        movement_id: r.opt_int("movement_id")?,
+        admitted: r.opt_int("member_id")?.is_some(),
+        ..FileRow::default()
+    })
+}
+
+/// A stage row: (candidate, stage, day, received on, row id).
+type StageRow = (i64, String, Date, Option<Date>, i64);
+
+fn stage_row(r: &dyn Get) -> Result<StageRow, StoreError> {
+    Ok((
+        r.int("candidate_id")?,
+        r.text("stage")?,
+        date(r, "on_date")?,
+        opt_date(r, "received_on")?,
+        r.int("id")?,
+    ))
+}
+
+/// Files with their stages (rows by candidate, day, id) and receipts (a
+/// later row wins), by candidate id.
+struct Assembly {
+    out: HashMap<i64, FileRow>,
+    receipts: HashMap<i64, Vec<(i64, String, Date)>>,
+}
+
+impl Assembly {
+    fn new() -> Self {
+        Assembly {
+            out: HashMap::new(),
+            receipts: HashMap::new(),
         }
-    };
-    let sql = format!(
-        "SELECT c.id, c.unit_id, mv.name, c.stage, c.stage_since AS stage_since, c.movement_id, \
-         c.member_id FROM candidates c LEFT JOIN movements mv ON mv.id = c.movement_id{cands}"
-    );
-    let mut q = sqlx::query(&sql);
-    for id in &binds {
-        q = q.bind(*id);
     }
-    // Streamed: the whole country's rows are never held at once (the
-    // server's peak memory is that of a whole build on PostgreSQL).
-    use futures_util::TryStreamExt;
-    let mut out: HashMap<i64, FileRow> = HashMap::new();
-    let mut rows = q.fetch(&mut *conn);
-    while let Some(row) = rows.try_next().await? {
-        let r = &row;
-        let id: i64 = r.try_get(0)?;
-        out.insert(
-            id,
-            FileRow {
-                id,
-                unit_id: r.try_get(1)?,
-                movement: r.try_get(2)?,
-                stage: r.try_get(3)?,
-                stage_since: date(r, "stage_since")?,
-                movement_id: r.try_get(5)?,
-                admitted: r.try_get::<Option<i64>, _>(6)?.is_some(),
-                ..FileRow::default()
-            },
-        );
-    }
-    drop(rows);
-    let sql = format!(
-        "SELECT candidate_id, stage, on_date, received_on, id FROM candidate_stages{stages} \
-         ORDER BY candidate_id, on_date, id"
-    );
-    let mut q = sqlx::query(&sql);
-    for id in &binds {
-        q = q.bind(*id);
-    }
-    let mut receipts: HashMap<i64, Vec<(i64, String, Date)>> = HashMap::new();
-    let mut rows = q.fetch(&mut *conn);
-    while let Some(row) = rows.try_next().await? {
-        let r = &row;
-        let cid: i64 = r.try_get(0)?;
-        let Some(f) = out.get_mut(&cid) else { continue };
-        let stage: String = r.try_get(1)?;
-        if let Some(on) = opt_date(r, "received_on")? {
-            receipts
+
+    fn stage(&mut self, (cid, stage, on, received, id): StageRow) {
+        let Some(f) = self.out.get_mut(&cid) else {
+            return;
+        };
+        if let Some(got) = received {
+            self.receipts
                 .entry(cid)
                 .or_default()
-                .push((r.try_get(4)?, stage.clone(), on));
+                .push((id, stage.clone(), got));
         }
-        f.history.push((stage, date(r, "on_date")?));
+        f.history.push((stage, on));
+    }
+
+    fn finish(mut self) -> Vec<FileRow> {
+        for (cid, mut list) in self.receipts {
+            list.sort_by_key(|x| x.0);
+            if let Some(f) = self.out.get_mut(&cid) {
+                f.received = list.into_iter().map(|(_, s, d)| (s, d)).collect();
+            }
+        }
+        let mut files: Vec<FileRow> = self.out.into_values().collect();
+        files.sort_unstable_by_key(|f| f.id);
+        files
+    }
+}
+
+/// Every candidate's file, by candidate id, streamed in one pass per
+/// table: the whole country's rows are never held at once (the server's
+/// peak memory is that of a whole build on PostgreSQL).
+pub async fn files(conn: &mut Conn) -> Result<Vec<FileRow>, StoreError> {
+    use futures_util::TryStreamExt;
+    let mut all = Assembly::new();
+    let mut rows = sqlx::query(FILE_HEADS).fetch(&mut *conn);
+    while let Some(row) = rows.try_next().await? {
+        let f = file_head(&row)?;
+        all.out.insert(f.id, f);
     }
     drop(rows);
-    for (cid, mut list) in receipts {
-        list.sort_by_key(|x| x.0);
-        if let Some(f) = out.get_mut(&cid) {
-            f.received = list.into_iter().map(|(_, s, d)| (s, d)).collect();
-        }
+    let sql = format!("{FILE_STAGES} ORDER BY candidate_id, on_date, id");
+    let mut rows = sqlx::query(&sql).fetch(&mut *conn);
+    while let Some(row) = rows.try_next().await? {
+        all.stage(stage_row(&row)?);
     }
-    let mut files: Vec<FileRow> = out.into_values().collect();
-    files.sort_unstable_by_key(|f| f.id);
-    Ok(files)
+    drop(rows);
+    Ok(all.finish())
+}
+
+/// The files of `ids` (a few hundred at a time), by candidate id, as
+/// [`files`] reads them.
+pub async fn files_of(conn: &mut Reader<'_>, ids: &[i64]) -> Result<Vec<FileRow>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let (list, binds) = super::bound_ids(1, ids);
+    let args: Vec<Arg> = binds.into_iter().map(Into::into).collect();
+    let mut all = Assembly::new();
+    let sql = format!("{FILE_HEADS} WHERE c.id IN ({list})");
+    for f in conn.all(&sql, &args, file_head).await? {
+        all.out.insert(f.id, f);
+    }
+    let sql =
+        format!("{FILE_STAGES} WHERE candidate_id IN ({list}) ORDER BY candidate_id, on_date, id");
+    for row in conn.all(&sql, &args, stage_row).await? {
+        all.stage(row);
+    }
+    Ok(all.finish())
 }
 
 /// Every candidate's file, as [`files`] with `ids` None reads them; on
@@ -117,7 +152,7 @@ pub async fn files(conn: &mut Conn, ids: Option<&[i64]>) -> Result<Vec<FileRow>,
 /// most of a whole build's time, see [`crate::index::each_admission`]).
 pub async fn all_files(db: &crate::Db, conn: &mut Conn) -> Result<Vec<FileRow>, StoreError> {
     let crate::DatabaseUrl::Sqlite { path } = db.database_url() else {
-        return files(conn, None).await;
+        return files(conn).await;
     };
     let path = path.clone();
     let (tx, rx) = tokio::sync::oneshot::channel();
@@ -129,78 +164,37 @@ pub async fn all_files(db: &crate::Db, conn: &mut Conn) -> Result<Vec<FileRow>, 
         .map_err(|e| StoreError::Corrupt(format!("reading files: {e}")))
 }
 
-fn all_files_sqlite(path: &str) -> rusqlite::Result<Vec<FileRow>> {
-    let c = rusqlite::Connection::open(path)?;
-    c.busy_timeout(std::time::Duration::from_secs(30))?;
-    let text_date = |v: rusqlite::types::ValueRef<'_>, col: usize| -> rusqlite::Result<Date> {
-        let s = v.as_str()?;
-        Date::parse_from_str(s, "%Y-%m-%d").map_err(|e| {
-            rusqlite::Error::FromSqlConversionFailure(col, rusqlite::types::Type::Text, e.into())
-        })
-    };
+fn all_files_sqlite(path: &str) -> Result<Vec<FileRow>, StoreError> {
+    let err = |e: rusqlite::Error| StoreError::Corrupt(e.to_string());
+    let c = rusqlite::Connection::open(path).map_err(err)?;
+    c.busy_timeout(std::time::Duration::from_secs(30))
+        .map_err(err)?;
     // One snapshot for both reads, as the two queries of `files` see one.
-    c.execute_batch("BEGIN")?;
-    let mut out: HashMap<i64, FileRow> = HashMap::new();
+    c.execute_batch("BEGIN").map_err(err)?;
+    let mut all = Assembly::new();
     {
-        let mut st = c.prepare(
-            "SELECT c.id, c.unit_id, mv.name, c.stage, c.stage_since, c.movement_id, c.member_id \
-             FROM candidates c LEFT JOIN movements mv ON mv.id = c.movement_id",
-        )?;
-        let mut rows = st.query([])?;
-        while let Some(r) = rows.next()? {
-            let id: i64 = r.get(0)?;
-            out.insert(
-                id,
-                FileRow {
-                    id,
-                    unit_id: r.get(1)?,
-                    movement: r.get(2)?,
-                    stage: r.get(3)?,
-                    stage_since: text_date(r.get_ref(4)?, 4)?,
-                    movement_id: r.get(5)?,
-                    admitted: r.get::<_, Option<i64>>(6)?.is_some(),
-                    ..FileRow::default()
-                },
-            );
+        let mut st = c.prepare(FILE_HEADS).map_err(err)?;
+        let mut rows = st.query([]).map_err(err)?;
+        while let Some(r) = rows.next().map_err(err)? {
+            let f = file_head(r)?;
+            all.out.insert(f.id, f);
         }
     }
-    let mut receipts: HashMap<i64, Vec<(i64, String, Date)>> = HashMap::new();
     {
-        let mut st = c.prepare(
-            "SELECT candidate_id, stage, on_date, received_on, id FROM candidate_stages \
-             ORDER BY candidate_id, on_date, id",
-        )?;
-        let mut rows = st.query([])?;
-        while let Some(r) = rows.next()? {
-            let cid: i64 = r.get(0)?;
-            let Some(f) = out.get_mut(&cid) else { continue };
-            let stage: String = r.get(1)?;
-            let on = text_date(r.get_ref(2)?, 2)?;
-            if let rusqlite::types::ValueRef::Text(_) = r.get_ref(3)? {
-                let got = text_date(r.get_ref(3)?, 3)?;
-                receipts
-                    .entry(cid)
-                    .or_default()
-                    .push((r.get(4)?, stage.clone(), got));
-            }
-            f.history.push((stage, on));
+        let sql = format!("{FILE_STAGES} ORDER BY candidate_id, on_date, id");
+        let mut st = c.prepare(&sql).map_err(err)?;
+        let mut rows = st.query([]).map_err(err)?;
+        while let Some(r) = rows.next().map_err(err)? {
+            all.stage(stage_row(r)?);
         }
     }
-    c.execute_batch("COMMIT")?;
-    for (cid, mut list) in receipts {
-        list.sort_by_key(|x| x.0);
-        if let Some(f) = out.get_mut(&cid) {
-            f.received = list.into_iter().map(|(_, s, d)| (s, d)).collect();
-        }
-    }
-    let mut files: Vec<FileRow> = out.into_values().collect();
-    files.sort_unstable_by_key(|f| f.id);
-    Ok(files)
+    c.execute_batch("COMMIT").map_err(err)?;
+    Ok(all.finish())
 }
 
 /// (id, full name, unit code) of the candidates `ids`.
 pub async fn names_of(
-    conn: &mut Conn,
+    conn: &mut Reader<'_>,
     ids: &[i64],
 ) -> Result<HashMap<i64, (String, String)>, StoreError> {
     if ids.is_empty() {
@@ -208,23 +202,22 @@ pub async fn names_of(
     }
     let (list, binds) = super::bound_ids(1, ids);
     let sql = format!(
-        "SELECT c.id, p.full_name, u.code FROM candidates c JOIN people p ON p.id = c.person_id \
-         JOIN units u ON u.id = c.unit_id WHERE c.id IN ({list})"
+        "SELECT c.id AS id, p.full_name AS full_name, u.code AS code FROM candidates c \
+         JOIN people p ON p.id = c.person_id JOIN units u ON u.id = c.unit_id WHERE c.id IN ({list})"
     );
-    let mut q = sqlx::query(&sql);
-    for id in binds {
-        q = q.bind(id);
-    }
-    let rows = q.fetch_all(&mut *conn).await?;
-    rows.iter()
-        .map(|r| Ok((r.try_get(0)?, (r.try_get(1)?, r.try_get(2)?))))
-        .collect()
+    let args: Vec<Arg> = binds.into_iter().map(Into::into).collect();
+    let rows = conn
+        .all(&sql, &args, |r| {
+            Ok((r.int("id")?, (r.text("full_name")?, r.text("code")?)))
+        })
+        .await?;
+    Ok(rows.into_iter().collect())
 }
 
 /// The current committee members in charge of the units `ids`:
 /// (unit id, "name (unit code)"), by path then by appointment.
 pub async fn supervisors_of(
-    conn: &mut Conn,
+    conn: &mut Reader<'_>,
     unit_ids: &[i64],
 ) -> Result<Vec<(i64, String)>, StoreError> {
     if unit_ids.is_empty() {
@@ -232,20 +225,15 @@ pub async fn supervisors_of(
     }
     let (list, binds) = super::bound_ids(1, unit_ids);
     let sql = format!(
-        "SELECT s.unit_id, p.full_name, u.code FROM supervisors s JOIN units u ON u.id = s.unit_id \
-         JOIN members m ON m.id = s.member_id JOIN people p ON p.id = m.person_id \
+        "SELECT s.unit_id AS unit_id, p.full_name AS full_name, u.code AS code FROM supervisors s \
+         JOIN units u ON u.id = s.unit_id JOIN members m ON m.id = s.member_id \
+         JOIN people p ON p.id = m.person_id \
          WHERE s.unit_id IN ({list}) AND s.until IS NULL ORDER BY u.path, s.id"
     );
-    let mut q = sqlx::query(&sql);
-    for id in binds {
-        q = q.bind(id);
-    }
-    let rows = q.fetch_all(&mut *conn).await?;
-    rows.iter()
-        .map(|r| {
-            let name: String = r.try_get(1)?;
-            let code: String = r.try_get(2)?;
-            Ok((r.try_get(0)?, format!("{name} ({code})")))
-        })
-        .collect()
+    let args: Vec<Arg> = binds.into_iter().map(Into::into).collect();
+    conn.all(&sql, &args, |r| {
+        let (name, code) = (r.text("full_name")?, r.text("code")?);
+        Ok((r.int("unit_id")?, format!("{name} ({code})")))
+    })
+    .await
 }

@@ -5,6 +5,7 @@ use super::bound_ids;
 use super::candidates::{candidate_view, CandidateView};
 use super::members::{member_view, MemberView, MEMBER_VIEW};
 use crate::error::StoreError;
+use crate::lite::{Arg, Reader};
 use crate::Conn;
 use ranks_domain::{Date, MemberStatus, OrgPath};
 use sqlx::Row;
@@ -14,7 +15,7 @@ use std::collections::HashMap;
 /// above `after`, by id, at most `limit` (one index range of
 /// `members(unit_id, status)`).
 pub async fn members_of_unit(
-    conn: &mut Conn,
+    conn: &mut Reader<'_>,
     unit_id: i64,
     statuses: &[MemberStatus],
     after: i64,
@@ -25,17 +26,17 @@ pub async fn members_of_unit(
         [a, b, ..] => (a.as_str(), b.as_str()),
         [] => return Ok(Vec::new()),
     };
-    let rows = sqlx::query(&format!(
+    let sql = format!(
         "{MEMBER_VIEW} WHERE m.unit_id = $1 AND m.status IN ($2, $3) AND m.id > $4 ORDER BY m.id LIMIT $5"
-    ))
-    .bind(unit_id)
-    .bind(a)
-    .bind(b)
-    .bind(after)
-    .bind(limit)
-    .fetch_all(&mut *conn)
-    .await?;
-    rows.iter().map(member_view).collect()
+    );
+    let args = [
+        unit_id.into(),
+        a.into(),
+        b.into(),
+        after.into(),
+        limit.into(),
+    ];
+    conn.all(&sql, &args, member_view).await
 }
 
 /// Where a page of candidates resumes: after this (stage since, id).
@@ -78,7 +79,7 @@ pub async fn candidates_at_stage(
         .iter()
         .map(|r| r.try_get::<i64, _>("id"))
         .collect::<Result<_, _>>()?;
-    let mut mentors = mentors_of(conn, &ids).await?;
+    let mut mentors = mentors_of(&mut Reader::Any(conn), &ids).await?;
     rows.iter()
         .map(|r| candidate_view(r, &mut mentors))
         .collect()
@@ -88,7 +89,7 @@ pub async fn candidates_at_stage(
 /// [`candidates_at_stage`], with their mentors), by id: one statement for
 /// the rows and one for the mentors, whatever the number of stages.
 pub async fn candidates_by_ids(
-    conn: &mut Conn,
+    conn: &mut Reader<'_>,
     ids: &[i64],
 ) -> Result<HashMap<i64, CandidateView>, StoreError> {
     if ids.is_empty() {
@@ -101,22 +102,24 @@ pub async fn candidates_by_ids(
          FROM candidates c JOIN people p ON p.id = c.person_id JOIN units u ON u.id = c.unit_id \
          LEFT JOIN movements mv ON mv.id = c.movement_id WHERE c.id IN ({list})"
     );
-    let mut q = sqlx::query(&sql);
-    for id in binds {
-        q = q.bind(id);
-    }
-    let rows = q.fetch_all(&mut *conn).await?;
+    let args: Vec<Arg> = binds.into_iter().map(Arg::from).collect();
+    let rows = conn
+        .all(&sql, &args, |r| candidate_view(r, &mut HashMap::new()))
+        .await?;
     let mut mentors = mentors_of(conn, ids).await?;
     let mut out = HashMap::with_capacity(rows.len());
-    for r in &rows {
-        let v = candidate_view(r, &mut mentors)?;
+    for mut v in rows {
+        v.mentors = mentors.remove(&v.id).unwrap_or_default();
         out.insert(v.id, v);
     }
     Ok(out)
 }
 
 /// The mentors' names of a page of candidates (ids from the database).
-async fn mentors_of(conn: &mut Conn, ids: &[i64]) -> Result<HashMap<i64, Vec<String>>, StoreError> {
+async fn mentors_of(
+    conn: &mut Reader<'_>,
+    ids: &[i64],
+) -> Result<HashMap<i64, Vec<String>>, StoreError> {
     let mut out: HashMap<i64, Vec<String>> = HashMap::new();
     if ids.is_empty() {
         return Ok(out);
@@ -127,15 +130,14 @@ async fn mentors_of(conn: &mut Conn, ids: &[i64]) -> Result<HashMap<i64, Vec<Str
          JOIN members m ON m.id = mt.member_id JOIN people p ON p.id = m.person_id \
          WHERE mt.candidate_id IN ({list}) ORDER BY mt.assigned_on, m.id"
     );
-    let mut q = sqlx::query(&sql);
-    for id in binds {
-        q = q.bind(id);
-    }
-    let rows = q.fetch_all(&mut *conn).await?;
-    for r in &rows {
-        out.entry(r.try_get("candidate_id")?)
-            .or_default()
-            .push(r.try_get("full_name")?);
+    let args: Vec<Arg> = binds.into_iter().map(Arg::from).collect();
+    let rows = conn
+        .all(&sql, &args, |r| {
+            Ok((r.int("candidate_id")?, r.text("full_name")?))
+        })
+        .await?;
+    for (id, name) in rows {
+        out.entry(id).or_default().push(name);
     }
     Ok(out)
 }

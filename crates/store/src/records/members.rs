@@ -118,16 +118,16 @@ pub(crate) const MEMBER_VIEW: &str = "SELECT m.id AS id, p.id AS person_id, p.fu
      u.code AS unit_code, u.name AS unit_name, m.status AS status, m.admitted_on AS admitted_on, m.official_on AS official_on \
      FROM members m JOIN people p ON p.id = m.person_id JOIN units u ON u.id = m.unit_id";
 
-pub(crate) fn member_view(r: &sqlx::any::AnyRow) -> Result<MemberView, StoreError> {
+pub(crate) fn member_view(r: &dyn crate::lite::Get) -> Result<MemberView, StoreError> {
     Ok(MemberView {
-        id: r.try_get("id")?,
-        person_id: r.try_get("person_id")?,
-        full_name: r.try_get("full_name")?,
-        gender: r.try_get("gender")?,
+        id: r.int("id")?,
+        person_id: r.int("person_id")?,
+        full_name: r.text("full_name")?,
+        gender: r.text("gender")?,
         birth_date: date(r, "birth_date")?,
-        unit_code: UnitCode::parse(&r.try_get::<String, _>("unit_code")?)?,
-        unit_name: r.try_get("unit_name")?,
-        status: MemberStatus::parse(&r.try_get::<String, _>("status")?)?,
+        unit_code: UnitCode::parse(&r.text("unit_code")?)?,
+        unit_name: r.text("unit_name")?,
+        status: MemberStatus::parse(&r.text("status")?)?,
         admitted_on: date(r, "admitted_on")?,
         official_on: opt_date(r, "official_on")?,
     })
@@ -148,7 +148,7 @@ pub async fn current_in_subtree(
     .bind(MemberStatus::Official.as_str())
     .fetch_all(&mut *conn)
     .await?;
-    rows.iter().map(member_view).collect()
+    rows.iter().map(|r| member_view(r)).collect()
 }
 
 pub async fn by_id(conn: &mut Conn, id: i64) -> Result<Option<MemberView>, StoreError> {
@@ -156,7 +156,7 @@ pub async fn by_id(conn: &mut Conn, id: i64) -> Result<Option<MemberView>, Store
         .bind(id)
         .fetch_optional(&mut *conn)
         .await?;
-    r.as_ref().map(member_view).transpose()
+    r.as_ref().map(|r| member_view(r)).transpose()
 }
 
 pub async fn count_people(conn: &mut Conn) -> Result<i64, StoreError> {

@@ -27,23 +27,34 @@ pub mod units;
 pub mod users;
 
 use crate::error::StoreError;
+use crate::lite::Get;
 use ranks_domain::Date;
-use sqlx::any::AnyRow;
-use sqlx::Row;
 
-pub(crate) fn date(row: &AnyRow, col: &str) -> Result<Date, StoreError> {
-    let s: String = row.try_get(col)?;
-    Date::parse_from_str(&s, "%Y-%m-%d")
-        .map_err(|_| StoreError::Corrupt(format!("column {col}: '{s}' is not a date")))
+pub(crate) fn date(row: &dyn Get, col: &str) -> Result<Date, StoreError> {
+    let s: String = row.text(col)?;
+    parse_day(&s).ok_or_else(|| StoreError::Corrupt(format!("column {col}: '{s}' is not a date")))
 }
 
-pub(crate) fn opt_date(row: &AnyRow, col: &str) -> Result<Option<Date>, StoreError> {
-    let s: Option<String> = row.try_get(col)?;
+pub(crate) fn opt_date(row: &dyn Get, col: &str) -> Result<Option<Date>, StoreError> {
+    let s: Option<String> = row.opt_text(col)?;
     s.map(|s| {
-        Date::parse_from_str(&s, "%Y-%m-%d")
-            .map_err(|_| StoreError::Corrupt(format!("column {col}: '{s}' is not a date")))
+        parse_day(&s)
+            .ok_or_else(|| StoreError::Corrupt(format!("column {col}: '{s}' is not a date")))
     })
     .transpose()
+}
+
+/// A stored `yyyy-mm-dd` day (as `%Y-%m-%d` reads it, without parsing a
+/// format string per value).
+fn parse_day(s: &str) -> Option<Date> {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' || !b[0].is_ascii_digit() {
+        return None;
+    }
+    let y: i32 = s.get(0..4)?.parse().ok()?;
+    let m: u32 = s.get(5..7)?.parse().ok()?;
+    let d: u32 = s.get(8..10)?.parse().ok()?;
+    Date::from_ymd_opt(y, m, d)
 }
 
 pub(crate) fn iso(d: Date) -> String {
@@ -86,6 +97,37 @@ pub(crate) fn bound_ids(from: usize, ids: &[i64]) -> (String, Vec<i64>) {
 
 #[cfg(test)]
 mod tests {
+    use chrono::Datelike;
+
+    #[test]
+    fn stored_days_read_as_chrono_reads_them() {
+        let chrono_way = |s: &str| ranks_domain::Date::parse_from_str(s, "%Y-%m-%d").ok();
+        for s in [
+            "2026-12-01",
+            "1930-01-01",
+            "2024-02-29",
+            "2023-02-29",
+            "2026-13-01",
+            "2026-00-10",
+            "",
+            "abcd-ef-gh",
+            "2026/12/01",
+            "2026-12-32",
+            "0999-01-01",
+            "2026-12-1x",
+        ] {
+            assert_eq!(super::parse_day(s), chrono_way(s), "{s}");
+        }
+        // Stricter than chrono on what `iso` never writes.
+        assert_eq!(super::parse_day("2026-1-01"), None);
+        let mut d = ranks_domain::Date::from_ymd_opt(1900, 1, 1).unwrap();
+        while d.year() < 2101 {
+            let s = d.format("%Y-%m-%d").to_string();
+            assert_eq!(super::parse_day(&s), Some(d));
+            d = d.succ_opt().unwrap();
+        }
+    }
+
     use super::bound_ids;
 
     #[test]

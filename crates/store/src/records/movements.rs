@@ -78,7 +78,7 @@ pub async fn sources_in_subtree(
 /// pipeline summary counts a subtree's files) with their names, in the
 /// order of [`sources_in_subtree`] (by name, the database's collation).
 pub async fn sources_named(
-    conn: &mut Conn,
+    conn: &mut crate::lite::Reader<'_>,
     counts: &[(i64, u64, u64)],
 ) -> Result<Vec<(String, i64, i64)>, StoreError> {
     if counts.is_empty() {
@@ -87,16 +87,14 @@ pub async fn sources_named(
     let ids: Vec<i64> = counts.iter().map(|c| c.0).collect();
     let (list, binds) = super::bound_ids(1, &ids);
     let sql = format!("SELECT id, name FROM movements WHERE id IN ({list}) ORDER BY name, id");
-    let mut q = sqlx::query(&sql);
-    for id in binds {
-        q = q.bind(id);
-    }
-    let rows = q.fetch_all(&mut *conn).await?;
+    let args: Vec<crate::lite::Arg> = binds.into_iter().map(Into::into).collect();
+    let rows = conn
+        .all(&sql, &args, |r| Ok((r.int("id")?, r.text("name")?)))
+        .await?;
     let mut out = Vec::with_capacity(rows.len());
-    for r in &rows {
-        let id: i64 = r.try_get(0)?;
+    for (id, name) in rows {
         if let Some(c) = counts.iter().find(|c| c.0 == id) {
-            out.push((r.try_get(1)?, c.1 as i64, c.2 as i64));
+            out.push((name, c.1 as i64, c.2 as i64));
         }
     }
     Ok(out)

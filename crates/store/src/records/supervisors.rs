@@ -82,7 +82,7 @@ const SUPERVISOR_VIEW: &str = "SELECT u.code AS unit_code, u.name AS unit_name, 
 /// small one, from the roll-up index): the same rows in the same order,
 /// by a statement whose plan does not depend on where the subtree lies.
 pub async fn for_units_first(
-    conn: &mut Conn,
+    conn: &mut crate::lite::Reader<'_>,
     unit_ids: &[i64],
     limit: i64,
 ) -> Result<Vec<SupervisorView>, StoreError> {
@@ -93,26 +93,26 @@ pub async fn for_units_first(
     let sql = format!(
         "{SUPERVISOR_VIEW} WHERE s.unit_id IN ({list}) AND s.until IS NULL ORDER BY u.path, s.id LIMIT $1"
     );
-    let mut q = sqlx::query(&sql).bind(limit);
-    for id in binds {
-        q = q.bind(id);
-    }
-    supervisor_views(&q.fetch_all(&mut *conn).await?)
+    let args: Vec<crate::lite::Arg> = std::iter::once(limit)
+        .chain(binds)
+        .map(Into::into)
+        .collect();
+    conn.all(&sql, &args, supervisor_view).await
 }
 
 fn supervisor_views(rows: &[sqlx::any::AnyRow]) -> Result<Vec<SupervisorView>, StoreError> {
-    rows.iter()
-        .map(|r| {
-            Ok(SupervisorView {
-                unit_code: UnitCode::parse(&r.try_get::<String, _>("unit_code")?)?,
-                unit_name: r.try_get("unit_name")?,
-                member_id: r.try_get("member_id")?,
-                full_name: r.try_get("full_name")?,
-                role: r.try_get("role")?,
-                since: date(r, "since")?,
-            })
-        })
-        .collect()
+    rows.iter().map(|r| supervisor_view(r)).collect()
+}
+
+fn supervisor_view(r: &dyn crate::lite::Get) -> Result<SupervisorView, StoreError> {
+    Ok(SupervisorView {
+        unit_code: UnitCode::parse(&r.text("unit_code")?)?,
+        unit_name: r.text("unit_name")?,
+        member_id: r.int("member_id")?,
+        full_name: r.text("full_name")?,
+        role: r.text("role")?,
+        since: date(r, "since")?,
+    })
 }
 
 /// The units a member is currently in charge of: (unit id, role, since).

@@ -247,7 +247,7 @@ const MOVE_VIEW: &str = "SELECT u.code AS code, m.unit_id AS unit_id, f.code AS 
 /// As [`moves_in_subtree_first`], for a subtree given by its units' ids (a
 /// small one, from the roll-up index): the same rows in the same order.
 pub async fn moves_of_units_first(
-    conn: &mut Conn,
+    conn: &mut crate::lite::Reader<'_>,
     unit_ids: &[i64],
     limit: i64,
 ) -> Result<Vec<(UnitCode, UnitMove)>, StoreError> {
@@ -258,31 +258,31 @@ pub async fn moves_of_units_first(
     let sql = format!(
         "{MOVE_VIEW} WHERE m.unit_id IN ({list}) ORDER BY m.effective_on DESC, m.id DESC LIMIT $1"
     );
-    let mut q = sqlx::query(&sql).bind(limit);
-    for id in binds {
-        q = q.bind(id);
-    }
-    move_views(&q.fetch_all(&mut *conn).await?)
+    let args: Vec<crate::lite::Arg> = std::iter::once(limit)
+        .chain(binds)
+        .map(Into::into)
+        .collect();
+    conn.all(&sql, &args, move_view).await
 }
 
 fn move_views(rows: &[AnyRow]) -> Result<Vec<(UnitCode, UnitMove)>, StoreError> {
-    rows.iter()
-        .map(|r| {
-            Ok((
-                UnitCode::parse(&r.try_get::<String, _>("code")?)?,
-                UnitMove {
-                    unit_id: r.try_get("unit_id")?,
-                    from_parent: r
-                        .try_get::<Option<String>, _>("from_code")?
-                        .map(|c| UnitCode::parse(&c))
-                        .transpose()?,
-                    to_parent: UnitCode::parse(&r.try_get::<String, _>("to_code")?)?,
-                    effective_on: date(r, "effective_on")?,
-                    recorded_by: r.try_get("recorded_by")?,
-                },
-            ))
-        })
-        .collect()
+    rows.iter().map(|r| move_view(r)).collect()
+}
+
+fn move_view(r: &dyn crate::lite::Get) -> Result<(UnitCode, UnitMove), StoreError> {
+    Ok((
+        UnitCode::parse(&r.text("code")?)?,
+        UnitMove {
+            unit_id: r.int("unit_id")?,
+            from_parent: r
+                .opt_text("from_code")?
+                .map(|c| UnitCode::parse(&c))
+                .transpose()?,
+            to_parent: UnitCode::parse(&r.text("to_code")?)?,
+            effective_on: date(r, "effective_on")?,
+            recorded_by: r.text("recorded_by")?,
+        },
+    ))
 }
 
 /// Moves taking effect after `day`, newest first: (unit, from parent, to parent).
