@@ -72,6 +72,9 @@ pub struct Base {
     /// Current members (probationary, official) at the positions before
     /// each: a subtree's count is `cur_prefix[end] - cur_prefix[pos]`.
     cur_prefix: Vec<u64>,
+    /// Units with a recorded move at the positions before each: a subtree
+    /// without any has no moves to list (a move rebuilds the index).
+    moved_prefix: Vec<u32>,
     /// Each base member's (id, packed position, admission day), sorted by id.
     members: Vec<(i64, u32, i32)>,
 }
@@ -205,6 +208,7 @@ impl TreeIndex {
             adm_off: Vec::new(),
             adm_days: Vec::new(),
             cur_prefix: Vec::new(),
+            moved_prefix: Vec::new(),
             members: Vec::new(),
         };
         for (i, u) in units.into_iter().enumerate() {
@@ -226,7 +230,9 @@ impl TreeIndex {
             ix.kinds.push(ranks_domain::UnitKind::parse(&kind)?);
             ix.created
                 .push(Date::parse_from_str(&created_on, "%Y-%m-%d").map_err(|_| {
-                    ranks_domain::DomainError::invalid("created_on", &created_on, "a date")
+                    ranks_store::StoreError::Corrupt(format!(
+                        "units.created_on of unit {id}: '{created_on}' is not a date"
+                    ))
                 })?);
             ix.depth
                 .push(path.matches('/').count().saturating_sub(2) as u8);
@@ -247,6 +253,16 @@ impl TreeIndex {
                 ix.end[p as usize] = ix.end[i];
             }
         }
+        let mut moved = vec![0u32; n + 1];
+        for id in q::moved_units(conn).await? {
+            if let Some(p) = ix.pos_of_id.get(&id) {
+                moved[*p as usize + 1] = 1;
+            }
+        }
+        for i in 0..n {
+            moved[i + 1] += moved[i];
+        }
+        ix.moved_prefix = moved;
         // Admissions, bucketed by unit position, sorted by day.
         // Streamed: 5.6 million rows never sit in memory as rows.
         let mut per: Vec<u32> = vec![0; n + 1];
@@ -325,6 +341,12 @@ impl TreeIndex {
             path: ranks_domain::OrgPath::parse(&b.paths[pos])?,
             created_on: b.created[pos],
         })
+    }
+
+    /// Whether any unit of the subtree at `pos` has a recorded move.
+    pub fn has_moves(&self, pos: usize) -> bool {
+        let b = &self.b;
+        b.moved_prefix[b.end[pos] as usize] > b.moved_prefix[pos]
     }
 
     /// The preorder position of the unit with this id.
@@ -658,22 +680,40 @@ impl App {
         if let Some(ix) = g.and_then(|g| self.index_cell().checked_at(g)) {
             return Ok(ix);
         }
-        let ix = self.refreshed_index().await?;
+        self.refreshed_index(g).await
+    }
+
+    /// The index brought up to date with the audit log (see
+    /// [`App::tree_index`]), kept for the request's generation `g` before
+    /// the lock is let go.
+    async fn refreshed_index(
+        &self,
+        g: Option<crate::generation::Generation>,
+    ) -> Result<Arc<TreeIndex>, AppError> {
+        let cell = self.index_cell();
+        let mut guard = cell.current.lock().await;
+        // Brought up to date for this generation while this request
+        // waited for the lock: taken as it is. (Without this check every
+        // waiter refreshed again and emptied the slot, so requests kept
+        // arriving to an empty slot: at 64 connections on PostgreSQL that
+        // was half the CPU, re-reading the audit log's last 512 entries.)
+        if let Some(ix) = g.and_then(|g| cell.checked_at(g)) {
+            return Ok(ix);
+        }
+        cell.forget_checked();
+        let ix = self.refresh_index_locked(&mut guard).await?;
         if let Some(g) = g {
-            *self
-                .index_cell()
-                .checked
-                .lock()
-                .unwrap_or_else(|e| e.into_inner()) = Some((g, ix.clone()));
+            *cell.checked.lock().unwrap_or_else(|e| e.into_inner()) = Some((g, ix.clone()));
         }
         Ok(ix)
     }
 
-    /// The index brought up to date with the audit log (see [`App::tree_index`]).
-    async fn refreshed_index(&self) -> Result<Arc<TreeIndex>, AppError> {
+    /// [`App::refreshed_index`]'s work, under the lock.
+    async fn refresh_index_locked(
+        &self,
+        guard: &mut tokio::sync::MutexGuard<'_, Option<Arc<TreeIndex>>>,
+    ) -> Result<Arc<TreeIndex>, AppError> {
         let cell = self.index_cell();
-        let mut guard = cell.current.lock().await;
-        cell.forget_checked();
         let mut conn = self.db().upkeep().await?;
         // A rebuild finished in the background: bring it up to date from
         // its own snapshot, as the old version would have been.
@@ -693,7 +733,7 @@ impl App {
         };
         let Some(ix) = current else {
             let built = self.build_index(&mut conn).await?;
-            *guard = Some(built.clone());
+            **guard = Some(built.clone());
             return Ok(built);
         };
         // On PostgreSQL several writers take audit ids concurrently, so an
@@ -712,7 +752,7 @@ impl App {
             }
         }
         if fresh.is_empty() {
-            *guard = Some(ix.clone());
+            **guard = Some(ix.clone());
             return Ok(ix);
         }
         let mut members: Vec<i64> = Vec::new();
@@ -735,7 +775,7 @@ impl App {
         }
         if rebuild || ix.overlay.len() + members.len() > REBUILD_NOW {
             let built = self.build_index(&mut conn).await?;
-            *guard = Some(built.clone());
+            **guard = Some(built.clone());
             return Ok(built);
         }
         // A new version: the same arrays, a larger overlay. The arrays are
@@ -758,7 +798,7 @@ impl App {
                 } else {
                     // A unit the index does not know: rebuild.
                     let built = self.build_index(&mut conn).await?;
-                    *guard = Some(built.clone());
+                    **guard = Some(built.clone());
                     return Ok(built);
                 }
             }
@@ -783,7 +823,7 @@ impl App {
             });
         }
         let next = Arc::new(next);
-        *guard = Some(next.clone());
+        **guard = Some(next.clone());
         Ok(next)
     }
 

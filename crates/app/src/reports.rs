@@ -490,7 +490,12 @@ impl App {
         let (mut supervisors, mut moves) = match unit_ids {
             Some(ids) if !whole => (
                 supervisors::for_units_first(&mut pc.reader(), ids, limit).await?,
-                units::moves_of_units_first(&mut pc.reader(), ids, limit).await?,
+                // No unit of the subtree ever moved: nothing to read.
+                if ix.has_moves(start) {
+                    units::moves_of_units_first(&mut pc.reader(), ids, limit).await?
+                } else {
+                    Vec::new()
+                },
             ),
             _ => {
                 drop(pc);

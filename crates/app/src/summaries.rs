@@ -608,15 +608,51 @@ impl App {
         // Inside a request's `at_generation`, as `tree_index`: the version
         // brought up to date at that generation, for the same day.
         let g = crate::generation::request_generation();
-        let cell = &self.index_cell().summaries;
         let today = self.clock().today();
-        if let Some(g) = g {
-            let c = cell.checked.lock().unwrap_or_else(|e| e.into_inner());
-            if let Some((_, tree, sum)) = c.as_ref().filter(|c| c.0 == g && c.2.today == today) {
-                return Ok((tree.clone(), sum.clone()));
-            }
+        if let Some(kept) = self.summary_checked_at(g, today) {
+            return Ok(kept);
         }
-        let (tree, sum) = self.refreshed_summary().await?;
+        self.refreshed_summary(g).await
+    }
+
+    /// The version kept for generation `g` (and day `today`), if any.
+    fn summary_checked_at(
+        &self,
+        g: Option<crate::generation::Generation>,
+        today: Date,
+    ) -> Option<(Arc<TreeIndex>, Arc<DueSummary>)> {
+        let g = g?;
+        let c = self
+            .index_cell()
+            .summaries
+            .checked
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        c.as_ref()
+            .filter(|c| c.0 == g && c.2.today == today)
+            .map(|(_, tree, sum)| (tree.clone(), sum.clone()))
+    }
+
+    /// The due summary brought up to date (see [`App::due_summary`]), kept
+    /// for the request's generation `g` before the lock is let go.
+    async fn refreshed_summary(
+        &self,
+        g: Option<crate::generation::Generation>,
+    ) -> Result<(Arc<TreeIndex>, Arc<DueSummary>), AppError> {
+        let tree = self.tree_index().await?;
+        let cal = self.calendar().await?;
+        let today = self.clock().today();
+        let cell = &self.index_cell().summaries;
+        let mut guard = cell.due.lock().await;
+        // Brought up to date for this generation while this request
+        // waited for the lock (see `App::refreshed_index`).
+        if let Some(kept) = self.summary_checked_at(g, today) {
+            return Ok(kept);
+        }
+        cell.forget_checked();
+        let (tree, sum) = self
+            .refresh_summary_locked(&mut guard, tree, &cal, today)
+            .await?;
         if let Some(g) = g {
             *cell.checked.lock().unwrap_or_else(|e| e.into_inner()) =
                 Some((g, tree.clone(), sum.clone()));
@@ -624,14 +660,15 @@ impl App {
         Ok((tree, sum))
     }
 
-    /// The due summary brought up to date (see [`App::due_summary`]).
-    async fn refreshed_summary(&self) -> Result<(Arc<TreeIndex>, Arc<DueSummary>), AppError> {
-        let tree = self.tree_index().await?;
-        let cal = self.calendar().await?;
-        let today = self.clock().today();
+    /// [`App::refreshed_summary`]'s work, under the lock.
+    async fn refresh_summary_locked(
+        &self,
+        guard: &mut tokio::sync::MutexGuard<'_, Option<Arc<DueSummary>>>,
+        tree: Arc<TreeIndex>,
+        cal: &WorkCalendar,
+        today: Date,
+    ) -> Result<(Arc<TreeIndex>, Arc<DueSummary>), AppError> {
         let cell = &self.index_cell().summaries;
-        let mut guard = cell.due.lock().await;
-        cell.forget_checked();
         let mut conn = self.db().upkeep().await?;
         // A build finished in the background for today, newer than the
         // version at hand: start from it.
@@ -653,8 +690,8 @@ impl App {
             .filter(|s| s.today == today)
             .and_then(|s| s.on_tree(&tree.b));
         let Some(sum) = current else {
-            let built = self.build_summary(&mut conn, &tree, &cal, today).await?;
-            *guard = Some(built.clone());
+            let built = self.build_summary(&mut conn, &tree, cal, today).await?;
+            **guard = Some(built.clone());
             return Ok((tree, built));
         };
         let window = match self.db().backend() {
@@ -667,7 +704,7 @@ impl App {
             .filter(|c| c.id > sum.seen || !sum.applied.contains(&c.id))
             .collect();
         if fresh.is_empty() {
-            *guard = Some(sum.clone());
+            **guard = Some(sum.clone());
             return Ok((tree, sum));
         }
         let mut ids: Vec<i64> = Vec::new();
@@ -681,8 +718,8 @@ impl App {
             }
         }
         if rebuild || sum.overlay.len() + ids.len() > REBUILD_NOW {
-            let built = self.build_summary(&mut conn, &tree, &cal, today).await?;
-            *guard = Some(built.clone());
+            let built = self.build_summary(&mut conn, &tree, cal, today).await?;
+            **guard = Some(built.clone());
             return Ok((tree, built));
         }
         let mut next = Arc::try_unwrap(sum).unwrap_or_else(|shared| (*shared).clone());
@@ -694,7 +731,7 @@ impl App {
             for f in rows {
                 missing.remove(&f.id);
                 let mut names = (*next.movements).clone();
-                let now = entry(self.profile(), &cal, &f, &tree, today, &mut names);
+                let now = entry(self.profile(), cal, &f, &tree, today, &mut names);
                 if names.len() != next.movements.len() {
                     next.movements = Arc::new(names);
                 }
@@ -715,7 +752,7 @@ impl App {
             self.prepare_due_summary(today);
         }
         let next = Arc::new(next);
-        *guard = Some(next.clone());
+        **guard = Some(next.clone());
         Ok((tree, next))
     }
 }

@@ -22,6 +22,8 @@ mod fresh;
 mod import;
 #[path = "story/import_limits.rs"]
 mod import_limits;
+#[path = "story/lite.rs"]
+mod lite;
 #[path = "story/meetings.rs"]
 mod meetings;
 #[path = "story/national.rs"]

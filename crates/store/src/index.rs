@@ -62,6 +62,14 @@ pub async fn units_in_preorder(conn: &mut Conn) -> Result<Vec<TreeUnit>, StoreEr
         .collect()
 }
 
+/// The units that have moved at least once (rows of `unit_moves`).
+pub async fn moved_units(conn: &mut Conn) -> Result<Vec<i64>, StoreError> {
+    let rows = sqlx::query("SELECT DISTINCT unit_id FROM unit_moves")
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
+}
+
 /// A current member: probationary or official.
 fn current(status: &str) -> bool {
     use ranks_domain::MemberStatus as S;

@@ -224,12 +224,8 @@ impl App {
         // Bounded reads (at most 200 files by id): inline on SQLite.
         let mut pc = self.db().page_conn().await?;
         let mut conn = pc.reader();
-        let found: HashMap<i64, files::FileRow> = files::files_of(&mut conn, &ids)
-            .await?
-            .into_iter()
-            .map(|f| (f.id, f))
-            .collect();
-        let names = files::names_of(&mut conn, &ids).await?;
+        let (found, names) = files::files_named_of(&mut conn, &ids).await?;
+        let found: HashMap<i64, files::FileRow> = found.into_iter().map(|f| (f.id, f)).collect();
         // Each row's units from its own up to the root, by unit id.
         let chain = |mut p: usize| {
             let mut out = Vec::new();

@@ -128,14 +128,56 @@ pub async fn files(conn: &mut Conn) -> Result<Vec<FileRow>, StoreError> {
 /// The files of `ids` (a few hundred at a time), by candidate id, as
 /// [`files`] reads them.
 pub async fn files_of(conn: &mut Reader<'_>, ids: &[i64]) -> Result<Vec<FileRow>, StoreError> {
+    Ok(files_read(conn, ids, false).await?.0)
+}
+
+/// [`files_of`] with each candidate's (full name, unit code) as
+/// [`names_of`] gives them, read in the same statement.
+pub async fn files_named_of(
+    conn: &mut Reader<'_>,
+    ids: &[i64],
+) -> Result<(Vec<FileRow>, HashMap<i64, (String, String)>), StoreError> {
+    files_read(conn, ids, true).await
+}
+
+async fn files_read(
+    conn: &mut Reader<'_>,
+    ids: &[i64],
+    named: bool,
+) -> Result<(Vec<FileRow>, HashMap<i64, (String, String)>), StoreError> {
+    let mut names = HashMap::new();
     if ids.is_empty() {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), names));
     }
     let (list, binds) = super::bound_ids(1, ids);
     let args: Vec<Arg> = binds.into_iter().map(Into::into).collect();
     let mut all = Assembly::new();
-    let sql = format!("{FILE_HEADS} WHERE c.id IN ({list})");
-    for f in conn.all(&sql, &args, file_head).await? {
+    let sql = if named {
+        let named = FILE_HEADS.replacen(
+            " FROM ",
+            ", p.full_name AS full_name, u.code AS code FROM ",
+            1,
+        );
+        format!(
+            "{named} JOIN people p ON p.id = c.person_id JOIN units u ON u.id = c.unit_id \
+             WHERE c.id IN ({list})"
+        )
+    } else {
+        format!("{FILE_HEADS} WHERE c.id IN ({list})")
+    };
+    let heads = conn
+        .all(&sql, &args, |r| {
+            let name = match named {
+                true => Some((r.text("full_name")?, r.text("code")?)),
+                false => None,
+            };
+            Ok((file_head(r)?, name))
+        })
+        .await?;
+    for (f, name) in heads {
+        if let Some(n) = name {
+            names.insert(f.id, n);
+        }
         all.out.insert(f.id, f);
     }
     let sql =
@@ -143,7 +185,7 @@ pub async fn files_of(conn: &mut Reader<'_>, ids: &[i64]) -> Result<Vec<FileRow>
     for row in conn.all(&sql, &args, stage_row).await? {
         all.stage(row);
     }
-    Ok(all.finish())
+    Ok((all.finish(), names))
 }
 
 /// Every candidate's file, as [`files`] with `ids` None reads them; on

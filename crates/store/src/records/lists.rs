@@ -95,22 +95,31 @@ pub async fn candidates_by_ids(
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
+    // One statement: a row per (candidate, mentor), the mentors in the
+    // order `mentors_of` gives them, a candidate without one on one row.
     let (list, binds) = bound_ids(1, ids);
     let sql = format!(
         "SELECT c.id AS id, p.full_name AS full_name, p.birth_date AS birth_date, u.code AS unit_code, u.name AS unit_name, \
-         c.stage AS stage, c.stage_since AS stage_since, mv.name AS movement \
+         c.stage AS stage, c.stage_since AS stage_since, mv.name AS movement, mp.full_name AS mentor \
          FROM candidates c JOIN people p ON p.id = c.person_id JOIN units u ON u.id = c.unit_id \
-         LEFT JOIN movements mv ON mv.id = c.movement_id WHERE c.id IN ({list})"
+         LEFT JOIN movements mv ON mv.id = c.movement_id \
+         LEFT JOIN mentors mt ON mt.candidate_id = c.id LEFT JOIN members m ON m.id = mt.member_id \
+         LEFT JOIN people mp ON mp.id = m.person_id \
+         WHERE c.id IN ({list}) ORDER BY c.id, mt.assigned_on, m.id"
     );
     let args: Vec<Arg> = binds.into_iter().map(Arg::from).collect();
     let rows = conn
-        .all(&sql, &args, |r| candidate_view(r, &mut HashMap::new()))
+        .all(&sql, &args, |r| {
+            Ok((
+                candidate_view(r, &mut HashMap::new())?,
+                r.opt_text("mentor")?,
+            ))
+        })
         .await?;
-    let mut mentors = mentors_of(conn, ids).await?;
-    let mut out = HashMap::with_capacity(rows.len());
-    for mut v in rows {
-        v.mentors = mentors.remove(&v.id).unwrap_or_default();
-        out.insert(v.id, v);
+    let mut out: HashMap<i64, CandidateView> = HashMap::with_capacity(rows.len());
+    for (v, mentor) in rows {
+        let entry = out.entry(v.id).or_insert(v);
+        entry.mentors.extend(mentor);
     }
     Ok(out)
 }
