@@ -136,7 +136,15 @@ async fn one_poll_serves_many_and_misses_no_write(db: TestDb) {
         assert_eq!(c.await.unwrap(), first, "nothing was written");
     }
     let made = a.generation_polls() - polls;
-    assert!((1..=10).contains(&made), "{made} polls for 50 requests");
+    // On PostgreSQL a poll is a round trip, shared by the requests that
+    // arrive while it runs. On SQLite it is two index lookups stepped
+    // inline (`Db::page_conn`), done before another request can join it:
+    // at most one per request, never more.
+    let most = match a.db().backend() {
+        ranks_store::Backend::Postgres => 10,
+        ranks_store::Backend::Sqlite => 50,
+    };
+    assert!((1..=most).contains(&made), "{made} polls for 50 requests");
 
     let mut seen = vec![first];
     for i in 0..5 {
