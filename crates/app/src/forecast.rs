@@ -520,20 +520,31 @@ impl App {
         prepared
     }
 
+    /// Forecast models learned so far (each is kept while the files it was
+    /// learned from stay as they are).
+    pub fn forecast_models_learned(&self) -> u64 {
+        self.index_cell()
+            .summaries
+            .learned
+            .load(std::sync::atomic::Ordering::Relaxed)
+    }
+
     /// The model learned from the files of the range at `top` as they
-    /// stood on `as_of`; remembered for the summary it was learned from.
+    /// stood on `as_of`; remembered for the version of the files it was learned from.
     fn forecast_model(&self, sum: &Arc<DueSummary>, top: usize, as_of: Date) -> Arc<Model> {
         let cell = &self.index_cell().summaries;
-        let key = (Arc::as_ptr(sum) as usize, top, as_of);
+        let key = (sum.version as usize, top, as_of);
         if let Some(m) = cell.model_for(key) {
             return m;
         }
+        cell.learned
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let model = Arc::new(Model::learn_compact(
             self.profile(),
             sum.files_in(top).map(|e| &*e.steps),
             as_of,
         ));
-        cell.keep_model(key, sum.clone(), model.clone());
+        cell.keep_model(key, model.clone());
         model
     }
 }

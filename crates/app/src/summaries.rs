@@ -120,6 +120,18 @@ pub struct DueSummary {
     overlay: HashMap<i64, Option<FileEntry>>,
     seen: i64,
     applied: BTreeSet<i64>,
+    /// Which files this version holds: a new number for every build and
+    /// every refresh that changed a file, the same after a write that
+    /// touched none (a sign-in, a user, a target). Results computed from
+    /// the files alone (forecast models and laws, analytics) are kept per
+    /// version, so such writes do not make them computed again.
+    pub(crate) version: u64,
+}
+
+/// A number no summary version had before.
+fn new_version() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 /// One file of a page: (due day, candidate id).
@@ -191,6 +203,7 @@ impl DueSummary {
             overlay: HashMap::new(),
             seen,
             applied,
+            version: new_version(),
         })
     }
 
@@ -410,6 +423,8 @@ pub struct SummaryCell {
     pub(crate) unit_names: tokio::sync::Mutex<Option<Arc<crate::pickers::UnitNames>>>,
     /// Forecast models learned from the current summary (see [`ModelKey`]).
     models: std::sync::Mutex<Vec<KeptModel>>,
+    /// Forecast models learned so far (tests, benchmarks).
+    pub(crate) learned: std::sync::atomic::AtomicU64,
     /// Forecasts' open files, chances and laws for the current summary
     /// (see [`PreparedKey`]).
     pub(crate) forecasts: Kept<PreparedKey, crate::forecast::Prepared>,
@@ -432,13 +447,12 @@ pub struct SummaryCell {
     >,
 }
 
-/// A learned model's key: the summary (by address, kept alive beside the
-/// model so that the address is not reused), the range's top position, the
-/// as-of day.
+/// A learned model's key: the summary's files' version
+/// ([`DueSummary::version`]), the range's top position, the as-of day.
 pub(crate) type ModelKey = (usize, usize, Date);
 
-/// A model kept with its key and the summary it was learned from.
-type KeptModel = (ModelKey, Arc<DueSummary>, Arc<Model>);
+/// A model kept with its key (which holds the files' version).
+type KeptModel = (ModelKey, Arc<Model>);
 
 /// Models kept per summary (tops and days asked).
 const MODELS_KEPT: usize = 16;
@@ -448,15 +462,16 @@ const MODELS_KEPT: usize = 16;
 /// forecast).
 pub(crate) type PreparedKey = (usize, usize, Date, Date, Option<Date>);
 
-/// Results computed from one summary, kept (at most 32) until results of
-/// a newer summary come: a write makes a new summary, so nothing kept
-/// outlives the files it was computed from.
+/// Results computed from one version of the files, kept (at most 32)
+/// until results of a newer version come: a write to a file makes a new
+/// version, so nothing kept outlives the files it was computed from.
 pub(crate) struct Kept<K, V> {
     items: std::sync::Mutex<Vec<KeptItem<K, V>>>,
 }
 
-/// A result kept with its key and the summary it was computed from.
-type KeptItem<K, V> = (K, Arc<DueSummary>, Arc<V>);
+/// A result kept with its key and the version of the files it was
+/// computed from.
+type KeptItem<K, V> = (K, u64, Arc<V>);
 
 impl<K, V> Default for Kept<K, V> {
     fn default() -> Self {
@@ -471,18 +486,18 @@ impl<K: PartialEq, V> Kept<K, V> {
     pub(crate) fn get(&self, sum: &Arc<DueSummary>, key: &K) -> Option<Arc<V>> {
         let kept = self.items.lock().unwrap_or_else(|e| e.into_inner());
         kept.iter()
-            .find(|m| m.0 == *key && Arc::ptr_eq(&m.1, sum))
+            .find(|m| m.0 == *key && m.1 == sum.version)
             .map(|m| m.2.clone())
     }
 
     /// Keeps `v`, computed from `sum`; what older summaries gave goes.
     pub(crate) fn keep(&self, sum: &Arc<DueSummary>, key: K, v: Arc<V>) {
         let mut kept = self.items.lock().unwrap_or_else(|e| e.into_inner());
-        kept.retain(|m| Arc::ptr_eq(&m.1, sum));
+        kept.retain(|m| m.1 == sum.version);
         if kept.len() >= 32 {
             kept.remove(0);
         }
-        kept.push((key, sum.clone(), v));
+        kept.push((key, sum.version, v));
     }
 
     fn clear(&self) {
@@ -501,17 +516,17 @@ impl SummaryCell {
     /// The model learned for `key`, if it is kept.
     pub(crate) fn model_for(&self, key: ModelKey) -> Option<Arc<Model>> {
         let kept = self.models.lock().unwrap_or_else(|e| e.into_inner());
-        kept.iter().find(|m| m.0 == key).map(|m| m.2.clone())
+        kept.iter().find(|m| m.0 == key).map(|m| m.1.clone())
     }
 
     /// Keeps a model learned from `sum`; models of older summaries go.
-    pub(crate) fn keep_model(&self, key: ModelKey, sum: Arc<DueSummary>, model: Arc<Model>) {
+    pub(crate) fn keep_model(&self, key: ModelKey, model: Arc<Model>) {
         let mut kept = self.models.lock().unwrap_or_else(|e| e.into_inner());
         kept.retain(|m| m.0 .0 == key.0);
         if kept.len() >= MODELS_KEPT {
             kept.remove(0);
         }
-        kept.push((key, sum, model));
+        kept.push((key, model));
     }
 
     /// Subtrees with at most this many open files take their law directly.
@@ -740,6 +755,9 @@ impl App {
             for id in missing {
                 next.overlay.insert(id, None);
             }
+        }
+        if !ids.is_empty() {
+            next.version = new_version();
         }
         for c in fresh {
             next.seen = next.seen.max(c.id);

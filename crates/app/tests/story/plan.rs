@@ -231,6 +231,23 @@ async fn plan_reports_equal_from_scratch_after_writes(db: TestDb) {
     app.set_forecast_direct_limit(0);
     let first = app.forecast(&sys, "2025-2030", None, None).await.unwrap();
     assert!(first.candidates_total > 0 && first.rows.len() > 3);
+    // A write that touches no file (a user) keeps the model learned from
+    // the files; one that does (below) has it learned again.
+    let learned = app.forecast_models_learned();
+    app.add_user(
+        &sys,
+        "doc.gia",
+        "mật khẩu đủ dài",
+        ranks_app::auth::Role::Admin,
+        None,
+        None,
+    )
+    .await
+    .unwrap();
+    let again = app.forecast(&sys, "2025-2030", None, None).await.unwrap();
+    assert_eq!(app.forecast_models_learned(), learned, "no file changed");
+    assert_eq!(again.candidates_total, first.candidates_total);
+    same_as_from_scratch(&app, &sys, &ORGS, "after a user was added").await;
 
     // A withdrawal closes a file: the forecast no longer counts it.
     let gone = first.candidates[0].id;
@@ -245,6 +262,7 @@ async fn plan_reports_equal_from_scratch_after_writes(db: TestDb) {
     .await
     .unwrap();
     let now = app.forecast(&sys, "2025-2030", None, None).await.unwrap();
+    assert!(app.forecast_models_learned() > learned, "a file changed");
     assert!(now.candidates.iter().all(|c| c.id != gone));
     assert_eq!(now.candidates_total + 1, first.candidates_total);
     same_as_from_scratch(&app, &sys, &ORGS, "after a withdrawal").await;
