@@ -391,8 +391,7 @@ impl App {
         // for the whole page. The unit, the units above it and the terms
         // come from them and from the terms kept per generation: no query.
         let (ix, sum) = self.due_summary().await?;
-        let unit = crate::scope::unit_in(&ix, actor, code)?;
-        let start = index_position(&ix, &unit)?;
+        let (start, unit) = crate::scope::unit_in(&ix, actor, code)?;
         let mut ancestors = Vec::new();
         let mut p = ix.b.parent[start];
         while p != u32::MAX {

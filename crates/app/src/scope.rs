@@ -68,18 +68,18 @@ pub(crate) async fn unit(
 
 /// A unit by its code, read from the roll-up index (as of the version at
 /// hand) instead of the database: the same answer and the same refusal
-/// as [`unit`].
+/// as [`unit`], with the unit's position in the index.
 pub(crate) fn unit_in(
     ix: &crate::index::TreeIndex,
     actor: &Actor,
     code: &str,
-) -> Result<Visible<UnitRow>, AppError> {
+) -> Result<(usize, Visible<UnitRow>), AppError> {
     let not_found = || unknown("unit", code.trim());
     let parsed = UnitCode::parse(code).map_err(|_| not_found())?;
     let pos = ix.position(parsed.as_str()).ok_or_else(not_found)?;
     let u = ix.unit_row(pos)?;
     if actor.can_see(&u.path) {
-        Ok(Visible::checked(u))
+        Ok((pos, Visible::checked(u)))
     } else {
         Err(not_found())
     }

@@ -179,7 +179,7 @@ impl Reader<'_> {
                 for a in args {
                     q = match a {
                         Arg::I(v) => q.bind(*v),
-                        Arg::S(v) => q.bind(v.clone()),
+                        Arg::S(v) => q.bind(v.as_str()),
                     };
                 }
                 let rows = q.fetch_all(&mut **conn).await?;

@@ -187,13 +187,7 @@ impl App {
     ) -> Result<DueOverview, AppError> {
         let shown = shown.clamp(1, DUE_LIMIT_MAX);
         let (tree, sum) = self.due_summary().await?;
-        let root = crate::scope::unit_in(&tree, actor, org)?;
-        let pos = tree
-            .position(root.code.as_str())
-            .ok_or(AppError::NotFound {
-                what: "unit",
-                key: root.code.to_string(),
-            })?;
+        let (pos, _) = crate::scope::unit_in(&tree, actor, org)?;
         let cal = self.calendar().await?;
         let (total, keys) = sum.page(pos, cutoff(&cal, sum.today, within), None, shown);
         // Overdue: fewer than zero working days left.
